@@ -1,0 +1,143 @@
+-- Area chart: filled areas under lines, one per colour series; stacked by
+-- default when there is a colour, optionally normalized to 100 %.
+local series = require "charts.shared.series"
+local axes = require "charts.shared.axes"
+local describe = require "charts.shared.describe"
+local draw_util = require "charts.shared.draw"
+
+local M = {
+  name = "area",
+  encodings = { required = { "x", "y" }, optional = { "color" } },
+  options = { stacked = "boolean", normalize = "boolean" },
+}
+
+-- Fill opacity: stacked areas do not overlap, so they can be more opaque.
+M.ALPHA_STACKED = 0.75
+M.ALPHA_OVERLAP = 0.35
+
+M.sample = {
+  type = "area",
+  title = "Energy mix",
+  subtitle = "Electricity generation by source, TWh",
+  data = { values = {
+    { year = "2018", twh = 62.1, source = "Wind" }, { year = "2018", twh = 21.3, source = "Solar" },
+    { year = "2018", twh = 48.0, source = "Gas" },
+    { year = "2019", twh = 68.5, source = "Wind" }, { year = "2019", twh = 25.9, source = "Solar" },
+    { year = "2019", twh = 45.2, source = "Gas" },
+    { year = "2020", twh = 74.8, source = "Wind" }, { year = "2020", twh = 31.6, source = "Solar" },
+    { year = "2020", twh = 40.7, source = "Gas" },
+    { year = "2021", twh = 71.2, source = "Wind" }, { year = "2021", twh = 38.4, source = "Solar" },
+    { year = "2021", twh = 43.9, source = "Gas" },
+    { year = "2022", twh = 80.3, source = "Wind" }, { year = "2022", twh = 47.1, source = "Solar" },
+    { year = "2022", twh = 37.5, source = "Gas" },
+    { year = "2023", twh = 88.6, source = "Wind" }, { year = "2023", twh = 55.8, source = "Solar" },
+    { year = "2023", twh = 31.2, source = "Gas" },
+  } },
+  encoding = {
+    x = { field = "year", type = "temporal", title = "Year" },
+    y = { field = "twh", type = "quantitative", title = "Generation (TWh)" },
+    color = { field = "source", type = "nominal", title = "Source" },
+  },
+}
+
+-- Pure geometry: per series, polygons (top edge left→right, then the base
+-- right→left) split at gaps, and the top edges as runs for the outline.
+function M.geometry(model, plot, xdom, ydom)
+  local xpos = axes.key_positions(model, plot, xdom)
+  local ypos = axes.linear(ydom, plot)
+  local out = {}
+  for si, s in ipairs(model.series) do
+    local polys, tops, cur = {}, {}, nil
+    for i = 1, #model.keys do
+      local y0, y1 = s.y0[i], s.y1[i]
+      if y1 ~= nil then
+        if not cur then cur = { top = {}, base = {} }; polys[#polys + 1] = cur end
+        cur.top[#cur.top + 1] = { xpos[i], ypos(y1) }
+        cur.base[#cur.base + 1] = { xpos[i], ypos(y0) }
+      elseif s.missing[i] then
+        cur = nil
+      end
+    end
+    local shapes = {}
+    for _, p in ipairs(polys) do
+      local pts = {}
+      for _, q in ipairs(p.top) do pts[#pts + 1] = q end
+      for j = #p.base, 1, -1 do pts[#pts + 1] = p.base[j] end
+      shapes[#shapes + 1] = pts
+      tops[#tops + 1] = p.top
+    end
+    out[si] = { polygons = shapes, tops = tops }
+  end
+  return out
+end
+
+function M.layout(spec, theme, box)
+  local opts = spec.options or {}
+  local has_color = spec.encoding.color and spec.encoding.color.field ~= nil
+  local stacked = opts.stacked
+  if stacked == nil then stacked = has_color end
+  local model = series.build(spec, { stacked = stacked, normalize = opts.normalize, gaps = not stacked,
+    zero_fill = stacked or opts.normalize })
+  local domain = { math.min(0, model.y_min or 0), math.max(0, model.y_max or 1) }
+  if domain[1] == domain[2] then domain[2] = domain[1] + 1 end
+  local legend = axes.legend(model, spec, theme, "square")
+  local f = axes.frame(spec, theme, box, {
+    key = axes.key_axis(model, spec),
+    value = { scale_kind = "linear", domain = domain, title = spec.encoding.y.title,
+      format = model.normalized and "percent" or spec.encoding.y.format, zero = true },
+    legend = legend,
+    empty = #model.keys == 0,
+  })
+  local xdom = axes.key_domain(f, model)
+  local ydom = axes.value_domain(f, false, domain)
+  local geo = M.geometry(model, f.plot, xdom, ydom)
+  local colors = axes.colors(model, theme)
+  for si, g in ipairs(geo) do g.color = colors[si] end
+  return {
+    frame = f, model = model, series = geo, empty = #model.keys == 0,
+    alpha = (model.stacked or model.normalized) and M.ALPHA_STACKED or M.ALPHA_OVERLAP,
+  }
+end
+
+function M.draw(canvas, layout, theme)
+  axes.draw_background(canvas, layout.frame, theme)
+  local p = layout.frame.plot
+  canvas:save()
+  canvas:rect(p.x, p.y, p.width, p.height)
+  canvas:clip()
+  local a = math.floor(layout.alpha * 255 + 0.5)
+  for _, g in ipairs(layout.series) do
+    canvas:new_path()
+    for _, poly in ipairs(g.polygons) do
+      canvas:move_to(poly[1][1], poly[1][2])
+      for i = 2, #poly do canvas:line_to(poly[i][1], poly[i][2]) end
+      canvas:close_path()
+    end
+    canvas:set_color(g.color .. ("%02x"):format(a))
+    canvas:fill()
+  end
+  canvas:set_line_width(theme.line_width or 2)
+  canvas:set_line_join("round")
+  for _, g in ipairs(layout.series) do
+    canvas:new_path()
+    draw_util.polylines(canvas, g.tops)
+    canvas:set_color(g.color)
+    canvas:stroke()
+    -- A run of one x has no area to fill: mark it so the value still shows.
+    for _, run in ipairs(g.tops) do
+      if #run == 1 then draw_util.points(canvas, run, theme.point_radius or 3, g.color, theme.background) end
+    end
+  end
+  canvas:restore()
+  axes.draw_axes(canvas, layout.frame, theme)
+  if layout.empty then axes.no_data(canvas, layout.frame, theme) end
+end
+
+function M.describe(spec, layout)
+  local text = describe.sentence("Area", spec, layout.model)
+  local trend = describe.trend(spec, layout.model)
+  if trend then text = text .. " " .. trend end
+  return text
+end
+
+return M

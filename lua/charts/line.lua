@@ -1,0 +1,141 @@
+-- Line chart: one line per colour series over a temporal, quantitative or
+-- ordinal x, sorted by x; a missing y breaks the line; optional point markers.
+local series = require "charts.shared.series"
+local axes = require "charts.shared.axes"
+local describe = require "charts.shared.describe"
+local draw_util = require "charts.shared.draw"
+
+local M = {
+  name = "line",
+  encodings = { required = { "x", "y" }, optional = { "color" } },
+  options = { points = "boolean" },
+}
+
+-- Points are drawn by default while a series has at most this many.
+M.AUTO_POINTS = 30
+
+M.sample = {
+  type = "line",
+  title = "Daily active users",
+  subtitle = "First half of 2024, thousands",
+  data = { values = {
+    { month = "2024-01", users = 41.2, platform = "Web" }, { month = "2024-01", users = 28.4, platform = "iOS" },
+    { month = "2024-01", users = 19.7, platform = "Android" },
+    { month = "2024-02", users = 43.8, platform = "Web" }, { month = "2024-02", users = 30.1, platform = "iOS" },
+    { month = "2024-02", users = 22.5, platform = "Android" },
+    { month = "2024-03", users = 42.1, platform = "Web" }, { month = "2024-03", users = 33.9, platform = "iOS" },
+    { month = "2024-03", users = 26.0, platform = "Android" },
+    { month = "2024-04", users = 46.5, platform = "Web" }, { month = "2024-04", users = 35.2, platform = "iOS" },
+    { month = "2024-04", users = 29.8, platform = "Android" },
+    { month = "2024-05", users = 49.0, platform = "Web" }, { month = "2024-05", users = 38.7, platform = "iOS" },
+    { month = "2024-05", users = 34.4, platform = "Android" },
+    { month = "2024-06", users = 47.3, platform = "Web" }, { month = "2024-06", users = 41.6, platform = "iOS" },
+    { month = "2024-06", users = 39.1, platform = "Android" },
+  } },
+  encoding = {
+    x = { field = "month", type = "temporal", title = "Month" },
+    y = { field = "users", type = "quantitative", title = "Daily active users (k)" },
+    color = { field = "platform", type = "nominal", title = "Platform" },
+  },
+}
+
+-- Pure geometry: per series, runs of {x, y} points (a new run after each
+-- missing value) and the list of points, for a model drawn in `plot` with
+-- x over `xdom` ({lo, hi}, ignored for band x) and y over `ydom`.
+function M.geometry(model, plot, xdom, ydom, opts)
+  opts = opts or {}
+  local xpos = axes.key_positions(model, plot, xdom)
+  local ypos = axes.linear(ydom, plot)
+  local out = {}
+  for si, s in ipairs(model.series) do
+    local runs, points, run = {}, {}, nil
+    for i = 1, #model.keys do
+      local v = opts.use_stack and s.y1[i] or s.values[i]
+      if v ~= nil then
+        local p = { xpos[i], ypos(v) }
+        points[#points + 1] = p
+        if not run then run = {}; runs[#runs + 1] = run end
+        run[#run + 1] = p
+      elseif s.missing[i] then
+        run = nil
+      end
+    end
+    out[si] = { runs = runs, points = points }
+  end
+  return out
+end
+
+local function y_domain(model)
+  local lo, hi = model.y_min, model.y_max
+  if lo == nil then return { 0, 1 } end
+  if lo == hi then
+    local pad = math.abs(lo) > 0 and math.abs(lo) * 0.1 or 1
+    return { lo - pad, hi + pad }
+  end
+  return { lo, hi }
+end
+
+function M.layout(spec, theme, box)
+  local opts = spec.options or {}
+  local model = series.build(spec, { gaps = true })
+  local legend = axes.legend(model, spec, theme, "line")
+  local f = axes.frame(spec, theme, box, {
+    key = axes.key_axis(model, spec),
+    value = { scale_kind = "linear", domain = y_domain(model), title = spec.encoding.y.title,
+      format = spec.encoding.y.format },
+    legend = legend,
+    empty = #model.keys == 0,
+  })
+  local xdom = axes.key_domain(f, model)
+  local ydom = axes.value_domain(f, false, y_domain(model))
+  local geo = M.geometry(model, f.plot, xdom, ydom)
+  local show_points = opts.points
+  local colors = axes.colors(model, theme)
+  for si, g in ipairs(geo) do
+    g.color = colors[si]
+    if show_points == nil then g.show_points = #g.points <= M.AUTO_POINTS
+    else g.show_points = show_points end
+    -- A lone point between gaps would be invisible without a marker.
+    if not g.show_points then
+      local lone = {}
+      for _, run in ipairs(g.runs) do if #run == 1 then lone[#lone + 1] = run[1] end end
+      g.lone = lone
+    end
+  end
+  return { frame = f, model = model, series = geo, empty = #model.keys == 0 }
+end
+
+function M.draw(canvas, layout, theme)
+  axes.draw_background(canvas, layout.frame, theme)
+  local p = layout.frame.plot
+  canvas:save()
+  -- A little room around the plot so markers on the edge are not cut in half.
+  local r = theme.point_radius or 3
+  canvas:rect(p.x - r - 1, p.y - r - 1, p.width + 2 * r + 2, p.height + 2 * r + 2)
+  canvas:clip()
+  canvas:set_line_width(theme.line_width or 2)
+  canvas:set_line_join("round")
+  canvas:set_line_cap("round")
+  for _, g in ipairs(layout.series) do
+    canvas:new_path()
+    draw_util.polylines(canvas, g.runs)
+    canvas:set_color(g.color)
+    canvas:stroke()
+  end
+  for _, g in ipairs(layout.series) do
+    if g.show_points then draw_util.points(canvas, g.points, r, g.color, theme.background)
+    elseif #g.lone > 0 then draw_util.points(canvas, g.lone, r, g.color, theme.background) end
+  end
+  canvas:restore()
+  axes.draw_axes(canvas, layout.frame, theme)
+  if layout.empty then axes.no_data(canvas, layout.frame, theme) end
+end
+
+function M.describe(spec, layout)
+  local text = describe.sentence("Line", spec, layout.model)
+  local trend = describe.trend(spec, layout.model)
+  if trend then text = text .. " " .. trend end
+  return text
+end
+
+return M

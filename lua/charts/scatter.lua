@@ -1,0 +1,265 @@
+-- Scatter plot: one circle per row at (x, y); colour by category (palette) or
+-- by number (sequential ramp), radius by size (area ∝ value). Points are
+-- batched per colour so 100,000 rows are a few hundred fills, not 100,000.
+local color = require "layout.color"
+local frame = require "layout.frame"
+local describe = require "charts.shared.describe"
+
+local M = {
+  name = "scatter",
+  encodings = { required = { "x", "y" }, optional = { "color", "size" } },
+  options = {},
+}
+
+-- Points per fill. One fill paints overlapping circles of one path once, so
+-- smaller batches let translucent points still build up density where they pile.
+M.BATCH = 256
+-- A numeric colour is drawn in this many ramp steps (one batch list each).
+M.RAMP_STEPS = 32
+M.MIN_RADIUS, M.MAX_RADIUS = 2, 12
+
+-- Opacity falls as points multiply so dense regions read darker, not as one blob.
+function M.alpha(n)
+  if n <= 200 then return 0.85 end
+  return math.max(0.25, 0.85 - 0.2 * math.log(n / 200, 10))
+end
+
+-- Default radius: the theme's, shrinking past 1,000 points (to 1.25 at 100,000).
+function M.radius(n, theme_radius)
+  if n <= 1000 then return theme_radius end
+  return math.max(1.25, theme_radius * (1000 / n) ^ 0.25)
+end
+
+-- Radius for size value v in domain [lo, hi]: the circle's area, not its
+-- radius, is linear in v (zero-based when all values are ≥ 0).
+function M.size_radius(v, lo, hi)
+  local rmin, rmax = M.MIN_RADIUS, M.MAX_RADIUS
+  if lo >= 0 then lo = 0 end
+  local t = hi > lo and (v - lo) / (hi - lo) or 1
+  return math.sqrt(rmin * rmin + (rmax * rmax - rmin * rmin) * t)
+end
+
+local function extent(col, n)
+  local lo, hi
+  for i = 1, n do
+    local v = col[i]
+    if v ~= nil then
+      if lo == nil or v < lo then lo = v end
+      if hi == nil or v > hi then hi = v end
+    end
+  end
+  return lo, hi
+end
+
+-- Pearson's r of the plotted points, nil when either axis is flat or n < 3.
+function M.pearson(xs, ys)
+  local n = #xs
+  if n < 3 then return nil end
+  local mx, my = 0, 0
+  for i = 1, n do mx, my = mx + xs[i], my + ys[i] end
+  mx, my = mx / n, my / n
+  local sxy, sxx, syy = 0, 0, 0
+  for i = 1, n do
+    local dx, dy = xs[i] - mx, ys[i] - my
+    sxy, sxx, syy = sxy + dx * dy, sxx + dx * dx, syy + dy * dy
+  end
+  if sxx == 0 or syy == 0 then return nil end
+  return sxy / math.sqrt(sxx * syy)
+end
+
+local function axis_opts(enc)
+  local kind = "linear"
+  if enc.type == "temporal" then kind = "time" end
+  if enc.scale and enc.scale.type == "log" then kind = "log" end
+  return kind
+end
+
+function M.layout(spec, theme, box)
+  local df, enc = spec.data, spec.encoding
+  local n = df.nrows
+  local xcol, ycol = df.columns[enc.x.field], df.columns[enc.y.field]
+  local cenc, senc = enc.color, enc.size
+  local ccol = cenc and cenc.field and df.columns[cenc.field]
+  local scol = senc and senc.field and df.columns[senc.field]
+  local cquant = ccol and cenc.type == "quantitative"
+
+  -- Rows with both coordinates (and a usable value on a log axis).
+  local xkind, ykind = axis_opts(enc.x), axis_opts(enc.y)
+  local rows = {}
+  for i = 1, n do
+    local x, y = xcol[i], ycol[i]
+    if x ~= nil and y ~= nil and (xkind ~= "log" or x > 0) and (ykind ~= "log" or y > 0) then
+      rows[#rows + 1] = i
+    end
+  end
+  local m = #rows
+  local sub = {}
+  local function sub_col(col)
+    local out = {}
+    for k, i in ipairs(rows) do out[k] = col[i] end
+    return out
+  end
+  sub.x, sub.y = sub_col(xcol), sub_col(ycol)
+  local xlo, xhi = extent(sub.x, m)
+  local ylo, yhi = extent(sub.y, m)
+  if xlo == nil then xlo, xhi, ylo, yhi = 0, 1, 0, 1 end
+
+  -- Colour: categories in first-seen order, or ramp steps over the value range.
+  local groups, legend = {}, nil
+  local cats, cat_index = {}, {}
+  local clo, chi
+  if ccol and not cquant then
+    for _, i in ipairs(rows) do
+      local k = ccol[i]
+      if k == nil then k = "(missing)" end
+      if not cat_index[k] then
+        cats[#cats + 1] = k
+        cat_index[k] = #cats
+      end
+    end
+    if cenc.sort == "ascending" or cenc.sort == "descending" then
+      table.sort(cats, function(a, b)
+        if cenc.sort == "descending" then return tostring(a) > tostring(b) end
+        return tostring(a) < tostring(b)
+      end)
+      for j, k in ipairs(cats) do cat_index[k] = j end
+    end
+    local pal = color.palette(theme, #cats)
+    local items = {}
+    for j, k in ipairs(cats) do
+      groups[j] = { color = pal[j], label = tostring(k), xs = {}, ys = {}, rs = scol and {} or nil }
+      items[j] = { label = tostring(k), color = pal[j], shape = "circle" }
+    end
+    if #cats > 0 then legend = { title = cenc.title, items = items } end
+  elseif cquant then
+    clo, chi = extent(sub_col(ccol), m)
+    for j = 1, M.RAMP_STEPS do
+      groups[j] = { color = color.ramp(theme.sequential, (j - 1) / (M.RAMP_STEPS - 1)), xs = {}, ys = {},
+        rs = scol and {} or nil }
+    end
+    groups[M.RAMP_STEPS + 1] = { color = theme.muted, xs = {}, ys = {}, rs = scol and {} or nil }
+    if clo then legend = { title = cenc.title, gradient = { stops = theme.sequential, min = clo, max = chi,
+      format = cenc.format } } end
+  else
+    groups[1] = { color = color.palette(theme, 1)[1], xs = {}, ys = {}, rs = scol and {} or nil }
+  end
+
+  local f = frame.layout(spec, theme, box, {
+    x = { scale_kind = xkind, domain = { xlo, xhi }, title = enc.x.title, format = enc.x.format },
+    y = { scale_kind = ykind, domain = { ylo, yhi }, title = enc.y.title, format = enc.y.format },
+    legend = legend,
+  })
+  local sx, sy = f.x.scale, f.y.scale
+  local slo, shi
+  if scol then slo, shi = extent(sub_col(scol), m) end
+  local r0 = M.radius(m, theme.point_radius)
+  for _, i in ipairs(rows) do
+    local g
+    if ccol and not cquant then
+      local k = ccol[i]
+      if k == nil then k = "(missing)" end
+      g = groups[cat_index[k]]
+    elseif cquant then
+      local v = ccol[i]
+      if v == nil then
+        g = groups[M.RAMP_STEPS + 1]
+      else
+        local t = chi > clo and (v - clo) / (chi - clo) or 1
+        g = groups[math.floor(t * (M.RAMP_STEPS - 1) + 0.5) + 1]
+      end
+    else
+      g = groups[1]
+    end
+    local k = #g.xs + 1
+    g.xs[k], g.ys[k] = sx(xcol[i]), sy(ycol[i])
+    if scol then
+      local v = scol[i]
+      g.rs[k] = v ~= nil and M.size_radius(v, slo, shi) or M.MIN_RADIUS
+    end
+  end
+  local nonempty = {}
+  for _, g in ipairs(groups) do if #g.xs > 0 then nonempty[#nonempty + 1] = g end end
+  return {
+    frame = f, groups = nonempty, radius = r0, alpha = M.alpha(m), count = m,
+    r = (xkind ~= "log" and ykind ~= "log") and M.pearson(sub.x, sub.y) or nil,
+    note = m == 0 and "No data" or nil,
+  }
+end
+
+function M.draw(c, layout, theme)
+  frame.draw_background(c, layout.frame, theme)
+  local p = layout.frame.plot
+  -- No clip: a point on the domain's edge stays a whole circle.
+  local tau = 2 * math.pi
+  for _, g in ipairs(layout.groups) do
+    local xs, ys, rs, r = g.xs, g.ys, g.rs, layout.radius
+    local fill = color.alpha(g.color, layout.alpha)
+    c:new_path()
+    for k = 1, #xs do
+      local rk = rs and rs[k] or r
+      c:move_to(xs[k] + rk, ys[k])
+      c:arc(xs[k], ys[k], rk, 0, tau)
+      if k % M.BATCH == 0 then
+        c:set_color(fill)
+        c:fill()
+      end
+    end
+    c:set_color(fill)
+    c:fill()
+  end
+  if layout.note then
+    c:text(layout.note, p.x + p.width / 2, p.y + p.height / 2, { font = { family = theme.font,
+      size = theme.font_sizes.note }, color = theme.muted, align = "center", valign = "middle" })
+  end
+  frame.draw_axes(c, layout.frame, theme)
+end
+
+function M.describe(spec, layout)
+  local enc = spec.encoding
+  local xt, yt = enc.x.title or enc.x.field, enc.y.title or enc.y.field
+  local head = string.format("Scatter plot of %s against %s for %s point%s", yt, xt,
+    describe.number_text(layout.count), layout.count == 1 and "" or "s")
+  if enc.color and enc.color.field then head = head .. ", coloured by " .. (enc.color.title or enc.color.field) end
+  local r = layout.r
+  if not r then return head .. "." end
+  local rtext = string.format("r = %.2f", r)
+  local trend
+  if math.abs(r) < 0.3 then
+    trend = string.format("no clear linear relationship (%s)", rtext)
+  else
+    local strength = math.abs(r) >= 0.7 and "" or "loosely "
+    trend = string.format("%s %stends to %s as %s rises (%s)", yt, strength, r > 0 and "rise" or "fall", xt, rtext)
+  end
+  return head .. "; " .. trend .. "."
+end
+
+M.sample = {
+  type = "scatter",
+  title = "Car weight and fuel economy",
+  subtitle = "60 models, size = horsepower",
+  data = { values = (function()
+    local rows, seed = {}, 5
+    local function rnd()
+      seed = (seed * 1103515245 + 12345) % 2147483648
+      return seed / 2147483648
+    end
+    local origins = { "Europe", "Japan", "USA" }
+    for i = 1, 60 do
+      local origin = origins[(i - 1) % 3 + 1]
+      local base = origin == "USA" and 3400 or (origin == "Europe" and 2700 or 2400)
+      local weight = math.floor(base + (rnd() - 0.5) * 1400)
+      local mpg = math.floor((46 - weight / 130 + (rnd() - 0.5) * 7) * 10 + 0.5) / 10
+      local hp = math.floor(weight / 20 - 60 + (rnd() - 0.5) * 30)
+      rows[i] = { weight = weight, mpg = mpg, horsepower = hp, origin = origin }
+    end
+    return rows
+  end)() },
+  encoding = {
+    x = { field = "weight", type = "quantitative", title = "Weight (lb)" },
+    y = { field = "mpg", type = "quantitative", title = "Miles per gallon" },
+    color = { field = "origin", type = "nominal", title = "Origin" },
+    size = { field = "horsepower", type = "quantitative", title = "Horsepower" },
+  },
+}
+
+return M

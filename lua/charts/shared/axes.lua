@@ -1,0 +1,138 @@
+-- Glue between the series charts and layout.frame: frame options from a
+-- series model, the frame's final (nice) domains back as numbers, and the
+-- x positions of the model's keys inside the plot.
+local frame = require "layout.frame"
+local color = require "layout.color"
+local format = require "layout.format"
+local describe = require "charts.shared.describe"
+
+local M = {}
+
+-- Band padding as a fraction of a band's step (Vega's defaults): the gap
+-- between bands and at both ends of the axis.
+M.PADDING_INNER = 0.2
+M.PADDING_OUTER = 0.1
+
+-- Where band i (1-based) of n starts along an axis of length `len` from
+-- `start`, and the band's width and step.
+function M.band(i, n, start, len)
+  local step = len / (n - M.PADDING_INNER + 2 * M.PADDING_OUTER)
+  local width = step * (1 - M.PADDING_INNER)
+  return start + step * M.PADDING_OUTER + step * (i - 1), width, step
+end
+
+-- The band axis' labels: dates at their period ("Jan 2024"), others as text.
+function M.key_labels(model, spec)
+  local out = {}
+  local temporal = spec.encoding.x.type == "temporal"
+  local grain = temporal and describe.grain(spec)
+  for i, k in ipairs(model.keys) do
+    if temporal and type(k) == "number" then out[i] = format.date(k, grain)
+    else out[i] = describe.key_text(k, spec) end
+  end
+  return out
+end
+
+-- The frame axis options for the model's x keys.
+function M.key_axis(model, spec)
+  local title = spec.encoding.x.title
+  if model.x_kind == "band" then
+    return { scale_kind = "band", domain = M.key_labels(model, spec), title = title }
+  end
+  local lo, hi = model.keys[1], model.keys[#model.keys]
+  if lo == nil then lo, hi = 0, 1 end
+  if lo == hi then
+    -- One x value: give the axis some width around it.
+    local pad = model.x_kind == "time" and 86400 or (lo ~= 0 and math.abs(lo) * 0.1 or 1)
+    lo, hi = lo - pad, hi + pad
+  end
+  return { scale_kind = model.x_kind, domain = { lo, hi }, title = title, nice = false,
+    grain = model.x_kind == "time" and describe.grain(spec) or nil }
+end
+
+-- Legend items for the colour series (none without a colour field).
+function M.legend(model, spec, theme, shape)
+  if not (spec.encoding.color and spec.encoding.color.field) then return nil end
+  local colors = color.palette(theme, #model.series)
+  local items = {}
+  for i, s in ipairs(model.series) do
+    items[i] = { label = tostring(s.name), color = colors[i], shape = shape }
+  end
+  return { title = spec.encoding.color.title, items = items }
+end
+
+function M.colors(model, theme)
+  return color.palette(theme, math.max(1, #model.series))
+end
+
+-- frame.layout for a series chart: args.key is the x keys' axis, args.value
+-- the measure's; with args.horizontal the key axis is drawn vertically.
+function M.frame(spec, theme, box, args)
+  return frame.layout(spec, theme, box, {
+    x = args.key, y = args.value, legend = args.legend, horizontal = args.horizontal,
+  })
+end
+
+-- The numeric domain an axis of the laid-out frame ended with (ticks may
+-- have widened it to nice values), or `fallback`.
+local function axis_domain(a, fallback)
+  if a and a.domain and type(a.domain[1]) == "number" then return { a.domain[1], a.domain[2] } end
+  if a and a.scale and type(a.scale.domain) == "table" and type(a.scale.domain[1]) == "number" then
+    return { a.scale.domain[1], a.scale.domain[2] }
+  end
+  return fallback
+end
+
+function M.value_domain(f, _, fallback)
+  return axis_domain(f.y, fallback)
+end
+
+function M.key_domain(f, model)
+  if model.x_kind == "band" then return nil end
+  return axis_domain(f.x, { model.keys[1] or 0, model.keys[#model.keys] or 1 })
+end
+
+-- value → pixel along the plot's vertical axis (or horizontal one) for a
+-- domain {lo, hi}; a function (the frame's own scale) is returned as is.
+function M.linear(domain, plot, horizontal)
+  if type(domain) == "function" then return domain end
+  local lo, span = domain[1], domain[2] - domain[1]
+  if span == 0 then span = 1 end
+  if horizontal then return function(v) return plot.x + (v - lo) / span * plot.width end end
+  return function(v) return plot.y + (1 - (v - lo) / span) * plot.height end
+end
+
+-- x pixel of every key: band centres, or the key mapped over xdom ({lo, hi}
+-- or the frame's scale function).
+function M.key_positions(model, plot, xdom)
+  local out, n = {}, #model.keys
+  if model.x_kind == "band" then
+    for i = 1, n do
+      local b0, bw = M.band(i, n, plot.x, plot.width)
+      out[i] = b0 + bw / 2
+    end
+    return out
+  end
+  if type(xdom) == "function" then
+    for i = 1, n do out[i] = xdom(model.keys[i]) end
+    return out
+  end
+  local lo, span = xdom[1], xdom[2] - xdom[1]
+  for i = 1, n do
+    out[i] = span ~= 0 and plot.x + (model.keys[i] - lo) / span * plot.width or plot.x + plot.width / 2
+  end
+  return out
+end
+
+function M.draw_background(canvas, f, theme) frame.draw_background(canvas, f, theme) end
+function M.draw_axes(canvas, f, theme) frame.draw_axes(canvas, f, theme) end
+
+-- "No data" in the middle of an empty plot.
+function M.no_data(canvas, f, theme)
+  local p = f.plot
+  canvas:text("No data", p.x + p.width / 2, p.y + p.height / 2, {
+    font = { family = theme.font, size = theme.font_sizes.note }, color = theme.muted,
+    align = "center", valign = "middle" })
+end
+
+return M

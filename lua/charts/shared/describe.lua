@@ -1,0 +1,134 @@
+-- Alt text for the series charts (bar, line, area), written from the data the
+-- chart drew: what is compared, over what, for how many series, and the extremes.
+local frame = require "data.frame"
+local series = require "charts.shared.series"
+
+local M = {}
+
+local UNIT_GRAIN = { year = "year", quarter = "quarter", yearquarter = "quarter", month = "month",
+  yearmonth = "month", week = "day", day = "day", hour = "hour" }
+
+-- A date at its grain, ISO-like so screen readers and people both read it.
+function M.date_text(t, grain)
+  local days = math.floor(t / 86400)
+  local y, m, d = frame.civil_from_days(days)
+  if grain == "year" then return ("%d"):format(y) end
+  if grain == "quarter" then return ("%d Q%d"):format(y, (m - 1) // 3 + 1) end
+  if grain == "month" then return ("%d-%02d"):format(y, m) end
+  if grain == "day" then return ("%d-%02d-%02d"):format(y, m, d) end
+  local secs = t - days * 86400
+  return ("%d-%02d-%02d %02d:%02d"):format(y, m, d, secs // 3600, secs % 3600 // 60)
+end
+
+-- The grain a temporal x is shown at: its time unit, else the data's own grain.
+function M.grain(spec)
+  local x = spec.encoding.x
+  if x.timeUnit then return UNIT_GRAIN[x.timeUnit] or "day" end
+  local g = spec.data.grain and spec.data.grain[x.field]
+  if g == "datetime" then return "hour" end
+  return g or "day"
+end
+
+function M.key_text(k, spec)
+  if spec.encoding.x.type == "temporal" and type(k) == "number" then return M.date_text(k, M.grain(spec)) end
+  if type(k) == "number" then return M.number_text(k) end
+  return tostring(k)
+end
+
+-- Up to two decimals, no trailing zeros, thousands separated: 1,234.5 / 98 / 0.25.
+function M.number_text(v)
+  if v ~= v then return "NaN" end
+  local s = ("%.2f"):format(v):gsub("0+$", ""):gsub("%.$", "")
+  if s == "-0" then s = "0" end
+  local sign, int, rest = s:match("^(-?)(%d+)(.*)$")
+  if not int then return s end
+  int = int:reverse():gsub("(%d%d%d)", "%1,"):reverse():gsub("^,", "")
+  return sign .. int .. rest
+end
+
+local function lower_first(s)
+  -- Keep acronyms (GDP, EU) as they are; "Revenue" reads as "revenue" mid-sentence.
+  if s:match("^%u%u") then return s end
+  return (s:gsub("^%u", string.lower))
+end
+
+local function plural(word)
+  if word:match("[^aeiou]y$") then return word:sub(1, -2) .. "ies" end
+  if word:match("[sx]$") or word:match("[cs]h$") then return word .. "es" end
+  return word .. "s"
+end
+
+-- What the y axis measures, in words: "sum of revenue", "count of records", "revenue".
+function M.measure(spec)
+  local y = spec.encoding.y
+  if y.aggregate == "count" then
+    return y.field and ("count of " .. y.field) or "count of records"
+  end
+  local name = y.field or "value"
+  if y.aggregate then
+    local op = y.aggregate == "average" and "mean" or y.aggregate
+    return op .. " of " .. name
+  end
+  return name
+end
+
+-- One to three sentences. kind: "Bar"; model: a series model; extra: a
+-- sentence to append (e.g. a line's trend).
+function M.sentence(kind, spec, model)
+  local enc = spec.encoding
+  local xname = lower_first(enc.x.field or enc.x.title or "x")
+  local parts = {}
+  local prefix = kind
+  if model.normalized then prefix = "100% stacked " .. kind:lower()
+  elseif model.stacked then prefix = "Stacked " .. kind:lower() end
+  local what = M.measure(spec)
+  if model.normalized then what = "share of " .. what end
+  local head = ("%s chart of %s by %s"):format(prefix, what, xname)
+  if #model.series > 1 and enc.color and enc.color.field then
+    head = head .. (" for %d %s"):format(#model.series, plural(lower_first(enc.color.field)))
+  end
+  if spec.title then head = head .. (', titled "%s"'):format(spec.title) end
+  parts[1] = head .. "."
+  local hi, lo = series.extremes(model)
+  if not hi then
+    parts[2] = "There is no data to show."
+    return table.concat(parts, " ")
+  end
+  -- "EU in 2024-06", "EU for Widgets", "EU at t = 3"; without series just the key.
+  local xtype = enc.x.type
+  local function cell(c)
+    local where = M.key_text(c.key, spec)
+    if xtype == "quantitative" then where = ("%s = %s"):format(enc.x.field, where) end
+    if c.series ~= nil then
+      local prep = xtype == "temporal" and " in " or (xtype == "quantitative" and " at " or " for ")
+      where = tostring(c.series) .. prep .. where
+    end
+    return ("%s (%s)"):format(where, M.number_text(c.value))
+  end
+  if hi.value == lo.value then
+    parts[2] = ("All values are %s."):format(M.number_text(hi.value))
+  else
+    parts[2] = ("Highest: %s; lowest: %s."):format(cell(hi), cell(lo))
+  end
+  return table.concat(parts, " ")
+end
+
+-- A single series' change from first to last key: "Rises from 120 in 2024-01 to 163 in 2024-06."
+function M.trend(spec, model)
+  if #model.series ~= 1 then return nil end
+  local s = model.series[1]
+  local first, last
+  for i = 1, #model.keys do
+    if s.values[i] ~= nil then
+      first = first or i
+      last = i
+    end
+  end
+  if not first or first == last then return nil end
+  local a, b = s.values[first], s.values[last]
+  local verb = b > a and "Rises" or (b < a and "Falls" or "Stays level")
+  return ("%s from %s in %s to %s in %s."):format(verb, M.number_text(a), M.key_text(model.keys[first], spec),
+    M.number_text(b), M.key_text(model.keys[last], spec))
+end
+
+return M

@@ -1,0 +1,44 @@
+-- The command line: `chartd <command> ...` runs lua/commands/<command>.lua (`serve` and `check` are C).
+local M = {}
+
+local USAGE = [[
+usage: chartd <command> [options]
+
+commands:
+  serve                         run the WebSocket/HTTP server
+  check                         validate the configuration and the scripts, then exit
+  render SPEC.json -o OUT       draw a chart spec (format from OUT's extension, or --format)
+  gallery -o DIR                every chart type in every theme, plus an index.html
+  plan --data FILE.csv "REQUEST"  print the chart spec the planner makes for REQUEST
+
+run `chartd <command> --help` for a command's options.
+]]
+
+-- Commands whose modules live in lua/commands/; a name is checked against this list so
+-- that `chartd ../x` never turns into a module path.
+local COMMANDS = { render = true, gallery = true, plan = true }
+
+function M.main(...)
+  local args = { ... }
+  local name = table.remove(args, 1)
+  if name == nil or name == "help" or name == "--help" or name == "-h" then
+    io.stdout:write(USAGE)
+    return name == nil and 2 or 0
+  end
+  if name == "--version" or name == "version" then
+    io.stdout:write("chartd ", require("chartd.host").version, "\n")
+    return 0
+  end
+  if not COMMANDS[name] then
+    io.stderr:write(("chartd: unknown command %q; commands are serve, check, render, gallery, plan\n"):format(name))
+    return 2
+  end
+  local ok, command = pcall(require, "commands." .. name)
+  if not ok then
+    io.stderr:write(("chartd: the %s command is not available: %s\n"):format(name, command))
+    return 2
+  end
+  return command.run(args)
+end
+
+return M

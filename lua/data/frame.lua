@@ -1,0 +1,478 @@
+-- Request data (records, columns+rows, CSV text) → a column-oriented frame
+-- with one inferred type per column. Dates are parsed here, in UTC, without
+-- os.time (which depends on the host's time zone).
+local errors = require "util.errors"
+local json = require "util.json"
+
+local M = {}
+
+M.MAX_ROWS = 100000
+M.MAX_COLUMNS = 200
+
+local NO_ROWS = "no rows; give data.values, data.columns+rows, or a CSV string"
+
+-- Calendar ---------------------------------------------------------------------
+
+-- Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
+-- days_from_civil), valid far beyond any chart's range.
+function M.days_from_civil(y, m, d)
+  if m <= 2 then y = y - 1 end
+  local era = (y >= 0 and y or y - 399) // 400
+  local yoe = y - era * 400
+  local mp = (m + 9) % 12
+  local doy = (153 * mp + 2) // 5 + d - 1
+  local doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+  return era * 146097 + doe - 719468
+end
+
+-- Inverse of days_from_civil: → year, month, day.
+function M.civil_from_days(z)
+  z = z + 719468
+  local era = (z >= 0 and z or z - 146096) // 146097
+  local doe = z - era * 146097
+  local yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+  local y = yoe + era * 400
+  local doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+  local mp = (5 * doy + 2) // 153
+  local d = doy - (153 * mp + 2) // 5 + 1
+  local m = mp < 10 and mp + 3 or mp - 9
+  if m <= 2 then y = y + 1 end
+  return y, m, d
+end
+
+local function leap(y)
+  return y % 4 == 0 and (y % 100 ~= 0 or y % 400 == 0)
+end
+
+local month_days = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 }
+
+local function valid_date(y, m, d)
+  if m < 1 or m > 12 or d < 1 then return false end
+  local last = month_days[m]
+  if m == 2 and leap(y) then last = 29 end
+  return d <= last
+end
+
+local function epoch(y, m, d, hh, mi, ss)
+  return M.days_from_civil(y, m, d) * 86400 + (hh or 0) * 3600 + (mi or 0) * 60 + (ss or 0)
+end
+
+-- Grains from coarse to fine; a column's grain is the finest of its values.
+M.GRAINS = { year = 1, quarter = 2, month = 3, day = 4, datetime = 5 }
+
+local function two_digit_year(yy)
+  -- POSIX strptime's %y pivot: 69–99 → 1900s, 00–68 → 2000s.
+  return yy >= 69 and 1900 + yy or 2000 + yy
+end
+
+-- Parses one date string → epoch seconds (UTC), grain | nil.
+function M.parse_date(s)
+  if type(s) ~= "string" then return nil end
+  s = s:match("^%s*(.-)%s*$")
+  local n = #s
+  if n < 6 or n > 35 then return nil end
+  local y, m, d
+  -- 2024-Q1, 2024Q1, 2024 Q1
+  y, m = s:match("^(%d%d%d%d)[- ]?[Qq]([1-4])$")
+  if y then return epoch(tonumber(y), (tonumber(m) - 1) * 3 + 1, 1), "quarter" end
+  -- 2024-01
+  y, m = s:match("^(%d%d%d%d)%-(%d%d)$")
+  if y then
+    y, m = tonumber(y), tonumber(m)
+    if m < 1 or m > 12 then return nil end
+    return epoch(y, m, 1), "month"
+  end
+  -- M/D/YY, M/D/YYYY
+  local ys
+  m, d, ys = s:match("^(%d%d?)/(%d%d?)/(%d+)$")
+  if m then
+    if #ys ~= 2 and #ys ~= 4 then return nil end
+    y = #ys == 2 and two_digit_year(tonumber(ys)) or tonumber(ys)
+    m, d = tonumber(m), tonumber(d)
+    if not valid_date(y, m, d) then return nil end
+    return epoch(y, m, d), "day"
+  end
+  -- 2024-01-15, optionally followed by a time
+  local rest
+  y, m, d, rest = s:match("^(%d%d%d%d)%-(%d%d)%-(%d%d)(.*)$")
+  if not y then return nil end
+  y, m, d = tonumber(y), tonumber(m), tonumber(d)
+  if not valid_date(y, m, d) then return nil end
+  if rest == "" then return epoch(y, m, d), "day" end
+  local hh, mi, tail = rest:match("^[T ](%d%d):(%d%d)(.*)$")
+  if not hh then return nil end
+  local ss, frac = 0, 0
+  local sec, f, tail2 = tail:match("^:(%d%d)(%.?%d*)(.*)$")
+  if sec then
+    ss, tail = tonumber(sec), tail2
+    if f ~= "" then
+      if f == "." then return nil end
+      frac = tonumber("0" .. f)
+    end
+  end
+  hh, mi = tonumber(hh), tonumber(mi)
+  if hh > 23 or mi > 59 or ss > 60 then return nil end
+  local offset = 0
+  if tail ~= "Z" and tail ~= "z" and tail ~= "" then
+    local sign, oh, om = tail:match("^([+-])(%d%d):?(%d%d)$")
+    if not sign then return nil end
+    offset = (tonumber(oh) * 3600 + tonumber(om) * 60) * (sign == "-" and -1 or 1)
+  end
+  local t = epoch(y, m, d, hh, mi, ss) - offset
+  if frac ~= 0 then t = t + frac end
+  return t, "datetime"
+end
+
+-- Values -----------------------------------------------------------------------
+
+local missing_strings = { [""] = true, NA = true, null = true }
+
+local function is_missing(v)
+  return v == nil or v == json.null or (type(v) == "string" and missing_strings[v] ~= nil)
+end
+
+-- Plain decimal numbers only: "12", "-3.5", ".5", "1e3". No hex, no "inf",
+-- no thousands separators (a "1,234" column stays nominal rather than guess).
+local function parse_number(s)
+  if type(s) == "number" then return s end
+  if type(s) ~= "string" then return nil end
+  local t = s:match("^%s*(.-)%s*$")
+  if not (t:match("^[-+]?%d*%.?%d*$") or t:match("^[-+]?%d*%.?%d*[eE][-+]?%d+$")) then return nil end
+  if not t:find("%d") then return nil end
+  local v = tonumber(t)
+  if v and (v ~= v or v == math.huge or v == -math.huge) then return nil end
+  return v
+end
+M.parse_number = parse_number
+
+-- A number as text without a trailing ".0": 3.0 → "3", 0.1 → "0.1".
+function M.number_text(n)
+  if math.type(n) == "float" and n == math.floor(n) and math.abs(n) < 2 ^ 53 then
+    return string.format("%d", math.tointeger(n))
+  end
+  if math.type(n) == "integer" then return string.format("%d", n) end
+  for _, p in ipairs({ 15, 16, 17 }) do
+    local s = string.format("%." .. p .. "g", n)
+    if tonumber(s) == n then return s end
+  end
+  return tostring(n)
+end
+
+local function to_text(v)
+  if type(v) == "number" then return M.number_text(v) end
+  return tostring(v)
+end
+
+-- Numbers a spec forces to temporal: 4-digit integers are years, anything
+-- else is a timestamp in milliseconds (Vega-Lite's reading of numbers).
+local function to_temporal(v)
+  if type(v) == "number" then
+    if v == math.floor(v) and v >= 1000 and v <= 9999 then
+      return epoch(math.tointeger(v), 1, 1), "year"
+    end
+    return v / 1000, "datetime"
+  end
+  if type(v) == "string" then
+    local t = v:match("^%s*(%d%d%d%d)%s*$")
+    if t then return epoch(tonumber(t), 1, 1), "year" end
+    return M.parse_date(v)
+  end
+  return nil
+end
+
+-- Column type inference over raw (non-missing) values.
+local function infer(raw, nrows)
+  local numeric, temporal, any = true, true, false
+  local grain
+  for i = 1, nrows do
+    local v = raw[i]
+    if v ~= nil then
+      any = true
+      if numeric and not parse_number(v) then numeric = false end
+      if temporal then
+        local t, g = nil, nil
+        if type(v) == "string" then t, g = M.parse_date(v) end
+        if not t then
+          temporal = false
+        elseif not grain or M.GRAINS[g] > M.GRAINS[grain] then
+          grain = g
+        end
+      end
+      if not numeric and not temporal then break end
+    end
+  end
+  if not any then return "nominal" end
+  if numeric then return "quantitative" end
+  if temporal then return "temporal", grain end
+  return "nominal"
+end
+
+-- Converts raw values to the stored form of `ftype`. → column, grain | nil, bad value
+local function convert(raw, nrows, ftype)
+  local col, grain = {}, nil
+  for i = 1, nrows do
+    local v = raw[i]
+    if v ~= nil then
+      if ftype == "quantitative" then
+        local x = parse_number(v)
+        if x == nil then return nil, v end
+        col[i] = x
+      elseif ftype == "temporal" then
+        local t, g = to_temporal(v)
+        if t == nil then return nil, v end
+        col[i] = t
+        if not grain or M.GRAINS[g] > M.GRAINS[grain] then grain = g end
+      else
+        col[i] = to_text(v)
+      end
+    end
+  end
+  return col, grain
+end
+
+-- Building ---------------------------------------------------------------------
+
+local function fail(path, msg)
+  return nil, errors.new("invalid_data", path, msg)
+end
+
+-- Normalizes one input value: missing → nil, booleans → "true"/"false",
+-- NaN/Infinity and nested values refused. → value | nil, error message
+local function cell(v)
+  if is_missing(v) then return nil end
+  local tv = type(v)
+  if tv == "number" then
+    if v ~= v then return nil, "NaN is not allowed; use null for a missing value" end
+    if v == math.huge or v == -math.huge then
+      return nil, "Infinity is not allowed; use null for a missing value"
+    end
+    return v
+  elseif tv == "boolean" then
+    return v and "true" or "false"
+  elseif tv == "string" then
+    return v
+  end
+  return nil, "expected a number, string, boolean or null, got " .. (tv == "table" and "a nested value" or tv)
+end
+
+local function check_limits(path, nrows, ncols)
+  if nrows == 0 then return fail(path, NO_ROWS) end
+  if nrows > M.MAX_ROWS then
+    return fail(path, string.format("%d rows is more than the limit of %d", nrows, M.MAX_ROWS))
+  end
+  if ncols > M.MAX_COLUMNS then
+    return fail(path, string.format("%d columns is more than the limit of %d", ncols, M.MAX_COLUMNS))
+  end
+  return true
+end
+
+local function from_records(values, path)
+  local vpath = path .. ".values"
+  if type(values) ~= "table" or (next(values) ~= nil and values[1] == nil) then
+    return fail(vpath, "expected an array of records (objects)")
+  end
+  local n = #values
+  if n > M.MAX_ROWS then return check_limits(path, n, 0) end
+  local names, raw = {}, {}
+  for i = 1, n do
+    local rec = values[i]
+    local rpath = vpath .. "[" .. (i - 1) .. "]"
+    if type(rec) ~= "table" or json.is_array(rec) or (rec[1] ~= nil) then
+      return fail(rpath, "expected an object like {\"month\": \"2024-01\", \"revenue\": 120}")
+    end
+    -- Keys in first-seen order; within a record cjson gives no order, so sort
+    -- the new keys of each record to stay deterministic.
+    local fresh = {}
+    for k in pairs(rec) do
+      if type(k) ~= "string" then return fail(rpath, "keys must be strings") end
+      if not raw[k] then fresh[#fresh + 1] = k end
+    end
+    table.sort(fresh)
+    for _, k in ipairs(fresh) do
+      if #names >= M.MAX_COLUMNS then return check_limits(path, n, #names + 1) end
+      names[#names + 1] = k
+      raw[k] = {}
+    end
+    for k, v in pairs(rec) do
+      local x, err = cell(v)
+      if err then return fail(rpath .. "." .. k, err) end
+      raw[k][i] = x
+    end
+  end
+  return names, raw, n
+end
+
+local function from_rows(columns, rows, path, rows_path, first_row)
+  local names, raw, seen = {}, {}, {}
+  if type(columns) ~= "table" or #columns == 0 then
+    return fail(path .. ".columns", "expected a non-empty array of column names")
+  end
+  if #columns > M.MAX_COLUMNS then return check_limits(path, 1, #columns) end
+  for j, name in ipairs(columns) do
+    if type(name) == "number" then name = M.number_text(name) end
+    if type(name) ~= "string" then
+      return fail(path .. ".columns[" .. (j - 1) .. "]", "expected a column name (string)")
+    end
+    if name == "" then name = "column_" .. j end
+    if seen[name] then
+      return fail(path .. ".columns[" .. (j - 1) .. "]", string.format('duplicate column name "%s"', name))
+    end
+    seen[name] = true
+    names[j] = name
+    raw[name] = {}
+  end
+  if type(rows) ~= "table" then return fail(rows_path, "expected an array of rows") end
+  local n = #rows - (first_row - 1)
+  if n > M.MAX_ROWS then return check_limits(path, n, #names) end
+  for i = 1, n do
+    local row = rows[i + first_row - 1]
+    local rpath = rows_path .. "[" .. (i + first_row - 2) .. "]"
+    if type(row) ~= "table" then return fail(rpath, "expected an array of values") end
+    if #row > #names then
+      if first_row > 1 then -- CSV: there is no JSON path to a row, name the record
+        return fail(rows_path, string.format("CSV record %d has %d values but the header has %d columns",
+          i + first_row - 1, #row, #names))
+      end
+      return fail(rpath, string.format("row has %d values but there are %d columns", #row, #names))
+    end
+    for j, name in ipairs(names) do
+      local x, err = cell(row[j])
+      if err then return fail(rpath .. "[" .. (j - 1) .. "]", err) end
+      raw[name][i] = x
+    end
+  end
+  return names, raw, n
+end
+
+local function from_csv(text, path)
+  if #text > 64 * 1024 * 1024 then return fail(path, "CSV text is larger than 64 MB") end
+  local ok, csv = pcall(require, "chartd.csv")
+  if not ok then return fail(path, "CSV support is not available in this build") end
+  local rows, err = csv.parse(text)
+  if not rows then return fail(path, "invalid CSV: " .. tostring(err)) end
+  if #rows == 0 then return fail(path, NO_ROWS) end
+  -- Blank trailing lines come back as a row with one empty value; drop them.
+  while #rows > 1 and #rows[#rows] <= 1 and (rows[#rows][1] or "") == "" do rows[#rows] = nil end
+  local header = rows[1]
+  local names, raw, n = from_rows(header, rows, path, path, 2)
+  if not names then return nil, raw end
+  return names, raw, n
+end
+
+-- frame.from_data(data, path) → frame | nil, error (code invalid_data)
+function M.from_data(data, path)
+  path = path or "data"
+  local names, raw, n
+  if type(data) == "string" then
+    names, raw, n = from_csv(data, path)
+  elseif type(data) ~= "table" or data == json.null then
+    return fail(path, NO_ROWS)
+  elseif type(data.csv) == "string" then
+    names, raw, n = from_csv(data.csv, path .. ".csv")
+  elseif data.values ~= nil then
+    names, raw, n = from_records(data.values, path)
+  elseif data.columns ~= nil or data.rows ~= nil then
+    names, raw, n = from_rows(data.columns, data.rows, path, path .. ".rows", 1)
+  else
+    return fail(path, NO_ROWS)
+  end
+  if not names then return nil, raw end
+  local ok, err = check_limits(path, n, #names)
+  if not ok then return nil, err end
+
+  local df = { names = names, types = {}, columns = {}, grain = {}, nrows = n, source = raw }
+  for _, name in ipairs(names) do
+    local ftype, grain = infer(raw[name], n)
+    df.types[name] = ftype
+    df.grain[name] = grain
+    df.columns[name] = convert(raw[name], n, ftype)
+  end
+  return df
+end
+
+-- frame.set_type(df, name, type) → true | nil, message. Converts from the
+-- original values, so forcing a date column to nominal gives back its text.
+local TYPES = { quantitative = true, temporal = true, nominal = true, ordinal = true }
+
+function M.set_type(df, name, ftype)
+  if not TYPES[ftype] then return nil, string.format('unknown type "%s"', tostring(ftype)) end
+  if not df.columns[name] then return nil, string.format('no column "%s"', tostring(name)) end
+  if df.types[name] == ftype then return true end
+  local col, grain = convert(df.source[name], df.nrows, ftype)
+  if not col then
+    local what = ftype == "quantitative" and "a number" or "a date"
+    return nil, string.format('column "%s" has the value "%s", which is not %s', name, to_text(grain), what)
+  end
+  df.columns[name] = col
+  df.types[name] = ftype
+  df.grain[name] = ftype == "temporal" and grain or nil
+  return true
+end
+
+-- Epoch seconds → ISO text at a grain: "2024", "2024-Q1", "2024-01",
+-- "2024-01-15", "2024-01-15T10:00:00Z".
+function M.format_date(t, grain)
+  local days = math.floor(t / 86400)
+  local y, m, d = M.civil_from_days(days)
+  if grain == "year" then return string.format("%04d", y) end
+  if grain == "quarter" then return string.format("%04d-Q%d", y, (m - 1) // 3 + 1) end
+  if grain == "month" then return string.format("%04d-%02d", y, m) end
+  if grain == "day" then return string.format("%04d-%02d-%02d", y, m, d) end
+  local s = math.floor(t - days * 86400)
+  return string.format("%04d-%02d-%02dT%02d:%02d:%02dZ", y, m, d, s // 3600, s % 3600 // 60, s % 60)
+end
+
+-- The frame as JSON-able records (json.array of objects; dates as ISO text,
+-- missing values left out), for echoing a normalized spec to a client.
+function M.to_records(df)
+  local json_array = json.array
+  local out = json_array({})
+  for i = 1, df.nrows do
+    local rec = {}
+    for _, name in ipairs(df.names) do
+      local v = df.columns[name][i]
+      if v ~= nil and df.types[name] == "temporal" then v = M.format_date(v, df.grain[name]) end
+      rec[name] = v
+    end
+    out[i] = rec
+  end
+  return out
+end
+
+-- Non-missing values of a column in first-seen order.
+function M.distinct(df, name)
+  local col, seen, out = df.columns[name], {}, {}
+  if not col then return out end
+  for i = 1, df.nrows do
+    local v = col[i]
+    if v ~= nil and not seen[v] then
+      seen[v] = true
+      out[#out + 1] = v
+    end
+  end
+  return out
+end
+
+-- {type, count, missing, distinct, min, max}; min/max only for numbers and dates.
+function M.summary(df, name)
+  local col = df.columns[name]
+  if not col then return nil end
+  local ftype = df.types[name]
+  local ordered = ftype == "quantitative" or ftype == "temporal"
+  local count, seen, distinct, lo, hi = 0, {}, 0, nil, nil
+  for i = 1, df.nrows do
+    local v = col[i]
+    if v ~= nil then
+      count = count + 1
+      if not seen[v] then seen[v], distinct = true, distinct + 1 end
+      if ordered then
+        if lo == nil or v < lo then lo = v end
+        if hi == nil or v > hi then hi = v end
+      end
+    end
+  end
+  return { type = ftype, count = count, missing = df.nrows - count, distinct = distinct, min = lo, max = hi,
+    grain = df.grain[name] }
+end
+
+return M

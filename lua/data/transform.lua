@@ -1,0 +1,266 @@
+-- Data transforms the charts share: aggregation, grouping, binning, sorting,
+-- quartiles and time truncation. Pure functions over frames and plain lists.
+local frame = require "data.frame"
+
+local M = {}
+
+M.OPS = { "sum", "mean", "median", "min", "max", "count" }
+local ALIASES = { average = "mean" }
+
+local function sorted_copy(values, n)
+  local xs = {}
+  for i = 1, n do
+    local v = values[i]
+    if v ~= nil then xs[#xs + 1] = v end
+  end
+  table.sort(xs)
+  return xs
+end
+
+-- Linear interpolation between order statistics (R type 7, numpy's default).
+local function quantile_sorted(xs, p)
+  local n = #xs
+  if n == 0 then return nil end
+  local h = (n - 1) * p + 1
+  local lo = math.floor(h)
+  if lo >= n then return xs[n] end
+  return xs[lo] + (h - lo) * (xs[lo + 1] - xs[lo])
+end
+
+-- transform.aggregate(values, op [, n]) → number | nil.
+-- `values` may hold nils (missing); n (default values.n or #values) is the
+-- row count. sum of nothing is 0, mean/median/min/max of nothing is nil,
+-- count counts non-missing values, or all n rows when values is nil.
+function M.aggregate(values, op, n)
+  op = ALIASES[op] or op
+  if values == nil then
+    if op == "count" then return n or 0 end
+    return nil
+  end
+  n = n or values.n or #values
+  if op == "count" then
+    local c = 0
+    for i = 1, n do if values[i] ~= nil then c = c + 1 end end
+    return c
+  elseif op == "sum" or op == "mean" then
+    local s, c = 0, 0
+    for i = 1, n do
+      local v = values[i]
+      if v ~= nil then s, c = s + v, c + 1 end
+    end
+    if op == "sum" then return s end
+    if c == 0 then return nil end
+    return s / c
+  elseif op == "min" or op == "max" then
+    local best
+    for i = 1, n do
+      local v = values[i]
+      if v ~= nil and (best == nil or (op == "min" and v < best) or (op == "max" and v > best)) then
+        best = v
+      end
+    end
+    return best
+  elseif op == "median" then
+    return quantile_sorted(sorted_copy(values, n), 0.5)
+  end
+  error("unknown aggregate " .. tostring(op), 2)
+end
+
+-- transform.quartiles(values [, n]) → q1, median, q3 (type 7) | nil
+function M.quartiles(values, n)
+  local xs = sorted_copy(values, n or values.n or #values)
+  if #xs == 0 then return nil end
+  return quantile_sorted(xs, 0.25), quantile_sorted(xs, 0.5), quantile_sorted(xs, 0.75)
+end
+
+-- transform.quantile(values, p) for any p in 0..1 (type 7).
+function M.quantile(values, p, n)
+  return quantile_sorted(sorted_copy(values, n or values.n or #values), p)
+end
+
+-- Group keys of mixed type must not collide ("1" vs 1), hence the type tag.
+local function key_part(v)
+  if v == nil then return "\0nil" end
+  return type(v):sub(1, 1) .. tostring(v)
+end
+
+-- transform.group(df, keys, field, op) → { {[key]=..., ..., value=}, ... }
+-- in first-seen group order. keys is a column name or a list of them; field
+-- may be nil for op "count" (rows per group). Missing key values form their
+-- own group (the key is absent from the row table).
+function M.group(df, keys, field, op)
+  if type(keys) == "string" then keys = { keys } end
+  keys = keys or {}
+  op = ALIASES[op] or op
+  local key_cols = {}
+  for i, k in ipairs(keys) do key_cols[i] = df.columns[k] end
+  local values = field and df.columns[field]
+  local groups, order = {}, {}
+  for r = 1, df.nrows do
+    local parts = {}
+    for i = 1, #keys do parts[i] = key_part(key_cols[i][r]) end
+    local id = table.concat(parts, "\1")
+    local g = groups[id]
+    if not g then
+      g = { row = r, vals = {}, rows = 0 }
+      groups[id] = g
+      order[#order + 1] = g
+    end
+    g.rows = g.rows + 1
+    if values then
+      local v = values[r]
+      if v ~= nil then g.vals[#g.vals + 1] = v end
+    end
+  end
+  local out = {}
+  for i, g in ipairs(order) do
+    local item = {}
+    for j, k in ipairs(keys) do item[k] = key_cols[j][g.row] end
+    if op == "count" and not values then
+      item.value = g.rows
+    else
+      item.value = M.aggregate(g.vals, op)
+    end
+    out[i] = item
+  end
+  return out
+end
+
+-- Bins -------------------------------------------------------------------------
+
+M.MAX_BINS = 10000
+
+-- Vega's bin step: a power of ten near span/maxbins, then divided by 5 and/or
+-- 2 while the bin count stays within maxbins.
+local function bin_step(span, maxbins)
+  local level = math.ceil(math.log(maxbins, 10))
+  local step = 10 ^ (math.floor(math.log(span, 10) + 0.5) - level)
+  while math.ceil(span / step) > maxbins do step = step * 10 end
+  for _, div in ipairs({ 5, 2 }) do
+    local v = step / div
+    if span / v <= maxbins then step = v end
+  end
+  return step
+end
+
+-- Snaps a float edge to the step's decimal precision (0.30000000000000004 → 0.3).
+local function snap(x, precision)
+  if precision <= 0 then
+    local r = math.floor(x + 0.5)
+    return math.tointeger(r) or r
+  end
+  return tonumber(string.format("%." .. precision .. "f", x))
+end
+
+-- transform.bin(values, {maxbins=10, step=, extent={lo, hi}}) →
+-- { edges = {e1, ..., ek+1}, counts = {c1, ..., ck}, step = } | nil, message.
+-- Bins are [e_i, e_i+1); the last bin also holds its upper edge, so the
+-- maximum never sits alone in an extra bin.
+function M.bin(values, opts)
+  opts = opts or {}
+  local n = values.n or #values
+  local lo, hi
+  if opts.extent then
+    lo, hi = opts.extent[1], opts.extent[2]
+  else
+    for i = 1, n do
+      local v = values[i]
+      if v ~= nil then
+        if lo == nil or v < lo then lo = v end
+        if hi == nil or v > hi then hi = v end
+      end
+    end
+  end
+  if lo == nil then return { edges = {}, counts = {}, step = nil } end
+  local span = hi - lo
+  local step = opts.step
+  if span == 0 then
+    step = step or 1
+    lo = math.floor(lo / step) * step
+    hi = lo + step
+    span = step
+  end
+  step = step or bin_step(span, opts.maxbins or 10)
+  local lv = math.log(step, 10)
+  local precision = lv >= 0 and 0 or math.floor(-lv) + 1
+  local eps = 10 ^ (-precision - 1)
+  local start = math.floor(lo / step + eps) * step
+  if lo < start then start = start - step end
+  local stop = math.ceil(hi / step - eps) * step
+  local nbins = math.max(1, math.floor((stop - start) / step + 0.5))
+  if nbins > M.MAX_BINS then
+    return nil, string.format("bin step %s would make %d bins (limit %d)", frame.number_text(step), nbins, M.MAX_BINS)
+  end
+  local edges, counts = {}, {}
+  for i = 0, nbins do edges[i + 1] = snap(start + i * step, precision) end
+  for i = 1, nbins do counts[i] = 0 end
+  for i = 1, n do
+    local v = values[i]
+    if v ~= nil and v >= edges[1] and v <= edges[nbins + 1] then
+      -- Estimate, then settle against the snapped edges so float noise
+      -- never moves a value sitting exactly on an edge.
+      local b = math.floor((v - start) / step) + 1
+      if b > nbins then b = nbins end
+      if b < 1 then b = 1 end
+      while b < nbins and v >= edges[b + 1] do b = b + 1 end
+      while b > 1 and v < edges[b] do b = b - 1 end
+      counts[b] = counts[b] + 1
+    end
+  end
+  return { edges = edges, counts = counts, step = snap(step, precision) }
+end
+
+-- Sorting ----------------------------------------------------------------------
+
+-- Numbers before strings, then natural order; nil always last.
+local function less(a, b)
+  local ta, tb = type(a), type(b)
+  if ta ~= tb then return ta == "number" end
+  return a < b
+end
+
+-- transform.sort(list, key, order) sorts list in place (stable) by
+-- item[key] ("ascending" default or "descending"); returns list.
+function M.sort(list, key, order)
+  local desc = order == "descending"
+  local idx = {}
+  for i, item in ipairs(list) do idx[i] = { item = item, i = i, v = item[key] } end
+  table.sort(idx, function(a, b)
+    if a.v == nil or b.v == nil then
+      if a.v == nil and b.v == nil then return a.i < b.i end
+      return b.v == nil
+    end
+    if a.v ~= b.v then
+      if desc then return less(b.v, a.v) end
+      return less(a.v, b.v)
+    end
+    return a.i < b.i
+  end)
+  for i, e in ipairs(idx) do list[i] = e.item end
+  return list
+end
+
+-- Time units -------------------------------------------------------------------
+
+local UNIT_ALIASES = { yearmonth = "month", yearquarter = "quarter" }
+
+-- transform.time_unit(epoch_seconds, unit) → epoch seconds of the start of
+-- the UTC year/quarter/month/week (Sunday)/day/hour containing it.
+function M.time_unit(t, unit)
+  if t == nil then return nil end
+  unit = UNIT_ALIASES[unit] or unit
+  local days = math.floor(t / 86400)
+  if unit == "hour" then return math.floor(t / 3600) * 3600 end
+  if unit == "day" then return days * 86400 end
+  if unit == "week" then
+    -- 1970-01-01 was a Thursday: (days + 4) % 7 is 0 on Sundays.
+    return (days - (days + 4) % 7) * 86400
+  end
+  local y, m = frame.civil_from_days(days)
+  if unit == "year" then m = 1
+  elseif unit == "quarter" then m = (m - 1) // 3 * 3 + 1
+  elseif unit ~= "month" then error("unknown time unit " .. tostring(unit), 2) end
+  return frame.days_from_civil(y, m, 1) * 86400
+end
+
+return M

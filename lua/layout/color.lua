@@ -1,0 +1,147 @@
+-- Colours as data: hex parsing and printing, mixing, categorical palettes
+-- that extend without repeating, sequential ramps interpolated in CIE Lab
+-- (even perceived steps for heatmaps), and text colour for filled shapes.
+local M = {}
+
+-- "#rgb" | "#rgba" | "#rrggbb" | "#rrggbbaa" → r, g, b, a in 0..1, or
+-- nil, message for anything else.
+function M.parse(hex)
+  if type(hex) ~= "string" then return nil, "colour must be a string, got " .. type(hex) end
+  local h = hex:match("^#(%x+)$")
+  if not h or not (#h == 3 or #h == 4 or #h == 6 or #h == 8) then
+    return nil, ('invalid colour "%s": expected #rgb, #rrggbb or #rrggbbaa'):format(hex)
+  end
+  if #h <= 4 then h = h:gsub("(%x)", "%1%1") end
+  local r, g, b = tonumber(h:sub(1, 2), 16), tonumber(h:sub(3, 4), 16), tonumber(h:sub(5, 6), 16)
+  local a = #h == 8 and tonumber(h:sub(7, 8), 16) or 255
+  return r / 255, g / 255, b / 255, a / 255
+end
+
+local function byte(x)
+  x = math.floor(x * 255 + 0.5)
+  if x < 0 then return 0 elseif x > 255 then return 255 end
+  return x
+end
+
+-- r, g, b [, a] in 0..1 → "#rrggbb", or "#rrggbbaa" when a < 1.
+function M.to_hex(r, g, b, a)
+  if a ~= nil and byte(a) < 255 then return ("#%02x%02x%02x%02x"):format(byte(r), byte(g), byte(b), byte(a)) end
+  return ("#%02x%02x%02x"):format(byte(r), byte(g), byte(b))
+end
+
+local function must(hex)
+  local r, g, b, a = M.parse(hex)
+  if not r then error(g, 3) end
+  return r, g, b, a
+end
+
+-- a + (b - a) × t in sRGB (t in 0..1), alpha included.
+function M.mix(a, b, t)
+  local r1, g1, b1, a1 = must(a)
+  local r2, g2, b2, a2 = must(b)
+  return M.to_hex(r1 + (r2 - r1) * t, g1 + (g2 - g1) * t, b1 + (b2 - b1) * t, a1 + (a2 - a1) * t)
+end
+
+-- The colour with alpha a (0..1).
+function M.alpha(hex, a)
+  local r, g, b = must(hex)
+  return M.to_hex(r, g, b, a)
+end
+
+-- sRGB ↔ linear ↔ CIE XYZ (D65) ↔ Lab.
+local function lin(c) return c <= 0.04045 and c / 12.92 or ((c + 0.055) / 1.055) ^ 2.4 end
+local function gam(c) return c <= 0.0031308 and 12.92 * c or 1.055 * c ^ (1 / 2.4) - 0.055 end
+local XN, YN, ZN = 0.95047, 1.0, 1.08883
+local function f(t) return t > 216 / 24389 and t ^ (1 / 3) or (24389 / 27 * t + 16) / 116 end
+local function finv(t) return t ^ 3 > 216 / 24389 and t ^ 3 or (116 * t - 16) / (24389 / 27) end
+
+function M.to_lab(hex)
+  local r, g, b = must(hex)
+  r, g, b = lin(r), lin(g), lin(b)
+  local x = 0.4124564 * r + 0.3575761 * g + 0.1804375 * b
+  local y = 0.2126729 * r + 0.7151522 * g + 0.0721750 * b
+  local z = 0.0193339 * r + 0.1191920 * g + 0.9503041 * b
+  local fx, fy, fz = f(x / XN), f(y / YN), f(z / ZN)
+  return 116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)
+end
+
+function M.from_lab(l, a, b)
+  local fy = (l + 16) / 116
+  local fx, fz = fy + a / 500, fy - b / 200
+  local x, y, z = XN * finv(fx), YN * finv(fy), ZN * finv(fz)
+  local r = 3.2404542 * x - 1.5371385 * y - 0.4985314 * z
+  local g = -0.9692660 * x + 1.8760108 * y + 0.0415560 * z
+  local bl = 0.0556434 * x - 0.2040259 * y + 1.0572252 * z
+  local function c(v) return gam(math.max(0, math.min(1, v))) end
+  return M.to_hex(c(r), c(g), c(bl))
+end
+
+-- WCAG relative luminance (0 black .. 1 white).
+function M.luminance(hex)
+  local r, g, b = must(hex)
+  return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b)
+end
+
+-- WCAG contrast ratio between two colours (1..21).
+function M.contrast(a, b)
+  local la, lb = M.luminance(a), M.luminance(b)
+  if la < lb then la, lb = lb, la end
+  return (la + 0.05) / (lb + 0.05)
+end
+
+-- "#000000" or "#ffffff", whichever contrasts more with bg (labels on
+-- bars, cells and slices). The theme argument is accepted for callers
+-- that pass it; the choice is the same in every theme.
+function M.contrast_text(bg, _)
+  return M.contrast(bg, "#000000") >= M.contrast(bg, "#ffffff") and "#000000" or "#ffffff"
+end
+
+-- Lightness changes for the rounds beyond the palette's length: lighter,
+-- darker, then further out. Lab L shifts keep the hue recognisable.
+M.EXTEND_SHIFTS = { 18, -18, 32, -32, 9, -9, 25, -25, 40, -40 }
+
+-- n colours for categories: theme.palette in order, then the palette again
+-- with lightness shifted each round; no colour repeats exactly.
+function M.palette(theme, n)
+  local base = theme.palette
+  assert(type(base) == "table" and #base > 0, "color.palette: theme.palette is empty")
+  local out, seen = {}, {}
+  local i, k = 0, #base
+  while #out < n do
+    i = i + 1
+    local round = (i - 1) // k
+    local c = base[(i - 1) % k + 1]:lower()
+    if round > 0 then
+      local shift = M.EXTEND_SHIFTS[(round - 1) % #M.EXTEND_SHIFTS + 1] + 2 * ((round - 1) // #M.EXTEND_SHIFTS)
+      local l, a, b = M.to_lab(c)
+      c = M.from_lab(math.max(5, math.min(95, l + shift)), a, b)
+    end
+    -- Clamping at black or white can collide with an earlier colour: nudge.
+    local tries = 0
+    while seen[c] and tries < 50 do
+      local l, a, b = M.to_lab(c)
+      tries = tries + 1
+      c = M.from_lab(l, a + tries, b - tries)
+    end
+    seen[c] = true
+    out[#out + 1] = c
+  end
+  return out
+end
+
+-- Colour at t (0..1) along evenly spaced stops, interpolated in Lab.
+function M.ramp(stops, t)
+  assert(type(stops) == "table" and #stops > 0, "color.ramp: no stops")
+  if t ~= t then t = 0 end
+  t = math.max(0, math.min(1, t))
+  if #stops == 1 then return stops[1] end
+  local pos = t * (#stops - 1)
+  local i = math.min(#stops - 1, math.floor(pos))
+  local u = pos - i
+  if u == 0 then return M.to_hex(must(stops[i + 1])) end
+  local l1, a1, b1 = M.to_lab(stops[i + 1])
+  local l2, a2, b2 = M.to_lab(stops[i + 2])
+  return M.from_lab(l1 + (l2 - l1) * u, a1 + (a2 - a1) * u, b1 + (b2 - b1) * u)
+end
+
+return M

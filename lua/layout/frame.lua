@@ -1,0 +1,660 @@
+-- The chrome of a chart: title and subtitle, legend, axes with ticks,
+-- labels and titles, and the plot box left for the data. Every margin is
+-- computed from measured text, so nothing overlaps or leaves the box.
+-- `layout` is pure geometry (testable without drawing); `draw_background`
+-- and `draw_axes` paint it before and after a chart draws its data.
+local scale = require "layout.scale"
+local ticks = require "layout.ticks"
+local format = require "layout.format"
+local text = require "layout.text"
+
+local M = {}
+
+M.TICK = 5            -- tick mark length
+M.TICK_GAP = 3        -- tick mark to label
+M.TITLE_GAP = 6       -- tick labels to axis title
+M.BLOCK_GAP = 12      -- between header, legend and plot
+M.X_SPACING = 80      -- about one tick per this many px on a horizontal axis
+M.Y_SPACING = 50      -- and on a vertical one
+M.LABEL_GAP = 6       -- least free space between neighbouring tick labels
+M.MAX_ROTATED_SHARE = 0.35 -- rotated band labels may take this much of the plot height
+M.MAX_LEFT_SHARE = 0.3     -- band labels on the left may take this much of the width
+M.SWATCH = 10
+M.SWATCH_GAP = 6      -- swatch to its label
+M.ITEM_GAP = 16       -- between legend items in a row
+M.ROW_GAP = 4         -- between legend rows
+M.LEGEND_LABEL_MAX = 160
+M.RIGHT_LEGEND_MAX_ITEMS = 12
+M.MIN_PLOT_SHARE = 0.6 -- a right legend must leave the plot this share of the width
+M.GRADIENT_WIDTH = 12
+M.GRADIENT_HEIGHT = 160
+M.MIN_PLOT = 10
+
+local RAD45 = math.pi / 4
+
+-- ---------------------------------------------------------------- geometry
+
+-- The four corners of a label drawn by canvas:text at (x, y) with align,
+-- valign ("top"|"middle"|"bottom") and angle, for overlap and bounds checks.
+function M.label_corners(l)
+  local w, h = l.width, l.height
+  local dx = l.align == "center" and -w / 2 or l.align == "right" and -w or 0
+  local dy = l.valign == "middle" and -h / 2 or l.valign == "bottom" and -h or 0
+  local c, s = math.cos(l.angle or 0), math.sin(l.angle or 0)
+  local out = {}
+  for i, p in ipairs { { dx, dy }, { dx + w, dy }, { dx + w, dy + h }, { dx, dy + h } } do
+    out[i] = { l.x + p[1] * c - p[2] * s, l.y + p[1] * s + p[2] * c }
+  end
+  return out
+end
+
+-- Axis-aligned bounds {x0, y0, x1, y1} of a label.
+function M.label_bounds(l)
+  local x0, y0, x1, y1 = math.huge, math.huge, -math.huge, -math.huge
+  for _, p in ipairs(M.label_corners(l)) do
+    x0, y0, x1, y1 = math.min(x0, p[1]), math.min(y0, p[2]), math.max(x1, p[1]), math.max(y1, p[2])
+  end
+  return { x0, y0, x1, y1 }
+end
+
+-- ------------------------------------------------------------------ header
+
+local function text_block(str, font, x, y, width, fill)
+  local lines = text.wrap(str, font, width)
+  local lh = text.line_height(font)
+  return { text = str, lines = lines, x = x, y = y, font = font, line_height = lh, height = #lines * lh,
+    align = "left", color = fill }
+end
+
+-- Title and subtitle wrapped to the inner width; returns them and the y
+-- below them.
+local function header(spec, theme, inner)
+  local y = inner.y
+  local title, subtitle
+  if spec.title and spec.title ~= "" then
+    title = text_block(spec.title, text.font(theme, "title", "bold"), inner.x, y, inner.width, theme.foreground)
+    y = y + title.height
+  end
+  if spec.subtitle and spec.subtitle ~= "" then
+    if title then y = y + 2 end
+    subtitle = text_block(spec.subtitle, text.font(theme, "subtitle"), inner.x, y, inner.width, theme.muted)
+    y = y + subtitle.height
+  end
+  if title or subtitle then y = y + M.BLOCK_GAP end
+  return title, subtitle, y
+end
+
+-- ------------------------------------------------------------------ legend
+
+local function legend_items(lg, theme)
+  local font = text.font(theme, "legend")
+  local out = {}
+  for i, it in ipairs(lg.items or {}) do
+    local label, cut = text.truncate(tostring(it.label), font, M.LEGEND_LABEL_MAX)
+    local w = text.width(label, font)
+    out[i] = { label = label, full_label = tostring(it.label), truncated = cut, color = it.color,
+      shape = it.shape or "square", text_width = w, width = M.SWATCH + M.SWATCH_GAP + w, font = font }
+  end
+  return out, font
+end
+
+-- Places items at (x, y): one per row (right) or wrapped rows within width (top).
+local function place_items(items, title, font, x, y, width, stacked)
+  local lh = text.line_height(font)
+  local row_h = math.max(lh, M.SWATCH)
+  local cx, cy, rows, maxw = x, y, 1, 0
+  local function put(it)
+    it.x, it.y, it.row = cx, cy, rows
+    it.swatch = { x = cx, y = cy + (row_h - M.SWATCH) / 2, width = M.SWATCH, height = M.SWATCH }
+    it.text_x, it.text_y = cx + M.SWATCH + M.SWATCH_GAP, cy + row_h / 2
+  end
+  if title and stacked then cy = cy + row_h + M.ROW_GAP end
+  if title and not stacked then cx = cx + title.width + M.ITEM_GAP end
+  for i, it in ipairs(items) do
+    if stacked then
+      if i > 1 then cy, rows = cy + row_h + M.ROW_GAP, rows + 1 end
+      cx = x
+    elseif cx > x and cx + it.width > x + width then
+      cx, cy, rows = x, cy + row_h + M.ROW_GAP, rows + 1
+    end
+    put(it)
+    maxw = math.max(maxw, cx + it.width - x)
+    if not stacked then cx = cx + it.width + M.ITEM_GAP end
+  end
+  if title then maxw = math.max(maxw, title.width) end
+  local height = (cy - y) + row_h
+  return maxw, height, rows, row_h
+end
+
+local function gradient_legend(lg, theme, num_opts)
+  local g = lg.gradient
+  local font = text.font(theme, "legend")
+  local lo, hi = g.min or 0, g.max or 1
+  local tk = ticks.linear(math.min(lo, hi), math.max(lo, hi), 4)
+  local fmt = type(g.format) == "function" and g.format
+    or format.from_spec(g.format, tk.step, num_opts)
+    or format.ticker(tk.step, { number = num_opts.number, max = math.max(math.abs(lo), math.abs(hi)) })
+  local labels, lw = {}, 0
+  for i, v in ipairs(tk) do
+    labels[i] = { value = v, label = fmt(v) }
+    lw = math.max(lw, text.width(labels[i].label, font))
+  end
+  return { kind = "gradient", stops = g.stops or theme.sequential, min = lo, max = hi, ticks = labels,
+    font = font, label_width = lw, width = M.GRADIENT_WIDTH + M.SWATCH_GAP + lw }
+end
+
+-- Lays out the legend inside `region` (the area below the header) and
+-- returns it with the region left for the plot.
+local function legend_layout(lg, theme, region)
+  if not lg or (not lg.gradient and #(lg.items or {}) == 0) then return nil, region end
+  local tfont = text.font(theme, "legend", "bold")
+  local title
+  if lg.title and lg.title ~= "" then
+    local t = text.truncate(tostring(lg.title), tfont, M.LEGEND_LABEL_MAX)
+    title = { text = t, font = tfont, width = text.width(t, tfont), height = text.line_height(tfont) }
+  end
+  local num_opts = { number = theme.number }
+  if lg.gradient then
+    local out = gradient_legend(lg, theme, num_opts)
+    local th = title and title.height + M.ROW_GAP or 0
+    out.width = math.max(out.width, title and title.width or 0)
+    local bar_h = math.max(20, math.min(M.GRADIENT_HEIGHT, region.height - th))
+    out.height = th + bar_h
+    out.x, out.y, out.position = region.x + region.width - out.width, region.y, "right"
+    out.bar = { x = out.x, y = out.y + th, width = M.GRADIENT_WIDTH, height = bar_h }
+    for _, t in ipairs(out.ticks) do
+      local f = out.max ~= out.min and (t.value - out.min) / (out.max - out.min) or 0.5
+      t.pos = out.bar.y + bar_h * (1 - f)
+      t.x, t.y = out.bar.x + M.GRADIENT_WIDTH + M.SWATCH_GAP, t.pos
+    end
+    if title then title.x, title.y = out.x, out.y end
+    out.title = title
+    return out, { x = region.x, y = region.y, width = region.width - out.width - M.BLOCK_GAP,
+      height = region.height }
+  end
+  local items, font = legend_items(lg, theme)
+  local out = { kind = "items", items = items, title = title, font = font }
+  -- Right: one column, when it is short and leaves the plot most of the width.
+  local colw = title and title.width or 0
+  for _, it in ipairs(items) do colw = math.max(colw, it.width) end
+  if #items <= M.RIGHT_LEGEND_MAX_ITEMS and region.width - colw - M.BLOCK_GAP >= M.MIN_PLOT_SHARE * region.width then
+    local x = region.x + region.width - colw
+    local w, h, rows = place_items(items, title, font, x, region.y, colw, true)
+    out.position, out.x, out.y, out.width, out.height, out.rows = "right", x, region.y, w, h, rows
+    if title then title.x, title.y = x, region.y end
+    return out, { x = region.x, y = region.y, width = region.width - colw - M.BLOCK_GAP, height = region.height }
+  end
+  -- Top: rows wrapped to the width, the title leading the first row.
+  local w, h, rows, row_h = place_items(items, title, font, region.x, region.y, region.width, false)
+  out.position, out.x, out.y, out.width, out.height, out.rows = "top", region.x, region.y, w, h, rows
+  if title then title.x, title.y = region.x, region.y + (row_h - title.height) / 2 end
+  return out, { x = region.x, y = region.y + h + M.BLOCK_GAP, width = region.width,
+    height = region.height - h - M.BLOCK_GAP }
+end
+
+-- -------------------------------------------------------------------- axes
+
+local function numeric_format(o, kind, tk, theme)
+  if type(o.format) == "function" then return o.format end
+  if kind == "band" then return tostring end
+  if kind == "time" then
+    if type(o.format) == "string" and o.format:find("%%") then
+      return function(t) return format.strftime(t, o.format) end
+    end
+    return format.date_ticker(tk.unit)
+  end
+  local maxabs = 0
+  for _, v in ipairs(tk) do maxabs = math.max(maxabs, math.abs(v)) end
+  local opts = { number = theme.number, max = maxabs }
+  if kind == "log" then
+    return format.from_spec(o.format, nil, opts) or function(v)
+      if v >= format.SI_FROM then return format.si(v, opts) end
+      return format.number(v, { number = theme.number })
+    end
+  end
+  return format.from_spec(o.format, tk.step, opts) or format.ticker(tk.step, opts)
+end
+
+-- Scale and tick values for axis options o along [r0, r1] with about
+-- `count` ticks.
+local function build_scale(o, kind, r0, r1, count)
+  if kind == "band" then
+    local s = scale.band { domain = o.domain or {}, range = { r0, r1 }, padding = o.padding,
+      padding_inner = o.padding_inner, padding_outer = o.padding_outer }
+    local tk = {}
+    for i, c in ipairs(s.domain) do tk[i] = c end
+    return s, tk
+  end
+  local d = o.domain or { 0, 1 }
+  if kind == "log" then
+    local s = scale.log { domain = d, range = { r0, r1 }, nice = o.nice ~= false, clamp = o.clamp }
+    return s, o.ticks or s:ticks()
+  end
+  if kind == "time" then
+    local s = scale.time { domain = d, range = { r0, r1 }, nice = o.nice == true, count = count,
+      min_unit = o.grain, clamp = o.clamp }
+    return s, s:ticks(count)
+  end
+  local lo, hi = math.min(d[1], d[2]), math.max(d[1], d[2])
+  if o.zero then lo, hi = math.min(lo, 0), math.max(hi, 0) end
+  lo, hi = ticks.expand(lo, hi)
+  local tk
+  if o.ticks then
+    tk = { step = #o.ticks > 1 and math.abs(o.ticks[2] - o.ticks[1]) or 1 }
+    for i, v in ipairs(o.ticks) do tk[i] = v end
+  elseif o.nice ~= false then
+    tk = ticks.nice(lo, hi, count)
+    lo, hi = tk.min, tk.max
+  else
+    tk = ticks.linear(lo, hi, count)
+  end
+  local s = scale.linear { domain = { lo, hi }, range = { r0, r1 }, clamp = o.clamp }
+  return s, tk
+end
+
+-- Every tick's value, position and label text.
+local function tick_list(o, kind, s, tk, theme)
+  local fmt = numeric_format(o, kind, tk, theme)
+  local out, prev = {}, nil
+  for _, v in ipairs(tk) do
+    local pos = kind == "band" and s:center(v) or s:map(v)
+    if pos then
+      out[#out + 1] = { value = v, pos = pos, label = fmt(v, prev) }
+      prev = v
+    end
+  end
+  return out
+end
+
+-- The smallest k such that showing every k-th label keeps neighbours apart
+-- (distance along the axis ≥ their half sizes + LABEL_GAP).
+local function thin_factor(tl, sizes)
+  for k = 1, math.max(1, #tl) do
+    local ok = true
+    for i = 1 + k, #tl, k do
+      local a, b = tl[i - k], tl[i]
+      if math.abs(b.pos - a.pos) < (sizes[i - k] + sizes[i]) / 2 + M.LABEL_GAP then ok = false; break end
+    end
+    if ok then return k end
+  end
+  return math.max(1, #tl)
+end
+
+-- A horizontal (bottom) axis along [x0, x0 + len] at baseline y0, with at
+-- most max_ext px of label height. Returns the axis and its height below y0.
+local function bottom_axis(o, kind, theme, x0, len, y0, max_ext)
+  local font = text.font(theme, "tick")
+  local lh = text.line_height(font)
+  local s, tl, tk
+  local angle, k, truncated = 0, 1, false
+  local widths = {}
+  if kind == "band" then
+    s, tk = build_scale(o, kind, x0, x0 + len, 0)
+    tl = tick_list(o, kind, s, tk, theme)
+    local maxw = 0
+    for i, t in ipairs(tl) do widths[i] = text.width(t.label, font); maxw = math.max(maxw, widths[i]) end
+    local step = s.step
+    if #tl > 0 and maxw + M.LABEL_GAP > step then
+      -- Parallel rotated labels clear each other when the step across
+      -- them (step × sin angle) exceeds the line height.
+      if step * math.sin(RAD45) >= lh + 1 then angle = -RAD45 else angle = -math.pi / 2 end
+      if angle == -math.pi / 2 and step < lh + 1 then k = math.ceil((lh + 1) / step) end
+      local ext = angle == -RAD45 and (maxw + lh) * math.sin(RAD45) or maxw
+      if ext > max_ext then
+        local mw = angle == -RAD45 and max_ext / math.sin(RAD45) - lh or max_ext
+        mw = math.max(mw, lh)
+        for i, t in ipairs(tl) do
+          local cut
+          t.label, cut = text.truncate(t.label, font, mw)
+          truncated = truncated or cut
+          widths[i] = text.width(t.label, font)
+        end
+      end
+    end
+  else
+    local count = math.max(2, math.floor(len / M.X_SPACING))
+    while true do
+      s, tk = build_scale(o, kind, x0, x0 + len, count)
+      tl = tick_list(o, kind, s, tk, theme)
+      for i, t in ipairs(tl) do widths[i] = text.width(t.label, font) end
+      for i = #tl + 1, #widths do widths[i] = nil end
+      k = thin_factor(tl, widths)
+      if k == 1 or count <= 2 or o.ticks then break end
+      count = count - 1
+    end
+  end
+  local ly = y0 + M.TICK + M.TICK_GAP
+  local labels, ext = {}, 0
+  for i, t in ipairs(tl) do
+    t.show = (i - 1) % k == 0
+    if t.show then
+      local l = { text = t.label, value = t.value, width = widths[i], height = lh, font = font }
+      if angle == 0 then
+        l.x, l.y, l.align, l.valign, l.angle = t.pos, ly, "center", "top", 0
+      else
+        l.x, l.y, l.align, l.valign, l.angle = t.pos, ly, "right", "middle", angle
+        if angle == -RAD45 then l.x = t.pos + lh * 0.35 end
+      end
+      local b = M.label_bounds(l)
+      ext = math.max(ext, b[4] - y0)
+      labels[#labels + 1] = l
+    end
+  end
+  if #labels == 0 then ext = M.TICK end
+  local axis = { kind = kind, orient = "bottom", scale = s, ticks = tl, labels = labels, label_angle = angle == 0
+    and 0 or (angle == -RAD45 and -45 or -90), label_truncated = truncated, thin = k, font = font,
+    unit = tk.unit }
+  return axis, ext
+end
+
+-- A vertical (left) axis along [y0, y0 + len] whose labels end at x_right.
+-- Returns the axis and the width of its tick labels.
+local function left_axis(o, kind, theme, y0, len, x_right, max_w)
+  local font = text.font(theme, "tick")
+  local lh = text.line_height(font)
+  local s, tl, k, truncated
+  truncated = false
+  local widths, heights = {}, {}
+  if kind == "band" then
+    -- Categories read top-down in their order.
+    local tk
+    s, tk = build_scale(o, kind, y0, y0 + len, 0)
+    tl = tick_list(o, kind, s, tk, theme)
+    for i, t in ipairs(tl) do
+      local cut
+      t.label, cut = text.truncate(t.label, font, max_w)
+      truncated = truncated or cut
+      widths[i], heights[i] = text.width(t.label, font), lh
+    end
+    k = thin_factor(tl, heights)
+  else
+    local count = math.max(2, math.floor(len / M.Y_SPACING))
+    while true do
+      local tk
+      s, tk = build_scale(o, kind, y0 + len, y0, count)
+      tl = tick_list(o, kind, s, tk, theme)
+      for i, t in ipairs(tl) do widths[i], heights[i] = text.width(t.label, font), lh end
+      for i = #tl + 1, #heights do widths[i], heights[i] = nil, nil end
+      k = thin_factor(tl, heights)
+      if k == 1 or count <= 2 or o.ticks then break end
+      count = count - 1
+    end
+  end
+  local labels, maxw = {}, 0
+  local lx = x_right
+  for i, t in ipairs(tl) do
+    t.show = (i - 1) % k == 0
+    if t.show then
+      labels[#labels + 1] = { text = t.label, value = t.value, x = lx, y = t.pos, align = "right", valign = "middle",
+        angle = 0, width = widths[i], height = lh, font = font }
+      maxw = math.max(maxw, widths[i])
+    end
+  end
+  local axis = { kind = kind, orient = "left", scale = s, ticks = tl, labels = labels, label_angle = 0,
+    label_truncated = truncated, thin = k, font = font }
+  return axis, maxw, lh
+end
+
+local function axis_title(o, theme)
+  if not o or not o.title or o.title == "" then return nil end
+  local font = text.font(theme, "axis_title")
+  return { text = tostring(o.title), font = font, height = text.line_height(font) }
+end
+
+local function finish_axis(a, o, kind)
+  if kind == "band" then
+    a.categories = a.scale.domain
+  else
+    a.domain = { a.scale.domain[1], a.scale.domain[2] }
+    if a.domain[1] > a.domain[2] then a.domain[1], a.domain[2] = a.domain[2], a.domain[1] end
+  end
+  a.step = (kind == "linear" and a.ticks[2] and math.abs(a.ticks[2].value - a.ticks[1].value)) or nil
+  a.options = o
+  return a
+end
+
+-- -------------------------------------------------------------- layouts
+
+local function inner_box(box, theme)
+  local pad = theme.padding or 16
+  return { x = box.x + pad, y = box.y + pad, width = math.max(0, box.width - 2 * pad),
+    height = math.max(0, box.height - 2 * pad) }
+end
+
+-- Title, subtitle and legend only; the rest of the box is the plot (pie,
+-- donut). legend as in M.layout's opts.legend.
+function M.layout_simple(spec, theme, box, legend)
+  spec = spec or {}
+  local inner = inner_box(box, theme)
+  local title, subtitle, y = header(spec, theme, inner)
+  local region = { x = inner.x, y = y, width = inner.width, height = inner.y + inner.height - y }
+  local lg
+  lg, region = legend_layout(legend, theme, region)
+  region.width, region.height = math.max(M.MIN_PLOT, region.width), math.max(M.MIN_PLOT, region.height)
+  return { box = box, inner = inner, title = title, subtitle = subtitle, legend = lg, plot = region, grid = false }
+end
+
+-- Which option table is drawn at the bottom: with horizontal = true the
+-- category (band) axis goes to the left. Callers may pass x/y as data
+-- channels (x = categories) or as drawn (y = categories); both work.
+local function orientation(opts)
+  local xo, yo = opts.x or {}, opts.y or {}
+  local swap = false
+  if xo.orient == "left" or yo.orient == "bottom" then swap = true
+  elseif xo.orient == "bottom" or yo.orient == "left" then swap = false
+  elseif opts.horizontal then swap = not (yo.scale_kind == "band" and xo.scale_kind ~= "band") end
+  return swap
+end
+
+-- The chrome of a cartesian chart inside box. See ARCHITECTURE.md and the
+-- module's spec for opts and the returned shape.
+function M.layout(spec, theme, box, opts)
+  spec, opts = spec or {}, opts or {}
+  local inner = inner_box(box, theme)
+  local title, subtitle, y = header(spec, theme, inner)
+  local region = { x = inner.x, y = y, width = inner.width, height = inner.y + inner.height - y }
+  local lg
+  lg, region = legend_layout(opts.legend, theme, region)
+
+  local swap = orientation(opts)
+  local xo, yo = opts.x or {}, opts.y or {}
+  local bo, lo = swap and yo or xo, swap and xo or yo
+  local bkind, lkind = bo.scale_kind or "linear", lo.scale_kind or "linear"
+  local btitle, ltitle = axis_title(bo, theme), axis_title(lo, theme)
+  local tick_font = text.font(theme, "tick")
+  local lh = text.line_height(tick_font)
+
+  -- Margins depend on the tick labels, which depend on the plot size:
+  -- iterate until they settle (two or three rounds in practice).
+  local left, bottom, right, top = 40, 30, 0, lh / 2
+  local plot
+  for _ = 1, 4 do
+    plot = { x = region.x + left, y = region.y + top }
+    plot.width = math.max(M.MIN_PLOT, region.width - left - right)
+    plot.height = math.max(M.MIN_PLOT, region.height - top - bottom)
+    local ba, bext = bottom_axis(bo, bkind, theme, plot.x, plot.width, plot.y + plot.height,
+      M.MAX_ROTATED_SHARE * plot.height)
+    local _, lw = left_axis(lo, lkind, theme, plot.y, plot.height, plot.x - M.TICK_GAP - (lkind == "band" and
+      M.TICK or 0), M.MAX_LEFT_SHARE * inner.width)
+    local nb = bext + (btitle and M.TITLE_GAP + btitle.height or 0)
+    local nl = lw + M.TICK_GAP + (lkind == "band" and M.TICK or 0) + (ltitle and ltitle.height + M.TITLE_GAP or 0)
+    -- Centred bottom labels may overhang the plot's ends by half their width.
+    local nr, first_half = 0, 0
+    for _, l in ipairs(ba.labels) do
+      local b = M.label_bounds(l)
+      nr = math.max(nr, b[3] - (plot.x + plot.width))
+      first_half = math.max(first_half, plot.x - b[1])
+    end
+    nl = math.max(nl, first_half)
+    local nt = lkind == "band" and 0 or lh / 2
+    if math.abs(nb - bottom) < 0.5 and math.abs(nl - left) < 0.5 and math.abs(nr - right) < 0.5 and nt == top then
+      break
+    end
+    bottom, left, right, top = nb, nl, nr, nt
+  end
+  -- Final pass with the settled margins so geometry and scales agree.
+  plot = { x = region.x + left, y = region.y + top,
+    width = math.max(M.MIN_PLOT, region.width - left - right),
+    height = math.max(M.MIN_PLOT, region.height - top - bottom) }
+  local bottom_axis_t = bottom_axis(bo, bkind, theme, plot.x, plot.width, plot.y + plot.height,
+    M.MAX_ROTATED_SHARE * plot.height)
+  local left_axis_t = left_axis(lo, lkind, theme, plot.y, plot.height, plot.x - M.TICK_GAP - (lkind == "band" and
+    M.TICK or 0), M.MAX_LEFT_SHARE * inner.width)
+  finish_axis(bottom_axis_t, bo, bkind)
+  finish_axis(left_axis_t, lo, lkind)
+  if btitle then
+    btitle.x, btitle.y = plot.x + plot.width / 2, region.y + region.height - btitle.height
+    btitle.align, btitle.valign, btitle.angle = "center", "top", 0
+    bottom_axis_t.title = btitle
+  end
+  if ltitle then
+    -- Rotated a quarter turn: the text's top faces the box edge.
+    ltitle.x, ltitle.y = region.x, plot.y + plot.height / 2
+    ltitle.align, ltitle.valign, ltitle.angle = "center", "top", -math.pi / 2
+    left_axis_t.title = ltitle
+  end
+  local xa, ya = swap and left_axis_t or bottom_axis_t, swap and bottom_axis_t or left_axis_t
+  return {
+    box = box, inner = inner, title = title, subtitle = subtitle, legend = lg, plot = plot,
+    x = xa, y = ya, bottom = bottom_axis_t, left = left_axis_t, horizontal = swap,
+    grid = opts.grid ~= false,
+  }
+end
+
+-- ----------------------------------------------------------------- drawing
+
+local function snap(v) return math.floor(v) + 0.5 end
+
+-- Background and grid lines (behind the data).
+function M.draw_background(c, f, theme)
+  local b = f.box
+  c:new_path()
+  c:rect(b.x, b.y, b.width, b.height)
+  c:set_color(theme.background)
+  c:fill()
+  if not f.grid then return end
+  local p = f.plot
+  c:set_line_width(1)
+  c:set_color(theme.grid)
+  if f.bottom and f.bottom.kind ~= "band" then
+    for _, t in ipairs(f.bottom.ticks) do
+      c:move_to(snap(t.pos), p.y)
+      c:line_to(snap(t.pos), p.y + p.height)
+    end
+  end
+  if f.left and f.left.kind ~= "band" then
+    for _, t in ipairs(f.left.ticks) do
+      c:move_to(p.x, snap(t.pos))
+      c:line_to(p.x + p.width, snap(t.pos))
+    end
+  end
+  c:stroke()
+end
+
+local function draw_block(c, blk)
+  if not blk then return end
+  for i, line in ipairs(blk.lines) do
+    c:text(line, blk.x, blk.y + (i - 1) * blk.line_height, { font = blk.font, color = blk.color, valign = "top" })
+  end
+end
+
+local function draw_labels(c, a, fill)
+  for _, l in ipairs(a.labels) do
+    c:text(l.text, l.x, l.y, { font = l.font, color = fill, align = l.align, valign = l.valign, angle = l.angle })
+  end
+  local t = a.title
+  if t then
+    c:text(t.text, t.x, t.y, { font = t.font, color = fill, align = t.align, valign = t.valign, angle = t.angle })
+  end
+end
+
+local function draw_legend(c, lg, theme)
+  if not lg then return end
+  local fg = theme.foreground
+  if lg.title then
+    c:text(lg.title.text, lg.title.x, lg.title.y, { font = lg.title.font, color = fg, valign = "top" })
+  end
+  if lg.kind == "gradient" then
+    local bar, stops = lg.bar, {}
+    local n = #lg.stops
+    for i, s in ipairs(lg.stops) do stops[i] = { n > 1 and (i - 1) / (n - 1) or 0, s } end
+    c:new_path()
+    c:rect(bar.x, bar.y, bar.width, bar.height)
+    c:linear_gradient(bar.x, bar.y + bar.height, bar.x, bar.y, stops)
+    c:fill()
+    for _, t in ipairs(lg.ticks) do
+      c:text(t.label, t.x, t.y, { font = lg.font, color = theme.muted, valign = "middle" })
+    end
+    return
+  end
+  for _, it in ipairs(lg.items) do
+    local s = it.swatch
+    c:new_path()
+    c:set_color(it.color)
+    if it.shape == "line" then
+      c:set_line_width(theme.line_width or 2)
+      c:move_to(s.x - 1, s.y + s.height / 2)
+      c:line_to(s.x + s.width + 1, s.y + s.height / 2)
+      c:stroke()
+    elseif it.shape == "circle" then
+      c:arc(s.x + s.width / 2, s.y + s.height / 2, s.width / 2, 0, 2 * math.pi)
+      c:fill()
+    else
+      c:rounded_rect(s.x, s.y, s.width, s.height, 2)
+      c:fill()
+    end
+    c:text(it.label, it.text_x, it.text_y, { font = it.font, color = fg, valign = "middle" })
+  end
+end
+
+-- Axis lines, tick marks, labels, axis titles, title, subtitle and legend
+-- (over the data).
+function M.draw_axes(c, f, theme)
+  local p = f.plot
+  local muted = theme.muted or theme.foreground
+  if f.bottom then
+    local a, yb = f.bottom, snap(p.y + p.height)
+    c:new_path()
+    c:set_line_width(1)
+    c:set_color(theme.axis or muted)
+    c:move_to(p.x, yb)
+    c:line_to(p.x + p.width, yb)
+    for _, t in ipairs(a.ticks) do
+      if t.show then
+        c:move_to(snap(t.pos), yb)
+        c:line_to(snap(t.pos), yb + M.TICK)
+      end
+    end
+    c:stroke()
+    draw_labels(c, a, muted)
+  end
+  if f.left then
+    local a = f.left
+    if a.kind == "band" then
+      local xl = snap(p.x)
+      c:new_path()
+      c:set_line_width(1)
+      c:set_color(theme.axis or muted)
+      c:move_to(xl, p.y)
+      c:line_to(xl, p.y + p.height)
+      for _, t in ipairs(a.ticks) do
+        if t.show then
+          c:move_to(xl, snap(t.pos))
+          c:line_to(xl - M.TICK, snap(t.pos))
+        end
+      end
+      c:stroke()
+    end
+    draw_labels(c, a, muted)
+  end
+  draw_block(c, f.title)
+  draw_block(c, f.subtitle)
+  draw_legend(c, f.legend, theme)
+end
+
+function M.draw(c, f, theme)
+  M.draw_background(c, f, theme)
+  M.draw_axes(c, f, theme)
+end
+
+return M

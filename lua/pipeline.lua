@@ -1,0 +1,107 @@
+-- The render pipeline: chart spec → validate → layout → draw → encode, reporting progress.
+local canvas = require "chartd.canvas"
+local clock = require "chartd.clock"
+local charts = require "charts"
+local errors = require "util.errors"
+local frame = require "data.frame"
+local themes = require "themes"
+local validate = require "chartspec.validate"
+
+local M = {}
+
+M.MIME = { png = "image/png", svg = "image/svg+xml", pdf = "application/pdf" }
+
+local function no_progress() end
+
+-- Several validation errors become one error: the first one's code, every message.
+local function merge_errors(list)
+  local messages = {}
+  for i, e in ipairs(list) do messages[i] = e.message end
+  local first = list[1]
+  return { code = first.code, path = first.path, message = table.concat(messages, "; "), errors = list }
+end
+
+-- Runs fn(...) and turns a raised error into an error table: chart code raises
+-- errors.new(...) for problems with the data, anything else is an internal bug.
+local function protect(stage, fn, ...)
+  local ok, a, b = pcall(fn, ...)
+  if ok then return a, b end
+  if errors.is(a) then return nil, a end
+  return nil, errors.new("internal", nil, ("%s failed: %s"):format(stage, tostring(a)))
+end
+
+-- The normalized spec as the reply carries it: plain tables, data as records.
+function M.reply_spec(spec)
+  local out = {}
+  for k, v in pairs(spec) do out[k] = v end
+  out.data = { values = frame.to_records(spec.data) }
+  return out
+end
+
+local function describe(chart, spec, layout)
+  if chart.describe then
+    local ok, text = pcall(chart.describe, spec, layout)
+    if ok and type(text) == "string" then return text end
+  end
+  local enc = spec.encoding
+  local what = (enc.y and enc.y.title) or (enc.theta and enc.theta.title) or (enc.x and enc.x.title) or "values"
+  local by = enc.x and enc.y and (" by " .. enc.x.title) or ""
+  local split = enc.color and enc.color.field and (", split by " .. enc.color.title) or ""
+  local title = spec.title and (": " .. spec.title) or ""
+  return ("%s chart of %s%s%s%s."):format(spec.type:gsub("^%l", string.upper), what, by, split, title)
+end
+
+-- Renders a spec table. Returns a result table, or nil and an error table
+-- { code =, path =, message = }. opts.progress(stage, percent, message) is called on the way.
+function M.render(input, opts)
+  opts = opts or {}
+  local progress = opts.progress or no_progress
+  local timings = {}
+  local started = clock.now_ms()
+  local mark = started
+  local function lap(name)
+    local now = clock.now_ms()
+    timings[name] = math.floor((now - mark) * 100 + 0.5) / 100
+    mark = now
+  end
+
+  progress("data_processing", 20, "validating the chart spec")
+  local spec, errs = validate.spec(input)
+  if not spec then return nil, merge_errors(errs) end
+  local theme, terr = themes.get(spec.theme)
+  if not theme then return nil, terr end
+  local chart, cerr = charts.get(spec.type)
+  if not chart then return nil, cerr end
+  lap("validate_ms")
+
+  progress("rendering", 40, ("laying out %d rows as a %s chart"):format(spec.data.nrows, spec.type))
+  local box = { x = 0, y = 0, width = spec.width, height = spec.height }
+  local layout, lerr = protect("layout", chart.layout, spec, theme, box)
+  if not layout then return nil, lerr end
+  lap("layout_ms")
+
+  progress("rendering", 60, "drawing")
+  local c = canvas.new { format = spec.format, width = spec.width, height = spec.height, scale = spec.scale }
+  local ok, derr = protect("draw", function() chart.draw(c, layout, theme); return true end)
+  if not ok then c:close(); return nil, derr end
+  lap("draw_ms")
+
+  progress("encoding", 80, ("encoding %s"):format(spec.format:upper()))
+  local bytes = c:finish { compression = opts.compression }
+  lap("encode_ms")
+  timings.total_ms = math.floor((clock.now_ms() - started) * 100 + 0.5) / 100
+
+  return {
+    bytes = bytes,
+    format = spec.format,
+    mime = M.MIME[spec.format],
+    width = spec.width,
+    height = spec.height,
+    scale = spec.scale,
+    spec = M.reply_spec(spec),
+    alt = describe(chart, spec, layout),
+    timings_ms = timings,
+  }
+end
+
+return M

@@ -1,0 +1,243 @@
+-- General English word lists and word matching for the offline planner: no
+-- dataset's column names live here, only language (and fuzzy matching of it).
+local M = {}
+
+local function set(list)
+  local s = {}
+  for _, w in ipairs(list) do s[w] = true end
+  return s
+end
+
+-- Words that carry no column meaning; a column is never matched through them
+-- (except a column literally named that way, which the matcher checks first).
+M.stop = set {
+  "a", "an", "the", "of", "fo", "by", "to", "in", "on", "at", "for", "and", "or", "with", "from", "as",
+  "is", "are", "was", "were", "be", "been", "do", "does", "did", "has", "have", "had", "it", "its", "this",
+  "that", "these", "those", "there", "their", "they", "them", "what", "which", "who", "how", "where", "when",
+  "why", "me", "my", "i", "we", "us", "our", "you", "your", "please", "can", "could", "would", "should",
+  "show", "showing", "shows", "plot", "plotting", "plotted", "draw", "chart", "charts", "graph", "graphs",
+  "visualize", "visualise", "visualization", "display", "give", "create", "make", "see", "let", "view",
+  "each", "every", "all", "per", "vs", "versus", "against", "across", "between", "into", "than", "then",
+  "based", "different", "various", "individual", "separate", "separately", "multiple", "some", "any",
+  "x", "y", "axis", "axes", "bar", "bars", "line", "lines", "scatter", "scatterplot", "scatterplots",
+  "histogram", "pie", "donut", "box", "boxplot", "area", "heatmap", "point", "points", "dot", "dots",
+  "average", "avg", "mean", "total", "sum", "median", "count", "number", "numbers", "min", "max",
+  "minimum", "maximum", "distribution", "relationship", "relation", "related", "relate", "correlation",
+  "color", "colour", "colored", "coloured", "coloring", "colouring", "stacked", "stack", "grouped",
+  "group", "split", "broken", "out", "over", "time", "trend", "trended", "also", "only", "just",
+  "many", "much", "most", "more", "less", "least", "like", "using", "use", "up", "down", "new",
+  "theme", "mode", "dark", "light", "title", "titled", "called", "sort", "sorted", "descending",
+  "ascending", "order", "ordered", "top", "bottom", "highest", "lowest", "vertical", "horizontal",
+  "graph", "plots", "data", "dataset", "table", "value", "values", "wise", "along", "about", "among",
+  "compare", "compared", "comparing", "comparison", "change", "changes", "changed", "vary", "varies",
+  "evolve", "evolved", "timeline", "series", "separated", "distinguished", "partitioned", "faceting",
+  "facet", "small", "panels", "panel", "bin", "bins", "bucket", "buckets", "interval", "intervals",
+  "size", "width", "rounded", "being", "same", "if", "so", "not", "no", "also", "get", "find",
+}
+
+-- Function words inside column names ("Days to Ship", "Cost of Goods"): not content.
+M.name_function = set { "a", "an", "the", "of", "to", "in", "on", "at", "for", "and", "or", "by", "per",
+  "with", "from", "vs" }
+
+-- Words whose column match must be exact (never fuzzy): short or very common.
+M.no_fuzzy = set { "year", "years", "date", "dates", "month", "day", "days", "week", "time", "type", "name" }
+
+-- Aggregation words → aggregate.
+M.aggregate = {
+  average = "mean", averages = "mean", avg = "mean", mean = "mean", typical = "mean", averaged = "mean",
+  total = "sum", totals = "sum", sum = "sum", summed = "sum", overall = "sum", cumulative = "sum",
+  median = "median",
+  max = "max", maximum = "max", highest = "max", largest = "max", biggest = "max", peak = "max",
+  min = "min", minimum = "min", lowest = "min", smallest = "min",
+}
+-- Superlatives ("highest grossing genres", "which origin has the lowest mpg") ask for a
+-- ranking, not an aggregate: they sort, and the measure keeps its usual aggregate.
+M.superlative = set { "highest", "largest", "biggest", "peak", "lowest", "smallest" }
+
+-- Words that ask for a row count.
+M.count = set { "count", "counts", "frequency", "frequencies", "rowcount", "tally", "occurrences", "cnt" }
+-- Nouns that name the rows themselves ("number of records").
+M.row_nouns = set { "record", "row", "item", "entry", "observation", "instance", "case", "sample",
+  "thing", "one", "unit", "datapoint" }
+
+-- Chart type words.
+M.chart = {
+  bar = "bar", bars = "bar", barchart = "bar", column = "bar", columns = "bar",
+  line = "line", lines = "line", linechart = "line",
+  area = "area",
+  scatter = "scatter", scatterplot = "scatter", scatterplots = "scatter", xyplot = "scatter",
+  points = "scatter", point = "scatter", dots = "scatter", bubble = "scatter",
+  pie = "pie", donut = "pie", doughnut = "pie",
+  histogram = "histogram", histograms = "histogram", hist = "histogram",
+  heatmap = "heatmap", box = "box", boxplot = "box", boxplots = "box", whisker = "box", whiskers = "box",
+}
+
+-- Words that ask about a shape of one variable, a relation of two, a share of a whole, time.
+M.distribution = set { "distribution", "distributions", "distributed", "spread", "categorization",
+  "categorisation", "bucket", "buckets", "bin", "bins", "binned", "intervals", "interval", "ranges",
+  "histogram", "frequency" }
+M.relation = set { "relationship", "relationships", "relation", "related", "relate", "relates",
+  "correlation", "correlate", "correlated", "correlates", "vs", "versus", "against", "associated",
+  "association", "depend", "depends", "dependence" }
+M.share = set { "share", "shares", "proportion", "proportions", "percentage", "percentages", "percent",
+  "fraction", "composition", "makeup", "pie", "donut" }
+M.time_words = set { "time", "trend", "trends", "trended", "trending", "timeline", "evolve", "evolves",
+  "evolved", "evolution", "history", "historical", "temporal", "chronological", "yearly", "annually",
+  "annual", "monthly", "quarterly", "weekly", "daily" }
+
+-- Time units named by the request.
+M.time_unit = {
+  year = "year", years = "year", yearly = "year", annual = "year", annually = "year",
+  quarter = "quarter", quarters = "quarter", quarterly = "quarter",
+  month = "month", months = "month", monthly = "month",
+  week = "week", weeks = "week", weekly = "week",
+  day = "day", days = "day", daily = "day",
+}
+
+-- Column-name words that mark a time column (quantitative columns need one of these).
+M.time_name = set { "year", "yr", "date", "month", "quarter", "week", "period", "timestamp", "datetime" }
+
+-- Column-name words that mark an identifier or a label of each row.
+M.id_name = set { "id", "name", "title", "key", "code", "identifier", "label", "number", "no" }
+
+-- Quantities that add up (a total is meaningful); others (rates, ratings) average.
+M.additive = set { "sales", "sale", "revenue", "revenues", "profit", "profits", "gross", "income",
+  "earnings", "budget", "cost", "costs", "spend", "spending", "expense", "expenses", "amount",
+  "quantity", "units", "volume", "population", "count", "orders", "visits", "visitors", "users",
+  "downloads", "clicks", "views", "deaths", "cases", "total", "goals", "points", "wins" }
+
+-- General synonym groups: a request word in a group may name a column whose
+-- name has another word of the same group. Ordinary thesaurus entries only.
+M.synonyms = {
+  { "revenue", "income", "earnings", "gross", "sales", "turnover", "takings", "money" },
+  { "cost", "costs", "budget", "spend", "spending", "expense", "expenses" },
+  { "price", "cost", "amount" },
+  { "rating", "ratings", "score", "scores", "grade", "rank" },
+  { "duration", "length", "runtime", "running" },
+  { "country", "nation", "region", "origin", "place", "location", "geography", "area", "territory" },
+  { "category", "type", "kind", "class", "sort", "group", "genre" },
+  { "weight", "mass", "heaviness" },
+  { "quantity", "amount", "units", "volume" },
+  { "speed", "velocity", "pace" },
+  { "customer", "client", "buyer", "consumer" },
+  { "product", "item", "article" },
+  { "movie", "film", "picture", "title" },
+  { "car", "vehicle", "automobile", "auto", "model" },
+  { "profit", "margin", "gain" },
+}
+
+-- Words that ask "where": they point at a column of place names.
+M.place_words = set { "country", "countries", "nation", "nations", "region", "regions", "place",
+  "places", "where", "location", "locations", "geography", "geographic", "continent", "continents",
+  "origin", "origins", "originate", "area", "areas", "territory", "market", "markets" }
+
+-- Place names used to recognise a column of places by its values.
+M.places = set {
+  "usa", "us", "u.s.", "america", "americas", "united states", "canada", "mexico", "brazil", "argentina",
+  "europe", "asia", "africa", "oceania", "australia", "antarctica", "emea", "apac", "latam", "nordics",
+  "japan", "china", "india", "korea", "germany", "france", "italy", "spain", "uk", "united kingdom",
+  "england", "britain", "sweden", "norway", "denmark", "finland", "netherlands", "belgium", "russia",
+  "poland", "switzerland", "austria", "portugal", "ireland", "greece", "turkey", "egypt", "nigeria",
+  "kenya", "south africa", "indonesia", "vietnam", "thailand", "singapore", "new zealand",
+  "north", "south", "east", "west", "central", "northeast", "northwest", "southeast", "southwest",
+  "midwest", "north america", "south america", "latin america", "middle east",
+  "california", "texas", "new york", "florida", "washington", "illinois", "ohio", "pennsylvania",
+}
+
+-- Light stemmer: plural and possessive endings, then a few verb endings. The
+-- same stemmer runs on column names and requests, so it must be idempotent
+-- ("ratings" → "rating" → "rating"), not linguistically right.
+function M.stem(w)
+  w = w:gsub("'s$", ""):gsub("'$", "")
+  local n = #w
+  if n <= 3 then return w end
+  if w:sub(-3) == "ies" and n > 4 then
+    w = w:sub(1, -4) .. "y"
+  elseif w:sub(-4) == "sses" or w:sub(-4) == "ches" or w:sub(-4) == "shes" or w:sub(-3) == "xes" then
+    w = w:sub(1, -3)
+  elseif w:sub(-1) == "s" and not w:match("[su]s$") and not w:match("is$") then
+    w = w:sub(1, -2)
+  end
+  if w:sub(-3) == "ing" and #w - 3 >= 4 then
+    local base = w:sub(1, -4)
+    if base:match("(%a)%1$") and not base:match("ll$") and not base:match("ss$") then base = base:sub(1, -2) end
+    return base
+  end
+  if w:sub(-2) == "ed" and #w - 2 >= 4 and not w:match("eed$") then return w:sub(1, -3) end
+  return w
+end
+
+-- Optimal string alignment distance (Damerau: adjacent transpositions cost 1),
+-- giving up early once it exceeds `limit`.
+function M.distance(a, b, limit)
+  local la, lb = #a, #b
+  if math.abs(la - lb) > limit then return limit + 1 end
+  local prev2, prev = {}, {}
+  for j = 0, lb do prev[j] = j end
+  for i = 1, la do
+    local cur = { [0] = i }
+    local best = i
+    local ca = a:byte(i)
+    for j = 1, lb do
+      local cb = b:byte(j)
+      local cost = ca == cb and 0 or 1
+      local v = math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+      if i > 1 and j > 1 and ca == b:byte(j - 1) and a:byte(i - 1) == cb then
+        v = math.min(v, prev2[j - 2] + 1)
+      end
+      cur[j] = v
+      if v < best then best = v end
+    end
+    if best > limit then return limit + 1 end
+    prev2, prev = prev, cur
+  end
+  return prev[lb]
+end
+
+-- How closely request word `w` matches name word `c` (both stemmed): 1 exact,
+-- lower for typos and prefixes, 0 for no match.
+function M.word_match(w, c)
+  if w == c then return 1 end
+  if M.no_fuzzy[w] or M.no_fuzzy[c] then return 0 end
+  local lw, lc = #w, #c
+  -- a transposition even in short words ("mgp"), plain typos in longer ones
+  if lw == lc and lw >= 3 then
+    local diff = {}
+    for i = 1, lw do
+      if w:byte(i) ~= c:byte(i) then diff[#diff + 1] = i end
+    end
+    if #diff == 2 and diff[2] == diff[1] + 1 and w:byte(diff[1]) == c:byte(diff[2])
+        and w:byte(diff[2]) == c:byte(diff[1]) then
+      return 0.9
+    end
+  end
+  local limit = (lw >= 8 and lc >= 8) and 2 or ((lw >= 5 and lc >= 5) and 1 or 0)
+  if limit > 0 then
+    local d = M.distance(w, c, limit)
+    if d <= limit then return 1 - 0.1 * d end
+  end
+  -- a clipped word ("accel", "disp") or a longer derived one ("originate")
+  if lw >= 4 and lc > lw and c:sub(1, lw) == w and lw * 2 >= lc then return 0.8 end
+  if lc >= 5 and lw > lc and w:sub(1, lc) == c and lc * 2 >= lw then return 0.75 end
+  return 0
+end
+
+-- Words of the same synonym group as w (stemmed), as a set.
+local syn_index
+function M.synonyms_of(w)
+  if not syn_index then
+    syn_index = {}
+    for _, group in ipairs(M.synonyms) do
+      for _, a in ipairs(group) do
+        local sa = M.stem(a)
+        syn_index[sa] = syn_index[sa] or {}
+        for _, b in ipairs(group) do
+          if b ~= a then syn_index[sa][M.stem(b)] = true end
+        end
+      end
+    end
+  end
+  return syn_index[w] or {}
+end
+
+return M

@@ -1,0 +1,764 @@
+-- The offline planner: reads a request's words and the data's columns (names,
+-- types, cardinality) and picks chart type, fields, aggregation, binning, sort,
+-- theme and title. No model, no network; the default without an API key.
+local lex = require "planner.lexicon"
+local profile = require "planner.profile"
+local needs = require "planner.needs"
+
+local M = {}
+
+-- Tokens ------------------------------------------------------------------------
+
+-- Splits a request into tokens { w = lowercase word, s = stem } and punctuation
+-- tokens { p = "," } (clause breaks limit how far a cue reaches).
+function M.tokenize(text)
+  text = text:lower()
+  text = text:gsub("\226\128[\147\148]", "-")          -- en/em dash
+  text = text:gsub("(%a)/(%a)", function(a, b)
+    if a == "v" and b == "s" then return " vs " end
+    return a .. " " .. b
+  end)
+  text = text:gsub("#", " number ")
+  local out = {}
+  local i = 1
+  while i <= #text do
+    local c = text:sub(i, i)
+    if c:match("[%w']") then
+      local j = i
+      while j <= #text and text:sub(j, j):match("[%w'%.]") do j = j + 1 end
+      local word = text:sub(i, j - 1)
+      -- a trailing dot ends a sentence; an inner one ("u.s.", "2.5") stays
+      local trail = word:match("%.+$")
+      if trail then word = word:sub(1, -#trail - 1) end
+      word = word:gsub("^'+", ""):gsub("'+$", "")
+      if word ~= "" then out[#out + 1] = { w = word, s = lex.stem(word) } end
+      if trail then out[#out + 1] = { p = "." } end
+      i = j
+    elseif c:match("[,;:%.!%?%(%)]") then
+      if c ~= "(" and c ~= ")" then out[#out + 1] = { p = c } end
+      i = i + 1
+    else
+      i = i + 1
+    end
+  end
+  return out
+end
+
+local function word(tokens, i)
+  local t = tokens[i]
+  return t and t.w
+end
+
+-- Column mentions -------------------------------------------------------------
+
+local MIN_SCORE = 0.4
+-- More slices than this read badly; a share of many groups is a bar chart.
+local MAX_PIE = 8
+
+-- How well request tokens i..j name column c (0 = not at all).
+local function span_score(tokens, i, j, c)
+  local joined, n = {}, 0
+  for k = i, j do
+    local t = tokens[k]
+    if not t.w then return 0 end
+    joined[#joined + 1] = t.w
+    n = n + 1
+  end
+  local concat = table.concat(joined)
+  -- the whole name, spaces and punctuation ignored ("sub-category", "horse power")
+  if concat == c.joined or lex.stem(concat) == lex.stem(c.joined) then return 1 end
+  if n > 1 and #c.content == 1 then
+    local m = lex.word_match(lex.stem(concat), c.head)
+    if m >= 0.8 then return m end
+  end
+  -- an acronym column spelled out ("miles per gallon" → MPG)
+  if c.acronym and n == #c.joined and n >= 2 then
+    local initials = {}
+    for _, w in ipairs(joined) do initials[#initials + 1] = w:sub(1, 1) end
+    if table.concat(initials) == c.joined then return 0.95 end
+  end
+  -- word by word: each content word of the span names a different word of the column
+  if lex.stop[tokens[i].w] or lex.stop[tokens[j].w] then return 0 end
+  local used, quality, matched, head, weight = {}, 1, 0, false, 0
+  for k = i, j do
+    local t = tokens[k]
+    if lex.stop[t.w] then
+      -- an inner function word must be the name's own ("days to ship"), not a gap between names
+      local own = false
+      for _, w in ipairs(c.words) do if w == t.w then own = true end end
+      if not own then return 0 end
+    else
+      local best, at = 0, nil
+      for ci, cs in ipairs(c.content) do
+        if not used[ci] then
+          -- typos may hide a plural ("goasl"), so compare the unstemmed words too
+          local m = math.max(lex.word_match(t.s, cs), lex.word_match(t.w, c.content_words[ci]))
+          if m > best then best, at = m, ci end
+        end
+      end
+      if best == 0 then return 0 end
+      used[at] = true
+      quality = quality * best
+      matched = matched + 1
+      weight = weight + c.weights[at]
+      if at == #c.content then head = true end
+    end
+  end
+  if matched == 0 then return 0 end
+  -- words shared by several column names ("rating" in three) say less than unique ones ("imdb")
+  local coverage = matched == #c.content and 1 or weight / c.total_weight
+  local s = 0.8 * coverage + (head and 0.15 or 0) + (coverage == 1 and 0.05 or 0)
+  -- a bare head word shared by several columns ("rating") still names one of them
+  if head and s < 0.5 then s = 0.5 end
+  return s * quality
+end
+
+-- Weaker readings of one word: a synonym of a word of the name, or a place word
+-- ("country", "where") for a column whose values are places.
+local function loose_score(t, c)
+  if not t.w then return 0 end
+  if lex.place_words[t.w] and c.place then return 0.55 end
+  if lex.stop[t.w] then return 0 end
+  local syn = lex.synonyms_of(t.s)
+  for ci, cs in ipairs(c.content) do
+    if syn[cs] then return ci == #c.content and 0.5 or 0.46 end
+  end
+  return 0
+end
+
+-- Phrases where "time" means the time axis, not a column like "Running Time".
+local function time_phrase(tokens, i)
+  local w, prev, nxt = word(tokens, i), word(tokens, i - 1), word(tokens, i + 1)
+  if w ~= "time" then return false end
+  return prev == "over" or prev == "across" or prev == "through" or prev == "with" or prev == "in"
+    or nxt == "series" or nxt == "line" or prev == "the" and word(tokens, i - 2) == "over"
+end
+
+-- Finds column mentions: { col = profile column, i = first token, j = last token, score }.
+function M.mentions(tokens, prof)
+  local cands = {}
+  for i = 1, #tokens do
+    if tokens[i].w and not time_phrase(tokens, i) then
+      local prev = word(tokens, i - 1)
+      local grouping = prev == "by" or prev == "per" or prev == "each" or prev == "across"
+      for len = 1, 4 do
+        local j = i + len - 1
+        if j > #tokens or not tokens[j].w then break end
+        for _, c in ipairs(prof.columns) do
+          local s = span_score(tokens, i, j, c)
+          if s == 0 and len == 1 then s = loose_score(tokens[i], c) end
+          if s >= MIN_SCORE then
+            -- ties: measures first (a bare "rating" is more often the number), then column order
+            -- ties ("rating" heads three names): after "by"/"per"/"each" a category, else a measure
+            local prefer = grouping and "category" or "measure"
+            local key = s + 0.02 * len + (c.role == prefer and 0.001 or 0) - c.index * 1e-6
+            cands[#cands + 1] = { col = c, i = i, j = j, score = s, key = key }
+          end
+        end
+      end
+    end
+  end
+  table.sort(cands, function(a, b) return a.key > b.key end)
+  local taken, out = {}, {}
+  for _, m in ipairs(cands) do
+    local free = true
+    for k = m.i, m.j do if taken[k] then free = false end end
+    if free then
+      for k = m.i, m.j do taken[k] = m end
+      out[#out + 1] = m
+    end
+  end
+  table.sort(out, function(a, b) return a.i < b.i end)
+  return out, taken
+end
+
+-- Category values named in the request ("USA, Japan and Europe") → { [column name] = count }.
+local function value_mentions(tokens, prof, taken)
+  local found = {}
+  for _, c in ipairs(prof.columns) do
+    if c.values and c.role == "category" then
+      local set = {}
+      for _, v in ipairs(c.values) do
+        local lv = v:lower()
+        if #lv >= 3 and not lex.stop[lv] then set[lv] = true end
+      end
+      local seen = {}
+      for i = 1, #tokens do
+        local parts = {}
+        for j = i, math.min(#tokens, i + 2) do
+          if not tokens[j].w or taken[j] then break end
+          parts[#parts + 1] = tokens[j].w
+          local phrase = table.concat(parts, " ")
+          if set[phrase] and not seen[phrase] then
+            seen[phrase] = true
+            found[c.name] = (found[c.name] or 0) + 1
+          end
+        end
+      end
+    end
+  end
+  return found
+end
+
+-- Cues ------------------------------------------------------------------------
+
+local COLOR_CUES = {
+  color = true, colour = true, colored = true, coloured = true, coloring = true, colouring = true,
+  stack = true, stacked = true, split = true, broken = true, breakdown = true, separated = true,
+  separate = true, segregated = true, distinguished = true, partitioned = true, facet = true,
+  faceted = true, faceting = true, multiples = true, panels = true, charts = true, identify = true,
+  series = false, subgroup = true, hue = true, legend = true,
+}
+local GROUP_CUES = { by = true, per = true, each = true, every = true, across = true, different = true,
+  various = true, based = true, grouped = true, group = true, ["for"] = true, wise = true, among = true }
+-- Words between two measures that put the first on y: "mpg vs displacement", "acceleration by weight".
+local Y_FIRST = { vs = true, versus = true, against = true, by = true, to = true, across = true,
+  compared = true, with = true, v = true, on = true, over = true }
+
+-- The words just before token i back to the previous mention or clause break (at most n).
+local function before(tokens, taken, i, n)
+  local out = {}
+  local k = i - 1
+  while k >= 1 and #out < n do
+    local t = tokens[k]
+    if t.p or taken[k] then break end
+    out[#out + 1] = t.w
+    k = k - 1
+  end
+  return out
+end
+
+-- An explicit axis for the mention at i..j: "x axis weight", "weight on the x axis", "x-axis representing …".
+local function axis_of(tokens, taken, m)
+  local b = before(tokens, taken, m.i, 6)
+  for idx, w in ipairs(b) do
+    if w == "axis" and (b[idx + 1] == "x" or b[idx + 1] == "y") then return b[idx + 1] end
+  end
+  local k = m.j + 1
+  local steps = 0
+  while tokens[k] and tokens[k].w and not taken[k] and steps < 4 do
+    local w = tokens[k].w
+    if (w == "x" or w == "y") and word(tokens, k + 1) == "axis" then return w end
+    k, steps = k + 1, steps + 1
+  end
+  return nil
+end
+
+-- Request-level facts -----------------------------------------------------------
+
+local function has_any(tokens, set, taken)
+  for i, t in ipairs(tokens) do
+    if t.w and (set[t.w] or set[t.s]) and not (taken and taken[i]) then return true end
+  end
+  return false
+end
+
+-- Whether the request asks for change over time. Words inside a column's name
+-- ("Running Time", "Days to Ship") do not; a bare "time" only in a time phrase.
+local function asks_time(tokens, taken)
+  for i, t in ipairs(tokens) do
+    if t.w and not taken[i] and lex.time_words[t.w] and (t.w ~= "time" or time_phrase(tokens, i)) then
+      return true
+    end
+  end
+  return false
+end
+
+-- The time unit a request names outside column names ("monthly", "by year").
+local function unit_of(tokens, taken)
+  local unit
+  for i, t in ipairs(tokens) do
+    if t.w and not taken[i] and lex.time_unit[t.w] then unit = lex.time_unit[t.w] end
+  end
+  return unit
+end
+
+-- The chart type a request names, or nil. Some chart words are ordinary words too
+-- ("line", "area", "column", "points"), so those need a chart word next to them.
+local CHART_NOUNS = { chart = true, charts = true, graph = true, graphs = true, plot = true, plots = true,
+  diagram = true }
+local function named_chart(tokens)
+  for i, t in ipairs(tokens) do
+    local w = t.w
+    if w then
+      local nxt, prev = word(tokens, i + 1), word(tokens, i - 1)
+      if w == "xy" and CHART_NOUNS[nxt] then return "scatter" end
+      if w == "time" and nxt == "series" then return "line" end
+      local kind = lex.chart[w]
+      if kind then
+        local noun = CHART_NOUNS[nxt]
+        if w == "line" or w == "lines" or w == "area" or w == "column" or w == "columns" or w == "box" then
+          if noun or (w == "box" and (nxt == "and" or nxt == "whisker"))
+              or prev == "stacked" or prev == "a" and (nxt == nil or nxt == "with") then
+            return kind
+          end
+        elseif w == "point" or w == "points" or w == "dots" or w == "bubble" then
+          if noun or i == #tokens or not tokens[i + 1].w or prev == "as" then return kind end
+        else
+          return kind
+        end
+      end
+    end
+  end
+  return nil
+end
+
+-- "number of X" / "how many X" / "most X" where X is not a column: a row count.
+local function count_phrase(tokens, taken)
+  for i, t in ipairs(tokens) do
+    local w = t.w
+    if w and lex.count[w] then
+      -- "count" as a verb before a column still counts rows ("count the number of cars")
+      return true
+    end
+    if w == "number" or w == "numbers" or (w == "many" and word(tokens, i - 1) == "how")
+        or ((w == "most" or w == "fewest") and word(tokens, i - 1) == "the") then
+      local k = i + 1
+      while tokens[k] and tokens[k].w and (lex.stop[tokens[k].w] and not taken[k])
+          and (tokens[k].w == "of" or tokens[k].w == "fo" or tokens[k].w == "for" or tokens[k].w == "the") do
+        k = k + 1
+      end
+      local m = taken[k]
+      if not m or m.col.role == "id" then
+        if tokens[k] and tokens[k].w then return true end
+      end
+    end
+    if (w == "records" or w == "rows") and word(tokens, i - 1) ~= "x" then return true end
+  end
+  return false
+end
+
+-- Bins: "bin width of 500", "buckets of 500", "by 500 interval", "rounded to 500" → step;
+-- "8 bins", "number of bins 8", "into 8 buckets" → maxbins.
+local function bin_request(tokens, col)
+  local span = col and col.max and col.min and (col.max - col.min) or nil
+  for i, t in ipairs(tokens) do
+    local n = t.w and tonumber(t.w)
+    if n and n > 0 then
+      local around = { word(tokens, i - 1), word(tokens, i - 2), word(tokens, i - 3), word(tokens, i + 1) }
+      local binny = false
+      for _, w in ipairs(around) do
+        if w and (lex.distribution[w] or w == "rounded" or w == "width" or w == "size" or w == "bins"
+            or w == "bucket" or w == "buckets") then binny = true end
+      end
+      if binny then
+        local as_step = word(tokens, i - 1) == "of" or word(tokens, i - 1) == "to" or word(tokens, i - 2) == "width"
+          or word(tokens, i - 2) == "size" or word(tokens, i - 1) == "size" or word(tokens, i - 1) == "width"
+        if not as_step and span and span > 0 then
+          -- a count of bins is small; a number that would make 2–200 bins of the range is a width
+          as_step = n > 200 or (span / n >= 2 and span / n <= 200 and n > 50)
+        end
+        if as_step then return { step = n } end
+        if n == math.floor(n) and n >= 1 and n <= 200 then return { maxbins = math.tointeger(n) } end
+      end
+    end
+  end
+  return nil
+end
+
+local THEME_WORDS = { dark = "dark", light = "light", night = "dark", black = "dark", white = "light" }
+local function theme_request(tokens)
+  local known = {}
+  -- the theme registry may be missing or broken mid-reload; plain words still work then
+  local ok, themes = pcall(require, "themes")
+  if ok and type(themes) == "table" and type(themes.names) == "function" then
+    local listed, names = pcall(themes.names)
+    if listed and type(names) == "table" then
+      for _, n in ipairs(names) do known[n] = n end
+    end
+  end
+  for i, t in ipairs(tokens) do
+    if t.w == "theme" or t.w == "mode" or t.w == "background" then
+      for _, w in ipairs { word(tokens, i - 1), word(tokens, i + 1) } do
+        if known[w] then return known[w] end
+        if THEME_WORDS[w] then return THEME_WORDS[w] end
+      end
+    end
+  end
+  return nil
+end
+
+local function sort_request(tokens)
+  for i, t in ipairs(tokens) do
+    local w = t.w
+    if w == "descending" or w == "desc" or w == "ranked" or w == "ranking" or w == "rank"
+        or (w == "top" and tonumber(word(tokens, i + 1) or "")) then
+      return "-y"
+    end
+    if w == "lowest" and word(tokens, i + 1) == "to" then return "y" end
+    if lex.superlative[w] or w == "most" or w == "best" or w == "worst" then
+      return (w == "lowest" or w == "smallest" or w == "worst") and "y" or "-y"
+    end
+    if w == "ascending" or w == "asc" then return "y" end
+    if (w == "sort" or w == "sorted" or w == "order" or w == "ordered") and
+        (word(tokens, i + 1) == "by" or word(tokens, i + 1) == nil) then
+      return "-y"
+    end
+  end
+  return nil
+end
+
+-- An explicit title: 'titled "Fuel economy"', 'title: Fuel economy'.
+local function title_request(prompt)
+  local t = prompt:match("[Tt]itled?%s*:?%s*[\"“']([^\"”']+)[\"”']")
+  if t then return t end
+  t = prompt:match("[Tt]itled%s+(.-)%s*$") or prompt:match("[Tt]itle:%s*(.-)%s*$")
+  if t and #t > 0 then return (t:gsub("[%.!]+$", "")) end
+  return nil
+end
+
+-- Choosing -------------------------------------------------------------------
+
+local function default_agg(c)
+  for i, s in ipairs(c.stems) do
+    if lex.additive[s] or lex.additive[c.words[i]] then return "sum" end
+  end
+  return "mean"
+end
+
+local function first_time_column(prof)
+  local best
+  for _, c in ipairs(prof.columns) do
+    if c.role == "time" and (not best or (best.type ~= "temporal" and c.type == "temporal")) then best = c end
+  end
+  return best
+end
+
+-- Field info gathered from the mentions, in the order the request names them.
+local function gather(tokens, prof)
+  local ms, taken = M.mentions(tokens, prof)
+  local fields, by_name = {}, {}
+  for _, m in ipairs(ms) do
+    local c = m.col
+    local f = by_name[c.name]
+    if not f then
+      f = { col = c, first = m.i, last = m.j, spans = {} }
+      by_name[c.name] = f
+      fields[#fields + 1] = f
+    end
+    f.spans[#f.spans + 1] = m
+    local b = before(tokens, taken, m.i, 4)
+    for idx, w in ipairs(b) do
+      local agg = lex.aggregate[w]
+      if agg and not lex.superlative[w] and not f.agg then
+        -- "total number of" counts rows rather than summing a column
+        if not (w == "total" and (b[idx - 1] == "number" or b[idx - 1] == "count")) then f.agg = agg end
+      end
+      if COLOR_CUES[w] then f.color_cue = true end
+      if GROUP_CUES[w] then f.group_cue = true end
+    end
+    -- "country wise", "by origin" written after: "origin colored" is rare; only "wise"
+    if word(tokens, m.j + 1) == "wise" then f.color_cue = true end
+    f.axis = f.axis or axis_of(tokens, taken, m)
+    -- "number of cylinders", "# of cylinders": the column is itself a count of something
+    local w1, w2 = word(tokens, m.i - 1), word(tokens, m.i - 2)
+    if w1 == "number" or w1 == "numbers" or ((w1 == "of" or w1 == "for") and (w2 == "number" or w2 == "numbers")) then
+      f.counted = true
+    end
+  end
+  return fields, taken
+end
+
+-- The words between two mentions.
+local function between(tokens, a, b)
+  local out = {}
+  for k = a.last + 1, b.first - 1 do
+    if tokens[k].w then out[#out + 1] = tokens[k].w end
+  end
+  return out
+end
+
+local function channel(c, extra)
+  local ch = { field = c.name }
+  if c.role == "time" then
+    if c.type == "temporal" then
+      ch.type = "temporal"
+    elseif c.years and c.min >= 1000 then
+      ch.type, ch.timeUnit = "temporal", "year"
+    else
+      ch.type = "ordinal"
+    end
+  elseif c.role == "measure" then
+    ch.type = "quantitative"
+  else
+    ch.type = "nominal"
+  end
+  for k, v in pairs(extra or {}) do ch[k] = v end
+  return ch
+end
+
+-- Title words for a column name: kept as the data spells it.
+local AGG_TITLE = { mean = "Average", sum = "Total", median = "Median", min = "Minimum", max = "Maximum",
+  count = "Count" }
+
+local function make_title(kind, x, y, color, agg)
+  local function n(c) return c and c.name end
+  if kind == "histogram" then return "Distribution of " .. n(x) end
+  if kind == "scatter" then
+    return n(y) .. " vs " .. n(x) .. (color and (" by " .. n(color)) or "")
+  end
+  local what = agg == "count" and "Count" or (AGG_TITLE[agg] and (AGG_TITLE[agg] .. " " .. n(y)) or n(y))
+  if kind == "box" then what = "Distribution of " .. n(y) end
+  local t = what .. " by " .. n(x)
+  if color then t = t .. " and " .. n(color) end
+  return t
+end
+
+-- Picks the chart from the request's facts and the mentioned fields.
+local function choose(tokens, prof, fields, taken)
+  local named = named_chart(tokens)
+  local count = count_phrase(tokens, taken)
+  local wants_time = asks_time(tokens, taken) or (named == "line" or named == "area")
+  local distribution = has_any(tokens, lex.distribution)
+  local relation = has_any(tokens, lex.relation)
+  local share = has_any(tokens, lex.share)
+
+  local measures, groups, times, cats, explicit = {}, {}, {}, {}, {}
+  for _, f in ipairs(fields) do
+    local c = f.col
+    if f.axis then explicit[f.axis] = explicit[f.axis] or f end
+    if c.role == "time" then
+      times[#times + 1] = f
+    elseif c.role == "measure" and (not c.discrete or f.agg or f.axis == "y") then
+      measures[#measures + 1] = f
+    elseif c.role == "measure" or c.role == "category" or c.role == "constant" then
+      groups[#groups + 1] = f
+      if c.role ~= "measure" then cats[#cats + 1] = f end
+    end
+  end
+  -- a time unit word ("monthly", "by year") with no time column named: the data's time column
+  if #times == 0 then
+    local unit_word = unit_of(tokens, taken) ~= nil
+    if wants_time or (unit_word and #measures + (count and 1 or 0) > 0 and named ~= "scatter") then
+      local tc = first_time_column(prof)
+      if tc then times[1] = { col = tc, first = math.huge, last = math.huge, implied = true } end
+    end
+  end
+
+  -- "days to ship by ship status": a whole-number column named first and then grouped
+  -- "by" a category is the measure, unless rows are being counted
+  -- (a distribution of it, or "the number of cylinders", still counts rows per value)
+  if not count and not distribution and not share and #measures == 0 and #groups >= 2
+      and groups[1].col.role == "measure" and not groups[1].counted then
+    local rest = groups[2]
+    if rest.group_cue and not rest.color_cue and rest.col.role == "category" and groups[1].first < rest.first then
+      measures[1] = table.remove(groups, 1)
+    end
+  end
+  local unagg = {}
+  for _, f in ipairs(measures) do
+    if not f.agg then unagg[#unagg + 1] = f end
+  end
+
+  local plan = {}
+  local function pick_color(exclude)
+    for _, f in ipairs(cats) do
+      if not exclude[f] then return f end
+    end
+    for _, f in ipairs(groups) do
+      if not exclude[f] and f.color_cue then return f end
+    end
+    return nil
+  end
+
+  local kind = named
+  if not kind then
+    if share and #groups == 1 and #times == 0 and #unagg <= 1 and (groups[1].col.distinct or 99) <= MAX_PIE then
+      kind = "pie"
+    elseif #unagg >= 2 and (#times == 0 or relation) then
+      kind = "scatter"
+    elseif #times > 0 and (#measures > 0 or count or #groups > 0) then
+      kind = "line"
+    elseif #measures > 0 and #groups > 0 then
+      kind = (distribution and #unagg > 0 and not count) and "box" or "bar"
+    elseif #groups > 0 then
+      kind = "bar"
+    elseif #measures > 0 then
+      kind = (#measures >= 2 and not count) and "scatter" or "histogram"
+    elseif #times > 0 then
+      kind = "line"
+    else
+      return nil, "no column of the data matches the request"
+    end
+  end
+
+  -- Normalise what a named type can draw with these fields.
+  if kind == "bar" and not named and distribution and #groups == 1 and #measures == 0 and #times == 0
+      and groups[1].col.role == "measure" and not count then
+    -- "distribution of days to ship": a whole-number measure alone still reads as a histogram
+    kind = "histogram"
+  end
+  if kind == "histogram" and #groups > 0 and #unagg == 0 and groups[1].col.role ~= "measure" then kind = "bar" end
+  if kind == "bar" and #groups == 0 and #times == 0 and #measures == 1 and not measures[1].agg
+      and (count or distribution) then
+    kind = "histogram"
+  end
+  if kind == "scatter" and #measures + #groups < 2 and #measures == 1 then kind = "histogram" end
+  if (kind == "line" or kind == "area") and #times == 0 and #groups == 0 and #measures >= 2 then
+    -- a line over a continuous measure: x is the first measure
+    groups[1] = table.remove(measures, 1)
+  end
+
+  plan.kind = kind
+  if kind == "scatter" then
+    local pool = {}
+    for _, f in ipairs(measures) do pool[#pool + 1] = f end
+    for _, f in ipairs(groups) do if f.col.role == "measure" then pool[#pool + 1] = f end end
+    local a, b = pool[1], pool[2]
+    if not b then return nil, "a scatter plot needs two numeric columns" end
+    local x, y
+    if explicit.x and explicit.x.col.role == "measure" then x = explicit.x end
+    if explicit.y and explicit.y.col.role == "measure" then y = explicit.y end
+    if x and not y then y = (x == a) and b or a end
+    if y and not x then x = (y == a) and b or a end
+    if not x then
+      local mid = between(tokens, a, b)
+      local y_first = false
+      for _, w in ipairs(mid) do
+        if Y_FIRST[w] then y_first = true end
+      end
+      if y_first then x, y = b, a else x, y = a, b end
+    end
+    plan.x, plan.y = x, y
+    plan.color = pick_color({ [x] = true, [y] = true })
+    if plan.color and plan.color.col.role == "measure" then plan.color = nil end
+    return plan
+  end
+
+  if kind == "histogram" then
+    local f = measures[1] or groups[1]
+    if explicit.x and explicit.x.col.role == "measure" then f = explicit.x end
+    plan.x = f
+    plan.color = pick_color({ [f] = true })
+    return plan
+  end
+
+  -- bar, line, area, pie, box, heatmap: groups on x (time first for line/area), a measure or a count on y
+  local y = explicit.y
+  if y and y.col.role ~= "measure" then y = nil end
+  y = y or measures[1]
+  local x = explicit.x
+  if x == y then x = nil end
+  local order = {}
+  if kind == "line" or kind == "area" then
+    for _, f in ipairs(times) do order[#order + 1] = f end
+  end
+  -- a group named with a colour cue ("colored by origin") is the series, not the x axis
+  for _, f in ipairs(groups) do if not f.color_cue then order[#order + 1] = f end end
+  for _, f in ipairs(times) do order[#order + 1] = f end
+  for _, f in ipairs(groups) do if f.color_cue then order[#order + 1] = f end end
+  if not x then
+    for _, f in ipairs(order) do
+      if f ~= y then x = f; break end
+    end
+  end
+  if not x and y then
+    -- only a measure: bars need groups, so draw its distribution
+    plan.kind, plan.x = "histogram", y
+    plan.color = pick_color({ [y] = true })
+    return plan
+  end
+  if not x then return nil, "no column to group by" end
+  plan.x, plan.y = x, y
+  if y then
+    plan.agg = y.agg or (kind ~= "box" and default_agg(y.col)) or nil
+  else
+    plan.agg = "count"
+  end
+  local used = { [x] = true }
+  if y then used[y] = true end
+  if kind ~= "pie" then
+    for _, f in ipairs(order) do
+      if not used[f] and f.col.role ~= "time" then plan.color = f; break end
+    end
+    if not plan.color then
+      for _, f in ipairs(cats) do if not used[f] then plan.color = f; break end end
+    end
+  end
+  return plan
+end
+
+-- Builds the spec from a plan.
+local function to_spec(plan, tokens, prompt, taken)
+  local spec = { type = plan.kind, encoding = {} }
+  local enc = spec.encoding
+  local x, y, color = plan.x and plan.x.col, plan.y and plan.y.col, plan.color and plan.color.col
+  if plan.kind == "histogram" then
+    enc.x = channel(x, { bin = bin_request(tokens, x) or true })
+    enc.y = { aggregate = "count", type = "quantitative", title = "Count" }
+  elseif plan.kind == "scatter" then
+    enc.x, enc.y = channel(x), channel(y)
+  elseif plan.kind == "pie" then
+    enc.color = channel(x)
+    enc.theta = y and channel(y, { aggregate = plan.agg }) or { aggregate = "count", type = "quantitative" }
+  else
+    enc.x = channel(x)
+    if y then
+      enc.y = channel(y, { aggregate = plan.agg ~= "none" and plan.agg or nil })
+      if plan.kind == "box" then enc.y.aggregate = nil end
+    else
+      enc.y = { aggregate = "count", type = "quantitative", title = "Count" }
+    end
+    if enc.x.type == "temporal" then
+      local unit = unit_of(tokens, taken)
+      if not unit and x.grain and x.grain ~= "year" and x.min and x.max then
+        local years = (x.max - x.min) / (365.25 * 86400)
+        unit = years > 10 and "year" or (years > 1 and "month" or nil)
+      end
+      enc.x.timeUnit = enc.x.timeUnit or unit
+    end
+  end
+  if color and plan.kind ~= "pie" then enc.color = channel(color) end
+  if plan.kind == "bar" and color and has_any(tokens, { stacked = true, stack = true, breakdown = true }) then
+    spec.options = { stacked = true }
+  end
+  if plan.kind == "bar" then
+    for i, t in ipairs(tokens) do
+      if t.w == "horizontal" or (t.w == "horizontally") or (t.w == "sideways" and i > 0) then
+        spec.options = spec.options or {}
+        spec.options.horizontal = true
+      end
+    end
+    local sort = sort_request(tokens)
+    if sort then enc.x.sort = sort end
+  end
+  spec.title = title_request(prompt) or make_title(plan.kind, x, y, color, plan.agg)
+  spec.theme = theme_request(tokens)
+  return spec
+end
+
+-- plan(prompt, df, opts) → spec | nil, message. With no df the spec names the
+-- fields it would need and carries `needs` for data synthesis. opts.theme is the
+-- request's own theme field: it wins over a theme named in the words.
+function M.plan(prompt, df, opts)
+  opts = opts or {}
+  if type(prompt) ~= "string" or prompt:match("^%s*$") then return nil, "empty request" end
+  local tokens = M.tokenize(prompt)
+  if not df then
+    local spec = needs.plan(prompt, tokens, named_chart(tokens))
+    spec.title = title_request(prompt) or spec.title
+    spec.theme = opts.theme or theme_request(tokens)
+    return spec
+  end
+  local prof = profile.profile(df)
+  local fields, taken = gather(tokens, prof)
+  -- categories named by their values ("USA, Japan and Europe") join as a field
+  local named_values = value_mentions(tokens, prof, taken)
+  for name, n in pairs(named_values) do
+    local seen = false
+    for _, f in ipairs(fields) do if f.col.name == name then seen = true end end
+    if not seen and n >= 2 then
+      fields[#fields + 1] = { col = prof.by_name[name], first = math.huge, last = math.huge, spans = {},
+        color_cue = true }
+    end
+  end
+  local plan, err = choose(tokens, prof, fields, taken)
+  if not plan then return nil, err end
+  local spec = to_spec(plan, tokens, prompt, taken)
+  spec.theme = opts.theme or spec.theme
+  return spec
+end
+
+M.profile = profile.profile
+
+return M

@@ -1,0 +1,300 @@
+-- The LLM planner: asks an OpenAI-compatible chat completions API for a chart spec (structured
+-- output from chartspec.schema, strict), validates the reply and sends the validator's errors
+-- back until it is right (MAX_RETRIES). The reply is data: JSON-decoded, never load()ed.
+local client = require "planner.llm_client"
+local clock = require "chartd.clock"
+local frame = require "data.frame"
+local json = require "util.json"
+local prompts = require "prompts"
+local schema = require "chartspec.schema"
+local validate = require "chartspec.validate"
+
+local M = {}
+
+M.SAMPLE_ROWS = 5          -- rows the model sees
+M.MAX_COLUMNS = 60         -- columns described (the rest are counted)
+M.MAX_VALUES = 8           -- distinct values listed for a category
+M.STUB_ROWS = 200          -- rows of the frame the reply is validated against
+M.MAX_TOKENS = 1500
+
+-- Keys the model may set (the rest are the client's: data, format, scale, ...).
+local TOP = { "type", "title", "subtitle", "description", "encoding", "options", "theme", "width", "height" }
+-- Schema keywords strict mode rejects or that only matter to the validator.
+local DROP = { minimum = true, maximum = true, exclusiveMinimum = true, minLength = true, maxLength = true,
+  minItems = true, maxItems = true, pattern = true, ["$schema"] = true, title = true }
+
+local function config()
+  local ok, cfg = pcall(require, "chartd.config")
+  return ok and type(cfg) == "table" and cfg or {}
+end
+
+-- Strict structured output: every object closed (additionalProperties false), every property
+-- listed in required, optional ones nullable; free-form parts given a shape or left out.
+local function strict(node)
+  if type(node) ~= "table" then return node end
+  if json.is_array(node) then
+    local out = json.array({})
+    for i, v in ipairs(node) do out[i] = strict(v) end
+    return out
+  end
+  local out = {}
+  for k, v in pairs(node) do
+    if not DROP[k] and k ~= "properties" and k ~= "required" and k ~= "additionalProperties" then
+      out[k] = strict(v)
+    end
+  end
+  if node.properties then
+    local was = {}
+    for _, r in ipairs(node.required or {}) do was[r] = true end
+    local props, names = {}, {}
+    for name, sub in pairs(node.properties) do
+      if next(sub) ~= nil then -- {} = anything: strict mode cannot say that
+        local s = strict(sub)
+        if not was[name] then s = { anyOf = json.array({ s, { type = "null" } }) } end
+        props[name] = s
+        names[#names + 1] = name
+      end
+    end
+    table.sort(names)
+    out.properties, out.required, out.additionalProperties = props, json.array(names), false
+  end
+  if out.type == "array" and out.items == nil then out.items = { type = json.array({ "string", "number" }) } end
+  return out
+end
+
+-- The response_format schema: the spec schema restricted to what the model decides.
+function M.response_schema(chart_names, theme_names)
+  local full = schema.spec(chart_names, theme_names)
+  local options, kinds = {}, {}
+  local charts = require "charts"
+  for _, name in ipairs(chart_names) do
+    local ok, mod = pcall(charts.get, name)
+    if ok and type(mod) == "table" then
+      for opt, kind in pairs(mod.options or {}) do
+        kinds[opt] = type(kind) == "table" and { enum = json.array({ table.unpack(kind) }) } or { type = kind }
+      end
+    end
+  end
+  for opt, s in pairs(kinds) do options[opt] = s end
+  local props = {}
+  for _, k in ipairs(TOP) do props[k] = full.properties[k] end
+  props.options = { type = "object", properties = options }
+  return strict({ type = "object", properties = props, required = json.array({ "type", "encoding" }) })
+end
+
+-- Drops JSON nulls (strict mode's "not set") recursively; arrays keep their shape.
+local function strip_nulls(v)
+  if type(v) ~= "table" then return v end
+  local out = json.is_array(v) and json.array({}) or {}
+  for k, x in pairs(v) do
+    if x ~= json.null then out[k] = strip_nulls(x) end
+  end
+  return out
+end
+
+local function short(v)
+  local s = tostring(v)
+  if #s > 60 then s = s:sub(1, 57) .. "..." end
+  return s
+end
+
+local function value_text(df, name, v)
+  if v == nil then return "" end
+  if df.types[name] == "temporal" then return frame.format_date(v, df.grain[name]) end
+  if type(v) == "number" then return frame.number_text(v) end
+  return short(v)
+end
+
+-- What the model sees of the data: names, types, summary statistics, a few rows. Never all of it.
+function M.describe(df)
+  if not df then
+    return "No data was given. Choose short snake_case field names and types that fit the request; "
+      .. "the service will synthesize believable data for them."
+  end
+  local lines = { ("%d rows, %d columns:"):format(df.nrows, #df.names) }
+  for i, name in ipairs(df.names) do
+    if i > M.MAX_COLUMNS then
+      lines[#lines + 1] = ("- ... and %d more columns"):format(#df.names - M.MAX_COLUMNS)
+      break
+    end
+    local s = frame.summary(df, name)
+    local parts = { ("- %s (%s): %d distinct"):format(json.encode(name), s.type, s.distinct) }
+    if s.missing > 0 then parts[#parts + 1] = ("%d missing"):format(s.missing) end
+    if s.min ~= nil then
+      parts[#parts + 1] = ("min %s, max %s"):format(value_text(df, name, s.min), value_text(df, name, s.max))
+    else
+      local vals = frame.distinct(df, name)
+      local shown = {}
+      for j = 1, math.min(#vals, M.MAX_VALUES) do shown[j] = json.encode(short(vals[j])) end
+      parts[#parts + 1] = "values " .. table.concat(shown, ", ") .. (#vals > M.MAX_VALUES and ", ..." or "")
+    end
+    lines[#lines + 1] = table.concat(parts, ", ")
+  end
+  local n = math.min(df.nrows, M.SAMPLE_ROWS)
+  lines[#lines + 1] = ("First %d rows:"):format(n)
+  for r = 1, n do
+    local row = {}
+    for i, name in ipairs(df.names) do
+      if i > M.MAX_COLUMNS then break end
+      local v = df.columns[name][r]
+      row[i] = type(v) == "number" and df.types[name] == "quantitative" and v or value_text(df, name, v)
+    end
+    lines[#lines + 1] = json.encode(json.array(row))
+  end
+  return table.concat(lines, "\n")
+end
+
+-- The data the reply is validated against: the request's columns with their types (a head of
+-- the frame), or, without data, one stub row for the fields the reply names.
+local function validation_data(df, spec)
+  if df then
+    local rows = json.array({})
+    for r = 1, math.min(df.nrows, M.STUB_ROWS) do
+      local row = json.array({})
+      for i, name in ipairs(df.names) do
+        local v = df.source and df.source[name] and df.source[name][r]
+        if v == nil then v = value_text(df, name, df.columns[name][r]) end
+        row[i] = v == nil and json.null or v
+      end
+      rows[#rows + 1] = row
+    end
+    if #rows == 0 then return nil end
+    return { columns = json.array({ table.unpack(df.names) }), rows = rows }
+  end
+  local rec = {}
+  local stub = { quantitative = 1, temporal = "2024-01-01", ordinal = "a", nominal = "a" }
+  for _, ch in pairs(type(spec.encoding) == "table" and spec.encoding or {}) do
+    if type(ch) == "table" and type(ch.field) == "string" and ch.field ~= "" then
+      local t = stub[ch.type] and ch.type or "nominal"
+      rec[ch.field] = stub[t]
+    end
+  end
+  if next(rec) == nil then rec = { value = 1 } end
+  return { values = json.array({ rec }) }
+end
+
+-- Checks a decoded reply; returns the spec without data, or nil and the validator's text.
+local function check(candidate, df)
+  if type(candidate) ~= "table" or json.is_array(candidate) then
+    return nil, "the reply must be one JSON object (a chart spec), got " .. (json.is_array(candidate) and "an array"
+      or type(candidate))
+  end
+  local spec = strip_nulls(candidate)
+  spec.data = nil
+  local probe = {}
+  for k, v in pairs(spec) do probe[k] = v end
+  probe.data = validation_data(df, spec)
+  local ok, list = validate.spec(probe)
+  if ok then return spec end
+  return nil, validate.message(list)
+end
+
+local function names(mod)
+  local ok, list = pcall(mod.names)
+  return ok and list or {}
+end
+
+-- plan(prompt, df, opts) → spec (no data) | nil, err {code=, message=, fallback=}.
+-- opts = { previous=, deadline_ms=, progress=fn(msg), model=, base_url=, max_retries= }
+function M.plan(prompt, df, opts)
+  opts = opts or {}
+  local cfg = config()
+  local model = opts.model or cfg.llm_model or "gpt-4o-mini"
+  local base_url = opts.base_url or cfg.llm_base_url or "https://api.openai.com/v1"
+  local max_retries = opts.max_retries or cfg.max_retries or 3
+  local deadline = opts.deadline_ms or (clock.now_ms() + (cfg.timeout_s or 30) * 1000)
+  local chart_names, theme_names = names(require "charts"), names(require "themes")
+
+  local previous = "none"
+  if type(opts.previous) == "table" then
+    local p = {}
+    for k, v in pairs(opts.previous) do if k ~= "data" and k ~= "needs" then p[k] = v end end
+    previous = json.encode(p)
+  end
+  local messages = json.array({
+    { role = "system", content = prompts.render("system", {
+      chart_types = table.concat(chart_names, ", "), themes = table.concat(theme_names, ", "),
+      channels = table.concat(validate.CHANNELS, ", "), aggregates = table.concat(validate.AGGREGATES, ", "),
+      time_units = table.concat(validate.TIME_UNITS, ", ") }) },
+    { role = "user", content = prompts.render("plan", {
+      request = prompt, data_description = M.describe(df), previous = previous }) },
+  })
+  local response_schema = M.response_schema(chart_names, theme_names)
+  local mode = "json_schema"
+  local fixes = 0 -- answers that were not a valid spec: the MAX_RETRIES budget of the output
+  local attempts = 0
+
+  while true do
+    local body = { model = model, messages = messages, max_tokens = M.MAX_TOKENS }
+    if mode == "json_schema" then
+      body.response_format = { type = "json_schema",
+        json_schema = { name = "chart_spec", strict = true, schema = response_schema } }
+    else
+      body.response_format = { type = "json_object" }
+    end
+    local label = fixes == 0 and ("asking " .. model) or ("asking " .. model .. " to fix the spec")
+    local resp, err = client.request({ method = "POST", path = "/chat/completions", body = body }, {
+      base_url = base_url, deadline_ms = deadline, max_retries = max_retries, model = model, label = label,
+      progress = opts.progress, sleep = opts.sleep, random = opts.random,
+    })
+    if not resp then
+      if err.schema_rejected and mode == "json_schema" then
+        mode = "json_object" -- a server without structured outputs: same question, plainer format
+        if opts.progress then opts.progress(model .. " does not take json_schema; using json_object mode") end
+      else
+        err.attempts = attempts + (err.attempts or 0)
+        return nil, err
+      end
+    else
+      attempts = attempts + resp.attempts
+      local reply = resp.json
+      local problem, content
+      local choice = type(reply) == "table" and type(reply.choices) == "table" and reply.choices[1] or nil
+      local msg = type(choice) == "table" and type(choice.message) == "table" and choice.message or nil
+      if type(reply) ~= "table" then
+        problem = "not_json"
+      elseif choice == nil or msg == nil then
+        problem = "no_choices"
+      elseif type(msg.refusal) == "string" and msg.refusal ~= "" then
+        return nil, { code = "llm_invalid_output", fallback = false, attempts = attempts,
+          message = "the model declined the request: " .. client.redact(msg.refusal) }
+      else
+        content = type(msg.content) == "string" and msg.content or ""
+      end
+      local errors_text
+      if content then
+        if choice.finish_reason == "length" then
+          errors_text = ("the reply was cut off at the token limit (finish_reason \"length\"); answer with a "
+            .. "shorter specification: no data values, no long descriptions")
+        else
+          local ok, decoded = pcall(json.decode, content)
+          if not ok or decoded == nil then
+            errors_text = "the reply is not valid JSON: " .. tostring(ok and "empty reply" or decoded)
+          else
+            local spec, verr = check(decoded, df)
+            if spec then
+              if fixes > 0 and opts.progress then
+                opts.progress(("%s fixed the spec after %d repair%s"):format(model, fixes, fixes == 1 and "" or "s"))
+              end
+              return spec, nil, { attempts = attempts, repairs = fixes, mode = mode }
+            end
+            errors_text = verr
+          end
+        end
+      end
+      fixes = fixes + 1
+      if fixes > max_retries then
+        return nil, { code = "llm_invalid_output", fallback = true, attempts = attempts,
+          message = ("%s gave no valid chart spec in %d answers: %s"):format(model, fixes,
+            errors_text or (problem == "no_choices" and "the reply had no choices" or "the reply was not JSON")) }
+      end
+      if errors_text then
+        messages[#messages + 1] = { role = "assistant", content = content }
+        messages[#messages + 1] = { role = "user", content = prompts.render("repair", { errors = errors_text }) }
+      end
+      -- no choices / not JSON: the same question again
+    end
+  end
+end
+
+return M

@@ -1,0 +1,268 @@
+-- One chart request on a worker: parse and check the message, render it through the
+-- pipeline with progress messages, answer `chart` or `error`. The worker runs handle() as a
+-- coroutine; ctx is the worker's side (see src/workers.c):
+--   ctx.emit(json_text, final)        a WebSocket message to this request's connection
+--   ctx.respond(status, mime, body)   the one HTTP response (POST /v1/charts)
+--   ctx.cancelled()                   false | "cancelled" | "timeout"
+--   ctx.mode ("ws" | "http"), ctx.accept_json, ctx.queued_ms, ctx.connection, ctx.worker
+-- The host also stops a request on its own (watchdog + count hook) when a script ignores
+-- ctx.cancelled(); then it answers for us.
+--
+-- Error codes: the closed list sent to clients (docs/protocol.md). status = HTTP status for
+-- POST /v1/charts; retryable = whether the same request may succeed later.
+--   code                 status retryable  when
+--   invalid_json          400    no        the message is not JSON
+--   invalid_request       400    no        not an object, unknown type, bad/missing id, unknown or mistyped field
+--   invalid_spec          422    no        the spec breaks a rule (the message names the JSON path)
+--   unknown_chart_type    422    no        spec.type is not a chart type
+--   unknown_theme         422    no        theme is not a theme
+--   unknown_field         422    no        an encoding names a column the data lacks
+--   missing_encoding      422    no        a channel the chart type needs is absent
+--   invalid_data          422    no        the data cannot be read (CSV, columns/rows, values)
+--   planner_unavailable   503    no        a prompt without a spec and no planner to read it
+--   cancelled             -      no        chart.cancel (or the client went away); never sent over HTTP
+--   timeout               408    yes       the whole request passed CHART_GENERATION_TIMEOUT
+--   too_large             413    no        image over MAX_CHART_SIZE_MB, or request over MAX_REQUEST_KB
+--   busy                  429    yes       too many requests queued, or the server is shutting down
+--   internal              500    no        a bug: logged with its traceback, the message stays generic
+local base64 = require "chartd.base64"
+local clock = require "chartd.clock"
+local json = require "util.json"
+
+local M = {}
+
+M.CODES = {
+  invalid_json = { 400, false }, invalid_request = { 400, false },
+  invalid_spec = { 422, false }, unknown_chart_type = { 422, false }, unknown_theme = { 422, false },
+  unknown_field = { 422, false }, missing_encoding = { 422, false }, invalid_data = { 422, false },
+  planner_unavailable = { 503, false }, cancelled = { 499, false }, timeout = { 408, true },
+  too_large = { 413, false }, busy = { 429, true }, internal = { 500, false },
+}
+
+-- Fields a chart.request may carry; the rest is refused so a typo is not silently ignored.
+M.REQUEST_FIELDS = { "data", "format", "height", "id", "prompt", "scale", "spec", "theme", "type", "width" }
+-- Request fields that override the same field of the spec.
+local OVERRIDES = { "theme", "format", "width", "height", "scale" }
+local ID_MAX = 128
+
+local function config()
+  local ok, cfg = pcall(require, "chartd.config")
+  return ok and cfg or {}
+end
+
+-- A request that failed before or during rendering.
+local Stop = {}
+Stop.__index = Stop
+local function stop(code, message, path)
+  return setmetatable({ code = code, message = message, path = path }, Stop)
+end
+
+local function error_message(id, code, message, path)
+  local entry = M.CODES[code] or M.CODES.internal
+  local msg = { type = "error", id = id == nil and json.null or id, code = M.CODES[code] and code or "internal",
+    message = message, retryable = entry[2] }
+  if path and path ~= "" then msg.path = path end
+  return json.encode(msg), entry[1]
+end
+
+local function send_error(ctx, id, code, message, path)
+  local text, status = error_message(id, code, message, path)
+  if ctx.mode == "http" then
+    ctx.respond(status, "application/json", text)
+  else
+    ctx.emit(text, true)
+  end
+end
+
+-- Parses and checks the message; returns the request table or raises a Stop.
+local function parse(text, ctx, cfg, state)
+  local msg, err = json.decode(text)
+  if msg == nil then error(stop("invalid_json", err), 0) end
+  if type(msg) ~= "table" or json.is_array(msg) or msg[1] ~= nil then
+    error(stop("invalid_request", "a message must be a JSON object"), 0)
+  end
+  local id = msg.id
+  if id ~= nil and (type(id) ~= "string" or #id == 0 or #id > ID_MAX) then
+    error(stop("invalid_request", ("id: must be a string of 1 to %d characters"):format(ID_MAX), "id"), 0)
+  end
+  state.id = id -- every later error names the request
+  if ctx.mode == "ws" then
+    if msg.type == nil then error(stop("invalid_request", "type: missing; allowed chart.request, chart.cancel, ping", "type"), 0) end
+    if msg.type == "ping" then return msg end
+    if msg.type == "chart.cancel" then
+      error(stop("invalid_request", "id: chart.cancel needs the id of the request to cancel", "id"), 0)
+    end
+    if msg.type ~= "chart.request" then
+      error(stop("invalid_request", ("type: unknown message type %s; allowed chart.request, chart.cancel, ping")
+        :format(type(msg.type) == "string" and ('"' .. msg.type .. '"') or tostring(msg.type)), "type"), 0)
+    end
+    if id == nil then error(stop("invalid_request", "id: missing; every chart.request needs an id string", "id"), 0) end
+  elseif msg.type ~= nil and msg.type ~= "chart.request" then
+    error(stop("invalid_request", "type: a POST /v1/charts body is a chart.request (type may be left out)", "type"), 0)
+  end
+  local allowed = {}
+  for _, k in ipairs(M.REQUEST_FIELDS) do allowed[k] = true end
+  if cfg.test_hooks then allowed.debug = true end
+  local names = {}
+  for k in pairs(msg) do names[#names + 1] = tostring(k) end
+  table.sort(names)
+  for _, k in ipairs(names) do
+    if not allowed[k] then
+      error(stop("invalid_request", ("%s: unknown field; allowed %s"):format(k, table.concat(M.REQUEST_FIELDS, ", ")), k), 0)
+    end
+  end
+  if msg.prompt ~= nil and type(msg.prompt) ~= "string" then
+    error(stop("invalid_request", "prompt: must be a string", "prompt"), 0)
+  end
+  if msg.spec ~= nil and (type(msg.spec) ~= "table" or json.is_array(msg.spec) or msg.spec[1] ~= nil) then
+    error(stop("invalid_request", "spec: must be an object", "spec"), 0)
+  end
+  return msg
+end
+
+-- The spec to render: the request's spec with its data and overrides merged in.
+local function build_spec(msg)
+  if msg.spec == nil then
+    if msg.prompt ~= nil then
+      error(stop("planner_unavailable", "prompt: no planner is available to read prompts yet; send a spec", "prompt"), 0)
+    end
+    error(stop("invalid_request", "spec: missing; send a spec (or a prompt)", "spec"), 0)
+  end
+  local spec = {}
+  for k, v in pairs(msg.spec) do spec[k] = v end
+  if msg.data ~= nil then spec.data = msg.data end
+  for _, k in ipairs(OVERRIDES) do
+    if msg[k] ~= nil then spec[k] = msg[k] end
+  end
+  return spec
+end
+
+-- Test hook (CHARTD_TEST_HOOKS=1 only): a request that spins in Lua, inside a pcall, so
+-- tests can prove the host's timeout and cancel reach code that ignores ctx.cancelled().
+local function debug_hook(msg)
+  local d = msg.debug
+  if type(d) ~= "table" or type(d.busy_ms) ~= "number" then return end
+  local t0 = clock.now_ms()
+  pcall(function()
+    local x = 0
+    while clock.now_ms() - t0 < d.busy_ms do x = x + 1 end
+  end)
+end
+
+local function run(text, ctx, state)
+  local cfg = config()
+  local started = clock.now_ms()
+  local msg = parse(text, ctx, cfg, state)
+  if msg.type == "ping" then
+    ctx.emit('{"type":"pong"}', true)
+    return "pong"
+  end
+
+  local last_pct = -1
+  local function progress(stage, pct, message)
+    local why = ctx.cancelled()
+    if why then error(stop(why, why == "timeout" and "the request took longer than CHART_GENERATION_TIMEOUT"
+      or "the request was cancelled"), 0) end
+    if ctx.mode ~= "ws" then return end
+    if pct <= last_pct then pct = last_pct + 1 end -- percentages only rise
+    last_pct = pct
+    ctx.emit(json.encode { type = "progress", id = msg.id, stage = stage, progress = math.floor(pct),
+      message = message or stage, timestamp = clock.iso8601() })
+  end
+
+  local spec = build_spec(msg)
+  state.chart_type = type(spec.type) == "string" and spec.type or nil
+  progress("initialization", 5, "request accepted")
+  if cfg.test_hooks then debug_hook(msg) end
+
+  local pipeline = require "pipeline"
+  local result, err = pipeline.render(spec, { progress = progress })
+  if not result then
+    error(stop(err.code or "internal", err.message or "rendering failed", err.path), 0)
+  end
+  local max = cfg.max_chart_bytes
+  if max and #result.bytes > max then
+    error(stop("too_large", ("the encoded image is %d bytes, over MAX_CHART_SIZE_MB (%d bytes)"):format(#result.bytes, max)), 0)
+  end
+
+  local timings = {}
+  for k, v in pairs(result.timings_ms or {}) do timings[k] = v end
+  timings.queue_ms = math.floor((ctx.queued_ms or 0) * 100 + 0.5) / 100
+
+  if ctx.mode == "http" and not ctx.accept_json then
+    progress("completion", 100, "done")
+    ctx.respond(200, result.mime, result.bytes)
+    return "ok", result.spec.type, timings
+  end
+
+  local t0 = clock.now_ms()
+  local b64 = base64.encode(result.bytes)
+  timings.base64_ms = math.floor((clock.now_ms() - t0) * 100 + 0.5) / 100
+  timings.request_ms = math.floor((clock.now_ms() - started) * 100 + 0.5) / 100
+  progress("completion", 100, "done")
+  -- Everything but the image goes through json.encode; the base64 text needs no escaping,
+  -- so it is spliced in rather than walked character by character.
+  local head, jerr = json.encode {
+    type = "chart", id = msg.id, format = result.format, mime = result.mime, spec = result.spec,
+    alt = result.alt, width = result.width, height = result.height, bytes = #result.bytes, timings_ms = timings,
+  }
+  if not head then error("cannot encode the chart reply: " .. tostring(jerr)) end
+  local text_out = head:sub(1, -2) .. ',"data":"' .. b64 .. '"}'
+  if ctx.mode == "http" then
+    ctx.respond(200, "application/json", text_out)
+  else
+    ctx.emit(text_out, true)
+  end
+  return "ok", result.spec.type, timings
+end
+
+-- Entry point for one request; returns outcome ("ok" or an error code), chart type, timings_ms.
+function M.handle(text, ctx)
+  local state = {}
+  local ok, a, b, c = pcall(run, text, ctx, state)
+  if ok then return a, b, c end
+  if getmetatable(a) == Stop then
+    send_error(ctx, state.id, a.code, a.message, a.path)
+    return M.CODES[a.code] and a.code or "internal", state.chart_type
+  end
+  -- A bug: the traceback goes to the log, the client gets a generic message.
+  pcall(function()
+    require("chartd.log").error("request_failed", { id = state.id, error = tostring(a) })
+  end)
+  send_error(ctx, state.id, "internal", "internal error while rendering the chart")
+  return "internal", state.chart_type
+end
+
+-- The lists the service thread serves without Lua: hello message, chart types, themes.
+function M.catalog()
+  local charts = require "charts"
+  local themes = require "themes"
+  local types, theme_names = json.array(charts.names()), json.array(themes.names())
+  local hello = json.encode {
+    type = "hello", version = require("chartd.host").version, planner = config().planner or "offline",
+    chart_types = types, themes = theme_names,
+  }
+  return hello, json.encode(types), json.encode(theme_names)
+end
+
+-- Loads the scripts and renders one small chart so fontconfig/pango are warm before
+-- /readyz says ready. Raises when the scripts do not load.
+function M.warm()
+  require "pipeline"
+  require("charts").names()
+  require("themes").names()
+  local spec = {
+    type = "bar", width = 160, height = 120, title = "warm-up",
+    data = { values = { { k = "a", v = 1 }, { k = "b", v = 2 } } },
+    encoding = { x = { field = "k", type = "nominal" }, y = { field = "v", type = "quantitative" } },
+  }
+  local ok, result, err = pcall(require("pipeline").render, spec, {})
+  if ok and result then return true end
+  -- No chart could be drawn (a chart module is missing or broken): still warm the fonts.
+  require("chartd.canvas").measure_text("warm-up 0123456789", { font = { family = "DejaVu Sans", size = 12 } })
+  local why = ok and (err and err.message) or tostring(result)
+  pcall(function() require("chartd.log").warn("warm_render_failed", { error = why }) end)
+  return false, why
+end
+
+return M

@@ -1,0 +1,229 @@
+-- Specs for chartd.canvas (src/lua_canvas.c): pixels, scale, formats, text measuring.
+local canvas = require "chartd.canvas"
+local image = require "chartd.image"
+
+local function pixel(img, x, y)
+  return { img:pixel(x, y) }
+end
+
+local function red_on_white(scale)
+  local c = canvas.new { format = "png", width = 40, height = 30, scale = scale }
+  c:set_color("#ffffff")
+  c:paint()
+  c:set_color("#ff0000")
+  c:rect(10, 5, 20, 10)
+  c:fill()
+  return assert(image.decode_png(c:finish()))
+end
+
+describe("chartd.canvas", function()
+  it("draws a red rect on white, exact pixels inside and outside", function()
+    local img = red_on_white(1)
+    assert.are.equal(40, img.width)
+    assert.are.equal(30, img.height)
+    assert.are.same({ 255, 0, 0, 255 }, pixel(img, 10, 5))
+    assert.are.same({ 255, 0, 0, 255 }, pixel(img, 29, 14))
+    assert.are.same({ 255, 255, 255, 255 }, pixel(img, 9, 5))
+    assert.are.same({ 255, 255, 255, 255 }, pixel(img, 30, 14))
+    assert.are.same({ 255, 255, 255, 255 }, pixel(img, 10, 15))
+    assert.are.same({ 255, 255, 255, 255 }, pixel(img, 0, 0))
+  end)
+
+  it("scale 2 doubles the device pixels, same layout", function()
+    local img = red_on_white(2)
+    assert.are.equal(80, img.width)
+    assert.are.equal(60, img.height)
+    assert.are.same({ 255, 0, 0, 255 }, pixel(img, 20, 10))
+    assert.are.same({ 255, 0, 0, 255 }, pixel(img, 59, 29))
+    assert.are.same({ 255, 255, 255, 255 }, pixel(img, 19, 10))
+    assert.are.same({ 255, 255, 255, 255 }, pixel(img, 60, 29))
+    assert.are.same({ 255, 255, 255, 255 }, pixel(img, 20, 30))
+  end)
+
+  it("keeps transparency where nothing was painted and un-premultiplies alpha", function()
+    local c = canvas.new { width = 16, height = 16 }
+    c:set_color("#0000ff80")
+    c:rect(0, 0, 8, 16)
+    c:fill()
+    local img = assert(image.decode_png(c:finish { compression = 1 }))
+    assert.are.same({ 0, 0, 255, 128 }, pixel(img, 3, 3))
+    assert.are.same({ 0, 0, 0, 0 }, pixel(img, 12, 3))
+  end)
+
+  it("accepts #rgb and numeric colours", function()
+    local c = canvas.new { width = 16, height = 16 }
+    c:set_color("#0f0")
+    c:rect(0, 0, 8, 16)
+    c:fill()
+    c:set_color(0, 0, 1, 1)
+    c:rect(8, 0, 8, 16)
+    c:fill()
+    local img = assert(image.decode_png(c:finish()))
+    assert.are.same({ 0, 255, 0, 255 }, pixel(img, 2, 2))
+    assert.are.same({ 0, 0, 255, 255 }, pixel(img, 12, 2))
+  end)
+
+  it("fills a linear gradient from its first to its last stop", function()
+    local c = canvas.new { width = 100, height = 16 }
+    c:linear_gradient(0, 0, 100, 0, { { 0, "#000000" }, { 1, "#ffffff" } })
+    c:paint()
+    local img = assert(image.decode_png(c:finish()))
+    local r0 = img:pixel(0, 8)
+    local r50 = img:pixel(50, 8)
+    local r99 = img:pixel(99, 8)
+    assert.is_true(r0 <= 2)
+    assert.is_true(r50 >= 124 and r50 <= 132)
+    assert.is_true(r99 >= 252)
+  end)
+
+  it("clips, saves and restores", function()
+    local c = canvas.new { width = 20, height = 20 }
+    c:save()
+    c:rect(0, 0, 10, 20)
+    c:clip()
+    c:set_color("#ff0000")
+    c:paint()
+    c:restore()
+    local img = assert(image.decode_png(c:finish()))
+    assert.are.same({ 255, 0, 0, 255 }, pixel(img, 5, 5))
+    assert.are.same({ 0, 0, 0, 0 }, pixel(img, 15, 5))
+  end)
+
+  it("writes SVG", function()
+    local c = canvas.new { format = "svg", width = 200, height = 100 }
+    c:set_color("#336699")
+    c:rect(10, 10, 50, 50)
+    c:fill()
+    c:text("Hello", 100, 50, { font = { size = 14 } })
+    local svg = c:finish()
+    assert.is_truthy(svg:sub(1, 5) == "<?xml" or svg:sub(1, 4) == "<svg")
+    assert.is_truthy(svg:find("</svg>", 1, true))
+    assert.is_truthy(svg:find('width="200pt"', 1, true))
+  end)
+
+  it("writes PDF", function()
+    local c = canvas.new { format = "pdf", width = 200, height = 100 }
+    c:rect(10, 10, 50, 50)
+    c:fill()
+    local pdf = c:finish()
+    assert.are.equal("%PDF", pdf:sub(1, 4))
+    assert.is_truthy(pdf:find("%%EOF", 1, true))
+  end)
+
+  it("raises 'canvas is finished' after finish and after close", function()
+    local c = canvas.new { width = 16, height = 16 }
+    c:finish()
+    assert.has_error(function() c:fill() end, "canvas is finished")
+    local d = canvas.new { width = 16, height = 16 }
+    d:close()
+    d:close()
+    assert.has_error(function() d:finish() end, "canvas is finished")
+  end)
+
+  describe("text", function()
+    local font = { family = "DejaVu Sans", size = 12 }
+
+    it("measure_text grows with string length and font size", function()
+      local w1, h1, b1 = canvas.measure_text("Revenue", { font = font })
+      local w2 = canvas.measure_text("Revenue by month", { font = font })
+      local w3, h3, b3 = canvas.measure_text("Revenue", { font = { size = 24 } })
+      assert.is_true(w1 > 0 and h1 > 0 and b1 > 0 and b1 < h1)
+      assert.is_true(w2 > w1 * 2)
+      assert.is_true(math.abs(w3 - 2 * w1) < 0.01)
+      assert.is_true(math.abs(h3 - 2 * h1) < 0.01)
+      assert.is_true(math.abs(b3 - 2 * b1) < 0.01)
+    end)
+
+    it("bold is wider than normal", function()
+      local normal = canvas.measure_text("Revenue", { font = font })
+      local bold = canvas.measure_text("Revenue", { font = { size = 12, weight = "bold" } })
+      local w700 = canvas.measure_text("Revenue", { font = { size = 12, weight = 700 } })
+      assert.is_true(bold > normal)
+      assert.are.equal(bold, w700)
+    end)
+
+    it("measures the same at scale 1 and 2, on a canvas and without one", function()
+      local s = "Quarterly revenue, 2024 (USD)"
+      local w, h, b = canvas.measure_text(s, { font = font })
+      for _, scale in ipairs { 1, 2, 0.5, 3 } do
+        local c = canvas.new { width = 100, height = 100, scale = scale }
+        local cw, ch, cb = c:measure_text(s, { font = font })
+        assert.are.same({ w, h, b }, { cw, ch, cb })
+        local tw, th = c:text(s, 0, 50, { font = font })
+        assert.are.same({ w, h }, { tw, th })
+        c:close()
+      end
+    end)
+
+    it("text with max_width stays within the width (ellipsis)", function()
+      local s = "A very long axis title that cannot possibly fit"
+      local full = canvas.measure_text(s, { font = font })
+      local w = canvas.measure_text(s, { font = font, max_width = 80 })
+      assert.is_true(full > 80)
+      assert.is_true(w <= 80 and w > 40)
+      local c = canvas.new { width = 200, height = 40 }
+      c:set_color("#fff")
+      c:paint()
+      local tw = c:text(s, 10, 20, { font = font, max_width = 80, color = "#000", valign = "middle" })
+      assert.are.equal(w, tw)
+      local img = assert(image.decode_png(c:finish()))
+      local dark_left, dark_right = false, false
+      for y = 0, 39 do
+        for x = 10, 90 do
+          if img:pixel(x, y) < 128 then dark_left = true end
+        end
+        for x = 91, 199 do
+          if img:pixel(x, y) < 250 then dark_right = true end
+        end
+      end
+      assert.is_true(dark_left)
+      assert.is_false(dark_right)
+    end)
+
+    it("aligns right and center relative to x", function()
+      local function ink_columns(align)
+        local c = canvas.new { width = 200, height = 40 }
+        c:set_color("#fff")
+        c:paint()
+        c:text("MMMM", 100, 20, { font = { size = 16 }, color = "#000", align = align, valign = "middle" })
+        local img = assert(image.decode_png(c:finish()))
+        local minx, maxx = math.huge, -1
+        for y = 0, 39 do
+          for x = 0, 199 do
+            if img:pixel(x, y) < 128 then
+              minx = math.min(minx, x)
+              maxx = math.max(maxx, x)
+            end
+          end
+        end
+        return minx, maxx
+      end
+      local lmin = ink_columns("left")
+      local _, rmax = ink_columns("right")
+      local cmin, cmax = ink_columns("center")
+      assert.is_true(lmin >= 100 and lmin <= 103)
+      assert.is_true(rmax <= 100 and rmax >= 96)
+      assert.is_true(math.abs((cmin + cmax) / 2 - 100) <= 2)
+    end)
+
+    it("rotates around (x, y)", function()
+      local c = canvas.new { width = 60, height = 200 }
+      c:set_color("#fff")
+      c:paint()
+      local w = c:text("MMMMMMMM", 30, 100, { font = { size = 14 }, color = "#000", align = "center",
+        valign = "middle", angle = -math.pi / 2 })
+      local img = assert(image.decode_png(c:finish()))
+      local miny, maxy = math.huge, -1
+      for y = 0, 199 do
+        for x = 0, 59 do
+          if img:pixel(x, y) < 128 then
+            miny = math.min(miny, y)
+            maxy = math.max(maxy, y)
+          end
+        end
+      end
+      assert.is_true(maxy - miny > w - 8 and maxy - miny <= w)
+      assert.is_true(math.abs((miny + maxy) / 2 - 100) <= 2)
+    end)
+  end)
+end)

@@ -1,0 +1,145 @@
+-- Tests for charts.line: point positions, gaps, series, automatic markers,
+-- alt text, and pixel checks on a rendered image.
+local line = require "charts.line"
+local series = require "charts.shared.series"
+local fixture = require "charts.shared.fixture"
+local themes = require "themes"
+
+local PLOT = { x = 40, y = 10, width = 200, height = 100 }
+local XY = { x = { field = "t", type = "quantitative" }, y = { field = "v", type = "quantitative" } }
+
+local function near(expected, actual, what)
+  assert(math.abs(expected - actual) < 1e-9, ("%s: expected %.6f, got %.6f"):format(what or "value", expected, actual))
+end
+
+local function model(values, enc)
+  return series.build(fixture.spec("line", values, enc), { gaps = true })
+end
+
+describe("charts.line geometry", function()
+  it("maps x and y linearly, sorted by x", function()
+    local m = model({ { t = 4, v = 30 }, { t = 0, v = 10 }, { t = 2, v = 20 } }, XY)
+    local g = line.geometry(m, PLOT, { 0, 4 }, { 0, 40 })
+    local pts = g[1].points
+    assert.equal(3, #pts)
+    near(40, pts[1][1]); near(10 + 0.75 * 100, pts[1][2])
+    near(140, pts[2][1]); near(10 + 0.5 * 100, pts[2][2])
+    near(240, pts[3][1]); near(10 + 0.25 * 100, pts[3][2])
+    assert.equal(1, #g[1].runs)
+  end)
+
+  it("breaks the line at a missing value", function()
+    local m = model({ { t = 0, v = 1 }, { t = 1, v = 2 }, { t = 2 }, { t = 3, v = 3 }, { t = 4, v = 4 } }, XY)
+    local g = line.geometry(m, PLOT, { 0, 4 }, { 0, 4 })
+    assert.equal(2, #g[1].runs)
+    assert.equal(2, #g[1].runs[1])
+    assert.equal(2, #g[1].runs[2])
+    near(40 + 150, g[1].runs[2][1][1])
+    assert.equal(4, #g[1].points)
+  end)
+
+  it("joins a series over keys it simply has no row for", function()
+    local enc = { x = XY.x, y = XY.y, color = { field = "s", type = "nominal" } }
+    local m = model({ { t = 0, s = "a", v = 1 }, { t = 1, s = "b", v = 2 }, { t = 2, s = "a", v = 3 } }, enc)
+    local g = line.geometry(m, PLOT, { 0, 2 }, { 0, 4 })
+    assert.equal(2, #g)
+    assert.equal(1, #g[1].runs)
+    assert.equal(2, #g[1].runs[1])
+    near(240, g[1].runs[1][2][1])
+    near(140, g[2].points[1][1])
+  end)
+
+  it("centres ordinal keys in their bands", function()
+    local m = model({ { t = "lo", v = 1 }, { t = "hi", v = 2 } },
+      { x = { field = "t", type = "ordinal" }, y = XY.y })
+    local g = line.geometry(m, PLOT, nil, { 0, 2 })
+    -- step = 200 / 2, band 80 starting 10 in: centres at 40+10+40 and 40+110+40
+    near(90, g[1].points[1][1]); near(190, g[1].points[2][1])
+  end)
+end)
+
+describe("charts.line layout", function()
+  local light = themes.get("light")
+  local BOX = { x = 0, y = 0, width = 400, height = 300 }
+
+  it("shows points up to 30 per series, and not beyond, unless asked", function()
+    local rows = {}
+    for i = 1, 31 do rows[i] = { t = i, v = i % 5 } end
+    local l = line.layout(fixture.spec("line", rows, XY), light, BOX)
+    assert.is_false(l.series[1].show_points)
+    table.remove(rows)
+    l = line.layout(fixture.spec("line", rows, XY), light, BOX)
+    assert.is_true(l.series[1].show_points)
+    l = line.layout(fixture.spec("line", rows, XY, { points = false }), light, BOX)
+    assert.is_false(l.series[1].show_points)
+  end)
+
+  it("keeps points inside the plot on the frame's domains", function()
+    local l = line.layout(fixture.spec("line", line.sample.data.values, line.sample.encoding), light, BOX)
+    local p = l.frame.plot
+    assert.equal(3, #l.series)
+    for _, g in ipairs(l.series) do
+      assert.equal(6, #g.points)
+      for _, pt in ipairs(g.points) do
+        assert.is_true(pt[1] >= p.x - 1e-9 and pt[1] <= p.x + p.width + 1e-9)
+        assert.is_true(pt[2] >= p.y - 1e-9 and pt[2] <= p.y + p.height + 1e-9)
+      end
+    end
+    near(p.x, l.series[1].points[1][1], "first month at the left edge")
+    near(p.x + p.width, l.series[1].points[6][1], "last month at the right edge")
+  end)
+
+  it("describes the data and the trend", function()
+    local rows = { { m = "2024-01", v = 120 }, { m = "2024-02", v = 100 }, { m = "2024-03", v = 163 } }
+    local spec = fixture.spec("line", rows, { x = { field = "m", type = "temporal" }, y = { field = "v" } })
+    local l = line.layout(spec, light, BOX)
+    assert.equal("Line chart of v by m. Highest: 2024-03 (163); lowest: 2024-02 (100). "
+      .. "Rises from 120 in 2024-01 to 163 in 2024-03.", line.describe(spec, l))
+  end)
+
+  it("survives one row and 100,000 rows", function()
+    local one = line.layout(fixture.spec("line", { { t = 1, v = 1 } }, XY), light, BOX)
+    assert.equal(1, #one.series[1].points)
+    local rows = {}
+    for i = 1, 100000 do rows[i] = { t = i, v = math.sin(i / 1000) } end
+    local t0 = os.clock()
+    local l = line.layout(fixture.spec("line", rows, XY), light, BOX)
+    assert.equal(100000, #l.series[1].points)
+    assert.is_false(l.series[1].show_points)
+    assert.is_true(os.clock() - t0 < 2)
+  end)
+end)
+
+describe("charts.line rendering", function()
+  local pipeline = require "pipeline"
+  local image = require "chartd.image"
+  local function hex(r, g, b) return ("#%02x%02x%02x"):format(r, g, b) end
+
+  for _, theme_name in ipairs({ "light", "dark" }) do
+    it("draws a flat line at the value's height (" .. theme_name .. ")", function()
+      local theme = themes.get(theme_name)
+      local rows = { { t = 0, v = 0 }, { t = 1, v = 30 }, { t = 2, v = 30 }, { t = 3, v = 60 } }
+      local raw = { type = "line", data = { values = rows }, encoding = XY, theme = theme_name,
+        width = 400, height = 300, options = { points = false } }
+      local result = assert(pipeline.render(raw))
+      local img = assert(image.decode_png(result.bytes))
+      assert.equal(theme.background:lower(), hex(img:pixel(2, 2)))
+      local l = line.layout(fixture.spec("line", rows, XY, { points = false }, { theme = theme_name }), theme,
+        { x = 0, y = 0, width = 400, height = 300 })
+      local a, b = l.series[1].points[2], l.series[1].points[3]
+      local x = math.floor((a[1] + b[1]) / 2)
+      local y = a[2]
+      local stroke = l.series[1].color:lower()
+      assert.equal(stroke, hex(img:pixel(x, math.floor(y))))
+      assert.are_not.equal(stroke, hex(img:pixel(x, math.floor(y) - 4)))
+      assert.are_not.equal(stroke, hex(img:pixel(x, math.floor(y) + 4)))
+    end)
+  end
+
+  it("renders SVG and PDF", function()
+    local raw = { type = "line", data = line.sample.data, encoding = line.sample.encoding, format = "svg" }
+    assert.truthy(assert(pipeline.render(raw)).bytes:find("</svg>", 1, true))
+    raw.format = "pdf"
+    assert.equal("%PDF", assert(pipeline.render(raw)).bytes:sub(1, 4))
+  end)
+end)

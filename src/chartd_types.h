@@ -1,0 +1,8 @@
+/* Userdata type names, in one place so luaL_checkudata names the type in every error message. */
+#ifndef CHARTD_TYPES_H
+#define CHARTD_TYPES_H
+
+#define CHARTD_CANVAS_TYPE "chartd.canvas"
+#define CHARTD_IMAGE_TYPE "chartd.image"
+
+#endif

@@ -1,0 +1,247 @@
+/* chartd's configuration: environment variables plus a .env file, parsed and validated. */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+static const char *LEVEL_NAMES[] = {"DEBUG", "INFO", "WARNING", "ERROR"};
+
+const char *config_log_level_name(enum config_log_level level) {
+  return LEVEL_NAMES[level];
+}
+
+/* Reads an integer variable in [lo, hi]; unset or empty keeps *out. */
+static int get_int(config_lookup_fn lookup, void *ud, const char *name, long lo, long hi, int *out,
+                   char *err, size_t errlen) {
+  const char *v = lookup(ud, name);
+  if (v == NULL || *v == '\0') return 0;
+  char *end = NULL;
+  errno = 0;
+  long n = strtol(v, &end, 10);
+  while (end && isspace((unsigned char)*end)) end++;
+  if (errno != 0 || end == v || *end != '\0') {
+    snprintf(err, errlen, "%s=%s is not an integer; allowed %ld-%ld", name, v, lo, hi);
+    return -1;
+  }
+  if (n < lo || n > hi) {
+    snprintf(err, errlen, "%s=%s is out of range; allowed %ld-%ld", name, v, lo, hi);
+    return -1;
+  }
+  *out = (int)n;
+  return 0;
+}
+
+/* Reads a string variable, keeping *out when unset; too long is an error. */
+static int get_str(config_lookup_fn lookup, void *ud, const char *name, char *out, size_t outlen,
+                   char *err, size_t errlen) {
+  const char *v = lookup(ud, name);
+  if (v == NULL || *v == '\0') return 0;
+  if (strlen(v) >= outlen) {
+    snprintf(err, errlen, "%s is too long; allowed at most %zu characters", name, outlen - 1);
+    return -1;
+  }
+  memcpy(out, v, strlen(v) + 1);
+  return 0;
+}
+
+static int get_bool(config_lookup_fn lookup, void *ud, const char *name, bool *out, char *err,
+                    size_t errlen) {
+  const char *v = lookup(ud, name);
+  if (v == NULL || *v == '\0') return 0;
+  static const char *yes[] = {"1", "true", "yes", "on"}, *no[] = {"0", "false", "no", "off"};
+  for (size_t i = 0; i < 4; i++) {
+    if (strcasecmp(v, yes[i]) == 0) { *out = true; return 0; }
+    if (strcasecmp(v, no[i]) == 0) { *out = false; return 0; }
+  }
+  snprintf(err, errlen, "%s=%s is not a boolean; allowed true, false, 1, 0, yes, no", name, v);
+  return -1;
+}
+
+int config_parse(struct chartd_config *cfg, config_lookup_fn lookup, void *ud, int default_workers,
+                 char *err, size_t errlen) {
+  memset(cfg, 0, sizeof *cfg);
+  cfg->port = 8080;
+  cfg->max_connections = 100;
+  cfg->timeout_s = 30;
+  cfg->max_chart_mb = 10;
+  cfg->max_retries = 3;
+  cfg->workers = default_workers < 1 ? 1 : (default_workers > 256 ? 256 : default_workers);
+  cfg->max_request_kb = 1024;
+  cfg->log_level = CONFIG_LOG_INFO;
+  strcpy(cfg->llm_provider, "auto");
+  strcpy(cfg->llm_model, "gpt-4o-mini");
+  strcpy(cfg->llm_base_url, "https://api.openai.com/v1");
+  strcpy(cfg->app_env, "development");
+  strcpy(cfg->railway_env, "development");
+
+  /* PORT (set by Railway) wins over WEBSOCKET_PORT; the error names the one that was used. */
+  const char *port_name = lookup(ud, "PORT") && *lookup(ud, "PORT") ? "PORT" : "WEBSOCKET_PORT";
+  if (get_int(lookup, ud, port_name, 1024, 65535, &cfg->port, err, errlen) ||
+      get_int(lookup, ud, "MAX_CONCURRENT_CONNECTIONS", 1, 100000, &cfg->max_connections, err, errlen) ||
+      get_int(lookup, ud, "CHART_GENERATION_TIMEOUT", 5, 300, &cfg->timeout_s, err, errlen) ||
+      get_int(lookup, ud, "MAX_CHART_SIZE_MB", 1, 1024, &cfg->max_chart_mb, err, errlen) ||
+      get_int(lookup, ud, "MAX_RETRIES", 0, 10, &cfg->max_retries, err, errlen) ||
+      get_int(lookup, ud, "CHARTD_WORKERS", 1, 256, &cfg->workers, err, errlen) ||
+      get_int(lookup, ud, "MAX_REQUEST_KB", 1, 65536, &cfg->max_request_kb, err, errlen) ||
+      get_str(lookup, ud, "LLM_PROVIDER", cfg->llm_provider, sizeof cfg->llm_provider, err, errlen) ||
+      get_str(lookup, ud, "LLM_MODEL", cfg->llm_model, sizeof cfg->llm_model, err, errlen) ||
+      get_str(lookup, ud, "LLM_BASE_URL", cfg->llm_base_url, sizeof cfg->llm_base_url, err, errlen) ||
+      get_str(lookup, ud, "APP_ENV", cfg->app_env, sizeof cfg->app_env, err, errlen) ||
+      get_str(lookup, ud, "RAILWAY_ENVIRONMENT", cfg->railway_env, sizeof cfg->railway_env, err, errlen) ||
+      get_bool(lookup, ud, "DEBUG", &cfg->debug, err, errlen) ||
+      get_bool(lookup, ud, "CHARTD_TEST_HOOKS", &cfg->test_hooks, err, errlen))
+    return -1;
+
+  const char *level = lookup(ud, "LOG_LEVEL");
+  if (level && *level) {
+    size_t i = 0;
+    while (i < 4 && strcasecmp(level, LEVEL_NAMES[i]) != 0) i++;
+    if (i == 4) {
+      snprintf(err, errlen, "LOG_LEVEL=%s is not allowed; allowed DEBUG, INFO, WARNING, ERROR", level);
+      return -1;
+    }
+    cfg->log_level = (enum config_log_level)i;
+  }
+
+  if (strcmp(cfg->llm_provider, "auto") && strcmp(cfg->llm_provider, "openai") &&
+      strcmp(cfg->llm_provider, "offline")) {
+    snprintf(err, errlen, "LLM_PROVIDER=%s is not allowed; allowed auto, openai, offline", cfg->llm_provider);
+    return -1;
+  }
+  if (strncmp(cfg->llm_base_url, "http://", 7) && strncmp(cfg->llm_base_url, "https://", 8)) {
+    snprintf(err, errlen, "LLM_BASE_URL=%s is not allowed; allowed an http:// or https:// URL", cfg->llm_base_url);
+    return -1;
+  }
+  const char *key = lookup(ud, "OPENAI_API_KEY");
+  cfg->has_api_key = key && *key;
+  if (strcmp(cfg->llm_provider, "openai") == 0 && !cfg->has_api_key) {
+    snprintf(err, errlen, "LLM_PROVIDER=openai needs OPENAI_API_KEY; allowed auto or offline without a key");
+    return -1;
+  }
+  bool openai = strcmp(cfg->llm_provider, "openai") == 0 ||
+                (strcmp(cfg->llm_provider, "auto") == 0 && cfg->has_api_key);
+  strcpy(cfg->planner, openai ? "openai" : "offline");
+  return 0;
+}
+
+/* Strips one layer of matching quotes; double quotes understand \n, \" and \\. */
+static void unquote(char *v) {
+  size_t n = strlen(v);
+  if (n >= 2 && v[0] == '\'' && v[n - 1] == '\'') {
+    memmove(v, v + 1, n - 2);
+    v[n - 2] = '\0';
+  } else if (n >= 2 && v[0] == '"' && v[n - 1] == '"') {
+    char *w = v;
+    for (size_t i = 1; i < n - 1; i++) {
+      if (v[i] == '\\' && i + 1 < n - 1) {
+        i++;
+        *w++ = v[i] == 'n' ? '\n' : v[i];
+      } else {
+        *w++ = v[i];
+      }
+    }
+    *w = '\0';
+  } else {
+    /* Unquoted: a " #" starts a comment. */
+    char *hash = strstr(v, " #");
+    if (hash) *hash = '\0';
+    n = strlen(v);
+    while (n && isspace((unsigned char)v[n - 1])) v[--n] = '\0';
+  }
+}
+
+int config_parse_dotenv(const char *text, void (*set)(void *ud, const char *key, const char *value),
+                        void *ud, char *err, size_t errlen) {
+  int count = 0, lineno = 0;
+  const char *p = text;
+  while (*p) {
+    lineno++;
+    const char *eol = strchr(p, '\n');
+    size_t len = eol ? (size_t)(eol - p) : strlen(p);
+    char *line = malloc(len + 1);
+    if (line == NULL) {
+      snprintf(err, errlen, "out of memory");
+      return -1;
+    }
+    memcpy(line, p, len);
+    line[len] = '\0';
+    p = eol ? eol + 1 : p + len;
+
+    char *s = line;
+    size_t n = strlen(s);
+    while (n && isspace((unsigned char)s[n - 1])) s[--n] = '\0';
+    while (isspace((unsigned char)*s)) s++;
+    if (*s == '\0' || *s == '#') {
+      free(line);
+      continue;
+    }
+    if (strncmp(s, "export ", 7) == 0) s += 7;
+    char *eq = strchr(s, '=');
+    char *k_end = eq;
+    while (k_end && k_end > s && isspace((unsigned char)k_end[-1])) k_end--;
+    bool ok = eq && k_end > s && (isalpha((unsigned char)*s) || *s == '_');
+    for (char *k = s; ok && k < k_end; k++) ok = isalnum((unsigned char)*k) || *k == '_';
+    if (!ok) {
+      snprintf(err, errlen, "line %d: expected KEY=VALUE", lineno);
+      free(line);
+      return -1;
+    }
+    *k_end = '\0';
+    char *v = eq + 1;
+    while (isspace((unsigned char)*v)) v++;
+    unquote(v);
+    set(ud, s, v);
+    count++;
+    free(line);
+  }
+  return count;
+}
+
+static void setenv_if_unset(void *ud, const char *key, const char *value) {
+  (void)ud;
+  setenv(key, value, 0); /* the real environment wins */
+}
+
+static const char *env_lookup(void *ud, const char *name) {
+  (void)ud;
+  return getenv(name);
+}
+
+int config_load(struct chartd_config *cfg, const char *dotenv_path, char *err, size_t errlen) {
+  FILE *f = dotenv_path ? fopen(dotenv_path, "rb") : NULL;
+  if (f) {
+    char *text = NULL;
+    size_t cap = 0, len = 0;
+    for (;;) {
+      if (len + 4096 + 1 > cap) {
+        cap = cap ? cap * 2 : 8192;
+        char *grown = realloc(text, cap);
+        if (grown == NULL) break;
+        text = grown;
+      }
+      size_t got = fread(text + len, 1, cap - len - 1, f);
+      len += got;
+      if (got == 0) break;
+    }
+    fclose(f);
+    if (text == NULL) {
+      snprintf(err, errlen, "%s: cannot read", dotenv_path);
+      return -1;
+    }
+    text[len] = '\0';
+    char perr[200];
+    int rc = config_parse_dotenv(text, setenv_if_unset, NULL, perr, sizeof perr);
+    free(text);
+    if (rc < 0) {
+      snprintf(err, errlen, "%s %s", dotenv_path, perr);
+      return -1;
+    }
+  }
+  long cores = sysconf(_SC_NPROCESSORS_ONLN);
+  return config_parse(cfg, env_lookup, NULL, cores > 0 ? (int)cores : 1, err, errlen);
+}

@@ -1,0 +1,51 @@
+/* chartd's configuration: environment variables plus a .env file, parsed and validated. */
+#ifndef CHARTD_CONFIG_H
+#define CHARTD_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum config_log_level { CONFIG_LOG_DEBUG, CONFIG_LOG_INFO, CONFIG_LOG_WARNING, CONFIG_LOG_ERROR };
+
+struct chartd_config {
+  int port;                 /* PORT wins over WEBSOCKET_PORT; 1024-65535 */
+  int max_connections;      /* MAX_CONCURRENT_CONNECTIONS: WebSockets open at once */
+  int timeout_s;            /* CHART_GENERATION_TIMEOUT: whole request, 5-300 */
+  int max_chart_mb;         /* MAX_CHART_SIZE_MB: encoded image cap */
+  int max_retries;          /* MAX_RETRIES: LLM retries */
+  int workers;              /* CHARTD_WORKERS: worker threads, default = cores */
+  int max_request_kb;       /* MAX_REQUEST_KB: inbound message / POST body cap */
+  enum config_log_level log_level;
+  bool debug;
+  bool test_hooks;          /* CHARTD_TEST_HOOKS=1: lets tests slow a request down (never in production) */
+  bool has_api_key;         /* the key itself is never copied: Lua reads it from the environment */
+  char llm_provider[16];    /* auto | openai | offline, as configured */
+  char planner[16];         /* openai | offline, as resolved */
+  char llm_model[128];
+  char llm_base_url[512];
+  char app_env[64];
+  char railway_env[64];
+};
+
+/* Looks a variable up; returns NULL when it is unset. */
+typedef const char *(*config_lookup_fn)(void *ud, const char *name);
+
+/* Fills cfg from lookup (pure: no environment, no files). Returns 0, or -1 with one line
+ * in err naming the variable, its value and what is allowed ("WEBSOCKET_PORT=80 is out of
+ * range; allowed 1024-65535"). default_workers is used when CHARTD_WORKERS is unset. */
+int config_parse(struct chartd_config *cfg, config_lookup_fn lookup, void *ud, int default_workers,
+                 char *err, size_t errlen);
+
+/* Parses .env text: KEY=VALUE lines, `#` comments, optional `export `, values optionally in
+ * single or double quotes. Calls set(ud, key, value) for each entry; returns the number of
+ * entries, or -1 with "line N: ..." in err for a malformed line. */
+int config_parse_dotenv(const char *text, void (*set)(void *ud, const char *key, const char *value),
+                        void *ud, char *err, size_t errlen);
+
+/* Reads dotenv_path (missing file = fine) into the process environment without overriding
+ * variables already set, then parses the environment. Returns 0, or -1 with err. */
+int config_load(struct chartd_config *cfg, const char *dotenv_path, char *err, size_t errlen);
+
+const char *config_log_level_name(enum config_log_level level);
+
+#endif

@@ -1,0 +1,29 @@
+/* RFC 4180 CSV parser: pure C, no Lua; reports fields and row ends through callbacks. */
+#ifndef CHARTD_CSV_H
+#define CHARTD_CSV_H
+
+#include <stddef.h>
+
+typedef struct csv_callbacks {
+  /* A complete field of the current row (not NUL-terminated; quotes removed, "" unescaped).
+   * Return non-zero to stop parsing (csv_parse then returns -1 with err "stopped"). */
+  int (*field)(void *ud, const char *data, size_t len);
+  /* End of a row (after its last field). Same return convention. */
+  int (*row_end)(void *ud);
+  void *ud;
+} csv_callbacks;
+
+/* Parses text of len bytes. A leading UTF-8 BOM is skipped; rows end at LF or CRLF (a lone
+ * CR is data); a final line ending does not start an empty row; an empty input has no rows;
+ * a blank line inside the text is a row with one empty field.
+ * Quoted fields may hold separators, line endings and doubled quotes.
+ * Returns 0, or -1 with err set to e.g. "line 3: unterminated quoted field". */
+int csv_parse(const char *text, size_t len, char separator, const csv_callbacks *cb, char *err,
+              size_t errlen);
+
+/* Same, but unescapes quoted fields into the caller's scratch (at least len bytes) and
+ * never allocates: safe when a callback may longjmp (a Lua error) out of the parser. */
+int csv_parse_scratch(const char *text, size_t len, char separator, const csv_callbacks *cb,
+                      char *scratch, char *err, size_t errlen);
+
+#endif

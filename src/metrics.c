@@ -1,0 +1,167 @@
+/* Process-wide counters and histograms, rendered as Prometheus text for GET /metrics. */
+#include "metrics.h"
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Latency buckets in seconds, shared by the three histograms. */
+static const double BUCKETS[] = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
+#define NBUCKETS (sizeof BUCKETS / sizeof BUCKETS[0])
+
+struct histogram {
+  unsigned long counts[NBUCKETS]; /* non-cumulative; summed when rendered */
+  unsigned long count;
+  double sum;
+};
+
+/* One row per (chart type, outcome) seen; both come from a closed list, so this stays small. */
+#define MAX_ROWS 256
+struct request_row {
+  char chart_type[24];
+  char outcome[24];
+  unsigned long count;
+};
+
+static atomic_int conns_open;
+static atomic_ulong conns_total, refused_limit, refused_draining, bytes_sent, slow_readers;
+
+/* Guards rows and histograms: touched once per finished request, cheap enough. */
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static struct request_row rows[MAX_ROWS];
+static int nrows;
+static struct histogram h_total, h_render, h_encode;
+
+void metrics_connection_opened(void) {
+  atomic_fetch_add(&conns_open, 1);
+  atomic_fetch_add(&conns_total, 1);
+}
+
+void metrics_connection_closed(void) { atomic_fetch_sub(&conns_open, 1); }
+
+void metrics_connection_refused(const char *reason) {
+  atomic_fetch_add(strcmp(reason, "draining") == 0 ? &refused_draining : &refused_limit, 1);
+}
+
+void metrics_bytes_sent(size_t n) { atomic_fetch_add(&bytes_sent, n); }
+void metrics_slow_reader(void) { atomic_fetch_add(&slow_readers, 1); }
+int metrics_connections_open(void) { return atomic_load(&conns_open); }
+
+static void observe(struct histogram *h, double ms) {
+  if (ms < 0) return;
+  double s = ms / 1000.0;
+  size_t i = 0;
+  while (i < NBUCKETS && s > BUCKETS[i]) i++;
+  if (i < NBUCKETS) h->counts[i]++;
+  h->count++;
+  h->sum += s;
+}
+
+/* Keeps label values to [a-z0-9_] so they never need escaping. */
+static void label_copy(char *dst, size_t cap, const char *src) {
+  size_t n = 0;
+  for (; src && *src && n + 1 < cap; src++) {
+    char c = *src;
+    dst[n++] = ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_') ? c : '_';
+  }
+  dst[n] = '\0';
+}
+
+void metrics_request_done(const char *chart_type, const char *outcome, double total_ms, double render_ms,
+                          double encode_ms) {
+  char type[24], out[24];
+  label_copy(type, sizeof type, chart_type && *chart_type ? chart_type : "none");
+  label_copy(out, sizeof out, outcome && *outcome ? outcome : "internal");
+  pthread_mutex_lock(&mu);
+  int i = 0;
+  while (i < nrows && (strcmp(rows[i].chart_type, type) || strcmp(rows[i].outcome, out))) i++;
+  if (i == nrows && nrows < MAX_ROWS) {
+    memcpy(rows[i].chart_type, type, sizeof type);
+    memcpy(rows[i].outcome, out, sizeof out);
+    nrows++;
+  }
+  if (i < nrows) rows[i].count++;
+  observe(&h_total, total_ms);
+  if (render_ms >= 0) observe(&h_render, render_ms);
+  if (encode_ms >= 0) observe(&h_encode, encode_ms);
+  pthread_mutex_unlock(&mu);
+}
+
+struct buf {
+  char *p;
+  size_t len, cap;
+};
+
+static void put(struct buf *b, const char *fmt, ...) {
+  for (;;) {
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(b->p ? b->p + b->len : NULL, b->p ? b->cap - b->len : 0, fmt, ap);
+    va_end(ap);
+    if (n < 0) return;
+    if (b->p && b->len + (size_t)n < b->cap) {
+      b->len += (size_t)n;
+      return;
+    }
+    size_t cap = (b->cap ? b->cap * 2 : 4096) + (size_t)n;
+    char *p = realloc(b->p, cap);
+    if (p == NULL) return;
+    b->p = p;
+    b->cap = cap;
+  }
+}
+
+static void put_histogram(struct buf *b, const char *name, const char *help, const struct histogram *h) {
+  put(b, "# HELP %s %s\n# TYPE %s histogram\n", name, help, name);
+  unsigned long cum = 0;
+  for (size_t i = 0; i < NBUCKETS; i++) {
+    cum += h->counts[i];
+    put(b, "%s_bucket{le=\"%g\"} %lu\n", name, BUCKETS[i], cum);
+  }
+  put(b, "%s_bucket{le=\"+Inf\"} %lu\n%s_sum %.6f\n%s_count %lu\n", name, h->count, name, h->sum, name, h->count);
+}
+
+char *metrics_render(int queued, int running, int generation, size_t *len) {
+  struct buf b = {0};
+  put(&b, "# HELP chartd_connections_open WebSocket connections open now.\n"
+          "# TYPE chartd_connections_open gauge\nchartd_connections_open %d\n",
+      atomic_load(&conns_open));
+  put(&b, "# HELP chartd_connections_total WebSocket connections accepted.\n"
+          "# TYPE chartd_connections_total counter\nchartd_connections_total %lu\n",
+      atomic_load(&conns_total));
+  put(&b, "# HELP chartd_connections_refused_total WebSocket connections refused.\n"
+          "# TYPE chartd_connections_refused_total counter\n"
+          "chartd_connections_refused_total{reason=\"limit\"} %lu\n"
+          "chartd_connections_refused_total{reason=\"draining\"} %lu\n",
+      atomic_load(&refused_limit), atomic_load(&refused_draining));
+  put(&b, "# HELP chartd_slow_reader_closes_total Connections closed 1008 for not reading their replies.\n"
+          "# TYPE chartd_slow_reader_closes_total counter\nchartd_slow_reader_closes_total %lu\n",
+      atomic_load(&slow_readers));
+  put(&b, "# HELP chartd_bytes_sent_total Payload bytes queued to clients (WebSocket and HTTP).\n"
+          "# TYPE chartd_bytes_sent_total counter\nchartd_bytes_sent_total %lu\n",
+      atomic_load(&bytes_sent));
+  put(&b, "# HELP chartd_queue_depth Requests waiting for a worker.\n"
+          "# TYPE chartd_queue_depth gauge\nchartd_queue_depth %d\n",
+      queued);
+  put(&b, "# HELP chartd_requests_running Requests a worker has started and not answered.\n"
+          "# TYPE chartd_requests_running gauge\nchartd_requests_running %d\n",
+      running);
+  put(&b, "# HELP chartd_reload_generation Generation of the scripts in use.\n"
+          "# TYPE chartd_reload_generation gauge\nchartd_reload_generation %d\n",
+      generation);
+  pthread_mutex_lock(&mu);
+  put(&b, "# HELP chartd_requests_total Finished chart requests by outcome (ok or an error code) and chart type.\n"
+          "# TYPE chartd_requests_total counter\n");
+  for (int i = 0; i < nrows; i++)
+    put(&b, "chartd_requests_total{outcome=\"%s\",chart_type=\"%s\"} %lu\n", rows[i].outcome, rows[i].chart_type,
+        rows[i].count);
+  put_histogram(&b, "chartd_request_seconds", "Whole request time, queue included.", &h_total);
+  put_histogram(&b, "chartd_render_seconds", "Layout and drawing time.", &h_render);
+  put_histogram(&b, "chartd_encode_seconds", "Image encoding time.", &h_encode);
+  pthread_mutex_unlock(&mu);
+  *len = b.len;
+  return b.p;
+}

@@ -1,0 +1,20 @@
+/* Process-wide counters and histograms, rendered as Prometheus text for GET /metrics. */
+#ifndef CHARTD_METRICS_H
+#define CHARTD_METRICS_H
+
+#include <stddef.h>
+
+/* All functions are safe from any thread. */
+void metrics_connection_opened(void);
+void metrics_connection_closed(void);
+void metrics_connection_refused(const char *reason); /* "limit" or "draining" */
+void metrics_request_done(const char *chart_type, const char *outcome, double total_ms, double render_ms,
+                          double encode_ms);
+void metrics_bytes_sent(size_t n);
+void metrics_slow_reader(void);
+int metrics_connections_open(void);
+
+/* Prometheus exposition text (malloc'ed, *len bytes); the caller frees it. */
+char *metrics_render(int queued, int running, int generation, size_t *len);
+
+#endif

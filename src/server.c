@@ -1,0 +1,861 @@
+/* The WebSocket + HTTP server: one libwebsockets service thread doing I/O only.
+ *
+ * Threads: everything in this file except post_reply() and on_signal() runs on the lws
+ * service thread. Workers hand replies to post_reply(), which appends to a locked queue and
+ * calls lws_cancel_service(); the service thread drains it on EVENT_WAIT_CANCELLED.
+ * Connections are referred to by a 64-bit id across threads, never by wsi: a reply for a
+ * connection that closed meanwhile finds no entry and is dropped.
+ * Ownership: struct conn is malloc'ed here and freed when lws reports the close
+ * (LWS_CALLBACK_CLOSED for WebSockets, HTTP_DROP_PROTOCOL / CLOSED_HTTP for HTTP); lws's
+ * per-session data only holds a pointer to it. */
+#include "server.h"
+
+#include <curl/curl.h>
+#include <libwebsockets.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include "log.h"
+#include "metrics.h"
+#include "runtime.h"
+#include "workers.h"
+
+#ifndef CHARTD_VERSION
+#define CHARTD_VERSION "dev"
+#endif
+
+#define CHUNK 65536      /* WebSocket fragment / HTTP body write size */
+#define ID_MAX 160       /* request ids longer than this cannot be cancelled (service.lua caps at 128) */
+#define CLOSE_WAIT_MS 3000 /* after the 1001 closes, how long to wait for clients to go */
+
+struct outmsg {
+  struct outmsg *next;
+  char *data;
+  size_t len, sent;
+};
+
+struct conn {
+  struct conn *prev, *next; /* g.conns, service thread only */
+  uint64_t id;
+  struct lws *wsi;
+  bool http;
+  /* WebSocket */
+  bool accepted;
+  char *in;
+  size_t in_len, in_cap;
+  struct outmsg *out_head, *out_tail;
+  size_t out_bytes;
+  int close_code; /* nonzero: close once the queue is flushed (1008: at once) */
+  const char *close_reason;
+  /* HTTP */
+  bool post, accept_json, body_too_big, job_pending, have_response, headers_sent, close_after;
+  int status;
+  char mime[64];
+  char *body;
+  size_t body_len, body_sent;
+};
+
+struct pss {
+  struct conn *c;
+};
+
+struct pending {
+  struct pending *next;
+  struct worker_reply r;
+};
+
+static struct {
+  struct chartd_config cfg;
+  struct lws_context *ctx;
+  struct conn *conns;
+  uint64_t next_id;
+  int ws_open;
+  size_t out_cap;                 /* slow-reader cap per connection */
+  pthread_mutex_t mu;             /* guards the reply queue */
+  struct pending *head, *tail;
+  volatile sig_atomic_t signalled;
+  bool draining, closing_all;
+  double drain_deadline, close_deadline;
+  bool done;
+  lws_sorted_usec_list_t tick;
+  unsigned char scratch[LWS_PRE + CHUNK];
+} g = {.mu = PTHREAD_MUTEX_INITIALIZER};
+
+static double now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static void logf_(log_level level, const char *event, const char *fmt, ...) {
+  if (!log_enabled(level)) return;
+  char fields[1024];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(fields, sizeof fields, fmt, ap);
+  va_end(ap);
+  log_write(level, event, fields);
+}
+
+/* ---- connections (service thread) ---- */
+
+static struct conn *conn_new(struct lws *wsi, bool http) {
+  struct conn *c = calloc(1, sizeof *c);
+  if (c == NULL) return NULL;
+  c->id = ++g.next_id;
+  c->wsi = wsi;
+  c->http = http;
+  c->next = g.conns;
+  if (g.conns) g.conns->prev = c;
+  g.conns = c;
+  return c;
+}
+
+static struct conn *conn_find(uint64_t id) {
+  for (struct conn *c = g.conns; c; c = c->next)
+    if (c->id == id) return c;
+  return NULL;
+}
+
+static void outq_clear(struct conn *c) {
+  while (c->out_head) {
+    struct outmsg *m = c->out_head;
+    c->out_head = m->next;
+    free(m->data);
+    free(m);
+  }
+  c->out_tail = NULL;
+  c->out_bytes = 0;
+}
+
+static void conn_free(struct conn *c) {
+  if (c->prev) c->prev->next = c->next; else g.conns = c->next;
+  if (c->next) c->next->prev = c->prev;
+  outq_clear(c);
+  free(c->in);
+  free(c->body);
+  free(c);
+}
+
+/* Queues a WebSocket text message (taking data). Past the slow-reader cap the connection
+ * is closed with 1008 instead: the server must not buffer without bound for one client. */
+static void ws_send(struct conn *c, char *data, size_t len) {
+  if (c->close_code == LWS_CLOSE_STATUS_POLICY_VIOLATION) {
+    free(data);
+    return;
+  }
+  if (c->out_bytes + len > g.out_cap) {
+    free(data);
+    logf_(LOG_WARN, "slow_reader", "\"conn\":%llu,\"queued_bytes\":%zu,\"cap_bytes\":%zu",
+          (unsigned long long)c->id, c->out_bytes + len, g.out_cap);
+    metrics_slow_reader();
+    outq_clear(c);
+    workers_cancel(c->id, NULL);
+    c->close_code = LWS_CLOSE_STATUS_POLICY_VIOLATION;
+    c->close_reason = "slow reader: too much queued";
+    lws_callback_on_writable(c->wsi);
+    return;
+  }
+  struct outmsg *m = calloc(1, sizeof *m);
+  if (m == NULL) {
+    free(data);
+    return;
+  }
+  m->data = data;
+  m->len = len;
+  if (c->out_tail) c->out_tail->next = m; else c->out_head = m;
+  c->out_tail = m;
+  c->out_bytes += len;
+  metrics_bytes_sent(len);
+  lws_callback_on_writable(c->wsi);
+}
+
+static void ws_send_copy(struct conn *c, const char *text) {
+  size_t len = strlen(text);
+  char *copy = malloc(len + 1);
+  if (copy == NULL) return;
+  memcpy(copy, text, len + 1);
+  ws_send(c, copy, len);
+}
+
+/* An error the service thread writes itself (busy, shutting down). id is raw JSON string content. */
+static void ws_send_error(struct conn *c, const char *id, const char *code, const char *message, bool retryable) {
+  char buf[512];
+  if (id && *id)
+    snprintf(buf, sizeof buf, "{\"type\":\"error\",\"id\":\"%s\",\"code\":\"%s\",\"message\":\"%s\",\"retryable\":%s}",
+             id, code, message, retryable ? "true" : "false");
+  else
+    snprintf(buf, sizeof buf, "{\"type\":\"error\",\"id\":null,\"code\":\"%s\",\"message\":\"%s\",\"retryable\":%s}",
+             code, message, retryable ? "true" : "false");
+  ws_send_copy(c, buf);
+}
+
+/* ---- a cheap look at a message: top-level "type" and "id" strings ----
+ * The service thread answers ping and chart.cancel itself (a ping must not wait behind
+ * renders) and needs the id to cancel; everything else is parsed by the worker. Returns
+ * false when the text is not a well-formed JSON object (the worker then says why). */
+
+struct cursor {
+  const char *p, *end;
+};
+
+static void skip_ws(struct cursor *k) {
+  while (k->p < k->end && (*k->p == ' ' || *k->p == '\t' || *k->p == '\n' || *k->p == '\r')) k->p++;
+}
+
+/* At a '"': moves past the closing quote; *s / *n get the raw content. */
+static bool scan_string(struct cursor *k, const char **s, size_t *n) {
+  if (k->p >= k->end || *k->p != '"') return false;
+  const char *start = ++k->p;
+  while (k->p < k->end && *k->p != '"') {
+    if ((unsigned char)*k->p < 0x20) return false;
+    if (*k->p == '\\') {
+      /* Only JSON's escapes: the raw content may be echoed into JSON the host writes. */
+      if (k->end - k->p < 2 || !strchr("\"\\/bfnrtu", k->p[1])) return false;
+      if (k->p[1] == 'u') {
+        if (k->end - k->p < 6) return false;
+        for (int i = 2; i < 6; i++)
+          if (!strchr("0123456789abcdefABCDEF", k->p[i])) return false;
+        k->p += 6;
+        continue;
+      }
+      k->p += 2;
+      continue;
+    }
+    k->p++;
+  }
+  if (k->p >= k->end) return false;
+  *s = start;
+  *n = (size_t)(k->p - start);
+  k->p++;
+  return true;
+}
+
+static bool skip_value(struct cursor *k, int depth) {
+  const char *s;
+  size_t n;
+  skip_ws(k);
+  if (k->p >= k->end || depth > 64) return false;
+  char ch = *k->p;
+  if (ch == '"') return scan_string(k, &s, &n);
+  if (ch == '{' || ch == '[') {
+    char close = ch == '{' ? '}' : ']';
+    k->p++;
+    skip_ws(k);
+    if (k->p < k->end && *k->p == close) {
+      k->p++;
+      return true;
+    }
+    for (;;) {
+      if (ch == '{') {
+        skip_ws(k);
+        if (!scan_string(k, &s, &n)) return false;
+        skip_ws(k);
+        if (k->p >= k->end || *k->p++ != ':') return false;
+      }
+      if (!skip_value(k, depth + 1)) return false;
+      skip_ws(k);
+      if (k->p >= k->end) return false;
+      if (*k->p == ',') {
+        k->p++;
+        continue;
+      }
+      if (*k->p++ != close) return false;
+      return true;
+    }
+  }
+  const char *start = k->p;
+  while (k->p < k->end && !strchr(",}] \t\r\n", *k->p)) k->p++;
+  return k->p > start;
+}
+
+static bool peek_message(const char *text, size_t len, char *type, size_t tcap, char *id, size_t icap) {
+  struct cursor k = {text, text + len};
+  type[0] = id[0] = '\0';
+  skip_ws(&k);
+  if (k.p >= k.end || *k.p != '{') return false;
+  k.p++;
+  skip_ws(&k);
+  if (k.p < k.end && *k.p == '}') {
+    k.p++;
+  } else {
+    for (;;) {
+      const char *key, *val;
+      size_t klen, vlen;
+      skip_ws(&k);
+      if (!scan_string(&k, &key, &klen)) return false;
+      skip_ws(&k);
+      if (k.p >= k.end || *k.p++ != ':') return false;
+      skip_ws(&k);
+      char *dst = klen == 4 && memcmp(key, "type", 4) == 0 ? type : klen == 2 && memcmp(key, "id", 2) == 0 ? id : NULL;
+      if (dst && k.p < k.end && *k.p == '"') {
+        if (!scan_string(&k, &val, &vlen)) return false;
+        size_t cap = dst == type ? tcap : icap;
+        if (vlen < cap) {
+          memcpy(dst, val, vlen);
+          dst[vlen] = '\0';
+        }
+      } else if (!skip_value(&k, 1)) {
+        return false;
+      }
+      skip_ws(&k);
+      if (k.p >= k.end) return false;
+      if (*k.p == ',') {
+        k.p++;
+        continue;
+      }
+      if (*k.p++ != '}') return false;
+      break;
+    }
+  }
+  skip_ws(&k);
+  return k.p == k.end;
+}
+
+/* ---- WebSocket ---- */
+
+static void ws_message(struct conn *c) {
+  char type[32], id[ID_MAX];
+  bool object = peek_message(c->in, c->in_len, type, sizeof type, id, sizeof id);
+  if (object && strcmp(type, "ping") == 0) {
+    ws_send_copy(c, "{\"type\":\"pong\"}");
+    return;
+  }
+  if (object && strcmp(type, "chart.cancel") == 0 && id[0]) {
+    int n = workers_cancel(c->id, id);
+    logf_(LOG_DEBUG, "cancel", "\"conn\":%llu,\"id\":\"%s\",\"jobs\":%d", (unsigned long long)c->id, id, n);
+    return;
+  }
+  if (g.draining) {
+    ws_send_error(c, object ? id : NULL, "busy", "the server is shutting down; retry on another instance", true);
+    return;
+  }
+  char *text = c->in;
+  size_t len = c->in_len;
+  c->in = NULL;
+  c->in_len = c->in_cap = 0;
+  enum workers_submit_result rc = workers_submit(c->id, object ? id : NULL, false, false, text, len);
+  if (rc == WORKERS_BUSY) ws_send_error(c, object ? id : NULL, "busy", "too many requests queued; retry later", true);
+  else if (rc == WORKERS_STOPPING)
+    ws_send_error(c, object ? id : NULL, "busy", "the server is shutting down", true);
+}
+
+static int ws_receive(struct conn *c, const void *in, size_t len) {
+  struct lws *wsi = c->wsi;
+  if (lws_is_first_fragment(wsi)) c->in_len = 0;
+  size_t cap = (size_t)g.cfg.max_request_kb * 1024;
+  size_t remaining = lws_remaining_packet_payload(wsi);
+  if (c->in_len + len + remaining > cap) {
+    logf_(LOG_WARN, "message_too_large", "\"conn\":%llu,\"bytes\":%zu,\"cap_bytes\":%zu", (unsigned long long)c->id,
+          c->in_len + len + remaining, cap);
+    lws_close_reason(wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, (unsigned char *)"message too large", 17);
+    return -1;
+  }
+  if (c->in_len + len + 1 > c->in_cap) {
+    size_t want = c->in_len + len + remaining + 1;
+    size_t ncap = c->in_cap ? c->in_cap : 4096;
+    while (ncap < want) ncap *= 2;
+    char *grown = realloc(c->in, ncap);
+    if (grown == NULL) return -1;
+    c->in = grown;
+    c->in_cap = ncap;
+  }
+  memcpy(c->in + c->in_len, in, len);
+  c->in_len += len;
+  c->in[c->in_len] = '\0';
+  if (lws_is_final_fragment(wsi) && lws_remaining_packet_payload(wsi) == 0) ws_message(c);
+  return 0;
+}
+
+/* One fragment per writeable callback (STACK-NOTES), from the scratch buffer's headroom. */
+static int ws_writeable(struct conn *c) {
+  if (c->close_code == LWS_CLOSE_STATUS_POLICY_VIOLATION || (c->close_code && c->out_head == NULL)) {
+    lws_close_reason(c->wsi, (enum lws_close_status)c->close_code, (unsigned char *)c->close_reason,
+                     strlen(c->close_reason));
+    return -1;
+  }
+  struct outmsg *m = c->out_head;
+  if (m == NULL) return 0;
+  size_t n = m->len - m->sent < CHUNK ? m->len - m->sent : CHUNK;
+  bool first = m->sent == 0, last = m->sent + n == m->len;
+  memcpy(g.scratch + LWS_PRE, m->data + m->sent, n);
+  int flags = lws_write_ws_flags(LWS_WRITE_TEXT, first, last);
+  if (lws_write(c->wsi, g.scratch + LWS_PRE, n, (enum lws_write_protocol)flags) < (int)n) return -1;
+  m->sent += n;
+  if (last) {
+    c->out_head = m->next;
+    if (c->out_head == NULL) c->out_tail = NULL;
+    c->out_bytes -= m->len;
+    free(m->data);
+    free(m);
+  }
+  if (c->out_head || c->close_code) lws_callback_on_writable(c->wsi);
+  return 0;
+}
+
+static void ws_hello(struct conn *c) {
+  const char *hello = workers_hello_json();
+  if (hello) {
+    ws_send_copy(c, hello);
+    return;
+  }
+  char buf[256];
+  snprintf(buf, sizeof buf, "{\"type\":\"hello\",\"version\":\"%s\",\"planner\":\"%s\",\"chart_types\":[],\"themes\":[]}",
+           CHARTD_VERSION, g.cfg.planner);
+  ws_send_copy(c, buf);
+}
+
+/* Applies pending replies; runs on EVENT_WAIT_CANCELLED. */
+static void drain_replies(void) {
+  pthread_mutex_lock(&g.mu);
+  struct pending *p = g.head;
+  g.head = g.tail = NULL;
+  pthread_mutex_unlock(&g.mu);
+  while (p) {
+    struct pending *next = p->next;
+    struct conn *c = conn_find(p->r.conn_id);
+    if (c && !c->http && c->accepted) {
+      ws_send(c, p->r.body, p->r.len);
+    } else if (c && c->http && c->job_pending) {
+      c->job_pending = false;
+      c->have_response = true;
+      c->status = p->r.status;
+      snprintf(c->mime, sizeof c->mime, "%s", p->r.mime);
+      c->body = p->r.body;
+      c->body_len = p->r.len;
+      metrics_bytes_sent(p->r.len);
+      lws_callback_on_writable(c->wsi);
+    } else {
+      free(p->r.body); /* the connection went away */
+    }
+    free(p);
+    p = next;
+  }
+}
+
+static void begin_close_all(void) {
+  g.closing_all = true;
+  g.close_deadline = now_ms() + CLOSE_WAIT_MS;
+  for (struct conn *c = g.conns; c; c = c->next) {
+    if (c->http || !c->accepted || c->close_code) continue;
+    c->close_code = LWS_CLOSE_STATUS_GOINGAWAY;
+    c->close_reason = "server shutting down";
+    lws_callback_on_writable(c->wsi);
+  }
+}
+
+/* The drain state machine, checked every 100 ms once a signal arrived. */
+static void drain_tick(lws_sorted_usec_list_t *sul) {
+  (void)sul;
+  if (g.signalled && !g.draining) {
+    g.draining = true;
+    g.drain_deadline = now_ms() + g.cfg.timeout_s * 1000.0 + 1000;
+    logf_(LOG_INFO, "draining", "\"requests_in_flight\":%d,\"grace_s\":%d", workers_running() + workers_queued(),
+          g.cfg.timeout_s + 1);
+  }
+  if (g.draining && !g.closing_all && (workers_running() + workers_queued() == 0 || now_ms() > g.drain_deadline))
+    begin_close_all();
+  if (g.closing_all && (g.ws_open == 0 || now_ms() > g.close_deadline)) g.done = true;
+  if (!g.done) lws_sul_schedule(g.ctx, 0, &g.tick, drain_tick, 100 * LWS_US_PER_MS);
+  else lws_cancel_service(g.ctx);
+}
+
+static int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len) {
+  struct pss *pss = user;
+  struct conn *c = pss ? pss->c : NULL;
+  switch (reason) {
+  case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
+    drain_replies();
+    if (g.signalled && !g.draining) drain_tick(NULL);
+    return 0;
+  case LWS_CALLBACK_ESTABLISHED:
+    /* Limits are checked here, not in HTTP_CONFIRM_UPGRADE (CVE-2025-11677). */
+    pss->c = NULL;
+    if (g.draining) {
+      metrics_connection_refused("draining");
+      lws_close_reason(wsi, LWS_CLOSE_STATUS_GOINGAWAY, (unsigned char *)"server shutting down", 20);
+      return -1;
+    }
+    if (g.ws_open >= g.cfg.max_connections) {
+      metrics_connection_refused("limit");
+      logf_(LOG_WARN, "connection_refused", "\"reason\":\"limit\",\"open\":%d", g.ws_open);
+      lws_close_reason(wsi, (enum lws_close_status)1013, (unsigned char *)"try again later", 15);
+      return -1;
+    }
+    c = conn_new(wsi, false);
+    if (c == NULL) return -1;
+    c->accepted = true;
+    pss->c = c;
+    g.ws_open++;
+    metrics_connection_opened();
+    logf_(LOG_DEBUG, "connection_open", "\"conn\":%llu,\"open\":%d", (unsigned long long)c->id, g.ws_open);
+    ws_hello(c);
+    return 0;
+  case LWS_CALLBACK_RECEIVE:
+    if (c == NULL || c->close_code) return 0;
+    return ws_receive(c, in, len);
+  case LWS_CALLBACK_SERVER_WRITEABLE:
+    if (c == NULL) return 0;
+    return ws_writeable(c);
+  case LWS_CALLBACK_CLOSED:
+    if (c == NULL) return 0; /* refused in ESTABLISHED: never counted */
+    workers_cancel(c->id, NULL);
+    g.ws_open--;
+    metrics_connection_closed();
+    logf_(LOG_DEBUG, "connection_closed", "\"conn\":%llu,\"open\":%d", (unsigned long long)c->id, g.ws_open);
+    conn_free(c);
+    pss->c = NULL;
+    return 0;
+  default:
+    break;
+  }
+  return lws_callback_http_dummy(wsi, reason, user, in, len);
+}
+
+/* ---- HTTP ---- */
+
+static void http_respond(struct conn *c, int status, const char *mime, const char *body, size_t len) {
+  c->have_response = true;
+  c->status = status;
+  snprintf(c->mime, sizeof c->mime, "%s", mime);
+  free(c->body);
+  c->body = malloc(len ? len : 1);
+  c->body_len = c->body ? len : 0;
+  if (c->body) memcpy(c->body, body, len);
+  lws_callback_on_writable(c->wsi);
+}
+
+static void http_json(struct conn *c, int status, const char *json) {
+  http_respond(c, status, "application/json", json, strlen(json));
+}
+
+static void http_error(struct conn *c, int status, const char *code, const char *message, bool retryable) {
+  char buf[512];
+  snprintf(buf, sizeof buf, "{\"type\":\"error\",\"id\":null,\"code\":\"%s\",\"message\":\"%s\",\"retryable\":%s}",
+           code, message, retryable ? "true" : "false");
+  http_json(c, status, buf);
+}
+
+static void http_list(struct conn *c, const char *key, const char *list) {
+  if (list == NULL) {
+    http_error(c, 503, "busy", "the scripts are still loading", true);
+    return;
+  }
+  size_t n = strlen(list) + strlen(key) + 8;
+  char *buf = malloc(n);
+  if (buf == NULL) return;
+  snprintf(buf, n, "{\"%s\":%s}", key, list);
+  http_json(c, 200, buf);
+  free(buf);
+}
+
+static void http_get(struct conn *c, const char *uri) {
+  if (strcmp(uri, "/healthz") == 0) {
+    http_json(c, 200, "{\"status\":\"ok\"}");
+  } else if (strcmp(uri, "/readyz") == 0) {
+    const char *why = NULL;
+    if (g.draining) {
+      http_json(c, 503, "{\"ready\":false,\"reason\":\"shutting down\"}");
+    } else if (workers_ready(&why)) {
+      http_json(c, 200, "{\"ready\":true}");
+    } else {
+      char esc[600], buf[700];
+      log_json_escape(esc, sizeof esc, why, strlen(why));
+      snprintf(buf, sizeof buf, "{\"ready\":false,\"reason\":\"%s\"}", esc);
+      http_json(c, 503, buf);
+    }
+  } else if (strcmp(uri, "/metrics") == 0) {
+    size_t len = 0;
+    char *text = metrics_render(workers_queued(), workers_running(), 1, &len);
+    if (text) http_respond(c, 200, "text/plain; version=0.0.4", text, len);
+    free(text);
+  } else if (strcmp(uri, "/v1/chart-types") == 0) {
+    http_list(c, "chart_types", workers_chart_types_json());
+  } else if (strcmp(uri, "/v1/themes") == 0) {
+    http_list(c, "themes", workers_themes_json());
+  } else if (strcmp(uri, "/v1/charts") == 0) {
+    http_error(c, 405, "invalid_request", "use POST /v1/charts with a chart request as the body", false);
+  } else {
+    http_error(c, 404, "invalid_request", "no such endpoint", false);
+  }
+}
+
+static void http_begin(struct conn *c, struct lws *wsi) {
+  char uri[256] = "";
+  c->post = lws_hdr_total_length(wsi, WSI_TOKEN_POST_URI) > 0;
+  lws_hdr_copy(wsi, uri, sizeof uri, c->post ? WSI_TOKEN_POST_URI : WSI_TOKEN_GET_URI);
+  if (!c->post) {
+    if (lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) <= 0) {
+      http_error(c, 405, "invalid_request", "method not allowed", false);
+      return;
+    }
+    http_get(c, uri);
+    return;
+  }
+  if (strcmp(uri, "/v1/charts") != 0) {
+    c->close_after = true;
+    http_error(c, strncmp(uri, "/v1/", 4) == 0 ? 404 : 405, "invalid_request", "no such endpoint", false);
+    return;
+  }
+  char accept[256] = "", clen[32] = "";
+  lws_hdr_copy(wsi, accept, sizeof accept, WSI_TOKEN_HTTP_ACCEPT);
+  c->accept_json = strstr(accept, "application/json") != NULL;
+  lws_hdr_copy(wsi, clen, sizeof clen, WSI_TOKEN_HTTP_CONTENT_LENGTH);
+  if (clen[0] && strtoull(clen, NULL, 10) > (unsigned long long)g.cfg.max_request_kb * 1024) {
+    c->close_after = true; /* the body is not read: the connection cannot be reused */
+    char msg[128];
+    snprintf(msg, sizeof msg, "the request body is over MAX_REQUEST_KB (%d KiB)", g.cfg.max_request_kb);
+    http_error(c, 413, "too_large", msg, false);
+  }
+}
+
+static void http_body(struct conn *c, const void *in, size_t len) {
+  if (c->have_response || c->body_too_big) return;
+  size_t cap = (size_t)g.cfg.max_request_kb * 1024;
+  if (c->in_len + len > cap) {
+    c->body_too_big = true;
+    free(c->in);
+    c->in = NULL;
+    c->in_len = c->in_cap = 0;
+    return;
+  }
+  if (c->in_len + len + 1 > c->in_cap) {
+    size_t ncap = c->in_cap ? c->in_cap : 4096;
+    while (ncap < c->in_len + len + 1) ncap *= 2;
+    char *grown = realloc(c->in, ncap);
+    if (grown == NULL) {
+      c->body_too_big = true;
+      return;
+    }
+    c->in = grown;
+    c->in_cap = ncap;
+  }
+  memcpy(c->in + c->in_len, in, len);
+  c->in_len += len;
+}
+
+static void http_body_done(struct conn *c) {
+  if (c->have_response) return;
+  if (c->body_too_big) {
+    char msg[128];
+    snprintf(msg, sizeof msg, "the request body is over MAX_REQUEST_KB (%d KiB)", g.cfg.max_request_kb);
+    http_error(c, 413, "too_large", msg, false);
+    return;
+  }
+  if (g.draining) {
+    http_error(c, 503, "busy", "the server is shutting down", true);
+    return;
+  }
+  char *text = c->in ? c->in : calloc(1, 1);
+  size_t len = c->in_len;
+  c->in = NULL;
+  c->in_len = c->in_cap = 0;
+  c->job_pending = true;
+  enum workers_submit_result rc = workers_submit(c->id, NULL, true, c->accept_json, text, len);
+  if (rc != WORKERS_OK) {
+    c->job_pending = false;
+    http_error(c, rc == WORKERS_BUSY ? 429 : 503, "busy", "too many requests queued; retry later", true);
+  }
+}
+
+/* Headers in one writeable callback, then the body in CHUNK pieces, one write per callback. */
+static int http_writeable(struct conn *c, struct lws *wsi) {
+  if (!c->have_response) return 0;
+  if (!c->headers_sent) {
+    unsigned char *start = g.scratch + LWS_PRE, *p = start, *end = g.scratch + sizeof g.scratch - 1;
+    if (lws_add_http_common_headers(wsi, (unsigned int)c->status, c->mime, c->body_len, &p, end)) return -1;
+    if (lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_CACHE_CONTROL, (unsigned char *)"no-store", 8, &p, end))
+      return -1;
+    if (lws_finalize_write_http_header(wsi, start, &p, end)) return -1;
+    c->headers_sent = true;
+    lws_callback_on_writable(wsi);
+    return 0;
+  }
+  size_t n = c->body_len - c->body_sent < CHUNK ? c->body_len - c->body_sent : CHUNK;
+  bool last = c->body_sent + n == c->body_len;
+  memcpy(g.scratch + LWS_PRE, c->body + c->body_sent, n);
+  if (lws_write(wsi, g.scratch + LWS_PRE, n, last ? LWS_WRITE_HTTP_FINAL : LWS_WRITE_HTTP) < (int)n) return -1;
+  c->body_sent += n;
+  if (!last) {
+    lws_callback_on_writable(wsi);
+    return 0;
+  }
+  if (c->close_after) return -1;
+  if (lws_http_transaction_completed(wsi)) return -1;
+  return 0;
+}
+
+static void http_release(struct pss *pss) {
+  struct conn *c = pss->c;
+  if (c == NULL) return;
+  if (c->job_pending) workers_cancel(c->id, NULL);
+  conn_free(c);
+  pss->c = NULL;
+}
+
+static int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len) {
+  struct pss *pss = user;
+  switch (reason) {
+  case LWS_CALLBACK_HTTP:
+    http_release(pss); /* a new request on a kept-alive connection */
+    pss->c = conn_new(wsi, true);
+    if (pss->c == NULL) return -1;
+    http_begin(pss->c, wsi);
+    return 0;
+  case LWS_CALLBACK_HTTP_BODY:
+    if (pss->c) http_body(pss->c, in, len);
+    return 0;
+  case LWS_CALLBACK_HTTP_BODY_COMPLETION:
+    if (pss->c) http_body_done(pss->c);
+    return 0;
+  case LWS_CALLBACK_HTTP_WRITEABLE:
+    if (pss->c == NULL) return 0;
+    return http_writeable(pss->c, wsi);
+  case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
+  case LWS_CALLBACK_CLOSED_HTTP:
+    if (pss) http_release(pss);
+    break;
+  default:
+    break;
+  }
+  return lws_callback_http_dummy(wsi, reason, user, in, len);
+}
+
+/* ---- workers → service thread ---- */
+
+static void post_reply(void *ud, struct worker_reply *r) {
+  (void)ud;
+  struct pending *p = malloc(sizeof *p);
+  if (p == NULL) {
+    free(r->body);
+    return;
+  }
+  p->r = *r;
+  p->next = NULL;
+  pthread_mutex_lock(&g.mu);
+  if (g.tail) g.tail->next = p; else g.head = p;
+  g.tail = p;
+  pthread_mutex_unlock(&g.mu);
+  lws_cancel_service(g.ctx);
+}
+
+/* ---- setup ---- */
+
+static void on_signal(int sig) {
+  (void)sig;
+  g.signalled = 1;
+  if (g.ctx) lws_cancel_service(g.ctx); /* a write to lws's pipe: async-signal-safe */
+}
+
+static void lws_log(int level, const char *line) {
+  char esc[1024], fields[1100];
+  size_t n = strlen(line);
+  while (n && line[n - 1] == '\n') n--;
+  log_json_escape(esc, sizeof esc, line, n);
+  snprintf(fields, sizeof fields, "\"message\":\"%s\"", esc);
+  log_write(level == LLL_ERR ? LOG_ERROR : LOG_WARN, "lws", fields);
+}
+
+static const struct lws_protocols PROTOCOLS[] = {
+    /* protocols[0]: a WebSocket client naming no subprotocol lands here too. */
+    {"chartd.v1", ws_callback, sizeof(struct pss), CHUNK, 0, NULL, 0},
+    {"chartd-http", http_callback, sizeof(struct pss), CHUNK, 0, NULL, 0},
+    {NULL, NULL, 0, 0, 0, NULL, 0},
+};
+
+static const lws_retry_bo_t RETRY = {
+    .secs_since_valid_ping = 30,   /* idle WebSockets get a ping... */
+    .secs_since_valid_hangup = 70, /* ...and are dropped when silent */
+};
+
+#define API_MOUNT(var, next_mount, path)                                                                  \
+  static const struct lws_http_mount var = {                                                              \
+      .mount_next = next_mount, .mountpoint = path, .origin = "chartd-http",                             \
+      .origin_protocol = LWSMPRO_CALLBACK, .mountpoint_len = sizeof(path) - 1}
+
+API_MOUNT(MOUNT_V1, NULL, "/v1");
+API_MOUNT(MOUNT_METRICS, &MOUNT_V1, "/metrics");
+API_MOUNT(MOUNT_READYZ, &MOUNT_METRICS, "/readyz");
+API_MOUNT(MOUNT_HEALTHZ, &MOUNT_READYZ, "/healthz");
+
+int server_run(const struct chartd_config *cfg) {
+  g.cfg = *cfg;
+  g.out_cap = (size_t)cfg->max_chart_mb * 2 * 1024 * 1024;
+  log_set_level(cfg->log_level == CONFIG_LOG_DEBUG ? LOG_DEBUG : cfg->log_level == CONFIG_LOG_INFO ? LOG_INFO
+                : cfg->log_level == CONFIG_LOG_WARNING                                           ? LOG_WARN
+                                                                                                 : LOG_ERROR);
+  lws_set_log_level(LLL_ERR | LLL_WARN, lws_log);
+  signal(SIGPIPE, SIG_IGN);
+  curl_global_init(CURL_GLOBAL_DEFAULT); /* before any thread starts */
+
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sigaction(SIGTERM, &sa, NULL);
+  sigaction(SIGINT, &sa, NULL);
+
+  char err[512];
+  if (workers_start(cfg, post_reply, NULL, err, sizeof err) != 0) {
+    fprintf(stderr, "chartd: %s\n", err);
+    return 1;
+  }
+
+  static char web_root[4200];
+  snprintf(web_root, sizeof web_root, "%s/web", runtime_home());
+  static struct lws_http_mount root;
+  root = (struct lws_http_mount){.mount_next = &MOUNT_HEALTHZ, .mountpoint = "/", .origin = web_root,
+                                 .def = "index.html", .origin_protocol = LWSMPRO_FILE, .mountpoint_len = 1};
+
+  struct rlimit rl;
+  unsigned int fds = 4096;
+  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < fds + 64)
+    fds = rl.rlim_cur > 128 ? (unsigned int)rl.rlim_cur - 64 : 64; /* below ulimit -n (STACK-NOTES) */
+
+  struct lws_context_creation_info info;
+  memset(&info, 0, sizeof info);
+  info.port = cfg->port;
+  info.protocols = PROTOCOLS;
+  info.mounts = &root;
+  info.vhost_name = "chartd";
+  info.options = LWS_SERVER_OPTION_VALIDATE_UTF8;
+  info.fd_limit_per_thread = fds;
+  info.retry_and_idle_policy = &RETRY;
+  g.ctx = lws_create_context(&info);
+  if (g.ctx == NULL) {
+    fprintf(stderr, "chartd: cannot listen on port %d (in use?)\n", cfg->port);
+    workers_stop();
+    return 1;
+  }
+
+  if (g.signalled) lws_cancel_service(g.ctx); /* a signal during start-up */
+
+  logf_(LOG_INFO, "listening",
+        "\"url\":\"ws://0.0.0.0:%d/\",\"http\":\"http://0.0.0.0:%d/\",\"planner\":\"%s\",\"workers\":%d,"
+        "\"version\":\"%s\",\"max_connections\":%d,\"timeout_s\":%d",
+        cfg->port, cfg->port, cfg->planner, cfg->workers, CHARTD_VERSION, cfg->max_connections, cfg->timeout_s);
+
+  while (!g.done) {
+    if (lws_service(g.ctx, 0) < 0) break;
+  }
+  lws_sul_cancel(&g.tick);
+  lws_context_destroy(g.ctx);
+  g.ctx = NULL;
+  workers_stop();
+  while (g.conns) conn_free(g.conns);
+  while (g.head) {
+    struct pending *p = g.head;
+    g.head = p->next;
+    free(p->r.body);
+    free(p);
+  }
+  curl_global_cleanup();
+  logf_(LOG_INFO, "stopped", "\"reason\":\"signal\"");
+  return 0;
+}

@@ -1,0 +1,63 @@
+/* Worker threads: each owns a lua_State and a curl multi handle and runs requests as coroutines of lua/service.lua. */
+#ifndef CHARTD_WORKERS_H
+#define CHARTD_WORKERS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+
+/* A message for a connection. body is malloc'ed and owned by the receiver from then on.
+ * For WebSocket connections only body/len matter (a text frame); for HTTP, status and
+ * mime describe the one response. */
+struct worker_reply {
+  uint64_t conn_id;
+  bool http;
+  int status;
+  char mime[64];
+  char *body;
+  size_t len;
+};
+
+/* Called from worker threads with each reply; must not block for long (it queues). */
+typedef void (*workers_reply_fn)(void *ud, struct worker_reply *reply);
+
+/* Starts cfg->workers threads; each builds its state and warms fonts by rendering a sample.
+ * Returns 0, or -1 with err when a thread cannot start. Call once, after curl_global_init. */
+int workers_start(const struct chartd_config *cfg, workers_reply_fn reply, void *ud, char *err, size_t errlen);
+
+/* True once every worker loaded the scripts and rendered its warm-up chart. When a worker
+ * failed, *why (if not NULL) gets the reason (static storage). */
+bool workers_ready(const char **why);
+
+/* JSON texts computed once by the scripts at start-up (hello message, chart types, themes);
+ * NULL until then. Immutable once published: any thread may read them. */
+const char *workers_hello_json(void);
+const char *workers_chart_types_json(void);
+const char *workers_themes_json(void);
+
+enum workers_submit_result { WORKERS_OK = 0, WORKERS_BUSY = -1, WORKERS_STOPPING = -2 };
+
+/* Queues a request. text (malloc'ed, len bytes) passes to the workers. req_id is the client's
+ * id as it appears inside the JSON string (raw, may be NULL) — used by workers_cancel and for
+ * errors the host must write itself. Any thread may call it. */
+enum workers_submit_result workers_submit(uint64_t conn_id, const char *req_id, bool http, bool accept_json,
+                                          char *text, size_t len);
+
+/* Flags the jobs of a connection (all of them when req_id is NULL) as cancelled; queued
+ * ones never start, running ones stop at their next check. Returns how many were flagged. */
+int workers_cancel(uint64_t conn_id, const char *req_id);
+
+/* Jobs queued and not yet started / started and not yet answered. */
+int workers_queued(void);
+int workers_running(void);
+
+/* Stops the threads after their current job and frees everything. */
+void workers_stop(void);
+
+/* `chartd check`: builds one state, loads the scripts (pipeline, charts.names(),
+ * themes.names()) and renders the warm-up chart. Returns 0, or -1 with err. */
+int workers_selfcheck(const struct chartd_config *cfg, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,92 @@
+/* Tests the pure configuration parser: defaults, PORT over WEBSOCKET_PORT, each rule's exact message, .env text. */
+#include <stdio.h>
+#include <string.h>
+
+#include "config.h"
+
+static int failures;
+
+#define CHECK(cond, ...)                                   \
+  do {                                                     \
+    if (!(cond)) {                                         \
+      failures++;                                          \
+      fprintf(stderr, "%s:%d: ", __FILE__, __LINE__);      \
+      fprintf(stderr, __VA_ARGS__);                        \
+      fputc('\n', stderr);                                 \
+    }                                                      \
+  } while (0)
+
+/* A fake environment: NULL-terminated name, value pairs. */
+static const char *lookup(void *ud, const char *name) {
+  const char **kv = ud;
+  for (; kv[0]; kv += 2)
+    if (strcmp(kv[0], name) == 0) return kv[1];
+  return NULL;
+}
+
+static void expect_error(const char **env, const char *want) {
+  struct chartd_config cfg;
+  char err[256] = "";
+  int rc = config_parse(&cfg, lookup, env, 4, err, sizeof err);
+  CHECK(rc == -1, "expected failure for %s", want);
+  CHECK(strcmp(err, want) == 0, "got \"%s\", want \"%s\"", err, want);
+}
+
+struct collected {
+  char keys[8][32], values[8][64];
+  int n;
+};
+
+static void collect(void *ud, const char *key, const char *value) {
+  struct collected *c = ud;
+  snprintf(c->keys[c->n], sizeof c->keys[0], "%s", key);
+  snprintf(c->values[c->n], sizeof c->values[0], "%s", value);
+  c->n++;
+}
+
+int main(void) {
+  struct chartd_config cfg;
+  char err[256];
+
+  const char *none[] = {NULL};
+  CHECK(config_parse(&cfg, lookup, none, 4, err, sizeof err) == 0, "defaults: %s", err);
+  CHECK(cfg.port == 8080 && cfg.max_connections == 100 && cfg.timeout_s == 30 && cfg.max_chart_mb == 10 &&
+            cfg.max_retries == 3 && cfg.workers == 4 && cfg.max_request_kb == 1024 && cfg.log_level == CONFIG_LOG_INFO,
+        "default values");
+  CHECK(strcmp(cfg.planner, "offline") == 0 && !cfg.has_api_key, "offline without a key");
+
+  const char *port[] = {"WEBSOCKET_PORT", "9000", "PORT", "9100", "OPENAI_API_KEY", "sk-test", "LOG_LEVEL", "warning", NULL};
+  CHECK(config_parse(&cfg, lookup, port, 2, err, sizeof err) == 0, "port: %s", err);
+  CHECK(cfg.port == 9100, "PORT wins: %d", cfg.port);
+  CHECK(strcmp(cfg.planner, "openai") == 0, "auto + key = openai");
+  CHECK(cfg.log_level == CONFIG_LOG_WARNING, "LOG_LEVEL is case-insensitive");
+
+  const char *offline[] = {"OPENAI_API_KEY", "sk-test", "LLM_PROVIDER", "offline", NULL};
+  CHECK(config_parse(&cfg, lookup, offline, 2, err, sizeof err) == 0 && strcmp(cfg.planner, "offline") == 0,
+        "LLM_PROVIDER=offline wins over a key");
+
+  expect_error((const char *[]){"WEBSOCKET_PORT", "80", NULL}, "WEBSOCKET_PORT=80 is out of range; allowed 1024-65535");
+  expect_error((const char *[]){"PORT", "65536", NULL}, "PORT=65536 is out of range; allowed 1024-65535");
+  expect_error((const char *[]){"WEBSOCKET_PORT", "80x", NULL}, "WEBSOCKET_PORT=80x is not an integer; allowed 1024-65535");
+  expect_error((const char *[]){"CHART_GENERATION_TIMEOUT", "4", NULL},
+               "CHART_GENERATION_TIMEOUT=4 is out of range; allowed 5-300");
+  expect_error((const char *[]){"MAX_CHART_SIZE_MB", "0", NULL}, "MAX_CHART_SIZE_MB=0 is out of range; allowed 1-1024");
+  expect_error((const char *[]){"LOG_LEVEL", "TRACE", NULL},
+               "LOG_LEVEL=TRACE is not allowed; allowed DEBUG, INFO, WARNING, ERROR");
+  expect_error((const char *[]){"LLM_BASE_URL", "ftp://x", NULL},
+               "LLM_BASE_URL=ftp://x is not allowed; allowed an http:// or https:// URL");
+
+  struct collected c = {0};
+  const char *text = "# comment\n\nexport A=1\nB = \"two words\" \nC='it''s'\nD=plain # trailing\nE=\n";
+  CHECK(config_parse_dotenv(text, collect, &c, err, sizeof err) == 5, "five entries: %s", err);
+  CHECK(strcmp(c.keys[0], "A") == 0 && strcmp(c.values[0], "1") == 0, "export A=1");
+  CHECK(strcmp(c.values[1], "two words") == 0, "double quotes: [%s]", c.values[1]);
+  CHECK(strcmp(c.values[3], "plain") == 0, "trailing comment: [%s]", c.values[3]);
+  CHECK(strcmp(c.keys[4], "E") == 0 && c.values[4][0] == '\0', "empty value");
+  c.n = 0;
+  CHECK(config_parse_dotenv("A=1\n=2\n", collect, &c, err, sizeof err) == -1, "missing key");
+  CHECK(strcmp(err, "line 2: expected KEY=VALUE") == 0, "dotenv error: %s", err);
+
+  if (failures) fprintf(stderr, "%d failure(s)\n", failures);
+  return failures ? 1 : 0;
+}

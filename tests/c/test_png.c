@@ -1,0 +1,104 @@
+/* Tests src/png_write.c: encodes known premultiplied ARGB32 pixels and decodes them with libpng. */
+#include <png.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "../../src/png_write.h"
+#include "check.h"
+
+static uint32_t argb(unsigned a, unsigned r, unsigned g, unsigned b) { return a << 24 | r << 16 | g << 8 | b; }
+
+/* Decodes to straight RGBA with the simplified API; returns a malloc'd buffer or NULL. */
+static unsigned char *decode(const png_buffer *buf, unsigned *w, unsigned *h) {
+  png_image img;
+  memset(&img, 0, sizeof img);
+  img.version = PNG_IMAGE_VERSION;
+  if (!png_image_begin_read_from_memory(&img, buf->data, buf->len)) return NULL;
+  img.format = PNG_FORMAT_RGBA;
+  unsigned char *px = malloc(PNG_IMAGE_SIZE(img));
+  if (!png_image_finish_read(&img, NULL, px, 0, NULL)) {
+    free(px);
+    return NULL;
+  }
+  *w = img.width;
+  *h = img.height;
+  return px;
+}
+
+static void check_pixel(const unsigned char *px, unsigned w, unsigned x, unsigned y, int r, int g, int b, int a) {
+  const unsigned char *p = px + (y * w + x) * 4;
+  if (p[0] != r || p[1] != g || p[2] != b || p[3] != a)
+    fprintf(stderr, "pixel (%u,%u) = %d,%d,%d,%d want %d,%d,%d,%d\n", x, y, p[0], p[1], p[2], p[3], r, g, b, a);
+  CHECK(p[0] == r && p[1] == g && p[2] == b && p[3] == a);
+}
+
+int main(void) {
+  char err[128];
+  /* 2x2 with translucency; stride 12 (padding after each row) to prove stride is honoured */
+  {
+    uint32_t rows[2][3] = {
+        {argb(255, 255, 0, 0), argb(128, 0, 128, 0), 0xDEADBEEF},
+        {argb(0, 0, 0, 0), argb(51, 10, 20, 51), 0xDEADBEEF},
+    };
+    png_buffer out;
+    CHECK_INT(png_write_argb32((const unsigned char *)rows, 2, 2, 12, 6, &out, err, sizeof err), 0);
+    CHECK(out.len > 8 && memcmp(out.data, "\x89PNG\r\n\x1a\n", 8) == 0);
+    CHECK_INT(out.data[24], 8); /* bit depth */
+    CHECK_INT(out.data[25], 6); /* colour type RGBA: not every pixel is opaque */
+    unsigned w = 0, h = 0;
+    unsigned char *px = decode(&out, &w, &h);
+    CHECK(px != NULL);
+    CHECK_INT(w, 2);
+    CHECK_INT(h, 2);
+    if (px) {
+      check_pixel(px, w, 0, 0, 255, 0, 0, 255);
+      check_pixel(px, w, 1, 0, 0, 255, 0, 128);   /* 128*255/128 un-premultiplied */
+      check_pixel(px, w, 0, 1, 0, 0, 0, 0);
+      check_pixel(px, w, 1, 1, 50, 100, 255, 51); /* (10*255+25)/51 = 50, (20*255+25)/51 = 100 */
+    }
+    free(px);
+    png_buffer_free(&out);
+  }
+  /* all opaque: written as RGB, decodes back exactly, at every compression level */
+  for (int level = 0; level <= 9; level += 9) {
+    uint32_t px4[4] = {argb(255, 1, 2, 3), argb(255, 250, 251, 252), argb(255, 0, 0, 0), argb(255, 255, 255, 255)};
+    png_buffer out;
+    CHECK_INT(png_write_argb32((const unsigned char *)px4, 2, 2, 8, level, &out, err, sizeof err), 0);
+    CHECK_INT(out.data[25], 2); /* colour type RGB */
+    unsigned w = 0, h = 0;
+    unsigned char *px = decode(&out, &w, &h);
+    CHECK(px != NULL);
+    if (px) {
+      check_pixel(px, w, 0, 0, 1, 2, 3, 255);
+      check_pixel(px, w, 1, 0, 250, 251, 252, 255);
+      check_pixel(px, w, 0, 1, 0, 0, 0, 255);
+      check_pixel(px, w, 1, 1, 255, 255, 255, 255);
+    }
+    free(px);
+    png_buffer_free(&out);
+  }
+  /* a larger image compresses harder at level 9 than at level 0 */
+  {
+    enum { W = 64, H = 64 };
+    static uint32_t img[W * H];
+    for (int i = 0; i < W * H; i++) img[i] = argb(255, (unsigned)(i % W) * 4, 0, 0);
+    png_buffer l0, l9;
+    CHECK_INT(png_write_argb32((const unsigned char *)img, W, H, W * 4, 0, &l0, err, sizeof err), 0);
+    CHECK_INT(png_write_argb32((const unsigned char *)img, W, H, W * 4, 9, &l9, err, sizeof err), 0);
+    CHECK(l9.len < l0.len);
+    CHECK(l0.len > (size_t)W * H * 3); /* stored: at least the raw RGB bytes */
+    png_buffer_free(&l0);
+    png_buffer_free(&l9);
+  }
+  /* invalid arguments fail with a message and leave the buffer empty */
+  {
+    uint32_t one = 0;
+    png_buffer out = {(unsigned char *)1, 1, 1};
+    CHECK_INT(png_write_argb32((const unsigned char *)&one, 1, 1, 4, 10, &out, err, sizeof err), -1);
+    CHECK_STR(err, "png: invalid arguments");
+    CHECK(out.data == NULL && out.len == 0);
+    CHECK_INT(png_write_argb32((const unsigned char *)&one, 1, 1, 2, 6, &out, err, sizeof err), -1);
+    CHECK_INT(png_write_argb32((const unsigned char *)&one, 0, 1, 4, 6, &out, err, sizeof err), -1);
+  }
+  return check_done("test_png");
+}

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# CLI tests for `chartd render`: exit codes, one clear line on stderr, valid images, no partial files.
+set -u
+BIN=${CHARTD_BIN:-build/chartd}
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+failures=0; passed=0
+
+pass() { passed=$((passed + 1)); }
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+
+# expect_ok NAME OUTFILE MAGIC-REGEX -- ARGS...: exit 0, output starts with the format's signature.
+expect_ok() {
+  local name=$1 out=$2 magic=$3; shift 4
+  if ! "$BIN" render "$@" 2>"$TMP/err"; then fail "$name: exit $? ($(cat "$TMP/err"))"; return; fi
+  if ! head -c 8 "$out" | LC_ALL=C grep -aqE "$magic"; then fail "$name: $out does not start with $magic"; return; fi
+  pass
+}
+
+# expect_error NAME EXPECTED-STDERR-REGEX -- ARGS...: exit != 0, exactly one stderr line matching.
+expect_error() {
+  local name=$1 pattern=$2; shift 3
+  "$BIN" render "$@" >"$TMP/out" 2>"$TMP/err"
+  local rc=$?
+  if [ $rc -eq 0 ]; then fail "$name: exit 0, expected an error"; return; fi
+  local lines; lines=$(wc -l <"$TMP/err")
+  if [ "$lines" -ne 1 ]; then fail "$name: expected one stderr line, got $lines: $(cat "$TMP/err")"; return; fi
+  if ! grep -qE "$pattern" "$TMP/err"; then fail "$name: stderr '$(cat "$TMP/err")' does not match '$pattern'"; return; fi
+  pass
+}
+
+expect_ok png "$TMP/bar.png" '^.PNG' -- examples/bar.json -o "$TMP/bar.png"
+expect_ok svg "$TMP/bar.svg" '^<\?xml|^<svg' -- examples/bar.json -o "$TMP/bar.svg"
+expect_ok pdf "$TMP/bar.pdf" '^%PDF' -- examples/bar.json -o "$TMP/bar.pdf"
+expect_ok format-flag "$TMP/bar.out" '^<\?xml|^<svg' -- examples/bar.json --format svg -o "$TMP/bar.out"
+
+# --scale 2 doubles the pixels: PNG width and height sit at bytes 17-24 of the IHDR chunk.
+if "$BIN" render examples/bar.json --theme dark --width 1200 --height 700 --scale 2 -o "$TMP/big.png" 2>"$TMP/err"; then
+  dims=$(od -An -tu1 -j16 -N8 "$TMP/big.png" | awk '{print $1*16777216+$2*65536+$3*256+$4, $5*16777216+$6*65536+$7*256+$8}')
+  [ "$dims" = "2400 1400" ] && pass || fail "scale 2: PNG is $dims, expected 2400 1400"
+else
+  fail "scale 2: exit $? ($(cat "$TMP/err"))"
+fi
+
+# -o - writes the image to stdout.
+if "$BIN" render examples/bar.json --format svg -o - >"$TMP/stdout.svg" 2>"$TMP/err" && grep -q '</svg>' "$TMP/stdout.svg"; then
+  pass
+else
+  fail "stdout: no SVG on stdout ($(cat "$TMP/err"))"
+fi
+
+printf '{"type": "bar",\n  "data": [1, 2\n' >"$TMP/broken.json"
+sed 's/"revenue", "type"/"revnue", "type"/' examples/bar.json >"$TMP/typo.json"
+sed 's/"width": 800/"width": 10/' examples/bar.json >"$TMP/narrow.json"
+
+expect_error missing-file 'nope\.json.*No such file' -- "$TMP/nope.json" -o "$TMP/x.png"
+expect_error invalid-json 'broken\.json: invalid JSON at line [0-9]+, column [0-9]+' -- "$TMP/broken.json" -o "$TMP/x.png"
+expect_error invalid-spec 'encoding\.y\.field: no column "revnue"' -- "$TMP/typo.json" -o "$TMP/x.png"
+expect_error width-range 'width: .*16.*8192' -- "$TMP/narrow.json" -o "$TMP/x.png"
+expect_error unknown-theme 'unknown theme "neon"; available themes are .*dark.*light' -- examples/bar.json --theme neon -o "$TMP/x.png"
+expect_error bad-format 'format: .*png.*svg.*pdf' -- examples/bar.json -o "$TMP/x.jpg"
+expect_error unwritable 'cannot write /nonexistent-dir/x\.png' -- examples/bar.json -o /nonexistent-dir/x.png
+[ ! -e "$TMP/x.png" ] && [ -z "$(ls "$TMP" | grep partial)" ] && pass || fail "a failed render left a file behind"
+
+# An existing output survives a failed render untouched.
+echo keep >"$TMP/keep.png"
+"$BIN" render "$TMP/typo.json" -o "$TMP/keep.png" 2>/dev/null
+[ "$(cat "$TMP/keep.png")" = keep ] && pass || fail "failed render replaced an existing file"
+
+echo "$passed passed, $failures failed"
+[ $failures -eq 0 ]

@@ -1,0 +1,94 @@
+"""chart.cancel, CHART_GENERATION_TIMEOUT and client disconnects stop requests that are
+busy inside Lua (a test hook spins inside a pcall, ignoring ctx.cancelled), and the worker
+is free right after. One worker, so "free" is observable."""
+import asyncio
+import json
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from chartd_harness import BAR_SPEC, Server, check, connect, eq, recv_json, run  # noqa: E402
+
+
+def busy(rid, ms=60000):
+    return json.dumps({"type": "chart.request", "id": rid, "spec": BAR_SPEC, "debug": {"busy_ms": ms}})
+
+
+def quick(rid):
+    return json.dumps({"type": "chart.request", "id": rid, "prompt": "anything"})
+
+
+async def final(ws, rid, timeout):
+    while True:
+        msg = await recv_json(ws, timeout)
+        eq(msg.get("id"), rid, f"message id while waiting for {rid}")
+        if msg["type"] != "progress":
+            return msg
+
+
+async def worker_is_free(ws, rid):
+    t0 = time.monotonic()
+    await ws.send(quick(rid))
+    msg = await final(ws, rid, 3)
+    eq(msg["code"], "planner_unavailable", f"{rid} answered by the freed worker")
+    check(time.monotonic() - t0 < 1.0, f"{rid} took {time.monotonic() - t0:.2f}s")
+
+
+async def main():
+    env = {"CHARTD_TEST_HOOKS": "1", "CHART_GENERATION_TIMEOUT": "5"}
+    with Server(env=env, workers=1) as s:
+        async with connect(s) as ws:
+            await recv_json(ws)  # hello
+
+            # cancel a running request
+            await ws.send(busy("c1"))
+            msg = await recv_json(ws)
+            eq((msg["type"], msg["stage"]), ("progress", "initialization"), "c1 started")
+            await asyncio.sleep(0.3)
+            t0 = time.monotonic()
+            await ws.send('{"type":"chart.cancel","id":"c1"}')
+            msg = await final(ws, "c1", 3)
+            eq((msg["type"], msg["code"], msg["retryable"]), ("error", "cancelled", False), "c1 answer")
+            check(time.monotonic() - t0 < 0.5, f"cancel took {time.monotonic() - t0:.2f}s")
+            await worker_is_free(ws, "f1")
+
+            # cancel a queued request: answered at once, the running one goes on
+            await ws.send(busy("r2", 1500))
+            await ws.send(busy("q2"))
+            eq((await recv_json(ws))["id"], "r2", "r2 started")
+            await ws.send('{"type":"chart.cancel","id":"q2"}')
+            msg = await recv_json(ws, 1)
+            eq((msg["id"], msg["type"], msg["code"]), ("q2", "error", "cancelled"), "queued q2 cancelled at once")
+            msg = await final(ws, "r2", 10)
+            check(msg["type"] == "chart" or msg.get("code") not in ("cancelled", "timeout"), f"r2 ran on: {msg}")
+
+            # timeout: the whole request, the worker is free afterwards
+            t0 = time.monotonic()
+            await ws.send(busy("t1"))
+            msg = await final(ws, "t1", 15)
+            took = time.monotonic() - t0
+            eq((msg["type"], msg["code"], msg["retryable"]), ("error", "timeout", True), "t1 answer")
+            check(4.9 < took < 6.5, f"timeout after {took:.2f}s, want ~5s")
+            await worker_is_free(ws, "f2")
+
+        # a client that goes away mid-request: its request stops, nothing stays running
+        async with connect(s) as ws:
+            await recv_json(ws)
+            await ws.send(busy("d1"))
+            eq((await recv_json(ws))["stage"], "initialization", "d1 started")
+        deadline = time.monotonic() + 3
+        while True:
+            m = s.metrics()
+            if m["chartd_requests_running"] == 0 and m["chartd_connections_open"] == 0:
+                break
+            check(time.monotonic() < deadline, f"request still running after disconnect: {m}")
+            await asyncio.sleep(0.05)
+        eq(m['chartd_requests_total{outcome="cancelled",chart_type="none"}'], 3, "c1, q2, d1 counted as cancelled")
+        eq(m['chartd_requests_total{outcome="timeout",chart_type="none"}'], 1, "t1 counted as timeout")
+        async with connect(s) as ws:
+            await recv_json(ws)
+            await worker_is_free(ws, "f3")
+
+
+run(main)

@@ -1,0 +1,47 @@
+# Registers every test with ctest: C tests, busted specs, CLI tests, end-to-end tests.
+
+# C tests: tests/c/test_<name>.c, each its own executable.
+file(GLOB CHARTD_C_TESTS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/c/test_*.c)
+foreach(src ${CHARTD_C_TESTS})
+  get_filename_component(name ${src} NAME_WE)
+  add_executable(${name} ${src})
+  target_link_libraries(${name} PRIVATE chartd_bindings PkgConfig::LUA m)
+  add_test(NAME c/${name} COMMAND ${name} WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+endforeach()
+
+# busted specs, one ctest entry per folder under spec/ (plus the top level).
+find_program(BUSTED busted)
+if(NOT BUSTED)
+  message(FATAL_ERROR "chartd: busted not found. Install the Debian package: apt-get install lua-busted")
+endif()
+set(CHARTD_BUSTED ${BUSTED} --lua=lua5.4 --cpath=${CMAKE_BINARY_DIR}/lib/?.so --output=utfTerminal)
+file(GLOB CHARTD_SPEC_DIRS LIST_DIRECTORIES true CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/spec/*)
+foreach(dir ${CHARTD_SPEC_DIRS})
+  if(IS_DIRECTORY ${dir})
+    file(RELATIVE_PATH rel ${CMAKE_SOURCE_DIR} ${dir})
+    file(GLOB_RECURSE has_specs ${dir}/*_spec.lua)
+    if(has_specs)
+      add_test(NAME ${rel} COMMAND ${CHARTD_BUSTED} ${rel} WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+    endif()
+  endif()
+endforeach()
+file(GLOB CHARTD_TOP_SPECS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/spec/*_spec.lua)
+foreach(file ${CHARTD_TOP_SPECS})
+  file(RELATIVE_PATH rel ${CMAKE_SOURCE_DIR} ${file})
+  add_test(NAME ${rel} COMMAND ${CHARTD_BUSTED} ${rel} WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+endforeach()
+
+# CLI tests (shell) and end-to-end tests (Python, Debian's /usr/bin/python3): they get
+# the binary through CHARTD_BIN and run from the source tree.
+file(GLOB CHARTD_CLI_TESTS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/cli/test_*.sh)
+foreach(script ${CHARTD_CLI_TESTS})
+  get_filename_component(name ${script} NAME_WE)
+  add_test(NAME cli/${name} COMMAND bash ${script} WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+  set_tests_properties(cli/${name} PROPERTIES ENVIRONMENT "CHARTD_BIN=$<TARGET_FILE:chartd>")
+endforeach()
+file(GLOB CHARTD_E2E_TESTS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/e2e/test_*.py)
+foreach(script ${CHARTD_E2E_TESTS})
+  get_filename_component(name ${script} NAME_WE)
+  add_test(NAME e2e/${name} COMMAND /usr/bin/python3 ${script} WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+  set_tests_properties(e2e/${name} PROPERTIES ENVIRONMENT "CHARTD_BIN=$<TARGET_FILE:chartd>" TIMEOUT 300)
+endforeach()
