@@ -11,7 +11,8 @@ FROM debian:bookworm-slim
 RUN apt-get update -qq \
  && apt-get install -y -qq --no-install-recommends \
       liblua5.4-0 lua-cjson libwebsockets17 libcurl4 ca-certificates \
-      libcairo2 libpango-1.0-0 libpangocairo-1.0-0 libpng16-16 fonts-dejavu-core curl \
+      libcairo2 libpango-1.0-0 libpangocairo-1.0-0 libpng16-16 curl \
+      fonts-dejavu-core fonts-noto-cjk fonts-noto-color-emoji \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --home /app --shell /usr/sbin/nologin chartd
 WORKDIR /app

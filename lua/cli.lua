@@ -10,13 +10,14 @@ commands:
   render SPEC.json -o OUT       draw a chart spec (format from OUT's extension, or --format)
   gallery -o DIR                every chart type in every theme, plus an index.html
   plan --data FILE.csv "REQUEST"  print the chart spec the planner makes for REQUEST
+  ask "REQUEST" -o OUT          plan and draw a chart (data synthesized unless --data FILE.csv)
 
 run `chartd <command> --help` for a command's options.
 ]]
 
 -- Commands whose modules live in lua/commands/; a name is checked against this list so
 -- that `chartd ../x` never turns into a module path.
-local COMMANDS = { render = true, gallery = true, plan = true }
+local COMMANDS = { render = true, gallery = true, plan = true, ask = true }
 
 function M.main(...)
   local args = { ... }
@@ -30,7 +31,8 @@ function M.main(...)
     return 0
   end
   if not COMMANDS[name] then
-    io.stderr:write(("chartd: unknown command %q; commands are serve, check, render, gallery, plan\n"):format(name))
+    io.stderr:write(("chartd: unknown command %q; commands are serve, check, render, gallery, plan, ask\n")
+      :format(name))
     return 2
   end
   local ok, command = pcall(require, "commands." .. name)

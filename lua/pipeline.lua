@@ -51,8 +51,25 @@ local function describe(chart, spec, layout)
   return ("%s chart of %s%s%s%s."):format(spec.type:gsub("^%l", string.upper), what, by, split, title)
 end
 
+local XML_ESCAPES = { ["&"] = "&amp;", ["<"] = "&lt;", [">"] = "&gt;", ['"'] = "&quot;", ["'"] = "&apos;" }
+
+local function xml_escape(str)
+  -- Control characters other than tab/newline are not allowed in XML 1.0.
+  return (str:gsub("[\0-\8\11\12\14-\31]", ""):gsub("[&<>\"']", XML_ESCAPES))
+end
+
+-- Puts <title> and <desc> first inside the root <svg> element, so screen
+-- readers and browsers (tooltip) announce the chart's title and alt text.
+function M.svg_accessible(svg, title, desc)
+  local s, e = svg:find("<svg[^>]*>")
+  if not s then return svg end
+  local head = ("\n<title>%s</title>\n<desc>%s</desc>"):format(xml_escape(title), xml_escape(desc))
+  return svg:sub(1, e) .. head .. svg:sub(e + 1)
+end
+
 -- Renders a spec table. Returns a result table, or nil and an error table
--- { code =, path =, message = }. opts.progress(stage, percent, message) is called on the way.
+-- { code =, path =, message = }. opts.progress(stage, percent, message) is called on the way;
+-- opts.note is a short text drawn bottom-right (the agent's "illustrative data" mark).
 function M.render(input, opts)
   opts = opts or {}
   local progress = opts.progress or no_progress
@@ -82,12 +99,28 @@ function M.render(input, opts)
 
   progress("rendering", 60, "drawing")
   local c = canvas.new { format = spec.format, width = spec.width, height = spec.height, scale = spec.scale }
-  local ok, derr = protect("draw", function() chart.draw(c, layout, theme); return true end)
+  local ok, derr = protect("draw", function()
+    chart.draw(c, layout, theme)
+    -- opts.note ("illustrative data") sits in the bottom-right corner, over the chart's
+    -- padding, in the theme's muted colour so it marks the image without competing with it
+    if type(opts.note) == "string" and opts.note ~= "" then
+      local pad = (theme.padding or 16) / 2
+      c:text(opts.note, spec.width - pad, spec.height - pad / 2, {
+        font = { family = theme.font, size = (theme.font_sizes or {}).note or 10 },
+        color = theme.muted, align = "right", valign = "bottom" })
+    end
+    return true
+  end)
   if not ok then c:close(); return nil, derr end
   lap("draw_ms")
 
   progress("encoding", 80, ("encoding %s"):format(spec.format:upper()))
   local bytes = c:finish { compression = opts.compression }
+  local alt = describe(chart, spec, layout)
+  if spec.format == "svg" then
+    local title = (spec.title and spec.title ~= "") and spec.title or alt
+    bytes = M.svg_accessible(bytes, title, alt)
+  end
   lap("encode_ms")
   timings.total_ms = math.floor((clock.now_ms() - started) * 100 + 0.5) / 100
 
@@ -99,7 +132,7 @@ function M.render(input, opts)
     height = spec.height,
     scale = spec.scale,
     spec = M.reply_spec(spec),
-    alt = describe(chart, spec, layout),
+    alt = alt,
     timings_ms = timings,
   }
 end

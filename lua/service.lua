@@ -1,10 +1,13 @@
--- One chart request on a worker: parse and check the message, render it through the
--- pipeline with progress messages, answer `chart` or `error`. The worker runs handle() as a
--- coroutine; ctx is the worker's side (see src/workers.c):
+-- One chart request on a worker: parse and check the message, plan it (lua/agent.lua: LLM or
+-- offline planner, follow-up edits, data synthesis), render it through the pipeline with
+-- progress messages, answer `chart` or `error`. The worker runs handle() as a coroutine (an
+-- LLM call yields it); ctx is the worker's side (see src/workers.c):
 --   ctx.emit(json_text, final)        a WebSocket message to this request's connection
 --   ctx.respond(status, mime, body)   the one HTTP response (POST /v1/charts)
 --   ctx.cancelled()                   false | "cancelled" | "timeout"
 --   ctx.mode ("ws" | "http"), ctx.accept_json, ctx.queued_ms, ctx.connection, ctx.worker
+--   ctx.previous, ctx.remember(json_text)   WebSocket only, when the host provides them: the
+--                                     connection's last chart spec (JSON text) for follow-ups
 -- The host also stops a request on its own (watchdog + count hook) when a script ignores
 -- ctx.cancelled(); then it answers for us.
 --
@@ -19,7 +22,12 @@
 --   unknown_field         422    no        an encoding names a column the data lacks
 --   missing_encoding      422    no        a channel the chart type needs is absent
 --   invalid_data          422    no        the data cannot be read (CSV, columns/rows, values)
---   planner_unavailable   503    no        a prompt without a spec and no planner to read it
+--   planner_unavailable   503    no        a prompt without a spec and no planner to read it (kept for old clients)
+--   llm_auth              502    no        the LLM API refused the key (401/403)
+--   llm_quota             502    no        the LLM account is out of quota (429 insufficient_quota)
+--   llm_bad_request       502    no        the LLM API refused the request (400/404: model, schema)
+--   llm_unavailable       503    yes       the LLM could not be reached and no fallback was possible
+--   llm_invalid_output    502    no        the model declined, or gave no valid spec and no fallback was possible
 --   cancelled             -      no        chart.cancel (or the client went away); never sent over HTTP
 --   timeout               408    yes       the whole request passed CHART_GENERATION_TIMEOUT
 --   too_large             413    no        image over MAX_CHART_SIZE_MB, or request over MAX_REQUEST_KB
@@ -35,15 +43,18 @@ M.CODES = {
   invalid_json = { 400, false }, invalid_request = { 400, false },
   invalid_spec = { 422, false }, unknown_chart_type = { 422, false }, unknown_theme = { 422, false },
   unknown_field = { 422, false }, missing_encoding = { 422, false }, invalid_data = { 422, false },
-  planner_unavailable = { 503, false }, cancelled = { 499, false }, timeout = { 408, true },
+  planner_unavailable = { 503, false }, llm_auth = { 502, false }, llm_quota = { 502, false },
+  llm_bad_request = { 502, false }, llm_unavailable = { 503, true }, llm_invalid_output = { 502, false },
+  cancelled = { 499, false }, timeout = { 408, true },
   too_large = { 413, false }, busy = { 429, true }, internal = { 500, false },
 }
 
 -- Fields a chart.request may carry; the rest is refused so a typo is not silently ignored.
-M.REQUEST_FIELDS = { "data", "format", "height", "id", "prompt", "scale", "spec", "theme", "type", "width" }
--- Request fields that override the same field of the spec.
-local OVERRIDES = { "theme", "format", "width", "height", "scale" }
+M.REQUEST_FIELDS = { "data", "format", "height", "id", "prompt", "scale", "seed", "spec", "theme", "type", "width" }
 local ID_MAX = 128
+-- A remembered spec carries its data (a follow-up re-renders it); past this much JSON the
+-- connection keeps no memory rather than a copy of a huge dataset per connection.
+M.REMEMBER_MAX = 1024 * 1024
 
 local function config()
   local ok, cfg = pcall(require, "chartd.config")
@@ -87,7 +98,9 @@ local function parse(text, ctx, cfg, state)
   end
   state.id = id -- every later error names the request
   if ctx.mode == "ws" then
-    if msg.type == nil then error(stop("invalid_request", "type: missing; allowed chart.request, chart.cancel, ping", "type"), 0) end
+    if msg.type == nil then
+      error(stop("invalid_request", "type: missing; allowed chart.request, chart.cancel, ping", "type"), 0)
+    end
     if msg.type == "ping" then return msg end
     if msg.type == "chart.cancel" then
       error(stop("invalid_request", "id: chart.cancel needs the id of the request to cancel", "id"), 0)
@@ -108,7 +121,8 @@ local function parse(text, ctx, cfg, state)
   table.sort(names)
   for _, k in ipairs(names) do
     if not allowed[k] then
-      error(stop("invalid_request", ("%s: unknown field; allowed %s"):format(k, table.concat(M.REQUEST_FIELDS, ", ")), k), 0)
+      error(stop("invalid_request", ("%s: unknown field; allowed %s")
+        :format(k, table.concat(M.REQUEST_FIELDS, ", ")), k), 0)
     end
   end
   if msg.prompt ~= nil and type(msg.prompt) ~= "string" then
@@ -117,23 +131,20 @@ local function parse(text, ctx, cfg, state)
   if msg.spec ~= nil and (type(msg.spec) ~= "table" or json.is_array(msg.spec) or msg.spec[1] ~= nil) then
     error(stop("invalid_request", "spec: must be an object", "spec"), 0)
   end
+  if msg.seed ~= nil and (math.type(msg.seed) ~= "integer" or msg.seed < 0 or msg.seed > 0x7fffffff) then
+    error(stop("invalid_request", "seed: must be an integer from 0 to 2147483647", "seed"), 0)
+  end
+  if msg.spec == nil and msg.prompt == nil then
+    error(stop("invalid_request", "spec: missing; send a spec (or a prompt)", "spec"), 0)
+  end
   return msg
 end
 
--- The spec to render: the request's spec with its data and overrides merged in.
-local function build_spec(msg)
-  if msg.spec == nil then
-    if msg.prompt ~= nil then
-      error(stop("planner_unavailable", "prompt: no planner is available to read prompts yet; send a spec", "prompt"), 0)
-    end
-    error(stop("invalid_request", "spec: missing; send a spec (or a prompt)", "spec"), 0)
-  end
-  local spec = {}
-  for k, v in pairs(msg.spec) do spec[k] = v end
-  if msg.data ~= nil then spec.data = msg.data end
-  for _, k in ipairs(OVERRIDES) do
-    if msg[k] ~= nil then spec[k] = msg[k] end
-  end
+-- The connection's last spec, or nil when there is none (or it no longer decodes).
+local function previous_spec(ctx)
+  if ctx.mode ~= "ws" or type(ctx.previous) ~= "string" then return nil end
+  local spec = json.decode(ctx.previous)
+  if type(spec) ~= "table" or json.is_array(spec) then return nil end
   return spec
 end
 
@@ -147,6 +158,13 @@ local function debug_hook(msg)
     local x = 0
     while clock.now_ms() - t0 < d.busy_ms do x = x + 1 end
   end)
+end
+
+-- Keeps this chart as the connection's last one, for follow-up edits (WebSocket only).
+local function remember(ctx, spec)
+  if ctx.mode ~= "ws" or type(ctx.remember) ~= "function" then return end
+  local text = json.encode(spec)
+  if text and #text <= M.REMEMBER_MAX then ctx.remember(text) end
 end
 
 local function run(text, ctx, state)
@@ -170,19 +188,28 @@ local function run(text, ctx, state)
       message = message or stage, timestamp = clock.iso8601() })
   end
 
-  local spec = build_spec(msg)
-  state.chart_type = type(spec.type) == "string" and spec.type or nil
+  state.chart_type = type(msg.spec) == "table" and type(msg.spec.type) == "string" and msg.spec.type or nil
   progress("initialization", 5, "request accepted")
   if cfg.test_hooks then debug_hook(msg) end
 
+  local deadline = started - (ctx.queued_ms or 0) + (cfg.timeout_s or 30) * 1000
+  local spec, info = require("agent").plan(msg, { previous = previous_spec(ctx), config = cfg,
+    progress = progress, deadline_ms = deadline })
+  if not spec then
+    error(stop(info.code or "internal", info.message or "planning failed", info.path), 0)
+  end
+  state.chart_type = type(spec.type) == "string" and spec.type or state.chart_type
+
   local pipeline = require "pipeline"
-  local result, err = pipeline.render(spec, { progress = progress })
+  local result, err = pipeline.render(spec, { progress = progress,
+    note = info.synthetic and require("agent").NOTE or nil })
   if not result then
     error(stop(err.code or "internal", err.message or "rendering failed", err.path), 0)
   end
   local max = cfg.max_chart_bytes
   if max and #result.bytes > max then
-    error(stop("too_large", ("the encoded image is %d bytes, over MAX_CHART_SIZE_MB (%d bytes)"):format(#result.bytes, max)), 0)
+    error(stop("too_large", ("the encoded image is %d bytes, over MAX_CHART_SIZE_MB (%d bytes)")
+      :format(#result.bytes, max)), 0)
   end
 
   local timings = {}
@@ -205,9 +232,11 @@ local function run(text, ctx, state)
   local head, jerr = json.encode {
     type = "chart", id = msg.id, format = result.format, mime = result.mime, spec = result.spec,
     alt = result.alt, width = result.width, height = result.height, bytes = #result.bytes, timings_ms = timings,
+    planner = info.planner, synthetic = info.synthetic, seed = info.seed, fallback_reason = info.fallback_reason,
   }
   if not head then error("cannot encode the chart reply: " .. tostring(jerr)) end
   local text_out = head:sub(1, -2) .. ',"data":"' .. b64 .. '"}'
+  remember(ctx, result.spec)
   if ctx.mode == "http" then
     ctx.respond(200, "application/json", text_out)
   else

@@ -7,7 +7,7 @@ PACKAGES=(
   liblua5.4-dev lua5.4 lua-cjson
   libwebsockets-dev libcap-dev libcurl4-openssl-dev
   libcairo2-dev libpango1.0-dev libpng-dev zlib1g-dev
-  fonts-dejavu-core
+  fonts-dejavu-core fonts-noto-cjk fonts-noto-color-emoji
   lua-busted lua-check
   python3 python3-websockets curl
 )

@@ -21,7 +21,7 @@ describe("themes", function()
   end)
 
   it("lists the shipped themes sorted", function()
-    assert.are.same({ "dark", "light" }, themes.names())
+    assert.are.same({ "colourblind", "dark", "light", "minimal", "print" }, themes.names())
   end)
 
   it("loads light and dark with every field the charts read", function()
@@ -60,7 +60,7 @@ describe("themes", function()
       assert.is_nil(t)
       assert.are.equal("unknown_theme", err.code)
       assert.are.equal("theme", err.path)
-      assert.are.equal(string.format('theme: unknown theme "%s"; available themes are dark, light', name), err.message)
+      assert.are.equal(string.format('theme: unknown theme "%s"; available themes are colourblind, dark, light, minimal, print', name), err.message)
     end
   end)
 

@@ -96,6 +96,10 @@ int config_parse(struct chartd_config *cfg, config_lookup_fn lookup, void *ud, i
       get_bool(lookup, ud, "DEBUG", &cfg->debug, err, errlen) ||
       get_bool(lookup, ud, "CHARTD_TEST_HOOKS", &cfg->test_hooks, err, errlen))
     return -1;
+  /* Hot reload watches the script folders in development; production only when asked
+   * (CHARTD_RELOAD=1). `chartd serve --dev` forces it on; SIGHUP reloads in any case. */
+  cfg->reload = strcmp(cfg->app_env, "development") == 0;
+  if (get_bool(lookup, ud, "CHARTD_RELOAD", &cfg->reload, err, errlen)) return -1;
 
   const char *level = lookup(ud, "LOG_LEVEL");
   if (level && *level) {
@@ -126,6 +130,16 @@ int config_parse(struct chartd_config *cfg, config_lookup_fn lookup, void *ud, i
   bool openai = strcmp(cfg->llm_provider, "openai") == 0 ||
                 (strcmp(cfg->llm_provider, "auto") == 0 && cfg->has_api_key);
   strcpy(cfg->planner, openai ? "openai" : "offline");
+  /* The key goes into an HTTP header: whitespace (a pasted newline) would break or split it.
+   * The message never shows the key itself. */
+  if (openai) {
+    for (const char *c = key; *c; c++)
+      if (isspace((unsigned char)*c) || iscntrl((unsigned char)*c)) {
+        snprintf(err, errlen, "OPENAI_API_KEY contains whitespace at character %d; allowed a key without spaces "
+                 "or line breaks", (int)(c - key) + 1);
+        return -1;
+      }
+  }
   return 0;
 }
 

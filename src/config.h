@@ -18,6 +18,7 @@ struct chartd_config {
   enum config_log_level log_level;
   bool debug;
   bool test_hooks;          /* CHARTD_TEST_HOOKS=1: lets tests slow a request down (never in production) */
+  bool reload;              /* hot reload watches lua/, prompts/, themes/: APP_ENV=development, or CHARTD_RELOAD */
   bool has_api_key;         /* the key itself is never copied: Lua reads it from the environment */
   char llm_provider[16];    /* auto | openai | offline, as configured */
   char planner[16];         /* openai | offline, as resolved */

@@ -17,6 +17,7 @@
 #include "lua_http.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <lauxlib.h>
 #include <stdlib.h>
 #include <string.h>

@@ -28,6 +28,8 @@ struct request_row {
 
 static atomic_int conns_open;
 static atomic_ulong conns_total, refused_limit, refused_draining, bytes_sent, slow_readers;
+static atomic_ulong reloads_ok, reloads_failed;
+static _Atomic double last_reload_ms;
 
 /* Guards rows and histograms: touched once per finished request, cheap enough. */
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
@@ -49,6 +51,11 @@ void metrics_connection_refused(const char *reason) {
 void metrics_bytes_sent(size_t n) { atomic_fetch_add(&bytes_sent, n); }
 void metrics_slow_reader(void) { atomic_fetch_add(&slow_readers, 1); }
 int metrics_connections_open(void) { return atomic_load(&conns_open); }
+
+void metrics_reload_done(int ok, double duration_ms) {
+  atomic_fetch_add(ok ? &reloads_ok : &reloads_failed, 1);
+  atomic_store(&last_reload_ms, duration_ms);
+}
 
 static void observe(struct histogram *h, double ms) {
   if (ms < 0) return;
@@ -152,6 +159,13 @@ char *metrics_render(int queued, int running, int generation, size_t *len) {
   put(&b, "# HELP chartd_reload_generation Generation of the scripts in use.\n"
           "# TYPE chartd_reload_generation gauge\nchartd_reload_generation %d\n",
       generation);
+  put(&b, "# HELP chartd_reloads_total Reload attempts by outcome (ok: the new generation serves; failed: the old one stays).\n"
+          "# TYPE chartd_reloads_total counter\n"
+          "chartd_reloads_total{outcome=\"ok\"} %lu\nchartd_reloads_total{outcome=\"failed\"} %lu\n",
+      atomic_load(&reloads_ok), atomic_load(&reloads_failed));
+  put(&b, "# HELP chartd_reload_last_duration_seconds Self-test time of the last reload attempt.\n"
+          "# TYPE chartd_reload_last_duration_seconds gauge\nchartd_reload_last_duration_seconds %.6f\n",
+      atomic_load(&last_reload_ms) / 1000.0);
   pthread_mutex_lock(&mu);
   put(&b, "# HELP chartd_requests_total Finished chart requests by outcome (ok or an error code) and chart type.\n"
           "# TYPE chartd_requests_total counter\n");

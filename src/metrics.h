@@ -13,6 +13,8 @@ void metrics_request_done(const char *chart_type, const char *outcome, double to
 void metrics_bytes_sent(size_t n);
 void metrics_slow_reader(void);
 int metrics_connections_open(void);
+/* One reload attempt (src/reload.c): passed the self-test or not, and how long it took. */
+void metrics_reload_done(int ok, double duration_ms);
 
 /* Prometheus exposition text (malloc'ed, *len bytes); the caller frees it. */
 char *metrics_render(int queued, int running, int generation, size_t *len);

@@ -22,8 +22,10 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "conversations.h"
 #include "log.h"
 #include "metrics.h"
+#include "reload.h"
 #include "runtime.h"
 #include "workers.h"
 
@@ -60,6 +62,20 @@ struct conn {
   char mime[64];
   char *body;
   size_t body_len, body_sent;
+  /* Hot reload: {"type":"subscribe","events":["reload"],"rerender":true} and the last
+   * chart.request of this connection (resubmitted as is when a reload succeeds). */
+  bool sub_reload, rerender;
+  char *last_request;
+  size_t last_request_len;
+  char last_id[ID_MAX];
+};
+
+/* A reload attempt, from the reload thread to the service thread (g.mu). */
+struct reload_event {
+  struct reload_event *next;
+  bool ok;
+  char *message; /* the `reload` message for subscribers */
+  char *hello, *chart_types, *themes;
 };
 
 struct pss {
@@ -80,6 +96,7 @@ static struct {
   size_t out_cap;                 /* slow-reader cap per connection */
   pthread_mutex_t mu;             /* guards the reply queue */
   struct pending *head, *tail;
+  struct reload_event *reloads;   /* g.mu; newest first, applied oldest first */
   volatile sig_atomic_t signalled;
   bool draining, closing_all;
   double drain_deadline, close_deadline;
@@ -141,6 +158,7 @@ static void conn_free(struct conn *c) {
   outq_clear(c);
   free(c->in);
   free(c->body);
+  free(c->last_request);
   free(c);
 }
 
@@ -319,6 +337,138 @@ static bool peek_message(const char *text, size_t len, char *type, size_t tcap, 
   return k.p == k.end;
 }
 
+/* ---- hot reload (service thread, except on_reload) ---- */
+
+/* {"type":"subscribe","events":["reload"],"rerender":true}: *reload when "reload" is among the
+ * events, *rerender when rerender is the literal true. False when the shape is wrong. */
+static bool peek_subscribe(const char *text, size_t len, bool *reload, bool *rerender) {
+  struct cursor k = {text, text + len};
+  *reload = *rerender = false;
+  skip_ws(&k);
+  if (k.p >= k.end || *k.p++ != '{') return false;
+  for (;;) {
+    const char *key, *val;
+    size_t klen, vlen;
+    skip_ws(&k);
+    if (k.p < k.end && *k.p == '}') return true;
+    if (!scan_string(&k, &key, &klen)) return false;
+    skip_ws(&k);
+    if (k.p >= k.end || *k.p++ != ':') return false;
+    skip_ws(&k);
+    if (klen == 6 && memcmp(key, "events", 6) == 0) {
+      if (k.p >= k.end || *k.p++ != '[') return false;
+      for (;;) {
+        skip_ws(&k);
+        if (k.p < k.end && *k.p == ']') {
+          k.p++;
+          break;
+        }
+        if (!scan_string(&k, &val, &vlen)) return false;
+        if (vlen == 6 && memcmp(val, "reload", 6) == 0) *reload = true;
+        else return false; /* the only event there is */
+        skip_ws(&k);
+        if (k.p < k.end && *k.p == ',') k.p++;
+      }
+    } else if (klen == 8 && memcmp(key, "rerender", 8) == 0) {
+      const char *start = k.p;
+      if (!skip_value(&k, 1)) return false;
+      *rerender = k.p - start == 4 && memcmp(start, "true", 4) == 0;
+    } else if (!skip_value(&k, 1)) {
+      return false;
+    }
+    skip_ws(&k);
+    if (k.p < k.end && *k.p == ',') k.p++;
+  }
+}
+
+static void ws_subscribe(struct conn *c) {
+  bool reload, rerender;
+  if (!peek_subscribe(c->in, c->in_len, &reload, &rerender) || !reload) {
+    ws_send_error(c, NULL, "invalid_request", "events: allowed [\"reload\"]; rerender: true or false", false);
+    return;
+  }
+  c->sub_reload = true;
+  c->rerender = rerender;
+  char buf[160];
+  snprintf(buf, sizeof buf, "{\"type\":\"subscribed\",\"events\":[\"reload\"],\"rerender\":%s,\"generation\":%u}",
+           rerender ? "true" : "false", reload_generation());
+  ws_send_copy(c, buf);
+}
+
+/* Reload thread: hands the result to the service thread. Workers are told at once: they
+ * build the new generation's state before their next request. */
+static void on_reload(void *ud, const struct reload_result *r) {
+  (void)ud;
+  metrics_reload_done(r->ok, r->duration_ms);
+  if (r->ok) workers_generation_advanced();
+  struct reload_event *e = calloc(1, sizeof *e);
+  if (e == NULL) return;
+  e->ok = r->ok;
+  size_t cap = strlen(r->changed_json) + (r->error ? strlen(r->error) * 6 : 0) + 128;
+  e->message = malloc(cap);
+  if (e->message == NULL) {
+    free(e);
+    return;
+  }
+  int n = snprintf(e->message, cap, "{\"type\":\"reload\",\"generation\":%u,\"ok\":%s,\"changed\":%s", r->generation,
+                   r->ok ? "true" : "false", r->changed_json);
+  if (r->error) {
+    memcpy(e->message + n, ",\"error\":\"", 10);
+    n += 10;
+    n += (int)log_json_escape(e->message + n, cap - (size_t)n, r->error, strlen(r->error));
+    e->message[n++] = '"';
+  }
+  e->message[n++] = '}';
+  e->message[n] = '\0';
+  if (r->ok && r->hello_json && r->chart_types_json && r->themes_json) {
+    e->hello = strdup(r->hello_json);
+    e->chart_types = strdup(r->chart_types_json);
+    e->themes = strdup(r->themes_json);
+  }
+  pthread_mutex_lock(&g.mu);
+  e->next = g.reloads;
+  g.reloads = e;
+  pthread_mutex_unlock(&g.mu);
+  if (g.ctx) lws_cancel_service(g.ctx);
+}
+
+static void reload_event_free(struct reload_event *e) {
+  free(e->message);
+  free(e->hello);
+  free(e->chart_types);
+  free(e->themes);
+  free(e);
+}
+
+/* New catalog, the message to subscribers, and their live previews. */
+static void drain_reloads(void) {
+  pthread_mutex_lock(&g.mu);
+  struct reload_event *list = g.reloads, *ordered = NULL;
+  g.reloads = NULL;
+  pthread_mutex_unlock(&g.mu);
+  while (list) { /* newest first → oldest first */
+    struct reload_event *next = list->next;
+    list->next = ordered;
+    ordered = list;
+    list = next;
+  }
+  while (ordered) {
+    struct reload_event *e = ordered;
+    ordered = e->next;
+    if (e->hello) workers_set_catalog(e->hello, e->chart_types, e->themes);
+    for (struct conn *c = g.conns; c; c = c->next) {
+      if (c->http || !c->accepted || !c->sub_reload || c->close_code) continue;
+      ws_send_copy(c, e->message);
+      if (!e->ok || !c->rerender || c->last_request == NULL || g.draining) continue;
+      char *copy = malloc(c->last_request_len + 1);
+      if (copy == NULL) continue;
+      memcpy(copy, c->last_request, c->last_request_len + 1);
+      workers_submit(c->id, c->last_id[0] ? c->last_id : NULL, false, false, copy, c->last_request_len);
+    }
+    reload_event_free(e);
+  }
+}
+
 /* ---- WebSocket ---- */
 
 static void ws_message(struct conn *c) {
@@ -332,6 +482,19 @@ static void ws_message(struct conn *c) {
     int n = workers_cancel(c->id, id);
     logf_(LOG_DEBUG, "cancel", "\"conn\":%llu,\"id\":\"%s\",\"jobs\":%d", (unsigned long long)c->id, id, n);
     return;
+  }
+  if (object && strcmp(type, "subscribe") == 0) {
+    ws_subscribe(c);
+    return;
+  }
+  if (object && strcmp(type, "chart.request") == 0) { /* kept for a re-render after a reload */
+    char *copy = realloc(c->last_request, c->in_len + 1);
+    if (copy) {
+      memcpy(copy, c->in, c->in_len + 1);
+      c->last_request = copy;
+      c->last_request_len = c->in_len;
+      snprintf(c->last_id, sizeof c->last_id, "%s", id);
+    }
   }
   if (g.draining) {
     ws_send_error(c, object ? id : NULL, "busy", "the server is shutting down; retry on another instance", true);
@@ -473,6 +636,7 @@ static int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *
   switch (reason) {
   case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
     drain_replies();
+    drain_reloads();
     if (g.signalled && !g.draining) drain_tick(NULL);
     return 0;
   case LWS_CALLBACK_ESTABLISHED:
@@ -507,6 +671,7 @@ static int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *
   case LWS_CALLBACK_CLOSED:
     if (c == NULL) return 0; /* refused in ESTABLISHED: never counted */
     workers_cancel(c->id, NULL);
+    conversations_forget(c->id);
     g.ws_open--;
     metrics_connection_closed();
     logf_(LOG_DEBUG, "connection_closed", "\"conn\":%llu,\"open\":%d", (unsigned long long)c->id, g.ws_open);
@@ -573,7 +738,7 @@ static void http_get(struct conn *c, const char *uri) {
     }
   } else if (strcmp(uri, "/metrics") == 0) {
     size_t len = 0;
-    char *text = metrics_render(workers_queued(), workers_running(), 1, &len);
+    char *text = metrics_render(workers_queued(), workers_running(), (int)reload_generation(), &len);
     if (text) http_respond(c, 200, "text/plain; version=0.0.4", text, len);
     free(text);
   } else if (strcmp(uri, "/v1/chart-types") == 0) {
@@ -754,6 +919,12 @@ static void on_signal(int sig) {
   if (g.ctx) lws_cancel_service(g.ctx); /* a write to lws's pipe: async-signal-safe */
 }
 
+/* SIGHUP: a reload with the same safety as a save (reload_request is one write(2)). */
+static void on_sighup(int sig) {
+  (void)sig;
+  reload_request();
+}
+
 static void lws_log(int level, const char *line) {
   char esc[1024], fields[1100];
   size_t n = strlen(line);
@@ -800,10 +971,20 @@ int server_run(const struct chartd_config *cfg) {
   sa.sa_handler = on_signal;
   sigaction(SIGTERM, &sa, NULL);
   sigaction(SIGINT, &sa, NULL);
+  sa.sa_handler = on_sighup;
+  sigaction(SIGHUP, &sa, NULL);
 
   char err[512];
   if (workers_start(cfg, post_reply, NULL, err, sizeof err) != 0) {
     fprintf(stderr, "chartd: %s\n", err);
+    return 1;
+  }
+  struct reload_options ro = {.home = runtime_home(), .watch = cfg->reload, .debounce_ms = 100, .budget_ms = 5000,
+                              .budget_bytes = (size_t)256 << 20, .prepare = workers_prepare_state,
+                              .on_result = on_reload};
+  if (reload_start(&ro, err, sizeof err) != 0) {
+    fprintf(stderr, "chartd: %s\n", err);
+    workers_stop();
     return 1;
   }
 
@@ -830,6 +1011,7 @@ int server_run(const struct chartd_config *cfg) {
   g.ctx = lws_create_context(&info);
   if (g.ctx == NULL) {
     fprintf(stderr, "chartd: cannot listen on port %d (in use?)\n", cfg->port);
+    reload_stop();
     workers_stop();
     return 1;
   }
@@ -845,15 +1027,22 @@ int server_run(const struct chartd_config *cfg) {
     if (lws_service(g.ctx, 0) < 0) break;
   }
   lws_sul_cancel(&g.tick);
+  reload_stop(); /* before the context goes: on_reload calls lws_cancel_service */
   lws_context_destroy(g.ctx);
   g.ctx = NULL;
   workers_stop();
+  conversations_clear();
   while (g.conns) conn_free(g.conns);
   while (g.head) {
     struct pending *p = g.head;
     g.head = p->next;
     free(p->r.body);
     free(p);
+  }
+  while (g.reloads) {
+    struct reload_event *e = g.reloads;
+    g.reloads = e->next;
+    reload_event_free(e);
   }
   curl_global_cleanup();
   logf_(LOG_INFO, "stopped", "\"reason\":\"signal\"");

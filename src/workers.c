@@ -28,14 +28,17 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "conversations.h"
 #include "log.h"
 #include "lua_http.h"
 #include "metrics.h"
+#include "reload.h"
 #include "runtime.h"
 
 /* Beyond this many queued jobs a request is answered `busy` at once. */
 #define MAX_QUEUED 1024
 #define REQ_ID_MAX 160
+#define START_PER_TURN 8
 
 struct job {
   struct job *next;                /* queue link (g.mu) */
@@ -55,6 +58,7 @@ struct task {
   struct task *next;
   struct job *job;
   lua_State *co;
+  lua_State *L;     /* the state co belongs to: an older generation's when a reload came meanwhile */
   int co_ref;
   int id;
   bool final_sent;
@@ -73,6 +77,14 @@ struct worker {
   CURLM *multi;     /* chartd.http transfers of this worker's coroutines */
   struct chartd_http_loop loop; /* registry CHARTD_HTTP_LOOP of L */
   int handle_ref;   /* service.handle */
+  /* Hot reload (src/reload.c): L is built for generation gen; states of older generations
+   * stay in retired until the last task running on them ends, then they are closed. */
+  unsigned gen;
+  struct retired {
+    struct retired *next;
+    lua_State *L;
+    int tasks;
+  } *retired;
   pthread_mutex_t mu; /* guards tasks' running/hooked/stop against the watchdog */
   struct task *tasks;
   int next_task_id;
@@ -215,11 +227,21 @@ static int ctx_cancelled(lua_State *L) {
   return 1;
 }
 
+/* ctx.remember(json_text): the connection's last chart spec, for follow-up requests. */
+static int ctx_remember(lua_State *L) {
+  struct worker *w = lua_touserdata(L, lua_upvalueindex(1));
+  struct task *t = find_task(w, (int)lua_tointeger(L, lua_upvalueindex(2)));
+  size_t len;
+  const char *text = luaL_checklstring(L, 1, &len);
+  lua_pushboolean(L, t != NULL && !t->job->http && conversations_remember(t->job->conn_id, text, len) == 0);
+  return 1;
+}
+
 static void push_ctx(struct worker *w, struct task *t) {
   lua_State *L = t->co;
-  lua_createtable(L, 0, 8);
+  lua_createtable(L, 0, 10);
   static const struct { const char *name; lua_CFunction fn; } FNS[] = {
-      {"emit", ctx_emit}, {"respond", ctx_respond}, {"cancelled", ctx_cancelled}};
+      {"emit", ctx_emit}, {"respond", ctx_respond}, {"cancelled", ctx_cancelled}, {"remember", ctx_remember}};
   for (size_t i = 0; i < sizeof FNS / sizeof FNS[0]; i++) {
     lua_pushlightuserdata(L, w);
     lua_pushinteger(L, t->id);
@@ -236,6 +258,15 @@ static void push_ctx(struct worker *w, struct task *t) {
   lua_setfield(L, -2, "queued_ms");
   lua_pushinteger(L, w->index);
   lua_setfield(L, -2, "worker");
+  if (!t->job->http) { /* ctx.previous: what ctx.remember stored on this connection, or nil */
+    size_t len;
+    char *previous = conversations_recall(t->job->conn_id, &len);
+    if (previous) {
+      lua_pushlstring(L, previous, len);
+      free(previous);
+      lua_setfield(L, -2, "previous");
+    }
+  }
 }
 
 /* ---- worker state ---- */
@@ -353,6 +384,70 @@ static void detach_wait(struct worker *w, struct task *t) {
   }
 }
 
+/* ---- generations (hot reload) ---- */
+
+/* A task on a retired state ended: the state is closed with its last task. */
+static void release_state(struct worker *w, lua_State *L) {
+  if (L == w->L) return;
+  for (struct retired **p = &w->retired; *p; p = &(*p)->next) {
+    struct retired *r = *p;
+    if (r->L != L) continue;
+    if (--r->tasks == 0) {
+      *p = r->next;
+      lua_close(r->L);
+      free(r);
+      logf_(LOG_DEBUG, "worker_state_closed", "\"worker\":%d", w->index);
+    }
+    return;
+  }
+}
+
+/* Makes L the state new requests start on: service.handle, the chartd.http loop. */
+static void attach_state(struct worker *w, lua_State *L) {
+  w->L = L;
+  lua_getglobal(L, "require");
+  lua_pushstring(L, "service");
+  lua_call(L, 1, 1); /* loaded by warm already: cannot fail */
+  lua_getfield(L, -1, "handle");
+  w->handle_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+  lua_pop(L, 1);
+  lua_pushlightuserdata(L, &w->loop);
+  lua_setfield(L, LUA_REGISTRYINDEX, CHARTD_HTTP_LOOP);
+}
+
+/* Called before a new request starts and when a reload wakes the worker: a generation that
+ * passed its self-test gets a fresh state here. Tasks running on the old one finish there.
+ * When building fails (the files changed again since the self-test), the old state stays;
+ * the next reload tries again. */
+static void maybe_rebuild(struct worker *w) {
+  unsigned gen = reload_generation();
+  if (gen == w->gen) return;
+  w->gen = gen;
+  char err[1024];
+  double t0 = now_ms();
+  lua_State *L = new_service_state(&g.cfg, err, sizeof err);
+  if (L == NULL) {
+    char e[1200];
+    logf_(LOG_WARN, "worker_reload_failed", "\"worker\":%d,\"generation\":%u,\"error\":\"%s\"", w->index, gen,
+          esc(e, sizeof e, err));
+    return;
+  }
+  lua_State *old = w->L;
+  attach_state(w, L);
+  int running = 0;
+  for (struct task *t = w->tasks; t; t = t->next) running += t->L == old;
+  if (running == 0) {
+    lua_close(old);
+  } else {
+    struct retired *r = malloc(sizeof *r);
+    if (r == NULL) abort(); /* cannot track the old state: better to stop than to corrupt it */
+    *r = (struct retired){.next = w->retired, .L = old, .tasks = running};
+    w->retired = r;
+  }
+  logf_(LOG_DEBUG, "worker_reloaded", "\"worker\":%d,\"generation\":%u,\"ms\":%.1f,\"tasks_on_old\":%d", w->index,
+        gen, now_ms() - t0, running);
+}
+
 static void finish_task(struct worker *w, struct task *t, const char *outcome, const char *chart_type,
                         double render_ms, double encode_ms) {
   struct job *job = t->job;
@@ -369,7 +464,8 @@ static void finish_task(struct worker *w, struct task *t, const char *outcome, c
       break;
     }
   pthread_mutex_unlock(&w->mu);
-  luaL_unref(w->L, LUA_REGISTRYINDEX, t->co_ref);
+  luaL_unref(t->L, LUA_REGISTRYINDEX, t->co_ref);
+  release_state(w, t->L);
   pthread_mutex_lock(&g.mu);
   if (job->live_prev) job->live_prev->live_next = job->live_next; else g.live = job->live_next;
   if (job->live_next) job->live_next->live_prev = job->live_prev;
@@ -389,7 +485,7 @@ static bool step_task(struct worker *w, struct task *t, int nargs) {
   int nres = 0;
   if (!skip) t->wait = NULL; /* done, or never was: nothing attached */
   w->loop.current = t->co;
-  int rc = skip ? LUA_YIELD : lua_resume(t->co, w->L, nargs, &nres);
+  int rc = skip ? LUA_YIELD : lua_resume(t->co, t->L, nargs, &nres);
   w->loop.current = NULL;
   pthread_mutex_lock(&w->mu);
   t->running = false;
@@ -481,6 +577,7 @@ static void start_job(struct worker *w, struct job *job) {
   }
   t->job = job;
   t->id = ++w->next_task_id;
+  t->L = w->L;
   t->co = lua_newthread(w->L);
   t->co_ref = luaL_ref(w->L, LUA_REGISTRYINDEX);
   pthread_mutex_lock(&w->mu);
@@ -559,39 +656,45 @@ static void *worker_main(void *arg) {
     atomic_fetch_add(&g.failed, 1);
     return NULL;
   }
-  lua_getglobal(w->L, "require");
-  lua_pushstring(w->L, "service");
-  lua_call(w->L, 1, 1); /* loaded by warm already: cannot fail */
-  lua_getfield(w->L, -1, "handle");
-  w->handle_ref = luaL_ref(w->L, LUA_REGISTRYINDEX);
-  lua_pop(w->L, 1);
+  w->gen = reload_generation();
+  attach_state(w, w->L);
   w->multi = curl_multi_init();
   w->loop.multi = w->multi;
-  lua_pushlightuserdata(w->L, &w->loop);
-  lua_setfield(w->L, LUA_REGISTRYINDEX, CHARTD_HTTP_LOOP);
   if (w->index == 0) publish_catalog(w->L);
   atomic_fetch_add(&g.warmed, 1);
 
   for (;;) {
     pthread_mutex_lock(&g.mu);
-    while (!g.stopping && g.head == NULL && w->tasks == NULL) pthread_cond_wait(&g.cond, &g.mu);
+    while (!g.stopping && g.head == NULL && w->tasks == NULL && w->gen == reload_generation())
+      pthread_cond_wait(&g.cond, &g.mu);
     if (g.stopping && w->tasks == NULL) {
       pthread_mutex_unlock(&g.mu);
       break;
     }
-    struct job *job = g.head;
-    if (job) {
-      g.head = job->next;
-      if (g.head == NULL) g.tail = NULL;
-      g.queued--;
-      g.running++;
-    }
     pthread_mutex_unlock(&g.mu);
-    if (job) start_job(w, job);
+    maybe_rebuild(w); /* an idle worker is woken for it, so the first request after a save is fast */
+    /* Up to START_PER_TURN new jobs before resuming the ready ones: starting a job costs
+     * little until it yields on its LLM call, so those calls go out together instead of
+     * waiting behind renders. */
+    int started = 0;
+    for (; started < START_PER_TURN; started++) {
+      pthread_mutex_lock(&g.mu);
+      struct job *job = g.head;
+      if (job) {
+        g.head = job->next;
+        if (g.head == NULL) g.tail = NULL;
+        g.queued--;
+        g.running++;
+      }
+      pthread_mutex_unlock(&g.mu);
+      if (job == NULL) break;
+      maybe_rebuild(w); /* the job may have come after a reload the client has seen */
+      start_job(w, job);
+    }
 
     /* Tasks that yielded wait for their transfers on the multi handle, for a sleep, or
      * just for the next turn; a turn resumes the ones that are ready. */
-    if (w->tasks) turn(w, job != NULL);
+    if (w->tasks) turn(w, started > 0);
   }
   lua_close(w->L); /* first: a request box's __gc may still talk to the multi handle */
   w->L = NULL;
@@ -661,6 +764,29 @@ bool workers_ready(const char **why) {
   }
   if (why) *why = "workers are warming up";
   return g.nworkers > 0 && atomic_load(&g.warmed) == g.nworkers;
+}
+
+/* Service thread only (the one reader of these strings), so the old ones can go at once. */
+void workers_set_catalog(const char *hello, const char *chart_types, const char *themes) {
+  if (hello == NULL || chart_types == NULL || themes == NULL) return;
+  char *h = strdup(hello), *c = strdup(chart_types), *t = strdup(themes);
+  if (h == NULL || c == NULL || t == NULL) {
+    free(h);
+    free(c);
+    free(t);
+    return;
+  }
+  free((void *)atomic_exchange(&g.hello, h));
+  free((void *)atomic_exchange(&g.chart_types, c));
+  free((void *)atomic_exchange(&g.themes, t));
+}
+
+void workers_prepare_state(lua_State *L) { publish_config(L, &g.cfg); }
+
+void workers_generation_advanced(void) {
+  pthread_mutex_lock(&g.mu); /* a worker between its check and its wait must not miss this */
+  pthread_cond_broadcast(&g.cond);
+  pthread_mutex_unlock(&g.mu);
 }
 
 const char *workers_hello_json(void) { return atomic_load(&g.hello); }
@@ -781,6 +907,32 @@ int workers_selfcheck(const struct chartd_config *cfg, char *err, size_t errlen)
   lua_State *L = new_service_state(cfg, err, errlen);
   if (L == NULL) return -1;
   int rc = call_service(L, "catalog", 3, err, errlen);
+  lua_close(L);
+  return rc;
+}
+
+int workers_check_llm(const struct chartd_config *cfg, char *msg, size_t msglen) {
+  lua_State *L = runtime_new_state(runtime_home(), msg, msglen);
+  if (L == NULL) return -1;
+  publish_config(L, cfg);
+  lua_getglobal(L, "require");
+  lua_pushstring(L, "planner.llm_client");
+  int rc = -1;
+  if (lua_pcall(L, 1, 1, 0) != LUA_OK) {
+    snprintf(msg, msglen, "lua/planner/llm_client.lua: %s", lua_tostring(L, -1));
+  } else {
+    lua_getfield(L, -1, "check");
+    lua_getglobal(L, "require");
+    lua_pushstring(L, "chartd.config");
+    lua_call(L, 1, 1); /* published above: cannot fail */
+    if (lua_pcall(L, 1, 2, 0) != LUA_OK) {
+      snprintf(msg, msglen, "planner.llm_client.check: %s", lua_tostring(L, -1));
+    } else {
+      const char *text = lua_tostring(L, -1);
+      snprintf(msg, msglen, "%s", text ? text : "no answer");
+      rc = lua_toboolean(L, -2) ? 0 : -1;
+    }
+  }
   lua_close(L);
   return rc;
 }

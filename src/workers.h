@@ -37,6 +37,16 @@ const char *workers_hello_json(void);
 const char *workers_chart_types_json(void);
 const char *workers_themes_json(void);
 
+/* Hot reload. workers_set_catalog replaces the three texts above with a new generation's
+ * (copied); call it on the service thread only, which is also their only reader.
+ * workers_prepare_state publishes chartd.config into a state (reload's self-test state).
+ * workers_generation_advanced wakes idle workers so they build the new generation's state
+ * before the next request (any thread). */
+struct lua_State;
+void workers_set_catalog(const char *hello, const char *chart_types, const char *themes);
+void workers_prepare_state(struct lua_State *L);
+void workers_generation_advanced(void);
+
 enum workers_submit_result { WORKERS_OK = 0, WORKERS_BUSY = -1, WORKERS_STOPPING = -2 };
 
 /* Queues a request. text (malloc'ed, len bytes) passes to the workers. req_id is the client's
@@ -59,5 +69,9 @@ void workers_stop(void);
 /* `chartd check`: builds one state, loads the scripts (pipeline, charts.names(),
  * themes.names()) and renders the warm-up chart. Returns 0, or -1 with err. */
 int workers_selfcheck(const struct chartd_config *cfg, char *err, size_t errlen);
+
+/* `chartd check --llm`: one cheap call to the LLM API (planner.llm_client.check) that proves
+ * the key and the model. Returns 0 with "LLM OK: ..." in msg, or -1 with the error. */
+int workers_check_llm(const struct chartd_config *cfg, char *msg, size_t msglen);
 
 #endif

@@ -4,6 +4,7 @@ local series = require "charts.shared.series"
 local axes = require "charts.shared.axes"
 local describe = require "charts.shared.describe"
 local draw_util = require "charts.shared.draw"
+local style = require "layout.style"
 
 local M = {
   name = "area",
@@ -71,20 +72,27 @@ function M.geometry(model, plot, xdom, ydom)
   return out
 end
 
-function M.layout(spec, theme, box)
+-- variant (for charts built on this one, e.g. streamgraph): { offset =
+-- function(model) that moves the stacks' y0/y1 and sets y_min/y_max }; the
+-- areas are then always stacked and the value axis need not include zero.
+function M.layout(spec, theme, box, variant)
   local opts = spec.options or {}
+  variant = variant or {}
   local has_color = spec.encoding.color and spec.encoding.color.field ~= nil
   local stacked = opts.stacked
   if stacked == nil then stacked = has_color end
+  if variant.offset then stacked = true end
   local model = series.build(spec, { stacked = stacked, normalize = opts.normalize, gaps = not stacked,
     zero_fill = stacked or opts.normalize })
+  if variant.offset then variant.offset(model) end
   local domain = { math.min(0, model.y_min or 0), math.max(0, model.y_max or 1) }
+  if variant.offset then domain = { model.y_min or 0, model.y_max or 1 } end
   if domain[1] == domain[2] then domain[2] = domain[1] + 1 end
   local legend = axes.legend(model, spec, theme, "square")
   local f = axes.frame(spec, theme, box, {
     key = axes.key_axis(model, spec),
     value = { scale_kind = "linear", domain = domain, title = spec.encoding.y.title,
-      format = model.normalized and "percent" or spec.encoding.y.format, zero = true },
+      format = model.normalized and "percent" or spec.encoding.y.format, zero = not variant.offset },
     legend = legend,
     empty = #model.keys == 0,
   })
@@ -106,7 +114,7 @@ function M.draw(canvas, layout, theme)
   canvas:rect(p.x, p.y, p.width, p.height)
   canvas:clip()
   local a = math.floor(layout.alpha * 255 + 0.5)
-  for _, g in ipairs(layout.series) do
+  for si, g in ipairs(layout.series) do
     canvas:new_path()
     for _, poly in ipairs(g.polygons) do
       canvas:move_to(poly[1][1], poly[1][2])
@@ -114,15 +122,18 @@ function M.draw(canvas, layout, theme)
       canvas:close_path()
     end
     canvas:set_color(g.color .. ("%02x"):format(a))
-    canvas:fill()
+    canvas:fill_preserve()
+    style.hatch(canvas, style.pattern(theme, si), g.color, p.x, p.y, p.width, p.height)
   end
   canvas:set_line_width(theme.line_width or 2)
   canvas:set_line_join("round")
-  for _, g in ipairs(layout.series) do
+  for si, g in ipairs(layout.series) do
     canvas:new_path()
     draw_util.polylines(canvas, g.tops)
     canvas:set_color(g.color)
+    style.set_dash(canvas, style.dash(theme, si))
     canvas:stroke()
+    canvas:set_dash({})
     -- A run of one x has no area to fill: mark it so the value still shows.
     for _, run in ipairs(g.tops) do
       if #run == 1 then draw_util.points(canvas, run, theme.point_radius or 3, g.color, theme.background) end

@@ -4,6 +4,7 @@ local series = require "charts.shared.series"
 local axes = require "charts.shared.axes"
 local describe = require "charts.shared.describe"
 local draw_util = require "charts.shared.draw"
+local style = require "layout.style"
 
 local M = {
   name = "bar",
@@ -197,12 +198,19 @@ function M.draw(canvas, layout, theme)
   for _, b in ipairs(layout.bars) do
     draw_util.bar(canvas, b, layout.radius)
     canvas:set_color(b.color)
+    canvas:fill_preserve()
+    -- A theme with fill patterns (print) hatches each series its own way.
+    local pat = style.pattern(theme, b.series)
+    if pat then
+      style.hatch(canvas, pat, b.color, b.x, b.y, b.w, b.h)
+      draw_util.bar(canvas, b, layout.radius)
+      canvas:set_line_width(1)
+    end
     if stacked then
-      canvas:fill_preserve()
       canvas:set_color(theme.background)
       canvas:stroke()
     else
-      canvas:fill()
+      canvas:new_path()
     end
   end
   canvas:restore()

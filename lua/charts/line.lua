@@ -4,6 +4,7 @@ local series = require "charts.shared.series"
 local axes = require "charts.shared.axes"
 local describe = require "charts.shared.describe"
 local draw_util = require "charts.shared.draw"
+local style = require "layout.style"
 
 local M = {
   name = "line",
@@ -65,6 +66,31 @@ function M.geometry(model, plot, xdom, ydom, opts)
   return out
 end
 
+-- Runs of a step line: each point holds its y until the next x ("after",
+-- the default), takes the next y half-way ("mid"), or jumps at its own x
+-- ("before"). Pure: a new list of runs, the corners added between points.
+function M.step_runs(runs, mode)
+  local out = {}
+  for r, run in ipairs(runs) do
+    local pts = { run[1] }
+    for i = 2, #run do
+      local a, b = run[i - 1], run[i]
+      if mode == "before" then
+        pts[#pts + 1] = { a[1], b[2] }
+      elseif mode == "mid" then
+        local m = (a[1] + b[1]) / 2
+        pts[#pts + 1] = { m, a[2] }
+        pts[#pts + 1] = { m, b[2] }
+      else
+        pts[#pts + 1] = { b[1], a[2] }
+      end
+      pts[#pts + 1] = b
+    end
+    out[r] = pts
+  end
+  return out
+end
+
 local function y_domain(model)
   local lo, hi = model.y_min, model.y_max
   if lo == nil then return { 0, 1 } end
@@ -75,8 +101,10 @@ local function y_domain(model)
   return { lo, hi }
 end
 
-function M.layout(spec, theme, box)
+-- variant (for charts built on this one, e.g. step): { step = "after"|"mid"|"before" }.
+function M.layout(spec, theme, box, variant)
   local opts = spec.options or {}
+  variant = variant or {}
   local model = series.build(spec, { gaps = true })
   local legend = axes.legend(model, spec, theme, "line")
   local f = axes.frame(spec, theme, box, {
@@ -93,6 +121,7 @@ function M.layout(spec, theme, box)
   local colors = axes.colors(model, theme)
   for si, g in ipairs(geo) do
     g.color = colors[si]
+    if variant.step then g.runs = M.step_runs(g.runs, variant.step) end
     if show_points == nil then g.show_points = #g.points <= M.AUTO_POINTS
     else g.show_points = show_points end
     -- A lone point between gaps would be invisible without a marker.
@@ -116,15 +145,18 @@ function M.draw(canvas, layout, theme)
   canvas:set_line_width(theme.line_width or 2)
   canvas:set_line_join("round")
   canvas:set_line_cap("round")
-  for _, g in ipairs(layout.series) do
+  for si, g in ipairs(layout.series) do
     canvas:new_path()
     draw_util.polylines(canvas, g.runs)
     canvas:set_color(g.color)
+    style.set_dash(canvas, style.dash(theme, si))
     canvas:stroke()
   end
-  for _, g in ipairs(layout.series) do
-    if g.show_points then draw_util.points(canvas, g.points, r, g.color, theme.background)
-    elseif #g.lone > 0 then draw_util.points(canvas, g.lone, r, g.color, theme.background) end
+  canvas:set_dash({})
+  for si, g in ipairs(layout.series) do
+    local mk = style.marker(theme, si)
+    if g.show_points then draw_util.points(canvas, g.points, r, g.color, theme.background, mk)
+    elseif #g.lone > 0 then draw_util.points(canvas, g.lone, r, g.color, theme.background, mk) end
   end
   canvas:restore()
   axes.draw_axes(canvas, layout.frame, theme)

@@ -2,13 +2,15 @@
 -- by number (sequential ramp), radius by size (area ∝ value). Points are
 -- batched per colour so 100,000 rows are a few hundred fills, not 100,000.
 local color = require "layout.color"
+local style = require "layout.style"
 local frame = require "layout.frame"
 local describe = require "charts.shared.describe"
 
 local M = {
   name = "scatter",
   encodings = { required = { "x", "y" }, optional = { "color", "size" } },
-  options = {},
+  -- regression: a least-squares line over all points, with its equation and r².
+  options = { regression = "boolean" },
 }
 
 -- Points per fill. One fill paints overlapping circles of one path once, so
@@ -32,8 +34,9 @@ end
 
 -- Radius for size value v in domain [lo, hi]: the circle's area, not its
 -- radius, is linear in v (zero-based when all values are ≥ 0).
-function M.size_radius(v, lo, hi)
-  local rmin, rmax = M.MIN_RADIUS, M.MAX_RADIUS
+function M.size_radius(v, lo, hi, rmax)
+  local rmin = M.MIN_RADIUS
+  rmax = rmax or M.MAX_RADIUS
   if lo >= 0 then lo = 0 end
   local t = hi > lo and (v - lo) / (hi - lo) or 1
   return math.sqrt(rmin * rmin + (rmax * rmax - rmin * rmin) * t)
@@ -67,6 +70,34 @@ function M.pearson(xs, ys)
   return sxy / math.sqrt(sxx * syy)
 end
 
+-- Least squares y = intercept + slope·x → { slope, intercept, r2, n } | nil
+-- (fewer than 2 points or every x the same).
+function M.regression(xs, ys)
+  local n = #xs
+  if n < 2 then return nil end
+  local mx, my = 0, 0
+  for i = 1, n do mx, my = mx + xs[i], my + ys[i] end
+  mx, my = mx / n, my / n
+  local sxy, sxx, syy = 0, 0, 0
+  for i = 1, n do
+    local dx, dy = xs[i] - mx, ys[i] - my
+    sxy, sxx, syy = sxy + dx * dy, sxx + dx * dx, syy + dy * dy
+  end
+  if sxx == 0 then return nil end
+  local slope = sxy / sxx
+  -- A perfectly flat y is explained completely by the flat line.
+  local r2 = syy > 0 and (sxy * sxy) / (sxx * syy) or 1
+  return { slope = slope, intercept = my - slope * mx, r2 = r2, n = n }
+end
+
+-- Three significant digits: a slope of -0.0076 must not read as "-0.01".
+function M.sig(v)
+  local t = ("%.3g"):format(v)
+  if t:find("e") then return t end
+  if t == "-0" then t = "0" end
+  return t
+end
+
 local function axis_opts(enc)
   local kind = "linear"
   if enc.type == "temporal" then kind = "time" end
@@ -74,7 +105,9 @@ local function axis_opts(enc)
   return kind
 end
 
-function M.layout(spec, theme, box)
+-- variant (for charts built on this one, e.g. bubble): { max_radius = px }.
+function M.layout(spec, theme, box, variant)
+  variant = variant or {}
   local df, enc = spec.data, spec.encoding
   local n = df.nrows
   local xcol, ycol = df.columns[enc.x.field], df.columns[enc.y.field]
@@ -127,8 +160,9 @@ function M.layout(spec, theme, box)
     local pal = color.palette(theme, #cats)
     local items = {}
     for j, k in ipairs(cats) do
-      groups[j] = { color = pal[j], label = tostring(k), xs = {}, ys = {}, rs = scol and {} or nil }
-      items[j] = { label = tostring(k), color = pal[j], shape = "circle" }
+      groups[j] = { color = pal[j], label = tostring(k), xs = {}, ys = {}, rs = scol and {} or nil,
+        marker = style.marker(theme, j) }
+      items[j] = { label = tostring(k), color = pal[j], shape = "circle", marker = groups[j].marker }
     end
     if #cats > 0 then legend = { title = cenc.title, items = items } end
   elseif cquant then
@@ -174,13 +208,30 @@ function M.layout(spec, theme, box)
     g.xs[k], g.ys[k] = sx(xcol[i]), sy(ycol[i])
     if scol then
       local v = scol[i]
-      g.rs[k] = v ~= nil and M.size_radius(v, slo, shi) or M.MIN_RADIUS
+      g.rs[k] = v ~= nil and M.size_radius(v, slo, shi, variant.max_radius) or M.MIN_RADIUS
     end
   end
   local nonempty = {}
   for _, g in ipairs(groups) do if #g.xs > 0 then nonempty[#nonempty + 1] = g end end
+  local fit
+  if (spec.options or {}).regression and xkind ~= "log" and ykind ~= "log" then
+    fit = M.regression(sub.x, sub.y)
+    if fit then
+      -- Across the whole x domain; the draw clips it to the plot.
+      local d = f.x.domain
+      fit.x0, fit.x1 = sx(d[1]), sx(d[2])
+      fit.y0, fit.y1 = sy(fit.intercept + fit.slope * d[1]), sy(fit.intercept + fit.slope * d[2])
+      if xkind == "linear" then
+        local b = fit.intercept
+        fit.label = ("y = %sx %s %s   r\u{b2} = %.2f"):format(M.sig(fit.slope), b < 0 and "\u{2212}" or "+",
+          M.sig(math.abs(b)), fit.r2)
+      else
+        fit.label = ("r\u{b2} = %.2f"):format(fit.r2)
+      end
+    end
+  end
   return {
-    frame = f, groups = nonempty, radius = r0, alpha = M.alpha(m), count = m,
+    frame = f, groups = nonempty, radius = r0, alpha = M.alpha(m), count = m, fit = fit,
     r = (xkind ~= "log" and ykind ~= "log") and M.pearson(sub.x, sub.y) or nil,
     note = m == 0 and "No data" or nil,
   }
@@ -190,15 +241,13 @@ function M.draw(c, layout, theme)
   frame.draw_background(c, layout.frame, theme)
   local p = layout.frame.plot
   -- No clip: a point on the domain's edge stays a whole circle.
-  local tau = 2 * math.pi
   for _, g in ipairs(layout.groups) do
     local xs, ys, rs, r = g.xs, g.ys, g.rs, layout.radius
     local fill = color.alpha(g.color, layout.alpha)
     c:new_path()
     for k = 1, #xs do
       local rk = rs and rs[k] or r
-      c:move_to(xs[k] + rk, ys[k])
-      c:arc(xs[k], ys[k], rk, 0, tau)
+      style.marker_path(c, g.marker or "circle", xs[k], ys[k], rk)
       if k % M.BATCH == 0 then
         c:set_color(fill)
         c:fill()
@@ -211,6 +260,28 @@ function M.draw(c, layout, theme)
     c:text(layout.note, p.x + p.width / 2, p.y + p.height / 2, { font = { family = theme.font,
       size = theme.font_sizes.note }, color = theme.muted, align = "center", valign = "middle" })
   end
+  local fit = layout.fit
+  if fit then
+    c:save()
+    c:rect(p.x, p.y, p.width, p.height)
+    c:clip()
+    c:new_path()
+    c:move_to(fit.x0, fit.y0)
+    c:line_to(fit.x1, fit.y1)
+    c:set_color(theme.foreground)
+    c:set_line_width(theme.line_width or 2)
+    c:stroke()
+    c:restore()
+    -- The equation in the plot's top-right corner, on a wash of the background.
+    local font = { family = theme.font, size = theme.font_sizes.label }
+    local w, h = c:measure_text(fit.label, { font = font })
+    local x, y = p.x + p.width - 6, p.y + 6
+    c:new_path()
+    c:rect(x - w - 4, y - 2, w + 8, h + 4)
+    c:set_color(color.alpha(theme.background, 0.85))
+    c:fill()
+    c:text(fit.label, x, y, { font = font, color = theme.foreground, align = "right", valign = "top" })
+  end
   frame.draw_axes(c, layout.frame, theme)
 end
 
@@ -221,6 +292,11 @@ function M.describe(spec, layout)
     describe.number_text(layout.count), layout.count == 1 and "" or "s")
   if enc.color and enc.color.field then head = head .. ", coloured by " .. (enc.color.title or enc.color.field) end
   local r = layout.r
+  if layout.fit then
+    local fit = layout.fit
+    head = head .. string.format("; least-squares line y = %s + %s × %s (r² = %.2f)", M.sig(fit.intercept),
+      M.sig(fit.slope), xt, fit.r2)
+  end
   if not r then return head .. "." end
   local rtext = string.format("r = %.2f", r)
   local trend

@@ -339,6 +339,7 @@ end
 
 local function describe_option(kind)
   if type(kind) == "table" then return "one of " .. join(kind) end
+  if kind == "array" then return "an array" end
   return kind == "boolean" and "true or false" or "a " .. tostring(kind)
 end
 
@@ -375,6 +376,9 @@ local function check_options(errs, v, chart)
       if ok then out[k] = x else
         errs(errors.new("invalid_spec", path, string.format("must be one of %s; got %s", join(kind), show(x))))
       end
+    elseif kind == "array" and is_array(x) then
+      -- A list option (e.g. parallel's fields); the chart checks the items.
+      out[k] = x
     elseif type(x) == kind and not (kind == "number" and (x ~= x or math.abs(x) == math.huge)) then
       out[k] = x
     else

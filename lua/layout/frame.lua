@@ -7,6 +7,7 @@ local scale = require "layout.scale"
 local ticks = require "layout.ticks"
 local format = require "layout.format"
 local text = require "layout.text"
+local style = require "layout.style"
 
 local M = {}
 
@@ -93,7 +94,8 @@ local function legend_items(lg, theme)
     local label, cut = text.truncate(tostring(it.label), font, M.LEGEND_LABEL_MAX)
     local w = text.width(label, font)
     out[i] = { label = label, full_label = tostring(it.label), truncated = cut, color = it.color,
-      shape = it.shape or "square", text_width = w, width = M.SWATCH + M.SWATCH_GAP + w, font = font }
+      shape = it.shape or "square", dash = it.dash, pattern = it.pattern, marker = it.marker,
+      text_width = w, width = M.SWATCH + M.SWATCH_GAP + w, font = font }
   end
   return out, font
 end
@@ -458,6 +460,16 @@ function M.layout(spec, theme, box, opts)
 
   local swap = orientation(opts)
   local xo, yo = opts.x or {}, opts.y or {}
+  -- An explicit encoding.y.scale.domain (Vega-Lite) replaces the data's
+  -- extent on a linear y axis; small multiples share one y scale this way.
+  local fixed = spec.encoding and spec.encoding.y and spec.encoding.y.scale and spec.encoding.y.scale.domain
+  if type(fixed) == "table" and type(fixed[1]) == "number" and type(fixed[2]) == "number"
+    and (yo.scale_kind or "linear") == "linear" then
+    local copy = {}
+    for k, v in pairs(yo) do copy[k] = v end
+    copy.domain = { fixed[1], fixed[2] }
+    yo = copy
+  end
   local bo, lo = swap and yo or xo, swap and xo or yo
   local bkind, lkind = bo.scale_kind or "linear", lo.scale_kind or "linear"
   local btitle, ltitle = axis_title(bo, theme), axis_title(lo, theme)
@@ -532,10 +544,12 @@ function M.draw_background(c, f, theme)
   c:rect(b.x, b.y, b.width, b.height)
   c:set_color(theme.background)
   c:fill()
-  if not f.grid then return end
+  -- A theme may turn grid lines off (show_grid = false) or dash them (grid_dash).
+  if not f.grid or theme.show_grid == false then return end
   local p = f.plot
   c:set_line_width(1)
   c:set_color(theme.grid)
+  if theme.grid_dash then c:set_dash(theme.grid_dash) end
   if f.bottom and f.bottom.kind ~= "band" then
     for _, t in ipairs(f.bottom.ticks) do
       c:move_to(snap(t.pos), p.y)
@@ -549,6 +563,7 @@ function M.draw_background(c, f, theme)
     end
   end
   c:stroke()
+  c:set_dash({})
 end
 
 local function draw_block(c, blk)
@@ -591,17 +606,22 @@ local function draw_legend(c, lg, theme)
     local s = it.swatch
     c:new_path()
     c:set_color(it.color)
+    -- Items may carry a dash, fill pattern or marker (layout.style) for themes
+    -- that tell series apart without colour.
     if it.shape == "line" then
       c:set_line_width(theme.line_width or 2)
+      style.set_dash(c, it.dash)
       c:move_to(s.x - 1, s.y + s.height / 2)
       c:line_to(s.x + s.width + 1, s.y + s.height / 2)
       c:stroke()
+      c:set_dash({})
     elseif it.shape == "circle" then
-      c:arc(s.x + s.width / 2, s.y + s.height / 2, s.width / 2, 0, 2 * math.pi)
+      style.marker_path(c, it.marker or "circle", s.x + s.width / 2, s.y + s.height / 2, s.width / 2)
       c:fill()
     else
       c:rounded_rect(s.x, s.y, s.width, s.height, 2)
-      c:fill()
+      c:fill_preserve()
+      style.hatch(c, it.pattern, it.color, s.x, s.y, s.width, s.height)
     end
     c:text(it.label, it.text_x, it.text_y, { font = it.font, color = fg, valign = "middle" })
   end

@@ -82,7 +82,7 @@ function M.classify(resp, terr)
 end
 
 -- request(req, opts) → resp | nil, err. Retries as the policy says.
--- req  = { method=, path= (after base_url), body= (a table, JSON-encoded here) }
+-- req  = { method=, path= (after base_url), body= (a table, JSON-encoded here) | body_text= }
 -- opts = { base_url=, deadline_ms=, max_retries=, model=, progress=fn(msg), label=,
 --          sleep=, now=, random= (tests) }
 -- resp = { status=, headers=, body=, json= (decoded body or nil), attempts=, waits_ms={...} }
@@ -94,7 +94,7 @@ function M.request(req, opts)
   local max_attempts = (opts.max_retries or 3) + 1
   local deadline = opts.deadline_ms or (now() + 30000)
   local url = opts.base_url:gsub("/+$", "") .. req.path
-  local body = req.body and json.encode(req.body) or nil
+  local body = req.body_text or (req.body and json.encode(req.body)) or nil
   local waits, last = {}, nil
   for attempt = 1, max_attempts do
     local left = deadline - now()

@@ -82,6 +82,19 @@ function M.response_schema(chart_names, theme_names)
   return strict({ type = "object", properties = props, required = json.array({ "type", "encoding" }) })
 end
 
+-- The response_format JSON text for the json_schema mode, cached per list of names (a cache
+-- only: losing it on reload costs one encode).
+local cached = {}
+function M.response_format_text(chart_names, theme_names)
+  local key = table.concat(chart_names, ",") .. "|" .. table.concat(theme_names, ",")
+  if cached.key ~= key then
+    cached.text = json.encode { type = "json_schema", json_schema = { name = "chart_spec", strict = true,
+      schema = M.response_schema(chart_names, theme_names) } }
+    cached.key = key
+  end
+  return cached.text
+end
+
 -- Drops JSON nulls (strict mode's "not set") recursively; arrays keep their shape.
 local function strip_nulls(v)
   if type(v) ~= "table" then return v end
@@ -219,21 +232,19 @@ function M.plan(prompt, df, opts)
     { role = "user", content = prompts.render("plan", {
       request = prompt, data_description = M.describe(df), previous = previous }) },
   })
-  local response_schema = M.response_schema(chart_names, theme_names)
+  local schema_text = M.response_format_text(chart_names, theme_names)
   local mode = "json_schema"
   local fixes = 0 -- answers that were not a valid spec: the MAX_RETRIES budget of the output
   local attempts = 0
 
   while true do
-    local body = { model = model, messages = messages, max_tokens = M.MAX_TOKENS }
-    if mode == "json_schema" then
-      body.response_format = { type = "json_schema",
-        json_schema = { name = "chart_spec", strict = true, schema = response_schema } }
-    else
-      body.response_format = { type = "json_object" }
-    end
+    -- The schema part is encoded once and spliced in: util.json's encoder allocates a lot,
+    -- and a worker's eager GC makes that cost ~100x more there than in plain Lua.
+    local body = json.encode { model = model, messages = messages, max_tokens = M.MAX_TOKENS }
+    body = body:sub(1, -2) .. ',"response_format":'
+      .. (mode == "json_schema" and schema_text or '{"type":"json_object"}') .. "}"
     local label = fixes == 0 and ("asking " .. model) or ("asking " .. model .. " to fix the spec")
-    local resp, err = client.request({ method = "POST", path = "/chat/completions", body = body }, {
+    local resp, err = client.request({ method = "POST", path = "/chat/completions", body_text = body }, {
       base_url = base_url, deadline_ms = deadline, max_retries = max_retries, model = model, label = label,
       progress = opts.progress, sleep = opts.sleep, random = opts.random,
     })

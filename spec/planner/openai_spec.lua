@@ -128,7 +128,9 @@ describe("planner.openai against a fake OpenAI server", function()
     local messages = {}
     opts.progress = function(m) messages[#messages + 1] = m end
     local t0 = clock.now_ms()
-    local spec, err = openai.plan(prompt, opts.df == false and nil or df, opts)
+    local data = df
+    if opts.df == false then data = nil end
+    local spec, err = openai.plan(prompt, data, opts)
     return spec, err, messages, (clock.now_ms() - t0) / 1000
   end
 

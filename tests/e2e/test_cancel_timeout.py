@@ -16,7 +16,8 @@ def busy(rid, ms=60000):
 
 
 def quick(rid):
-    return json.dumps({"type": "chart.request", "id": rid, "prompt": "anything"})
+    """A request a free worker answers at once: a spec naming no known chart type."""
+    return json.dumps({"type": "chart.request", "id": rid, "spec": dict(BAR_SPEC, type="bars")})
 
 
 async def final(ws, rid, timeout):
@@ -31,7 +32,7 @@ async def worker_is_free(ws, rid):
     t0 = time.monotonic()
     await ws.send(quick(rid))
     msg = await final(ws, rid, 3)
-    eq(msg["code"], "planner_unavailable", f"{rid} answered by the freed worker")
+    eq(msg["code"], "unknown_chart_type", f"{rid} answered by the freed worker")
     check(time.monotonic() - t0 < 1.0, f"{rid} took {time.monotonic() - t0:.2f}s")
 
 

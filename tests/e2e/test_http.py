@@ -54,7 +54,7 @@ async def main():
         error(post(s, {"type": "chart.cancel"}), 400, "invalid_request")
         error(post(s, {"spec": dict(BAR_SPEC, type="bars")}), 422, "unknown_chart_type")
         error(post(s, {"spec": BAR_SPEC, "theme": "neon"}), 422, "unknown_theme")
-        error(post(s, {"prompt": "revenue by month"}), 503, "planner_unavailable")
+        error(post(s, {"prompt": 5}), 400, "invalid_request")
         error(http(s.base + "/v1/charts"), 405, "invalid_request")
         error(http(s.base + "/v1/nothing"), 404, "invalid_request")
 

@@ -60,8 +60,8 @@ async def main():
                                contains="spek: unknown field", path="spek")
             await expect_error(ws, '{"type":"chart.request","id":"s","spec":[1]}', "invalid_request", rid="s",
                                contains="spec: must be an object", path="spec")
-            await expect_error(ws, '{"type":"chart.request","id":"p","prompt":"revenue by month"}',
-                               "planner_unavailable", rid="p", path="prompt")
+            await expect_error(ws, '{"type":"chart.request","id":"p","prompt":5}',
+                               "invalid_request", rid="p", contains="prompt: must be a string", path="prompt")
             await expect_error(ws, '{"type":"chart.request","id":"n"}', "invalid_request", rid="n",
                                contains="spec: missing")
             m = await expect_error(ws, json.dumps({"type": "chart.request", "id": "t", "spec": {
@@ -91,7 +91,7 @@ async def main():
         s.wait_metric("chartd_connections_open", 0)
         m = s.metrics()
         eq(m['chartd_requests_total{outcome="invalid_json",chart_type="none"}'], 1, "invalid_json counted")
-        eq(m['chartd_requests_total{outcome="planner_unavailable",chart_type="none"}'], 1, "planner_unavailable counted")
+        eq(m['chartd_requests_total{outcome="unknown_theme",chart_type="bar"}'], 1, "unknown_theme counted by chart type")
         eq(m["chartd_connections_total"], 2, "connections accepted")
         eq(m["chartd_connections_open"], 0, "connections open after close")
         for event in s.log_events():

@@ -3,6 +3,7 @@
 -- x positions of the model's keys inside the plot.
 local frame = require "layout.frame"
 local color = require "layout.color"
+local style = require "layout.style"
 local format = require "layout.format"
 local describe = require "charts.shared.describe"
 
@@ -56,7 +57,8 @@ function M.legend(model, spec, theme, shape)
   local colors = color.palette(theme, #model.series)
   local items = {}
   for i, s in ipairs(model.series) do
-    items[i] = { label = tostring(s.name), color = colors[i], shape = shape }
+    items[i] = { label = tostring(s.name), color = colors[i], shape = shape,
+      dash = style.dash(theme, i), pattern = style.pattern(theme, i), marker = style.marker(theme, i) }
   end
   return { title = spec.encoding.color.title, items = items }
 end

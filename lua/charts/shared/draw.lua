@@ -1,6 +1,7 @@
 -- Drawing helpers shared by the series charts: bars with one rounded end,
 -- polylines broken at gaps, point markers, text colour on a filled shape.
 local color = require "layout.color"
+local style = require "layout.style"
 
 local M = {}
 
@@ -60,11 +61,12 @@ function M.polylines(canvas, runs)
   end
 end
 
--- Filled circles with a ring in the background colour so close points stay apart.
-function M.points(canvas, pts, r, fill, ring)
+-- Filled markers (circles unless `marker` names a layout.style shape) with a
+-- ring in the background colour so close points stay apart.
+function M.points(canvas, pts, r, fill, ring, marker)
   for _, p in ipairs(pts) do
     canvas:new_path()
-    canvas:arc(p[1], p[2], r, 0, 2 * math.pi)
+    style.marker_path(canvas, marker or "circle", p[1], p[2], r)
     canvas:set_color(fill)
     canvas:fill_preserve()
     canvas:set_color(ring)

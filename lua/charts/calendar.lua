@@ -1,0 +1,177 @@
+-- Calendar heatmap: one square per day (x, a date) coloured by its value
+-- (color, summed per day unless color.aggregate says otherwise) on the
+-- theme's sequential ramp; weeks run left to right, Monday to Sunday top
+-- down, one block per year with month labels above it.
+local color = require "layout.color"
+local frame = require "layout.frame"
+local format = require "layout.format"
+local text = require "layout.text"
+local transform = require "data.transform"
+local data_frame = require "data.frame"
+local errors = require "util.errors"
+local describe = require "charts.shared.describe"
+
+local M = {
+  name = "calendar",
+  encodings = { required = { "x", "color" }, optional = {} },
+  options = {},
+}
+
+M.MAX_YEARS = 10
+M.WEEKDAYS = { "Mon", "", "Wed", "", "Fri", "", "" }
+
+-- Weekday of an epoch day number, Monday = 0 (1970-01-01 was a Thursday).
+function M.weekday(day) return (day + 3) % 7 end
+
+-- Days with a value: { {day = epoch day, value =} } sorted, and the range of years.
+function M.days(spec)
+  local enc = spec.encoding
+  if enc.x.type ~= "temporal" then
+    error(errors.new("invalid_spec", "encoding.x.type", string.format(
+      'a calendar needs dates in x; "%s" is %s', enc.x.field, enc.x.type)))
+  end
+  local col = spec.data.columns[enc.x.field]
+  local keys = {}
+  for i = 1, spec.data.nrows do
+    local t = col[i]
+    keys[i] = t and math.floor(t / 86400) or nil
+  end
+  local view = { columns = { d = keys, v = enc.color.field and spec.data.columns[enc.color.field] },
+    nrows = spec.data.nrows }
+  local groups = transform.group(view, "d", enc.color.field and "v", enc.color.aggregate or "sum")
+  local out = {}
+  for _, g in ipairs(groups) do
+    if g.d and g.value then out[#out + 1] = { day = g.d, value = g.value } end
+  end
+  table.sort(out, function(a, b) return a.day < b.day end)
+  if #out == 0 then return out end
+  local y0 = data_frame.civil_from_days(out[1].day)
+  local y1 = data_frame.civil_from_days(out[#out].day)
+  if y1 - y0 + 1 > M.MAX_YEARS then
+    error(errors.new("invalid_data", "encoding.x.field", string.format(
+      "a calendar shows at most %d years; the data spans %d to %d (%d years)", M.MAX_YEARS, y0, y1, y1 - y0 + 1)))
+  end
+  return out, y0, y1
+end
+
+function M.layout(spec, theme, box)
+  local days, y0, y1 = M.days(spec)
+  local lo, hi
+  for _, d in ipairs(days) do
+    lo, hi = math.min(lo or d.value, d.value), math.max(hi or d.value, d.value)
+  end
+  local legend = #days > 0 and { title = spec.encoding.color.title, gradient = { stops = theme.sequential, min = lo,
+    max = hi, format = spec.encoding.color.format } } or nil
+  local f = frame.layout_simple(spec, theme, box, legend)
+  local p = f.plot
+  local tfont, yfont = text.font(theme, "tick"), text.font(theme, "axis_title", "bold")
+  local lh = text.line_height(tfont)
+  local wl = 0
+  for _, w in ipairs(M.WEEKDAYS) do wl = math.max(wl, text.width(w, tfont)) end
+  local years = y0 and (y1 - y0 + 1) or 1
+  local head = lh + 4 -- month labels (and the year) above each block
+  local gap = 10
+  local cell = math.min((p.width - wl - 6) / 53, (p.height - years * head - (years - 1) * gap) / (7 * years))
+  cell = math.max(2, math.floor(cell * 10) / 10)
+  local gx = p.x + wl + 6
+  local blocks, cells = {}, {}
+  local by_day = {}
+  for _, d in ipairs(days) do by_day[d.day] = d.value end
+  for k = 0, (y0 and years - 1 or -1) do
+    local year = y0 + k
+    local by = p.y + k * (head + 7 * cell + gap) + head
+    local jan1 = data_frame.days_from_civil(year, 1, 1)
+    local dec31 = data_frame.days_from_civil(year, 12, 31)
+    local off = M.weekday(jan1)
+    local block = { year = year, x = gx, y = by, label = tostring(year), months = {}, weekdays = {} }
+    for m = 1, 12 do
+      local first = data_frame.days_from_civil(year, m, 1)
+      local wk = (first - jan1 + off) // 7
+      block.months[m] = { text = format.MONTHS[m], x = gx + wk * cell, y = by - 3 }
+    end
+    for w, name in ipairs(M.WEEKDAYS) do
+      if name ~= "" then block.weekdays[#block.weekdays + 1] = { text = name, x = gx - 6, y = by + (w - 0.5) * cell } end
+    end
+    for d = jan1, dec31 do
+      local wk, wd = (d - jan1 + off) // 7, M.weekday(d)
+      local v = by_day[d]
+      local c = { day = d, x = gx + wk * cell, y = by + wd * cell, size = cell, value = v }
+      if v ~= nil then c.color = color.ramp(theme.sequential, hi > lo and (v - lo) / (hi - lo) or 1) end
+      cells[#cells + 1] = c
+    end
+    blocks[#blocks + 1] = block
+  end
+  -- The year sits in the weekday column's place above the block, left of January.
+  for _, b in ipairs(blocks) do b.label_x, b.label_y = p.x, b.y - 3 end
+  return { frame = f, blocks = blocks, cells = cells, cell = cell, days = days, min = lo, max = hi,
+    tick_font = tfont, year_font = yfont }
+end
+
+function M.draw(c, layout, theme)
+  frame.draw_background(c, layout.frame, theme)
+  local gapped = layout.cell >= 6
+  for _, cell in ipairs(layout.cells) do
+    c:new_path()
+    local inset = gapped and 1 or 0
+    c:rect(cell.x + inset / 2, cell.y + inset / 2, cell.size - inset, cell.size - inset)
+    c:set_color(cell.color or color.mix(theme.grid, theme.background, 0.4))
+    c:fill()
+  end
+  for _, b in ipairs(layout.blocks) do
+    for m, mo in ipairs(b.months) do
+      if m > 1 or true then
+        c:text(mo.text, mo.x, mo.y, { font = layout.tick_font, color = theme.muted, valign = "bottom" })
+      end
+    end
+    for _, w in ipairs(b.weekdays) do
+      c:text(w.text, w.x, w.y, { font = layout.tick_font, color = theme.muted, align = "right", valign = "middle" })
+    end
+    c:text(b.label, b.label_x, b.label_y, { font = layout.year_font, color = theme.foreground, valign = "bottom" })
+  end
+  if #layout.days == 0 then
+    local p = layout.frame.plot
+    c:text("No data", p.x + p.width / 2, p.y + p.height / 2, { font = { family = theme.font,
+      size = theme.font_sizes.note }, color = theme.muted, align = "center", valign = "middle" })
+  end
+  frame.draw_axes(c, layout.frame, theme)
+end
+
+function M.describe(spec, layout)
+  local what = spec.encoding.color.title or "values"
+  local days = layout.days
+  if #days == 0 then return "Calendar heatmap of " .. what .. " with no data." end
+  local hi, lo = days[1], days[1]
+  for _, d in ipairs(days) do
+    if d.value > hi.value then hi = d end
+    if d.value < lo.value then lo = d end
+  end
+  local function date(d) return format.date(d.day * 86400, "day") end
+  return string.format("Calendar heatmap of %s per day, %d days from %s to %s; highest %s on %s, lowest %s on %s.",
+    what, #days, date(days[1]), date(days[#days]), describe.number_text(hi.value), date(hi),
+    describe.number_text(lo.value), date(lo))
+end
+
+M.sample = {
+  type = "calendar",
+  title = "Commits per day",
+  subtitle = "chartd repository, 2024",
+  data = { values = (function()
+    local rows = {}
+    local t0 = data_frame.days_from_civil(2024, 1, 1)
+    for d = 0, 365 do
+      local wd = M.weekday(t0 + d)
+      local y, m, dd = data_frame.civil_from_days(t0 + d)
+      local base = wd < 5 and 6 or 1
+      local season = (m == 8 or m == 12) and 0.3 or 1
+      local n = math.floor(base * season * (1 + ((d * 37) % 11) / 5))
+      rows[#rows + 1] = { date = ("%04d-%02d-%02d"):format(y, m, dd), commits = n }
+    end
+    return rows
+  end)() },
+  encoding = {
+    x = { field = "date", type = "temporal", title = "Date" },
+    color = { field = "commits", type = "quantitative", title = "Commits" },
+  },
+}
+
+return M

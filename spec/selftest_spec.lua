@@ -1,0 +1,64 @@
+-- lua/selftest.lua: the reload self-test passes on the shipped scripts, compiles every file,
+-- and reports failures as "file:line: message" relative to CHARTD_HOME.
+local selftest = require "selftest"
+
+local function temp_root(files)
+  local dir = os.tmpname()
+  os.remove(dir)
+  assert(os.execute("mkdir -p " .. dir .. "/lua/sub"))
+  for rel, text in pairs(files) do
+    local f = assert(io.open(dir .. "/" .. rel, "wb"))
+    f:write(text)
+    f:close()
+  end
+  return dir
+end
+
+describe("selftest", function()
+  it("passes on the shipped scripts and counts what it checked", function()
+    local report = selftest.run()
+    assert.same({ "area", "bar", "box", "donut", "heatmap", "histogram", "line", "pie", "scatter" },
+      require("charts").names())
+    assert.equal(9, report.charts)
+    assert.equal(#require("themes").names(), report.themes)
+    assert.equal(3, report.prompts)
+    assert.is_true(report.files >= 40)
+  end)
+
+  it("compiles every .lua file below lua/, folders included, without running them", function()
+    local root = temp_root({ ["lua/a.lua"] = "error('never runs')\n", ["lua/sub/b.lua"] = "return 1\n" })
+    assert.equal(2, selftest.compile_all(root))
+    local f = assert(io.open(root .. "/lua/sub/b.lua", "wb"))
+    f:write("local x =\n\nreturn x +\n")
+    f:close()
+    local ok, err = pcall(selftest.compile_all, root)
+    assert.is_false(ok)
+    assert.equal("lua/sub/b.lua:3: unexpected symbol near 'return'", err)
+    os.execute("rm -rf " .. root)
+  end)
+
+  describe("clean_error", function()
+    it("makes paths relative to the home folder", function()
+      assert.equal("lua/charts/bar.lua:42: boom",
+        selftest.clean_error("/srv/chartd/lua/charts/bar.lua:42: boom", "/srv/chartd"))
+    end)
+
+    it("keeps only the loader's message of a failed require", function()
+      local msg = "error loading module 'charts.bar' from file '/h/lua/charts/bar.lua':\n\t/h/lua/charts/bar.lua:7: "
+        .. "unexpected symbol near '='"
+      assert.equal("lua/charts/bar.lua:7: unexpected symbol near '='", selftest.clean_error(msg, "/h"))
+    end)
+
+    it("starts a wrapped error at its location", function()
+      assert.equal("lua/charts/pie.lua:9: attempt to index a nil value",
+        selftest.clean_error({ code = "internal", message = "draw failed: /h/lua/charts/pie.lua:9: attempt to index a nil value" }, "/h"))
+      assert.equal("themes/ocean.lua:4: unexpected symbol near '}'",
+        selftest.clean_error('theme: theme "ocean" cannot be loaded: /h/themes/ocean.lua:4: unexpected symbol near \'}\'', "/h"))
+    end)
+
+    it("names a prompt template by its file", function()
+      assert.equal("prompts/plan.txt: unknown placeholder {{x}}; allowed request",
+        selftest.clean_error("prompt template plan: unknown placeholder {{x}}; allowed request", "/h"))
+    end)
+  end)
+end)

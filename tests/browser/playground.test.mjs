@@ -1,0 +1,236 @@
+// Browser test of the playground (web/): Debian's headless chromium driven by playwright-core
+// against the real `chartd serve` on a free port. Loads the page, renders a sample spec and
+// watches the progress bar, edits the spec and re-renders with the keyboard, triggers errors,
+// asks a prompt and a follow-up, and saves docs/screenshot.png.
+// Run: CHARTD_BIN=build/chartd node tests/browser/playground.test.mjs (ctest does this).
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, openSync, readFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import assert from "node:assert/strict";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const BIN = resolve(process.env.CHARTD_BIN || join(ROOT, "build", "chartd"));
+const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
+const SCREENSHOT = join(ROOT, "docs", "screenshot.png");
+
+let chromium;
+try {
+  ({ chromium } = await import("playwright-core"));
+} catch {
+  console.error("playwright-core is missing: run ./scripts/setup.sh (it runs npm ci in the repository root)");
+  process.exit(1);
+}
+
+function freePort() {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.on("error", fail);
+    s.listen(0, "127.0.0.1", () => { const { port } = s.address(); s.close(() => ok(port)); });
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function startServer() {
+  const port = await freePort();
+  const cwd = mkdtempSync(join(tmpdir(), "chartd-browser-cwd-")); // no .env from the tree
+  const logPath = join(cwd, "chartd.log");
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) =>
+    !/^(OPENAI|LLM_|CHART|MAX_|PORT$)/.test(k)));
+  Object.assign(env, { WEBSOCKET_PORT: String(port), CHARTD_WORKERS: "2", CHARTD_HOME: ROOT,
+    LLM_PROVIDER: "offline" });
+  const log = openSync(logPath, "w");
+  const proc = spawn(BIN, ["serve"], { cwd, env, stdio: ["ignore", log, log] });
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30000;
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`chartd exited ${proc.exitCode}:\n${readFileSync(logPath, "utf8")}`);
+    try { if ((await fetch(`${base}/readyz`)).status === 200) break; } catch { /* not yet */ }
+    if (Date.now() > deadline) throw new Error("chartd did not become ready in 30 s");
+    await sleep(100);
+  }
+  return { proc, base, cwd, logPath };
+}
+
+// Waits until the chart image shows `src` different from `previous` and fully decoded.
+async function waitChart(page, previous) {
+  await page.waitForFunction((prev) => {
+    const img = document.getElementById("chart");
+    return img.src && img.src !== prev && img.complete && img.naturalWidth > 0
+      && !document.getElementById("figure").hidden;
+  }, previous, { timeout: 20000 });
+  return page.$eval("#chart", (img) => ({ src: img.src, w: img.naturalWidth, h: img.naturalHeight, alt: img.alt }));
+}
+
+async function recordProgress(page) {
+  await page.evaluate(() => {
+    window.__progress = [];
+    const bar = document.getElementById("progress");
+    // Every value the page assigns, in order (a MutationObserver would batch them).
+    const desc = Object.getOwnPropertyDescriptor(HTMLProgressElement.prototype, "value");
+    Object.defineProperty(bar, "value", { configurable: true, get() { return desc.get.call(this); },
+      set(v) { desc.set.call(this, v); window.__progress.push(Number(v)); } });
+  });
+}
+
+async function setSpec(page, mutate) {
+  const spec = JSON.parse(await page.inputValue("#spec"));
+  mutate(spec);
+  await page.fill("#spec", JSON.stringify(spec, null, 2));
+  return spec;
+}
+
+async function errorShown(page) {
+  await page.waitForSelector("#error:not([hidden])", { timeout: 20000 });
+  return { code: await page.textContent("#error-code"), message: await page.textContent("#error-message") };
+}
+
+const server = await startServer();
+const profile = mkdtempSync(join(tmpdir(), "chartd-browser-profile-"));
+let context;
+let failed = false;
+try {
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM, headless: true, viewport: { width: 1280, height: 860 },
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+      "--disable-component-update", "--disable-sync", "--no-first-run"],
+  });
+  const page = context.pages()[0] || await context.newPage();
+  const pageErrors = [];
+  page.on("pageerror", (e) => pageErrors.push(e.message));
+  page.on("console", (m) => { if (m.type() === "error") pageErrors.push(m.text()); });
+
+  // 1. The page loads, connects and fills the theme picker from the hello message.
+  await page.goto(`${server.base}/`);
+  await page.waitForSelector('#conn-status[data-state="open"]', { timeout: 15000 });
+  const hello = await (await fetch(`${server.base}/v1/themes`)).json();
+  assert.deepEqual(await page.$$eval("#theme option", (os) => os.map((o) => o.value)), hello.themes);
+  console.log("ok 1 page connected; themes", hello.themes.join(","));
+
+  // 2. Every control has a label, and Tab walks the request form in reading order.
+  const unlabelled = await page.$$eval("input, select, textarea", (els) =>
+    els.filter((e) => e.labels.length === 0).map((e) => e.id));
+  assert.deepEqual(unlabelled, []);
+  await page.focus("#prompt");
+  const order = ["prompt"];
+  for (let i = 0; i < 10; i++) {
+    await page.keyboard.press("Tab");
+    order.push(await page.evaluate(() => document.activeElement.id));
+  }
+  assert.deepEqual(order, ["prompt", "sample", "data", "file", "theme", "format", "width", "height", "scale",
+    "send", "reset"]); // cancel is disabled while idle
+  console.log("ok 2 labels and focus order");
+
+  // 3. A sample spec rendered at 640x400: the progress bar climbs through every stage.
+  await page.selectOption("#sample", { label: "Bar: revenue by month" });
+  await page.waitForFunction(() => document.getElementById("spec").value.includes('"type": "bar"'));
+  await page.fill("#width", "640");
+  await page.dispatchEvent("#width", "change");
+  await page.fill("#height", "400");
+  await page.dispatchEvent("#height", "change");
+  assert.equal(JSON.parse(await page.inputValue("#spec")).width, 640, "a picker change edits the spec");
+  await recordProgress(page);
+  await page.click("#render");
+  let img = await waitChart(page, "");
+  assert.equal(img.w, 640);
+  assert.equal(img.h, 400);
+  assert.match(img.src, /^data:image\/png;base64,iVBORw0KGgo/);
+  assert.match(img.alt, /^Stacked bar chart of sum of revenue by month/);
+  assert.ok(img.alt.includes("Revenue by month"), img.alt);
+  const seen = await page.evaluate(() => window.__progress);
+  const rising = seen.filter((v) => v > 0);
+  assert.ok(rising.length >= 4, `progress values ${seen}`);
+  for (let i = 1; i < rising.length; i++) assert.ok(rising[i] > rising[i - 1], `progress rises: ${seen}`);
+  assert.equal(rising.at(-1), 100);
+  assert.deepEqual(await page.$$eval("#stages li", (ls) => ls.map((l) => l.textContent)),
+    ["initialization", "data processing", "rendering", "encoding", "completion"]);
+  assert.equal(await page.getAttribute("#download-image", "href"), img.src);
+  assert.equal(await page.getAttribute("#download-image", "download"), "chart.png");
+  console.log(`ok 3 bar spec ${img.w}x${img.h}, progress ${rising.join(" ")}`);
+
+  // 4. Edit the spec in the editor, re-render with Ctrl+Enter (a spec-only request).
+  await setSpec(page, (s) => { s.type = "line"; s.title = "Edited in the browser"; s.width = 500;
+    s.options = {}; });
+  await page.focus("#spec");
+  await page.keyboard.press("Control+Enter");
+  img = await waitChart(page, img.src);
+  assert.equal(img.w, 500);
+  assert.equal(img.h, 400);
+  assert.match(img.alt, /^Line chart/);
+  assert.ok(img.alt.includes("Edited in the browser"), img.alt);
+  assert.equal(JSON.parse(await page.inputValue("#spec")).type, "line");
+  assert.equal(await page.inputValue("#width"), "500", "the pickers follow the returned spec");
+  console.log("ok 4 edited spec re-rendered as", img.alt.slice(0, 60));
+
+  // 5. A server error shows inline with its code and message; the last chart stays.
+  await setSpec(page, (s) => { s.encoding.y.field = "revnue"; });
+  await page.click("#render");
+  let err = await errorShown(page);
+  assert.equal(err.code, "unknown_field");
+  assert.match(err.message, /^encoding\.y\.field: .*"revnue"/);
+  assert.equal(await page.getAttribute("#chart", "src"), img.src);
+  assert.match(await page.textContent("#history li:last-child"), /→ unknown_field$/);
+  // ...and a broken editor is caught before anything is sent.
+  await page.fill("#spec", '{"type": "bar",');
+  await page.click("#render");
+  err = await errorShown(page);
+  assert.equal(err.code, "invalid_json");
+  assert.match(err.message, /^spec editor: /);
+  console.log("ok 5 errors inline:", err.code);
+
+  // 6. A prompt over a sample dataset (Enter sends), then a follow-up on the same connection.
+  await page.selectOption("#sample", { label: "Cars: 303 models, 1970-82 (CSV)" });
+  await page.waitForFunction(() => document.getElementById("data").value.startsWith("Model,MPG"));
+  assert.equal(await page.inputValue("#prompt"), "average mpg by origin", "the sample suggests a prompt");
+  assert.match(await page.textContent("#data-summary"), /^CSV: 303 rows; columns Model,MPG,/);
+  await page.fill("#width", "800");
+  await page.fill("#height", "500");
+  await page.focus("#prompt");
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => /→/.test(document.querySelector("#history li:last-child")?.textContent || ""),
+    null, { timeout: 20000 });
+  const outcome = await page.textContent("#history li:last-child");
+  if (/planner_unavailable/.test(outcome)) {
+    err = await errorShown(page);
+    assert.equal(err.code, "planner_unavailable");
+    console.log("ok 6 prompt answered planner_unavailable, shown inline (no planner yet)");
+  } else {
+    img = await waitChart(page, img.src);
+    assert.equal(img.w, 800);
+    assert.equal(img.h, 500);
+    const spec = JSON.parse(await page.inputValue("#spec"));
+    assert.equal(spec.type, "bar");
+    assert.equal(spec.encoding.y.aggregate, "mean");
+    assert.equal(spec.encoding.x.field, "Origin");
+    await page.fill("#prompt", "make it a line chart");
+    await page.fill("#data", ""); // the follow-up reuses the connection's last chart and its data
+    await page.click("#send");
+    img = await waitChart(page, img.src);
+    assert.match(img.alt, /^Line chart/);
+    assert.equal(JSON.parse(await page.inputValue("#spec")).encoding.x.field, "Origin");
+    console.log("ok 6 prompt → bar of mean MPG by Origin; follow-up →", img.alt.slice(0, 50));
+    await page.fill("#prompt", "make it a bar chart");
+    await page.click("#send");
+    img = await waitChart(page, img.src);
+  }
+
+  // 7. The screenshot for the README, and no script errors on the way.
+  await page.evaluate(() => { document.activeElement.blur(); window.scrollTo(0, 0); });
+  await page.screenshot({ path: SCREENSHOT });
+  assert.deepEqual(pageErrors, []);
+  console.log("ok 7 screenshot", SCREENSHOT);
+} catch (e) {
+  failed = true;
+  console.error("FAIL", e.stack || e.message);
+  console.error("--- chartd log (tail) ---\n" + readFileSync(server.logPath, "utf8").split("\n").slice(-20).join("\n"));
+} finally {
+  if (context) await context.close();
+  server.proc.kill("SIGTERM");
+  await new Promise((r) => (server.proc.exitCode !== null ? r() : server.proc.on("exit", r)));
+  rmSync(profile, { recursive: true, force: true });
+  rmSync(server.cwd, { recursive: true, force: true });
+}
+process.exit(failed ? 1 : 0);
