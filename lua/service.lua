@@ -278,8 +278,14 @@ end
 -- /readyz says ready. Raises when the scripts do not load.
 function M.warm()
   require "pipeline"
-  require("charts").names()
-  require("themes").names()
+  -- Load every chart module and theme now, so this state serves the files as they were
+  -- when it was built (and checked): a later broken save on disk must not reach it.
+  local charts, themes = require "charts", require "themes"
+  for _, name in ipairs(charts.names()) do assert(charts.get(name)) end
+  for _, name in ipairs(themes.names()) do
+    local theme, err = themes.get(name)
+    if not theme then error(err.message, 0) end
+  end
   local spec = {
     type = "bar", width = 160, height = 120, title = "warm-up",
     data = { values = { { k = "a", v = 1 }, { k = "b", v = 2 } } },

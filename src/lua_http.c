@@ -143,7 +143,10 @@ static bool add_llm_auth(lua_State *L, struct req *r) {
   if (key == NULL || *key == '\0') return false;
   size_t n = strlen(key) + 32;
   char *line = malloc(n);
-  if (line == NULL) luaL_error(L, "out of memory");
+  if (line == NULL) {
+    luaL_error(L, "out of memory"); /* does not return; gcc cannot tell (sanitizer builds warn) */
+    return false;
+  }
   snprintf(line, n, "Authorization: Bearer %s", key);
   struct curl_slist *h = curl_slist_append(r->headers, line);
   memset(line, 0, n); /* no copy of the key lingers in freed memory */

@@ -45,3 +45,33 @@ foreach(script ${CHARTD_E2E_TESTS})
   add_test(NAME e2e/${name} COMMAND /usr/bin/python3 ${script} WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
   set_tests_properties(e2e/${name} PROPERTIES ENVIRONMENT "CHARTD_BIN=$<TARGET_FILE:chartd>" TIMEOUT 300)
 endforeach()
+
+# Browser test of the playground (web/): Debian's chromium driven by playwright-core from npm
+# (scripts/setup.sh installs both). Saves docs/screenshot.png.
+add_test(NAME browser/playground COMMAND node ${CMAKE_SOURCE_DIR}/tests/browser/playground.test.mjs
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(browser/playground PROPERTIES ENVIRONMENT "CHARTD_BIN=$<TARGET_FILE:chartd>" TIMEOUT 180)
+
+# Sanitizer build (CHARTD_SANITIZE=ON, README "Sanitizer build"): every test runs with UBSan
+# fatal and LeakSanitizer limited by tests/lsan.supp. busted runs Debian's plain lua5.4, which
+# must load the ASan/UBSan runtimes before it dlopens the sanitized chartd.so: LD_PRELOAD, for
+# the spec entries only (the host binary links the runtimes itself). Deferred to the end of the
+# directory so it also reaches tests whose ENVIRONMENT is set after this file (spec/planner).
+if(CHARTD_SANITIZE)
+  execute_process(COMMAND ${CMAKE_C_COMPILER} -print-file-name=libasan.so
+                  OUTPUT_VARIABLE CHARTD_LIBASAN OUTPUT_STRIP_TRAILING_WHITESPACE)
+  execute_process(COMMAND ${CMAKE_C_COMPILER} -print-file-name=libubsan.so
+                  OUTPUT_VARIABLE CHARTD_LIBUBSAN OUTPUT_STRIP_TRAILING_WHITESPACE)
+  function(chartd_sanitize_tests)
+    get_property(all_tests DIRECTORY ${CMAKE_SOURCE_DIR} PROPERTY TESTS)
+    foreach(t ${all_tests})
+      set_property(TEST ${t} APPEND PROPERTY ENVIRONMENT
+        "LSAN_OPTIONS=suppressions=${CMAKE_SOURCE_DIR}/tests/lsan.supp:print_suppressions=0"
+        "UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1")
+      if(t MATCHES "^spec")
+        set_property(TEST ${t} APPEND PROPERTY ENVIRONMENT "LD_PRELOAD=${CHARTD_LIBASAN}:${CHARTD_LIBUBSAN}")
+      endif()
+    endforeach()
+  endfunction()
+  cmake_language(DEFER DIRECTORY ${CMAKE_SOURCE_DIR} CALL chartd_sanitize_tests)
+endif()

@@ -17,7 +17,7 @@ const el = {
 };
 
 let current = null;        // { id, entry } of the request in flight
-let samples = { data: [], specs: [] };
+let samples = { data: [] };
 let specUrl = null;        // object URL behind "Download spec"
 let subscribing = false;   // a subscribe message awaits its answer (or refusal)
 
@@ -30,6 +30,7 @@ const conn = new Connection(wsUrl, {
     el.conn.dataset.state = "open";
     el.planner.textContent = hello.planner ? `planner: ${hello.planner}` : "";
     fillThemes(hello.themes || []);
+    fillExamples(hello.chart_types || []);
     // Live re-render on script reload (servers started with --dev). Servers without it
     // refuse the message with an error that has no id; that only hides the status.
     subscribing = true;
@@ -40,11 +41,15 @@ const conn = new Connection(wsUrl, {
     el.conn.dataset.state = "closed";
     setBusy(false);
   },
+  // Messages no request waits for: reload events, and the live re-render of the last
+  // request that the server resubmits (same id) after a successful reload.
   message(msg) {
     if (msg.type === "reload") return showReload(msg);
-    if (msg.type === "subscribed") { subscribing = false; return showReload(null); }
-    if (msg.type === "chart") return showChart(msg); // a re-render after a reload
+    if (msg.type === "subscribed") { subscribing = false; return showReload(msg); }
     if (msg.type === "error" && msg.id == null && subscribing) { subscribing = false; return; }
+    if (current) return; // a newer request owns the progress bar and the image
+    if (msg.type === "progress") return showProgress(msg);
+    if (msg.type === "chart") return showChart(msg);
     if (msg.type === "error") return showError(msg);
   },
 });
@@ -157,6 +162,7 @@ function showError(msg) {
   el.errorMessage.textContent = msg.message;
   el.errorRetry.textContent = msg.retryable ? "(temporary: try again)" : "";
   el.error.hidden = false;
+  el.error.scrollIntoView({ block: "nearest" }); // Render sits below the fold: bring it into view
   if (el.progress.value > 0 || el.progressLabel.textContent === "sending…") {
     el.progressLabel.textContent = `stopped: ${msg.code}`;
   }
@@ -197,12 +203,17 @@ function showChart(msg) {
 
 function showReload(msg) {
   el.reload.hidden = false;
-  if (!msg) { el.reload.textContent = "live reload on"; el.reload.dataset.state = "ok"; return; }
-  subscribing = false;
+  if (msg.type === "subscribed") {
+    el.reload.textContent = `live reload on · generation ${msg.generation}`;
+    el.reload.dataset.state = "ok";
+    return;
+  }
   const changed = (msg.changed || []).join(", ");
   if (msg.ok) {
     el.reload.textContent = `reloaded · generation ${msg.generation}${changed ? ` (${changed})` : ""}`;
     el.reload.dataset.state = "ok";
+    // A reload may add or remove themes.
+    fetch("v1/themes").then((r) => r.json()).then((t) => fillThemes(t.themes || [])).catch(() => {});
   } else {
     el.reload.textContent = `reload failed · still generation ${msg.generation}: ${msg.error ?? "see the log"}`;
     el.reload.dataset.state = "failed";
@@ -245,7 +256,7 @@ function summarizeData() {
   if (d.error) { el.dataSummary.textContent = d.error.message; return; }
   if (typeof d.data === "string") {
     const lines = text.split(/\r?\n/).filter((l) => l.trim() !== "");
-    el.dataSummary.textContent = `CSV: ${Math.max(lines.length - 1, 0)} rows; columns ${lines[0]}`;
+    el.dataSummary.textContent = `CSV: ${Math.max(lines.length - 1, 0)} rows; columns ${lines[0].split(",").join(", ")}`;
   } else {
     const n = d.data.values?.length ?? d.data.rows?.length;
     el.dataSummary.textContent = `JSON${n != null ? `: ${n} rows` : ""}`;
@@ -258,14 +269,22 @@ async function loadSamples() {
     samples = await r.json();
   } catch { return; }
   el.sampleData.replaceChildren(...samples.data.map((s, i) => new Option(s.label, `data:${i}`)));
-  el.sampleSpecs.replaceChildren(...samples.specs.map((s, i) => new Option(s.label, `spec:${i}`)));
+}
+
+// One example spec per chart type the server knows (examples/<type>.json).
+function fillExamples(types) {
+  const keep = el.sample.value;
+  el.sampleSpecs.replaceChildren(...types.map((t) => new Option(`${t} (example spec)`, `spec:${t}`)));
+  el.sample.value = keep;
 }
 
 async function pickSample() {
-  const [kind, i] = el.sample.value.split(":");
+  const [kind, key] = el.sample.value.split(":");
   if (!kind) return;
-  const s = (kind === "data" ? samples.data : samples.specs)[Number(i)];
-  const text = await (await fetch(`samples/${s.file}`)).text();
+  const s = kind === "data" ? samples.data[Number(key)] : null;
+  const r = await fetch(kind === "data" ? `samples/${s.file}` : `examples/${key}.json`);
+  if (!r.ok) return showError({ code: "no_example", message: `no example spec for ${key} (HTTP ${r.status})` });
+  const text = await r.text();
   if (kind === "data") {
     el.data.value = text;
     if (s.prompt && !el.prompt.value.trim()) el.prompt.value = s.prompt;

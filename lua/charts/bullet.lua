@@ -79,7 +79,8 @@ function M.layout(spec, theme, box)
     end
     local bh = band * M.BAR
     local zero = px(math.max(r.min, 0))
-    r.bar = { x = math.min(zero, px(r.value)), y = r.y + (band - bh) / 2, width = math.abs(px(r.value) - zero), height = bh }
+    r.bar = { x = math.min(zero, px(r.value)), y = r.y + (band - bh) / 2, width = math.abs(px(r.value) - zero),
+      height = bh }
     if r.target then
       local th = band * M.TARGET
       r.target_mark = { x = px(r.target), y0 = r.y + (band - th) / 2, y1 = r.y + (band + th) / 2 }
@@ -131,13 +132,14 @@ function M.draw(c, layout, theme)
   frame.draw_axes(c, layout.frame, theme)
 end
 
-function M.describe(spec, layout)
+function M.describe(_, layout)
   local parts = {}
   for i, r in ipairs(layout.rows) do
     if i > 3 then break end
     local s = string.format("%s %s", r.label, describe.number_text(r.value))
     if r.target then
-      s = s .. string.format(" (%s target %s)", r.value >= r.target and "meets" or "below", describe.number_text(r.target))
+      s = s .. string.format(" (%s target %s)", r.value >= r.target and "meets" or "below",
+        describe.number_text(r.target))
     end
     parts[#parts + 1] = s
   end

@@ -69,17 +69,20 @@ function M.layout(spec, theme, box)
   local wl = 0
   for _, w in ipairs(M.WEEKDAYS) do wl = math.max(wl, text.width(w, tfont)) end
   local years = y0 and (y1 - y0 + 1) or 1
-  local head = lh + 4 -- month labels (and the year) above each block
+  local yh = text.line_height(yfont)
+  local head = yh + lh + 6 -- the year, then the month labels, above each block
   local gap = 10
-  local cell = math.min((p.width - wl - 6) / 53, (p.height - years * head - (years - 1) * gap) / (7 * years))
+  -- 54 week columns: a leap year starting on a Sunday touches 54 weeks.
+  local cell = math.min((p.width - wl - 6) / 54, (p.height - years * head - (years - 1) * gap) / (7 * years))
   cell = math.max(2, math.floor(cell * 10) / 10)
   local gx = p.x + wl + 6
+  local top = p.y
   local blocks, cells = {}, {}
   local by_day = {}
   for _, d in ipairs(days) do by_day[d.day] = d.value end
   for k = 0, (y0 and years - 1 or -1) do
     local year = y0 + k
-    local by = p.y + k * (head + 7 * cell + gap) + head
+    local by = top + k * (head + 7 * cell + gap) + head
     local jan1 = data_frame.days_from_civil(year, 1, 1)
     local dec31 = data_frame.days_from_civil(year, 12, 31)
     local off = M.weekday(jan1)
@@ -90,7 +93,9 @@ function M.layout(spec, theme, box)
       block.months[m] = { text = format.MONTHS[m], x = gx + wk * cell, y = by - 3 }
     end
     for w, name in ipairs(M.WEEKDAYS) do
-      if name ~= "" then block.weekdays[#block.weekdays + 1] = { text = name, x = gx - 6, y = by + (w - 0.5) * cell } end
+      if name ~= "" then
+        block.weekdays[#block.weekdays + 1] = { text = name, x = gx - 6, y = by + (w - 0.5) * cell }
+      end
     end
     for d = jan1, dec31 do
       local wk, wd = (d - jan1 + off) // 7, M.weekday(d)
@@ -101,8 +106,8 @@ function M.layout(spec, theme, box)
     end
     blocks[#blocks + 1] = block
   end
-  -- The year sits in the weekday column's place above the block, left of January.
-  for _, b in ipairs(blocks) do b.label_x, b.label_y = p.x, b.y - 3 end
+  -- The year sits on its own line above the month labels.
+  for _, b in ipairs(blocks) do b.label_x, b.label_y = p.x, b.y - lh - 6 end
   return { frame = f, blocks = blocks, cells = cells, cell = cell, days = days, min = lo, max = hi,
     tick_font = tfont, year_font = yfont }
 end
@@ -118,10 +123,8 @@ function M.draw(c, layout, theme)
     c:fill()
   end
   for _, b in ipairs(layout.blocks) do
-    for m, mo in ipairs(b.months) do
-      if m > 1 or true then
-        c:text(mo.text, mo.x, mo.y, { font = layout.tick_font, color = theme.muted, valign = "bottom" })
-      end
+    for _, mo in ipairs(b.months) do
+      c:text(mo.text, mo.x, mo.y, { font = layout.tick_font, color = theme.muted, valign = "bottom" })
     end
     for _, w in ipairs(b.weekdays) do
       c:text(w.text, w.x, w.y, { font = layout.tick_font, color = theme.muted, align = "right", valign = "middle" })

@@ -72,7 +72,8 @@ function M.layout(spec, theme, box)
   end
   local f = frame.layout(spec, theme, box, {
     x = { scale_kind = "linear", domain = { lo, hi }, nice = false, title = x.title, format = x.format },
-    y = { scale_kind = "linear", domain = { 0, peak }, zero = true, title = "Density" },
+    -- 5 % headroom so the highest peak is never cut by the plot's top edge.
+    y = { scale_kind = "linear", domain = { 0, peak * 1.05 }, zero = true, title = "Density" },
     legend = legend,
   })
   local sx, sy = f.x.scale, f.y.scale

@@ -7,7 +7,6 @@ local axes = require "charts.shared.axes"
 local color = require "layout.color"
 local describe = require "charts.shared.describe"
 local errors = require "util.errors"
-local frame = require "layout.frame"
 local transform = require "data.transform"
 
 local M = {
@@ -90,6 +89,9 @@ function M.layout(spec, theme, box)
   end
   local empty = #list == 0
   if empty then lo, hi = 0, 1 end
+  -- A little room at both ends so no dot sits on the axis line.
+  local pad = (hi - lo) * 0.05
+  lo, hi = lo - pad, hi + pad
   local pal = color.palette(theme, 2)
   local yt = spec.encoding.y2 and spec.encoding.y.title ~= names[1] and spec.encoding.y.title or nil
   local f = axes.frame(spec, theme, box, {
@@ -143,7 +145,7 @@ function M.draw(c, layout, theme)
   if layout.empty then axes.no_data(c, layout.frame, theme) end
 end
 
-function M.describe(spec, layout)
+function M.describe(_, layout)
   local num = describe.number_text
   local a, b = layout.names[1], layout.names[2]
   local head = ("Dumbbell chart comparing %s and %s across %d %s"):format(a, b, #layout.rows,

@@ -62,7 +62,7 @@ function M.layout(spec, theme, box)
     error(errors.new("invalid_spec", "encoding.x.type", ('an ECDF needs a quantitative or temporal field; "%s" is %s')
       :format(x.field, x.type)))
   end
-  local list = groups.split(spec, "x", "color")
+  local list = groups.split(spec, "x", "color", true)
   local lo, hi = math.huge, -math.huge
   for _, g in ipairs(list) do
     g.steps = M.steps(g.values)

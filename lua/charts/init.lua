@@ -5,7 +5,11 @@ local M = {}
 
 -- Adding a chart type = adding its file and its name here. The list (not the folder)
 -- decides what a client may ask for, so a request can never name an arbitrary module.
-M.TYPES = { "bar", "line", "area", "scatter", "pie", "donut", "histogram", "heatmap", "box" }
+M.TYPES = { "bar", "line", "area", "scatter", "pie", "donut", "histogram", "heatmap", "box",
+  "step", "streamgraph", "bubble", "violin", "density", "ecdf", "strip", "lollipop", "dumbbell", "slope",
+  "hexbin", "candlestick", "waterfall",
+  "radar", "rose", "funnel", "gauge", "bullet", "treemap", "sunburst", "sankey", "calendar", "parallel",
+  "sparkline", "facet" }
 
 local known = {}
 for _, name in ipairs(M.TYPES) do known[name] = true end

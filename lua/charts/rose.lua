@@ -2,7 +2,6 @@
 -- category; a colour field stacks wedges outwards. The radius grows with the
 -- square root of the (stacked) value, so a wedge's area, not its radius, is
 -- proportional to the value it shows.
-local canvas = require "chartd.canvas"
 local frame = require "layout.frame"
 local format = require "layout.format"
 local ticks = require "layout.ticks"

@@ -163,11 +163,14 @@ function M.draw(c, layout, theme)
 end
 
 function M.describe(spec, layout)
-  local links = {}
-  for i, l in ipairs(layout.links) do links[i] = l end
+  local links, order = {}, {}
+  for i, l in ipairs(layout.links) do links[i] = l; order[l] = i end
   local what = spec.encoding.value.title or "flow"
   if #links == 0 then return "Sankey diagram of " .. what .. " with no flows." end
-  table.sort(links, function(a, b) return a.value > b.value end)
+  table.sort(links, function(a, b)
+    if a.value ~= b.value then return a.value > b.value end
+    return order[a] < order[b]
+  end)
   local total = 0
   for _, n in ipairs(layout.nodes) do
     if #n.ins == 0 then total = total + n.value_out end

@@ -98,7 +98,7 @@ describe("chartd.canvas", function()
     local svg = c:finish()
     assert.is_truthy(svg:sub(1, 5) == "<?xml" or svg:sub(1, 4) == "<svg")
     assert.is_truthy(svg:find("</svg>", 1, true))
-    assert.is_truthy(svg:find('width="200pt"', 1, true))
+    assert.is_truthy(svg:find('width="200px"', 1, true)) -- px, not cairo's default pt
   end)
 
   it("writes PDF", function()

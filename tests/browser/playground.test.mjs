@@ -1,10 +1,12 @@
 // Browser test of the playground (web/): Debian's headless chromium driven by playwright-core
 // against the real `chartd serve` on a free port. Loads the page, renders a sample spec and
 // watches the progress bar, edits the spec and re-renders with the keyboard, triggers errors,
-// asks a prompt and a follow-up, and saves docs/screenshot.png.
+// asks a prompt and a follow-up, saves docs/screenshot.png, then edits a theme under
+// `chartd serve --dev` and sees the reload status and the live re-render (and a broken save).
+// The server runs on a copy of the scripts, so the test's edits (and a colleague's) stay apart.
 // Run: CHARTD_BIN=build/chartd node tests/browser/playground.test.mjs (ctest does this).
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, openSync, readFileSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -37,13 +39,17 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 async function startServer() {
   const port = await freePort();
   const cwd = mkdtempSync(join(tmpdir(), "chartd-browser-cwd-")); // no .env from the tree
+  const home = join(cwd, "home");
+  for (const dir of ["lua", "themes", "prompts", "web", "examples"]) {
+    cpSync(join(ROOT, dir), join(home, dir), { recursive: true, verbatimSymlinks: true });
+  }
   const logPath = join(cwd, "chartd.log");
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) =>
     !/^(OPENAI|LLM_|CHART|MAX_|PORT$)/.test(k)));
-  Object.assign(env, { WEBSOCKET_PORT: String(port), CHARTD_WORKERS: "2", CHARTD_HOME: ROOT,
+  Object.assign(env, { WEBSOCKET_PORT: String(port), CHARTD_WORKERS: "2", CHARTD_HOME: home,
     LLM_PROVIDER: "offline" });
   const log = openSync(logPath, "w");
-  const proc = spawn(BIN, ["serve"], { cwd, env, stdio: ["ignore", log, log] });
+  const proc = spawn(BIN, ["serve", "--dev"], { cwd, env, stdio: ["ignore", log, log] });
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30000;
   for (;;) {
@@ -52,7 +58,7 @@ async function startServer() {
     if (Date.now() > deadline) throw new Error("chartd did not become ready in 30 s");
     await sleep(100);
   }
-  return { proc, base, cwd, logPath };
+  return { proc, base, cwd, home, logPath };
 }
 
 // Waits until the chart image shows `src` different from `previous` and fully decoded.
@@ -125,7 +131,7 @@ try {
   console.log("ok 2 labels and focus order");
 
   // 3. A sample spec rendered at 640x400: the progress bar climbs through every stage.
-  await page.selectOption("#sample", { label: "Bar: revenue by month" });
+  await page.selectOption("#sample", { label: "bar (example spec)" });
   await page.waitForFunction(() => document.getElementById("spec").value.includes('"type": "bar"'));
   await page.fill("#width", "640");
   await page.dispatchEvent("#width", "change");
@@ -164,6 +170,7 @@ try {
   assert.equal(JSON.parse(await page.inputValue("#spec")).type, "line");
   assert.equal(await page.inputValue("#width"), "500", "the pickers follow the returned spec");
   console.log("ok 4 edited spec re-rendered as", img.alt.slice(0, 60));
+  const good = await page.inputValue("#spec");
 
   // 5. A server error shows inline with its code and message; the last chart stays.
   await setSpec(page, (s) => { s.encoding.y.field = "revnue"; });
@@ -181,11 +188,30 @@ try {
   assert.match(err.message, /^spec editor: /);
   console.log("ok 5 errors inline:", err.code);
 
+  // 5b. The format picker edits the spec: SVG shows as an image, PDF as a download only.
+  await page.fill("#spec", good);
+  await page.selectOption("#format", "svg");
+  await page.click("#render");
+  img = await waitChart(page, img.src);
+  assert.match(img.src, /^data:image\/svg\+xml;base64,/);
+  const svg = Buffer.from(img.src.split(",")[1], "base64").toString("utf8");
+  assert.match(svg, /viewBox="0 0 500 400"/);
+  // cairo writes width="500pt" (4/3 px each), so the page sizes the image in CSS px itself.
+  assert.equal(await page.$eval("#chart", (im) => im.getBoundingClientRect().width), 500);
+  assert.equal(await page.getAttribute("#download-image", "download"), "chart.svg");
+  await page.selectOption("#format", "pdf");
+  await page.click("#render");
+  await page.waitForSelector("#pdf-note:not([hidden])", { timeout: 20000 });
+  assert.match(await page.getAttribute("#download-image", "href"), /^data:application\/pdf;base64,JVBER/);
+  assert.equal(await page.isVisible("#chart"), false);
+  await page.selectOption("#format", "png");
+  console.log("ok 5b svg and pdf");
+
   // 6. A prompt over a sample dataset (Enter sends), then a follow-up on the same connection.
   await page.selectOption("#sample", { label: "Cars: 303 models, 1970-82 (CSV)" });
   await page.waitForFunction(() => document.getElementById("data").value.startsWith("Model,MPG"));
   assert.equal(await page.inputValue("#prompt"), "average mpg by origin", "the sample suggests a prompt");
-  assert.match(await page.textContent("#data-summary"), /^CSV: 303 rows; columns Model,MPG,/);
+  assert.match(await page.textContent("#data-summary"), /^CSV: 303 rows; columns Model, MPG, /);
   await page.fill("#width", "800");
   await page.fill("#height", "500");
   await page.focus("#prompt");
@@ -205,23 +231,49 @@ try {
     assert.equal(spec.type, "bar");
     assert.equal(spec.encoding.y.aggregate, "mean");
     assert.equal(spec.encoding.x.field, "Origin");
+    // The README's screenshot: a prompt over real data, answered.
+    await page.evaluate(() => { document.activeElement.blur(); window.scrollTo(0, 0); });
+    await page.screenshot({ path: SCREENSHOT });
     await page.fill("#prompt", "make it a line chart");
     await page.fill("#data", ""); // the follow-up reuses the connection's last chart and its data
     await page.click("#send");
     img = await waitChart(page, img.src);
     assert.match(img.alt, /^Line chart/);
     assert.equal(JSON.parse(await page.inputValue("#spec")).encoding.x.field, "Origin");
+    console.log(`ok 6 screenshot ${SCREENSHOT}`);
     console.log("ok 6 prompt → bar of mean MPG by Origin; follow-up →", img.alt.slice(0, 50));
     await page.fill("#prompt", "make it a bar chart");
     await page.click("#send");
     img = await waitChart(page, img.src);
   }
 
-  // 7. The screenshot for the README, and no script errors on the way.
-  await page.evaluate(() => { document.activeElement.blur(); window.scrollTo(0, 0); });
-  await page.screenshot({ path: SCREENSHOT });
+
+  // 8. --dev: saving a theme reloads the scripts and re-renders the last chart in the page.
+  await page.waitForFunction(() => /^live reload on · generation \d+$/.test(
+    document.getElementById("reload-status").textContent));
+  const themePath = join(server.home, "themes", "light.lua");
+  const theme = readFileSync(themePath, "utf8");
+  assert.ok(theme.includes('background = "#ffffff"'), "themes/light.lua sets a white background");
+  writeFileSync(themePath, theme.replace('background = "#ffffff"', 'background = "#fff3e0"'));
+  await page.waitForFunction(() => /^reloaded · generation \d+ \(themes\/light\.lua\)$/.test(
+    document.getElementById("reload-status").textContent), null, { timeout: 15000 });
+  img = await waitChart(page, img.src);
+  const corner = await page.evaluate(() => {
+    const im = document.getElementById("chart");
+    const c = document.createElement("canvas");
+    c.width = im.naturalWidth; c.height = im.naturalHeight;
+    const g = c.getContext("2d");
+    g.drawImage(im, 0, 0);
+    return Array.from(g.getImageData(2, 2, 1, 1).data);
+  });
+  assert.deepEqual(corner, [0xff, 0xf3, 0xe0, 0xff], "the re-rendered chart has the new background");
+  // A broken save keeps the last good scripts and says so.
+  writeFileSync(themePath, "return {");
+  await page.waitForSelector('#reload-status[data-state="failed"]', { timeout: 15000 });
+  assert.match(await page.textContent("#reload-status"), /^reload failed · still generation \d+: .*light\.lua/);
+  assert.equal(await page.getAttribute("#chart", "src"), img.src);
+  console.log("ok 7 live reload:", await page.textContent("#reload-status"));
   assert.deepEqual(pageErrors, []);
-  console.log("ok 7 screenshot", SCREENSHOT);
 } catch (e) {
   failed = true;
   console.error("FAIL", e.stack || e.message);

@@ -2,6 +2,7 @@
 -- distribution charts (violin, strip, density): groups in first-seen order,
 -- or in the order encoding.<cat>.sort gives; one group when there is no category.
 local describe = require "charts.shared.describe"
+local errors = require "util.errors"
 local transform = require "data.transform"
 
 local M = {}
@@ -13,9 +14,14 @@ end
 
 -- M.split(spec, value_channel, cat_channel) → { {key=, label=, values = {...}, rows = {...}}, ... }
 -- Rows whose value is missing are left out; a missing category is "(missing)".
-function M.split(spec, value_channel, cat_channel)
+-- The value channel must be quantitative (or temporal when allow_temporal).
+function M.split(spec, value_channel, cat_channel, allow_temporal)
   local df, enc = spec.data, spec.encoding
   local venc = enc[value_channel]
+  if venc.type ~= "quantitative" and not (allow_temporal and venc.type == "temporal") then
+    error(errors.new("invalid_spec", "encoding." .. value_channel .. ".type", ('%s needs a quantitative field; '
+      .. '"%s" is %s'):format(spec.type or "this chart", tostring(venc.field), tostring(venc.type))))
+  end
   local vcol = df.columns[venc.field]
   local cenc = enc[cat_channel]
   local ccol = cenc and cenc.field and df.columns[cenc.field]

@@ -1,0 +1,169 @@
+-- Candlestick (OHLC) chart: per period a wick from low to high and a body
+-- from open to close, coloured by direction (close ≥ open: increase). Rows
+-- are sorted by x; a row whose high is below its low is an invalid_data error.
+local axes = require "charts.shared.axes"
+local describe = require "charts.shared.describe"
+local errors = require "util.errors"
+local frame = require "layout.frame"
+local waterfall = require "charts.waterfall"
+
+local M = {
+  name = "candlestick",
+  -- open/high/low/close are chart-specific channels (chartspec.validate
+  -- accepts every channel a chart declares here).
+  encodings = { required = { "x", "open", "high", "low", "close" }, optional = {} },
+  options = {},
+}
+
+-- Body width as a share of the smallest gap between neighbouring periods.
+M.BODY = 0.7
+
+M.sample = {
+  type = "candlestick",
+  title = "ACME Corp. share price",
+  subtitle = "Daily, USD, March 2024",
+  data = { values = (function()
+    local rows, seed, price = {}, 31, 100
+    local function rnd()
+      seed = (seed * 1103515245 + 12345) % 2147483648
+      return seed / 2147483648
+    end
+    for day = 1, 31 do
+      local wd = (day + 4) % 7 -- 2024-03-01 was a Friday (5): 6 and 0 are the weekend
+      if wd ~= 6 and wd ~= 0 then
+        local open = price
+        local close = open + (rnd() - 0.47) * 4
+        local high = math.max(open, close) + rnd() * 1.8
+        local low = math.min(open, close) - rnd() * 1.8
+        local r = function(v) return math.floor(v * 100 + 0.5) / 100 end
+        rows[#rows + 1] = { date = ("2024-03-%02d"):format(day), open = r(open), high = r(high), low = r(low),
+          close = r(close) }
+        price = close
+      end
+    end
+    return rows
+  end)() },
+  encoding = {
+    x = { field = "date", type = "temporal", title = "Date" },
+    open = { field = "open", type = "quantitative" },
+    high = { field = "high", type = "quantitative" },
+    low = { field = "low", type = "quantitative" },
+    close = { field = "close", type = "quantitative", title = "Price (USD)" },
+  },
+}
+
+-- M.rows(spec) → sorted { {x=, open=, high=, low=, close=, row=} } of complete rows.
+function M.rows(spec)
+  local df, enc = spec.data, spec.encoding
+  local cols = {}
+  for _, ch in ipairs({ "x", "open", "high", "low", "close" }) do
+    if ch ~= "x" and df.types[enc[ch].field] ~= "quantitative" then
+      error(errors.new("invalid_spec", "encoding." .. ch .. ".field", ('"%s" must be a quantitative column')
+        :format(enc[ch].field)))
+    end
+    cols[ch] = df.columns[enc[ch].field]
+  end
+  local out = {}
+  for i = 1, df.nrows do
+    local r = { x = cols.x[i], open = cols.open[i], high = cols.high[i], low = cols.low[i], close = cols.close[i],
+      row = i }
+    if r.x ~= nil and r.open and r.high and r.low and r.close then
+      if r.high < r.low then
+        error(errors.new("invalid_data", "data", ("row %d: high (%s) is below low (%s)"):format(i,
+          describe.number_text(r.high), describe.number_text(r.low))))
+      end
+      out[#out + 1] = r
+    end
+  end
+  table.sort(out, function(a, b)
+    if a.x ~= b.x then return a.x < b.x end
+    return a.row < b.row
+  end)
+  return out
+end
+
+function M.layout(spec, theme, box)
+  local enc = spec.encoding
+  local list = M.rows(spec)
+  local xkind = enc.x.type == "temporal" and "time" or "linear"
+  local lo, hi = math.huge, -math.huge
+  for _, r in ipairs(list) do lo, hi = math.min(lo, r.low), math.max(hi, r.high) end
+  local empty = #list == 0
+  local x0, x1 = 0, 1
+  if empty then lo, hi = 0, 1 else x0, x1 = list[1].x, list[#list].x end
+  -- Half a period of room at both ends so the outer candles are whole.
+  local gap = math.huge
+  for i = 2, #list do
+    local d = list[i].x - list[i - 1].x
+    if d > 0 and d < gap then gap = d end
+  end
+  if gap == math.huge then gap = xkind == "time" and 86400 or 1 end
+  x0, x1 = x0 - gap * 0.6, x1 + gap * 0.6
+  local cols = waterfall.colors(theme)
+  local f = frame.layout(spec, theme, box, {
+    x = { scale_kind = xkind, domain = { x0, x1 }, nice = false, title = enc.x.title, format = enc.x.format,
+      grain = xkind == "time" and describe.grain(spec) or nil },
+    y = { scale_kind = "linear", domain = { lo, hi }, title = enc.close.title ~= "close" and enc.close.title
+      or "Price", format = enc.close.format },
+  })
+  local sx, sy = f.x.scale, f.y.scale
+  local width = math.max(1, math.abs(sx(x0 + gap) - sx(x0)) * M.BODY)
+  for _, r in ipairs(list) do
+    local cx = sx(r.x)
+    local top, bottom = sy(math.max(r.open, r.close)), sy(math.min(r.open, r.close))
+    r.up = r.close >= r.open
+    r.color = r.up and cols.increase or cols.decrease
+    r.body = { x = cx - width / 2, y = top, w = width, h = math.max(1, bottom - top) }
+    r.wick = { x = cx, y0 = sy(r.high), y1 = sy(r.low) }
+  end
+  return { frame = f, candles = list, width = width, colors = cols, empty = empty }
+end
+
+function M.draw(c, layout, theme)
+  frame.draw_background(c, layout.frame, theme)
+  for _, up in ipairs({ true, false }) do
+    local col = up and layout.colors.increase or layout.colors.decrease
+    c:new_path()
+    for _, r in ipairs(layout.candles) do
+      if r.up == up then
+        local x = math.floor(r.wick.x) + 0.5
+        c:move_to(x, r.wick.y0)
+        c:line_to(x, r.wick.y1)
+      end
+    end
+    c:set_line_width(1)
+    c:set_color(col)
+    c:stroke()
+    c:new_path()
+    for _, r in ipairs(layout.candles) do
+      if r.up == up then c:rect(r.body.x, r.body.y, r.body.w, r.body.h) end
+    end
+    c:set_color(col)
+    c:fill()
+  end
+  frame.draw_axes(c, layout.frame, theme)
+  if layout.empty then axes.no_data(c, layout.frame, theme) end
+end
+
+function M.describe(spec, layout)
+  local list = layout.candles
+  local num = describe.number_text
+  if #list == 0 then return "Candlestick chart with no data." end
+  local first, last = list[1], list[#list]
+  local hi, lo = list[1], list[1]
+  local ups = 0
+  for _, r in ipairs(list) do
+    if r.high > hi.high then hi = r end
+    if r.low < lo.low then lo = r end
+    if r.up then ups = ups + 1 end
+  end
+  local change = last.close - first.open
+  local pct = first.open ~= 0 and (" (%s%%)"):format(num(change / first.open * 100)) or ""
+  local key = function(r) return describe.key_text(r.x, spec) end
+  return ("Candlestick chart of %d periods from %s to %s: opened at %s and closed at %s, %s %s%s. High %s on %s, "
+    .. "low %s on %s; %d periods closed up."):format(#list, key(first), key(last), num(first.open), num(last.close),
+    change >= 0 and "up" or "down", num(math.abs(change)), pct, num(hi.high), key(hi), num(lo.low), key(lo), ups)
+end
+
+
+return M

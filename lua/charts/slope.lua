@@ -1,0 +1,186 @@
+-- Slope chart: one line per category between exactly two x values (two
+-- years, before/after), labelled at both ends with the category and value.
+-- End labels are pushed apart vertically so they never overlap.
+local color = require "layout.color"
+local describe = require "charts.shared.describe"
+local errors = require "util.errors"
+local frame = require "layout.frame"
+local series = require "charts.shared.series"
+local text = require "layout.text"
+local ticks = require "layout.ticks"
+local axes = require "charts.shared.axes"
+
+local M = {
+  name = "slope",
+  encodings = { required = { "x", "y", "color" }, optional = {} },
+  options = {},
+}
+
+M.LABEL_GAP = 8   -- dot to label
+M.MAX_LABEL = 180 -- px before a label is cut with an ellipsis
+
+M.sample = {
+  type = "slope",
+  title = "Share of electricity from renewables",
+  subtitle = "Percent of generation, 2013 vs 2023",
+  data = { values = {
+    { year = "2013", share = 25.1, country = "Germany" }, { year = "2023", share = 52.4, country = "Germany" },
+    { year = "2013", share = 13.9, country = "United Kingdom" },
+    { year = "2023", share = 46.4, country = "United Kingdom" },
+    { year = "2013", share = 21.0, country = "France" }, { year = "2023", share = 27.1, country = "France" },
+    { year = "2013", share = 12.3, country = "United States" },
+    { year = "2023", share = 22.7, country = "United States" },
+    { year = "2013", share = 20.2, country = "China" }, { year = "2023", share = 31.1, country = "China" },
+    { year = "2013", share = 11.4, country = "Japan" }, { year = "2023", share = 23.0, country = "Japan" },
+    { year = "2013", share = 75.9, country = "Brazil" }, { year = "2023", share = 89.2, country = "Brazil" },
+    { year = "2013", share = 16.0, country = "India" }, { year = "2023", share = 19.5, country = "India" },
+  } },
+  encoding = {
+    x = { field = "year", type = "ordinal", title = "Year" },
+    y = { field = "share", type = "quantitative", title = "Renewables share (%)" },
+    color = { field = "country", type = "nominal", title = "Country" },
+  },
+}
+
+-- Spreads label centres (sorted by their wanted y) so neighbours are at
+-- least `gap` apart, staying inside [lo, hi]: push down, then pull back up.
+function M.spread(items, gap, lo, hi)
+  table.sort(items, function(a, b) return a.want < b.want end)
+  for i, it in ipairs(items) do
+    it.y = it.want
+    if i > 1 and it.y < items[i - 1].y + gap then it.y = items[i - 1].y + gap end
+  end
+  for i = #items, 1, -1 do
+    local it = items[i]
+    local limit = i == #items and hi or items[i + 1].y - gap
+    if it.y > limit then it.y = limit end
+  end
+  for i, it in ipairs(items) do
+    if it.y < lo then it.y = lo end
+    if i > 1 and it.y < items[i - 1].y + gap then it.y = items[i - 1].y + gap end
+  end
+  return items
+end
+
+function M.layout(spec, theme, box)
+  local model = series.build(spec, { band = true, gaps = true })
+  if #model.keys ~= 2 then
+    error(errors.new("invalid_data", "encoding.x.field", ('a slope chart needs exactly 2 values of "%s" (e.g. two '
+      .. "years); found %d"):format(spec.encoding.x.field, #model.keys)))
+  end
+  local keys = axes.key_labels(model, spec)
+  local f = frame.layout_simple(spec, theme, box, nil)
+  local p = f.plot
+  local font = text.font(theme, "label")
+  local head_font = text.font(theme, "axis_title", "bold")
+  local lh = text.line_height(font)
+  local pal = color.palette(theme, #model.series)
+  local lo, hi = math.huge, -math.huge
+  local lines = {}
+  local num = describe.number_text
+  local wl, wr = 0, 0
+  for si, s in ipairs(model.series) do
+    local a, b = s.values[1], s.values[2]
+    if a ~= nil or b ~= nil then
+      for _, v in ipairs({ a, b }) do lo, hi = math.min(lo, v), math.max(hi, v) end
+      local name = text.truncate(tostring(s.name), font, M.MAX_LABEL)
+      local l = { name = tostring(s.name), a = a, b = b, color = pal[si],
+        left = a and (name .. "  " .. num(a)), right = b and (num(b) .. "  " .. name) }
+      if l.left then wl = math.max(wl, text.width(l.left, font)) end
+      if l.right then wr = math.max(wr, text.width(l.right, font)) end
+      lines[#lines + 1] = l
+    end
+  end
+  if #lines == 0 then lo, hi = 0, 1 end
+  lo, hi = ticks.expand(lo, hi)
+  local head_h = text.line_height(head_font) + 8
+  local top, bottom = p.y + head_h + lh / 2, p.y + p.height - lh / 2
+  local x0 = p.x + wl + M.LABEL_GAP
+  local x1 = p.x + p.width - wr - M.LABEL_GAP
+  if x1 - x0 < 40 then x0, x1 = p.x + p.width * 0.3, p.x + p.width * 0.7 end
+  local function ypos(v) return bottom - (v - lo) / (hi - lo) * (bottom - top) end
+  local left, right = {}, {}
+  for _, l in ipairs(lines) do
+    l.y0, l.y1 = l.a and ypos(l.a), l.b and ypos(l.b)
+    if l.left then left[#left + 1] = { line = l, want = l.y0 } end
+    if l.right then right[#right + 1] = { line = l, want = l.y1 } end
+  end
+  M.spread(left, lh + 1, top, bottom)
+  M.spread(right, lh + 1, top, bottom)
+  for _, it in ipairs(left) do it.line.label_y0 = it.y end
+  for _, it in ipairs(right) do it.line.label_y1 = it.y end
+  return { frame = f, model = model, lines = lines, x0 = x0, x1 = x1, top = top, bottom = bottom, keys = keys,
+    head_y = p.y, font = font, head_font = head_font }
+end
+
+function M.draw(c, layout, theme)
+  frame.draw_background(c, layout.frame, theme)
+  local x0, x1 = layout.x0, layout.x1
+  c:new_path()
+  c:set_color(theme.grid)
+  c:set_line_width(1)
+  for _, x in ipairs({ x0, x1 }) do
+    c:move_to(math.floor(x) + 0.5, layout.top)
+    c:line_to(math.floor(x) + 0.5, layout.bottom)
+  end
+  c:stroke()
+  c:text(layout.keys[1], x0, layout.head_y, { font = layout.head_font, color = theme.foreground, align = "center",
+    valign = "top" })
+  c:text(layout.keys[2], x1, layout.head_y, { font = layout.head_font, color = theme.foreground, align = "center",
+    valign = "top" })
+  local r = theme.point_radius or 3.5
+  for _, l in ipairs(layout.lines) do
+    if l.y0 and l.y1 then
+      c:new_path()
+      c:move_to(x0, l.y0)
+      c:line_to(x1, l.y1)
+      c:set_color(l.color)
+      c:set_line_width(theme.line_width or 2)
+      c:stroke()
+    end
+    for _, q in ipairs({ { x0, l.y0 }, { x1, l.y1 } }) do
+      if q[2] then
+        c:new_path()
+        c:arc(q[1], q[2], r, 0, 2 * math.pi)
+        c:set_color(l.color)
+        c:fill()
+      end
+    end
+    if l.left then
+      c:text(l.left, x0 - M.LABEL_GAP, l.label_y0, { font = layout.font, color = theme.foreground, align = "right",
+        valign = "middle" })
+    end
+    if l.right then
+      c:text(l.right, x1 + M.LABEL_GAP, l.label_y1, { font = layout.font, color = theme.foreground, align = "left",
+        valign = "middle" })
+    end
+  end
+  frame.draw_axes(c, layout.frame, theme)
+end
+
+function M.describe(spec, layout)
+  local num = describe.number_text
+  local what = spec.encoding.y.title or spec.encoding.y.field
+  local up, rise, fall = 0, nil, nil
+  local both = 0
+  for _, l in ipairs(layout.lines) do
+    if l.a and l.b then
+      both = both + 1
+      local d = l.b - l.a
+      if d > 0 then up = up + 1 end
+      if not rise or d > rise.b - rise.a then rise = l end
+      if not fall or d < fall.b - fall.a then fall = l end
+    end
+  end
+  local head = ("Slope chart of %s from %s to %s for %d %s."):format(what, layout.keys[1], layout.keys[2],
+    #layout.lines, #layout.lines == 1 and "category" or "categories")
+  if not rise then return head end
+  local text_ = ("%s %d of %d rose; the largest rise is %s (%s to %s)"):format(head, up, both, rise.name,
+    num(rise.a), num(rise.b))
+  if fall ~= rise then
+    text_ = text_ .. ("; the smallest change is %s (%s to %s)"):format(fall.name, num(fall.a), num(fall.b))
+  end
+  return text_ .. "."
+end
+
+return M

@@ -1,0 +1,101 @@
+-- Tests for charts.bubble (a scatter variant with a required size) and the
+-- scatter's regression option it shares.
+local bubble = require "charts.bubble"
+local scatter = require "charts.scatter"
+local fixture = require "charts.shared.fixture"
+local render = require "charts.shared.render"
+local themes = require "themes"
+
+local ENC = { x = { field = "x", type = "quantitative" }, y = { field = "y", type = "quantitative" },
+  size = { field = "s", type = "quantitative" } }
+local BOX = { x = 0, y = 0, width = 400, height = 300 }
+
+describe("charts.bubble layout", function()
+  local light = themes.get("light")
+  it("makes area proportional to size, up to the bubble maximum", function()
+    local rows = { { x = 1, y = 1, s = 0 }, { x = 2, y = 2, s = 50 }, { x = 3, y = 3, s = 100 } }
+    local l = bubble.layout(fixture.spec("bubble", rows, ENC), light, BOX)
+    local rs = l.groups[1].rs
+    assert.equal(scatter.MIN_RADIUS, rs[1])
+    assert.equal(bubble.MAX_RADIUS, rs[3])
+    local a1, a2, a3 = rs[1] ^ 2, rs[2] ^ 2, rs[3] ^ 2
+    assert.is_true(math.abs((a2 - a1) / (a3 - a1) - 0.5) < 1e-12)
+    assert.equal(3, l.largest); assert.equal(1, l.smallest)
+  end)
+  it("names a missing size", function()
+    local err = render.fails({ type = "bubble", data = { values = { { x = 1, y = 2 } } },
+      encoding = { x = ENC.x, y = ENC.y } })
+    assert.equal("missing_encoding", err.code)
+    assert.equal("encoding.size", err.path)
+  end)
+  it("draws one row and 100,000 rows", function()
+    local l = bubble.layout(fixture.spec("bubble", { { x = 1, y = 1, s = 5 } }, ENC), light, BOX)
+    assert.equal(1, l.count)
+    local rows = render.rows(100000, function(i) return { x = i % 1000, y = i % 977, s = i % 10 } end)
+    local t0 = os.clock()
+    l = bubble.layout(fixture.spec("bubble", rows, ENC), light, BOX)
+    assert.equal(100000, l.count)
+    assert.is_true(os.clock() - t0 < 3)
+  end)
+  it("describes the largest and smallest bubble", function()
+    local rows = { { x = 1, y = 10, s = 3 }, { x = 2, y = 20, s = 9 }, { x = 3, y = 25, s = 1 } }
+    local spec = fixture.spec("bubble", rows, ENC)
+    local text = bubble.describe(spec, bubble.layout(spec, light, BOX))
+    assert.truthy(text:find("^Bubble chart of y against x for 3 points"), text)
+    assert.truthy(text:find("Bubble area shows s: largest 9 at (2, 20), smallest 1 at (3, 25).", 1, true), text)
+  end)
+end)
+
+describe("scatter regression option", function()
+  local light = themes.get("light")
+  it("fits a known line exactly", function()
+    local fit = scatter.regression({ 0, 1, 2, 3 }, { 1, 3, 5, 7 })
+    assert.equal(2, fit.slope); assert.equal(1, fit.intercept); assert.equal(1, fit.r2)
+    fit = scatter.regression({ 1, 2, 3, 4 }, { 2, 1, 4, 3 })
+    -- Σdx·dy = 3, Σdx² = 5, Σdy² = 5 → slope 0.6, intercept 2.5 - 0.6·2.5 = 1, r² = 9/25.
+    assert.is_true(math.abs(fit.slope - 0.6) < 1e-12 and math.abs(fit.intercept - 1) < 1e-12)
+    assert.is_true(math.abs(fit.r2 - 0.36) < 1e-12)
+    assert.is_nil(scatter.regression({ 1, 1 }, { 1, 2 }))
+  end)
+  it("lays the line across the x domain and labels it", function()
+    local rows = {}
+    for i = 0, 10 do rows[#rows + 1] = { x = i, y = 3 * i - 2 } end
+    local spec = fixture.spec("scatter", rows, { x = ENC.x, y = ENC.y }, { regression = true })
+    local l = scatter.layout(spec, light, BOX)
+    local sx, sy = l.frame.x.scale, l.frame.y.scale
+    local d = l.frame.x.domain
+    assert.equal(sx(d[1]), l.fit.x0)
+    assert.is_true(math.abs(l.fit.y1 - sy(3 * d[2] - 2)) < 1e-9)
+    assert.equal("y = 3x \u{2212} 2   r\u{b2} = 1.00", l.fit.label)
+    assert.truthy(scatter.describe(spec, l):find("least-squares line y = -2 + 3 × x (r² = 1.00)", 1, true))
+  end)
+  it("draws the line in the foreground colour (light, dark)", function()
+    for _, name in ipairs({ "light", "dark" }) do
+      local theme = themes.get(name)
+      local rows = { { x = 0, y = 0 }, { x = 10, y = 10 }, { x = 10, y = 0 }, { x = 0, y = 10 } }
+      local raw = { type = "scatter", data = { values = rows }, encoding = { x = ENC.x, y = ENC.y }, theme = name,
+        options = { regression = true } }
+      local img = render.png(raw)
+      local l = scatter.layout(fixture.spec("scatter", rows, raw.encoding, raw.options, { theme = name }), theme, BOX)
+      -- The fit is flat at y = 5 here.
+      local p = l.frame.plot
+      assert.equal(theme.foreground, render.at(img, p.x + p.width * 0.3, l.fit.y0))
+      assert.are_not.equal(theme.foreground, render.at(img, p.x + p.width * 0.3, l.fit.y0 + 5))
+    end
+  end)
+end)
+
+describe("charts.bubble rendering", function()
+  it("paints the big bubble around its centre", function()
+    local rows = { { x = 0, y = 0, s = 1 }, { x = 5, y = 5, s = 100 }, { x = 10, y = 10, s = 1 } }
+    local img = render.png({ type = "bubble", data = { values = rows }, encoding = ENC })
+    local light = themes.get("light")
+    local l = bubble.layout(fixture.spec("bubble", rows, ENC), light, BOX)
+    local g = l.groups[1]
+    -- 0.7 alpha of the first palette colour over the background (±3 per channel).
+    local got = render.at(img, g.xs[2] + 10, g.ys[2])
+    local want = require("layout.color").mix(light.palette[1], light.background, 0.3)
+    assert.is_true(render.close(got, want, 3), got .. " vs " .. want)
+    assert.equal(light.background, render.at(img, g.xs[2] + bubble.MAX_RADIUS + 3, g.ys[2]))
+  end)
+end)
