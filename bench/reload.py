@@ -55,6 +55,8 @@ async def bench(saves):
                                 break
                         if msg["type"] == "chart" and want in base64.b64decode(msg["data"]).decode():
                             break
+                        if time.perf_counter() - t0 > 10:
+                            raise SystemExit(f"save {i}: the new colour {colour} never showed up")
                         await asyncio.sleep(0.005)
                     lat.append((time.perf_counter() - t0) * 1000)
                     tries.append(k)

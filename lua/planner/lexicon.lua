@@ -113,7 +113,7 @@ M.synonyms = {
   { "cost", "costs", "budget", "spend", "spending", "expense", "expenses" },
   { "price", "cost", "amount" },
   { "rating", "ratings", "score", "scores", "grade", "rank" },
-  { "duration", "length", "runtime", "running" },
+  { "duration", "length", "runtime", "running", "long", "lengthy" },
   { "country", "nation", "region", "origin", "place", "location", "geography", "area", "territory" },
   { "category", "type", "kind", "class", "sort", "group", "genre" },
   { "weight", "mass", "heaviness" },

@@ -67,7 +67,8 @@ local function span_score(tokens, i, j, c)
   local concat = table.concat(joined)
   -- the whole name, spaces and punctuation ignored ("sub-category", "horse power")
   if concat == c.joined or lex.stem(concat) == lex.stem(c.joined) then return 1 end
-  if n > 1 and #c.content == 1 then
+  -- a name written as two words ("horse power"); not a function word glued on ("count by" ≠ Country)
+  if n > 1 and #c.content == 1 and not lex.stop[tokens[i].w] and not lex.stop[tokens[j].w] then
     local m = lex.word_match(lex.stem(concat), c.head)
     if m >= 0.8 then return m end
   end
@@ -78,15 +79,27 @@ local function span_score(tokens, i, j, c)
     if table.concat(initials) == c.joined then return 0.95 end
   end
   -- word by word: each content word of the span names a different word of the column
-  if lex.stop[tokens[i].w] or lex.stop[tokens[j].w] then return 0 end
+  local function own(w)
+    for _, cw in ipairs(c.words) do if cw == w then return true end end
+    return false
+  end
+  -- a span may end in a stop word only when the name has it ("shipping mode" → Ship Mode)
+  -- and some other word of the span is not a stop word, so a bare "mode" or "time" names nothing
+  if lex.stop[tokens[i].w] or lex.stop[tokens[j].w] then
+    if n == 1 or not (own(tokens[i].w) or not lex.stop[tokens[i].w])
+        or not (own(tokens[j].w) or not lex.stop[tokens[j].w]) then
+      return 0
+    end
+    local content = false
+    for k = i, j do if not lex.stop[tokens[k].w] then content = true end end
+    if not content then return 0 end
+  end
   local used, quality, matched, head, weight = {}, 1, 0, false, 0
   for k = i, j do
     local t = tokens[k]
-    if lex.stop[t.w] then
+    if lex.stop[t.w] and not (own(t.w) and (k == i or k == j)) then
       -- an inner function word must be the name's own ("days to ship"), not a gap between names
-      local own = false
-      for _, w in ipairs(c.words) do if w == t.w then own = true end end
-      if not own then return 0 end
+      if not own(t.w) then return 0 end
     else
       local best, at = 0, nil
       for ci, cs in ipairs(c.content) do
@@ -151,7 +164,8 @@ function M.mentions(tokens, prof)
             -- ties: measures first (a bare "rating" is more often the number), then column order
             -- ties ("rating" heads three names): after "by"/"per"/"each" a category, else a measure
             local prefer = grouping and "category" or "measure"
-            local key = s + 0.02 * len + (c.role == prefer and 0.001 or 0) - c.index * 1e-6
+            -- a longer span read well ("sales forcast") beats an exact shorter one inside it ("sales")
+            local key = s + (s >= 0.8 and 0.15 or 0.02) * len + (c.role == prefer and 0.001 or 0) - c.index * 1e-6
             cands[#cands + 1] = { col = c, i = i, j = j, score = s, key = key }
           end
         end
@@ -239,6 +253,9 @@ local function axis_of(tokens, taken, m)
   while tokens[k] and tokens[k].w and not taken[k] and steps < 4 do
     local w = tokens[k].w
     if (w == "x" or w == "y") and word(tokens, k + 1) == "axis" then return w end
+    -- "running time on x", "budget on the y": the axis word alone after "on"
+    local prev = word(tokens, k - 1)
+    if (w == "x" or w == "y") and (prev == "on" or prev == "the" and word(tokens, k - 2) == "on") then return w end
     k, steps = k + 1, steps + 1
   end
   return nil

@@ -62,7 +62,7 @@ def svg_fill(colour):
     parts = []
     for i in (1, 3, 5):
         v = int(colour[i:i + 2], 16) / 255 * 100
-        parts.append("%g%%" % float("%.6f" % v) if v not in (0, 100) else "%d%%" % v)
+        parts.append(("%.6f" % v).rstrip("0").rstrip(".") + "%")
     return "fill:rgb(%s)" % ",".join(parts)
 
 
