@@ -552,6 +552,16 @@ local function choose(tokens, prof, fields, taken)
     end
   end
 
+  -- "relationship between days to ship and profit": a relation asks for two quantities,
+  -- so a whole-number column counts as a measure there, not as a grouping
+  local aggregated = false
+  for _, f in ipairs(fields) do aggregated = aggregated or f.agg ~= nil end
+  if relation and not count and not share and not aggregated and (named == nil or named == "scatter") then
+    for i = #groups, 1, -1 do
+      local f = groups[i]
+      if f.col.role == "measure" and not f.counted then table.insert(measures, 1, table.remove(groups, i)) end
+    end
+  end
   -- "days to ship by ship status": a whole-number column named first and then grouped
   -- "by" a category is the measure, unless rows are being counted
   -- (a distribution of it, or "the number of cylinders", still counts rows per value)
