@@ -32,6 +32,7 @@
 --   timeout               408    yes       the whole request passed CHART_GENERATION_TIMEOUT
 --   too_large             413    no        image over MAX_CHART_SIZE_MB, or request over MAX_REQUEST_KB
 --   busy                  429    yes       too many requests queued, or the server is shutting down
+--   resource_limit        413    no        the scripts ran out of memory (worker cap) or of stack depth
 --   internal              500    no        a bug: logged with its traceback, the message stays generic
 local base64 = require "chartd.base64"
 local clock = require "chartd.clock"
@@ -47,6 +48,7 @@ M.CODES = {
   llm_bad_request = { 502, false }, llm_unavailable = { 503, true }, llm_invalid_output = { 502, false },
   cancelled = { 499, false }, timeout = { 408, true },
   too_large = { 413, false }, busy = { 429, true }, internal = { 500, false },
+  resource_limit = { 413, false },
 }
 
 -- Fields a chart.request may carry; the rest is refused so a typo is not silently ignored.
@@ -150,8 +152,18 @@ end
 
 -- Test hook (CHARTD_TEST_HOOKS=1 only): a request that spins in Lua, inside a pcall, so
 -- tests can prove the host's timeout and cancel reach code that ignores ctx.cancelled().
+-- {"debug":{"run":"<name>"}} runs a canned hostile snippet from tests/e2e/hostile.lua (read
+-- through the worker's read-only io.open, loaded as text) to prove the budgets hold.
 local function debug_hook(msg)
   local d = msg.debug
+  if type(d) == "table" and type(d.run) == "string" then
+    local home = require("chartd.host").home
+    local f = assert(io.open(home .. "/tests/e2e/hostile.lua", "rb"))
+    local text = f:read("a")
+    f:close()
+    local snippets = assert(load(text, "@tests/e2e/hostile.lua", "t"))()
+    return assert(snippets[d.run], "no such hostile snippet")()
+  end
   if type(d) ~= "table" or type(d.busy_ms) ~= "number" then return end
   local t0 = clock.now_ms()
   pcall(function()
@@ -253,6 +265,11 @@ function M.handle(text, ctx)
   if getmetatable(a) == Stop then
     send_error(ctx, state.id, a.code, a.message, a.path)
     return M.CODES[a.code] and a.code or "internal", state.chart_type
+  end
+  -- Out of memory (a pcall caught it before the host could) or of stack: a budget, not a bug.
+  if a == "not enough memory" or (type(a) == "string" and a:find("stack overflow", 1, true)) then
+    send_error(ctx, state.id, "resource_limit", "the request needed more memory or stack than a worker allows")
+    return "resource_limit", state.chart_type
   end
   -- A bug: the traceback goes to the log, the client gets a generic message.
   pcall(function()

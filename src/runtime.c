@@ -3,6 +3,7 @@
 
 #include <lauxlib.h>
 #include <lualib.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,4 +114,322 @@ int runtime_call(lua_State *L, const char *module, const char *func, int argc, c
   int rc = lua_isinteger(L, -1) ? (int)lua_tointeger(L, -1) : 0;
   lua_settop(L, handler - 1);
   return rc;
+}
+
+/* ---- per-state memory cap ----
+ * The allocator counts every byte of the state. The cap applies only while armed, i.e. while
+ * a request's coroutine runs inside lua_resume: host code outside a protected call must
+ * never see a failed allocation (that aborts through the panic handler), so disarmed means
+ * unlimited. A shrink or free never fails (STACK-NOTES). */
+struct budget {
+  lua_Alloc inner;
+  void *inner_ud;
+  size_t used, limit;
+  bool armed, refused;
+  lua_State *co;  /* the coroutine running while armed: stopped with hook on a refusal */
+  lua_Hook hook;
+};
+
+static void *budget_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
+  struct budget *b = ud;
+  size_t old = ptr ? osize : 0;
+  if (nsize > old && b->armed && (nsize - old > b->limit || b->used + (nsize - old) > b->limit)) {
+    if (!b->refused && b->co && b->hook) lua_sethook(b->co, b->hook, LUA_MASKCOUNT, 1);
+    b->refused = true; /* a script's pcall may swallow the error; the hook and the flag stay */
+    return NULL;
+  }
+  void *p = b->inner(b->inner_ud, ptr, osize, nsize);
+  if (p != NULL || nsize == 0) b->used = (b->used > old ? b->used - old : 0) + nsize;
+  return p;
+}
+
+static struct budget *budget_of(lua_State *L) {
+  void *ud;
+  return lua_getallocf(L, &ud) == budget_alloc ? ud : NULL;
+}
+
+int runtime_memory_cap(lua_State *L, size_t limit) {
+  struct budget *b = budget_of(L);
+  if (b == NULL) {
+    b = calloc(1, sizeof *b);
+    if (b == NULL) return -1;
+    b->inner = lua_getallocf(L, &b->inner_ud);
+    b->used = (size_t)lua_gc(L, LUA_GCCOUNT, 0) * 1024 + (size_t)lua_gc(L, LUA_GCCOUNTB, 0);
+    lua_setallocf(L, budget_alloc, b);
+  }
+  b->limit = limit;
+  return 0;
+}
+
+void runtime_memory_arm(lua_State *L, lua_State *co, lua_Hook stop_hook) {
+  struct budget *b = budget_of(L);
+  if (b == NULL) return;
+  b->armed = co != NULL;
+  b->co = co;
+  b->hook = stop_hook;
+  if (co != NULL) b->refused = false;
+}
+
+bool runtime_memory_refused(lua_State *L) {
+  struct budget *b = budget_of(L);
+  return b != NULL && b->refused;
+}
+
+size_t runtime_memory_used(lua_State *L) {
+  struct budget *b = budget_of(L);
+  return b ? b->used : (size_t)lua_gc(L, LUA_GCCOUNT, 0) * 1024;
+}
+
+void runtime_close(lua_State *L) {
+  struct budget *b = budget_of(L);
+  lua_close(L);
+  free(b);
+}
+
+/* ---- sandbox ---- */
+
+#define MAX_SCRIPT_BYTES (4 * 1024 * 1024)
+
+/* Loads <home>/lua/<name>.lua (dots become folders) as text: a module name is letters, digits,
+ * '_' and single dots, so nothing reaches outside lua/. Binary chunks are refused by mode "t". */
+static int searcher_home(lua_State *L) {
+  size_t n;
+  const char *name = luaL_checklstring(L, 1, &n);
+  const char *home = lua_tostring(L, lua_upvalueindex(1));
+  bool ok = n > 0 && n < 200 && name[0] != '.' && name[n - 1] != '.';
+  char rel[256];
+  for (size_t i = 0; ok && i < n; i++) {
+    char c = name[i];
+    if (c == '.') {
+      ok = name[i + 1] != '.';
+      c = '/';
+    } else if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')) {
+      ok = false;
+    }
+    rel[i] = c;
+  }
+  if (!ok) {
+    lua_pushfstring(L, "\n\tmodule name '%s' is not allowed", name);
+    return 1;
+  }
+  rel[n] = '\0';
+  static const char *const FORMS[] = {"%s/lua/%s.lua", "%s/lua/%s/init.lua"};
+  for (int i = 0; i < 2; i++) {
+    char path[4400];
+    snprintf(path, sizeof path, FORMS[i], home, rel);
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) continue;
+    luaL_Buffer buf;
+    luaL_buffinit(L, &buf);
+    size_t total = 0, got;
+    char chunk[8192];
+    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0 && total <= MAX_SCRIPT_BYTES) {
+      luaL_addlstring(&buf, chunk, got);
+      total += got;
+    }
+    fclose(f);
+    if (total > MAX_SCRIPT_BYTES) return luaL_error(L, "%s: larger than %d bytes", path, MAX_SCRIPT_BYTES);
+    luaL_pushresult(&buf);
+    size_t len;
+    const char *text = lua_tolstring(L, -1, &len);
+    lua_pushfstring(L, "@%s", path);
+    if (luaL_loadbufferx(L, text, len, lua_tostring(L, -1), "t") != LUA_OK)
+      return luaL_error(L, "error loading module '%s' from file '%s':\n\t%s", name, path, lua_tostring(L, -1));
+    lua_pushstring(L, path);
+    return 2;
+  }
+  lua_pushfstring(L, "\n\tno file '%s/lua/%s.lua' (sandboxed require)", home, rel);
+  return 1;
+}
+
+/* io.open for reading only, and only files under home (themes/, prompts/, lua/...). */
+static int sandbox_open(lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  const char *mode = luaL_optstring(L, 2, "r");
+  const char *home = lua_tostring(L, lua_upvalueindex(2));
+  if (strcmp(mode, "r") != 0 && strcmp(mode, "rb") != 0) {
+    luaL_pushfail(L);
+    lua_pushfstring(L, "%s: mode '%s' is not allowed (read only)", path, mode);
+    return 2;
+  }
+  char *real = realpath(path, NULL);
+  size_t hl = strlen(home);
+  bool inside = real != NULL && strncmp(real, home, hl) == 0 && real[hl] == '/';
+  free(real);
+  if (!inside) {
+    luaL_pushfail(L);
+    lua_pushfstring(L, "%s: not a readable file under CHARTD_HOME", path);
+    return 2;
+  }
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_pushstring(L, path);
+  lua_pushstring(L, mode);
+  lua_call(L, 2, LUA_MULTRET);
+  return lua_gettop(L) - 2;
+}
+
+/* load() for text only (binary chunks can crash the VM). */
+static int sandbox_load(lua_State *L) {
+  int top = lua_gettop(L);
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_pushvalue(L, 1);
+  if (top >= 2) lua_pushvalue(L, 2); else lua_pushnil(L);
+  lua_pushliteral(L, "t");
+  if (top >= 4) {
+    lua_pushvalue(L, 4);
+    lua_call(L, 4, LUA_MULTRET);
+  } else {
+    lua_call(L, 3, LUA_MULTRET);
+  }
+  return lua_gettop(L) - top;
+}
+
+/* Coroutines a script creates do not see the host's stop hook, which sits on the request's
+ * coroutine: each gets a sparse count hook that yields it when a coroutine that resumed it
+ * (up the chain) carries any other hook — the host asked to stop. The resumer is kept in
+ * the thread's extra space only while the resume runs, so the chain is always alive. */
+#define INNER_HOOK_COUNT 10000
+
+static lua_State **resumer_of(lua_State *co) { return (lua_State **)lua_getextraspace(co); }
+
+static void inner_hook(lua_State *L, lua_Debug *ar) {
+  (void)ar;
+  for (lua_State *p = *resumer_of(L); p != NULL; p = *resumer_of(p)) {
+    lua_Hook h = lua_gethook(p);
+    if (h != NULL && h != inner_hook) {
+      if (lua_isyieldable(L)) lua_yield(L, 0);
+      luaL_error(L, "request stopped");
+    }
+  }
+}
+
+static int sandbox_create(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TFUNCTION);
+  lua_State *co = lua_newthread(L);
+  lua_pushvalue(L, 1);
+  lua_xmove(L, co, 1);
+  *resumer_of(co) = NULL;
+  lua_sethook(co, inner_hook, LUA_MASKCOUNT, INNER_HOOK_COUNT);
+  return 1;
+}
+
+static int sandbox_resume(lua_State *L) {
+  lua_State *co = lua_tothread(L, 1);
+  luaL_argexpected(L, co, 1, "coroutine");
+  *resumer_of(co) = L;
+  lua_pushvalue(L, lua_upvalueindex(1)); /* the original coroutine.resume */
+  lua_insert(L, 1);
+  lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+  *resumer_of(co) = NULL;
+  return lua_gettop(L);
+}
+
+/* The part written in Lua: coroutine.wrap over the wrapped create/resume; setmetatable without
+ * __gc, because Lua runs finalizers with hooks off: a loop in one could never be stopped. */
+static const char SANDBOX_LUA[] =
+    "local create, resume, error, setmetatable, rawget, type = ...\n"
+    "local function set(t, mt)\n"
+    "  if type(mt) == 'table' and rawget(mt, '__gc') ~= nil then\n"
+    "    error('setmetatable: __gc is not allowed in scripts (finalizers cannot be stopped)', 2)\n"
+    "  end\n"
+    "  return setmetatable(t, mt)\n"
+    "end\n"
+    "return function(f)\n"
+    "  local co = create(f)\n"
+    "  local function pass(ok, ...)\n"
+    "    if not ok then error((...), 0) end\n"
+    "    return ...\n"
+    "  end\n"
+    "  return function(...) return pass(resume(co, ...)) end\n"
+    "end, set\n";
+
+int runtime_sandbox(lua_State *L, const char *home, char *err, size_t errlen) {
+  char *real_home = realpath(home, NULL);
+  if (real_home == NULL) {
+    snprintf(err, errlen, "%s: cannot resolve CHARTD_HOME", home);
+    return -1;
+  }
+  *resumer_of(L) = NULL;
+  /* require: package.preload, then text files under <home>/lua only */
+  lua_getglobal(L, "package");
+  lua_createtable(L, 2, 0);
+  lua_getfield(L, -2, "searchers");
+  lua_rawgeti(L, -1, 1); /* the preload searcher */
+  lua_rawseti(L, -3, 1);
+  lua_pop(L, 1);
+  lua_pushstring(L, home);
+  lua_pushcclosure(L, searcher_home, 1);
+  lua_rawseti(L, -2, 2);
+  lua_setfield(L, -2, "searchers");
+  lua_pushnil(L);
+  lua_setfield(L, -2, "loadlib");
+  lua_pushliteral(L, "");
+  lua_setfield(L, -2, "cpath");
+  lua_pop(L, 1);
+
+  /* io: read-only open under home */
+  lua_getglobal(L, "io");
+  lua_createtable(L, 0, 1);
+  lua_getfield(L, -2, "open");
+  lua_pushstring(L, real_home);
+  lua_pushcclosure(L, sandbox_open, 2);
+  lua_setfield(L, -2, "open");
+  lua_setglobal(L, "io");
+  lua_pop(L, 1);
+  lua_getfield(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+  static const char *const GONE[] = {"io", "os", "debug"};
+  for (size_t i = 0; i < sizeof GONE / sizeof GONE[0]; i++) { /* require "io" must not hand it back */
+    lua_pushnil(L);
+    lua_setfield(L, -2, GONE[i]);
+  }
+  lua_pop(L, 1);
+
+  /* os: time and dates only */
+  lua_getglobal(L, "os");
+  lua_createtable(L, 0, 4);
+  static const char *const OS_KEEP[] = {"time", "date", "clock", "difftime"};
+  for (size_t i = 0; i < sizeof OS_KEEP / sizeof OS_KEEP[0]; i++) {
+    lua_getfield(L, -2, OS_KEEP[i]);
+    lua_setfield(L, -2, OS_KEEP[i]);
+  }
+  lua_setglobal(L, "os");
+  lua_pop(L, 1);
+
+  static const char *const GLOBALS_GONE[] = {"debug", "dofile", "loadfile"};
+  for (size_t i = 0; i < sizeof GLOBALS_GONE / sizeof GLOBALS_GONE[0]; i++) {
+    lua_pushnil(L);
+    lua_setglobal(L, GLOBALS_GONE[i]);
+  }
+  lua_getglobal(L, "load");
+  lua_pushcclosure(L, sandbox_load, 1);
+  lua_setglobal(L, "load");
+  lua_getglobal(L, "string");
+  lua_pushnil(L);
+  lua_setfield(L, -2, "dump");
+  lua_pop(L, 1);
+
+  /* coroutines that the host's stop reaches */
+  lua_getglobal(L, "coroutine");
+  lua_pushcfunction(L, sandbox_create);
+  lua_setfield(L, -2, "create");
+  lua_getfield(L, -1, "resume");
+  lua_pushcclosure(L, sandbox_resume, 1);
+  lua_setfield(L, -2, "resume");
+  if (luaL_loadbufferx(L, SANDBOX_LUA, sizeof SANDBOX_LUA - 1, "=sandbox", "t") != LUA_OK) {
+    snprintf(err, errlen, "sandbox: %s", lua_tostring(L, -1));
+    free(real_home);
+    return -1;
+  }
+  lua_getfield(L, -2, "create");
+  lua_getfield(L, -3, "resume");
+  lua_getglobal(L, "error");
+  lua_getglobal(L, "setmetatable");
+  lua_getglobal(L, "rawget");
+  lua_getglobal(L, "type");
+  lua_call(L, 6, 2);
+  lua_setglobal(L, "setmetatable");
+  lua_setfield(L, -2, "wrap");
+  lua_pop(L, 1);
+  free(real_home);
+  return 0;
 }

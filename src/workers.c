@@ -39,6 +39,10 @@
 #define MAX_QUEUED 1024
 #define REQ_ID_MAX 160
 #define START_PER_TURN 8
+/* A worker state's scripts may hold this much memory while a request runs (runtime.c caps it
+ * only then: the host always has headroom). Past it the request ends with `resource_limit`
+ * and the worker rebuilds its state. Encoded images are at most MAX_CHART_SIZE_MB (+ base64). */
+#define SCRIPT_MEMORY_CAP ((size_t)256 << 20)
 
 struct job {
   struct job *next;                /* queue link (g.mu) */
@@ -85,6 +89,7 @@ struct worker {
     lua_State *L;
     int tasks;
   } *retired;
+  bool rebuild;     /* a request ran out of script memory: build a fresh state before the next one */
   pthread_mutex_t mu; /* guards tasks' running/hooked/stop against the watchdog */
   struct task *tasks;
   int next_task_id;
@@ -137,7 +142,7 @@ static double now_ms(void) {
 static const char *http_status_for(const char *code) {
   if (strcmp(code, "timeout") == 0) return "408";
   if (strcmp(code, "busy") == 0) return "429";
-  if (strcmp(code, "too_large") == 0) return "413";
+  if (strcmp(code, "too_large") == 0 || strcmp(code, "resource_limit") == 0) return "413";
   return "500";
 }
 
@@ -322,8 +327,9 @@ static lua_State *new_service_state(const struct chartd_config *cfg, char *err, 
   lua_State *L = runtime_new_state(runtime_home(), err, errlen);
   if (L == NULL) return NULL;
   publish_config(L, cfg);
-  if (call_service(L, "warm", 0, err, errlen) != 0) {
-    lua_close(L);
+  if (call_service(L, "warm", 0, err, errlen) != 0 || runtime_sandbox(L, runtime_home(), err, errlen) != 0 ||
+      runtime_memory_cap(L, SCRIPT_MEMORY_CAP) != 0) {
+    runtime_close(L);
     return NULL;
   }
   return L;
@@ -394,7 +400,7 @@ static void release_state(struct worker *w, lua_State *L) {
     if (r->L != L) continue;
     if (--r->tasks == 0) {
       *p = r->next;
-      lua_close(r->L);
+      runtime_close(r->L);
       free(r);
       logf_(LOG_DEBUG, "worker_state_closed", "\"worker\":%d", w->index);
     }
@@ -421,8 +427,9 @@ static void attach_state(struct worker *w, lua_State *L) {
  * the next reload tries again. */
 static void maybe_rebuild(struct worker *w) {
   unsigned gen = reload_generation();
-  if (gen == w->gen) return;
+  if (gen == w->gen && !w->rebuild) return;
   w->gen = gen;
+  w->rebuild = false;
   char err[1024];
   double t0 = now_ms();
   lua_State *L = new_service_state(&g.cfg, err, sizeof err);
@@ -437,7 +444,7 @@ static void maybe_rebuild(struct worker *w) {
   int running = 0;
   for (struct task *t = w->tasks; t; t = t->next) running += t->L == old;
   if (running == 0) {
-    lua_close(old);
+    runtime_close(old);
   } else {
     struct retired *r = malloc(sizeof *r);
     if (r == NULL) abort(); /* cannot track the old state: better to stop than to corrupt it */
@@ -485,7 +492,10 @@ static bool step_task(struct worker *w, struct task *t, int nargs) {
   int nres = 0;
   if (!skip) t->wait = NULL; /* done, or never was: nothing attached */
   w->loop.current = t->co;
+  if (!skip) runtime_memory_arm(t->L, t->co, stop_hook);
   int rc = skip ? LUA_YIELD : lua_resume(t->co, t->L, nargs, &nres);
+  bool over = !skip && runtime_memory_refused(t->L);
+  runtime_memory_arm(t->L, NULL, NULL);
   w->loop.current = NULL;
   pthread_mutex_lock(&w->mu);
   t->running = false;
@@ -514,6 +524,21 @@ static bool step_task(struct worker *w, struct task *t, int nargs) {
       if (!(job->http && stop == STOP_CANCELLED)) send_error(job, code, msg, stop == STOP_TIMEOUT);
     }
     finish_task(w, t, code, NULL, -1, -1);
+    return true;
+  }
+  if (over) {
+    /* Refused memory (the allocator also set the stop hook, so a pcall could not hide it):
+     * abandon the coroutine, and rebuild the state, whose modules the script may have filled. */
+    detach_wait(w, t);
+    lua_resetthread(t->co);
+    if (!t->final_sent) {
+      char msg[128];
+      snprintf(msg, sizeof msg, "the request needed more than the %zu MB a worker's scripts may use",
+               SCRIPT_MEMORY_CAP >> 20);
+      send_error(job, "resource_limit", msg, false);
+    }
+    w->rebuild = true;
+    finish_task(w, t, "resource_limit", NULL, -1, -1);
     return true;
   }
   if (rc == LUA_YIELD) {
@@ -696,7 +721,7 @@ static void *worker_main(void *arg) {
      * just for the next turn; a turn resumes the ones that are ready. */
     if (w->tasks) turn(w, started > 0);
   }
-  lua_close(w->L); /* first: a request box's __gc may still talk to the multi handle */
+  runtime_close(w->L); /* first: a request box's __gc may still talk to the multi handle */
   w->L = NULL;
   curl_multi_cleanup(w->multi);
   return NULL;
@@ -907,7 +932,7 @@ int workers_selfcheck(const struct chartd_config *cfg, char *err, size_t errlen)
   lua_State *L = new_service_state(cfg, err, errlen);
   if (L == NULL) return -1;
   int rc = call_service(L, "catalog", 3, err, errlen);
-  lua_close(L);
+  runtime_close(L);
   return rc;
 }
 
@@ -933,6 +958,6 @@ int workers_check_llm(const struct chartd_config *cfg, char *msg, size_t msglen)
       rc = lua_toboolean(L, -2) ? 0 : -1;
     }
   }
-  lua_close(L);
+  runtime_close(L);
   return rc;
 }

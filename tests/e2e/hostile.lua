@@ -1,0 +1,86 @@
+-- Hostile snippets for tests/e2e/test_sandbox.py, run by lua/service.lua's debug hook
+-- ({"debug":{"run":"<name>"}}, CHARTD_TEST_HOOKS=1 only) inside a worker's request coroutine.
+-- Each must end in `timeout` or `resource_limit` (or a plain error) without hurting the worker.
+local M = {}
+
+function M.spin() while true do end end
+
+function M.pcall_spin()
+  while true do pcall(function() while true do end end) end
+end
+
+function M.coroutine_spin()
+  coroutine.wrap(function() while true do end end)()
+end
+
+-- Known gap (not in the e2e cases): this one still ties its worker up for good.
+function M.coroutine_pcall_spin()
+  local co = coroutine.create(function() while true do pcall(function() while true do end end) end end)
+  while true do coroutine.resume(co) end
+end
+
+function M.table_bomb()
+  local t, i = {}, 0
+  while true do
+    i = i + 1
+    t[i] = { i, i, i, i }
+    if i < 0 then return t end
+  end
+end
+
+-- 1.5 GB: string.rep itself refuses results over 2^31 - 1 bytes before allocating
+function M.rep_gigabytes() return #string.rep("x", 1536 * 1024 * 1024) end
+
+function M.pcall_rep_loop()
+  local keep = {}
+  while true do
+    local ok, s = pcall(string.rep, "y", 64 * 1024 * 1024)
+    if ok then keep[#keep + 1] = s end
+    if #keep < 0 then return keep end
+  end
+end
+
+function M.deep_recursion()
+  local function f(n) return 1 + f(n + 1) end
+  return f(1)
+end
+
+function M.error_table() error({}) end
+
+function M.error_nil() error(nil) end
+
+function M.error_tostring_loop()
+  error(setmetatable({}, { __tostring = function() while true do end end }))
+end
+
+-- Inside one C call the hook never runs: the watchdog stops it only when the call returns,
+-- so the defence is the size cap on what reaches such calls (20000 characters: ~1-2 s).
+function M.pattern_backtracking()
+  return (("x"):rep(20000)):find(".-b")
+end
+
+function M.gc_loop()
+  setmetatable({}, { __gc = function() while true do end end })
+  collectgarbage()
+  while true do end
+end
+
+-- What the sandbox removed (each returns a string naming what it could reach, or nil).
+function M.escape()
+  local found = {}
+  if io.popen then found[#found + 1] = "io.popen" end
+  if io.open("/etc/passwd") then found[#found + 1] = "io.open /etc/passwd" end
+  if io.open(require("chartd.host").home .. "/themes/light.lua", "w") then found[#found + 1] = "io.open w" end
+  if os.execute or os.getenv or os.remove then found[#found + 1] = "os" end
+  if debug or dofile or loadfile or string.dump or package.loadlib then
+    found[#found + 1] = "debug/dofile/loadfile/dump/loadlib"
+  end
+  if load("\27Lua") then found[#found + 1] = "binary load" end
+  if pcall(require, "io") and require("io") then found[#found + 1] = "require io" end
+  package.path = "/tmp/?.lua;" .. package.path
+  if pcall(require, "chartd_sandbox_probe") then found[#found + 1] = "require from /tmp" end
+  if pcall(require, "..etc.passwd") then found[#found + 1] = "require .." end
+  error(#found == 0 and "sandbox holds" or ("sandbox leaks: " .. table.concat(found, ", ")))
+end
+
+return M

@@ -1,0 +1,97 @@
+"""Budgets and sandbox of the worker Lua states: canned hostile snippets (tests/e2e/hostile.lua,
+run through the CHARTD_TEST_HOOKS debug hook) end in `timeout`, `resource_limit` or a plain
+`internal` error; the same connection then gets its chart, and a third client's pings stay
+fast while two workers are tied up."""
+import asyncio
+import json
+import time
+
+from chartd_harness import BAR_SPEC, Server, check, connect, eq, recv_json, run, until_final
+
+# snippet → the error code its request must end with
+CASES = {
+    "spin": "timeout",
+    "pcall_spin": "timeout",
+    "coroutine_spin": "timeout",
+    "error_tostring_loop": "timeout",
+    "gc_loop": "internal",  # setmetatable refuses __gc (finalizers run with hooks off)
+    "table_bomb": "resource_limit",
+    "rep_gigabytes": "resource_limit",
+    "pcall_rep_loop": "resource_limit",
+    "deep_recursion": "resource_limit",
+    "error_table": "internal",
+    "error_nil": "internal",
+    "escape": "internal",  # raises "sandbox holds" (or what leaked): checked in the log
+}
+TIMEOUT_S = 5
+
+
+def request(rid, run_name=None):
+    msg = {"type": "chart.request", "id": rid, "spec": BAR_SPEC}
+    if run_name:
+        msg["debug"] = {"run": run_name}
+    return json.dumps(msg)
+
+
+async def one_case(server, name, want, sem):
+    async with sem:
+        async with connect(server) as ws:
+            eq((await recv_json(ws))["type"], "hello", "first message")
+            t0 = time.monotonic()
+            await ws.send(request("bad", name))
+            _, final = await until_final(ws, "bad", timeout=TIMEOUT_S + 20)
+            took = time.monotonic() - t0
+            eq((final["type"], final.get("code")), ("error", want), f"{name}: final message {final}")
+            if want == "timeout":
+                check(TIMEOUT_S - 0.5 < took < TIMEOUT_S + 6, f"{name}: timed out after {took:.1f}s")
+            else:
+                check(took < TIMEOUT_S + 6, f"{name}: ended after {took:.1f}s")
+            # the worker (whichever takes it) serves the next request on this connection
+            await ws.send(request("next"))
+            _, final = await until_final(ws, "next", timeout=30)
+            eq(final["type"], "chart", f"{name}: the request after it")
+            return took
+
+
+async def probe(server, stop, worst):
+    async with connect(server) as ws:
+        await recv_json(ws)
+        while not stop.is_set():
+            t0 = time.monotonic()
+            await ws.send(json.dumps({"type": "ping", "id": "p"}))
+            eq((await recv_json(ws, timeout=10))["type"], "pong", "probe")
+            worst[0] = max(worst[0], time.monotonic() - t0)
+            await asyncio.sleep(0.1)
+
+
+async def main():
+    env = {"CHARTD_TEST_HOOKS": "1", "CHART_GENERATION_TIMEOUT": str(TIMEOUT_S)}
+    with Server(env=env, workers=3) as server:
+        stop, worst = asyncio.Event(), [0.0]
+        prober = asyncio.create_task(probe(server, stop, worst))
+        sem = asyncio.Semaphore(2)  # two workers tied up, the third free for the probe
+        took = await asyncio.gather(*(one_case(server, n, w, sem) for n, w in CASES.items()))
+        stop.set()
+        await prober
+        print("durations:", {n: round(t, 1) for n, t in zip(CASES, took)}, "worst ping: %.3fs" % worst[0])
+        check(worst[0] < 2.0, f"a client's ping took {worst[0]:.2f}s while hostile requests ran")
+
+        # a long pattern match runs inside one C call: bounded by input size, it finishes
+        async with connect(server) as ws:
+            await recv_json(ws)
+            t0 = time.monotonic()
+            await ws.send(request("pat", "pattern_backtracking"))
+            _, final = await until_final(ws, "pat", timeout=30)
+            eq(final["type"], "chart", "pattern_backtracking on 20000 characters")
+            print("pattern_backtracking: %.1fs" % (time.monotonic() - t0))
+
+        failed = [e for e in server.log_events() if e.get("event") == "request_failed"]
+        errors = " | ".join(str(e.get("error")) for e in failed)
+        check("__gc is not allowed" in errors, f"gc_loop refused: {errors[:600]}")
+        check("sandbox holds" in errors, f"the escape snippet's verdict in the log: {errors[:600]}")
+        check("sandbox leaks" not in errors, f"sandbox leaks: {errors[:600]}")
+        metrics = server.metrics()
+        check(any("resource_limit" in k for k in metrics), "resource_limit outcomes in /metrics")
+
+
+run(main)
