@@ -32,6 +32,8 @@
 --   timeout               408    yes       the whole request passed CHART_GENERATION_TIMEOUT
 --   too_large             413    no        image over MAX_CHART_SIZE_MB, or request over MAX_REQUEST_KB
 --   busy                  429    yes       too many requests queued, or the server is shutting down
+--   rate_limited          429    yes       over CHARTD_RATE_LIMIT on this connection (host-sent, retry_after_ms)
+--   unauthorized          401    no        CHARTD_API_KEYS is set and the request has no valid key (host-sent)
 --   resource_limit        413    no        the scripts ran out of memory (worker cap) or of stack depth
 --   internal              500    no        a bug: logged with its traceback, the message stays generic
 local base64 = require "chartd.base64"
@@ -48,7 +50,7 @@ M.CODES = {
   llm_bad_request = { 502, false }, llm_unavailable = { 503, true }, llm_invalid_output = { 502, false },
   cancelled = { 499, false }, timeout = { 408, true },
   too_large = { 413, false }, busy = { 429, true }, internal = { 500, false },
-  resource_limit = { 413, false },
+  resource_limit = { 413, false }, rate_limited = { 429, true }, unauthorized = { 401, false },
 }
 
 -- Fields a chart.request may carry; the rest is refused so a typo is not silently ignored.

@@ -62,6 +62,40 @@ static int get_bool(config_lookup_fn lookup, void *ud, const char *name, bool *o
   return -1;
 }
 
+/* A comma-separated list: every entry non-empty, no whitespace or control characters (a
+ * pasted newline in a key would never match). show_value=false keeps secrets out of err. */
+static int get_list(config_lookup_fn lookup, void *ud, const char *name, bool show_value, char *out,
+                    size_t outlen, char *err, size_t errlen) {
+  const char *v = lookup(ud, name);
+  if (v == NULL || *v == '\0') return 0;
+  if (strlen(v) >= outlen) {
+    snprintf(err, errlen, "%s is too long; allowed at most %zu characters", name, outlen - 1);
+    return -1;
+  }
+  int entry = 1;
+  for (const char *c = v;; c++) {
+    if (*c == ',' || *c == '\0') {
+      if (c == v || c[-1] == ',') {
+        snprintf(err, errlen, "%s entry %d is empty; allowed a comma-separated list without empty entries", name,
+                 entry);
+        return -1;
+      }
+      if (*c == '\0') break;
+      entry++;
+    } else if (isspace((unsigned char)*c) || iscntrl((unsigned char)*c)) {
+      if (show_value)
+        snprintf(err, errlen, "%s=%s: entry %d contains whitespace; allowed a comma-separated list without spaces",
+                 name, v, entry);
+      else
+        snprintf(err, errlen, "%s entry %d contains whitespace; allowed a comma-separated list without spaces",
+                 name, entry);
+      return -1;
+    }
+  }
+  memcpy(out, v, strlen(v) + 1);
+  return 0;
+}
+
 int config_parse(struct chartd_config *cfg, config_lookup_fn lookup, void *ud, int default_workers,
                  char *err, size_t errlen) {
   memset(cfg, 0, sizeof *cfg);
@@ -78,6 +112,7 @@ int config_parse(struct chartd_config *cfg, config_lookup_fn lookup, void *ud, i
   strcpy(cfg->llm_base_url, "https://api.openai.com/v1");
   strcpy(cfg->app_env, "development");
   strcpy(cfg->railway_env, "development");
+  cfg->rate_limit = 120;
 
   /* PORT (set by Railway) wins over WEBSOCKET_PORT; the error names the one that was used. */
   const char *port_name = lookup(ud, "PORT") && *lookup(ud, "PORT") ? "PORT" : "WEBSOCKET_PORT";
@@ -94,7 +129,11 @@ int config_parse(struct chartd_config *cfg, config_lookup_fn lookup, void *ud, i
       get_str(lookup, ud, "APP_ENV", cfg->app_env, sizeof cfg->app_env, err, errlen) ||
       get_str(lookup, ud, "RAILWAY_ENVIRONMENT", cfg->railway_env, sizeof cfg->railway_env, err, errlen) ||
       get_bool(lookup, ud, "DEBUG", &cfg->debug, err, errlen) ||
-      get_bool(lookup, ud, "CHARTD_TEST_HOOKS", &cfg->test_hooks, err, errlen))
+      get_bool(lookup, ud, "CHARTD_TEST_HOOKS", &cfg->test_hooks, err, errlen) ||
+      get_int(lookup, ud, "CHARTD_RATE_LIMIT", 0, 1000000, &cfg->rate_limit, err, errlen) ||
+      get_list(lookup, ud, "CHARTD_API_KEYS", false, cfg->api_keys, sizeof cfg->api_keys, err, errlen) ||
+      get_list(lookup, ud, "CHARTD_ALLOWED_ORIGINS", true, cfg->allowed_origins, sizeof cfg->allowed_origins, err,
+               errlen))
     return -1;
   /* Hot reload watches the script folders in development; production only when asked
    * (CHARTD_RELOAD=1). `chartd serve --dev` forces it on; SIGHUP reloads in any case. */

@@ -26,6 +26,10 @@ struct chartd_config {
   char llm_base_url[512];
   char app_env[64];
   char railway_env[64];
+  /* Access control (off when unset). Keys are never logged or echoed in errors. */
+  char api_keys[2048];      /* CHARTD_API_KEYS: comma-separated bearer keys */
+  char allowed_origins[2048]; /* CHARTD_ALLOWED_ORIGINS: comma-separated exact Origin values */
+  int rate_limit;           /* CHARTD_RATE_LIMIT: WebSocket requests per minute per connection, 0 = off */
 };
 
 /* Looks a variable up; returns NULL when it is unset. */

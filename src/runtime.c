@@ -68,6 +68,9 @@ lua_State *runtime_new_state(const char *home, char *err, size_t errlen) {
     snprintf(err, errlen, "cannot create a Lua state (out of memory)");
     return NULL;
   }
+  /* Lua leaves the main thread's extra space uninitialized and copies it into every new
+   * thread; the sandbox and the reload budget keep pointers there, so start from NULL. */
+  memset(lua_getextraspace(L), 0, LUA_EXTRASPACE);
   luaL_openlibs(L);
   /* The default GC pause stays: a canvas frees its pixels at finish()/close(), not at
    * collection, so they never pile up — and pause 100 (STACK-NOTES) made each render

@@ -68,6 +68,9 @@ struct conn {
   char *last_request;
   size_t last_request_len;
   char last_id[ID_MAX];
+  /* CHARTD_RATE_LIMIT: requests counted in a fixed one-minute window. */
+  double rl_window_start;
+  int rl_count;
 };
 
 /* A reload attempt, from the reload thread to the service thread (g.mu). */
@@ -119,6 +122,72 @@ static void logf_(log_level level, const char *event, const char *fmt, ...) {
   vsnprintf(fields, sizeof fields, fmt, ap);
   va_end(ap);
   log_write(level, event, fields);
+}
+
+/* ---- access control (service thread) ----
+ * CHARTD_API_KEYS guards the WebSocket handshake and every HTTP endpoint except /healthz and
+ * /readyz (probes carry no credentials); the static playground under / stays public, since it
+ * holds no data and must load before the user can type a key. Keys are compared in constant
+ * time and never logged. CHARTD_ALLOWED_ORIGINS is checked in FILTER_PROTOCOL_CONNECTION, not
+ * HTTP_CONFIRM_UPGRADE (CVE-2025-11677). */
+
+/* Time depends on the configured key's length only, never on where a candidate differs. */
+static bool key_equal(const char *key, size_t klen, const char *cand, size_t clen) {
+  unsigned char diff = klen != clen;
+  for (size_t i = 0; i < klen; i++) diff |= (unsigned char)key[i] ^ (unsigned char)(i < clen ? cand[i] : 0);
+  return diff == 0;
+}
+
+static bool key_valid(const char *cand, size_t clen) {
+  bool ok = false;
+  for (const char *k = g.cfg.api_keys; *k;) { /* every key is compared: no early exit */
+    size_t n = strcspn(k, ",");
+    ok |= key_equal(k, n, cand, clen);
+    k += n;
+    if (*k == ',') k++;
+  }
+  return ok;
+}
+
+static bool request_authorized(struct lws *wsi) {
+  if (g.cfg.api_keys[0] == '\0') return true;
+  char buf[1024];
+  bool ok = false;
+  if (lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_AUTHORIZATION) > 0 &&
+      lws_hdr_copy(wsi, buf, sizeof buf, WSI_TOKEN_HTTP_AUTHORIZATION) > 7 && strncmp(buf, "Bearer ", 7) == 0)
+    ok = key_valid(buf + 7, strlen(buf + 7));
+  if (!ok) {
+    const char *token = lws_get_urlarg_by_name(wsi, "token=", buf, sizeof buf);
+    if (token) ok = key_valid(token, strlen(token));
+  }
+  memset(buf, 0, sizeof buf);
+  return ok;
+}
+
+/* Exact match against the list; a request without Origin is not from a browser and passes. */
+static bool origin_allowed(struct lws *wsi, char *origin, size_t cap) {
+  origin[0] = '\0';
+  if (g.cfg.allowed_origins[0] == '\0' || lws_hdr_total_length(wsi, WSI_TOKEN_ORIGIN) <= 0) return true;
+  if (lws_hdr_copy(wsi, origin, (int)cap, WSI_TOKEN_ORIGIN) < 0) return false;
+  size_t olen = strlen(origin);
+  for (const char *o = g.cfg.allowed_origins; *o;) {
+    size_t n = strcspn(o, ",");
+    if (n == olen && memcmp(o, origin, n) == 0) return true;
+    o += n;
+    if (*o == ',') o++;
+  }
+  return false;
+}
+
+/* A refused upgrade is answered by hand: lws_return_http_status() at this stage says
+ * HTTP/1.0, which WebSocket clients (python-websockets) reject as a malformed answer. */
+static void refuse_upgrade(struct lws *wsi, const char *status, const char *message) {
+  char *p = (char *)g.scratch + LWS_PRE;
+  int n = snprintf(p, CHUNK,
+                   "HTTP/1.1 %s\r\nContent-Type: text/plain\r\nContent-Length: %zu\r\n%sConnection: close\r\n\r\n%s\n",
+                   status, strlen(message) + 1, status[0] == '4' && status[2] == '1' ? "WWW-Authenticate: Bearer\r\n" : "",
+                   message);
+  lws_write(wsi, (unsigned char *)p, (size_t)n, LWS_WRITE_HTTP_HEADERS);
 }
 
 /* ---- connections (service thread) ---- */
@@ -487,6 +556,24 @@ static void ws_message(struct conn *c) {
     ws_subscribe(c);
     return;
   }
+  if (g.cfg.rate_limit > 0) { /* answered here, never queued: a flood costs no worker time */
+    double t = now_ms();
+    if (t - c->rl_window_start >= 60000.0) {
+      c->rl_window_start = t;
+      c->rl_count = 0;
+    }
+    if (++c->rl_count > g.cfg.rate_limit) {
+      char buf[512];
+      long wait = (long)(c->rl_window_start + 60000.0 - t) + 1;
+      snprintf(buf, sizeof buf,
+               "{\"type\":\"error\",\"id\":%s%s%s,\"code\":\"rate_limited\",\"message\":\"over CHARTD_RATE_LIMIT "
+               "(%d requests per minute on this connection)\",\"retryable\":true,\"retry_after_ms\":%ld}",
+               object && id[0] ? "\"" : "", object && id[0] ? id : "null", object && id[0] ? "\"" : "",
+               g.cfg.rate_limit, wait);
+      ws_send_copy(c, buf);
+      return;
+    }
+  }
   if (object && strcmp(type, "chart.request") == 0) { /* kept for a re-render after a reload */
     char *copy = realloc(c->last_request, c->in_len + 1);
     if (copy) {
@@ -639,6 +726,22 @@ static int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *
     drain_reloads();
     if (g.signalled && !g.draining) drain_tick(NULL);
     return 0;
+  case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION: {
+    char origin[512];
+    if (!origin_allowed(wsi, origin, sizeof origin)) {
+      char esc[600];
+      log_json_escape(esc, sizeof esc, origin, strlen(origin));
+      logf_(LOG_WARN, "connection_refused", "\"reason\":\"origin\",\"origin\":\"%s\"", esc);
+      refuse_upgrade(wsi, "403 Forbidden", "origin not allowed");
+      return -1;
+    }
+    if (!request_authorized(wsi)) {
+      logf_(LOG_WARN, "connection_refused", "\"reason\":\"unauthorized\"");
+      refuse_upgrade(wsi, "401 Unauthorized", "missing or invalid API key");
+      return -1;
+    }
+    return 0;
+  }
   case LWS_CALLBACK_ESTABLISHED:
     /* Limits are checked here, not in HTTP_CONFIRM_UPGRADE (CVE-2025-11677). */
     pss->c = NULL;
@@ -752,6 +855,19 @@ static void http_get(struct conn *c, const char *uri) {
   }
 }
 
+/* Probes stay open; everything else on the API mounts needs a key when keys are set. The body
+ * of a refused POST is not read, so the connection is not reused. */
+static bool http_authorized(struct conn *c, struct lws *wsi) {
+  char uri[256] = "";
+  bool post = lws_hdr_total_length(wsi, WSI_TOKEN_POST_URI) > 0;
+  lws_hdr_copy(wsi, uri, sizeof uri, post ? WSI_TOKEN_POST_URI : WSI_TOKEN_GET_URI);
+  if (strcmp(uri, "/healthz") == 0 || strcmp(uri, "/readyz") == 0 || request_authorized(wsi)) return true;
+  c->close_after = true;
+  http_error(c, 401, "unauthorized", "missing or invalid API key (Authorization: Bearer <key> or ?token=<key>)",
+             false);
+  return false;
+}
+
 static void http_begin(struct conn *c, struct lws *wsi) {
   char uri[256] = "";
   c->post = lws_hdr_total_length(wsi, WSI_TOKEN_POST_URI) > 0;
@@ -838,6 +954,9 @@ static int http_writeable(struct conn *c, struct lws *wsi) {
     if (lws_add_http_common_headers(wsi, (unsigned int)c->status, c->mime, c->body_len, &p, end)) return -1;
     if (lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_CACHE_CONTROL, (unsigned char *)"no-store", 8, &p, end))
       return -1;
+    if (c->status == 401 && lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_WWW_AUTHENTICATE,
+                                                         (unsigned char *)"Bearer", 6, &p, end))
+      return -1;
     if (lws_finalize_write_http_header(wsi, start, &p, end)) return -1;
     c->headers_sent = true;
     lws_callback_on_writable(wsi);
@@ -872,6 +991,7 @@ static int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void
     http_release(pss); /* a new request on a kept-alive connection */
     pss->c = conn_new(wsi, true);
     if (pss->c == NULL) return -1;
+    if (!http_authorized(pss->c, wsi)) return 0;
     http_begin(pss->c, wsi);
     return 0;
   case LWS_CALLBACK_HTTP_BODY:

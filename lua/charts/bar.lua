@@ -4,12 +4,15 @@ local series = require "charts.shared.series"
 local axes = require "charts.shared.axes"
 local describe = require "charts.shared.describe"
 local draw_util = require "charts.shared.draw"
+local interval = require "charts.shared.interval"
 local style = require "layout.style"
 
 local M = {
   name = "bar",
   encodings = { required = { "x", "y" }, optional = { "color" } },
-  options = { stacked = "boolean", horizontal = "boolean", normalize = "boolean", labels = "boolean" },
+  -- interval: error bars of each group's spread around its mean (not on stacked bars).
+  options = { stacked = "boolean", horizontal = "boolean", normalize = "boolean", labels = "boolean",
+    interval = interval.KINDS },
 }
 
 -- Data labels only when every bar leaves this much room around its text.
@@ -98,6 +101,25 @@ function M.geometry(model, plot, domain, opts)
   return bars
 end
 
+-- Error bars (pure): one per bar whose series has an interval at its key, in
+-- the middle of the bar across the value axis. → { {c=, a=, b=, cap=, series=} }
+-- c is the bar's centre along the band axis, a..b the interval in pixels.
+function M.error_bars(model, bars, domain, plot, horizontal)
+  local vpos = axes.linear(domain, plot, horizontal)
+  local out = {}
+  for _, b in ipairs(bars) do
+    local s = model.series[b.series]
+    local lo = s.lo and s.lo[b.index]
+    if lo ~= nil then
+      local c = horizontal and b.y + b.h / 2 or b.x + b.w / 2
+      local width = horizontal and b.h or b.w
+      out[#out + 1] = { c = c, a = vpos(lo), b = vpos(s.hi[b.index]), cap = math.max(2, math.min(6, width / 4)),
+        series = b.series }
+    end
+  end
+  return out
+end
+
 -- Data labels: shown when asked (options.labels), or by default for one
 -- unstacked series of at most 24 bars; only where the text fits the bar.
 local function place_labels(bars, model, spec, theme, horizontal, plot)
@@ -159,8 +181,10 @@ end
 
 function M.layout(spec, theme, box)
   local opts = spec.options or {}
+  spec = interval.mean_spec(spec)
   local model = series.build(spec, { band = true, stacked = opts.stacked, normalize = opts.normalize,
     gaps = true })
+  interval.attach(spec, model)
   local horizontal = opts.horizontal and true or false
   local domain = M.value_domain(model)
   local legend = axes.legend(model, spec, theme, "square")
@@ -176,9 +200,12 @@ function M.layout(spec, theme, box)
   local bars = M.geometry(model, f.plot, vdomain, { horizontal = horizontal })
   local colors = axes.colors(model, theme)
   for _, b in ipairs(bars) do b.color = colors[b.series] end
+  local errs = M.error_bars(model, bars, vdomain, f.plot, horizontal)
   return {
+    error_bars = errs,
     frame = f, model = model, bars = bars, horizontal = horizontal, domain = vdomain,
-    labels = place_labels(bars, model, spec, theme, horizontal, f.plot),
+    -- Labels beside the bar end would sit under the error bar's cap.
+    labels = #errs == 0 and place_labels(bars, model, spec, theme, horizontal, f.plot) or {},
     radius = theme.bar_radius or 0,
     colors = colors,
     empty = #bars == 0,
@@ -213,6 +240,16 @@ function M.draw(canvas, layout, theme)
       canvas:new_path()
     end
   end
+  -- Error bars in the foreground colour: they cross the bar's own fill.
+  if #layout.error_bars > 0 then
+    canvas:new_path()
+    for _, e in ipairs(layout.error_bars) do
+      interval.error_bar(canvas, e.c, e.a, e.b, e.cap, layout.horizontal)
+    end
+    canvas:set_color(theme.foreground)
+    canvas:set_line_width(1.5)
+    canvas:stroke()
+  end
   canvas:restore()
   local font = { family = theme.font, size = theme.font_sizes.label }
   for _, l in ipairs(layout.labels) do
@@ -225,7 +262,8 @@ function M.draw(canvas, layout, theme)
 end
 
 function M.describe(spec, layout)
-  return describe.sentence("Bar", spec, layout.model)
+  return describe.sentence("Bar", interval.mean_spec(spec), layout.model) ..
+    interval.sentence("Error bars", layout.model.interval)
 end
 
 return M

@@ -4,12 +4,15 @@ local series = require "charts.shared.series"
 local axes = require "charts.shared.axes"
 local describe = require "charts.shared.describe"
 local draw_util = require "charts.shared.draw"
+local interval = require "charts.shared.interval"
 local style = require "layout.style"
+local color = require "layout.color"
 
 local M = {
   name = "line",
   encodings = { required = { "x", "y" }, optional = { "color" } },
-  options = { points = "boolean" },
+  -- interval: a band of the group's spread around the mean (charts.shared.interval).
+  options = { points = "boolean", interval = interval.KINDS },
 }
 
 -- Points are drawn by default while a series has at most this many.
@@ -61,8 +64,35 @@ function M.geometry(model, plot, xdom, ydom, opts)
         run = nil
       end
     end
-    out[si] = { runs = runs, points = points }
+    out[si] = { runs = runs, points = points, bands = M.bands(s, xpos, ypos, #model.keys) }
   end
+  return out
+end
+
+-- Band polygons of a series with intervals (s.lo/s.hi): one per run of
+-- consecutive keys that have one, {{x, y_lo}..., then {x, y_hi} back}.
+function M.bands(s, xpos, ypos, n)
+  if not s.lo then return {} end
+  local out, lows, highs = {}, nil, nil
+  local function close()
+    if lows and #lows >= 2 then
+      local poly = {}
+      for _, p in ipairs(lows) do poly[#poly + 1] = p end
+      for j = #highs, 1, -1 do poly[#poly + 1] = highs[j] end
+      out[#out + 1] = poly
+    end
+    lows, highs = nil, nil
+  end
+  for i = 1, n do
+    if s.lo[i] ~= nil then
+      if not lows then lows, highs = {}, {} end
+      lows[#lows + 1] = { xpos[i], ypos(s.lo[i]) }
+      highs[#highs + 1] = { xpos[i], ypos(s.hi[i]) }
+    else
+      close()
+    end
+  end
+  close()
   return out
 end
 
@@ -105,7 +135,9 @@ end
 function M.layout(spec, theme, box, variant)
   local opts = spec.options or {}
   variant = variant or {}
+  spec = interval.mean_spec(spec)
   local model = series.build(spec, { gaps = true })
+  interval.attach(spec, model)
   local legend = axes.legend(model, spec, theme, "line")
   local f = axes.frame(spec, theme, box, {
     key = axes.key_axis(model, spec),
@@ -142,6 +174,17 @@ function M.draw(canvas, layout, theme)
   local r = theme.point_radius or 3
   canvas:rect(p.x - r - 1, p.y - r - 1, p.width + 2 * r + 2, p.height + 2 * r + 2)
   canvas:clip()
+  -- Bands first, translucent, so every line stays visible over them.
+  for _, g in ipairs(layout.series) do
+    for _, poly in ipairs(g.bands or {}) do
+      canvas:new_path()
+      canvas:move_to(poly[1][1], poly[1][2])
+      for j = 2, #poly do canvas:line_to(poly[j][1], poly[j][2]) end
+      canvas:close_path()
+      canvas:set_color(color.alpha(g.color, 0.2))
+      canvas:fill()
+    end
+  end
   canvas:set_line_width(theme.line_width or 2)
   canvas:set_line_join("round")
   canvas:set_line_cap("round")
@@ -164,10 +207,11 @@ function M.draw(canvas, layout, theme)
 end
 
 function M.describe(spec, layout)
+  spec = interval.mean_spec(spec)
   local text = describe.sentence("Line", spec, layout.model)
   local trend = describe.trend(spec, layout.model)
   if trend then text = text .. " " .. trend end
-  return text
+  return text .. interval.sentence("Bands", layout.model.interval)
 end
 
 return M

@@ -5,12 +5,14 @@ local color = require "layout.color"
 local style = require "layout.style"
 local frame = require "layout.frame"
 local describe = require "charts.shared.describe"
+local interval = require "charts.shared.interval"
 
 local M = {
   name = "scatter",
   encodings = { required = { "x", "y" }, optional = { "color", "size" } },
   -- regression: a least-squares line over all points, with its equation and r².
-  options = { regression = "boolean" },
+  -- interval: error bars of the y spread of the rows sharing an x (and colour).
+  options = { regression = "boolean", interval = interval.KINDS },
 }
 
 -- Points per fill. One fill paints overlapping circles of one path once, so
@@ -137,6 +139,35 @@ function M.layout(spec, theme, box, variant)
   local ylo, yhi = extent(sub.y, m)
   if xlo == nil then xlo, xhi, ylo, yhi = 0, 1, 0, 1 end
 
+  -- Intervals of the rows sharing an x (and a colour category); the y
+  -- domain widens to hold them. Not on a log y, where bounds may be ≤ 0.
+  local kind = (spec.options or {}).interval
+  local spans = {}
+  if kind and ykind ~= "log" and m > 0 then
+    local catcol = (ccol and not cquant) and ccol or nil
+    local groups_y = interval.collect(m, sub.y, function(k) return sub.x[k] end, function(k)
+      if not catcol then return false end
+      local c = catcol[rows[k]]
+      if c == nil then return "(missing)" end
+      return c
+    end)
+    for x, byc in pairs(groups_y) do
+      for c, list in pairs(byc) do
+        local lo, hi = interval.bounds(list, kind)
+        if lo then
+          spans[#spans + 1] = { x = x, cat = c, lo = lo, hi = hi }
+          if lo < ylo then ylo = lo end
+          if hi > yhi then yhi = hi end
+        end
+      end
+    end
+    -- pairs() order is arbitrary; draw order must not be.
+    table.sort(spans, function(a, b)
+      if a.x ~= b.x then return a.x < b.x end
+      return tostring(a.cat) < tostring(b.cat)
+    end)
+  end
+
   -- Colour: categories in first-seen order, or ramp steps over the value range.
   local groups, legend = {}, nil
   local cats, cat_index = {}, {}
@@ -211,6 +242,12 @@ function M.layout(spec, theme, box, variant)
       g.rs[k] = v ~= nil and M.size_radius(v, slo, shi, variant.max_radius) or M.MIN_RADIUS
     end
   end
+  for _, e in ipairs(spans) do
+    local g
+    if e.cat then g = groups[cat_index[e.cat]] elseif not ccol then g = groups[1] end
+    e.color = g and g.color or theme.foreground
+    e.px, e.a, e.b = sx(e.x), sy(e.lo), sy(e.hi)
+  end
   local nonempty = {}
   for _, g in ipairs(groups) do if #g.xs > 0 then nonempty[#nonempty + 1] = g end end
   local fit
@@ -231,6 +268,7 @@ function M.layout(spec, theme, box, variant)
     end
   end
   return {
+    error_bars = spans, interval = #spans > 0 and kind or nil,
     frame = f, groups = nonempty, radius = r0, alpha = M.alpha(m), count = m, fit = fit,
     r = (xkind ~= "log" and ykind ~= "log") and M.pearson(sub.x, sub.y) or nil,
     note = m == 0 and "No data" or nil,
@@ -255,6 +293,14 @@ function M.draw(c, layout, theme)
     end
     c:set_color(fill)
     c:fill()
+  end
+  -- Error bars over the points, in each category's colour.
+  c:set_line_width(1.5)
+  for _, e in ipairs(layout.error_bars or {}) do
+    c:new_path()
+    interval.error_bar(c, e.px, e.a, e.b, 4, false)
+    c:set_color(e.color)
+    c:stroke()
   end
   if layout.note then
     c:text(layout.note, p.x + p.width / 2, p.y + p.height / 2, { font = { family = theme.font,
@@ -297,7 +343,8 @@ function M.describe(spec, layout)
     head = head .. string.format("; least-squares line y = %s + %s × %s (r² = %.2f)", M.sig(fit.intercept),
       M.sig(fit.slope), xt, fit.r2)
   end
-  if not r then return head .. "." end
+  local extra = interval.sentence("Error bars", layout.interval)
+  if not r then return head .. "." .. extra end
   local rtext = string.format("r = %.2f", r)
   local trend
   if math.abs(r) < 0.3 then
@@ -306,7 +353,7 @@ function M.describe(spec, layout)
     local strength = math.abs(r) >= 0.7 and "" or "loosely "
     trend = string.format("%s %stends to %s as %s rises (%s)", yt, strength, r > 0 and "rise" or "fall", xt, rtext)
   end
-  return head .. "; " .. trend .. "."
+  return head .. "; " .. trend .. "." .. extra
 end
 
 M.sample = {
