@@ -49,14 +49,60 @@ describe("selftest", function()
 
     it("starts a wrapped error at its location", function()
       assert.equal("lua/charts/pie.lua:9: attempt to index a nil value",
-        selftest.clean_error({ code = "internal", message = "draw failed: /h/lua/charts/pie.lua:9: attempt to index a nil value" }, "/h"))
+        selftest.clean_error({ code = "internal",
+          message = "draw failed: /h/lua/charts/pie.lua:9: attempt to index a nil value" }, "/h"))
       assert.equal("themes/ocean.lua:4: unexpected symbol near '}'",
-        selftest.clean_error('theme: theme "ocean" cannot be loaded: /h/themes/ocean.lua:4: unexpected symbol near \'}\'', "/h"))
+        selftest.clean_error(
+          'theme: theme "ocean" cannot be loaded: /h/themes/ocean.lua:4: unexpected symbol near \'}\'', "/h"))
     end)
 
     it("names a prompt template by its file", function()
       assert.equal("prompts/plan.txt: unknown placeholder {{x}}; allowed request",
         selftest.clean_error("prompt template plan: unknown placeholder {{x}}; allowed request", "/h"))
+    end)
+  end)
+
+  describe("incremental runs", function()
+    -- The dependency graph is recorded as modules load, as in the fresh state of a reload:
+    -- forget the lua/ modules earlier specs loaded.
+    before_each(function()
+      for name in pairs(package.loaded) do
+        if name ~= "selftest" and package.searchpath(name, "lua/?.lua;lua/?/init.lua") then
+          package.loaded[name] = nil
+        end
+      end
+    end)
+
+    it("renders again only the chart types whose modules include a changed file", function()
+      local report = selftest.run({ "lua/charts/sparkline.lua" })
+      assert.equal(#require("charts").names(), report.charts) -- every module still loads
+      -- sparkline itself, and facet, which requires chart modules by computed name
+      assert.equal(2, report.rendered)
+      local names = require("charts").names()
+      local function set(t)
+        local out = {}
+        for k in pairs(t) do out[#out + 1] = k end
+        table.sort(out)
+        return out
+      end
+      assert.same({ "density", "facet", "violin" }, set(selftest.affected({ "lua/charts/shared/kde.lua" }, names)))
+      assert.same({ "bar", "facet", "lollipop" }, set(selftest.affected({ "lua/charts/bar.lua" }, names)))
+    end)
+
+    it("renders everything for a file the graph cannot vouch for", function()
+      selftest.run({ "lua/charts/sparkline.lua" })
+      local names = require("charts").names()
+      assert.is_nil(selftest.affected({ "lua/pipeline.lua" }, names))       -- used by no chart module
+      assert.is_nil(selftest.affected({ "themes/dark.lua" }, names))        -- not a module
+      assert.is_nil(selftest.affected({ "prompts/plan.txt" }, names))
+      local full = selftest.run(nil)
+      assert.equal(full.charts, full.rendered)
+    end)
+
+    it("marks modules that require by computed name", function()
+      selftest.compile_all(".")
+      assert.is_true(selftest.dynamic["lua/charts/facet.lua"])
+      assert.is_nil(selftest.dynamic["lua/charts/bar.lua"])
     end)
   end)
 end)

@@ -112,7 +112,7 @@ int config_parse(struct chartd_config *cfg, config_lookup_fn lookup, void *ud, i
   strcpy(cfg->llm_base_url, "https://api.openai.com/v1");
   strcpy(cfg->app_env, "development");
   strcpy(cfg->railway_env, "development");
-  cfg->rate_limit = 120;
+  cfg->rate_limit = 0; /* off, like the other access controls: a deployment sets it */
 
   /* PORT (set by Railway) wins over WEBSOCKET_PORT; the error names the one that was used. */
   const char *port_name = lookup(ud, "PORT") && *lookup(ud, "PORT") ? "PORT" : "WEBSOCKET_PORT";

@@ -40,6 +40,7 @@ static struct {
   atomic_uint generation;
   int efd; /* eventfd: SIGHUP and stop */
   struct watcher *watcher;
+  bool last_failed; /* the last attempt failed: the next one re-checks everything */
 } g = {.generation = 1, .efd = -1};
 
 static double now_ms(void) {
@@ -128,7 +129,7 @@ static void *alarm_main(void *arg) {
 
 /* Runs inside the budgeted coroutine: everything a new generation needs, then its catalog. */
 static const char SELFTEST_CHUNK[] =
-    "local report = require('selftest').run()\n"
+    "local report = require('selftest').run(...)\n"
     "local hello, types, themes = require('service').catalog()\n"
     "return report, hello, types, themes\n";
 
@@ -150,6 +151,11 @@ static char *dup_string(lua_State *L, int idx) {
 
 int reload_selftest(const struct reload_options *o, char *err, size_t errlen, char **hello, char **types,
                     char **themes) {
+  return reload_selftest_changed(o, NULL, err, errlen, hello, types, themes);
+}
+
+int reload_selftest_changed(const struct reload_options *o, const struct watcher_changes *changes, char *err,
+                            size_t errlen, char **hello, char **types, char **themes) {
   lua_State *L = runtime_new_state(o->home, err, errlen);
   if (L == NULL) return -1;
   /* Lua's default GC pace, whatever runtime.c chose: a pause of 100 made the sample renders
@@ -168,7 +174,15 @@ int reload_selftest(const struct reload_options *o, char *err, size_t errlen, ch
   lua_State *co = lua_newthread(L); /* stays on L's stack: not collected */
   *(struct budget **)lua_getextraspace(co) = &b;
   int rc = luaL_loadbufferx(co, SELFTEST_CHUNK, sizeof SELFTEST_CHUNK - 1, "=selftest", "t");
-  int nres = 0;
+  int nres = 0, nargs = 0;
+  if (rc == LUA_OK && changes != NULL) { /* the changed paths: only what they touch renders again */
+    lua_createtable(co, changes->count, 0);
+    for (int i = 0; i < changes->count; i++) {
+      lua_pushstring(co, changes->paths[i]);
+      lua_rawseti(co, -2, i + 1);
+    }
+    nargs = 1;
+  }
   if (rc == LUA_OK) {
     int budget_ms = o->budget_ms > 0 ? o->budget_ms : 5000;
     struct alarm a = {.co = co};
@@ -186,7 +200,7 @@ int reload_selftest(const struct reload_options *o, char *err, size_t errlen, ch
     bool armed = pthread_create(&alarm_thread, NULL, alarm_main, &a) == 0;
     if (!armed) lua_sethook(co, deadline_hook, LUA_MASKCOUNT, 1000); /* no thread: check all along */
     lua_setallocf(L, budget_alloc, &b);
-    rc = lua_resume(co, L, 0, &nres);
+    rc = lua_resume(co, L, nargs, &nres);
     if (armed) {
       pthread_mutex_lock(&a.mu);
       a.done = true;
@@ -251,7 +265,11 @@ static void attempt(const char *trigger, const struct watcher_changes *changes) 
   char err[2048] = "";
   char *hello = NULL, *types = NULL, *themes = NULL;
   double t0 = now_ms();
-  int rc = reload_selftest(&g.o, err, sizeof err, &hello, &types, &themes);
+  /* Incremental only from a good generation and a plain batch of saves; after a failure,
+   * a signal or a queue overflow, everything is checked again. */
+  bool incremental = !g.last_failed && changes->count > 0 && !changes->overflowed && strcmp(trigger, "watch") == 0;
+  int rc = reload_selftest_changed(&g.o, incremental ? changes : NULL, err, sizeof err, &hello, &types, &themes);
+  g.last_failed = rc != 0;
   double ms = now_ms() - t0;
   char *changed = changed_json(changes);
   struct reload_result r = {.ok = rc == 0, .error = rc == 0 ? NULL : err, .changed_json = changed ? changed : "[]",

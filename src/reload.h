@@ -55,4 +55,11 @@ void reload_stop(void);
 int reload_selftest(const struct reload_options *o, char *err, size_t errlen, char **hello, char **types,
                     char **themes);
 
+/* The same, re-rendering only the samples of chart types whose modules (transitively)
+ * include one of the changed paths (lua/selftest.lua decides; anything it cannot vouch for
+ * renders all). changes == NULL checks everything. */
+struct watcher_changes;
+int reload_selftest_changed(const struct reload_options *o, const struct watcher_changes *changes, char *err,
+                            size_t errlen, char **hello, char **types, char **themes);
+
 #endif

@@ -1099,9 +1099,9 @@ int server_run(const struct chartd_config *cfg) {
     fprintf(stderr, "chartd: %s\n", err);
     return 1;
   }
-  /* 40 ms gathers an editor's write-temp-and-rename burst (a few ms apart); the content
+  /* 20 ms gathers an editor's write-temp-and-rename burst (a few ms apart); the content
    * hash skips the duplicates a shorter wait lets through. Every ms here is save-to-active. */
-  struct reload_options ro = {.home = runtime_home(), .watch = cfg->reload, .debounce_ms = 40, .budget_ms = 5000,
+  struct reload_options ro = {.home = runtime_home(), .watch = cfg->reload, .debounce_ms = 20, .budget_ms = 5000,
                               .budget_bytes = (size_t)256 << 20, .prepare = workers_prepare_state,
                               .on_result = on_reload};
   if (reload_start(&ro, err, sizeof err) != 0) {

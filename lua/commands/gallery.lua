@@ -30,7 +30,8 @@ section { display: grid; grid-template-columns: minmax(0, 1fr) 24rem; gap: 1rem;
 .images { display: flex; flex-wrap: wrap; gap: 1rem; }
 figure { margin: 0; } img { width: 400px; border: 1px solid #d0d7de; }
 figcaption { font-size: .85rem; color: #57606a; }
-pre { background: #fff; border: 1px solid #d0d7de; padding: .75rem; overflow: auto; max-height: 28rem; font-size: .75rem; }
+pre { background: #fff; border: 1px solid #d0d7de; padding: .75rem; overflow: auto;
+      max-height: 28rem; font-size: .75rem; }
 </style></head><body>
 <h1>chartd gallery</h1>
 <p>Every chart type in every theme (]] .. html_escape(table.concat(theme_names, ", ")) ..
