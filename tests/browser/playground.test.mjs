@@ -16,7 +16,11 @@ import assert from "node:assert/strict";
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const BIN = resolve(process.env.CHARTD_BIN || join(ROOT, "build", "chartd"));
 const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
-const SCREENSHOT = join(ROOT, "docs", "screenshot.png");
+// The README's screenshot is refreshed only on request (CHARTD_UPDATE_SCREENSHOT=1): a test
+// run must not change the checkout. Otherwise it goes to the temp folder.
+const SCREENSHOT = process.env.CHARTD_UPDATE_SCREENSHOT === "1"
+  ? join(ROOT, "docs", "screenshot.png")
+  : join(tmpdir(), `chartd-playground-${process.pid}.png`);
 
 let chromium;
 try {
