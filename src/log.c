@@ -1,6 +1,7 @@
 /* JSON-lines logger: one JSON object per line on stderr, a level threshold, a JSON string escaper. */
 #include "log.h"
 
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -151,4 +152,14 @@ void log_write(log_level level, const char *event, const char *fields_json) {
   /* One fputs per line: stdio locks the stream per call, so threads' lines never interleave. */
   fputs(line, stderr);
   free(line);
+}
+
+void log_writef(log_level level, const char *event, const char *fields_fmt, ...) {
+  if (!log_enabled(level)) return;
+  char fields[4096];
+  va_list ap;
+  va_start(ap, fields_fmt);
+  vsnprintf(fields, sizeof fields, fields_fmt, ap);
+  va_end(ap);
+  log_write(level, event, fields);
 }

@@ -20,6 +20,11 @@ int log_level_parse(const char *name, log_level *out);
  * members are copied in. The caller escapes field strings with log_json_escape. */
 void log_write(log_level level, const char *event, const char *fields_json);
 
+/* log_write with the fields formatted printf-style (up to 4 KiB); strings must already be
+ * escaped with log_json_escape. Nothing is formatted when the level is filtered out. */
+void log_writef(log_level level, const char *event, const char *fields_fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* Escapes s[0..len) as the inside of a JSON string (no surrounding quotes): ", \ and control
  * characters are escaped; invalid UTF-8 bytes become \ufffd so the output is always valid
  * JSON. Works like snprintf: writes at most outsize-1 bytes plus a NUL (when outsize > 0) and

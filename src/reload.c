@@ -49,16 +49,6 @@ static double now_ms(void) {
   return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-static void logf_(log_level level, const char *event, const char *fmt, ...) {
-  if (!log_enabled(level)) return;
-  char fields[4096];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(fields, sizeof fields, fmt, ap);
-  va_end(ap);
-  log_write(level, event, fields);
-}
-
 unsigned reload_generation(void) { return atomic_load(&g.generation); }
 
 void reload_request(void) {
@@ -279,10 +269,10 @@ static void attempt(const char *trigger, const struct watcher_changes *changes) 
   else r.generation = atomic_load(&g.generation);
   char esc[2200];
   if (rc == 0)
-    logf_(LOG_INFO, "reload", "\"ok\":true,\"generation\":%u,\"trigger\":\"%s\",\"changed\":%s,\"ms\":%.1f",
+    log_writef(LOG_INFO, "reload", "\"ok\":true,\"generation\":%u,\"trigger\":\"%s\",\"changed\":%s,\"ms\":%.1f",
           r.generation, trigger, r.changed_json, ms);
   else
-    logf_(LOG_ERROR, "reload", "\"ok\":false,\"generation\":%u,\"trigger\":\"%s\",\"changed\":%s,\"ms\":%.1f,"
+    log_writef(LOG_ERROR, "reload", "\"ok\":false,\"generation\":%u,\"trigger\":\"%s\",\"changed\":%s,\"ms\":%.1f,"
           "\"error\":\"%s\"", r.generation, trigger, r.changed_json, ms, (log_json_escape(esc, sizeof esc, err,
           strlen(err)), esc));
   if (g.o.on_result) g.o.on_result(g.o.ud, &r);
@@ -310,7 +300,7 @@ static void *reload_main(void *arg) {
     }
     if (g.watcher) {
       if (rc > 0 && (pfd[1].revents & POLLIN) && watcher_read(g.watcher) < 0) {
-        logf_(LOG_ERROR, "reload_watch_failed", "\"error\":\"cannot read inotify events\"");
+        log_writef(LOG_ERROR, "reload_watch_failed", "\"error\":\"cannot read inotify events\"");
         watcher_close(g.watcher);
         g.watcher = NULL;
         continue;
@@ -343,12 +333,12 @@ int reload_start(const struct reload_options *o, char *err, size_t errlen) {
     g.watcher = watcher_open(g.home, DIRS, g.o.debounce_ms, 1000, werr, sizeof werr);
     char esc[600];
     if (g.watcher == NULL)
-      logf_(LOG_WARN, "reload_watch_failed", "\"error\":\"%s\"",
+      log_writef(LOG_WARN, "reload_watch_failed", "\"error\":\"%s\"",
             (log_json_escape(esc, sizeof esc, werr, strlen(werr)), esc));
     else {
       struct watcher_stats st;
       watcher_stats(g.watcher, &st);
-      logf_(LOG_INFO, "reload_watching", "\"folders\":%d,\"files\":%d,\"debounce_ms\":%d", st.watches, st.files,
+      log_writef(LOG_INFO, "reload_watching", "\"folders\":%d,\"files\":%d,\"debounce_ms\":%d", st.watches, st.files,
             g.o.debounce_ms);
     }
   }

@@ -114,16 +114,6 @@ static double now_ms(void) {
   return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-static void logf_(log_level level, const char *event, const char *fmt, ...) {
-  if (!log_enabled(level)) return;
-  char fields[1024];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(fields, sizeof fields, fmt, ap);
-  va_end(ap);
-  log_write(level, event, fields);
-}
-
 /* ---- access control (service thread) ----
  * CHARTD_API_KEYS guards the WebSocket handshake and every HTTP endpoint except /healthz and
  * /readyz (probes carry no credentials); the static playground under / stays public, since it
@@ -240,7 +230,7 @@ static void ws_send(struct conn *c, char *data, size_t len) {
   }
   if (c->out_bytes + len > g.out_cap) {
     free(data);
-    logf_(LOG_WARN, "slow_reader", "\"conn\":%llu,\"queued_bytes\":%zu,\"cap_bytes\":%zu",
+    log_writef(LOG_WARN, "slow_reader", "\"conn\":%llu,\"queued_bytes\":%zu,\"cap_bytes\":%zu",
           (unsigned long long)c->id, c->out_bytes + len, g.out_cap);
     metrics_slow_reader();
     outq_clear(c);
@@ -549,7 +539,7 @@ static void ws_message(struct conn *c) {
   }
   if (object && strcmp(type, "chart.cancel") == 0 && id[0]) {
     int n = workers_cancel(c->id, id);
-    logf_(LOG_DEBUG, "cancel", "\"conn\":%llu,\"id\":\"%s\",\"jobs\":%d", (unsigned long long)c->id, id, n);
+    log_writef(LOG_DEBUG, "cancel", "\"conn\":%llu,\"id\":\"%s\",\"jobs\":%d", (unsigned long long)c->id, id, n);
     return;
   }
   if (object && strcmp(type, "subscribe") == 0) {
@@ -603,7 +593,7 @@ static int ws_receive(struct conn *c, const void *in, size_t len) {
   size_t cap = (size_t)g.cfg.max_request_kb * 1024;
   size_t remaining = lws_remaining_packet_payload(wsi);
   if (c->in_len + len + remaining > cap) {
-    logf_(LOG_WARN, "message_too_large", "\"conn\":%llu,\"bytes\":%zu,\"cap_bytes\":%zu", (unsigned long long)c->id,
+    log_writef(LOG_WARN, "message_too_large", "\"conn\":%llu,\"bytes\":%zu,\"cap_bytes\":%zu", (unsigned long long)c->id,
           c->in_len + len + remaining, cap);
     lws_close_reason(wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, (unsigned char *)"message too large", 17);
     return -1;
@@ -707,7 +697,7 @@ static void drain_tick(lws_sorted_usec_list_t *sul) {
   if (g.signalled && !g.draining) {
     g.draining = true;
     g.drain_deadline = now_ms() + g.cfg.timeout_s * 1000.0 + 1000;
-    logf_(LOG_INFO, "draining", "\"requests_in_flight\":%d,\"grace_s\":%d", workers_running() + workers_queued(),
+    log_writef(LOG_INFO, "draining", "\"requests_in_flight\":%d,\"grace_s\":%d", workers_running() + workers_queued(),
           g.cfg.timeout_s + 1);
   }
   if (g.draining && !g.closing_all && (workers_running() + workers_queued() == 0 || now_ms() > g.drain_deadline))
@@ -731,12 +721,12 @@ static int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *
     if (!origin_allowed(wsi, origin, sizeof origin)) {
       char esc[600];
       log_json_escape(esc, sizeof esc, origin, strlen(origin));
-      logf_(LOG_WARN, "connection_refused", "\"reason\":\"origin\",\"origin\":\"%s\"", esc);
+      log_writef(LOG_WARN, "connection_refused", "\"reason\":\"origin\",\"origin\":\"%s\"", esc);
       refuse_upgrade(wsi, "403 Forbidden", "origin not allowed");
       return -1;
     }
     if (!request_authorized(wsi)) {
-      logf_(LOG_WARN, "connection_refused", "\"reason\":\"unauthorized\"");
+      log_writef(LOG_WARN, "connection_refused", "\"reason\":\"unauthorized\"");
       refuse_upgrade(wsi, "401 Unauthorized", "missing or invalid API key");
       return -1;
     }
@@ -752,7 +742,7 @@ static int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *
     }
     if (g.ws_open >= g.cfg.max_connections) {
       metrics_connection_refused("limit");
-      logf_(LOG_WARN, "connection_refused", "\"reason\":\"limit\",\"open\":%d", g.ws_open);
+      log_writef(LOG_WARN, "connection_refused", "\"reason\":\"limit\",\"open\":%d", g.ws_open);
       lws_close_reason(wsi, (enum lws_close_status)1013, (unsigned char *)"try again later", 15);
       return -1;
     }
@@ -762,7 +752,7 @@ static int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *
     pss->c = c;
     g.ws_open++;
     metrics_connection_opened();
-    logf_(LOG_DEBUG, "connection_open", "\"conn\":%llu,\"open\":%d", (unsigned long long)c->id, g.ws_open);
+    log_writef(LOG_DEBUG, "connection_open", "\"conn\":%llu,\"open\":%d", (unsigned long long)c->id, g.ws_open);
     ws_hello(c);
     return 0;
   case LWS_CALLBACK_RECEIVE:
@@ -777,7 +767,7 @@ static int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *
     conversations_forget(c->id);
     g.ws_open--;
     metrics_connection_closed();
-    logf_(LOG_DEBUG, "connection_closed", "\"conn\":%llu,\"open\":%d", (unsigned long long)c->id, g.ws_open);
+    log_writef(LOG_DEBUG, "connection_closed", "\"conn\":%llu,\"open\":%d", (unsigned long long)c->id, g.ws_open);
     conn_free(c);
     pss->c = NULL;
     return 0;
@@ -1140,7 +1130,7 @@ int server_run(const struct chartd_config *cfg) {
 
   if (g.signalled) lws_cancel_service(g.ctx); /* a signal during start-up */
 
-  logf_(LOG_INFO, "listening",
+  log_writef(LOG_INFO, "listening",
         "\"url\":\"ws://0.0.0.0:%d/\",\"http\":\"http://0.0.0.0:%d/\",\"planner\":\"%s\",\"workers\":%d,"
         "\"version\":\"%s\",\"max_connections\":%d,\"timeout_s\":%d",
         cfg->port, cfg->port, cfg->planner, cfg->workers, CHARTD_VERSION, cfg->max_connections, cfg->timeout_s);
@@ -1167,6 +1157,6 @@ int server_run(const struct chartd_config *cfg) {
     reload_event_free(e);
   }
   curl_global_cleanup();
-  logf_(LOG_INFO, "stopped", "\"reason\":\"signal\"");
+  log_writef(LOG_INFO, "stopped", "\"reason\":\"signal\"");
   return 0;
 }

@@ -115,17 +115,6 @@ static struct {
   _Atomic(const char *) hello, chart_types, themes;
 } g = {.mu = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER};
 
-/* log_write with printf-style fields; strings go through esc() first. */
-static void logf_(log_level level, const char *event, const char *fmt, ...) {
-  if (!log_enabled(level)) return;
-  char fields[2048];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(fields, sizeof fields, fmt, ap);
-  va_end(ap);
-  log_write(level, event, fields);
-}
-
 static const char *esc(char *buf, size_t cap, const char *s) {
   log_json_escape(buf, cap, s ? s : "", s ? strlen(s) : 0);
   return buf;
@@ -349,7 +338,7 @@ static void publish_catalog(lua_State *L) {
   char err[512];
   if (call_service(L, "catalog", 3, err, sizeof err) != 0) {
     char e[600];
-    logf_(LOG_ERROR, "catalog_failed", "\"error\":\"%s\"", esc(e, sizeof e, err));
+    log_writef(LOG_ERROR, "catalog_failed", "\"error\":\"%s\"", esc(e, sizeof e, err));
     return;
   }
   atomic_store(&g.chart_types, dup_top_string(L, -2));
@@ -386,7 +375,7 @@ static void detach_wait(struct worker *w, struct task *t) {
   if (wait && wait->attached && wait->easy) {
     curl_multi_remove_handle(w->multi, wait->easy);
     wait->attached = false;
-    logf_(LOG_DEBUG, "http_abandoned", "\"worker\":%d,\"id\":\"%s\"", w->index, t->job->req_id);
+    log_writef(LOG_DEBUG, "http_abandoned", "\"worker\":%d,\"id\":\"%s\"", w->index, t->job->req_id);
   }
 }
 
@@ -402,7 +391,7 @@ static void release_state(struct worker *w, lua_State *L) {
       *p = r->next;
       runtime_close(r->L);
       free(r);
-      logf_(LOG_DEBUG, "worker_state_closed", "\"worker\":%d", w->index);
+      log_writef(LOG_DEBUG, "worker_state_closed", "\"worker\":%d", w->index);
     }
     return;
   }
@@ -435,7 +424,7 @@ static void maybe_rebuild(struct worker *w) {
   lua_State *L = new_service_state(&g.cfg, err, sizeof err);
   if (L == NULL) {
     char e[1200];
-    logf_(LOG_WARN, "worker_reload_failed", "\"worker\":%d,\"generation\":%u,\"error\":\"%s\"", w->index, gen,
+    log_writef(LOG_WARN, "worker_reload_failed", "\"worker\":%d,\"generation\":%u,\"error\":\"%s\"", w->index, gen,
           esc(e, sizeof e, err));
     return;
   }
@@ -451,7 +440,7 @@ static void maybe_rebuild(struct worker *w) {
     *r = (struct retired){.next = w->retired, .L = old, .tasks = running};
     w->retired = r;
   }
-  logf_(LOG_DEBUG, "worker_reloaded", "\"worker\":%d,\"generation\":%u,\"ms\":%.1f,\"tasks_on_old\":%d", w->index,
+  log_writef(LOG_DEBUG, "worker_reloaded", "\"worker\":%d,\"generation\":%u,\"ms\":%.1f,\"tasks_on_old\":%d", w->index,
         gen, now_ms() - t0, running);
 }
 
@@ -461,7 +450,7 @@ static void finish_task(struct worker *w, struct task *t, const char *outcome, c
   detach_wait(w, t);
   double ms = now_ms() - job->enqueued_ms;
   metrics_request_done(chart_type, outcome, ms, render_ms, encode_ms);
-  logf_(LOG_INFO, "request_done", "\"conn\":%llu,\"id\":\"%s\",\"http\":%s,\"worker\":%d,\"outcome\":\"%s\",\"chart_type\":\"%s\",\"ms\":%.1f",
+  log_writef(LOG_INFO, "request_done", "\"conn\":%llu,\"id\":\"%s\",\"http\":%s,\"worker\":%d,\"outcome\":\"%s\",\"chart_type\":\"%s\",\"ms\":%.1f",
         (unsigned long long)job->conn_id, job->req_id, job->http ? "true" : "false", w->index, outcome,
         chart_type ? chart_type : "", ms);
   pthread_mutex_lock(&w->mu);
@@ -548,7 +537,7 @@ static bool step_task(struct worker *w, struct task *t, int nargs) {
   if (rc != LUA_OK) {
     const char *msg = lua_tostring(t->co, -1);
     char e[1200];
-    logf_(LOG_ERROR, "request_failed", "\"conn\":%llu,\"id\":\"%s\",\"worker\":%d,\"error\":\"%s\"",
+    log_writef(LOG_ERROR, "request_failed", "\"conn\":%llu,\"id\":\"%s\",\"worker\":%d,\"error\":\"%s\"",
           (unsigned long long)job->conn_id, job->req_id, w->index, esc(e, sizeof e, msg));
     if (!t->final_sent) send_error(job, "internal", "internal error while rendering the chart", false);
     finish_task(w, t, "internal", NULL, -1, -1);
@@ -672,7 +661,7 @@ static void *worker_main(void *arg) {
   w->L = new_service_state(&g.cfg, err, sizeof err);
   if (w->L == NULL) {
     char e[1200];
-    logf_(LOG_ERROR, "worker_failed", "\"worker\":%d,\"error\":\"%s\"", w->index, esc(e, sizeof e, err));
+    log_writef(LOG_ERROR, "worker_failed", "\"worker\":%d,\"error\":\"%s\"", w->index, esc(e, sizeof e, err));
     pthread_mutex_lock(&g.mu);
     size_t n = strlen(err) < sizeof g.fail_reason - 1 ? strlen(err) : sizeof g.fail_reason - 1;
     memcpy(g.fail_reason, err, n); /* truncated on purpose: /readyz shows the start */

@@ -4,6 +4,8 @@
 local errors = require "util.errors"
 local json = require "util.json"
 
+local calendar = require "util.calendar"
+
 local M = {}
 
 M.MAX_ROWS = 100000
@@ -13,32 +15,9 @@ local NO_ROWS = "no rows; give data.values, data.columns+rows, or a CSV string"
 
 -- Calendar ---------------------------------------------------------------------
 
--- Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
--- days_from_civil), valid far beyond any chart's range.
-function M.days_from_civil(y, m, d)
-  if m <= 2 then y = y - 1 end
-  local era = (y >= 0 and y or y - 399) // 400
-  local yoe = y - era * 400
-  local mp = (m + 9) % 12
-  local doy = (153 * mp + 2) // 5 + d - 1
-  local doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
-  return era * 146097 + doe - 719468
-end
-
--- Inverse of days_from_civil: → year, month, day.
-function M.civil_from_days(z)
-  z = z + 719468
-  local era = (z >= 0 and z or z - 146096) // 146097
-  local doe = z - era * 146097
-  local yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
-  local y = yoe + era * 400
-  local doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
-  local mp = (5 * doy + 2) // 153
-  local d = doy - (153 * mp + 2) // 5 + 1
-  local m = mp < 10 and mp + 3 or mp - 9
-  if m <= 2 then y = y + 1 end
-  return y, m, d
-end
+-- Calendar arithmetic lives in util.calendar; re-exported for the modules that use it here.
+M.days_from_civil = calendar.days_from_civil
+M.civil_from_days = calendar.civil_from_days
 
 local function leap(y)
   return y % 4 == 0 and (y % 100 ~= 0 or y % 400 == 0)
