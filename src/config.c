@@ -113,6 +113,8 @@ int config_parse(struct chartd_config *cfg, config_lookup_fn lookup, void *ud, i
   strcpy(cfg->app_env, "development");
   strcpy(cfg->railway_env, "development");
   cfg->rate_limit = 0; /* off, like the other access controls: a deployment sets it */
+  cfg->idle_ping_s = 30;
+  cfg->idle_timeout_s = 70;
 
   /* PORT (set by Railway) wins over WEBSOCKET_PORT; the error names the one that was used. */
   const char *port_name = lookup(ud, "PORT") && *lookup(ud, "PORT") ? "PORT" : "WEBSOCKET_PORT";
@@ -131,6 +133,8 @@ int config_parse(struct chartd_config *cfg, config_lookup_fn lookup, void *ud, i
       get_bool(lookup, ud, "DEBUG", &cfg->debug, err, errlen) ||
       get_bool(lookup, ud, "CHARTD_TEST_HOOKS", &cfg->test_hooks, err, errlen) ||
       get_int(lookup, ud, "CHARTD_RATE_LIMIT", 0, 1000000, &cfg->rate_limit, err, errlen) ||
+      get_int(lookup, ud, "CHARTD_IDLE_PING", 1, 3600, &cfg->idle_ping_s, err, errlen) ||
+      get_int(lookup, ud, "CHARTD_IDLE_TIMEOUT", 2, 7200, &cfg->idle_timeout_s, err, errlen) ||
       get_list(lookup, ud, "CHARTD_API_KEYS", false, cfg->api_keys, sizeof cfg->api_keys, err, errlen) ||
       get_list(lookup, ud, "CHARTD_ALLOWED_ORIGINS", true, cfg->allowed_origins, sizeof cfg->allowed_origins, err,
                errlen))
@@ -139,6 +143,12 @@ int config_parse(struct chartd_config *cfg, config_lookup_fn lookup, void *ud, i
    * (CHARTD_RELOAD=1). `chartd serve --dev` forces it on; SIGHUP reloads in any case. */
   cfg->reload = strcmp(cfg->app_env, "development") == 0;
   if (get_bool(lookup, ud, "CHARTD_RELOAD", &cfg->reload, err, errlen)) return -1;
+
+  if (cfg->idle_timeout_s <= cfg->idle_ping_s) {
+    snprintf(err, errlen, "CHARTD_IDLE_TIMEOUT=%d is not allowed; allowed more than CHARTD_IDLE_PING (%d)",
+             cfg->idle_timeout_s, cfg->idle_ping_s);
+    return -1;
+  }
 
   const char *level = lookup(ud, "LOG_LEVEL");
   if (level && *level) {

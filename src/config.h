@@ -30,6 +30,8 @@ struct chartd_config {
   char api_keys[2048];      /* CHARTD_API_KEYS: comma-separated bearer keys */
   char allowed_origins[2048]; /* CHARTD_ALLOWED_ORIGINS: comma-separated exact Origin values */
   int rate_limit;           /* CHARTD_RATE_LIMIT: WebSocket requests per minute per connection, 0 = off */
+  int idle_ping_s;          /* CHARTD_IDLE_PING: seconds of silence before a WebSocket gets a ping */
+  int idle_timeout_s;       /* CHARTD_IDLE_TIMEOUT: seconds of silence (no pong) before it is dropped */
 };
 
 /* Looks a variable up; returns NULL when it is unset. */

@@ -1051,10 +1051,9 @@ static const struct lws_protocols PROTOCOLS[] = {
     {NULL, NULL, 0, 0, 0, NULL, 0},
 };
 
-static const lws_retry_bo_t RETRY = {
-    .secs_since_valid_ping = 30,   /* idle WebSockets get a ping... */
-    .secs_since_valid_hangup = 70, /* ...and are dropped when silent */
-};
+/* Idle WebSockets get a ping after CHARTD_IDLE_PING s and are dropped after CHARTD_IDLE_TIMEOUT
+ * s without a valid frame (lws keeps a pointer: it lives as long as the context). */
+static lws_retry_bo_t retry_policy;
 
 #define API_MOUNT(var, next_mount, path)                                                                  \
   static const struct lws_http_mount var = {                                                              \
@@ -1119,7 +1118,9 @@ int server_run(const struct chartd_config *cfg) {
   info.vhost_name = "chartd";
   info.options = LWS_SERVER_OPTION_VALIDATE_UTF8;
   info.fd_limit_per_thread = fds;
-  info.retry_and_idle_policy = &RETRY;
+  retry_policy.secs_since_valid_ping = (uint16_t)cfg->idle_ping_s;
+  retry_policy.secs_since_valid_hangup = (uint16_t)cfg->idle_timeout_s;
+  info.retry_and_idle_policy = &retry_policy;
   g.ctx = lws_create_context(&info);
   if (g.ctx == NULL) {
     fprintf(stderr, "chartd: cannot listen on port %d (in use?)\n", cfg->port);
