@@ -178,13 +178,19 @@ class Handler(BaseHTTPRequestHandler):
     do_POST = _handle
 
 
+class Server(ThreadingHTTPServer):
+    # socketserver's listen backlog is 5: 50 clients connecting at once would see their SYNs
+    # dropped and retried a second later, which measures the kernel, not chartd.
+    request_queue_size = 256
+
+
 class FakeOpenAI:
     """In-process fake for Python tests: FakeOpenAI().base_url ends in /v1."""
 
     def __init__(self, port=0):
         self.state = State()
         handler = type("H", (Handler,), {"state": self.state})
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), handler)
+        self.httpd = Server(("127.0.0.1", port), handler)
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
         self.base_url = f"http://127.0.0.1:{self.port}/v1"

@@ -58,7 +58,8 @@ async def main():
                     # Blocking calls would spread them over 25 s (2 workers x 50 x 1 s); starting a job
             # costs ~20-40 ms of Lua on a 2-core box, so they go out over 1-2.5 s.
             check(spread < 3.0, f"all 50 LLM calls in flight together (spread {spread:.2f} s)")
-            check(total < 10.0, f"50 x 1 s LLM calls on 2 workers took {total:.2f} s (blocking would take 25 s)")
+            # ~1.2 s measured on a quiet 2-core machine; blocking would take 25 s, two waves 2 s
+            check(total < 5.0, f"50 x 1 s LLM calls on 2 workers took {total:.2f} s (blocking would take 25 s)")
             check(spec_only < 2.5, f"spec-only request waited {spec_only:.2f} s")
 
             # Cancel while the LLM call is in flight: answered at once, the worker serves on.
