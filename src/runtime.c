@@ -300,7 +300,10 @@ static void inner_hook(lua_State *L, lua_Debug *ar) {
   for (lua_State *p = *resumer_of(L); p != NULL; p = *resumer_of(p)) {
     lua_Hook h = lua_gethook(p);
     if (h != NULL && h != inner_hook) {
-      if (lua_isyieldable(L)) lua_yield(L, 0);
+      if (lua_isyieldable(L)) { /* inside a hook lua_yield returns; the yield follows the return */
+        lua_yield(L, 0);
+        return;
+      }
       luaL_error(L, "request stopped");
     }
   }

@@ -352,8 +352,13 @@ static void publish_catalog(lua_State *L) {
 static void stop_hook(lua_State *L, lua_Debug *ar) {
   (void)ar;
   /* Yielding cannot be swallowed by a script's pcall; across a C boundary (table.sort's
-   * comparator...) only an error is possible, and the hook fires again right after. */
-  if (lua_isyieldable(L)) lua_yield(L, 0);
+   * comparator...) only an error is possible, and the hook fires again right after.
+   * Inside a hook lua_yield returns and the yield happens when the hook returns, so return
+   * at once: falling through to the error would give a pcall something to swallow. */
+  if (lua_isyieldable(L)) {
+    lua_yield(L, 0);
+    return;
+  }
   luaL_error(L, "request stopped");
 }
 
