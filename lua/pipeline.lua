@@ -1,7 +1,9 @@
 -- The render pipeline: chart spec → validate → layout → draw → encode, reporting progress.
+local annotations = require "layout.annotations"
 local canvas = require "chartd.canvas"
 local clock = require "chartd.clock"
 local charts = require "charts"
+local summary = require "charts.shared.summary"
 local errors = require "util.errors"
 local frame = require "data.frame"
 local themes = require "themes"
@@ -95,12 +97,15 @@ function M.render(input, opts)
   local box = { x = 0, y = 0, width = spec.width, height = spec.height }
   local layout, lerr = protect("layout", chart.layout, spec, theme, box)
   if not layout then return nil, lerr end
+  local notes, nerr = protect("layout", annotations.for_chart, spec, layout, theme)
+  if not notes then return nil, nerr end
   lap("layout_ms")
 
   progress("rendering", 60, "drawing")
   local c = canvas.new { format = spec.format, width = spec.width, height = spec.height, scale = spec.scale }
   local ok, derr = protect("draw", function()
     chart.draw(c, layout, theme)
+    annotations.draw(c, notes.geometry, theme, notes.plot) -- over the marks, under the note
     -- opts.note ("illustrative data") sits in the bottom-right corner, over the chart's
     -- padding, in the theme's muted colour so it marks the image without competing with it
     if type(opts.note) == "string" and opts.note ~= "" then
@@ -133,6 +138,7 @@ function M.render(input, opts)
     scale = spec.scale,
     spec = M.reply_spec(spec),
     alt = alt,
+    data_summary = summary.build(chart, spec, layout), -- the aggregated table drawn, capped
     timings_ms = timings,
   }
 end

@@ -245,7 +245,8 @@ local function run(text, ctx, state)
   -- so it is spliced in rather than walked character by character.
   local head, jerr = json.encode {
     type = "chart", id = msg.id, format = result.format, mime = result.mime, spec = result.spec,
-    alt = result.alt, width = result.width, height = result.height, bytes = #result.bytes, timings_ms = timings,
+    alt = result.alt, data_summary = result.data_summary,
+    width = result.width, height = result.height, bytes = #result.bytes, timings_ms = timings,
     planner = info.planner, synthetic = info.synthetic, seed = info.seed, fallback_reason = info.fallback_reason,
   }
   if not head then error("cannot encode the chart reply: " .. tostring(jerr)) end

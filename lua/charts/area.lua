@@ -151,4 +151,7 @@ function M.describe(spec, layout)
   return text
 end
 
+-- data_summary: x key, colour series and aggregated y (before stacking).
+M.summary = require("charts.shared.summary").series
+
 return M

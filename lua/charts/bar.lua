@@ -266,4 +266,7 @@ function M.describe(spec, layout)
     interval.sentence("Error bars", layout.model.interval)
 end
 
+-- data_summary: x key, colour series and aggregated y of every bar.
+M.summary = require("charts.shared.summary").series
+
 return M

@@ -242,4 +242,16 @@ M.sample = {
   },
 }
 
+-- data_summary: the five numbers of every box (min/max include outliers).
+function M.summary(spec, layout)
+  local x = spec.encoding.x
+  local rows = {}
+  for i, g in ipairs(layout.groups) do
+    local s = g.stats
+    rows[i] = { g.key, s.min, s.q1, s.median, s.q3, s.max }
+  end
+  return require("charts.shared.summary").table(
+    { x and x.field or "group", "min", "q1", "median", "q3", "max" }, rows)
+end
+
 return M

@@ -266,4 +266,13 @@ M.sample = {
   },
 }
 
+-- data_summary: one row per drawn cell with its aggregated value.
+function M.summary(spec, layout)
+  local m, enc = layout.model, spec.encoding
+  local vname = (m.op ~= "count" and enc.color.field) or "count"
+  local rows = {}
+  for n, c in ipairs(m.cells) do rows[n] = { m.xs[c.i], m.ys[c.j], c.value } end
+  return require("charts.shared.summary").table({ enc.x.field, enc.y.field, vname }, rows)
+end
+
 return M

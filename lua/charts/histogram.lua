@@ -154,4 +154,13 @@ M.sample = {
   },
 }
 
+-- data_summary: one row per bin, [start, end) and its count (or aggregate).
+function M.summary(spec, layout)
+  local b, y = layout.bins, spec.encoding.y
+  local vname = (y and y.field and y.aggregate and y.aggregate ~= "count") and y.field or "count"
+  local rows = {}
+  for j = 1, #b.counts do rows[j] = { b.edges[j], b.edges[j + 1], b.values[j] } end
+  return require("charts.shared.summary").table({ "bin_start", "bin_end", vname }, rows)
+end
+
 return M

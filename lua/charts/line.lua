@@ -214,4 +214,7 @@ function M.describe(spec, layout)
   return text .. interval.sentence("Bands", layout.model.interval)
 end
 
+-- data_summary: x key, colour series and aggregated y of every point.
+M.summary = require("charts.shared.summary").series
+
 return M

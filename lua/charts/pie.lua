@@ -332,6 +332,16 @@ local function build(opts)
       #layout.slices, #layout.slices == 1 and "" or "s", total, table.concat(parts, ", "))
   end
 
+  -- data_summary: one row per drawn slice (Other included), percent to 0.01.
+  function chart.summary(spec, layout)
+    local rows = {}
+    for i, s in ipairs(layout.slices) do
+      rows[i] = { s.label, s.value, math.floor(s.value / layout.total * 10000 + 0.5) / 100 }
+    end
+    return require("charts.shared.summary").table(
+      { spec.encoding.color.field or "category", spec.encoding.theta.field or "value", "percent" }, rows)
+  end
+
   return chart
 end
 

@@ -385,4 +385,15 @@ M.sample = {
   },
 }
 
+-- data_summary: the plotted rows (both coordinates present, > 0 on a log axis).
+function M.summary(spec, _)
+  local enc, cols = spec.encoding, spec.data.columns
+  local xcol, ycol = cols[enc.x.field], cols[enc.y.field]
+  local xlog, ylog = axis_opts(enc.x) == "log", axis_opts(enc.y) == "log"
+  return require("charts.shared.summary").records(spec, function(i)
+    local x, y = xcol[i], ycol[i]
+    return x ~= nil and y ~= nil and (not xlog or x > 0) and (not ylog or y > 0)
+  end)
+end
+
 return M

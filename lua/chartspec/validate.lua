@@ -1,6 +1,7 @@
 -- Checks a chart spec and normalizes it for the charts: every problem found
 -- (not just the first) comes back as an errors.new value naming its JSON path
 -- and what would have been allowed.
+local annotations = require "chartspec.annotations"
 local errors = require "util.errors"
 local frame = require "data.frame"
 local json = require "util.json"
@@ -479,9 +480,7 @@ function M.spec(input, opts)
   if input.seed ~= nil and not whole(input.seed) then
     errs(errors.new("invalid_spec", "seed", "must be an integer, got " .. show(input.seed)))
   end
-  if input.annotations ~= nil and not is_array(input.annotations) then
-    errs(errors.new("invalid_spec", "annotations", "must be an array, got " .. show(input.annotations)))
-  end
+  out.annotations = annotations.check(errs, input.annotations)
 
   -- data
   local df

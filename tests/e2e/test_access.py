@@ -6,6 +6,7 @@ import asyncio
 import json
 import os
 import subprocess
+import time
 
 import websockets
 
@@ -109,9 +110,15 @@ async def test_rate_limit():
             await ws.send(json.dumps({"type": "chart.request", "id": "n1", "spec": BAR_SPEC, "format": "svg"}))
             _, final = await until_final(ws, "n1")
             eq(final["type"], "chart", "a new connection has its own budget")
-        # Rate-limited requests never reached a worker: 4 charts rendered in all.
-        m = s.metrics()
-        total = sum(v for k, v in m.items() if k.startswith("chartd_requests_total"))
+        # Rate-limited requests never reached a worker: 4 charts rendered in all. A worker
+        # counts a request just after its reply leaves, so poll briefly for the last one.
+        deadline = time.time() + 3
+        while True:
+            m = s.metrics()
+            total = sum(v for k, v in m.items() if k.startswith("chartd_requests_total"))
+            if total >= 4.0 or time.time() > deadline:
+                break
+            time.sleep(0.02)
         eq(total, 4.0, "requests counted by the workers")
 
 

@@ -43,6 +43,9 @@ async def one_full_request(s):
         eq((chart["spec"]["type"], chart["spec"]["theme"], chart["spec"]["width"]), ("bar", "dark", 640), "final spec")
         eq(len(chart["spec"]["data"]["values"]), 4, "spec carries the data")
         check(isinstance(chart["alt"], str) and len(chart["alt"]) > 10, f"alt text {chart['alt']!r}")
+        eq(chart["data_summary"], {"columns": ["month", "revenue"],
+                                   "rows": [["Jan", 120], ["Feb", 90], ["Mar", 150], ["Apr", 60]],
+                                   "total_rows": 4, "truncated": False}, "data_summary of BAR_SPEC")
         for key in ("total_ms", "encode_ms", "queue_ms", "base64_ms"):
             check(isinstance(chart["timings_ms"].get(key), (int, float)), f"timings_ms.{key}")
 
