@@ -56,6 +56,19 @@ M.CODES = {
 -- Fields a chart.request may carry; the rest is refused so a typo is not silently ignored.
 M.REQUEST_FIELDS = { "data", "format", "height", "id", "prompt", "scale", "seed", "spec", "theme", "type", "width" }
 local ID_MAX = 128
+-- Deepest nesting of objects/arrays a message may have; no spec needs more than
+-- a handful, and every recursive walk over the spec stays bounded.
+M.MAX_DEPTH = 64
+
+-- True when v nests deeper than limit (stops at the first too-deep branch).
+local function too_deep(v, limit)
+  if type(v) ~= "table" then return false end
+  if limit == 0 then return true end
+  for _, x in pairs(v) do
+    if too_deep(x, limit - 1) then return true end
+  end
+  return false
+end
 -- A remembered spec carries its data (a follow-up re-renders it); past this much JSON the
 -- connection keeps no memory rather than a copy of a huge dataset per connection.
 M.REMEMBER_MAX = 1024 * 1024
@@ -93,6 +106,10 @@ end
 local function parse(text, ctx, cfg, state)
   local msg, err = json.decode(text)
   if msg == nil then error(stop("invalid_json", err), 0) end
+  if too_deep(msg, M.MAX_DEPTH) then
+    error(stop("invalid_request", ("the message nests objects/arrays deeper than the limit of %d levels")
+      :format(M.MAX_DEPTH)), 0)
+  end
   if type(msg) ~= "table" or json.is_array(msg) or msg[1] ~= nil then
     error(stop("invalid_request", "a message must be a JSON object"), 0)
   end

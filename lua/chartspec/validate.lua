@@ -23,6 +23,11 @@ M.SCALE_TYPES = { "linear", "log", "sqrt", "symlog", "time", "utc", "ordinal", "
 M.DEFAULTS = { theme = "light", width = 800, height = 600, scale = 1, format = "png" }
 
 local MAX_TITLE = 200
+-- Distinct values a nominal/ordinal field may have on a channel: each one
+-- becomes a band, legend entry or facet, and past this count nothing is legible.
+M.MAX_CATEGORIES = 1000
+-- Channels whose values are free text (labels), not categories.
+local FREE_TEXT = { text = true, tooltip = true, detail = true }
 
 local function set_of(list)
   local s = {}
@@ -291,6 +296,23 @@ local function check_channel(errs, name, v, df, forced)
         '"%s" needs a quantitative or temporal field; "%s" is %s', agg, ch.field, ftype)))
     end
     if agg ~= "min" and agg ~= "max" then ch.type = "quantitative" end
+  end
+
+  if ch.field and df and df.columns[ch.field] and (ch.type == "nominal" or ch.type == "ordinal")
+    and not FREE_TEXT[name] then
+    local seen, count, col = {}, 0, df.columns[ch.field]
+    for i = 1, df.nrows do
+      local x = col[i]
+      if x ~= nil and not seen[x] then
+        seen[x], count = true, count + 1
+        if count > M.MAX_CATEGORIES then
+          errs(errors.new("invalid_spec", path .. ".field", string.format(
+            '"%s" has more than %d distinct %s values, the limit for one channel; '
+            .. "aggregate or filter the data first", ch.field, M.MAX_CATEGORIES, ch.type)))
+          break
+        end
+      end
+    end
   end
 
   if v.bin ~= nil then

@@ -10,6 +10,9 @@ local M = {}
 
 M.MAX_ROWS = 100000
 M.MAX_COLUMNS = 200
+-- Longest text cell, in characters: a label longer than this cannot be drawn
+-- usefully, and the cap bounds what measuring and wrapping text can cost.
+M.MAX_STRING = 10000
 
 local NO_ROWS = "no rows; give data.values, data.columns+rows, or a CSV string"
 
@@ -229,6 +232,10 @@ local function cell(v)
   elseif tv == "boolean" then
     return v and "true" or "false"
   elseif tv == "string" then
+    local n = utf8.len(v) or #v
+    if n > M.MAX_STRING then
+      return nil, string.format("text of %d characters is longer than the limit of %d", n, M.MAX_STRING)
+    end
     return v
   end
   return nil, "expected a number, string, boolean or null, got " .. (tv == "table" and "a nested value" or tv)

@@ -22,6 +22,13 @@ describe("chartd.fs.list", function()
     assert.same({ "a.lua", "b.lua", "c.txt" }, fs.list(dir))
   end)
 
+  it("lists a symlink only when it stays inside the folder", function()
+    assert(os.execute("ln -s a.lua " .. dir .. "/inner.lua"))
+    assert(os.execute("ln -s /etc/hostname " .. dir .. "/outer.lua"))
+    assert(os.execute("ln -s ../" .. dir:match("[^/]+$") .. "/b.lua " .. dir .. "/roundabout.lua"))
+    assert.same({ "a.lua", "b.lua", "c.txt", "inner.lua", "roundabout.lua" }, fs.list(dir))
+  end)
+
   it("returns nil and a message naming the folder when it cannot be read", function()
     local list, err = fs.list(dir .. "/missing")
     assert.is_nil(list)

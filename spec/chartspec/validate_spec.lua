@@ -294,4 +294,27 @@ describe("chartspec.validate", function()
     assert.is_nil(out)
     assert.are.equal('type: chart type "bar" cannot be loaded: charts/bar.lua:3: boom', errs[1].message)
   end)
+
+  it("caps the distinct values of a nominal or ordinal field on a channel", function()
+    local function many(n)
+      local rows = {}
+      for i = 1, n do rows[i] = { "c" .. i, i } end
+      return { columns = { "cat", "v" }, rows = rows }
+    end
+    local s = { type = "bar", data = many(validate.MAX_CATEGORIES),
+      encoding = { x = { field = "cat" }, y = { field = "v" } } }
+    assert.is_truthy(validate.spec(s, opts))
+    s.data = many(validate.MAX_CATEGORIES + 1)
+    local out, errs = validate.spec(s, opts)
+    assert.is_nil(out)
+    assert.are.equal('encoding.x.field: "cat" has more than 1000 distinct nominal values, the limit'
+      .. " for one channel; aggregate or filter the data first", errs[1].message)
+    -- a quantitative field, or a count of categories, is not capped
+    s.encoding = { x = { field = "cat", aggregate = "count" }, y = { field = "v" } }
+    assert.is_truthy(validate.spec(s, opts))
+    s.encoding = { x = { field = "v" }, y = { field = "v" }, color = { field = "cat", type = "ordinal" } }
+    out, errs = validate.spec(s, opts)
+    assert.is_nil(out)
+    assert.are.equal("encoding.color.field", errs[1].path)
+  end)
 end)
