@@ -5,6 +5,7 @@ local describe = require "charts.shared.describe"
 local frame = require "layout.frame"
 local transform = require "data.transform"
 local errors = require "util.errors"
+local sample_rng = require "charts.shared.sample_rng"
 
 local M = {
   name = "box",
@@ -218,11 +219,7 @@ M.sample = {
   subtitle = "Days from order to doorstep",
   data = { values = (function()
     -- A fixed pseudo-random sample (LCG) so the gallery never changes.
-    local rows, seed = {}, 7
-    local function rnd()
-      seed = (seed * 1103515245 + 12345) % 2147483648
-      return seed / 2147483648
-    end
+    local rows, rnd = {}, sample_rng.lcg(7)
     local carriers = { { "Postal", 4.5, 1.2 }, { "Express", 2.0, 0.6 }, { "Freight", 6.5, 1.8 },
       { "Courier", 3.2, 0.9 } }
     for _, cr in ipairs(carriers) do

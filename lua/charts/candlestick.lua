@@ -6,6 +6,7 @@ local describe = require "charts.shared.describe"
 local errors = require "util.errors"
 local frame = require "layout.frame"
 local waterfall = require "charts.waterfall"
+local sample_rng = require "charts.shared.sample_rng"
 
 local M = {
   name = "candlestick",
@@ -23,11 +24,7 @@ M.sample = {
   title = "ACME Corp. share price",
   subtitle = "Daily, USD, March 2024",
   data = { values = (function()
-    local rows, seed, price = {}, 31, 100
-    local function rnd()
-      seed = (seed * 1103515245 + 12345) % 2147483648
-      return seed / 2147483648
-    end
+    local rows, rnd, price = {}, sample_rng.lcg(31), 100
     for day = 1, 31 do
       local wd = (day + 4) % 7 -- 2024-03-01 was a Friday (5): 6 and 0 are the weekend
       if wd ~= 6 and wd ~= 0 then

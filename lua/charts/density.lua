@@ -8,6 +8,7 @@ local errors = require "util.errors"
 local frame = require "layout.frame"
 local groups = require "charts.shared.groups"
 local kde = require "charts.shared.kde"
+local sample_rng = require "charts.shared.sample_rng"
 
 local M = {
   name = "density",
@@ -23,11 +24,7 @@ M.sample = {
   title = "Session length by device",
   subtitle = "Minutes per visit, 600 sessions",
   data = { values = (function()
-    local rows, seed = {}, 3
-    local function rnd()
-      seed = (seed * 1103515245 + 12345) % 2147483648
-      return seed / 2147483648
-    end
+    local rows, rnd = {}, sample_rng.lcg(3)
     local devices = { { "Desktop", 14, 5 }, { "Mobile", 6, 2.5 }, { "Tablet", 10, 4 } }
     for _, d in ipairs(devices) do
       for _ = 1, 200 do

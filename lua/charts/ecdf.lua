@@ -11,6 +11,7 @@ local frame = require "layout.frame"
 local groups = require "charts.shared.groups"
 local transform = require "data.transform"
 local line = require "charts.line"
+local sample_rng = require "charts.shared.sample_rng"
 
 local M = {
   name = "ecdf",
@@ -23,11 +24,7 @@ M.sample = {
   title = "Page load time by region",
   subtitle = "Share of page loads finished within a time, 300 samples",
   data = { values = (function()
-    local rows, seed = {}, 17
-    local function rnd()
-      seed = (seed * 1103515245 + 12345) % 2147483648
-      return seed / 2147483648
-    end
+    local rows, rnd = {}, sample_rng.lcg(17)
     local regions = { { "Europe", 0.9, 0.35 }, { "Asia", 1.4, 0.6 }, { "Americas", 1.1, 0.45 } }
     for _, r in ipairs(regions) do
       for _ = 1, 100 do

@@ -7,6 +7,7 @@ local color = require "layout.color"
 local describe = require "charts.shared.describe"
 local errors = require "util.errors"
 local frame = require "layout.frame"
+local sample_rng = require "charts.shared.sample_rng"
 
 local M = {
   name = "hexbin",
@@ -22,11 +23,7 @@ M.sample = {
   title = "Taxi trips: distance and fare",
   subtitle = "5,000 trips",
   data = { values = (function()
-    local rows, seed = {}, 37
-    local function rnd()
-      seed = (seed * 1103515245 + 12345) % 2147483648
-      return seed / 2147483648
-    end
+    local rows, rnd = {}, sample_rng.lcg(37)
     for _ = 1, 5000 do
       local d = -math.log(1 - rnd() * 0.995) * 3.2 + 0.3
       local fare = 3 + d * 2.6 + (rnd() + rnd() + rnd() - 1.5) * (1.5 + d * 0.5)

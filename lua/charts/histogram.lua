@@ -5,6 +5,7 @@ local frame = require "layout.frame"
 local transform = require "data.transform"
 local errors = require "util.errors"
 local describe = require "charts.shared.describe"
+local sample_rng = require "charts.shared.sample_rng"
 
 local M = {
   name = "histogram",
@@ -135,11 +136,7 @@ M.sample = {
   title = "Commute times",
   subtitle = "Minutes, one-way, 240 survey answers",
   data = { values = (function()
-    local rows, seed = {}, 11
-    local function rnd()
-      seed = (seed * 1103515245 + 12345) % 2147483648
-      return seed / 2147483648
-    end
+    local rows, rnd = {}, sample_rng.lcg(11)
     -- A right-skewed, realistic shape: most around 25 minutes, a long tail.
     for _ = 1, 240 do
       local z = rnd() + rnd() + rnd() - 1.5

@@ -6,6 +6,7 @@ local style = require "layout.style"
 local frame = require "layout.frame"
 local describe = require "charts.shared.describe"
 local interval = require "charts.shared.interval"
+local sample_rng = require "charts.shared.sample_rng"
 
 local M = {
   name = "scatter",
@@ -361,11 +362,7 @@ M.sample = {
   title = "Car weight and fuel economy",
   subtitle = "60 models, size = horsepower",
   data = { values = (function()
-    local rows, seed = {}, 5
-    local function rnd()
-      seed = (seed * 1103515245 + 12345) % 2147483648
-      return seed / 2147483648
-    end
+    local rows, rnd = {}, sample_rng.lcg(5)
     local origins = { "Europe", "Japan", "USA" }
     for i = 1, 60 do
       local origin = origins[(i - 1) % 3 + 1]

@@ -8,6 +8,7 @@ local frame = require "layout.frame"
 local groups = require "charts.shared.groups"
 local scatter = require "charts.scatter"
 local transform = require "data.transform"
+local sample_rng = require "charts.shared.sample_rng"
 
 local M = {
   name = "strip",
@@ -25,11 +26,7 @@ M.sample = {
   subtitle = "Milliseconds, 45 trials per condition",
   seed = 42,
   data = { values = (function()
-    local rows, seed = {}, 23
-    local function rnd()
-      seed = (seed * 1103515245 + 12345) % 2147483648
-      return seed / 2147483648
-    end
+    local rows, rnd = {}, sample_rng.lcg(23)
     for _, c in ipairs({ { "Control", 420, 45 }, { "Caffeine", 385, 40 }, { "Sleep-deprived", 495, 70 } }) do
       for _ = 1, 45 do
         local z = rnd() + rnd() + rnd() - 1.5

@@ -10,6 +10,7 @@ local frame = require "layout.frame"
 local groups = require "charts.shared.groups"
 local kde = require "charts.shared.kde"
 local transform = require "data.transform"
+local sample_rng = require "charts.shared.sample_rng"
 
 local M = {
   name = "violin",
@@ -26,11 +27,7 @@ M.sample = {
   title = "Tips by day",
   subtitle = "Restaurant tips, USD, 240 bills",
   data = { values = (function()
-    local rows, seed = {}, 29
-    local function rnd()
-      seed = (seed * 1103515245 + 12345) % 2147483648
-      return seed / 2147483648
-    end
+    local rows, rnd = {}, sample_rng.lcg(29)
     for _, d in ipairs({ { "Thu", 2.7, 1.0, 62 }, { "Fri", 2.8, 0.9, 19 }, { "Sat", 3.0, 1.5, 87 },
       { "Sun", 3.3, 1.2, 72 } }) do
       for _ = 1, d[4] do
