@@ -162,25 +162,32 @@ static struct task *find_task(struct worker *w, int id) {
   return NULL;
 }
 
+/* Hands one message of task t to the service thread (a copy of body); pushes false when
+ * nobody listens any more (a final reply was sent, or the request was cancelled). */
+static int send_reply(lua_State *L, struct task *t, bool http, int status, const char *mime, const char *body,
+                      size_t len, bool final) {
+  if (t == NULL || t->final_sent || atomic_load(&t->job->cancelled)) {
+    lua_pushboolean(L, 0);
+    return 1;
+  }
+  struct worker_reply r = {.conn_id = t->job->conn_id, .http = http, .status = status, .len = len};
+  if (mime) strcpy(r.mime, mime);
+  r.body = malloc(len ? len : 1);
+  if (r.body == NULL) return luaL_error(L, "out of memory");
+  memcpy(r.body, body, len);
+  t->final_sent = final;
+  g.reply(g.reply_ud, &r);
+  lua_pushboolean(L, 1);
+  return 1;
+}
+
 /* ctx.emit(json_text [, final]): a WebSocket text message. Returns false when nobody listens. */
 static int ctx_emit(lua_State *L) {
   struct worker *w = lua_touserdata(L, lua_upvalueindex(1));
   struct task *t = find_task(w, (int)lua_tointeger(L, lua_upvalueindex(2)));
   size_t len;
   const char *text = luaL_checklstring(L, 1, &len);
-  bool final = lua_toboolean(L, 2);
-  if (t == NULL || t->final_sent || atomic_load(&t->job->cancelled)) {
-    lua_pushboolean(L, 0);
-    return 1;
-  }
-  struct worker_reply r = {.conn_id = t->job->conn_id, .http = false, .status = 200, .len = len};
-  r.body = malloc(len ? len : 1);
-  if (r.body == NULL) return luaL_error(L, "out of memory");
-  memcpy(r.body, text, len);
-  t->final_sent = final;
-  g.reply(g.reply_ud, &r);
-  lua_pushboolean(L, 1);
-  return 1;
+  return send_reply(L, t, false, 200, NULL, text, len, lua_toboolean(L, 2));
 }
 
 /* ctx.respond(status, mime, body): the one HTTP response of a POST /v1/charts job. */
@@ -193,19 +200,7 @@ static int ctx_respond(lua_State *L) {
   const char *body = luaL_checklstring(L, 3, &len);
   luaL_argcheck(L, status >= 100 && status <= 599, 1, "not an HTTP status");
   luaL_argcheck(L, strlen(mime) < sizeof ((struct worker_reply *)0)->mime, 2, "too long");
-  if (t == NULL || t->final_sent || atomic_load(&t->job->cancelled)) {
-    lua_pushboolean(L, 0);
-    return 1;
-  }
-  struct worker_reply r = {.conn_id = t->job->conn_id, .http = true, .status = status, .len = len};
-  strcpy(r.mime, mime);
-  r.body = malloc(len ? len : 1);
-  if (r.body == NULL) return luaL_error(L, "out of memory");
-  memcpy(r.body, body, len);
-  t->final_sent = true;
-  g.reply(g.reply_ud, &r);
-  lua_pushboolean(L, 1);
-  return 1;
+  return send_reply(L, t, true, status, mime, body, len, true);
 }
 
 /* ctx.cancelled() → false | "cancelled" | "timeout": scripts check it between stages. */
