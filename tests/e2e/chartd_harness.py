@@ -194,12 +194,12 @@ class RawWS:
     """A bare WebSocket client on a socket, for what libraries will not do: invalid UTF-8,
     hand-made fragments, never reading (with a small receive buffer)."""
 
-    def __init__(self, port, rcvbuf=None, subprotocol="chartd.v1"):
+    def __init__(self, port, rcvbuf=None, subprotocol="chartd.v1", timeout=30):
         import base64 as b64
         self.sock = socket.socket()
         if rcvbuf:
             self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
-        self.sock.settimeout(30)
+        self.sock.settimeout(timeout)
         self.sock.connect(("127.0.0.1", port))
         key = b64.b64encode(os.urandom(16)).decode()
         req = (f"GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"

@@ -1,0 +1,298 @@
+#!/usr/bin/python3
+"""chartd soak test (loopback only, bounded): starts the real `chartd serve` with
+MAX_CONCURRENT_CONNECTIONS=100 and CHARTD_WORKERS=2, then runs 200 WebSocket clients for
+--minutes. Clients refused with close 1013 back off and retry; a connected client sends a
+mix of valid spec requests (examples/*.json, png/svg/pdf), invalid ones (bad JSON, unknown
+top-level field, unknown encoding field, unknown theme) and requests it cancels at once,
+and checks that every request gets exactly one final reply (`chart` or `error`, ids
+matched) and that images decode. The server's RSS and open fds are sampled every second.
+
+  CHARTD_BIN=build/chartd /usr/bin/python3 bench/soak.py --minutes 10 --csv /tmp/soak.csv
+
+Exit 0 only with zero lost replies, zero duplicates, zero wrong replies and no crash.
+It stops by itself at the deadline (plus a bounded drain) and stops only its own server."""
+import argparse
+import asyncio
+import base64
+import collections
+import csv
+import glob
+import json
+import os
+import random
+import sys
+import time
+
+import websockets
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "e2e"))
+from chartd_harness import ROOT, Server, connect  # noqa: E402
+
+CLIENTS = 200
+MAX_CONN = 100
+WIDTH, HEIGHT = 320, 240
+REPLY_TIMEOUT = 90       # s: a final reply later than this counts as lost
+DRAIN = 60               # s after the deadline for in-flight requests to finish
+FORMATS = ["png", "png", "png", "svg", "pdf"]
+PNG_SIG = b"\x89PNG\r\n\x1a\n"
+
+
+class Stats:
+    def __init__(self):
+        self.sent = collections.Counter()      # by kind
+        self.replies = collections.Counter()   # by kind/outcome
+        self.lost = 0                          # no final reply within REPLY_TIMEOUT / connection died
+        self.duplicates = 0                    # a second final, or a message for a finished id
+        self.wrong = collections.Counter()     # reply not what the kind calls for
+        self.bad_image = 0
+        self.refusals = 0                      # 1013 closes
+        self.other_close = collections.Counter()
+        self.connections = 0
+        self.connected = 0                     # open now
+        self.examples = {}                     # first message text of each wrong reply
+
+
+def load_specs():
+    specs = []
+    for path in sorted(glob.glob(os.path.join(ROOT, "examples", "*.json"))):
+        with open(path) as f:
+            spec = json.load(f)
+        if isinstance(spec, dict) and "type" in spec and "data" in spec:
+            specs.append((os.path.basename(path), spec))
+    return specs
+
+
+def check_image(msg, fmt):
+    """True when the payload decodes as the format asked for, at the size asked for."""
+    try:
+        data = base64.b64decode(msg["data"], validate=True)
+    except (KeyError, ValueError):
+        return False
+    if msg.get("bytes") != len(data) or msg.get("format") != fmt:
+        return False
+    if fmt == "png":
+        return (data[:8] == PNG_SIG and int.from_bytes(data[16:20], "big") == WIDTH
+                and int.from_bytes(data[20:24], "big") == HEIGHT)
+    if fmt == "svg":
+        return b"<svg" in data[:512] and data.rstrip().endswith(b"</svg>")
+    return data[:5] == b"%PDF-" and b"%%EOF" in data[-64:]
+
+
+class Client:
+    def __init__(self, cid, server, specs, st, deadline, rng):
+        self.cid, self.server, self.specs, self.st = cid, server, specs, st
+        self.deadline, self.rng = deadline, rng
+        self.seq = 0
+        self.done = set()   # ids that already got their final reply
+
+    def request(self):
+        """(kind, id or None, text, format)"""
+        self.seq += 1
+        rid = f"c{self.cid}-{self.seq}"
+        r = self.rng.random()
+        name, spec = self.rng.choice(self.specs)
+        fmt = self.rng.choice(FORMATS)
+        req = {"type": "chart.request", "id": rid, "spec": spec, "format": fmt,
+               "width": WIDTH, "height": HEIGHT}
+        if r < 0.55:
+            return "valid", rid, json.dumps(req), fmt
+        if r < 0.70:
+            return "cancel", rid, json.dumps(req), fmt
+        if r < 0.78:
+            return "bad_json", None, '{"type":"chart.request","id":"%s","spec":{"type":' % rid, fmt
+        if r < 0.86:
+            req["colour"] = "red"   # unknown top-level field
+            return "unknown_request_field", rid, json.dumps(req), fmt
+        if r < 0.93:
+            bad = json.loads(json.dumps(spec))
+            enc = bad.get("encoding") or {}
+            chan = next((c for c in ("y", "x", "theta", "value", "color") if isinstance(enc.get(c), dict)
+                         and "field" in enc[c]), None)
+            if chan is None:
+                req["theme"] = "no-such-theme"
+                return "unknown_theme", rid, json.dumps(req), fmt
+            enc[chan]["field"] = "no_such_column"
+            req["spec"] = bad
+            return "unknown_field", rid, json.dumps(req), fmt
+        req["theme"] = "no-such-theme"
+        return "unknown_theme", rid, json.dumps(req), fmt
+
+    async def final(self, ws, rid, until):
+        """Next final reply for rid (None for a message without id); other messages are
+        checked: progress for rid is fine, anything for a finished id is a duplicate."""
+        while True:
+            left = until - time.monotonic()
+            if left <= 0:
+                raise asyncio.TimeoutError
+            msg = json.loads(await asyncio.wait_for(ws.recv(), left))
+            t, mid = msg.get("type"), msg.get("id")
+            if t == "pong":
+                continue
+            if mid is not None and mid in self.done:
+                self.st.duplicates += 1
+                continue
+            if mid != rid:
+                self.st.wrong["reply_for_other_id"] += 1
+                continue
+            if t == "progress":
+                continue
+            return msg
+
+    async def one(self, ws):
+        kind, rid, text, fmt = self.request()
+        self.st.sent[kind] += 1
+        await ws.send(text)
+        if kind == "cancel":
+            await ws.send(json.dumps({"type": "chart.cancel", "id": rid}))
+        until = min(time.monotonic() + REPLY_TIMEOUT, self.deadline + DRAIN)
+        try:
+            msg = await self.final(ws, rid, until)
+        except asyncio.TimeoutError:
+            self.st.lost += 1
+            raise
+        except websockets.ConnectionClosed:
+            self.st.lost += 1
+            raise
+        if rid is not None:
+            self.done.add(rid)
+        t, code = msg.get("type"), msg.get("code")
+        if kind in ("valid", "cancel") and t == "chart":
+            self.st.replies[f"{kind}:chart"] += 1
+            if not check_image(msg, fmt):
+                self.st.bad_image += 1
+            return
+        self.st.replies[f"{kind}:{t}:{code}"] += 1
+        want = {"cancel": ("error", "cancelled"), "bad_json": ("error", "invalid_json"),
+                "unknown_request_field": ("error", "invalid_request"),
+                "unknown_field": ("error", "unknown_field"), "unknown_theme": ("error", "unknown_theme")}.get(kind)
+        if want != (t, code):
+            self.st.wrong[f"{kind}:{t}:{code}"] += 1
+            self.st.examples.setdefault(f"{kind}:{t}:{code}", msg.get("message"))
+
+    async def run(self):
+        await asyncio.sleep(self.rng.random() * 2)  # spread the first connects
+        while time.monotonic() < self.deadline:
+            try:
+                async with connect(self.server, open_timeout=10, close_timeout=5) as ws:
+                    hello = json.loads(await asyncio.wait_for(ws.recv(), 10))
+                    if hello.get("type") != "hello":
+                        self.st.wrong["no_hello"] += 1
+                    self.st.connections += 1
+                    self.st.connected += 1
+                    try:
+                        # A session of a few requests, then hang up so refused clients get a turn.
+                        for _ in range(self.rng.randint(3, 25)):
+                            if time.monotonic() >= self.deadline:
+                                break
+                            await self.one(ws)
+                            await asyncio.sleep(self.rng.uniform(0, 0.3))
+                    finally:
+                        self.st.connected -= 1
+            except websockets.ConnectionClosed as e:
+                code = e.rcvd.code if e.rcvd is not None else None
+                if code == 1013:
+                    self.st.refusals += 1
+                else:
+                    self.st.other_close[str(code)] += 1
+            except asyncio.TimeoutError:
+                self.st.other_close["timeout"] += 1
+            except OSError as e:
+                self.st.other_close[type(e).__name__] += 1
+            await asyncio.sleep(self.rng.uniform(0.2, 1.0))  # backoff before reconnecting
+
+
+def proc_sample(pid):
+    rss = None
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                rss = int(line.split()[1])
+    return rss, len(os.listdir(f"/proc/{pid}/fd"))
+
+
+async def sampler(server, st, t0, deadline, samples, crashed):
+    while time.monotonic() < deadline + DRAIN:
+        if server.proc.poll() is not None:
+            crashed.append(server.proc.returncode)
+            return
+        try:
+            rss, fds = proc_sample(server.proc.pid)
+        except OSError:
+            continue
+        samples.append({"t_s": round(time.monotonic() - t0, 1), "rss_kb": rss, "fds": fds,
+                        "connected": st.connected, "sent": sum(st.sent.values())})
+        await asyncio.sleep(1)
+
+
+def at(samples, t):
+    """The first sample at or after t seconds (the last one if none)."""
+    return next((s for s in samples if s["t_s"] >= t), samples[-1])
+
+
+async def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--minutes", type=float, default=10)
+    ap.add_argument("--clients", type=int, default=CLIENTS)
+    ap.add_argument("--csv", help="write the per-second samples here")
+    ap.add_argument("--seed", type=int, default=1)
+    args = ap.parse_args()
+    specs = load_specs()
+    duration = args.minutes * 60
+    server = Server(env={"MAX_CONCURRENT_CONNECTIONS": str(MAX_CONN), "LOG_LEVEL": "WARNING"}, workers=2)
+    os.nice(5)  # the clients must not starve the server on a small machine
+    st, samples, crashed = Stats(), [], []
+    t0 = time.monotonic()
+    deadline = t0 + duration
+    rng = random.Random(args.seed)
+    sample_task = asyncio.create_task(sampler(server, st, t0, deadline, samples, crashed))
+    clients = [asyncio.create_task(Client(i, server, specs, st, deadline,
+                                          random.Random(rng.random())).run()) for i in range(args.clients)]
+    try:
+        done, pending = await asyncio.wait(clients, timeout=duration + DRAIN + 30)
+        for t in pending:   # cannot happen unless a bound above is broken; say so
+            t.cancel()
+            st.wrong["client_overran_bound"] += 1
+        for t in done:
+            if t.exception():
+                st.wrong[f"client_exception:{type(t.exception()).__name__}"] += 1
+        wall = time.monotonic() - t0
+        sample_task.cancel()
+    finally:
+        rc = server.stop()
+    if rc != 0 and not crashed:
+        crashed.append(rc)
+
+    warm_t = min(60.0, duration * 0.1)
+    warm = at(samples, warm_t)
+    end = [s for s in samples if s["t_s"] <= duration][-1]  # at the deadline, before clients leave
+    max_rss = max(s["rss_kb"] for s in samples)
+    max_fds = max(s["fds"] for s in samples)
+    sent = sum(st.sent.values())
+    finals = sum(st.replies.values())
+    print(f"duration: {wall:.0f} s ({args.minutes:g} min + drain), clients {args.clients}, "
+          f"MAX_CONCURRENT_CONNECTIONS={MAX_CONN}, CHARTD_WORKERS=2, {len(specs)} example specs")
+    print(f"requests sent: {sent} = " + ", ".join(f"{k} {v}" for k, v in sorted(st.sent.items())))
+    print(f"final replies: {finals} = " + ", ".join(f"{k} {v}" for k, v in sorted(st.replies.items())))
+    print(f"lost replies: {st.lost}   duplicates: {st.duplicates}   wrong replies: {sum(st.wrong.values())} "
+          f"{dict(st.wrong) or ''}   bad images: {st.bad_image}")
+    for k, v in st.examples.items():
+        print(f"  e.g. {k}: {v!r}")
+    print(f"connections: {st.connections} accepted, {st.refusals} refused with 1013, other closes "
+          f"{dict(st.other_close) or 0}")
+    print(f"crashes: {len(crashed)} (server exit code {rc})")
+    print(f"server RSS MB: warm-up (t={warm['t_s']:.0f}s) {warm['rss_kb'] / 1024:.1f}, end {end['rss_kb'] / 1024:.1f}, "
+          f"max {max_rss / 1024:.1f}")
+    print(f"server open fds: warm-up {warm['fds']}, end {end['fds']}, max {max_fds}")
+    if args.csv:
+        with open(args.csv, "w", newline="") as f:
+            w = csv.DictWriter(f, fieldnames=list(samples[0]))
+            w.writeheader()
+            w.writerows(samples)
+        print(f"samples: {len(samples)} rows in {args.csv}")
+    ok = (not crashed and st.lost == 0 and st.duplicates == 0 and not st.wrong and st.bad_image == 0
+          and finals == sent)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main()))
