@@ -82,7 +82,10 @@ function M.layout(spec, theme, box)
   for si, s in ipairs(model.series) do
     local a, b = s.values[1], s.values[2]
     if a ~= nil or b ~= nil then
-      for _, v in ipairs({ a, b }) do lo, hi = math.min(lo, v), math.max(hi, v) end
+      -- a or b may be missing (a category with one of the two years only): not ipairs,
+      -- which stops at the first nil and left the domain empty (found by fuzz_render)
+      if a then lo, hi = math.min(lo, a), math.max(hi, a) end
+      if b then lo, hi = math.min(lo, b), math.max(hi, b) end
       local name = text.truncate(tostring(s.name), font, M.MAX_LABEL)
       local l = { name = tostring(s.name), a = a, b = b, color = pal[si],
         left = a and (name .. "  " .. num(a)), right = b and (num(b) .. "  " .. name) }

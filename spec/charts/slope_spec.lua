@@ -22,6 +22,15 @@ describe("charts.slope", function()
     assert.is_true(math.abs(a.y0 - (l.bottom - t * (l.bottom - l.top))) < 1e-9)
     assert.same({ "2010", "2020" }, l.keys)
   end)
+  it("counts a category that has only the second value (found by fuzz_render)", function()
+    local rows = { { t = "2010", c = "a", v = 10 }, { t = "2020", c = "b", v = 40 } }
+    local l = slope.layout(fixture.spec("slope", rows, ENC), light, BOX)
+    local b = l.lines[2]
+    assert.is_nil(b.y0)
+    assert.equal(l.top, b.y1)   -- 40 is the top of the domain, not NaN
+    assert.equal(l.bottom, l.lines[1].y0)
+  end)
+
   it("pushes crowded labels at least a line apart", function()
     local l = slope.layout(fixture.spec("slope", ROWS, ENC), light, BOX)
     local ys = {}
