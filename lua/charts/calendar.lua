@@ -10,6 +10,7 @@ local transform = require "data.transform"
 local data_frame = require "data.frame"
 local errors = require "util.errors"
 local describe = require "charts.shared.describe"
+local axes = require "charts.shared.axes"
 
 local M = {
   name = "calendar",
@@ -132,9 +133,7 @@ function M.draw(c, layout, theme)
     c:text(b.label, b.label_x, b.label_y, { font = layout.year_font, color = theme.foreground, valign = "bottom" })
   end
   if #layout.days == 0 then
-    local p = layout.frame.plot
-    c:text("No data", p.x + p.width / 2, p.y + p.height / 2, { font = { family = theme.font,
-      size = theme.font_sizes.note }, color = theme.muted, align = "center", valign = "middle" })
+    axes.no_data(c, layout.frame, theme)
   end
   frame.draw_axes(c, layout.frame, theme)
 end

@@ -9,6 +9,7 @@ local transform = require "data.transform"
 local describe = require "charts.shared.describe"
 local values = require "charts.shared.values"
 local pie = require "charts.pie"
+local axes = require "charts.shared.axes"
 
 local M = {
   name = "funnel",
@@ -99,9 +100,7 @@ function M.draw(c, layout, theme)
     end
   end
   if #layout.stages == 0 then
-    local p = layout.frame.plot
-    c:text("No data", p.x + p.width / 2, p.y + p.height / 2, { font = { family = theme.font,
-      size = theme.font_sizes.note }, color = theme.muted, align = "center", valign = "middle" })
+    axes.no_data(c, layout.frame, theme)
   end
   frame.draw_axes(c, layout.frame, theme)
 end

@@ -9,6 +9,7 @@ local transform = require "data.transform"
 local errors = require "util.errors"
 local describe = require "charts.shared.describe"
 local values = require "charts.shared.values"
+local axes = require "charts.shared.axes"
 
 local M = {
   name = "sankey",
@@ -155,9 +156,7 @@ function M.draw(c, layout, theme)
     end
   end
   if #layout.links == 0 then
-    local p = layout.frame.plot
-    c:text("No data", p.x + p.width / 2, p.y + p.height / 2, { font = { family = theme.font,
-      size = theme.font_sizes.note }, color = theme.muted, align = "center", valign = "middle" })
+    axes.no_data(c, layout.frame, theme)
   end
   frame.draw_axes(c, layout.frame, theme)
 end
