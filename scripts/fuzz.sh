@@ -2,7 +2,8 @@
 # Builds the libFuzzer harnesses (tests/fuzz) with clang-14 in build-fuzz/ and runs each one.
 # Installs clang-14 and libclang-rt-14-dev first when they are missing (sudo when not root).
 #   scripts/fuzz.sh                 every harness for FUZZ_SECONDS (default 60) each
-#   FUZZ_SECONDS=600 scripts/fuzz.sh csv render     chosen harnesses, 10 minutes each
+#   FUZZ_SECONDS=600 scripts/fuzz.sh csv pattern    chosen harnesses, 10 minutes each
+#   FUZZ_BUILD_ONLY=1 scripts/fuzz.sh   install and build only (.ci/run then runs the fuzz/* ctest entries)
 # New interesting inputs go to build-fuzz/fuzz-new/<harness>/ (copy good ones into
 # tests/fuzz/corpus/<harness>/ by hand); a crash leaves crash-* in build-fuzz/ and stops.
 set -euo pipefail
@@ -18,11 +19,12 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 CC=clang-14 cmake -S . -B build-fuzz -DCHARTD_FUZZ=ON -DCHARTD_WERROR=ON >/dev/null
-cmake --build build-fuzz -j2 --target fuzz_csv fuzz_base64 fuzz_request fuzz_render
+cmake --build build-fuzz -j2 --target fuzz_csv fuzz_base64 fuzz_ws_message fuzz_pattern fuzz_request fuzz_render
+[ "${FUZZ_BUILD_ONLY:-0}" = "1" ] && exit 0
 
 seconds=${FUZZ_SECONDS:-60}
 harnesses=("$@")
-[ ${#harnesses[@]} -gt 0 ] || harnesses=(csv base64 request render)
+[ ${#harnesses[@]} -gt 0 ] || harnesses=(csv base64 ws_message pattern request render)
 export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
 for h in "${harnesses[@]}"; do
   mkdir -p "build-fuzz/fuzz-new/$h"

@@ -3,6 +3,7 @@
 #define CHARTD_BINDINGS_H
 
 #include <lua.h>
+#include <stdbool.h>
 
 int luaopen_chartd_canvas(lua_State *L);
 int luaopen_chartd_image(lua_State *L);
@@ -12,5 +13,14 @@ int luaopen_chartd_clock(lua_State *L);
 int luaopen_chartd_log(lua_State *L);
 int luaopen_chartd_fs(lua_State *L);
 int luaopen_chartd_http(lua_State *L);
+int luaopen_chartd_pattern(lua_State *L);
+
+/* chartd.pattern's way to ask the host whether a running match must stop: runtime_sandbox stores
+ * a light userdata pointing to one of these at registry[CHARTD_PATTERN_STOP] before it opens
+ * the module, which keeps it as an upvalue. Without it (plain lua5.4, busted) nothing stops. */
+#define CHARTD_PATTERN_STOP "chartd.pattern.stop"
+struct chartd_pattern_stop {
+  bool (*requested)(lua_State *L);
+};
 
 #endif

@@ -115,6 +115,7 @@ int config_parse(struct chartd_config *cfg, config_lookup_fn lookup, void *ud, i
   cfg->rate_limit = 0; /* off, like the other access controls: a deployment sets it */
   cfg->idle_ping_s = 30;
   cfg->idle_timeout_s = 70;
+  cfg->send_timeout_s = 30;
 
   /* PORT (set by Railway) wins over WEBSOCKET_PORT; the error names the one that was used. */
   const char *port_name = lookup(ud, "PORT") && *lookup(ud, "PORT") ? "PORT" : "WEBSOCKET_PORT";
@@ -135,6 +136,7 @@ int config_parse(struct chartd_config *cfg, config_lookup_fn lookup, void *ud, i
       get_int(lookup, ud, "CHARTD_RATE_LIMIT", 0, 1000000, &cfg->rate_limit, err, errlen) ||
       get_int(lookup, ud, "CHARTD_IDLE_PING", 1, 3600, &cfg->idle_ping_s, err, errlen) ||
       get_int(lookup, ud, "CHARTD_IDLE_TIMEOUT", 2, 7200, &cfg->idle_timeout_s, err, errlen) ||
+      get_int(lookup, ud, "CHARTD_SEND_TIMEOUT", 1, 3600, &cfg->send_timeout_s, err, errlen) ||
       get_list(lookup, ud, "CHARTD_API_KEYS", false, cfg->api_keys, sizeof cfg->api_keys, err, errlen) ||
       get_list(lookup, ud, "CHARTD_ALLOWED_ORIGINS", true, cfg->allowed_origins, sizeof cfg->allowed_origins, err,
                errlen))

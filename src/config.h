@@ -32,6 +32,7 @@ struct chartd_config {
   int rate_limit;           /* CHARTD_RATE_LIMIT: WebSocket requests per minute per connection, 0 = off */
   int idle_ping_s;          /* CHARTD_IDLE_PING: seconds of silence before a WebSocket gets a ping */
   int idle_timeout_s;       /* CHARTD_IDLE_TIMEOUT: seconds of silence (no pong) before it is dropped */
+  int send_timeout_s;       /* CHARTD_SEND_TIMEOUT: seconds a WebSocket's unsent replies may make no progress */
 };
 
 /* Looks a variable up; returns NULL when it is unset. */

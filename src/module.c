@@ -16,7 +16,8 @@ int luaopen_chartd(lua_State *L) {
   luaL_requiref(L, "chartd.log", luaopen_chartd_log, 0);
   luaL_requiref(L, "chartd.fs", luaopen_chartd_fs, 0);
   luaL_requiref(L, "chartd.http", luaopen_chartd_http, 0);
-  lua_pop(L, 8);
+  luaL_requiref(L, "chartd.pattern", luaopen_chartd_pattern, 0);
+  lua_pop(L, 9);
   lua_newtable(L);
   return 1;
 }

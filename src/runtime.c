@@ -20,7 +20,7 @@ static const luaL_Reg BINDINGS[] = {
     {"chartd.base64", luaopen_chartd_base64}, {"chartd.csv", luaopen_chartd_csv},
     {"chartd.clock", luaopen_chartd_clock},   {"chartd.log", luaopen_chartd_log},
     {"chartd.fs", luaopen_chartd_fs},         {"chartd.http", luaopen_chartd_http},
-    {NULL, NULL},
+    {"chartd.pattern", luaopen_chartd_pattern}, {NULL, NULL},
 };
 
 static int has_scripts(const char *dir) {
@@ -295,18 +295,39 @@ static int sandbox_load(lua_State *L) {
 
 static lua_State **resumer_of(lua_State *co) { return (lua_State **)lua_getextraspace(co); }
 
+static void inner_hook(lua_State *L, lua_Debug *ar);
+
+/* The host asks a thread to stop by setting a hook on it (workers.c's watchdog on a request's
+ * coroutine; the memory cap on a refusal): L is asked to stop when it, or a coroutine up its
+ * resumer chain, carries any hook but inner_hook.
+ *
+ * The watchdog thread may call lua_sethook on one of these threads while this runs on the
+ * worker thread. lua_sethook is the Lua call meant to be made asynchronously (lua.c calls it
+ * from its SIGINT handler; 5.4's ldebug.c: it "can be called during a signal, under
+ * 'reasonable' assumptions ... We assume that pointers are atomic too"): it stores the hook
+ * pointer, then the mask. Here we only read the pointer, through lua_gethook (a call into
+ * liblua, so never cached across iterations): an aligned pointer is stored and loaded whole
+ * on the machines we build for, so the read sees NULL or stop_hook, and a read that just
+ * misses the store is repeated at the next check (inner_hook: 10,000 instructions;
+ * chartd.pattern: PAT_CHECK_STEPS steps). The threads stay alive meanwhile: the watchdog
+ * holds w->mu and only hooks a task inside lua_resume. An atomic flag would need a
+ * per-coroutine slot the watchdog can reach, which is what the hook already is. */
+bool runtime_stop_requested(lua_State *L) {
+  for (lua_State *p = L; p != NULL; p = *resumer_of(p)) {
+    lua_Hook h = lua_gethook(p);
+    if (h != NULL && h != inner_hook) return true;
+  }
+  return false;
+}
+
 static void inner_hook(lua_State *L, lua_Debug *ar) {
   (void)ar;
-  for (lua_State *p = *resumer_of(L); p != NULL; p = *resumer_of(p)) {
-    lua_Hook h = lua_gethook(p);
-    if (h != NULL && h != inner_hook) {
-      if (lua_isyieldable(L)) { /* inside a hook lua_yield returns; the yield follows the return */
-        lua_yield(L, 0);
-        return;
-      }
-      luaL_error(L, "request stopped");
-    }
+  if (!runtime_stop_requested(L)) return;
+  if (lua_isyieldable(L)) { /* inside a hook lua_yield returns; the yield follows the return */
+    lua_yield(L, 0);
+    return;
   }
+  luaL_error(L, "request stopped");
 }
 
 static int sandbox_create(lua_State *L) {
@@ -409,10 +430,28 @@ int runtime_sandbox(lua_State *L, const char *home, char *err, size_t errlen) {
   lua_getglobal(L, "load");
   lua_pushcclosure(L, sandbox_load, 1);
   lua_setglobal(L, "load");
+  /* string.find/match/gmatch/gsub that a stop reaches inside a long match (Lua's own run it
+   * in one C call, where no hook runs): chartd.pattern, opened afresh so that it sees the
+   * predicate even when something required it before the sandbox. The string metatable's
+   * __index is this same table, so s:find(...) gets them too. */
+  static const struct chartd_pattern_stop PATTERN_STOP = {runtime_stop_requested};
+  lua_pushlightuserdata(L, (void *)&PATTERN_STOP);
+  lua_setfield(L, LUA_REGISTRYINDEX, CHARTD_PATTERN_STOP);
+  lua_pushcfunction(L, luaopen_chartd_pattern);
+  lua_call(L, 0, 1);
+  lua_getfield(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+  lua_pushvalue(L, -2);
+  lua_setfield(L, -2, "chartd.pattern");
+  lua_pop(L, 1);
   lua_getglobal(L, "string");
+  static const char *const PATTERN_FNS[] = {"find", "match", "gmatch", "gsub"};
+  for (size_t i = 0; i < sizeof PATTERN_FNS / sizeof PATTERN_FNS[0]; i++) {
+    lua_getfield(L, -2, PATTERN_FNS[i]);
+    lua_setfield(L, -2, PATTERN_FNS[i]);
+  }
   lua_pushnil(L);
   lua_setfield(L, -2, "dump");
-  lua_pop(L, 1);
+  lua_pop(L, 2);
 
   /* coroutines that the host's stop reaches */
   lua_getglobal(L, "coroutine");

@@ -19,7 +19,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include "conversations.h"
@@ -28,6 +31,7 @@
 #include "reload.h"
 #include "runtime.h"
 #include "workers.h"
+#include "ws_message.h"
 
 #ifndef CHARTD_VERSION
 #define CHARTD_VERSION "dev"
@@ -36,6 +40,7 @@
 #define CHUNK 65536      /* WebSocket fragment / HTTP body write size */
 #define ID_MAX 160       /* request ids longer than this cannot be cancelled (service.lua caps at 128) */
 #define CLOSE_WAIT_MS 3000 /* after the 1001 closes, how long to wait for clients to go */
+#define SEND_TICK_MS 250   /* how often send progress is checked (CHARTD_SEND_TIMEOUT >= 1 s) */
 
 struct outmsg {
   struct outmsg *next;
@@ -50,13 +55,22 @@ struct conn {
   bool http;
   /* WebSocket */
   bool accepted;
-  char *in;
-  size_t in_len, in_cap;
+  struct ws_assembler msg; /* the inbound message being reassembled (ws_message.c) */
   struct outmsg *out_head, *out_tail;
   size_t out_bytes;
   int close_code; /* nonzero: close once the queue is flushed (1008: at once) */
   const char *close_reason;
+  /* Send progress (CHARTD_SEND_TIMEOUT, send_tick). A client that stops reading leaves its
+   * replies in the kernel's send queue as much as in out_head, so both count: wire_bytes is
+   * what lws_write took (frame headers included), last_outq the socket's unsent + unacked
+   * bytes (SIOCOUTQ) at the previous check; what left the socket in between is progress. */
+  bool watch; /* something was queued since the socket was last seen drained */
+  uint64_t wire_bytes, last_wire;
+  int last_outq;
+  double progress_ms; /* when bytes last left the socket (or watching began) */
   /* HTTP */
+  char *in; /* the POST body so far */
+  size_t in_len, in_cap;
   bool post, accept_json, body_too_big, job_pending, have_response, headers_sent, close_after;
   int status;
   char mime[64];
@@ -105,6 +119,7 @@ static struct {
   double drain_deadline, close_deadline;
   bool done;
   lws_sorted_usec_list_t tick;
+  lws_sorted_usec_list_t send_sul; /* send_tick */
   unsigned char scratch[LWS_PRE + CHUNK];
 } g = {.mu = PTHREAD_MUTEX_INITIALIZER};
 
@@ -215,14 +230,46 @@ static void conn_free(struct conn *c) {
   if (c->prev) c->prev->next = c->next; else g.conns = c->next;
   if (c->next) c->next->prev = c->prev;
   outq_clear(c);
+  ws_assembler_free(&c->msg);
   free(c->in);
   free(c->body);
   free(c->last_request);
   free(c);
 }
 
+/* Unsent + unacknowledged bytes in the socket's send queue; 0 when it cannot be read. */
+static int socket_outq(struct conn *c) {
+  int n = 0;
+  if (ioctl(lws_get_socket_fd(c->wsi), SIOCOUTQ, &n) != 0 || n < 0) n = 0;
+  return n;
+}
+
+/* Drops a WebSocket client that does not read what it is sent (the server must not buffer
+ * without bound, nor hold a connection forever, for one client): logged `slow_reader` with
+ * fields (which start with the reason), counted, its replies and jobs dropped. The 1008 close
+ * is started through lws's timeout so that it works from any context (a writeable callback
+ * may never come for a peer whose window is shut); lws sends the close frame if the socket
+ * takes it. reset: the socket's queue has not moved for the whole send timeout, so the close
+ * frame would only wait behind it: SO_LINGER 0 makes the close a reset, which reaches the
+ * peer at once and frees what the kernel still holds for it (a FIN would wait behind the
+ * unsent bytes, and a peer stuck in its own send saw nothing for as long as it waited). */
+static void drop_slow_reader(struct conn *c, const char *reason, const char *fields, bool reset) {
+  log_writef(LOG_WARN, "slow_reader", "\"conn\":%llu,%s", (unsigned long long)c->id, fields);
+  metrics_slow_reader();
+  outq_clear(c);
+  workers_cancel(c->id, NULL);
+  c->close_code = LWS_CLOSE_STATUS_POLICY_VIOLATION;
+  c->close_reason = reason;
+  lws_close_reason(c->wsi, LWS_CLOSE_STATUS_POLICY_VIOLATION, (unsigned char *)reason, strlen(reason));
+  if (reset) {
+    struct linger lg = {.l_onoff = 1, .l_linger = 0};
+    setsockopt(lws_get_socket_fd(c->wsi), SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+  }
+  lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+}
+
 /* Queues a WebSocket text message (taking data). Past the slow-reader cap the connection
- * is closed with 1008 instead: the server must not buffer without bound for one client. */
+ * is closed with 1008 instead. */
 static void ws_send(struct conn *c, char *data, size_t len) {
   if (c->close_code == LWS_CLOSE_STATUS_POLICY_VIOLATION) {
     free(data);
@@ -230,15 +277,17 @@ static void ws_send(struct conn *c, char *data, size_t len) {
   }
   if (c->out_bytes + len > g.out_cap) {
     free(data);
-    log_writef(LOG_WARN, "slow_reader", "\"conn\":%llu,\"queued_bytes\":%zu,\"cap_bytes\":%zu",
-          (unsigned long long)c->id, c->out_bytes + len, g.out_cap);
-    metrics_slow_reader();
-    outq_clear(c);
-    workers_cancel(c->id, NULL);
-    c->close_code = LWS_CLOSE_STATUS_POLICY_VIOLATION;
-    c->close_reason = "slow reader: too much queued";
-    lws_callback_on_writable(c->wsi);
+    char fields[160];
+    snprintf(fields, sizeof fields, "\"reason\":\"cap\",\"queued_bytes\":%zu,\"cap_bytes\":%zu", c->out_bytes + len,
+             g.out_cap);
+    drop_slow_reader(c, "slow reader: too much queued", fields, false);
     return;
+  }
+  if (!c->watch) { /* the socket was drained: the send deadline starts now */
+    c->watch = true;
+    c->progress_ms = now_ms();
+    c->last_wire = c->wire_bytes;
+    c->last_outq = socket_outq(c);
   }
   struct outmsg *m = calloc(1, sizeof *m);
   if (m == NULL) {
@@ -274,175 +323,11 @@ static void ws_send_error(struct conn *c, const char *id, const char *code, cons
   ws_send_copy(c, buf);
 }
 
-/* ---- a cheap look at a message: top-level "type" and "id" strings ----
- * The service thread answers ping and chart.cancel itself (a ping must not wait behind
- * renders) and needs the id to cancel; everything else is parsed by the worker. Returns
- * false when the text is not a well-formed JSON object (the worker then says why). */
-
-struct cursor {
-  const char *p, *end;
-};
-
-static void skip_ws(struct cursor *k) {
-  while (k->p < k->end && (*k->p == ' ' || *k->p == '\t' || *k->p == '\n' || *k->p == '\r')) k->p++;
-}
-
-/* At a '"': moves past the closing quote; *s / *n get the raw content. */
-static bool scan_string(struct cursor *k, const char **s, size_t *n) {
-  if (k->p >= k->end || *k->p != '"') return false;
-  const char *start = ++k->p;
-  while (k->p < k->end && *k->p != '"') {
-    if ((unsigned char)*k->p < 0x20) return false;
-    if (*k->p == '\\') {
-      /* Only JSON's escapes: the raw content may be echoed into JSON the host writes. */
-      if (k->end - k->p < 2 || !strchr("\"\\/bfnrtu", k->p[1])) return false;
-      if (k->p[1] == 'u') {
-        if (k->end - k->p < 6) return false;
-        for (int i = 2; i < 6; i++)
-          if (!strchr("0123456789abcdefABCDEF", k->p[i])) return false;
-        k->p += 6;
-        continue;
-      }
-      k->p += 2;
-      continue;
-    }
-    k->p++;
-  }
-  if (k->p >= k->end) return false;
-  *s = start;
-  *n = (size_t)(k->p - start);
-  k->p++;
-  return true;
-}
-
-static bool skip_value(struct cursor *k, int depth) {
-  const char *s;
-  size_t n;
-  skip_ws(k);
-  if (k->p >= k->end || depth > 64) return false;
-  char ch = *k->p;
-  if (ch == '"') return scan_string(k, &s, &n);
-  if (ch == '{' || ch == '[') {
-    char close = ch == '{' ? '}' : ']';
-    k->p++;
-    skip_ws(k);
-    if (k->p < k->end && *k->p == close) {
-      k->p++;
-      return true;
-    }
-    for (;;) {
-      if (ch == '{') {
-        skip_ws(k);
-        if (!scan_string(k, &s, &n)) return false;
-        skip_ws(k);
-        if (k->p >= k->end || *k->p++ != ':') return false;
-      }
-      if (!skip_value(k, depth + 1)) return false;
-      skip_ws(k);
-      if (k->p >= k->end) return false;
-      if (*k->p == ',') {
-        k->p++;
-        continue;
-      }
-      if (*k->p++ != close) return false;
-      return true;
-    }
-  }
-  const char *start = k->p;
-  while (k->p < k->end && !strchr(",}] \t\r\n", *k->p)) k->p++;
-  return k->p > start;
-}
-
-static bool peek_message(const char *text, size_t len, char *type, size_t tcap, char *id, size_t icap) {
-  struct cursor k = {text, text + len};
-  type[0] = id[0] = '\0';
-  skip_ws(&k);
-  if (k.p >= k.end || *k.p != '{') return false;
-  k.p++;
-  skip_ws(&k);
-  if (k.p < k.end && *k.p == '}') {
-    k.p++;
-  } else {
-    for (;;) {
-      const char *key, *val;
-      size_t klen, vlen;
-      skip_ws(&k);
-      if (!scan_string(&k, &key, &klen)) return false;
-      skip_ws(&k);
-      if (k.p >= k.end || *k.p++ != ':') return false;
-      skip_ws(&k);
-      char *dst = klen == 4 && memcmp(key, "type", 4) == 0 ? type : klen == 2 && memcmp(key, "id", 2) == 0 ? id : NULL;
-      if (dst && k.p < k.end && *k.p == '"') {
-        if (!scan_string(&k, &val, &vlen)) return false;
-        size_t cap = dst == type ? tcap : icap;
-        if (vlen < cap) {
-          memcpy(dst, val, vlen);
-          dst[vlen] = '\0';
-        }
-      } else if (!skip_value(&k, 1)) {
-        return false;
-      }
-      skip_ws(&k);
-      if (k.p >= k.end) return false;
-      if (*k.p == ',') {
-        k.p++;
-        continue;
-      }
-      if (*k.p++ != '}') return false;
-      break;
-    }
-  }
-  skip_ws(&k);
-  return k.p == k.end;
-}
-
 /* ---- hot reload (service thread, except on_reload) ---- */
-
-/* {"type":"subscribe","events":["reload"],"rerender":true}: *reload when "reload" is among the
- * events, *rerender when rerender is the literal true. False when the shape is wrong. */
-static bool peek_subscribe(const char *text, size_t len, bool *reload, bool *rerender) {
-  struct cursor k = {text, text + len};
-  *reload = *rerender = false;
-  skip_ws(&k);
-  if (k.p >= k.end || *k.p++ != '{') return false;
-  for (;;) {
-    const char *key, *val;
-    size_t klen, vlen;
-    skip_ws(&k);
-    if (k.p < k.end && *k.p == '}') return true;
-    if (!scan_string(&k, &key, &klen)) return false;
-    skip_ws(&k);
-    if (k.p >= k.end || *k.p++ != ':') return false;
-    skip_ws(&k);
-    if (klen == 6 && memcmp(key, "events", 6) == 0) {
-      if (k.p >= k.end || *k.p++ != '[') return false;
-      for (;;) {
-        skip_ws(&k);
-        if (k.p < k.end && *k.p == ']') {
-          k.p++;
-          break;
-        }
-        if (!scan_string(&k, &val, &vlen)) return false;
-        if (vlen == 6 && memcmp(val, "reload", 6) == 0) *reload = true;
-        else return false; /* the only event there is */
-        skip_ws(&k);
-        if (k.p < k.end && *k.p == ',') k.p++;
-      }
-    } else if (klen == 8 && memcmp(key, "rerender", 8) == 0) {
-      const char *start = k.p;
-      if (!skip_value(&k, 1)) return false;
-      *rerender = k.p - start == 4 && memcmp(start, "true", 4) == 0;
-    } else if (!skip_value(&k, 1)) {
-      return false;
-    }
-    skip_ws(&k);
-    if (k.p < k.end && *k.p == ',') k.p++;
-  }
-}
 
 static void ws_subscribe(struct conn *c) {
   bool reload, rerender;
-  if (!peek_subscribe(c->in, c->in_len, &reload, &rerender) || !reload) {
+  if (!ws_peek_subscribe(c->msg.buf, c->msg.len, &reload, &rerender) || !reload) {
     ws_send_error(c, NULL, "invalid_request", "events: allowed [\"reload\"]; rerender: true or false", false);
     return;
   }
@@ -532,7 +417,7 @@ static void drain_reloads(void) {
 
 static void ws_message(struct conn *c) {
   char type[32], id[ID_MAX];
-  bool object = peek_message(c->in, c->in_len, type, sizeof type, id, sizeof id);
+  bool object = ws_peek_message(c->msg.buf, c->msg.len, type, sizeof type, id, sizeof id);
   if (object && strcmp(type, "ping") == 0) {
     ws_send_copy(c, "{\"type\":\"pong\"}");
     return;
@@ -565,11 +450,11 @@ static void ws_message(struct conn *c) {
     }
   }
   if (object && strcmp(type, "chart.request") == 0) { /* kept for a re-render after a reload */
-    char *copy = realloc(c->last_request, c->in_len + 1);
+    char *copy = realloc(c->last_request, c->msg.len + 1);
     if (copy) {
-      memcpy(copy, c->in, c->in_len + 1);
+      memcpy(copy, c->msg.buf, c->msg.len + 1);
       c->last_request = copy;
-      c->last_request_len = c->in_len;
+      c->last_request_len = c->msg.len;
       snprintf(c->last_id, sizeof c->last_id, "%s", id);
     }
   }
@@ -577,41 +462,35 @@ static void ws_message(struct conn *c) {
     ws_send_error(c, object ? id : NULL, "busy", "the server is shutting down; retry on another instance", true);
     return;
   }
-  char *text = c->in;
-  size_t len = c->in_len;
-  c->in = NULL;
-  c->in_len = c->in_cap = 0;
+  size_t len;
+  char *text = ws_assembler_take(&c->msg, &len);
   enum workers_submit_result rc = workers_submit(c->id, object ? id : NULL, false, false, text, len);
   if (rc == WORKERS_BUSY) ws_send_error(c, object ? id : NULL, "busy", "too many requests queued; retry later", true);
   else if (rc == WORKERS_STOPPING)
     ws_send_error(c, object ? id : NULL, "busy", "the server is shutting down", true);
 }
 
+/* lws has no maximum message size (STACK-NOTES): the assembler counts what is still to come
+ * of this frame against MAX_REQUEST_KB, so one huge frame is refused before it is buffered. */
 static int ws_receive(struct conn *c, const void *in, size_t len) {
   struct lws *wsi = c->wsi;
-  if (lws_is_first_fragment(wsi)) c->in_len = 0;
-  size_t cap = (size_t)g.cfg.max_request_kb * 1024;
-  size_t remaining = lws_remaining_packet_payload(wsi);
-  if (c->in_len + len + remaining > cap) {
+  size_t total = 0;
+  switch (ws_assembler_feed(&c->msg, in, len, lws_is_first_fragment(wsi), lws_is_final_fragment(wsi),
+                            lws_remaining_packet_payload(wsi), &total)) {
+  case WS_FEED_MORE:
+    return 0;
+  case WS_FEED_DONE:
+    ws_message(c);
+    return 0;
+  case WS_FEED_TOO_LARGE:
     log_writef(LOG_WARN, "message_too_large", "\"conn\":%llu,\"bytes\":%zu,\"cap_bytes\":%zu", (unsigned long long)c->id,
-          c->in_len + len + remaining, cap);
+               total, c->msg.max);
     lws_close_reason(wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, (unsigned char *)"message too large", 17);
     return -1;
+  case WS_FEED_NOMEM:
+    break;
   }
-  if (c->in_len + len + 1 > c->in_cap) {
-    size_t want = c->in_len + len + remaining + 1;
-    size_t ncap = c->in_cap ? c->in_cap : 4096;
-    while (ncap < want) ncap *= 2;
-    char *grown = realloc(c->in, ncap);
-    if (grown == NULL) return -1;
-    c->in = grown;
-    c->in_cap = ncap;
-  }
-  memcpy(c->in + c->in_len, in, len);
-  c->in_len += len;
-  c->in[c->in_len] = '\0';
-  if (lws_is_final_fragment(wsi) && lws_remaining_packet_payload(wsi) == 0) ws_message(c);
-  return 0;
+  return -1;
 }
 
 /* One fragment per writeable callback (STACK-NOTES), from the scratch buffer's headroom. */
@@ -628,6 +507,7 @@ static int ws_writeable(struct conn *c) {
   memcpy(g.scratch + LWS_PRE, m->data + m->sent, n);
   int flags = lws_write_ws_flags(LWS_WRITE_TEXT, first, last);
   if (lws_write(c->wsi, g.scratch + LWS_PRE, n, (enum lws_write_protocol)flags) < (int)n) return -1;
+  c->wire_bytes += n + (n < 126 ? 2 : n < 65536 ? 4 : 10); /* a server frame's header, unmasked */
   m->sent += n;
   if (last) {
     c->out_head = m->next;
@@ -691,6 +571,39 @@ static void begin_close_all(void) {
   }
 }
 
+/* CHARTD_SEND_TIMEOUT: a WebSocket with replies waiting (in out_head or in the socket) none of
+ * which left the socket for that long is dropped as a slow reader. Checked every SEND_TICK_MS
+ * for the connections being watched only, so idle ones cost nothing. The flood test of
+ * tests/e2e/test_limits.py once sat 70 s below the cap this way: the kernel held the replies,
+ * the peer had stopped reading, and nothing else was due until the idle hang-up. */
+static void send_tick(lws_sorted_usec_list_t *sul) {
+  (void)sul;
+  double t = now_ms(), limit = g.cfg.send_timeout_s * 1000.0;
+  for (struct conn *c = g.conns; c; c = c->next) {
+    if (c->http || !c->accepted || c->close_code || !c->watch) continue;
+    int outq = socket_outq(c);
+    /* Left the socket since the last look = what it held + what was written since - what it
+     * holds now. lws's own frames (pings) make this a few bytes low; a write lws had to keep
+     * in part (a partial send) counts as gone once, and no more writes come until it is. */
+    int64_t left = (int64_t)c->last_outq + (int64_t)(c->wire_bytes - c->last_wire) - outq;
+    c->last_wire = c->wire_bytes;
+    c->last_outq = outq;
+    if (left > 0) c->progress_ms = t;
+    if (outq == 0 && c->out_head == NULL && !lws_partial_buffered(c->wsi)) {
+      c->watch = false; /* all delivered */
+      continue;
+    }
+    if (t - c->progress_ms >= limit) {
+      char fields[200];
+      snprintf(fields, sizeof fields,
+               "\"reason\":\"stalled\",\"queued_bytes\":%zu,\"unsent_bytes\":%d,\"stalled_ms\":%.0f,\"timeout_s\":%d",
+               c->out_bytes, outq, t - c->progress_ms, g.cfg.send_timeout_s);
+      drop_slow_reader(c, "slow reader: no progress", fields, true);
+    }
+  }
+  lws_sul_schedule(g.ctx, 0, &g.send_sul, send_tick, SEND_TICK_MS * LWS_US_PER_MS);
+}
+
 /* The drain state machine, checked every 100 ms once a signal arrived. */
 static void drain_tick(lws_sorted_usec_list_t *sul) {
   (void)sul;
@@ -749,6 +662,7 @@ static int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *
     c = conn_new(wsi, false);
     if (c == NULL) return -1;
     c->accepted = true;
+    ws_assembler_init(&c->msg, (size_t)g.cfg.max_request_kb * 1024);
     pss->c = c;
     g.ws_open++;
     metrics_connection_opened();
@@ -1130,6 +1044,7 @@ int server_run(const struct chartd_config *cfg) {
   }
 
   if (g.signalled) lws_cancel_service(g.ctx); /* a signal during start-up */
+  lws_sul_schedule(g.ctx, 0, &g.send_sul, send_tick, SEND_TICK_MS * LWS_US_PER_MS);
 
   log_writef(LOG_INFO, "listening",
         "\"url\":\"ws://0.0.0.0:%d/\",\"http\":\"http://0.0.0.0:%d/\",\"planner\":\"%s\",\"workers\":%d,"
@@ -1140,6 +1055,7 @@ int server_run(const struct chartd_config *cfg) {
     if (lws_service(g.ctx, 0) < 0) break;
   }
   lws_sul_cancel(&g.tick);
+  lws_sul_cancel(&g.send_sul);
   reload_stop(); /* before the context goes: on_reload calls lws_cancel_service */
   lws_context_destroy(g.ctx);
   g.ctx = NULL;

@@ -39,6 +39,7 @@
 #define MAX_QUEUED 1024
 #define REQ_ID_MAX 160
 #define START_PER_TURN 8
+#define STARTUP_WAIT_S 60 /* for every worker to load the scripts and draw its warm-up chart */
 /* A worker state's scripts may hold this much memory while a request runs (runtime.c caps it
  * only then: the host always has headroom). Past it the request ends with `resource_limit`
  * and the worker rebuilds its state. Encoded images are at most MAX_CHART_SIZE_MB (+ base64). */
@@ -498,9 +499,11 @@ static bool step_task(struct worker *w, struct task *t, int nargs) {
     if (tag && strcmp(tag, CHARTD_HTTP_YIELD) == 0) t->wait = lua_touserdata(t->co, -1);
   }
   struct job *job = t->job;
-  if (stop != STOP_NONE) {
+  if (stop != STOP_NONE && rc != LUA_OK) {
     /* Stopped by the watchdog: the coroutine is abandoned (its to-be-closed variables closed),
-     * its transfer first taken off the multi handle. */
+     * its transfer first taken off the multi handle. (A stop that came after the coroutine
+     * returned, e.g. the client closing as soon as its chart arrived, is not a stop: the
+     * request is done and is counted by what it answered.) */
     detach_wait(w, t);
     lua_resetthread(t->co);
     const char *code = stop == STOP_TIMEOUT ? "timeout" : "cancelled";
@@ -775,6 +778,26 @@ int workers_start(const struct chartd_config *cfg, workers_reply_fn reply, void 
     return -1;
   }
   g.watchdog_started = true;
+  /* Scripts that do not load at start-up fail the start: a server that listens but can never
+   * answer (readyz 503 for good, requests queued forever) helps nobody, and the one-line error
+   * in the terminal or the deployment log names the file. Hot reload keeps a running server
+   * on its last good scripts instead. */
+  struct timespec pause = {0, 5 * 1000 * 1000};
+  double give_up = now_ms() + STARTUP_WAIT_S * 1000.0;
+  while (atomic_load(&g.warmed) + atomic_load(&g.failed) < g.nworkers) {
+    if (now_ms() > give_up) { /* a script that never returns: its thread cannot be joined */
+      snprintf(err, errlen, "the scripts under %s did not finish loading in %d s", runtime_home(), STARTUP_WAIT_S);
+      return -1;
+    }
+    nanosleep(&pause, NULL);
+  }
+  if (atomic_load(&g.failed) > 0) {
+    int n = snprintf(err, errlen, "the scripts under %s do not load: %s", runtime_home(), g.fail_reason);
+    for (int i = 0; i < n && (size_t)i < errlen; i++) /* one line: require's messages span several */
+      if (err[i] == '\n' || err[i] == '\t') err[i] = ' ';
+    workers_stop();
+    return -1;
+  }
   return 0;
 }
 

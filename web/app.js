@@ -23,7 +23,11 @@ let subscribing = false;   // a subscribe message awaits its answer (or refusal)
 
 // ---- connection -----------------------------------------------------------------------
 
-const wsUrl = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/`;
+// With CHARTD_API_KEYS set, open the page as /?token=<key>: the key goes with the WebSocket
+// handshake and the API calls (the page itself and the samples are public).
+const token = new URLSearchParams(location.search).get("token");
+const withToken = (url) => (token ? `${url}${url.includes("?") ? "&" : "?"}token=${encodeURIComponent(token)}` : url);
+const wsUrl = withToken(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/`);
 const conn = new Connection(wsUrl, {
   open(hello) {
     el.conn.textContent = `connected · chartd ${hello.version}`;
@@ -213,7 +217,7 @@ function showReload(msg) {
     el.reload.textContent = `reloaded · generation ${msg.generation}${changed ? ` (${changed})` : ""}`;
     el.reload.dataset.state = "ok";
     // A reload may add or remove themes.
-    fetch("v1/themes").then((r) => r.json()).then((t) => fillThemes(t.themes || [])).catch(() => {});
+    fetch(withToken("v1/themes")).then((r) => r.json()).then((t) => fillThemes(t.themes || [])).catch(() => {});
   } else {
     el.reload.textContent = `reload failed · still generation ${msg.generation}: ${msg.error ?? "see the log"}`;
     el.reload.dataset.state = "failed";

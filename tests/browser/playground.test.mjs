@@ -40,7 +40,7 @@ function freePort() {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-async function startServer() {
+async function startServer(extraEnv = {}) {
   const port = await freePort();
   const cwd = mkdtempSync(join(tmpdir(), "chartd-browser-cwd-")); // no .env from the tree
   const home = join(cwd, "home");
@@ -51,7 +51,7 @@ async function startServer() {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) =>
     !/^(OPENAI|LLM_|CHART|MAX_|PORT$)/.test(k)));
   Object.assign(env, { WEBSOCKET_PORT: String(port), CHARTD_WORKERS: "2", CHARTD_HOME: home,
-    LLM_PROVIDER: "offline" });
+    LLM_PROVIDER: "offline" }, extraEnv);
   const log = openSync(logPath, "w");
   const proc = spawn(BIN, ["serve", "--dev"], { cwd, env, stdio: ["ignore", log, log] });
   const base = `http://127.0.0.1:${port}`;
@@ -99,6 +99,7 @@ async function errorShown(page) {
 }
 
 const server = await startServer();
+let keyed = null; // a second server behind CHARTD_API_KEYS (step 8)
 const profile = mkdtempSync(join(tmpdir(), "chartd-browser-profile-"));
 let context;
 let failed = false;
@@ -278,15 +279,34 @@ try {
   assert.equal(await page.getAttribute("#chart", "src"), img.src);
   console.log("ok 7 live reload:", await page.textContent("#reload-status"));
   assert.deepEqual(pageErrors, []);
+
+  // 8. Behind CHARTD_API_KEYS the page works when opened with ?token=<key>, and without it
+  // the WebSocket is refused (the page says it is not connected).
+  keyed = await startServer({ CHARTD_API_KEYS: "k-browser-1" });
+  const kpage = await context.newPage();
+  await kpage.goto(`${keyed.base}/?token=k-browser-1`);
+  await kpage.waitForSelector('#conn-status[data-state="open"]', { timeout: 15000 });
+  assert.ok((await kpage.$$eval("#theme option", (os) => os.length)) > 1, "themes from v1/themes with the key");
+  const before = await kpage.getAttribute("#chart", "src");
+  await kpage.fill("#prompt", "average mpg by origin");
+  await kpage.press("#prompt", "Enter");
+  await waitChart(kpage, before);
+  const open = await context.newPage();
+  await open.goto(`${keyed.base}/`);
+  await sleep(1500);
+  assert.notEqual(await open.getAttribute("#conn-status", "data-state"), "open", "no key: not connected");
+  console.log("ok 8 CHARTD_API_KEYS: ?token= connects and renders; no token is refused");
 } catch (e) {
   failed = true;
   console.error("FAIL", e.stack || e.message);
   console.error("--- chartd log (tail) ---\n" + readFileSync(server.logPath, "utf8").split("\n").slice(-20).join("\n"));
 } finally {
   if (context) await context.close();
-  server.proc.kill("SIGTERM");
-  await new Promise((r) => (server.proc.exitCode !== null ? r() : server.proc.on("exit", r)));
+  for (const s of [server, keyed].filter(Boolean)) {
+    s.proc.kill("SIGTERM");
+    await new Promise((r) => (s.proc.exitCode !== null ? r() : s.proc.on("exit", r)));
+    rmSync(s.cwd, { recursive: true, force: true });
+  }
   rmSync(profile, { recursive: true, force: true });
-  rmSync(server.cwd, { recursive: true, force: true });
 }
 process.exit(failed ? 1 : 0);

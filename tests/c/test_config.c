@@ -53,6 +53,7 @@ int main(void) {
   CHECK(cfg.port == 8080 && cfg.max_connections == 100 && cfg.timeout_s == 30 && cfg.max_chart_mb == 10 &&
             cfg.max_retries == 3 && cfg.workers == 4 && cfg.max_request_kb == 1024 && cfg.log_level == CONFIG_LOG_INFO,
         "default values");
+  CHECK(cfg.idle_ping_s == 30 && cfg.idle_timeout_s == 70 && cfg.send_timeout_s == 30, "default timeouts");
   CHECK(strcmp(cfg.planner, "offline") == 0 && !cfg.has_api_key, "offline without a key");
 
   const char *port[] = {"WEBSOCKET_PORT", "9000", "PORT", "9100", "OPENAI_API_KEY", "sk-test", "LOG_LEVEL", "warning", NULL};
@@ -71,6 +72,9 @@ int main(void) {
   expect_error((const char *[]){"CHART_GENERATION_TIMEOUT", "4", NULL},
                "CHART_GENERATION_TIMEOUT=4 is out of range; allowed 5-300");
   expect_error((const char *[]){"MAX_CHART_SIZE_MB", "0", NULL}, "MAX_CHART_SIZE_MB=0 is out of range; allowed 1-1024");
+  expect_error((const char *[]){"CHARTD_SEND_TIMEOUT", "0", NULL}, "CHARTD_SEND_TIMEOUT=0 is out of range; allowed 1-3600");
+  expect_error((const char *[]){"CHARTD_SEND_TIMEOUT", "30s", NULL},
+               "CHARTD_SEND_TIMEOUT=30s is not an integer; allowed 1-3600");
   expect_error((const char *[]){"LOG_LEVEL", "TRACE", NULL},
                "LOG_LEVEL=TRACE is not allowed; allowed DEBUG, INFO, WARNING, ERROR");
   expect_error((const char *[]){"LLM_BASE_URL", "ftp://x", NULL},

@@ -13,7 +13,7 @@ function M.coroutine_spin()
   coroutine.wrap(function() while true do end end)()
 end
 
--- Known gap (not in the e2e cases): this one still ties its worker up for good.
+-- A pcall inside the script's own coroutine: the stop must yield that coroutine, then its resumer.
 function M.coroutine_pcall_spin()
   local co = coroutine.create(function() while true do pcall(function() while true do end end) end end)
   while true do coroutine.resume(co) end
@@ -53,10 +53,38 @@ function M.error_tostring_loop()
   error(setmetatable({}, { __tostring = function() while true do end end }))
 end
 
--- Inside one C call the hook never runs: the watchdog stops it only when the call returns,
--- so the defence is the size cap on what reaches such calls (20000 characters: ~1-2 s).
+-- Catastrophic backtracking inside one C call, where no Lua hook runs: ".-.-b" on 250,000
+-- characters is ~2.6e15 steps (days). The sandbox's string functions are chartd.pattern's,
+-- which ask the host every few thousand steps whether to stop (src/lua_pattern.c).
+local BIG = 250000
+
 function M.pattern_backtracking()
-  return (("x"):rep(20000)):find(".-b")
+  return (("x"):rep(BIG)):find(".-.-b")
+end
+
+-- The stop raises an error that pcall swallows; the host's count hook then stops the loop.
+function M.pattern_pcall_loop()
+  local s = ("x"):rep(BIG)
+  while true do pcall(function() return s:match(".-.-b") end) end
+end
+
+function M.pattern_gsub_function()
+  return (("x"):rep(BIG)):gsub(".-.-b", function(m) return m end)
+end
+
+function M.pattern_gmatch()
+  local n = 0
+  for _ in (("x"):rep(BIG)):gmatch(".-.-b") do n = n + 1 end
+  return n
+end
+
+-- In the script's own coroutine, in a pcall loop: the stop comes from up the resumer chain.
+function M.pattern_coroutine()
+  local s = ("x"):rep(BIG)
+  local co = coroutine.create(function()
+    while true do pcall(string.find, s, ".-.-b") end
+  end)
+  while true do coroutine.resume(co) end
 end
 
 function M.gc_loop()

@@ -29,6 +29,8 @@ BAD = [
     ({"CHARTD_IDLE_PING": "0"}, "chartd: CHARTD_IDLE_PING=0 is out of range; allowed 1-3600"),
     ({"CHARTD_IDLE_PING": "5", "CHARTD_IDLE_TIMEOUT": "5"},
      "chartd: CHARTD_IDLE_TIMEOUT=5 is not allowed; allowed more than CHARTD_IDLE_PING (5)"),
+    ({"CHARTD_SEND_TIMEOUT": "0"}, "chartd: CHARTD_SEND_TIMEOUT=0 is out of range; allowed 1-3600"),
+    ({"CHARTD_SEND_TIMEOUT": "3601"}, "chartd: CHARTD_SEND_TIMEOUT=3601 is out of range; allowed 1-3600"),
     ({"MAX_REQUEST_KB": "0"}, "chartd: MAX_REQUEST_KB=0 is out of range; allowed 1-65536"),
     ({"CHARTD_WORKERS": "0"}, "chartd: CHARTD_WORKERS=0 is out of range; allowed 1-256"),
     ({"LOG_LEVEL": "LOUD"}, "chartd: LOG_LEVEL=LOUD is not allowed; allowed DEBUG, INFO, WARNING, ERROR"),

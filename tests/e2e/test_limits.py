@@ -1,9 +1,13 @@
 """Limits and bad input against the real server: connection limit (1013, gauge back to 0),
-inbound cap (1009, whole and fragmented), invalid UTF-8 (1007), POST body cap (413), and a
-slow reader (1008) that leaves the server unharmed."""
+inbound cap (1009, whole and fragmented), invalid UTF-8 (1007), POST body cap (413); and
+clients that do not read (1008, `slow_reader`): one past the queue cap, one stalled below it
+(CHARTD_SEND_TIMEOUT), a ping flood (whichever trips first), while a client that reads slowly
+keeps its connection. The server is unharmed afterwards."""
 import asyncio
 import json
+import math
 import os
+import socket
 import sys
 import time
 
@@ -11,6 +15,9 @@ import websockets
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from chartd_harness import Failure, RawWS, Server, check, connect, eq, http, recv_json, run  # noqa: E402
+
+SEND_TIMEOUT = 2  # CHARTD_SEND_TIMEOUT of the slow-reader server
+LWS_CLOSE_S = 5  # lws's own bound on sending a close frame / waiting for its answer
 
 
 async def closed_with(ws, code, reason=None):
@@ -78,35 +85,6 @@ def inbound_cap(s):
     eq(json.loads(body)["code"], "too_large", "413 body code")
 
 
-def slow_reader(s):
-    """Floods pings and never reads: the pongs pile up past 2 x MAX_CHART_SIZE_MB (2 MiB).
-    The server drops the connection with 1008; a client that does not read usually cannot
-    see that close frame (its socket is full, and unread data turns the close into a reset),
-    so the test reads what arrived: pongs, then a 1008 close frame or the reset."""
-    raw = RawWS(s.port, rcvbuf=4096)
-    raw.recv_frame()
-    blob = RawWS.frame(1, b'{"type":"ping"}') * 20000
-    t0 = time.monotonic()
-    try:
-        for _ in range(40):  # up to 800k pings, ~12 MB of pongs
-            raw.sock.sendall(blob)
-    except OSError:
-        pass  # the server dropped us: expected
-    time.sleep(0.5)
-    try:
-        code, _, seen = raw.close_code()
-        eq(code, 1008, "slow reader close code")
-    except (Failure, ConnectionResetError):
-        pass  # reset: the close frame could not be delivered
-    raw.close()
-    check(time.monotonic() - t0 < 30, "slow reader dropped in time")
-    eq(s.metrics()["chartd_slow_reader_closes_total"], 1, "slow reader counted")
-    events = [e for e in s.log_events() if e["event"] == "slow_reader"]
-    eq(len(events), 1, "slow reader logged once")
-    eq(events[0]["cap_bytes"], 2 * 1024 * 1024, "cap = 2 x MAX_CHART_SIZE_MB")
-    check(events[0]["queued_bytes"] > events[0]["cap_bytes"], "closed only past the cap")
-
-
 async def still_serves(s):
     async with connect(s) as ws:
         await recv_json(ws)
@@ -116,14 +94,209 @@ async def still_serves(s):
         check(time.monotonic() - t0 < 0.5, "pong quickly")
 
 
+# ---- clients that do not read (servers of their own with MAX_CHART_SIZE_MB=1, so the queue
+# cap is 2 MiB: one with the default CHARTD_SEND_TIMEOUT, so that only the cap can trip however
+# slowly the charts render, one with CHARTD_SEND_TIMEOUT=2) ----
+
+CAP = 2 * 1024 * 1024
+
+
+def bars_request(rid, n):
+    """A chart.request whose reply is large for little work: an SVG bar chart of n labelled bars
+    (cairo writes text as glyph paths)."""
+    rows = [{"name": f"category label number {i:04d}", "value": (i * 37) % 101 + 1} for i in range(n)]
+    spec = {"type": "bar", "title": "many bars", "data": {"values": rows}, "width": 4000, "height": 1000,
+            "encoding": {"x": {"field": "name", "type": "nominal"}, "y": {"field": "value", "type": "quantitative"}}}
+    return {"type": "chart.request", "id": rid, "format": "svg", "spec": spec}
+
+
+def reply_size(s, n):
+    """Bytes of the WebSocket chart message for bars_request(n): POST /v1/charts with Accept
+    JSON answers with the same message."""
+    status, _, body = http(s.base + "/v1/charts", body=bars_request("size", n), headers={"Accept": "application/json"})
+    eq(status, 200, f"POST of {n} bars")
+    eq(json.loads(body)["type"], "chart", "POST answer type")
+    return len(body)
+
+
+def wmem_max():
+    """The kernel's largest TCP send buffer: what a socket can hold for a peer that does not read."""
+    try:
+        with open("/proc/sys/net/ipv4/tcp_wmem") as f:
+            return int(f.read().split()[2])
+    except (OSError, ValueError, IndexError):
+        return 4 * 1024 * 1024
+
+
+def wait_events(s, want, timeout):
+    """The slow_reader log events once there are `want` of them."""
+    deadline = time.monotonic() + timeout
+    while True:
+        events = [e for e in s.log_events() if e["event"] == "slow_reader"]
+        if len(events) >= want or time.monotonic() > deadline:
+            return events
+        time.sleep(0.05)
+
+
+def wait_open(s, want, timeout, what):
+    deadline = time.monotonic() + timeout
+    while s.metrics()["chartd_connections_open"] != want:
+        check(time.monotonic() < deadline, f"{what}: open gauge back to {want} within {timeout} s")
+        time.sleep(0.05)
+
+
+def ends(raw):
+    """Reads what the server left for a client that stopped reading: data frames, then a 1008
+    close frame or the end of the stream (the close frame cannot pass a full socket, and lws
+    gives up on it). Returns the close code or None."""
+    raw.sock.settimeout(10)
+    try:
+        return raw.close_code()[0]
+    except (Failure, ConnectionResetError):
+        return None
+
+
+def past_the_cap(s, big):
+    """Requests whose replies exceed what the socket can hold plus the 2 MiB cap; never reads.
+    The queue passes the cap whatever the timing: closed 1008, reason cap."""
+    n = math.ceil((wmem_max() + CAP) / big) + 2
+    raw = RawWS(s.port, rcvbuf=4096)
+    raw.recv_frame()
+    for i in range(n):
+        raw.send(1, json.dumps(bars_request(f"cap{i}", BARS)).encode())
+    events = wait_events(s, 1, 60)
+    eq(len(events), 1, f"slow reader past the cap logged once ({n} replies of {big} bytes)")
+    e = events[0]
+    eq(e["reason"], "cap", "reason")
+    eq(e["cap_bytes"], CAP, "cap = 2 x MAX_CHART_SIZE_MB")
+    check(e["queued_bytes"] > e["cap_bytes"], "closed only past the cap")
+    eq(s.metrics()["chartd_slow_reader_closes_total"], 1, "slow reader counted")
+    wait_open(s, 0, LWS_CLOSE_S + 3, "past the cap")
+    code = ends(raw)
+    check(code in (1008, None), f"1008 or the end of the stream, got {code}")
+    raw.close()
+
+
+def stalled(s):
+    """One big reply to a client that never reads: it all fits in the socket, far below the
+    cap, and then nothing moves: closed 1008 after CHARTD_SEND_TIMEOUT, reason stalled."""
+    raw = RawWS(s.port, rcvbuf=4096)
+    raw.recv_frame()
+    t0 = time.monotonic()
+    raw.send(1, json.dumps(bars_request("stall", BARS)).encode())
+    events = wait_events(s, 1, 30)
+    took = time.monotonic() - t0
+    eq(len(events), 1, "stalled reader logged")
+    e = events[0]
+    eq((e["reason"], e["timeout_s"]), ("stalled", SEND_TIMEOUT), "reason and timeout")
+    check(e["stalled_ms"] >= SEND_TIMEOUT * 1000, f"no progress for the timeout ({e['stalled_ms']} ms)")
+    check(e["queued_bytes"] + e["unsent_bytes"] > 0, "replies were waiting")
+    check(e["queued_bytes"] < CAP, "below the cap")
+    check(SEND_TIMEOUT <= took < SEND_TIMEOUT + 10, f"dropped {took:.1f} s after the request")
+    eq(s.metrics()["chartd_slow_reader_closes_total"], 1, "stalled reader counted")
+    wait_open(s, 0, LWS_CLOSE_S + 3, "stalled")
+    code = ends(raw)
+    check(code in (1008, None), f"1008 or the end of the stream, got {code}")
+    raw.close()
+
+
+def frames_in(buf):
+    """Complete server frames at the start of buf: ([(fin, opcode, payload)], the rest)."""
+    out = []
+    while len(buf) >= 2:
+        fin, opcode, n, off = buf[0] >> 7, buf[0] & 0x0F, buf[1] & 0x7F, 2
+        if n == 126:
+            n, off = int.from_bytes(buf[2:4], "big"), 4
+        elif n == 127:
+            n, off = int.from_bytes(buf[2:10], "big"), 10
+        if len(buf) < off + n:
+            break
+        out.append((fin, opcode, buf[off:off + n]))
+        buf = buf[off + n:]
+    return out, buf
+
+
+def slow_but_reading(s, size):
+    """4 KiB every 100 ms (a 4 KiB receive buffer, so the server sees exactly that pace) for a
+    reply that takes well over CHARTD_SEND_TIMEOUT to read: not dropped, the chart arrives."""
+    check(size / 40960 > 2 * SEND_TIMEOUT, f"the reply ({size} bytes) takes over 2 x the timeout to read")
+    raw = RawWS(s.port, rcvbuf=4096)
+    raw.recv_frame()
+    t0 = time.monotonic()
+    raw.send(1, json.dumps(bars_request("slow", SLOW_BARS)).encode())
+    buf, data = raw.buf, b""
+    while True:
+        time.sleep(0.1)
+        chunk = raw.sock.recv(4096)
+        check(chunk, "the slow reader's connection stays open")
+        frames, buf = frames_in(buf + chunk)
+        for fin, opcode, payload in frames:
+            check(opcode in (0, 1), f"data frame, got opcode {opcode}")
+            data += payload
+            if not fin:
+                continue
+            msg, data = json.loads(data), b""
+            if msg["type"] == "progress":
+                continue
+            took = time.monotonic() - t0
+            eq((msg["type"], msg["id"]), ("chart", "slow"), "the slow reader's chart")
+            check(took > 2 * SEND_TIMEOUT, f"read slowly ({took:.1f} s)")
+            eq(s.metrics()["chartd_slow_reader_closes_total"], 1, "the slow reader was not dropped")
+            raw.buf = buf
+            raw.send(1, b'{"type":"ping"}')
+            eq(json.loads(raw.recv_frame()[2]), {"type": "pong"}, "still served")
+            raw.close()
+            return
+
+
+def flood(s):
+    """Pings as fast as the socket takes them, never reading: the case that once sat 70 s below
+    the cap (the pongs waiting in the kernel, the client stuck in its own send) until the idle
+    hang-up. Dropped within the send timeout whichever limit trips first."""
+    raw = RawWS(s.port, rcvbuf=4096, timeout=20)
+    raw.recv_frame()
+    blob = RawWS.frame(1, b'{"type":"ping"}') * 20000
+    t0 = time.monotonic()
+    try:
+        for _ in range(40):  # up to 800k pings, ~12 MB of pongs
+            raw.sock.sendall(blob)
+    except OSError:
+        pass  # reset by the server (or, stalled in TCP, the client's own timeout after that)
+    events = wait_events(s, 2, SEND_TIMEOUT + 10)
+    eq(len(events), 2, "flood logged")
+    check(events[1]["reason"] in ("cap", "stalled"), f"flood reason {events[1]['reason']}")
+    wait_open(s, 0, SEND_TIMEOUT + LWS_CLOSE_S + 5, "flood")
+    check(time.monotonic() - t0 < 40, f"flood dropped in time ({time.monotonic() - t0:.1f} s)")
+    eq(s.metrics()["chartd_slow_reader_closes_total"], 2, "flood counted")
+    raw.close()
+
+
+BARS, SLOW_BARS = 700, 50
+
+
 async def main():
     env = {"MAX_CONCURRENT_CONNECTIONS": "3", "MAX_REQUEST_KB": "8", "MAX_CHART_SIZE_MB": "1"}
     with Server(env=env, workers=1) as s:
         await connection_limit(s)
         inbound_cap(s)
-        slow_reader(s)
         await still_serves(s)
         eq(http(s.base + "/healthz")[0], 200, "healthz after the limits")
+
+    env = {"MAX_REQUEST_KB": "256", "MAX_CHART_SIZE_MB": "1"}
+    with Server(env=env, workers=2) as s:
+        big, small = reply_size(s, BARS), reply_size(s, SLOW_BARS)
+        check(big > 256 * 1024, f"a big reply ({big} bytes)")
+        past_the_cap(s, big)
+        await still_serves(s)
+
+    env["CHARTD_SEND_TIMEOUT"] = str(SEND_TIMEOUT)
+    with Server(env=env, workers=2) as s:
+        stalled(s)
+        slow_but_reading(s, small)
+        flood(s)
+        await still_serves(s)
+        eq(http(s.base + "/healthz")[0], 200, "healthz after the slow readers")
+        eq(len([e for e in s.log_events() if e["event"] == "slow_reader"]), 2, "no other slow reader")
 
 
 run(main)

@@ -1,9 +1,11 @@
 """Budgets and sandbox of the worker Lua states: canned hostile snippets (tests/e2e/hostile.lua,
 run through the CHARTD_TEST_HOOKS debug hook) end in `timeout`, `resource_limit` or a plain
-`internal` error; the same connection then gets its chart, and a third client's pings stay
-fast while two workers are tied up."""
+`internal` error — pattern matches that would backtrack for days inside one C call included;
+the same connection then gets its chart, and a third client's pings stay fast while two
+workers are tied up."""
 import asyncio
 import json
+import os
 import time
 
 from chartd_harness import BAR_SPEC, Server, check, connect, eq, recv_json, run, until_final
@@ -23,8 +25,18 @@ CASES = {
     "error_table": "internal",
     "error_nil": "internal",
     "escape": "internal",  # raises "sandbox holds" (or what leaked): checked in the log
+    # Catastrophic backtracking inside one C call, where no hook runs: chartd.pattern asks the
+    # host mid-match. Last, so that the memory cases above keep their old company (under ASan
+    # on a loaded 2-core box table_bomb needs ~4.5 of its 5 s).
+    "pattern_backtracking": "timeout",
+    "pattern_pcall_loop": "timeout",
+    "pattern_gsub_function": "timeout",
+    "pattern_gmatch": "timeout",
+    "pattern_coroutine": "timeout",
 }
-TIMEOUT_S = 5
+# The memory cases must hit the cap well inside the time budget; under ASan (CHARTD_SANITIZED,
+# set by the sanitizer build) filling 256 MB takes 4-5 s, so the budget grows there.
+TIMEOUT_S = 15 if os.environ.get("CHARTD_SANITIZED") else 5
 
 
 def request(rid, run_name=None):
@@ -76,15 +88,6 @@ async def main():
         await prober
         print("durations:", {n: round(t, 1) for n, t in zip(CASES, took)}, "worst ping: %.3fs" % worst[0])
         check(worst[0] < 2.0, f"a client's ping took {worst[0]:.2f}s while hostile requests ran")
-
-        # a long pattern match runs inside one C call: bounded by input size, it finishes
-        async with connect(server) as ws:
-            await recv_json(ws)
-            t0 = time.monotonic()
-            await ws.send(request("pat", "pattern_backtracking"))
-            _, final = await until_final(ws, "pat", timeout=30)
-            eq(final["type"], "chart", "pattern_backtracking on 20000 characters")
-            print("pattern_backtracking: %.1fs" % (time.monotonic() - t0))
 
         failed = [e for e in server.log_events() if e.get("event") == "request_failed"]
         errors = " | ".join(str(e.get("error")) for e in failed)
