@@ -22,9 +22,7 @@ local json = require "util.json"
 local frame = require "data.frame"
 local validate = require "chartspec.validate"
 
--- The worker's GC setting (STACK-NOTES: canvases pile up under the default pause).
-collectgarbage("setpause", 100)
-
+-- The GC runs with Lua's defaults, as in the workers (src/runtime.c says why).
 local N, WARMUP = tonumber(opt.n), tonumber(opt.warmup)
 local compression = opt.compression and tonumber(opt.compression) or nil
 

@@ -39,6 +39,35 @@ typedef struct canvas {
 
 /* ---- helpers ---------------------------------------------------------------------- */
 
+/* The PNG encoder's working memory, kept per Lua state (so per worker thread) in the registry:
+ * allocating its ~3.5 MB afresh for every 800x600 chart cost more in page faults than the
+ * encoding. Past SCRATCH_KEEP bytes it is released after use, so one huge chart does not
+ * pin its memory. */
+#define SCRATCH_KEEP (16u << 20)
+static const char SCRATCH_KEY = 0;
+
+static int scratch_gc(lua_State *L) {
+  png_scratch_free(lua_touserdata(L, 1));
+  return 0;
+}
+
+static png_scratch *state_scratch(lua_State *L) {
+  if (lua_rawgetp(L, LUA_REGISTRYINDEX, &SCRATCH_KEY) == LUA_TUSERDATA) {
+    png_scratch *s = lua_touserdata(L, -1);
+    lua_pop(L, 1);
+    return s;
+  }
+  lua_pop(L, 1);
+  png_scratch *s = lua_newuserdatauv(L, sizeof *s, 0);
+  memset(s, 0, sizeof *s);
+  lua_createtable(L, 0, 1);
+  lua_pushcfunction(L, scratch_gc);
+  lua_setfield(L, -2, "__gc");
+  lua_setmetatable(L, -2);
+  lua_rawsetp(L, LUA_REGISTRYINDEX, &SCRATCH_KEY);
+  return s;
+}
+
 static void release(canvas *c) {
   if (c->layout) g_object_unref(c->layout);
   if (c->cr) cairo_destroy(c->cr);
@@ -472,9 +501,8 @@ static int l_new(lua_State *L) {
 /* c:finish{compression=0..9} -> bytes | nil, message. The canvas is closed either way. */
 static int m_finish(lua_State *L) {
   canvas *c = check_canvas(L);
-  /* zlib level 1 by default: PNG encoding is most of a render. On the 800x600 samples (bench/
-   * render.lua) level 6 took 5.4-6.0 ms of a 6.5-8.5 ms render, level 1 3.1-3.2 ms, for
-   * 10-25% larger files; levels 2-3 gain < 3% size for the same time, Z_RLE is no faster. */
+  /* Level 1 (src/deflate.c) by default: 3x faster than zlib's level 1 and smaller on charts;
+   * 2..9 trade time for size with zlib (the golden images use 9). docs/BENCHMARKS.md. */
   int level = 1;
   if (!lua_isnoneornil(L, 2)) {
     luaL_checktype(L, 2, LUA_TTABLE);
@@ -498,9 +526,11 @@ static int m_finish(lua_State *L) {
   if (c->format == FMT_PNG) {
     char err[128];
     cairo_surface_flush(c->surface);
+    png_scratch *scratch = state_scratch(L);
     int rc = png_write_argb32(cairo_image_surface_get_data(c->surface), cairo_image_surface_get_width(c->surface),
                               cairo_image_surface_get_height(c->surface),
-                              cairo_image_surface_get_stride(c->surface), level, &c->png, err, sizeof err);
+                              cairo_image_surface_get_stride(c->surface), level, scratch, &c->png, err, sizeof err);
+    if (scratch->cap > SCRATCH_KEEP) png_scratch_free(scratch);
     if (rc != 0) {
       release(c);
       luaL_pushfail(L);

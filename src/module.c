@@ -17,7 +17,8 @@ int luaopen_chartd(lua_State *L) {
   luaL_requiref(L, "chartd.fs", luaopen_chartd_fs, 0);
   luaL_requiref(L, "chartd.http", luaopen_chartd_http, 0);
   luaL_requiref(L, "chartd.pattern", luaopen_chartd_pattern, 0);
-  lua_pop(L, 9);
+  luaL_requiref(L, "chartd.records", luaopen_chartd_records, 0);
+  lua_pop(L, 10);
   lua_newtable(L);
   return 1;
 }

@@ -20,7 +20,8 @@ static const luaL_Reg BINDINGS[] = {
     {"chartd.base64", luaopen_chartd_base64}, {"chartd.csv", luaopen_chartd_csv},
     {"chartd.clock", luaopen_chartd_clock},   {"chartd.log", luaopen_chartd_log},
     {"chartd.fs", luaopen_chartd_fs},         {"chartd.http", luaopen_chartd_http},
-    {"chartd.pattern", luaopen_chartd_pattern}, {NULL, NULL},
+    {"chartd.pattern", luaopen_chartd_pattern}, {"chartd.records", luaopen_chartd_records},
+    {NULL, NULL},
 };
 
 static int has_scripts(const char *dir) {

@@ -39,23 +39,26 @@ M.sample = {
 
 -- The hexagon (column i, row j) containing pixel (x, y) relative to the
 -- grid's origin, for circumradius r: d3-hexbin's rounding, with the
--- corner case decided by true distance.
+-- corner case decided by true distance. (Runs once per point: `// 1` and
+-- parity by halving are operators, where math.floor and % would be calls.)
 function M.cell(x, y, r)
   local dx, dy = r * SQRT3, r * 1.5
   local py = y / dy
-  local pj = math.floor(py + 0.5)
-  local px = x / dx - (pj % 2) / 2
-  local pi = math.floor(px + 0.5)
+  local pj = (py + 0.5) // 1
+  local odd = pj - (pj * 0.5) // 1 * 2
+  local px = x / dx - odd / 2
+  local pi = (px + 0.5) // 1
   local py1 = py - pj
-  if math.abs(py1) * 3 > 1 then
+  if py1 * 3 > 1 or py1 * 3 < -1 then
     local px1 = px - pi
     local pi2 = pi + (px < pi and -1 or 1) / 2
     local pj2 = pj + (py < pj and -1 or 1)
     local px2, py2 = px - pi2, py - pj2
     -- Compared in pixels (d3 compares in grid units, which are not
     -- isotropic and pick the farther centre near some corners).
-    if (px1 * dx) ^ 2 + (py1 * dy) ^ 2 > (px2 * dx) ^ 2 + (py2 * dy) ^ 2 then
-      pi = pi2 + ((pj % 2 == 1) and 1 or -1) / 2
+    local ax, ay, bx, by = px1 * dx, py1 * dy, px2 * dx, py2 * dy
+    if ax * ax + ay * ay > bx * bx + by * by then
+      pi = pi2 + (odd == 1 and 1 or -1) / 2
       pj = pj2
     end
   end
@@ -67,30 +70,43 @@ function M.center(i, j, r)
   return (i + (j % 2) / 2) * r * SQRT3, j * r * 1.5
 end
 
--- M.bin(xs, ys, r) → { {i=, j=, cx=, cy=, count=}, ... } (pixel inputs; centres relative to the same origin).
-function M.bin(xs, ys, r)
-  local by, list = {}, {}
-  for k = 1, #xs do
-    local i, j = M.cell(xs[k], ys[k], r)
-    local key = i * 1000003 + j
-    local h = by[key]
-    if not h then
-      local cx, cy = M.center(i, j, r)
-      h = { i = i, j = j, cx = cx, cy = cy, count = 0 }
-      by[key] = h
-      list[#list + 1] = h
+-- M.bin(xs, ys, r [, tx, ty, n]) → { {i=, j=, cx=, cy=, count=}, ... }: the cells of points
+-- 1..n (default #xs), with centres relative to the grid's origin. Points are pixels from that
+-- origin, or any values when tx = {a, b} and ty = {a, b} give their pixels as a + b * value;
+-- points missing a coordinate are skipped. One pass, no per-point tables: it runs on every point.
+function M.bin(xs, ys, r, tx, ty, n)
+  local ax, bx = tx and tx[1] or 0, tx and tx[2] or 1
+  local ay, by_ = ty and ty[1] or 0, ty and ty[2] or 1
+  local by, list, cell = {}, {}, M.cell
+  for k = 1, n or #xs do
+    local x, y = xs[k], ys[k]
+    if x ~= nil and y ~= nil then
+      local i, j = cell(ax + bx * x, ay + by_ * y, r)
+      local key = i * 1000003 + j
+      local h = by[key]
+      if h then
+        h.count = h.count + 1
+      else
+        local cx, cy = M.center(i, j, r)
+        h = { i = i, j = j, cx = cx, cy = cy, count = 1 }
+        by[key] = h
+        list[#list + 1] = h
+      end
     end
-    h.count = h.count + 1
   end
   return list
 end
 
+-- The six corners of a pointy-top hexagon of circumradius 1, from 30° on.
+local CORNERS = {}
+for k = 0, 5 do
+  local a = math.pi / 3 * k + math.pi / 6
+  CORNERS[k + 1] = { math.cos(a), math.sin(a) }
+end
+
 local function hex_path(c, cx, cy, r)
-  for k = 0, 5 do
-    local a = math.pi / 3 * k + math.pi / 6
-    local x, y = cx + r * math.cos(a), cy + r * math.sin(a)
-    if k == 0 then c:move_to(x, y) else c:line_to(x, y) end
-  end
+  c:move_to(cx + r * CORNERS[1][1], cy + r * CORNERS[1][2])
+  for k = 2, 6 do c:line_to(cx + r * CORNERS[k][1], cy + r * CORNERS[k][2]) end
   c:close_path()
 end
 
@@ -107,20 +123,24 @@ function M.layout(spec, theme, box)
     error(errors.new("invalid_spec", "options.radius", "must be at least 1 (px)"))
   end
   local xcol, ycol = df.columns[enc.x.field], df.columns[enc.y.field]
-  local rows = {}
+  local n = 0
   local xlo, xhi, ylo, yhi = math.huge, -math.huge, math.huge, -math.huge
   for i = 1, df.nrows do
     local x, y = xcol[i], ycol[i]
     if x ~= nil and y ~= nil then
-      rows[#rows + 1] = i
-      xlo, xhi, ylo, yhi = math.min(xlo, x), math.max(xhi, x), math.min(ylo, y), math.max(yhi, y)
+      n = n + 1
+      if x < xlo then xlo = x end
+      if x > xhi then xhi = x end
+      if y < ylo then ylo = y end
+      if y > yhi then yhi = y end
     end
   end
-  local n = #rows
   if n == 0 then xlo, xhi, ylo, yhi = 0, 1, 0, 1 end
   -- The legend's range depends on the counts, which depend on the plot the
-  -- legend leaves: settle in a few rounds (the max rarely moves after one).
-  local f, hexes, r, top
+  -- legend leaves. The first round makes room for labels up to n (no cell holds
+  -- more), so relabelling for the densest cell usually settles it; otherwise a
+  -- few rounds (the max rarely moves after one).
+  local f, hexes, r, top, binned_for
   local legend_max = math.max(1, n)
   for _ = 1, 3 do
     f = frame.layout(spec, theme, box, {
@@ -131,16 +151,25 @@ function M.layout(spec, theme, box)
     })
     local p = f.plot
     r = opts.radius or math.max(5, math.min(30, p.width / 40))
-    local sx, sy = f.x.scale, f.y.scale
-    local px, py = {}, {}
-    for k, i in ipairs(rows) do px[k], py[k] = sx(xcol[i]) - p.x, sy(ycol[i]) - p.y end
-    hexes = M.bin(px, py, r)
-    top = 1
-    for _, h in ipairs(hexes) do
-      h.cx, h.cy = h.cx + p.x, h.cy + p.y
-      top = math.max(top, h.count)
+    -- A new legend range often leaves the plot as it was (the title "Count" sets the width):
+    -- then the bins stand.
+    local geometry = ("%.17g %.17g %.17g %.17g %.17g"):format(p.x, p.y, p.width, p.height, r)
+    if geometry ~= binned_for then
+      binned_for = geometry
+      local ax, bx = f.x.scale:affine()
+      local ay, by = f.y.scale:affine()
+      hexes = M.bin(xcol, ycol, r, { ax - p.x, bx }, { ay - p.y, by }, df.nrows)
+      top = 1
+      for _, h in ipairs(hexes) do
+        h.cx, h.cy = h.cx + p.x, h.cy + p.y
+        if h.count > top then top = h.count end
+      end
     end
     if top == legend_max then break end
+    if frame.relabel_gradient(f, theme, 1, top) then
+      legend_max = top
+      break
+    end
     legend_max = top
   end
   for _, h in ipairs(hexes) do
@@ -172,6 +201,23 @@ function M.draw(c, layout, theme)
   c:restore()
   frame.draw_axes(c, layout.frame, theme)
   if layout.empty then axes.no_data(c, layout.frame, theme) end
+end
+
+-- data_summary: the hexagons drawn, densest first: centre in data units and count.
+function M.summary(spec, layout)
+  local enc, f = spec.encoding, layout.frame
+  local cells = {}
+  for k, h in ipairs(layout.hexes) do cells[k] = h end
+  table.sort(cells, function(a, b)
+    if a.count ~= b.count then return a.count > b.count end
+    return a.cx < b.cx or (a.cx == b.cx and a.cy < b.cy)
+  end)
+  local rows = {}
+  for k, h in ipairs(cells) do
+    rows[k] = { f.x.scale:invert(h.cx), f.y.scale:invert(h.cy), h.count }
+  end
+  local columns = { enc.x.field .. " (centre)", enc.y.field .. " (centre)", "count" }
+  return require("charts.shared.summary").table(columns, rows)
 end
 
 function M.describe(spec, layout)

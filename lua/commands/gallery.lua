@@ -10,12 +10,7 @@ local M = {}
 
 local USAGE = "usage: chartd gallery -o DIR [--format png|svg] [--scale S]\n"
 
-local function copy(t)
-  if type(t) ~= "table" then return t end
-  local out = setmetatable({}, getmetatable(t))
-  for k, v in pairs(t) do out[k] = copy(v) end
-  return out
-end
+local copy = require("util.tables").deep_copy
 
 local function html_escape(s)
   return (s:gsub("[&<>\"]", { ["&"] = "&amp;", ["<"] = "&lt;", [">"] = "&gt;", ['"'] = "&quot;" }))

@@ -6,7 +6,15 @@ local json = require "util.json"
 
 local calendar = require "util.calendar"
 
+-- Locals for the loops that run once per data cell.
+local type, pairs, next = type, pairs, next
+
 local M = {}
+
+-- The C fast path for plain records (src/lua_records.c): the same result for data it
+-- accepts, nil for anything else. Tests switch it off to compare the two.
+local has_native, native = pcall(require, "chartd.records")
+M.native_records = has_native and native.columns or nil
 
 M.MAX_ROWS = 100000
 M.MAX_COLUMNS = 200
@@ -170,7 +178,7 @@ local function infer(raw, nrows)
     local v = raw[i]
     if v ~= nil then
       any = true
-      if numeric and not parse_number(v) then numeric = false end
+      if numeric and type(v) ~= "number" and not parse_number(v) then numeric = false end
       if temporal then
         local t, g = nil, nil
         if type(v) == "string" then t, g = M.parse_date(v) end
@@ -191,25 +199,35 @@ end
 
 -- Converts raw values to the stored form of `ftype`. → column, grain | nil, bad value
 local function convert(raw, nrows, ftype)
-  local col, grain = {}, nil
+  if ftype == "quantitative" then
+    -- Mostly numbers already: copy at C speed, then parse what is text.
+    local col, changed = table.move(raw, 1, nrows, 1, {}), false
+    for i = 1, nrows do
+      local v = col[i]
+      if v ~= nil and type(v) ~= "number" then
+        local x = parse_number(v)
+        if x == nil then return nil, v end
+        col[i], changed = x, true
+      end
+    end
+    return col, nil, changed
+  end
+  local col, grain, changed = {}, nil, ftype == "temporal"
   for i = 1, nrows do
     local v = raw[i]
     if v ~= nil then
-      if ftype == "quantitative" then
-        local x = parse_number(v)
-        if x == nil then return nil, v end
-        col[i] = x
-      elseif ftype == "temporal" then
+      if ftype == "temporal" then
         local t, g = to_temporal(v)
         if t == nil then return nil, v end
         col[i] = t
         if not grain or M.GRAINS[g] > M.GRAINS[grain] then grain = g end
       else
+        if type(v) ~= "string" then changed = true end
         col[i] = to_text(v)
       end
     end
   end
-  return col, grain
+  return col, grain, changed
 end
 
 -- Building ---------------------------------------------------------------------
@@ -259,33 +277,52 @@ local function from_records(values, path)
   end
   local n = #values
   if n > M.MAX_ROWS then return check_limits(path, n, 0) end
-  local names, raw = {}, {}
+  if M.native_records then
+    local names, raw, numeric = M.native_records(values, M.MAX_COLUMNS, M.MAX_STRING)
+    if names then return names, raw, n, values, numeric end
+  end
+  local names, raw, ncols = {}, {}, 0
+  local huge = math.huge
+  local as_sent = true -- every cell kept as sent (no missing-value token, boolean, ...)
+  local numeric = {}    -- column → every value a finite number (nothing left to infer)
+  -- The record's JSON path, built only for an error (5,000 records would make 5,000 strings).
+  local function rpath(i) return vpath .. "[" .. (i - 1) .. "]" end
   for i = 1, n do
     local rec = values[i]
-    local rpath = vpath .. "[" .. (i - 1) .. "]"
-    if type(rec) ~= "table" or json.is_array(rec) or (rec[1] ~= nil) then
-      return fail(rpath, "expected an object like {\"month\": \"2024-01\", \"revenue\": 120}")
+    if type(rec) ~= "table" or rec[1] ~= nil or (next(rec) == nil and json.is_array(rec)) then
+      return fail(rpath(i), "expected an object like {\"month\": \"2024-01\", \"revenue\": 120}")
     end
-    -- Keys in first-seen order; within a record cjson gives no order, so sort
-    -- the new keys of each record to stay deterministic.
-    local fresh = {}
-    for k in pairs(rec) do
-      if type(k) ~= "string" then return fail(rpath, "keys must be strings") end
-      if not raw[k] then fresh[#fresh + 1] = k end
-    end
-    table.sort(fresh)
-    for _, k in ipairs(fresh) do
-      if #names >= M.MAX_COLUMNS then return check_limits(path, n, #names + 1) end
-      names[#names + 1] = k
-      raw[k] = {}
-    end
+    -- One pass over the record. Keys in first-seen order; within a record cjson gives no
+    -- order, so the new keys of each record are sorted to stay deterministic.
+    local fresh
     for k, v in pairs(rec) do
-      local x, err = cell(v)
-      if err then return fail(rpath .. "." .. k, err) end
-      raw[k][i] = x
+      local col = raw[k]
+      if not col then
+        if type(k) ~= "string" then return fail(rpath(i), "keys must be strings") end
+        ncols = ncols + 1
+        if ncols > M.MAX_COLUMNS then return check_limits(path, n, ncols) end
+        col = {}
+        raw[k] = col
+        numeric[k] = true
+        fresh = fresh or {}
+        fresh[#fresh + 1] = k
+      end
+      if type(v) == "number" and v == v and v ~= huge and v ~= -huge then
+        col[i] = v -- the common case, without cell()'s checks
+      else
+        local x, err = cell(v)
+        if err then return fail(rpath(i) .. "." .. k, err) end
+        if x ~= v then as_sent = false end
+        numeric[k] = false
+        col[i] = x
+      end
+    end
+    if fresh then
+      table.sort(fresh)
+      for _, k in ipairs(fresh) do names[#names + 1] = k end
     end
   end
-  return names, raw, n
+  return names, raw, n, as_sent and values or nil, numeric
 end
 
 local function from_rows(columns, rows, path, rows_path, first_row)
@@ -348,7 +385,7 @@ end
 -- frame.from_data(data, path) → frame | nil, error (code invalid_data)
 function M.from_data(data, path)
   path = path or "data"
-  local names, raw, n
+  local names, raw, n, records, numeric
   if type(data) == "string" then
     names, raw, n = from_csv(data, path)
   elseif type(data) ~= "table" or data == json.null then
@@ -356,7 +393,7 @@ function M.from_data(data, path)
   elseif type(data.csv) == "string" then
     names, raw, n = from_csv(data.csv, path .. ".csv")
   elseif data.values ~= nil then
-    names, raw, n = from_records(data.values, path)
+    names, raw, n, records, numeric = from_records(data.values, path)
   elseif data.columns ~= nil or data.rows ~= nil then
     names, raw, n = from_rows(data.columns, data.rows, path, path .. ".rows", 1)
   else
@@ -368,11 +405,22 @@ function M.from_data(data, path)
 
   local df = { names = names, types = {}, columns = {}, grain = {}, nrows = n, source = raw }
   for _, name in ipairs(names) do
-    local ftype, grain = infer(raw[name], n)
+    local ftype, grain, col, changed
+    if numeric and numeric[name] then -- numbers only: a copy, no scans
+      ftype, col, changed = "quantitative", table.move(raw[name], 1, n, 1, {}), false
+    else
+      ftype, grain = infer(raw[name], n)
+      local converted, _, any_changed = convert(raw[name], n, ftype)
+      col, changed = converted, any_changed
+    end
     df.types[name] = ftype
     df.grain[name] = grain
-    df.columns[name] = convert(raw[name], n, ftype)
+    df.columns[name] = col
+    if changed then records = nil end
   end
+  -- The records as sent, when they are exactly what to_records would rebuild
+  -- (numbers, text, nothing converted): echoing 5,000 rows then costs nothing.
+  df.records = records
   return df
 end
 
@@ -384,6 +432,11 @@ function M.set_type(df, name, ftype)
   if not TYPES[ftype] then return nil, string.format('unknown type "%s"', tostring(ftype)) end
   if not df.columns[name] then return nil, string.format('no column "%s"', tostring(name)) end
   if df.types[name] == ftype then return true end
+  local text_types = { nominal = true, ordinal = true }
+  if text_types[df.types[name]] and text_types[ftype] then -- both hold the same text
+    df.types[name] = ftype
+    return true
+  end
   local col, grain = convert(df.source[name], df.nrows, ftype)
   if not col then
     local what = ftype == "quantitative" and "a number" or "a date"
@@ -392,6 +445,7 @@ function M.set_type(df, name, ftype)
   df.columns[name] = col
   df.types[name] = ftype
   df.grain[name] = ftype == "temporal" and grain or nil
+  df.records = nil
   return true
 end
 
@@ -411,14 +465,19 @@ end
 -- The frame as JSON-able records (json.array of objects; dates as ISO text,
 -- missing values left out), for echoing a normalized spec to a client.
 function M.to_records(df)
-  local json_array = json.array
-  local out = json_array({})
+  if df.records then return df.records end
+  local out = json.array({})
+  local names, cols, grains = df.names, {}, {}
+  for j, name in ipairs(names) do
+    cols[j] = df.columns[name]
+    grains[j] = df.types[name] == "temporal" and (df.grain[name] or "datetime") or false
+  end
   for i = 1, df.nrows do
     local rec = {}
-    for _, name in ipairs(df.names) do
-      local v = df.columns[name][i]
-      if v ~= nil and df.types[name] == "temporal" then v = M.format_date(v, df.grain[name]) end
-      rec[name] = v
+    for j = 1, #names do
+      local v = cols[j][i]
+      if v ~= nil and grains[j] then v = M.format_date(v, grains[j]) end
+      rec[names[j]] = v
     end
     out[i] = rec
   end

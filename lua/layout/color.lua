@@ -130,6 +130,19 @@ function M.palette(theme, n)
 end
 
 -- Colour at t (0..1) along evenly spaced stops, interpolated in Lab.
+-- The stops in Lab, per stops table (a theme's ramp is converted once, not per cell).
+local lab_stops = setmetatable({}, { __mode = "k" })
+
+local function stops_in_lab(stops)
+  local labs = lab_stops[stops]
+  if not labs then
+    labs = {}
+    for i, s in ipairs(stops) do labs[i] = { M.to_lab(s) } end
+    lab_stops[stops] = labs
+  end
+  return labs
+end
+
 function M.ramp(stops, t)
   assert(type(stops) == "table" and #stops > 0, "color.ramp: no stops")
   if t ~= t then t = 0 end
@@ -139,8 +152,9 @@ function M.ramp(stops, t)
   local i = math.min(#stops - 1, math.floor(pos))
   local u = pos - i
   if u == 0 then return M.to_hex(must(stops[i + 1])) end
-  local l1, a1, b1 = M.to_lab(stops[i + 1])
-  local l2, a2, b2 = M.to_lab(stops[i + 2])
+  local labs = stops_in_lab(stops)
+  local l1, a1, b1 = labs[i + 1][1], labs[i + 1][2], labs[i + 1][3]
+  local l2, a2, b2 = labs[i + 2][1], labs[i + 2][2], labs[i + 2][3]
   return M.from_lab(l1 + (l2 - l1) * u, a1 + (a2 - a1) * u, b1 + (b2 - b1) * u)
 end
 

@@ -35,25 +35,41 @@ local RAD45 = math.pi / 4
 
 -- ---------------------------------------------------------------- geometry
 
--- The four corners of a label drawn by canvas:text at (x, y) with align,
--- valign ("top"|"middle"|"bottom") and angle, for overlap and bounds checks.
-function M.label_corners(l)
+-- Where a label drawn by canvas:text at (x, y) with align, valign ("top"|
+-- "middle"|"bottom") and angle has its corner: the offset of its unrotated
+-- top-left from (x, y), and the rotation's cos and sin.
+local function placement(l)
   local w, h = l.width, l.height
   local dx = l.align == "center" and -w / 2 or l.align == "right" and -w or 0
   local dy = l.valign == "middle" and -h / 2 or l.valign == "bottom" and -h or 0
-  local c, s = math.cos(l.angle or 0), math.sin(l.angle or 0)
+  return dx, dy, math.cos(l.angle or 0), math.sin(l.angle or 0)
+end
+
+local CORNERS = { { 0, 0 }, { 1, 0 }, { 1, 1 }, { 0, 1 } } -- in units of width and height
+
+-- The four corners of a label, for overlap and bounds checks.
+function M.label_corners(l)
+  local dx, dy, c, s = placement(l)
   local out = {}
-  for i, p in ipairs { { dx, dy }, { dx + w, dy }, { dx + w, dy + h }, { dx, dy + h } } do
-    out[i] = { l.x + p[1] * c - p[2] * s, l.y + p[1] * s + p[2] * c }
+  for k, m in ipairs(CORNERS) do
+    local px, py = dx + m[1] * l.width, dy + m[2] * l.height
+    out[k] = { l.x + px * c - py * s, l.y + px * s + py * c }
   end
   return out
 end
 
--- Axis-aligned bounds {x0, y0, x1, y1} of a label.
+-- Axis-aligned bounds {x0, y0, x1, y1} of a label (the corners' extremes, found
+-- without building them: layout asks this of every tick label in every round).
 function M.label_bounds(l)
+  local dx, dy, c, s = placement(l)
   local x0, y0, x1, y1 = math.huge, math.huge, -math.huge, -math.huge
-  for _, p in ipairs(M.label_corners(l)) do
-    x0, y0, x1, y1 = math.min(x0, p[1]), math.min(y0, p[2]), math.max(x1, p[1]), math.max(y1, p[2])
+  for _, m in ipairs(CORNERS) do
+    local px, py = dx + m[1] * l.width, dy + m[2] * l.height
+    local x, y = l.x + px * c - py * s, l.y + px * s + py * c
+    if x < x0 then x0 = x end
+    if x > x1 then x1 = x end
+    if y < y0 then y0 = y end
+    if y > y1 then y1 = y end
   end
   return { x0, y0, x1, y1 }
 end
@@ -145,6 +161,15 @@ local function gradient_legend(lg, theme, num_opts)
     font = font, label_width = lw, width = M.GRADIENT_WIDTH + M.SWATCH_GAP + lw }
 end
 
+-- Tick label positions along a gradient legend's bar.
+local function place_gradient_ticks(lg)
+  for _, t in ipairs(lg.ticks) do
+    local f = lg.max ~= lg.min and (t.value - lg.min) / (lg.max - lg.min) or 0.5
+    t.pos = lg.bar.y + lg.bar.height * (1 - f)
+    t.x, t.y = lg.bar.x + M.GRADIENT_WIDTH + M.SWATCH_GAP, t.pos
+  end
+end
+
 -- Lays out the legend inside `region` (the area below the header) and
 -- returns it with the region left for the plot.
 local function legend_layout(lg, theme, region)
@@ -164,11 +189,7 @@ local function legend_layout(lg, theme, region)
     out.height = th + bar_h
     out.x, out.y, out.position = region.x + region.width - out.width, region.y, "right"
     out.bar = { x = out.x, y = out.y + th, width = M.GRADIENT_WIDTH, height = bar_h }
-    for _, t in ipairs(out.ticks) do
-      local f = out.max ~= out.min and (t.value - out.min) / (out.max - out.min) or 0.5
-      t.pos = out.bar.y + bar_h * (1 - f)
-      t.x, t.y = out.bar.x + M.GRADIENT_WIDTH + M.SWATCH_GAP, t.pos
-    end
+    place_gradient_ticks(out)
     if title then title.x, title.y = out.x, out.y end
     out.title = title
     return out, { x = region.x, y = region.y, width = region.width - out.width - M.BLOCK_GAP,
@@ -425,6 +446,21 @@ end
 
 -- Title, subtitle and legend only; the rest of the box is the plot (pie,
 -- donut). legend as in M.layout's opts.legend.
+-- M.relabel_gradient(f, theme, min, max) → true | false: gives a laid-out frame's gradient
+-- legend a new value range in the same place, when its labels fit the room the legend
+-- took (false: lay the frame out again). Charts whose range comes out of the layout
+-- (hexbin's densest cell) reserve room for an upper bound, then relabel.
+function M.relabel_gradient(f, theme, min, max)
+  local lg = f.legend
+  if not lg or lg.kind ~= "gradient" then return false end
+  local gradient = { stops = lg.stops, min = min, max = max }
+  local out = gradient_legend({ gradient = gradient }, theme, { number = theme.number })
+  if out.label_width > lg.label_width then return false end
+  lg.min, lg.max, lg.ticks = out.min, out.max, out.ticks
+  place_gradient_ticks(lg)
+  return true
+end
+
 function M.layout_simple(spec, theme, box, legend)
   spec = spec or {}
   local inner = inner_box(box, theme)

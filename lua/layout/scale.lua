@@ -16,6 +16,8 @@ local function pair(t, what)
   return t[1], t[2]
 end
 
+local function identity(v) return v end
+
 -- Continuous scales share map/invert through `fwd` (domain value → a
 -- linear coordinate) and `back`.
 local Continuous = {}
@@ -44,13 +46,19 @@ end
 
 local Linear = setmetatable({}, { __index = Continuous })
 
+-- a, b with s(v) == a + b * v (up to rounding), for code that maps thousands of values.
+function Linear:affine()
+  local d0, d1, r0, r1 = self.domain[1], self.domain[2], self.range[1], self.range[2]
+  if d1 == d0 or self.clamp then error("scale: no affine form for a clamped or one-point scale", 2) end
+  local b = (r1 - r0) / (d1 - d0)
+  return r0 - d0 * b, b
+end
+
 -- Tick values inside the domain, about n of them ({..., step = s}).
 function Linear:ticks(n)
   local a, b = lo_hi(self)
   return ticks.linear(a, b, n or 5)
 end
-
-local function identity(v) return v end
 
 -- scale.linear{ domain = {a, b}, range = {r0, r1}, nice = bool (default
 -- false), count = ticks the nice domain is rounded for (5), zero = bool

@@ -22,12 +22,7 @@ local SORT_WORDS = { descending = "-y", desc = "-y", ascending = "y", asc = "y",
   increasing = "y" }
 local THEME_WORDS = { dark = "dark", light = "light", night = "dark", black = "dark", white = "light" }
 
-local function copy(t)
-  if type(t) ~= "table" then return t end
-  local out = {}
-  for k, v in pairs(t) do out[k] = copy(v) end
-  return setmetatable(out, getmetatable(t))
-end
+local copy = require("util.tables").deep_copy
 
 local function theme_names()
   local known = {}

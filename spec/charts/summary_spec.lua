@@ -101,6 +101,27 @@ describe("data_summary", function()
     assert.same({ 100, 200 }, plain(s).rows[100])
   end)
 
+  it("hexbin: the hexagons drawn, densest first, counts adding up to the points", function()
+    local values = {}
+    for i = 1, 300 do values[i] = { a = i % 5, b = (i * 7) % 6 } end
+    values[301] = { a = 1 } -- no b: not binned
+    local s = summary {
+      type = "hexbin", data = { values = values },
+      encoding = { x = { field = "a", type = "quantitative" }, y = { field = "b", type = "quantitative" } },
+    }
+    local p = plain(s)
+    assert.same({ "a (centre)", "b (centre)", "count" }, p.columns)
+    local total = 0
+    for k, row in ipairs(p.rows) do
+      total = total + row[3]
+      if k > 1 then assert.is_true(row[3] <= p.rows[k - 1][3]) end
+      assert.is_true(row[1] >= -1 and row[1] <= 5 and row[2] >= -1 and row[2] <= 6)
+    end
+    assert.equal(300, total)
+    assert.equal(#p.rows, s.total_rows)
+    assert.is_false(s.truncated)
+  end)
+
   it("other types fall back to the encoded fields of the data rows", function()
     local s = summary {
       type = "funnel",

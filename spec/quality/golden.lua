@@ -18,12 +18,7 @@ M.DIR = "spec/golden"
 M.CHANNEL_TOL = 48
 M.MAX_SHARE = 0.015
 
-local function copy(t)
-  if type(t) ~= "table" then return t end
-  local out = {}
-  for k, v in pairs(t) do out[k] = copy(v) end
-  return out
-end
+local copy = require("util.tables").deep_copy
 
 function M.path(type_name, theme, dir)
   return ("%s/%s-%s.png"):format(dir or M.DIR, type_name, theme)

@@ -6,12 +6,7 @@ local charts = require "charts"
 local image = require "chartd.image"
 local pixels = require "quality.pixels"
 
-local function copy(t)
-  if type(t) ~= "table" then return t end
-  local out = {}
-  for k, v in pairs(t) do out[k] = copy(v) end
-  return out
-end
+local copy = require("util.tables").deep_copy
 
 local function render(scale)
   local spec = copy(charts.get("bar").sample)

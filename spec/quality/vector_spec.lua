@@ -4,12 +4,7 @@
 local pipeline = require "pipeline"
 local charts = require "charts"
 
-local function copy(t)
-  if type(t) ~= "table" then return t end
-  local out = {}
-  for k, v in pairs(t) do out[k] = copy(v) end
-  return out
-end
+local copy = require("util.tables").deep_copy
 
 local function render(format, title)
   local spec = copy(charts.get("bar").sample)

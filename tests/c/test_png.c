@@ -1,5 +1,6 @@
 /* Tests src/png_write.c: encodes known premultiplied ARGB32 pixels and decodes them with libpng. */
 #include <png.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -41,7 +42,7 @@ int main(void) {
         {argb(0, 0, 0, 0), argb(51, 10, 20, 51), 0xDEADBEEF},
     };
     png_buffer out;
-    CHECK_INT(png_write_argb32((const unsigned char *)rows, 2, 2, 12, 6, &out, err, sizeof err), 0);
+    CHECK_INT(png_write_argb32((const unsigned char *)rows, 2, 2, 12, 6, NULL, &out, err, sizeof err), 0);
     CHECK(out.len > 8 && memcmp(out.data, "\x89PNG\r\n\x1a\n", 8) == 0);
     CHECK_INT(out.data[24], 8); /* bit depth */
     CHECK_INT(out.data[25], 6); /* colour type RGBA: not every pixel is opaque */
@@ -60,10 +61,12 @@ int main(void) {
     png_buffer_free(&out);
   }
   /* all opaque: written as RGB, decodes back exactly, at every compression level */
-  for (int level = 0; level <= 9; level += 9) {
+  static const int LEVELS[] = {0, 1, 9};
+  for (int li = 0; li < 3; li++) {
+    int level = LEVELS[li];
     uint32_t px4[4] = {argb(255, 1, 2, 3), argb(255, 250, 251, 252), argb(255, 0, 0, 0), argb(255, 255, 255, 255)};
     png_buffer out;
-    CHECK_INT(png_write_argb32((const unsigned char *)px4, 2, 2, 8, level, &out, err, sizeof err), 0);
+    CHECK_INT(png_write_argb32((const unsigned char *)px4, 2, 2, 8, level, NULL, &out, err, sizeof err), 0);
     CHECK_INT(out.data[25], 2); /* colour type RGB */
     unsigned w = 0, h = 0;
     unsigned char *px = decode(&out, &w, &h);
@@ -83,22 +86,64 @@ int main(void) {
     static uint32_t img[W * H];
     for (int i = 0; i < W * H; i++) img[i] = argb(255, (unsigned)(i % W) * 4, 0, 0);
     png_buffer l0, l9;
-    CHECK_INT(png_write_argb32((const unsigned char *)img, W, H, W * 4, 0, &l0, err, sizeof err), 0);
-    CHECK_INT(png_write_argb32((const unsigned char *)img, W, H, W * 4, 9, &l9, err, sizeof err), 0);
+    CHECK_INT(png_write_argb32((const unsigned char *)img, W, H, W * 4, 0, NULL, &l0, err, sizeof err), 0);
+    CHECK_INT(png_write_argb32((const unsigned char *)img, W, H, W * 4, 9, NULL, &l9, err, sizeof err), 0);
     CHECK(l9.len < l0.len);
     CHECK(l0.len > (size_t)W * H * 3); /* stored: at least the raw RGB bytes */
     png_buffer_free(&l0);
     png_buffer_free(&l9);
   }
+  /* level 1 (chartd's deflate) through one scratch reused across sizes and alpha modes: every
+   * pixel decodes back exactly, premultiplied alpha undone */
+  {
+    png_scratch scratch = {0};
+    static const int SIZES[][2] = {{300, 200}, {17, 3}, {640, 480}, {1, 1}};
+    for (int k = 0; k < 8; k++) {
+      int W = SIZES[k % 4][0], H = SIZES[k % 4][1];
+      bool translucent = k >= 4;
+      uint32_t *img = malloc(sizeof(uint32_t) * (size_t)W * (size_t)H);
+      for (int y = 0; y < H; y++)
+        for (int x = 0; x < W; x++) {
+          unsigned a = translucent && (x + y) % 5 == 0 ? 51 : 255;
+          unsigned v = (x / 40 + y / 30) % 2 ? 200 : 20; /* flat areas, like a chart */
+          if ((x * 7 + y * 13) % 97 == 0) v = (unsigned)(x * y) % 256; /* sparse detail */
+          v = v * a / 255;
+          img[(size_t)y * W + x] = argb(a, v, v / 2, a - v / 3);
+        }
+      png_buffer out;
+      CHECK_INT(png_write_argb32((const unsigned char *)img, W, H, W * 4, 1, &scratch, &out, err, sizeof err), 0);
+      CHECK_INT(out.data[25], translucent ? 6 : 2);
+      unsigned w = 0, h = 0;
+      unsigned char *px = decode(&out, &w, &h);
+      CHECK(px != NULL && w == (unsigned)W && h == (unsigned)H);
+      int bad = 0;
+      for (int i = 0; px && i < W * H && !bad; i++) {
+        uint32_t p = img[i];
+        unsigned a = p >> 24, want[3] = {(p >> 16) & 0xFF, (p >> 8) & 0xFF, p & 0xFF};
+        for (int c = 0; c < 3; c++) {
+          if (a < 255) want[c] = (want[c] * 255 + a / 2) / a;
+          bad |= px[i * 4 + c] != want[c];
+        }
+        bad |= px[i * 4 + 3] != a;
+      }
+      if (bad) fprintf(stderr, "level 1, %dx%d%s: pixels differ\n", W, H, translucent ? " translucent" : "");
+      CHECK(!bad);
+      free(px);
+      free(img);
+      png_buffer_free(&out);
+    }
+    CHECK(scratch.cap > 0);
+    png_scratch_free(&scratch);
+  }
   /* invalid arguments fail with a message and leave the buffer empty */
   {
     uint32_t one = 0;
     png_buffer out = {(unsigned char *)1, 1, 1};
-    CHECK_INT(png_write_argb32((const unsigned char *)&one, 1, 1, 4, 10, &out, err, sizeof err), -1);
+    CHECK_INT(png_write_argb32((const unsigned char *)&one, 1, 1, 4, 10, NULL, &out, err, sizeof err), -1);
     CHECK_STR(err, "png: invalid arguments");
     CHECK(out.data == NULL && out.len == 0);
-    CHECK_INT(png_write_argb32((const unsigned char *)&one, 1, 1, 2, 6, &out, err, sizeof err), -1);
-    CHECK_INT(png_write_argb32((const unsigned char *)&one, 0, 1, 4, 6, &out, err, sizeof err), -1);
+    CHECK_INT(png_write_argb32((const unsigned char *)&one, 1, 1, 2, 6, NULL, &out, err, sizeof err), -1);
+    CHECK_INT(png_write_argb32((const unsigned char *)&one, 0, 1, 4, 6, NULL, &out, err, sizeof err), -1);
   }
   return check_done("test_png");
 }

@@ -11,10 +11,11 @@ M.MAX_ROWS = 100
 -- Channels in the order their fields become columns; others follow, sorted.
 local CHANNEL_ORDER = { "x", "x2", "y", "y2", "theta", "color", "size", "open", "high", "low", "close" }
 
--- M.table(columns, rows) → { columns =, rows =, total_rows =, truncated = }.
--- rows[i][k] may be nil (a missing value): it becomes JSON null.
-function M.table(columns, rows)
-  local n, width = #rows, #columns
+-- M.table(columns, rows [, total]) → { columns =, rows =, total_rows =, truncated = }.
+-- rows[i][k] may be nil (a missing value): it becomes JSON null. total (default #rows)
+-- counts rows a caller did not build past the cap.
+function M.table(columns, rows, total)
+  local n, width = total or #rows, #columns
   local out = json.array()
   for i = 1, math.min(n, M.MAX_ROWS) do
     local src, row = rows[i], json.array()
@@ -52,19 +53,22 @@ function M.fields(spec)
 end
 
 -- The validated data's encoded fields, row by row. keep(i) (optional) says
--- whether row i was drawn.
+-- whether row i was drawn. Rows past the cap are counted, not built.
 function M.records(spec, keep)
   local df = spec.data
   local fields = M.fields(spec)
-  local rows = {}
+  local rows, total = {}, 0
   for i = 1, df.nrows do
     if not keep or keep(i) then
-      local row = {}
-      for k, f in ipairs(fields) do row[k] = df.columns[f][i] end
-      rows[#rows + 1] = row
+      total = total + 1
+      if total <= M.MAX_ROWS then
+        local row = {}
+        for k, f in ipairs(fields) do row[k] = df.columns[f][i] end
+        rows[total] = row
+      end
     end
   end
-  return M.table(fields, rows)
+  return M.table(fields, rows, total)
 end
 
 local function field_or(e, default)

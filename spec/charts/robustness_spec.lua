@@ -1,0 +1,85 @@
+-- Every chart type against the inputs the catalogue issue names: one data row,
+-- 100,000 rows, each required encoding missing, and an empty table. Each ends
+-- in a chart or a client error naming the field, never an internal error, a
+-- crash or a hang. Built from each type's own sample, so a new type is covered
+-- the day it is added.
+local charts = require "charts"
+local pipeline = require "pipeline"
+local clock = require "chartd.clock"
+
+local copy = require("util.tables").deep_copy
+
+-- The sample at a small size, with its rows replaced.
+local function with_rows(t, rows)
+  local spec = copy(charts.get(t).sample)
+  spec.width, spec.height, spec.format = 320, 240, "png"
+  spec.data = { values = rows }
+  return spec
+end
+
+local function sample_rows(t)
+  local values = charts.get(t).sample.data.values
+  assert(type(values) == "table" and #values > 0, t .. ": the sample has records")
+  return values
+end
+
+-- n rows cycling through the sample's, numbers nudged so they are not all
+-- repeats (a steady drift keeps sums and sort orders meaningful).
+local function many_rows(t, n)
+  local base, rows = sample_rows(t), {}
+  for i = 1, n do
+    local src, row = base[(i - 1) % #base + 1], {}
+    for k, v in pairs(src) do
+      row[k] = (math.type(v) == "float" and v > 0) and v * (1 + (i % 97) / 1000) or v
+    end
+    rows[i] = row
+  end
+  return rows
+end
+
+local function outcome(spec)
+  local result, err = pipeline.render(spec)
+  if result then
+    assert.equal("\137PNG", result.bytes:sub(1, 4))
+    assert.is_string(result.alt)
+    return "chart"
+  end
+  assert.is_table(err)
+  assert.are_not.equal("internal", err.code, ("internal error: %s"):format(tostring(err.message)))
+  assert.is_string(err.message)
+  return err.code, err
+end
+
+for _, t in ipairs(charts.names()) do
+  describe("charts." .. t .. " robustness", function()
+    it("draws one row or says why not", function()
+      outcome(with_rows(t, { copy(sample_rows(t)[1]) }))
+    end)
+
+    it("draws 100,000 rows in bounded time", function()
+      local spec = with_rows(t, many_rows(t, 100000))
+      local t0 = clock.now_ms()
+      local code = outcome(spec)
+      -- Generous: catches a quadratic path (minutes), not a slow machine.
+      assert.is_true(clock.now_ms() - t0 < 20000, t .. " took " .. (clock.now_ms() - t0) .. " ms")
+      assert.equal("chart", code)
+    end)
+
+    it("names each missing required encoding", function()
+      for _, ch in ipairs(charts.get(t).encodings.required or {}) do
+        local spec = with_rows(t, copy(sample_rows(t)))
+        spec.encoding[ch] = nil
+        local code, err = outcome(spec)
+        assert.are_not.equal("chart", code, t .. " drew without encoding." .. ch)
+        assert.truthy(tostring(err.path):find("encoding." .. ch, 1, true),
+          ("%s without %s: error at %s: %s"):format(t, ch, tostring(err.path), err.message))
+      end
+    end)
+
+    it("refuses an empty table of rows", function()
+      local code, err = outcome(with_rows(t, {}))
+      assert.equal("invalid_data", code)
+      assert.truthy(tostring(err.path):find("^data"))
+    end)
+  end)
+end
