@@ -27,7 +27,8 @@ struct request_row {
 };
 
 static atomic_int conns_open;
-static atomic_ulong conns_total, refused_limit, refused_draining, bytes_sent, slow_readers;
+static atomic_ulong conns_total, refused_limit, refused_draining, refused_unauthorized, refused_origin, bytes_sent,
+    slow_readers;
 static atomic_ulong reloads_ok, reloads_failed;
 static _Atomic double last_reload_ms;
 
@@ -45,7 +46,11 @@ void metrics_connection_opened(void) {
 void metrics_connection_closed(void) { atomic_fetch_sub(&conns_open, 1); }
 
 void metrics_connection_refused(const char *reason) {
-  atomic_fetch_add(strcmp(reason, "draining") == 0 ? &refused_draining : &refused_limit, 1);
+  atomic_ulong *counter = strcmp(reason, "draining") == 0       ? &refused_draining
+                          : strcmp(reason, "unauthorized") == 0 ? &refused_unauthorized
+                          : strcmp(reason, "origin") == 0       ? &refused_origin
+                                                                : &refused_limit;
+  atomic_fetch_add(counter, 1);
 }
 
 void metrics_bytes_sent(size_t n) { atomic_fetch_add(&bytes_sent, n); }
@@ -142,8 +147,11 @@ char *metrics_render(int queued, int running, int generation, size_t *len) {
   put(&b, "# HELP chartd_connections_refused_total WebSocket connections refused.\n"
           "# TYPE chartd_connections_refused_total counter\n"
           "chartd_connections_refused_total{reason=\"limit\"} %lu\n"
-          "chartd_connections_refused_total{reason=\"draining\"} %lu\n",
-      atomic_load(&refused_limit), atomic_load(&refused_draining));
+          "chartd_connections_refused_total{reason=\"draining\"} %lu\n"
+          "chartd_connections_refused_total{reason=\"unauthorized\"} %lu\n"
+          "chartd_connections_refused_total{reason=\"origin\"} %lu\n",
+      atomic_load(&refused_limit), atomic_load(&refused_draining), atomic_load(&refused_unauthorized),
+      atomic_load(&refused_origin));
   put(&b, "# HELP chartd_slow_reader_closes_total Connections closed 1008 for not reading their replies.\n"
           "# TYPE chartd_slow_reader_closes_total counter\nchartd_slow_reader_closes_total %lu\n",
       atomic_load(&slow_readers));

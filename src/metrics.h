@@ -7,7 +7,7 @@
 /* All functions are safe from any thread. */
 void metrics_connection_opened(void);
 void metrics_connection_closed(void);
-void metrics_connection_refused(const char *reason); /* "limit" or "draining" */
+void metrics_connection_refused(const char *reason); /* "limit", "draining", "unauthorized" or "origin" */
 void metrics_request_done(const char *chart_type, const char *outcome, double total_ms, double render_ms,
                           double encode_ms);
 void metrics_bytes_sent(size_t n);

@@ -635,11 +635,13 @@ static int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *
       char esc[600];
       log_json_escape(esc, sizeof esc, origin, strlen(origin));
       log_writef(LOG_WARN, "connection_refused", "\"reason\":\"origin\",\"origin\":\"%s\"", esc);
+      metrics_connection_refused("origin");
       refuse_upgrade(wsi, "403 Forbidden", "origin not allowed");
       return -1;
     }
     if (!request_authorized(wsi)) {
       log_writef(LOG_WARN, "connection_refused", "\"reason\":\"unauthorized\"");
+      metrics_connection_refused("unauthorized");
       refuse_upgrade(wsi, "401 Unauthorized", "missing or invalid API key");
       return -1;
     }

@@ -109,8 +109,8 @@ class Server:
                 raise Failure("chartd did not stop after SIGTERM")
         return self.proc.returncode
 
-    def metrics(self):
-        status, _, body = http(self.base + "/metrics")
+    def metrics(self, headers=None):
+        status, _, body = http(self.base + "/metrics", headers=headers)
         eq(status, 200, "GET /metrics status")
         values = {}
         for line in body.decode().splitlines():

@@ -37,6 +37,8 @@ async def test_keys():
         eq(await ws_status(s, extra_headers={"Authorization": f"Bearer {KEY2}"}), 101, "WS with the second key")
         eq(await ws_status(s, path=f"/?token={KEY}"), 101, "WS with ?token=")
         eq(await ws_status(s, path="/?token=wrong"), 401, "WS with a wrong ?token=")
+        refusals = s.metrics(headers={"Authorization": f"Bearer {KEY}"})
+        eq(refusals['chartd_connections_refused_total{reason="unauthorized"}'], 5.0, "refused handshakes counted")
         # A served request on an authorised connection.
         async with websockets.connect(s.ws_url, subprotocols=["chartd.v1"], max_size=1 << 26,
                                       extra_headers={"Authorization": f"Bearer {KEY}"}) as ws:
@@ -78,6 +80,7 @@ async def test_origins():
         eq(await ws_status(s, origin="https://app.example.com.evil.net"), 403, "origin with an allowed prefix")
         eq(await ws_status(s, origin="https://app.example.co"), 403, "origin that is a prefix of an allowed one")
         eq(await ws_status(s), 101, "no Origin (non-browser client)")
+        eq(s.metrics()['chartd_connections_refused_total{reason="origin"}'], 3.0, "refused origins counted")
         # HTTP is not origin-checked (no CORS credentials are involved) and keys are off.
         eq(http(s.base + "/v1/themes")[0], 200, "HTTP without keys")
     check(any(e.get("reason") == "origin" and e.get("origin") == "https://evil.example.com"
