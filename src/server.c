@@ -244,6 +244,13 @@ static int socket_outq(struct conn *c) {
   return n;
 }
 
+/* SO_LINGER 0: closing the socket sends a reset, which reaches the peer at once and frees
+ * what the kernel still holds for it, instead of a FIN waiting behind unsent bytes. */
+static void reset_on_close(struct conn *c) {
+  struct linger lg = {.l_onoff = 1, .l_linger = 0};
+  setsockopt(lws_get_socket_fd(c->wsi), SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+}
+
 /* Drops a WebSocket client that does not read what it is sent (the server must not buffer
  * without bound, nor hold a connection forever, for one client): logged `slow_reader` with
  * fields (which start with the reason), counted, its replies and jobs dropped. The 1008 close
@@ -261,11 +268,18 @@ static void drop_slow_reader(struct conn *c, const char *reason, const char *fie
   c->close_code = LWS_CLOSE_STATUS_POLICY_VIOLATION;
   c->close_reason = reason;
   lws_close_reason(c->wsi, LWS_CLOSE_STATUS_POLICY_VIOLATION, (unsigned char *)reason, strlen(reason));
-  if (reset) {
-    struct linger lg = {.l_onoff = 1, .l_linger = 0};
-    setsockopt(lws_get_socket_fd(c->wsi), SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
-  }
+  if (reset) reset_on_close(c);
   lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+}
+
+/* Something is queued for c: unless its socket was already being watched, the send deadline
+ * (CHARTD_SEND_TIMEOUT, send_tick) starts now. */
+static void watch_sending(struct conn *c) {
+  if (c->watch) return;
+  c->watch = true;
+  c->progress_ms = now_ms();
+  c->last_wire = c->wire_bytes;
+  c->last_outq = socket_outq(c);
 }
 
 /* Queues a WebSocket text message (taking data). Past the slow-reader cap the connection
@@ -283,12 +297,7 @@ static void ws_send(struct conn *c, char *data, size_t len) {
     drop_slow_reader(c, "slow reader: too much queued", fields, false);
     return;
   }
-  if (!c->watch) { /* the socket was drained: the send deadline starts now */
-    c->watch = true;
-    c->progress_ms = now_ms();
-    c->last_wire = c->wire_bytes;
-    c->last_outq = socket_outq(c);
-  }
+  watch_sending(c);
   struct outmsg *m = calloc(1, sizeof *m);
   if (m == NULL) {
     free(data);
@@ -551,6 +560,7 @@ static void drain_replies(void) {
       c->body = p->r.body;
       c->body_len = p->r.len;
       metrics_bytes_sent(p->r.len);
+      watch_sending(c);
       lws_callback_on_writable(c->wsi);
     } else {
       free(p->r.body); /* the connection went away */
@@ -580,7 +590,7 @@ static void send_tick(lws_sorted_usec_list_t *sul) {
   (void)sul;
   double t = now_ms(), limit = g.cfg.send_timeout_s * 1000.0;
   for (struct conn *c = g.conns; c; c = c->next) {
-    if (c->http || !c->accepted || c->close_code || !c->watch) continue;
+    if (!c->watch || (!c->http && (!c->accepted || c->close_code))) continue;
     int outq = socket_outq(c);
     /* Left the socket since the last look = what it held + what was written since - what it
      * holds now. lws's own frames (pings) make this a few bytes low; a write lws had to keep
@@ -589,11 +599,20 @@ static void send_tick(lws_sorted_usec_list_t *sul) {
     c->last_wire = c->wire_bytes;
     c->last_outq = outq;
     if (left > 0) c->progress_ms = t;
-    if (outq == 0 && c->out_head == NULL && !lws_partial_buffered(c->wsi)) {
+    bool queued = c->http ? c->body_sent < c->body_len : c->out_head != NULL;
+    if (outq == 0 && !queued && !lws_partial_buffered(c->wsi)) {
       c->watch = false; /* all delivered */
       continue;
     }
-    if (t - c->progress_ms >= limit) {
+    if (t - c->progress_ms >= limit && c->http) {
+      log_writef(LOG_WARN, "slow_reader", "\"conn\":%llu,\"http\":true,\"reason\":\"stalled\",\"body_bytes\":%zu,"
+                 "\"sent_bytes\":%zu,\"unsent_bytes\":%d,\"timeout_s\":%d", (unsigned long long)c->id, c->body_len,
+                 c->body_sent, outq, g.cfg.send_timeout_s);
+      metrics_slow_reader();
+      c->watch = false;
+      reset_on_close(c);
+      lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+    } else if (t - c->progress_ms >= limit) {
       char fields[200];
       snprintf(fields, sizeof fields,
                "\"reason\":\"stalled\",\"queued_bytes\":%zu,\"unsent_bytes\":%d,\"stalled_ms\":%.0f,\"timeout_s\":%d",
@@ -864,6 +883,7 @@ static int http_writeable(struct conn *c, struct lws *wsi) {
                                                          (unsigned char *)"Bearer", 6, &p, end))
       return -1;
     if (lws_finalize_write_http_header(wsi, start, &p, end)) return -1;
+    c->wire_bytes += (uint64_t)(p - start);
     c->headers_sent = true;
     lws_callback_on_writable(wsi);
     return 0;
@@ -872,6 +892,7 @@ static int http_writeable(struct conn *c, struct lws *wsi) {
   bool last = c->body_sent + n == c->body_len;
   memcpy(g.scratch + LWS_PRE, c->body + c->body_sent, n);
   if (lws_write(wsi, g.scratch + LWS_PRE, n, last ? LWS_WRITE_HTTP_FINAL : LWS_WRITE_HTTP) < (int)n) return -1;
+  c->wire_bytes += n;
   c->body_sent += n;
   if (!last) {
     lws_callback_on_writable(wsi);

@@ -200,6 +200,42 @@ def stalled(s):
     raw.close()
 
 
+def points_request(n):
+    """A POST /v1/charts body whose answer is about 100 bytes per point: an SVG scatter plot."""
+    rows = [{"x": i % 997, "y": (i * 7919) % 1009} for i in range(n)]
+    spec = {"type": "scatter", "data": {"values": rows}, "format": "svg",
+            "encoding": {"x": {"field": "x", "type": "quantitative"}, "y": {"field": "y", "type": "quantitative"}}}
+    return {"spec": spec}
+
+
+def http_stalled(s):
+    """The same for HTTP: a POST /v1/charts answer larger than the socket can hold, which the
+    client never reads, is dropped (a reset) after CHARTD_SEND_TIMEOUT, logged slow_reader with
+    http true. (An answer the kernel can hold whole leaves chartd at once: the kernel keeps it.)"""
+    body = json.dumps(points_request(math.ceil((wmem_max() + 2 * 1024 * 1024) / 100))).encode()
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.connect(("127.0.0.1", s.port))
+    t0 = time.monotonic()
+    sock.sendall(b"POST /v1/charts HTTP/1.1\r\nHost: x\r\nAccept: application/json\r\n"
+                 b"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
+    events = wait_events(s, 1, 60)
+    took = time.monotonic() - t0
+    eq(len(events), 1, "stalled HTTP reader logged")
+    e = events[0]
+    eq((e.get("http"), e["reason"], e["timeout_s"]), (True, "stalled", SEND_TIMEOUT), "HTTP, reason and timeout")
+    check(e["sent_bytes"] < e["body_bytes"], f"the answer was not all taken ({e['sent_bytes']} of {e['body_bytes']})")
+    check(took < SEND_TIMEOUT + 30, f"dropped {took:.1f} s after the request")
+    eq(s.metrics()["chartd_slow_reader_closes_total"], 1, "stalled HTTP reader counted")
+    sock.settimeout(10)
+    try:
+        while sock.recv(65536):
+            pass  # what the socket still held, then the end
+    except ConnectionResetError:
+        pass  # the reset
+    sock.close()
+
+
 def frames_in(buf):
     """Complete server frames at the start of buf: ([(fin, opcode, payload)], the rest)."""
     out = []
@@ -297,6 +333,12 @@ async def main():
         await still_serves(s)
         eq(http(s.base + "/healthz")[0], 200, "healthz after the slow readers")
         eq(len([e for e in s.log_events() if e["event"] == "slow_reader"]), 2, "no other slow reader")
+
+    # HTTP answers past what the socket holds.
+    env.update({"MAX_CHART_SIZE_MB": "64", "MAX_REQUEST_KB": "4096"})
+    with Server(env=env, workers=2) as s:
+        http_stalled(s)
+        await still_serves(s)
 
 
 run(main)
