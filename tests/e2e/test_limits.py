@@ -201,7 +201,8 @@ def stalled(s):
 
 
 def points_request(n):
-    """A POST /v1/charts body whose answer is about 100 bytes per point: an SVG scatter plot."""
+    """A POST /v1/charts body whose JSON answer is about 225 bytes per point: an SVG scatter
+    plot (up to 100,000 points, the row limit: a 22 MB answer)."""
     rows = [{"x": i % 997, "y": (i * 7919) % 1009} for i in range(n)]
     spec = {"type": "scatter", "data": {"values": rows}, "format": "svg",
             "encoding": {"x": {"field": "x", "type": "quantitative"}, "y": {"field": "y", "type": "quantitative"}}}
@@ -212,7 +213,7 @@ def http_stalled(s):
     """The same for HTTP: a POST /v1/charts answer larger than the socket can hold, which the
     client never reads, is dropped (a reset) after CHARTD_SEND_TIMEOUT, logged slow_reader with
     http true. (An answer the kernel can hold whole leaves chartd at once: the kernel keeps it.)"""
-    body = json.dumps(points_request(math.ceil((wmem_max() + 2 * 1024 * 1024) / 100))).encode()
+    body = json.dumps(points_request(min(100000, math.ceil((wmem_max() + 2 * 1024 * 1024) / 200)))).encode()
     sock = socket.socket()
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
     sock.connect(("127.0.0.1", s.port))
