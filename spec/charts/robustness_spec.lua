@@ -61,7 +61,7 @@ for _, t in ipairs(charts.names()) do
       local t0 = clock.now_ms()
       local code = outcome(spec)
       -- Generous: catches a quadratic path (minutes), not a slow machine.
-      assert.is_true(clock.now_ms() - t0 < 20000, t .. " took " .. (clock.now_ms() - t0) .. " ms")
+      assert.is_true(clock.now_ms() - t0 < 60000, t .. " took " .. (clock.now_ms() - t0) .. " ms")
       assert.equal("chart", code)
     end)
 
