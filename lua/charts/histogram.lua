@@ -2,6 +2,7 @@
 -- touching bar per bin whose height is the count (or y's aggregate) in it.
 local color = require "layout.color"
 local frame = require "layout.frame"
+local axes = require "charts.shared.axes"
 local transform = require "data.transform"
 local errors = require "util.errors"
 local describe = require "charts.shared.describe"
@@ -110,11 +111,7 @@ function M.draw(c, layout, theme)
   c:set_color(theme.background)
   c:set_line_width(1)
   c:stroke()
-  if layout.note then
-    local p = layout.frame.plot
-    c:text(layout.note, p.x + p.width / 2, p.y + p.height / 2, { font = { family = theme.font,
-      size = theme.font_sizes.note }, color = theme.muted, align = "center", valign = "middle" })
-  end
+  if layout.note then axes.note(c, layout.frame, theme, layout.note) end
   frame.draw_axes(c, layout.frame, theme)
 end
 

@@ -4,6 +4,7 @@
 local color = require "layout.color"
 local style = require "layout.style"
 local frame = require "layout.frame"
+local axes = require "charts.shared.axes"
 local describe = require "charts.shared.describe"
 local interval = require "charts.shared.interval"
 local sample_rng = require "charts.shared.sample_rng"
@@ -303,10 +304,7 @@ function M.draw(c, layout, theme)
     c:set_color(e.color)
     c:stroke()
   end
-  if layout.note then
-    c:text(layout.note, p.x + p.width / 2, p.y + p.height / 2, { font = { family = theme.font,
-      size = theme.font_sizes.note }, color = theme.muted, align = "center", valign = "middle" })
-  end
+  if layout.note then axes.note(c, layout.frame, theme, layout.note) end
   local fit = layout.fit
   if fit then
     c:save()

@@ -5,6 +5,7 @@
 local canvas = require "chartd.canvas"
 local color = require "layout.color"
 local frame = require "layout.frame"
+local axes = require "charts.shared.axes"
 local transform = require "data.transform"
 local describe = require "charts.shared.describe"
 local values = require "charts.shared.values"
@@ -193,11 +194,7 @@ function M.draw(c, layout, theme)
       end
     end
   end
-  if layout.note then
-    local p = layout.frame.plot
-    c:text(layout.note, p.x + p.width / 2, p.y + p.height / 2, { font = { family = theme.font,
-      size = theme.font_sizes.note }, color = theme.muted, align = "center", valign = "middle" })
-  end
+  if layout.note then axes.note(c, layout.frame, theme, layout.note) end
   frame.draw_axes(c, layout.frame, theme)
 end
 

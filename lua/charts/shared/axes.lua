@@ -129,12 +129,14 @@ end
 function M.draw_background(canvas, f, theme) frame.draw_background(canvas, f, theme) end
 function M.draw_axes(canvas, f, theme) frame.draw_axes(canvas, f, theme) end
 
--- "No data" in the middle of an empty plot.
-function M.no_data(canvas, f, theme)
+-- A short note (e.g. "No data") in the middle of the plot.
+function M.note(canvas, f, theme, text)
   local p = f.plot
-  canvas:text("No data", p.x + p.width / 2, p.y + p.height / 2, {
+  canvas:text(text, p.x + p.width / 2, p.y + p.height / 2, {
     font = { family = theme.font, size = theme.font_sizes.note }, color = theme.muted,
     align = "center", valign = "middle" })
 end
+
+function M.no_data(canvas, f, theme) M.note(canvas, f, theme, "No data") end
 
 return M
