@@ -1,26 +1,45 @@
 -- Small multiples: the rows split by encoding.column (and/or encoding.row)
 -- into a grid of cells, each drawn by a basic chart type (options.chart)
--- from a sub-spec holding that cell's rows. Every cell shares one y scale
--- (unless options.shared_y is false) and one colour per series, and a
--- single legend; each cell's own legend is laid outside its box and clipped.
+-- from a sub-spec holding that cell's rows. The cells share what makes them
+-- comparable: one numeric x and y scale (unless options.shared_x/shared_y is
+-- false), categories in one order, the same bins
+-- (histogram, binned heatmap axes), one colour per category and one colour
+-- scale (heatmap, scatter by a number), under a single legend; each cell's
+-- own legend is laid outside its box and clipped.
 local color = require "layout.color"
 local frame = require "layout.frame"
 local text = require "layout.text"
 local errors = require "util.errors"
+local transform = require "data.transform"
 local series = require "charts.shared.series"
 local values = require "charts.shared.values"
 
+-- The basic types a cell can be.
+local CHARTS = { "bar", "line", "area", "scatter", "histogram", "box", "pie", "donut", "heatmap" }
+
 local M = {
   name = "facet",
+  -- With the default options.chart (bar); encodings_for gives any cell type's.
   encodings = { required = { "x", "y" }, optional = { "color", "column", "row" } },
-  options = { chart = { "bar", "line", "area", "scatter" }, shared_y = "boolean", stacked = "boolean" },
+  options = { chart = CHARTS, shared_x = "boolean", shared_y = "boolean", stacked = "boolean" },
 }
+
+-- The channels of a facet of options.chart: the cell type's own, plus column and row.
+function M.encodings_for(options)
+  local cell = require("charts." .. (options and options.chart or "bar")).encodings
+  local optional = {}
+  for i, ch in ipairs(cell.optional or {}) do optional[i] = ch end
+  optional[#optional + 1] = "column"
+  optional[#optional + 1] = "row"
+  return { required = cell.required, optional = optional }
+end
 
 M.MAX_CELLS = 36
 M.GAP = 10
 M.CELL_PADDING = 4
 
--- Distinct values of a facet channel in first-seen order (sorted for numbers and dates).
+-- Distinct values of a channel in first-seen order (sorted for numbers and
+-- dates): their texts, the column, and the values (a missing one as "(missing)").
 local function facet_values(spec, ch)
   local enc = spec.encoding[ch]
   if not (enc and enc.field) then return { false }, nil end
@@ -37,9 +56,29 @@ local function facet_values(spec, ch)
       return a.value < b.value
     end)
   end
-  local keys = {}
-  for i, it in ipairs(list) do keys[i] = it.key end
-  return keys, col
+  local keys, raw = {}, {}
+  for i, it in ipairs(list) do
+    keys[i] = it.key
+    if it.value == nil then raw[i] = "(missing)" else raw[i] = it.value end
+  end
+  return keys, col, raw
+end
+
+-- Lays a column-only grid of n cells out in gcols columns → gcols, rows.
+local function reflow(cells, n, gcols)
+  for i = 1, n do cells[i].gx, cells[i].gy = (i - 1) % gcols + 1, (i - 1) // gcols + 1 end
+  return gcols, math.ceil(n / gcols)
+end
+
+-- The column count that gives n cells in a plot of this width/height
+-- ratio the longest shorter side: round charts want square cells.
+local function square_columns(n, aspect)
+  local best, side = n, 0
+  for c = 1, n do
+    local s = math.min(aspect / c, 1 / math.ceil(n / c))
+    if s > side + 1e-9 then best, side = c, s end
+  end
+  return best
 end
 
 -- The rows of one cell as a frame of their own.
@@ -65,8 +104,6 @@ function M.cells(spec)
   local ncols, nrows = #cols, #rows
   -- Only a column field and many values: wrap into a near-square grid.
   local wrap = not rcol and ncols > 4
-  local gcols = wrap and math.ceil(math.sqrt(ncols)) or ncols
-  local grows = wrap and math.ceil(ncols / gcols) or nrows
   if ncols * nrows > M.MAX_CELLS then
     error(errors.new("invalid_data", ccol and "encoding.column.field" or "encoding.row.field", string.format(
       "at most %d cells; the data makes %d", M.MAX_CELLS, ncols * nrows)))
@@ -78,10 +115,11 @@ function M.cells(spec)
   for r = 1, nrows do
     for c = 1, ncols do
       local idx = wrap and c or (r - 1) * ncols + c
-      cells[idx] = { column = cols[c], row = rows[r], rows = {},
-        gx = wrap and (c - 1) % gcols + 1 or c, gy = wrap and (c - 1) // gcols + 1 or r }
+      cells[idx] = { column = cols[c], row = rows[r], rows = {}, gx = c, gy = r }
     end
   end
+  local gcols, grows = ncols, nrows
+  if wrap then gcols, grows = reflow(cells, ncols, math.ceil(math.sqrt(ncols))) end
   for i = 1, spec.data.nrows do
     local c = ccol and ci[values.key_text(ccol[i])] or 1
     local r = rcol and ri[values.key_text(rcol[i])] or 1
@@ -91,21 +129,103 @@ function M.cells(spec)
   return cells, gcols, grows
 end
 
-local function sub_spec(spec, cell, chart, y_domain)
+-- A copy of channel e with key set to v.
+local function with(e, key, v)
+  local out = {}
+  for k, x in pairs(e or {}) do out[k] = x end
+  out[key] = v
+  return out
+end
+
+-- shared = { bins = { [channel] = bin }, order = { [channel] = categories }, x, y, color = { lo, hi } }:
+-- what every cell uses alike.
+local function sub_spec(spec, cell, chart, shared)
   local enc = {}
   for ch, e in pairs(spec.encoding) do
     if ch ~= "column" and ch ~= "row" then enc[ch] = e end
   end
-  if y_domain then
-    local y = {}
-    for k, v in pairs(enc.y) do y[k] = v end
-    y.scale = { domain = y_domain }
-    enc.y = y
+  for ch, bin in pairs(shared.bins) do enc[ch] = with(enc[ch], "bin", bin) end
+  for ch, list in pairs(shared.order) do enc[ch] = with(enc[ch], "sort", list) end
+  for _, ch in ipairs({ "x", "y", "color" }) do
+    if shared[ch] then enc[ch] = with(enc[ch], "scale", with(enc[ch] and enc[ch].scale, "domain", shared[ch])) end
   end
   local options = {}
   if chart == "bar" or chart == "area" then options.stacked = spec.options.stacked end
   return { type = chart, data = sub_frame(spec.data, cell.rows), encoding = enc, options = options,
     theme = spec.theme, width = spec.width, height = spec.height, scale = spec.scale, format = spec.format }
+end
+
+-- The bins of all rows, as the { step, extent } each cell bins by: a
+-- histogram's x, a heatmap's binned quantitative axes.
+local function shared_bins(spec, chart)
+  local found = {}
+  if chart == "histogram" then
+    found.x = require("charts.histogram").bins(spec)
+  elseif chart == "heatmap" then
+    for _, ch in ipairs({ "x", "y" }) do
+      local e = spec.encoding[ch]
+      if e.bin and e.type == "quantitative" then
+        local col, list = spec.data.columns[e.field], { n = spec.data.nrows }
+        for i = 1, list.n do list[i] = col[i] end
+        found[ch] = transform.bin(list, e.bin) -- nil on a bad bin: the cell reports it
+      end
+    end
+  end
+  local out = {}
+  for ch, b in pairs(found) do
+    if b.step and #b.edges > 1 then out[ch] = { step = b.step, extent = { b.edges[1], b.edges[#b.edges] } } end
+  end
+  return out
+end
+
+-- Categories in one order in every cell: a nominal or ordinal x or y the user did not sort.
+local function shared_order(spec)
+  local out = {}
+  for _, ch in ipairs({ "x", "y" }) do
+    local e = spec.encoding[ch]
+    if e and e.field and (e.type == "nominal" or e.type == "ordinal") and e.sort == nil then
+      out[ch] = select(3, facet_values(spec, ch))
+    end
+  end
+  return out
+end
+
+-- Does the chart map colour through a gradient (one scale for every cell)?
+local function gradient_color(chart, cenc)
+  return chart == "heatmap" or (chart == "scatter" and cenc.type == "quantitative")
+end
+
+-- The colour numbers' extent over every cell: a heatmap's aggregated cells, a scatter's values.
+local function color_extent(spec, chart, cells, shared)
+  local lo, hi
+  local function widen(a, b)
+    if a ~= nil then lo, hi = math.min(lo or a, a), math.max(hi or b, b) end
+  end
+  if chart == "heatmap" then
+    local heatmap = require "charts.heatmap"
+    for _, cell in ipairs(cells) do
+      local m = heatmap.cells(sub_spec(spec, cell, chart, shared))
+      widen(m.min, m.max)
+    end
+  else
+    local col = spec.data.columns[spec.encoding.color.field]
+    for i = 1, spec.data.nrows do
+      if type(col[i]) == "number" then widen(col[i], col[i]) end
+    end
+  end
+  return lo, hi
+end
+
+-- A cell's colour categories in the order its chart hands out palette colours
+-- (false for a pie's "Other", which is always muted).
+local function cell_categories(chart, sspec)
+  local out = {}
+  if chart == "pie" or chart == "donut" then
+    for i, s in ipairs(require("charts.pie").slices(sspec)) do out[i] = not s.other and values.key_text(s.key) end
+  else
+    for i, s in ipairs(series.build(sspec, { band = chart == "bar" }).series) do out[i] = values.key_text(s.name) end
+  end
+  return out
 end
 
 -- Lays out one cell; a right or top legend is pushed outside the cell's box.
@@ -126,21 +246,38 @@ function M.layout(spec, theme, box)
   local chart = spec.options.chart or "bar"
   local mod = require("charts." .. chart)
   local cells, gcols, grows = M.cells(spec)
-  -- One colour per series name across every cell.
-  local legend, global = nil, {}
+  local nonempty = {}
+  for i = 1, gcols * grows do
+    if cells[i] and #cells[i].rows > 0 then nonempty[#nonempty + 1] = cells[i] end
+  end
+  local shared = { bins = shared_bins(spec, chart), order = shared_order(spec) }
+  -- One colour per category across every cell, or one colour scale; one legend for all.
+  local legend, global = nil, nil
   local cenc = spec.encoding.color
-  if cenc and cenc.field then
-    local model = series.build(spec, { band = chart == "bar" })
-    local pal = color.palette(theme, math.max(1, #model.series))
+  if cenc and cenc.field and gradient_color(chart, cenc) then
+    local lo, hi = color_extent(spec, chart, nonempty, shared)
+    if lo then
+      shared.color = { lo, hi }
+      legend = { title = cenc.title, gradient = { stops = theme.sequential, min = lo, max = hi, format = cenc.format } }
+    end
+  elseif cenc and cenc.field then
+    local keys = facet_values(spec, "color")
+    local pal = color.palette(theme, math.max(1, #keys))
     local items = {}
-    for i, s in ipairs(model.series) do
-      global[tostring(s.name)] = pal[i]
-      items[i] = { label = tostring(s.name), color = pal[i], shape = (chart == "line") and "line" or "square" }
+    global = {}
+    for i, k in ipairs(keys) do
+      global[k] = pal[i]
+      items[i] = { label = k, color = pal[i], shape = (chart == "line") and "line" or "square" }
     end
     legend = { title = cenc.title, items = items }
   end
   local f = frame.layout_simple(spec, theme, box, legend)
   local p = f.plot
+  local has_col = spec.encoding.column and spec.encoding.column.field
+  local has_row = spec.encoding.row and spec.encoding.row.field
+  if (chart == "pie" or chart == "donut") and not has_row then
+    gcols, grows = reflow(cells, #cells, square_columns(#cells, p.width / p.height))
+  end
   local hfont = text.font(theme, "axis_title", "bold")
   local hh = text.line_height(hfont)
   local cw = (p.width - M.GAP * (gcols - 1)) / gcols
@@ -148,15 +285,12 @@ function M.layout(spec, theme, box)
   local cell_theme = {}
   for k, v in pairs(theme) do cell_theme[k] = v end
   cell_theme.padding = M.CELL_PADDING
-  local has_col = spec.encoding.column and spec.encoding.column.field
-  local has_row = spec.encoding.row and spec.encoding.row.field
-  local function prepare(cell, y_domain)
-    local sspec = sub_spec(spec, cell, chart, y_domain)
+  local function prepare(cell)
+    local sspec = sub_spec(spec, cell, chart, shared)
     local t = cell_theme
-    if next(global) then
-      local model = series.build(sspec, { band = chart == "bar" })
+    if global then
       local pal = {}
-      for i, s in ipairs(model.series) do pal[i] = global[tostring(s.name)] or theme.palette[1] end
+      for i, k in ipairs(cell_categories(chart, sspec)) do pal[i] = k and global[k] or theme.palette[1] end
       if #pal > 0 then
         t = {}
         for k, v in pairs(cell_theme) do t[k] = v end
@@ -175,18 +309,28 @@ function M.layout(spec, theme, box)
     cell.layout = layout_cell(mod, sspec, t, cell.box)
     cell.spec = sspec
   end
-  local nonempty = {}
-  for _, cell in pairs(cells) do if #cell.rows > 0 then nonempty[#nonempty + 1] = cell end end
-  local lo, hi
+  -- Lay every cell out, note the union of their numeric x and y domains, and
+  -- lay them out again on those (unless options.shared_x/shared_y is false).
+  local union = {}
   for _, cell in ipairs(nonempty) do
-    prepare(cell, nil)
-    local fy = cell.layout.frame.y
-    local d = fy and fy.domain
-    if d and type(d[1]) == "number" then lo, hi = math.min(lo or d[1], d[1]), math.max(hi or d[2], d[2]) end
+    prepare(cell)
+    for _, ch in ipairs({ "x", "y" }) do
+      local axis = cell.layout.frame[ch]
+      local d = axis and axis.domain
+      if d and type(d[1]) == "number" then
+        local u = union[ch]
+        union[ch] = u and { math.min(u[1], d[1]), math.max(u[2], d[2]) } or { d[1], d[2] }
+      end
+    end
   end
-  if spec.options.shared_y ~= false and lo then
-    for _, cell in ipairs(nonempty) do prepare(cell, { lo, hi }) end
+  local again = false
+  for _, ch in ipairs({ "x", "y" }) do
+    if union[ch] and spec.options["shared_" .. ch] ~= false then shared[ch], again = union[ch], true end
   end
+  if again then
+    for _, cell in ipairs(nonempty) do prepare(cell) end
+  end
+  local lo, hi = union.y and union.y[1], union.y and union.y[2]
   local list = {}
   for i = 1, gcols * grows do if cells[i] then list[#list + 1] = cells[i] end end
   return { frame = f, cells = list, chart = chart, module = mod, header_font = hfont, y_domain = lo and { lo, hi },

@@ -34,7 +34,8 @@ local function axis_keys(spec, ch)
   if enc.type == "quantitative" and enc.bin then
     local values = { n = n }
     for i = 1, n do values[i] = col[i] end
-    local b, err = transform.bin(values, { maxbins = enc.bin.maxbins, step = enc.bin.step })
+    local b, err = transform.bin(values, { maxbins = enc.bin.maxbins, step = enc.bin.step,
+      extent = enc.bin.extent })
     if not b then error(errors.new("invalid_data", "encoding." .. ch .. ".bin", err)) end
     local k = #b.counts
     for i = 1, n do
@@ -134,7 +135,7 @@ end
 -- Where v sits between the colour domain's ends, 0..1 (a flat domain is all 1).
 function M.position(v, lo, hi)
   if hi == lo then return 1 end
-  return (v - lo) / (hi - lo)
+  return math.max(0, math.min(1, (v - lo) / (hi - lo)))
 end
 
 -- One formatter for every cell, so labels share their decimals: integers
@@ -156,7 +157,7 @@ function M.layout(spec, theme, box)
   local m = M.cells(spec)
   local enc = spec.encoding
   local empty = #m.cells == 0
-  local lo, hi = m.min or 0, m.max or 1
+  local lo, hi = axes.color_domain(enc.color, m.min or 0, m.max or 1)
   -- Numbers and dates read upwards on y; categories read top-down in their order.
   local ylabels = m.ys
   if m.y_ordered then

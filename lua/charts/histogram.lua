@@ -33,7 +33,7 @@ function M.bins(spec)
   for i = 1, df.nrows do if col[i] ~= nil then n = n + 1 end end
   local opts = {}
   if type(x.bin) == "table" then
-    opts.maxbins, opts.step = x.bin.maxbins, x.bin.step
+    opts.maxbins, opts.step, opts.extent = x.bin.maxbins, x.bin.step, x.bin.extent
     if opts.step then opts.maxbins = nil end
   else
     opts.maxbins = M.auto_maxbins(n)

@@ -200,6 +200,7 @@ function M.layout(spec, theme, box, variant)
     if #cats > 0 then legend = { title = cenc.title, items = items } end
   elseif cquant then
     clo, chi = extent(sub_col(ccol), m)
+    if clo then clo, chi = axes.color_domain(cenc, clo, chi) end
     for j = 1, M.RAMP_STEPS do
       groups[j] = { color = color.ramp(theme.sequential, (j - 1) / (M.RAMP_STEPS - 1)), xs = {}, ys = {},
         rs = scol and {} or nil }
@@ -231,7 +232,7 @@ function M.layout(spec, theme, box, variant)
       if v == nil then
         g = groups[M.RAMP_STEPS + 1]
       else
-        local t = chi > clo and (v - clo) / (chi - clo) or 1
+        local t = chi > clo and math.max(0, math.min(1, (v - clo) / (chi - clo))) or 1
         g = groups[math.floor(t * (M.RAMP_STEPS - 1) + 0.5) + 1]
       end
     else

@@ -104,6 +104,10 @@ local function is_array(v)
   return type(v) == "table" and v ~= json.null and (json.is_array(v) or v[1] ~= nil or next(v) == nil)
 end
 
+local function finite(v)
+  return type(v) == "number" and v == v and math.abs(v) ~= math.huge
+end
+
 local function whole(v)
   if math.type(v) == "integer" then return v end
   if math.type(v) == "float" and v == math.floor(v) and math.abs(v) < 2 ^ 53 then return math.tointeger(v) end
@@ -201,7 +205,7 @@ local function check_bin(errs, v, path)
     errs(errors.new("invalid_spec", path, "must be true, false or an object like {\"maxbins\": 20}, got " .. show(v)))
     return nil
   end
-  check_keys(errs, v, path, { maxbins = true, step = true }, { "maxbins", "step" })
+  check_keys(errs, v, path, { maxbins = true, step = true, extent = true }, { "extent", "maxbins", "step" })
   local out = {}
   if v.maxbins ~= nil then
     local n = whole(v.maxbins)
@@ -212,10 +216,19 @@ local function check_bin(errs, v, path)
     end
   end
   if v.step ~= nil then
-    if type(v.step) ~= "number" or v.step <= 0 or v.step ~= v.step or v.step == math.huge then
+    if not finite(v.step) or v.step <= 0 then
       errs(errors.new("invalid_spec", path .. ".step", "must be a number greater than 0, got " .. show(v.step)))
     else
       out.step = v.step
+    end
+  end
+  if v.extent ~= nil then
+    local e = v.extent
+    if not (is_array(e) and #e == 2 and finite(e[1]) and finite(e[2]) and e[1] < e[2]) then
+      errs(errors.new("invalid_spec", path .. ".extent", "must be two numbers [low, high] with low < high, got "
+        .. show(e)))
+    else
+      out.extent = { e[1], e[2] }
     end
   end
   if not out.step and not out.maxbins then out.maxbins = 10 end
@@ -253,8 +266,7 @@ local function check_channel(errs, name, v, df, forced)
 
   if v.value ~= nil then
     local tv = type(v.value)
-    local finite = tv == "number" and v.value == v.value and math.abs(v.value) ~= math.huge
-    if tv == "string" or tv == "boolean" or finite then
+    if tv == "string" or tv == "boolean" or finite(v.value) then
       ch.value = v.value
     else
       errs(errors.new("invalid_spec", path .. ".value", "must be a number, string or boolean, got " .. show(v.value)))
@@ -402,7 +414,7 @@ local function check_options(errs, v, chart)
     elseif kind == "array" and is_array(x) then
       -- A list option (e.g. parallel's fields); the chart checks the items.
       out[k] = x
-    elseif type(x) == kind and not (kind == "number" and (x ~= x or math.abs(x) == math.huge)) then
+    elseif type(x) == kind and (kind ~= "number" or finite(x)) then
       out[k] = x
     else
       errs(errors.new("invalid_spec", path, string.format("must be %s, got %s", describe_option(kind), show(x))))
@@ -524,11 +536,14 @@ function M.spec(input, opts)
       "must be an object like {\"x\": {\"field\": \"month\"}}, got " .. show(enc)))
     enc = {}
   end
+  -- Options first: a chart's channels may depend on them (facet's options.chart).
+  out.options = check_options(errs, input.options, chart)
   local allowed = set_of(M.CHANNELS)
   local required, optional = {}, {}
-  if chart and chart.encodings then
-    required = chart.encodings.required or {}
-    optional = chart.encodings.optional or {}
+  local encodings = chart and (chart.encodings_for and chart.encodings_for(out.options) or chart.encodings)
+  if encodings then
+    required = encodings.required or {}
+    optional = encodings.optional or {}
     for _, c in ipairs(required) do allowed[c] = true end
     for _, c in ipairs(optional) do allowed[c] = true end
   end
@@ -558,8 +573,6 @@ function M.spec(input, opts)
       end
     end
   end
-
-  out.options = check_options(errs, input.options, chart)
 
   if #list > 0 then
     -- Stable sort by path: same-path errors keep the order they were found in.

@@ -484,6 +484,21 @@ local function orientation(opts)
   return swap
 end
 
+-- An explicit encoding.<x|y>.scale.domain of two numbers (Vega-Lite) replaces
+-- the data's extent on a linear or time axis; small multiples share scales this way.
+local function fixed_domain(o, enc)
+  local d = enc and enc.scale and enc.scale.domain
+  local kind = o.scale_kind or "linear"
+  if type(d) ~= "table" or type(d[1]) ~= "number" or type(d[2]) ~= "number"
+    or (kind ~= "linear" and kind ~= "time") then
+    return o
+  end
+  local copy = {}
+  for k, v in pairs(o) do copy[k] = v end
+  copy.domain = { d[1], d[2] }
+  return copy
+end
+
 -- The chrome of a cartesian chart inside box. See ARCHITECTURE.md and the
 -- module's spec for opts and the returned shape.
 function M.layout(spec, theme, box, opts)
@@ -495,17 +510,8 @@ function M.layout(spec, theme, box, opts)
   lg, region = legend_layout(opts.legend, theme, region)
 
   local swap = orientation(opts)
-  local xo, yo = opts.x or {}, opts.y or {}
-  -- An explicit encoding.y.scale.domain (Vega-Lite) replaces the data's
-  -- extent on a linear y axis; small multiples share one y scale this way.
-  local fixed = spec.encoding and spec.encoding.y and spec.encoding.y.scale and spec.encoding.y.scale.domain
-  if type(fixed) == "table" and type(fixed[1]) == "number" and type(fixed[2]) == "number"
-    and (yo.scale_kind or "linear") == "linear" then
-    local copy = {}
-    for k, v in pairs(yo) do copy[k] = v end
-    copy.domain = { fixed[1], fixed[2] }
-    yo = copy
-  end
+  local enc = spec.encoding or {}
+  local xo, yo = fixed_domain(opts.x or {}, enc.x), fixed_domain(opts.y or {}, enc.y)
   local bo, lo = swap and yo or xo, swap and xo or yo
   local bkind, lkind = bo.scale_kind or "linear", lo.scale_kind or "linear"
   local btitle, ltitle = axis_title(bo, theme), axis_title(lo, theme)

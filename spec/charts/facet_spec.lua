@@ -1,4 +1,5 @@
--- Tests for charts.facet: grid of cells, shared y scale, one colour per series, bad input, pixels.
+-- Tests for charts.facet: grid of cells, shared scales, bins and category order, one colour per
+-- category, every basic cell type, bad input, pixels.
 local facet = require "charts.facet"
 local cat = require "charts.shared.catalogue"
 
@@ -59,6 +60,121 @@ describe("charts.facet", function()
           assert.equal(theme.palette[1], img:hex(b.x + b.w / 2, b.y + b.h * 0.6))
         end
       end
+    end)
+  end
+end)
+
+describe("charts.facet of every basic type", function()
+  -- Three regions whose rows differ in range, order of first appearance and categories present.
+  local rows = {}
+  local devices = { "Mobile", "Desktop", "Tablet" }
+  for r, region in ipairs({ "North", "South", "East" }) do
+    for i = 1, 60 do
+      local d = devices[(i + r) % 3 + 1]
+      rows[#rows + 1] = { region = region, device = d, minutes = r * 10 + (i * 7) % 23, hour = 8 + i % 10,
+        spend = (i % 5 + 1) * r, day = ({ "Mon", "Tue", "Wed" })[(i + r) % 3 + 1] }
+    end
+  end
+  local COL = { field = "region" }
+
+  local function facet_of(chart, enc, options)
+    enc.column = COL
+    local o = { chart = chart }
+    for k, v in pairs(options or {}) do o[k] = v end
+    return cat.layout(facet, cat.spec("facet", rows, enc, o))
+  end
+
+  it("needs the channels of the cell type, and names the allowed types", function()
+    local err = cat.error({ type = "facet", data = { values = rows }, options = { chart = "pie" },
+      encoding = { color = { field = "device" }, column = COL } })
+    assert.equal("missing_encoding", err.code)
+    assert.matches("encoding.theta", err.message, 1, true)
+    local ok = cat.spec("facet", rows, { x = { field = "minutes" }, column = COL }, { chart = "histogram" })
+    assert.equal("histogram", ok.options.chart)
+    err = cat.error({ type = "facet", data = { values = rows }, options = { chart = "sankey" },
+      encoding = { x = { field = "day" }, y = { field = "spend" }, column = COL } })
+    assert.matches("options.chart: must be one of bar, line, area, scatter, histogram, box, pie, donut, heatmap",
+      err.message, 1, true)
+  end)
+
+  it("bins every histogram cell alike and shares both axes", function()
+    local l = facet_of("histogram", { x = { field = "minutes" } })
+    assert.equal(3, #l.cells)
+    local first = l.cells[1].layout
+    for _, cell in ipairs(l.cells) do
+      assert.same(first.bins.edges, cell.layout.bins.edges)
+      assert.same(first.frame.x.domain, cell.layout.frame.x.domain)
+      assert.same(first.frame.y.domain, cell.layout.frame.y.domain)
+    end
+    -- The edges span every region's values (10..32 up to 30..52).
+    assert.is_true(first.bins.edges[1] <= 10 and first.bins.edges[#first.bins.edges] >= 52)
+  end)
+
+  it("orders box categories alike in every cell", function()
+    local l = facet_of("box", { x = { field = "device" }, y = { field = "minutes" } })
+    for _, cell in ipairs(l.cells) do
+      local keys = {}
+      for i, b in ipairs(cell.layout.boxes) do keys[i] = b.label end
+      assert.same({ "Tablet", "Mobile", "Desktop" }, keys) -- first seen over all rows (South's own: Mobile first)
+    end
+  end)
+
+  it("gives a pie category one colour in every cell, with pies in a near-square grid", function()
+    local l = facet_of("pie", { theta = { field = "spend", sort = "descending" }, color = { field = "device" } })
+    local legend = {}
+    for _, item in ipairs(l.frame.legend.items) do legend[item.label] = item.color end
+    assert.equal(3, #l.frame.legend.items)
+    for _, cell in ipairs(l.cells) do
+      for _, s in ipairs(cell.layout.slices) do assert.equal(legend[s.label], s.color, s.label) end
+    end
+    assert.equal(2, l.columns) -- three pies in 600x400: 2 + 1 make bigger circles than 3 in a row
+    assert.equal(2, l.rows)
+  end)
+
+  it("puts every heatmap cell on one colour scale under one gradient legend", function()
+    local l = facet_of("heatmap", { x = { field = "day" }, y = { field = "hour", bin = { maxbins = 4 } },
+      color = { field = "spend", aggregate = "max" } })
+    local lo, hi = math.huge, -math.huge
+    for _, cell in ipairs(l.cells) do lo, hi = math.min(lo, cell.layout.min), math.max(hi, cell.layout.max) end
+    local g = l.frame.legend
+    assert.same({ "gradient", lo, 15 }, { g.kind, g.min, g.max }) -- East's largest is 15
+    local north = l.cells[1].layout
+    assert.equal(5, north.max)
+    -- North's cells sit on the shared scale: its largest, 5, is far from the darkest end.
+    for _, c in ipairs(north.cells) do assert.is_true(c.t <= (5 - lo) / (15 - lo) + 1e-9) end
+    for _, cell in ipairs(l.cells) do
+      assert.same(l.cells[1].layout.frame.x.categories, cell.layout.frame.x.categories)
+      assert.same(l.cells[1].layout.model.ys, cell.layout.model.ys)
+    end
+  end)
+
+  it("shares a scatter's x and its colour scale", function()
+    local l = facet_of("scatter", { x = { field = "minutes" }, y = { field = "spend" },
+      color = { field = "hour", type = "quantitative" } })
+    local d = l.cells[1].layout.frame.x.domain
+    assert.is_true(d[1] <= 10 and d[2] >= 52)
+    for _, cell in ipairs(l.cells) do assert.same(d, cell.layout.frame.x.domain) end
+    assert.same({ 8, 17 }, { l.frame.legend.min, l.frame.legend.max })
+    local own = facet_of("scatter", { x = { field = "minutes" }, y = { field = "spend" } }, { shared_x = false })
+    assert.are_not.same(own.cells[1].layout.frame.x.domain, own.cells[3].layout.frame.x.domain)
+  end)
+
+  for _, chart in ipairs({ "histogram", "box", "pie", "donut", "heatmap" }) do
+    it("draws " .. chart .. " cells", function()
+      local enc = ({
+        histogram = { x = { field = "minutes" } },
+        box = { x = { field = "device" }, y = { field = "minutes" } },
+        pie = { theta = { field = "spend" }, color = { field = "device" } },
+        donut = { theta = { field = "spend" }, color = { field = "device" } },
+        heatmap = { x = { field = "day" }, y = { field = "device" }, color = { field = "spend" } },
+      })[chart]
+      enc.column = COL
+      local img = cat.render({ type = "facet", data = { values = rows }, encoding = enc, options = { chart = chart },
+        width = 600, height = 400 })
+      assert.equal(600, img.width)
+      local l = facet_of(chart, enc)
+      assert.equal(3, #l.cells)
+      for _, cell in ipairs(l.cells) do assert.is_truthy(cell.layout) end
     end)
   end
 end)

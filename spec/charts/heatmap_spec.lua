@@ -61,6 +61,15 @@ describe("charts.heatmap layout", function()
     end)
   end
 
+  it("follows an explicit color.scale.domain, clamping values outside it", function()
+    local theme = themes.get("light")
+    local enc = { x = ENC.x, y = ENC.y, color = { field = "v", type = "quantitative", scale = { domain = { 0, 40 } } } }
+    local l = heatmap.layout(fixture.spec("heatmap", ROWS, enc), theme, BOX)
+    near(0.25, l.cells[1].t, "10 of 0..40")
+    near(1, l.cells[4].t, "50, past the domain")
+    assert.same({ 0, 40 }, { l.frame.legend.min, l.frame.legend.max })
+  end)
+
   it("tiles the plot with cells, first category at the top", function()
     local l = heatmap.layout(fixture.spec("heatmap", ROWS, ENC), themes.get("light"), BOX)
     local p = l.frame.plot

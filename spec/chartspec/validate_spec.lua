@@ -172,6 +172,13 @@ describe("chartspec.validate", function()
     assert.are.equal("encoding.y.bin.maxbins: must be an integer from 1 to 200, got 500", one(s).message)
     s.encoding.y = { field = "revenue", bin = { step = 0 } }
     assert.are.equal("encoding.y.bin.step: must be a number greater than 0, got 0", one(s).message)
+    s.encoding.y = { field = "revenue", bin = { extent = "wide" } }
+    assert.are.equal('encoding.y.bin.extent: must be two numbers [low, high] with low < high, got "wide"',
+      one(s).message)
+    s.encoding.y = { field = "revenue", bin = { extent = { 10, 5 } } }
+    assert.are.equal("encoding.y.bin.extent", one(s).path)
+    s.encoding.y = { field = "revenue", bin = { extent = { 0, 50 }, step = 10 } }
+    assert.are.same({ extent = { 0, 50 }, step = 10 }, assert(validate.spec(s)).encoding.y.bin)
     s.encoding.y = { field = "revenue", timeUnit = "month" }
     assert.are.equal('encoding.y.timeUnit: a time unit needs a temporal field; "revenue" is quantitative',
       one(s).message)

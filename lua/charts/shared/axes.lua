@@ -129,6 +129,16 @@ end
 function M.draw_background(canvas, f, theme) frame.draw_background(canvas, f, theme) end
 function M.draw_axes(canvas, f, theme) frame.draw_axes(canvas, f, theme) end
 
+-- The colour scale's ends: an explicit encoding.color.scale.domain of two
+-- numbers replaces the data's extent (small multiples share one this way).
+function M.color_domain(enc, lo, hi)
+  local d = enc and enc.scale and enc.scale.domain
+  if type(d) == "table" and type(d[1]) == "number" and type(d[2]) == "number" and d[1] <= d[2] then
+    return d[1], d[2]
+  end
+  return lo, hi
+end
+
 -- A short note (e.g. "No data") in the middle of the plot.
 function M.note(canvas, f, theme, text)
   local p = f.plot
