@@ -1,9 +1,11 @@
 -- Sankey diagram: flows (value) from source to target nodes. Nodes sit in
--- columns by their longest path from a source (sinks in the last column);
+-- columns by their longest path from a source (sinks in the last column),
+-- ordered within a column to keep flows from crossing (layout.layers);
 -- a node is as tall as the larger of its in- and outflow, and each flow
 -- keeps one thickness from end to end, so totals are conserved at every node.
 local color = require "layout.color"
 local frame = require "layout.frame"
+local layers = require "layout.layers"
 local text = require "layout.text"
 local transform = require "data.transform"
 local errors = require "util.errors"
@@ -84,6 +86,7 @@ function M.layout(spec, theme, box)
   for _, n in ipairs(nodes) do
     if n.value > 0 then local col = cols[n.column + 1]; col[#col + 1] = n end
   end
+  layers.order(cols, links)
   -- One vertical scale for every column: the fullest column fills the height.
   local k = math.huge
   for _, col in ipairs(cols) do

@@ -52,6 +52,19 @@ describe("charts.sankey layout", function()
     cat.near(p.height, math.max(col0, col1, n.D.height + n.E.height + sankey.NODE_GAP), 1e-9)
   end)
 
+  it("orders a column so that flows do not cross", function()
+    -- First seen: A, B, C on the left and X, Y on the right, so C → X would cross B → Y.
+    local rows = { { s = "A", t = "X", v = 4 }, { s = "B", t = "Y", v = 3 }, { s = "C", t = "X", v = 2 } }
+    local m = cat.layout(sankey, cat.spec("sankey", rows, ENC))
+    for i, a in ipairs(m.links) do
+      for j = i + 1, #m.links do
+        local b = m.links[j]
+        assert.is_true((a.y0 - b.y0) * (a.y1 - b.y1) >= 0, a.source.name .. "→" .. a.target.name .. " crosses "
+          .. b.source.name .. "→" .. b.target.name)
+      end
+    end
+  end)
+
   it("describes the flows", function()
     local spec = cat.spec("sankey", ROWS, ENC)
     assert.equal("Sankey diagram of v: 5 flows between 5 nodes in 3 columns, 17 leaving the sources. "
