@@ -235,7 +235,9 @@ bool ws_peek_subscribe(const char *text, size_t len, bool *reload, bool *rerende
     } else if (klen == 8 && memcmp(key, "rerender", 8) == 0) {
       const char *start = k.p;
       if (!skip_value(&k, 1)) return false;
-      *rerender = k.p - start == 4 && memcmp(start, "true", 4) == 0;
+      size_t n = (size_t)(k.p - start);
+      if (n == 4 && memcmp(start, "true", 4) == 0) *rerender = true;
+      else if (!(n == 5 && memcmp(start, "false", 5) == 0)) return false; /* "true", 1, null: say so */
     } else if (!skip_value(&k, 1)) {
       return false;
     }

@@ -50,8 +50,9 @@ char *ws_assembler_take(struct ws_assembler *a, size_t *len);
 bool ws_peek_message(const char *text, size_t len, char *type, size_t tcap, char *id, size_t icap);
 
 /* {"type":"subscribe","events":["reload"],"rerender":true}: *reload when "reload" is among the
- * events, *rerender when rerender is the literal true. False when the shape is wrong (an
- * unknown event, events not an array of strings, malformed JSON). Reads only text[0..len). */
+ * events, *rerender when rerender is true. False when the shape is wrong (an unknown event,
+ * events not an array of strings, rerender not true or false, malformed JSON). Reads only
+ * text[0..len). */
 bool ws_peek_subscribe(const char *text, size_t len, bool *reload, bool *rerender);
 
 #endif

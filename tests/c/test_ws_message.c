@@ -229,7 +229,8 @@ static void test_peek_subscribe(void) {
   expect_subscribe("{\"type\":\"subscribe\",\"events\":[\"reload\"],\"rerender\":true}", true, true, true);
   expect_subscribe("{\"type\":\"subscribe\",\"events\":[\"reload\"]}", true, true, false);
   expect_subscribe("{\"type\":\"subscribe\",\"events\":[\"reload\"],\"rerender\":false}", true, true, false);
-  expect_subscribe("{\"type\":\"subscribe\",\"events\":[\"reload\"],\"rerender\":\"true\"}", true, true, false);
+  expect_subscribe("{\"type\":\"subscribe\",\"events\":[\"reload\"],\"rerender\":\"true\"}", false, true, false);
+  expect_subscribe("{\"type\":\"subscribe\",\"events\":[\"reload\"],\"rerender\":1}", false, true, false);
   expect_subscribe("{\"type\":\"subscribe\",\"events\":[]}", true, false, false);
   expect_subscribe(" { \"events\" : [ \"reload\" , \"reload\" ] , \"x\" : {\"y\":[1,2]} , \"rerender\" : true } ", true,
                    true, true);
