@@ -129,7 +129,7 @@ function M.cells(spec)
   return cells, gcols, grows
 end
 
--- A copy of channel e with key set to v.
+-- A shallow copy of table e (a channel, a theme) with key set to v.
 local function with(e, key, v)
   local out = {}
   for k, x in pairs(e or {}) do out[k] = x end
@@ -280,31 +280,25 @@ function M.layout(spec, theme, box)
   end
   local hfont = text.font(theme, "axis_title", "bold")
   local hh = text.line_height(hfont)
-  local cw = (p.width - M.GAP * (gcols - 1)) / gcols
-  local ch = (p.height - M.GAP * (grows - 1)) / grows
-  local cell_theme = {}
-  for k, v in pairs(theme) do cell_theme[k] = v end
-  cell_theme.padding = M.CELL_PADDING
+  local cell_w = (p.width - M.GAP * (gcols - 1)) / gcols
+  local cell_h = (p.height - M.GAP * (grows - 1)) / grows
+  local cell_theme = with(theme, "padding", M.CELL_PADDING)
   local function prepare(cell)
     local sspec = sub_spec(spec, cell, chart, shared)
     local t = cell_theme
     if global then
       local pal = {}
       for i, k in ipairs(cell_categories(chart, sspec)) do pal[i] = k and global[k] or theme.palette[1] end
-      if #pal > 0 then
-        t = {}
-        for k, v in pairs(cell_theme) do t[k] = v end
-        t.palette = pal
-      end
+      if #pal > 0 then t = with(cell_theme, "palette", pal) end
     end
     cell.theme = t
     local header = (has_col or has_row) and hh + 2 or 0
-    cell.box = { x = p.x + (cell.gx - 1) * (cw + M.GAP), y = p.y + (cell.gy - 1) * (ch + M.GAP) + header,
-      width = cw, height = ch - header }
+    cell.box = { x = p.x + (cell.gx - 1) * (cell_w + M.GAP), y = p.y + (cell.gy - 1) * (cell_h + M.GAP) + header,
+      width = cell_w, height = cell_h - header }
     local parts = {}
     if has_row and cell.row then parts[#parts + 1] = cell.row end
     if has_col and cell.column then parts[#parts + 1] = cell.column end
-    cell.header = { text = text.truncate(table.concat(parts, " · "), hfont, cw), x = cell.box.x + cw / 2,
+    cell.header = { text = text.truncate(table.concat(parts, " · "), hfont, cell_w), x = cell.box.x + cell_w / 2,
       y = cell.box.y - 2 }
     cell.layout = layout_cell(mod, sspec, t, cell.box)
     cell.spec = sspec
