@@ -35,6 +35,9 @@
 --   rate_limited          429    yes       over CHARTD_RATE_LIMIT on this connection (host-sent, retry_after_ms)
 --   unauthorized          401    no        CHARTD_API_KEYS is set and the request has no valid key (host-sent)
 --   resource_limit        413    no        the scripts ran out of memory (worker cap) or of stack depth
+--   unclear_followup      422    no        a follow-up that cannot be read; the chart and the conversation stay (suggestions)
+--   not_a_chart_request   422    no        a prompt that names no measure, chart or topic chartd knows (suggestions)
+--   data_evicted          409    no        the conversation's data was dropped for CHARTD_CONVERSATION_MB; send it again
 --   internal              500    no        a bug: logged with its traceback, the message stays generic
 local base64 = require "chartd.base64"
 local clock = require "chartd.clock"
@@ -51,6 +54,7 @@ M.CODES = {
   cancelled = { 499, false }, timeout = { 408, true },
   too_large = { 413, false }, busy = { 429, true }, internal = { 500, false },
   resource_limit = { 413, false }, rate_limited = { 429, true }, unauthorized = { 401, false },
+  unclear_followup = { 422, false }, not_a_chart_request = { 422, false }, data_evicted = { 409, false },
 }
 
 -- Fields a chart.request may carry; the rest is refused so a typo is not silently ignored.
