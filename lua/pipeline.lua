@@ -8,6 +8,7 @@ local errors = require "util.errors"
 local frame = require "data.frame"
 local themes = require "themes"
 local validate = require "chartspec.validate"
+local vegalite = require "vegalite"
 
 local M = {}
 
@@ -85,6 +86,12 @@ function M.render(input, opts)
   end
 
   progress("data_processing", 20, "validating the chart spec")
+  local warnings
+  if vegalite.is_vegalite(input) then
+    local translated, w = protect("vegalite", vegalite.translate, input)
+    if not translated then return nil, w end
+    input, warnings = translated, w
+  end
   local spec, errs = validate.spec(input)
   if not spec then return nil, merge_errors(errs) end
   local theme, terr = themes.get(spec.theme)
@@ -139,6 +146,7 @@ function M.render(input, opts)
     spec = M.reply_spec(spec),
     alt = alt,
     data_summary = summary.build(chart, spec, layout), -- the aggregated table drawn, capped
+    warnings = warnings, -- what a Vega-Lite spec asked that chartd does not draw
     timings_ms = timings,
   }
 end

@@ -55,6 +55,17 @@ add_test(NAME browser/playground COMMAND node ${CMAKE_SOURCE_DIR}/tests/browser/
          WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
 set_tests_properties(browser/playground PROPERTIES ENVIRONMENT "CHARTD_BIN=$<TARGET_FILE:chartd>" TIMEOUT 180)
 
+# Vega-Lite as-is: the corpus of tests/vegalite/corpus/ drawn by chartd and by npm's vega +
+# vega-lite (scripts/setup.sh installs them), scored: rendered as-is and agreeing with Vega,
+# 90 % each. Node drives plain lua5.4; the sanitized chartd.so would need ASan preloaded into
+# node as well, so the sanitizer build leaves this data-semantics test to the plain build.
+if(NOT CHARTD_SANITIZE)
+  add_test(NAME vegalite/differential COMMAND node ${CMAKE_SOURCE_DIR}/tests/vegalite/differential.test.mjs
+           WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+  set_tests_properties(vegalite/differential PROPERTIES
+    ENVIRONMENT "CHARTD_LIB=${CMAKE_BINARY_DIR}/lib;REPORT=${CMAKE_BINARY_DIR}/vegalite-report.json" TIMEOUT 300)
+endif()
+
 # Sanitizer build (CHARTD_SANITIZE=ON, README "Sanitizer build"): every test runs with UBSan
 # fatal and LeakSanitizer limited by tests/lsan.supp. busted runs Debian's plain lua5.4, which
 # must load the ASan/UBSan runtimes before it dlopens the sanitized chartd.so: LD_PRELOAD, for

@@ -5,6 +5,7 @@
 -- overrides): a mean keeps cells comparable when some cells have more rows
 -- than others, where a sum would mostly show the row count.
 local canvas = require "chartd.canvas"
+local timeunit = require "data.timeunit"
 local color = require "layout.color"
 local format = require "layout.format"
 local frame = require "layout.frame"
@@ -21,8 +22,6 @@ local M = {
 
 M.DEFAULT_AGGREGATE = "mean"
 
-local UNIT_GRAIN = { year = "year", quarter = "quarter", yearquarter = "quarter", month = "month",
-  yearmonth = "month", week = "day", day = "day", hour = "hour" }
 
 -- One axis' categories: keys per row, the ordered list of keys and their labels.
 local function axis_keys(spec, ch)
@@ -49,11 +48,13 @@ local function axis_keys(spec, ch)
         keys[i] = lo
       end
     end
+    local starts = {}
     for j = 1, k do
       order[j] = j
       labels[j] = describe.number_text(b.edges[j]) .. "–" .. describe.number_text(b.edges[j + 1])
+      starts[j] = b.edges[j]
     end
-    return keys, order, labels, true
+    return keys, order, labels, true, starts
   end
   local seen = {}
   for i = 1, n do
@@ -83,22 +84,23 @@ local function axis_keys(spec, ch)
     transform.sort(items, "v", sort == "descending" and "descending" or "ascending")
     for i, it in ipairs(items) do order[i] = it.v end
   end
-  local grain = enc.timeUnit and UNIT_GRAIN[enc.timeUnit] or (df.grain and df.grain[enc.field]) or "day"
+  local grain = enc.timeUnit and timeunit.grain(enc.timeUnit) or (df.grain and df.grain[enc.field]) or "day"
   if grain == "datetime" then grain = "hour" end
   for i, v in ipairs(order) do
-    if enc.type == "temporal" then labels[i] = describe.date_text(v, grain)
+    if enc.type == "temporal" and enc.timeUnit then labels[i] = timeunit.label(v, enc.timeUnit)
+    elseif enc.type == "temporal" then labels[i] = describe.date_text(v, grain)
     elseif type(v) == "number" then labels[i] = describe.number_text(v)
     else labels[i] = tostring(v) end
   end
-  return keys, order, labels, ordered
+  return keys, order, labels, ordered, order
 end
 
 -- M.cells(spec) → { xs = {labels}, ys = {labels}, cells = { {i=, j=, value=} }, min=, max= }.
 -- i indexes xs, j indexes ys; cells without rows are absent.
 function M.cells(spec)
   local df, enc = spec.data, spec.encoding
-  local xk, xorder, xlabels = axis_keys(spec, "x")
-  local yk, yorder, ylabels, yordered = axis_keys(spec, "y")
+  local xk, xorder, xlabels, _, xvalues = axis_keys(spec, "x")
+  local yk, yorder, ylabels, yordered, yvalues = axis_keys(spec, "y")
   local xi, yi = {}, {}
   for i, v in ipairs(xorder) do xi[v] = i end
   for j, v in ipairs(yorder) do yi[v] = j end
@@ -129,7 +131,8 @@ function M.cells(spec)
       if hi == nil or v > hi then hi = v end
     end
   end
-  return { xs = xlabels, ys = ylabels, y_ordered = yordered, cells = out, min = lo, max = hi, op = op }
+  return { xs = xlabels, ys = ylabels, y_ordered = yordered, cells = out, min = lo, max = hi, op = op,
+    x_values = xvalues, y_values = yvalues }
 end
 
 -- Where v sits between the colour domain's ends, 0..1 (a flat domain is all 1).
@@ -264,12 +267,13 @@ M.sample = {
   },
 }
 
--- data_summary: one row per drawn cell with its aggregated value.
+-- data_summary: one row per drawn cell with its keys (dates as epoch seconds, bins as their
+-- start) and its aggregated value.
 function M.summary(spec, layout)
   local m, enc = layout.model, spec.encoding
   local vname = (m.op ~= "count" and enc.color.field) or "count"
   local rows = {}
-  for n, c in ipairs(m.cells) do rows[n] = { m.xs[c.i], m.ys[c.j], c.value } end
+  for n, c in ipairs(m.cells) do rows[n] = { m.x_values[c.i], m.y_values[c.j], c.value } end
   return require("charts.shared.summary").table({ enc.x.field, enc.y.field, vname }, rows)
 end
 

@@ -81,6 +81,7 @@ function M.spec(chart_names, theme_names)
       scale = { type = "number", minimum = 0.5, maximum = 4 },
       format = { enum = enum(validate.FORMATS) },
       annotations = { type = "array" },
+      transform = { type = "array", description = "Vega-Lite transforms (filter, calculate, fold, aggregate, ...)" },
       seed = { type = "integer" },
     },
   }

@@ -5,16 +5,19 @@ local annotations = require "chartspec.annotations"
 local errors = require "util.errors"
 local frame = require "data.frame"
 local json = require "util.json"
+local timeunit = require "data.timeunit"
+local transforms = require "transforms"
 
 local M = {}
 
 M.TOP_KEYS = { "$schema", "annotations", "data", "description", "encoding", "format", "height",
-  "options", "scale", "seed", "subtitle", "theme", "title", "type", "width" }
+  "options", "scale", "seed", "subtitle", "theme", "title", "transform", "type", "width" }
 M.CHANNELS = { "color", "column", "row", "size", "theta", "x", "y" }
 M.CHANNEL_KEYS = { "aggregate", "bin", "field", "format", "scale", "sort", "timeUnit", "title", "type", "value" }
 M.TYPES = { "quantitative", "temporal", "ordinal", "nominal" }
 M.AGGREGATES = { "sum", "mean", "average", "median", "min", "max", "count" }
-M.TIME_UNITS = { "year", "quarter", "month", "week", "day", "hour", "yearmonth", "yearquarter" }
+-- Vega-Lite's units and meanings (data.timeunit): "month" is the month of the year.
+M.TIME_UNITS = timeunit.NAMES
 M.SORTS = { "ascending", "descending", "x", "-x", "y", "-y" }
 M.FORMATS = { "png", "svg", "pdf" }
 M.SCALE_KEYS = { "domain", "nice", "range", "reverse", "scheme", "type", "zero" }
@@ -40,6 +43,7 @@ local CHANNEL_KEY_SET = set_of(M.CHANNEL_KEYS)
 local TYPE_SET = set_of(M.TYPES)
 local AGG_SET = set_of(M.AGGREGATES)
 local UNIT_SET = set_of(M.TIME_UNITS)
+for _, u in ipairs(M.TIME_UNITS) do UNIT_SET["utc" .. u] = true end
 local SORT_SET = set_of(M.SORTS)
 local FORMAT_SET = set_of(M.FORMATS)
 local SCALE_KEY_SET = set_of(M.SCALE_KEYS)
@@ -521,9 +525,16 @@ function M.spec(input, opts)
   if input.data == nil or input.data == json.null then
     errs(errors.new("invalid_data", "data", "no rows; give data.values, data.columns+rows, or a CSV string"))
   else
-    local err
-    df, err = frame.from_data(input.data, "data")
-    if not df then errs(err) end
+    local data = input.data
+    if input.transform ~= nil and input.transform ~= json.null then
+      local ok, res = pcall(transforms.run_on_data, input.data, input.transform)
+      if ok then data = res elseif errors.is(res) then data = nil; errs(res) else error(res, 0) end
+    end
+    if data then
+      local err
+      df, err = frame.from_data(data, "data")
+      if not df then errs(err) end
+    end
   end
   out.data = df
 

@@ -5,6 +5,7 @@ local errors = require "util.errors"
 local json = require "util.json"
 
 local calendar = require "util.calendar"
+local dates = require "data.dates"
 
 -- Locals for the loops that run once per data cell.
 local type, pairs, next = type, pairs, next
@@ -85,7 +86,7 @@ function M.parse_date(s)
   -- 2024-01-15, optionally followed by a time
   local rest
   y, m, d, rest = s:match("^(%d%d%d%d)%-(%d%d)%-(%d%d)(.*)$")
-  if not y then return nil end
+  if not y then return dates.parse(s) end -- month names, RFC 2822, 2000/01/15: as Date.parse reads them
   y, m, d = tonumber(y), tonumber(m), tonumber(d)
   if not valid_date(y, m, d) then return nil end
   if rest == "" then return epoch(y, m, d), "day" end

@@ -1,6 +1,7 @@
 -- Data transforms the charts share: aggregation, grouping, binning, sorting,
 -- quartiles and time truncation. Pure functions over frames and plain lists.
 local frame = require "data.frame"
+local timeunit = require "data.timeunit"
 
 local M = {}
 
@@ -242,25 +243,13 @@ end
 
 -- Time units -------------------------------------------------------------------
 
-local UNIT_ALIASES = { yearmonth = "month", yearquarter = "quarter" }
-
--- transform.time_unit(epoch_seconds, unit) → epoch seconds of the start of
--- the UTC year/quarter/month/week (Sunday)/day/hour containing it.
+-- transform.time_unit(epoch_seconds, unit) → the start of the Vega-Lite time unit containing
+-- it (data.timeunit: "month" is the month of the year, "yearmonth" a month of a year).
 function M.time_unit(t, unit)
   if t == nil then return nil end
-  unit = UNIT_ALIASES[unit] or unit
-  local days = math.floor(t / 86400)
-  if unit == "hour" then return math.floor(t / 3600) * 3600 end
-  if unit == "day" then return days * 86400 end
-  if unit == "week" then
-    -- 1970-01-01 was a Thursday: (days + 4) % 7 is 0 on Sundays.
-    return (days - (days + 4) % 7) * 86400
-  end
-  local y, m = frame.civil_from_days(days)
-  if unit == "year" then m = 1
-  elseif unit == "quarter" then m = (m - 1) // 3 * 3 + 1
-  elseif unit ~= "month" then error("unknown time unit " .. tostring(unit), 2) end
-  return frame.days_from_civil(y, m, 1) * 86400
+  local v = timeunit.floor(t, unit)
+  if v == nil then error("unknown time unit " .. tostring(unit), 2) end
+  return v
 end
 
 return M

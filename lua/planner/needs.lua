@@ -1,6 +1,7 @@
 -- The no-data path of the offline planner: from the request alone, the chart
 -- type and the fields it needs (a period and its unit, named categories, the
 -- measure), so data synthesis can make data that fits.
+local timeunit = require "data.timeunit"
 local lex = require "planner.lexicon"
 
 local M = {}
@@ -268,7 +269,7 @@ function M.plan(prompt, tokens, named)
     unit = unit or (period and period.from and period.to and
       (tonumber(period.to:sub(1, 4)) - tonumber(period.from:sub(1, 4)) >= 4 and "year" or "month")) or "month"
     local field = unit == "day" and "date" or unit
-    enc.x = { field = field, type = "temporal", timeUnit = unit }
+    enc.x = { field = field, type = "temporal", timeUnit = timeunit.PERIOD[unit] }
     need.x = { kind = "temporal", name = field, unit = unit }
     if period then
       for k, v in pairs(period) do need.x[k] = v end

@@ -2,6 +2,7 @@
 -- types, cardinality) and picks chart type, fields, aggregation, binning, sort,
 -- theme and title. No model, no network; the default without an API key.
 local lex = require "planner.lexicon"
+local timeunit = require "data.timeunit"
 local profile = require "planner.profile"
 local needs = require "planner.needs"
 
@@ -732,7 +733,7 @@ local function to_spec(plan, tokens, prompt, taken)
         local years = (x.max - x.min) / (365.25 * 86400)
         unit = years > 10 and "year" or (years > 1 and "month" or nil)
       end
-      enc.x.timeUnit = enc.x.timeUnit or unit
+      enc.x.timeUnit = enc.x.timeUnit or timeunit.PERIOD[unit]
     end
   end
   if color and plan.kind ~= "pie" then enc.color = channel(color) end

@@ -1,6 +1,7 @@
 -- The time axis of synthesized data: the periods a request names ("2023–2024", "last 12
 -- months", "in March 2024") as a list of { label =, y =, m =, d =, h = } in order.
 local frame = require "data.frame"
+local timeunit = require "data.timeunit"
 
 local M = {}
 
@@ -8,10 +9,9 @@ local M = {}
 M.DEFAULT_COUNT = { year = 10, quarter = 8, month = 24, week = 52, day = 90, hour = 48 }
 M.MAX_COUNT = { year = 60, quarter = 80, month = 240, week = 260, day = 400, hour = 24 * 14 }
 
-local UNIT_ALIAS = { yearmonth = "month", yearquarter = "quarter", date = "day", datetime = "hour" }
-
+-- A period word ("month") or a Vega-Lite unit that keeps the year ("yearmonth").
 function M.unit(u)
-  u = UNIT_ALIAS[u] or u
+  u = timeunit.period_of(u) or u
   return M.DEFAULT_COUNT[u] and u or nil
 end
 

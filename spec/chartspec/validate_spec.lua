@@ -91,7 +91,7 @@ describe("chartspec.validate", function()
     assert.are.equal("invalid_spec", e.code)
     assert.are.equal("colour", e.path)
     assert.are.equal('colour: unknown key "colour"; allowed keys are $schema, annotations, data, description, '
-      .. "encoding, format, height, options, scale, seed, subtitle, theme, title, type, width", e.message)
+      .. "encoding, format, height, options, scale, seed, subtitle, theme, title, transform, type, width", e.message)
     assert.matches('^tilte: unknown key "tilte" %(did you mean "title"%?%); allowed keys are',
       one(bar({ tilte = "x" })).message)
   end)

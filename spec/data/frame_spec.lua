@@ -40,7 +40,7 @@ describe("data.frame", function()
 
     it("rejects impossible or unsupported dates", function()
       for _, s in ipairs({ "2024-02-30", "2023-02-29", "2024-13", "13/01/2024", "1/2/024",
-        "2024-01-15T25:00", "2024-01-15T10:00+2", "2024", "Jan 2024", "2024-Q5" }) do
+        "2024-01-15T25:00", "2024-01-15T10:00+2", "2024", "Feb 30 2024", "2024-Q5" }) do
         assert.is_nil(frame.parse_date(s), s)
       end
       assert.are.same({ 1709164800, "day" }, { frame.parse_date("2024-02-29") })

@@ -134,17 +134,19 @@ describe("data.transform", function()
   describe("time_unit", function()
     local t = frame.parse_date("2024-05-15T13:45:10Z") -- a Wednesday
 
-    it("truncates to UTC units", function()
+    it("floors to Vega-Lite's units: periods with the year, parts of the year in 2012", function()
       local day = function(y, m, d) return frame.days_from_civil(y, m, d) * 86400 end
       assert.are.equal(day(2024, 1, 1), transform.time_unit(t, "year"))
-      assert.are.equal(day(2024, 4, 1), transform.time_unit(t, "quarter"))
+      assert.are.equal(day(2012, 4, 1), transform.time_unit(t, "quarter"))
       assert.are.equal(day(2024, 4, 1), transform.time_unit(t, "yearquarter"))
-      assert.are.equal(day(2024, 5, 1), transform.time_unit(t, "month"))
+      assert.are.equal(day(2012, 5, 1), transform.time_unit(t, "month")) -- May, of any year
       assert.are.equal(day(2024, 5, 1), transform.time_unit(t, "yearmonth"))
-      assert.are.equal(day(2024, 5, 12), transform.time_unit(t, "week"))
-      assert.are.equal(day(2024, 5, 15), transform.time_unit(t, "day"))
-      assert.are.equal(day(2024, 5, 15) + 13 * 3600, transform.time_unit(t, "hour"))
-      assert.are.equal(day(1969, 12, 28), transform.time_unit(-1, "week"))
+      assert.are.equal(day(2024, 5, 12), transform.time_unit(t, "yearweek"))
+      assert.are.equal(day(2012, 1, 15), transform.time_unit(t, "date")) -- the 15th
+      assert.are.equal(day(2012, 1, 4), transform.time_unit(t, "day")) -- a Wednesday (2012-01-04)
+      assert.are.equal(day(2024, 5, 15), transform.time_unit(t, "yearmonthdate"))
+      assert.are.equal(day(2024, 5, 15) + 13 * 3600, transform.time_unit(t, "yearmonthdatehours"))
+      assert.are.equal(day(1969, 12, 28), transform.time_unit(-1, "yearweek"))
       assert.are.equal(day(1969, 1, 1), transform.time_unit(-1, "year"))
     end)
   end)

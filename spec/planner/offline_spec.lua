@@ -74,7 +74,7 @@ describe("planner.offline", function()
   it("uses the data's date column for 'over time' and the unit the request names", function()
     local spec = plan("monthly ticket price trend")
     assert.equal("line", spec.type)
-    assert.same({ field = "Match Date", type = "temporal", timeUnit = "month" }, spec.encoding.x)
+    assert.same({ field = "Match Date", type = "temporal", timeUnit = "yearmonth" }, spec.encoding.x)
     assert.equal("mean", spec.encoding.y.aggregate)
   end)
 

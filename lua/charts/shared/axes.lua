@@ -2,6 +2,7 @@
 -- series model, the frame's final (nice) domains back as numbers, and the
 -- x positions of the model's keys inside the plot.
 local frame = require "layout.frame"
+local timeunit = require "data.timeunit"
 local color = require "layout.color"
 local style = require "layout.style"
 local format = require "layout.format"
@@ -28,7 +29,9 @@ function M.key_labels(model, spec)
   local temporal = spec.encoding.x.type == "temporal"
   local grain = temporal and describe.grain(spec)
   for i, k in ipairs(model.keys) do
-    if temporal and type(k) == "number" then out[i] = format.date(k, grain)
+    local unit = spec.encoding.x.timeUnit
+    if temporal and type(k) == "number" and unit and timeunit.cyclic(unit) then out[i] = timeunit.label(k, unit)
+    elseif temporal and type(k) == "number" then out[i] = format.date(k, grain)
     else out[i] = describe.key_text(k, spec) end
   end
   return out

@@ -2,11 +2,10 @@
 -- chart drew: what is compared, over what, for how many series, and the extremes.
 local frame = require "data.frame"
 local series = require "charts.shared.series"
+local timeunit = require "data.timeunit"
 
 local M = {}
 
-local UNIT_GRAIN = { year = "year", quarter = "quarter", yearquarter = "quarter", month = "month",
-  yearmonth = "month", week = "day", day = "day", hour = "hour" }
 
 -- A date at its grain, ISO-like so screen readers and people both read it.
 function M.date_text(t, grain)
@@ -23,14 +22,22 @@ end
 -- The grain a temporal x is shown at: its time unit, else the data's own grain.
 function M.grain(spec)
   local x = spec.encoding.x
-  if x.timeUnit then return UNIT_GRAIN[x.timeUnit] or "day" end
+  if x.timeUnit then
+    local g = timeunit.grain(x.timeUnit)
+    return g == "second" and "hour" or g
+  end
   local g = spec.data.grain and spec.data.grain[x.field]
   if g == "datetime" then return "hour" end
   return g or "day"
 end
 
 function M.key_text(k, spec)
-  if spec.encoding.x.type == "temporal" and type(k) == "number" then return M.date_text(k, M.grain(spec)) end
+  local x = spec.encoding.x
+  if x.type == "temporal" and type(k) == "number" then
+    -- A unit without the year (month of year, day of week) reads as its name: "Mar", "Mon".
+    if x.timeUnit and timeunit.cyclic(x.timeUnit) then return timeunit.label(k, x.timeUnit) end
+    return M.date_text(k, M.grain(spec))
+  end
   if type(k) == "number" then return M.number_text(k) end
   return tostring(k)
 end

@@ -52,7 +52,7 @@ describe("charts.shared.series", function()
 
   it("truncates temporal x to the time unit and sums each period", function()
     local m = model_of({ { d = "2024-01-05", v = 1 }, { d = "2024-01-20", v = 2 }, { d = "2024-02-01", v = 4 } },
-      { x = { field = "d", type = "temporal", timeUnit = "month" }, y = XY.y }, { band = true })
+      { x = { field = "d", type = "temporal", timeUnit = "yearmonth" }, y = XY.y }, { band = true })
     assert.same({ 1704067200, 1706745600 }, m.keys) -- 2024-01-01, 2024-02-01 UTC
     assert.same({ 3, 4 }, m.series[1].values)
     assert.equal("band", m.x_kind)

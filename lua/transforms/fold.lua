@@ -1,0 +1,28 @@
+-- {"fold": ["a", "b"], "as": ["key", "value"]}: each record becomes one record per folded
+-- field, holding the field's name and value.
+local errors = require "util.errors"
+local json = require "util.json"
+
+local M = {}
+
+function M.apply(records, t, path)
+  local fields = t.fold
+  if type(fields) ~= "table" or fields[1] == nil then
+    error(errors.new("invalid_spec", path .. ".fold", "must be an array of field names"))
+  end
+  local as = type(t.as) == "table" and t.as or {}
+  local key, value = as[1] or "key", as[2] or "value"
+  local out = json.array({})
+  for _, r in ipairs(records) do
+    for _, f in ipairs(fields) do
+      local copy = {}
+      for k, v in pairs(r) do copy[k] = v end
+      copy[key] = f
+      copy[value] = r[f] == nil and json.null or r[f]
+      out[#out + 1] = copy
+    end
+  end
+  return out
+end
+
+return M

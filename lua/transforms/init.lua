@@ -1,0 +1,71 @@
+-- The `transform` list of a spec (Vega-Lite's transforms), run in order over the data's
+-- records before the chart reads them. Each kind lives in its own module here, named by the
+-- key that marks it ({"filter": …} → transforms.filter); each exports apply(records, t, ctx)
+-- → records and raises errors.new values naming the transform's path.
+local errors = require "util.errors"
+local json = require "util.json"
+
+local M = {}
+
+-- The key that names each kind, in the order they are looked for.
+M.KINDS = { "filter", "calculate", "fold", "aggregate", "joinaggregate", "bin", "timeUnit", "window",
+  "sample", "flatten", "lookup", "density", "regression", "loess", "pivot", "impute", "extent", "stack" }
+
+local MODULE = { timeUnit = "timeunit" }
+-- Kinds known but not computed yet: a clear error rather than a wrong chart.
+local UNSUPPORTED = { density = true, regression = true, loess = true, pivot = true, impute = true,
+  extent = true, stack = true }
+
+function M.kind_of(t)
+  if type(t) ~= "table" then return nil end
+  for _, k in ipairs(M.KINDS) do
+    if t[k] ~= nil then return k end
+  end
+  return nil
+end
+
+-- M.run(records, list, path, ctx) → records. ctx.warn(path, message) receives what is
+-- approximated; ctx.datasets resolves lookup's named data.
+function M.run(records, list, path, ctx)
+  path = path or "transform"
+  ctx = ctx or {}
+  ctx.warn = ctx.warn or function() end
+  if list == nil or list == json.null then return records end
+  if type(list) ~= "table" or (list[1] == nil and next(list) ~= nil) then
+    error(errors.new("invalid_spec", path, "must be an array of transforms"))
+  end
+  for i, t in ipairs(list) do
+    local p = ("%s[%d]"):format(path, i - 1)
+    local kind = M.kind_of(t)
+    if not kind then
+      error(errors.new("invalid_spec", p, "unknown transform; kinds are " .. table.concat(M.KINDS, ", ")))
+    end
+    if UNSUPPORTED[kind] then
+      error(errors.new("invalid_spec", p .. "." .. kind, ('the "%s" transform is not supported'):format(kind)))
+    end
+    local mod = require("transforms." .. (MODULE[kind] or kind))
+    records = mod.apply(records, t, p, ctx)
+  end
+  return records
+end
+
+-- Runs a spec's transforms over its data (any of chartd's data shapes) → {values = records}.
+function M.run_on_data(data, list)
+  local records
+  if type(data) == "table" and data.values ~= nil then
+    records = require("vegalite.data").records({ values = data.values }, {})
+  else
+    local frame = require "data.frame"
+    local df, err = frame.from_data(data, "data")
+    if not df then error(err) end
+    records = json.array({})
+    for i = 1, df.nrows do
+      local r = {}
+      for _, name in ipairs(df.names) do r[name] = df.source[name][i] end
+      records[i] = r
+    end
+  end
+  return { values = M.run(records, list, "transform", {}) }
+end
+
+return M

@@ -1,0 +1,116 @@
+-- Vega-Lite single-view specs → chartd's own spec. A spec is read as Vega-Lite when it has a
+-- `mark` or a `layer` (chartd's keys — theme, format, options, … — may sit beside them).
+-- What chartd draws differently or not at all is listed in warnings ("path: what happens");
+-- what would make the chart wrong is an error naming its path.
+local channels = require "vegalite.channels"
+local data = require "vegalite.data"
+local errors = require "util.errors"
+local json = require "util.json"
+local lower = require "vegalite.lower"
+local marks = require "vegalite.marks"
+local toplevel = require "vegalite.toplevel"
+
+local M = {}
+
+-- Composition and interaction Vega-Lite has and a single chart does not.
+local UNSUPPORTED = {
+  concat = "concatenated views", hconcat = "concatenated views", vconcat = "concatenated views",
+  ["repeat"] = "repeated views", facet = "a top-level facet (use encoding.row/column)",
+  projection = "map projections", spec = "a nested view spec",
+}
+
+function M.is_vegalite(spec)
+  if type(spec) ~= "table" then return false end
+  if spec.mark ~= nil or spec.layer ~= nil then return true end
+  for k in pairs(UNSUPPORTED) do if spec[k] ~= nil then return true end end
+  local schema = spec["$schema"]
+  return type(schema) == "string" and schema:find("vega-lite", 1, true) ~= nil
+end
+
+local function mark_def(mark)
+  if type(mark) == "string" then return { type = mark } end
+  if channels.is_object(mark) and type(mark.type) == "string" then
+    local out = {}
+    for k, v in pairs(mark) do out[k] = v end
+    return out
+  end
+  error(errors.new("invalid_spec", "mark", 'must be a mark name such as "bar" or an object like {"type": "bar"}'))
+end
+
+local function read_encoding(enc, warn)
+  local defs = {}
+  if enc == nil or enc == json.null then return defs end
+  if not channels.is_object(enc) then
+    error(errors.new("invalid_spec", "encoding", "must be an object of channels"))
+  end
+  for name, v in pairs(enc) do
+    local def = channels.read(name, v, "encoding." .. name, warn)
+    if def and def.invalid ~= nil then
+      error(errors.new("invalid_spec", "encoding." .. name,
+        "must be an object like {\"field\": \"a\", \"type\": \"nominal\"}"))
+    end
+    if def and def.repeat_ref then
+      error(errors.new("invalid_spec", "encoding." .. name .. ".field",
+        "{\"repeat\": …} needs a repeat spec, which is not supported"))
+    end
+    defs[name] = def
+  end
+  return defs
+end
+
+-- The chartd keys a Vega-Lite spec may carry beside its own.
+local CHARTD_KEYS = { theme = true, format = true, scale = true, options = true, seed = true,
+  annotations = true, subtitle = true }
+
+-- M.translate(vl) → chartd spec, warnings (array of "path: message") | raises an errors.new value.
+function M.translate(vl)
+  local warnings = json.array({})
+  local seen = {}
+  local function warn(path, msg)
+    local text = path .. ": " .. msg
+    if not seen[text] then seen[text] = true; warnings[#warnings + 1] = text end
+  end
+  for k, what in pairs(UNSUPPORTED) do
+    if vl[k] ~= nil then
+      error(errors.new("invalid_spec", k, ("%s are not supported; chartd draws a single view (mark + encoding, "
+        .. "or a layer)"):format(what):gsub("^a (.-) are", "a %1 is")))
+    end
+  end
+  local spec = {}
+  for k in pairs(CHARTD_KEYS) do spec[k] = vl[k] end
+  toplevel.read(vl, spec, warn)
+
+  local view = vl
+  local layers
+  if vl.layer ~= nil then
+    view, layers = require("vegalite.layer").main(vl, warn)
+  end
+
+  local records = data.records(view.data or vl.data, { warn = warn, datasets = vl.datasets })
+  local transforms = {}
+  for _, t in ipairs(type(vl.transform) == "table" and vl.transform or {}) do transforms[#transforms + 1] = t end
+  if view ~= vl then
+    for _, t in ipairs(type(view.transform) == "table" and view.transform or {}) do transforms[#transforms + 1] = t end
+  end
+
+  local markdef = mark_def(view.mark)
+  local defs = read_encoding(view.encoding, warn)
+  -- Encoding-level semantics chartd's chart would not compute the same way become transforms.
+  lower.encoding(markdef, defs, transforms)
+  lower.invalid(markdef, defs, transforms)
+
+  local ctype, options, enc = marks.build(markdef, defs, { warn = warn })
+  spec.type = spec.type or ctype
+  spec.options = spec.options or options
+  spec.encoding = enc
+
+  local facet = defs.row or defs.column or defs.facet
+  if facet then require("vegalite.facet").apply(spec, defs, warn) end
+  if layers then require("vegalite.layer").annotate(spec, layers, warn) end
+
+  spec.data = { values = records }
+  if #transforms > 0 then spec.transform = transforms end
+  return spec, warnings
+end
+
+return M

@@ -1,0 +1,79 @@
+-- A Vega-Lite spec's top level → chartd's: title (string or {text, subtitle}), width/height
+-- (numbers, {"step": n} and "container"), description (the alt text); background, padding,
+-- autosize, config, params and usermeta are presentational or interactive and only named
+-- in warnings where they ask for something chartd does not draw.
+local channels = require "vegalite.channels"
+local json = require "util.json"
+
+local M = {}
+
+-- Keys read elsewhere (data, mark, encoding, transform, layer, datasets) or here.
+local KNOWN = { ["$schema"] = true, data = true, mark = true, encoding = true, transform = true, layer = true,
+  datasets = true, title = true, width = true, height = true, description = true, background = true,
+  padding = true, autosize = true, config = true, params = true, selection = true, usermeta = true,
+  name = true, resolve = true, view = true, theme = true, format = true, scale = true, options = true,
+  seed = true, annotations = true, subtitle = true, type = true }
+
+-- Default plot size of a Vega-Lite view (config.view.continuousWidth/Height) and its step.
+M.DEFAULT_SIZE = 300
+M.DEFAULT_STEP = 20
+-- chartd's chrome (title, axes, legend) around a Vega-Lite-sized plot.
+M.CHROME = { width = 180, height = 140 }
+
+local function text_of(v)
+  if type(v) == "table" and v ~= json.null then return table.concat(v, " ") end
+  if type(v) == "string" then return v end
+  return nil
+end
+
+local function size(v, key, warn)
+  if v == nil or v == json.null then return nil end
+  if type(v) == "number" then return math.floor(v + 0.5) + M.CHROME[key] end
+  if v == "container" then
+    warn(key, '"container" has no container to fill here; the default size is drawn')
+    return nil
+  end
+  if channels.is_object(v) and tonumber(v.step) then
+    -- {"step": n}: chartd sizes bands to fit the chart's size instead.
+    return nil
+  end
+  warn(key, "must be a number, {\"step\": n} or \"container\"; the default size is drawn")
+  return nil
+end
+
+-- Reads vl's top level into spec (chartd keys), warning about what is not drawn.
+function M.read(vl, spec, warn)
+  for k in pairs(vl) do
+    if not KNOWN[k] then warn(tostring(k), "not supported; ignored") end
+  end
+  local title = vl.title
+  if type(title) == "string" or (type(title) == "table" and title[1] ~= nil) then
+    spec.title = text_of(title)
+  elseif channels.is_object(title) then
+    spec.title = text_of(title.text)
+    if title.subtitle ~= nil and spec.subtitle == nil then spec.subtitle = text_of(title.subtitle) end
+    for k in pairs(title) do
+      if k ~= "text" and k ~= "subtitle" then warn("title." .. k, "not supported; the theme's title style is drawn") end
+    end
+  end
+  if type(vl.description) == "string" then spec.description = vl.description end
+  spec.width = size(vl.width, "width", warn)
+  spec.height = size(vl.height, "height", warn)
+  if type(vl.background) == "string" and vl.background ~= "white" and vl.background ~= "#fff"
+    and vl.background ~= "#ffffff" then
+    warn("background", "the theme's background is drawn (choose a theme instead)")
+  end
+  if vl.padding ~= nil then warn("padding", "chartd lays out its own padding; ignored") end
+  if vl.autosize ~= nil then warn("autosize", "chartd always fits the chart to its size; ignored") end
+  if vl.params ~= nil or vl.selection ~= nil then
+    warn(vl.params ~= nil and "params" or "selection", "interactive parameters are ignored in a static image")
+  end
+  if vl.resolve ~= nil then warn("resolve", "not supported; ignored") end
+  if channels.is_object(vl.config) then
+    for k in pairs(vl.config) do
+      warn("config." .. k, "not supported; the theme is drawn (choose a theme instead)")
+    end
+  end
+end
+
+return M

@@ -1,0 +1,66 @@
+local vegalite = require "vegalite"
+local pipeline = require "pipeline"
+
+local VALUES = { { a = "A", b = 28, c = "x" }, { a = "B", b = 55, c = "y" }, { a = "A", b = 3, c = "y" } }
+
+describe("vegalite", function()
+  it("translates a mark + encoding, stacking a coloured bar as Vega-Lite does", function()
+    local spec, warnings = vegalite.translate({ data = { values = VALUES }, mark = "bar",
+      encoding = { x = { field = "a" }, y = { field = "b", type = "quantitative" }, color = { field = "c" } } })
+    assert.equal("bar", spec.type)
+    assert.is_true(spec.options.stacked)
+    assert.equal("nominal", spec.encoding.x.type)
+    assert.same({}, warnings)
+  end)
+
+  it("draws a bar whose discrete axis is y horizontally, and an arc with a hole as a donut", function()
+    local spec = vegalite.translate({ data = { values = VALUES }, mark = "bar",
+      encoding = { y = { field = "a" }, x = { field = "b", aggregate = "sum" } } })
+    assert.is_true(spec.options.horizontal)
+    assert.equal("a", spec.encoding.x.field)
+    spec = vegalite.translate({ data = { values = VALUES }, mark = { type = "arc", innerRadius = 40 },
+      encoding = { theta = { field = "b", type = "quantitative" }, color = { field = "a" } } })
+    assert.equal("donut", spec.type)
+  end)
+
+  it("lists what it does not draw in warnings and renders anyway", function()
+    local result = assert(pipeline.render({ data = { values = VALUES }, mark = { type = "bar", cornerRadius = 4 },
+      config = { axis = { grid = false } }, encoding = { x = { field = "a", axis = { labelAngle = 0 } },
+      y = { field = "b", type = "quantitative" } } }))
+    local text = table.concat(result.warnings, "\n")
+    assert.matches("mark.cornerRadius", text)
+    assert.matches("config.axis", text)
+    assert.matches("encoding.x.axis.labelAngle", text)
+  end)
+
+  it("names unsupported composition in an error", function()
+    local _, err = pipeline.render({ hconcat = { { mark = "bar" } } })
+    assert.equal("invalid_spec", err.code)
+    assert.matches("concatenated views are not supported", err.message)
+  end)
+
+  it("reads data.url only inside the data folder", function()
+    local data = require "vegalite.data"
+    local old = data.data_dir
+    data.data_dir = function() return "/tmp/chartd-no-such-dir" end
+    for _, url in ipairs({ "../etc/passwd", "a/../../b.csv", "/etc/passwd", "https://example.com/x.csv",
+      "file:///etc/passwd", "//host/x", "a\\..\\b" }) do
+      local ok, err = pcall(data.resolve, url, "data.url")
+      assert.is_false(ok, url)
+      assert.equal("invalid_data", err.code, url)
+    end
+    assert.equal("/tmp/chartd-no-such-dir/data/cars.json", data.resolve("data/cars.json", "data.url"))
+    data.data_dir = function() return nil end
+    local ok, err = pcall(data.resolve, "cars.json", "data.url")
+    assert.is_false(ok)
+    assert.matches("CHARTD_DATA_DIR", err.message)
+    data.data_dir = old
+  end)
+
+  it("runs transforms before the chart: filter, calculate, fold", function()
+    local result = assert(pipeline.render({ data = { values = VALUES }, mark = "bar",
+      transform = { { filter = "datum.b > 5" }, { calculate = "datum.b * 2", as = "b2" } },
+      encoding = { x = { field = "a" }, y = { field = "b2", type = "quantitative" } } }))
+    assert.same({ { "A", 56 }, { "B", 110 } }, result.data_summary.rows)
+  end)
+end)
