@@ -213,14 +213,23 @@ function M.load_prompts()
   return n
 end
 
--- Runs everything; → { files =, charts =, rendered =, themes =, prompts = } or raises the
+-- The synthesis vocabulary (lua/synth/measures.lua, kinds.lua): data files a save can break.
+function M.load_vocab(root)
+  root = root or home()
+  local ok, data = pcall(require("synth.vocab").load, root)
+  if not ok then error(M.clean_error(data, root), 0) end
+  return #data.kinds
+end
+
+-- Runs everything; → { files =, charts =, rendered =, themes =, prompts =, kinds = } or raises the
 -- first failure. `changed` (paths relative to CHARTD_HOME, from the last good generation)
 -- limits which samples render again; nil renders all.
 function M.run(changed)
   local root = home()
   local untrack = track_requires()
   local ok, report = pcall(function()
-    local r = { files = M.compile_all(root), themes = M.load_themes(), prompts = M.load_prompts() }
+    local r = { files = M.compile_all(root), themes = M.load_themes(), prompts = M.load_prompts(),
+      kinds = M.load_vocab(root) }
     local only
     if changed then
       -- load every chart module first (recording the graph), then decide

@@ -2,19 +2,15 @@
 -- loaded text-only in an empty environment so a theme can never run code
 -- with access to anything.
 local errors = require "util.errors"
+local datafile = require "util.datafile"
 local fs = require "chartd.fs"
 
 local M = {}
 
 local MAX_BYTES = 64 * 1024
 
--- Where theme files live: CHARTD_HOME's themes/ under the host, else the
--- working directory (busted runs from the repository root).
-M.dir = (function()
-  local ok, host = pcall(require, "chartd.host")
-  if ok and type(host) == "table" and host.home then return host.home .. "/themes" end
-  return "themes"
-end)()
+-- Where theme files live: CHARTD_HOME's themes/.
+M.dir = datafile.path("themes")
 
 -- Keys every theme must have, with the Lua type each must be.
 M.REQUIRED = {
@@ -82,17 +78,8 @@ end
 
 local function load_theme(name)
   local file = M.dir .. "/" .. name .. ".lua"
-  local f = io.open(file, "rb")
-  if not f then return nil end
-  local text = f:read(MAX_BYTES + 1)
-  f:close()
-  if text and #text > MAX_BYTES then
-    return nil, string.format("%s: larger than %d bytes", file, MAX_BYTES)
-  end
-  local chunk, err = load(text or "", "=" .. file, "t", {})
-  if not chunk then return nil, err end
-  local ok, t = pcall(chunk)
-  if not ok then return nil, file .. ": " .. tostring(t) end
+  local t, err = datafile.load(file, MAX_BYTES)
+  if not t then return nil, err end
   local good, msg = M.check(t, file)
   if not good then return nil, msg end
   return t

@@ -37,7 +37,7 @@ function M.run(argv)
   end
 
   local spec, err = offline.plan(prompt, df)
-  if not spec then return fail(1, err) end
+  if not spec then return fail(1, tostring(err)) end
   io.stdout:write(json.encode(spec), "\n")
   return 0
 end

@@ -756,14 +756,17 @@ local function to_spec(plan, tokens, prompt, taken)
 end
 
 -- plan(prompt, df, opts) → spec | nil, message. With no df the spec names the
--- fields it would need and carries `needs` for data synthesis. opts.theme is the
--- request's own theme field: it wins over a theme named in the words.
+-- fields it would need and carries `needs` for data synthesis, or is nil and a
+-- not_a_chart_request error when the words ask for no chart. opts.theme is the
+-- request's own theme field: it wins over a theme named in the words; opts.today
+-- ({ year, month, day }) is the day time windows are read against (default: today).
 function M.plan(prompt, df, opts)
   opts = opts or {}
   if type(prompt) ~= "string" or prompt:match("^%s*$") then return nil, "empty request" end
   local tokens = M.tokenize(prompt)
   if not df then
-    local spec = needs.plan(prompt, tokens, named_chart(tokens))
+    local spec, err = needs.plan(prompt, tokens, named_chart(tokens), opts.today)
+    if not spec then return nil, err end
     spec.title = title_request(prompt) or spec.title
     spec.theme = opts.theme or theme_request(tokens)
     return spec

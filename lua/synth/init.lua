@@ -33,38 +33,35 @@ local function fields(spec)
   return dims, measures
 end
 
-local function today_of(opts)
-  if opts.today then return opts.today end
-  local t = os.date("!*t")
-  return { year = t.year, month = t.month, day = t.day }
-end
-
 -- Named categories from needs: the channel's own first, then any other channel's (an LLM
 -- may have put the regions on x where the offline planner put them on color).
 local function named_categories(needs, ch, used)
   local own = channel_need(needs, ch)
-  if own and own.categories and not used[own.categories] then return own.categories end
+  if own and own.categories and not used[own.categories] then return own.categories, own end
   for _, k in ipairs { "color", "x", "y", "column", "row" } do
     local n = channel_need(needs, k)
-    if n and n.categories and not used[n.categories] then return n.categories end
+    if n and n.categories and not used[n.categories] then return n.categories, n end
   end
   return nil
 end
 
--- The values of each dim: periods for temporal ones, categories for the others.
+-- The values of each dim: periods for temporal ones, categories for the others. A dim of
+-- a named kind ("smartphone brands") is `ranked`: its first values are the biggest.
 local function dim_values(dims, needs, spec, today, nseries)
   local used = {}
   for _, d in ipairs(dims) do
     if d.type == "temporal" then
       local need = channel_need(needs, d.channel)
-      if not (need and (need.from or need.last)) then need = channel_need(needs, "x") end
+      if not (need and need.ranges) then need = channel_need(needs, "x") end
       local unit = periods.unit(d.enc.timeUnit) or (need and periods.unit(need.unit)) or "month"
       d.values, d.unit = periods.list(unit, need, today)
     else
-      local cats = named_categories(needs, d.channel, used)
+      local cats, from = named_categories(needs, d.channel, used)
       if cats then used[cats] = true end
       local n = (d.channel == "color" and spec.type ~= "pie" and spec.type ~= "donut") and nseries or 5
-      local list = cats or vocab.categories(d.field, n)
+      local list, kind = cats, nil
+      if not list then list, kind = vocab.categories(d.field, n) end
+      d.ranked = (from and from.ranked) or (kind and not kind.ordered) or false
       d.values = {}
       for i, c in ipairs(list) do d.values[i] = { label = c } end
     end
@@ -93,40 +90,60 @@ local function sample(rng, prof, center, shape)
   return rng:normal(center, prof.sd * center)
 end
 
+-- How much day-to-day noise a natural measure keeps at each grain (averages are calmer).
+local NATURE_NOISE = { hour = 0.25, day = 1, week = 0.6, month = 0.4, quarter = 0.3, year = 0.25 }
+
+-- People are busy in the afternoon and asleep at night: the hour's share of a day, mean 1.
+local function activity(h)
+  return (0.3 + 1.2 * math.exp(-((h - 14) / 5) ^ 2)) / 0.74
+end
+
+-- A natural measure (a temperature) over periods: the place's yearly cycle, a daily one for
+-- hourly points, and weather that drifts from one point to the next.
+local function nature_series(rng, prof, level, pts, unit, climate)
+  local out = {}
+  local half = climate and climate.half_range or prof.season or 0
+  local sd = (prof.noise or prof.sd * math.abs(prof.base) * 0.3) * (NATURE_NOISE[unit] or 0.5)
+  local keep = unit == "hour" and 0.95 or 0.6
+  local walk = 0
+  for i, p in ipairs(pts) do
+    local yearfrac = (p.m - 1 + (p.d - 1) / 30.4) / 12
+    local daily = unit == "hour" and (prof.diurnal or 0) * math.cos(2 * math.pi * ((p.h or 0) - 15) / 24) or 0
+    walk = walk * keep + rng:normal(0, sd)
+    out[i] = level + half * math.cos(2 * math.pi * (yearfrac - 0.55)) + daily + walk
+  end
+  return out
+end
+
 -- A series over periods: trend × seasonality × noise (multiplicative), or the same added
--- for measures that live near a level (rates, temperatures).
-local function series(rng, prof, level, pts, unit)
+-- for measures that live near a level (rates, scores). Human activity is quieter at
+-- weekends and at night.
+local function series(rng, prof, level, pts, unit, climate)
+  if prof.rhythm == "nature" and prof.additive then return nature_series(rng, prof, level, pts, unit, climate) end
   local out = {}
   local growth = rng:range(-0.02, 0.16) -- per year
   local amp = rng:range(0.06, 0.14)
   local phase = rng:range(0, 2 * math.pi)
   local noise = prof.additive and 0.03 or rng:range(0.03, 0.07)
+  local human = prof.rhythm == "human"
   local walk = 0
   local t0 = pts[1] and (pts[1].y + (pts[1].m - 1) / 12 + (pts[1].d - 1) / 365) or 0
   for i, p in ipairs(pts) do
     local t = p.y + (p.m - 1) / 12 + (p.d - 1) / 365 + (p.h or 0) / 8760 - t0 -- years since start
-    local season
     local yearfrac = (p.m - 1 + (p.d - 1) / 30.4) / 12 -- position in the year, 0..1
-    if unit == "day" or unit == "hour" then
-      -- weekly rhythm: weekends are quieter
+    local season = unit == "year" and 0 or amp * math.sin(2 * math.pi * yearfrac + phase)
+    if human and (unit == "day" or unit == "hour") then
       local dow = (frame.days_from_civil(p.y, p.m, p.d) + 3) % 7 -- 0 = Monday
-      season = (dow >= 5) and -0.6 * amp or 0.25 * amp
-      season = season + 0.5 * amp * math.sin(2 * math.pi * yearfrac + phase)
-    elseif unit == "year" then
-      season = 0
-    else
-      season = amp * math.sin(2 * math.pi * yearfrac + phase)
+      season = 0.5 * season + ((dow >= 5) and -0.6 * amp or 0.25 * amp)
     end
     walk = walk * 0.6 + rng:normal(0, noise)
     local v
     if prof.additive then
-      -- rates and temperatures move around a level; a temperature follows the calendar
       local spread = prof.sd * math.abs(prof.base)
-      local cycle = prof.season and prof.season * math.cos(2 * math.pi * (yearfrac - 0.55))
-        or spread * season / amp * 0.5
-      v = level + growth * t * spread + cycle + walk * spread * 3
+      v = level + growth * t * spread + spread * season / amp * 0.5 + walk * spread * 3
     else
       v = level * (1 + growth) ^ t * (1 + season) * (1 + walk)
+      if human and unit == "hour" then v = v * activity(p.h or 0) end
     end
     out[i] = v
   end
@@ -151,13 +168,21 @@ local function cross(dims)
   return rows
 end
 
--- A level factor per category value, so bars and series differ believably.
+-- A level factor per category value, so bars and series differ believably; the values of
+-- a ranked kind (the biggest first) fall off with their rank.
+local function weight(rng, d, i)
+  -- "Other" after the biggest few of a kind holds the long tail
+  if d.ranked and i > 1 and i == #d.values and d.values[i].label == "Other" then return 1.6 * (i - 1) ^ -0.6 end
+  if d.ranked then return i ^ -0.6 * rng:lognormal(1, 0.12) end
+  return rng:lognormal(1, 0.35)
+end
+
 local function factors(rng, dims)
   local f = {}
   for _, d in ipairs(dims) do
     if d.type ~= "temporal" then
       f[d.field] = {}
-      for _, v in ipairs(d.values) do f[d.field][v.label] = rng:lognormal(1, 0.35) end
+      for i, v in ipairs(d.values) do f[d.field][v.label] = weight(rng, d, i) end
     end
   end
   return f
@@ -168,27 +193,57 @@ local function base_for(prof, unit)
   return prof.base
 end
 
+-- Rounds parts so they sum to exactly `total`: percentages to 0.1, others to whole numbers;
+-- the largest part absorbs the rounding.
+local function round_parts(values, total, percent)
+  local function round(x) return percent and math.floor(x * 10 + 0.5) / 10 or math.floor(x + 0.5) end
+  local acc, biggest = 0, 1
+  for i, x in ipairs(values) do
+    values[i] = round(x)
+    acc = acc + values[i]
+    if values[i] > values[biggest] then biggest = i end
+  end
+  values[biggest] = round(values[biggest] + (total - acc))
+  return values
+end
+
 -- Parts summing to a whole: percentages sum to exactly 100, other measures to a total.
 local function parts(rng, dim, m, prof)
   local weights, sum = {}, 0
   for i = 1, #dim.values do
-    weights[i] = rng:lognormal(1, 0.55)
+    weights[i] = weight(rng, dim, i)
     sum = sum + weights[i]
   end
-  local percent = prof == vocab.profiles.percent
+  local percent = prof.unit == "%"
   local total = percent and 100 or tidy(base_for(prof) * #dim.values, { integer = true })
-  local rows, acc, biggest = {}, 0, 1
-  for i, v in ipairs(dim.values) do
-    local x = weights[i] / sum * total
-    x = percent and math.floor(x * 10 + 0.5) / 10 or math.floor(x + 0.5)
-    rows[i] = { [dim.field] = v.label, [m.field] = x }
-    acc = acc + x
-    if x > rows[biggest][m.field] then biggest = i end
-  end
-  -- rounding leaves a small remainder; the largest part absorbs it
-  local fixed = rows[biggest][m.field] + (total - acc)
-  rows[biggest][m.field] = percent and math.floor(fixed * 10 + 0.5) / 10 or math.floor(fixed + 0.5)
+  for i = 1, #weights do weights[i] = weights[i] / sum * total end
+  round_parts(weights, total, percent)
+  local rows = {}
+  for i, v in ipairs(dim.values) do rows[i] = { [dim.field] = v.label, [m.field] = weights[i] } end
   return rows, total
+end
+
+-- Shares of a whole at each point of time: the values over the share dim sum to 100.
+local function to_shares(rows, share_dim, field)
+  local groups, order = {}, {}
+  for _, r in ipairs(rows) do
+    local key = {}
+    for k, v in pairs(r) do
+      if k ~= share_dim.field and k ~= field then key[#key + 1] = k .. "=" .. tostring(v) end
+    end
+    table.sort(key)
+    local k = table.concat(key, "\0")
+    if not groups[k] then groups[k] = {}; order[#order + 1] = k end
+    table.insert(groups[k], r)
+  end
+  for _, k in ipairs(order) do
+    local g, sum = groups[k], 0
+    for _, r in ipairs(g) do sum = sum + math.max(r[field], 0) end
+    local values = {}
+    for i, r in ipairs(g) do values[i] = sum > 0 and math.max(r[field], 0) / sum * 100 or 100 / #g end
+    round_parts(values, 100, true)
+    for i, r in ipairs(g) do r[field] = values[i] end
+  end
 end
 
 local function flat(rows, dims)
@@ -210,11 +265,12 @@ function M.generate(spec, needs, opts)
   local words = (opts.prompt or ""):lower()
   local kind = spec.type
   local dims, measures = fields(spec)
-  local today = today_of(opts)
+  local today = periods.today(opts.today)
   dim_values(dims, needs, spec, today, 3)
   local unit
   for _, d in ipairs(dims) do if d.unit then unit = d.unit end end
   local facts = { unit = unit }
+  local fahrenheit = needs.y and needs.y.unit == "°F"
   local shape = (words:find("skew") or words:find("log%-?normal")) and "lognormal"
     or (words:find("normal") or words:find("bell")) and "normal" or nil
 
@@ -287,7 +343,7 @@ function M.generate(spec, needs, opts)
     for _, x in ipairs(measures) do if x.channel == "theta" then m = x end end
     local prof, which = vocab.profile(m.field)
     -- a share of an unnamed measure reads best as percentages of 100
-    if which == "generic" then prof = vocab.profiles.percent end
+    if which == "generic" then prof = vocab.profile("percent") end
     rows, facts.total = parts(rng, dims[1], m, prof)
   else
     -- bars, lines, areas, heatmaps: one value per combination of the dims
@@ -314,15 +370,18 @@ function M.generate(spec, needs, opts)
       flat(rows, dims)
     else
       local cache = {}
+      local here = vocab.climate_in(opts.prompt)
       for _, c in ipairs(combos) do
         -- a series key: the non-time dims; each series gets its own trend and season
-        local key, w = {}, 1
+        local key, w, climate = {}, 1, nil
         for _, d in ipairs(dims) do
           if d ~= time then
             key[#key + 1] = c[d.field].label
             w = w * f[d.field][c[d.field].label]
+            climate = climate or vocab.climate(c[d.field].label)
           end
         end
+        climate = climate or here
         local k = table.concat(key, "\0")
         local r = {}
         for name, v in pairs(c) do r[name] = v end
@@ -330,19 +389,33 @@ function M.generate(spec, needs, opts)
           local prof = vocab.profile(m.field)
           local level = prof.additive and (prof.base + (w - 1) * prof.sd * math.abs(prof.base) * 2)
             or base_for(prof, time and time.unit) * w
+          if prof.rhythm == "nature" and climate then level = climate.mean end
+          local v
           if time then
             local sk = k .. "\0" .. mi
-            if not cache[sk] then cache[sk] = { values = series(rng, prof, level, time.values, time.unit), i = 0 } end
+            if not cache[sk] then
+              cache[sk] = { values = series(rng, prof, level, time.values, time.unit, climate), i = 0 }
+            end
             local s = cache[sk]
             s.i = s.i + 1
-            r[m.field] = tidy(s.values[s.i], prof)
+            v = tidy(s.values[s.i], prof)
           else
-            r[m.field] = tidy(level * (prof.additive and 1 or rng:range(0.92, 1.08)), prof)
+            v = tidy(level * (prof.additive and 1 or rng:range(0.92, 1.08)), prof)
           end
+          r[m.field] = fahrenheit and prof.unit == "°C" and math.floor((v * 9 / 5 + 32) * 10 + 0.5) / 10 or v
         end
         rows[#rows + 1] = r
       end
       flat(rows, dims)
+      -- shares of a whole: at each point of time, the parts sum to 100
+      local share_dim = nil
+      for _, d in ipairs(dims) do
+        if d ~= time and (not share_dim or d.channel == "color") then share_dim = d end
+      end
+      local m = measures[1]
+      if needs.y and needs.y.share and share_dim and vocab.profile(m.field).unit == "%" then
+        to_shares(rows, share_dim, m.field)
+      end
     end
   end
   facts.rows = #rows

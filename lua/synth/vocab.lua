@@ -1,105 +1,272 @@
--- What synthesized numbers and categories look like: measure profiles chosen by the
--- words of a field name, and default category lists chosen by a grouping noun.
+-- The synthesis vocabulary: what measures look like (lua/synth/measures.lua) and the named
+-- kinds of things a request may chart (lua/synth/kinds.lua), both data files loaded in an
+-- empty environment. This module reads them, checks them, and answers questions about words.
+local datafile = require "util.datafile"
+local lex = require "planner.lexicon"
+
 local M = {}
 
--- A profile: base = typical value (per month for flows), sd = relative spread (log-space for
--- skewed ones), lo/hi = hard range, flow = the value accumulates over time (scales with the
--- period length), additive = seasonality and noise are added (temperatures, rates) rather
--- than multiplied, integer = whole numbers, skewed = right-skewed (log-normal) samples.
-local P = {
-  money = { base = 120000, sd = 0.45, lo = 0, flow = true, skewed = true },
-  price = { base = 45, sd = 0.5, lo = 0.5, skewed = true },
-  salary = { base = 62000, sd = 0.35, lo = 15000, skewed = true },
-  count = { base = 4800, sd = 0.5, lo = 0, flow = true, integer = true, skewed = true },
-  percent = { base = 42, sd = 0.25, lo = 0, hi = 100, additive = true },
-  temperature = { base = 14, sd = 0.5, lo = -30, hi = 45, additive = true, season = 9 },
-  score = { base = 72, sd = 0.15, lo = 0, hi = 100, additive = true },
-  rating = { base = 3.9, sd = 0.12, lo = 1, hi = 5, additive = true },
-  duration = { base = 32, sd = 0.6, lo = 0.1, skewed = true },
-  latency = { base = 120, sd = 0.6, lo = 1, skewed = true },
-  age = { base = 38, sd = 0.3, lo = 0, hi = 100, integer = true },
-  height = { base = 170, sd = 0.06, lo = 120, hi = 220 },
-  weight = { base = 72, sd = 0.18, lo = 35, hi = 180 },
-  generic = { base = 100, sd = 0.35, lo = 0 },
-}
-M.profiles = P
+-- "per hour" is a rate in time, not a ratio per head.
+local time_units = { second = true, minute = true, hour = true, day = true, week = true, month = true,
+  quarter = true, year = true, annum = true, night = true }
 
-local WORDS = {
-  revenue = "money", revenues = "money", sales = "money", profit = "money", profits = "money",
-  income = "money", cost = "money", costs = "money", spend = "money", spending = "money",
-  expense = "money", expenses = "money", earnings = "money", turnover = "money", gmv = "money",
-  bookings = "money", donations = "money", budget = "money", arr = "money", mrr = "money",
-  payments = "money", funding = "money", investment = "money",
-  price = "price", prices = "price", fare = "price", fares = "price", fee = "price", fees = "price",
-  salary = "salary", salaries = "salary", wage = "salary", wages = "salary", pay = "salary",
-  users = "count", visitors = "count", visits = "count", customers = "count", orders = "count",
-  downloads = "count", signups = "count", sessions = "count", tickets = "count", installs = "count",
-  clicks = "count", views = "count", pageviews = "count", transactions = "count", purchases = "count",
-  subscribers = "count", followers = "count", employees = "count", students = "count",
-  patients = "count", cases = "count", calls = "count", emails = "count", shipments = "count",
-  units = "count", items = "count", leads = "count", deals = "count", count = "count",
-  deliveries = "count", registrations = "count", impressions = "count", requests = "count",
-  rate = "percent", percent = "percent", percentage = "percent", share = "percent", ratio = "percent",
-  margin = "percent", conversion = "percent", churn = "percent", retention = "percent",
-  utilization = "percent", occupancy = "percent", uptime = "percent", accuracy = "percent",
-  temperature = "temperature", temp = "temperature", temperatures = "temperature",
-  score = "score", scores = "score", grade = "score", grades = "score", satisfaction = "score",
-  nps = "score", rating = "rating", ratings = "rating", stars = "rating",
-  duration = "duration", time = "duration", minutes = "duration", wait = "duration", delay = "duration",
-  hours = "duration", latency = "latency", response = "latency",
-  age = "age", ages = "age", height = "height", weight = "weight",
-}
+M.FILES = { measures = "lua/synth/measures.lua", kinds = "lua/synth/kinds.lua" }
+local MAX_BYTES = 256 * 1024
 
--- The profile for a field name: its first word with a profile wins ("active users" → count,
--- "conversion rate" → percent because "rate" is the more specific, later word).
-function M.profile(name)
-  local found
-  for w in tostring(name or ""):lower():gmatch("%a+") do
-    if WORDS[w] then found = WORDS[w] end
-  end
-  return P[found or "generic"], found or "generic"
+-- Loaded data; a new Lua state (hot reload) or M.reload() reads the files again.
+local cache
+
+local function fail(file, msg)
+  error(("%s: %s"):format(file, msg), 0)
 end
 
--- Default categories for a grouping noun when the request names none.
-local CATEGORIES = {
-  region = { "North America", "Europe", "Asia Pacific", "Latin America", "Middle East" },
-  country = { "United States", "Germany", "Japan", "Brazil", "India", "France" },
-  city = { "New York", "London", "Tokyo", "Paris", "Berlin", "Sydney" },
-  product = { "Starter", "Standard", "Pro", "Enterprise", "Add-ons" },
-  category = { "Electronics", "Home", "Apparel", "Sports", "Books" },
-  department = { "Engineering", "Sales", "Marketing", "Support", "Finance" },
-  team = { "Platform", "Mobile", "Web", "Data", "Design" },
-  channel = { "Organic search", "Paid search", "Email", "Social", "Referral" },
-  source = { "Organic search", "Paid search", "Email", "Social", "Referral" },
-  browser = { "Chrome", "Safari", "Edge", "Firefox", "Other" },
-  device = { "Desktop", "Mobile", "Tablet" },
-  platform = { "iOS", "Android", "Web" },
-  segment = { "Consumer", "Small business", "Mid-market", "Enterprise" },
-  store = { "Downtown", "Airport", "Mall", "Station", "Online" },
-  language = { "Python", "JavaScript", "Java", "Go", "Rust" },
-  genre = { "Drama", "Comedy", "Action", "Documentary", "Horror" },
-  plan = { "Free", "Basic", "Premium", "Business" },
-  gender = { "Female", "Male", "Other" },
-  day = { "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun" },
-  weekday = { "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun" },
-}
-CATEGORIES.regions, CATEGORIES.countries, CATEGORIES.products = CATEGORIES.region, CATEGORIES.country,
-  CATEGORIES.product
-CATEGORIES.categories, CATEGORIES.departments, CATEGORIES.teams = CATEGORIES.category,
-  CATEGORIES.department, CATEGORIES.team
-CATEGORIES.channels, CATEGORIES.devices, CATEGORIES.segments = CATEGORIES.channel, CATEGORIES.device,
-  CATEGORIES.segment
-
--- n categories for a field: the list for its last known word, else "<Name> A", "<Name> B"...
-function M.categories(name, n)
-  local list
-  for w in tostring(name or ""):lower():gmatch("%a+") do
-    if CATEGORIES[w] then list = CATEGORIES[w] end
+-- "smartphone|mobile_phone brand|maker" → { { {"smartphon"}, {"mobil","phone"} }, { {"brand"}, {"maker"} } }
+local function compile(phrase, file)
+  local slots = {}
+  for slot in phrase:gmatch("%S+") do
+    local alts = {}
+    for alt in slot:gmatch("[^|]+") do
+      local words = {}
+      for w in alt:gmatch("[^_]+") do words[#words + 1] = { w = w, s = lex.stem(w) } end
+      alts[#alts + 1] = words
+    end
+    if #alts == 0 then fail(file, ("empty slot in %q"):format(phrase)) end
+    slots[#slots + 1] = alts
   end
+  if #slots == 0 then fail(file, "an empty phrase in says") end
+  return slots
+end
+
+local function check_measures(t, file)
+  if type(t.profiles) ~= "table" or type(t.words) ~= "table" then
+    fail(file, "needs profiles and words tables")
+  end
+  for name, p in pairs(t.profiles) do
+    if p.aggregate ~= "sum" and p.aggregate ~= "mean" then
+      fail(file, ("profiles.%s.aggregate must be \"sum\" or \"mean\""):format(name))
+    end
+    if type(p.base) ~= "number" or type(p.sd) ~= "number" then
+      fail(file, ("profiles.%s needs numbers base and sd"):format(name))
+    end
+  end
+  if not t.profiles.generic then fail(file, "profiles.generic is missing") end
+  for w, name in pairs(t.words) do
+    if not t.profiles[name] then fail(file, ("words.%s names no profile %q"):format(w, tostring(name))) end
+  end
+  t.weak, t.suffixes, t.climate = t.weak or {}, t.suffixes or {}, t.climate or {}
+  return t
+end
+
+local function check_kinds(t, file)
+  local names = {}
+  for i, k in ipairs(t) do
+    local where = ("kind %d (%s)"):format(i, tostring(k.kind))
+    if type(k.kind) ~= "string" or type(k.field) ~= "string" then
+      fail(file, where .. " needs kind and field strings")
+    end
+    if names[k.kind] then fail(file, where .. " is named twice") end
+    names[k.kind] = k
+    if type(k.says) ~= "table" or #k.says == 0 then fail(file, where .. " needs a says list") end
+    if type(k.values) ~= "table" or #k.values < 2 then fail(file, where .. " needs at least 2 values") end
+    for _, v in ipairs(k.values) do
+      if type(v) ~= "string" then fail(file, where .. " has a value that is not a string") end
+    end
+    k.default = math.min(math.tointeger(k.default) or 5, #k.values)
+    k.phrases = {}
+    for _, p in ipairs(k.says) do k.phrases[#k.phrases + 1] = compile(p, file) end
+  end
+  t.by_name = names
+  return t
+end
+
+-- Reads and checks both files; raises "file: message" on a broken one. The reload self-test
+-- calls it with the new generation's root, so a broken save keeps the last good generation.
+function M.load(root)
+  if cache and not root then return cache end
   local out = {}
-  if list then
-    for i = 1, math.min(n or #list, #list) do out[i] = list[i] end
-    return out
+  for _, key in ipairs { "measures", "kinds" } do
+    local rel = M.FILES[key]
+    local t, err = datafile.load(root and (root .. "/" .. rel) or datafile.path(rel), MAX_BYTES)
+    if not t then error(err or (rel .. ": missing"), 0) end
+    out[key] = key == "measures" and check_measures(t, rel) or check_kinds(t, rel)
+  end
+  if not root then cache = out end
+  return out
+end
+
+function M.reload()
+  cache = nil
+end
+
+-- Measures -----------------------------------------------------------------------
+
+-- A known measure word: exact, by stem, or with one typo in a word of 5+ letters.
+local function known(w, words)
+  if words[w] then return w end
+  local s = lex.stem(w)
+  if words[s] then return s end
+  if #w >= 5 then
+    for k in pairs(words) do
+      if #k >= 5 and lex.word_match(s, lex.stem(k)) >= 0.9 then return k end
+    end
+  end
+  return nil
+end
+
+local function profile_key(name, m)
+  local found, guess
+  for w in name:gmatch("[%a%d]+") do
+    local k = known(w, m.words)
+    if k then
+      found = m.words[k]
+    elseif #w >= 6 then
+      for _, suf in ipairs(m.suffixes) do
+        if w:sub(-#suf) == suf then guess = "level" end
+      end
+    end
+    if not k and not guess and #w >= 4 and w:sub(-1) == "s" and lex.stem(w) ~= w then guess = "count" end
+  end
+  return found, guess
+end
+
+-- A ratio's profile ("revenue per user", "consumption per capita"): it averages, and an
+-- amount per head is a price, a count per head a small ratio.
+local function per_unit(p, key, m)
+  if key == "money" or key == "salary" then return m.profiles.price, "price" end
+  if key == "count" or key == "population" then return m.profiles.ratio, "ratio" end
+  local out = {}
+  for k, v in pairs(p) do out[k] = v end
+  out.aggregate, out.flow = "mean", nil
+  return out, key
+end
+
+-- The profile for a field name → profile, its key. The head of "X of Y" decides ("number of
+-- visitors" is a count, "percentage of users" a percentage); else the last word with a
+-- profile ("conversion rate" → percent); unknown words ending like "popularity" are levels
+-- that average; an unknown plural ("commits") is a count. "X per user" is a ratio.
+function M.profile(name)
+  local m = M.load().measures
+  local lower = tostring(name or ""):lower()
+  local amount, unit = lower:match("^(.-) per (%a+)")
+  if amount and time_units[unit] then amount = nil end
+  local what = amount or lower
+  local head = what:match("^(.-) of ")
+  local found, guess
+  if head then found = profile_key(head, m) end
+  if not found then found, guess = profile_key(what, m) end
+  local key = found or guess or "generic"
+  if amount then return per_unit(m.profiles[key], key, m) end
+  return m.profiles[key], key
+end
+
+-- The aggregate a measure takes when the request names none: "sum" or "mean".
+function M.aggregate(name)
+  return (M.profile(name)).aggregate
+end
+
+-- Whether a word names a measure strongly enough to make a request a chart request.
+function M.is_measure_word(w)
+  local m = M.load().measures
+  local k = known(w, m.words)
+  return k ~= nil and not m.weak[k]
+end
+
+-- A place's climate → { mean, half_range } (°C) | nil.
+function M.climate(place)
+  local c = M.load().measures.climate[tostring(place or ""):lower()]
+  return c and { mean = c[1], half_range = c[2] } or nil
+end
+
+-- The climate of the first known place named in a text → climate | nil, place.
+function M.climate_in(text)
+  local lower = tostring(text or ""):lower()
+  local best, at
+  for place in pairs(M.load().measures.climate) do
+    local i = lower:find("%f[%w]" .. place:gsub("%p", "%%%0") .. "%f[%W]")
+    if i and (not at or i < at or (i == at and #place > #best)) then best, at = place, i end
+  end
+  return best and M.climate(best) or nil, best
+end
+
+-- Kinds ----------------------------------------------------------------------------
+
+local function word_is(t, want)
+  if not t or not t.w then return false end
+  if t.w == want.w or t.s == want.s then return true end
+  return #t.w >= 5 and #want.w >= 5 and lex.word_match(t.s, want.s) >= 0.9
+end
+
+-- The number of tokens slots[si..] match from tokens[i], longest; 0 when they do not.
+local function match(slots, si, tokens, i)
+  if si > #slots then return 0 end
+  local best = -1
+  for _, alt in ipairs(slots[si]) do
+    local ok = true
+    for k, want in ipairs(alt) do
+      if not word_is(tokens[i + k - 1], want) then ok = false; break end
+    end
+    if ok then
+      local rest = match(slots, si + 1, tokens, i + #alt)
+      if rest >= 0 and #alt + rest > best then best = #alt + rest end
+    end
+  end
+  return best
+end
+
+-- The kinds a request names, in order: { { kind = <kind>, first =, last = } } (token indexes).
+-- At each place the longest phrase wins; matches do not overlap.
+function M.find_kinds(tokens)
+  local kinds = M.load().kinds
+  local found = {}
+  local i = 1
+  while i <= #tokens do
+    local best, len = nil, 0
+    for _, k in ipairs(kinds) do
+      for _, slots in ipairs(k.phrases) do
+        local n = match(slots, 1, tokens, i)
+        if n > len then best, len = k, n end
+      end
+    end
+    if best then
+      found[#found + 1] = { kind = best, first = i, last = i + len - 1 }
+      i = i + len
+    else
+      i = i + 1
+    end
+  end
+  return found
+end
+
+-- A kind by its name ("smartphone brands").
+function M.kind(name)
+  return M.load().kinds.by_name[name]
+end
+
+-- The kind whose values hold most of a list of names ("Apple, Samsung and Xiaomi" → brands).
+function M.kind_of_values(list)
+  local best, hits = nil, 0
+  for _, k in ipairs(M.load().kinds) do
+    local set = {}
+    for _, v in ipairs(k.values) do set[v:lower()] = true end
+    local n = 0
+    for _, v in ipairs(list) do if set[v:lower()] then n = n + 1 end end
+    if n > hits then best, hits = k, n end
+  end
+  if best and hits * 2 >= #list then return best end
+  return nil
+end
+
+-- n names for a field: the values of the kind its words name ("Sales Region" → regions),
+-- else "<Name> A", "<Name> B"...
+function M.categories(name, n)
+  local tokens = {}
+  for w in tostring(name or ""):lower():gmatch("[%w%.]+") do tokens[#tokens + 1] = { w = w, s = lex.stem(w) } end
+  local found = M.find_kinds(tokens)
+  local kind = found[#found] and found[#found].kind
+  local out = {}
+  if kind then
+    for i = 1, math.min(n or kind.default, #kind.values) do out[i] = kind.values[i] end
+    return out, kind
   end
   local label = tostring(name or "group"):gsub("^%l", string.upper)
   for i = 1, n or 5 do out[i] = label .. " " .. string.char(64 + i) end

@@ -37,7 +37,13 @@ describe("chartd plan", function()
     assert.equal(0, code)
     local spec = json.decode(out)
     assert.equal("line", spec.type)
-    assert.equal("2024-01-01", spec.needs.x.from)
+    assert.same({ y = 2024, m = 1, months = 12 }, spec.needs.x.ranges[1].from)
+  end)
+
+  it("fails with exit 1 on a request that asks for no chart", function()
+    local code, _, err = run { "xyzzy", "plugh" }
+    assert.equal(1, code)
+    assert.matches('^chartd plan: prompt: "xyzzy plugh" names no measure', err)
   end)
 
   it("is a usage error without a request or with an unknown option", function()

@@ -2,10 +2,16 @@
 local offline = require "planner.offline"
 local needs = require "planner.needs"
 
+local TODAY = { year = 2026, month = 12, day = 5 }
+
+local function plan(prompt)
+  return offline.plan(prompt, nil, { today = TODAY })
+end
+
 describe("planner without data", function()
   it("plans a stacked quarterly bar with named regions, period and theme", function()
     local prompt = "quarterly revenue 2023–2024 for EMEA, APAC and Americas as a stacked bar, dark theme"
-    local spec = assert(offline.plan(prompt))
+    local spec = assert(plan(prompt))
     assert.equal("bar", spec.type)
     assert.equal("dark", spec.theme)
     assert.same({ stacked = true }, spec.options)
@@ -13,28 +19,31 @@ describe("planner without data", function()
     assert.same({ field = "revenue", type = "quantitative", aggregate = "sum" }, spec.encoding.y)
     assert.same({ field = "region", type = "nominal" }, spec.encoding.color)
     assert.same({
-      x = { kind = "temporal", name = "quarter", unit = "quarter", from = "2023-01-01", to = "2024-12-31" },
+      x = { kind = "temporal", name = "quarter", unit = "quarter", ranges = {
+        { from = { y = 2023, m = 1, months = 12 }, to = { y = 2024, m = 1, months = 12 } } } },
       y = { kind = "quantitative", name = "revenue" },
       color = { kind = "nominal", name = "region", categories = { "EMEA", "APAC", "Americas" } },
     }, spec.needs)
   end)
 
   it("reads a one-year period with a monthly unit as a line", function()
-    local spec = assert(offline.plan("monthly active users in 2024"))
+    local spec = assert(plan("monthly active users in 2024"))
     assert.equal("line", spec.type)
-    assert.same({ kind = "temporal", name = "month", unit = "month", from = "2024-01-01", to = "2024-12-31" },
+    assert.same({ kind = "temporal", name = "month", unit = "month",
+      ranges = { { from = { y = 2024, m = 1, months = 12 }, to = { y = 2024, m = 1, months = 12 } } } },
       spec.needs.x)
     assert.same({ kind = "quantitative", name = "active users" }, spec.needs.y)
     assert.is_nil(spec.needs.color)
   end)
 
   it("reads 'from 2020 to 2022', a mean, and city names", function()
-    local spec = assert(offline.plan("average temperature by month for Paris, London and Berlin from 2020 to 2022"))
+    local spec = assert(plan("average temperature by month for Paris, London and Berlin from 2020 to 2022"))
     assert.equal("line", spec.type)
     assert.equal("mean", spec.encoding.y.aggregate)
-    assert.equal("2020-01-01", spec.needs.x.from)
-    assert.equal("2022-12-31", spec.needs.x.to)
+    assert.same({ { from = { y = 2020, m = 1, months = 12 }, to = { y = 2022, m = 1, months = 12 } } },
+      spec.needs.x.ranges)
     assert.same({ "Paris", "London", "Berlin" }, spec.needs.color.categories)
+    assert.equal("city", spec.needs.color.name)
   end)
 
   it("lets the request's theme field win over the words", function()
@@ -42,12 +51,13 @@ describe("planner without data", function()
   end)
 
   it("reads a relative period", function()
-    local spec = assert(offline.plan("weekly signups over the last 12 weeks"))
-    assert.same({ kind = "temporal", name = "week", unit = "week", last = 12 }, spec.needs.x)
+    local spec = assert(plan("weekly signups over the last 12 weeks"))
+    assert.same({ kind = "temporal", name = "week", unit = "week", ranges = { { last = 12, unit = "week" } } },
+      spec.needs.x)
   end)
 
   it("plans a share as a pie whose parts come from the request", function()
-    local spec = assert(offline.plan("share of sales by channel: Online, Retail and Wholesale"))
+    local spec = assert(plan("share of sales by channel: Online, Retail and Wholesale"))
     assert.equal("pie", spec.type)
     assert.same({ field = "sales", type = "quantitative", aggregate = "sum" }, spec.encoding.theta)
     assert.same({ kind = "nominal", name = "channel", categories = { "Online", "Retail", "Wholesale" },
@@ -55,10 +65,10 @@ describe("planner without data", function()
   end)
 
   it("plans a distribution as a histogram and a 'vs' as a correlated scatter", function()
-    local h = assert(offline.plan("distribution of customer age"))
+    local h = assert(plan("distribution of customer age"))
     assert.equal("histogram", h.type)
     assert.same({ kind = "quantitative", name = "customer age", distribution = "normal" }, h.needs.x)
-    local s = assert(offline.plan("price vs demand"))
+    local s = assert(plan("price vs demand"))
     assert.equal("scatter", s.type)
     assert.equal("demand", s.encoding.x.field)
     assert.equal("price", s.encoding.y.field)
@@ -72,11 +82,27 @@ describe("planner without data", function()
     assert.is_nil(needs.categories("revenue by month in 2024"))
   end)
 
-  it("parses periods", function()
-    local tok = offline.tokenize
-    assert.same({ from = "2023-01-01", to = "2024-12-31" }, needs.period("2023-2024", tok("2023-2024")))
-    assert.same({ from = "2022-03-01", to = "2022-12-31" }, needs.period("from March 2022", tok("from March 2022")))
-    assert.same({ last = 6, unit = "month" }, needs.period("past 6 months", tok("past 6 months")))
-    assert.is_nil(needs.period("revenue by region", tok("revenue by region")))
+  it("names a written-out list after the kind its values belong to", function()
+    local spec = assert(plan("sales for Apple, Samsung and Xiaomi"))
+    assert.equal("brand", spec.encoding.x.field)
+    assert.same({ "Apple", "Samsung", "Xiaomi" }, spec.needs.x.categories)
+  end)
+
+  it("reads a window next to categories as a filter, and 'over' a window as a time axis", function()
+    assert.equal("bar", plan("revenue by department in 2024").type)
+    local spec = plan("revenue by department over the last 6 months")
+    assert.equal("line", spec.type)
+    assert.equal("department", spec.encoding.color.field)
+  end)
+
+  it("answers not_a_chart_request with suggestions, and never for a chart word alone", function()
+    local spec, err = plan("xyzzy plugh frobnicate")
+    assert.is_nil(spec)
+    assert.equal("not_a_chart_request", err.code)
+    assert.equal("prompt", err.path)
+    assert.matches('^prompt: "xyzzy plugh frobnicate" names no measure', err.message)
+    assert.same(needs.SUGGESTIONS, err.suggestions)
+    for _, s in ipairs(err.suggestions) do assert.truthy(plan(s), s) end
+    assert.truthy(plan("a bar chart of xyzzy"))
   end)
 end)

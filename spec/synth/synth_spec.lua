@@ -6,7 +6,7 @@ local synth = require "synth"
 local TODAY = { year = 2026, month = 3, day = 15 }
 
 local function planned(prompt, seed)
-  local spec = offline.plan(prompt, nil)
+  local spec = offline.plan(prompt, nil, { today = TODAY })
   local needs = spec.needs
   spec.needs = nil
   local data, facts = synth.generate(spec, needs, { seed = seed or 7, prompt = prompt, today = TODAY })
@@ -88,11 +88,12 @@ describe("synth.generate", function()
     assert.are.equal(100, facts.total)
     local sum = 0
     for _, r in ipairs(rows) do
-      assert.is_true(r.market > 0)
-      sum = sum + r.market
+      assert.is_true(r["market share"] > 0)
+      sum = sum + r["market share"]
     end
     assert.is_true(math.abs(sum - 100) < 1e-9, "sum " .. sum)
-    assert.are.same({ "Chrome", "Safari", "Edge", "Firefox", "Other" }, distinct(rows, "browser"))
+    -- the five biggest browsers and the rest of the market
+    assert.are.same({ "Chrome", "Safari", "Edge", "Firefox", "Samsung Internet", "Other" }, distinct(rows, "browser"))
   end)
 
   it("samples a right-skewed distribution for a histogram of salaries", function()
