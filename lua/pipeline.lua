@@ -6,6 +6,7 @@ local charts = require "charts"
 local summary = require "charts.shared.summary"
 local errors = require "util.errors"
 local frame = require "data.frame"
+local json = require "util.json"
 local themes = require "themes"
 local validate = require "chartspec.validate"
 local vegalite = require "vegalite"
@@ -70,9 +71,22 @@ function M.svg_accessible(svg, title, desc)
   return svg:sub(1, e) .. head .. svg:sub(e + 1)
 end
 
+-- The canvas's scene as the reply carries it: arrays stay arrays when empty, a text's
+-- missing value is null, and `plot` falls back to the whole canvas for charts without one.
+local function scene_reply(scene)
+  for _, it in ipairs(scene.items) do
+    if it.kind == "text" and it.value == nil then it.value = json.null end
+    if it.points then json.array(it.points) end
+  end
+  json.array(scene.items)
+  scene.plot = scene.plot or { x = 0, y = 0, w = scene.width, h = scene.height }
+  return scene
+end
+
 -- Renders a spec table. Returns a result table, or nil and an error table
 -- { code =, path =, message = }. opts.progress(stage, percent, message) is called on the way;
--- opts.note is a short text drawn bottom-right (the agent's "illustrative data" mark).
+-- opts.note is a short text drawn bottom-right (the agent's "illustrative data" mark);
+-- opts.scene = true adds result.scene, the description of what was drawn (docs/protocol.md).
 function M.render(input, opts)
   opts = opts or {}
   local progress = opts.progress or no_progress
@@ -109,7 +123,9 @@ function M.render(input, opts)
   lap("layout_ms")
 
   progress("rendering", 60, "drawing")
-  local c = canvas.new { format = spec.format, width = spec.width, height = spec.height, scale = spec.scale }
+  local c = canvas.new { format = spec.format, width = spec.width, height = spec.height, scale = spec.scale,
+    scene = opts.scene == true }
+  c:mark_role(chart.mark or "mark")
   local ok, derr = protect("draw", function()
     chart.draw(c, layout, theme)
     annotations.draw(c, notes.geometry, theme, notes.plot) -- over the marks, under the note
@@ -119,7 +135,7 @@ function M.render(input, opts)
       local pad = (theme.padding or 16) / 2
       c:text(opts.note, spec.width - pad, spec.height - pad / 2, {
         font = { family = theme.font, size = (theme.font_sizes or {}).note or 10 },
-        color = theme.muted, align = "right", valign = "bottom" })
+        color = theme.muted, align = "right", valign = "bottom", role = "note" })
     end
     return true
   end)
@@ -128,6 +144,7 @@ function M.render(input, opts)
 
   progress("encoding", 80, ("encoding %s"):format(spec.format:upper()))
   local bytes = c:finish { compression = opts.compression }
+  local scene = opts.scene and scene_reply(c:scene()) or nil
   local alt = describe(chart, spec, layout)
   if spec.format == "svg" then
     local title = (spec.title and spec.title ~= "") and spec.title or alt
@@ -147,6 +164,7 @@ function M.render(input, opts)
     alt = alt,
     data_summary = summary.build(chart, spec, layout), -- the aggregated table drawn, capped
     warnings = warnings, -- what a Vega-Lite spec asked that chartd does not draw
+    scene = scene,
     timings_ms = timings,
   }
 end

@@ -58,7 +58,8 @@ M.CODES = {
 }
 
 -- Fields a chart.request may carry; the rest is refused so a typo is not silently ignored.
-M.REQUEST_FIELDS = { "data", "format", "height", "id", "prompt", "scale", "seed", "spec", "theme", "type", "width" }
+M.REQUEST_FIELDS = { "data", "format", "height", "id", "prompt", "scale", "scene", "seed", "spec", "theme", "type",
+  "width" }
 local ID_MAX = 128
 -- Deepest nesting of objects/arrays a message may have; no spec needs more than
 -- a handful, and every recursive walk over the spec stays bounded.
@@ -159,6 +160,9 @@ local function parse(text, ctx, cfg, state)
   if msg.seed ~= nil and (math.type(msg.seed) ~= "integer" or msg.seed < 0 or msg.seed > 0x7fffffff) then
     error(stop("invalid_request", "seed: must be an integer from 0 to 2147483647", "seed"), 0)
   end
+  if msg.scene ~= nil and type(msg.scene) ~= "boolean" then
+    error(stop("invalid_request", "scene: must be true or false", "scene"), 0)
+  end
   if msg.spec == nil and msg.prompt == nil then
     error(stop("invalid_request", "spec: missing; send a spec (or a prompt)", "spec"), 0)
   end
@@ -236,7 +240,7 @@ local function run(text, ctx, state)
   state.chart_type = type(spec.type) == "string" and spec.type or state.chart_type
 
   local pipeline = require "pipeline"
-  local result, err = pipeline.render(spec, { progress = progress,
+  local result, err = pipeline.render(spec, { progress = progress, scene = msg.scene == true,
     note = info.synthetic and require("agent").NOTE or nil })
   if not result then
     error(stop(err.code or "internal", err.message or "rendering failed", err.path), 0)
@@ -266,7 +270,7 @@ local function run(text, ctx, state)
   -- so it is spliced in rather than walked character by character.
   local head, jerr = json.encode {
     type = "chart", id = msg.id, format = result.format, mime = result.mime, spec = result.spec,
-    alt = result.alt, data_summary = result.data_summary,
+    alt = result.alt, data_summary = result.data_summary, scene = result.scene,
     width = result.width, height = result.height, bytes = #result.bytes, timings_ms = timings,
     planner = info.planner, synthetic = info.synthetic, seed = info.seed, fallback_reason = info.fallback_reason,
   }

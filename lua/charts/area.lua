@@ -8,6 +8,7 @@ local style = require "layout.style"
 
 local M = {
   name = "area",
+  mark = "area", -- the role of its marks in the scene
   encodings = { required = { "x", "y" }, optional = { "color" } },
   options = { stacked = "boolean", normalize = "boolean" },
 }

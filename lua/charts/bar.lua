@@ -9,6 +9,7 @@ local style = require "layout.style"
 
 local M = {
   name = "bar",
+  mark = "bar", -- the role of its marks in the scene
   encodings = { required = { "x", "y" }, optional = { "color" } },
   -- interval: error bars of each group's spread around its mean (not on stacked bars).
   options = { stacked = "boolean", horizontal = "boolean", normalize = "boolean", labels = "boolean",
@@ -171,6 +172,7 @@ local function place_labels(bars, model, spec, theme, horizontal, plot)
       end
       if label then
         label.text = text
+        label.value = model.normalized and (model.series[b.series].y1[b.index] - model.series[b.series].y0[b.index]) or v
         label.series = b.series
         labels[#labels + 1] = label
       end
@@ -221,8 +223,13 @@ function M.draw(canvas, layout, theme)
   -- Stacked segments get a hairline in the background colour between them,
   -- so touching segments of similar colours stay apart.
   local stacked = layout.model.stacked or layout.model.normalized
+  local rec, model = canvas:recording(), layout.model
   canvas:set_line_width(1)
   for _, b in ipairs(layout.bars) do
+    if rec then
+      canvas:begin_item("mark", "bar", { x = model.keys[b.index], series = model.series[b.series].name,
+        value = b.value })
+    end
     draw_util.bar(canvas, b, layout.radius)
     canvas:set_color(b.color)
     canvas:fill_preserve()
@@ -240,6 +247,7 @@ function M.draw(canvas, layout, theme)
       canvas:new_path()
     end
   end
+  canvas:end_item()
   -- Error bars in the foreground colour: they cross the bar's own fill.
   if #layout.error_bars > 0 then
     canvas:new_path()
@@ -255,7 +263,8 @@ function M.draw(canvas, layout, theme)
   for _, l in ipairs(layout.labels) do
     local col = theme.foreground
     if l.inside then col = draw_util.text_on(layout.colors[l.series]) end
-    canvas:text(l.text, l.x, l.y, { font = font, color = col, align = l.align, valign = "middle" })
+    canvas:text(l.text, l.x, l.y, { font = font, color = col, align = l.align, valign = "middle",
+      role = "data-label", value = l.value })
   end
   axes.draw_axes(canvas, layout.frame, theme)
   if layout.empty then axes.no_data(canvas, layout.frame, theme) end

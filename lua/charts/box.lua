@@ -9,6 +9,7 @@ local sample_rng = require "charts.shared.sample_rng"
 
 local M = {
   name = "box",
+  mark = "box", -- the role of its marks in the scene
   encodings = { required = { "y" }, optional = { "x" } },
   options = { horizontal = "boolean" },
 }

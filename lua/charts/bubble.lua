@@ -6,6 +6,7 @@ local describe = require "charts.shared.describe"
 
 local M = {
   name = "bubble",
+  mark = "point", -- the role of its marks in the scene
   encodings = { required = { "x", "y", "size" }, optional = { "color" } },
   options = { regression = "boolean" },
 }

@@ -13,6 +13,7 @@ local values = require "charts.shared.values"
 
 local M = {
   name = "bullet",
+  mark = "bar", -- the role of its marks in the scene
   encodings = { required = { "x", "y" }, optional = { "target", "range1", "range2" } },
   options = {},
 }
@@ -88,7 +89,7 @@ function M.layout(spec, theme, box)
     local fmt = format.from_spec(spec.encoding.x.format, tk.step, { number = theme.number })
       or format.ticker(tk.step, { number = theme.number, max = math.max(math.abs(tk.min), math.abs(tk.max)) })
     r.ticks = {}
-    for _, v in ipairs(tk) do r.ticks[#r.ticks + 1] = { x = px(v), label = fmt(v) } end
+    for _, v in ipairs(tk) do r.ticks[#r.ticks + 1] = { x = px(v), label = fmt(v), value = v } end
   end
   return { frame = f, rows = rows, label_font = lfont, tick_font = tfont, fill = theme.foreground }
 end
@@ -124,10 +125,10 @@ function M.draw(c, layout, theme)
     c:stroke()
     for _, t in ipairs(r.ticks) do
       c:text(t.label, t.x, r.y + r.height + 6, { font = layout.tick_font, color = theme.muted, align = "center",
-        valign = "top" })
+        valign = "top", role = "tick-label", value = t.value })
     end
     c:text(r.text, r.x0 - 12, r.y + r.height / 2, { font = layout.label_font, color = theme.foreground,
-      align = "right", valign = "middle" })
+      align = "right", valign = "middle", role = "tick-label" })
   end
   frame.draw_axes(c, layout.frame, theme)
 end

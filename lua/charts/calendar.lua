@@ -14,6 +14,7 @@ local axes = require "charts.shared.axes"
 
 local M = {
   name = "calendar",
+  mark = "cell", -- the role of its marks in the scene
   encodings = { required = { "x", "color" }, optional = {} },
   options = {},
 }
@@ -125,12 +126,15 @@ function M.draw(c, layout, theme)
   end
   for _, b in ipairs(layout.blocks) do
     for _, mo in ipairs(b.months) do
-      c:text(mo.text, mo.x, mo.y, { font = layout.tick_font, color = theme.muted, valign = "bottom" })
+      c:text(mo.text, mo.x, mo.y, { font = layout.tick_font, color = theme.muted, valign = "bottom",
+        role = "tick-label" })
     end
     for _, w in ipairs(b.weekdays) do
-      c:text(w.text, w.x, w.y, { font = layout.tick_font, color = theme.muted, align = "right", valign = "middle" })
+      c:text(w.text, w.x, w.y, { font = layout.tick_font, color = theme.muted, align = "right", valign = "middle",
+        role = "tick-label" })
     end
-    c:text(b.label, b.label_x, b.label_y, { font = layout.year_font, color = theme.foreground, valign = "bottom" })
+    c:text(b.label, b.label_x, b.label_y, { font = layout.year_font, color = theme.foreground, valign = "bottom",
+      role = "axis-title" })
   end
   if #layout.days == 0 then
     axes.no_data(c, layout.frame, theme)

@@ -10,6 +10,7 @@ local sample_rng = require "charts.shared.sample_rng"
 
 local M = {
   name = "candlestick",
+  mark = "bar", -- the role of its marks in the scene
   -- open/high/low/close are chart-specific channels (chartspec.validate
   -- accepts every channel a chart declares here).
   encodings = { required = { "x", "open", "high", "low", "close" }, optional = {} },

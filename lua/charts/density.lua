@@ -12,6 +12,7 @@ local sample_rng = require "charts.shared.sample_rng"
 
 local M = {
   name = "density",
+  mark = "area", -- the role of its marks in the scene
   encodings = { required = { "x" }, optional = { "color" } },
   -- bandwidth: the kernel's standard deviation in x's units (default: Silverman's rule).
   options = { bandwidth = "number", fill = "boolean" },

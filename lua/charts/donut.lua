@@ -1,6 +1,7 @@
 -- Donut chart: the pie chart with a hole that shows the total (pie.variant).
 return require("charts.pie").variant {
   name = "donut",
+  mark = "slice", -- the role of its marks in the scene
   inner = 0.58,
   sample = {
     type = "donut",

@@ -11,6 +11,7 @@ local transform = require "data.transform"
 
 local M = {
   name = "dumbbell",
+  mark = "point", -- the role of its marks in the scene
   encodings = { required = { "x", "y" }, optional = { "y2", "color" } },
   options = { horizontal = "boolean" },
 }

@@ -15,6 +15,7 @@ local sample_rng = require "charts.shared.sample_rng"
 
 local M = {
   name = "ecdf",
+  mark = "line", -- the role of its marks in the scene
   encodings = { required = { "x" }, optional = { "color" } },
   options = {},
 }

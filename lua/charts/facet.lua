@@ -19,6 +19,7 @@ local CHARTS = { "bar", "line", "area", "scatter", "histogram", "box", "pie", "d
 
 local M = {
   name = "facet",
+  mark = "mark", -- the role of its marks in the scene
   -- With the default options.chart (bar); encodings_for gives any cell type's.
   encodings = { required = { "x", "y" }, optional = { "color", "column", "row" } },
   options = { chart = CHARTS, shared_x = "boolean", shared_y = "boolean", stacked = "boolean" },
@@ -343,7 +344,7 @@ function M.draw(c, layout, theme)
     end
     if cell.header then
       c:text(cell.header.text, cell.header.x, cell.header.y, { font = layout.header_font, color = theme.foreground,
-        align = "center", valign = "bottom" })
+        align = "center", valign = "bottom", role = "axis-title" })
     end
   end
   frame.draw_axes(c, layout.frame, theme)

@@ -13,6 +13,7 @@ local axes = require "charts.shared.axes"
 
 local M = {
   name = "funnel",
+  mark = "bar", -- the role of its marks in the scene
   encodings = { required = { "x", "y" }, optional = { "color" } },
   options = { labels = "boolean" },
 }
@@ -93,10 +94,10 @@ function M.draw(c, layout, theme)
       c:fill()
     end
     c:text(s.text, layout.label_x, s.y + s.height / 2, { font = layout.tick_font, color = theme.foreground,
-      align = "right", valign = "middle" })
+      align = "right", valign = "middle", role = "tick-label" })
     if s.value_pos then
       c:text(s.value_text, s.value_pos.x, s.y + s.height / 2, { font = layout.value_font, color = s.value_pos.color,
-        align = s.value_pos.align, valign = "middle" })
+        align = s.value_pos.align, valign = "middle", role = "data-label", value = s.value })
     end
   end
   if #layout.stages == 0 then

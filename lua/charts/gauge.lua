@@ -12,6 +12,7 @@ local describe = require "charts.shared.describe"
 
 local M = {
   name = "gauge",
+  mark = "arc", -- the role of its marks in the scene
   encodings = { required = { "theta" }, optional = {} },
   options = { min = "number", max = "number", target = "number", bands = "array" },
 }
@@ -112,7 +113,7 @@ function M.layout(spec, theme, box)
     frame = f, model = m, cx = cx, cy = cy, r = r, track = track, labels = labels, tick_font = tfont,
     needle = M.angle(m.value, m.min, m.max), value_angle = M.angle(m.value, m.min, m.max),
     target_angle = m.target and M.angle(m.target, m.min, m.max) or nil,
-    value_text = value_text, value_font = big, value_y = cy + 10, fill = theme.palette[1],
+    value = m.value, value_text = value_text, value_font = big, value_y = cy + 10, fill = theme.palette[1],
   }
 end
 
@@ -157,10 +158,11 @@ function M.draw(c, layout, theme)
   c:arc(cx, cy, 7, 0, 2 * math.pi)
   c:fill()
   for _, l in ipairs(layout.labels) do
-    c:text(l.text, l.x, l.y, { font = layout.tick_font, color = theme.muted, align = l.align, valign = l.valign })
+    c:text(l.text, l.x, l.y, { font = layout.tick_font, color = theme.muted, align = l.align, valign = l.valign,
+      role = "tick-label", value = l.value })
   end
   c:text(layout.value_text, cx, layout.value_y, { font = layout.value_font, color = theme.foreground,
-    align = "center", valign = "top" })
+    align = "center", valign = "top", role = "data-label", value = layout.value })
   frame.draw_axes(c, layout.frame, theme)
 end
 

@@ -16,6 +16,7 @@ local describe = require "charts.shared.describe"
 
 local M = {
   name = "heatmap",
+  mark = "cell", -- the role of its marks in the scene
   encodings = { required = { "x", "y", "color" }, optional = {} },
   options = { labels = "boolean" },
 }
@@ -219,7 +220,7 @@ function M.draw(c, layout, theme)
   if layout.labels then
     for _, cell in ipairs(layout.cells) do
       c:text(cell.text, cell.x + cell.width / 2, cell.y + cell.height / 2, { font = layout.label_font,
-        color = cell.text_color, align = "center", valign = "middle" })
+        color = cell.text_color, align = "center", valign = "middle", role = "data-label", value = cell.value })
     end
   end
   if layout.note then axes.note(c, layout.frame, theme, layout.note) end

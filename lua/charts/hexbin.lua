@@ -11,6 +11,7 @@ local sample_rng = require "charts.shared.sample_rng"
 
 local M = {
   name = "hexbin",
+  mark = "cell", -- the role of its marks in the scene
   encodings = { required = { "x", "y" }, optional = {} },
   -- radius: the hexagons' circumradius in px (default: 1/40 of the plot's width, 5–30).
   options = { radius = "number" },

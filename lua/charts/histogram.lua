@@ -10,6 +10,7 @@ local sample_rng = require "charts.shared.sample_rng"
 
 local M = {
   name = "histogram",
+  mark = "bar", -- the role of its marks in the scene
   encodings = { required = { "x" }, optional = { "y" } },
   options = {},
 }

@@ -10,6 +10,7 @@ local color = require "layout.color"
 
 local M = {
   name = "line",
+  mark = "line", -- the role of its marks in the scene
   encodings = { required = { "x", "y" }, optional = { "color" } },
   -- interval: a band of the group's spread around the mean (charts.shared.interval).
   options = { points = "boolean", interval = interval.KINDS },

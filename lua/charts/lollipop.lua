@@ -8,6 +8,7 @@ local series = require "charts.shared.series"
 
 local M = {
   name = "lollipop",
+  mark = "point", -- the role of its marks in the scene
   encodings = { required = { "x", "y" }, optional = {} },
   options = { horizontal = "boolean" },
 }

@@ -13,6 +13,7 @@ local values = require "charts.shared.values"
 
 local M = {
   name = "parallel",
+  mark = "line", -- the role of its marks in the scene
   encodings = { required = {}, optional = { "color" } },
   options = { fields = "array" },
 }
@@ -106,7 +107,7 @@ function M.layout(spec, theme, box)
     local a = { field = name, x = x, min = tk.min, max = tk.max, top = top, bottom = bottom, ticks = {},
       title = text.truncate(name, hfont, step - 6) }
     for _, v in ipairs(tk) do
-      a.ticks[#a.ticks + 1] = { y = bottom - (v - tk.min) / (tk.max - tk.min) * (bottom - top), label = fmt(v) }
+      a.ticks[#a.ticks + 1] = { y = bottom - (v - tk.min) / (tk.max - tk.min) * (bottom - top), label = fmt(v), value = v }
     end
     axes[i] = a
   end
@@ -166,10 +167,10 @@ function M.draw(c, layout, theme)
     c:stroke()
     for _, t in ipairs(a.ticks) do
       c:text(t.label, a.x - 5, t.y, { font = layout.tick_font, color = theme.muted, align = "right",
-        valign = "middle" })
+        valign = "middle", role = "tick-label", value = t.value })
     end
     c:text(a.title, a.x, a.top - 8, { font = layout.title_font, color = theme.foreground, align = "center",
-      valign = "bottom" })
+      valign = "bottom", role = "axis-title" })
   end
   frame.draw_axes(c, layout.frame, theme)
 end

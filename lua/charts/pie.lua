@@ -174,6 +174,7 @@ end
 local function build(opts)
   local chart = {
     name = opts.name,
+    mark = opts.mark or "slice",
     encodings = { required = { "theta", "color" }, optional = {} },
     options = { labels = "boolean" },
     sample = opts.sample,
@@ -257,7 +258,7 @@ local function build(opts)
       local tw, th = canvas.measure_text(text, { font = big })
       local sw, sh = canvas.measure_text("Total", { font = small })
       if math.max(tw, sw) <= 2 * layout.inner * 0.85 and th + sh <= 2 * layout.inner * 0.8 then
-        layout.center = { text = text, font = big, label = "Total", label_font = small,
+        layout.center = { text = text, value = total, font = big, label = "Total", label_font = small,
           y = cy - sh / 2, label_y = cy + th / 2 }
       end
     end
@@ -302,17 +303,20 @@ local function build(opts)
       end
       if s.label_pos then
         local p = s.label_pos
-        c:text(s.percent, p.x, p.y, { font = layout.label_font, color = p.color, align = p.align, valign = "middle" })
+        c:text(s.percent, p.x, p.y, { font = layout.label_font, color = p.color, align = p.align, valign = "middle",
+          role = "data-label", value = s.fraction })
       end
     end
     if layout.center then
       local m = layout.center
-      c:text(m.text, cx, m.y, { font = m.font, color = theme.foreground, align = "center", valign = "middle" })
-      c:text(m.label, cx, m.label_y, { font = m.label_font, color = theme.muted, align = "center", valign = "middle" })
+      c:text(m.text, cx, m.y, { font = m.font, color = theme.foreground, align = "center", valign = "middle",
+        role = "data-label", value = m.value })
+      c:text(m.label, cx, m.label_y, { font = m.label_font, color = theme.muted, align = "center", valign = "middle",
+        role = "annotation" })
     end
     if layout.note then
       c:text(layout.note, cx, cy, { font = { family = theme.font, size = theme.font_sizes.note },
-        color = theme.muted, align = "center", valign = "middle" })
+        color = theme.muted, align = "center", valign = "middle", role = "note" })
     end
     frame.draw_axes(c, layout.frame, theme) -- title, subtitle and legend; a pie has no axes
   end
@@ -347,6 +351,7 @@ end
 
 local pie = build {
   name = "pie",
+  mark = "slice", -- the role of its marks in the scene
   inner = 0,
   sample = {
     type = "pie",

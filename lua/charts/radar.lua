@@ -16,6 +16,7 @@ local TOP = -math.pi / 2
 
 local M = {
   name = "radar",
+  mark = "area", -- the role of its marks in the scene
   encodings = { required = { "x", "y" }, optional = { "color" } },
   options = { filled = "boolean" },
 }
@@ -139,11 +140,12 @@ function M.draw(c, layout, theme)
   local tfont = { family = theme.font, size = theme.font_sizes.label }
   -- Ring values along the first spoke (straight up), just right of it.
   for _, ring in ipairs(layout.rings) do
-    c:text(ring.label, cx + 3, cy - ring.r, { font = tfont, color = theme.muted, valign = "bottom" })
+    c:text(ring.label, cx + 3, cy - ring.r, { font = tfont, color = theme.muted, valign = "bottom",
+      role = "tick-label", value = ring.value })
   end
   for _, s in ipairs(layout.spokes) do
     c:text(s.label, s.lx, s.ly, { font = layout.label_font, color = theme.foreground, align = s.align,
-      valign = s.valign })
+      valign = s.valign, role = "tick-label" })
   end
   if n == 0 then axes.no_data(c, layout.frame, theme) end
   frame.draw_axes(c, layout.frame, theme)

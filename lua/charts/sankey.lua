@@ -15,6 +15,7 @@ local axes = require "charts.shared.axes"
 
 local M = {
   name = "sankey",
+  mark = "link", -- the role of its marks in the scene
   encodings = { required = { "source", "target", "value" }, optional = {} },
   options = {},
 }
@@ -155,7 +156,7 @@ function M.draw(c, layout, theme)
   for _, n in ipairs(layout.nodes) do
     if n.label then
       c:text(n.label.text, n.label.x, n.label.y, { font = layout.label_font, color = theme.foreground,
-        align = n.label.align, valign = "middle" })
+        align = n.label.align, valign = "middle", role = "data-label", value = n.value })
     end
   end
   if #layout.links == 0 then

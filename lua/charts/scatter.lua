@@ -11,6 +11,7 @@ local sample_rng = require "charts.shared.sample_rng"
 
 local M = {
   name = "scatter",
+  mark = "point", -- the role of its marks in the scene
   encodings = { required = { "x", "y" }, optional = { "color", "size" } },
   -- regression: a least-squares line over all points, with its equation and r².
   -- interval: error bars of the y spread of the rows sharing an x (and colour).
@@ -326,7 +327,8 @@ function M.draw(c, layout, theme)
     c:rect(x - w - 4, y - 2, w + 8, h + 4)
     c:set_color(color.alpha(theme.background, 0.85))
     c:fill()
-    c:text(fit.label, x, y, { font = font, color = theme.foreground, align = "right", valign = "top" })
+    c:text(fit.label, x, y, { font = font, color = theme.foreground, align = "right", valign = "top",
+      role = "annotation" })
   end
   frame.draw_axes(c, layout.frame, theme)
 end

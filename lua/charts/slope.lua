@@ -12,6 +12,7 @@ local axes = require "charts.shared.axes"
 
 local M = {
   name = "slope",
+  mark = "line", -- the role of its marks in the scene
   encodings = { required = { "x", "y", "color" }, optional = {} },
   options = {},
 }
@@ -128,9 +129,9 @@ function M.draw(c, layout, theme)
   end
   c:stroke()
   c:text(layout.keys[1], x0, layout.head_y, { font = layout.head_font, color = theme.foreground, align = "center",
-    valign = "top" })
+    valign = "top", role = "tick-label" })
   c:text(layout.keys[2], x1, layout.head_y, { font = layout.head_font, color = theme.foreground, align = "center",
-    valign = "top" })
+    valign = "top", role = "tick-label" })
   local r = theme.point_radius or 3.5
   for _, l in ipairs(layout.lines) do
     if l.y0 and l.y1 then
@@ -151,11 +152,11 @@ function M.draw(c, layout, theme)
     end
     if l.left then
       c:text(l.left, x0 - M.LABEL_GAP, l.label_y0, { font = layout.font, color = theme.foreground, align = "right",
-        valign = "middle" })
+        valign = "middle", role = "data-label", value = l.a })
     end
     if l.right then
       c:text(l.right, x1 + M.LABEL_GAP, l.label_y1, { font = layout.font, color = theme.foreground, align = "left",
-        valign = "middle" })
+        valign = "middle", role = "data-label", value = l.b })
     end
   end
   frame.draw_axes(c, layout.frame, theme)

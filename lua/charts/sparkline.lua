@@ -9,6 +9,7 @@ local describe = require "charts.shared.describe"
 
 local M = {
   name = "sparkline",
+  mark = "line", -- the role of its marks in the scene
   encodings = { required = { "x", "y" }, optional = {} },
   options = { band = "boolean" },
 }
@@ -27,7 +28,7 @@ function M.layout(spec, theme, box)
   local label
   local right = box.x + box.width - M.PAD - r
   if last_i and box.width >= M.LABEL_MIN_WIDTH then
-    label = { text = describe.number_text(s.values[last_i]), font = font }
+    label = { text = describe.number_text(s.values[last_i]), font = font, value = s.values[last_i] }
     label.width = text.width(label.text, font)
     right = right - label.width - 4
     label.x = box.x + box.width - M.PAD
@@ -97,7 +98,8 @@ function M.draw(c, layout, theme)
   end
   if layout.label then
     local l = layout.label
-    c:text(l.text, l.x, l.y, { font = l.font, color = theme.foreground, align = "right", valign = "middle" })
+    c:text(l.text, l.x, l.y, { font = l.font, color = theme.foreground, align = "right", valign = "middle",
+      role = "data-label", value = l.value })
   end
 end
 

@@ -6,6 +6,7 @@ local describe = require "charts.shared.describe"
 
 local M = {
   name = "step",
+  mark = "line", -- the role of its marks in the scene
   encodings = { required = { "x", "y" }, optional = { "color" } },
   -- step: where the jump sits between two x values (Vega-Lite's step-after,
   -- step, step-before).

@@ -7,6 +7,7 @@ local describe = require "charts.shared.describe"
 
 local M = {
   name = "streamgraph",
+  mark = "area", -- the role of its marks in the scene
   encodings = { required = { "x", "y" }, optional = { "color" } },
   options = { offset = { "wiggle", "center" } },
 }

@@ -12,6 +12,7 @@ local sample_rng = require "charts.shared.sample_rng"
 
 local M = {
   name = "strip",
+  mark = "point", -- the role of its marks in the scene
   encodings = { required = { "y" }, optional = { "x" } },
   -- jitter: share of the band the dots spread over (0 = a single line).
   options = { jitter = "number" },

@@ -14,6 +14,7 @@ local TOP = -math.pi / 2
 
 local M = {
   name = "sunburst",
+  mark = "slice", -- the role of its marks in the scene
   encodings = { required = { "size", "level1", "level2" }, optional = { "level3" } },
   options = { labels = "boolean" },
 }
@@ -108,7 +109,7 @@ function M.layout(spec, theme, box)
   if root.value > 0 then
     local big = { family = theme.font, size = theme.font_sizes.subtitle, weight = "bold" }
     local t = describe.number_text(root.value)
-    if text.width(t, big) <= hole * 1.7 then center = { text = t, font = big } end
+    if text.width(t, big) <= hole * 1.7 then center = { text = t, font = big, value = root.value } end
   end
   return { frame = f, root = root, arcs = arcs, cx = cx, cy = cy, r = R, hole = hole, depth = depth,
     label_font = lfont, center = center }
@@ -134,16 +135,16 @@ function M.draw(c, layout, theme)
     local lp = a.label_pos
     if lp then
       c:text(a.label, lp.x, lp.y, { font = layout.label_font, color = lp.color, align = "center", valign = "middle",
-        angle = lp.angle })
+        angle = lp.angle, role = "data-label" })
     end
   end
   if layout.center then
     c:text(layout.center.text, cx, cy, { font = layout.center.font, color = theme.foreground, align = "center",
-      valign = "middle" })
+      valign = "middle", role = "data-label", value = layout.center.value })
   end
   if #layout.arcs == 0 then
     c:text("No data", cx, cy, { font = { family = theme.font, size = theme.font_sizes.note }, color = theme.muted,
-      align = "center", valign = "middle" })
+      align = "center", valign = "middle", role = "note" })
   end
   frame.draw_axes(c, layout.frame, theme)
 end

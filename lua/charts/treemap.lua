@@ -12,6 +12,7 @@ local values = require "charts.shared.values"
 
 local M = {
   name = "treemap",
+  mark = "cell", -- the role of its marks in the scene
   encodings = { required = { "text", "size" }, optional = { "color" } },
   options = { labels = "boolean" },
 }
@@ -187,10 +188,11 @@ function M.draw(c, layout, theme)
   end
   for _, l in ipairs(layout.leaves) do
     if l.text then
-      c:text(l.label, l.text.x, l.text.y, { font = layout.font, color = l.text.color, valign = "top" })
+      c:text(l.label, l.text.x, l.text.y, { font = layout.font, color = l.text.color, valign = "top",
+        role = "data-label" })
       if l.value_text then
         c:text(l.value_text, l.text.x, l.text.value_y, { font = layout.value_font, color = l.text.color,
-          valign = "top" })
+          valign = "top", role = "data-label", value = l.value })
       end
     end
   end

@@ -15,6 +15,7 @@ local sample_rng = require "charts.shared.sample_rng"
 
 local M = {
   name = "violin",
+  mark = "area", -- the role of its marks in the scene
   encodings = { required = { "y" }, optional = { "x" } },
   options = { bandwidth = "number" },
 }

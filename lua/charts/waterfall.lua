@@ -9,6 +9,7 @@ local series = require "charts.shared.series"
 
 local M = {
   name = "waterfall",
+  mark = "bar", -- the role of its marks in the scene
   encodings = { required = { "x", "y" }, optional = {} },
   -- total: append a bar from zero to the final running total (default true);
   -- total_label: its category name (default "Total").

@@ -1,4 +1,4 @@
--- `chartd render SPEC.json -o OUT [--format F] [--theme T] [--width W] [--height H] [--scale S]`
+-- `chartd render SPEC.json -o OUT [--format F] [--theme T] [--width W] [--height H] [--scale S] [--scene FILE]`
 local args = require "commands.args"
 local files = require "util.files"
 local json = require "util.json"
@@ -8,12 +8,13 @@ local M = {}
 
 local USAGE = [[
 usage: chartd render SPEC.json -o OUT [--format png|svg|pdf] [--theme NAME]
-                     [--width PX] [--height PX] [--scale S]
+                     [--width PX] [--height PX] [--scale S] [--scene SCENE.json]
 OUT "-" writes to stdout; the format comes from OUT's extension unless --format is given.
+--scene writes the scene description (what was drawn where, docs/protocol.md) as JSON.
 ]]
 
 local OPTIONS = { o = "output", output = "output", format = "format", theme = "theme",
-  width = "width", height = "height", scale = "scale" }
+  width = "width", height = "height", scale = "scale", scene = "scene" }
 
 local function fail(code, message)
   io.stderr:write("chartd render: ", message, "\n")
@@ -47,10 +48,14 @@ function M.run(argv)
   spec.height = opts.height or spec.height
   spec.scale = opts.scale or spec.scale
 
-  local result, err = pipeline.render(spec)
+  local result, err = pipeline.render(spec, { scene = opts.scene ~= nil })
   if not result then return fail(1, ("%s: %s"):format(path, err.message)) end
   local ok, werr = files.write_atomic(opts.output, result.bytes)
   if not ok then return fail(1, ("cannot write %s: %s"):format(opts.output, werr)) end
+  if opts.scene then
+    ok, werr = files.write_atomic(opts.scene, json.encode(result.scene) .. "\n")
+    if not ok then return fail(1, ("cannot write %s: %s"):format(opts.scene, werr)) end
+  end
   return 0
 end
 

@@ -159,7 +159,7 @@ end
 
 local function draw_label(c, l, col)
   if not l then return end
-  c:text(l.text, l.x, l.y, { font = l.font, color = col, align = l.align, valign = l.valign })
+  c:text(l.text, l.x, l.y, { font = l.font, color = col, align = l.align, valign = l.valign, role = "annotation" })
 end
 
 function M.draw(c, geometry, theme, plot)

@@ -580,12 +580,13 @@ end
 local function snap(v) return math.floor(v) + 0.5 end
 
 -- Background and grid lines (behind the data).
-function M.draw_background(c, f, theme)
+local function draw_background(c, f, theme)
   local b = f.box
   c:new_path()
   c:rect(b.x, b.y, b.width, b.height)
   c:set_color(theme.background)
   c:fill()
+  if f.plot then c:record_plot(f.plot.x, f.plot.y, f.plot.width, f.plot.height) end
   -- A theme may turn grid lines off (show_grid = false) or dash them (grid_dash).
   if not f.grid or theme.show_grid == false then return end
   local p = f.plot
@@ -608,28 +609,43 @@ function M.draw_background(c, f, theme)
   c:set_dash({})
 end
 
-local function draw_block(c, blk)
+function M.draw_background(c, f, theme)
+  draw_background(c, f, theme)
+  c:auto_marks(true) -- what the chart paints from here to draw_axes are its marks (scene)
+end
+
+local function draw_block(c, blk, role)
   if not blk then return end
   for i, line in ipairs(blk.lines) do
-    c:text(line, blk.x, blk.y + (i - 1) * blk.line_height, { font = blk.font, color = blk.color, valign = "top" })
+    c:text(line, blk.x, blk.y + (i - 1) * blk.line_height, { font = blk.font, color = blk.color, valign = "top",
+      role = role })
   end
 end
 
+-- Tick labels carry the number they stand for into the scene (dates and categories none).
 local function draw_labels(c, a, fill)
+  local numeric = a.kind == "linear" or a.kind == "log"
   for _, l in ipairs(a.labels) do
-    c:text(l.text, l.x, l.y, { font = l.font, color = fill, align = l.align, valign = l.valign, angle = l.angle })
+    c:text(l.text, l.x, l.y, { font = l.font, color = fill, align = l.align, valign = l.valign, angle = l.angle,
+      role = "tick-label", value = numeric and type(l.value) == "number" and l.value or nil })
   end
   local t = a.title
   if t then
-    c:text(t.text, t.x, t.y, { font = t.font, color = fill, align = t.align, valign = t.valign, angle = t.angle })
+    c:text(t.text, t.x, t.y, { font = t.font, color = fill, align = t.align, valign = t.valign, angle = t.angle,
+      role = "axis-title" })
   end
+  local hidden = 0
+  for _, tk in ipairs(a.ticks) do if tk.show == false then hidden = hidden + 1 end end
+  c:record_thinned(a.orient == "bottom" and "x" or "y", hidden)
 end
 
 local function draw_legend(c, lg, theme)
   if not lg then return end
+  c:begin_item("legend")
   local fg = theme.foreground
   if lg.title then
-    c:text(lg.title.text, lg.title.x, lg.title.y, { font = lg.title.font, color = fg, valign = "top" })
+    c:text(lg.title.text, lg.title.x, lg.title.y, { font = lg.title.font, color = fg, valign = "top",
+      role = "legend-title" })
   end
   if lg.kind == "gradient" then
     local bar, stops = lg.bar, {}
@@ -640,8 +656,10 @@ local function draw_legend(c, lg, theme)
     c:linear_gradient(bar.x, bar.y + bar.height, bar.x, bar.y, stops)
     c:fill()
     for _, t in ipairs(lg.ticks) do
-      c:text(t.label, t.x, t.y, { font = lg.font, color = theme.muted, valign = "middle" })
+      c:text(t.label, t.x, t.y, { font = lg.font, color = theme.muted, valign = "middle", role = "legend-label",
+        value = t.value })
     end
+    c:end_item()
     return
   end
   for _, it in ipairs(lg.items) do
@@ -665,13 +683,16 @@ local function draw_legend(c, lg, theme)
       c:fill_preserve()
       style.hatch(c, it.pattern, it.color, s.x, s.y, s.width, s.height)
     end
-    c:text(it.label, it.text_x, it.text_y, { font = it.font, color = fg, valign = "middle" })
+    c:text(it.label, it.text_x, it.text_y, { font = it.font, color = fg, valign = "middle", role = "legend-label" })
   end
+  c:end_item()
+  c:record_thinned("legend", lg.dropped or 0)
 end
 
 -- Axis lines, tick marks, labels, axis titles, title, subtitle and legend
 -- (over the data).
 function M.draw_axes(c, f, theme)
+  c:auto_marks(false)
   local p = f.plot
   local muted = theme.muted or theme.foreground
   if f.bottom then
@@ -709,8 +730,8 @@ function M.draw_axes(c, f, theme)
     end
     draw_labels(c, a, muted)
   end
-  draw_block(c, f.title)
-  draw_block(c, f.subtitle)
+  draw_block(c, f.title, "title")
+  draw_block(c, f.subtitle, "subtitle")
   draw_legend(c, f.legend, theme)
 end
 

@@ -34,6 +34,17 @@ expect_ok svg "$TMP/bar.svg" '^<\?xml|^<svg' -- examples/bar.json -o "$TMP/bar.s
 expect_ok pdf "$TMP/bar.pdf" '^%PDF' -- examples/bar.json -o "$TMP/bar.pdf"
 expect_ok format-flag "$TMP/bar.out" '^<\?xml|^<svg' -- examples/bar.json --format svg -o "$TMP/bar.out"
 
+# --scene writes the scene next to the image: JSON with the canvas size and the drawn texts.
+expect_ok scene "$TMP/scene.png" '^.PNG' -- examples/bar.json --width 480 --height 320 -o "$TMP/scene.png" --scene "$TMP/scene.json"
+if /usr/bin/python3 -c '
+import json, sys
+s = json.load(open(sys.argv[1]))
+assert (s["width"], s["height"]) == (480, 320), (s["width"], s["height"])
+roles = {i["role"] for i in s["items"] if i["kind"] == "text"}
+assert {"title", "tick-label"} <= roles, roles
+assert all(0 <= i["x"] and i["x"] + i["w"] <= 480.5 for i in s["items"] if i["kind"] == "text")
+' "$TMP/scene.json" 2>"$TMP/err"; then pass; else fail "scene: $(tail -1 "$TMP/err")"; fi
+
 # --scale 2 doubles the pixels: PNG width and height sit at bytes 17-24 of the IHDR chunk.
 if "$BIN" render examples/bar.json --theme dark --width 1200 --height 700 --scale 2 -o "$TMP/big.png" 2>"$TMP/err"; then
   dims=$(od -An -tu1 -j16 -N8 "$TMP/big.png" | awk '{print $1*16777216+$2*65536+$3*256+$4, $5*16777216+$6*65536+$7*256+$8}')

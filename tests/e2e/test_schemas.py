@@ -71,8 +71,8 @@ def static_checks():
         jsonschema.Draft202012Validator.check_schema(schema)
         eq(schema["$id"], f"{name}.schema.json", f"{name}: $id is its file name")
     want = {"chart-spec", "chart.request", "chart.cancel", "ping", "subscribe", "hello", "progress",
-            "chart", "error", "pong", "subscribed", "reload"}
-    eq(set(SCHEMAS), want, "one schema per protocol message and the chart spec")
+            "chart", "error", "pong", "subscribed", "reload", "scene"}
+    eq(set(SCHEMAS), want, "one schema per protocol message, the chart spec and the scene")
 
     # The closed list of error codes is the one lua/service.lua answers with.
     with open(os.path.join(ROOT, "lua", "service.lua"), encoding="utf-8") as f:
@@ -126,6 +126,16 @@ async def main():
                     msg = await exchange(ws, {"type": "chart.request", "id": f"spec-{fmt}", "spec": BAR_SPEC,
                                               "format": fmt, "width": 400, "height": 300}, f"{fmt} chart")
                     eq(msg["type"], "chart", f"{fmt} reply")
+                    check("scene" not in msg, f"{fmt} reply: no scene unless asked")
+                msg = await exchange(ws, {"type": "chart.request", "id": "scene", "spec": BAR_SPEC, "scene": True,
+                                          "width": 400, "height": 300}, "chart with its scene")
+                eq(msg["type"], "chart", "scene reply")
+                roles = {it.get("role") for it in msg["scene"]["items"] if it["kind"] == "text"}
+                check({"title", "tick-label"} <= roles, f"scene: titles and tick labels recorded, got {roles}")
+                check(any(it["kind"] == "mark" for it in msg["scene"]["items"]), "scene: marks recorded")
+                invalid("scene", {**msg["scene"], "items": [{"kind": "text", "role": "caption", "text": "x", "x": 0,
+                                                            "y": 0, "w": 1, "h": 1, "angle": 0, "value": None}]},
+                        "a text item with an unknown role")
                 for path in sorted(glob.glob(os.path.join(ROOT, "examples", "*.json"))):
                     with open(path, encoding="utf-8") as f:
                         spec = json.load(f)

@@ -147,7 +147,7 @@ function M.note(canvas, f, theme, text)
   local p = f.plot
   canvas:text(text, p.x + p.width / 2, p.y + p.height / 2, {
     font = { family = theme.font, size = theme.font_sizes.note }, color = theme.muted,
-    align = "center", valign = "middle" })
+    align = "center", valign = "middle", role = "note" })
 end
 
 function M.no_data(canvas, f, theme) M.note(canvas, f, theme, "No data") end
