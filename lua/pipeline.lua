@@ -27,11 +27,14 @@ end
 
 -- Runs fn(...) and turns a raised error into an error table: chart code raises
 -- errors.new(...) for problems with the data, anything else is an internal bug.
+-- The client sees no file path or line: those go to the log with the whole message.
 local function protect(stage, fn, ...)
   local ok, a, b = pcall(fn, ...)
   if ok then return a, b end
   if errors.is(a) then return nil, a end
-  return nil, errors.new("internal", nil, ("%s failed: %s"):format(stage, tostring(a)))
+  local detail = tostring(a)
+  pcall(function() require("chartd.log").error("render_bug", { stage = stage, error = detail }) end)
+  return nil, errors.new("internal", nil, ("%s failed: %s"):format(stage, (detail:gsub("[^%s:]*%.lua:%d+: ", ""))))
 end
 
 -- The normalized spec as the reply carries it: plain tables, data as records.

@@ -183,11 +183,12 @@ end
 
 function M.layout(spec, theme, box)
   local opts = spec.options or {}
-  spec = interval.mean_spec(spec)
+  local swapped
+  spec, swapped = series.oriented(interval.mean_spec(spec))
   local model = series.build(spec, { band = true, stacked = opts.stacked, normalize = opts.normalize,
     gaps = true })
   interval.attach(spec, model)
-  local horizontal = opts.horizontal and true or false
+  local horizontal = (opts.horizontal or swapped) and true or false
   local domain = M.value_domain(model)
   local legend = axes.legend(model, spec, theme, "square")
   local f = axes.frame(spec, theme, box, {
@@ -271,7 +272,7 @@ function M.draw(canvas, layout, theme)
 end
 
 function M.describe(spec, layout)
-  return describe.sentence("Bar", interval.mean_spec(spec), layout.model) ..
+  return describe.sentence("Bar", (series.oriented(interval.mean_spec(spec))), layout.model) ..
     interval.sentence("Error bars", layout.model.interval)
 end
 

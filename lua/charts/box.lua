@@ -5,6 +5,7 @@ local describe = require "charts.shared.describe"
 local frame = require "layout.frame"
 local transform = require "data.transform"
 local errors = require "util.errors"
+local shared_values = require "charts.shared.values"
 local sample_rng = require "charts.shared.sample_rng"
 
 local M = {
@@ -44,7 +45,7 @@ end
 -- Groups in first-seen order (x.sort may reorder them); one group when x is absent.
 local function groups(spec)
   local df, enc = spec.data, spec.encoding
-  local ycol = df.columns[enc.y.field]
+  local ycol = shared_values.measure(spec, "y", "box plots")
   local xenc = enc.x
   local xcol = xenc and xenc.field and df.columns[xenc.field]
   local by, list = {}, {}

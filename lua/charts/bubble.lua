@@ -3,6 +3,7 @@
 -- size legend's extremes are named in the alt text.
 local scatter = require "charts.scatter"
 local describe = require "charts.shared.describe"
+local values = require "charts.shared.values"
 
 local M = {
   name = "bubble",
@@ -52,6 +53,7 @@ M.sample = {
 }
 
 function M.layout(spec, theme, box)
+  values.measure(spec, "size", "bubble sizes")
   local l = scatter.layout(spec, theme, box, { max_radius = M.MAX_RADIUS })
   -- Bubbles overlap a lot: a fixed, lighter fill keeps the ones behind visible.
   l.alpha = math.min(l.alpha, 0.7)

@@ -28,6 +28,8 @@ function M.rows(spec)
   local out = {}
   local channels = { "x", "target", "range1", "range2" }
   local per = {}
+  values.category(spec, "y", "bullet rows")
+  for _, ch in ipairs(channels) do values.measure(spec, ch, "bullet bars, targets and ranges") end
   for _, ch in ipairs(channels) do
     if enc[ch] and enc[ch].field then
       per[ch] = transform.group(spec.data, enc.y.field, enc[ch].field, enc[ch].aggregate or "sum")

@@ -4,6 +4,7 @@
 local axes = require "charts.shared.axes"
 local describe = require "charts.shared.describe"
 local errors = require "util.errors"
+local values = require "charts.shared.values"
 local frame = require "layout.frame"
 local waterfall = require "charts.waterfall"
 local sample_rng = require "charts.shared.sample_rng"
@@ -54,6 +55,7 @@ M.sample = {
 function M.rows(spec)
   local df, enc = spec.data, spec.encoding
   local cols = {}
+  values.measure(spec, "x", "candlestick positions", { allow_temporal = true })
   for _, ch in ipairs({ "x", "open", "high", "low", "close" }) do
     if ch ~= "x" and df.types[enc[ch].field] ~= "quantitative" then
       error(errors.new("invalid_spec", "encoding." .. ch .. ".field", ('"%s" must be a quantitative column')

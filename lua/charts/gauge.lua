@@ -8,6 +8,7 @@ local format = require "layout.format"
 local ticks = require "layout.ticks"
 local text = require "layout.text"
 local errors = require "util.errors"
+local values = require "charts.shared.values"
 local describe = require "charts.shared.describe"
 
 local M = {
@@ -32,9 +33,9 @@ local function bad(path, msg) error(errors.new("invalid_spec", path, msg)) end
 -- The value shown and the dial's range.
 function M.model(spec)
   local enc = spec.encoding.theta
-  local col = spec.data.columns[enc.field]
+  local col = values.measure(spec, "theta", "gauges", { allow_count = true })
   local vals = { n = spec.data.nrows }
-  for i = 1, spec.data.nrows do vals[i] = col[i] end
+  for i = 1, spec.data.nrows do if col then vals[i] = col[i] else vals[i] = true end end -- bare count: every row
   local value = require("data.transform").aggregate(vals, enc.aggregate or "sum")
   if value == nil or (enc.aggregate == nil and spec.data.nrows == 0) then
     error(errors.new("invalid_data", "encoding.theta.field", string.format("a gauge needs a number in %q", enc.field)))

@@ -12,6 +12,7 @@ local frame = require "layout.frame"
 local axes = require "charts.shared.axes"
 local transform = require "data.transform"
 local errors = require "util.errors"
+local shared_values = require "charts.shared.values"
 local describe = require "charts.shared.describe"
 
 local M = {
@@ -27,7 +28,7 @@ M.DEFAULT_AGGREGATE = "mean"
 -- One axis' categories: keys per row, the ordered list of keys and their labels.
 local function axis_keys(spec, ch)
   local df, enc = spec.data, spec.encoding[ch]
-  local col = df.columns[enc.field]
+  local col = shared_values.category(spec, ch, "heatmap rows and columns")
   local n = df.nrows
   local keys, labels = {}, {}
   local order = {}

@@ -6,6 +6,7 @@ local axes = require "charts.shared.axes"
 local color = require "layout.color"
 local describe = require "charts.shared.describe"
 local errors = require "util.errors"
+local values = require "charts.shared.values"
 local frame = require "layout.frame"
 local sample_rng = require "charts.shared.sample_rng"
 
@@ -113,12 +114,7 @@ end
 
 function M.layout(spec, theme, box)
   local df, enc = spec.data, spec.encoding
-  for _, ch in ipairs({ "x", "y" }) do
-    if enc[ch].type ~= "quantitative" then
-      error(errors.new("invalid_spec", "encoding." .. ch .. ".type", ('a hexbin needs a quantitative field; "%s" is %s')
-        :format(enc[ch].field, enc[ch].type)))
-    end
-  end
+  for _, ch in ipairs({ "x", "y" }) do values.measure(spec, ch, "hexbin cells") end
   local opts = spec.options or {}
   if opts.radius and opts.radius < 1 then
     error(errors.new("invalid_spec", "options.radius", "must be at least 1 (px)"))

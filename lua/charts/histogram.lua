@@ -5,6 +5,7 @@ local frame = require "layout.frame"
 local axes = require "charts.shared.axes"
 local transform = require "data.transform"
 local errors = require "util.errors"
+local shared_values = require "charts.shared.values"
 local describe = require "charts.shared.describe"
 local sample_rng = require "charts.shared.sample_rng"
 
@@ -29,7 +30,7 @@ end
 -- values are counts, unless y carries a field and an aggregate other than count.
 function M.bins(spec)
   local df, x, y = spec.data, spec.encoding.x, spec.encoding.y
-  local col = df.columns[x.field]
+  local col = shared_values.measure(spec, "x", "histogram bins")
   local n = 0
   for i = 1, df.nrows do if col[i] ~= nil then n = n + 1 end end
   local opts = {}

@@ -27,6 +27,8 @@ M.NODE_GAP = 10
 function M.graph(spec)
   values.nonnegative(spec, "value", "sankey flows")
   local enc = spec.encoding
+  values.category(spec, "source", "sankey nodes")
+  values.category(spec, "target", "sankey nodes")
   local sf, tf = enc.source.field, enc.target.field
   local rows = transform.group(spec.data, { sf, tf }, enc.value.field, enc.value.aggregate or "sum")
   local nodes, index, links = {}, {}, {}

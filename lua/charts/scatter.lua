@@ -8,6 +8,7 @@ local axes = require "charts.shared.axes"
 local describe = require "charts.shared.describe"
 local interval = require "charts.shared.interval"
 local sample_rng = require "charts.shared.sample_rng"
+local values = require "charts.shared.values"
 
 local M = {
   name = "scatter",
@@ -115,11 +116,13 @@ function M.layout(spec, theme, box, variant)
   variant = variant or {}
   local df, enc = spec.data, spec.encoding
   local n = df.nrows
-  local xcol, ycol = df.columns[enc.x.field], df.columns[enc.y.field]
+  local what = ("%s charts' positions"):format(spec.type)
+  local xcol = values.measure(spec, "x", what, { allow_temporal = true })
+  local ycol = values.measure(spec, "y", what, { allow_temporal = true })
   local cenc, senc = enc.color, enc.size
   local ccol = cenc and cenc.field and df.columns[cenc.field]
-  local scol = senc and senc.field and df.columns[senc.field]
-  local cquant = ccol and cenc.type == "quantitative"
+  local scol = senc and values.measure(spec, "size", "point sizes", { allow_count = true })
+  local cquant = ccol and cenc.type == "quantitative" and df.types[cenc.field] == "quantitative"
 
   -- Rows with both coordinates (and a usable value on a log axis).
   local xkind, ykind = axis_opts(enc.x), axis_opts(enc.y)

@@ -8,11 +8,12 @@ local M = {}
 M.OPS = { "sum", "mean", "median", "min", "max", "count" }
 local ALIASES = { average = "mean" }
 
+-- The numbers among values (text and missing cells are not numbers to order or add).
 local function sorted_copy(values, n)
   local xs = {}
   for i = 1, n do
     local v = values[i]
-    if v ~= nil then xs[#xs + 1] = v end
+    if type(v) == "number" then xs[#xs + 1] = v end
   end
   table.sort(xs)
   return xs
@@ -31,7 +32,8 @@ end
 -- transform.aggregate(values, op [, n]) → number | nil.
 -- `values` may hold nils (missing); n (default values.n or #values) is the
 -- row count. sum of nothing is 0, mean/median/min/max of nothing is nil,
--- count counts non-missing values, or all n rows when values is nil.
+-- count counts non-missing values, or all n rows when values is nil. The other ops read
+-- numbers only: a text cell counts as missing, whatever type a caller thought the column had.
 function M.aggregate(values, op, n)
   op = ALIASES[op] or op
   if values == nil then
@@ -47,7 +49,7 @@ function M.aggregate(values, op, n)
     local s, c = 0, 0
     for i = 1, n do
       local v = values[i]
-      if v ~= nil then s, c = s + v, c + 1 end
+      if type(v) == "number" then s, c = s + v, c + 1 end
     end
     if op == "sum" then return s end
     if c == 0 then return nil end
@@ -56,7 +58,7 @@ function M.aggregate(values, op, n)
     local best
     for i = 1, n do
       local v = values[i]
-      if v ~= nil and (best == nil or (op == "min" and v < best) or (op == "max" and v > best)) then
+      if type(v) == "number" and (best == nil or (op == "min" and v < best) or (op == "max" and v > best)) then
         best = v
       end
     end
@@ -94,7 +96,7 @@ function M.group(df, keys, field, op)
   keys = keys or {}
   op = ALIASES[op] or op
   local key_cols = {}
-  for i, k in ipairs(keys) do key_cols[i] = df.columns[k] end
+  for i, k in ipairs(keys) do key_cols[i] = df.columns[k] or {} end -- an absent column: all missing
   local values = field and df.columns[field]
   local groups, order = {}, {}
   for r = 1, df.nrows do
@@ -156,7 +158,7 @@ end
 -- transform.bin(values, {maxbins=10, step=, extent={lo, hi}}) →
 -- { edges = {e1, ..., ek+1}, counts = {c1, ..., ck}, step = } | nil, message.
 -- Bins are [e_i, e_i+1); the last bin also holds its upper edge, so the
--- maximum never sits alone in an extra bin.
+-- maximum never sits alone in an extra bin. Only numbers are binned.
 function M.bin(values, opts)
   opts = opts or {}
   local n = values.n or #values
@@ -166,7 +168,7 @@ function M.bin(values, opts)
   else
     for i = 1, n do
       local v = values[i]
-      if v ~= nil then
+      if type(v) == "number" and v == v then
         if lo == nil or v < lo then lo = v end
         if hi == nil or v > hi then hi = v end
       end
@@ -197,7 +199,7 @@ function M.bin(values, opts)
   for i = 1, nbins do counts[i] = 0 end
   for i = 1, n do
     local v = values[i]
-    if v ~= nil and v >= edges[1] and v <= edges[nbins + 1] then
+    if type(v) == "number" and v >= edges[1] and v <= edges[nbins + 1] then
       -- Estimate, then settle against the snapped edges so float noise
       -- never moves a value sitting exactly on an edge.
       local b = math.floor((v - start) / step) + 1

@@ -3,6 +3,7 @@
 -- computed from measured text, so nothing overlaps or leaves the box.
 -- `layout` is pure geometry (testable without drawing); `draw_background`
 -- and `draw_axes` paint it before and after a chart draws its data.
+local errors = require "util.errors"
 local scale = require "layout.scale"
 local ticks = require "layout.ticks"
 local format = require "layout.format"
@@ -250,6 +251,12 @@ local function build_scale(o, kind, r0, r1, count)
   end
   local d = o.domain or { 0, 1 }
   if kind == "log" then
+    -- Data at or below zero has no place on a log axis: the data's problem, named for the user.
+    local low = math.min(d[1], d[2])
+    if low ~= low or low <= 0 then
+      error(errors.new("invalid_data", nil, ('a log scale needs values above 0; "%s" reaches %s')
+        :format(tostring(o.title or "the axis"), format.number(low, {}))))
+    end
     local s = scale.log { domain = d, range = { r0, r1 }, nice = o.nice ~= false, clamp = o.clamp }
     return s, o.ticks or s:ticks()
   end

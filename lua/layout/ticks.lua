@@ -31,8 +31,10 @@ local function finite(x) return type(x) == "number" and x == x and x > -math.hug
 -- Widens a zero-width domain to the order of magnitude of its value, so
 -- (5, 5) becomes (4, 6) and (0, 0) becomes (-1, 1).
 function M.expand(lo, hi)
-  if lo ~= hi then return lo, hi end
-  if lo == 0 then return -1, 1 end
+  -- A span too small to divide (subnormal, or lost in the values' own precision) is one value.
+  local span, size = math.abs(hi - lo), math.max(math.abs(lo), math.abs(hi))
+  if span > 1e-290 and span > size * 1e-13 then return lo, hi end
+  if size < 1e-290 then return -1, 1 end
   local pad = 10 ^ math.floor(math.log(math.abs(lo), 10))
   return lo - pad, hi + pad
 end

@@ -2,8 +2,8 @@
 -- distribution charts (violin, strip, density): groups in first-seen order,
 -- or in the order encoding.<cat>.sort gives; one group when there is no category.
 local describe = require "charts.shared.describe"
-local errors = require "util.errors"
 local transform = require "data.transform"
+local values = require "charts.shared.values"
 
 local M = {}
 
@@ -18,11 +18,8 @@ end
 function M.split(spec, value_channel, cat_channel, allow_temporal)
   local df, enc = spec.data, spec.encoding
   local venc = enc[value_channel]
-  if venc.type ~= "quantitative" and not (allow_temporal and venc.type == "temporal") then
-    error(errors.new("invalid_spec", "encoding." .. value_channel .. ".type", ('%s needs a quantitative field; '
-      .. '"%s" is %s'):format(spec.type or "this chart", tostring(venc.field), tostring(venc.type))))
-  end
-  local vcol = df.columns[venc.field]
+  local vcol = values.measure(spec, value_channel, ("%s charts"):format(spec.type or "these"),
+    { allow_temporal = allow_temporal })
   local cenc = enc[cat_channel]
   local ccol = cenc and cenc.field and df.columns[cenc.field]
   local by, list = {}, {}

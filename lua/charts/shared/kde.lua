@@ -98,7 +98,14 @@ function M.estimate(values, opts)
     local p = pts[j]
     local i0 = max(1, floor((p - reach - lo) / dx) + 1)
     local i1 = min(g, ceil((p + reach - lo) / dx) + 1)
-    if w > 0 and i0 <= i1 then
+    if w > 0 and i0 <= i1 and du > 0.5 then
+      -- A grid coarser than the kernel: few points each, and the recurrence's factors would
+      -- over/underflow (0 · inf = NaN), so one exp per point.
+      for i = i0, i1 do
+        local u = (gx[i] - p) / h
+        gy[i] = gy[i] + w * exp(-0.5 * u * u)
+      end
+    elseif w > 0 and i0 <= i1 then
       local u = (gx[i0] - p) / h
       local e, r = w * exp(-0.5 * u * u), exp(-u * du - 0.5 * du * du)
       for i = i0, i1 do

@@ -2,7 +2,7 @@
 -- and area: aggregation of y per (x, colour), time-unit truncation, x order,
 -- stacking (positive and negative stacks apart) and 100 % normalization.
 local transform = require "data.transform"
-local errors = require "util.errors"
+local values = require "charts.shared.values"
 
 local M = {}
 
@@ -76,6 +76,22 @@ local function order_keys(keys, rule, x_type, totals)
   return keys
 end
 
+-- The spec with its measure on y: Vega-Lite puts categories (or dates) on y and numbers on x
+-- for horizontal bars, so when y holds no numbers and x does, x and y trade places.
+-- → spec (a shallow copy when swapped), swapped (boolean)
+function M.oriented(spec)
+  local x, y = spec.encoding.x, spec.encoding.y
+  local function numbers(ch) return ch.type == "quantitative" and (ch.aggregate == "count"
+    or spec.data.types[ch.field] == "quantitative") end
+  if not (x and y) or numbers(y) or not numbers(x) then return spec, false end
+  local out, enc = {}, {}
+  for k, v in pairs(spec) do out[k] = v end
+  for k, v in pairs(spec.encoding) do enc[k] = v end
+  enc.x, enc.y = y, x
+  out.encoding = enc
+  return out, true
+end
+
 -- M.build(spec, opts) → model
 -- opts: stacked (bool), normalize (bool), band (bool: x is always
 -- categorical, as for bars), gaps (bool: keep all-missing groups as gaps
@@ -95,9 +111,12 @@ function M.build(spec, opts)
   local xenc, yenc, cenc = enc.x, enc.y, enc.color
   local op = yenc.aggregate or "sum"
   local yfield = yenc.field
-  if op ~= "count" and not yfield then
-    error(errors.new("invalid_spec", "encoding.y.field", "a field is needed unless aggregate is \"count\""))
-  end
+  values.measure(spec, "y", ("the %s chart's values"):format(spec.type or "this"), { allow_count = true })
+  values.category(spec, "x", ("the %s chart's keys"):format(spec.type or "this"))
+  -- The keys' kind comes from what the column stores: an aggregate on x calls the channel
+  -- quantitative but leaves text keys text.
+  local x_type = xenc.type
+  if x_type == "quantitative" and df.types[xenc.field] ~= "quantitative" then x_type = df.types[xenc.field] end
 
   local xcol = x_keys(spec)
   local ccol = cenc and cenc.field and df.columns[cenc.field] or nil
@@ -128,7 +147,7 @@ function M.build(spec, opts)
   for _, c in ipairs(cells) do
     if c.v then totals[c.k] = (totals[c.k] or 0) + c.v end
   end
-  order_keys(korder, sort_rule(xenc.sort, yfield), xenc.type, totals)
+  order_keys(korder, sort_rule(xenc.sort, yfield), x_type, totals)
   local kpos = {}
   for i, k in ipairs(korder) do kpos[k] = i end
 
@@ -144,9 +163,9 @@ function M.build(spec, opts)
   end
 
   local model = {
-    x_type = xenc.type,
-    x_kind = (opts.band or xenc.type == "nominal" or xenc.type == "ordinal") and "band"
-      or (xenc.type == "temporal" and "time" or "linear"),
+    x_type = x_type,
+    x_kind = (opts.band or x_type == "nominal" or x_type == "ordinal") and "band"
+      or (x_type == "temporal" and "time" or "linear"),
     keys = korder,
     series = series,
     stacked = opts.stacked and #series > 1 or false,

@@ -79,7 +79,7 @@ end
 -- colour series with the aggregated y (before stacking or normalizing).
 function M.series(spec, layout)
   local model = layout.model
-  local enc = spec.encoding
+  local enc = require("charts.shared.series").oriented(spec).encoding
   local ycol = model.aggregate == "count" and "count" or field_or(enc.y, "y")
   local has_color = enc.color and enc.color.field
   local columns = has_color and { field_or(enc.x, "x"), enc.color.field, ycol } or { field_or(enc.x, "x"), ycol }
