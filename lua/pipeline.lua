@@ -34,7 +34,9 @@ local function protect(stage, fn, ...)
   if errors.is(a) then return nil, a end
   local detail = tostring(a)
   pcall(function() require("chartd.log").error("render_bug", { stage = stage, error = detail }) end)
-  return nil, errors.new("internal", nil, ("%s failed: %s"):format(stage, (detail:gsub("[^%s:]*%.lua:%d+: ", ""))))
+  local err = errors.new("internal", nil, ("%s failed: %s"):format(stage, (detail:gsub("[^%s:]*%.lua:%d+: ", ""))))
+  err.detail = ("%s failed: %s"):format(stage, detail) -- for the operator (log, reload self-test)
+  return nil, err
 end
 
 -- The normalized spec as the reply carries it: plain tables, data as records.

@@ -30,7 +30,7 @@ end
 -- A raised value as one line a person can act on: paths relative to CHARTD_HOME, and a
 -- require failure reduced to the loader's own "file:line: message".
 function M.clean_error(err, root)
-  local msg = type(err) == "table" and (err.message or tostring(err)) or tostring(err)
+  local msg = type(err) == "table" and (err.detail or err.message or tostring(err)) or tostring(err)
   msg = strip(msg, (root or home()) .. "/")
   local inner = msg:match("^error loading module '[^']*' from file '[^']*':%s*(.-)%s*$")
   if inner and inner ~= "" then msg = inner end
