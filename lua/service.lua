@@ -270,7 +270,7 @@ local function run(text, ctx, state)
   -- so it is spliced in rather than walked character by character.
   local head, jerr = json.encode {
     type = "chart", id = msg.id, format = result.format, mime = result.mime, spec = result.spec,
-    alt = result.alt, data_summary = result.data_summary, scene = result.scene,
+    alt = result.alt, data_summary = result.data_summary, scene = result.scene, warnings = result.warnings,
     width = result.width, height = result.height, bytes = #result.bytes, timings_ms = timings,
     planner = info.planner, synthetic = info.synthetic, seed = info.seed, fallback_reason = info.fallback_reason,
   }

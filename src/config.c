@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static const char *LEVEL_NAMES[] = {"DEBUG", "INFO", "WARNING", "ERROR"};
@@ -96,6 +97,23 @@ static int get_list(config_lookup_fn lookup, void *ud, const char *name, bool sh
   return 0;
 }
 
+/* CHARTD_DATA_DIR: an existing folder, kept as its real path (the sandbox compares real paths). */
+static int get_data_dir(config_lookup_fn lookup, void *ud, char *out, size_t outlen, char *err, size_t errlen) {
+  const char *v = lookup(ud, "CHARTD_DATA_DIR");
+  out[0] = '\0';
+  if (v == NULL || *v == '\0') return 0;
+  char *real = realpath(v, NULL);
+  struct stat st;
+  if (real == NULL || stat(real, &st) != 0 || !S_ISDIR(st.st_mode) || strlen(real) >= outlen) {
+    snprintf(err, errlen, "CHARTD_DATA_DIR=%s is not allowed; allowed an existing folder", v);
+    free(real);
+    return -1;
+  }
+  strcpy(out, real);
+  free(real);
+  return 0;
+}
+
 int config_parse(struct chartd_config *cfg, config_lookup_fn lookup, void *ud, int default_workers,
                  char *err, size_t errlen) {
   memset(cfg, 0, sizeof *cfg);
@@ -139,7 +157,8 @@ int config_parse(struct chartd_config *cfg, config_lookup_fn lookup, void *ud, i
       get_int(lookup, ud, "CHARTD_SEND_TIMEOUT", 1, 3600, &cfg->send_timeout_s, err, errlen) ||
       get_list(lookup, ud, "CHARTD_API_KEYS", false, cfg->api_keys, sizeof cfg->api_keys, err, errlen) ||
       get_list(lookup, ud, "CHARTD_ALLOWED_ORIGINS", true, cfg->allowed_origins, sizeof cfg->allowed_origins, err,
-               errlen))
+               errlen) ||
+      get_data_dir(lookup, ud, cfg->data_dir, sizeof cfg->data_dir, err, errlen))
     return -1;
   /* Hot reload watches the script folders in development; production only when asked
    * (CHARTD_RELOAD=1). `chartd serve --dev` forces it on; SIGHUP reloads in any case. */

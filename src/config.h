@@ -33,6 +33,8 @@ struct chartd_config {
   int idle_ping_s;          /* CHARTD_IDLE_PING: seconds of silence before a WebSocket gets a ping */
   int idle_timeout_s;       /* CHARTD_IDLE_TIMEOUT: seconds of silence (no pong) before it is dropped */
   int send_timeout_s;       /* CHARTD_SEND_TIMEOUT: seconds a WebSocket's unsent replies may make no progress */
+  char data_dir[1024];      /* CHARTD_DATA_DIR: the folder a Vega-Lite data.url names files in (resolved);
+                               empty = data.url is refused */
 };
 
 /* Looks a variable up; returns NULL when it is unset. */

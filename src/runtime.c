@@ -246,23 +246,29 @@ static int searcher_home(lua_State *L) {
   return 1;
 }
 
-/* io.open for reading only, and only files under home (themes/, prompts/, lua/...). */
+static bool path_under(const char *real, const char *dir) {
+  size_t n = strlen(dir);
+  return n > 0 && strncmp(real, dir, n) == 0 && real[n] == '/';
+}
+
+/* io.open for reading only, and only files under home (themes/, prompts/, lua/...) or under
+ * the data folder (CHARTD_DATA_DIR, Vega-Lite's data.url). Real paths, so no link leads out. */
 static int sandbox_open(lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
   const char *mode = luaL_optstring(L, 2, "r");
   const char *home = lua_tostring(L, lua_upvalueindex(2));
+  const char *data_dir = lua_tostring(L, lua_upvalueindex(3));
   if (strcmp(mode, "r") != 0 && strcmp(mode, "rb") != 0) {
     luaL_pushfail(L);
     lua_pushfstring(L, "%s: mode '%s' is not allowed (read only)", path, mode);
     return 2;
   }
   char *real = realpath(path, NULL);
-  size_t hl = strlen(home);
-  bool inside = real != NULL && strncmp(real, home, hl) == 0 && real[hl] == '/';
+  bool inside = real != NULL && (path_under(real, home) || path_under(real, data_dir));
   free(real);
   if (!inside) {
     luaL_pushfail(L);
-    lua_pushfstring(L, "%s: not a readable file under CHARTD_HOME", path);
+    lua_pushfstring(L, "%s: not a readable file under CHARTD_HOME or CHARTD_DATA_DIR", path);
     return 2;
   }
   lua_pushvalue(L, lua_upvalueindex(1));
@@ -371,7 +377,7 @@ static const char SANDBOX_LUA[] =
     "  return function(...) return pass(resume(co, ...)) end\n"
     "end, set\n";
 
-int runtime_sandbox(lua_State *L, const char *home, char *err, size_t errlen) {
+int runtime_sandbox(lua_State *L, const char *home, const char *data_dir, char *err, size_t errlen) {
   char *real_home = realpath(home, NULL);
   if (real_home == NULL) {
     snprintf(err, errlen, "%s: cannot resolve CHARTD_HOME", home);
@@ -400,7 +406,8 @@ int runtime_sandbox(lua_State *L, const char *home, char *err, size_t errlen) {
   lua_createtable(L, 0, 1);
   lua_getfield(L, -2, "open");
   lua_pushstring(L, real_home);
-  lua_pushcclosure(L, sandbox_open, 2);
+  lua_pushstring(L, data_dir ? data_dir : "");
+  lua_pushcclosure(L, sandbox_open, 3);
   lua_setfield(L, -2, "open");
   lua_setglobal(L, "io");
   lua_pop(L, 1);

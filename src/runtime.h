@@ -21,12 +21,13 @@ int runtime_call(lua_State *L, const char *module, const char *func, int argc, c
 /* ---- worker hardening (src/workers.c) ---- */
 
 /* Removes what scripts must not reach, after start-up: `require` loads only package.preload and
- * text files under <home>/lua; io is a read-only io.open of files under home; os keeps time,
+ * text files under <home>/lua; io is a read-only io.open of files under home or data_dir
+ * (CHARTD_DATA_DIR, "" for none); os keeps time,
  * date, clock, difftime; no debug, dofile, loadfile, string.dump, package.loadlib; load()
  * accepts text only; coroutines a script creates can be stopped by the host's stop hook;
  * string.find/match/gmatch/gsub are chartd.pattern's, which stop mid-match when asked to.
  * Returns 0, or -1 with a message in err. */
-int runtime_sandbox(lua_State *L, const char *home, char *err, size_t errlen);
+int runtime_sandbox(lua_State *L, const char *home, const char *data_dir, char *err, size_t errlen);
 
 /* True when the host asked L to stop: L or a coroutine that (transitively) resumed it carries
  * a hook other than the sandbox's own (the watchdog's or the memory cap's stop hook). Safe to

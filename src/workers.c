@@ -303,6 +303,10 @@ static void publish_config(lua_State *L, const struct chartd_config *cfg) {
   lua_setfield(L, -2, "test_hooks");
   lua_pushstring(L, cfg->app_env);
   lua_setfield(L, -2, "app_env");
+  if (cfg->data_dir[0]) {
+    lua_pushstring(L, cfg->data_dir);
+    lua_setfield(L, -2, "data_dir");
+  }
   lua_setfield(L, -2, "chartd.config");
   lua_pop(L, 2);
 }
@@ -312,7 +316,7 @@ static lua_State *new_service_state(const struct chartd_config *cfg, char *err, 
   lua_State *L = runtime_new_state(runtime_home(), err, errlen);
   if (L == NULL) return NULL;
   publish_config(L, cfg);
-  if (call_service(L, "warm", 0, err, errlen) != 0 || runtime_sandbox(L, runtime_home(), err, errlen) != 0 ||
+  if (call_service(L, "warm", 0, err, errlen) != 0 || runtime_sandbox(L, runtime_home(), cfg->data_dir, err, errlen) != 0 ||
       runtime_memory_cap(L, SCRIPT_MEMORY_CAP) != 0) {
     runtime_close(L);
     return NULL;

@@ -50,6 +50,8 @@ function M.run(argv)
 
   local result, err = pipeline.render(spec, { scene = opts.scene ~= nil })
   if not result then return fail(1, ("%s: %s"):format(path, err.message)) end
+  -- What a Vega-Lite spec asked that chartd does not draw: the image is still written.
+  for _, w in ipairs(result.warnings or {}) do io.stderr:write("chartd render: warning: ", w, "\n") end
   local ok, werr = files.write_atomic(opts.output, result.bytes)
   if not ok then return fail(1, ("cannot write %s: %s"):format(opts.output, werr)) end
   if opts.scene then

@@ -39,7 +39,7 @@ int main(void) {
   lua_State *L = runtime_new_state(home, err, sizeof err);
   CHECK(L != NULL);
   if (L == NULL) return check_done("test_pattern_stop");
-  CHECK_INT(runtime_sandbox(L, home, err, sizeof err), 0);
+  CHECK_INT(runtime_sandbox(L, home, "", err, sizeof err), 0);
 
   /* ".-.-b" on 1,000 characters: ~1.7e8 steps (about a second) unstopped, 4096 when stopped */
   const char *find = "local s = ('x'):rep(1000)\n"
