@@ -374,6 +374,39 @@ function M.describe(spec, layout)
     table.concat(parts, " "))
 end
 
+-- data_summary: every cell's own table, the cell's row and column values in front.
+function M.summary(spec, layout)
+  local summary = require "charts.shared.summary"
+  local lead = {}
+  for _, ch in ipairs({ "row", "column" }) do
+    local e = spec.encoding[ch]
+    if e and e.field then lead[#lead + 1] = { key = ch, name = e.field } end
+  end
+  local columns, rows, total = nil, {}, 0
+  for _, cell in ipairs(layout.cells) do
+    if cell.layout then
+      local t = summary.build(layout.module, cell.spec, cell.layout)
+      if not columns then
+        columns = {}
+        for _, l in ipairs(lead) do columns[#columns + 1] = l.name end
+        for _, c in ipairs(t.columns) do columns[#columns + 1] = c end
+      end
+      for _, r in ipairs(t.rows) do
+        local row = {}
+        for k, l in ipairs(lead) do row[k] = cell[l.key] end
+        for k = 1, #t.columns do
+          local v = r[k]
+          if v == require("util.json").null then v = nil end
+          row[#lead + k] = v
+        end
+        rows[#rows + 1] = row
+      end
+      total = total + (t.total_rows - #t.rows)
+    end
+  end
+  return summary.table(columns or {}, rows, #rows + total)
+end
+
 M.sample = {
   type = "facet",
   title = "Monthly revenue by region",

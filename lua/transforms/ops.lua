@@ -52,7 +52,7 @@ function M.compute(op, rows, field)
   if op == "distinct" then return ndistinct end
   local n = #vals
   if op == "sum" or op == "product" then
-    local acc = op == "sum" and 0 or 1
+    local acc = op == "sum" and 0 or 1.0 -- a float product overflows to Infinity, as in JavaScript
     for _, v in ipairs(vals) do if op == "sum" then acc = acc + v else acc = acc * v end end
     if acc ~= acc or acc == math.huge or acc == -math.huge then return json.null end
     return acc

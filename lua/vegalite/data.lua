@@ -165,11 +165,9 @@ function M.records(data, ctx, path)
     end
     records = json.array({})
     local as = s.as or "data"
-    local v = start
-    while (step > 0 and v < stop) or (step < 0 and v > stop) do
-      records[#records + 1] = { [as] = v }
-      v = v + step
-    end
+    -- d3's range: start + i·step for i below ceil((stop - start) / step), no running sum.
+    local n = math.max(0, math.ceil((stop - start) / step))
+    for i = 0, n - 1 do records[#records + 1] = { [as] = start + i * step } end
   else
     fail(path, "give data.values, data.url, data.name or data.sequence")
   end

@@ -186,6 +186,20 @@ function M.build(markdef, defs, ctx)
     if markdef.interpolate and markdef.interpolate ~= "linear" then
       warn("mark.interpolate", ('"%s" is drawn with straight segments'):format(tostring(markdef.interpolate)))
     end
+  elseif (mark == "point" or mark == "circle" or mark == "square") and (discrete(x) ~= discrete(y)) then
+    -- A dot plot (one axis of categories): chartd's strip plot, values on y, groups on x.
+    ctype = "strip"
+    local value, group, vpath, gpath = y, x, "encoding.y", "encoding.x"
+    if discrete(y) then
+      value, group, vpath, gpath = x, y, "encoding.x", "encoding.y"
+      warn("encoding.y", "a horizontal dot plot is drawn vertically")
+    end
+    put("y", value, vpath)
+    put("x", group, gpath)
+    options.jitter = 0
+    if series_def and series_def.field and not (group and series_def.field == group.field) then
+      warn(series_path, "colouring dots by another field than their group is not supported; ignored")
+    end
   elseif mark == "point" or mark == "circle" or mark == "square" then
     ctype = "scatter"
     put("x", x, "encoding.x")

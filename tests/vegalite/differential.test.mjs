@@ -85,7 +85,7 @@ for (const r of results) {
       const keep = s.columns.map((c) => !DERIVED.has(c));
       const kept = s.columns.filter((_, k) => keep[k]);
       // A histogram's empty bins are in its table but draw nothing; Vega has no row for them.
-      const drawn = r.type === 'histogram' ? s.rows.filter((row) => row[row.length - 1] !== 0) : s.rows;
+      const drawn = s.columns.includes('bin_start') ? s.rows.filter((row) => row[row.length - 1] !== 0) : s.rows;
       const crows = drawn.map((row) => rowTokens(row.filter((_, k) => keep[k]).map((x, k) =>
         temporal.has(kept[k]) && typeof x === 'number' ? x * 1000 : x)));
       const diff = compare(vrows, crows);

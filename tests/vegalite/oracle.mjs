@@ -17,15 +17,18 @@ function fieldsOf(v) {
   return [];
 }
 
-// The marks that draw the data, depth first; a facet's group is entered with its source data.
-function dataMarks(marks, facetSource, out = []) {
+// The marks that draw the data, depth first. A group that facets its data (small multiples, a
+// line per series) is entered with its source data, and its groupby fields count as encoded.
+function dataMarks(marks, facet, out = []) {
   for (const m of marks || []) {
     if (m.type === 'group') {
-      const src = m.from && m.from.facet ? m.from.facet.data : facetSource;
-      dataMarks(m.marks, src, out);
+      const f = m.from && m.from.facet;
+      const inner = f ? { name: f.name, data: facet && f.data === facet.name ? facet.data : f.data,
+        groupby: [...(facet ? facet.groupby : []), ...[].concat(f.groupby || [])] } : facet;
+      dataMarks(m.marks, inner, out);
     } else if (m.from && m.from.data) {
-      out.push({ mark: m, data: facetSource && !m.from.data.startsWith('source') && !m.from.data.startsWith('data')
-        ? facetSource : m.from.data });
+      const viaFacet = facet && m.from.data === facet.name;
+      out.push({ mark: m, data: viaFacet ? facet.data : m.from.data, groupby: viaFacet ? facet.groupby : [] });
     }
   }
   return out;
@@ -39,9 +42,9 @@ function mainMark(vg) {
 }
 
 // The encoded fields of a mark, a stack's _start/_end pair read as its base field.
-function encodedFields(mark, row) {
+function encodedFields(mark, row, groupby) {
   const upd = (mark.encode && (mark.encode.update || mark.encode.enter)) || {};
-  const fields = [];
+  const fields = [...groupby];
   for (const p of PROPS) {
     for (const f of fieldsOf(upd[p])) if (!fields.includes(f)) fields.push(f);
   }
@@ -66,7 +69,7 @@ export async function vegaDataset(spec, baseURL) {
   const main = mainMark(vgSpec);
   if (!main) return { fields: [], rows: [], vgSpec, view };
   const rows = view.data(main.data) || [];
-  const fields = encodedFields(main.mark, rows[0]);
+  const fields = encodedFields(main.mark, rows[0], main.groupby || []);
   return { fields, rows, mark: main.mark, vgSpec, view };
 }
 
