@@ -2,6 +2,7 @@
 -- pipeline.render, choosing the planner (LLM or offline rules), applying follow-up edits to
 -- the connection's last chart, and synthesizing data when the request brings none.
 local clock = require "chartd.clock"
+local vegalite = require "vegalite"
 local frame = require "data.frame"
 local followup = require "planner.followup"
 local offline = require "planner.offline"
@@ -110,6 +111,12 @@ function M.plan(request, opts)
   local previous = request.data == nil and opts.previous or nil
   local base = request.spec and shallow(request.spec) or (previous and shallow(previous)) or nil
   if base and request.data ~= nil then base.data = request.data end
+  if base and vegalite.is_vegalite(base) then
+    -- A Vega-Lite spec is edited as the chartd spec it stands for; one that cannot be
+    -- translated is planned afresh and its error comes from the render.
+    local ok, translated = pcall(vegalite.translate, base)
+    base = ok and translated or nil
+  end
   if base then
     progress("planning", 8, "reading the request as an edit of the last chart")
     local edited, how = followup.edit(prompt, base)

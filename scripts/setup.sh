@@ -42,15 +42,16 @@ else
 fi
 
 # npm dev dependencies, pinned by package-lock.json: playwright-core for the browser test (it
-# drives /usr/bin/chromium: no browser download); vega, vega-lite and vega-datasets,
-# the oracle of the Vega-Lite differential test. Nothing to do when
-# node_modules already matches the lock file.
+# drives /usr/bin/chromium: no browser download); vega, vega-lite and vega-datasets, the
+# oracle of the Vega-Lite differential test, and @resvg/resvg-js (its prebuilt binary ships
+# in the npm package) for the picture check. Nothing to do when node_modules already
+# matches the lock file.
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 if [ "${CHARTD_BROWSER:-1}" = "1" ] && [ -f "$ROOT/package-lock.json" ]; then
   if [ ! -f "$ROOT/node_modules/playwright-core/package.json" ] \
      || [ ! -f "$ROOT/node_modules/vega-lite/package.json" ] \
      || [ "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.package-lock.json" ]; then
-    echo "setup: npm ci (playwright-core, vega, vega-lite, vega-datasets)"
+    echo "setup: npm ci (playwright-core, vega, vega-lite, vega-datasets, resvg)"
     (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error)
   fi
 fi

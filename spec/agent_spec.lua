@@ -78,6 +78,15 @@ describe("agent.plan", function()
     assert.are.same(first.data, spec.data)
   end)
 
+  it("edits a Vega-Lite spec sent with a prompt as the chartd spec it stands for", function()
+    local vl = { mark = "bar", data = { values = { { a = "x", b = 1 }, { a = "y", b = 2 } } },
+      encoding = { x = { field = "a" }, y = { field = "b", type = "quantitative" } } }
+    local spec, info = agent.plan({ prompt = "make it a line chart", spec = vl }, { config = {} })
+    assert.are.equal("line", spec.type)
+    assert.are.same({ "type" }, info.edits)
+    assert.are.equal("a", spec.encoding.x.field)
+  end)
+
   it("plans fresh when the prompt is a new request, even with a previous spec", function()
     local first = agent.plan({ prompt = "monthly revenue in 2024", today = TODAY }, { config = {} })
     local spec, info = agent.plan({ prompt = "distribution of salaries" }, { config = {}, previous = first })

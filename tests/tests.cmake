@@ -64,6 +64,10 @@ if(NOT CHARTD_SANITIZE)
            WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
   set_tests_properties(vegalite/differential PROPERTIES
     ENVIRONMENT "CHARTD_LIB=${CMAKE_BINARY_DIR}/lib;REPORT=${CMAKE_BINARY_DIR}/vegalite-report.json" TIMEOUT 300)
+  # The coarse picture check: the same number of bars / mark colours as Vega's chart (resvg).
+  add_test(NAME vegalite/pictures COMMAND node ${CMAKE_SOURCE_DIR}/tests/vegalite/picture.test.mjs
+           WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+  set_tests_properties(vegalite/pictures PROPERTIES ENVIRONMENT "CHARTD_LIB=${CMAKE_BINARY_DIR}/lib" TIMEOUT 300)
 endif()
 
 # Sanitizer build (CHARTD_SANITIZE=ON, README "Sanitizer build"): every test runs with UBSan

@@ -19,9 +19,15 @@ function M.apply(spec, defs, warn)
     if defs[ch] then spec.encoding[ch] = channels.to_chartd(defs[ch], "encoding." .. ch, warn, "header") end
   end
   if defs.facet then spec.encoding.column = channels.to_chartd(defs.facet, "encoding.facet", warn, "header") end
-  for _, k in ipairs({ "horizontal", "points", "offset", "jitter", "normalize" }) do
-    if options[k] ~= nil then
-      warn("options." .. k, "not available inside small multiples; ignored")
+  -- The facet chart takes the cell type and stacking; what else the cell asked is dropped,
+  -- with a word when it changes the picture (labels off, no points: nothing to say).
+  local keys = {}
+  for k in pairs(options) do keys[#keys + 1] = k end
+  table.sort(keys)
+  for _, k in ipairs(keys) do
+    if k ~= "chart" and k ~= "stacked" then
+      local v = options[k]
+      if v ~= false and v ~= 0 then warn("mark", ("%s is not available inside small multiples; ignored"):format(k)) end
       options[k] = nil
     end
   end

@@ -93,6 +93,9 @@ function M.translate(vl)
     for _, t in ipairs(type(view.transform) == "table" and view.transform or {}) do transforms[#transforms + 1] = t end
   end
 
+  local user_transforms = {}
+  for i, t in ipairs(transforms) do user_transforms[i] = t end
+
   local markdef = mark_def(view.mark)
   local defs = read_encoding(view.encoding, warn)
   -- Encoding-level semantics chartd's chart would not compute the same way become transforms.
@@ -106,7 +109,10 @@ function M.translate(vl)
 
   local facet = defs.row or defs.column or defs.facet
   if facet then require("vegalite.facet").apply(spec, defs, warn) end
-  if layers then require("vegalite.layer").annotate(spec, layers, warn) end
+  if layers then
+    local layer = require "vegalite.layer"
+    layer.annotate(spec, layers, warn, function(l) return layer.rows(records, user_transforms, l) end)
+  end
 
   spec.data = { values = records }
   if #transforms > 0 then spec.transform = transforms end

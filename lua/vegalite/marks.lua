@@ -125,6 +125,7 @@ function M.build(markdef, defs, ctx)
       return ctype, options, enc
     end
     ctype = "bar"
+    options.labels = false -- Vega-Lite draws value labels only as a text layer (vegalite.layer)
     local key, value, kpath, vpath = x, y, "encoding.x", "encoding.y"
     if horizontal then key, value, kpath, vpath = y, x, "encoding.y", "encoding.x"; options.horizontal = true end
     put("x", key, kpath)
