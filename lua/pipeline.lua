@@ -48,6 +48,8 @@ function M.reply_spec(spec)
 end
 
 local function describe(chart, spec, layout)
+  -- The author's own description (Vega-Lite's `description`) is the best alt text.
+  if type(spec.description) == "string" and spec.description:find("%S") then return spec.description end
   if chart.describe then
     local ok, text = pcall(chart.describe, spec, layout)
     if ok and type(text) == "string" then return text end

@@ -250,6 +250,18 @@ function M.build(markdef, defs, ctx)
       .. "only as layers over one of them)")))
   end
 
+  -- Ranges (x2/y2) make a different chart (ranged bars, intervals): drawing without them
+  -- would be wrong, so they are an error rather than a warning.
+  for _, name in ipairs({ "x2", "y2" }) do
+    if defs[name] and (defs[name].field or defs[name].datum ~= nil) then
+      error(errors.new("invalid_spec", "encoding." .. name, ("ranged marks (%s) are not supported"):format(name)))
+    end
+  end
+  for name, def in pairs(defs) do
+    if def.argextreme then
+      error(errors.new("invalid_spec", "encoding." .. name .. ".aggregate", "argmin/argmax are not supported"))
+    end
+  end
   -- Channels the type does not use.
   local used = { x = true, y = true, color = true, fill = true, stroke = true, theta = true, size = true,
     xOffset = true, yOffset = true, strokeDash = true, shape = true, detail = true, tooltip = true,

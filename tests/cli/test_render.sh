@@ -78,5 +78,25 @@ echo keep >"$TMP/keep.png"
 "$BIN" render "$TMP/typo.json" -o "$TMP/keep.png" 2>/dev/null
 [ "$(cat "$TMP/keep.png")" = keep ] && pass || fail "failed render replaced an existing file"
 
+# A Vega-Lite spec: the image is written, what chartd does not draw is one warning line each
+# on stderr, and data.url reads only from CHARTD_DATA_DIR.
+mkdir -p "$TMP/data"
+printf 'k,v\nA,3\nB,5\n' >"$TMP/data/kv.csv"
+cat >"$TMP/vl.json" <<'JSON'
+{"$schema": "https://vega.github.io/schema/vega-lite/v5.json", "data": {"url": "kv.csv"},
+ "mark": {"type": "bar", "cornerRadius": 3}, "config": {"axis": {"grid": false}},
+ "encoding": {"x": {"field": "k"}, "y": {"field": "v", "type": "quantitative"}}}
+JSON
+if CHARTD_DATA_DIR="$TMP/data" "$BIN" render "$TMP/vl.json" -o "$TMP/vl.png" 2>"$TMP/err"; then
+  warnings=$(grep -c '^chartd render: warning: ' "$TMP/err")
+  { [ "$warnings" -eq 2 ] && grep -q 'mark.cornerRadius' "$TMP/err" && grep -q 'config.axis' "$TMP/err" \
+    && head -c 8 "$TMP/vl.png" | LC_ALL=C grep -aq PNG; } && pass || fail "vega-lite warnings: $(cat "$TMP/err")"
+else
+  fail "vega-lite render: $(cat "$TMP/err")"
+fi
+CHARTD_DATA_DIR="" expect_error vl-no-data-dir 'data\.url: data\.url needs a data folder: set CHARTD_DATA_DIR' -- "$TMP/vl.json" -o "$TMP/x.png"
+sed 's#"kv.csv"#"../data/kv.csv"#' "$TMP/vl.json" >"$TMP/vl-out.json"
+CHARTD_DATA_DIR="$TMP/data" expect_error vl-traversal 'data\.url: "\.\./data/kv\.csv" leaves the data folder' -- "$TMP/vl-out.json" -o "$TMP/x.png"
+
 echo "$passed passed, $failures failed"
 [ $failures -eq 0 ]
