@@ -142,6 +142,15 @@ async def main():
                     name = os.path.basename(path)
                     msg = await exchange(ws, {"type": "chart.request", "id": name, "spec": spec}, name)
                     eq(msg["type"], "chart", f"{name} reply")
+                vl = {"$schema": "https://vega.github.io/schema/vega-lite/v5.json", "mark": {"type": "bar", "cornerRadius": 2},
+                      "data": {"values": [{"a": "x", "b": 1, "d": "Jan 5 2024"}, {"a": "y", "b": 2, "d": "Feb 9 2024"}]},
+                      "encoding": {"x": {"field": "d", "timeUnit": "month", "type": "ordinal"},
+                                   "y": {"field": "b", "type": "quantitative"}, "color": {"field": "a"}}}
+                valid("chart.request", {"type": "chart.request", "id": "vl", "spec": vl}, "Vega-Lite request")
+                msg = await exchange(ws, {"type": "chart.request", "id": "vl", "spec": vl}, "Vega-Lite spec")
+                eq(msg["type"], "chart", f"Vega-Lite reply {msg}")
+                check(msg.get("warnings") == ["mark.cornerRadius: not supported; the theme's value is drawn"],
+                      f"Vega-Lite warnings {msg.get('warnings')}")
                 msg = await exchange(ws, {"type": "chart.request", "id": "prompt",
                                           "prompt": "monthly revenue as a line chart"}, "prompt")
                 if msg["type"] == "chart":
