@@ -13,8 +13,7 @@ M.KINDS = { "filter", "calculate", "fold", "aggregate", "joinaggregate", "bin", 
 
 local MODULE = { timeUnit = "timeunit" }
 -- Kinds known but not computed yet: a clear error rather than a wrong chart.
-local UNSUPPORTED = { density = true, regression = true, loess = true, pivot = true, impute = true,
-  extent = true, stack = true }
+local UNSUPPORTED = { loess = true, pivot = true, impute = true, extent = true, stack = true }
 
 function M.kind_of(t)
   if type(t) ~= "table" then return nil end

@@ -86,7 +86,6 @@ end
 -- Adds the other layers to spec: options, annotations, or warnings. rows(layer) gives the
 -- records the layer sees (the spec's data through its transforms and the layer's own).
 function M.annotate(spec, others, warn, rows_for)
-  local enc = spec.encoding
   for _, o in ipairs(others) do
     local path = ("layer[%d]"):format(o.index)
     local l = o.layer
@@ -98,6 +97,10 @@ function M.annotate(spec, others, warn, rows_for)
       drawn = true
     elseif t == "line" and (spec.type == "area" or spec.type == "line") then
       drawn = true -- chartd draws an area's outline and a line already
+    elseif t == "line" and spec.type == "scatter" and M.linear_fit(l) then
+      -- A least-squares line over the points: the scatter chart's own regression line.
+      spec.options.regression = true
+      drawn = true
     elseif t == "text" and field_of(e.text) and (spec.type == "bar" or spec.type == "histogram") then
       -- Value labels: chartd's bar labels show each bar's value.
       if spec.type == "bar" then spec.options.labels = true end
@@ -139,6 +142,14 @@ function M.annotate(spec, others, warn, rows_for)
     end
     if not drawn then warn(path, ('a "%s" layer here is not drawn'):format(tostring(t))) end
   end
+end
+
+-- True when a layer's transforms end in one linear regression over all rows.
+function M.linear_fit(l)
+  local list = type(l.transform) == "table" and l.transform or {}
+  local last = list[#list]
+  return #list == 1 and type(last) == "table" and last.regression ~= nil
+    and (last.method == nil or last.method == "linear") and last.groupby == nil
 end
 
 -- The records a layer sees: the chart's data through the spec's transforms and its own.
