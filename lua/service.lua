@@ -331,6 +331,9 @@ function M.warm()
     local theme, err = themes.get(name)
     if not theme then error(err.message, 0) end
   end
+  -- the same for the planners and the synthesis vocabulary (data files read on first use)
+  require "agent"
+  require("synth.vocab").load()
   local spec = {
     type = "bar", width = 160, height = 120, title = "warm-up",
     data = { values = { { k = "a", v = 1 }, { k = "b", v = 2 } } },

@@ -45,12 +45,26 @@ local PER_UNIT = { capita = true, person = true, head = true, user = true, custo
 local FILLER = { showing = true, chart = true, graph = true, plot = true, please = true, illustrate = true,
   compare = true, comparison = true, breakdown = true, trend = true, trends = true,
   top = true, bottom = true, ranking = true, ranked = true, popular = true, largest = true, biggest = true,
-  leading = true, best = true, worst = true, hi = true, hello = true, hey = true, thanks = true,
+  leading = true, best = true, worst = true, hi = true, hello = true, hey = true,
   kindly = true, want = true, need = true, like = true, tell = true, know = true, look = true,
   interested = true, quick = true, simple = true, nice = true, pretty = true, overview = true,
   stats = true, statistics = true, metrics = true, kpi = true, kpis = true, illustrative = true,
-  sample = true, dummy = true, fake = true, example = true, mock = true, made = true, random = true }
+  sample = true, dummy = true, fake = true, example = true, mock = true, made = true, random = true,
+  pls = true, plz = true, pleas = true, thx = true, thank = true, thanks = true, ok = true, okay = true }
 local GROUP_PREPS = { by = true, per = true, each = true, across = true, every = true }
+-- Stop words that end a measure's name after another word ("delivery time", "wait times").
+local HEADS = { time = true, times = true }
+-- Chart types whose x is time unless the request names categories.
+local TIME_CHARTS = { line = true, area = true }
+
+-- Whether a window is a stretch of time ("last 90 days", "since 2019", "2010-2020"), not one
+-- calendar period ("in 2024", "last year").
+local function stretch(ranges)
+  for _, r in ipairs(ranges or {}) do
+    if r.last or r["next"] or (r.from and r.from ~= r.to) then return true end
+  end
+  return false
+end
 -- A window after one of these is a time axis; otherwise, next to categories, it is a filter
 -- ("sales by department in 2024" is a bar chart of departments).
 local OVER = { over = true, throughout = true, trend = true, trends = true, evolution = true, history = true,
@@ -114,7 +128,7 @@ local function group_name(tokens, skip)
       local k = i + 1
       if word(tokens, k) == "each" or word(tokens, k) == "the" then k = k + 1 end
       local w = word(tokens, k)
-      if w and not skip[k] and not lex.stop[w] and not tonumber(w) and not w:match("^%d")
+      if w and not skip[k] and not lex.stop[w] and not lex.share[w] and not tonumber(w) and not w:match("^%d")
           and not when.is_time_word(w) and not (t.w == "per" and PER_UNIT[lex.stem(w)]) then
         return lex.stem(w), k
       end
@@ -140,7 +154,8 @@ function M.measures(tokens, skip)
     local t = tokens[i]
     if not skip[i] and content(t.w) then
       local parts, k = { t.w }, i + 1
-      while #parts < 3 and not skip[k] and content(word(tokens, k)) do
+      -- "time" is a stop word but heads a measure after another word ("delivery time")
+      while #parts < 3 and not skip[k] and (content(word(tokens, k)) or HEADS[word(tokens, k)]) do
         parts[#parts + 1] = word(tokens, k)
         k = k + 1
       end
@@ -202,12 +217,12 @@ local function kind_count(tokens, first, reading)
     local t = tokens[k]
     if not t.w then break end
     local n = when.number(t.w)
-    if n and n <= 100 and not reading.words[t.w] then return n end
+    if n and n >= 1 and n <= 100 and not reading.words[t.w] then return n end
   end
   for i, t in ipairs(tokens) do
     if (t.w == "top" or t.w == "bottom") then
       local n = when.number(word(tokens, i + 1))
-      if n then return n end
+      if n and n >= 1 then return math.min(n, 100) end
     end
   end
   return nil
@@ -215,6 +230,12 @@ end
 
 local function title_case(s)
   return (s:gsub("^%l", string.upper))
+end
+
+-- A phrase as the request wrote it ("paris" → "Paris", "nyc" → "NYC").
+local function as_written(prompt, phrase)
+  local at = prompt:lower():find(phrase, 1, true)
+  return at and prompt:sub(at, at + #phrase - 1) or phrase
 end
 
 -- A dimension of categories: a named kind, categories written out, or a grouping noun.
@@ -272,10 +293,16 @@ function M.plan(prompt, tokens, named, today)
     if t.w and reading.words[t.w] then skip[i] = true end
   end
   -- places ("temperature in Paris") say where, not what
+  local place
   for i, t in ipairs(tokens) do
     local two = t.w and word(tokens, i + 1) and (t.w .. " " .. word(tokens, i + 1))
-    if two and (lex.places[two] or vocab.climate(two)) then skip[i], skip[i + 1] = true, true end
-    if t.w and (lex.places[t.w] or vocab.climate(t.w)) then skip[i] = true end
+    if two and (lex.places[two] or vocab.climate(two)) then
+      skip[i], skip[i + 1] = true, true
+      place = place or two
+    elseif t.w and (lex.places[t.w] or vocab.climate(t.w)) and not skip[i] then
+      skip[i] = true
+      place = place or t.w
+    end
   end
   local dims, cats = category_dims(tokens, prompt, reading, skip)
   local kinds_found = false
@@ -291,7 +318,8 @@ function M.plan(prompt, tokens, named, today)
     if w then
       share = share or lex.share[w] ~= nil
       dist = dist or lex.distribution[w] ~= nil
-      rel = rel or lex.relation[w] ~= nil
+      rel = rel or (lex.relation[w] ~= nil and not (tokens[i + 1] and tokens[i + 1].w
+        and (reading.words[tokens[i + 1].w] or when.number(tokens[i + 1].w))))
       count = count or lex.count[w] ~= nil or (w == "number" and word(tokens, i + 1) == "of")
         or (w == "many" and word(tokens, i - 1) == "how")
       over = over or OVER[w] ~= nil
@@ -299,7 +327,12 @@ function M.plan(prompt, tokens, named, today)
       if not agg and lex.aggregate[w] and not lex.superlative[w] then agg = lex.aggregate[w] end
     end
   end
-  local measures = M.measures(tokens, skip)
+  -- a measure is never named like a category field ("share per share")
+  local measures, taken = {}, {}
+  for _, d in ipairs(dims) do taken[d.name] = true end
+  for _, m in ipairs(M.measures(tokens, skip)) do
+    if not taken[m] and not taken[lex.stem(m)] then measures[#measures + 1] = m end
+  end
   local measure = measures[1]
   for _, m in ipairs(measures) do
     local _, key = vocab.profile(m)
@@ -309,19 +342,25 @@ function M.plan(prompt, tokens, named, today)
   if not measure and count then measure = "count" end
   if not measure and share then measure = "share" end
   measure = measure or "value"
+  while taken[measure] do measure = measure .. " value" end
 
   local wants_time = reading.unit ~= nil or reading.ranges ~= nil or over
   for _, t in ipairs(tokens) do
     if t.w and lex.time_words[t.w] then wants_time = true end
   end
-  -- next to categories, a window without a grain or an "over" is a filter, not an axis
-  if #dims > 0 and not reading.unit and not over then wants_time = false end
-  -- one measure and nothing to split it by: its course over time
-  if #dims == 0 and not named and not dist and not (rel and #measures >= 2) then wants_time = true end
+  -- next to categories, a calendar period ("in 2024", "for Q4") or a ranking is a filter; a
+  -- stretch of time ("last 90 days", "since 2019", "2010-2020"), a grain or an "over" is an axis
+  if #dims > 0 and not reading.unit and not over and (rank or share or not stretch(reading.ranges)) then
+    wants_time = false
+  end
+  -- one measure and nothing to split it by, or a line without categories: its course over time
+  if #dims == 0 and not dist and not (rel and #measures >= 2) and (not named or TIME_CHARTS[named]) then
+    wants_time = true
+  end
 
   local kind = named
   if not kind then
-    if share and not wants_time and #dims > 0 and #dims[1].categories <= 8 then kind = "pie"
+    if share and not wants_time and #dims > 0 and #(dims[1].categories or {}) <= 8 then kind = "pie"
     elseif share and not wants_time and #dims > 0 then kind = "bar"
     elseif rel and #measures >= 2 then kind = "scatter"
     elseif dist and not wants_time then kind = "histogram"
@@ -402,7 +441,8 @@ function M.plan(prompt, tokens, named, today)
       enc.color = { field = main.name, type = "nominal" }
       need.color = dim_need(main)
     end
-    spec.title = title_case(measure) .. " by " .. unit
+    spec.title = title_case(measure) .. (place and #dims == 0 and (" in " .. as_written(prompt, place)) or "")
+      .. " by " .. unit
   else
     local g = main or { name = "category" }
     enc.x = { field = g.name, type = "nominal" }

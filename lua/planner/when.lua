@@ -19,7 +19,7 @@ local M = {}
 -- Unit words → unit, how many of it.
 local UNITS = {
   hour = "hour", hours = "hour", hr = "hour", hrs = "hour",
-  day = "day", days = "day", fortnight = { "day", 14 }, fortnights = { "day", 14 },
+  day = "day", days = "day", date = "day", dates = "day", fortnight = { "day", 14 }, fortnights = { "day", 14 },
   week = "week", weeks = "week", wk = "week", wks = "week",
   month = "month", months = "month", mo = "month", mos = "month", mth = "month", mths = "month",
   quarter = "quarter", quarters = "quarter", qtr = "quarter", qtrs = "quarter",
@@ -62,7 +62,7 @@ local RATE_UNITS = { km = true, kilometers = true, kilometres = true, miles = tr
 
 -- Tokens -------------------------------------------------------------------------
 
-local function classify(run, out)
+local function split_run(run, out)
   local yy = run:match("^'(%d%d)$")
   if yy then out[#out + 1] = { n = 2000 + tonumber(yy), digits = 4 }; return end
   run = run:gsub("'s$", ""):gsub("^'+", ""):gsub("'+$", "")
@@ -104,6 +104,13 @@ local function classify(run, out)
   out[#out + 1] = { w = run }
 end
 
+-- A run's tokens keep its text, so the words a reading used can be told apart later.
+local function classify(run, out)
+  local first = #out + 1
+  split_run(run, out)
+  for k = first, #out do out[k].raw = run end
+end
+
 -- Lowercase tokens: { w = word } | { n = number, digits =, ord = } | { date = {y, m, d} }
 -- | { quarter = q } | { half = h } | { decade = y } | { p = punctuation }.
 function M.tokenize(text)
@@ -131,15 +138,33 @@ end
 
 -- Words --------------------------------------------------------------------------
 
--- One typo in a word of 5+ letters ("montly", "quartely", "yeras").
+local function sorted_keys(t)
+  local out = {}
+  for k in pairs(t) do out[#out + 1] = k end
+  table.sort(out)
+  return out
+end
+local UNIT_KEYS, GRAIN_KEYS = sorted_keys(UNITS), sorted_keys(GRAIN_WORDS)
+
+-- One typo in a word of 5+ letters ("montly", "quartely", "yeras"), with the first letter
+-- right. Answers are remembered (a bounded cache: request words are unbounded).
+local seen, seen_count = {}, 0
 local function fuzzy(w, list)
   if not w then return nil end
   if list[w] then return list[w] end
   if #w < 5 then return nil end
-  for k, v in pairs(list) do
-    if #k >= 5 and lex.word_match(w, k) >= 0.9 then return v end
+  local key = w .. (list == UNITS and "\0u" or "\0g")
+  local hit = seen[key]
+  if hit == nil then
+    hit = false
+    local first = w:sub(1, 1)
+    for _, k in ipairs(list == UNITS and UNIT_KEYS or GRAIN_KEYS) do
+      if #k >= 5 and k:sub(1, 1) == first and lex.word_match(w, k) >= 0.9 then hit = list[k]; break end
+    end
+    if seen_count >= 4096 then seen, seen_count = {}, 0 end
+    seen[key], seen_count = hit, seen_count + 1
   end
-  return nil
+  return hit or nil
 end
 
 local function word(T, i)
@@ -385,13 +410,15 @@ local function range_at(T, i)
   return nil
 end
 
--- A grain at i: "hourly", "by month", "per day", "each week", "month over month" → unit, next.
-local function grain_at(T, i)
+-- A grain at i: "hourly", "by month", "per day", "each week", "month over month", and the
+-- later items of a "by" list ("by region and quarter") → unit, next.
+local function grain_at(T, i, in_by_list)
   local w = word(T, i)
-  if not w then return nil end
+  local joined = in_by_list and (w == "and" or T[i].p == ",")
+  if not w and not joined then return nil end
   local g = fuzzy(w, GRAIN_WORDS)
   if g then return g, i + 1 end
-  if w == "by" or w == "per" or w == "each" or w == "every" then
+  if w == "by" or w == "per" or w == "each" or w == "every" or joined then
     local j = word(T, i + 1) == "the" and i + 2 or i + 1
     local u, mult, k = unit_at(T, j)
     -- "by day of week" and "hour of the day" are categories; "km per hour" is a speed
@@ -420,8 +447,7 @@ local function words_of(T, a, b, used)
   for k = a, b do
     local t = T[k]
     if t then
-      if t.w then used[t.w] = true end
-      if t.n then used[tostring(t.n)] = true end
+      for _, w in ipairs { t.w, t.n and tostring(t.n), t.raw } do used[w] = true end
     end
   end
 end
@@ -430,8 +456,9 @@ end
 function M.read(text)
   local T = M.tokenize(text or "")
   local ranges, unit, used = {}, nil, {}
-  local i = 1
+  local i, by_list = 1, false
   while i <= #T do
+    if word(T, i) == "by" then by_list = true elseif T[i].p and T[i].p ~= "," then by_list = false end
     local r, k = range_at(T, i)
     if r then
       ranges[#ranges + 1] = r
@@ -439,7 +466,7 @@ function M.read(text)
       i = k
     else
       local g
-      g, k = grain_at(T, i)
+      g, k = grain_at(T, i, by_list)
       if g then
         unit = unit or g
         words_of(T, i, k - 1, used)

@@ -13,7 +13,9 @@
 --              `season` (half the July–January difference), a daily one of `diurnal`, and
 --              day-to-day noise of `noise`, all in the measure's own unit
 -- words: a word of a field name → its profile; the last known word of a name wins
---   ("conversion rate" → percent). Fuzzy matching allows one typo in words of 5+ letters.
+--   ("conversion rate" → percent), except a `generic` word after a word of the same unit
+--   ("unemployment rate" → unemployment). A key with a space is a phrase that wins over its
+--   words ("heart rate"). Fuzzy matching allows one typo in words of 5+ letters.
 -- weak: words that give a profile but do not by themselves make a request a chart request
 --   ("what time is it?").
 -- suffixes: endings of unknown words that name an intensive quantity ("popularity").
@@ -24,6 +26,7 @@ return {
     money = { aggregate = "sum", base = 120000, sd = 0.45, lo = 0, flow = true, skewed = true, rhythm = "human" },
     price = { aggregate = "mean", base = 45, sd = 0.5, lo = 0.5, skewed = true },
     salary = { aggregate = "mean", base = 62000, sd = 0.35, lo = 15000, skewed = true },
+    property = { aggregate = "mean", base = 350000, sd = 0.4, lo = 20000, skewed = true },
     count = { aggregate = "sum", base = 4800, sd = 0.5, lo = 0, flow = true, integer = true, skewed = true,
       rhythm = "human" },
     population = { aggregate = "sum", base = 8000000, sd = 0.9, lo = 1000, integer = true, skewed = true },
@@ -60,7 +63,8 @@ return {
     profits = "money", income = "money", cost = "money", costs = "money", spend = "money",
     spending = "money", expense = "money", expenses = "money", earnings = "money", turnover = "money",
     gmv = "money", bookings = "money", donations = "money", budget = "money", arr = "money", mrr = "money",
-    payments = "money", funding = "money", investment = "money", investments = "money", gdp = "money",
+    payments = "money", selling = "money", funding = "money", investment = "money", investments = "money",
+    gdp = "money",
     debt = "money", savings = "money", tax = "money", taxes = "money", refunds = "money", payroll = "money",
     gross = "money", loss = "money", losses = "money", capex = "money", opex = "money", ebitda = "money",
     cashflow = "money", cash = "money", deposits = "money", loans = "money", subsidies = "money",
@@ -128,13 +132,28 @@ return {
     level = "level", levels = "level", amount = "level", value = "level", size = "level",
     density = "level", pressure = "level", concentration = "level", intensity = "level",
     mpg = "level", elevation = "level", altitude = "level", depth = "level", length = "level",
+    -- phrases whose words alone would say something else
+    ["heart rate"] = "heart_rate", ["exchange rate"] = "ratio", ["interest rate"] = "small_percent",
+    ["birth rate"] = "small_percent", ["death rate"] = "small_percent", ["tax rate"] = "percent",
+    ["market cap"] = "money", ["market capitalization"] = "money", ["response time"] = "latency",
+    ["load time"] = "latency", ["page load"] = "latency", ["screen time"] = "duration",
+    ["wait time"] = "duration", ["lead time"] = "duration", ["delivery time"] = "duration",
+    ["top selling"] = "money", ["best selling"] = "money", ["air quality"] = "index",
+    ["blood pressure"] = "level", ["body temperature"] = "temperature", ["stock price"] = "price",
+    ["share price"] = "price", ["units sold"] = "count", ["page views"] = "count",
+    ["house price"] = "property", ["house prices"] = "property", ["home price"] = "property",
+    ["home prices"] = "property", ["property price"] = "property", ["property prices"] = "property",
+    ["housing price"] = "property", ["housing prices"] = "property", ["home value"] = "property",
   },
 
   weak = { time = true, value = true, amount = true, level = true, levels = true, size = true,
     change = true, load = true, memory = true, response = true, pay = true, cap = true, power = true,
     hours = true, minutes = true, pace = true, interest = true, usage = true, volume = true,
     output = true, points = true, games = true, matches = true, returns = true, cash = true,
-    items = true, units = true, number = true },
+    items = true, units = true, number = true, selling = true },
+
+  -- words a more specific word of the same unit before them overrides ("unemployment rate")
+  generic = { rate = true, rates = true, percent = true, percentage = true, share = true },
 
   suffixes = { "ity", "ness", "ance", "ence", "rate", "ratio", "index", "level" },
 
@@ -145,7 +164,8 @@ return {
     lisbon = { 17.5, 6 }, athens = { 18.5, 9.5 }, istanbul = { 15, 9 }, prague = { 9, 9.8 },
     warsaw = { 8.5, 11 }, stockholm = { 7.5, 9.8 }, oslo = { 6.5, 10.5 }, helsinki = { 6, 11.2 },
     copenhagen = { 9, 8.3 }, reykjavik = { 5, 5.5 }, moscow = { 5.8, 12.9 }, milan = { 13.5, 10.7 },
-    ["new york"] = { 13, 12.2 }, chicago = { 10.5, 14 }, boston = { 11, 12.3 }, ["los angeles"] = { 18.5, 3.8 },
+    ["new york"] = { 13, 12.2 }, nyc = { 13, 12.2 }, ["new york city"] = { 13, 12.2 }, chicago = { 10.5, 14 },
+    boston = { 11, 12.3 }, ["los angeles"] = { 18.5, 3.8 },
     ["san francisco"] = { 14.5, 3 }, seattle = { 11.5, 7.5 }, denver = { 10.5, 12.4 }, phoenix = { 24, 11.5 },
     houston = { 21, 8.5 }, miami = { 25.5, 4.5 }, toronto = { 9, 13.5 }, montreal = { 7, 15.3 },
     vancouver = { 11, 7.5 }, ["mexico city"] = { 17, 2.5 }, tokyo = { 15.8, 10.8 }, seoul = { 12.5, 14.4 },

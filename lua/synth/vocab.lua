@@ -20,6 +20,44 @@ local function fail(file, msg)
   error(("%s: %s"):format(file, msg), 0)
 end
 
+-- Words by first letter, so a typo ("temprature") is looked for among few candidates; a typo
+-- in the first letter is rare enough to leave out.
+local function index(words)
+  local by_first = {}
+  for w in pairs(words) do
+    local s = lex.stem(w)
+    local f = s:sub(1, 1)
+    by_first[f] = by_first[f] or {}
+    if #s >= 5 then table.insert(by_first[f], { w = w, s = s }) end
+  end
+  for _, list in pairs(by_first) do table.sort(list, function(a, b) return a.w < b.w end) end
+  by_first.seen, by_first.seen_count = {}, 0
+  return by_first
+end
+
+-- The indexed words a request word matches: itself, its stem, or (5+ letters) one typo away.
+-- Typo searches are remembered in by_first.seen (bounded: request words are unbounded).
+local function lookup(w, set, by_first, out)
+  out = out or {}
+  local s = lex.stem(w)
+  if set[w] then out[w] = true end
+  if set[s] then out[s] = true end
+  if #w >= 5 and not next(out) then
+    local seen = by_first.seen
+    local near = seen[s]
+    if not near then
+      near = {}
+      for _, k in ipairs(by_first[s:sub(1, 1)] or {}) do
+        if lex.word_match(s, k.s) >= 0.9 then near[#near + 1] = k.w end
+      end
+      if by_first.seen_count >= 4096 then seen = {}; by_first.seen, by_first.seen_count = seen, 0 end
+      seen[s], by_first.seen_count = near, by_first.seen_count + 1
+    end
+    for _, k in ipairs(near) do out[k] = true end
+  end
+  return out
+end
+
 -- "smartphone|mobile_phone brand|maker" → { { {"smartphon"}, {"mobil","phone"} }, { {"brand"}, {"maker"} } }
 local function compile(phrase, file)
   local slots = {}
@@ -54,6 +92,11 @@ local function check_measures(t, file)
     if not t.profiles[name] then fail(file, ("words.%s names no profile %q"):format(w, tostring(name))) end
   end
   t.weak, t.suffixes, t.climate = t.weak or {}, t.suffixes or {}, t.climate or {}
+  t.generic, t.phrases = t.generic or {}, {}
+  for w, name in pairs(t.words) do
+    if w:find(" ", 1, true) then t.phrases[w] = name end
+  end
+  t.by_first = index(t.words)
   return t
 end
 
@@ -72,10 +115,28 @@ local function check_kinds(t, file)
       if type(v) ~= "string" then fail(file, where .. " has a value that is not a string") end
     end
     k.default = math.min(math.tointeger(k.default) or 5, #k.values)
+    k.order = i
     k.phrases = {}
     for _, p in ipairs(k.says) do k.phrases[#k.phrases + 1] = compile(p, file) end
   end
   t.by_name = names
+  -- every word of every phrase, and the phrases each first word starts
+  t.words, t.starts = {}, {}
+  for _, k in ipairs(t) do
+    for _, slots in ipairs(k.phrases) do
+      for si, alts in ipairs(slots) do
+        for _, alt in ipairs(alts) do
+          for _, want in ipairs(alt) do t.words[want.s] = true end
+          if si == 1 then
+            local key = alt[1].s
+            t.starts[key] = t.starts[key] or {}
+            table.insert(t.starts[key], { kind = k, slots = slots })
+          end
+        end
+      end
+    end
+  end
+  t.by_first = index(t.words)
   return t
 end
 
@@ -101,24 +162,28 @@ end
 -- Measures -----------------------------------------------------------------------
 
 -- A known measure word: exact, by stem, or with one typo in a word of 5+ letters.
-local function known(w, words)
-  if words[w] then return w end
-  local s = lex.stem(w)
-  if words[s] then return s end
-  if #w >= 5 then
-    for k in pairs(words) do
-      if #k >= 5 and lex.word_match(s, lex.stem(k)) >= 0.9 then return k end
-    end
-  end
-  return nil
+local function known(w, m)
+  local hit = next(lookup(w, m.words, m.by_first))
+  return hit
 end
 
+-- The profile key a name's words give: a phrase of the vocabulary ("heart rate") first, else
+-- the last known word — unless that is a generic one ("rate") after a word of the same unit
+-- ("unemployment rate" is an unemployment rate, "crime rate" a rate); else a guess from the
+-- shape of unknown words.
 local function profile_key(name, m)
+  for phrase, key in pairs(m.phrases) do
+    if (" " .. name .. " "):find(" " .. phrase .. " ", 1, true) then return key end
+  end
   local found, guess
   for w in name:gmatch("[%a%d]+") do
-    local k = known(w, m.words)
+    local k = known(w, m)
     if k then
-      found = m.words[k]
+      local key = m.words[k]
+      if m.generic[k] and found and m.profiles[found].unit and m.profiles[found].unit == m.profiles[key].unit then
+        key = found
+      end
+      found = key
     elseif #w >= 6 then
       for _, suf in ipairs(m.suffixes) do
         if w:sub(-#suf) == suf then guess = "level" end
@@ -167,7 +232,7 @@ end
 -- Whether a word names a measure strongly enough to make a request a chart request.
 function M.is_measure_word(w)
   local m = M.load().measures
-  local k = known(w, m.words)
+  local k = known(w, m)
   return k ~= nil and not m.weak[k]
 end
 
@@ -190,23 +255,18 @@ end
 
 -- Kinds ----------------------------------------------------------------------------
 
-local function word_is(t, want)
-  if not t or not t.w then return false end
-  if t.w == want.w or t.s == want.s then return true end
-  return #t.w >= 5 and #want.w >= 5 and lex.word_match(t.s, want.s) >= 0.9
-end
-
--- The number of tokens slots[si..] match from tokens[i], longest; 0 when they do not.
-local function match(slots, si, tokens, i)
+-- The number of tokens slots[si..] match from tokens[i], longest; -1 when they do not.
+-- hits[i] is the set of phrase words token i matches.
+local function match(slots, si, hits, i)
   if si > #slots then return 0 end
   local best = -1
   for _, alt in ipairs(slots[si]) do
     local ok = true
     for k, want in ipairs(alt) do
-      if not word_is(tokens[i + k - 1], want) then ok = false; break end
+      if not (hits[i + k - 1] and hits[i + k - 1][want.s]) then ok = false; break end
     end
     if ok then
-      local rest = match(slots, si + 1, tokens, i + #alt)
+      local rest = match(slots, si + 1, hits, i + #alt)
       if rest >= 0 and #alt + rest > best then best = #alt + rest end
     end
   end
@@ -214,17 +274,25 @@ local function match(slots, si, tokens, i)
 end
 
 -- The kinds a request names, in order: { { kind = <kind>, first =, last = } } (token indexes).
--- At each place the longest phrase wins; matches do not overlap.
+-- At each place the longest phrase wins (the first kind listed on a tie); matches do not overlap.
 function M.find_kinds(tokens)
   local kinds = M.load().kinds
+  local hits = {}
+  for i, t in ipairs(tokens) do
+    if t.w then
+      hits[i] = lookup(t.w, kinds.words, kinds.by_first)
+      if t.s and t.s ~= t.w then lookup(t.s, kinds.words, kinds.by_first, hits[i]) end
+    end
+  end
   local found = {}
   local i = 1
   while i <= #tokens do
-    local best, len = nil, 0
-    for _, k in ipairs(kinds) do
-      for _, slots in ipairs(k.phrases) do
-        local n = match(slots, 1, tokens, i)
-        if n > len then best, len = k, n end
+    local best, len, order = nil, 0, math.huge
+    for key in pairs(hits[i] or {}) do
+      for _, p in ipairs(kinds.starts[key] or {}) do
+        local n = match(p.slots, 1, hits, i)
+        local at = p.kind.order
+        if n > len or (n == len and n > 0 and at < order) then best, len, order = p.kind, n, at end
       end
     end
     if best then

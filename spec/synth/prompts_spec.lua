@@ -186,6 +186,39 @@ describe("synthesis from the words of a request", function()
     end)
   end
 
+  it("plans a valid chart or refuses, never fails, for word salad and stray bytes", function()
+    local prng = require "synth.prng"
+    local rng = prng.new(13)
+    local words = {}
+    for w in ([[last past next this since from to between and by per each hourly daily weekly monthly
+        quarterly today yesterday 2019 2024 q3 h1 march may 30 5 0 days weeks months years decade top bottom
+        revenue temperature price users share market smartphone brands eu countries programming languages
+        departments average total number of how many in over vs distribution pie bar line chart - , . '
+        3rd first half summer ytd ago 2020-2023 2024-03-05 '24 90s fy24 q1-q3 phone makers paris sydney
+        rate percent count sales % € é]]):gmatch("%S+") do words[#words + 1] = w end
+    for _ = 1, 300 do
+      local t = {}
+      for k = 1, rng:int(1, 9) do
+        if rng:uniform() < 0.05 then
+          local b = {}
+          for j = 1, rng:int(1, 6) do b[j] = string.char(rng:int(0, 255)) end
+          t[k] = table.concat(b)
+        else
+          t[k] = words[rng:int(1, #words)]
+        end
+      end
+      local prompt = table.concat(t, " ")
+      local ok, spec, err = pcall(plan, prompt)
+      assert.is_true(ok, ("%q: %s"):format(prompt, tostring(spec)))
+      if spec then
+        local good, errs = validate.spec(spec)
+        assert.is_truthy(good, ("%q: %s"):format(prompt, errs and validate.message(errs)))
+      else
+        assert.equal("not_a_chart_request", err.code, ("%q"):format(prompt))
+      end
+    end
+  end)
+
   it("has at least 40 prompts, refusals among them", function()
     local refusals = 0
     for _, c in ipairs(CASES) do if c.refuse then refusals = refusals + 1 end end
