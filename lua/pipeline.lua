@@ -117,6 +117,7 @@ function M.render(input, opts)
   if not spec then return nil, merge_errors(errs) end
   local theme, terr = themes.get(spec.theme)
   if not theme then return nil, terr end
+  theme = themes.for_size(theme, spec.width, spec.height)
   local chart, cerr = charts.get(spec.type)
   if not chart then return nil, cerr end
   lap("validate_ms")

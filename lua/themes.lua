@@ -101,6 +101,26 @@ function M.get(name)
     tostring(name), table.concat(M.names(), ", ")))
 end
 
+-- Type and spacing follow the canvas: a theme's sizes are for 800×600 and shrink with the
+-- square root of the smaller side's ratio (a 300×200 chart keeps 70 %), never below
+-- MIN_FONT px, never above the theme's own. Returns a copy; the theme stays as loaded.
+M.MIN_FONT = 8
+M.MIN_SCALE = 0.7
+
+function M.for_size(theme, width, height)
+  local s = math.sqrt(math.min(width / 800, height / 600))
+  s = math.max(M.MIN_SCALE, math.min(1, s))
+  local out = {}
+  for k, v in pairs(theme) do out[k] = v end
+  out.font_sizes = {}
+  for k, v in pairs(theme.font_sizes) do
+    out.font_sizes[k] = math.max(math.min(v, M.MIN_FONT), math.floor(v * s * 2 + 0.5) / 2)
+  end
+  out.padding = math.floor(theme.padding * s + 0.5)
+  out.size_scale = s
+  return out
+end
+
 -- Forgets loaded themes so edited files are read again.
 function M.reload()
   cache = {}

@@ -1,5 +1,6 @@
 -- Bar chart: one band per x key, vertical or horizontal; several colour
 -- series are grouped side by side, stacked, or stacked to 100 %.
+local format = require "layout.format"
 local series = require "charts.shared.series"
 local axes = require "charts.shared.axes"
 local describe = require "charts.shared.describe"
@@ -131,14 +132,19 @@ local function place_labels(bars, model, spec, theme, horizontal, plot)
   local font = { family = theme.font, size = theme.font_sizes.label }
   local labels = {}
   local inside = model.stacked or model.normalized
+  -- One precision for every label: the least that tells the values apart (format.for_values).
+  local function shown(b)
+    if not model.normalized then return b.value end
+    local s = model.series[b.series]
+    return s.y1[b.index] - s.y0[b.index]
+  end
+  local values = {}
+  for i, b in ipairs(bars) do values[i] = shown(b) end
+  local fmt = format.for_values(values, { number = theme.number })
   for _, b in ipairs(bars) do
     local v = b.value
     if v ~= nil then
-      local text = describe.number_text(v)
-      if model.normalized then
-        local s = model.series[b.series]
-        text = describe.number_text(s.y1[b.index] - s.y0[b.index]) .. "%"
-      end
+      local text = fmt(shown(b)) .. (model.normalized and "%" or "")
       local tw, th = measure(text, font)
       local m = M.LABEL_MARGIN
       local function centre() return { x = b.x + b.w / 2, y = b.y + b.h / 2, align = "center", inside = true } end
@@ -172,7 +178,7 @@ local function place_labels(bars, model, spec, theme, horizontal, plot)
       end
       if label then
         label.text = text
-        label.value = model.normalized and (model.series[b.series].y1[b.index] - model.series[b.series].y0[b.index]) or v
+        label.value = shown(b)
         label.series = b.series
         labels[#labels + 1] = label
       end
@@ -192,7 +198,7 @@ function M.layout(spec, theme, box)
   local domain = M.value_domain(model)
   local legend = axes.legend(model, spec, theme, "square")
   local f = axes.frame(spec, theme, box, {
-    key = { scale_kind = "band", domain = axes.key_labels(model, spec), title = spec.encoding.x.title },
+    key = axes.key_axis(model, spec),
     value = { scale_kind = "linear", domain = domain, title = spec.encoding.y.title,
       format = model.normalized and "percent" or spec.encoding.y.format, zero = true },
     legend = legend,

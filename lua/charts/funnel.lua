@@ -2,6 +2,7 @@
 -- proportional to the stage's value (x); the bands between bars show what
 -- was lost from one stage to the next. Labels give the value and its share
 -- of the first stage.
+local format = require "layout.format"
 local color = require "layout.color"
 local frame = require "layout.frame"
 local text = require "layout.text"
@@ -53,12 +54,16 @@ function M.layout(spec, theme, box)
   for _, s in ipairs(stages) do max = math.max(max, s.value) end
   local single = not (spec.encoding.color and spec.encoding.color.field)
   local colors = color.palette(theme, math.max(1, n))
+  local values, shares = {}, {}
+  for i, s in ipairs(stages) do values[i], shares[i] = s.value, first > 0 and s.value / first or 0 end
+  local value_fmt = format.for_values(values, { number = theme.number })
+  local share_fmt = format.for_values(shares, { percent = true, number = theme.number })
   for i, s in ipairs(stages) do
     s.width = max > 0 and width * s.value / max or 0
     s.x, s.y, s.height = cx - s.width / 2, p.y + step * (i - 1) + (step - bh) / 2, bh
     s.color = single and theme.palette[1] or colors[i]
     s.share = first > 0 and s.value / first or 0
-    s.value_text = describe.number_text(s.value) .. (i > 1 and first > 0 and (" · " .. pie.percent_text(s.share)) or "")
+    s.value_text = value_fmt(s.value) .. (i > 1 and first > 0 and (" · " .. share_fmt(s.share)) or "")
     if spec.options.labels ~= false then
       local vw = text.width(s.value_text, vfont)
       if vw + 8 <= s.width then

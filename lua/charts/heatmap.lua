@@ -143,19 +143,14 @@ function M.position(v, lo, hi)
   return math.max(0, math.min(1, (v - lo) / (hi - lo)))
 end
 
--- One formatter for every cell, so labels share their decimals: integers
--- stay whole, others get about three significant digits of the largest value.
+-- One formatter for every cell, so labels share their decimals and tell the
+-- values apart (format.for_values), unless the spec names a format.
 function M.cell_format(cells, spec_format, number)
-  local whole, maxabs = true, 0
-  for _, cell in ipairs(cells) do
-    if cell.value ~= math.floor(cell.value) then whole = false end
-    maxabs = math.max(maxabs, math.abs(cell.value))
-  end
   local custom = format.from_spec(spec_format, nil, { number = number })
   if custom then return custom end
-  local d = 0
-  if not whole and maxabs > 0 then d = math.max(0, math.min(6, 2 - math.floor(math.log(maxabs, 10)))) end
-  return function(v) return format.number(v, { decimals = d, number = number }) end
+  local values = {}
+  for i, cell in ipairs(cells) do values[i] = cell.value end
+  return format.for_values(values, { number = number })
 end
 
 function M.layout(spec, theme, box)

@@ -57,7 +57,7 @@ function M.layout(spec, theme, box)
   local model = series.build(spec, { band = true, gaps = true })
   local domain = bar.value_domain(model)
   local f = axes.frame(spec, theme, box, {
-    key = { scale_kind = "band", domain = axes.key_labels(model, spec), title = spec.encoding.x.title },
+    key = axes.key_axis(model, spec),
     value = { scale_kind = "linear", domain = domain, title = spec.encoding.y.title,
       format = spec.encoding.y.format, zero = true },
     horizontal = horizontal,

@@ -1,6 +1,7 @@
 -- Pie chart: one slice per colour category, its angle proportional to theta.
 -- donut.lua is this module with an inner radius (pie.variant), so every rule
 -- here (aggregation, "Other", label placement) holds for both.
+local format = require "layout.format"
 local canvas = require "chartd.canvas"
 local color = require "layout.color"
 local frame = require "layout.frame"
@@ -214,12 +215,15 @@ local function build(opts)
 
     local cum = 0
     local left, right = {}, {}
+    local fractions = {}
+    for i, s in ipairs(list) do fractions[i] = s.value / total end
+    local percent = format.for_values(fractions, { percent = true, number = theme.number, max_decimals = 3 })
     for _, s in ipairs(list) do
       s.fraction = s.value / total
       s.a0 = TOP + TAU * cum / total
       cum = cum + s.value
       s.a1 = TOP + TAU * cum / total
-      s.percent = M.percent_text(s.fraction)
+      s.percent = percent(s.fraction)
       if show_labels and s.value > 0 then
         local w, h = canvas.measure_text(s.percent, { font = lfont })
         local am = (s.a0 + s.a1) / 2

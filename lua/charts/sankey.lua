@@ -3,6 +3,7 @@
 -- ordered within a column to keep flows from crossing (layout.layers);
 -- a node is as tall as the larger of its in- and outflow, and each flow
 -- keeps one thickness from end to end, so totals are conserved at every node.
+local format = require "layout.format"
 local color = require "layout.color"
 local frame = require "layout.frame"
 local layers = require "layout.layers"
@@ -123,11 +124,14 @@ function M.layout(spec, theme, box)
     l.x0, l.x1 = l.source.x + l.source.width, l.target.x
   end
   local lfont = text.font(theme, "tick")
+  local values = {}
+  for _, n in ipairs(nodes) do values[#values + 1] = n.value end
+  local value_fmt = format.for_values(values, { number = theme.number })
   for _, n in ipairs(nodes) do
     if n.x then
       local last = n.column == ncol - 1 and ncol > 1
       n.label = { x = last and n.x - 6 or n.x + n.width + 6, y = n.y + n.height / 2, align = last and "right" or "left",
-        text = text.truncate(n.name .. " " .. describe.number_text(n.value), lfont, math.max(20, xstep - 20)) }
+        text = text.shorten(n.name, lfont, math.max(20, xstep - 20), " " .. value_fmt(n.value)) }
     end
   end
   return { frame = f, nodes = nodes, links = links, columns = ncol, scale = k, label_font = lfont }

@@ -1,6 +1,7 @@
 -- Slope chart: one line per category between exactly two x values (two
 -- years, before/after), labelled at both ends with the category and value.
 -- End labels are pushed apart vertically so they never overlap.
+local format = require "layout.format"
 local color = require "layout.color"
 local describe = require "charts.shared.describe"
 local errors = require "util.errors"
@@ -78,7 +79,9 @@ function M.layout(spec, theme, box)
   local pal = color.palette(theme, #model.series)
   local lo, hi = math.huge, -math.huge
   local lines = {}
-  local num = describe.number_text
+  local all = {}
+  for _, s in ipairs(model.series) do all[#all + 1] = s.values[1]; all[#all + 1] = s.values[2] end
+  local num = format.for_values(all, { number = theme.number })
   local wl, wr = 0, 0
   for si, s in ipairs(model.series) do
     local a, b = s.values[1], s.values[2]

@@ -2,6 +2,7 @@
 -- tiled with the squarified algorithm (Bruls, Huizing, van Wijk 2000). An
 -- optional colour field groups the leaves: groups are tiled first, then the
 -- leaves inside each group's rectangle, so both levels stay proportional.
+local format = require "layout.format"
 local canvas = require "chartd.canvas"
 local color = require "layout.color"
 local frame = require "layout.frame"
@@ -150,13 +151,16 @@ function M.layout(spec, theme, box)
   local font = { family = theme.font, size = theme.font_sizes.label, weight = "bold" }
   local vfont = { family = theme.font, size = theme.font_sizes.label }
   local pad = M.LABEL_PAD
+  local values = {}
+  for i, l in ipairs(leaves) do values[i] = l.value end
+  local value_fmt = format.for_values(values, { number = theme.number })
   for _, l in ipairs(leaves) do
     l.fraction = l.value / total
     if spec.options.labels ~= false then
       local tw, th = canvas.measure_text(l.label, { font = font })
       if tw + 2 * pad <= l.width and th + 2 * pad <= l.height then
         l.text = { x = l.x + pad, y = l.y + pad, color = color.contrast_text(l.color, theme) }
-        l.value_text = describe.number_text(l.value)
+        l.value_text = value_fmt(l.value)
         local vw, vh = canvas.measure_text(l.value_text, { font = vfont })
         if not (vw + 2 * pad <= l.width and th + vh + 2 * pad + 1 <= l.height) then l.value_text = nil end
         l.text.value_y = l.y + pad + th + 1

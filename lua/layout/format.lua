@@ -67,7 +67,10 @@ function M.number(v, opts)
   local nf = numfmt(opts)
   local d, trim = opts.decimals, opts.trim
   if d == nil then d, trim = auto_decimals(math.abs(v)) end
-  local s = string.format("%." .. d .. "f", math.abs(v))
+  -- Halves round up, as people round (12.5 % → "13%"); printf would round to even,
+  -- and 2.675 is stored as 2.67499…: a nudge of a few ulps fixes both.
+  local a = math.abs(v)
+  local s = string.format("%." .. d .. "f", a + a * 1e-13)
   if trim then s = trim_zeros(s) end
   -- A value that rounds to zero shows no sign ("−0" reads as an error).
   local neg = v < 0 and s:find("[1-9]") ~= nil
@@ -120,6 +123,52 @@ end
 -- Where suffixes start on an axis: below 100,000 plain digits with
 -- separators read fine ("40,000"); above, "400k" is shorter and clearer.
 M.SI_FROM = 1e5
+
+-- A formatter for a set of values shown together (data labels, cell labels, slices): one
+-- precision for all of them, the least that keeps distinct values distinct and shows every
+-- non-zero value with two significant digits; a k/M/B/T suffix when the largest is ≥ SI_FROM. Labels then
+-- never contradict the axis or each other ("0.052" and "0.047", not "0.05" twice).
+-- opts: as M.number (number = theme.number), percent = true (values are fractions: "45.2%"),
+-- max_decimals (default 6).
+function M.for_values(values, opts)
+  opts = opts or {}
+  local mul = opts.percent and 100 or 1
+  local list, maxabs, minabs = {}, 0, math.huge
+  local seen = {}
+  for _, v in ipairs(values) do
+    if type(v) == "number" and v == v and v ~= math.huge and v ~= -math.huge then
+      v = v * mul
+      if not seen[v] then seen[v] = true; list[#list + 1] = v end
+      local a = math.abs(v)
+      if a > maxabs then maxabs = a end
+      if a > 0 and a < minabs then minabs = a end
+    end
+  end
+  local div, suf = 1, ""
+  if not opts.percent and maxabs >= M.SI_FROM then div, suf = suffix_for(maxabs) end
+  local maxd = opts.max_decimals or 6
+  local function render(v, d)
+    return string.format("%." .. d .. "f", v / div)
+  end
+  local d = 0
+  if minabs < math.huge then
+    -- every non-zero value with two significant digits (0.00012, not 0.0001)
+    d = math.max(0, math.min(maxd, 1 - math.floor(math.log(minabs / div, 10))))
+  end
+  while d < maxd do
+    local texts, clash = {}, false
+    for _, v in ipairs(list) do
+      local t = render(v, d)
+      if texts[t] and texts[t] ~= v then clash = true; break end
+      texts[t] = v
+    end
+    if not clash then break end
+    d = d + 1
+  end
+  local o = { decimals = d, number = opts.number, thousands = opts.thousands, decimal = opts.decimal,
+    suffix = suf .. (opts.percent and "%" or "") }
+  return function(v) return M.number(v * mul / div, o) end
+end
 
 -- A formatter for every tick of an axis with the given step, so all ticks
 -- share decimals and suffix. opts:

@@ -31,6 +31,10 @@ M.MIN_PLOT_SHARE = 0.6 -- a right legend must leave the plot this share of the w
 M.GRADIENT_WIDTH = 12
 M.GRADIENT_HEIGHT = 160
 M.MIN_PLOT = 10
+M.MIN_FONT = 8        -- category labels shrink to this before any is left out
+M.MIN_LABEL = "Mmmm" -- a category label is never cut shorter than about this
+M.BAND_LINE_GAP = 2   -- least space between stacked category labels on the left
+M.MAX_LEGEND_SHARE = 0.3 -- a legend may take this much of the height; the rest of its items are left out
 
 local RAD45 = math.pi / 4
 
@@ -197,19 +201,36 @@ local function legend_layout(lg, theme, region)
       height = region.height }
   end
   local items, font = legend_items(lg, theme)
-  local out = { kind = "items", items = items, title = title, font = font }
+  local out = { kind = "items", items = items, title = title, font = font, dropped = 0 }
+  -- Items past what fits in `rows` rows are left out (counted as thinned in the scene):
+  -- a legend of a hundred series would otherwise push the plot off the canvas.
+  local function keep_rows(rows)
+    local kept = {}
+    for _, it in ipairs(items) do if it.row <= rows then kept[#kept + 1] = it end end
+    out.dropped = out.dropped + #items - #kept
+    items = kept
+    out.items = kept
+  end
+  local row_h = math.max(text.line_height(font), M.SWATCH)
+  local function rows_in(h) return math.max(1, math.floor((h + M.ROW_GAP) / (row_h + M.ROW_GAP))) end
   -- Right: one column, when it is short and leaves the plot most of the width.
   local colw = title and title.width or 0
   for _, it in ipairs(items) do colw = math.max(colw, it.width) end
   if #items <= M.RIGHT_LEGEND_MAX_ITEMS and region.width - colw - M.BLOCK_GAP >= M.MIN_PLOT_SHARE * region.width then
     local x = region.x + region.width - colw
+    place_items(items, title, font, x, region.y, colw, true)
+    local room = rows_in(region.height) - (title and 1 or 0)
+    if #items > room then keep_rows(room) end
     local w, h, rows = place_items(items, title, font, x, region.y, colw, true)
     out.position, out.x, out.y, out.width, out.height, out.rows = "right", x, region.y, w, h, rows
     if title then title.x, title.y = x, region.y end
     return out, { x = region.x, y = region.y, width = region.width - colw - M.BLOCK_GAP, height = region.height }
   end
   -- Top: rows wrapped to the width, the title leading the first row.
-  local w, h, rows, row_h = place_items(items, title, font, region.x, region.y, region.width, false)
+  local _, h0, rows0 = place_items(items, title, font, region.x, region.y, region.width, false)
+  local cap = rows_in(M.MAX_LEGEND_SHARE * region.height)
+  if rows0 > cap and h0 > 0 then keep_rows(cap) end
+  local w, h, rows = place_items(items, title, font, region.x, region.y, region.width, false)
   out.position, out.x, out.y, out.width, out.height, out.rows = "top", region.x, region.y, w, h, rows
   if title then title.x, title.y = region.x, region.y + (row_h - title.height) / 2 end
   return out, { x = region.x, y = region.y + h + M.BLOCK_GAP, width = region.width,
@@ -298,12 +319,13 @@ end
 
 -- The smallest k such that showing every k-th label keeps neighbours apart
 -- (distance along the axis ≥ their half sizes + LABEL_GAP).
-local function thin_factor(tl, sizes)
+local function thin_factor(tl, sizes, gap)
+  gap = gap or M.LABEL_GAP
   for k = 1, math.max(1, #tl) do
     local ok = true
     for i = 1 + k, #tl, k do
       local a, b = tl[i - k], tl[i]
-      if math.abs(b.pos - a.pos) < (sizes[i - k] + sizes[i]) / 2 + M.LABEL_GAP then ok = false; break end
+      if math.abs(b.pos - a.pos) < (sizes[i - k] + sizes[i]) / 2 + gap then ok = false; break end
     end
     if ok then return k end
   end
@@ -330,12 +352,20 @@ local function bottom_axis(o, kind, theme, x0, len, y0, max_ext)
       if step * math.sin(RAD45) >= lh + 1 then angle = -RAD45 else angle = -math.pi / 2 end
       if angle == -math.pi / 2 and step < lh + 1 then k = math.ceil((lh + 1) / step) end
       local ext = angle == -RAD45 and (maxw + lh) * math.sin(RAD45) or maxw
-      if ext > max_ext then
-        local mw = angle == -RAD45 and max_ext / math.sin(RAD45) - lh or max_ext
+      local mw = angle == -RAD45 and max_ext / math.sin(RAD45) - lh or max_ext
+      if ext > max_ext and mw < text.width(M.MIN_LABEL, font) then
+        -- Rotated labels would be cut to a letter or two: show every k-th label
+        -- level instead, each as much as the room of k bands allows.
+        angle = 0
+        k = math.max(1, math.ceil((math.min(maxw, text.width(M.MIN_LABEL, font) * 2) + M.LABEL_GAP) / step))
+        mw = step * k - M.LABEL_GAP
+        ext = 0
+      end
+      if ext > max_ext or (angle == 0 and maxw > mw) then
         mw = math.max(mw, lh)
         for i, t in ipairs(tl) do
           local cut
-          t.label, cut = text.truncate(t.label, font, mw)
+          t.label, cut = text.shorten(t.label, font, mw)
           truncated = truncated or cut
           widths[i] = text.width(t.label, font)
         end
@@ -390,13 +420,33 @@ local function left_axis(o, kind, theme, y0, len, x_right, max_w)
     local tk
     s, tk = build_scale(o, kind, y0, y0 + len, 0)
     tl = tick_list(o, kind, s, tk, theme)
-    for i, t in ipairs(tl) do
-      local cut
-      t.label, cut = text.truncate(t.label, font, max_w)
-      truncated = truncated or cut
-      widths[i], heights[i] = text.width(t.label, font), lh
+    -- Every bar keeps its name: smaller type first (down to MIN_FONT), then two lines
+    -- where a band has room for them, then the name shortened in the middle (names that
+    -- share a beginning differ at their end); only below that are labels left out.
+    local step = #tl > 1 and math.abs(tl[2].pos - tl[1].pos) or len
+    if step < lh + M.BAND_LINE_GAP and font.size > M.MIN_FONT then
+      local size = math.max(M.MIN_FONT, math.floor(font.size * (step - M.BAND_LINE_GAP) / lh * 2) / 2)
+      font = { family = font.family, size = size, weight = font.weight }
+      lh = text.line_height(font)
     end
-    k = thin_factor(tl, heights)
+    local two = step >= 2 * lh + M.BAND_LINE_GAP
+    for i, t in ipairs(tl) do
+      local cut, h = false, lh
+      if text.width(t.label, font) > max_w then
+        local lines = two and text.wrap(t.label, font, max_w) or {}
+        if #lines >= 2 then
+          local rest = table.concat(lines, " ", 2)
+          local second
+          second, cut = text.shorten(rest, font, max_w)
+          t.label, h = lines[1] .. "\n" .. second, 2 * lh
+        else
+          t.label, cut = text.shorten(t.label, font, max_w)
+        end
+      end
+      truncated = truncated or cut
+      widths[i], heights[i] = text.width(t.label, font), h -- pango measures both lines
+    end
+    k = thin_factor(tl, heights, M.BAND_LINE_GAP)
   else
     local count = math.max(2, math.floor(len / M.Y_SPACING))
     while true do
@@ -416,7 +466,7 @@ local function left_axis(o, kind, theme, y0, len, x_right, max_w)
     t.show = (i - 1) % k == 0
     if t.show then
       labels[#labels + 1] = { text = t.label, value = t.value, x = lx, y = t.pos, align = "right", valign = "middle",
-        angle = 0, width = widths[i], height = lh, font = font }
+        angle = 0, width = widths[i], height = heights[i], font = font }
       maxw = math.max(maxw, widths[i])
     end
   end
@@ -529,7 +579,9 @@ function M.layout(spec, theme, box, opts)
   -- iterate until they settle (two or three rounds in practice).
   local left, bottom, right, top = 40, 30, 0, lh / 2
   local plot
-  for _ = 1, 4 do
+  -- Margins only grow after the first rounds, so labels that flip between rotated and
+  -- thinned (a plot height at the threshold) still settle with room for the larger.
+  for round = 1, 6 do
     plot = { x = region.x + left, y = region.y + top }
     plot.width = math.max(M.MIN_PLOT, region.width - left - right)
     plot.height = math.max(M.MIN_PLOT, region.height - top - bottom)
@@ -548,6 +600,7 @@ function M.layout(spec, theme, box, opts)
     end
     nl = math.max(nl, first_half)
     local nt = lkind == "band" and 0 or lh / 2
+    if round > 2 then nb, nl, nr = math.max(nb, bottom), math.max(nl, left), math.max(nr, right) end
     if math.abs(nb - bottom) < 0.5 and math.abs(nl - left) < 0.5 and math.abs(nr - right) < 0.5 and nt == top then
       break
     end
@@ -563,6 +616,15 @@ function M.layout(spec, theme, box, opts)
     M.TICK or 0), M.MAX_LEFT_SHARE * inner.width)
   finish_axis(bottom_axis_t, bo, bkind)
   finish_axis(left_axis_t, lo, lkind)
+  -- Axis titles fit their axis: shortened in the middle, never running into the header.
+  -- An axis too short for a few letters of it goes without (small multiples' cells).
+  local function fit_title(t, len)
+    if not t then return nil end
+    if text.width(t.text, t.font) > len and text.width(M.MIN_LABEL, t.font) > len then return nil end
+    t.text = text.shorten(t.text, t.font, len)
+    return t
+  end
+  btitle, ltitle = fit_title(btitle, plot.width), fit_title(ltitle, plot.height)
   if btitle then
     btitle.x, btitle.y = plot.x + plot.width / 2, region.y + region.height - btitle.height
     btitle.align, btitle.valign, btitle.angle = "center", "top", 0

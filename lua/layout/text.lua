@@ -93,6 +93,38 @@ function M.truncate(str, font, max_width)
   return p .. M.ELLIPSIS, true
 end
 
+-- Longest suffix of str (whole UTF-8 characters) no wider than max_width.
+local function fit_suffix(str, font, max_width)
+  local n = utf8.len(str)
+  if not n then return "" end
+  local lo, hi = 0, n
+  local function suffix(k)
+    if k == 0 then return "" end
+    if k >= n then return str end
+    return str:sub(utf8.offset(str, n - k + 1))
+  end
+  while lo < hi do
+    local mid = (lo + hi + 1) // 2
+    if M.width(suffix(mid), font) <= max_width then lo = mid else hi = mid - 1 end
+  end
+  return suffix(lo)
+end
+
+-- str shortened in the middle to fit max_width together with `tail` (kept whole):
+-- "Department of Re…Planning 12" keeps the start and the end, where names that share
+-- a prefix differ. Returns the text (tail appended) and whether it was shortened.
+function M.shorten(str, font, max_width, tail)
+  str, tail = tostring(str), tail or ""
+  if M.width(str .. tail, font) <= max_width then return str .. tail, false end
+  local room = max_width - M.width(tail, font) - M.width(M.ELLIPSIS, font)
+  if room <= 0 then return M.truncate(str .. tail, font, max_width), true end
+  -- The end gets up to half the room (it tells names apart), the start the rest.
+  local tail_part = fit_suffix(str, font, room / 2):gsub("^%s+", "")
+  local head = fit_prefix(str, font, room - M.width(tail_part, font), ""):gsub("%s+$", "")
+  if head == "" and tail_part == "" then return M.truncate(str .. tail, font, max_width), true end
+  return head .. M.ELLIPSIS .. tail_part .. tail, true
+end
+
 -- Greedy word wrap: lines no wider than max_width. Explicit newlines are
 -- kept; a single word wider than the line is broken between characters.
 function M.wrap(str, font, max_width)

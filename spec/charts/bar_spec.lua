@@ -164,7 +164,7 @@ describe("charts.bar rendering", function()
 
   for _, theme_name in ipairs({ "light", "dark" }) do
     it("draws the tallest bar where the data says (" .. theme_name .. ")", function()
-      local theme = themes.get(theme_name)
+      local theme = themes.for_size(themes.get(theme_name), 400, 300)
       local result = render(theme_name)
       local img = assert(image.decode_png(result.bytes))
       assert.equal(400, img.width)

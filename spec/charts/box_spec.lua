@@ -103,7 +103,7 @@ describe("charts.box rendering", function()
 
   for _, theme_name in ipairs({ "light", "dark" }) do
     it("fills the box between the quartiles (" .. theme_name .. ")", function()
-      local theme = themes.get(theme_name)
+      local theme = themes.for_size(themes.get(theme_name), BOX.width, BOX.height)
       local raw = { type = "box", data = { values = rows_of(SAMPLE) }, encoding = ENC, theme = theme_name,
         width = 600, height = 400 }
       local img = assert(image.decode_png(assert(pipeline.render(raw)).bytes))

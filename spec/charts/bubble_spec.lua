@@ -71,7 +71,7 @@ describe("scatter regression option", function()
   end)
   it("draws the line in the foreground colour (light, dark)", function()
     for _, name in ipairs({ "light", "dark" }) do
-      local theme = themes.get(name)
+      local theme = themes.for_size(themes.get(name), BOX.width, BOX.height)
       local rows = { { x = 0, y = 0 }, { x = 10, y = 10 }, { x = 10, y = 0 }, { x = 0, y = 10 } }
       local raw = { type = "scatter", data = { values = rows }, encoding = { x = ENC.x, y = ENC.y }, theme = name,
         options = { regression = true } }

@@ -61,7 +61,7 @@ end)
 describe("charts.candlestick rendering", function()
   for _, name in ipairs({ "light", "dark" }) do
     it("paints bodies in the direction colours (" .. name .. ")", function()
-      local theme = themes.get(name)
+      local theme = themes.for_size(themes.get(name), BOX.width, BOX.height)
       local img = render.png({ type = "candlestick", data = { values = ROWS }, encoding = ENC, theme = name })
       local l = candle.layout(fixture.spec("candlestick", ROWS, ENC, nil, { theme = name }), theme, BOX)
       for _, c in ipairs({ l.candles[1], l.candles[3] }) do

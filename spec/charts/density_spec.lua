@@ -71,7 +71,7 @@ end)
 describe("charts.density rendering", function()
   for _, name in ipairs({ "light", "dark" }) do
     it("strokes the curve at its peak (" .. name .. ")", function()
-      local theme = themes.get(name)
+      local theme = themes.for_size(themes.get(name), BOX.width, BOX.height)
       local rows = {}
       for i = 1, 50 do rows[i] = { v = i % 10 } end
       local img = render.png({ type = "density", data = { values = rows }, encoding = X, theme = name,

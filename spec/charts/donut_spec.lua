@@ -49,7 +49,7 @@ describe("charts.donut layout", function()
   it("describes the data", function()
     local spec = fixture.spec("donut", ROWS, ENC)
     local l = donut.layout(spec, light, BOX)
-    assert.equal("Donut chart of v by k across 3 slices (total 4,250.5); largest: b 71%, a 24%, c 5.9%.",
+    assert.equal("Donut chart of v by k across 3 slices (total 4,250.5); largest: b 70.6%, a 23.5%, c 5.9%.",
       donut.describe(spec, l))
   end)
 end)
@@ -61,7 +61,7 @@ describe("charts.donut rendering", function()
 
   for _, theme_name in ipairs({ "light", "dark" }) do
     it("leaves the hole in the background colour and fills the ring (" .. theme_name .. ")", function()
-      local theme = themes.get(theme_name)
+      local theme = themes.for_size(themes.get(theme_name), BOX.width, BOX.height)
       local raw = { type = "donut", data = { values = ROWS }, encoding = ENC, theme = theme_name, width = 600,
         height = 400 }
       local img = assert(image.decode_png(assert(pipeline.render(raw)).bytes))

@@ -55,7 +55,7 @@ end)
 describe("charts.dumbbell rendering", function()
   for _, name in ipairs({ "light", "dark" }) do
     it("paints both ends in the two palette colours (" .. name .. ")", function()
-      local theme = themes.get(name)
+      local theme = themes.for_size(themes.get(name), BOX.width, BOX.height)
       local rows = { { k = "p", a = 10, b = 30 }, { k = "q", a = 50, b = 20 } }
       local img = render.png({ type = "dumbbell", data = { values = rows }, encoding = Y2, theme = name })
       local l = dumbbell.layout(fixture.spec("dumbbell", rows, Y2, nil, { theme = name }), theme, BOX)

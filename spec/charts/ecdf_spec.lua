@@ -48,7 +48,7 @@ end)
 describe("charts.ecdf rendering", function()
   for _, name in ipairs({ "light", "dark" }) do
     it("draws the 50% level between the two middle values (" .. name .. ")", function()
-      local theme = themes.get(name)
+      local theme = themes.for_size(themes.get(name), BOX.width, BOX.height)
       local rows = { { v = 0 }, { v = 10 }, { v = 20 }, { v = 30 } }
       local img = render.png({ type = "ecdf", data = { values = rows }, encoding = X, theme = name })
       local l = ecdf.layout(fixture.spec("ecdf", rows, X, nil, { theme = name }), theme, BOX)

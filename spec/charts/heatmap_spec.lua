@@ -50,7 +50,7 @@ end)
 describe("charts.heatmap layout", function()
   for _, theme_name in ipairs({ "light", "dark" }) do
     it("colours the min and max cells with the ramp's ends (" .. theme_name .. ")", function()
-      local theme = themes.get(theme_name)
+      local theme = themes.for_size(themes.get(theme_name), BOX.width, BOX.height)
       local l = heatmap.layout(fixture.spec("heatmap", ROWS, ENC), theme, BOX)
       local lo, hi = l.cells[1], l.cells[4]
       assert.equal(10, lo.value); assert.equal(50, hi.value)
@@ -95,9 +95,11 @@ describe("charts.heatmap layout", function()
     assert.is_false(l.labels)
   end)
 
-  it("labels every cell with the same decimals", function()
+  it("labels every cell with the same decimals, as many as tell the values apart", function()
     local f = heatmap.cell_format({ { value = 13.63 }, { value = 43.9 } }, nil, nil)
-    assert.same({ "13.6", "43.9" }, { f(13.63), f(43.9) })
+    assert.same({ "14", "44" }, { f(13.63), f(43.9) })
+    f = heatmap.cell_format({ { value = 13.63 }, { value = 13.9 }, { value = 0.052 } }, nil, nil)
+    assert.same({ "13.630", "13.900", "0.052" }, { f(13.63), f(13.9), f(0.052) })
     local g = heatmap.cell_format({ { value = 52 }, { value = 296 } }, nil, nil)
     assert.equal("1,296", g(1296))
     local h = heatmap.cell_format({ { value = 0.125 } }, ".1%", nil)
@@ -119,7 +121,7 @@ describe("charts.heatmap rendering", function()
 
   for _, theme_name in ipairs({ "light", "dark" }) do
     it("paints the max cell in the ramp's last colour (" .. theme_name .. ")", function()
-      local theme = themes.get(theme_name)
+      local theme = themes.for_size(themes.get(theme_name), BOX.width, BOX.height)
       local raw = { type = "heatmap", data = { values = ROWS }, encoding = ENC, theme = theme_name,
         width = 600, height = 400, options = { labels = false } }
       local img = assert(image.decode_png(assert(pipeline.render(raw)).bytes))

@@ -77,7 +77,7 @@ end)
 describe("charts.hexbin rendering", function()
   for _, name in ipairs({ "light", "dark" }) do
     it("fills the busiest hexagon with the ramp's end colour (" .. name .. ")", function()
-      local theme = themes.get(name)
+      local theme = themes.for_size(themes.get(name), BOX.width, BOX.height)
       local rows = { { x = 0, y = 0 }, { x = 5, y = 5 }, { x = 5, y = 5 }, { x = 10, y = 10 } }
       local img = render.png({ type = "hexbin", data = { values = rows }, encoding = ENC, theme = name })
       local l = hexbin.layout(fixture.spec("hexbin", rows, ENC, nil, { theme = name }), theme, BOX)

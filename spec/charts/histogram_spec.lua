@@ -111,7 +111,7 @@ describe("charts.histogram rendering", function()
 
   for _, theme_name in ipairs({ "light", "dark" }) do
     it("draws the tallest bin's top where its count says (" .. theme_name .. ")", function()
-      local theme = themes.get(theme_name)
+      local theme = themes.for_size(themes.get(theme_name), BOX.width, BOX.height)
       local raw = { type = "histogram", data = { values = rows_of(VALUES) },
         encoding = { x = { field = "v", type = "quantitative", bin = { step = 2 } } }, theme = theme_name,
         width = 600, height = 400 }

@@ -151,7 +151,7 @@ describe("interval rendering (light PNG)", function()
   local pipeline = require "pipeline"
   local image = require "chartd.image"
   local color = require "layout.color"
-  local theme = themes.get("light")
+  local theme = themes.for_size(themes.get("light"), BOX.width, BOX.height)
 
   local function png(raw)
     raw.theme, raw.width, raw.height = "light", 400, 300

@@ -117,7 +117,7 @@ describe("charts.line rendering", function()
 
   for _, theme_name in ipairs({ "light", "dark" }) do
     it("draws a flat line at the value's height (" .. theme_name .. ")", function()
-      local theme = themes.get(theme_name)
+      local theme = themes.for_size(themes.get(theme_name), 400, 300)
       local rows = { { t = 0, v = 0 }, { t = 1, v = 30 }, { t = 2, v = 30 }, { t = 3, v = 60 } }
       local raw = { type = "line", data = { values = rows }, encoding = XY, theme = theme_name,
         width = 400, height = 300, options = { points = false } }

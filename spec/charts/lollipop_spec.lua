@@ -47,7 +47,7 @@ end)
 describe("charts.lollipop rendering", function()
   for _, name in ipairs({ "light", "dark" }) do
     it("draws the stem and the dot (" .. name .. ")", function()
-      local theme = themes.get(name)
+      local theme = themes.for_size(themes.get(name), BOX.width, BOX.height)
       local img = render.png({ type = "lollipop", data = { values = ROWS }, encoding = ENC, theme = name })
       local l = lollipop.layout(fixture.spec("lollipop", ROWS, ENC, nil, { theme = name }), theme, BOX)
       local m = l.marks[3]

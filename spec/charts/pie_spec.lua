@@ -126,7 +126,7 @@ describe("charts.pie layout", function()
     local spec = fixture.spec("pie", pie.sample.data.values, pie.sample.encoding)
     local l = pie.layout(spec, light, BOX)
     assert.equal("Pie chart of Share (%) by Browser across 6 slices (total 100); "
-      .. "largest: Chrome 65%, Edge 13%, Safari 9.2%.", pie.describe(spec, l))
+      .. "largest: Chrome 65.4%, Edge 13.1%, Safari 9.2%.", pie.describe(spec, l))
   end)
 end)
 
@@ -138,7 +138,7 @@ describe("charts.pie rendering", function()
 
   for _, theme_name in ipairs({ "light", "dark" }) do
     it("paints each slice inside its angle (" .. theme_name .. ")", function()
-      local theme = themes.get(theme_name)
+      local theme = themes.for_size(themes.get(theme_name), BOX.width, BOX.height)
       local raw = { type = "pie", data = { values = rows }, encoding = ENC, theme = theme_name, width = 600,
         height = 400 }
       local img = assert(image.decode_png(assert(pipeline.render(raw)).bytes))

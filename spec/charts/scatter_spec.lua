@@ -103,7 +103,7 @@ describe("charts.scatter rendering", function()
 
   for _, theme_name in ipairs({ "light", "dark" }) do
     it("paints a point at its position (" .. theme_name .. ")", function()
-      local theme = themes.get(theme_name)
+      local theme = themes.for_size(themes.get(theme_name), BOX.width, BOX.height)
       local rows = { { a = 0, b = 0 }, { a = 5, b = 50 }, { a = 10, b = 100 } }
       local enc = { x = XY.x, y = XY.y, size = { field = "b", type = "quantitative" } }
       local raw = { type = "scatter", data = { values = rows }, encoding = enc, theme = theme_name,

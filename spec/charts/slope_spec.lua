@@ -65,7 +65,7 @@ end)
 describe("charts.slope rendering", function()
   for _, name in ipairs({ "light", "dark" }) do
     it("draws each line from its left value to its right value (" .. name .. ")", function()
-      local theme = themes.get(name)
+      local theme = themes.for_size(themes.get(name), BOX.width, BOX.height)
       local img = render.png({ type = "slope", data = { values = ROWS }, encoding = ENC, theme = name })
       local l = slope.layout(fixture.spec("slope", ROWS, ENC, nil, { theme = name }), theme, BOX)
       local a = l.lines[1]

@@ -59,7 +59,7 @@ describe("charts.step rendering", function()
       local rows = { { t = 0, v = 30 }, { t = 1, v = 50 }, { t = 2, v = 10 } }
       local img = render.png({ type = "step", data = { values = rows }, encoding = XY, theme = name,
         options = { points = false } })
-      local theme = themes.get(name)
+      local theme = themes.for_size(themes.get(name), BOX.width, BOX.height)
       local l = step.layout(fixture.spec("step", rows, XY, { points = false }, { theme = name }), theme, BOX)
       local r = l.series[1].runs[1]
       -- The first level (v=30) runs flat from t=0 to t=1: its middle is the line's colour,

@@ -66,7 +66,7 @@ end)
 describe("charts.streamgraph rendering", function()
   for _, name in ipairs({ "light", "dark" }) do
     it("fills around the centre line and leaves the rest empty (" .. name .. ")", function()
-      local theme = themes.get(name)
+      local theme = themes.for_size(themes.get(name), BOX.width, BOX.height)
       local rows = {}
       for t = 0, 4 do rows[#rows + 1] = { t = t, s = "a", v = 5 }; rows[#rows + 1] = { t = t, s = "b", v = 5 } end
       local raw = { type = "streamgraph", data = { values = rows }, encoding = ENC, theme = name,

@@ -54,7 +54,7 @@ end)
 describe("charts.strip rendering", function()
   for _, name in ipairs({ "light", "dark" }) do
     it("paints a dot where the layout put it (" .. name .. ")", function()
-      local theme = themes.get(name)
+      local theme = themes.for_size(themes.get(name), BOX.width, BOX.height)
       local rows = { { g = "a", v = 5 }, { g = "a", v = 1 }, { g = "a", v = 9 } }
       local img = render.png({ type = "strip", data = { values = rows }, encoding = ENC, theme = name })
       local l = strip.layout(fixture.spec("strip", rows, ENC, nil, { theme = name }), theme, BOX)

@@ -61,7 +61,7 @@ end)
 describe("charts.violin rendering", function()
   for _, name in ipairs({ "light", "dark" }) do
     it("fills the violin beside the median and leaves the band's edge empty (" .. name .. ")", function()
-      local theme = themes.get(name)
+      local theme = themes.for_size(themes.get(name), BOX.width, BOX.height)
       local rows = rows_of({ a = { 1, 2, 2, 3, 3, 3, 4, 4, 5 } })
       local img = render.png({ type = "violin", data = { values = rows }, encoding = ENC, theme = name })
       local l = violin.layout(fixture.spec("violin", rows, ENC, nil, { theme = name }), theme, BOX)

@@ -50,7 +50,7 @@ end)
 describe("charts.waterfall rendering", function()
   for _, name in ipairs({ "light", "dark" }) do
     it("paints the decrease between its running totals (" .. name .. ")", function()
-      local theme = themes.get(name)
+      local theme = themes.for_size(themes.get(name), BOX.width, BOX.height)
       local img = render.png({ type = "waterfall", data = { values = ROWS }, encoding = ENC, theme = name })
       local l = waterfall.layout(fixture.spec("waterfall", ROWS, ENC, nil, { theme = name }), theme, BOX)
       local r = l.steps[2].rect

@@ -112,7 +112,7 @@ describe("annotations in the pipeline", function()
     local r = assert(pipeline.render(input))
     local img = assert(image.decode_png(r.bytes))
     local spec = assert(validate.spec(input))
-    local theme = assert(themes.get(spec.theme))
+    local theme = themes.for_size(assert(themes.get(spec.theme)), 400, 300)
     local layout = charts.get("bar").layout(spec, theme, { x = 0, y = 0, width = 400, height = 300 })
     local g = annotations.for_chart(spec, layout, theme).geometry[1]
     local x = math.floor(layout.frame.plot.x + 3)

@@ -23,25 +23,56 @@ function M.band(i, n, start, len)
   return start + step * M.PADDING_OUTER + step * (i - 1), width, step
 end
 
--- The band axis' labels: dates at their period ("Jan 2024"), others as text.
+-- Short labels for periods: "Jan", "Q2", "Jan 15". When every key falls in one year, the
+-- year is said once (returned, for the axis title); else on the first label of each year.
+local SHORT = { month = "%b", quarter = "Q%q", day = "%b %e", week = "%b %e" }
+local WITH_YEAR = { month = "%b %Y", quarter = "Q%q %Y", day = "%b %e, %Y", week = "%b %e, %Y" }
+
+local function one_year(keys)
+  local year
+  for _, k in ipairs(keys) do
+    if type(k) ~= "number" then return nil end
+    local y = format.strftime(k, "%Y")
+    if year and y ~= year then return nil end
+    year = y
+  end
+  return #keys > 1 and year or nil
+end
+
+-- The band axis' labels (dates at their period, others as text), and the year they all
+-- share when the labels leave it out.
 function M.key_labels(model, spec)
   local out = {}
   local temporal = spec.encoding.x.type == "temporal"
   local grain = temporal and describe.grain(spec)
+  local shared = temporal and SHORT[grain] and one_year(model.keys) or nil
+  local prev_year = shared
   for i, k in ipairs(model.keys) do
     local unit = spec.encoding.x.timeUnit
     if temporal and type(k) == "number" and unit and timeunit.cyclic(unit) then out[i] = timeunit.label(k, unit)
+    elseif temporal and type(k) == "number" and SHORT[grain] then
+      local year = format.strftime(k, "%Y")
+      out[i] = format.strftime(k, year ~= prev_year and WITH_YEAR[grain] or SHORT[grain])
+      prev_year = year
     elseif temporal and type(k) == "number" then out[i] = format.date(k, grain)
     else out[i] = describe.key_text(k, spec) end
   end
-  return out
+  return out, shared
+end
+
+-- An axis title with the year its labels leave out: "Month (2024)".
+function M.with_year(title, year)
+  if not year then return title end
+  if title and title ~= "" then return ("%s (%s)"):format(title, year) end
+  return year
 end
 
 -- The frame axis options for the model's x keys.
 function M.key_axis(model, spec)
   local title = spec.encoding.x.title
   if model.x_kind == "band" then
-    return { scale_kind = "band", domain = M.key_labels(model, spec), title = title }
+    local labels, year = M.key_labels(model, spec)
+    return { scale_kind = "band", domain = labels, title = M.with_year(title, year) }
   end
   local lo, hi = model.keys[1], model.keys[#model.keys]
   if lo == nil then lo, hi = 0, 1 end

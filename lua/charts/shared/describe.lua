@@ -42,10 +42,13 @@ function M.key_text(k, spec)
   return tostring(k)
 end
 
--- Up to two decimals, no trailing zeros, thousands separated: 1,234.5 / 98 / 0.25.
+-- Up to two decimals, no trailing zeros, thousands separated: 1,234.5 / 98 / 0.25;
+-- below 1, two significant digits (0.00012, not "0": alt text must not round values away).
 function M.number_text(v)
   if v ~= v then return "NaN" end
-  local s = ("%.2f"):format(v):gsub("0+$", ""):gsub("%.$", "")
+  local d = 2
+  if v ~= 0 and math.abs(v) < 1 then d = math.min(12, 1 - math.floor(math.log(math.abs(v), 10))) end
+  local s = ("%." .. d .. "f"):format(v):gsub("0+$", ""):gsub("%.$", "")
   if s == "-0" then s = "0" end
   local sign, int, rest = s:match("^(-?)(%d+)(.*)$")
   if not int then return s end

@@ -20,9 +20,9 @@ function M.spec(chart_type, values, encoding, options, extra)
   return spec
 end
 
--- Layout of a spec in M.BOX with the named theme.
+-- Layout of a spec in M.BOX with the named theme, sized as the pipeline sizes it.
 function M.layout(mod, spec, theme_name)
-  return mod.layout(spec, themes.get(theme_name or spec.theme or "light"),
+  return mod.layout(spec, themes.for_size(themes.get(theme_name or spec.theme or "light"), spec.width, spec.height),
     { x = 0, y = 0, width = spec.width, height = spec.height })
 end
 
