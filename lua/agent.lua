@@ -58,6 +58,14 @@ local function synthesize(spec, prompt, needs, request, info, progress)
   progress("data_processing", 16, ("synthesized %d illustrative rows (seed %d)"):format(facts.rows, info.seed))
 end
 
+-- The LLM's deadline: LLM_TIMEOUT from now, and at least RESERVE_MS before the request's own
+-- deadline, which must still cover an offline plan and the render.
+M.RESERVE_MS = 1500
+local function llm_deadline(cfg, request_deadline)
+  local own = clock.now_ms() + (cfg.llm_timeout_s or math.floor((cfg.timeout_s or 30) * 2 / 3)) * 1000
+  return math.min(own, request_deadline - M.RESERVE_MS)
+end
+
 -- Plans a fresh spec for a prompt. Returns spec, needs | nil, err.
 local function plan_fresh(request, opts, df, info, progress)
   local cfg = opts.config or {}
@@ -68,16 +76,18 @@ local function plan_fresh(request, opts, df, info, progress)
     local model = cfg.llm_model or "the model"
     progress("planning", 10, ("asking %s"):format(model))
     local deadline = opts.deadline_ms or (clock.now_ms() + (cfg.timeout_s or 30) * 1000)
-    local spec, err = llm.plan(prompt, df, { previous = opts.previous, deadline_ms = deadline,
-      progress = function(msg) progress("planning", 12, msg) end })
+    local spec, err, done = llm.plan(prompt, df, { previous = opts.previous, data = request.data,
+      deadline_ms = llm_deadline(cfg, deadline), progress = function(msg) progress("planning", 12, msg) end })
+    info.llm_calls = (done and done.calls) or (type(err) == "table" and err.calls) or nil
     if spec then return spec end
     err = type(err) == "table" and err or { code = "llm_unavailable", message = tostring(err), fallback = true }
     if not err.fallback then
       local code = M.FATAL[err.code] and err.code or "llm_unavailable"
       return fail(code, err.message or code)
     end
-    info.planner, info.fallback_reason = "offline", err.message or err.code
-    progress("planning", 13, "the LLM is unavailable; planning offline")
+    info.planner, info.fallback_reason, info.fallback_detail = "offline", err.reason or "unavailable", err.message
+    if llm.count then llm.count("fallback", info.fallback_reason) end
+    progress("planning", 13, ("%s; planning offline"):format(err.message or info.fallback_reason))
   else
     info.planner = "offline"
     progress("planning", 10, "reading the request")
@@ -91,7 +101,9 @@ end
 -- request: { prompt=, spec=, data=, seed=, theme=, format=, width=, height=, scale= }
 -- opts: { previous = last spec of the connection (table) | nil, config = chartd.config,
 --         progress = function(stage, pct, msg), deadline_ms = }
--- info: { planner = "offline"|"openai"|nil, fallback_reason =, synthetic =, seed =, edits = }
+-- info: { planner = "offline"|"openai"|nil, fallback_reason = (timeout | unavailable | bad_request |
+--         invalid_output | no_content), fallback_detail = (what happened, in words), llm_calls =,
+--         synthetic =, seed =, edits = }
 function M.plan(request, opts)
   opts = opts or {}
   local progress = opts.progress or function() end
@@ -141,7 +153,8 @@ function M.plan(request, opts)
     df, ferr = frame.from_data(request.data, "data")
     if not df then return fail("invalid_data", ferr.message or tostring(ferr), ferr.path or "data") end
   end
-  local spec, needs = plan_fresh({ prompt = prompt, theme = request.theme }, opts, df, info, progress)
+  local spec, needs = plan_fresh({ prompt = prompt, theme = request.theme, data = request.data }, opts, df, info,
+    progress)
   if not spec then return nil, needs end
   spec = shallow(spec)
   if request.spec then

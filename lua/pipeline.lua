@@ -90,6 +90,21 @@ local function scene_reply(scene)
   return scene
 end
 
+-- Checks that a spec validates and lays out on its data, without drawing: true | nil, error
+-- table (a client error, or internal for a bug). The LLM planner's test of an answer.
+function M.check(input)
+  local spec, errs = validate.spec(input)
+  if not spec then return nil, merge_errors(errs) end
+  local theme, terr = themes.get(spec.theme)
+  if not theme then return nil, terr end
+  local chart, cerr = charts.get(spec.type)
+  if not chart then return nil, cerr end
+  local layout, lerr = protect("layout", chart.layout, spec, theme, { x = 0, y = 0, width = spec.width,
+    height = spec.height })
+  if not layout then return nil, lerr end
+  return true
+end
+
 -- Renders a spec table. Returns a result table, or nil and an error table
 -- { code =, path =, message = }. opts.progress(stage, percent, message) is called on the way;
 -- opts.note is a short text drawn bottom-right (the agent's "illustrative data" mark);

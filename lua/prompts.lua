@@ -9,6 +9,7 @@ M.TEMPLATES = {
   system = { "chart_types", "themes", "channels", "aggregates", "time_units" },
   plan = { "request", "data_description", "previous" },
   repair = { "errors" },
+  plain_format = { "schema" },
 }
 
 local MAX_BYTES = 64 * 1024

@@ -273,6 +273,7 @@ local function run(text, ctx, state)
     alt = result.alt, data_summary = result.data_summary, scene = result.scene, warnings = result.warnings,
     width = result.width, height = result.height, bytes = #result.bytes, timings_ms = timings,
     planner = info.planner, synthetic = info.synthetic, seed = info.seed, fallback_reason = info.fallback_reason,
+    fallback_detail = info.fallback_detail, llm_calls = info.llm_calls,
   }
   if not head then error("cannot encode the chart reply: " .. tostring(jerr)) end
   local text_out = head:sub(1, -2) .. ',"data":"' .. b64 .. '"}'

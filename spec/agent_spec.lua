@@ -103,19 +103,24 @@ describe("agent.plan", function()
     end }
     local spec, info = agent.plan({ prompt = "quarterly sales 2024 for North and South", seed = 1 },
       { config = { planner = "openai" }, deadline_ms = 12345 })
-    assert.are.same({ prompt = "quarterly sales 2024 for North and South", deadline = 12345 }, got)
+    -- the LLM's own deadline leaves RESERVE_MS of the request's for the offline plan and render
+    assert.are.same({ prompt = "quarterly sales 2024 for North and South", deadline = 12345 - agent.RESERVE_MS }, got)
     assert.are.equal("openai", info.planner)
     assert.are.equal(8, #spec.data.values) -- 4 quarters x North, South
     assert.are.equal("North", spec.data.values[1].area)
   end)
 
-  it("falls back to the offline planner when the LLM is unreachable", function()
+  it("falls back to the offline planner when the LLM is unreachable, and says why", function()
     package.loaded["planner.openai"] = { plan = function()
-      return nil, { code = "llm_unavailable", message = "connection refused (3 attempts)", fallback = true }
+      return nil, { code = "llm_unavailable", message = "connection refused (3 attempts)", fallback = true,
+        reason = "unavailable", calls = 1 }
     end }
-    local spec, info = agent.plan({ prompt = "revenue by month", data = CSV }, { config = { planner = "openai" } })
-    assert.are.equal("offline", info.planner)
-    assert.are.equal("connection refused (3 attempts)", info.fallback_reason)
+    local said = {}
+    local spec, info = agent.plan({ prompt = "revenue by month", data = CSV }, { config = { planner = "openai" },
+      progress = function(_, _, msg) said[#said + 1] = msg end })
+    assert.are.same({ "offline", "unavailable", "connection refused (3 attempts)", 1 },
+      { info.planner, info.fallback_reason, info.fallback_detail, info.llm_calls })
+    assert.truthy(said[2] == "connection refused (3 attempts); planning offline", said[2])
     assert.are.equal("month", spec.encoding.x.field)
   end)
 

@@ -15,6 +15,8 @@ int luaopen_chartd_fs(lua_State *L);
 int luaopen_chartd_http(lua_State *L);
 int luaopen_chartd_pattern(lua_State *L);
 int luaopen_chartd_records(lua_State *L);
+/* Host only (src/lua_metrics.c, linked into the chartd executable, not build/lib/chartd.so). */
+int luaopen_chartd_metrics(lua_State *L);
 
 /* chartd.pattern's way to ask the host whether a running match must stop: runtime_sandbox stores
  * a light userdata pointing to one of these at registry[CHARTD_PATTERN_STOP] before it opens

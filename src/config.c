@@ -37,6 +37,23 @@ static int get_int(config_lookup_fn lookup, void *ud, const char *name, long lo,
   return 0;
 }
 
+/* Reads a number variable in [lo, hi], keeping *out when unset. */
+static int get_double(config_lookup_fn lookup, void *ud, const char *name, double lo, double hi, double *out,
+                      char *err, size_t errlen) {
+  const char *v = lookup(ud, name);
+  if (v == NULL || *v == '\0') return 0;
+  char *end = NULL;
+  errno = 0;
+  double n = strtod(v, &end);
+  while (end && isspace((unsigned char)*end)) end++;
+  if (errno != 0 || end == v || *end != '\0' || !(n >= lo && n <= hi)) {
+    snprintf(err, errlen, "%s=%s is not allowed; allowed a number from %g to %g", name, v, lo, hi);
+    return -1;
+  }
+  *out = n;
+  return 0;
+}
+
 /* Reads a string variable, keeping *out when unset; too long is an error. */
 static int get_str(config_lookup_fn lookup, void *ud, const char *name, char *out, size_t outlen,
                    char *err, size_t errlen) {
@@ -120,6 +137,7 @@ int config_parse(struct chartd_config *cfg, config_lookup_fn lookup, void *ud, i
   cfg->port = 8080;
   cfg->max_connections = 100;
   cfg->timeout_s = 30;
+  cfg->llm_seed = 1;
   cfg->max_chart_mb = 10;
   cfg->max_retries = 3;
   cfg->workers = default_workers < 1 ? 1 : (default_workers > 256 ? 256 : default_workers);
@@ -142,6 +160,8 @@ int config_parse(struct chartd_config *cfg, config_lookup_fn lookup, void *ud, i
       get_int(lookup, ud, "CHART_GENERATION_TIMEOUT", 5, 300, &cfg->timeout_s, err, errlen) ||
       get_int(lookup, ud, "MAX_CHART_SIZE_MB", 1, 1024, &cfg->max_chart_mb, err, errlen) ||
       get_int(lookup, ud, "MAX_RETRIES", 0, 10, &cfg->max_retries, err, errlen) ||
+      get_double(lookup, ud, "LLM_TEMPERATURE", 0, 2, &cfg->llm_temperature, err, errlen) ||
+      get_int(lookup, ud, "LLM_SEED", 0, 2147483647, &cfg->llm_seed, err, errlen) ||
       get_int(lookup, ud, "CHARTD_WORKERS", 1, 256, &cfg->workers, err, errlen) ||
       get_int(lookup, ud, "MAX_REQUEST_KB", 1, 65536, &cfg->max_request_kb, err, errlen) ||
       get_str(lookup, ud, "LLM_PROVIDER", cfg->llm_provider, sizeof cfg->llm_provider, err, errlen) ||
@@ -164,6 +184,22 @@ int config_parse(struct chartd_config *cfg, config_lookup_fn lookup, void *ud, i
    * (CHARTD_RELOAD=1). `chartd serve --dev` forces it on; SIGHUP reloads in any case. */
   cfg->reload = strcmp(cfg->app_env, "development") == 0;
   if (get_bool(lookup, ud, "CHARTD_RELOAD", &cfg->reload, err, errlen)) return -1;
+
+  /* The LLM's own deadline leaves the rest of the request's time to plan offline and render. */
+  cfg->llm_timeout_s = cfg->timeout_s * 2 / 3;
+  if (get_int(lookup, ud, "LLM_TIMEOUT", 1, 299, &cfg->llm_timeout_s, err, errlen)) return -1;
+  if (cfg->llm_timeout_s >= cfg->timeout_s) {
+    snprintf(err, errlen, "LLM_TIMEOUT=%d is not allowed; allowed 1-%d (below CHART_GENERATION_TIMEOUT, which "
+             "also covers the offline fallback and the render)", cfg->llm_timeout_s, cfg->timeout_s - 1);
+    return -1;
+  }
+  /* Set but blank is a mistake (a template's empty line), not a request for the default. */
+  const char *model = lookup(ud, "LLM_MODEL");
+  if (model && strspn(model, " \t\r\n") == strlen(model)) {
+    snprintf(err, errlen, "LLM_MODEL is set but empty; allowed a model name such as gpt-4o-mini (or leave it "
+             "unset for the default)");
+    return -1;
+  }
 
   if (cfg->idle_timeout_s <= cfg->idle_ping_s) {
     snprintf(err, errlen, "CHARTD_IDLE_TIMEOUT=%d is not allowed; allowed more than CHARTD_IDLE_PING (%d)",

@@ -13,6 +13,9 @@ struct chartd_config {
   int timeout_s;            /* CHART_GENERATION_TIMEOUT: whole request, 5-300 */
   int max_chart_mb;         /* MAX_CHART_SIZE_MB: encoded image cap */
   int max_retries;          /* MAX_RETRIES: LLM retries */
+  int llm_timeout_s;        /* LLM_TIMEOUT: the LLM's own deadline, below CHART_GENERATION_TIMEOUT (default 2/3 of it) */
+  double llm_temperature;   /* LLM_TEMPERATURE: 0-2, default 0 (the same request plans alike) */
+  int llm_seed;             /* LLM_SEED: sent as `seed`, 0-2147483647, default 1 */
   int workers;              /* CHARTD_WORKERS: worker threads, default = cores */
   int max_request_kb;       /* MAX_REQUEST_KB: inbound message / POST body cap */
   enum config_log_level log_level;

@@ -38,6 +38,17 @@ static struct request_row rows[MAX_ROWS];
 static int nrows;
 static struct histogram h_total, h_render, h_encode;
 
+/* LLM calls by outcome and fallbacks by reason: labels from closed lists, a few rows each. */
+#define MAX_LABELS 16
+struct label_count {
+  char label[24];
+  unsigned long count;
+};
+static struct label_count llm_outcomes[MAX_LABELS], llm_fallbacks[MAX_LABELS];
+static int n_llm_outcomes, n_llm_fallbacks;
+static struct histogram h_llm;
+static unsigned long llm_repairs, llm_prompt_tokens, llm_completion_tokens;
+
 void metrics_connection_opened(void) {
   atomic_fetch_add(&conns_open, 1);
   atomic_fetch_add(&conns_total, 1);
@@ -80,6 +91,41 @@ static void label_copy(char *dst, size_t cap, const char *src) {
     dst[n++] = ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_') ? c : '_';
   }
   dst[n] = '\0';
+}
+
+/* Adds one to label's row (under mu); past MAX_LABELS distinct labels the rest go uncounted. */
+static void count_label(struct label_count *rows_, int *n, const char *label) {
+  char l[24];
+  label_copy(l, sizeof l, label && *label ? label : "unknown");
+  int i = 0;
+  while (i < *n && strcmp(rows_[i].label, l)) i++;
+  if (i == *n && *n < MAX_LABELS) {
+    memcpy(rows_[i].label, l, sizeof l);
+    (*n)++;
+  }
+  if (i < *n) rows_[i].count++;
+}
+
+void metrics_llm_call(const char *outcome, double seconds, unsigned long prompt_tokens,
+                      unsigned long completion_tokens) {
+  pthread_mutex_lock(&mu);
+  count_label(llm_outcomes, &n_llm_outcomes, outcome);
+  observe(&h_llm, seconds * 1000.0);
+  llm_prompt_tokens += prompt_tokens;
+  llm_completion_tokens += completion_tokens;
+  pthread_mutex_unlock(&mu);
+}
+
+void metrics_llm_repair(void) {
+  pthread_mutex_lock(&mu);
+  llm_repairs++;
+  pthread_mutex_unlock(&mu);
+}
+
+void metrics_llm_fallback(const char *reason) {
+  pthread_mutex_lock(&mu);
+  count_label(llm_fallbacks, &n_llm_fallbacks, reason);
+  pthread_mutex_unlock(&mu);
 }
 
 void metrics_request_done(const char *chart_type, const char *outcome, double total_ms, double render_ms,
@@ -183,6 +229,20 @@ char *metrics_render(int queued, int running, int generation, size_t *len) {
   put_histogram(&b, "chartd_request_seconds", "Whole request time, queue included.", &h_total);
   put_histogram(&b, "chartd_render_seconds", "Layout and drawing time.", &h_render);
   put_histogram(&b, "chartd_encode_seconds", "Image encoding time.", &h_encode);
+  put(&b, "# HELP chartd_llm_calls_total LLM HTTP exchanges by outcome.\n# TYPE chartd_llm_calls_total counter\n");
+  for (int i = 0; i < n_llm_outcomes; i++)
+    put(&b, "chartd_llm_calls_total{outcome=\"%s\"} %lu\n", llm_outcomes[i].label, llm_outcomes[i].count);
+  put_histogram(&b, "chartd_llm_call_seconds", "LLM HTTP exchange time.", &h_llm);
+  put(&b, "# HELP chartd_llm_repairs_total Repair turns sent after an answer that was not a valid spec.\n"
+          "# TYPE chartd_llm_repairs_total counter\nchartd_llm_repairs_total %lu\n",
+      llm_repairs);
+  put(&b, "# HELP chartd_llm_fallbacks_total Requests the offline planner answered instead of the LLM, by reason.\n"
+          "# TYPE chartd_llm_fallbacks_total counter\n");
+  for (int i = 0; i < n_llm_fallbacks; i++)
+    put(&b, "chartd_llm_fallbacks_total{reason=\"%s\"} %lu\n", llm_fallbacks[i].label, llm_fallbacks[i].count);
+  put(&b, "# HELP chartd_llm_tokens_total Tokens the LLM reported in usage.\n# TYPE chartd_llm_tokens_total counter\n"
+          "chartd_llm_tokens_total{kind=\"prompt\"} %lu\nchartd_llm_tokens_total{kind=\"completion\"} %lu\n",
+      llm_prompt_tokens, llm_completion_tokens);
   pthread_mutex_unlock(&mu);
   *len = b.len;
   return b.p;

@@ -16,6 +16,14 @@ int metrics_connections_open(void);
 /* One reload attempt (src/reload.c): passed the self-test or not, and how long it took. */
 void metrics_reload_done(int ok, double duration_ms);
 
+/* The LLM planner (src/lua_metrics.c): one HTTP exchange by outcome (a closed list: ok,
+ * bad_request, auth, quota, rate_limited, server_error, timeout, transport) with its latency and the
+ * tokens its `usage` reported; a repair turn; a fallback to the offline planner by reason. */
+void metrics_llm_call(const char *outcome, double seconds, unsigned long prompt_tokens,
+                      unsigned long completion_tokens);
+void metrics_llm_repair(void);
+void metrics_llm_fallback(const char *reason);
+
 /* Prometheus exposition text (malloc'ed, *len bytes); the caller frees it. */
 char *metrics_render(int queued, int running, int generation, size_t *len);
 

@@ -14,6 +14,8 @@
  *   malloc'ed here and owned by the callee afterwards. */
 #include "workers.h"
 
+#include "bindings.h"
+
 #include <curl/curl.h>
 #include <lauxlib.h>
 #include <lua.h>
@@ -299,6 +301,12 @@ static void publish_config(lua_State *L, const struct chartd_config *cfg) {
   lua_setfield(L, -2, "llm_model");
   lua_pushstring(L, cfg->llm_base_url);
   lua_setfield(L, -2, "llm_base_url");
+  lua_pushinteger(L, cfg->llm_timeout_s);
+  lua_setfield(L, -2, "llm_timeout_s");
+  lua_pushnumber(L, cfg->llm_temperature);
+  lua_setfield(L, -2, "llm_temperature");
+  lua_pushinteger(L, cfg->llm_seed);
+  lua_setfield(L, -2, "llm_seed");
   lua_pushboolean(L, cfg->test_hooks);
   lua_setfield(L, -2, "test_hooks");
   lua_pushstring(L, cfg->app_env);
@@ -308,6 +316,11 @@ static void publish_config(lua_State *L, const struct chartd_config *cfg) {
     lua_setfield(L, -2, "data_dir");
   }
   lua_setfield(L, -2, "chartd.config");
+  lua_pop(L, 1);
+  /* The server's counters (src/lua_metrics.c): service states only, not the CLI or tests. */
+  lua_getfield(L, -1, "preload");
+  lua_pushcfunction(L, luaopen_chartd_metrics);
+  lua_setfield(L, -2, "chartd.metrics");
   lua_pop(L, 2);
 }
 

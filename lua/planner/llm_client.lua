@@ -28,12 +28,45 @@ local function failure(code, message, extra)
   return e
 end
 
--- The error object of an OpenAI-style error body, or {}.
-local function api_error(body)
-  local ok, t = pcall(json.decode, body or "")
-  if ok and type(t) == "table" and type(t.error) == "table" then return t.error end
-  if ok and type(t) == "table" and type(t.error) == "string" then return { message = t.error } end
-  return {}
+-- What an error body says, whatever its shape: OpenAI's {"error":{"message","param","code"}},
+-- vLLM's older top-level {"object":"error","message"}, LM Studio's {"error":"text"}, FastAPI's
+-- {"detail":"text" | [{"loc","msg"}]} (llama-cpp-python, 422), or plain text.
+-- → { message =, param =, code =, type = } (message nil when the body says nothing)
+function M.server_error(body)
+  local t = json.decode(body or "")
+  local out = {}
+  if type(t) == "table" then
+    local e = t.error
+    if type(e) == "table" then
+      out.message, out.param, out.code, out.type = e.message, e.param, e.code, e.type
+    elseif type(e) == "string" then
+      out.message = e
+    end
+    if type(out.message) ~= "string" and type(t.message) == "string" then
+      out.message, out.param, out.code, out.type = t.message, t.param, t.code, t.type
+    end
+    if type(out.message) ~= "string" and t.detail ~= nil then
+      if type(t.detail) == "string" then
+        out.message = t.detail
+      elseif type(t.detail) == "table" then
+        local parts = {}
+        for _, d in ipairs(t.detail) do
+          if type(d) == "table" and type(d.msg) == "string" then
+            local loc = type(d.loc) == "table" and table.concat(d.loc, ".") or nil
+            parts[#parts + 1] = loc and (loc .. ": " .. d.msg) or d.msg
+          end
+        end
+        if #parts > 0 then out.message = table.concat(parts, "; ") end
+      end
+    end
+  elseif type(body) == "string" and body:match("%S") and #body < 2000 then
+    out.message = body:match("^%s*(.-)%s*$")
+  end
+  if type(out.message) ~= "string" then out.message = nil end
+  for _, k in ipairs({ "param", "code", "type" }) do
+    if out[k] == json.null or type(out[k]) == "table" then out[k] = nil end
+  end
+  return out
 end
 
 -- Milliseconds the server asked us to wait (retry-after-ms, or Retry-After seconds), or nil.
@@ -53,41 +86,55 @@ function M.backoff_ms(attempt, random)
   return random() * ceiling
 end
 
--- Classifies one exchange: "ok" | "retry" | "fail", plus the error for retry/fail.
+-- Classifies one exchange: "ok" | "retry" | "fail", plus the error for retry/fail, and the
+-- outcome label /metrics counts it under (chartd_llm_calls_total).
 function M.classify(resp, terr)
   if not resp then
-    if terr.kind == "auth" then return "fail", failure("llm_auth", terr.message) end
+    if terr.kind == "auth" then return "fail", failure("llm_auth", terr.message), "auth" end
     if terr.kind == "too_large" then
-      return "fail", failure("llm_unavailable", "the LLM reply was too large: " .. terr.message, { fallback = true })
+      return "fail", failure("llm_unavailable", "the LLM reply was too large: " .. terr.message,
+        { fallback = true, reason = "unavailable" }), "transport"
     end
-    return "retry", failure("llm_unavailable", ("%s: %s"):format(terr.kind, redact(terr.message)), { fallback = true })
+    return "retry", failure("llm_unavailable", ("%s: %s"):format(terr.kind, redact(terr.message)),
+      { fallback = true, reason = terr.kind == "timeout" and "timeout" or "unavailable" }),
+      terr.kind == "timeout" and "timeout" or "transport"
   end
   local s = resp.status
-  if s >= 200 and s < 300 then return "ok" end
-  local e = api_error(resp.body)
-  local detail = ("HTTP %d%s"):format(s, e.message and (": " .. redact(e.message)) or "")
+  if s >= 200 and s < 300 then return "ok", nil, "ok" end
+  local e = M.server_error(resp.body)
+  local said = e.message and redact(e.message) or nil
+  local detail = ("HTTP %d%s"):format(s, said and (": " .. said) or "")
+  local extra = { status = s, server_message = said, param = e.param, api_code = e.code }
   if s == 429 and (e.code == "insufficient_quota" or e.type == "insufficient_quota") then
-    return "fail", failure("llm_quota", "the LLM account has no quota left (" .. detail .. ")", { status = s })
+    return "fail", failure("llm_quota", "the LLM account has no quota left (" .. detail .. ")", extra), "quota"
   end
   if s == 401 or s == 403 then
-    return "fail", failure("llm_auth", "the LLM rejected the API key (" .. detail .. ")", { status = s })
+    return "fail", failure("llm_auth", "the LLM rejected the API key (" .. detail .. ")", extra), "auth"
   end
   if s == 408 or s == 409 or s == 429 or s >= 500 then
-    return "retry", failure("llm_unavailable", detail, { status = s, fallback = true })
+    extra.fallback, extra.reason = true, "unavailable"
+    return "retry", failure("llm_unavailable", detail, extra), s == 429 and "rate_limited" or "server_error"
   end
-  local text = (e.message or "") .. " " .. tostring(e.param or "") .. " " .. tostring(e.code or "")
-  local schema = s == 400 and (text:find("response_format", 1, true) or text:find("json_schema", 1, true)) ~= nil
-  return "fail", failure("llm_bad_request", "the LLM refused the request (" .. detail .. ")",
-    { status = s, schema_rejected = schema or nil })
+  return "fail", failure("llm_bad_request", "the LLM refused the request (" .. detail .. ")", extra), "bad_request"
+end
+
+local function count_call(outcome, ms, usage)
+  local ok, metrics = pcall(require, "chartd.metrics")
+  if not ok then return end
+  local p = type(usage) == "table" and math.tointeger(usage.prompt_tokens) or 0
+  local c = type(usage) == "table" and math.tointeger(usage.completion_tokens) or 0
+  metrics.llm_call(outcome, ms / 1000, p or 0, c or 0)
 end
 
 -- request(req, opts) → resp | nil, err. Retries as the policy says.
 -- req  = { method=, path= (after base_url), body= (a table, JSON-encoded here) | body_text= }
 -- opts = { base_url=, deadline_ms=, max_retries=, model=, progress=fn(msg), label=,
---          sleep=, now=, random= (tests) }
+--          attempts_before= (HTTP attempts this request made already: progress counts on from
+--          there), sleep=, now=, random= (tests) }
 -- resp = { status=, headers=, body=, json= (decoded body or nil), attempts=, waits_ms={...} }
 -- err  = { code = llm_auth|llm_quota|llm_bad_request|llm_unavailable, message=, fallback=,
---          status=, schema_rejected=, attempts= }
+--          reason = timeout|unavailable (fallbacks), status=, server_message=, param=, api_code=,
+--          attempts= }
 function M.request(req, opts)
   opts = opts or {}
   local sleep, now, random = opts.sleep or http.sleep, opts.now or clock.now_ms, opts.random or math.random
@@ -99,26 +146,31 @@ function M.request(req, opts)
   for attempt = 1, max_attempts do
     local left = deadline - now()
     if left < M.MIN_CALL_MS then
-      last = last or failure("llm_unavailable", "no time left before the request's deadline", { fallback = true })
+      last = last or failure("llm_unavailable", "no time left before the LLM's deadline",
+        { fallback = true, reason = "timeout" })
       break
     end
     if opts.progress then
-      opts.progress(("%s (attempt %d of %d)"):format(opts.label or ("asking " .. (opts.model or "the LLM")),
-        attempt, max_attempts))
+      local label = opts.label or ("asking " .. (opts.model or "the LLM"))
+      local n = (opts.attempts_before or 0) + attempt
+      opts.progress(attempt == 1 and ("%s (attempt %d)"):format(label, n)
+        or ("%s (attempt %d; retry %d of %d)"):format(label, n, attempt - 1, max_attempts - 1))
     end
+    local t0 = now()
     local resp, terr = http.request {
       method = req.method or "POST", url = url, body = body, auth = "llm",
       headers = body and { ["Content-Type"] = "application/json" } or nil,
       timeout_ms = math.floor(left), connect_timeout_ms = math.floor(math.min(left, M.CONNECT_TIMEOUT_MS)),
       max_bytes = M.MAX_REPLY_BYTES,
     }
-    local verdict, err = M.classify(resp, terr)
+    local verdict, err, outcome = M.classify(resp, terr)
     if verdict == "ok" then
       resp.attempts, resp.waits_ms = attempt, waits
-      local ok, decoded = pcall(json.decode, resp.body)
-      resp.json = ok and decoded or nil
+      resp.json = json.decode(resp.body)
+      count_call(outcome, now() - t0, type(resp.json) == "table" and resp.json.usage or nil)
       return resp
     end
+    count_call(outcome, now() - t0)
     err.attempts = attempt
     if verdict == "fail" then return nil, err end
     last = err
@@ -136,6 +188,7 @@ function M.request(req, opts)
   end
   last.fallback = true
   last.code = "llm_unavailable"
+  last.reason = last.reason or "unavailable"
   last.message = ("the LLM at %s did not answer: %s"):format(opts.base_url, last.message)
   last.waits_ms = waits
   return nil, last

@@ -186,8 +186,10 @@ local function validation_data(df, spec)
   return { values = json.array({ rec }) }
 end
 
--- Checks a decoded reply; returns the spec without data, or nil and the validator's text.
-local function check(candidate, df)
+-- Checks a decoded reply against the request's own data (or, without data, a stub row for the
+-- fields it names): the spec must validate and lay out, so a spec that passes here renders or
+-- its problem goes back to the model. Returns the spec without data, or nil and the errors' text.
+local function check(candidate, df, data)
   if type(candidate) ~= "table" or json.is_array(candidate) then
     return nil, "the reply must be one JSON object (a chart spec), got " .. (json.is_array(candidate) and "an array"
       or type(candidate))
@@ -196,10 +198,47 @@ local function check(candidate, df)
   spec.data = nil
   local probe = {}
   for k, v in pairs(spec) do probe[k] = v end
-  probe.data = validation_data(df, spec)
-  local ok, list = validate.spec(probe)
+  probe.data = data or validation_data(df, spec)
+  local ok, err = require("pipeline").check(probe)
   if ok then return spec end
-  return nil, validate.message(list)
+  return nil, err.message
+end
+
+-- The first JSON object in a model's text: the whole text, else inside a ``` fence, else the
+-- first balanced {...} in prose. → value | nil, the decoder's own error for the text.
+function M.read_reply(text)
+  local value, first_err = json.decode(text)
+  if value ~= nil then return value end
+  local fenced = text:match("```[%w_%-]*[ \t]*\r?\n(.-)\r?\n?```")
+  if fenced then
+    local v = json.decode(fenced)
+    if v ~= nil then return v end
+  end
+  -- Scan for a balanced object, skipping braces inside strings; try each opening brace.
+  local from = 1
+  while true do
+    local s = text:find("{", from, true)
+    if not s then break end
+    local depth, in_str, esc = 0, false, false
+    for i = s, #text do
+      local c = text:sub(i, i)
+      if in_str then
+        if esc then esc = false elseif c == "\\" then esc = true elseif c == '"' then in_str = false end
+      elseif c == '"' then in_str = true
+      elseif c == "{" then depth = depth + 1
+      elseif c == "}" then
+        depth = depth - 1
+        if depth == 0 then
+          local v = json.decode(text:sub(s, i))
+          if type(v) == "table" then return v end
+          break
+        end
+      end
+    end
+    from = s + 1
+  end
+  if not text:match("%S") then return nil, "the reply was empty" end
+  return nil, first_err
 end
 
 local function names(mod)
@@ -207,8 +246,62 @@ local function names(mod)
   return ok and list or {}
 end
 
--- plan(prompt, df, opts) → spec (no data) | nil, err {code=, message=, fallback=}.
--- opts = { previous=, deadline_ms=, progress=fn(msg), model=, base_url=, max_retries= }
+-- What a server taught us, per base URL (the response format it takes) and per base URL and
+-- model (the token limit's name, parameters it refuses). A cache only: a reload or another
+-- worker learns it again with one refused call.
+M.learned = {}
+local function learned(key)
+  M.learned[key] = M.learned[key] or {}
+  return M.learned[key]
+end
+
+-- Models whose API takes max_completion_tokens (and only the default temperature): OpenAI's
+-- reasoning families, o1/o3/o4… and gpt-5…, also behind a provider prefix ("openai/o3-mini").
+function M.reasoning_model(model)
+  local name = tostring(model):lower():match("([^/]*)$")
+  return name:match("^o%d") ~= nil or name:match("^gpt%-5") ~= nil
+end
+
+M.MODES = { "json_schema", "json_object", "plain" }
+local NEXT_MODE = { json_schema = "json_object", json_object = "plain" }
+
+-- What a 400/422 is about, from everything the server said (message, param, code), so a server's
+-- wording does not matter: a parameter the model refuses, the context length, an unknown model,
+-- or else the request's format (the one part of the request that differs between servers).
+function M.refusal_topic(err)
+  local text = table.concat({ tostring(err.server_message or ""), tostring(err.param or ""),
+    tostring(err.api_code or "") }, " "):lower()
+  if err.status == 404 or text:find("model", 1, true) and (text:find("not found", 1, true)
+    or text:find("does not exist", 1, true) or text:find("not exist", 1, true)) then
+    return "model"
+  end
+  if text:find("max_tokens", 1, true) or text:find("max_completion_tokens", 1, true) then return "max_tokens" end
+  if text:find("temperature", 1, true) then return "temperature" end
+  if text:find("seed", 1, true) and not text:find("schema", 1, true) then return "seed" end
+  if text:find("context", 1, true) and (text:find("length", 1, true) or text:find("window", 1, true))
+    or text:find("too many tokens", 1, true) then
+    return "context"
+  end
+  return "format"
+end
+
+local function count(what, reason)
+  local ok, metrics = pcall(require, "chartd.metrics")
+  if ok then
+    if what == "repair" then metrics.llm_repair() else metrics.llm_fallback(reason) end
+  end
+end
+M.count = count
+
+-- plan(prompt, df, opts) → spec (no data), nil, info | nil, err.
+-- df: the request's data frame (nil without data). opts = { previous= (the current spec, for
+--   an edit), data= (the request's data as sent: the spec is checked against all of it),
+--   data_description= (instead of describing df), deadline_ms=, progress=fn(msg), model=,
+--   base_url=, max_retries=, temperature=, seed= }
+-- info = { calls=, attempts=, repairs=, mode= }
+-- err  = { code=, message=, fallback= (true: the offline planner may answer), reason= (a
+--          fallback's: timeout | unavailable | bad_request | invalid_output | no_content),
+--          calls=, attempts= }
 function M.plan(prompt, df, opts)
   opts = opts or {}
   local cfg = config()
@@ -216,7 +309,12 @@ function M.plan(prompt, df, opts)
   local base_url = opts.base_url or cfg.llm_base_url or "https://api.openai.com/v1"
   local max_retries = opts.max_retries or cfg.max_retries or 3
   local deadline = opts.deadline_ms or (clock.now_ms() + (cfg.timeout_s or 30) * 1000)
+  local temperature = opts.temperature or cfg.llm_temperature or 0
+  local seed = opts.seed or cfg.llm_seed or 1
   local chart_names, theme_names = names(require "charts"), names(require "themes")
+  local by_server, by_model = learned(base_url), learned(base_url .. "|" .. model)
+  local reasoning = M.reasoning_model(model)
+  local tokens_param = by_model.tokens_param or (reasoning and "max_completion_tokens" or "max_tokens")
 
   local previous = "none"
   if type(opts.previous) == "table" then
@@ -230,80 +328,118 @@ function M.plan(prompt, df, opts)
       channels = table.concat(validate.CHANNELS, ", "), aggregates = table.concat(validate.AGGREGATES, ", "),
       time_units = table.concat(validate.TIME_UNITS, ", ") }) },
     { role = "user", content = prompts.render("plan", {
-      request = prompt, data_description = M.describe(df), previous = previous }) },
+      request = prompt, data_description = opts.data_description or M.describe(df), previous = previous }) },
   })
   local schema_text = M.response_format_text(chart_names, theme_names)
-  local mode = "json_schema"
+  local mode = by_server.mode or "json_schema"
   local fixes = 0 -- answers that were not a valid spec: the MAX_RETRIES budget of the output
-  local attempts = 0
+  local attempts, calls = 0, 0
+  local adjusted = {} -- request parameters changed after a refusal, each at most once
+
+  local function give_up(err)
+    err.attempts, err.calls = attempts, calls
+    return nil, err
+  end
+  local function say(msg) if opts.progress then opts.progress(msg) end end
 
   while true do
     -- The schema part is encoded once and spliced in: util.json's encoder allocates a lot,
     -- and a worker's eager GC makes that cost ~100x more there than in plain Lua.
-    local body = json.encode { model = model, messages = messages, max_tokens = M.MAX_TOKENS }
-    body = body:sub(1, -2) .. ',"response_format":'
-      .. (mode == "json_schema" and schema_text or '{"type":"json_object"}') .. "}"
+    local fields = { model = model, messages = messages, [tokens_param] = M.MAX_TOKENS }
+    if not reasoning and not by_model.no_temperature then fields.temperature = temperature end
+    if not by_model.no_seed then fields.seed = seed end
+    local body = json.encode(fields)
+    if mode == "json_schema" then
+      body = body:sub(1, -2) .. ',"response_format":' .. schema_text .. "}"
+    elseif mode == "json_object" then
+      body = body:sub(1, -2) .. ',"response_format":{"type":"json_object"}}'
+    else
+      -- plain: no response_format at all; the schema travels in the prompt
+      local last = messages[#messages]
+      local hint = prompts.render("plain_format", { schema = json.encode(M.response_schema(chart_names, theme_names)) })
+      local with_hint = json.array({ table.unpack(messages) })
+      with_hint[#with_hint] = { role = last.role, content = last.content .. "\n\n" .. hint }
+      fields.messages = with_hint
+      body = json.encode(fields)
+    end
     local label = fixes == 0 and ("asking " .. model) or ("asking " .. model .. " to fix the spec")
     local resp, err = client.request({ method = "POST", path = "/chat/completions", body_text = body }, {
       base_url = base_url, deadline_ms = deadline, max_retries = max_retries, model = model, label = label,
-      progress = opts.progress, sleep = opts.sleep, random = opts.random,
+      progress = opts.progress, sleep = opts.sleep, random = opts.random, attempts_before = attempts,
     })
+    calls = calls + 1
     if not resp then
-      if err.schema_rejected and mode == "json_schema" then
-        mode = "json_object" -- a server without structured outputs: same question, plainer format
-        if opts.progress then opts.progress(model .. " does not take json_schema; using json_object mode") end
+      attempts = attempts + (err.attempts or 1)
+      local topic = err.code == "llm_bad_request" and M.refusal_topic(err) or nil
+      if topic == "max_tokens" and not adjusted.tokens then
+        adjusted.tokens = true
+        tokens_param = tokens_param == "max_tokens" and "max_completion_tokens" or "max_tokens"
+        by_model.tokens_param = tokens_param
+        say(("%s wants %s; asking again"):format(model, tokens_param))
+      elseif (topic == "temperature" or topic == "seed") and not adjusted[topic] then
+        adjusted[topic] = true
+        by_model["no_" .. topic] = true
+        say(("%s does not take %s; asking again without it"):format(model, topic))
+      elseif topic == "format" and NEXT_MODE[mode] then
+        local was = mode
+        mode = NEXT_MODE[mode]
+        by_server.mode = mode
+        say(("%s refused %s (%s); using %s"):format(model, was, err.server_message or ("HTTP " .. err.status), mode))
+      elseif topic == "format" or topic == "context" then
+        -- nothing left to change in the request: the offline planner answers, and says why
+        err.fallback, err.reason = true, "bad_request"
+        return give_up(err)
       else
-        err.attempts = attempts + (err.attempts or 0)
-        return nil, err
+        return give_up(err)
       end
     else
       attempts = attempts + resp.attempts
       local reply = resp.json
-      local problem, content
       local choice = type(reply) == "table" and type(reply.choices) == "table" and reply.choices[1] or nil
       local msg = type(choice) == "table" and type(choice.message) == "table" and choice.message or nil
-      if type(reply) ~= "table" then
-        problem = "not_json"
-      elseif choice == nil or msg == nil then
-        problem = "no_choices"
-      elseif type(msg.refusal) == "string" and msg.refusal ~= "" then
-        return nil, { code = "llm_invalid_output", fallback = false, attempts = attempts,
+      if type(msg) == "table" and type(msg.refusal) == "string" and msg.refusal ~= "" then
+        return give_up { code = "llm_invalid_output", fallback = false,
           message = "the model declined the request: " .. client.redact(msg.refusal) }
-      else
-        content = type(msg.content) == "string" and msg.content or ""
+      end
+      if type(choice) == "table" and choice.finish_reason == "content_filter" then
+        return give_up { code = "llm_invalid_output", fallback = false,
+          message = "the LLM provider's content filter stopped the answer (finish_reason \"content_filter\")" }
+      end
+      local content = msg and msg.content
+      if type(content) ~= "string" or not content:match("%S") then
+        -- nothing to repair: asking again would cost a call for the same silence
+        local what = type(reply) ~= "table" and "the reply was not JSON" or (choice == nil and "no choices")
+          or (content == nil or content == json.null) and "content null" or "empty content"
+        return give_up { code = "llm_invalid_output", fallback = true, reason = "no_content",
+          message = ("%s answered with no content (%s)"):format(model, what) }
       end
       local errors_text
-      if content then
-        if choice.finish_reason == "length" then
-          errors_text = ("the reply was cut off at the token limit (finish_reason \"length\"); answer with a "
-            .. "shorter specification: no data values, no long descriptions")
+      if choice.finish_reason == "length" then
+        errors_text = ("the reply was cut off at the token limit (finish_reason \"length\"); answer with a "
+          .. "shorter specification: no data values, no long descriptions")
+      else
+        local decoded, derr = M.read_reply(content)
+        if decoded == nil then
+          errors_text = "the reply is not valid JSON: " .. tostring(derr)
         else
-          local ok, decoded = pcall(json.decode, content)
-          if not ok or decoded == nil then
-            errors_text = "the reply is not valid JSON: " .. tostring(ok and "empty reply" or decoded)
-          else
-            local spec, verr = check(decoded, df)
-            if spec then
-              if fixes > 0 and opts.progress then
-                opts.progress(("%s fixed the spec after %d repair%s"):format(model, fixes, fixes == 1 and "" or "s"))
-              end
-              return spec, nil, { attempts = attempts, repairs = fixes, mode = mode }
+          local spec, verr = check(decoded, df, opts.data)
+          if spec then
+            if fixes > 0 then
+              say(("%s fixed the spec after %d repair%s"):format(model, fixes, fixes == 1 and "" or "s"))
             end
-            errors_text = verr
+            return spec, nil, { attempts = attempts, calls = calls, repairs = fixes, mode = mode }
           end
+          errors_text = verr
         end
       end
       fixes = fixes + 1
       if fixes > max_retries then
-        return nil, { code = "llm_invalid_output", fallback = true, attempts = attempts,
-          message = ("%s gave no valid chart spec in %d answers: %s"):format(model, fixes,
-            errors_text or (problem == "no_choices" and "the reply had no choices" or "the reply was not JSON")) }
+        return give_up { code = "llm_invalid_output", fallback = true, reason = "invalid_output",
+          message = ("%s gave no valid chart spec in %d answers: %s"):format(model, fixes, errors_text) }
       end
-      if errors_text then
-        messages[#messages + 1] = { role = "assistant", content = content }
-        messages[#messages + 1] = { role = "user", content = prompts.render("repair", { errors = errors_text }) }
-      end
-      -- no choices / not JSON: the same question again
+      count("repair")
+      messages[#messages + 1] = { role = "assistant", content = content }
+      messages[#messages + 1] = { role = "user", content = prompts.render("repair", { errors = errors_text }) }
     end
   end
 end

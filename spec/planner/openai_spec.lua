@@ -107,6 +107,67 @@ describe("planner.openai.response_schema", function()
   end)
 end)
 
+describe("planner.openai reading what models write", function()
+  local SPEC = '{"type": "bar", "encoding": {"x": {"field": "a"}}}'
+  it("reads a bare object, a fenced one, and the first complete object in prose", function()
+    for _, text in ipairs({ SPEC, "```json\n" .. SPEC .. "\n```", "```\n" .. SPEC .. "\n```\nThat's it.",
+      "Here you go: " .. SPEC .. " (a bar chart {of sorts})", 'Note "{not this}": ' .. SPEC,
+      "{broken} then " .. SPEC }) do
+      local v, err = openai.read_reply(text)
+      assert.is_nil(err, text)
+      assert.equal("bar", v.type, text)
+      assert.equal("a", v.encoding.x.field, text)
+    end
+  end)
+  it("reports the decoder's own error, with its position, when there is no object", function()
+    local v, err = openai.read_reply('{"type": "bar", "encoding": {"x": ')
+    assert.is_nil(v)
+    assert.truthy(err:find("line 1", 1, true) or err:find("column", 1, true), err)
+    assert.are_not.equal("empty reply", err)
+    assert.equal("the reply was empty", select(2, openai.read_reply("  \n")))
+  end)
+end)
+
+describe("planner.llm_client reading error bodies of any shape", function()
+  it("finds the message in error.message, a string error, top-level message and detail", function()
+    local cases = {
+      { '{"error":{"message":"A","param":"response_format","code":"x"}}', "A" },
+      { '{"object":"error","message":"B","type":"BadRequestError","param":null,"code":400}', "B" },
+      { '{"error":"C"}', "C" },
+      { '{"detail":"D"}', "D" },
+      { '{"detail":[{"loc":["body","response_format","type"],"msg":"E"}]}', "body.response_format.type: E" },
+      { "plain text F", "plain text F" },
+    }
+    for _, c in ipairs(cases) do assert.equal(c[2], client.server_error(c[1]).message, c[1]) end
+    assert.is_nil(client.server_error("").message)
+  end)
+  it("keeps the server's words in a 400's message and names what it is about", function()
+    local _, err = client.classify({ status = 422, headers = {},
+      body = '{"detail":[{"loc":["body","response_format","type"],"msg":"Input should be text"}]}' })
+    assert.equal("the LLM refused the request (HTTP 422: body.response_format.type: Input should be text)", err.message)
+    assert.equal("format", openai.refusal_topic(err))
+    local topics = {
+      { 400, "Unsupported parameter: 'max_tokens' is not supported with this model.", "max_tokens" },
+      { 400, "Unsupported value: 'temperature' does not support 0 with this model.", "temperature" },
+      { 400, "This model's maximum context length is 2048 tokens.", "context" },
+      { 404, "The model `gpt-9` does not exist", "model" },
+      { 400, "JSON schema conversion failed: Unrecognized schema", "format" },
+      { 400, "something nobody wrote before", "format" },
+    }
+    for _, t in ipairs(topics) do
+      assert.equal(t[3], openai.refusal_topic({ status = t[1], server_message = t[2] }), t[2])
+    end
+  end)
+  it("knows the reasoning families by name", function()
+    for _, m in ipairs({ "o1", "o3-mini", "o4-mini", "gpt-5", "gpt-5-mini", "openai/o3" }) do
+      assert.is_true(openai.reasoning_model(m), m)
+    end
+    for _, m in ipairs({ "gpt-4o-mini", "gpt-4.1", "llama3", "qwen2.5-7b", "omni" }) do
+      assert.is_false(openai.reasoning_model(m), m)
+    end
+  end)
+end)
+
 describe("planner.openai against a fake OpenAI server", function()
   if not KEY then
     pending("needs OPENAI_API_KEY in the environment (ctest sets it for spec/planner)")
@@ -118,6 +179,8 @@ describe("planner.openai against a fake OpenAI server", function()
     df = assert(frame.from_data(CSV, "data"))
   end)
   teardown(function() fake.stop() end)
+  -- what a server taught the planner stays for the next request: each test starts afresh
+  before_each(function() for k in pairs(openai.learned) do openai.learned[k] = nil end end)
 
   local function plan(prompt, opts)
     opts = opts or {}
@@ -139,7 +202,7 @@ describe("planner.openai against a fake OpenAI server", function()
     local spec, err, progress = plan("total revenue by region")
     assert.is_nil(err)
     assert.same(GOOD, spec)
-    assert.same({ "asking gpt-4o-mini (attempt 1 of 4)" }, progress)
+    assert.same({ "asking gpt-4o-mini (attempt 1)" }, progress)
     local reqs = fake.requests()
     assert.equal(1, #reqs)
     assert.equal("/v1/chat/completions", reqs[1].path)
@@ -173,7 +236,7 @@ describe("planner.openai against a fake OpenAI server", function()
     assert.truthy(msgs[4].content:find(
       'encoding.x.field: no column "regoin" (did you mean "region"?); columns are month, revenue, region', 1, true),
       msgs[4].content)
-    assert.equal("asking gpt-4o-mini to fix the spec (attempt 1 of 4)", progress[2])
+    assert.equal("asking gpt-4o-mini to fix the spec (attempt 2)", progress[2]) -- the request's 2nd call
   end)
 
   it("gives up with llm_invalid_output after MAX_RETRIES repairs", function()
@@ -185,16 +248,30 @@ describe("planner.openai against a fake OpenAI server", function()
     assert.truthy(err.message:find("gave no valid chart spec in 3 answers: the reply is not valid JSON", 1, true))
   end)
 
-  it("handles finish_reason length, empty choices and refusals", function()
-    fake.script({ chat('{"type": "bar", "encod', { finish_reason = "length" }), { chat = { no_choices = true } },
-      chat(GOOD) })
+  it("handles finish_reason length, empty choices, null content, content_filter and refusals", function()
+    fake.script({ chat('{"type": "bar", "encod', { finish_reason = "length" }), chat(GOOD) })
     local spec, err = plan("revenue by region")
     assert.is_nil(err)
     assert.same(GOOD, spec)
     local reqs = fake.requests()
-    assert.equal(3, #reqs)
+    assert.equal(2, #reqs)
     assert.truthy(reqs[2].json.messages[4].content:find('finish_reason "length"', 1, true))
-    assert.equal(4, #reqs[3].json.messages) -- no choices: the same question again
+
+    -- nothing to repair: one call, then the offline planner (announced by the agent)
+    for _, silent in ipairs({ { chat = { no_choices = true } }, chat(json.null), chat("  ") }) do
+      fake.script({ silent }, chat(GOOD))
+      spec, err = plan("revenue by region")
+      assert.is_nil(spec)
+      assert.same({ "llm_invalid_output", true, "no_content", 1 }, { err.code, err.fallback, err.reason, err.calls })
+      assert.equal(1, #fake.requests())
+    end
+
+    fake.script({ chat(GOOD, { finish_reason = "content_filter" }) }, chat(GOOD))
+    spec, err = plan("revenue by region")
+    assert.is_nil(spec)
+    assert.same({ "llm_invalid_output", false }, { err.code, err.fallback })
+    assert.truthy(err.message:find("content filter", 1, true))
+    assert.equal(1, #fake.requests())
 
     fake.script({ chat(json.null, { refusal = "I can't help with that." }) })
     spec, err = plan("revenue by region")
@@ -215,7 +292,7 @@ describe("planner.openai against a fake OpenAI server", function()
     assert.equal(2, #reqs)
     assert.is_true(reqs[2].t - reqs[1].t >= 1.0, "waited " .. (reqs[2].t - reqs[1].t))
     assert.is_true(reqs[2].t - reqs[1].t < 1.5, "waited " .. (reqs[2].t - reqs[1].t))
-    assert.equal("asking gpt-4o-mini (attempt 2 of 4)", progress[3])
+    assert.equal("asking gpt-4o-mini (attempt 2; retry 1 of 3)", progress[3])
   end)
 
   it("retries 500, 502, 503 and then succeeds", function()
@@ -234,7 +311,8 @@ describe("planner.openai against a fake OpenAI server", function()
     assert.equal("llm_unavailable", err.code)
     assert.is_true(err.fallback)
     assert.equal(3, #fake.requests())
-    assert.equal("the LLM at " .. fake.base_url .. " did not answer: HTTP 503", err.message)
+    -- the server's own words are kept
+    assert.equal("the LLM at " .. fake.base_url .. " did not answer: HTTP 503: unavailable", err.message)
   end)
 
   it("waits with exponential backoff between attempts", function()

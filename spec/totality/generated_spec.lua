@@ -150,6 +150,7 @@ describe("a measure on x and categories on y (Vega-Lite's horizontal bar)", func
     local _, err = pipeline.render({ type = "bar", data = CSV,
       encoding = { x = { field = "region", type = "nominal" }, y = { field = "region", type = "nominal" } } })
     assert.are.same({ "invalid_spec", "encoding.y.type" }, { err.code, err.path })
-    assert.equal("encoding.y.type: the bar chart's values need a quantitative field; \"region\" is nominal", err.message)
+    assert.equal('encoding.y.type: the bar chart\'s values need a quantitative field; "region" is nominal',
+      err.message)
   end)
 end)

@@ -77,6 +77,16 @@ int main(void) {
                "CHARTD_SEND_TIMEOUT=30s is not an integer; allowed 1-3600");
   expect_error((const char *[]){"LOG_LEVEL", "TRACE", NULL},
                "LOG_LEVEL=TRACE is not allowed; allowed DEBUG, INFO, WARNING, ERROR");
+  CHECK(cfg.llm_timeout_s == 20 && cfg.llm_seed == 1 && cfg.llm_temperature == 0,
+        "LLM defaults: timeout %d (2/3 of 30), seed %d, temperature %g", cfg.llm_timeout_s, cfg.llm_seed,
+        cfg.llm_temperature);
+  expect_error((const char *[]){"LLM_MODEL", "  ", NULL},
+               "LLM_MODEL is set but empty; allowed a model name such as gpt-4o-mini (or leave it unset for the default)");
+  expect_error((const char *[]){"LLM_TIMEOUT", "30", NULL},
+               "LLM_TIMEOUT=30 is not allowed; allowed 1-29 (below CHART_GENERATION_TIMEOUT, which also covers the "
+               "offline fallback and the render)");
+  expect_error((const char *[]){"LLM_TEMPERATURE", "2.5", NULL}, "LLM_TEMPERATURE=2.5 is not allowed; allowed a number from 0 to 2");
+  expect_error((const char *[]){"LLM_SEED", "-1", NULL}, "LLM_SEED=-1 is out of range; allowed 0-2147483647");
   expect_error((const char *[]){"LLM_BASE_URL", "ftp://x", NULL},
                "LLM_BASE_URL=ftp://x is not allowed; allowed an http:// or https:// URL");
 

@@ -2,7 +2,8 @@
 
 Every request to a path that does not start with /_ takes the next scripted response from a
 queue (or the default one when the queue is empty) and is recorded. Control endpoints:
-  POST /_script   {"responses": [R, ...], "default": R | null}  replaces the queue
+  POST /_script   {"responses": [R, ...], "default": R | null, "server": S | null}  replaces the queue
+                  and the server profile (S: see SERVERS below)
   GET  /_requests the recorded requests: [{"method","path","headers","body","json","t"}]
                   (t = seconds since the server started, monotonic; headers lower-cased)
   POST /_reset    clears the queue and the record; POST /_reset_requests only the record
@@ -14,6 +15,12 @@ A response R:
    "slow_body": seconds between 10-byte chunks of the body,
    "never_end": true   (headers with a large Content-Length, then a byte a second forever),
    "size_mb": 50       (a body of that many MB of spaces inside a JSON string)}
+
+A server profile S = {"name": "openai"|"vllm"|"llamacpp"|"lmstudio"|"ollama"|"llama_cpp_python",
+"refuse": ["json_schema", "json_object", "plain"], "reasoning": bool} answers, before any scripted
+response, the error that server documents for a response format it refuses ("plain" = no
+response_format), and as a reasoning model (OpenAI's o-series, gpt-5) refuses max_tokens and a
+temperature other than 1. Those answers are recorded like any other request.
 
 Run as a program (`python3 fake_openai.py [--port N]`) it prints "PORT <n>" on its first line
 and exits when its parent process goes away; or use FakeOpenAI() from Python tests."""
@@ -40,11 +47,77 @@ def chat_body(chat):
             "choices": choices, "usage": {"prompt_tokens": 10, "completion_tokens": 10, "total_tokens": 20}}
 
 
+# How each server says "I do not take that request format", as its docs and issue threads show:
+# - OpenAI: {"error": {"message", "type": "invalid_request_error", "param", "code"}}; a model without
+#   structured outputs: "Invalid parameter: 'response_format' of type 'json_schema' is not supported
+#   with this model." Reasoning models: "Unsupported parameter: 'max_tokens' is not supported with
+#   this model. Use 'max_completion_tokens' instead." (param max_tokens, code unsupported_parameter;
+#   github.com/griptape-ai/ComfyUI-Griptape/issues/312, github.com/teilomillet/gollm/issues/33), and
+#   "Unsupported value: 'temperature' does not support 0 with this model. Only the default (1) value
+#   is supported." (code unsupported_value).
+# - vLLM before 0.10.1: a top-level {"object": "error", "message", "type": "BadRequestError",
+#   "param": null, "code": 400} (github.com/vllm-project/vllm/issues/12886; the change to
+#   OpenAI's shape: github.com/foundation-model-stack/fms-guardrails-orchestrator/issues/511).
+# - llama.cpp's llama-server: {"error": {"code": 400, "message": "JSON schema conversion failed:\n
+#   Unrecognized schema: ...", "type": "invalid_request_error"}} (github.com/browseros-ai/BrowserOS/issues/255).
+# - LM Studio: a bare string, {"error": "'response_format.type' must be 'json_schema' or 'text'"}
+#   for json_object (github.com/lmstudio-ai/lmstudio-bug-tracker/issues/189,
+#   github.com/LoadShine/tada/issues/16); its llama.cpp engine refuses schemas it cannot convert.
+# - Ollama's /v1: {"error": {"message", "type": "invalid_request_error", "param": null, "code": null}}
+#   (github.com/pydantic/pydantic-ai/issues/3406), e.g. 'invalid format: expected "json" or a JSON
+#   schema' (github.com/ollama/ollama/issues/8126).
+# - llama-cpp-python (FastAPI): 422 {"detail": [{"type", "loc", "msg", "input"}]} for a literal it
+#   does not know (github.com/ggml-org/llama.cpp/issues/23463: json_schema refused, 422 expected).
+def format_refusal(name, fmt):
+    if name == "openai":
+        return 400, {"error": {"message": f"Invalid parameter: 'response_format' of type '{fmt}' is not supported "
+                               "with this model.", "type": "invalid_request_error", "param": "response_format",
+                               "code": None}}
+    if name == "vllm":
+        return 400, {"object": "error", "message": "The provided JSON schema contains features not supported by "
+                     "xgrammar.", "type": "BadRequestError", "param": None, "code": 400}
+    if name == "llamacpp":
+        return 400, {"error": {"code": 400, "message": "JSON schema conversion failed:\nUnrecognized schema: "
+                               "{\"anyOf\":[]}", "type": "invalid_request_error"}}
+    if name == "lmstudio":
+        if fmt == "json_object":
+            return 400, {"error": "'response_format.type' must be 'json_schema' or 'text'"}
+        return 400, {"error": "JSON schema conversion failed: Unrecognized schema"}
+    if name == "ollama":
+        return 400, {"error": {"message": 'invalid format: expected "json" or a JSON schema',
+                               "type": "invalid_request_error", "param": None, "code": None}}
+    if name == "llama_cpp_python":
+        return 422, {"detail": [{"type": "literal_error", "loc": ["body", "response_format", "type"],
+                                 "msg": "Input should be 'text' or 'json_object'", "input": fmt}]}
+    raise ValueError(f"unknown server profile {name}")
+
+
+def profile_answer(server, req):
+    """The error a profiled server gives this request body, or None to answer normally."""
+    if not server or not isinstance(req, dict):
+        return None
+    if server.get("reasoning"):
+        if "max_tokens" in req:
+            return 400, {"error": {"message": "Unsupported parameter: 'max_tokens' is not supported with this model. "
+                                   "Use 'max_completion_tokens' instead.", "type": "invalid_request_error",
+                                   "param": "max_tokens", "code": "unsupported_parameter"}}
+        if req.get("temperature", 1) != 1:
+            return 400, {"error": {"message": f"Unsupported value: 'temperature' does not support "
+                                   f"{req['temperature']} with this model. Only the default (1) value is supported.",
+                                   "type": "invalid_request_error", "param": "temperature",
+                                   "code": "unsupported_value"}}
+    fmt = (req.get("response_format") or {}).get("type", "plain")
+    if fmt in server.get("refuse", []):
+        return format_refusal(server["name"], fmt)
+    return None
+
+
 class State:
     def __init__(self):
         self.lock = threading.Lock()
         self.queue = []
         self.default = None
+        self.server = None
         self.requests = []
         self.t0 = time.monotonic()
 
@@ -87,6 +160,7 @@ class Handler(BaseHTTPRequestHandler):
             with st.lock:
                 st.queue = list(script.get("responses", []))
                 st.default = script.get("default")
+                st.server = script.get("server")
             return self._send(200, {"ok": True})
         if self.path == "/_reset_requests":
             with st.lock:
@@ -94,7 +168,7 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(200, {"ok": True})
         if self.path == "/_reset":
             with st.lock:
-                st.queue, st.default, st.requests = [], None, []
+                st.queue, st.default, st.requests, st.server = [], None, [], None
             return self._send(200, {"ok": True})
         if self.path == "/_shutdown":
             self._send(200, {"ok": True})
@@ -116,6 +190,9 @@ class Handler(BaseHTTPRequestHandler):
                                 "headers": {k.lower(): v for k, v in self.headers.items()},
                                 "body": body.decode("utf-8", "replace"), "json": parsed,
                                 "t": time.monotonic() - st.t0})
+        refused = profile_answer(st.server, parsed)
+        if refused:
+            return self._send(refused[0], refused[1])
         r = st.next_response()
         if r is None:
             return self._send(500, {"error": {"message": "fake_openai: no scripted response", "type": "server_error"}})
@@ -197,10 +274,11 @@ class FakeOpenAI:
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
 
-    def script(self, responses, default=None):
+    def script(self, responses, default=None, server=None):
         with self.state.lock:
             self.state.queue = list(responses)
             self.state.default = default
+            self.state.server = server
 
     def requests(self):
         with self.state.lock:
