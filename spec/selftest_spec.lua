@@ -19,7 +19,10 @@ describe("selftest", function()
     local report = selftest.run()
     assert.equal(#require("charts").names(), report.charts)
     assert.equal(#require("themes").names(), report.themes)
-    assert.equal(3, report.prompts)
+    local templates = 0
+    for _ in pairs(require("prompts").TEMPLATES) do templates = templates + 1 end
+    assert.equal(templates, report.prompts)
+    assert.is_true(report.prompts >= 4) -- system, plan, repair, plain_format
     assert.is_true(report.files >= 40)
     assert.is_true(report.kinds >= 40)
   end)
