@@ -58,7 +58,7 @@ local HEADS = { time = true, times = true }
 local TIME_CHARTS = { line = true, area = true }
 
 -- Whether a window is a stretch of time ("last 90 days", "since 2019", "2010-2020"), not one
--- calendar period ("in 2024", "last year").
+-- calendar period ("in 2024", "last year"; planner.when reads one period as from = to).
 local function stretch(ranges)
   for _, r in ipairs(ranges or {}) do
     if r.last or r["next"] or (r.from and r.from ~= r.to) then return true end
@@ -121,15 +121,19 @@ function M.categories(text)
   return best
 end
 
--- The grouping noun ("by region", "per product"), not a time unit or a ratio's unit.
+-- The grouping noun ("by region", "per product", "based on their origin"), not a time unit,
+-- a ratio's unit or a measure ("acceleration by weight" sets two measures against each other).
 local function group_name(tokens, skip)
   for i, t in ipairs(tokens) do
-    if t.w and GROUP_PREPS[t.w] and not skip[i] then
+    local prep = t.w and (GROUP_PREPS[t.w] or (t.w == "on" and word(tokens, i - 1) == "based"))
+    if prep and not skip[i] then
       local k = i + 1
-      if word(tokens, k) == "each" or word(tokens, k) == "the" then k = k + 1 end
+      local nxt = word(tokens, k)
+      if nxt == "each" or nxt == "the" or nxt == "their" or nxt == "its" then k = k + 1 end
       local w = word(tokens, k)
       if w and not skip[k] and not lex.stop[w] and not lex.share[w] and not tonumber(w) and not w:match("^%d")
-          and not when.is_time_word(w) and not (t.w == "per" and PER_UNIT[lex.stem(w)]) then
+          and not when.is_time_word(w) and not (t.w == "per" and PER_UNIT[lex.stem(w)])
+          and not vocab.is_measure_word(w) then
         return lex.stem(w), k
       end
     end
@@ -197,6 +201,19 @@ local function asks_for_chart(tokens, named, kinds_found, reading, cats)
           or (w == "many" and word(tokens, i - 1) == "how") then return true end
       if (RANK_UP[w] or RANK_DOWN[w]) and when.number(word(tokens, i + 1)) then return true end
       if w == "over" and word(tokens, i + 1) == "time" then return true end
+      if lex.distribution[w] and word(tokens, i + 1) == "of" then return true end -- "the spread of X"
+      -- things counted by a category: "movies by creative type"
+      if w == "by" and i > 1 and content(word(tokens, i - 1)) and content(word(tokens, i + 1))
+          and select(2, vocab.profile(word(tokens, i - 1))) == "count" then
+        return true
+      end
+      -- two things set against each other: "horsepower vs acceleration", "correlate X and Y"
+      if lex.relation[w] or w == "correlate" or w == "compared" then
+        local before, after = false, false
+        for k = i - 3, i - 1 do before = before or content(word(tokens, k)) end
+        for k = i + 1, i + 3 do after = after or content(word(tokens, k)) end
+        if before and after then return true end
+      end
     end
   end
   return cats ~= nil and reading.ranges ~= nil
@@ -246,8 +263,7 @@ local function category_dims(tokens, prompt, reading, skip)
     local kind = f.kind
     local values = {}
     for i = 1, math.min(n or kind.default, #kind.values) do values[i] = kind.values[i] end
-    dims[#dims + 1] = { name = kind.field, categories = values, vocab = kind.kind, ranked = not kind.ordered,
-      counted = n ~= nil }
+    dims[#dims + 1] = { name = kind.field, categories = values, vocab = kind.kind, ranked = not kind.ordered }
     for k = f.first, f.last do skip[k] = true end
   end
   local cats = M.categories(prompt)
@@ -261,7 +277,7 @@ local function category_dims(tokens, prompt, reading, skip)
     local first = dims[1]
     if first and (not kind or kind.kind == first.vocab) then
       -- "share of sales by channel: Online, Retail and Wholesale": the kind names the list
-      first.categories, first.counted, first.ranked = cats, true, false
+      first.categories, first.ranked = cats, false
       first.vocab = kind and kind.kind or nil
     else
       local places = 0

@@ -418,7 +418,8 @@ local function grain_at(T, i, in_by_list)
   if not w and not joined then return nil end
   local g = fuzzy(w, GRAIN_WORDS)
   if g then return g, i + 1 end
-  if w == "by" or w == "per" or w == "each" or w == "every" or joined then
+  -- "over the years" is a grain; "over the last 5 years" a window
+  if w == "by" or w == "per" or w == "each" or w == "every" or w == "over" or joined then
     local j = word(T, i + 1) == "the" and i + 2 or i + 1
     local u, mult, k = unit_at(T, j)
     -- "by day of week" and "hour of the day" are categories; "km per hour" is a speed

@@ -134,6 +134,34 @@ describe("synth.generate", function()
     assert.is_true(jul - jan > 8, ("July %.1f, January %.1f"):format(jul, jan))
   end)
 
+  it("follows each place's climate: its level, and the seasons of its hemisphere", function()
+    local function monthly(prompt, field)
+      local rows, spec = planned(prompt)
+      local out = {}
+      for _, r in ipairs(rows) do
+        local key = (field and (r[field] .. " ") or "") .. r[spec.encoding.x.field]:sub(6, 7)
+        out[key] = r.temperature
+      end
+      return out
+    end
+    local sydney = monthly("average temperature in Sydney by month in 2025")
+    assert.is_true(sydney["01"] - sydney["07"] > 6, ("Sydney: January %s, July %s"):format(sydney["01"], sydney["07"]))
+    local cities = monthly("monthly temperature in Moscow, Dubai and Singapore in 2025", "city")
+    assert.is_true(cities["Dubai 01"] - cities["Moscow 01"] > 20, "Dubai is warmer than Moscow in January")
+    assert.is_true(cities["Moscow 07"] - cities["Moscow 01"] > 18, "Moscow's seasons")
+    assert.is_true(math.abs(cities["Singapore 07"] - cities["Singapore 01"]) < 4, "Singapore has none")
+  end)
+
+  it("keeps hourly temperatures and activity to the hours of a day", function()
+    local temps = planned("hourly temperature in Berlin yesterday")
+    local visits = planned("visitors per hour yesterday")
+    assert.are.equal(24, #temps)
+    local function at(rows, field, h) return rows[h + 1][field] end
+    -- warmest in the afternoon, coolest before dawn; people visit by day
+    assert.is_true(at(temps, "temperature", 15) > at(temps, "temperature", 4))
+    assert.is_true(at(visits, "visitors", 14) > 2 * at(visits, "visitors", 3))
+  end)
+
   it("gives every box-plot group its samples", function()
     local rows = planned("box plot of latency by region")
     assert.are.equal(5 * synth.BOX_SAMPLES, #rows)
