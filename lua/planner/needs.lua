@@ -451,7 +451,7 @@ function M.plan(prompt, tokens, named, today)
   if wants_time then
     local unit = reading.unit or periods.grain(reading.ranges, today) or "month"
     local field = unit == "day" and "date" or unit
-    enc.x = { field = field, type = "temporal", timeUnit = timeunit.PERIOD[unit] }
+    enc.x = { field = field, type = "temporal", timeUnit = timeunit.PERIOD[unit], title = title_case(field) }
     need.x = { kind = "temporal", name = field, unit = unit, ranges = reading.ranges }
     if main then
       enc.color = { field = main.name, type = "nominal" }

@@ -90,6 +90,9 @@ local function sample(rng, prof, center, shape)
   return rng:normal(center, prof.sd * center)
 end
 
+-- The parts of a whole over time, before they are scaled to 100: positive, slow to change.
+local SHARE_SERIES = { base = 100, sd = 0.1, lo = 0.1, calm = true }
+
 -- How much day-to-day noise a natural measure keeps at each grain (averages are calmer).
 local NATURE_NOISE = { hour = 0.25, day = 1, week = 0.6, month = 0.4, quarter = 0.3, year = 0.25 }
 
@@ -122,9 +125,9 @@ local function series(rng, prof, level, pts, unit, climate)
   if prof.rhythm == "nature" and prof.additive then return nature_series(rng, prof, level, pts, unit, climate) end
   local out = {}
   local growth = rng:range(-0.02, 0.16) -- per year
-  local amp = rng:range(0.06, 0.14)
+  local amp = prof.calm and rng:range(0.01, 0.03) or rng:range(0.06, 0.14)
   local phase = rng:range(0, 2 * math.pi)
-  local noise = prof.additive and 0.03 or rng:range(0.03, 0.07)
+  local noise = (prof.additive or prof.calm) and 0.03 or rng:range(0.03, 0.07)
   local human = prof.rhythm == "human"
   local walk = 0
   local t0 = pts[1] and (pts[1].y + (pts[1].m - 1) / 12 + (pts[1].d - 1) / 365) or 0
@@ -371,6 +374,7 @@ function M.generate(spec, needs, opts)
     else
       local cache = {}
       local here = vocab.climate_in(opts.prompt)
+      local shares = needs.y and needs.y.share
       for _, c in ipairs(combos) do
         -- a series key: the non-time dims; each series gets its own trend and season
         local key, w, climate = {}, 1, nil
@@ -387,6 +391,9 @@ function M.generate(spec, needs, opts)
         for name, v in pairs(c) do r[name] = v end
         for mi, m in ipairs(measures) do
           local prof = vocab.profile(m.field)
+          -- shares over time: each part drifts slowly from its weight; the parts are summed to
+          -- 100 at each point below
+          if time and shares and prof.unit == "%" then prof = SHARE_SERIES end
           local level = prof.additive and (prof.base + (w - 1) * prof.sd * math.abs(prof.base) * 2)
             or base_for(prof, time and time.unit) * w
           if prof.rhythm == "nature" and climate then level = climate.mean end
@@ -413,7 +420,7 @@ function M.generate(spec, needs, opts)
         if d ~= time and (not share_dim or d.channel == "color") then share_dim = d end
       end
       local m = measures[1]
-      if needs.y and needs.y.share and share_dim and vocab.profile(m.field).unit == "%" then
+      if shares and share_dim and vocab.profile(m.field).unit == "%" then
         to_shares(rows, share_dim, m.field)
       end
     end

@@ -15,7 +15,7 @@ describe("planner without data", function()
     assert.equal("bar", spec.type)
     assert.equal("dark", spec.theme)
     assert.same({ stacked = true }, spec.options)
-    assert.same({ field = "quarter", type = "temporal", timeUnit = "yearquarter" }, spec.encoding.x)
+    assert.same({ field = "quarter", type = "temporal", timeUnit = "yearquarter", title = "Quarter" }, spec.encoding.x)
     assert.same({ field = "revenue", type = "quantitative", aggregate = "sum" }, spec.encoding.y)
     assert.same({ field = "region", type = "nominal" }, spec.encoding.color)
     assert.same({
