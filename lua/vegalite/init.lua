@@ -78,7 +78,7 @@ function M.translate(vl)
   end
   local spec = {}
   for k in pairs(CHARTD_KEYS) do spec[k] = vl[k] end
-  toplevel.read(vl, spec, warn)
+  local steps = toplevel.read(vl, spec, warn)
 
   local view = vl
   local layers
@@ -114,6 +114,9 @@ function M.translate(vl)
     layer.annotate(spec, layers, warn, function(l) return layer.rows(records, user_transforms, l) end)
   end
 
+  toplevel.step_size(spec, steps, function()
+    return require("vegalite.layer").rows(records, transforms, {})
+  end)
   spec.data = { values = records }
   if #transforms > 0 then spec.transform = transforms end
   return spec, warnings

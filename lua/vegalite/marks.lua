@@ -109,7 +109,10 @@ function M.build(markdef, defs, ctx)
   local ctype
   if mark == "bar" then
     local horizontal = (discrete(y) and not discrete(x)) or (x and x.aggregate and not (y and y.aggregate)
-      and not continuous(y)) or (y and y.bin == nil and x and x.bin ~= nil and false)
+      and not continuous(y))
+    -- mark.orient settles what the channels leave open (both axes continuous or both discrete).
+    if markdef.orient == "horizontal" and discrete(x) == discrete(y) then horizontal = true end
+    if markdef.orient == "vertical" and discrete(x) == discrete(y) then horizontal = false end
     if x and x.bin and not horizontal and (y == nil or y.aggregate == "count") then
       ctype = "histogram"
       put("x", x, "encoding.x")
@@ -232,7 +235,7 @@ function M.build(markdef, defs, ctx)
   elseif mark == "boxplot" then
     ctype = "box"
     local value, group, vpath, gpath = y, x, "encoding.y", "encoding.x"
-    if continuous(x) and not continuous(y) then
+    if (continuous(x) and not continuous(y)) or (markdef.orient == "horizontal" and continuous(x)) then
       value, group, vpath, gpath = x, y, "encoding.x", "encoding.y"
       options.horizontal = true
     end

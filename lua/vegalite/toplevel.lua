@@ -26,7 +26,7 @@ local function text_of(v)
   return nil
 end
 
-local function size(v, key, warn)
+local function size(v, key, warn, steps)
   if v == nil or v == json.null then return nil end
   if type(v) == "number" then return math.floor(v + 0.5) + M.CHROME[key] end
   if v == "container" then
@@ -34,7 +34,8 @@ local function size(v, key, warn)
     return nil
   end
   if channels.is_object(v) and tonumber(v.step) then
-    -- {"step": n}: chartd sizes bands to fit the chart's size instead.
+    -- {"step": n}: n pixels a band, sized once the band count is known (M.step_size).
+    steps[key] = tonumber(v.step)
     return nil
   end
   warn(key, "must be a number, {\"step\": n} or \"container\"; the default size is drawn")
@@ -42,6 +43,7 @@ local function size(v, key, warn)
 end
 
 -- Reads vl's top level into spec (chartd keys), warning about what is not drawn.
+-- → the {"step": n} sizes asked for ({width =, height =}), for M.step_size.
 function M.read(vl, spec, warn)
   for k in pairs(vl) do
     if not KNOWN[k] then warn(tostring(k), "not supported; ignored") end
@@ -57,8 +59,9 @@ function M.read(vl, spec, warn)
     end
   end
   if type(vl.description) == "string" then spec.description = vl.description end
-  spec.width = size(vl.width, "width", warn)
-  spec.height = size(vl.height, "height", warn)
+  local steps = {}
+  spec.width = size(vl.width, "width", warn, steps)
+  spec.height = size(vl.height, "height", warn, steps)
   if type(vl.background) == "string" and vl.background ~= "white" and vl.background ~= "#fff"
     and vl.background ~= "#ffffff" then
     warn("background", "the theme's background is drawn (choose a theme instead)")
@@ -72,6 +75,33 @@ function M.read(vl, spec, warn)
   if channels.is_object(vl.config) then
     for k in pairs(vl.config) do
       warn("config." .. k, "not supported; the theme is drawn (choose a theme instead)")
+    end
+  end
+  return steps
+end
+
+-- A {"step": n} size: n pixels for each band of the discrete axis along it (chartd's x keys
+-- of a bar, box or heatmap; y for horizontal bars and heatmaps), plus chartd's chrome.
+-- rows() gives the records the chart draws; distinct values are counted there.
+function M.step_size(spec, steps, rows)
+  if not (steps.width or steps.height) then return end
+  local enc, horizontal = spec.encoding or {}, spec.options and spec.options.horizontal
+  -- chartd keeps the bands on x whichever way a bar or box is drawn; a heatmap has both.
+  local bands = { [horizontal and "height" or "width"] = enc.x }
+  if spec.type == "heatmap" then bands = { width = enc.x, height = enc.y } end
+  local records
+  for key, step in pairs(steps) do
+    local ch = bands[key]
+    local banded = ch and ch.field and (ch.type == "nominal" or ch.type == "ordinal"
+      or (ch.type == "temporal" and (spec.type == "bar" or spec.type == "heatmap")))
+    if banded then
+      records = records or rows()
+      local seen, n = {}, 0
+      for _, r in ipairs(records) do
+        local v = r[ch.field]
+        if v ~= nil and not seen[v] then seen[v], n = true, n + 1 end
+      end
+      spec[key] = math.max(16, math.min(8192, math.floor(step * math.max(n, 1) + M.CHROME[key] + 0.5)))
     end
   end
 end

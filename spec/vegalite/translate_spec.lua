@@ -23,6 +23,16 @@ describe("vegalite", function()
     assert.equal("donut", spec.type)
   end)
 
+  it("sizes a {\"step\": n} axis by its bands, and honours mark.orient where the channels leave it open", function()
+    local spec = vegalite.translate({ data = { values = VALUES }, mark = "bar", width = { step = 40 },
+      height = { step = 10 }, encoding = { x = { field = "a" }, y = { field = "b", type = "quantitative" } } })
+    assert.equal(2 * 40 + 180, spec.width) -- two bands, A and B, plus chartd's chrome
+    assert.is_nil(spec.height) -- the value axis has no bands: the default height
+    spec = vegalite.translate({ data = { values = VALUES }, mark = { type = "bar", orient = "horizontal" },
+      encoding = { x = { field = "b", type = "quantitative" }, y = { field = "b", type = "quantitative" } } })
+    assert.is_true(spec.options.horizontal)
+  end)
+
   it("lists what it does not draw in warnings and renders anyway", function()
     local result = assert(pipeline.render({ data = { values = VALUES }, mark = { type = "bar", cornerRadius = 4 },
       config = { axis = { grid = false } }, encoding = { x = { field = "a", axis = { labelAngle = 0 } },

@@ -87,6 +87,15 @@ int main(void) {
                "offline fallback and the render)");
   expect_error((const char *[]){"LLM_TEMPERATURE", "2.5", NULL}, "LLM_TEMPERATURE=2.5 is not allowed; allowed a number from 0 to 2");
   expect_error((const char *[]){"LLM_SEED", "-1", NULL}, "LLM_SEED=-1 is out of range; allowed 0-2147483647");
+  /* CHARTD_DATA_DIR: unset = no data folder; an existing folder is kept as its real path. */
+  CHECK(cfg.data_dir[0] == '\0', "no data folder by default");
+  const char *data_dir[] = {"CHARTD_DATA_DIR", "/tmp/../tmp/", NULL};
+  CHECK(config_parse(&cfg, lookup, data_dir, 4, err, sizeof err) == 0, "data dir: %s", err);
+  CHECK(strcmp(cfg.data_dir, "/tmp") == 0, "data dir resolved: %s", cfg.data_dir);
+  expect_error((const char *[]){"CHARTD_DATA_DIR", "/nonexistent-chartd-data", NULL},
+               "CHARTD_DATA_DIR=/nonexistent-chartd-data is not allowed; allowed an existing folder");
+  expect_error((const char *[]){"CHARTD_DATA_DIR", "/etc/hostname", NULL},
+               "CHARTD_DATA_DIR=/etc/hostname is not allowed; allowed an existing folder");
   expect_error((const char *[]){"LLM_BASE_URL", "ftp://x", NULL},
                "LLM_BASE_URL=ftp://x is not allowed; allowed an http:// or https:// URL");
 
