@@ -53,6 +53,24 @@ function M.params(lo, hi, opt)
   return start, stop == start and start + step or stop, step
 end
 
+-- Refuses bin options no bin can be made from (a step of 0, no bins, a reversed extent).
+function M.check(opt, path)
+  local function positive(k)
+    local v = opt[k]
+    if v ~= nil and not (type(v) == "number" and v > 0 and v < math.huge) then
+      error(errors.new("invalid_spec", path .. "." .. k, "must be a number greater than 0, got " .. tostring(v)))
+    end
+  end
+  positive("step")
+  positive("maxbins")
+  positive("base")
+  positive("minstep")
+  local e = opt.extent
+  if e ~= nil and not (type(e) == "table" and num(e[1]) and num(e[2]) and num(e[1]) < num(e[2])) then
+    error(errors.new("invalid_spec", path .. ".extent", "must be two numbers [low, high] with low < high"))
+  end
+end
+
 -- The start of v's bin (the last bin holds its upper edge, as Vega's does).
 function M.floor(v, start, stop, step)
   if v < start or v > stop then return nil end
@@ -65,6 +83,7 @@ function M.apply(records, t, path)
   local field = t.field
   if type(field) ~= "string" then error(errors.new("invalid_spec", path .. ".field", "needs the field to bin")) end
   local opt = type(t.bin) == "table" and t.bin or {}
+  M.check(opt, path .. ".bin")
   local as = t.as
   local as0, as1
   if type(as) == "table" then as0, as1 = as[1], as[2] else as0 = as end

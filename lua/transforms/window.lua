@@ -15,7 +15,9 @@ local function cmp_value(a, b)
   if a == b then return 0 end
   if a == nil or a == json.null then return -1 end
   if b == nil or b == json.null then return 1 end
-  if type(a) ~= type(b) then a, b = tostring(a), tostring(b) end
+  -- Numbers and text compare as themselves; anything else (booleans, mixed types) as text.
+  if type(a) ~= type(b) or (type(a) ~= "number" and type(a) ~= "string") then a, b = tostring(a), tostring(b) end
+  if a == b then return 0 end
   return a < b and -1 or 1
 end
 
