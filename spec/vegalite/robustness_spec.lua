@@ -88,7 +88,8 @@ describe("vegalite robustness", function()
       local ok, result, err = pcall(pipeline.render, spec)
       assert.is_true(ok, "raised: " .. tostring(result) .. "\n" .. show(spec))
       if not result then
-        assert.are_not.equal("internal", err.code, tostring(err.message) .. " " .. tostring(err.detail) .. "\n" .. show(spec))
+        assert.are_not.equal("internal", err.code,
+          tostring(err.message) .. " " .. tostring(err.detail) .. "\n" .. show(spec))
         codes[err.code] = (codes[err.code] or 0) + 1
       else
         codes.chart = (codes.chart or 0) + 1
