@@ -104,6 +104,40 @@ function M.compute(op, rows, field)
   return json.null
 end
 
+-- A running aggregate for count, valid, missing, sum, mean, min and max: add(record) one
+-- record at a time, value() the same result compute would give over the records added.
+function M.running(op, field)
+  local r = { n = 0 }
+  local count, nmissing, sum, mean, valid, best = 0, 0, 0, 0, 0, nil
+  function r.add(rec)
+    r.n, count = r.n + 1, count + 1
+    local v = field and rec[field]
+    if missing(v) then
+      nmissing = nmissing + 1
+      return
+    end
+    local x = number(v)
+    if x ~= x then
+      if type(v) == "number" then nmissing = nmissing + 1 end
+      return
+    end
+    valid = valid + 1
+    sum = sum + x
+    mean = mean + (x - mean) / valid
+    if best == nil or (op == "min" and x < best) or (op == "max" and x > best) then best = x end
+  end
+  function r.value()
+    if op == "count" then return count end
+    if op == "missing" then return nmissing end
+    if op == "valid" then return count - nmissing end
+    if op == "sum" then return sum end
+    if valid == 0 then return json.null end
+    if op == "mean" or op == "average" then return mean end
+    return best
+  end
+  return r
+end
+
 -- The output name Vega-Lite gives an aggregate: "sum_b", "__count" for a bare count.
 function M.default_name(op, field)
   if op == "count" and field == nil then return "__count" end

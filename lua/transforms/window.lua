@@ -8,6 +8,10 @@ local ops = require "transforms.ops"
 
 local M = {}
 
+-- Aggregates kept as a running value while a frame grows (ops.running).
+M.RUNNING = { count = true, valid = true, missing = true, sum = true, mean = true, average = true,
+  min = true, max = true }
+
 local RANKS = { row_number = true, rank = true, dense_rank = true, percent_rank = true, cume_dist = true,
   ntile = true, lag = true, lead = true, first_value = true, last_value = true, nth_value = true }
 
@@ -61,6 +65,10 @@ function M.apply(records, t, path)
     for _, w in ipairs(list) do
       local as = w.as or (w.op .. (w.field and ("_" .. w.field) or ""))
       local rank, dense = 0, 0
+      -- The last frame's value, and a running one while frames grow from the first row: a
+      -- cumulative or whole-group window is then linear in the group's size, not quadratic.
+      local last_lo, last_hi, last_v
+      local run = M.RUNNING[w.op] and ops.running(w.op, w.field) or nil
       for idx, it in ipairs(items) do
         local newpeer = idx == 1 or not peer(items[idx - 1], it)
         if newpeer then rank, dense = idx, dense + 1 end
@@ -84,13 +92,21 @@ function M.apply(records, t, path)
           if t.ignorePeers ~= true and (f1 == 0) then
             while hi < n and peer(items[hi + 1], it) and #keys > 0 do hi = hi + 1 end
           end
-          local rows = {}
-          for k = lo, hi do rows[#rows + 1] = items[k].rec end
-          if op == "first_value" then v = rows[1] and rows[1][w.field]
-          elseif op == "last_value" then v = rows[#rows] and rows[#rows][w.field]
-          elseif op == "nth_value" then v = rows[w.param or 1] and rows[w.param or 1][w.field]
-          else v = ops.compute(op, rows, w.field) end
+          if lo == last_lo and hi == last_hi then
+            v = last_v
+          elseif run and lo == 1 and hi >= run.n then
+            for k = run.n + 1, hi do run.add(items[k].rec) end
+            v = run.value()
+          else
+            local rows = {}
+            for k = lo, hi do rows[#rows + 1] = items[k].rec end
+            if op == "first_value" then v = rows[1] and rows[1][w.field]
+            elseif op == "last_value" then v = rows[#rows] and rows[#rows][w.field]
+            elseif op == "nth_value" then v = rows[w.param or 1] and rows[w.param or 1][w.field]
+            else v = ops.compute(op, rows, w.field) end
+          end
           if v == nil then v = json.null end
+          last_lo, last_hi, last_v = lo, hi, v
         end
         it.rec[as] = v
       end
