@@ -4,7 +4,7 @@ local json = require "util.json"
 
 local M = {}
 
-function M.apply(records, t)
+function M.apply(records, t, path)
   local fields = type(t.flatten) == "table" and t.flatten or {}
   local as = type(t.as) == "table" and t.as or {}
   local out = json.array({})
@@ -24,6 +24,7 @@ function M.apply(records, t)
       end
       out[#out + 1] = copy
     end
+    require("transforms").check_rows(#out, path)
   end
   return out
 end

@@ -21,6 +21,7 @@ function M.apply(records, t, path)
       copy[value] = r[f] == nil and json.null or r[f]
       out[#out + 1] = copy
     end
+    require("transforms").check_rows(#out, path)
   end
   return out
 end

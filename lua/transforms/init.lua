@@ -12,6 +12,17 @@ M.KINDS = { "filter", "calculate", "fold", "aggregate", "joinaggregate", "bin", 
   "sample", "flatten", "lookup", "density", "regression", "loess", "pivot", "impute", "extent", "stack" }
 
 local MODULE = { timeUnit = "timeunit" }
+
+-- Rows a transform may make (fold and flatten multiply them): the frame's own limit.
+M.MAX_ROWS = require("data.frame").MAX_ROWS
+
+-- Raises the limit error when n rows would be more than a chart takes; transforms that add
+-- rows call it as they go, so a fold of a large table stops before it fills memory.
+function M.check_rows(n, path)
+  if n > M.MAX_ROWS then
+    error(errors.new("invalid_data", path, ("makes more than %d rows, the limit of the data"):format(M.MAX_ROWS)))
+  end
+end
 -- Kinds known but not computed yet: a clear error rather than a wrong chart.
 local UNSUPPORTED = { loess = true, pivot = true, impute = true, extent = true, stack = true }
 

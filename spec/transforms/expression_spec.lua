@@ -86,3 +86,15 @@ describe("transforms.window", function()
       assert.is_true(clock.now_ms() - t0 < 20000)
     end)
 end)
+
+describe("transforms limits", function()
+  it("stops a fold that would make more rows than a chart takes, naming the transform", function()
+    local transforms = require "transforms"
+    local rows = {}
+    for i = 1, 30000 do rows[i] = { a = i, b = i, c = i, d = i, e = i } end
+    local ok, err = pcall(transforms.run, rows, { { filter = "datum.a > 0" }, { fold = { "a", "b", "c", "d", "e" } } })
+    assert.is_false(ok)
+    assert.equal("invalid_data", err.code)
+    assert.equal("transform[1]: makes more than 100000 rows, the limit of the data", err.message)
+  end)
+end)
