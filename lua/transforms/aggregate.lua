@@ -30,10 +30,9 @@ function M.apply(records, t, path)
   local groups = ops.group(records, groupby)
   if #groupby == 0 and #groups == 0 then groups = { { rows = {}, first = {} } } end
   for _, g in ipairs(groups) do
-    local rec = {}
-    for _, f in ipairs(groupby) do rec[f] = g.first[f] end
-    for _, m in ipairs(measures) do rec[m.as] = ops.compute(m.op, g.rows, m.field) end
-    out[#out + 1] = rec
+    local values = {}
+    for _, m in ipairs(measures) do values[m.as] = ops.compute(m.op, g.rows, m.field) end
+    out[#out + 1] = ops.group_record(groupby, g, values)
   end
   return out
 end

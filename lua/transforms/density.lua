@@ -8,7 +8,6 @@ local errors = require "util.errors"
 local expression = require "transforms.expression"
 local json = require "util.json"
 local ops = require "transforms.ops"
-local transform = require "data.transform"
 
 local M = {}
 
@@ -48,28 +47,18 @@ local function cdf(z)
   return z > 0 and 1 - cd or cd
 end
 
--- Scott-style bandwidth (vega-statistics): 1.06 · min(sd, IQR/1.34) · n^-1/5.
-function M.bandwidth(values)
-  local nums = {}
-  for _, v in ipairs(values) do
-    local x = number(v)
-    if x then nums[#nums + 1] = x end
-  end
-  local n = #values
-  local mean, m2 = 0, 0
-  for i, x in ipairs(nums) do
-    local d = x - mean
-    mean = mean + d / i
-    m2 = m2 + d * (x - mean)
-  end
-  local sd = #nums > 1 and math.sqrt(m2 / (#nums - 1)) or nil
-  local q1, _, q3 = transform.quartiles(nums, #nums)
-  local h = q1 and (q3 - q1) / 1.34
-  local v = (sd and h and math.min(sd, h)) or nil
+-- Scott-style bandwidth (vega-statistics): 1.06 · min(sd, IQR/1.34) · n^-1/5, n counting the
+-- group's missing values too, as Vega's does.
+function M.bandwidth(rows, field)
+  local sd = ops.compute("stdev", rows, field)
+  local q1, q3 = ops.compute("q1", rows, field), ops.compute("q3", rows, field)
+  if sd == json.null then sd = nil end
+  local h = q1 ~= json.null and (q3 - q1) / 1.34 or nil
+  local v = sd and h and math.min(sd, h)
   if not v or v == 0 then v = sd end
-  if not v or v == 0 then v = q1 and math.abs(q1) end
+  if not v or v == 0 then v = q1 ~= json.null and math.abs(q1) or nil end
   if not v or v == 0 then v = 1 end
-  return 1.06 * v * n ^ -0.2
+  return 1.06 * v * (#rows) ^ -0.2
 end
 
 -- vega-statistics' sampleCurve: adaptive samples of f over [lo, hi].
@@ -149,10 +138,8 @@ function M.apply(records, t, path)
         if hi == nil or v > hi then hi = v end
       end
     end
-    local values = {}
-    for i, r in ipairs(g.rows) do values[i] = r[field] end
     local bw = tonumber(t.bandwidth) or 0
-    if bw == 0 then bw = M.bandwidth(values) end
+    if bw == 0 then bw = M.bandwidth(g.rows, field) end
     local n = #support
     local kernel = t.cumulative and cdf or pdf
     local function f(x)
@@ -165,10 +152,7 @@ function M.apply(records, t, path)
     if a and b and n > 0 then
       local scale = t.counts and n or 1
       for _, p in ipairs(M.sample(f, a, b, minsteps, maxsteps)) do
-        local rec = {}
-        for _, gf in ipairs(groupby) do rec[gf] = g.first[gf] end
-        rec[as[1]], rec[as[2]] = p[1], p[2] * scale
-        out[#out + 1] = rec
+        out[#out + 1] = ops.group_record(groupby, g, { [as[1]] = p[1], [as[2]] = p[2] * scale })
       end
     end
   end

@@ -1,6 +1,7 @@
 -- {"flatten": ["a", "b"], "as": [...]}: a record whose fields hold arrays becomes one record
 -- per array item (arrays of one record zipped, missing items null).
 local json = require "util.json"
+local ops = require "transforms.ops"
 
 local M = {}
 
@@ -14,8 +15,7 @@ function M.apply(records, t, path)
       if type(r[f]) == "table" and r[f] ~= json.null then n = math.max(n, #r[f]) end
     end
     for i = 1, n do
-      local copy = {}
-      for k, v in pairs(r) do copy[k] = v end
+      local copy = ops.copy(r)
       for j, f in ipairs(fields) do
         local arr = r[f]
         local v = type(arr) == "table" and arr[i]

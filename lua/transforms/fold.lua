@@ -2,6 +2,7 @@
 -- field, holding the field's name and value.
 local errors = require "util.errors"
 local json = require "util.json"
+local ops = require "transforms.ops"
 
 local M = {}
 
@@ -15,11 +16,7 @@ function M.apply(records, t, path)
   local out = json.array({})
   for _, r in ipairs(records) do
     for _, f in ipairs(fields) do
-      local copy = {}
-      for k, v in pairs(r) do copy[k] = v end
-      copy[key] = f
-      copy[value] = r[f] == nil and json.null or r[f]
-      out[#out + 1] = copy
+      out[#out + 1] = ops.copy(r, { [key] = f, [value] = r[f] == nil and json.null or r[f] })
     end
     require("transforms").check_rows(#out, path)
   end

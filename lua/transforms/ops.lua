@@ -144,6 +144,22 @@ function M.default_name(op, field)
   return op .. "_" .. tostring(field or "")
 end
 
+-- A record's shallow copy with extra fields set (fold and flatten make several from one).
+function M.copy(rec, extra)
+  local out = {}
+  for k, v in pairs(rec) do out[k] = v end
+  for k, v in pairs(extra or {}) do out[k] = v end
+  return out
+end
+
+-- A new record of a group: its groupby fields (from the group's first record) and fields.
+function M.group_record(groupby, g, fields)
+  local rec = {}
+  for _, f in ipairs(groupby) do rec[f] = g.first[f] end
+  for k, v in pairs(fields) do rec[k] = v end
+  return rec
+end
+
 -- Groups records by fields (in first-seen order). → list of { key = {values}, rows = {records} }
 function M.group(records, fields)
   local index, groups = {}, {}

@@ -64,12 +64,7 @@ function M.apply(records, t, path)
     local a, b, r2, n, lo, hi = M.fit(g.rows, xf, yf, method)
     local dof = method == "constant" and 1 or 2
     if n > dof then
-      local function add(fields)
-        local rec = {}
-        for _, f in ipairs(groupby) do rec[f] = g.first[f] end
-        for k, v in pairs(fields) do rec[k] = v end
-        out[#out + 1] = rec
-      end
+      local function add(fields) out[#out + 1] = ops.group_record(groupby, g, fields) end
       if t.params then
         add({ coef = json.array({ a, b }), rSquared = r2 })
       else

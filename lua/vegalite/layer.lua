@@ -155,11 +155,7 @@ end
 -- The records a layer sees: the chart's data through the spec's transforms and its own.
 function M.rows(records, list, layer)
   local copy = json.array({})
-  for i, r in ipairs(records) do
-    local c = {}
-    for k, v in pairs(r) do c[k] = v end
-    copy[i] = c
-  end
+  for i, r in ipairs(records) do copy[i] = ops.copy(r) end
   local all = {}
   for _, t in ipairs(list) do all[#all + 1] = t end
   for _, t in ipairs(type(layer.transform) == "table" and layer.transform or {}) do all[#all + 1] = t end
