@@ -8,6 +8,7 @@ local channels = require "vegalite.channels"
 local M = {}
 
 local POINT_MARKS = { point = true, circle = true, square = true, tick = true }
+local NATIVE_TIME_UNITS = { bar = true, line = true, trail = true, area = true, rect = true }
 
 local AGG_TITLE = { count = "Count of Records", distinct = "Distinct of ", valid = "Valid of ",
   missing = "Missing of ", q1 = "Q1 of ", q3 = "Q3 of ", stdev = "Standard Deviation of ",
@@ -25,14 +26,20 @@ end
 function M.encoding(markdef, defs, transforms)
   local mark = markdef.type
   local lower_all = POINT_MARKS[mark]
-  -- Time units always: chartd's charts then draw the floored dates, and the channel keeps
-  -- its unit for labels (flooring twice changes nothing).
+  -- Bar, line, area and heatmap floor dates to the channel's unit themselves; elsewhere (a
+  -- streamgraph, a pie, a box) the floored dates come from a transform. Never both: a unit
+  -- without the year is not idempotent (week 0 floors into December of the year before).
+  local value = defs.y or defs.x
+  local centred = value and value.stack == "center"
+  local floors = NATIVE_TIME_UNITS[mark] and not (mark == "area" and centred)
   for _, def in pairs(defs) do
     if def.field and def.timeUnit and not lower_all then
-      local as = def.timeUnit .. "_" .. def.field
-      transforms[#transforms + 1] = { timeUnit = def.timeUnit, field = def.field, as = as }
-      def.title = def.title or (def.field .. " (" .. def.timeUnit .. ")")
-      def.field = as
+      if not floors then
+        local as = def.timeUnit .. "_" .. def.field
+        transforms[#transforms + 1] = { timeUnit = def.timeUnit, field = def.field, as = as }
+        def.title = def.title or (def.field .. " (" .. def.timeUnit .. ")")
+        def.field = as
+      end
       -- An ordinal time unit is still dates: chartd draws them as bands with the unit's labels.
       def.type = "temporal"
     end
