@@ -33,6 +33,21 @@ describe("vegalite", function()
     assert.is_true(spec.options.horizontal)
   end)
 
+  it("draws a unit without the year as named bands: days of the week, months of the year", function()
+    local series = require "charts.shared.series"
+    local axes = require "charts.shared.axes"
+    local validate = require "chartspec.validate"
+    local values = {}
+    for d = 1, 14 do values[d] = { t = ("2024-01-%02d"):format(d), v = d } end
+    local spec = assert(validate.spec(vegalite.translate({ data = { values = values }, mark = "line",
+      encoding = { x = { field = "t", timeUnit = "day", type = "temporal" }, y = { field = "v", aggregate = "sum" } } })))
+    local model = series.build(spec, {})
+    assert.equal("band", model.x_kind)
+    -- 2024-01-01 was a Monday; every weekday twice, summed: Mon = 1 + 8.
+    assert.same({ "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" }, axes.key_labels(model, spec))
+    assert.same({ 7 + 14, 1 + 8, 2 + 9, 3 + 10, 4 + 11, 5 + 12, 6 + 13 }, model.series[1].values)
+  end)
+
   it("lists what it does not draw in warnings and renders anyway", function()
     local result = assert(pipeline.render({ data = { values = VALUES }, mark = { type = "bar", cornerRadius = 4 },
       config = { axis = { grid = false } }, encoding = { x = { field = "a", axis = { labelAngle = 0 } },

@@ -2,6 +2,7 @@
 -- and area: aggregation of y per (x, colour), time-unit truncation, x order,
 -- stacking (positive and negative stacks apart) and 100 % normalization.
 local transform = require "data.transform"
+local timeunit = require "data.timeunit"
 local values = require "charts.shared.values"
 
 local M = {}
@@ -164,7 +165,10 @@ function M.build(spec, opts)
 
   local model = {
     x_type = x_type,
-    x_kind = (opts.band or x_type == "nominal" or x_type == "ordinal") and "band"
+    -- A unit without the year (month of year, day of week) is a set of named places, not a
+    -- stretch of time: bands labelled "Jan", "Mon", as Vega-Lite labels them.
+    x_kind = (opts.band or x_type == "nominal" or x_type == "ordinal"
+      or (x_type == "temporal" and xenc.timeUnit and timeunit.cyclic(xenc.timeUnit))) and "band"
       or (x_type == "temporal" and "time" or "linear"),
     keys = korder,
     series = series,
