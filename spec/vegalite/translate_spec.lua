@@ -40,7 +40,8 @@ describe("vegalite", function()
     local values = {}
     for d = 1, 14 do values[d] = { t = ("2024-01-%02d"):format(d), v = d } end
     local spec = assert(validate.spec(vegalite.translate({ data = { values = values }, mark = "line",
-      encoding = { x = { field = "t", timeUnit = "day", type = "temporal" }, y = { field = "v", aggregate = "sum" } } })))
+      encoding = { x = { field = "t", timeUnit = "day", type = "temporal" },
+        y = { field = "v", aggregate = "sum" } } })))
     local model = series.build(spec, {})
     assert.equal("band", model.x_kind)
     -- 2024-01-01 was a Monday; every weekday twice, summed: Mon = 1 + 8.
