@@ -10,7 +10,7 @@ return {
   font_sizes = { title = 18, subtitle = 13, axis_title = 12, tick = 11, legend = 11, label = 10, note = 10 },
   palette = {
     "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948",
-    "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac", "#1f77b4", "#8c564b",
+    "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac", "#005544", "#7766cc",
   },
   sequential = { "#deebf7", "#9ecae1", "#4292c6", "#08519c", "#08306b" },
   diverging = { "#2166ac", "#f7f7f7", "#b2182b" },

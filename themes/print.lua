@@ -13,7 +13,7 @@ return {
   font_sizes = { title = 18, subtitle = 13, axis_title = 12, tick = 11, legend = 11, label = 10, note = 10 },
   palette = {
     "#000000", "#8c8c8c", "#1f4e79", "#c55a11", "#404040", "#385723",
-    "#bfbfbf", "#7030a0", "#c00000", "#2e75b6", "#5e5e5e", "#bf9000",
+    "#bfbfbf", "#7030a0", "#c00000", "#2e75b6", "#ff77aa", "#bf9000",
   },
   sequential = { "#f2f2f2", "#bfbfbf", "#808080", "#404040", "#000000" },
   diverging = { "#000000", "#f2f2f2", "#7f7f7f" },

@@ -10,7 +10,7 @@ local M = {
   name = "area",
   mark = "area", -- the role of its marks in the scene
   encodings = { required = { "x", "y" }, optional = { "color" } },
-  options = { stacked = "boolean", normalize = "boolean" },
+  options = { stacked = "boolean", normalize = "boolean", interpolate = "boolean" },
 }
 
 -- Fill opacity: stacked areas do not overlap, so they can be more opaque.
@@ -83,8 +83,14 @@ function M.layout(spec, theme, box, variant)
   local stacked = opts.stacked
   if stacked == nil then stacked = has_color end
   if variant.offset then stacked = true end
-  local model = series.build(spec, { stacked = stacked, normalize = opts.normalize, gaps = not stacked,
+  local model = series.build(spec, { stacked = stacked, normalize = opts.normalize, gaps = true,
     zero_fill = stacked or opts.normalize })
+  -- Missing values are gaps; options.interpolate draws straight across them instead (and
+  -- the alt text says how many were filled in).
+  if opts.interpolate then
+    model.interpolated = series.interpolate(model)
+    series.stack(model)
+  end
   if variant.offset then variant.offset(model) end
   local domain = { math.min(0, model.y_min or 0), math.max(0, model.y_max or 1) }
   if variant.offset then domain = { model.y_min or 0, model.y_max or 1 } end
@@ -93,14 +99,15 @@ function M.layout(spec, theme, box, variant)
   local f = axes.frame(spec, theme, box, {
     key = axes.key_axis(model, spec),
     value = { scale_kind = "linear", domain = domain, title = spec.encoding.y.title,
-      format = model.normalized and "percent" or spec.encoding.y.format, zero = not variant.offset },
+      format = model.normalized and "percent" or spec.encoding.y.format, zero = not variant.offset,
+      magnitude = variant.offset ~= nil },
     legend = legend,
     empty = #model.keys == 0,
   })
   local xdom = axes.key_domain(f, model)
   local ydom = axes.value_domain(f, false, domain)
   local geo = M.geometry(model, f.plot, xdom, ydom)
-  local colors = axes.colors(model, theme)
+  local colors = axes.colors(model, theme, spec)
   for si, g in ipairs(geo) do g.color = colors[si] end
   return {
     frame = f, model = model, series = geo, empty = #model.keys == 0,
@@ -132,7 +139,7 @@ function M.draw(canvas, layout, theme)
     canvas:new_path()
     draw_util.polylines(canvas, g.tops)
     canvas:set_color(g.color)
-    style.set_dash(canvas, style.dash(theme, si))
+    style.set_dash(canvas, style.dash(theme, si), theme.line_width or 2)
     canvas:stroke()
     canvas:set_dash({})
     -- A run of one x has no area to fill: mark it so the value still shows.
@@ -149,6 +156,11 @@ function M.describe(spec, layout)
   local text = describe.sentence("Area", spec, layout.model)
   local trend = describe.trend(spec, layout.model)
   if trend then text = text .. " " .. trend end
+  local filled = layout.model.interpolated or 0
+  if filled > 0 then
+    text = text .. (" %d missing value%s drawn on a straight line between %s neighbours."):format(filled,
+      filled == 1 and " is" or "s are", filled == 1 and "its" or "their")
+  end
   return text
 end
 

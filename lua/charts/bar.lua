@@ -207,7 +207,7 @@ function M.layout(spec, theme, box)
   })
   local vdomain = axes.value_domain(f, horizontal, domain)
   local bars = M.geometry(model, f.plot, vdomain, { horizontal = horizontal })
-  local colors = axes.colors(model, theme)
+  local colors = axes.colors(model, theme, spec)
   for _, b in ipairs(bars) do b.color = colors[b.series] end
   local errs = M.error_bars(model, bars, vdomain, f.plot, horizontal)
   return {

@@ -51,14 +51,19 @@ function M.layout(spec, theme, box)
   local lh = text.line_height(tfont)
   local lw = 0
   for _, r in ipairs(rows) do
-    r.text = text.truncate(r.label, lfont, p.width * 0.3)
+    r.text = text.shorten(r.label, lfont, p.width * 0.3)
     lw = math.max(lw, text.width(r.text, lfont))
   end
   local x0 = p.x + lw + 12
   local width = math.max(10, p.x + p.width - x0 - 8)
   local n = math.max(1, #rows)
-  local step = math.min(M.MAX_ROW + lh + 16, p.height / n)
-  local band = math.max(6, step - lh - 16)
+  -- Each row gets its own tick labels while there is room for them under a 6 px band;
+  -- past that, rows share the space as thin bands without numbers, and row names are
+  -- left out where they would touch (every k-th kept), never drawn over each other.
+  local full = p.height / n >= 6 + lh + 16
+  local step = full and math.min(M.MAX_ROW + lh + 16, p.height / n) or p.height / n
+  local band = full and math.max(6, step - lh - 16) or math.max(1, step * 0.8)
+  local label_every = math.max(1, math.ceil((text.line_height(lfont) + 2) / step))
   local top = p.y + (p.height - step * #rows) / 2
   local count = math.max(2, math.floor(width / frame.X_SPACING))
   for i, r in ipairs(rows) do
@@ -69,6 +74,7 @@ function M.layout(spec, theme, box)
     r.min, r.max = tk.min, tk.max
     local function px(v) return x0 + (v - tk.min) / (tk.max - tk.min) * width end
     r.y, r.height = top + step * (i - 1), band
+    r.show_ticks, r.show_label = full, (i - 1) % label_every == 0
     r.x0, r.width = x0, width
     local edges = { r.min }
     if r.range1 then edges[#edges + 1] = math.max(r.min, math.min(r.max, r.range1)) end
@@ -120,17 +126,21 @@ function M.draw(c, layout, theme)
     c:new_path()
     c:set_line_width(1)
     c:set_color(theme.axis or theme.muted)
-    for _, t in ipairs(r.ticks) do
+    for _, t in ipairs(r.show_ticks and r.ticks or {}) do
       c:move_to(math.floor(t.x) + 0.5, r.y + r.height)
       c:line_to(math.floor(t.x) + 0.5, r.y + r.height + 4)
     end
     c:stroke()
-    for _, t in ipairs(r.ticks) do
+    for _, t in ipairs(r.show_ticks and r.ticks or {}) do
       c:text(t.label, t.x, r.y + r.height + 6, { font = layout.tick_font, color = theme.muted, align = "center",
         valign = "top", role = "tick-label", value = t.value })
     end
-    c:text(r.text, r.x0 - 12, r.y + r.height / 2, { font = layout.label_font, color = theme.foreground,
-      align = "right", valign = "middle", role = "tick-label" })
+    if r.show_label then
+      c:text(r.text, r.x0 - 12, r.y + r.height / 2, { font = layout.label_font, color = theme.foreground,
+        align = "right", valign = "middle", role = "tick-label" })
+    else
+      c:record_thinned("y", 1)
+    end
   end
   frame.draw_axes(c, layout.frame, theme)
 end

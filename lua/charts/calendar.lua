@@ -20,6 +20,8 @@ local M = {
 }
 
 M.MAX_YEARS = 10
+M.PARTS = { 1, 2, 3, 4 } -- rows a year may be split into (months per row: 12, 6, 4, 3)
+M.MAX_CELL = 40         -- px: a day never grows past this
 M.WEEKDAYS = { "Mon", "", "Wed", "", "Fri", "", "" }
 
 -- Weekday of an epoch day number, Monday = 0 (1970-01-01 was a Thursday).
@@ -62,8 +64,9 @@ function M.layout(spec, theme, box)
   for _, d in ipairs(days) do
     lo, hi = math.min(lo or d.value, d.value), math.max(hi or d.value, d.value)
   end
-  local legend = #days > 0 and { title = spec.encoding.color.title, gradient = { stops = theme.sequential, min = lo,
-    max = hi, format = spec.encoding.color.format } } or nil
+  local cs = color.scale(spec.encoding.color, theme, lo or 0, hi or 1)
+  local legend = #days > 0 and { title = spec.encoding.color.title, gradient = { stops = cs.stops, min = cs.min,
+    max = cs.max, format = spec.encoding.color.format } } or nil
   local f = frame.layout_simple(spec, theme, box, legend)
   local p = f.plot
   local tfont, yfont = text.font(theme, "tick"), text.font(theme, "axis_title", "bold")
@@ -74,36 +77,55 @@ function M.layout(spec, theme, box)
   local yh = text.line_height(yfont)
   local head = yh + lh + 6 -- the year, then the month labels, above each block
   local gap = 10
-  -- 54 week columns: a leap year starting on a Sunday touches 54 weeks.
-  local cell = math.min((p.width - wl - 6) / 54, (p.height - years * head - (years - 1) * gap) / (7 * years))
-  cell = math.max(2, math.floor(cell * 10) / 10)
+  -- A year is one row of weeks, or split into 2, 3 or 4 rows of months, whichever gives
+  -- the biggest days on this canvas (a wide strip at 1600x400, half-years at 800x600).
+  -- Columns: the weeks a part of the year touches (54 for a whole leap year from a Sunday).
+  local parts, cell = 1, 0
+  for _, n in ipairs(M.PARTS) do
+    local cols = math.ceil((366 / n + 6) / 7) + 1
+    local rows = years * n
+    local c = math.min((p.width - wl - 6) / cols, (p.height - rows * head - (rows - 1) * gap) / (7 * rows))
+    if c > cell * 1.05 then parts, cell = n, c end
+  end
+  cell = math.max(2, math.min(M.MAX_CELL, math.floor(cell * 10) / 10))
   local gx = p.x + wl + 6
   local top = p.y
   local blocks, cells = {}, {}
   local by_day = {}
   for _, d in ipairs(days) do by_day[d.day] = d.value end
-  for k = 0, (y0 and years - 1 or -1) do
-    local year = y0 + k
+  local per = 12 // parts
+  -- Weekday names every other row, or only Monday when rows are too short for that.
+  local every = 2 * cell >= lh and 2 or 7
+  for k = 0, (y0 and years * parts - 1 or -1) do
+    local year, part = y0 + k // parts, k % parts
+    local m0, m1 = part * per + 1, part * per + per
     local by = top + k * (head + 7 * cell + gap) + head
-    local jan1 = data_frame.days_from_civil(year, 1, 1)
-    local dec31 = data_frame.days_from_civil(year, 12, 31)
-    local off = M.weekday(jan1)
-    local block = { year = year, x = gx, y = by, label = tostring(year), months = {}, weekdays = {} }
-    for m = 1, 12 do
+    local start = data_frame.days_from_civil(year, m0, 1)
+    local stop = data_frame.days_from_civil(m1 == 12 and year + 1 or year, m1 == 12 and 1 or m1 + 1, 1) - 1
+    local off = M.weekday(start)
+    local block = { year = year, x = gx, y = by, label = part == 0 and tostring(year) or nil, months = {},
+      weekdays = {} }
+    -- Month names where they fit: none is cut, a crowded one is left out.
+    local right = -math.huge
+    for m = m0, m1 do
       local first = data_frame.days_from_civil(year, m, 1)
-      local wk = (first - jan1 + off) // 7
-      block.months[m] = { text = format.MONTHS[m], x = gx + wk * cell, y = by - 3 }
+      local x = gx + (first - start + off) // 7 * cell
+      local name = format.MONTHS[m]
+      if x >= right then
+        block.months[#block.months + 1] = { text = name, x = x, y = by - 3 }
+        right = x + text.width(name, tfont) + 4
+      end
     end
     for w, name in ipairs(M.WEEKDAYS) do
-      if name ~= "" then
+      if name ~= "" and (w - 1) % every == 0 then
         block.weekdays[#block.weekdays + 1] = { text = name, x = gx - 6, y = by + (w - 0.5) * cell }
       end
     end
-    for d = jan1, dec31 do
-      local wk, wd = (d - jan1 + off) // 7, M.weekday(d)
+    for d = start, stop do
+      local wk, wd = (d - start + off) // 7, M.weekday(d)
       local v = by_day[d]
       local c = { day = d, x = gx + wk * cell, y = by + wd * cell, size = cell, value = v }
-      if v ~= nil then c.color = color.ramp(theme.sequential, hi > lo and (v - lo) / (hi - lo) or 1) end
+      if v ~= nil then c.color = cs.at(v) end
       cells[#cells + 1] = c
     end
     blocks[#blocks + 1] = block
@@ -133,8 +155,8 @@ function M.draw(c, layout, theme)
       c:text(w.text, w.x, w.y, { font = layout.tick_font, color = theme.muted, align = "right", valign = "middle",
         role = "tick-label" })
     end
-    c:text(b.label, b.label_x, b.label_y, { font = layout.year_font, color = theme.foreground, valign = "bottom",
-      role = "axis-title" })
+    if b.label then c:text(b.label, b.label_x, b.label_y, { font = layout.year_font, color = theme.foreground, valign = "bottom",
+      role = "axis-title" }) end
   end
   if #layout.days == 0 then
     axes.no_data(c, layout.frame, theme)

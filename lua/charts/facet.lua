@@ -258,12 +258,13 @@ function M.layout(spec, theme, box)
   if cenc and cenc.field and gradient_color(chart, cenc) then
     local lo, hi = color_extent(spec, chart, nonempty, shared)
     if lo then
-      shared.color = { lo, hi }
-      legend = { title = cenc.title, gradient = { stops = theme.sequential, min = lo, max = hi, format = cenc.format } }
+      local cs = color.scale(cenc, theme, lo, hi)
+      shared.color = { cs.min, cs.max }
+      legend = { title = cenc.title, gradient = { stops = cs.stops, min = cs.min, max = cs.max, format = cenc.format } }
     end
   elseif cenc and cenc.field then
     local keys = facet_values(spec, "color")
-    local pal = color.palette(theme, math.max(1, #keys))
+    local pal = color.categorical(cenc, theme, math.max(1, #keys))
     local items = {}
     global = {}
     for i, k in ipairs(keys) do

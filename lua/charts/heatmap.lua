@@ -164,7 +164,8 @@ function M.layout(spec, theme, box)
     ylabels = {}
     for j = #m.ys, 1, -1 do ylabels[#ylabels + 1] = m.ys[j] end
   end
-  local legend = not empty and { title = enc.color.title, gradient = { stops = theme.sequential, min = lo, max = hi,
+  local cs = color.scale(enc.color, theme, lo, hi)
+  local legend = not empty and { title = enc.color.title, gradient = { stops = cs.stops, min = cs.min, max = cs.max,
     format = enc.color.format } } or nil
   local f = frame.layout(spec, theme, box, {
     x = { scale_kind = "band", domain = m.xs, title = enc.x.title, padding = 0 },
@@ -179,8 +180,8 @@ function M.layout(spec, theme, box)
   local show_labels = spec.options.labels ~= false
   local fmt = M.cell_format(m.cells, enc.color.format, theme.number)
   for n, cell in ipairs(m.cells) do
-    local t = M.position(cell.value, lo, hi)
-    local fill = color.ramp(theme.sequential, t)
+    local t = M.position(cell.value, cs.min, cs.max)
+    local fill = cs.at(cell.value)
     local text = fmt(cell.value)
     local c = { x = sx(m.xs[cell.i]), y = sy(m.ys[cell.j]), width = bw, height = bh, value = cell.value,
       color = fill, text = text, t = t, label = m.xs[cell.i], ylabel = m.ys[cell.j] }

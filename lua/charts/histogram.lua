@@ -86,7 +86,7 @@ function M.layout(spec, theme, box)
   local f = frame.layout(spec, theme, box, {
     x = xaxis,
     y = { scale_kind = "linear", domain = { 0, math.max(top, empty and 1 or top) }, title = ytitle, zero = true,
-      format = y and y.format },
+      format = y and y.format, integer = not (y and y.aggregate and y.aggregate ~= "count") },
   })
   local sx, sy = f.x.scale, f.y.scale
   local base = sy(0)

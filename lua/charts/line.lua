@@ -151,7 +151,7 @@ function M.layout(spec, theme, box, variant)
   local ydom = axes.value_domain(f, false, y_domain(model))
   local geo = M.geometry(model, f.plot, xdom, ydom)
   local show_points = opts.points
-  local colors = axes.colors(model, theme)
+  local colors = axes.colors(model, theme, spec)
   for si, g in ipairs(geo) do
     g.color = colors[si]
     if variant.step then g.runs = M.step_runs(g.runs, variant.step) end
@@ -193,7 +193,7 @@ function M.draw(canvas, layout, theme)
     canvas:new_path()
     draw_util.polylines(canvas, g.runs)
     canvas:set_color(g.color)
-    style.set_dash(canvas, style.dash(theme, si))
+    style.set_dash(canvas, style.dash(theme, si), theme.line_width or 2)
     canvas:stroke()
   end
   canvas:set_dash({})

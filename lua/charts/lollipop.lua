@@ -66,7 +66,7 @@ function M.layout(spec, theme, box)
   local bars = bar.geometry(model, f.plot, vdomain, { horizontal = horizontal })
   local r = math.max(3, math.min(7, (theme.point_radius or 3.5) * 1.6))
   return { frame = f, model = model, marks = M.marks(bars, horizontal), radius = r,
-    color = axes.colors(model, theme)[1], empty = #bars == 0 }
+    color = axes.colors(model, theme, spec)[1], empty = #bars == 0 }
 end
 
 function M.draw(c, layout, theme)

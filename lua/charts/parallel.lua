@@ -101,7 +101,8 @@ function M.layout(spec, theme, box)
       if v ~= nil then lo, hi = math.min(lo or v, v), math.max(hi or v, v) end
     end
     lo, hi = lo or 0, hi or 1
-    local tk = ticks.nice(lo, hi, math.max(2, math.floor((bottom - top) / M.Y_SPACING)))
+    local count = math.max(2, math.floor((bottom - top) / M.Y_SPACING))
+    local tk = ticks.whole(col, df.nrows) and ticks.integer(lo, hi, count) or ticks.nice(lo, hi, count)
     local fmt = format.ticker(tk.step, { number = theme.number, max = math.max(math.abs(tk.min), math.abs(tk.max)) })
     local x = p.x + step * (i - 0.5)
     local a = { field = name, x = x, min = tk.min, max = tk.max, top = top, bottom = bottom, ticks = {},

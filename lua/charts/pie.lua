@@ -2,6 +2,7 @@
 -- donut.lua is this module with an inner radius (pie.variant), so every rule
 -- here (aggregation, "Other", label placement) holds for both.
 local format = require "layout.format"
+local style = require "layout.style"
 local canvas = require "chartd.canvas"
 local color = require "layout.color"
 local frame = require "layout.frame"
@@ -188,7 +189,8 @@ local function build(opts)
     local items = {}
     for i, s in ipairs(list) do
       s.color = s.other and theme.muted or palette[i]
-      items[i] = { label = s.label, color = s.color, shape = "square" }
+      s.pattern = not s.other and style.pattern(theme, i) or nil
+      items[i] = { label = s.label, color = s.color, shape = "square", pattern = s.pattern }
     end
     local empty = total <= 0
     local f = frame.layout_simple(spec, theme, box, (not empty) and { title = spec.encoding.color.title, items = items }
@@ -274,17 +276,25 @@ local function build(opts)
     local cx, cy, r, inner = layout.cx, layout.cy, layout.r, layout.inner
     for _, s in ipairs(layout.slices) do
       if s.value > 0 then
-        c:new_path()
-        if inner > 0 then
-          c:arc(cx, cy, r, s.a0, s.a1)
-          c:arc_negative(cx, cy, inner, s.a1, s.a0)
-        else
-          if s.a1 - s.a0 < TAU - 1e-9 then c:move_to(cx, cy) end
-          c:arc(cx, cy, r, s.a0, s.a1)
+        local function slice_path()
+          c:new_path()
+          if inner > 0 then
+            c:arc(cx, cy, r, s.a0, s.a1)
+            c:arc_negative(cx, cy, inner, s.a1, s.a0)
+          else
+            if s.a1 - s.a0 < TAU - 1e-9 then c:move_to(cx, cy) end
+            c:arc(cx, cy, r, s.a0, s.a1)
+          end
+          c:close_path()
         end
-        c:close_path()
+        slice_path()
         c:set_color(s.color)
         c:fill_preserve()
+        -- A theme with fill patterns (print) hatches each slice its own way.
+        if s.pattern then
+          style.hatch(c, s.pattern, s.color, cx - r, cy - r, 2 * r, 2 * r)
+          slice_path()
+        end
         -- A hairline in the background colour keeps neighbouring slices apart.
         if #layout.slices > 1 then
           c:set_color(theme.background)

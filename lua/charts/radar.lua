@@ -69,15 +69,27 @@ function M.layout(spec, theme, box)
     local ca, sa = math.cos(a), math.sin(a)
     local align = math.abs(ca) < 0.2 and "center" or (ca > 0 and "left" or "right")
     local valign = math.abs(ca) < 0.2 and (sa < 0 and "bottom" or "top") or "middle"
-    local text = require("layout.text").truncate(labels[i], lfont, mx + r * 0.2)
+    local text = require("layout.text").shorten(labels[i], lfont, mx + r * 0.2)
+    local w, h = canvas.measure_text(text, { font = lfont })
     spokes[i] = { angle = a, x = cx + r * ca, y = cy + r * sa, label = text,
       lx = cx + (r + 6) * ca, ly = cy + (r + 6) * sa, align = align, valign = valign }
+    spokes[i].box = { x = spokes[i].lx, y = spokes[i].ly, width = w, height = h, align = align, valign = valign }
   end
+  local boxes = {}
+  for i, s in ipairs(spokes) do boxes[i] = s.box end
+  local hidden = frame.thin_around(boxes)
+  -- Ring values go up the first spoke; one that would sit on a spoke's name is left out.
+  local rfont = { family = theme.font, size = theme.font_sizes.label }
   local rings = {}
   for _, v in ipairs(tk) do
-    if v > 0 then rings[#rings + 1] = { value = v, r = r * v / max, label = fmt(v) } end
+    if v > 0 then
+      local label = fmt(v)
+      local w, h = canvas.measure_text(label, { font = rfont })
+      local box = { x = cx + 3, y = cy - r * v / max, width = w, height = h, align = "left", valign = "bottom" }
+      if not frame.overlaps_any(box, boxes) then rings[#rings + 1] = { value = v, r = r * v / max, label = label } end
+    end
   end
-  local colors = axes.colors(model, theme)
+  local colors = axes.colors(model, theme, spec)
   local polys = {}
   for si, s in ipairs(model.series) do
     local pts = {}
@@ -92,7 +104,7 @@ function M.layout(spec, theme, box)
     polys[si] = { points = pts, color = colors[si], name = s.name }
   end
   return { frame = f, model = model, cx = cx, cy = cy, r = r, max = max, spokes = spokes, rings = rings,
-    polys = polys, label_font = lfont, filled = spec.options.filled ~= false }
+    polys = polys, label_font = lfont, filled = spec.options.filled ~= false, hidden = hidden }
 end
 
 function M.draw(c, layout, theme)
@@ -144,9 +156,12 @@ function M.draw(c, layout, theme)
       role = "tick-label", value = ring.value })
   end
   for _, s in ipairs(layout.spokes) do
-    c:text(s.label, s.lx, s.ly, { font = layout.label_font, color = theme.foreground, align = s.align,
-      valign = s.valign, role = "tick-label" })
+    if s.box.show then
+      c:text(s.label, s.lx, s.ly, { font = layout.label_font, color = theme.foreground, align = s.align,
+        valign = s.valign, role = "tick-label" })
+    end
   end
+  c:record_thinned("x", layout.hidden)
   if n == 0 then axes.no_data(c, layout.frame, theme) end
   frame.draw_axes(c, layout.frame, theme)
 end

@@ -47,17 +47,19 @@ function M.layout(spec, theme, box)
   for _, s in ipairs(model.series) do
     for i = 1, n do if s.y1[i] then max = math.max(max, s.y1[i]) end end
   end
-  local colors = axes.colors(model, theme)
+  local colors = axes.colors(model, theme, spec)
   local wedges, spokes = {}, {}
   local gap = n > 1 and M.GAP or 0
   for i = 1, n do
-    local a0, a1 = TOP + TAU * (i - 1) / n, TOP + TAU * i / n
+    -- Centred on its direction: the first key (N) straddles 12 o'clock, E sits at 3.
+    local a0, a1 = TOP + TAU * (i - 1.5) / n, TOP + TAU * (i - 0.5) / n
     local am = (a0 + a1) / 2
     local ca, sa = math.cos(am), math.sin(am)
     local align = math.abs(ca) < 0.2 and "center" or (ca > 0 and "left" or "right")
     local valign = math.abs(ca) < 0.2 and (sa < 0 and "bottom" or "top") or "middle"
-    spokes[i] = { label = text.truncate(labels[i], lfont, mx + R * 0.2), x = cx + (R + 6) * ca,
-      y = cy + (R + 6) * sa, align = align, valign = valign }
+    local label = text.shorten(labels[i], lfont, mx + R * 0.2)
+    spokes[i] = { label = label, x = cx + (R + 6) * ca, y = cy + (R + 6) * sa, align = align, valign = valign,
+      width = text.width(label, lfont), height = lh }
     for si, s in ipairs(model.series) do
       if s.y1[i] and s.y1[i] > s.y0[i] then
         wedges[#wedges + 1] = { a0 = a0 + gap / 2, a1 = a1 - gap / 2, r0 = M.radius(s.y0[i], max, R),
@@ -65,16 +67,24 @@ function M.layout(spec, theme, box)
       end
     end
   end
+  local hidden = frame.thin_around(spokes)
+  -- Ring values go up the first spoke; one that would sit on a spoke's name is left out.
+  local rfont = { family = theme.font, size = theme.font_sizes.label }
   local rings = {}
   if max > 0 then
     local tk = ticks.nice(0, max, 4)
     local fmt = format.ticker(tk.step, { number = theme.number, max = max })
     for _, v in ipairs(tk) do
-      if v > 0 and v <= max then rings[#rings + 1] = { value = v, r = M.radius(v, max, R), label = fmt(v) } end
+      local label = fmt(v)
+      local box = { x = cx + 3, y = cy - M.radius(v, max, R), width = text.width(label, rfont),
+        height = text.line_height(rfont), align = "left", valign = "bottom" }
+      if v > 0 and v <= max and not frame.overlaps_any(box, spokes) then
+        rings[#rings + 1] = { value = v, r = M.radius(v, max, R), label = label }
+      end
     end
   end
   return { frame = f, model = model, cx = cx, cy = cy, r = R, max = max, wedges = wedges, spokes = spokes,
-    rings = rings, label_font = lfont, labels = labels }
+    rings = rings, label_font = lfont, labels = labels, hidden = hidden }
 end
 
 function M.draw(c, layout, theme)
@@ -104,9 +114,12 @@ function M.draw(c, layout, theme)
       role = "tick-label", value = ring.value })
   end
   for _, s in ipairs(layout.spokes) do
-    c:text(s.label, s.x, s.y, { font = layout.label_font, color = theme.foreground, align = s.align,
-      valign = s.valign, role = "tick-label" })
+    if s.show then
+      c:text(s.label, s.x, s.y, { font = layout.label_font, color = theme.foreground, align = s.align,
+        valign = s.valign, role = "tick-label" })
+    end
   end
+  c:record_thinned("x", layout.hidden)
   if #layout.wedges == 0 then axes.no_data(c, layout.frame, theme) end
   frame.draw_axes(c, layout.frame, theme)
 end

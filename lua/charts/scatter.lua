@@ -194,7 +194,7 @@ function M.layout(spec, theme, box, variant)
       end)
       for j, k in ipairs(cats) do cat_index[k] = j end
     end
-    local pal = color.palette(theme, #cats)
+    local pal = color.categorical(cenc, theme, #cats)
     local items = {}
     for j, k in ipairs(cats) do
       groups[j] = { color = pal[j], label = tostring(k), xs = {}, ys = {}, rs = scol and {} or nil,
@@ -205,12 +205,14 @@ function M.layout(spec, theme, box, variant)
   elseif cquant then
     clo, chi = extent(sub_col(ccol), m)
     if clo then clo, chi = axes.color_domain(cenc, clo, chi) end
+    local cs = color.scale(cenc, theme, clo or 0, chi or 1)
+    if clo then clo, chi = cs.min, cs.max end -- a diverging scale is symmetric around its middle
     for j = 1, M.RAMP_STEPS do
-      groups[j] = { color = color.ramp(theme.sequential, (j - 1) / (M.RAMP_STEPS - 1)), xs = {}, ys = {},
+      groups[j] = { color = color.ramp(cs.stops, (j - 1) / (M.RAMP_STEPS - 1)), xs = {}, ys = {},
         rs = scol and {} or nil }
     end
     groups[M.RAMP_STEPS + 1] = { color = theme.muted, xs = {}, ys = {}, rs = scol and {} or nil }
-    if clo then legend = { title = cenc.title, gradient = { stops = theme.sequential, min = clo, max = chi,
+    if clo then legend = { title = cenc.title, gradient = { stops = cs.stops, min = clo, max = chi,
       format = cenc.format } } end
   else
     groups[1] = { color = color.palette(theme, 1)[1], xs = {}, ys = {}, rs = scol and {} or nil }

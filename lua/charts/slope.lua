@@ -18,7 +18,8 @@ local M = {
   options = {},
 }
 
-M.LABEL_GAP = 8   -- dot to label
+M.LABEL_GAP = 14  -- dot to label: room for a leader line when labels are dodged apart
+M.LEADER_MIN = 1.5 -- px a label must have moved from its dot to get a leader line
 M.MAX_LABEL = 180 -- px before a label is cut with an ellipsis
 
 M.sample = {
@@ -46,8 +47,21 @@ M.sample = {
 
 -- Spreads label centres (sorted by their wanted y) so neighbours are at
 -- least `gap` apart, staying inside [lo, hi]: push down, then pull back up.
+-- More labels than fit are thinned first: every k-th (in order of y) keeps its label,
+-- the others are marked `hidden` (their dots and lines stay). Returns how many were hidden.
 function M.spread(items, gap, lo, hi)
   table.sort(items, function(a, b) return a.want < b.want end)
+  local fit = math.max(1, math.floor((hi - lo) / gap) + 1)
+  local hidden = 0
+  if #items > fit then
+    local k = math.ceil(#items / fit)
+    local kept = {}
+    for i, it in ipairs(items) do
+      if (i - 1) % k == 0 then kept[#kept + 1] = it else it.hidden = true; hidden = hidden + 1 end
+    end
+    for i = #items, 1, -1 do items[i] = nil end
+    for i, it in ipairs(kept) do items[i] = it end
+  end
   for i, it in ipairs(items) do
     it.y = it.want
     if i > 1 and it.y < items[i - 1].y + gap then it.y = items[i - 1].y + gap end
@@ -61,7 +75,7 @@ function M.spread(items, gap, lo, hi)
     if it.y < lo then it.y = lo end
     if i > 1 and it.y < items[i - 1].y + gap then it.y = items[i - 1].y + gap end
   end
-  return items
+  return items, hidden
 end
 
 function M.layout(spec, theme, box)
@@ -90,7 +104,8 @@ function M.layout(spec, theme, box)
       -- which stops at the first nil and left the domain empty (found by fuzz_render)
       if a then lo, hi = math.min(lo, a), math.max(hi, a) end
       if b then lo, hi = math.min(lo, b), math.max(hi, b) end
-      local name = text.truncate(tostring(s.name), font, M.MAX_LABEL)
+      -- Names share the width with the values on both sides: shortened in the middle.
+      local name = text.shorten(tostring(s.name), font, math.min(M.MAX_LABEL, p.width * 0.22))
       local l = { name = tostring(s.name), a = a, b = b, color = pal[si],
         left = a and (name .. "  " .. num(a)), right = b and (num(b) .. "  " .. name) }
       if l.left then wl = math.max(wl, text.width(l.left, font)) end
@@ -112,12 +127,15 @@ function M.layout(spec, theme, box)
     if l.left then left[#left + 1] = { line = l, want = l.y0 } end
     if l.right then right[#right + 1] = { line = l, want = l.y1 } end
   end
-  M.spread(left, lh + 1, top, bottom)
-  M.spread(right, lh + 1, top, bottom)
+  local _, hl = M.spread(left, lh + 1, top, bottom)
+  local _, hr = M.spread(right, lh + 1, top, bottom)
   for _, it in ipairs(left) do it.line.label_y0 = it.y end
   for _, it in ipairs(right) do it.line.label_y1 = it.y end
+  -- The two period names share the width between the columns.
+  local head_w = math.max(20, (x1 - x0) / 2 + math.min(x0 - p.x, p.x + p.width - x1) - 4)
+  for i = 1, 2 do keys[i] = text.shorten(keys[i], head_font, head_w) end
   return { frame = f, model = model, lines = lines, x0 = x0, x1 = x1, top = top, bottom = bottom, keys = keys,
-    head_y = p.y, font = font, head_font = head_font }
+    head_y = p.y, font = font, head_font = head_font, hidden = hl + hr }
 end
 
 function M.draw(c, layout, theme)
@@ -153,15 +171,31 @@ function M.draw(c, layout, theme)
         c:fill()
       end
     end
-    if l.left then
+    -- A label dodged away from its dot is tied to it by a thin line in the series' colour.
+    c:set_line_width(1)
+    c:set_color(l.color)
+    if l.left and l.label_y0 and l.y0 and math.abs(l.label_y0 - l.y0) > M.LEADER_MIN then
+      c:new_path()
+      c:move_to(x0 - r - 1, l.y0)
+      c:line_to(x0 - M.LABEL_GAP + 3, l.label_y0)
+      c:stroke()
+    end
+    if l.right and l.label_y1 and l.y1 and math.abs(l.label_y1 - l.y1) > M.LEADER_MIN then
+      c:new_path()
+      c:move_to(x1 + r + 1, l.y1)
+      c:line_to(x1 + M.LABEL_GAP - 3, l.label_y1)
+      c:stroke()
+    end
+    if l.left and l.label_y0 then
       c:text(l.left, x0 - M.LABEL_GAP, l.label_y0, { font = layout.font, color = theme.foreground, align = "right",
         valign = "middle", role = "data-label", value = l.a })
     end
-    if l.right then
+    if l.right and l.label_y1 then
       c:text(l.right, x1 + M.LABEL_GAP, l.label_y1, { font = layout.font, color = theme.foreground, align = "left",
         valign = "middle", role = "data-label", value = l.b })
     end
   end
+  c:record_thinned("y", layout.hidden)
   frame.draw_axes(c, layout.frame, theme)
 end
 

@@ -2,6 +2,7 @@
 -- (not just the first) comes back as an errors.new value naming its JSON path
 -- and what would have been allowed.
 local annotations = require "chartspec.annotations"
+local color = require "layout.color"
 local errors = require "util.errors"
 local frame = require "data.frame"
 local json = require "util.json"
@@ -20,7 +21,7 @@ M.AGGREGATES = { "sum", "mean", "average", "median", "min", "max", "count" }
 M.TIME_UNITS = timeunit.NAMES
 M.SORTS = { "ascending", "descending", "x", "-x", "y", "-y" }
 M.FORMATS = { "png", "svg", "pdf" }
-M.SCALE_KEYS = { "domain", "nice", "range", "reverse", "scheme", "type", "zero" }
+M.SCALE_KEYS = { "domain", "domainMid", "nice", "range", "reverse", "scheme", "type", "zero" }
 M.SCALE_TYPES = { "linear", "log", "sqrt", "symlog", "time", "utc", "ordinal", "band", "point" }
 
 M.DEFAULTS = { theme = "light", width = 800, height = 600, scale = 1, format = "png" }
@@ -196,7 +197,13 @@ local function check_scale(errs, v, path)
   if v.domain ~= nil and not (is_array(v.domain) and #v.domain >= 1) then
     errs(errors.new("invalid_spec", path .. ".domain", "must be a non-empty array, got " .. show(v.domain)))
   end
-  if v.scheme ~= nil then check_string(errs, v.scheme, path .. ".scheme", 64) end
+  if v.scheme ~= nil and check_string(errs, v.scheme, path .. ".scheme", 64) and not color.scheme(v.scheme) then
+    errs(errors.new("invalid_spec", path .. ".scheme", ("unknown scheme %s; allowed %s")
+      :format(show(v.scheme), table.concat(color.scheme_names(), ", "))))
+  end
+  if v.domainMid ~= nil and (type(v.domainMid) ~= "number" or v.domainMid ~= v.domainMid) then
+    errs(errors.new("invalid_spec", path .. ".domainMid", "must be a number, got " .. show(v.domainMid)))
+  end
   local out = {}
   for k, x in pairs(v) do out[k] = x end
   return out

@@ -129,6 +129,80 @@ function M.palette(theme, n)
   return out
 end
 
+-- ------------------------------------------------------------ colour scales
+
+local schemes = require "layout.schemes"
+
+-- The scheme names, sorted (for error messages and validation).
+function M.scheme_names()
+  local out = {}
+  for k in pairs(schemes) do out[#out + 1] = k end
+  table.sort(out)
+  return out
+end
+
+function M.scheme(name) return schemes[name] end
+
+local function hex_list(t)
+  if type(t) ~= "table" or #t < 2 then return nil end
+  for _, c in ipairs(t) do if not M.parse(c) then return nil end end
+  return t
+end
+
+local function reversed(t)
+  local out = {}
+  for i = #t, 1, -1 do out[#out + 1] = t[i] end
+  return out
+end
+
+-- The colour scale of a quantitative colour channel (enc = encoding.color) over the data's
+-- [lo, hi]: scale.range (a list of colours) or a named scale.scheme when given, else the
+-- theme's ramp. It diverges around scale.domainMid, or around 0 when the domain crosses
+-- it, symmetrically (equal distances from the middle get equally strong colours) — with
+-- the theme's diverging colours unless a scheme or range says otherwise.
+-- → { stops =, min =, max =, diverging = bool, at = function(v) → hex }
+function M.scale(enc, theme, lo, hi)
+  local sc = type(enc) == "table" and type(enc.scale) == "table" and enc.scale or {}
+  local named = type(sc.scheme) == "string" and schemes[sc.scheme] or nil
+  local stops = hex_list(sc.range) or named
+  local mid = type(sc.domainMid) == "number" and sc.domainMid or nil
+  if mid == nil and lo < 0 and hi > 0 and (stops == nil or (named and named.kind == "diverging")) then mid = 0 end
+  local diverging = mid ~= nil
+  if not stops then stops = diverging and theme.diverging or theme.sequential end
+  local plain = {}
+  for i, c in ipairs(stops) do plain[i] = c end
+  if sc.reverse == true then plain = reversed(plain) end
+  local out = { stops = plain, min = lo, max = hi, diverging = diverging }
+  if diverging then
+    local m = math.max(math.abs(lo - mid), math.abs(hi - mid))
+    if m == 0 then m = 1 end
+    out.min, out.max = mid - m, mid + m
+  end
+  local a, b = out.min, out.max
+  function out.at(v)
+    if b == a then return M.ramp(plain, diverging and 0.5 or 1) end
+    return M.ramp(plain, (v - a) / (b - a))
+  end
+  return out
+end
+
+-- n colours for the categories of a colour channel: scale.range's colours, a categorical
+-- scheme's, n samples along a sequential/diverging scheme, else the theme's palette.
+function M.categorical(enc, theme, n)
+  local sc = type(enc) == "table" and type(enc.scale) == "table" and enc.scale or {}
+  local named = type(sc.scheme) == "string" and schemes[sc.scheme] or nil
+  local list = hex_list(sc.range) or (named and named.kind == "categorical" and named) or nil
+  if named and not list then
+    local out = {}
+    for i = 1, n do out[i] = M.ramp(named, n > 1 and (i - 1) / (n - 1) or 0.5) end
+    return out
+  end
+  if not list then return M.palette(theme, n) end
+  local base = {}
+  for i, c in ipairs(list) do base[i] = c end
+  return M.palette({ palette = base }, n)
+end
+
 -- Colour at t (0..1) along evenly spaced stops, interpolated in Lab.
 -- The stops in Lab, per stops table (a theme's ramp is converted once, not per cell).
 local lab_stops = setmetatable({}, { __mode = "k" })

@@ -79,6 +79,46 @@ function M.label_bounds(l)
   return { x0, y0, x1, y1 }
 end
 
+local function boxes_touch(a, b, gap)
+  return a[1] < b[3] + gap and b[1] < a[3] + gap and a[2] < b[4] + gap and b[2] < a[4] + gap
+end
+
+-- Labels around a circle (spokes of a radar or rose), each {x, y, width, height, align,
+-- valign}: sets `show` on every k-th, k the smallest that keeps shown neighbours (the last
+-- and the first too) apart, and returns how many were left out.
+function M.thin_around(labels, gap)
+  gap = gap or 2
+  local n = #labels
+  local bounds = {}
+  for i, l in ipairs(labels) do bounds[i] = M.label_bounds(l) end
+  local k = 1
+  while k < n do
+    local ok, prev = true, nil
+    for i = 1, n, k do
+      if prev and boxes_touch(bounds[prev], bounds[i], gap) then ok = false; break end
+      prev = i
+    end
+    if ok and prev and prev ~= 1 and boxes_touch(bounds[prev], bounds[1], gap) then ok = false end
+    if ok then break end
+    k = k + 1
+  end
+  local hidden = 0
+  for i, l in ipairs(labels) do
+    l.show = (i - 1) % k == 0
+    if not l.show then hidden = hidden + 1 end
+  end
+  return hidden
+end
+
+-- Whether label a (as for thin_around) overlaps any shown label of the list.
+function M.overlaps_any(a, labels, gap)
+  local ba = M.label_bounds(a)
+  for _, l in ipairs(labels) do
+    if l.show ~= false and boxes_touch(ba, M.label_bounds(l), gap or 1) then return true end
+  end
+  return false
+end
+
 -- ------------------------------------------------------------------ header
 
 local function text_block(str, font, x, y, width, fill)
@@ -257,7 +297,10 @@ local function numeric_format(o, kind, tk, theme)
       return format.number(v, { number = theme.number })
     end
   end
-  return format.from_spec(o.format, tk.step, opts) or format.ticker(tk.step, opts)
+  local fmt = format.from_spec(o.format, tk.step, opts) or format.ticker(tk.step, opts)
+  -- o.magnitude: distances from the middle, not positions (a streamgraph's centred stack).
+  if o.magnitude then return function(v, p) return fmt(math.abs(v), p) end end
+  return fmt
 end
 
 -- Scale and tick values for axis options o along [r0, r1] with about
@@ -294,7 +337,7 @@ local function build_scale(o, kind, r0, r1, count)
     tk = { step = #o.ticks > 1 and math.abs(o.ticks[2] - o.ticks[1]) or 1 }
     for i, v in ipairs(o.ticks) do tk[i] = v end
   elseif o.nice ~= false then
-    tk = ticks.nice(lo, hi, count)
+    tk = o.integer and ticks.integer(lo, hi, count) or ticks.nice(lo, hi, count)
     lo, hi = tk.min, tk.max
   else
     tk = ticks.linear(lo, hi, count)
@@ -739,7 +782,7 @@ local function draw_legend(c, lg, theme)
     -- that tell series apart without colour.
     if it.shape == "line" then
       c:set_line_width(theme.line_width or 2)
-      style.set_dash(c, it.dash)
+      style.set_dash(c, it.dash, theme.line_width or 2)
       c:move_to(s.x - 1, s.y + s.height / 2)
       c:line_to(s.x + s.width + 1, s.y + s.height / 2)
       c:stroke()

@@ -43,9 +43,14 @@ function M.marker(theme, i)
   return m
 end
 
--- Sets the dash for a stroke (nil → solid).
-function M.set_dash(c, dash)
-  c:set_dash(dash or {})
+-- Sets the dash for a stroke of width `width` (nil → solid). Round and square caps grow
+-- every dash by the line's width, eating the gaps: a {1, 3} dotted line 2 px wide drew
+-- as a solid one at 1x. Gaps are widened by the width so they stay as designed.
+function M.set_dash(c, dash, width)
+  if not dash or #dash == 0 then c:set_dash({}) return end
+  local out = {}
+  for i, d in ipairs(dash) do out[i] = i % 2 == 0 and d + (width or 0) or d end
+  c:set_dash(out)
 end
 
 -- Adds one marker of `kind` centred at (x, y) with radius r to the current

@@ -77,6 +77,30 @@ function M.nice(min, max, count)
   return build(min, max, count or 5, true)
 end
 
+-- Nice ticks of a field whose values are whole numbers (counts, years, ranks): never a
+-- fractional step — fewer ticks instead, and at least whole steps of 1.
+function M.integer(min, max, count)
+  count = count or 5
+  local tk = build(min, max, count, true)
+  while tk.step < 1 and count > 2 do
+    count = count - 1
+    tk = build(min, max, count, true)
+  end
+  if tk.step >= 1 then return tk end
+  local out = { step = 1, min = math.floor(min), max = math.max(math.ceil(max), math.floor(min) + 1) }
+  for v = out.min, out.max do out[#out + 1] = v end
+  return out
+end
+
+-- Whether every number of a column (nil skipped) is whole.
+function M.whole(col, n)
+  for i = 1, n do
+    local v = col[i]
+    if v ~= nil and v ~= math.floor(v) then return false end
+  end
+  return true
+end
+
 -- Nice ticks inside [min, max] only (for domains that must not grow).
 function M.linear(min, max, count)
   return build(min, max, count or 5, false)

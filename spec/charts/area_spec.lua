@@ -85,6 +85,22 @@ describe("charts.area layout", function()
     assert.equal(4, #l.series)
     assert.is_true(os.clock() - t0 < 2)
   end)
+
+  it("draws a missing value in a stack as a gap, or across it with options.interpolate", function()
+    local rows = {
+      { t = 1, v = 10, c = "a" }, { t = 2, v = 12, c = "a" }, { t = 3, c = "a" }, { t = 4, v = 11, c = "a" },
+      { t = 1, v = 5, c = "b" }, { t = 2, v = 6, c = "b" }, { t = 3, v = 7, c = "b" }, { t = 4, v = 6, c = "b" } }
+    local enc = { x = { field = "t", type = "quantitative" }, y = { field = "v", type = "quantitative" },
+      color = { field = "c", type = "nominal" } }
+    local l = area.layout(fixture.spec("area", rows, enc), light, BOX)
+    assert.equal(2, #l.series[1].polygons) -- a gap at t = 3, not a plunge to zero
+    assert.is_nil(l.model.series[1].y1[3])
+    local i = area.layout(fixture.spec("area", rows, enc, { interpolate = true }), light, BOX)
+    assert.equal(1, #i.series[1].polygons)
+    assert.equal(11.5, i.model.series[1].values[3])
+    assert.matches("1 missing value is drawn on a straight line", area.describe(fixture.spec("area", rows, enc,
+      { interpolate = true }), i))
+  end)
 end)
 
 describe("charts.area rendering", function()

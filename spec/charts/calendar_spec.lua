@@ -64,4 +64,20 @@ describe("charts.calendar", function()
       assert.equal(c.color, img:hex(c.x + c.size / 2, c.y + c.size / 2))
     end)
   end
+
+  it("grows to the canvas: a year splits into rows of months when that makes days bigger", function()
+    local function used(w, h)
+      local s = cat.spec("calendar", ROWS, ENC)
+      s.width, s.height = w, h
+      local ll = cat.layout(calendar, s)
+      local y1 = 0
+      for _, c in ipairs(ll.cells) do y1 = math.max(y1, c.y + c.size) end
+      return (y1 - ll.frame.plot.y) / ll.frame.plot.height, #ll.blocks, ll.cell
+    end
+    local share, blocks = used(800, 600)
+    assert.is_true(share > 0.6, ("800x600 uses %.0f %% of the plot's height"):format(share * 100))
+    assert.equal(2, blocks)
+    local _, wide = used(1600, 300)
+    assert.equal(1, wide)
+  end)
 end)

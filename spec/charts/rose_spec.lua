@@ -54,4 +54,10 @@ describe("charts.rose", function()
       end
     end)
   end
+
+  it("centres each wedge on its direction (N straddles 12 o'clock)", function()
+    local w = l.wedges[1]
+    cat.near(-math.pi / 2, (w.a0 + w.a1) / 2, 1e-9)
+    cat.near(0, (l.wedges[2].a0 + l.wedges[2].a1) / 2, 1e-9) -- E at 3 o'clock
+  end)
 end)

@@ -324,4 +324,14 @@ describe("chartspec.validate", function()
     assert.is_nil(out)
     assert.are.equal("encoding.color.field", errs[1].path)
   end)
+
+  it("knows the colour scheme names (Vega's) and refuses others by name", function()
+    local s = bar()
+    s.encoding.color = { field = "region", scale = { scheme = "viridis", domainMid = 0 } }
+    assert.is_not_nil(validate.spec(s, opts))
+    s.encoding.color.scale.scheme = "rainbowz"
+    local e = one(s)
+    assert.equal("encoding.color.scale.scheme", e.path)
+    assert.matches('unknown scheme "rainbowz"; allowed .*redblue.*viridis', e.message)
+  end)
 end)

@@ -65,3 +65,15 @@ describe("layout.style", function()
     end
   end)
 end)
+
+describe("layout.style dashes", function()
+  local style = require "layout.style"
+  it("widen gaps by the line's width, so round caps do not close them (dots stay dots at 1x)", function()
+    local got
+    local fake = { set_dash = function(_, d) got = d end }
+    style.set_dash(fake, { 1, 3 }, 2)
+    assert.same({ 1, 5 }, got)
+    style.set_dash(fake, nil, 2)
+    assert.same({}, got)
+  end)
+end)

@@ -76,3 +76,16 @@ describe("layout.ticks", function()
     assert.equal("month", t.unit)
   end)
 end)
+
+describe("layout.ticks for whole numbers", function()
+  local ticks = require "layout.ticks"
+  it("never steps by a fraction", function()
+    local tk = ticks.integer(1, 4, 8)
+    assert.is_true(tk.step >= 1)
+    for _, v in ipairs(tk) do assert.equal(math.floor(v), v) end
+    local one = ticks.integer(3, 3, 5)
+    assert.same({ 1, 2, 4 }, { one.step, one[1], one[#one] })
+    assert.is_true(ticks.whole({ 1, nil, 3 }, 3))
+    assert.is_false(ticks.whole({ 1, 2.5 }, 2))
+  end)
+end)

@@ -6,8 +6,9 @@ local color = require "layout.color"
 local style = require "layout.style"
 
 -- CIE76 colour difference; ~2.3 is "just noticeable", 10 is clearly
--- another colour. 8 lets light/dark keep their Tableau-like blues (10.0).
-local MIN_DELTA_E = 8
+-- another colour. Series colours stay at least 15 apart (the light and dark themes'
+-- second blue, 10 from the first, read as the same series past ten of them).
+local MIN_DELTA_E = 15
 
 local function delta_e(a, b)
   local l1, a1, b1 = color.to_lab(a)

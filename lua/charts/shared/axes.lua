@@ -88,7 +88,7 @@ end
 -- Legend items for the colour series (none without a colour field).
 function M.legend(model, spec, theme, shape)
   if not (spec.encoding.color and spec.encoding.color.field) then return nil end
-  local colors = color.palette(theme, #model.series)
+  local colors = M.colors(model, theme, spec)
   local items = {}
   for i, s in ipairs(model.series) do
     items[i] = { label = tostring(s.name), color = colors[i], shape = shape,
@@ -97,8 +97,10 @@ function M.legend(model, spec, theme, shape)
   return { title = spec.encoding.color.title, items = items }
 end
 
-function M.colors(model, theme)
-  return color.palette(theme, math.max(1, #model.series))
+-- One colour per series: encoding.color's scale.range or scheme when given, else the
+-- theme's palette (layout.color.categorical).
+function M.colors(model, theme, spec)
+  return color.categorical(spec and spec.encoding.color, theme, math.max(1, #model.series))
 end
 
 -- frame.layout for a series chart: args.key is the x keys' axis, args.value

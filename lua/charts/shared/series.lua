@@ -206,7 +206,10 @@ function M.stack(model)
     local pos, neg = 0, 0
     for _, s in ipairs(model.series) do
       local v = s.values[i]
-      if v == nil and model.zero_fill then
+      if v == nil and s.missing[i] then
+        -- A row whose value is missing is a gap, never a silent zero in a stack.
+        s.y0[i], s.y1[i] = nil, nil
+      elseif v == nil and model.zero_fill then
         s.y0[i], s.y1[i] = pos, pos
       elseif v ~= nil then
         if model.normalized then v = abs_total > 0 and v / abs_total * 100 or 0 end
@@ -231,6 +234,35 @@ function M.stack(model)
   end
   model.y_min, model.y_max = lo, hi
   return model
+end
+
+-- Fills each series' missing values (rows whose y is missing) on a straight line between
+-- the nearest values on either side; ends stay missing. Returns how many were filled.
+function M.interpolate(model)
+  local filled = 0
+  for _, s in ipairs(model.series) do
+    local n = #model.keys
+    local i = 1
+    while i <= n do
+      if s.missing[i] then
+        local a, b = i - 1, i
+        while b <= n and s.values[b] == nil do b = b + 1 end
+        if a >= 1 and s.values[a] ~= nil and b <= n then
+          for k = a + 1, b - 1 do
+            if s.missing[k] then
+              s.values[k] = s.values[a] + (s.values[b] - s.values[a]) * (k - a) / (b - a)
+              s.missing[k] = nil
+              filled = filled + 1
+            end
+          end
+        end
+        i = b
+      else
+        i = i + 1
+      end
+    end
+  end
+  return filled
 end
 
 -- Biggest and smallest cell (for alt text): {series=, key=, value=} each.
