@@ -285,6 +285,12 @@ function M.refusal_topic(err)
   return "format"
 end
 
+-- One JSON log line (chartd.log) with the server's own words; nothing outside the host.
+local function log(level, event, fields)
+  local ok, l = pcall(require, "chartd.log")
+  if ok then l[level](event, fields) end
+end
+
 local function count(what, reason)
   local ok, metrics = pcall(require, "chartd.metrics")
   if ok then
@@ -338,6 +344,8 @@ function M.plan(prompt, df, opts)
 
   local function give_up(err)
     err.attempts, err.calls = attempts, calls
+    log("warn", "llm_gave_up", { model = model, code = err.code, reason = err.reason, calls = calls,
+      message = err.message })
     return nil, err
   end
   local function say(msg) if opts.progress then opts.progress(msg) end end
@@ -375,16 +383,20 @@ function M.plan(prompt, df, opts)
         adjusted.tokens = true
         tokens_param = tokens_param == "max_tokens" and "max_completion_tokens" or "max_tokens"
         by_model.tokens_param = tokens_param
+        log("info", "llm_parameter_step", { model = model, use = tokens_param, server_message = err.server_message })
         say(("%s wants %s; asking again"):format(model, tokens_param))
       elseif (topic == "temperature" or topic == "seed") and not adjusted[topic] then
         adjusted[topic] = true
         by_model["no_" .. topic] = true
+        log("info", "llm_parameter_step", { model = model, drop = topic, server_message = err.server_message })
         say(("%s does not take %s; asking again without it"):format(model, topic))
       elseif topic == "format" and NEXT_MODE[mode] then
         local was = mode
         mode = NEXT_MODE[mode]
         by_server.mode = mode
         say(("%s refused %s (%s); using %s"):format(model, was, err.server_message or ("HTTP " .. err.status), mode))
+        log("info", "llm_format_step", { base_url = base_url, from = was, to = mode, status = err.status,
+          server_message = err.server_message })
       elseif topic == "format" or topic == "context" then
         -- nothing left to change in the request: the offline planner answers, and says why
         err.fallback, err.reason = true, "bad_request"

@@ -137,7 +137,10 @@ async def ladders():
                 _, chart, _ = await s.ask("revenue by month", data=CSV)
                 eq((chart["type"], chart["llm_calls"]), ("chart", 1), f"{name}: the second request")
                 eq(formats(chat_requests(fake)), tried[-1:], f"{name}: remembered")
-            check(any(e.get("event") == "request_done" for e in srv.log_events()), f"{name}: log")
+        # (the log is complete once the server has stopped)
+        steps = [e for e in srv.log_events() if e.get("event") == "llm_format_step"]
+        eq(len(steps), len(tried) - 1, f"{name}: each step logged")
+        check(all(e.get("server_message") for e in steps), f"{name}: the server's message is logged: {steps}")
         fake.close()
 
     fake = FakeOpenAI()
