@@ -22,9 +22,9 @@ local function start_fake()
   local port = assert(line:match("^PORT (%d+)$"), "fake_openai did not start: " .. line)
   local fake = { proc = proc, root = "http://127.0.0.1:" .. port }
   fake.base_url = fake.root .. "/v1"
-  function fake.script(responses, default)
+  function fake.script(responses, default, server)
     local r = assert(http.request { method = "POST", url = fake.root .. "/_script",
-      body = json.encode { responses = json.array(responses), default = default } })
+      body = json.encode { responses = json.array(responses), default = default, server = server } })
     assert(r.status == 200)
     assert(http.request { method = "POST", url = fake.root .. "/_reset_requests" })
   end
@@ -173,12 +173,18 @@ describe("planner.openai against a fake OpenAI server", function()
     pending("needs OPENAI_API_KEY in the environment (ctest sets it for spec/planner)")
     return
   end
-  local fake, df
+  local fake, df, level
+  local log = require "chartd.log"
   setup(function()
+    level = log.level()
+    log.set_level("error") -- the planner's own warnings (llm_gave_up...) are expected here
     fake = start_fake()
     df = assert(frame.from_data(CSV, "data"))
   end)
-  teardown(function() fake.stop() end)
+  teardown(function()
+    fake.stop()
+    log.set_level(level)
+  end)
   -- what a server taught the planner stays for the next request: each test starts afresh
   before_each(function() for k in pairs(openai.learned) do openai.learned[k] = nil end end)
 
@@ -341,6 +347,46 @@ describe("planner.openai against a fake OpenAI server", function()
     assert.is_nil(spec)
     assert.equal("llm_quota", err.code)
     assert.equal(1, #fake.requests())
+  end)
+
+  it("steps down to plain on each refusal, whatever its shape, and starts there next time", function()
+    local function formats()
+      local out = {}
+      for i, r in ipairs(fake.requests()) do
+        out[i] = type(r.json.response_format) == "table" and r.json.response_format.type or "plain"
+      end
+      return out
+    end
+    fake.script({}, chat(GOOD), { name = "lmstudio", refuse = json.array({ "json_schema", "json_object" }) })
+    local spec, err, progress = plan("revenue by region")
+    assert.is_nil(err)
+    assert.same(GOOD, spec)
+    assert.same({ "json_schema", "json_object", "plain" }, formats())
+    local last = fake.requests()[3].json.messages
+    assert.truthy(last[#last].content:find("must match this JSON schema", 1, true))
+    assert.truthy(progress[2]:find("refused json_schema", 1, true), progress[2])
+    fake.script({}, chat(GOOD), { name = "lmstudio", refuse = json.array({ "json_schema", "json_object" }) })
+    spec, err = plan("revenue by month")
+    assert.same(GOOD, spec)
+    assert.is_nil(err)
+    assert.same({ "plain" }, formats()) -- remembered for this base URL
+  end)
+
+  it("asks a reasoning model with max_completion_tokens and no temperature, or learns to", function()
+    fake.script({}, chat(GOOD), { name = "openai", refuse = json.array({}), reasoning = true })
+    local spec, err = plan("revenue by region", { model = "o3-mini" })
+    assert.is_nil(err)
+    assert.same(GOOD, spec)
+    local body = fake.requests()[1].json
+    assert.same({ 1500, nil, nil }, { body.max_completion_tokens, body.max_tokens, body.temperature })
+    fake.script({}, chat(GOOD), { name = "openai", refuse = json.array({}), reasoning = true })
+    spec, err = plan("revenue by region", { model = "in-house-thinker" })
+    assert.same(GOOD, spec)
+    assert.is_nil(err)
+    local reqs = fake.requests()
+    assert.equal(3, #reqs) -- max_tokens refused, then temperature, then the answer
+    assert.same({ 1500, 0 }, { reqs[1].json.max_tokens, reqs[1].json.temperature })
+    assert.same({ 1500, nil }, { reqs[3].json.max_completion_tokens, reqs[3].json.temperature })
   end)
 
   it("switches to json_object mode when the server rejects json_schema", function()
