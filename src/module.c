@@ -18,7 +18,8 @@ int luaopen_chartd(lua_State *L) {
   luaL_requiref(L, "chartd.http", luaopen_chartd_http, 0);
   luaL_requiref(L, "chartd.pattern", luaopen_chartd_pattern, 0);
   luaL_requiref(L, "chartd.records", luaopen_chartd_records, 0);
-  lua_pop(L, 10);
+  luaL_requiref(L, "chartd.memo", luaopen_chartd_memo, 0);
+  lua_pop(L, 11);
   lua_newtable(L);
   return 1;
 }

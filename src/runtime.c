@@ -21,6 +21,7 @@ static const luaL_Reg BINDINGS[] = {
     {"chartd.clock", luaopen_chartd_clock},   {"chartd.log", luaopen_chartd_log},
     {"chartd.fs", luaopen_chartd_fs},         {"chartd.http", luaopen_chartd_http},
     {"chartd.pattern", luaopen_chartd_pattern}, {"chartd.records", luaopen_chartd_records},
+    {"chartd.memo", luaopen_chartd_memo},
     {NULL, NULL},
 };
 

@@ -247,12 +247,29 @@ local function names(mod)
 end
 
 -- What a server taught us, per base URL (the response format it takes) and per base URL and
--- model (the token limit's name, parameters it refuses). A cache only: a reload or another
--- worker learns it again with one refused call.
-M.learned = {}
+-- model (the token limit's name, parameters it refuses): kept in chartd.memo, which every worker
+-- shares and a reload keeps, as "name=value;..." text. Without it (plain lua5.4 before the
+-- module loads) a table of this state stands in.
+local has_memo, memo = pcall(require, "chartd.memo")
+local fallback_memo = {}
 local function learned(key)
-  M.learned[key] = M.learned[key] or {}
-  return M.learned[key]
+  local text = has_memo and memo.get("llm|" .. key) or fallback_memo[key]
+  local t = {}
+  for k, v in (text or ""):gmatch("([%w_]+)=([^;]*)") do t[k] = v end
+  return setmetatable({}, { __index = t, __newindex = function(_, k, v)
+    t[k] = v
+    local parts = {}
+    for name, value in pairs(t) do parts[#parts + 1] = name .. "=" .. tostring(value) end
+    table.sort(parts)
+    local out = table.concat(parts, ";")
+    if has_memo then memo.set("llm|" .. key, out) else fallback_memo[key] = out end
+  end })
+end
+
+-- Forgets what servers taught (tests).
+function M.forget()
+  if has_memo then memo.clear() end
+  for k in pairs(fallback_memo) do fallback_memo[k] = nil end
 end
 
 -- Models whose API takes max_completion_tokens (and only the default temperature): OpenAI's

@@ -186,7 +186,7 @@ describe("planner.openai against a fake OpenAI server", function()
     log.set_level(level)
   end)
   -- what a server taught the planner stays for the next request: each test starts afresh
-  before_each(function() for k in pairs(openai.learned) do openai.learned[k] = nil end end)
+  before_each(function() openai.forget() end)
 
   local function plan(prompt, opts)
     opts = opts or {}
