@@ -157,3 +157,17 @@ describe("a measure on x and categories on y (Vega-Lite's horizontal bar)", func
       err.message)
   end)
 end)
+
+describe("an internal error", function()
+  it("reaches the client without a file path or line, and keeps them for the operator", function()
+    local bar = require "charts.bar"
+    local layout = bar.layout
+    bar.layout = function() local t = nil; return t.field end -- a bug, as a chart module could have
+    local _, err = pipeline.render({ type = "bar", data = "k,v\na,1\n",
+      encoding = { x = { field = "k" }, y = { field = "v" } } })
+    bar.layout = layout
+    assert.equal("internal", err.code)
+    assert.equal("layout failed: attempt to index a nil value (local 't')", err.message)
+    assert.truthy(err.detail:find("generated_spec.lua:%d+: attempt to index"), err.detail)
+  end)
+end)
