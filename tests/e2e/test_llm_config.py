@@ -31,6 +31,12 @@ async def main():
        "or line breaks", "error line")
     check("sk-abc" not in out + err, "the key is not printed")
 
+    # LLM_MODEL set but empty is a mistake, not a request for the default: start-up stops.
+    rc, out, err = chartd(["check"], dict(env, LLM_MODEL=""))
+    eq(rc, 2, "exit code for an empty LLM_MODEL")
+    eq(err.strip(), "chartd: LLM_MODEL is set but empty; allowed a model name such as gpt-4o-mini (or leave it "
+       "unset for the default)", "error line")
+
     # check --llm: one GET models/<model> with the key as Bearer.
     fake.script([{"status": 200, "body": {"id": "gpt-4o-mini", "object": "model"}}])
     rc, out, err = chartd(["check", "--llm"], env)
