@@ -62,6 +62,46 @@ end
 local CHARTD_KEYS = { theme = true, format = true, scale = true, options = true, seed = true,
   annotations = true, subtitle = true }
 
+-- A sort by another field's aggregate ({"field": "b", "op": "mean"}) becomes the explicit
+-- order of the keys, computed over the rows the chart draws, as Vega sorts its domain.
+function M.resolve_sort(spec, rows, warn)
+  local x = spec.encoding and spec.encoding.x
+  local by = x and type(x.sort) == "table" and x.sort.by
+  if not by then return end
+  if x.type ~= "nominal" and x.type ~= "ordinal" then
+    warn("encoding.x.sort", "sorting dates or numbers by another field is not supported; ignored")
+    x.sort = nil
+    return
+  end
+  local ops = require "transforms.ops"
+  local frame = require "data.frame"
+  local keyed = {}
+  for _, r in ipairs(rows()) do
+    local k = r[x.field]
+    if k ~= nil and k ~= json.null then
+      k = type(k) == "number" and frame.number_text(k) or tostring(k)
+      keyed[k] = keyed[k] or {}
+      keyed[k][#keyed[k] + 1] = r
+    end
+  end
+  local list = {}
+  for k, group in pairs(keyed) do
+    local v = ops.compute(by.op, group, by.field)
+    list[#list + 1] = { key = k, value = type(v) == "number" and v or nil }
+  end
+  table.sort(list, function(a, b)
+    if a.value ~= b.value then
+      if a.value == nil or b.value == nil then return b.value == nil end
+      if by.descending then return a.value > b.value end
+      return a.value < b.value
+    end
+    return a.key < b.key
+  end)
+  local order = json.array({})
+  for i, item in ipairs(list) do order[i] = item.key end
+  x.sort = #order > 0 and order or nil
+end
+
 -- M.translate(vl) → chartd spec, warnings (array of "path: message") | raises an errors.new value.
 function M.translate(vl)
   local warnings = json.array({})
@@ -114,9 +154,13 @@ function M.translate(vl)
     layer.annotate(spec, layers, warn, function(l) return layer.rows(records, user_transforms, l) end)
   end
 
-  toplevel.step_size(spec, steps, function()
-    return require("vegalite.layer").rows(records, transforms, {})
-  end)
+  local drawn_rows
+  local function rows()
+    drawn_rows = drawn_rows or require("vegalite.layer").rows(records, transforms, {})
+    return drawn_rows
+  end
+  toplevel.step_size(spec, steps, rows)
+  M.resolve_sort(spec, rows, warn)
   spec.data = { values = records }
   if #transforms > 0 then spec.transform = transforms end
   return spec, warnings

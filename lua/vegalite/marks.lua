@@ -25,7 +25,8 @@ local function continuous(def)
   return def ~= nil and (def.type == "quantitative" or def.type == "temporal")
 end
 
-local function sort_for(def, value_channel, swapped, warn, path)
+-- stacked: whether Vega-Lite stacks this chart (its default sort op is then "sum", else "min").
+local function sort_for(def, value_channel, swapped, warn, path, stacked)
   local s = def.sort
   if s == nil or s == json.null then return nil end
   if type(s) == "string" then
@@ -48,8 +49,13 @@ local function sort_for(def, value_channel, swapped, warn, path)
       if ch == "x" or ch == "y" then return desc .. ch end
     end
     if s.field == nil and s.op == nil then return s.order == "descending" and "descending" or "ascending" end
-    if value_channel and (s.op == "count" or s.field == value_channel.field) then return desc .. "y" end
-    warn(path .. ".sort", "sorting by another field is not supported; ignored")
+    local op = s.op or (stacked and "sum" or "min")
+    if value_channel and ((op == "count" and value_channel.aggregate == "count")
+      or (s.field ~= nil and s.field == value_channel.field and op == (value_channel.aggregate or "sum"))) then
+      return desc .. "y"
+    end
+    -- By another field or aggregate: the order is computed from the data (vegalite.order).
+    return { by = { field = s.field, op = op, descending = s.order == "descending" } }
   end
   return nil
 end
@@ -133,7 +139,10 @@ function M.build(markdef, defs, ctx)
     if horizontal then key, value, kpath, vpath = y, x, "encoding.y", "encoding.x"; options.horizontal = true end
     put("x", key, kpath)
     put("y", value, vpath)
-    if enc.x then enc.x.sort = sort_for(key, value, horizontal, warn, kpath) end
+    -- Vega-Lite stacks a bar with a series field, or one whose value is not aggregated.
+    local stacks = (series_def and series_def.field) or not (value and value.aggregate)
+    if value and (value.stack == json.null or value.stack == false) then stacks = false end
+    if enc.x then enc.x.sort = sort_for(key, value, horizontal, warn, kpath, stacks) end
     put_color()
     local offset = defs.xOffset or defs.yOffset
     local stack = stack_of("bar", value, series_def and series_def.field)

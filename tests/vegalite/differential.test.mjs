@@ -66,6 +66,29 @@ function compare(vega, chartd) {
   return null;
 }
 
+// A sorted discrete axis: Vega's band order (its scale's domain) against the order chartd drew
+// the keys in (first appearance in data_summary's column of that field).
+function compareOrder(spec, view, s) {
+  const enc = spec.encoding || {};
+  for (const ch of ['x', 'y']) {
+    const def = enc[ch];
+    if (!def || def.sort === undefined || def.sort === null || !def.field) continue;
+    let domain;
+    try { domain = view.scale(ch).domain(); } catch { continue; }
+    if (typeof view.scale(ch).bandwidth !== 'function') continue;
+    const k = s.columns.indexOf(def.field);
+    if (k < 0) continue;
+    const seen = [];
+    for (const row of s.rows) {
+      const val = String(norm(row[k]));
+      if (!seen.includes(val)) seen.push(val);
+    }
+    const want = domain.map((d) => String(norm(d))).filter((d) => seen.includes(d));
+    if (want.join('|') !== seen.join('|')) return `order of ${ch}: Vega [${want.join(', ')}], chartd [${seen.join(', ')}]`;
+  }
+  return null;
+}
+
 const specs = new Map(names.map((n) => [n.replace(/\.json$/, ''), JSON.parse(readFileSync(join(CORPUS, n), 'utf8'))]));
 const results = chartdResults(names.map((n) => join('tests/vegalite/corpus', n)));
 const report = [];
@@ -88,7 +111,7 @@ for (const r of results) {
       const drawn = s.columns.includes('bin_start') ? s.rows.filter((row) => row[row.length - 1] !== 0) : s.rows;
       const crows = drawn.map((row) => rowTokens(row.filter((_, k) => keep[k]).map((x, k) =>
         temporal.has(kept[k]) && typeof x === 'number' ? x * 1000 : x)));
-      const diff = compare(vrows, crows);
+      const diff = compare(vrows, crows) || compareOrder(spec, v.view, s);
       entry.vega_fields = v.fields;
       entry.chartd_columns = s.columns;
       if (diff) entry.differs = diff; else { entry.agrees = true; agreed++; }
