@@ -22,7 +22,7 @@ local KNOWN = { field = true, type = true, aggregate = true, bin = true, timeUni
 M.AXIS_KEYS = { title = true, format = true }
 M.LEGEND_KEYS = { title = true }
 M.SCALE_KEYS = { type = true, domain = true, range = true, scheme = true, zero = true, nice = true,
-  reverse = true }
+  reverse = true, domainMid = true }
 
 local function is_object(v)
   return type(v) == "table" and v ~= json.null and not json.is_array(v) and v[1] == nil
@@ -134,6 +134,28 @@ function M.guides(def, path, warn, guide_key)
       scale.domain = nil
     end
     if type(scale.scheme) == "table" then scale.scheme = scale.scheme.name end
+    -- Shapes of these keys chartd does not read (nice: 10 or "month", range: "category",
+    -- domainMid not a number) are presentational: dropped with a word.
+    for _, k in ipairs({ "zero", "nice", "reverse" }) do
+      if scale[k] ~= nil and type(scale[k]) ~= "boolean" then
+        warn(path .. ".scale." .. k, "only true or false is supported; ignored")
+        scale[k] = nil
+      end
+    end
+    if scale.range ~= nil and not (type(scale.range) == "table" and scale.range[1] ~= nil) then
+      warn(path .. ".scale.range", "only a list of values is supported; ignored")
+      scale.range = nil
+    end
+    if scale.domainMid ~= nil and type(scale.domainMid) ~= "number" then
+      warn(path .. ".scale.domainMid", "must be a number; ignored")
+      scale.domainMid = nil
+    end
+    -- A Vega scheme chartd does not carry is presentational: the theme's colours, and a word.
+    if scale.scheme ~= nil and not require("layout.color").scheme(scale.scheme) then
+      warn(path .. ".scale.scheme", ('"%s" is not one of chartd\'s schemes; the theme\'s colours are drawn')
+        :format(tostring(scale.scheme)))
+      scale.scheme = nil
+    end
     if scale.type == "pow" or scale.type == "quantile" or scale.type == "quantize" or scale.type == "threshold"
       or scale.type == "bin-ordinal" then
       warn(path .. ".scale.type", ('"%s" scales are not supported; a linear scale is drawn'):format(scale.type))

@@ -40,7 +40,11 @@ local function field_def()
   if rnd(6) == 1 then d.bin = pick({ true, { maxbins = 3 }, { step = 0 }, { step = 1e-9 }, "binned" }) end
   if rnd(6) == 1 then d.sort = pick({ "-y", "x", { field = "num", op = "sum" }, { "b", "a" }, 3 }) end
   if rnd(6) == 1 then d.stack = pick({ json.null, "normalize", "center", true, "zero", "odd" }) end
-  if rnd(8) == 1 then d.scale = pick({ { type = "log" }, { domain = { 0, 1 } }, { scheme = "blues" }, 1 }) end
+  if rnd(8) == 1 then
+    d.scale = pick({ { type = "log" }, { domain = { 0, 1 } }, { scheme = "blues" }, 1, { scheme = "category20b" },
+      { nice = 10 }, { range = "category" }, { domainMid = "x" }, { domain = { unionWith = { 1 } } },
+      { scheme = { name = "viridis", extent = { 0, 1 } } }, { range = { "#f00", "#0f0" } }, { padding = 0.2 } })
+  end
   if rnd(10) == 1 then d = { value = pick({ 1, "red", json.null }) } end
   if rnd(12) == 1 then d = { datum = pick({ 3, "a" }) } end
   return d

@@ -18,13 +18,13 @@ const DATA_DIR = join(ROOT, 'node_modules/vega-datasets');
 const LIB = process.env.CHARTD_LIB || join(ROOT, 'build/lib');
 
 // name → what is counted. Left out: stacks whose touching segments Vega antialiases into
-// extra hues (bar_stacked_barley), and colour ranges chartd does not apply yet
-// (bar_stacked_weather's scale.range: issue #18's colour machinery).
+// extra hues (bar_stacked_barley).
 const SUBSET = {
   bar_simple: 'blobs', bar_negative: 'blobs', bar_count_origin: 'blobs', bar_aggregate_sum: 'blobs',
   aggregate_op_mean: 'blobs', timeunit_month: 'blobs', timeunit_day: 'blobs', timeunit_quarter: 'blobs',
   filter_oneof: 'blobs', sort_explicit_array: 'blobs', bar_wheat: 'blobs', calculate_ternary: 'colours',
   bar_grouped_xoffset: 'colours', facet_column_bar: 'blobs', window_rank_group: 'blobs',
+  bar_stacked_weather: 'colours',
   line_multi_series: 'colours', line_year_mean: 'colours', area_stacked_iowa: 'colours',
   stack_area_iowa: 'colours', pie_simple: 'colours', donut_weather_types: 'colours', pie_count: 'colours',
   scatter_anscombe: 'colours', fold_as: 'colours',
