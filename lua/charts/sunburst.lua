@@ -34,6 +34,7 @@ end
 -- sizes summed per path (size.aggregate may say otherwise for the leaves).
 function M.tree(spec)
   values.nonnegative(spec, "size", "sunburst arcs")
+  for _, level in ipairs({ "level1", "level2", "level3" }) do values.category(spec, level, "sunburst rings") end
   local enc = spec.encoding
   local fields = { enc.level1.field, enc.level2.field }
   if enc.level3 and enc.level3.field then fields[3] = enc.level3.field end
