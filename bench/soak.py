@@ -9,6 +9,11 @@ matched) and that images decode. The server's RSS and open fds are sampled every
 
   CHARTD_BIN=build/chartd /usr/bin/python3 bench/soak.py --minutes 10 --csv /tmp/soak.csv
 
+With --reload-every S the server runs on a temp copy of lua/, prompts/, themes/ with hot
+reload on, and every S seconds a chart module is saved: in turn a good edit (it must go live),
+a save with a syntax error and one with `while true do end` on top (both must be refused
+while the last good scripts keep serving); /readyz is checked after each.
+
 Exit 0 only with zero lost replies, zero duplicates, zero wrong replies and no crash.
 It stops by itself at the deadline (plus a bounded drain) and stops only its own server."""
 import argparse
@@ -20,8 +25,11 @@ import glob
 import json
 import os
 import random
+import shutil
 import sys
+import tempfile
 import time
+import urllib.request
 
 import websockets
 
@@ -224,6 +232,32 @@ async def sampler(server, st, t0, deadline, samples, crashed):
         await asyncio.sleep(1)
 
 
+async def reloader(server, home, every, deadline, log):
+    """Saves lua/charts/bar.lua every `every` seconds: good, syntax error, endless loop, in turn."""
+    path = os.path.join(home, "lua", "charts", "bar.lua")
+    with open(path, encoding="utf-8") as f:
+        good = f.read()
+    kinds = ["good", "syntax", "spin"]
+    i = 0
+    while time.monotonic() + every < deadline:
+        await asyncio.sleep(every)
+        kind = kinds[i % 3]
+        text = {"good": good + f"\n-- soak edit {i}\n", "syntax": good + "\nlocal = = 1\n",
+                "spin": "while true do end\n" + good}[kind]
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+        await asyncio.sleep(min(every / 2, 8))  # the self-test (or its budget) is over by then
+        try:
+            with urllib.request.urlopen(server.base + "/readyz", timeout=10) as r:
+                ready = r.status
+        except OSError as e:
+            ready = getattr(e, "code", str(e))
+        log.append((kind, ready))
+        i += 1
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(good)
+
+
 def at(samples, t):
     """The first sample at or after t seconds (the last one if none)."""
     return next((s for s in samples if s["t_s"] >= t), samples[-1])
@@ -235,10 +269,18 @@ async def main():
     ap.add_argument("--clients", type=int, default=CLIENTS)
     ap.add_argument("--csv", help="write the per-second samples here")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--reload-every", type=float, default=0, help="seconds between saves of a chart module")
     args = ap.parse_args()
     specs = load_specs()
     duration = args.minutes * 60
-    server = Server(env={"MAX_CONCURRENT_CONNECTIONS": str(MAX_CONN), "LOG_LEVEL": "WARNING"}, workers=2)
+    env = {"MAX_CONCURRENT_CONNECTIONS": str(MAX_CONN), "LOG_LEVEL": "WARNING"}
+    home = None
+    if args.reload_every > 0:
+        home = tempfile.mkdtemp(prefix="chartd-soak-")
+        for d in ("lua", "prompts", "themes", "web"):
+            shutil.copytree(os.path.join(ROOT, d), os.path.join(home, d))
+        env.update({"CHARTD_HOME": home, "CHARTD_RELOAD": "1"})
+    server = Server(env=env, workers=2)
     os.nice(5)  # the clients must not starve the server on a small machine
     st, samples, crashed = Stats(), [], []
     t0 = time.monotonic()
@@ -247,6 +289,9 @@ async def main():
     sample_task = asyncio.create_task(sampler(server, st, t0, deadline, samples, crashed))
     clients = [asyncio.create_task(Client(i, server, specs, st, deadline,
                                           random.Random(rng.random())).run()) for i in range(args.clients)]
+    reloads = []
+    reload_task = (asyncio.create_task(reloader(server, home, args.reload_every, deadline, reloads))
+                   if home else None)
     try:
         done, pending = await asyncio.wait(clients, timeout=duration + DRAIN + 30)
         for t in pending:   # cannot happen unless a bound above is broken; say so
@@ -257,8 +302,18 @@ async def main():
                 st.wrong[f"client_exception:{type(t.exception()).__name__}"] += 1
         wall = time.monotonic() - t0
         sample_task.cancel()
+        if reload_task:
+            await reload_task
+        metrics = {}
+        with urllib.request.urlopen(server.base + "/metrics", timeout=10) as r:
+            for line in r.read().decode().splitlines():
+                if line and not line.startswith("#"):
+                    name, _, value = line.rpartition(" ")
+                    metrics[name] = float(value)
     finally:
         rc = server.stop()
+        if home:
+            shutil.rmtree(home, ignore_errors=True)
     if rc != 0 and not crashed:
         crashed.append(rc)
 
@@ -283,6 +338,14 @@ async def main():
     print(f"server RSS MB: warm-up (t={warm['t_s']:.0f}s) {warm['rss_kb'] / 1024:.1f}, end {end['rss_kb'] / 1024:.1f}, "
           f"max {max_rss / 1024:.1f}")
     print(f"server open fds: warm-up {warm['fds']}, end {end['fds']}, max {max_fds}")
+    not_ready = [r for r in reloads if r[1] != 200]
+    if home:
+        ok_key, failed_key = 'chartd_reloads_total{outcome="ok"}', 'chartd_reloads_total{outcome="failed"}'
+        by_kind = ", ".join(f"{k} {sum(1 for r in reloads if r[0] == k)}" for k in ("good", "syntax", "spin"))
+        print(f"saves: {len(reloads)} ({by_kind}); reloads ok {metrics.get(ok_key, 0):.0f}, "
+              f"refused {metrics.get(failed_key, 0):.0f}, worker build failures "
+              f"{metrics.get('chartd_worker_build_failures_total', 0):.0f}; "
+              f"/readyz not 200 after {len(not_ready)} saves {not_ready[:5]}")
     if args.csv:
         with open(args.csv, "w", newline="") as f:
             w = csv.DictWriter(f, fieldnames=list(samples[0]))
@@ -290,7 +353,7 @@ async def main():
             w.writerows(samples)
         print(f"samples: {len(samples)} rows in {args.csv}")
     ok = (not crashed and st.lost == 0 and st.duplicates == 0 and not st.wrong and st.bad_image == 0
-          and finals == sent)
+          and finals == sent and not not_ready and metrics.get("chartd_worker_build_failures_total", 0) == 0)
     return 0 if ok else 1
 
 

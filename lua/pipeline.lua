@@ -32,6 +32,12 @@ local function protect(stage, fn, ...)
   local ok, a, b = pcall(fn, ...)
   if ok then return a, b end
   if errors.is(a) then return nil, a end
+  -- The canvas refuses NaN/Inf coordinates: finite data whose sums, spans or squares left the
+  -- double range (±1.8e308) reached it. That is the data's size, not a bug.
+  if type(a) == "string" and a:find("must be a finite number", 1, true) then
+    return nil, errors.new("invalid_data", "data", "a position computed from the values is not a finite number: "
+      .. "they are too large (a sum, span or square beyond ±1.8e308) or too close together to draw; scale the data")
+  end
   local detail = tostring(a)
   pcall(function() require("chartd.log").error("render_bug", { stage = stage, error = detail }) end)
   local err = errors.new("internal", nil, ("%s failed: %s"):format(stage, (detail:gsub("[^%s:]*%.lua:%d+: ", ""))))

@@ -11,51 +11,15 @@
 -- The host also stops a request on its own (watchdog + count hook) when a script ignores
 -- ctx.cancelled(); then it answers for us.
 --
--- Error codes: the closed list sent to clients (docs/protocol.md). status = HTTP status for
--- POST /v1/charts; retryable = whether the same request may succeed later.
---   code                 status retryable  when
---   invalid_json          400    no        the message is not JSON
---   invalid_request       400    no        not an object, unknown type, bad/missing id, unknown or mistyped field
---   invalid_spec          422    no        the spec breaks a rule (the message names the JSON path)
---   unknown_chart_type    422    no        spec.type is not a chart type
---   unknown_theme         422    no        theme is not a theme
---   unknown_field         422    no        an encoding names a column the data lacks
---   missing_encoding      422    no        a channel the chart type needs is absent
---   invalid_data          422    no        the data cannot be read (CSV, columns/rows, values)
---   planner_unavailable   503    no        a prompt without a spec and no planner to read it (kept for old clients)
---   llm_auth              502    no        the LLM API refused the key (401/403)
---   llm_quota             502    no        the LLM account is out of quota (429 insufficient_quota)
---   llm_bad_request       502    no        the LLM API refused the request (400/404: model, schema)
---   llm_unavailable       503    yes       the LLM could not be reached and no fallback was possible
---   llm_invalid_output    502    no        the model declined, or gave no valid spec and no fallback was possible
---   cancelled             -      no        chart.cancel (or the client went away); never sent over HTTP
---   timeout               408    yes       the whole request passed CHART_GENERATION_TIMEOUT
---   too_large             413    no        image over MAX_CHART_SIZE_MB, or request over MAX_REQUEST_KB
---   busy                  429    yes       too many requests queued, or the server is shutting down
---   rate_limited          429    yes       over CHARTD_RATE_LIMIT on this connection (host-sent, retry_after_ms)
---   unauthorized          401    no        CHARTD_API_KEYS is set and the request has no valid key (host-sent)
---   resource_limit        413    no        the scripts ran out of memory (worker cap) or of stack depth
---   unclear_followup      422    no        a follow-up that cannot be read; the chart and the conversation stay (suggestions)
---   not_a_chart_request   422    no        a prompt that names no measure, chart or topic chartd knows (suggestions)
---   data_evicted          409    no        the conversation's data was dropped for CHARTD_CONVERSATION_MB; send it again
---   internal              500    no        a bug: logged with its traceback, the message stays generic
+-- Error codes, their HTTP statuses and retryable flags: the one table in src/errors.c, read
+-- here through chartd.errors (docs/protocol.md explains them to clients).
 local base64 = require "chartd.base64"
 local clock = require "chartd.clock"
 local json = require "util.json"
 
 local M = {}
 
-M.CODES = {
-  invalid_json = { 400, false }, invalid_request = { 400, false },
-  invalid_spec = { 422, false }, unknown_chart_type = { 422, false }, unknown_theme = { 422, false },
-  unknown_field = { 422, false }, missing_encoding = { 422, false }, invalid_data = { 422, false },
-  planner_unavailable = { 503, false }, llm_auth = { 502, false }, llm_quota = { 502, false },
-  llm_bad_request = { 502, false }, llm_unavailable = { 503, true }, llm_invalid_output = { 502, false },
-  cancelled = { 499, false }, timeout = { 408, true },
-  too_large = { 413, false }, busy = { 429, true }, internal = { 500, false },
-  resource_limit = { 413, false }, rate_limited = { 429, true }, unauthorized = { 401, false },
-  unclear_followup = { 422, false }, not_a_chart_request = { 422, false }, data_evicted = { 409, false },
-}
+M.CODES = require("chartd.errors").CODES
 
 -- Fields a chart.request may carry; the rest is refused so a typo is not silently ignored.
 M.REQUEST_FIELDS = { "data", "format", "height", "id", "prompt", "scale", "scene", "seed", "spec", "theme", "type",
@@ -86,20 +50,32 @@ end
 -- A request that failed before or during rendering.
 local Stop = {}
 Stop.__index = Stop
-local function stop(code, message, path)
-  return setmetatable({ code = code, message = message, path = path }, Stop)
+-- detail: what the log gets for an `internal` error (the message is never shown then).
+local function stop(code, message, path, detail)
+  return setmetatable({ code = code, message = message, path = path, detail = detail }, Stop)
 end
 
-local function error_message(id, code, message, path)
+local function error_message(id, code, message, path, ref)
   local entry = M.CODES[code] or M.CODES.internal
   local msg = { type = "error", id = id == nil and json.null or id, code = M.CODES[code] and code or "internal",
-    message = message, retryable = entry[2] }
+    message = message, retryable = entry.retryable, ref = ref }
   if path and path ~= "" then msg.path = path end
-  return json.encode(msg), entry[1]
+  return json.encode(msg), entry.status
 end
 
+-- An `internal` error (or a code outside the table) is a bug: the details (tracebacks,
+-- server paths) go to the log under a reference, the client gets the reference only.
 local function send_error(ctx, id, code, message, path)
-  local text, status = error_message(id, code, message, path)
+  local ref
+  if code == "internal" or not M.CODES[code] then
+    ref = require("chartd.errors").reference()
+    pcall(function()
+      require("chartd.log").error("request_failed", { id = id, ref = ref, code = code, error = tostring(message) })
+    end)
+    code, path = "internal", nil
+    message = M.CODES.internal.text:format(ref)
+  end
+  local text, status = error_message(id, code, message, path, ref)
   if ctx.mode == "http" then
     ctx.respond(status, "application/json", text)
   else
@@ -235,7 +211,7 @@ local function run(text, ctx, state)
   local spec, info = require("agent").plan(msg, { previous = previous_spec(ctx), config = cfg,
     progress = progress, deadline_ms = deadline })
   if not spec then
-    error(stop(info.code or "internal", info.message or "planning failed", info.path), 0)
+    error(stop(info.code or "internal", info.message or "planning failed", info.path, info.detail), 0)
   end
   state.chart_type = type(spec.type) == "string" and spec.type or state.chart_type
 
@@ -243,7 +219,7 @@ local function run(text, ctx, state)
   local result, err = pipeline.render(spec, { progress = progress, scene = msg.scene == true,
     note = info.synthetic and require("agent").NOTE or nil })
   if not result then
-    error(stop(err.code or "internal", err.message or "rendering failed", err.path), 0)
+    error(stop(err.code or "internal", err.message or "rendering failed", err.path, err.detail), 0)
   end
   local max = cfg.max_chart_bytes
   if max and #result.bytes > max then
@@ -292,7 +268,7 @@ function M.handle(text, ctx)
   local ok, a, b, c = pcall(run, text, ctx, state)
   if ok then return a, b, c end
   if getmetatable(a) == Stop then
-    send_error(ctx, state.id, a.code, a.message, a.path)
+    send_error(ctx, state.id, a.code, a.code == "internal" and a.detail or a.message, a.path)
     return M.CODES[a.code] and a.code or "internal", state.chart_type
   end
   -- Out of memory (a pcall caught it before the host could) or of stack: a budget, not a bug.
@@ -300,11 +276,8 @@ function M.handle(text, ctx)
     send_error(ctx, state.id, "resource_limit", "the request needed more memory or stack than a worker allows")
     return "resource_limit", state.chart_type
   end
-  -- A bug: the traceback goes to the log, the client gets a generic message.
-  pcall(function()
-    require("chartd.log").error("request_failed", { id = state.id, error = tostring(a) })
-  end)
-  send_error(ctx, state.id, "internal", "internal error while rendering the chart")
+  -- A bug: the traceback goes to the log, the client gets its reference.
+  send_error(ctx, state.id, "internal", a)
   return "internal", state.chart_type
 end
 

@@ -18,8 +18,9 @@ int luaopen_chartd_records(lua_State *L);
 int luaopen_chartd_memo(lua_State *L);
 /* Host only (src/lua_metrics.c, linked into the chartd executable, not build/lib/chartd.so). */
 int luaopen_chartd_metrics(lua_State *L);
+int luaopen_chartd_errors(lua_State *L);
 
-/* chartd.pattern's way to ask the host whether a running match must stop: runtime_sandbox stores
+/* chartd.pattern's way to ask the host whether a running match must stop: sandbox_apply stores
  * a light userdata pointing to one of these at registry[CHARTD_PATTERN_STOP] before it opens
  * the module, which keeps it as an upvalue. Without it (plain lua5.4, busted) nothing stops. */
 #define CHARTD_PATTERN_STOP "chartd.pattern.stop"

@@ -1,6 +1,8 @@
 /* chartd's configuration: environment variables plus a .env file, parsed and validated. */
 #include "config.h"
 
+#include <arpa/inet.h>
+
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -152,6 +154,9 @@ int config_parse(struct chartd_config *cfg, config_lookup_fn lookup, void *ud, i
   cfg->idle_ping_s = 30;
   cfg->idle_timeout_s = 70;
   cfg->send_timeout_s = 30;
+  cfg->script_budget_ms = 5000;
+  cfg->max_in_flight = 64;
+  cfg->max_pixels = 16777216; /* a 64 MB surface: docs/BENCHMARKS.md, "Memory of one render" */
 
   /* PORT (set by Railway) wins over WEBSOCKET_PORT; the error names the one that was used. */
   const char *port_name = lookup(ud, "PORT") && *lookup(ud, "PORT") ? "PORT" : "WEBSOCKET_PORT";
@@ -175,6 +180,9 @@ int config_parse(struct chartd_config *cfg, config_lookup_fn lookup, void *ud, i
       get_int(lookup, ud, "CHARTD_IDLE_PING", 1, 3600, &cfg->idle_ping_s, err, errlen) ||
       get_int(lookup, ud, "CHARTD_IDLE_TIMEOUT", 2, 7200, &cfg->idle_timeout_s, err, errlen) ||
       get_int(lookup, ud, "CHARTD_SEND_TIMEOUT", 1, 3600, &cfg->send_timeout_s, err, errlen) ||
+      get_int(lookup, ud, "CHARTD_SCRIPT_BUDGET_MS", 100, 120000, &cfg->script_budget_ms, err, errlen) ||
+      get_int(lookup, ud, "CHARTD_MAX_PIXELS", 256, 1073741824, &cfg->max_pixels, err, errlen) ||
+      get_int(lookup, ud, "CHARTD_MAX_IN_FLIGHT", 1, 1024, &cfg->max_in_flight, err, errlen) ||
       get_list(lookup, ud, "CHARTD_API_KEYS", false, cfg->api_keys, sizeof cfg->api_keys, err, errlen) ||
       get_list(lookup, ud, "CHARTD_ALLOWED_ORIGINS", true, cfg->allowed_origins, sizeof cfg->allowed_origins, err,
                errlen) ||
@@ -198,6 +206,17 @@ int config_parse(struct chartd_config *cfg, config_lookup_fn lookup, void *ud, i
   if (model && strspn(model, " \t\r\n") == strlen(model)) {
     snprintf(err, errlen, "LLM_MODEL is set but empty; allowed a model name such as gpt-4o-mini (or leave it "
              "unset for the default)");
+    return -1;
+  }
+
+  /* The listen address: loopback on a developer's machine (a laptop on café Wi-Fi must not
+   * expose a server with hot reload), every interface elsewhere (Docker, Railway). */
+  snprintf(cfg->bind, sizeof cfg->bind, "%s", strcmp(cfg->app_env, "development") == 0 ? "127.0.0.1" : "0.0.0.0");
+  if (get_str(lookup, ud, "CHARTD_BIND", cfg->bind, sizeof cfg->bind, err, errlen)) return -1;
+  unsigned char addr[sizeof(struct in6_addr)];
+  if (inet_pton(AF_INET, cfg->bind, addr) != 1 && inet_pton(AF_INET6, cfg->bind, addr) != 1) {
+    snprintf(err, errlen, "CHARTD_BIND=%s is not allowed; allowed an IPv4 or IPv6 address (127.0.0.1, 0.0.0.0, ::1, ::)",
+             cfg->bind);
     return -1;
   }
 

@@ -9,6 +9,7 @@ enum config_log_level { CONFIG_LOG_DEBUG, CONFIG_LOG_INFO, CONFIG_LOG_WARNING, C
 
 struct chartd_config {
   int port;                 /* PORT wins over WEBSOCKET_PORT; 1024-65535 */
+  char bind[64];            /* CHARTD_BIND: listen address; 127.0.0.1 in development, else 0.0.0.0 */
   int max_connections;      /* MAX_CONCURRENT_CONNECTIONS: WebSockets open at once */
   int timeout_s;            /* CHART_GENERATION_TIMEOUT: whole request, 5-300 */
   int max_chart_mb;         /* MAX_CHART_SIZE_MB: encoded image cap */
@@ -38,6 +39,9 @@ struct chartd_config {
   int send_timeout_s;       /* CHARTD_SEND_TIMEOUT: seconds a WebSocket's unsent replies may make no progress */
   char data_dir[1024];      /* CHARTD_DATA_DIR: the folder a Vega-Lite data.url names files in (resolved);
                                empty = data.url is refused */
+  int max_in_flight;        /* CHARTD_MAX_IN_FLIGHT: one connection's requests queued + running */
+  int max_pixels;           /* CHARTD_MAX_PIXELS: width × height × scale² of one render */
+  int script_budget_ms;     /* CHARTD_SCRIPT_BUDGET_MS: time to load the scripts into a state, and for the self-test */
 };
 
 /* Looks a variable up; returns NULL when it is unset. */

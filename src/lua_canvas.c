@@ -41,6 +41,12 @@ typedef struct canvas {
   int auto_marks; /* c:auto_marks(true): each fill/stroke outside a group is a mark of its own */
   double gx0, gy0, gx1, gy1; /* the open group's bounds so far (scene units) */
   int group_has;
+  /* A PNG canvas's pixels come from the state's allocator, so they count against the
+   * request's memory budget (src/budget.c) like any Lua value, and go back at finish/close. */
+  void *pixels;
+  size_t pixels_size;
+  lua_Alloc alloc;
+  void *alloc_ud;
 } canvas;
 
 /* ---- helpers ---------------------------------------------------------------------- */
@@ -81,6 +87,8 @@ static void release(canvas *c) {
     cairo_surface_finish(c->surface); /* flushes SVG/PDF into stream before it is freed */
     cairo_surface_destroy(c->surface);
   }
+  if (c->pixels) c->alloc(c->alloc_ud, c->pixels, c->pixels_size, 0); /* after the surface that used them */
+  c->pixels = NULL;
   free(c->stream.data);
   png_buffer_free(&c->png);
   c->layout = NULL;
@@ -845,9 +853,17 @@ static int l_new(lua_State *L) {
   c->height = height;
   c->scale = format == FMT_PNG ? scale : 1;
   switch (format) {
-  case FMT_PNG:
-    c->surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, (int)ceil(width * scale), (int)ceil(height * scale));
+  case FMT_PNG: {
+    int w = (int)ceil(width * scale), h = (int)ceil(height * scale);
+    int stride = cairo_format_stride_for_width(CAIRO_FORMAT_ARGB32, w);
+    c->pixels_size = (size_t)stride * (size_t)h;
+    c->alloc = lua_getallocf(L, &c->alloc_ud);
+    c->pixels = c->alloc(c->alloc_ud, NULL, LUA_TUSERDATA, c->pixels_size);
+    if (c->pixels == NULL) return luaL_error(L, "not enough memory"); /* the budget says which */
+    memset(c->pixels, 0, c->pixels_size); /* transparent, as cairo_image_surface_create starts */
+    c->surface = cairo_image_surface_create_for_data(c->pixels, CAIRO_FORMAT_ARGB32, w, h, stride);
     break;
+  }
   case FMT_SVG:
     c->surface = cairo_svg_surface_create_for_stream(on_stream_write, &c->stream, width, height);
     /* cairo writes width="800pt" by default, which browsers show 4/3 too large. */

@@ -1,6 +1,6 @@
 /* chartd.pattern: Lua 5.4.4's string.find/match/gmatch/gsub over src/pattern.c, which the host can stop mid-match.
  *
- * runtime_sandbox puts these four in place of the string library's in worker states: Lua's
+ * sandbox_apply puts these four in place of the string library's in worker states: Lua's
  * own run a whole match inside one C call, where no hook reaches. Every argument check,
  * result and error message is the string library's (spec/bindings/pattern_spec.lua compares
  * the two on thousands of random cases). When the host asks a running match to stop (the

@@ -4,10 +4,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "check.h"
 #include "config.h"
 #include "runtime.h"
 #include "server.h"
-#include "workers.h"
 
 /* `chartd serve --dev`: hot reload on whatever APP_ENV says. */
 static bool serve_dev;
@@ -22,7 +22,7 @@ static int host_command(const char *command, bool llm) {
   }
   if (serve_dev) cfg.reload = true;
   if (strcmp(command, "serve") == 0) return server_run(&cfg);
-  if (workers_selfcheck(&cfg, err, sizeof err) != 0) {
+  if (check_scripts(&cfg, err, sizeof err) != 0) {
     fprintf(stderr, "chartd: %s\n", err);
     return 2;
   }
@@ -35,7 +35,7 @@ static int host_command(const char *command, bool llm) {
   }
   /* One cheap call that proves the key and the model; exit 1 when it fails. */
   char msg[1024];
-  int rc = workers_check_llm(&cfg, msg, sizeof msg);
+  int rc = check_llm(&cfg, msg, sizeof msg);
   fprintf(rc == 0 ? stdout : stderr, "chartd: %s\n", msg);
   return rc == 0 ? 0 : 1;
 }

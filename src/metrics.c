@@ -29,7 +29,7 @@ struct request_row {
 static atomic_int conns_open;
 static atomic_ulong conns_total, refused_limit, refused_draining, refused_unauthorized, refused_origin, bytes_sent,
     slow_readers;
-static atomic_ulong reloads_ok, reloads_failed;
+static atomic_ulong reloads_ok, reloads_failed, worker_builds_failed;
 static _Atomic double last_reload_ms;
 
 /* Guards rows and histograms: touched once per finished request, cheap enough. */
@@ -67,6 +67,8 @@ void metrics_connection_refused(const char *reason) {
 void metrics_bytes_sent(size_t n) { atomic_fetch_add(&bytes_sent, n); }
 void metrics_slow_reader(void) { atomic_fetch_add(&slow_readers, 1); }
 int metrics_connections_open(void) { return atomic_load(&conns_open); }
+
+void metrics_worker_build_failed(void) { atomic_fetch_add(&worker_builds_failed, 1); }
 
 void metrics_reload_done(int ok, double duration_ms) {
   atomic_fetch_add(ok ? &reloads_ok : &reloads_failed, 1);
@@ -217,6 +219,10 @@ char *metrics_render(int queued, int running, int generation, size_t *len) {
           "# TYPE chartd_reloads_total counter\n"
           "chartd_reloads_total{outcome=\"ok\"} %lu\nchartd_reloads_total{outcome=\"failed\"} %lu\n",
       atomic_load(&reloads_ok), atomic_load(&reloads_failed));
+  put(&b, "# HELP chartd_worker_build_failures_total Worker states that could not be built for a new generation "
+          "(the worker stayed on its previous one).\n"
+          "# TYPE chartd_worker_build_failures_total counter\nchartd_worker_build_failures_total %lu\n",
+      atomic_load(&worker_builds_failed));
   put(&b, "# HELP chartd_reload_last_duration_seconds Self-test time of the last reload attempt.\n"
           "# TYPE chartd_reload_last_duration_seconds gauge\nchartd_reload_last_duration_seconds %.6f\n",
       atomic_load(&last_reload_ms) / 1000.0);

@@ -15,6 +15,7 @@ void metrics_slow_reader(void);
 int metrics_connections_open(void);
 /* One reload attempt (src/reload.c): passed the self-test or not, and how long it took. */
 void metrics_reload_done(int ok, double duration_ms);
+void metrics_worker_build_failed(void); /* a worker stayed on its previous generation */
 
 /* The LLM planner (src/lua_metrics.c): one HTTP exchange by outcome (a closed list: ok,
  * bad_request, auth, quota, rate_limited, server_error, timeout, transport) with its latency and the

@@ -2,14 +2,13 @@
  *
  * Threads: one coordinator thread owns the watcher and every self-test state; it waits in
  * poll(2) on the watcher's inotify fd and on an eventfd (SIGHUP, stop). Nothing here runs
- * on the lws service thread or on a worker. The generation is an atomic read by anyone:
- * workers compare it with the generation of their state before each new request.
+ * on the lws service thread or on a worker.
  *
- * Safety: the fresh state runs lua/selftest.lua as a coroutine under a count hook with a
- * deadline (a yield from the hook cannot be swallowed by the script's pcall; STACK-NOTES
- * "Lua limits") and a capped allocator (a table bomb becomes LUA_ERRMEM). The cap is lifted
- * before any host code touches the state again, so the host never fails an allocation
- * outside a protected call. Only when everything passed does the generation advance. */
+ * A reload reads the scripts once into a generation (src/generation.c), builds the state a
+ * worker would build from those bytes (src/state.c: sandbox first, then every module under
+ * the script budget), runs lua/selftest.lua in it under the same budget, and only when all
+ * passed publishes the generation. Workers then build from the same bytes: what they run
+ * is exactly what passed, whatever was saved meanwhile. */
 #define _GNU_SOURCE
 #include "reload.h"
 
@@ -27,8 +26,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "budget.h"
+#include "generation.h"
 #include "log.h"
-#include "runtime.h"
+#include "state.h"
 #include "watcher.h"
 
 static struct {
@@ -37,11 +38,10 @@ static struct {
   pthread_t thread;
   bool started;
   atomic_bool stop;
-  atomic_uint generation;
   int efd; /* eventfd: SIGHUP and stop */
   struct watcher *watcher;
-  bool last_failed; /* the last attempt failed: the next one re-checks everything */
-} g = {.generation = 1, .efd = -1};
+  bool last_failed; /* the last attempt failed or was superseded: the next one re-checks everything */
+} g = {.efd = -1};
 
 static double now_ms(void) {
   struct timespec ts;
@@ -49,7 +49,7 @@ static double now_ms(void) {
   return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-unsigned reload_generation(void) { return atomic_load(&g.generation); }
+unsigned reload_generation(void) { return generation_current_number(); }
 
 void reload_request(void) {
   if (g.efd >= 0) {
@@ -57,67 +57,6 @@ void reload_request(void) {
     ssize_t n = write(g.efd, &one, sizeof one); /* async-signal-safe */
     (void)n;
   }
-}
-
-/* ---- budgets ---- */
-
-struct budget {
-  lua_Alloc inner;
-  void *inner_ud;
-  size_t used, limit;
-  double deadline_ms;
-  bool timed_out;
-};
-
-/* Only growth can fail: Lua must never see a failed shrink (STACK-NOTES). */
-static void *budget_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
-  struct budget *b = ud;
-  size_t old = ptr ? osize : 0;
-  if (nsize > old && b->used - old + nsize > b->limit) return NULL;
-  void *p = b->inner(b->inner_ud, ptr, osize, nsize);
-  if (p != NULL || nsize == 0) b->used = b->used - old + nsize;
-  return p;
-}
-
-static struct budget *budget_of(lua_State *L) {
-  struct budget **slot = lua_getextraspace(L);
-  return *slot;
-}
-
-static void deadline_hook(lua_State *L, lua_Debug *ar) {
-  (void)ar;
-  struct budget *b = budget_of(L);
-  if (b == NULL || now_ms() < b->deadline_ms) return;
-  b->timed_out = true;
-  /* Inside a hook lua_yield returns, and the yield happens once the hook returns: falling
-   * through to an error would hand a script's pcall something it can swallow. */
-  if (lua_isyieldable(L)) {
-    lua_yield(L, 0);
-    return;
-  }
-  luaL_error(L, "the self-test ran past its time budget");
-}
-
-/* Arms deadline_hook only once the deadline has passed: a count hook present from the
- * start slows every Lua instruction of the self-test (measured: the self-test took 1.5x
- * as long), and it sits on the save-to-active path. lua_sethook is the one Lua call made
- * to be safe from another thread. */
-struct alarm {
-  pthread_mutex_t mu;
-  pthread_cond_t cond;
-  bool done;
-  lua_State *co;
-  struct timespec at; /* CLOCK_MONOTONIC */
-};
-
-static void *alarm_main(void *arg) {
-  struct alarm *a = arg;
-  pthread_mutex_lock(&a->mu);
-  int rc = 0;
-  while (!a->done && rc != ETIMEDOUT) rc = pthread_cond_timedwait(&a->cond, &a->mu, &a->at);
-  if (!a->done) lua_sethook(a->co, deadline_hook, LUA_MASKCOUNT, 1);
-  pthread_mutex_unlock(&a->mu);
-  return NULL;
 }
 
 /* ---- the self-test ---- */
@@ -144,6 +83,49 @@ static char *dup_string(lua_State *L, int idx) {
   return copy;
 }
 
+static struct budget_limits limits_of(const struct reload_options *o) {
+  return (struct budget_limits){.time_ms = o->budget_ms > 0 ? o->budget_ms : 5000,
+                                .memory_bytes = o->budget_bytes ? o->budget_bytes : BUDGET_SCRIPT_MEMORY};
+}
+
+/* The self-test of gen: the state a worker would build (state_build), then lua/selftest.lua
+ * and the catalog, each under the same budget. */
+static int selftest_generation(const struct reload_options *o, struct generation *gen,
+                               const struct watcher_changes *changes, char *err, size_t errlen, char **hello,
+                               char **types, char **themes) {
+  struct budget_limits limits = limits_of(o);
+  lua_State *L = state_build(gen, o->cfg, &limits, "the self-test", err, errlen);
+  int result = -1;
+  if (L != NULL) {
+    if (luaL_loadbufferx(L, SELFTEST_CHUNK, sizeof SELFTEST_CHUNK - 1, "=selftest", "t") != LUA_OK) {
+      snprintf(err, errlen, "%s", lua_tostring(L, -1));
+    } else {
+      int nargs = 0;
+      if (changes != NULL) { /* the changed paths: only what they touch renders again */
+        lua_createtable(L, changes->count, 0);
+        for (int i = 0; i < changes->count; i++) {
+          lua_pushstring(L, changes->paths[i]);
+          lua_rawseti(L, -2, i + 1);
+        }
+        nargs = 1;
+      }
+      if (state_run(L, nargs, 4, &limits, "the self-test", err, errlen) == 0) {
+        result = 0;
+        if (hello) *hello = dup_string(L, -3);
+        if (types) *types = dup_string(L, -2);
+        if (themes) *themes = dup_string(L, -1);
+      }
+    }
+    budget_close(L);
+  }
+  if (result != 0) {
+    char prefix[4200];
+    snprintf(prefix, sizeof prefix, "%s/", o->home);
+    replace_all(err, prefix);
+  }
+  return result;
+}
+
 int reload_selftest(const struct reload_options *o, char *err, size_t errlen, char **hello, char **types,
                     char **themes) {
   return reload_selftest_changed(o, NULL, err, errlen, hello, types, themes);
@@ -151,88 +133,11 @@ int reload_selftest(const struct reload_options *o, char *err, size_t errlen, ch
 
 int reload_selftest_changed(const struct reload_options *o, const struct watcher_changes *changes, char *err,
                             size_t errlen, char **hello, char **types, char **themes) {
-  lua_State *L = runtime_new_state(o->home, err, errlen);
-  if (L == NULL) return -1;
-  /* Lua's default GC pace, whatever runtime.c chose: a pause of 100 made the sample renders
-   * ~30x slower (860 ms against 25 ms, measured), and this is on the save-to-active path. */
-  lua_gc(L, LUA_GCINC, 200, 100, 0);
-  if (o->prepare) o->prepare(L);
-  struct budget b = {.limit = o->budget_bytes ? o->budget_bytes : (size_t)256 << 20,
-                     .deadline_ms = now_ms() + (o->budget_ms > 0 ? o->budget_ms : 5000)};
-  b.inner = lua_getallocf(L, &b.inner_ud);
-  b.used = (size_t)lua_gc(L, LUA_GCCOUNT, 0) * 1024 + (size_t)lua_gc(L, LUA_GCCOUNTB, 0);
-  b.limit += b.used;
-
-  /* The hook finds the budget in the extra space; threads the scripts create copy the main
-   * thread's, so both carry it. */
-  *(struct budget **)lua_getextraspace(L) = &b;
-  lua_State *co = lua_newthread(L); /* stays on L's stack: not collected */
-  *(struct budget **)lua_getextraspace(co) = &b;
-  int rc = luaL_loadbufferx(co, SELFTEST_CHUNK, sizeof SELFTEST_CHUNK - 1, "=selftest", "t");
-  int nres = 0, nargs = 0;
-  if (rc == LUA_OK && changes != NULL) { /* the changed paths: only what they touch renders again */
-    lua_createtable(co, changes->count, 0);
-    for (int i = 0; i < changes->count; i++) {
-      lua_pushstring(co, changes->paths[i]);
-      lua_rawseti(co, -2, i + 1);
-    }
-    nargs = 1;
-  }
-  if (rc == LUA_OK) {
-    int budget_ms = o->budget_ms > 0 ? o->budget_ms : 5000;
-    struct alarm a = {.co = co};
-    pthread_condattr_t attr;
-    pthread_condattr_init(&attr);
-    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-    pthread_cond_init(&a.cond, &attr);
-    pthread_condattr_destroy(&attr);
-    pthread_mutex_init(&a.mu, NULL);
-    clock_gettime(CLOCK_MONOTONIC, &a.at);
-    a.at.tv_sec += budget_ms / 1000;
-    a.at.tv_nsec += (long)(budget_ms % 1000) * 1000000L;
-    if (a.at.tv_nsec >= 1000000000L) a.at.tv_sec++, a.at.tv_nsec -= 1000000000L;
-    pthread_t alarm_thread;
-    bool armed = pthread_create(&alarm_thread, NULL, alarm_main, &a) == 0;
-    if (!armed) lua_sethook(co, deadline_hook, LUA_MASKCOUNT, 1000); /* no thread: check all along */
-    lua_setallocf(L, budget_alloc, &b);
-    rc = lua_resume(co, L, nargs, &nres);
-    if (armed) {
-      pthread_mutex_lock(&a.mu);
-      a.done = true;
-      pthread_cond_signal(&a.cond);
-      pthread_mutex_unlock(&a.mu);
-      pthread_join(alarm_thread, NULL);
-    }
-    lua_sethook(co, NULL, 0, 0);
-    lua_setallocf(L, b.inner, b.inner_ud); /* no cap from here: host code must not fail */
-    pthread_cond_destroy(&a.cond);
-    pthread_mutex_destroy(&a.mu);
-  }
-  *(struct budget **)lua_getextraspace(L) = NULL;
-  int result = -1;
-  if (b.timed_out) {
-    snprintf(err, errlen, "the self-test ran past its time budget (%d ms)", o->budget_ms > 0 ? o->budget_ms : 5000);
-  } else if (rc == LUA_ERRMEM) {
-    snprintf(err, errlen, "the self-test ran out of its memory budget (%zu MiB)",
-             (o->budget_bytes ? o->budget_bytes : (size_t)256 << 20) >> 20);
-  } else if (rc == LUA_YIELD) {
-    snprintf(err, errlen, "the self-test yielded; it must run straight through");
-  } else if (rc != LUA_OK) {
-    const char *msg = lua_tostring(co, -1);
-    snprintf(err, errlen, "%s", msg ? msg : "the self-test raised a non-string error");
-  } else {
-    result = 0;
-    if (hello) *hello = dup_string(co, -3);
-    if (types) *types = dup_string(co, -2);
-    if (themes) *themes = dup_string(co, -1);
-  }
-  if (result != 0) {
-    char prefix[4200];
-    snprintf(prefix, sizeof prefix, "%s/", o->home);
-    replace_all(err, prefix);
-  }
-  lua_close(L);
-  return result;
+  struct generation *gen = generation_read(o->home, generation_current_number() + 1, err, errlen);
+  if (gen == NULL) return -1;
+  int rc = selftest_generation(o, gen, changes, err, errlen, hello, types, themes);
+  generation_release(gen);
+  return rc;
 }
 
 /* ---- the coordinator thread ---- */
@@ -256,6 +161,15 @@ static char *changed_json(const struct watcher_changes *c) {
   return out;
 }
 
+static bool any_missing(const struct watcher_changes *c) {
+  for (int i = 0; i < c->count; i++) {
+    char path[4400];
+    snprintf(path, sizeof path, "%s/%s", g.home, c->paths[i]);
+    if (access(path, F_OK) != 0) return true;
+  }
+  return false;
+}
+
 static void attempt(const char *trigger, const struct watcher_changes *changes) {
   char err[2048] = "";
   char *hello = NULL, *types = NULL, *themes = NULL;
@@ -263,15 +177,47 @@ static void attempt(const char *trigger, const struct watcher_changes *changes) 
   /* Incremental only from a good generation and a plain batch of saves; after a failure,
    * a signal or a queue overflow, everything is checked again. */
   bool incremental = !g.last_failed && changes->count > 0 && !changes->overflowed && strcmp(trigger, "watch") == 0;
-  int rc = reload_selftest_changed(&g.o, incremental ? changes : NULL, err, sizeof err, &hello, &types, &themes);
+  /* A deleted file is often recreated a moment later (editors that save by delete + write):
+   * when the batch has one, a little wait lets that save join the next batch instead. */
+  if (g.watcher && strcmp(trigger, "watch") == 0 && any_missing(changes)) {
+    struct timespec settle = {0, 50 * 1000 * 1000};
+    nanosleep(&settle, NULL);
+    if (watcher_read(g.watcher) > 0 || watcher_due_ms(g.watcher) >= 0) {
+      g.last_failed = true;
+      log_writef(LOG_DEBUG, "reload_superseded", "\"changed\":%d", changes->count);
+      return;
+    }
+  }
+  /* The generation is read once, here; the self-test and every worker build from its bytes. */
+  struct generation *gen = generation_read(g.o.home, generation_current_number() + 1, err, sizeof err);
+  int rc = gen ? selftest_generation(&g.o, gen, incremental ? changes : NULL, err, sizeof err, &hello, &types, &themes)
+               : -1;
+  /* A failure while the files are still being saved (a save comes in several writes, and a
+   * burst of saves is taken at least once a second) may be a half-written file: the next
+   * batch, already waiting, decides, and checks everything. */
+  if (rc != 0 && g.watcher && strcmp(trigger, "watch") == 0 &&
+      (watcher_read(g.watcher) > 0 || watcher_due_ms(g.watcher) >= 0)) {
+    generation_release(gen);
+    g.last_failed = true;
+    log_writef(LOG_DEBUG, "reload_superseded", "\"changed\":%d", changes->count);
+    free(hello);
+    free(types);
+    free(themes);
+    return;
+  }
   g.last_failed = rc != 0;
   double ms = now_ms() - t0;
   char *changed = changed_json(changes);
   struct reload_result r = {.ok = rc == 0, .error = rc == 0 ? NULL : err, .changed_json = changed ? changed : "[]",
                             .trigger = trigger, .duration_ms = ms, .hello_json = hello, .chart_types_json = types,
                             .themes_json = themes};
-  if (rc == 0) r.generation = atomic_fetch_add(&g.generation, 1) + 1;
-  else r.generation = atomic_load(&g.generation);
+  if (rc == 0) {
+    r.generation = generation_number(gen);
+    generation_publish(gen); /* workers build from it before their next request */
+  } else {
+    r.generation = generation_current_number();
+    generation_release(gen);
+  }
   char esc[2200];
   if (rc == 0)
     log_writef(LOG_INFO, "reload", "\"ok\":true,\"generation\":%u,\"trigger\":\"%s\",\"changed\":%s,\"ms\":%.1f",
@@ -324,6 +270,11 @@ int reload_start(const struct reload_options *o, char *err, size_t errlen) {
   g.o = *o;
   snprintf(g.home, sizeof g.home, "%s", o->home);
   g.o.home = g.home;
+  if (generation_current_number() == 0) { /* the server publishes generation 1 before its workers start */
+    struct generation *first = generation_read(g.home, 1, err, errlen);
+    if (first == NULL) return -1;
+    generation_publish(first);
+  }
   if (g.o.debounce_ms <= 0) g.o.debounce_ms = 100;
   atomic_store(&g.stop, false);
   g.efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);

@@ -6,7 +6,6 @@
 #ifndef CHARTD_RELOAD_H
 #define CHARTD_RELOAD_H
 
-#include <lua.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -22,14 +21,15 @@ struct reload_result {
   const char *hello_json, *chart_types_json, *themes_json;
 };
 
+struct chartd_config;
+
 struct reload_options {
   const char *home;      /* CHARTD_HOME: lua/, prompts/, themes/ */
   bool watch;            /* inotify on those folders; SIGHUP reloads either way */
   int debounce_ms;       /* quiet time before a batch of changes is handled (100) */
-  int budget_ms;         /* self-test time budget (5000) */
-  size_t budget_bytes;   /* self-test memory budget for the Lua heap (256 MiB) */
-  /* Called on the fresh state before the scripts load (publishes chartd.config); may be NULL. */
-  void (*prepare)(lua_State *L);
+  int budget_ms;         /* time budget of the state build and of the self-test (5000) */
+  size_t budget_bytes;   /* memory budget for the Lua heap (BUDGET_SCRIPT_MEMORY) */
+  const struct chartd_config *cfg; /* published to the scripts as chartd.config; may be NULL */
   /* Called on the reload thread after every attempt; must not block for long. */
   void (*on_result)(void *ud, const struct reload_result *r);
   void *ud;
@@ -42,15 +42,17 @@ int reload_start(const struct reload_options *o, char *err, size_t errlen);
 /* Asks for a reload of everything (SIGHUP). Async-signal-safe: one write(2) to an eventfd. */
 void reload_request(void);
 
-/* The generation in use for new requests; advances only after a self-test passed. */
+/* The generation in use for new requests (src/generation.c); advances only after a
+ * self-test passed. reload_start publishes generation 1 when nobody did. */
 unsigned reload_generation(void);
 
 /* Stops and joins the thread, closes the watcher. */
 void reload_stop(void);
 
 /* One self-test, synchronously, on the calling thread (any thread but the service thread):
- * a fresh state, prepare(L), require("selftest").run() under the budgets, then
- * service.catalog(). Returns 0 (catalog strings malloc'ed into *hello/ *types/ *themes,
+ * the scripts on disk read into a generation, the state a worker builds from it, then
+ * require("selftest").run() and service.catalog() under the budget (`chartd check`
+ * runs exactly this). Returns 0 (catalog strings malloc'ed into *hello/ *types/ *themes,
  * which may be NULL to skip), or -1 with the cleaned error in err. */
 int reload_selftest(const struct reload_options *o, char *err, size_t errlen, char **hello, char **types,
                     char **themes);

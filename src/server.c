@@ -12,6 +12,7 @@
 
 #include <curl/curl.h>
 #include <libwebsockets.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -26,6 +27,10 @@
 #include <time.h>
 
 #include "conversations.h"
+#include "errors.h"
+#include "front_door.h"
+#include "generation.h"
+#include "http_head.h"
 #include "log.h"
 #include "metrics.h"
 #include "reload.h"
@@ -122,6 +127,8 @@ static struct {
   lws_sorted_usec_list_t send_sul; /* send_tick */
   unsigned char scratch[LWS_PRE + CHUNK];
 } g = {.mu = PTHREAD_MUTEX_INITIALIZER};
+
+static void adopt_connections(void);
 
 static double now_ms(void) {
   struct timespec ts;
@@ -320,16 +327,12 @@ static void ws_send_copy(struct conn *c, const char *text) {
   ws_send(c, copy, len);
 }
 
-/* An error the service thread writes itself (busy, shutting down). id is raw JSON string content. */
-static void ws_send_error(struct conn *c, const char *id, const char *code, const char *message, bool retryable) {
-  char buf[512];
-  if (id && *id)
-    snprintf(buf, sizeof buf, "{\"type\":\"error\",\"id\":\"%s\",\"code\":\"%s\",\"message\":\"%s\",\"retryable\":%s}",
-             id, code, message, retryable ? "true" : "false");
-  else
-    snprintf(buf, sizeof buf, "{\"type\":\"error\",\"id\":null,\"code\":\"%s\",\"message\":\"%s\",\"retryable\":%s}",
-             code, message, retryable ? "true" : "false");
-  ws_send_copy(c, buf);
+/* An error the service thread writes itself (busy, shutting down), through the one error
+ * builder (src/errors.c). id is raw JSON string content; message NULL is the code's text. */
+static void ws_send_error(struct conn *c, const char *id, const char *code, const char *message, const char *extra) {
+  size_t len;
+  char *text = error_json(code, id, message, NULL, NULL, extra, &len, NULL);
+  if (text) ws_send(c, text, len);
 }
 
 /* ---- hot reload (service thread, except on_reload) ---- */
@@ -337,7 +340,7 @@ static void ws_send_error(struct conn *c, const char *id, const char *code, cons
 static void ws_subscribe(struct conn *c) {
   bool reload, rerender;
   if (!ws_peek_subscribe(c->msg.buf, c->msg.len, &reload, &rerender) || !reload) {
-    ws_send_error(c, NULL, "invalid_request", "events: allowed [\"reload\"]; rerender: true or false", false);
+    ws_send_error(c, NULL, "invalid_request", "events: allowed [\"reload\"]; rerender: true or false", NULL);
     return;
   }
   c->sub_reload = true;
@@ -447,14 +450,10 @@ static void ws_message(struct conn *c) {
       c->rl_count = 0;
     }
     if (++c->rl_count > g.cfg.rate_limit) {
-      char buf[512];
-      long wait = (long)(c->rl_window_start + 60000.0 - t) + 1;
-      snprintf(buf, sizeof buf,
-               "{\"type\":\"error\",\"id\":%s%s%s,\"code\":\"rate_limited\",\"message\":\"over CHARTD_RATE_LIMIT "
-               "(%d requests per minute on this connection)\",\"retryable\":true,\"retry_after_ms\":%ld}",
-               object && id[0] ? "\"" : "", object && id[0] ? id : "null", object && id[0] ? "\"" : "",
-               g.cfg.rate_limit, wait);
-      ws_send_copy(c, buf);
+      char msg[128], extra[48];
+      snprintf(msg, sizeof msg, "over CHARTD_RATE_LIMIT (%d requests per minute on this connection)", g.cfg.rate_limit);
+      snprintf(extra, sizeof extra, "\"retry_after_ms\":%ld", (long)(c->rl_window_start + 60000.0 - t) + 1);
+      ws_send_error(c, object ? id : NULL, "rate_limited", msg, extra);
       return;
     }
   }
@@ -468,18 +467,22 @@ static void ws_message(struct conn *c) {
     }
   }
   if (g.draining) {
-    ws_send_error(c, object ? id : NULL, "busy", "the server is shutting down; retry on another instance", true);
+    ws_send_error(c, object ? id : NULL, "busy", "the server is shutting down; retry on another instance", NULL);
     return;
   }
   size_t len;
   char *text = ws_assembler_take(&c->msg, &len);
   enum workers_submit_result rc = workers_submit(c->id, object ? id : NULL, false, false, text, len);
-  if (rc == WORKERS_BUSY) ws_send_error(c, object ? id : NULL, "busy", "too many requests queued; retry later", true);
-  else if (rc == WORKERS_STOPPING)
-    ws_send_error(c, object ? id : NULL, "busy", "the server is shutting down", true);
+  if (rc == WORKERS_CONN_BUSY) {
+    char msg[160];
+    snprintf(msg, sizeof msg, "this connection has %d requests in flight (CHARTD_MAX_IN_FLIGHT); wait for an answer "
+             "before sending more", g.cfg.max_in_flight);
+    ws_send_error(c, object ? id : NULL, "busy", msg, NULL);
+  } else if (rc == WORKERS_BUSY) ws_send_error(c, object ? id : NULL, "busy", NULL, NULL);
+  else if (rc == WORKERS_STOPPING) ws_send_error(c, object ? id : NULL, "busy", "the server is shutting down", NULL);
 }
 
-/* lws has no maximum message size (STACK-NOTES): the assembler counts what is still to come
+/* lws has no maximum message size (docs/STACK.md): the assembler counts what is still to come
  * of this frame against MAX_REQUEST_KB, so one huge frame is refused before it is buffered. */
 static int ws_receive(struct conn *c, const void *in, size_t len) {
   struct lws *wsi = c->wsi;
@@ -502,7 +505,7 @@ static int ws_receive(struct conn *c, const void *in, size_t len) {
   return -1;
 }
 
-/* One fragment per writeable callback (STACK-NOTES), from the scratch buffer's headroom. */
+/* One fragment per writeable callback (docs/STACK.md), from the scratch buffer's headroom. */
 static int ws_writeable(struct conn *c) {
   if (c->close_code == LWS_CLOSE_STATUS_POLICY_VIOLATION || (c->close_code && c->out_head == NULL)) {
     lws_close_reason(c->wsi, (enum lws_close_status)c->close_code, (unsigned char *)c->close_reason,
@@ -644,6 +647,7 @@ static int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *
   struct conn *c = pss ? pss->c : NULL;
   switch (reason) {
   case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
+    adopt_connections();
     drain_replies();
     drain_reloads();
     if (g.signalled && !g.draining) drain_tick(NULL);
@@ -696,6 +700,18 @@ static int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *
   case LWS_CALLBACK_SERVER_WRITEABLE:
     if (c == NULL) return 0;
     return ws_writeable(c);
+  case LWS_CALLBACK_ADD_HEADERS: { /* static files from web/: one request per connection, as for the API */
+    struct lws_process_html_args *args = in;
+    unsigned char *p = (unsigned char *)args->p;
+    if (lws_add_http_header_by_token(wsi, WSI_TOKEN_CONNECTION, (unsigned char *)"close", 5, &p,
+                                     p + args->max_len))
+      return -1;
+    args->max_len -= (int)(p - (unsigned char *)args->p);
+    args->p = (char *)p;
+    return 0;
+  }
+  case LWS_CALLBACK_HTTP_FILE_COMPLETION:
+    return -1;
   case LWS_CALLBACK_CLOSED:
     if (c == NULL) return 0; /* refused in ESTABLISHED: never counted */
     workers_cancel(c->id, NULL);
@@ -729,16 +745,19 @@ static void http_json(struct conn *c, int status, const char *json) {
   http_respond(c, status, "application/json", json, strlen(json));
 }
 
-static void http_error(struct conn *c, int status, const char *code, const char *message, bool retryable) {
-  char buf[512];
-  snprintf(buf, sizeof buf, "{\"type\":\"error\",\"id\":null,\"code\":\"%s\",\"message\":\"%s\",\"retryable\":%s}",
-           code, message, retryable ? "true" : "false");
-  http_json(c, status, buf);
+/* An error answer through the one error builder; status 0 is the code's own. */
+static void http_error(struct conn *c, int status, const char *code, const char *message) {
+  size_t len;
+  int own = 500;
+  char *text = error_json(code, NULL, message, NULL, NULL, NULL, &len, &own);
+  if (text == NULL) return;
+  http_respond(c, status ? status : own, "application/json", text, len);
+  free(text);
 }
 
 static void http_list(struct conn *c, const char *key, const char *list) {
   if (list == NULL) {
-    http_error(c, 503, "busy", "the scripts are still loading", true);
+    http_error(c, 503, "busy", "the scripts are still loading");
     return;
   }
   size_t n = strlen(list) + strlen(key) + 8;
@@ -774,9 +793,9 @@ static void http_get(struct conn *c, const char *uri) {
   } else if (strcmp(uri, "/v1/themes") == 0) {
     http_list(c, "themes", workers_themes_json());
   } else if (strcmp(uri, "/v1/charts") == 0) {
-    http_error(c, 405, "invalid_request", "use POST /v1/charts with a chart request as the body", false);
+    http_error(c, 405, "invalid_request", "use POST /v1/charts with a chart request as the body");
   } else {
-    http_error(c, 404, "invalid_request", "no such endpoint", false);
+    http_error(c, 404, "invalid_request", "no such endpoint");
   }
 }
 
@@ -788,8 +807,7 @@ static bool http_authorized(struct conn *c, struct lws *wsi) {
   lws_hdr_copy(wsi, uri, sizeof uri, post ? WSI_TOKEN_POST_URI : WSI_TOKEN_GET_URI);
   if (strcmp(uri, "/healthz") == 0 || strcmp(uri, "/readyz") == 0 || request_authorized(wsi)) return true;
   c->close_after = true;
-  http_error(c, 401, "unauthorized", "missing or invalid API key (Authorization: Bearer <key> or ?token=<key>)",
-             false);
+  http_error(c, 0, "unauthorized", NULL);
   return false;
 }
 
@@ -799,7 +817,7 @@ static void http_begin(struct conn *c, struct lws *wsi) {
   lws_hdr_copy(wsi, uri, sizeof uri, c->post ? WSI_TOKEN_POST_URI : WSI_TOKEN_GET_URI);
   if (!c->post) {
     if (lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) <= 0) {
-      http_error(c, 405, "invalid_request", "method not allowed", false);
+      http_error(c, 405, "invalid_request", "method not allowed");
       return;
     }
     http_get(c, uri);
@@ -807,7 +825,7 @@ static void http_begin(struct conn *c, struct lws *wsi) {
   }
   if (strcmp(uri, "/v1/charts") != 0) {
     c->close_after = true;
-    http_error(c, strncmp(uri, "/v1/", 4) == 0 ? 404 : 405, "invalid_request", "no such endpoint", false);
+    http_error(c, strncmp(uri, "/v1/", 4) == 0 ? 404 : 405, "invalid_request", "no such endpoint");
     return;
   }
   char accept[256] = "", clen[32] = "";
@@ -818,7 +836,7 @@ static void http_begin(struct conn *c, struct lws *wsi) {
     c->close_after = true; /* the body is not read: the connection cannot be reused */
     char msg[128];
     snprintf(msg, sizeof msg, "the request body is over MAX_REQUEST_KB (%d KiB)", g.cfg.max_request_kb);
-    http_error(c, 413, "too_large", msg, false);
+    http_error(c, 413, "too_large", msg);
   }
 }
 
@@ -852,11 +870,11 @@ static void http_body_done(struct conn *c) {
   if (c->body_too_big) {
     char msg[128];
     snprintf(msg, sizeof msg, "the request body is over MAX_REQUEST_KB (%d KiB)", g.cfg.max_request_kb);
-    http_error(c, 413, "too_large", msg, false);
+    http_error(c, 413, "too_large", msg);
     return;
   }
   if (g.draining) {
-    http_error(c, 503, "busy", "the server is shutting down", true);
+    http_error(c, 503, "busy", "the server is shutting down");
     return;
   }
   char *text = c->in ? c->in : calloc(1, 1);
@@ -867,7 +885,7 @@ static void http_body_done(struct conn *c) {
   enum workers_submit_result rc = workers_submit(c->id, NULL, true, c->accept_json, text, len);
   if (rc != WORKERS_OK) {
     c->job_pending = false;
-    http_error(c, rc == WORKERS_BUSY ? 429 : 503, "busy", "too many requests queued; retry later", true);
+    http_error(c, rc == WORKERS_STOPPING ? 503 : 429, "busy", rc == WORKERS_STOPPING ? "the server is shutting down" : NULL);
   }
 }
 
@@ -879,6 +897,7 @@ static int http_writeable(struct conn *c, struct lws *wsi) {
     if (lws_add_http_common_headers(wsi, (unsigned int)c->status, c->mime, c->body_len, &p, end)) return -1;
     if (lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_CACHE_CONTROL, (unsigned char *)"no-store", 8, &p, end))
       return -1;
+    if (lws_add_http_header_by_token(wsi, WSI_TOKEN_CONNECTION, (unsigned char *)"close", 5, &p, end)) return -1;
     if (c->status == 401 && lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_WWW_AUTHENTICATE,
                                                          (unsigned char *)"Bearer", 6, &p, end))
       return -1;
@@ -898,9 +917,9 @@ static int http_writeable(struct conn *c, struct lws *wsi) {
     lws_callback_on_writable(wsi);
     return 0;
   }
-  if (c->close_after) return -1;
-  if (lws_http_transaction_completed(wsi)) return -1;
-  return 0;
+  /* One request per connection: the front door checked this one's head; the next would
+   * reach lws unchecked (and lws 4.1 leaves pipelined requests unanswered). */
+  return -1;
 }
 
 static void http_release(struct pss *pss) {
@@ -940,6 +959,27 @@ static int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void
   return lws_callback_http_dummy(wsi, reason, user, in, len);
 }
 
+/* ---- the front door → service thread ---- */
+
+/* Front door thread: a checked connection is waiting. */
+static void wake_service(void *ud) {
+  (void)ud;
+  if (g.ctx) lws_cancel_service(g.ctx);
+}
+
+/* Connections whose first head passed the front door become lws connections (lws closes
+ * the socket itself when it cannot adopt it). */
+static void adopt_connections(void) {
+  char *buf;
+  size_t len;
+  int fd;
+  while ((fd = front_door_take(&buf, &len)) >= 0) {
+    if (len > 0) lws_adopt_socket_readbuf(g.ctx, fd, buf, len);
+    else lws_adopt_socket(g.ctx, fd);
+    free(buf);
+  }
+}
+
 /* ---- workers → service thread ---- */
 
 static void post_reply(void *ud, struct worker_reply *r) {
@@ -974,6 +1014,7 @@ static void on_sighup(int sig) {
 
 static void lws_log(int level, const char *line) {
   char esc[1024], fields[1100];
+  if (strstr(line, "adopt_socket_readbuf: calling service")) return; /* lws 4.1 says it at error level */
   size_t n = strlen(line);
   while (n && line[n - 1] == '\n') n--;
   log_json_escape(esc, sizeof esc, line, n);
@@ -1010,6 +1051,11 @@ int server_run(const struct chartd_config *cfg) {
                                                                                                  : LOG_ERROR);
   lws_set_log_level(LLL_ERR | LLL_WARN, lws_log);
   signal(SIGPIPE, SIG_IGN);
+  /* Blocks of 1 MiB and more (a render's pixels, PNG buffers, big strings) are mmapped and
+   * go back to the system when freed. Setting the threshold turns off glibc's dynamic one,
+   * which rises after each big free until 32 MiB blocks stay in the heap, and RSS stayed
+   * at its peak after one large render (workers also malloc_trim when idle). */
+  mallopt(M_MMAP_THRESHOLD, 1 << 20);
   curl_global_init(CURL_GLOBAL_DEFAULT); /* before any thread starts */
 
   struct sigaction sa;
@@ -1021,15 +1067,21 @@ int server_run(const struct chartd_config *cfg) {
   sigaction(SIGHUP, &sa, NULL);
 
   char err[512];
+  /* Generation 1: the scripts as they are now, read once; every worker builds from it. */
+  struct generation *first = generation_read(runtime_home(), 1, err, sizeof err);
+  if (first == NULL) {
+    fprintf(stderr, "chartd: %s\n", err);
+    return 1;
+  }
+  generation_publish(first);
   if (workers_start(cfg, post_reply, NULL, err, sizeof err) != 0) {
     fprintf(stderr, "chartd: %s\n", err);
     return 1;
   }
   /* 20 ms gathers an editor's write-temp-and-rename burst (a few ms apart); the content
    * hash skips the duplicates a shorter wait lets through. Every ms here is save-to-active. */
-  struct reload_options ro = {.home = runtime_home(), .watch = cfg->reload, .debounce_ms = 20, .budget_ms = 5000,
-                              .budget_bytes = (size_t)256 << 20, .prepare = workers_prepare_state,
-                              .on_result = on_reload};
+  struct reload_options ro = {.home = runtime_home(), .watch = cfg->reload, .debounce_ms = 20,
+                              .budget_ms = cfg->script_budget_ms, .cfg = cfg, .on_result = on_reload};
   if (reload_start(&ro, err, sizeof err) != 0) {
     fprintf(stderr, "chartd: %s\n", err);
     workers_stop();
@@ -1042,14 +1094,19 @@ int server_run(const struct chartd_config *cfg) {
   root = (struct lws_http_mount){.mount_next = &MOUNT_HEALTHZ, .mountpoint = "/", .origin = web_root,
                                  .def = "index.html", .origin_protocol = LWSMPRO_FILE, .mountpoint_len = 1};
 
+  /* lws's table of descriptors covers every fd the process can have: connections come from
+   * the front door's accept, which pauses itself when the process runs out of fds. */
   struct rlimit rl;
   unsigned int fds = 4096;
-  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < fds + 64)
-    fds = rl.rlim_cur > 128 ? (unsigned int)rl.rlim_cur - 64 : 64; /* below ulimit -n (STACK-NOTES) */
+  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur > 64)
+    fds = (unsigned int)rl.rlim_cur;
 
   struct lws_context_creation_info info;
   memset(&info, 0, sizeof info);
-  info.port = cfg->port;
+  /* lws does not listen: the front door does (src/front_door.c) and hands lws the
+   * connections whose first head is sound. lws must hold any head the front door passes. */
+  info.port = CONTEXT_PORT_NO_LISTEN_SERVER;
+  info.max_http_header_data = HTTP_MAX_HEAD + 1024;
   info.protocols = PROTOCOLS;
   info.mounts = &root;
   info.vhost_name = "chartd";
@@ -1059,8 +1116,12 @@ int server_run(const struct chartd_config *cfg) {
   retry_policy.secs_since_valid_hangup = (uint16_t)cfg->idle_timeout_s;
   info.retry_and_idle_policy = &retry_policy;
   g.ctx = lws_create_context(&info);
-  if (g.ctx == NULL) {
-    fprintf(stderr, "chartd: cannot listen on port %d (in use?)\n", cfg->port);
+  struct front_door_options fo = {.bind = cfg->bind, .port = cfg->port, .ready = wake_service};
+  if (g.ctx == NULL || front_door_start(&fo, err, sizeof err) != 0) {
+    if (g.ctx == NULL) snprintf(err, sizeof err, "cannot start libwebsockets");
+    fprintf(stderr, "chartd: %s\n", err);
+    front_door_stop();
+    if (g.ctx) lws_context_destroy(g.ctx);
     reload_stop();
     workers_stop();
     return 1;
@@ -1069,10 +1130,12 @@ int server_run(const struct chartd_config *cfg) {
   if (g.signalled) lws_cancel_service(g.ctx); /* a signal during start-up */
   lws_sul_schedule(g.ctx, 0, &g.send_sul, send_tick, SEND_TICK_MS * LWS_US_PER_MS);
 
+  bool v6 = strchr(cfg->bind, ':') != NULL;
   log_writef(LOG_INFO, "listening",
-        "\"url\":\"ws://0.0.0.0:%d/\",\"http\":\"http://0.0.0.0:%d/\",\"planner\":\"%s\",\"workers\":%d,"
+        "\"url\":\"ws://%s%s%s:%d/\",\"http\":\"http://%s%s%s:%d/\",\"bind\":\"%s\",\"planner\":\"%s\",\"workers\":%d,"
         "\"version\":\"%s\",\"max_connections\":%d,\"timeout_s\":%d",
-        cfg->port, cfg->port, cfg->planner, cfg->workers, CHARTD_VERSION, cfg->max_connections, cfg->timeout_s);
+        v6 ? "[" : "", cfg->bind, v6 ? "]" : "", cfg->port, v6 ? "[" : "", cfg->bind, v6 ? "]" : "", cfg->port, cfg->bind,
+        cfg->planner, cfg->workers, CHARTD_VERSION, cfg->max_connections, cfg->timeout_s);
 
   while (!g.done) {
     if (lws_service(g.ctx, 0) < 0) break;
@@ -1080,6 +1143,7 @@ int server_run(const struct chartd_config *cfg) {
   lws_sul_cancel(&g.tick);
   lws_sul_cancel(&g.send_sul);
   reload_stop(); /* before the context goes: on_reload calls lws_cancel_service */
+  front_door_stop(); /* so does the front door */
   lws_context_destroy(g.ctx);
   g.ctx = NULL;
   workers_stop();

@@ -1,7 +1,7 @@
 /* The file watcher for hot reload: inotify on lua/, prompts/, themes/ (recursively), debounced, content-hashed.
  *
  * Directories are watched, never files: an editor's write-temp-and-rename replaces the inode
- * and would drop a file watch (STACK-NOTES "Hot reload"). Events only name candidates; what
+ * and would drop a file watch (docs/STACK.md, "Hot reload"). Events only name candidates; what
  * counts is the content: each batch hashes its candidates and hands out the ones whose hash
  * differs from the last one seen (a missing file hashes as "absent"). So a `touch`, a save
  * with identical bytes and a tool's temporary file (sed -i's sedXXXXXX, gone by then) cost

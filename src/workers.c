@@ -4,19 +4,18 @@
  * - The job queue and the list of live jobs (queued + running) are shared, guarded by g.mu.
  *   A job belongs to the queue until a worker pops it, then to that worker until it is answered.
  * - A worker's lua_State, its tasks (one coroutine per job) and its curl multi handle are used
- *   by that worker thread only. The one exception is the watchdog thread: it may call
- *   lua_sethook on a running coroutine (the lua.c signal-handler trick) to stop a job that was
- *   cancelled or ran past its deadline; w->mu makes sure the coroutine is alive while it does.
- *   A hook is installed only then, because any count hook slows Lua by ~90% (STACK-NOTES).
- * - The stop hook yields the coroutine (which a script's pcall cannot swallow) and the worker
- *   discards it, answering `cancelled` or `timeout` itself.
+ *   by that worker thread only. Each task is a budgeted run (src/budget.c): the budget's
+ *   watchdog stops it when it is cancelled or passes its deadline, the memory cap when it
+ *   asks for too much; the worker then discards the coroutine and answers `cancelled`,
+ *   `timeout` or `resource_limit` itself.
+ * - States are built from the serving generation (src/state.c) by the worker itself, under
+ *   the same budget; a build that fails leaves the worker on the state it had.
  * - Replies go out through the reply callback (the server's locked queue); bodies are
  *   malloc'ed here and owned by the callee afterwards. */
 #include "workers.h"
 
-#include "bindings.h"
-
 #include <curl/curl.h>
+#include <malloc.h>
 #include <lauxlib.h>
 #include <lua.h>
 #include <pthread.h>
@@ -30,27 +29,30 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "budget.h"
 #include "conversations.h"
+#include "errors.h"
+#include "fair_queue.h"
+#include "generation.h"
 #include "log.h"
 #include "lua_http.h"
 #include "metrics.h"
-#include "reload.h"
 #include "runtime.h"
+#include "state.h"
 
-/* Beyond this many queued jobs a request is answered `busy` at once. */
+/* Beyond this many queued jobs a request is answered `busy` at once (and beyond
+ * CHARTD_MAX_IN_FLIGHT for its connection). */
 #define MAX_QUEUED 1024
 #define REQ_ID_MAX 160
 #define START_PER_TURN 8
 #define STARTUP_WAIT_S 60 /* for every worker to load the scripts and draw its warm-up chart */
-/* A worker state's scripts may hold this much memory while a request runs (runtime.c caps it
+/* A worker state's scripts may hold BUDGET_SCRIPT_MEMORY while a request runs (the cap holds
  * only then: the host always has headroom). Past it the request ends with `resource_limit`
  * and the worker rebuilds its state. Encoded images are at most MAX_CHART_SIZE_MB (+ base64). */
-#define SCRIPT_MEMORY_CAP ((size_t)256 << 20)
 
 struct job {
-  struct job *next;                /* queue link (g.mu) */
+  struct fq_item q;                /* first: the queue's link and the connection (g.mu) */
   struct job *live_prev, *live_next; /* live list (g.mu): for workers_cancel */
-  uint64_t conn_id;
   char req_id[REQ_ID_MAX];         /* raw JSON string content, "" when none */
   bool http, accept_json;
   char *text;
@@ -58,8 +60,6 @@ struct job {
   atomic_bool cancelled;
   double enqueued_ms, deadline_ms; /* monotonic */
 };
-
-enum stop_reason { STOP_NONE = 0, STOP_CANCELLED, STOP_TIMEOUT };
 
 struct task {
   struct task *next;
@@ -69,9 +69,7 @@ struct task {
   int co_ref;
   int id;
   bool final_sent;
-  bool running;     /* inside lua_resume (w->mu) */
-  bool hooked;      /* the watchdog installed the stop hook (w->mu) */
-  enum stop_reason stop;
+  struct budget_run run; /* the request's budget: its deadline, cancel flag, memory */
   /* Set while the coroutine waits in chartd.http (a transfer or a sleep); the memory is a
    * userdata on the coroutine's stack (lua_http.h). Worker thread only. */
   struct chartd_http_wait *wait;
@@ -85,15 +83,16 @@ struct worker {
   struct chartd_http_loop loop; /* registry CHARTD_HTTP_LOOP of L */
   int handle_ref;   /* service.handle */
   /* Hot reload (src/reload.c): L is built for generation gen; states of older generations
-   * stay in retired until the last task running on them ends, then they are closed. */
-  unsigned gen;
+   * stay in retired until the last task running on them ends, then they are closed. A
+   * generation whose build failed here (failed_gen) is not tried again. */
+  unsigned gen, failed_gen;
   struct retired {
     struct retired *next;
     lua_State *L;
     int tasks;
   } *retired;
   bool rebuild;     /* a request ran out of script memory: build a fresh state before the next one */
-  pthread_mutex_t mu; /* guards tasks' running/hooked/stop against the watchdog */
+  bool trim;        /* requests ended since the worker was last idle: give free memory back then */
   struct task *tasks;
   int next_task_id;
 };
@@ -104,15 +103,13 @@ static struct {
   void *reply_ud;
   pthread_mutex_t mu;
   pthread_cond_t cond;
-  struct job *head, *tail;
+  struct fair_queue queue; /* round-robin over connections (src/fair_queue.c) */
   struct job *live;
-  int queued, running;
   bool stopping;
   struct worker *workers;
   int nworkers, started;
-  pthread_t watchdog;
-  bool watchdog_started;
-  atomic_bool watchdog_stop; /* set only after the workers are joined: they may need it to stop */
+  struct budget_limits build_limits; /* every state build and catalog call */
+  char timeout_arg[16];              /* CHART_GENERATION_TIMEOUT for the `timeout` text */
   atomic_int warmed, failed;
   char fail_reason[512];
   _Atomic(const char *) hello, chart_types, themes;
@@ -131,28 +128,21 @@ static double now_ms(void) {
 
 /* ---- replies built in C (when the script could not answer) ---- */
 
-static const char *http_status_for(const char *code) {
-  if (strcmp(code, "timeout") == 0) return "408";
-  if (strcmp(code, "busy") == 0) return "429";
-  if (strcmp(code, "too_large") == 0 || strcmp(code, "resource_limit") == 0) return "413";
-  return "500";
-}
-
-/* An error message for job; req_id is already valid JSON string content. */
-static void send_error(const struct job *job, const char *code, const char *message, bool retryable) {
-  struct worker_reply r = {.conn_id = job->conn_id, .http = job->http};
-  size_t cap = strlen(message) + strlen(job->req_id) + 160;
-  r.body = malloc(cap);
+/* An error for job through the one error builder (src/errors.c): message NULL is the code's
+ * own text with arg. An `internal` error never shows its detail: the detail goes to the log
+ * under a reference, which the client gets. */
+static void send_error(const struct job *job, const char *code, const char *message, const char *arg) {
+  char ref[9] = "";
+  if (strcmp(code, "internal") == 0) {
+    error_reference(ref);
+    char e[1200];
+    log_writef(LOG_ERROR, "request_failed", "\"conn\":%llu,\"id\":\"%s\",\"ref\":\"%s\",\"error\":\"%s\"",
+               (unsigned long long)job->q.conn_id, job->req_id, ref, esc(e, sizeof e, message));
+    message = NULL;
+  }
+  struct worker_reply r = {.conn_id = job->q.conn_id, .http = job->http};
+  r.body = error_json(code, job->req_id, message, arg, ref[0] ? ref : NULL, NULL, &r.len, &r.status);
   if (r.body == NULL) return;
-  int n;
-  if (job->req_id[0])
-    n = snprintf(r.body, cap, "{\"type\":\"error\",\"id\":\"%s\",\"code\":\"%s\",\"message\":\"%s\",\"retryable\":%s}",
-                 job->req_id, code, message, retryable ? "true" : "false");
-  else
-    n = snprintf(r.body, cap, "{\"type\":\"error\",\"id\":null,\"code\":\"%s\",\"message\":\"%s\",\"retryable\":%s}",
-                 code, message, retryable ? "true" : "false");
-  r.len = (size_t)n;
-  r.status = atoi(http_status_for(code));
   strcpy(r.mime, "application/json");
   g.reply(g.reply_ud, &r);
 }
@@ -173,7 +163,7 @@ static int send_reply(lua_State *L, struct task *t, bool http, int status, const
     lua_pushboolean(L, 0);
     return 1;
   }
-  struct worker_reply r = {.conn_id = t->job->conn_id, .http = http, .status = status, .len = len};
+  struct worker_reply r = {.conn_id = t->job->q.conn_id, .http = http, .status = status, .len = len};
   if (mime) strcpy(r.mime, mime);
   r.body = malloc(len ? len : 1);
   if (r.body == NULL) return luaL_error(L, "out of memory");
@@ -225,7 +215,7 @@ static int ctx_remember(lua_State *L) {
   struct task *t = find_task(w, (int)lua_tointeger(L, lua_upvalueindex(2)));
   size_t len;
   const char *text = luaL_checklstring(L, 1, &len);
-  lua_pushboolean(L, t != NULL && !t->job->http && conversations_remember(t->job->conn_id, text, len) == 0);
+  lua_pushboolean(L, t != NULL && !t->job->http && conversations_remember(t->job->q.conn_id, text, len) == 0);
   return 1;
 }
 
@@ -244,7 +234,7 @@ static void push_ctx(struct worker *w, struct task *t) {
   lua_setfield(L, -2, "mode");
   lua_pushboolean(L, t->job->accept_json);
   lua_setfield(L, -2, "accept_json");
-  lua_pushinteger(L, t->job->conn_id);
+  lua_pushinteger(L, t->job->q.conn_id);
   lua_setfield(L, -2, "connection");
   lua_pushnumber(L, now_ms() - t->job->enqueued_ms);
   lua_setfield(L, -2, "queued_ms");
@@ -252,7 +242,7 @@ static void push_ctx(struct worker *w, struct task *t) {
   lua_setfield(L, -2, "worker");
   if (!t->job->http) { /* ctx.previous: what ctx.remember stored on this connection, or nil */
     size_t len;
-    char *previous = conversations_recall(t->job->conn_id, &len);
+    char *previous = conversations_recall(t->job->q.conn_id, &len);
     if (previous) {
       lua_pushlstring(L, previous, len);
       free(previous);
@@ -262,80 +252,6 @@ static void push_ctx(struct worker *w, struct task *t) {
 }
 
 /* ---- worker state ---- */
-
-/* Calls service.<fn>(cfg) on the worker's state; leaves its results on the stack. */
-static int call_service(lua_State *L, const char *fn, int nres, char *err, size_t errlen) {
-  lua_getglobal(L, "require");
-  lua_pushstring(L, "service");
-  if (lua_pcall(L, 1, 1, 0) != LUA_OK) {
-    snprintf(err, errlen, "lua/service.lua: %s", lua_tostring(L, -1));
-    lua_pop(L, 1);
-    return -1;
-  }
-  lua_getfield(L, -1, fn);
-  lua_remove(L, -2);
-  if (lua_pcall(L, 0, nres, 0) != LUA_OK) {
-    snprintf(err, errlen, "service.%s: %s", fn, lua_tostring(L, -1));
-    lua_pop(L, 1);
-    return -1;
-  }
-  return 0;
-}
-
-/* The configuration the scripts see, as chartd.config (never the API key). */
-static void publish_config(lua_State *L, const struct chartd_config *cfg) {
-  lua_getglobal(L, "package");
-  lua_getfield(L, -1, "loaded");
-  lua_createtable(L, 0, 12);
-  lua_pushinteger(L, cfg->max_chart_mb * 1024LL * 1024LL);
-  lua_setfield(L, -2, "max_chart_bytes");
-  lua_pushinteger(L, cfg->max_request_kb * 1024LL);
-  lua_setfield(L, -2, "max_request_bytes");
-  lua_pushinteger(L, cfg->timeout_s);
-  lua_setfield(L, -2, "timeout_s");
-  lua_pushinteger(L, cfg->max_retries);
-  lua_setfield(L, -2, "max_retries");
-  lua_pushstring(L, cfg->planner);
-  lua_setfield(L, -2, "planner");
-  lua_pushstring(L, cfg->llm_model);
-  lua_setfield(L, -2, "llm_model");
-  lua_pushstring(L, cfg->llm_base_url);
-  lua_setfield(L, -2, "llm_base_url");
-  lua_pushinteger(L, cfg->llm_timeout_s);
-  lua_setfield(L, -2, "llm_timeout_s");
-  lua_pushnumber(L, cfg->llm_temperature);
-  lua_setfield(L, -2, "llm_temperature");
-  lua_pushinteger(L, cfg->llm_seed);
-  lua_setfield(L, -2, "llm_seed");
-  lua_pushboolean(L, cfg->test_hooks);
-  lua_setfield(L, -2, "test_hooks");
-  lua_pushstring(L, cfg->app_env);
-  lua_setfield(L, -2, "app_env");
-  if (cfg->data_dir[0]) {
-    lua_pushstring(L, cfg->data_dir);
-    lua_setfield(L, -2, "data_dir");
-  }
-  lua_setfield(L, -2, "chartd.config");
-  lua_pop(L, 1);
-  /* The server's counters (src/lua_metrics.c): service states only, not the CLI or tests. */
-  lua_getfield(L, -1, "preload");
-  lua_pushcfunction(L, luaopen_chartd_metrics);
-  lua_setfield(L, -2, "chartd.metrics");
-  lua_pop(L, 2);
-}
-
-/* Builds a state with the scripts loaded and warmed (one render). Used by workers and `check`. */
-static lua_State *new_service_state(const struct chartd_config *cfg, char *err, size_t errlen) {
-  lua_State *L = runtime_new_state(runtime_home(), err, errlen);
-  if (L == NULL) return NULL;
-  publish_config(L, cfg);
-  if (call_service(L, "warm", 0, err, errlen) != 0 || runtime_sandbox(L, runtime_home(), cfg->data_dir, err, errlen) != 0 ||
-      runtime_memory_cap(L, SCRIPT_MEMORY_CAP) != 0) {
-    runtime_close(L);
-    return NULL;
-  }
-  return L;
-}
 
 static char *dup_top_string(lua_State *L, int idx) {
   size_t len;
@@ -349,7 +265,7 @@ static char *dup_top_string(lua_State *L, int idx) {
 /* Worker 0 publishes the lists the service thread serves without touching Lua. */
 static void publish_catalog(lua_State *L) {
   char err[512];
-  if (call_service(L, "catalog", 3, err, sizeof err) != 0) {
+  if (state_call(L, "service", "catalog", 3, &g.build_limits, "service.catalog", err, sizeof err) != 0) {
     char e[600];
     log_writef(LOG_ERROR, "catalog_failed", "\"error\":\"%s\"", esc(e, sizeof e, err));
     return;
@@ -361,19 +277,6 @@ static void publish_catalog(lua_State *L) {
 }
 
 /* ---- running jobs ---- */
-
-static void stop_hook(lua_State *L, lua_Debug *ar) {
-  (void)ar;
-  /* Yielding cannot be swallowed by a script's pcall; across a C boundary (table.sort's
-   * comparator...) only an error is possible, and the hook fires again right after.
-   * Inside a hook lua_yield returns and the yield happens when the hook returns, so return
-   * at once: falling through to the error would give a pcall something to swallow. */
-  if (lua_isyieldable(L)) {
-    lua_yield(L, 0);
-    return;
-  }
-  luaL_error(L, "request stopped");
-}
 
 static double field_number(lua_State *L, int idx, const char *name) {
   double v = -1;
@@ -407,7 +310,7 @@ static void release_state(struct worker *w, lua_State *L) {
     if (r->L != L) continue;
     if (--r->tasks == 0) {
       *p = r->next;
-      runtime_close(r->L);
+      budget_close(r->L);
       free(r);
       log_writef(LOG_DEBUG, "worker_state_closed", "\"worker\":%d", w->index);
     }
@@ -428,30 +331,50 @@ static void attach_state(struct worker *w, lua_State *L) {
   lua_setfield(L, LUA_REGISTRYINDEX, CHARTD_HTTP_LOOP);
 }
 
+/* A state for the serving generation, built by this worker under the build budget; NULL
+ * with err when it cannot be built. *gen gets its number. */
+static lua_State *build_state(unsigned *gen, char *err, size_t errlen) {
+  struct generation *current = generation_current();
+  if (current == NULL) {
+    snprintf(err, errlen, "no generation of the scripts was published");
+    return NULL;
+  }
+  *gen = generation_number(current);
+  lua_State *L = state_build(current, &g.cfg, &g.build_limits, "loading the scripts", err, errlen);
+  generation_release(current); /* the state holds its own reference */
+  return L;
+}
+
 /* Called before a new request starts and when a reload wakes the worker: a generation that
- * passed its self-test gets a fresh state here. Tasks running on the old one finish there.
- * When building fails (the files changed again since the self-test), the old state stays;
- * the next reload tries again. */
+ * passed its self-test gets a fresh state here, built from the bytes that passed. Tasks
+ * running on the old one finish there. A build that fails or overruns its budget (a
+ * generation that passed on the reload thread should not, but memory or time can run short
+ * under load) leaves the worker on its previous state: logged, counted, and not tried again
+ * for that generation. */
 static void maybe_rebuild(struct worker *w) {
-  unsigned gen = reload_generation();
-  if (gen == w->gen && !w->rebuild) return;
-  w->gen = gen;
+  unsigned gen = generation_current_number();
+  if ((gen == w->gen || gen == w->failed_gen) && !w->rebuild) return;
   w->rebuild = false;
   char err[1024];
   double t0 = now_ms();
-  lua_State *L = new_service_state(&g.cfg, err, sizeof err);
+  unsigned built = 0;
+  lua_State *L = build_state(&built, err, sizeof err);
   if (L == NULL) {
     char e[1200];
-    log_writef(LOG_WARN, "worker_reload_failed", "\"worker\":%d,\"generation\":%u,\"error\":\"%s\"", w->index, gen,
-          esc(e, sizeof e, err));
+    w->failed_gen = built ? built : gen;
+    metrics_worker_build_failed();
+    log_writef(LOG_ERROR, "worker_reload_failed",
+               "\"worker\":%d,\"generation\":%u,\"serving_generation\":%u,\"ms\":%.1f,\"error\":\"%s\"", w->index,
+               w->failed_gen, w->gen, now_ms() - t0, esc(e, sizeof e, err));
     return;
   }
+  w->gen = built;
   lua_State *old = w->L;
   attach_state(w, L);
   int running = 0;
   for (struct task *t = w->tasks; t; t = t->next) running += t->L == old;
   if (running == 0) {
-    runtime_close(old);
+    budget_close(old);
   } else {
     struct retired *r = malloc(sizeof *r);
     if (r == NULL) abort(); /* cannot track the old state: better to stop than to corrupt it */
@@ -459,7 +382,7 @@ static void maybe_rebuild(struct worker *w) {
     w->retired = r;
   }
   log_writef(LOG_DEBUG, "worker_reloaded", "\"worker\":%d,\"generation\":%u,\"ms\":%.1f,\"tasks_on_old\":%d", w->index,
-        gen, now_ms() - t0, running);
+        built, now_ms() - t0, running);
 }
 
 static void finish_task(struct worker *w, struct task *t, const char *outcome, const char *chart_type,
@@ -469,21 +392,21 @@ static void finish_task(struct worker *w, struct task *t, const char *outcome, c
   double ms = now_ms() - job->enqueued_ms;
   metrics_request_done(chart_type, outcome, ms, render_ms, encode_ms);
   log_writef(LOG_INFO, "request_done", "\"conn\":%llu,\"id\":\"%s\",\"http\":%s,\"worker\":%d,\"outcome\":\"%s\",\"chart_type\":\"%s\",\"ms\":%.1f",
-        (unsigned long long)job->conn_id, job->req_id, job->http ? "true" : "false", w->index, outcome,
+        (unsigned long long)job->q.conn_id, job->req_id, job->http ? "true" : "false", w->index, outcome,
         chart_type ? chart_type : "", ms);
-  pthread_mutex_lock(&w->mu);
   for (struct task **p = &w->tasks; *p; p = &(*p)->next)
     if (*p == t) {
       *p = t->next;
       break;
     }
-  pthread_mutex_unlock(&w->mu);
+  budget_end(&t->run);
+  w->trim = true;
   luaL_unref(t->L, LUA_REGISTRYINDEX, t->co_ref);
   release_state(w, t->L);
   pthread_mutex_lock(&g.mu);
   if (job->live_prev) job->live_prev->live_next = job->live_next; else g.live = job->live_next;
   if (job->live_next) job->live_next->live_prev = job->live_prev;
-  g.running--;
+  fq_done(&g.queue, job->q.conn_id);
   pthread_mutex_unlock(&g.mu);
   free(job->text);
   free(job);
@@ -492,22 +415,16 @@ static void finish_task(struct worker *w, struct task *t, const char *outcome, c
 
 /* Resumes a task once; returns true when it is finished (and freed). */
 static bool step_task(struct worker *w, struct task *t, int nargs) {
-  pthread_mutex_lock(&w->mu);
-  bool skip = t->stop != STOP_NONE; /* stopped while it waited: do not run it again */
-  t->running = !skip;
-  pthread_mutex_unlock(&w->mu);
   int nres = 0;
-  if (!skip) t->wait = NULL; /* done, or never was: nothing attached */
+  struct chartd_http_wait *waited = t->wait;
+  t->wait = NULL; /* done, or never was: nothing attached (unless it is not resumed) */
   w->loop.current = t->co;
-  if (!skip) runtime_memory_arm(t->L, t->co, stop_hook);
-  int rc = skip ? LUA_YIELD : lua_resume(t->co, t->L, nargs, &nres);
-  bool over = !skip && runtime_memory_refused(t->L);
-  runtime_memory_arm(t->L, NULL, NULL);
+  int rc = budget_resume(&t->run, nargs, &nres);
   w->loop.current = NULL;
-  pthread_mutex_lock(&w->mu);
-  t->running = false;
-  enum stop_reason stop = t->stop;
-  pthread_mutex_unlock(&w->mu);
+  bool skip = rc == BUDGET_NOT_RESUMED; /* stopped while it waited: its transfer may be attached */
+  if (skip) t->wait = waited;
+  enum budget_stop stop = budget_stopped(&t->run);
+  bool over = stop == BUDGET_MEMORY;
 
   /* chartd.http yields (CHARTD_HTTP_YIELD, wait): resumed when the transfer ends or the
    * sleep is over. Any other yield is cooperative: resumed on the next turn. */
@@ -516,22 +433,15 @@ static bool step_task(struct worker *w, struct task *t, int nargs) {
     if (tag && strcmp(tag, CHARTD_HTTP_YIELD) == 0) t->wait = lua_touserdata(t->co, -1);
   }
   struct job *job = t->job;
-  if (stop != STOP_NONE && rc != LUA_OK) {
+  if (stop != BUDGET_RUNNING && !over && rc != LUA_OK) {
     /* Stopped by the watchdog: the coroutine is abandoned (its to-be-closed variables closed),
      * its transfer first taken off the multi handle. (A stop that came after the coroutine
      * returned, e.g. the client closing as soon as its chart arrived, is not a stop: the
      * request is done and is counted by what it answered.) */
     detach_wait(w, t);
     lua_resetthread(t->co);
-    const char *code = stop == STOP_TIMEOUT ? "timeout" : "cancelled";
-    if (!t->final_sent) {
-      char msg[96];
-      if (stop == STOP_TIMEOUT)
-        snprintf(msg, sizeof msg, "the request took longer than CHART_GENERATION_TIMEOUT (%d s)", g.cfg.timeout_s);
-      else
-        snprintf(msg, sizeof msg, "the request was cancelled");
-      if (!(job->http && stop == STOP_CANCELLED)) send_error(job, code, msg, stop == STOP_TIMEOUT);
-    }
+    const char *code = stop == BUDGET_CANCELLED ? "cancelled" : "timeout";
+    if (!t->final_sent && !(job->http && stop == BUDGET_CANCELLED)) send_error(job, code, NULL, g.timeout_arg);
     finish_task(w, t, code, NULL, -1, -1);
     return true;
   }
@@ -543,8 +453,8 @@ static bool step_task(struct worker *w, struct task *t, int nargs) {
     if (!t->final_sent) {
       char msg[128];
       snprintf(msg, sizeof msg, "the request needed more than the %zu MB a worker's scripts may use",
-               SCRIPT_MEMORY_CAP >> 20);
-      send_error(job, "resource_limit", msg, false);
+               BUDGET_SCRIPT_MEMORY >> 20);
+      send_error(job, "resource_limit", msg, NULL);
     }
     w->rebuild = true;
     finish_task(w, t, "resource_limit", NULL, -1, -1);
@@ -556,10 +466,7 @@ static bool step_task(struct worker *w, struct task *t, int nargs) {
   }
   if (rc != LUA_OK) {
     const char *msg = lua_tostring(t->co, -1);
-    char e[1200];
-    log_writef(LOG_ERROR, "request_failed", "\"conn\":%llu,\"id\":\"%s\",\"worker\":%d,\"error\":\"%s\"",
-          (unsigned long long)job->conn_id, job->req_id, w->index, esc(e, sizeof e, msg));
-    if (!t->final_sent) send_error(job, "internal", "internal error while rendering the chart", false);
+    if (!t->final_sent) send_error(job, "internal", msg ? msg : "service.handle raised a non-string error", NULL);
     finish_task(w, t, "internal", NULL, -1, -1);
     return true;
   }
@@ -576,10 +483,10 @@ static bool step_task(struct worker *w, struct task *t, int nargs) {
   if (!t->final_sent && atomic_load(&job->cancelled)) {
     /* Cancelled between the watchdog's ticks: ctx.emit already refused the final reply, so
      * answer as a cancel does (the soak run saw 115 of 72,876 cancels end as `internal`). */
-    if (!job->http) send_error(job, "cancelled", "the request was cancelled", false);
+    if (!job->http) send_error(job, "cancelled", NULL, NULL);
     outcome = "cancelled";
   } else if (!t->final_sent) {
-    send_error(job, "internal", "the request ended without an answer", false);
+    send_error(job, "internal", "the request ended without an answer", NULL);
   }
   char outcome_buf[32] = "internal", type_buf[32] = "";
   if (outcome) snprintf(outcome_buf, sizeof outcome_buf, "%s", outcome);
@@ -592,20 +499,13 @@ static bool step_task(struct worker *w, struct task *t, int nargs) {
 static void start_job(struct worker *w, struct job *job) {
   if (atomic_load(&job->cancelled) || now_ms() > job->deadline_ms) {
     bool timeout = !atomic_load(&job->cancelled);
-    struct task tmp = {.job = job};
-    if (timeout) {
-      char msg[96];
-      snprintf(msg, sizeof msg, "the request took longer than CHART_GENERATION_TIMEOUT (%d s)", g.cfg.timeout_s);
-      send_error(job, "timeout", msg, true);
-    } else if (!job->http) {
-      send_error(job, "cancelled", "the request was cancelled", false);
-    }
+    if (timeout) send_error(job, "timeout", NULL, g.timeout_arg);
+    else if (!job->http) send_error(job, "cancelled", NULL, NULL);
     metrics_request_done(NULL, timeout ? "timeout" : "cancelled", now_ms() - job->enqueued_ms, -1, -1);
-    (void)tmp;
     pthread_mutex_lock(&g.mu);
     if (job->live_prev) job->live_prev->live_next = job->live_next; else g.live = job->live_next;
     if (job->live_next) job->live_next->live_prev = job->live_prev;
-    g.running--;
+    fq_done(&g.queue, job->q.conn_id);
     pthread_mutex_unlock(&g.mu);
     free(job->text);
     free(job);
@@ -613,7 +513,7 @@ static void start_job(struct worker *w, struct job *job) {
   }
   struct task *t = calloc(1, sizeof *t);
   if (t == NULL) {
-    send_error(job, "internal", "out of memory", true);
+    send_error(job, "internal", "out of memory starting a task", NULL);
     return;
   }
   t->job = job;
@@ -621,10 +521,9 @@ static void start_job(struct worker *w, struct job *job) {
   t->L = w->L;
   t->co = lua_newthread(w->L);
   t->co_ref = luaL_ref(w->L, LUA_REGISTRYINDEX);
-  pthread_mutex_lock(&w->mu);
+  budget_begin(&t->run, w->L, t->co, &(struct budget_limits){.deadline_ms = job->deadline_ms}, &job->cancelled);
   t->next = w->tasks;
   w->tasks = t;
-  pthread_mutex_unlock(&w->mu);
   lua_rawgeti(t->co, LUA_REGISTRYINDEX, w->handle_ref);
   lua_pushlstring(t->co, job->text, job->len);
   push_ctx(w, t);
@@ -670,9 +569,7 @@ static void turn(struct worker *w, bool busy) {
   while (t) {
     struct task *next = t->next;
     struct chartd_http_wait *wait = t->wait;
-    pthread_mutex_lock(&w->mu);
-    bool stopped = t->stop != STOP_NONE;
-    pthread_mutex_unlock(&w->mu);
+    bool stopped = budget_stopped(&t->run) != BUDGET_RUNNING;
     if (wait && wait->easy == NULL && now >= wait->until_ms) wait->done = true;
     if (stopped || wait == NULL || wait->done) step_task(w, t, 0);
     t = next;
@@ -685,7 +582,8 @@ static void *worker_main(void *arg) {
   /* Renders are batch work: a worker yields the CPU to the service thread (Linux applies
    * nice per thread), so pings and progress stay fast when every core renders. */
   setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 5);
-  w->L = new_service_state(&g.cfg, err, sizeof err);
+  unsigned gen = 0;
+  w->L = build_state(&gen, err, sizeof err);
   if (w->L == NULL) {
     char e[1200];
     log_writef(LOG_ERROR, "worker_failed", "\"worker\":%d,\"error\":\"%s\"", w->index, esc(e, sizeof e, err));
@@ -697,7 +595,7 @@ static void *worker_main(void *arg) {
     atomic_fetch_add(&g.failed, 1);
     return NULL;
   }
-  w->gen = reload_generation();
+  w->gen = gen;
   attach_state(w, w->L);
   w->multi = curl_multi_init();
   w->loop.multi = w->multi;
@@ -705,8 +603,15 @@ static void *worker_main(void *arg) {
   atomic_fetch_add(&g.warmed, 1);
 
   for (;;) {
+    if (w->trim && w->tasks == NULL) {
+      /* Idle: the arena's free pages go back to the system, so RSS after a big render falls
+       * back (big blocks are mmapped: server.c fixes M_MMAP_THRESHOLD). Never mid-request. */
+      malloc_trim(0);
+      w->trim = false;
+    }
     pthread_mutex_lock(&g.mu);
-    while (!g.stopping && g.head == NULL && w->tasks == NULL && w->gen == reload_generation())
+    while (!g.stopping && g.queue.queued == 0 && w->tasks == NULL &&
+           (w->gen == generation_current_number() || w->failed_gen == generation_current_number()))
       pthread_cond_wait(&g.cond, &g.mu);
     if (g.stopping && w->tasks == NULL) {
       pthread_mutex_unlock(&g.mu);
@@ -720,13 +625,7 @@ static void *worker_main(void *arg) {
     int started = 0;
     for (; started < START_PER_TURN; started++) {
       pthread_mutex_lock(&g.mu);
-      struct job *job = g.head;
-      if (job) {
-        g.head = job->next;
-        if (g.head == NULL) g.tail = NULL;
-        g.queued--;
-        g.running++;
-      }
+      struct job *job = (struct job *)fq_pop(&g.queue);
       pthread_mutex_unlock(&g.mu);
       if (job == NULL) break;
       maybe_rebuild(w); /* the job may have come after a reload the client has seen */
@@ -737,36 +636,9 @@ static void *worker_main(void *arg) {
      * just for the next turn; a turn resumes the ones that are ready. */
     if (w->tasks) turn(w, started > 0);
   }
-  runtime_close(w->L); /* first: a request box's __gc may still talk to the multi handle */
+  budget_close(w->L); /* first: a request box's __gc may still talk to the multi handle */
   w->L = NULL;
   curl_multi_cleanup(w->multi);
-  return NULL;
-}
-
-/* Every 20 ms: stop the tasks that were cancelled or passed their deadline. */
-static void *watchdog_main(void *arg) {
-  (void)arg;
-  struct timespec tick = {0, 20 * 1000 * 1000};
-  for (;;) {
-    if (atomic_load(&g.watchdog_stop)) break;
-    double now = now_ms();
-    for (int i = 0; i < g.started; i++) {
-      struct worker *w = &g.workers[i];
-      pthread_mutex_lock(&w->mu);
-      for (struct task *t = w->tasks; t; t = t->next) {
-        if (t->stop != STOP_NONE) continue;
-        if (atomic_load(&t->job->cancelled)) t->stop = STOP_CANCELLED;
-        else if (now > t->job->deadline_ms) t->stop = STOP_TIMEOUT;
-        else continue;
-        if (t->running && !t->hooked) {
-          lua_sethook(t->co, stop_hook, LUA_MASKCOUNT, 1);
-          t->hooked = true;
-        }
-      }
-      pthread_mutex_unlock(&w->mu);
-    }
-    nanosleep(&tick, NULL);
-  }
   return NULL;
 }
 
@@ -775,6 +647,9 @@ int workers_start(const struct chartd_config *cfg, workers_reply_fn reply, void 
   g.reply = reply;
   g.reply_ud = ud;
   g.nworkers = cfg->workers;
+  fq_init(&g.queue, cfg->max_in_flight, MAX_QUEUED);
+  g.build_limits = (struct budget_limits){.time_ms = cfg->script_budget_ms};
+  snprintf(g.timeout_arg, sizeof g.timeout_arg, "%d", cfg->timeout_s);
   g.workers = calloc((size_t)g.nworkers, sizeof *g.workers);
   if (g.workers == NULL) {
     snprintf(err, errlen, "out of memory");
@@ -783,18 +658,12 @@ int workers_start(const struct chartd_config *cfg, workers_reply_fn reply, void 
   for (int i = 0; i < g.nworkers; i++) {
     struct worker *w = &g.workers[i];
     w->index = i;
-    pthread_mutex_init(&w->mu, NULL);
     if (pthread_create(&w->thread, NULL, worker_main, w) != 0) {
       snprintf(err, errlen, "cannot start worker thread %d", i);
       return -1;
     }
     g.started++;
   }
-  if (pthread_create(&g.watchdog, NULL, watchdog_main, NULL) != 0) {
-    snprintf(err, errlen, "cannot start the watchdog thread");
-    return -1;
-  }
-  g.watchdog_started = true;
   /* Scripts that do not load at start-up fail the start: a server that listens but can never
    * answer (readyz 503 for good, requests queued forever) helps nobody, and the one-line error
    * in the terminal or the deployment log names the file. Hot reload keeps a running server
@@ -823,6 +692,12 @@ bool workers_ready(const char **why) {
     if (why) *why = g.fail_reason;
     return false;
   }
+  /* The budget stops every run at its deadline; one still running well past it is held in
+   * a C call the stop cannot reach: this process does not serve as it should. */
+  if (budget_stuck() > 0) {
+    if (why) *why = "a worker is stuck past its budget";
+    return false;
+  }
   if (why) *why = "workers are warming up";
   return g.nworkers > 0 && atomic_load(&g.warmed) == g.nworkers;
 }
@@ -842,8 +717,6 @@ void workers_set_catalog(const char *hello, const char *chart_types, const char 
   free((void *)atomic_exchange(&g.themes, t));
 }
 
-void workers_prepare_state(lua_State *L) { publish_config(L, &g.cfg); }
-
 void workers_generation_advanced(void) {
   pthread_mutex_lock(&g.mu); /* a worker between its check and its wait must not miss this */
   pthread_cond_broadcast(&g.cond);
@@ -861,7 +734,7 @@ enum workers_submit_result workers_submit(uint64_t conn_id, const char *req_id, 
     free(text);
     return WORKERS_BUSY;
   }
-  job->conn_id = conn_id;
+  job->q.conn_id = conn_id;
   if (req_id) snprintf(job->req_id, sizeof job->req_id, "%s", req_id);
   job->http = http;
   job->accept_json = accept_json;
@@ -870,14 +743,15 @@ enum workers_submit_result workers_submit(uint64_t conn_id, const char *req_id, 
   job->enqueued_ms = now_ms();
   job->deadline_ms = job->enqueued_ms + g.cfg.timeout_s * 1000.0;
   pthread_mutex_lock(&g.mu);
-  enum workers_submit_result rc = g.stopping ? WORKERS_STOPPING : g.queued >= MAX_QUEUED ? WORKERS_BUSY : WORKERS_OK;
+  enum workers_submit_result rc = WORKERS_STOPPING;
+  if (!g.stopping) {
+    enum fq_push_result pushed = fq_push(&g.queue, &job->q);
+    rc = pushed == FQ_OK ? WORKERS_OK : pushed == FQ_CONN_FULL ? WORKERS_CONN_BUSY : WORKERS_BUSY;
+  }
   if (rc == WORKERS_OK) {
-    if (g.tail) g.tail->next = job; else g.head = job;
-    g.tail = job;
     job->live_next = g.live;
     if (g.live) g.live->live_prev = job;
     g.live = job;
-    g.queued++;
     pthread_cond_signal(&g.cond);
   }
   pthread_mutex_unlock(&g.mu);
@@ -888,36 +762,31 @@ enum workers_submit_result workers_submit(uint64_t conn_id, const char *req_id, 
   return rc;
 }
 
+static bool is_cancelled(struct fq_item *item, void *ud) {
+  (void)ud;
+  return atomic_load(&((struct job *)item)->cancelled);
+}
+
 int workers_cancel(uint64_t conn_id, const char *req_id) {
   int n = 0;
   struct job *dropped = NULL;
   pthread_mutex_lock(&g.mu);
   for (struct job *j = g.live; j; j = j->live_next)
-    if (j->conn_id == conn_id && (req_id == NULL || strcmp(j->req_id, req_id) == 0)) {
+    if (j->q.conn_id == conn_id && (req_id == NULL || strcmp(j->req_id, req_id) == 0)) {
       atomic_store(&j->cancelled, true);
       n++;
     }
   /* Queued ones are answered now rather than when a worker gets to them. */
-  for (struct job **p = &g.head, *prev = NULL; *p;) {
-    struct job *j = *p;
-    if (!atomic_load(&j->cancelled)) {
-      prev = j;
-      p = &j->next;
-      continue;
-    }
-    *p = j->next;
-    if (g.tail == j) g.tail = prev;
-    g.queued--;
+  dropped = (struct job *)fq_take_if(&g.queue, is_cancelled, NULL);
+  for (struct job *j = dropped; j; j = (struct job *)j->q.next) {
     if (j->live_prev) j->live_prev->live_next = j->live_next; else g.live = j->live_next;
     if (j->live_next) j->live_next->live_prev = j->live_prev;
-    j->next = dropped;
-    dropped = j;
   }
   pthread_mutex_unlock(&g.mu);
   while (dropped) {
     struct job *j = dropped;
-    dropped = j->next;
-    if (!j->http) send_error(j, "cancelled", "the request was cancelled", false);
+    dropped = (struct job *)j->q.next;
+    if (!j->http) send_error(j, "cancelled", NULL, NULL);
     metrics_request_done(NULL, "cancelled", now_ms() - j->enqueued_ms, -1, -1);
     free(j->text);
     free(j);
@@ -927,14 +796,14 @@ int workers_cancel(uint64_t conn_id, const char *req_id) {
 
 int workers_queued(void) {
   pthread_mutex_lock(&g.mu);
-  int n = g.queued;
+  int n = g.queue.queued;
   pthread_mutex_unlock(&g.mu);
   return n;
 }
 
 int workers_running(void) {
   pthread_mutex_lock(&g.mu);
-  int n = g.running;
+  int n = g.queue.running;
   pthread_mutex_unlock(&g.mu);
   return n;
 }
@@ -946,54 +815,16 @@ void workers_stop(void) {
   pthread_cond_broadcast(&g.cond);
   pthread_mutex_unlock(&g.mu);
   for (int i = 0; i < g.started; i++) pthread_join(g.workers[i].thread, NULL);
-  atomic_store(&g.watchdog_stop, true);
-  if (g.watchdog_started) pthread_join(g.watchdog, NULL);
   /* Jobs nobody started. */
-  while (g.head) {
-    struct job *j = g.head;
-    g.head = j->next;
+  for (struct job *j = (struct job *)fq_clear(&g.queue), *next; j; j = next) {
+    next = (struct job *)j->q.next;
     free(j->text);
     free(j);
   }
-  for (int i = 0; i < g.started; i++) pthread_mutex_destroy(&g.workers[i].mu);
   free(g.workers);
   g.workers = NULL;
   g.started = 0;
   free((void *)atomic_load(&g.hello));
   free((void *)atomic_load(&g.chart_types));
   free((void *)atomic_load(&g.themes));
-}
-
-int workers_selfcheck(const struct chartd_config *cfg, char *err, size_t errlen) {
-  lua_State *L = new_service_state(cfg, err, errlen);
-  if (L == NULL) return -1;
-  int rc = call_service(L, "catalog", 3, err, errlen);
-  runtime_close(L);
-  return rc;
-}
-
-int workers_check_llm(const struct chartd_config *cfg, char *msg, size_t msglen) {
-  lua_State *L = runtime_new_state(runtime_home(), msg, msglen);
-  if (L == NULL) return -1;
-  publish_config(L, cfg);
-  lua_getglobal(L, "require");
-  lua_pushstring(L, "planner.llm_client");
-  int rc = -1;
-  if (lua_pcall(L, 1, 1, 0) != LUA_OK) {
-    snprintf(msg, msglen, "lua/planner/llm_client.lua: %s", lua_tostring(L, -1));
-  } else {
-    lua_getfield(L, -1, "check");
-    lua_getglobal(L, "require");
-    lua_pushstring(L, "chartd.config");
-    lua_call(L, 1, 1); /* published above: cannot fail */
-    if (lua_pcall(L, 1, 2, 0) != LUA_OK) {
-      snprintf(msg, msglen, "planner.llm_client.check: %s", lua_tostring(L, -1));
-    } else {
-      const char *text = lua_tostring(L, -1);
-      snprintf(msg, msglen, "%s", text ? text : "no answer");
-      rc = lua_toboolean(L, -2) ? 0 : -1;
-    }
-  }
-  runtime_close(L);
-  return rc;
 }

@@ -23,12 +23,14 @@ struct worker_reply {
 /* Called from worker threads with each reply; must not block for long (it queues). */
 typedef void (*workers_reply_fn)(void *ud, struct worker_reply *reply);
 
-/* Starts cfg->workers threads; each builds its state and warms fonts by rendering a sample.
+/* Starts cfg->workers threads; each builds its state from the serving generation (publish
+ * one first: src/generation.c) and warms fonts by rendering a sample.
  * Returns 0, or -1 with err when a thread cannot start. Call once, after curl_global_init. */
 int workers_start(const struct chartd_config *cfg, workers_reply_fn reply, void *ud, char *err, size_t errlen);
 
-/* True once every worker loaded the scripts and rendered its warm-up chart. When a worker
- * failed, *why (if not NULL) gets the reason (static storage). */
+/* True once every worker loaded the scripts and rendered its warm-up chart, and while no
+ * budgeted run is stuck past its deadline. Otherwise *why (if not NULL) gets the reason
+ * (static storage). */
 bool workers_ready(const char **why);
 
 /* JSON texts computed once by the scripts at start-up (hello message, chart types, themes);
@@ -39,17 +41,16 @@ const char *workers_themes_json(void);
 
 /* Hot reload. workers_set_catalog replaces the three texts above with a new generation's
  * (copied); call it on the service thread only, which is also their only reader.
- * workers_prepare_state publishes chartd.config into a state (reload's self-test state).
  * workers_generation_advanced wakes idle workers so they build the new generation's state
  * before the next request (any thread). */
-struct lua_State;
 void workers_set_catalog(const char *hello, const char *chart_types, const char *themes);
-void workers_prepare_state(struct lua_State *L);
 void workers_generation_advanced(void);
 
-enum workers_submit_result { WORKERS_OK = 0, WORKERS_BUSY = -1, WORKERS_STOPPING = -2 };
+/* WORKERS_CONN_BUSY: the connection already has CHARTD_MAX_IN_FLIGHT requests queued or running. */
+enum workers_submit_result { WORKERS_OK = 0, WORKERS_BUSY = -1, WORKERS_STOPPING = -2, WORKERS_CONN_BUSY = -3 };
 
-/* Queues a request. text (malloc'ed, len bytes) passes to the workers. req_id is the client's
+/* Queues a request; workers take the connections' requests in turn (src/fair_queue.c).
+ * text (malloc'ed, len bytes) passes to the workers. req_id is the client's
  * id as it appears inside the JSON string (raw, may be NULL) — used by workers_cancel and for
  * errors the host must write itself. Any thread may call it. */
 enum workers_submit_result workers_submit(uint64_t conn_id, const char *req_id, bool http, bool accept_json,
@@ -65,13 +66,5 @@ int workers_running(void);
 
 /* Stops the threads after their current job and frees everything. */
 void workers_stop(void);
-
-/* `chartd check`: builds one state, loads the scripts (pipeline, charts.names(),
- * themes.names()) and renders the warm-up chart. Returns 0, or -1 with err. */
-int workers_selfcheck(const struct chartd_config *cfg, char *err, size_t errlen);
-
-/* `chartd check --llm`: one cheap call to the LLM API (planner.llm_client.check) that proves
- * the key and the model. Returns 0 with "LLM OK: ..." in msg, or -1 with the error. */
-int workers_check_llm(const struct chartd_config *cfg, char *msg, size_t msglen);
 
 #endif

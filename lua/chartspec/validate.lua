@@ -27,6 +27,22 @@ M.SCALE_TYPES = { "linear", "log", "sqrt", "symlog", "time", "utc", "ordinal", "
 M.DEFAULTS = { theme = "light", width = 800, height = 600, scale = 1, format = "png" }
 
 local MAX_TITLE = 200
+
+-- Pixels one render may draw (width × height × scale² for PNG, width × height for SVG/PDF):
+-- CHARTD_MAX_PIXELS on the server (chartd.config.max_pixels), this default elsewhere. 16 Mpx
+-- is a 64 MB surface; docs/BENCHMARKS.md measures what a render of that size costs.
+M.MAX_PIXELS = 16777216
+
+local function max_pixels()
+  local ok, cfg = pcall(require, "chartd.config")
+  return ok and type(cfg) == "table" and math.type(cfg.max_pixels) == "integer" and cfg.max_pixels or M.MAX_PIXELS
+end
+
+-- 16777216 → "16,777,216"
+local function grouped(n)
+  local s = tostring(math.floor(n))
+  return (s:reverse():gsub("(%d%d%d)", "%1,"):reverse():gsub("^,", ""))
+end
 -- Distinct values a nominal/ordinal field may have on a channel: each one
 -- becomes a band, legend entry or facet, and past this count nothing is legible.
 M.MAX_CATEGORIES = 1000
@@ -516,6 +532,18 @@ function M.spec(input, opts)
   end
   out.format = M.DEFAULTS.format
   if input.format ~= nil then out.format = check_enum(errs, input.format, "format", FORMAT_SET, M.FORMATS) end
+  if math.type(out.width) == "integer" and math.type(out.height) == "integer" and type(out.scale) == "number" then
+    local png = out.format == "png"
+    local pixels = out.width * out.height * (png and out.scale * out.scale or 1)
+    local limit = max_pixels()
+    if pixels > limit then
+      errs(errors.new("invalid_spec", "width", ("%s is %s pixels, over the limit of %s (CHARTD_MAX_PIXELS); "
+        .. "make the chart smaller%s"):format(
+          png and ("width × height × scale² = %d × %d × %s²"):format(out.width, out.height, tostring(out.scale))
+            or ("width × height = %d × %d"):format(out.width, out.height),
+          grouped(pixels), grouped(limit), png and out.scale > 1 and " or lower the scale" or "")))
+    end
+  end
 
   for _, k in ipairs({ "title", "subtitle" }) do
     if input[k] ~= nil and input[k] ~= json.null then out[k] = check_string(errs, input[k], k, MAX_TITLE) end

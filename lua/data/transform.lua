@@ -152,6 +152,7 @@ local function snap(x, precision)
     local r = math.floor(x + 0.5)
     return math.tointeger(r) or r
   end
+  if precision > 99 then return x end -- a step below 1e-99: as exact as doubles get anyway
   return tonumber(string.format("%." .. precision .. "f", x))
 end
 

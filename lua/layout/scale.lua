@@ -1,6 +1,7 @@
 -- Scales: data value → position along an axis (linear, log, band, time).
 -- Every scale is callable (s(v) is s:map(v)) and carries .kind, .domain
 -- and .range; ranges may run backwards (a y axis grows upwards).
+local errors = require "util.errors"
 local ticks = require "layout.ticks"
 
 local M = {}
@@ -22,10 +23,28 @@ local function identity(v) return v end
 -- linear coordinate) and `back`.
 local Continuous = {}
 
+-- Differences of finite numbers overflow past ±1.8e308 (1e308 - -1e308 is inf): near the
+-- ends of the double range they are taken in halves, which cannot overflow.
+local HUGE = 2 ^ 1000
+
+local function big(...)
+  for i = 1, select("#", ...) do
+    local x = select(i, ...)
+    if x > HUGE or x < -HUGE then return true end
+  end
+  return false
+end
+
+-- (x - a) / (b - a) without overflow.
+local function ratio(x, a, b)
+  if big(x, a, b) then return (x / 2 - a / 2) / (b / 2 - a / 2) end
+  return (x - a) / (b - a)
+end
+
 function Continuous:map(v)
   local d0, d1 = self.fwd(self.domain[1]), self.fwd(self.domain[2])
   local r0, r1 = self.range[1], self.range[2]
-  local t = d1 ~= d0 and (self.fwd(v) - d0) / (d1 - d0) or 0.5
+  local t = d1 ~= d0 and ratio(self.fwd(v), d0, d1) or 0.5
   if self.clamp then t = math.max(0, math.min(1, t)) end
   return r0 + t * (r1 - r0)
 end
@@ -35,6 +54,7 @@ function Continuous:invert(px)
   local r0, r1 = self.range[1], self.range[2]
   local t = r1 ~= r0 and (px - r0) / (r1 - r0) or 0.5
   if self.clamp then t = math.max(0, math.min(1, t)) end
+  if big(d0, d1) then return self.back(d0 + t * (d1 / 2 - d0 / 2) * 2) end
   return self.back(d0 + t * (d1 - d0))
 end
 
@@ -50,7 +70,11 @@ local Linear = setmetatable({}, { __index = Continuous })
 function Linear:affine()
   local d0, d1, r0, r1 = self.domain[1], self.domain[2], self.range[1], self.range[2]
   if d1 == d0 or self.clamp then error("scale: no affine form for a clamped or one-point scale", 2) end
-  local b = (r1 - r0) / (d1 - d0)
+  local b = big(d0, d1) and (r1 - r0) / (d1 / 2 - d0 / 2) / 2 or (r1 - r0) / (d1 - d0)
+  if b ~= b or b == math.huge or b == -math.huge then -- a span near 1e-308: pixels per unit overflow
+    error(errors.new("invalid_data", "data", "the values are too close together to draw (their span is "
+      .. "below 1e-300); scale the data up"), 0)
+  end
   return r0 - d0 * b, b
 end
 

@@ -2,6 +2,7 @@
 -- numbers), log ticks (powers of ten, filled with 2 and 5 when few) and
 -- calendar-aligned UTC time ticks. Pure arithmetic, no drawing.
 local calendar = require "util.calendar"
+local errors = require "util.errors"
 
 local M = {}
 
@@ -31,22 +32,31 @@ local function finite(x) return type(x) == "number" and x == x and x > -math.hug
 -- Widens a zero-width domain to the order of magnitude of its value, so
 -- (5, 5) becomes (4, 6) and (0, 0) becomes (-1, 1).
 function M.expand(lo, hi)
+  if not (finite(lo) and finite(hi)) then return lo, hi end -- build() says why
   -- A span too small to divide (subnormal, or lost in the values' own precision) is one value.
   local span, size = math.abs(hi - lo), math.max(math.abs(lo), math.abs(hi))
   if span > 1e-290 and span > size * 1e-13 then return lo, hi end
   if size < 1e-290 then return -1, 1 end
   local pad = 10 ^ math.floor(math.log(math.abs(lo), 10))
+  while not (finite(lo - pad) and finite(hi + pad)) do pad = pad / 10 end -- near ±1.8e308
   return lo - pad, hi + pad
 end
 
--- The nice step for about `count` intervals over [lo, hi] as (step, m, e).
+-- The nice step for about `count` intervals over [lo, hi] as (step, m, e). The span is
+-- taken in halves: hi - lo overflows for finite ends past ±9e307.
 function M.step(lo, hi, count)
-  local m, e = nicenum(math.abs(hi - lo) / math.max(1, count or 5))
+  local m, e = nicenum(math.abs(hi / 2 - lo / 2) / math.max(1, count or 5) * 2)
   return value(1, m, e), m, e
 end
 
 local function build(lo, hi, count, cover)
-  assert(finite(lo) and finite(hi), "ticks: domain must be finite numbers")
+  if not (finite(lo) and finite(hi)) then
+    -- finite data whose sum or span left the double range (stacked 1e308s): the data's
+    -- size, not a bug (NaN would come from a bug upstream, and says so)
+    if lo ~= lo or hi ~= hi then error("ticks: the domain is NaN", 2) end
+    error(errors.new("invalid_data", "data", "the values are too large to draw: their sum or span is beyond "
+      .. "±1.8e308; scale the data down"), 0)
+  end
   if lo > hi then lo, hi = hi, lo end
   lo, hi = M.expand(lo, hi)
   local step, m, e = M.step(lo, hi, count)
@@ -60,14 +70,19 @@ local function build(lo, hi, count, cover)
     i0 = math.ceil(lo / unit - eps)
     i1 = math.floor(hi / unit + eps)
   end
+  -- Past 2^52 a tick index is no longer exact (i + 1 == i near 1.7e308 with a step of
+  -- 1e292): the values are too close together for their size, so the ends are the ticks.
+  if math.abs(i0) > 2 ^ 52 or math.abs(i1) > 2 ^ 52 or i1 - i0 > 10000 then
+    return { lo, hi, step = hi / 2 - lo / 2, min = lo, max = hi }
+  end
   local out = { step = step }
   for i = i0, i1 do
     local v = value(i, m, e)
     if v == 0 then v = 0.0 end -- no "-0"
-    out[#out + 1] = v
+    if finite(v) then out[#out + 1] = v end -- a nice end past ±1.8e308 is left out
   end
-  out.min = cover and out[1] or lo
-  out.max = cover and out[#out] or hi
+  out.min = cover and out[1] and math.min(out[1], lo) or lo
+  out.max = cover and out[#out] and math.max(out[#out], hi) or hi
   return out
 end
 

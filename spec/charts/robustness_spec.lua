@@ -1,5 +1,6 @@
 -- Every chart type against the inputs the catalogue issue names: one data row,
--- 100,000 rows, each required encoding missing, and an empty table. Each ends
+-- 100,000 rows, each required encoding missing, an empty table, and numbers at the ends of
+-- the double range (±1e308 alternating, 1.7e308, 1e200 whose squares overflow, 1e-308). Each ends
 -- in a chart or a client error naming the field, never an internal error, a
 -- crash or a hang. Built from each type's own sample, so a new type is covered
 -- the day it is added.
@@ -73,6 +74,29 @@ for _, t in ipairs(charts.names()) do
         assert.are_not.equal("chart", code, t .. " drew without encoding." .. ch)
         assert.truthy(tostring(err.path):find("encoding." .. ch, 1, true),
           ("%s without %s: error at %s: %s"):format(t, ch, tostring(err.path), err.message))
+      end
+    end)
+
+    it("draws finite extremes or says why, never internal", function()
+      local base = sample_rows(t)
+      local EXTREMES = {
+        alternating = function(i) return i % 2 == 0 and 1e308 or -1e308 end,
+        near_max = function(i) return 1.7e308 - i * 1e292 end,
+        squares_overflow = function(i) return 1e200 * (1 + i % 3) end,
+        tiny = function(i) return 1e-308 * (1 + i % 5) end,
+      }
+      for name, value in pairs(EXTREMES) do
+        local rows = {}
+        for i, src in ipairs(base) do
+          local row = {}
+          for k, v in pairs(src) do row[k] = type(v) == "number" and value(i) or v end
+          rows[i] = row
+        end
+        local code, err = outcome(with_rows(t, rows))
+        if code ~= "chart" then
+          assert.is_nil(tostring(err.message):find("/", 1, true) and tostring(err.message):find("%.lua"),
+            t .. " " .. name .. ": a message names a source file: " .. tostring(err.message))
+        end
       end
     end)
 

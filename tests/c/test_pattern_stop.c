@@ -1,23 +1,20 @@
-/* Tests that a sandboxed state's string.find/match/gmatch/gsub stop mid-match when the host asks (runtime_stop_requested). */
+/* Tests that a sandboxed state's string.find/match/gmatch/gsub stop mid-match when the host asks (sandbox_stop_requested). */
 #include <lauxlib.h>
 #include <lua.h>
 #include <stdlib.h>
 
+#include "../../src/budget.h"
+#include "../../src/generation.h"
 #include "../../src/runtime.h"
+#include "../../src/sandbox.h"
 #include "check.h"
-
-/* Never runs (its count is never reached): its presence alone is the host's "stop", as the
- * watchdog's stop_hook is. */
-static void host_hook(lua_State *L, lua_Debug *ar) {
-  (void)L;
-  (void)ar;
-}
 
 /* Runs chunk on a fresh coroutine of L, hooked or not; returns its string result (or the error). */
 static const char *run(lua_State *L, const char *chunk, bool stop) {
   static char out[256];
   lua_State *co = lua_newthread(L);
-  if (stop) lua_sethook(co, host_hook, LUA_MASKCOUNT, 1 << 30);
+  /* the budget's stop hook, set to fire never: its presence alone is the host's "stop" */
+  if (stop) lua_sethook(co, budget_stop_hook, LUA_MASKCOUNT, 1 << 30);
   if (luaL_loadbufferx(co, chunk, strlen(chunk), "=chunk", "t") != LUA_OK) {
     snprintf(out, sizeof out, "load: %s", lua_tostring(co, -1));
     lua_pop(L, 1);
@@ -39,7 +36,10 @@ int main(void) {
   lua_State *L = runtime_new_state(home, err, sizeof err);
   CHECK(L != NULL);
   if (L == NULL) return check_done("test_pattern_stop");
-  CHECK_INT(runtime_sandbox(L, home, "", err, sizeof err), 0);
+  struct generation *gen = generation_read(home, 1, err, sizeof err);
+  CHECK(gen != NULL);
+  CHECK_INT(sandbox_apply(L, gen, "", err, sizeof err), 0);
+  generation_release(gen);
 
   /* ".-.-b" on 1,000 characters: ~1.7e8 steps (about a second) unstopped, 4096 when stopped */
   const char *find = "local s = ('x'):rep(1000)\n"
@@ -67,6 +67,6 @@ int main(void) {
   /* the string library's functions are chartd.pattern's (method calls go through the same table) */
   CHECK_STR(run(L, "return tostring(string.find == require('chartd.pattern').find and\n"
                    "  ('').find == string.find and string.gsub == require('chartd.pattern').gsub)", false), "true");
-  runtime_close(L);
+  lua_close(L);
   return check_done("test_pattern_stop");
 }

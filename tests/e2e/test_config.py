@@ -1,6 +1,9 @@
 """Configuration: bad values stop `serve`/`check` with exit code 2 and one exact line; .env
-is read from the working directory and the real environment wins; PORT beats WEBSOCKET_PORT."""
+is read from the working directory and the real environment wins; PORT beats WEBSOCKET_PORT;
+CHARTD_BIND: loopback in development (another loopback address such as 127.0.0.2 is refused),
+every interface in production or when asked, and the listening line says where."""
 import os
+import socket
 import subprocess
 import sys
 import tempfile
@@ -37,7 +40,19 @@ BAD = [
     ({"LLM_PROVIDER": "claude"}, "chartd: LLM_PROVIDER=claude is not allowed; allowed auto, openai, offline"),
     ({"LLM_PROVIDER": "openai"}, "chartd: LLM_PROVIDER=openai needs OPENAI_API_KEY; allowed auto or offline without a key"),
     ({"DEBUG": "maybe"}, "chartd: DEBUG=maybe is not a boolean; allowed true, false, 1, 0, yes, no"),
+    ({"CHARTD_BIND": "localhost"},
+     "chartd: CHARTD_BIND=localhost is not allowed; allowed an IPv4 or IPv6 address (127.0.0.1, 0.0.0.0, ::1, ::)"),
+    ({"CHARTD_MAX_PIXELS": "100"}, "chartd: CHARTD_MAX_PIXELS=100 is out of range; allowed 256-1073741824"),
+    ({"CHARTD_SCRIPT_BUDGET_MS": "50"}, "chartd: CHARTD_SCRIPT_BUDGET_MS=50 is out of range; allowed 100-120000"),
 ]
+
+
+def reachable(address, port):
+    try:
+        with socket.create_connection((address, port), timeout=2):
+            return True
+    except OSError:
+        return False
 
 
 async def main():
@@ -79,7 +94,16 @@ async def main():
     listening = [e for e in s.log_events() if e["event"] == "listening"]
     eq(len(listening), 1, "one listening line")
     eq((listening[0]["url"], listening[0]["planner"], listening[0]["workers"]),
-       (f"ws://0.0.0.0:{port}/", "offline", 3), "listening line")
+       (f"ws://127.0.0.1:{port}/", "offline", 3), "listening line (development: loopback)")
+
+    # Where it listens: 127.0.0.1 only in development; every address when asked or in production.
+    for env, bind in (({"APP_ENV": "development"}, "127.0.0.1"), ({"CHARTD_BIND": "0.0.0.0"}, "0.0.0.0"),
+                      ({"APP_ENV": "production"}, "0.0.0.0")):
+        with Server(env=env, workers=1) as s:
+            check(reachable("127.0.0.1", s.port), f"{env}: 127.0.0.1 answers")
+            eq(reachable("127.0.0.2", s.port), bind == "0.0.0.0", f"{env}: 127.0.0.2 answers only on 0.0.0.0")
+        line = [e for e in s.log_events() if e["event"] == "listening"][0]
+        eq((line["bind"], line["url"]), (bind, f"ws://{bind}:{s.port}/"), f"{env}: listening line")
 
 
 run(main)

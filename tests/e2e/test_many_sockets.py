@@ -1,7 +1,7 @@
 """Many sockets: 500 clients that complete the handshake and go silent are reaped by the idle
 policy; with `ulimit -n 256`, of 300 connection attempts those beyond the fds lws may use
 (ulimit - 64) get no handshake — they wait in the kernel's accept backlog until they give up,
-since lws stops accepting below the limit instead of spinning on EMFILE (STACK-NOTES) — with
+since lws stops accepting below the limit instead of spinning on EMFILE (docs/STACK.md) — with
 no crash and no CPU spin while the others are held, and the server serves again once they
 close. (MAX_CONCURRENT_CONNECTIONS, which answers 1013, is the limit meant to bite first.)"""
 import asyncio

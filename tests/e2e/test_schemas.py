@@ -74,11 +74,11 @@ def static_checks():
             "chart", "error", "pong", "subscribed", "reload", "scene"}
     eq(set(SCHEMAS), want, "one schema per protocol message, the chart spec and the scene")
 
-    # The closed list of error codes is the one lua/service.lua answers with.
-    with open(os.path.join(ROOT, "lua", "service.lua"), encoding="utf-8") as f:
-        body = f.read().split("M.CODES = {", 1)[1].split("\n}", 1)[0]
-    codes = set(re.findall(r"(\w+) = \{ \d+, (?:true|false) \}", body))
-    check(len(codes) >= 10, f"codes parsed from lua/service.lua: {codes}")
+    # The closed list of error codes is the one table in src/errors.c.
+    with open(os.path.join(ROOT, "src", "errors.c"), encoding="utf-8") as f:
+        body = f.read().split("ERROR_CODES[] = {", 1)[1].split("\n};", 1)[0]
+    codes = set(re.findall(r'\{"(\w+)", \d+, (?:true|false),', body))
+    check(len(codes) >= 10, f"codes parsed from src/errors.c: {codes}")
     eq(set(SCHEMAS["error"]["properties"]["code"]["enum"]), codes, "error codes in error.schema.json")
 
     for path in sorted(glob.glob(os.path.join(ROOT, "examples", "*.json"))):

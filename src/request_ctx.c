@@ -1,0 +1,109 @@
+/* The `ctx` table a request's script gets (service.handle(text, ctx)): the one binding between a request and its worker, connection and conversation. */
+#include "request_ctx.h"
+
+#include <lauxlib.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "conversations.h"
+
+static double now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static struct request_ctx *request_of(lua_State *L) {
+  struct request_ctx_owner *owner = lua_touserdata(L, lua_upvalueindex(1));
+  return owner->find(owner, lua_tointeger(L, lua_upvalueindex(2)));
+}
+
+/* Hands one message to the service thread (a copy of body); pushes false when nobody listens
+ * any more (a final reply was sent, the request was cancelled or has ended). */
+static int send_reply(lua_State *L, struct request_ctx *r, bool http, int status, const char *mime, const char *body,
+                      size_t len, bool final) {
+  if (r == NULL || r->final_sent || atomic_load(r->cancelled)) {
+    lua_pushboolean(L, 0);
+    return 1;
+  }
+  struct worker_reply out = {.conn_id = r->conn_id, .http = http, .status = status, .len = len};
+  if (mime) strcpy(out.mime, mime);
+  out.body = malloc(len ? len : 1);
+  if (out.body == NULL) return luaL_error(L, "out of memory");
+  memcpy(out.body, body, len);
+  r->final_sent = final;
+  r->reply(r->reply_ud, &out);
+  lua_pushboolean(L, 1);
+  return 1;
+}
+
+/* ctx.emit(json_text [, final]) */
+static int ctx_emit(lua_State *L) {
+  size_t len;
+  const char *text = luaL_checklstring(L, 1, &len);
+  return send_reply(L, request_of(L), false, 200, NULL, text, len, lua_toboolean(L, 2));
+}
+
+/* ctx.respond(status, mime, body) */
+static int ctx_respond(lua_State *L) {
+  int status = (int)luaL_checkinteger(L, 1);
+  const char *mime = luaL_checkstring(L, 2);
+  size_t len;
+  const char *body = luaL_checklstring(L, 3, &len);
+  luaL_argcheck(L, status >= 100 && status <= 599, 1, "not an HTTP status");
+  luaL_argcheck(L, strlen(mime) < sizeof ((struct worker_reply *)0)->mime, 2, "too long");
+  return send_reply(L, request_of(L), true, status, mime, body, len, true);
+}
+
+/* ctx.checkpoint() → false | "cancelled" | "timeout". The host also stops a script that never
+ * calls it (src/budget.c); calling it between stages ends the request cleanly, with its answer. */
+static int ctx_checkpoint(lua_State *L) {
+  struct request_ctx *r = request_of(L);
+  if (r == NULL || atomic_load(r->cancelled)) lua_pushliteral(L, "cancelled");
+  else if (now_ms() > r->deadline_ms) lua_pushliteral(L, "timeout");
+  else lua_pushboolean(L, 0);
+  return 1;
+}
+
+/* ctx.remember(json_text): the connection's last chart spec, for follow-up requests. */
+static int ctx_remember(lua_State *L) {
+  struct request_ctx *r = request_of(L);
+  size_t len;
+  const char *text = luaL_checklstring(L, 1, &len);
+  lua_pushboolean(L, r != NULL && !r->http && conversations_remember(r->conn_id, text, len) == 0);
+  return 1;
+}
+
+void request_ctx_push(lua_State *co, struct request_ctx_owner *owner, lua_Integer id, const struct request_ctx *req) {
+  lua_createtable(co, 0, 12);
+  static const luaL_Reg FNS[] = {{"emit", ctx_emit},
+                                 {"respond", ctx_respond},
+                                 {"checkpoint", ctx_checkpoint},
+                                 {"remember", ctx_remember},
+                                 {NULL, NULL}};
+  lua_pushlightuserdata(co, owner);
+  lua_pushinteger(co, id);
+  luaL_setfuncs(co, FNS, 2); /* each function holds the owner and the id */
+  lua_pushstring(co, req->http ? "http" : "ws");
+  lua_setfield(co, -2, "mode");
+  lua_pushboolean(co, req->accept_json);
+  lua_setfield(co, -2, "accept_json");
+  lua_pushinteger(co, (lua_Integer)req->conn_id);
+  lua_setfield(co, -2, "connection");
+  lua_pushnumber(co, now_ms() - req->enqueued_ms);
+  lua_setfield(co, -2, "queued_ms");
+  lua_pushnumber(co, req->deadline_ms);
+  lua_setfield(co, -2, "deadline_ms");
+  lua_pushinteger(co, req->worker);
+  lua_setfield(co, -2, "worker");
+  if (!req->http) { /* ctx.previous: what ctx.remember stored on this connection, or nil */
+    size_t len;
+    char *previous = conversations_recall(req->conn_id, &len);
+    if (previous) {
+      lua_pushlstring(co, previous, len);
+      free(previous);
+      lua_setfield(co, -2, "previous");
+    }
+  }
+}

@@ -1,0 +1,46 @@
+/* The `ctx` table a request's script gets (service.handle(text, ctx)): the one binding between a request and its worker, connection and conversation.
+ *
+ * ctx.emit(json_text [, final])   a WebSocket message to the request's connection
+ * ctx.respond(status, mime, body) the one HTTP response (POST /v1/charts)
+ * ctx.checkpoint()                false | "cancelled" | "timeout": scripts call it between stages
+ * ctx.deadline_ms                 when the request must be answered (chartd.clock.now_ms's clock)
+ * ctx.mode ("ws" | "http"), ctx.accept_json, ctx.queued_ms, ctx.connection, ctx.worker
+ * ctx.previous, ctx.remember(json_text)   WebSocket only: the connection's conversation
+ *                                 (src/conversations.c)
+ *
+ * Threads: the worker thread that runs the request. The functions hold the worker (its
+ * owner) and the request's id, never a pointer to the request: they look it up at each call,
+ * so a ctx a script kept somewhere is harmless after its request ended (emit answers false,
+ * checkpoint "cancelled"). */
+#ifndef CHARTD_REQUEST_CTX_H
+#define CHARTD_REQUEST_CTX_H
+
+#include <lua.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "workers.h"
+
+/* A request as its ctx sees it; owned by the worker's task. */
+struct request_ctx {
+  uint64_t conn_id;
+  bool http, accept_json;
+  double enqueued_ms, deadline_ms; /* monotonic */
+  const atomic_bool *cancelled;
+  bool final_sent;                 /* set by emit(final)/respond: nothing more is sent */
+  int worker;
+  workers_reply_fn reply;          /* hands a reply to the service thread */
+  void *reply_ud;
+};
+
+/* Who finds a live request by its id (a worker): NULL once it ended. Lives as long as the
+ * states whose scripts may hold a ctx. */
+struct request_ctx_owner {
+  struct request_ctx *(*find)(struct request_ctx_owner *owner, lua_Integer id);
+};
+
+/* Pushes the ctx table of request id (req, as it is now) on co. */
+void request_ctx_push(lua_State *co, struct request_ctx_owner *owner, lua_Integer id, const struct request_ctx *req);
+
+#endif

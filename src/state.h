@@ -1,0 +1,33 @@
+/* The one way to build a Lua state that runs scripts for the server: workers, the reload self-test, `chartd check`. */
+#ifndef CHARTD_STATE_H
+#define CHARTD_STATE_H
+
+#include <lua.h>
+#include <stddef.h>
+
+#include "budget.h"
+
+struct chartd_config;
+struct generation;
+
+/* A state for gen: the standard libraries and chartd bindings (runtime_new_state),
+ * chartd.config from cfg (may be NULL), the memory cap, the sandbox (sandbox_apply: before
+ * any script runs, so module top-level code is sandboxed too), then `service.warm` — every
+ * module, theme and prompt loaded and one chart drawn — under limits. Returns the state, or
+ * NULL with err ("<what> ran past its time budget (5000 ms)", "lua/charts/bar.lua:3: ...").
+ * what names the builder in messages ("the self-test", "loading the scripts"). Close the
+ * state with budget_close. */
+lua_State *state_build(struct generation *gen, const struct chartd_config *cfg, const struct budget_limits *limits,
+                       const char *what, char *err, size_t errlen);
+
+/* Runs the function below nargs arguments on top of L's stack on a fresh coroutine under
+ * limits (the budget every script run of a build uses). Returns 0 with nres results on L's
+ * stack in place of the function and arguments, or -1 with err. */
+int state_run(lua_State *L, int nargs, int nres, const struct budget_limits *limits, const char *what, char *err,
+              size_t errlen);
+
+/* state_run of require(module)[fn](). */
+int state_call(lua_State *L, const char *module, const char *fn, int nres, const struct budget_limits *limits,
+               const char *what, char *err, size_t errlen);
+
+#endif

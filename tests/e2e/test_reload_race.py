@@ -1,0 +1,152 @@
+"""The reload race that once wedged every worker, against the real server: save a good chart
+module, then a few milliseconds later the same file with `while true do end` on top, many times,
+with the delay varied so the second save lands before, during and after the first reload's
+self-test. Every round the server must still answer a chart, /readyz must stay 200, no worker
+may fail a build (they build from the bytes that passed the self-test, never from disk), a
+later good save must go live, and SIGTERM must stop the process.
+
+Then the self-test itself is sandboxed: module top-level code that runs os.execute, opens a
+file for writing or replaces the shared string metatable is refused with file:line, nothing
+is written, and the server keeps serving the last good generation."""
+import asyncio
+import base64
+import json
+import os
+import random
+import shutil
+import tempfile
+import time
+
+from chartd_harness import BAR_SPEC, ROOT, Server, check, connect, eq, http, recv_json, run, until_final
+
+SANITIZED = bool(os.environ.get("CHARTD_SANITIZED"))
+ROUNDS = 8 if SANITIZED else 16
+# Room for a full self-test (every chart's sample: ~0.4 s here, 3x that under ASan), small
+# enough that each refused save costs the test little.
+BUDGET_MS = 5000 if SANITIZED else 1000
+SET_COLOR = "    canvas:set_color(b.color)\n"
+
+
+def make_home():
+    home = tempfile.mkdtemp(prefix="chartd-race-")
+    for d in ("lua", "prompts", "themes", "web"):
+        shutil.copytree(os.path.join(ROOT, d), os.path.join(home, d))
+    return home
+
+
+def svg_fill(colour):
+    parts = []
+    for i in (1, 3, 5):
+        v = int(colour[i:i + 2], 16) / 255 * 100
+        parts.append(("%.6f" % v).rstrip("0").rstrip(".") + "%")
+    return "fill:rgb(%s)" % ",".join(parts)
+
+
+def write(path, text):
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+
+
+async def chart(ws, rid, timeout=20):
+    await ws.send(json.dumps({"type": "chart.request", "id": rid, "spec": BAR_SPEC, "format": "svg",
+                              "width": 320, "height": 240}))
+    while True:
+        msg = await recv_json(ws, timeout)
+        if msg.get("type") in ("reload", "progress"):
+            continue
+        eq(msg.get("id"), rid, "reply id")
+        return msg
+
+
+async def main():
+    home = make_home()
+    bar_path = os.path.join(home, "lua", "charts", "bar.lua")
+    with open(bar_path, encoding="utf-8") as f:
+        original = f.read()
+    check(original.count(SET_COLOR) == 1, "bar.lua has the set_color line this test edits")
+    rng = random.Random(15)
+    env = {"CHARTD_HOME": home, "APP_ENV": "development", "CHARTD_SCRIPT_BUDGET_MS": str(BUDGET_MS)}
+    try:
+        with Server(env=env, workers=2) as s:
+            async with connect(s) as ws:
+                eq((await recv_json(ws))["type"], "hello", "hello")
+                answered = 0
+                for i in range(ROUNDS):
+                    refused = s.metrics()['chartd_reloads_total{outcome="failed"}']
+                    good = original.replace(SET_COLOR, f'    canvas:set_color("#{i + 1:02x}{i + 1:02x}00")\n')
+                    write(bar_path, good)
+                    # Before the debounce ends, during the good save's self-test, or after it
+                    # (when the workers rebuild): the bad save must never reach a worker.
+                    time.sleep(rng.choice((0.005, 0.03, 0.06, 0.1, 0.15, 0.25, 0.4)))
+                    write(bar_path, "while true do end\n" + good)
+                    msg = await chart(ws, f"r{i}")
+                    eq(msg["type"], "chart", f"round {i}: answered with a chart ({msg.get('code')}: {msg.get('message')})")
+                    answered += 1
+                    deadline = time.monotonic() + BUDGET_MS / 1000 * 3 + 5
+                    while s.metrics()['chartd_reloads_total{outcome="failed"}'] == refused:
+                        check(time.monotonic() < deadline, f"round {i}: the bad save was refused")
+                        msg = await chart(ws, f"r{i}-wait")
+                        eq(msg["type"], "chart", f"round {i}: answered while the bad save is checked")
+                    status, _, body = http(s.base + "/readyz", timeout=5)
+                    eq(status, 200, f"round {i}: /readyz ({body[:100]!r})")
+
+                # The last bad save is refused; a good one goes live and is drawn.
+                final = original.replace(SET_COLOR, '    canvas:set_color("#ff00ff")\n')
+                write(bar_path, final)
+                deadline, saves = time.monotonic() + 30, 1
+                while True:
+                    msg = await chart(ws, "final")
+                    eq(msg["type"], "chart", "final request")
+                    if svg_fill("#ff00ff") in base64.b64decode(msg["data"]).decode():
+                        break
+                    check(time.monotonic() < deadline, "the good save after the race went live")
+                    last = [e for e in s.log_events() if e.get("event") == "reload"][-1:]
+                    if last and last[0].get("ok") is False and "time budget" in last[0].get("error", "") \
+                            and "while true" not in open(bar_path).read() and saves < 3:
+                        # a machine loaded past the budget refused the good save: save it again, as a
+                        # person would (the refusal is the budget working, not the race)
+                        saves += 1
+                        write(bar_path, final + f"-- save {saves}\n")
+                    await asyncio.sleep(0.5)
+
+                metrics = s.metrics()
+                eq(metrics.get("chartd_worker_build_failures_total"), 0.0, "no worker build failed")
+                check(metrics['chartd_reloads_total{outcome="ok"}'] >= ROUNDS // 3,
+                      "many good saves went live with the bad one on disk (the race was run)")
+                failed = [e for e in s.log_events() if e.get("event") == "reload" and e.get("ok") is False]
+                check(any("time budget" in e.get("error", "") for e in failed),
+                      "a refused reload names the time budget")
+                ok_n = int(metrics['chartd_reloads_total{outcome="ok"}'])
+                failed_n = int(metrics['chartd_reloads_total{outcome="failed"}'])
+                print(f"{ROUNDS} rounds, {answered} charts, {ok_n} good and {failed_n} refused reloads")
+
+                # The self-test runs module top-level code in the sandbox.
+                marker = os.path.join(home, "written-by-a-module")
+                hostile = {
+                    "os.execute": f'os.execute("touch {marker}")\n',
+                    "io.open for writing": f'assert(io.open("{marker}", "w")):write("x")\n',
+                    "string metatable": 'getmetatable("").__index = { len = function() return 0 end }\n',
+                }
+                good = original.replace(SET_COLOR, '    canvas:set_color("#ff00ff")\n')
+                for name, line in hostile.items():
+                    before = s.metrics()['chartd_reloads_total{outcome="failed"}']
+                    write(bar_path, line + good)
+                    deadline = time.monotonic() + 10
+                    while s.metrics()['chartd_reloads_total{outcome="failed"}'] == before:
+                        check(time.monotonic() < deadline, f"{name}: the reload was refused")
+                        await asyncio.sleep(0.05)
+                    last = [e for e in s.log_events() if e.get("event") == "reload"][-1]
+                    check(last["error"].startswith("lua/charts/bar.lua:1:"), f"{name}: error names file:line: {last}")
+                    check(not os.path.exists(marker), f"{name}: nothing was written")
+                    msg = await chart(ws, "after-" + name.replace(" ", "-"))
+                    eq(msg["type"], "chart", f"{name}: still serving")
+                    check(svg_fill("#ff00ff") in base64.b64decode(msg["data"]).decode(),
+                          f"{name}: the last good generation serves")
+            t0 = time.monotonic()
+        eq(s.proc.returncode, 0, "exit code after SIGTERM")
+        check(time.monotonic() - t0 < 10, "SIGTERM stopped the server promptly")
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+
+
+run(main)
