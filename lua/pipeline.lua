@@ -113,11 +113,13 @@ end
 
 -- Renders a spec table. Returns a result table, or nil and an error table
 -- { code =, path =, message = }. opts.progress(stage, percent, message) is called on the way;
+-- opts.checkpoint() between stages (it raises to end a cancelled or overdue request);
 -- opts.note is a short text drawn bottom-right (the agent's "illustrative data" mark);
 -- opts.scene = true adds result.scene, the description of what was drawn (docs/protocol.md).
 function M.render(input, opts)
   opts = opts or {}
   local progress = opts.progress or no_progress
+  local checkpoint = opts.checkpoint or no_progress
   local timings = {}
   local started = clock.now_ms()
   local mark = started
@@ -143,6 +145,7 @@ function M.render(input, opts)
   if not chart then return nil, cerr end
   lap("validate_ms")
 
+  checkpoint()
   progress("rendering", 40, ("laying out %d rows as a %s chart"):format(spec.data.nrows, spec.type))
   local box = { x = 0, y = 0, width = spec.width, height = spec.height }
   local layout, lerr = protect("layout", chart.layout, spec, theme, box)
@@ -151,6 +154,7 @@ function M.render(input, opts)
   if not notes then return nil, nerr end
   lap("layout_ms")
 
+  checkpoint()
   progress("rendering", 60, "drawing")
   local c = canvas.new { format = spec.format, width = spec.width, height = spec.height, scale = spec.scale,
     scene = opts.scene == true }
@@ -171,8 +175,12 @@ function M.render(input, opts)
   if not ok then c:close(); return nil, derr end
   lap("draw_ms")
 
+  checkpoint()
   progress("encoding", 80, ("encoding %s"):format(spec.format:upper()))
-  local bytes = c:finish { compression = opts.compression }
+  local bytes, ferr = c:finish { compression = opts.compression }
+  if not bytes then -- cairo's sticky error state or the encoder's memory: not the client's doing
+    return nil, errors.new("internal", nil, ("encoding failed: %s"):format(tostring(ferr)))
+  end
   local scene = opts.scene and scene_reply(c:scene()) or nil
   local alt = describe(chart, spec, layout)
   if spec.format == "svg" then

@@ -1,15 +1,11 @@
 -- One chart request on a worker: parse and check the message, plan it (lua/agent.lua: LLM or
 -- offline planner, follow-up edits, data synthesis), render it through the pipeline with
 -- progress messages, answer `chart` or `error`. The worker runs handle() as a coroutine (an
--- LLM call yields it); ctx is the worker's side (see src/workers.c):
---   ctx.emit(json_text, final)        a WebSocket message to this request's connection
---   ctx.respond(status, mime, body)   the one HTTP response (POST /v1/charts)
---   ctx.cancelled()                   false | "cancelled" | "timeout"
---   ctx.mode ("ws" | "http"), ctx.accept_json, ctx.queued_ms, ctx.connection, ctx.worker
---   ctx.previous, ctx.remember(json_text)   WebSocket only, when the host provides them: the
---                                     connection's last chart spec (JSON text) for follow-ups
--- The host also stops a request on its own (watchdog + count hook) when a script ignores
--- ctx.cancelled(); then it answers for us.
+-- LLM call yields it); ctx is the worker's side, described in src/request_ctx.h (emit,
+-- respond, checkpoint, deadline_ms, previous/remember, ...). The request calls
+-- ctx.checkpoint() between its stages and ends cleanly there when it was cancelled or ran out
+-- of time; the host also stops a request on its own (src/budget.c) when a script runs past
+-- its deadline without reaching a checkpoint, and then answers for it.
 --
 -- Error codes, their HTTP statuses and retryable flags: the one table in src/errors.c, read
 -- here through chartd.errors (docs/protocol.md explains them to clients).
@@ -86,11 +82,11 @@ end
 -- Parses and checks the message; returns the request table or raises a Stop.
 local function parse(text, ctx, cfg, state)
   local msg, err = json.decode(text)
+  local deep = ("the message nests objects/arrays deeper than the limit of %d levels"):format(M.MAX_DEPTH)
+  -- lua-cjson gives up at 1000 levels, long past the protocol's limit: the same answer as at 65
+  if msg == nil and err:find("too many nested data structures", 1, true) then error(stop("invalid_request", deep), 0) end
   if msg == nil then error(stop("invalid_json", err), 0) end
-  if too_deep(msg, M.MAX_DEPTH) then
-    error(stop("invalid_request", ("the message nests objects/arrays deeper than the limit of %d levels")
-      :format(M.MAX_DEPTH)), 0)
-  end
+  if too_deep(msg, M.MAX_DEPTH) then error(stop("invalid_request", deep), 0) end
   if type(msg) ~= "table" or json.is_array(msg) or msg[1] ~= nil then
     error(stop("invalid_request", "a message must be a JSON object"), 0)
   end
@@ -154,7 +150,7 @@ local function previous_spec(ctx)
 end
 
 -- Test hook (CHARTD_TEST_HOOKS=1 only): a request that spins in Lua, inside a pcall, so
--- tests can prove the host's timeout and cancel reach code that ignores ctx.cancelled().
+-- tests can prove the host's timeout and cancel reach code that never reaches ctx.checkpoint().
 -- {"debug":{"run":"<name>"}} runs a canned hostile snippet from tests/e2e/hostile.lua (read
 -- through the worker's read-only io.open, loaded as text) to prove the budgets hold.
 local function debug_hook(msg)
@@ -191,11 +187,15 @@ local function run(text, ctx, state)
     return "pong"
   end
 
-  local last_pct = -1
-  local function progress(stage, pct, message)
-    local why = ctx.cancelled()
+  -- The explicit cancellation point between stages.
+  local function checkpoint()
+    local why = ctx.checkpoint()
     if why then error(stop(why, why == "timeout" and "the request took longer than CHART_GENERATION_TIMEOUT"
       or "the request was cancelled"), 0) end
+  end
+
+  local last_pct = -1
+  local function progress(stage, pct, message)
     if ctx.mode ~= "ws" then return end
     if pct <= last_pct then pct = last_pct + 1 end -- percentages only rise
     last_pct = pct
@@ -207,16 +207,18 @@ local function run(text, ctx, state)
   progress("initialization", 5, "request accepted")
   if cfg.test_hooks then debug_hook(msg) end
 
-  local deadline = started - (ctx.queued_ms or 0) + (cfg.timeout_s or 30) * 1000
+  checkpoint()
+  local deadline = ctx.deadline_ms or (started + (cfg.timeout_s or 30) * 1000)
   local spec, info = require("agent").plan(msg, { previous = previous_spec(ctx), config = cfg,
     progress = progress, deadline_ms = deadline })
+  checkpoint()
   if not spec then
     error(stop(info.code or "internal", info.message or "planning failed", info.path, info.detail), 0)
   end
   state.chart_type = type(spec.type) == "string" and spec.type or state.chart_type
 
   local pipeline = require "pipeline"
-  local result, err = pipeline.render(spec, { progress = progress, scene = msg.scene == true,
+  local result, err = pipeline.render(spec, { progress = progress, checkpoint = checkpoint, scene = msg.scene == true,
     note = info.synthetic and require("agent").NOTE or nil })
   if not result then
     error(stop(err.code or "internal", err.message or "rendering failed", err.path, err.detail), 0)

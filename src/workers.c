@@ -30,13 +30,14 @@
 #include <unistd.h>
 
 #include "budget.h"
-#include "conversations.h"
+#include "catalog.h"
 #include "errors.h"
 #include "fair_queue.h"
 #include "generation.h"
 #include "log.h"
 #include "lua_http.h"
 #include "metrics.h"
+#include "request_ctx.h"
 #include "runtime.h"
 #include "state.h"
 
@@ -68,14 +69,15 @@ struct task {
   lua_State *L;     /* the state co belongs to: an older generation's when a reload came meanwhile */
   int co_ref;
   int id;
-  bool final_sent;
-  struct budget_run run; /* the request's budget: its deadline, cancel flag, memory */
+  struct request_ctx ctx; /* what the script's ctx reads (src/request_ctx.c) */
+  struct budget_run run;  /* the request's budget: its deadline, cancel flag, memory */
   /* Set while the coroutine waits in chartd.http (a transfer or a sleep); the memory is a
    * userdata on the coroutine's stack (lua_http.h). Worker thread only. */
   struct chartd_http_wait *wait;
 };
 
 struct worker {
+  struct request_ctx_owner ctx_owner; /* first: finds this worker's tasks for their ctx functions */
   pthread_t thread;
   int index;
   lua_State *L;
@@ -112,7 +114,6 @@ static struct {
   char timeout_arg[16];              /* CHART_GENERATION_TIMEOUT for the `timeout` text */
   atomic_int warmed, failed;
   char fail_reason[512];
-  _Atomic(const char *) hello, chart_types, themes;
 } g = {.mu = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER};
 
 static const char *esc(char *buf, size_t cap, const char *s) {
@@ -147,119 +148,14 @@ static void send_error(const struct job *job, const char *code, const char *mess
   g.reply(g.reply_ud, &r);
 }
 
-/* ---- the Lua side: ctx functions given to service.handle ---- */
-
-static struct task *find_task(struct worker *w, int id) {
-  for (struct task *t = w->tasks; t; t = t->next)
-    if (t->id == id) return t;
-  return NULL;
-}
-
-/* Hands one message of task t to the service thread (a copy of body); pushes false when
- * nobody listens any more (a final reply was sent, or the request was cancelled). */
-static int send_reply(lua_State *L, struct task *t, bool http, int status, const char *mime, const char *body,
-                      size_t len, bool final) {
-  if (t == NULL || t->final_sent || atomic_load(&t->job->cancelled)) {
-    lua_pushboolean(L, 0);
-    return 1;
-  }
-  struct worker_reply r = {.conn_id = t->job->q.conn_id, .http = http, .status = status, .len = len};
-  if (mime) strcpy(r.mime, mime);
-  r.body = malloc(len ? len : 1);
-  if (r.body == NULL) return luaL_error(L, "out of memory");
-  memcpy(r.body, body, len);
-  t->final_sent = final;
-  g.reply(g.reply_ud, &r);
-  lua_pushboolean(L, 1);
-  return 1;
-}
-
-/* ctx.emit(json_text [, final]): a WebSocket text message. Returns false when nobody listens. */
-static int ctx_emit(lua_State *L) {
-  struct worker *w = lua_touserdata(L, lua_upvalueindex(1));
-  struct task *t = find_task(w, (int)lua_tointeger(L, lua_upvalueindex(2)));
-  size_t len;
-  const char *text = luaL_checklstring(L, 1, &len);
-  return send_reply(L, t, false, 200, NULL, text, len, lua_toboolean(L, 2));
-}
-
-/* ctx.respond(status, mime, body): the one HTTP response of a POST /v1/charts job. */
-static int ctx_respond(lua_State *L) {
-  struct worker *w = lua_touserdata(L, lua_upvalueindex(1));
-  struct task *t = find_task(w, (int)lua_tointeger(L, lua_upvalueindex(2)));
-  int status = (int)luaL_checkinteger(L, 1);
-  const char *mime = luaL_checkstring(L, 2);
-  size_t len;
-  const char *body = luaL_checklstring(L, 3, &len);
-  luaL_argcheck(L, status >= 100 && status <= 599, 1, "not an HTTP status");
-  luaL_argcheck(L, strlen(mime) < sizeof ((struct worker_reply *)0)->mime, 2, "too long");
-  return send_reply(L, t, true, status, mime, body, len, true);
-}
-
-/* ctx.cancelled() → false | "cancelled" | "timeout": scripts check it between stages. */
-static int ctx_cancelled(lua_State *L) {
-  struct worker *w = lua_touserdata(L, lua_upvalueindex(1));
-  struct task *t = find_task(w, (int)lua_tointeger(L, lua_upvalueindex(2)));
-  if (t == NULL || atomic_load(&t->job->cancelled))
-    lua_pushstring(L, "cancelled");
-  else if (now_ms() > t->job->deadline_ms)
-    lua_pushstring(L, "timeout");
-  else
-    lua_pushboolean(L, 0);
-  return 1;
-}
-
-/* ctx.remember(json_text): the connection's last chart spec, for follow-up requests. */
-static int ctx_remember(lua_State *L) {
-  struct worker *w = lua_touserdata(L, lua_upvalueindex(1));
-  struct task *t = find_task(w, (int)lua_tointeger(L, lua_upvalueindex(2)));
-  size_t len;
-  const char *text = luaL_checklstring(L, 1, &len);
-  lua_pushboolean(L, t != NULL && !t->job->http && conversations_remember(t->job->q.conn_id, text, len) == 0);
-  return 1;
-}
-
-static void push_ctx(struct worker *w, struct task *t) {
-  lua_State *L = t->co;
-  lua_createtable(L, 0, 10);
-  static const struct { const char *name; lua_CFunction fn; } FNS[] = {
-      {"emit", ctx_emit}, {"respond", ctx_respond}, {"cancelled", ctx_cancelled}, {"remember", ctx_remember}};
-  for (size_t i = 0; i < sizeof FNS / sizeof FNS[0]; i++) {
-    lua_pushlightuserdata(L, w);
-    lua_pushinteger(L, t->id);
-    lua_pushcclosure(L, FNS[i].fn, 2);
-    lua_setfield(L, -2, FNS[i].name);
-  }
-  lua_pushstring(L, t->job->http ? "http" : "ws");
-  lua_setfield(L, -2, "mode");
-  lua_pushboolean(L, t->job->accept_json);
-  lua_setfield(L, -2, "accept_json");
-  lua_pushinteger(L, t->job->q.conn_id);
-  lua_setfield(L, -2, "connection");
-  lua_pushnumber(L, now_ms() - t->job->enqueued_ms);
-  lua_setfield(L, -2, "queued_ms");
-  lua_pushinteger(L, w->index);
-  lua_setfield(L, -2, "worker");
-  if (!t->job->http) { /* ctx.previous: what ctx.remember stored on this connection, or nil */
-    size_t len;
-    char *previous = conversations_recall(t->job->q.conn_id, &len);
-    if (previous) {
-      lua_pushlstring(L, previous, len);
-      free(previous);
-      lua_setfield(L, -2, "previous");
-    }
-  }
-}
-
 /* ---- worker state ---- */
 
-static char *dup_top_string(lua_State *L, int idx) {
-  size_t len;
-  const char *s = lua_tolstring(L, idx, &len);
-  if (s == NULL) return NULL;
-  char *copy = malloc(len + 1);
-  if (copy) memcpy(copy, s, len + 1);
-  return copy;
+/* request_ctx's lookup: the live task with this id, or NULL once it ended. */
+static struct request_ctx *find_request(struct request_ctx_owner *owner, lua_Integer id) {
+  struct worker *w = (struct worker *)owner; /* ctx_owner is the first member */
+  for (struct task *t = w->tasks; t; t = t->next)
+    if (t->id == id) return &t->ctx;
+  return NULL;
 }
 
 /* Worker 0 publishes the lists the service thread serves without touching Lua. */
@@ -270,9 +166,7 @@ static void publish_catalog(lua_State *L) {
     log_writef(LOG_ERROR, "catalog_failed", "\"error\":\"%s\"", esc(e, sizeof e, err));
     return;
   }
-  atomic_store(&g.chart_types, dup_top_string(L, -2));
-  atomic_store(&g.themes, dup_top_string(L, -1));
-  atomic_store(&g.hello, dup_top_string(L, -3));
+  catalog_set(lua_tostring(L, -3), lua_tostring(L, -2), lua_tostring(L, -1));
   lua_pop(L, 3);
 }
 
@@ -441,7 +335,7 @@ static bool step_task(struct worker *w, struct task *t, int nargs) {
     detach_wait(w, t);
     lua_resetthread(t->co);
     const char *code = stop == BUDGET_CANCELLED ? "cancelled" : "timeout";
-    if (!t->final_sent && !(job->http && stop == BUDGET_CANCELLED)) send_error(job, code, NULL, g.timeout_arg);
+    if (!t->ctx.final_sent && !(job->http && stop == BUDGET_CANCELLED)) send_error(job, code, NULL, g.timeout_arg);
     finish_task(w, t, code, NULL, -1, -1);
     return true;
   }
@@ -450,7 +344,7 @@ static bool step_task(struct worker *w, struct task *t, int nargs) {
      * abandon the coroutine, and rebuild the state, whose modules the script may have filled. */
     detach_wait(w, t);
     lua_resetthread(t->co);
-    if (!t->final_sent) {
+    if (!t->ctx.final_sent) {
       char msg[128];
       snprintf(msg, sizeof msg, "the request needed more than the %zu MB a worker's scripts may use",
                BUDGET_SCRIPT_MEMORY >> 20);
@@ -466,7 +360,7 @@ static bool step_task(struct worker *w, struct task *t, int nargs) {
   }
   if (rc != LUA_OK) {
     const char *msg = lua_tostring(t->co, -1);
-    if (!t->final_sent) send_error(job, "internal", msg ? msg : "service.handle raised a non-string error", NULL);
+    if (!t->ctx.final_sent) send_error(job, "internal", msg ? msg : "service.handle raised a non-string error", NULL);
     finish_task(w, t, "internal", NULL, -1, -1);
     return true;
   }
@@ -480,12 +374,12 @@ static bool step_task(struct worker *w, struct task *t, int nargs) {
     if (layout >= 0 || draw >= 0) render = (layout > 0 ? layout : 0) + (draw > 0 ? draw : 0);
     encode = field_number(t->co, base + 2, "encode_ms");
   }
-  if (!t->final_sent && atomic_load(&job->cancelled)) {
+  if (!t->ctx.final_sent && atomic_load(&job->cancelled)) {
     /* Cancelled between the watchdog's ticks: ctx.emit already refused the final reply, so
      * answer as a cancel does (the soak run saw 115 of 72,876 cancels end as `internal`). */
     if (!job->http) send_error(job, "cancelled", NULL, NULL);
     outcome = "cancelled";
-  } else if (!t->final_sent) {
+  } else if (!t->ctx.final_sent) {
     send_error(job, "internal", "the request ended without an answer", NULL);
   }
   char outcome_buf[32] = "internal", type_buf[32] = "";
@@ -526,7 +420,11 @@ static void start_job(struct worker *w, struct job *job) {
   w->tasks = t;
   lua_rawgeti(t->co, LUA_REGISTRYINDEX, w->handle_ref);
   lua_pushlstring(t->co, job->text, job->len);
-  push_ctx(w, t);
+  t->ctx = (struct request_ctx){.conn_id = job->q.conn_id, .http = job->http, .accept_json = job->accept_json,
+                                .enqueued_ms = job->enqueued_ms, .deadline_ms = job->deadline_ms,
+                                .cancelled = &job->cancelled, .worker = w->index, .reply = g.reply,
+                                .reply_ud = g.reply_ud};
+  request_ctx_push(t->co, &w->ctx_owner, t->id, &t->ctx);
   step_task(w, t, 2);
 }
 
@@ -658,6 +556,7 @@ int workers_start(const struct chartd_config *cfg, workers_reply_fn reply, void 
   for (int i = 0; i < g.nworkers; i++) {
     struct worker *w = &g.workers[i];
     w->index = i;
+    w->ctx_owner.find = find_request;
     if (pthread_create(&w->thread, NULL, worker_main, w) != 0) {
       snprintf(err, errlen, "cannot start worker thread %d", i);
       return -1;
@@ -702,30 +601,12 @@ bool workers_ready(const char **why) {
   return g.nworkers > 0 && atomic_load(&g.warmed) == g.nworkers;
 }
 
-/* Service thread only (the one reader of these strings), so the old ones can go at once. */
-void workers_set_catalog(const char *hello, const char *chart_types, const char *themes) {
-  if (hello == NULL || chart_types == NULL || themes == NULL) return;
-  char *h = strdup(hello), *c = strdup(chart_types), *t = strdup(themes);
-  if (h == NULL || c == NULL || t == NULL) {
-    free(h);
-    free(c);
-    free(t);
-    return;
-  }
-  free((void *)atomic_exchange(&g.hello, h));
-  free((void *)atomic_exchange(&g.chart_types, c));
-  free((void *)atomic_exchange(&g.themes, t));
-}
-
 void workers_generation_advanced(void) {
   pthread_mutex_lock(&g.mu); /* a worker between its check and its wait must not miss this */
   pthread_cond_broadcast(&g.cond);
   pthread_mutex_unlock(&g.mu);
 }
 
-const char *workers_hello_json(void) { return atomic_load(&g.hello); }
-const char *workers_chart_types_json(void) { return atomic_load(&g.chart_types); }
-const char *workers_themes_json(void) { return atomic_load(&g.themes); }
 
 enum workers_submit_result workers_submit(uint64_t conn_id, const char *req_id, bool http, bool accept_json,
                                           char *text, size_t len) {
@@ -824,7 +705,5 @@ void workers_stop(void) {
   free(g.workers);
   g.workers = NULL;
   g.started = 0;
-  free((void *)atomic_load(&g.hello));
-  free((void *)atomic_load(&g.chart_types));
-  free((void *)atomic_load(&g.themes));
+  catalog_free();
 }

@@ -33,17 +33,8 @@ int workers_start(const struct chartd_config *cfg, workers_reply_fn reply, void 
  * (static storage). */
 bool workers_ready(const char **why);
 
-/* JSON texts computed once by the scripts at start-up (hello message, chart types, themes);
- * NULL until then. Immutable once published: any thread may read them. */
-const char *workers_hello_json(void);
-const char *workers_chart_types_json(void);
-const char *workers_themes_json(void);
-
-/* Hot reload. workers_set_catalog replaces the three texts above with a new generation's
- * (copied); call it on the service thread only, which is also their only reader.
- * workers_generation_advanced wakes idle workers so they build the new generation's state
- * before the next request (any thread). */
-void workers_set_catalog(const char *hello, const char *chart_types, const char *themes);
+/* Hot reload: wakes idle workers so they build the new generation's state before the next
+ * request (any thread). The catalog the service thread serves is src/catalog.c's. */
 void workers_generation_advanced(void);
 
 /* WORKERS_CONN_BUSY: the connection already has CHARTD_MAX_IN_FLIGHT requests queued or running. */

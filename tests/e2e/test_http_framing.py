@@ -4,6 +4,7 @@ length, CONNECT, an 8 KB request line, a 20 KB header, pipelined GETs, obsolete 
 gets a status and the connection is closed; refusals are logged at most once per interval;
 good requests, WebSockets and the playground page still work."""
 import json
+import os
 import socket
 import time
 
@@ -92,6 +93,15 @@ async def main():
         # refusals are logged, at most once per interval (14 refusals above, within seconds)
         refused = [e for e in s.log_events() if e.get("event") == "http_refused"]
         check(1 <= len(refused) <= 2, f"refusals logged once per interval: {len(refused)} lines")
+
+        # nothing above left the server busy: idle, it uses no CPU
+        def cpu_s():
+            with open(f"/proc/{s.proc.pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        before = cpu_s()
+        time.sleep(2)
+        check(cpu_s() - before < 0.3, f"idle server used {cpu_s() - before:.2f} s of CPU in 2 s")
 
         # a silent socket is closed by the front door, not held forever
         t0 = time.monotonic()

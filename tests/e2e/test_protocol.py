@@ -49,6 +49,11 @@ async def main():
             m = await expect_error(ws, '{"type":"chart.request",', "invalid_json")
             check(m["message"].startswith("invalid JSON at line 1, column"), m["message"])
             await expect_error(ws, "[1,2]", "invalid_request", contains="must be a JSON object")
+            # nesting past the protocol's 64 levels is invalid_request however deep (lua-cjson's own
+            # limit of 1000 must not turn the deepest into invalid_json)
+            for depth in (65, 1000, 1001, 10000):
+                await expect_error(ws, "[" * depth + "]" * depth, "invalid_request",
+                                   contains="deeper than the limit of 64 levels")
             await expect_error(ws, '"hi"', "invalid_request", contains="must be a JSON object")
             await expect_error(ws, '{"type":"chart.make","id":"x"}', "invalid_request", rid="x",
                                contains='unknown message type "chart.make"', path="type")
