@@ -160,6 +160,7 @@ function M.translate(vl)
     return drawn_rows
   end
   toplevel.step_size(spec, steps, rows)
+  toplevel.config_colors(vl, spec, warn)
   M.resolve_sort(spec, rows, warn)
   spec.data = { values = records }
   if #transforms > 0 then spec.transform = transforms end

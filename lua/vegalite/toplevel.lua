@@ -73,11 +73,45 @@ function M.read(vl, spec, warn)
   end
   if vl.resolve ~= nil then warn("resolve", "not supported; ignored") end
   if channels.is_object(vl.config) then
-    for k in pairs(vl.config) do
-      warn("config." .. k, "not supported; the theme is drawn (choose a theme instead)")
+    for k, v in pairs(vl.config) do
+      if k == "range" and channels.is_object(v) then
+        for rk in pairs(v) do
+          if rk ~= "category" and rk ~= "ramp" and rk ~= "heatmap" then
+            warn("config.range." .. rk, "not supported; the theme is drawn")
+          end
+        end
+      else
+        warn("config." .. k, "not supported; the theme is drawn (choose a theme instead)")
+      end
     end
   end
   return steps
+end
+
+-- config.range's colours for the colour channel that has none of its own: category (a list
+-- of colours or a scheme name) for categories, ramp/heatmap for numbers (heatmap on rect).
+function M.config_colors(vl, spec, warn)
+  local range = channels.is_object(vl.config) and channels.is_object(vl.config.range) and vl.config.range
+  local color = spec.encoding and spec.encoding.color
+  if not (range and color and color.field) then return end
+  if color.scale and (color.scale.range or color.scale.scheme) then return end
+  local r
+  if color.type == "nominal" or color.type == "ordinal" then
+    r = range.category
+  else
+    r = spec.type == "heatmap" and range.heatmap or range.ramp or range.heatmap
+  end
+  if r == nil then return end
+  if channels.is_object(r) then r = r.scheme end
+  color.scale = color.scale or {}
+  if type(r) == "string" and require("layout.color").scheme(r) then
+    color.scale.scheme = r
+  elseif type(r) == "table" and r[1] ~= nil then
+    color.scale.range = r
+  else
+    warn("config.range", "a scheme chartd does not carry; the theme's colours are drawn")
+    if next(color.scale) == nil then color.scale = nil end
+  end
 end
 
 -- A {"step": n} size: n pixels for each band of the discrete axis along it (chartd's x keys

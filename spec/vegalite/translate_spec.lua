@@ -49,6 +49,15 @@ describe("vegalite", function()
     assert.same({ 7 + 14, 1 + 8, 2 + 9, 3 + 10, 4 + 11, 5 + 12, 6 + 13 }, model.series[1].values)
   end)
 
+  it("colours categories with config.range.category when the channel has no colours of its own", function()
+    local result = assert(pipeline.render({ data = { values = VALUES }, mark = "bar", format = "svg",
+      config = { range = { category = { "#1b9e77", "#d95f02" } } },
+      encoding = { x = { field = "a" }, y = { field = "b", type = "quantitative" }, color = { field = "c" } } }))
+    assert.truthy(result.bytes:find("rgb(10.588235%,61.960784%,46.666667%)", 1, true)) -- #1b9e77
+    assert.truthy(result.bytes:find("rgb(85.098039%,37.254902%,0.784314%)", 1, true)) -- #d95f02
+    assert.same({}, result.warnings)
+  end)
+
   it("lists what it does not draw in warnings and renders anyway", function()
     local result = assert(pipeline.render({ data = { values = VALUES }, mark = { type = "bar", cornerRadius = 4 },
       config = { axis = { grid = false } }, encoding = { x = { field = "a", axis = { labelAngle = 0 } },
