@@ -266,7 +266,10 @@ function M.build(markdef, defs, ctx)
   -- would be wrong, so they are an error rather than a warning.
   for _, name in ipairs({ "x2", "y2" }) do
     if defs[name] and (defs[name].field or defs[name].datum ~= nil) then
-      error(errors.new("invalid_spec", "encoding." .. name, ("ranged marks (%s) are not supported"):format(name)))
+      local main = defs[name == "x2" and "x" or "y"]
+      local what = main and main.bin == "binned" and "pre-binned bars (bin: \"binned\" with %s)"
+        or "ranged marks (%s)"
+      error(errors.new("invalid_spec", "encoding." .. name, (what .. " are not supported"):format(name)))
     end
   end
   for name, def in pairs(defs) do
