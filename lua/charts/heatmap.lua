@@ -270,8 +270,12 @@ M.sample = {
 function M.summary(spec, layout)
   local m, enc = layout.model, spec.encoding
   local vname = (m.op ~= "count" and enc.color.field) or "count"
+  local cells = {}
+  for n, c in ipairs(m.cells) do cells[n] = c end
+  -- In the axes' order: along x, then up y.
+  table.sort(cells, function(a, b) if a.i ~= b.i then return a.i < b.i end return a.j < b.j end)
   local rows = {}
-  for n, c in ipairs(m.cells) do rows[n] = { m.x_values[c.i], m.y_values[c.j], c.value } end
+  for n, c in ipairs(cells) do rows[n] = { m.x_values[c.i], m.y_values[c.j], c.value } end
   return require("charts.shared.summary").table({ enc.x.field, enc.y.field, vname }, rows)
 end
 

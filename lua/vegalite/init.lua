@@ -65,6 +65,7 @@ local CHARTD_KEYS = { theme = true, format = true, scale = true, options = true,
 -- A sort by another field's aggregate ({"field": "b", "op": "mean"}) becomes the explicit
 -- order of the keys, computed over the rows the chart draws, as Vega sorts its domain.
 function M.resolve_sort(spec, rows, warn)
+  for _, ch in ipairs({ "x", "y" }) do M.numeric_order(spec.encoding and spec.encoding[ch], rows) end
   local x = spec.encoding and spec.encoding.x
   local by = x and type(x.sort) == "table" and x.sort.by
   if not by then return end
@@ -100,6 +101,25 @@ function M.resolve_sort(spec, rows, warn)
   local order = json.array({})
   for i, item in ipairs(list) do order[i] = item.key end
   x.sort = #order > 0 and order or nil
+end
+
+-- Numbers on a discrete axis sort as numbers in Vega-Lite (5 before 10); chartd holds them as
+-- text, so an ascending/descending order of all-number values becomes an explicit list.
+function M.numeric_order(ch, rows)
+  if not (ch and ch.field and (ch.sort == "ascending" or ch.sort == "descending")
+    and (ch.type == "nominal" or ch.type == "ordinal")) then return end
+  local seen, nums = {}, {}
+  for _, r in ipairs(rows()) do
+    local v = r[ch.field]
+    if type(v) == "string" then return end
+    if type(v) == "number" and not seen[v] then seen[v] = true; nums[#nums + 1] = v end
+  end
+  if #nums == 0 then return end
+  table.sort(nums, function(a, b) if ch.sort == "descending" then return a > b end return a < b end)
+  local frame = require "data.frame"
+  local order = json.array({})
+  for i, v in ipairs(nums) do order[i] = frame.number_text(v) end
+  ch.sort = order
 end
 
 -- M.translate(vl) → chartd spec, warnings (array of "path: message") | raises an errors.new value.

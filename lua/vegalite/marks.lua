@@ -233,6 +233,7 @@ function M.build(markdef, defs, ctx)
     options.jitter = 0
   elseif mark == "rect" then
     ctype = "heatmap"
+    options.labels = false -- as for bars: values are a text layer in Vega-Lite
     put("x", x, "encoding.x")
     put("y", y, "encoding.y")
     if color_def then put("color", color_def, color_path, "legend") end
@@ -262,6 +263,12 @@ function M.build(markdef, defs, ctx)
       .. "only as layers over one of them)")))
   end
 
+  -- Vega-Lite orders the bands of a discrete axis ascending unless told otherwise; chartd
+  -- keeps the data's order, so the translation says so.
+  for _, ch in ipairs({ "x", "y" }) do
+    local e = enc[ch]
+    if e and e.field and e.sort == nil and (e.type == "nominal" or e.type == "ordinal") then e.sort = "ascending" end
+  end
   -- Ranges (x2/y2) make a different chart (ranged bars, intervals): drawing without them
   -- would be wrong, so they are an error rather than a warning.
   for _, name in ipairs({ "x2", "y2" }) do

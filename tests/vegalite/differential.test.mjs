@@ -44,7 +44,7 @@ function norm(v) {
 }
 
 // A row as its sorted tokens; rows sorted so both sides line up.
-const key = (t) => (typeof t === 'number' ? Number(t.toPrecision(6)) : t);
+const key = (t) => (typeof t === 'number' ? Number(t.toPrecision(10)) : t);
 function rowTokens(values) {
   return values.map(norm).sort((a, b) => String(key(a)).localeCompare(String(key(b))));
 }
@@ -66,21 +66,24 @@ function compare(vega, chartd) {
   return null;
 }
 
-// A sorted discrete axis: Vega's band order (its scale's domain) against the order chartd drew
+// A discrete axis: Vega's band order (its scale's domain) against the order chartd drew
 // the keys in (first appearance in data_summary's column of that field).
-function compareOrder(spec, view, s) {
+function compareOrder(spec, view, s, temporal) {
   const enc = spec.encoding || {};
-  for (const ch of ['x', 'y']) {
+  const mark = typeof spec.mark === 'string' ? spec.mark : spec.mark && spec.mark.type;
+  // A heatmap's table runs along x, then up y: its first appearances follow x's order only.
+  for (const ch of mark === 'rect' ? ['x'] : ['x', 'y']) {
     const def = enc[ch];
-    if (!def || def.sort === undefined || def.sort === null || !def.field) continue;
+    if (!def || def.sort === null || !def.field) continue;
     let domain;
     try { domain = view.scale(ch).domain(); } catch { continue; }
     if (typeof view.scale(ch).bandwidth !== 'function') continue;
     const k = s.columns.indexOf(def.field);
-    if (k < 0) continue;
+    if (k < 0 || s.columns.lastIndexOf(def.field) !== k) continue; // absent, or on both axes
     const seen = [];
     for (const row of s.rows) {
-      const val = String(norm(row[k]));
+      const x = temporal.has(def.field) && typeof row[k] === 'number' ? row[k] * 1000 : row[k];
+      const val = String(norm(x));
       if (!seen.includes(val)) seen.push(val);
     }
     const want = domain.map((d) => String(norm(d))).filter((d) => seen.includes(d));
@@ -111,7 +114,7 @@ for (const r of results) {
       const drawn = s.columns.includes('bin_start') ? s.rows.filter((row) => row[row.length - 1] !== 0) : s.rows;
       const crows = drawn.map((row) => rowTokens(row.filter((_, k) => keep[k]).map((x, k) =>
         temporal.has(kept[k]) && typeof x === 'number' ? x * 1000 : x)));
-      const diff = compare(vrows, crows) || compareOrder(spec, v.view, s);
+      const diff = compare(vrows, crows) || compareOrder(spec, v.view, s, temporal);
       entry.vega_fields = v.fields;
       entry.chartd_columns = s.columns;
       if (diff) entry.differs = diff; else { entry.agrees = true; agreed++; }
