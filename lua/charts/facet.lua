@@ -287,6 +287,9 @@ function M.layout(spec, theme, box)
   local cell_theme = with(theme, "padding", M.CELL_PADDING)
   local function prepare(cell)
     local sspec = sub_spec(spec, cell, chart, shared)
+    -- A shared axis is titled once: y in the first column, x in the bottom row.
+    if cell.gx > 1 and sspec.encoding.y then sspec.encoding.y = with(sspec.encoding.y, "title", "") end
+    if cell.gy < grows and sspec.encoding.x then sspec.encoding.x = with(sspec.encoding.x, "title", "") end
     local t = cell_theme
     if global then
       local pal = {}

@@ -41,7 +41,7 @@ function M.layout(spec, theme, box)
   local vfont = { family = theme.font, size = theme.font_sizes.label, weight = "bold" }
   local lw = 0
   for _, s in ipairs(stages) do
-    s.text = text.truncate(s.label, tfont, p.width * 0.3)
+    s.text = text.shorten(s.label, tfont, p.width * 0.3)
     lw = math.max(lw, text.width(s.text, tfont))
   end
   local x0 = p.x + lw + 10
@@ -50,6 +50,10 @@ function M.layout(spec, theme, box)
   local n = #stages
   local step = n > 0 and p.height / n or p.height
   local bh = step * (1 - M.GAP)
+  -- Stages thinner than a line of text name every k-th stage (and value it), never on top
+  -- of each other.
+  local every = math.max(1, math.ceil((math.max(text.line_height(tfont), text.line_height(vfont)) + 2) / step))
+  local hidden = 0
   local max, first = 0, stages[1] and stages[1].value or 0
   for _, s in ipairs(stages) do max = math.max(max, s.value) end
   local single = not (spec.encoding.color and spec.encoding.color.field)
@@ -64,11 +68,13 @@ function M.layout(spec, theme, box)
     s.color = single and theme.palette[1] or colors[i]
     s.share = first > 0 and s.value / first or 0
     s.value_text = value_fmt(s.value) .. (i > 1 and first > 0 and (" · " .. share_fmt(s.share)) or "")
-    if spec.options.labels ~= false then
+    s.show = (i - 1) % every == 0
+    if not s.show then hidden = hidden + 1 end
+    if spec.options.labels ~= false and s.show then
       local vw = text.width(s.value_text, vfont)
       if vw + 8 <= s.width then
         s.value_pos = { x = cx, align = "center", color = color.contrast_text(s.color, theme) }
-      else
+      elseif cx + s.width / 2 + 6 + vw <= p.x + p.width then
         s.value_pos = { x = cx + s.width / 2 + 6, align = "left", color = theme.foreground }
       end
     end
@@ -78,7 +84,7 @@ function M.layout(spec, theme, box)
     local a, b = stages[i - 1], stages[i]
     connectors[#connectors + 1] = { a.x, a.y + a.height, a.x + a.width, a.y + a.height, b.x + b.width, b.y, b.x, b.y }
   end
-  return { frame = f, stages = stages, connectors = connectors, label_x = x0 - 10, tick_font = tfont,
+  return { frame = f, stages = stages, connectors = connectors, label_x = x0 - 10, tick_font = tfont, hidden = hidden,
     value_font = vfont, center = cx, max_width = width }
 end
 
@@ -98,8 +104,10 @@ function M.draw(c, layout, theme)
       c:set_color(s.color)
       c:fill()
     end
-    c:text(s.text, layout.label_x, s.y + s.height / 2, { font = layout.tick_font, color = theme.foreground,
-      align = "right", valign = "middle", role = "tick-label" })
+    if s.show then
+      c:text(s.text, layout.label_x, s.y + s.height / 2, { font = layout.tick_font, color = theme.foreground,
+        align = "right", valign = "middle", role = "tick-label" })
+    end
     if s.value_pos then
       c:text(s.value_text, s.value_pos.x, s.y + s.height / 2, { font = layout.value_font, color = s.value_pos.color,
         align = s.value_pos.align, valign = "middle", role = "data-label", value = s.value })
@@ -108,6 +116,7 @@ function M.draw(c, layout, theme)
   if #layout.stages == 0 then
     axes.no_data(c, layout.frame, theme)
   end
+  c:record_thinned("y", layout.hidden or 0)
   frame.draw_axes(c, layout.frame, theme)
 end
 

@@ -130,11 +130,32 @@ function M.layout(spec, theme, box)
   for _, n in ipairs(nodes) do
     if n.x then
       local last = n.column == ncol - 1 and ncol > 1
+      -- The last column's labels face left, into the gap the column before writes into:
+      -- those two share it.
+      local room = (n.column >= ncol - 2 and ncol > 2) and (xstep - 20) / 2 - 3 or xstep - 20
+      local tail = " " .. value_fmt(n.value)
       n.label = { x = last and n.x - 6 or n.x + n.width + 6, y = n.y + n.height / 2, align = last and "right" or "left",
-        text = text.shorten(n.name, lfont, math.max(20, xstep - 20), " " .. value_fmt(n.value)) }
+        text = text.shorten(n.name, lfont, math.max(20, room), tail) }
+      -- Too narrow for the number: the label is the name alone and says so in the scene.
+      n.label.valued = n.label.text:sub(-#tail) == tail
     end
   end
-  return { frame = f, nodes = nodes, links = links, columns = ncol, scale = k, label_font = lfont }
+  -- In each column, a label that would touch the one above is left out (its node stays).
+  local lh, hidden, by_col = text.line_height(lfont), 0, {}
+  for _, n in ipairs(nodes) do
+    if n.label then
+      by_col[n.column] = by_col[n.column] or {}
+      table.insert(by_col[n.column], n)
+    end
+  end
+  for _, list in pairs(by_col) do
+    table.sort(list, function(a, b) return a.label.y < b.label.y end)
+    local bottom = -math.huge
+    for _, n in ipairs(list) do
+      if n.label.y - lh / 2 < bottom + 1 then n.label, hidden = nil, hidden + 1 else bottom = n.label.y + lh / 2 end
+    end
+  end
+  return { frame = f, nodes = nodes, links = links, columns = ncol, scale = k, label_font = lfont, hidden = hidden }
 end
 
 function M.draw(c, layout, theme)
@@ -162,12 +183,13 @@ function M.draw(c, layout, theme)
   for _, n in ipairs(layout.nodes) do
     if n.label then
       c:text(n.label.text, n.label.x, n.label.y, { font = layout.label_font, color = theme.foreground,
-        align = n.label.align, valign = "middle", role = "data-label", value = n.value })
+        align = n.label.align, valign = "middle", role = "data-label", value = n.label.valued and n.value or nil })
     end
   end
   if #layout.links == 0 then
     axes.no_data(c, layout.frame, theme)
   end
+  c:record_thinned("y", layout.hidden or 0)
   frame.draw_axes(c, layout.frame, theme)
 end
 

@@ -132,7 +132,7 @@ function M.layout(spec, theme, box)
   for _, it in ipairs(left) do it.line.label_y0 = it.y end
   for _, it in ipairs(right) do it.line.label_y1 = it.y end
   -- The two period names share the width between the columns.
-  local head_w = math.max(20, (x1 - x0) / 2 + math.min(x0 - p.x, p.x + p.width - x1) - 4)
+  local head_w = math.max(20, 2 * math.min((x1 - x0) / 2 - 4, x0 - p.x, p.x + p.width - x1))
   for i = 1, 2 do keys[i] = text.shorten(keys[i], head_font, head_w) end
   return { frame = f, model = model, lines = lines, x0 = x0, x1 = x1, top = top, bottom = bottom, keys = keys,
     head_y = p.y, font = font, head_font = head_font, hidden = hl + hr }

@@ -198,6 +198,7 @@ local function gradient_legend(lg, theme, num_opts)
     or format.from_spec(g.format, tk.step, num_opts)
     or format.ticker(tk.step, { number = num_opts.number, max = math.max(math.abs(lo), math.abs(hi)) })
   local labels, lw = {}, 0
+  if hi == lo then tk = { lo } end -- one value: one label, not a stack of them in one place
   for i, v in ipairs(tk) do
     labels[i] = { value = v, label = fmt(v) }
     lw = math.max(lw, text.width(labels[i].label, font))
@@ -487,7 +488,9 @@ local function left_axis(o, kind, theme, y0, len, x_right, max_w)
         end
       end
       truncated = truncated or cut
-      widths[i], heights[i] = text.width(t.label, font), h -- pango measures both lines
+      -- Measured, not assumed: a CJK name is taller than a line of Latin text.
+      local w, mh = text.measure(t.label, font)
+      widths[i], heights[i] = w, math.max(h, mh)
     end
     k = thin_factor(tl, heights, M.BAND_LINE_GAP)
   else

@@ -83,3 +83,22 @@ describe("layout.color scales", function()
     assert.same({ "#111111", "#222222" }, color.categorical(nil, light, 2))
   end)
 end)
+
+describe("layout.color text on fills", function()
+  it("always reaches WCAG's 4.5:1 against the fill, on every colour of every theme", function()
+    local themes = require "themes"
+    for _, name in ipairs(themes.names()) do
+      local t = themes.get(name)
+      local fills = {}
+      for _, c in ipairs(color.palette(t, 24)) do fills[#fills + 1] = c end
+      for k = 0, 20 do
+        fills[#fills + 1] = color.ramp(t.sequential, k / 20)
+        fills[#fills + 1] = color.ramp(t.diverging, k / 20)
+      end
+      for _, fill in ipairs(fills) do
+        local ratio = color.contrast(color.contrast_text(fill), fill)
+        assert.is_true(ratio >= 4.5, ("%s: text on %s has contrast %.2f"):format(name, fill, ratio))
+      end
+    end
+  end)
+end)
