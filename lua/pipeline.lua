@@ -45,11 +45,21 @@ local function protect(stage, fn, ...)
   return nil, err
 end
 
+-- Past this many rows the echoed spec carries the data as the client sent it (CSV text,
+-- records, columns and rows) instead of records rebuilt from the frame: a million rows as
+-- records would be a Lua table each and ~30 MB of JSON.
+M.ECHO_RECORDS = 10000
+
 -- The normalized spec as the reply carries it: plain tables, data as records.
 function M.reply_spec(spec)
   local out = {}
   for k, v in pairs(spec) do out[k] = v end
-  out.data = { values = frame.to_records(spec.data) }
+  local df = spec.data
+  if df.nrows > M.ECHO_RECORDS and df.sent ~= nil then
+    out.data = df.sent
+  else
+    out.data = { values = frame.to_records(df) }
+  end
   return out
 end
 
@@ -202,6 +212,8 @@ function M.render(input, opts)
     data_summary = summary.build(chart, spec, layout), -- the aggregated table drawn, capped
     warnings = warnings, -- what a Vega-Lite spec asked that chartd does not draw
     scene = scene,
+    -- how the marks were drawn when a chart chose (M4-reduced lines, stamped or image marks)
+    drawing = type(layout.drawing) == "table" and layout.drawing or nil,
     timings_ms = timings,
   }
 end

@@ -249,6 +249,7 @@ local function run(text, ctx, state)
   local head, jerr = json.encode {
     type = "chart", id = msg.id, format = result.format, mime = result.mime, spec = result.spec,
     alt = result.alt, data_summary = result.data_summary, scene = result.scene, warnings = result.warnings,
+    drawing = result.drawing,
     width = result.width, height = result.height, bytes = #result.bytes, timings_ms = timings,
     planner = info.planner, synthetic = info.synthetic, seed = info.seed, fallback_reason = info.fallback_reason,
     fallback_detail = info.fallback_detail, llm_calls = info.llm_calls,

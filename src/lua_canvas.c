@@ -11,6 +11,9 @@
 #include <string.h>
 
 #include "chartd_types.h"
+#include "fast_stroke.h"
+#include "grid.h"
+#include "stamp.h"
 #include "png_write.h"
 
 int luaopen_chartd_canvas(lua_State *L);
@@ -1076,10 +1079,109 @@ SIMPLE(m_reset_clip, cairo_reset_clip)
     return 0;                                                                                      \
   }
 PAINT(m_fill, cairo_fill, 0)
-PAINT(m_stroke, cairo_stroke, 1)
 PAINT(m_fill_preserve, cairo_fill_preserve, 0)
 PAINT(m_stroke_preserve, cairo_stroke_preserve, 1)
 #undef PAINT
+
+/* For the scene (record_paint): what stamp and grid paint, as one rectangle around it; the
+ * current path (a stamp's marker) is kept. */
+static void record_box(lua_State *L, canvas *c, double x0, double y0, double x1, double y1) {
+  if (!c->recording || !(x1 >= x0 && y1 >= y0)) return;
+  cairo_path_t *keep = cairo_copy_path(c->cr);
+  cairo_new_path(c->cr);
+  cairo_rectangle(c->cr, x0, y0, x1 - x0, y1 - y0);
+  record_paint(L, c, 0);
+  cairo_new_path(c->cr);
+  if (keep->status == CAIRO_STATUS_SUCCESS) cairo_append_path(c->cr, keep);
+  cairo_path_destroy(keep);
+}
+
+/* c:stamp(xs, ys [, rs, unit]): fills the current path — a marker of radius `unit` (1)
+ * around the origin — at every (xs[i], ys[i]), scaled to radius rs[i], one marker after the
+ * other (stamp.h). */
+static int m_stamp(lua_State *L) {
+  canvas *c = check_canvas(L);
+  luaL_checktype(L, 2, LUA_TTABLE);
+  luaL_checktype(L, 3, LUA_TTABLE);
+  int has_r = !lua_isnoneornil(L, 4), arrays = has_r ? 3 : 2;
+  if (has_r) luaL_checktype(L, 4, LUA_TTABLE);
+  size_t n = lua_rawlen(L, 2);
+  if (lua_rawlen(L, 3) != n || (has_r && lua_rawlen(L, 4) != n))
+    return luaL_argerror(L, 3, "xs, ys and rs must have the same length");
+  if (n > ((size_t)-1) / (3 * sizeof(double))) return luaL_argerror(L, 2, "too many points");
+  double *v = lua_newuserdatauv(L, (n ? n : 1) * (size_t)arrays * sizeof(double), 0);
+  for (int a = 0; a < arrays; a++) {
+    for (size_t i = 0; i < n; i++) {
+      int isnum = 0;
+      lua_rawgeti(L, 2 + a, (lua_Integer)i + 1);
+      v[(size_t)a * n + i] = lua_tonumberx(L, -1, &isnum);
+      lua_pop(L, 1);
+      if (!isnum) return luaL_argerror(L, 2 + a, lua_pushfstring(L, "entry %I is not a number", (lua_Integer)i + 1));
+    }
+  }
+  double unit = lua_isnoneornil(L, 5) ? 1 : check_finite(L, 5);
+  if (unit <= 0) return luaL_argerror(L, 5, "must be positive");
+  if (c->recording && n > 0) { /* the markers' bounds: the points', widened by the marker */
+    double x0, y0, x1, y1, r = 0, bx0 = INFINITY, by0 = INFINITY, bx1 = -INFINITY, by1 = -INFINITY;
+    cairo_path_extents(c->cr, &x0, &y0, &x1, &y1);
+    for (size_t i = 0; i < n; i++) {
+      double k = has_r ? v[2 * n + i] / unit : 1;
+      r = fmax(r, k);
+      bx0 = fmin(bx0, v[i]), bx1 = fmax(bx1, v[i]), by0 = fmin(by0, v[n + i]), by1 = fmax(by1, v[n + i]);
+    }
+    record_box(L, c, bx0 + x0 * r, by0 + y0 * r, bx1 + x1 * r, by1 + y1 * r);
+  }
+  if (stamp_markers(c->cr, v, v + n, has_r ? v + 2 * n : NULL, unit, n) != 0) return luaL_error(L, "not enough memory");
+  return 0;
+}
+
+/* c:grid(x, y, w, h, cols, rows, colors [, gap_color, gap_width]): colors[row * cols + col + 1]
+ * ("#rrggbb[aa]", or nil/false: no cell) painted as one image tiling the rectangle, then
+ * the gaps between cells stroked (grid.h). */
+static int m_grid(lua_State *L) {
+  canvas *c = check_canvas(L);
+  double x = check_finite(L, 2), y = check_finite(L, 3), w = check_nonneg(L, 4), h = check_nonneg(L, 5);
+  lua_Integer cols = luaL_checkinteger(L, 6), rows = luaL_checkinteger(L, 7);
+  luaL_checktype(L, 8, LUA_TTABLE);
+  double gap_rgba[4] = {0, 0, 0, 0};
+  if (!lua_isnoneornil(L, 9)) check_color_string(L, 9, gap_rgba);
+  double gap = lua_isnoneornil(L, 10) ? 0 : check_nonneg(L, 10);
+  if (cols < 1 || rows < 1 || cols > 32767 || rows > 32767 || cols * rows > (1 << 26))
+    return luaL_argerror(L, 6, "cols and rows must be 1..32767 with at most 2^26 cells");
+  size_t n = (size_t)(cols * rows);
+  uint32_t *argb = lua_newuserdatauv(L, n * sizeof *argb, 0);
+  unsigned char *present = lua_newuserdatauv(L, n, 0);
+  for (size_t k = 0; k < n; k++) {
+    size_t len;
+    present[k] = 0;
+    lua_rawgeti(L, 8, (lua_Integer)k + 1);
+    const char *s = lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, &len) : NULL;
+    double rgba[4];
+    if (s != NULL) {
+      if (parse_color(s, len, rgba) != 0)
+        return luaL_argerror(L, 8, lua_pushfstring(L, "cell %I: invalid colour '%s'", (lua_Integer)k + 1, s));
+      uint32_t a = (uint32_t)(rgba[3] * 255 + 0.5);
+      argb[k] = a << 24 | (uint32_t)(rgba[0] * a + 0.5) << 16 | (uint32_t)(rgba[1] * a + 0.5) << 8 |
+                (uint32_t)(rgba[2] * a + 0.5);
+      present[k] = 1;
+    } else if (lua_toboolean(L, -1)) {
+      return luaL_argerror(L, 8, lua_pushfstring(L, "cell %I: expected a colour string", (lua_Integer)k + 1));
+    }
+    lua_pop(L, 1);
+  }
+  record_box(L, c, x, y, x + w, y + h);
+  if (grid_paint(c->cr, x, y, w, h, (int)cols, (int)rows, argb, present, gap_rgba, gap) != 0)
+    return luaL_error(L, "not enough memory");
+  return 0;
+}
+
+/* Long polylines on PNG canvases take the fast rasterizer (fast_stroke.h); the rest cairo. */
+static int m_stroke(lua_State *L) {
+  canvas *c = check_canvas(L);
+  record_paint(L, c, 1);
+  if (!fast_stroke(c->cr)) cairo_stroke(c->cr);
+  return 0;
+}
 
 static int m_set_color(lua_State *L) {
   canvas *c = check_canvas(L);
@@ -1229,6 +1331,8 @@ int luaopen_chartd_canvas(lua_State *L) {
       {"set_color", m_set_color},
       {"fill", m_fill},
       {"stroke", m_stroke},
+      {"stamp", m_stamp},
+      {"grid", m_grid},
       {"fill_preserve", m_fill_preserve},
       {"stroke_preserve", m_stroke_preserve},
       {"paint", m_paint},

@@ -20,7 +20,8 @@ int luaopen_chartd(lua_State *L) {
   luaL_requiref(L, "chartd.records", luaopen_chartd_records, 0);
   luaL_requiref(L, "chartd.memo", luaopen_chartd_memo, 0);
   luaL_requiref(L, "chartd.errors", luaopen_chartd_errors, 0);
-  lua_pop(L, 12);
+  luaL_requiref(L, "chartd.columns", luaopen_chartd_columns, 0);
+  lua_pop(L, 13);
   lua_newtable(L);
   return 1;
 }

@@ -4,6 +4,7 @@ local series = require "charts.shared.series"
 local axes = require "charts.shared.axes"
 local describe = require "charts.shared.describe"
 local draw_util = require "charts.shared.draw"
+local reduce = require "charts.shared.reduce"
 local style = require "layout.style"
 
 local M = {
@@ -43,22 +44,40 @@ M.sample = {
 }
 
 -- Pure geometry: per series, polygons (top edge left→right, then the base
--- right→left) split at gaps, and the top edges as runs for the outline.
-function M.geometry(model, plot, xdom, ydom)
-  local xpos = axes.key_positions(model, plot, xdom)
+-- right→left) split at gaps, and the top edges as runs for the outline. A series
+-- with many more points than pixel columns keeps those charts.shared.reduce picks
+-- for its top or its base (res: pixel columns per unit).
+function M.geometry(model, plot, xdom, ydom, res)
   local ypos = axes.linear(ydom, plot)
+  local n = #model.keys
+  local a, b, keys = reduce.key_affine(model, plot, xdom, axes.band)
+  local xpos
   local out = {}
   for si, s in ipairs(model.series) do
     local polys, tops, cur = {}, {}, nil
-    for i = 1, #model.keys do
-      local y0, y1 = s.y0[i], s.y1[i]
-      if y1 ~= nil then
-        if not cur then cur = { top = {}, base = {} }; polys[#polys + 1] = cur end
-        cur.top[#cur.top + 1] = { xpos[i], ypos(y1) }
-        cur.base[#cur.base + 1] = { xpos[i], ypos(y0) }
-      elseif s.missing[i] then
-        cur = nil
+    local function add(x, i)
+      if not cur then cur = { top = {}, base = {} }; polys[#polys + 1] = cur end
+      cur.top[#cur.top + 1] = { x, ypos(s.y1[i]) }
+      cur.base[#cur.base + 1] = { x, ypos(s.y0[i]) }
+    end
+    local kept, total = reduce.m4(n, plot, res or 1, a, b, keys, s.y1, s.missing, s.y0)
+    local drawn = 0
+    if kept then
+      for _, i in ipairs(kept) do
+        if i == 0 then cur = nil else add(a + b * (keys and keys[i] or i), i); drawn = drawn + 1 end
       end
+    else
+      xpos = xpos or axes.key_positions(model, plot, xdom)
+      total = 0
+      for i = 1, n do
+        if s.y1[i] ~= nil then
+          add(xpos[i], i)
+          total = total + 1
+        elseif s.missing[i] then
+          cur = nil
+        end
+      end
+      drawn = total
     end
     local shapes = {}
     for _, p in ipairs(polys) do
@@ -68,7 +87,7 @@ function M.geometry(model, plot, xdom, ydom)
       shapes[#shapes + 1] = pts
       tops[#tops + 1] = p.top
     end
-    out[si] = { polygons = shapes, tops = tops }
+    out[si] = { polygons = shapes, tops = tops, total = total, drawn = drawn }
   end
   return out
 end
@@ -106,11 +125,15 @@ function M.layout(spec, theme, box, variant)
   })
   local xdom = axes.key_domain(f, model)
   local ydom = axes.value_domain(f, false, domain)
-  local geo = M.geometry(model, f.plot, xdom, ydom)
+  local geo = M.geometry(model, f.plot, xdom, ydom, reduce.resolution(spec))
   local colors = axes.colors(model, theme, spec)
-  for si, g in ipairs(geo) do g.color = colors[si] end
+  local points, drawn = 0, 0
+  for si, g in ipairs(geo) do
+    g.color = colors[si]
+    points, drawn = points + g.total, drawn + g.drawn
+  end
   return {
-    frame = f, model = model, series = geo, empty = #model.keys == 0,
+    frame = f, model = model, series = geo, empty = #model.keys == 0, drawing = reduce.drawing(points, drawn),
     alpha = (model.stacked or model.normalized) and M.ALPHA_STACKED or M.ALPHA_OVERLAP,
   }
 end

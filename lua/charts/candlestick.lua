@@ -8,6 +8,7 @@ local values = require "charts.shared.values"
 local frame = require "layout.frame"
 local waterfall = require "charts.waterfall"
 local sample_rng = require "charts.shared.sample_rng"
+local reduce = require "charts.shared.reduce"
 
 local M = {
   name = "candlestick",
@@ -108,6 +109,9 @@ function M.layout(spec, theme, box)
   })
   local sx, sy = f.x.scale, f.y.scale
   local width = math.max(1, math.abs(sx(x0 + gap) - sx(x0)) * M.BODY)
+  local rows = #list
+  list = M.per_column(list, sx, reduce.resolution(spec))
+  if #list < rows then width = math.min(width, 1 / reduce.resolution(spec)) end
   for _, r in ipairs(list) do
     local cx = sx(r.x)
     local top, bottom = sy(math.max(r.open, r.close)), sy(math.min(r.open, r.close))
@@ -116,7 +120,29 @@ function M.layout(spec, theme, box)
     r.body = { x = cx - width / 2, y = top, w = width, h = math.max(1, bottom - top) }
     r.wick = { x = cx, y0 = sy(r.high), y1 = sy(r.low) }
   end
-  return { frame = f, candles = list, width = width, colors = cols, empty = empty }
+  return { frame = f, candles = list, width = width, colors = cols, empty = empty,
+    drawing = { method = #list < rows and "ohlc per pixel column" or "paths", points = rows, drawn = #list } }
+end
+
+-- Output-bounded candles: when there are more candles than pixel columns (res per unit), the
+-- candles of one column become one — the first open, the last close, the highest high and
+-- the lowest low, as a coarser period would show them. Sorted by x in, sorted out.
+function M.per_column(list, sx, res)
+  local plot_columns = math.abs(sx.range[2] - sx.range[1]) * res
+  if #list <= plot_columns then return list end
+  local out, cur, col = {}, nil, nil
+  for _, r in ipairs(list) do
+    local c = math.floor(sx(r.x) * res)
+    if cur and c == col then
+      cur.close = r.close
+      if r.high > cur.high then cur.high = r.high end
+      if r.low < cur.low then cur.low = r.low end
+    else
+      cur, col = { x = r.x, open = r.open, high = r.high, low = r.low, close = r.close, row = r.row }, c
+      out[#out + 1] = cur
+    end
+  end
+  return out
 end
 
 function M.draw(c, layout, theme)

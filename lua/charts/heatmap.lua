@@ -17,9 +17,9 @@ local describe = require "charts.shared.describe"
 
 local M = {
   name = "heatmap",
-  mark = "cell", -- the role of its marks in the scene
   encodings = { required = { "x", "y", "color" }, optional = {} },
   options = { labels = "boolean" },
+  mark = "cell", -- the role of its marks in the scene
 }
 
 M.DEFAULT_AGGREGATE = "mean"
@@ -39,6 +39,7 @@ local function axis_keys(spec, ch)
       extent = enc.bin.extent })
     if not b then error(errors.new("invalid_data", "encoding." .. ch .. ".bin", err)) end
     local k = #b.counts
+    local starts = {}
     for i = 1, n do
       local v = col[i]
       if v ~= nil then
@@ -50,11 +51,10 @@ local function axis_keys(spec, ch)
         keys[i] = lo
       end
     end
-    local starts = {}
     for j = 1, k do
       order[j] = j
-      labels[j] = describe.number_text(b.edges[j]) .. "–" .. describe.number_text(b.edges[j + 1])
       starts[j] = b.edges[j]
+      labels[j] = describe.number_text(b.edges[j]) .. "–" .. describe.number_text(b.edges[j + 1])
     end
     return keys, order, labels, true, starts
   end
@@ -97,8 +97,10 @@ local function axis_keys(spec, ch)
   return keys, order, labels, ordered, order
 end
 
--- M.cells(spec) → { xs = {labels}, ys = {labels}, cells = { {i=, j=, value=} }, min=, max= }.
--- i indexes xs, j indexes ys; cells without rows are absent.
+-- M.cells(spec) → { xs = {labels}, ys = {labels}, x_values =, y_values = (the keys behind the
+-- labels), n =, i = {}, j = {}, value = {}, rows = {}, min =, max =, op = }: cell k (1..n,
+-- first-seen order) sits at xs[i[k]], ys[j[k]] and holds the aggregate of its rows. Cells without rows (or with no value) are absent. Columns, not a
+-- table per cell: a large grid costs arrays, not thousands of small tables.
 function M.cells(spec)
   local df, enc = spec.data, spec.encoding
   local xk, xorder, xlabels, _, xvalues = axis_keys(spec, "x")
@@ -107,34 +109,50 @@ function M.cells(spec)
   for i, v in ipairs(xorder) do xi[v] = i end
   for j, v in ipairs(yorder) do yi[v] = j end
   local op = enc.color.aggregate or M.DEFAULT_AGGREGATE
+  if op == "average" then op = "mean" end
   local vcol = enc.color.field and df.columns[enc.color.field]
-  local acc, list = {}, {}
+  -- Per cell (first-seen order): its grid position, row count, and what its aggregate needs.
+  local slot, ci, cj, rows, sum, count, best, lists = {}, {}, {}, {}, {}, {}, {}, {}
+  local nx = #xorder
   for r = 1, df.nrows do
     local i, j = xi[xk[r]], yi[yk[r]]
     if i and j then
-      local id = (j - 1) * #xorder + i
-      local cell = acc[id]
-      if not cell then
-        cell = { i = i, j = j, vals = {}, rows = 0 }
-        acc[id] = cell
-        list[#list + 1] = cell
+      local id = (j - 1) * nx + i
+      local k = slot[id]
+      if not k then
+        k = #ci + 1
+        slot[id], ci[k], cj[k], rows[k], sum[k], count[k] = k, i, j, 0, 0, 0
+        if op == "median" then lists[k] = {} end
       end
-      cell.rows = cell.rows + 1
-      if vcol then cell.vals[#cell.vals + 1] = vcol[r] end
+      rows[k] = rows[k] + 1
+      local v = vcol and vcol[r]
+      if v ~= nil then
+        sum[k], count[k] = sum[k] + v, count[k] + 1
+        local b = best[k]
+        if b == nil or (op == "min" and v < b) or (op == "max" and v > b) then best[k] = v end
+        if lists[k] then lists[k][#lists[k] + 1] = v end
+      end
     end
   end
-  local out, lo, hi = {}, nil, nil
-  for _, cell in ipairs(list) do
+  local out = { xs = xlabels, ys = ylabels, y_ordered = yordered, op = op, i = {}, j = {}, value = {}, rows = {},
+    n = 0, x_values = xvalues, y_values = yvalues }
+  local lo, hi
+  for k = 1, #ci do
     local v
-    if op == "count" then v = vcol and #cell.vals or cell.rows else v = transform.aggregate(cell.vals, op) end
+    if op == "count" then v = vcol and count[k] or rows[k]
+    elseif op == "sum" then v = sum[k]
+    elseif op == "mean" then v = count[k] > 0 and sum[k] / count[k] or nil
+    elseif op == "min" or op == "max" then v = best[k]
+    else v = transform.aggregate(lists[k], op) end
     if v ~= nil then
-      out[#out + 1] = { i = cell.i, j = cell.j, value = v, rows = cell.rows }
+      local n = out.n + 1
+      out.n, out.i[n], out.j[n], out.value[n], out.rows[n] = n, ci[k], cj[k], v, rows[k]
       if lo == nil or v < lo then lo = v end
       if hi == nil or v > hi then hi = v end
     end
   end
-  return { xs = xlabels, ys = ylabels, y_ordered = yordered, cells = out, min = lo, max = hi, op = op,
-    x_values = xvalues, y_values = yvalues }
+  out.min, out.max = lo, hi
+  return out
 end
 
 -- Where v sits between the colour domain's ends, 0..1 (a flat domain is all 1).
@@ -145,18 +163,26 @@ end
 
 -- One formatter for every cell, so labels share their decimals and tell the
 -- values apart (format.for_values), unless the spec names a format.
-function M.cell_format(cells, spec_format, number)
+function M.cell_format(values, spec_format, number)
   local custom = format.from_spec(spec_format, nil, { number = number })
   if custom then return custom end
-  local values = {}
-  for i, cell in ipairs(cells) do values[i] = cell.value end
   return format.for_values(values, { number = number })
 end
 
+-- Past this many cells the grid is drawn as one image (canvas:grid) instead of one
+-- rectangle per cell: the same pixels, at the cost of one rectangle. The reply's `drawing`
+-- says which.
+M.IMAGE_ABOVE = 400
+
+-- Steps of the colour ramp: cells of nearly equal value share a colour computed once
+-- (1/1024 of the ramp is below what 8-bit colour shows).
+local RAMP_STEPS = 1024
+
+-- The cells' geometry, as columns: cell k spans x[k], y[k] (its band's start), width × height.
 function M.layout(spec, theme, box)
   local m = M.cells(spec)
   local enc = spec.encoding
-  local empty = #m.cells == 0
+  local empty = m.n == 0
   local lo, hi = axes.color_domain(enc.color, m.min or 0, m.max or 1)
   -- Numbers and dates read upwards on y; categories read top-down in their order.
   local ylabels = m.ys
@@ -176,48 +202,83 @@ function M.layout(spec, theme, box)
   local bw = sx.bandwidth and sx:bandwidth() or sx.band
   local bh = sy.bandwidth and sy:bandwidth() or sy.band
   local lfont = { family = theme.font, size = theme.font_sizes.label }
-  local cells = {}
-  local show_labels = spec.options.labels ~= false
-  local fmt = M.cell_format(m.cells, enc.color.format, theme.number)
-  for n, cell in ipairs(m.cells) do
-    local t = M.position(cell.value, cs.min, cs.max)
-    local fill = cs.at(cell.value)
-    local text = fmt(cell.value)
-    local c = { x = sx(m.xs[cell.i]), y = sy(m.ys[cell.j]), width = bw, height = bh, value = cell.value,
-      color = fill, text = text, t = t, label = m.xs[cell.i], ylabel = m.ys[cell.j] }
-    if show_labels then
-      local w, h = canvas.measure_text(text, { font = lfont })
-      if w + 6 > bw or h + 4 > bh then show_labels = false end
+  local ramp = {}
+  local cells = { n = m.n, x = {}, y = {}, value = m.value, color = {}, t = {}, width = bw, height = bh }
+  local xpos, ypos = {}, {}
+  for i, label in ipairs(m.xs) do xpos[i] = sx(label) end
+  for j, label in ipairs(m.ys) do ypos[j] = sy(label) end
+  for k = 1, m.n do
+    local t = M.position(m.value[k], cs.min, cs.max)
+    local q = math.floor(t * RAMP_STEPS + 0.5)
+    local fill = ramp[q]
+    if not fill then
+      fill = cs.at(cs.min + q / RAMP_STEPS * (cs.max - cs.min))
+      ramp[q] = fill
     end
-    cells[n] = c
+    cells.x[k], cells.y[k], cells.color[k], cells.t[k] = xpos[m.i[k]], ypos[m.j[k]], fill, t
   end
-  for _, c in ipairs(cells) do
-    if show_labels then c.text_color = color.contrast_text(c.color, theme) end
+  -- Labels only when every one fits its cell; the extremes are tried first, so a grid too
+  -- fine for labels formats none.
+  local show_labels = spec.options.labels ~= false and not empty
+  local fmt = show_labels and M.cell_format(m.value, enc.color.format, theme.number)
+  local function fits(v)
+    local w, h = canvas.measure_text(fmt(v), { font = lfont })
+    return w + 6 <= bw and h + 4 <= bh
   end
+  if show_labels then show_labels = fits(m.min) and fits(m.max) end
+  if show_labels then
+    cells.text, cells.text_color = {}, {}
+    for k = 1, m.n do
+      local text = fmt(m.value[k])
+      local w, h = canvas.measure_text(text, { font = lfont })
+      if w + 6 > bw or h + 4 > bh then show_labels = false break end
+      cells.text[k], cells.text_color[k] = text, color.contrast_text(cells.color[k], theme)
+    end
+  end
+  local drawing = { method = m.n > M.IMAGE_ABOVE and "image" or "paths", cells = m.n }
   return { frame = f, cells = cells, labels = show_labels, label_font = lfont, min = m.min, max = m.max,
-    op = m.op, model = m, note = empty and "No data" or nil }
+    op = m.op, model = m, drawing = drawing, note = empty and "No data" or nil }
+end
+
+-- The grid's columns × rows and each cell's colour at its place, for canvas:grid.
+local function grid(layout)
+  local cells, sx, sy = layout.cells, layout.frame.x.scale, layout.frame.y.scale
+  local cols, rows = #sx.domain, #sy.domain
+  local colors = {}
+  for k = 1, cells.n do
+    local col = math.floor((cells.x[k] - sx.start) / cells.width + 0.5)
+    local row = math.floor((cells.y[k] - sy.start) / cells.height + 0.5)
+    colors[row * cols + col + 1] = cells.color[k]
+  end
+  return sx.start, sy.start, cols * cells.width, rows * cells.height, cols, rows, colors
 end
 
 function M.draw(c, layout, theme)
   frame.draw_background(c, layout.frame, theme)
-  for _, cell in ipairs(layout.cells) do
+  local cells = layout.cells
+  local w, h = cells.width, cells.height
+  if layout.drawing.method == "image" then
+    local x, y, gw, gh, cols, rows, colors = grid(layout)
+    -- Gaps in the background colour separate neighbouring cells of similar colour.
+    c:grid(x, y, gw, gh, cols, rows, colors, theme.background, 1)
+  elseif cells.n > 0 then
+    for k = 1, cells.n do
+      c:new_path()
+      c:rect(cells.x[k], cells.y[k], w, h)
+      c:set_color(cells.color[k])
+      c:fill()
+    end
     c:new_path()
-    c:rect(cell.x, cell.y, cell.width, cell.height)
-    c:set_color(cell.color)
-    c:fill()
-  end
-  -- Gaps in the background colour separate neighbouring cells of similar colour.
-  if #layout.cells > 0 then
-    c:new_path()
-    for _, cell in ipairs(layout.cells) do c:rect(cell.x, cell.y, cell.width, cell.height) end
+    for k = 1, cells.n do c:rect(cells.x[k], cells.y[k], w, h) end
     c:set_color(theme.background)
     c:set_line_width(1)
     c:stroke()
   end
   if layout.labels then
-    for _, cell in ipairs(layout.cells) do
-      c:text(cell.text, cell.x + cell.width / 2, cell.y + cell.height / 2, { font = layout.label_font,
-        color = cell.text_color, align = "center", valign = "middle", role = "data-label", value = cell.value })
+    for k = 1, cells.n do
+      c:text(cells.text[k], cells.x[k] + w / 2, cells.y[k] + h / 2, { font = layout.label_font,
+        color = cells.text_color[k], align = "center", valign = "middle", role = "data-label",
+        value = cells.value[k] })
     end
   end
   if layout.note then axes.note(c, layout.frame, theme, layout.note) end
@@ -228,16 +289,16 @@ function M.describe(spec, layout)
   local enc = spec.encoding
   local what = enc.color.title or enc.color.field or "values"
   local m = layout.model
-  if #layout.cells == 0 then return string.format("Heatmap of %s with no data.", what) end
-  local hi, lo = layout.cells[1], layout.cells[1]
-  for _, cell in ipairs(layout.cells) do
-    if cell.value > hi.value then hi = cell end
-    if cell.value < lo.value then lo = cell end
+  if m.n == 0 then return string.format("Heatmap of %s with no data.", what) end
+  local hi, lo = 1, 1
+  for k = 2, m.n do
+    if m.value[k] > m.value[hi] then hi = k end
+    if m.value[k] < m.value[lo] then lo = k end
   end
   local num = describe.number_text
   return string.format("Heatmap of %s by %s and %s, %d × %d cells; highest %s at %s, %s; lowest %s at %s, %s.",
-    what, enc.x.title, enc.y.title, #m.xs, #m.ys, num(hi.value), hi.label, hi.ylabel, num(lo.value), lo.label,
-    lo.ylabel)
+    what, enc.x.title, enc.y.title, #m.xs, #m.ys, num(m.value[hi]), m.xs[m.i[hi]], m.ys[m.j[hi]],
+    num(m.value[lo]), m.xs[m.i[lo]], m.ys[m.j[lo]])
 end
 
 M.sample = {
@@ -270,13 +331,20 @@ M.sample = {
 function M.summary(spec, layout)
   local m, enc = layout.model, spec.encoding
   local vname = (m.op ~= "count" and enc.color.field) or "count"
-  local cells = {}
-  for n, c in ipairs(m.cells) do cells[n] = c end
+  local summary = require "charts.shared.summary"
   -- In the axes' order: along x, then up y.
-  table.sort(cells, function(a, b) if a.i ~= b.i then return a.i < b.i end return a.j < b.j end)
+  local order = {}
+  for k = 1, m.n do order[k] = k end
+  table.sort(order, function(a, b)
+    if m.i[a] ~= m.i[b] then return m.i[a] < m.i[b] end
+    return m.j[a] < m.j[b]
+  end)
   local rows = {}
-  for n, c in ipairs(cells) do rows[n] = { m.x_values[c.i], m.y_values[c.j], c.value } end
-  return require("charts.shared.summary").table({ enc.x.field, enc.y.field, vname }, rows)
+  for r = 1, math.min(m.n, summary.MAX_ROWS) do
+    local k = order[r]
+    rows[r] = { m.x_values[m.i[k]], m.y_values[m.j[k]], m.value[k] }
+  end
+  return summary.table({ enc.x.field, enc.y.field, vname }, rows, m.n)
 end
 
 return M

@@ -7,6 +7,7 @@ local draw_util = require "charts.shared.draw"
 local interval = require "charts.shared.interval"
 local style = require "layout.style"
 local color = require "layout.color"
+local reduce = require "charts.shared.reduce"
 
 local M = {
   name = "line",
@@ -46,26 +47,44 @@ M.sample = {
 
 -- Pure geometry: per series, runs of {x, y} points (a new run after each
 -- missing value) and the list of points, for a model drawn in `plot` with
--- x over `xdom` ({lo, hi}, ignored for band x) and y over `ydom`.
+-- x over `xdom` ({lo, hi}, ignored for band x) and y over `ydom`. A series with
+-- many more points than pixel columns keeps only those charts.shared.reduce
+-- picks (opts.resolution: pixel columns per unit); g.drawn counts what is kept.
 function M.geometry(model, plot, xdom, ydom, opts)
   opts = opts or {}
-  local xpos = axes.key_positions(model, plot, xdom)
   local ypos = axes.linear(ydom, plot)
+  local n = #model.keys
+  local a, b, keys = reduce.key_affine(model, plot, xdom, axes.band)
+  local xpos
   local out = {}
   for si, s in ipairs(model.series) do
+    local vals = opts.use_stack and s.y1 or s.values
     local runs, points, run = {}, {}, nil
-    for i = 1, #model.keys do
-      local v = opts.use_stack and s.y1[i] or s.values[i]
-      if v ~= nil then
-        local p = { xpos[i], ypos(v) }
-        points[#points + 1] = p
-        if not run then run = {}; runs[#runs + 1] = run end
-        run[#run + 1] = p
-      elseif s.missing[i] then
-        run = nil
+    local function add(x, v)
+      local p = { x, ypos(v) }
+      points[#points + 1] = p
+      if not run then run = {}; runs[#runs + 1] = run end
+      run[#run + 1] = p
+    end
+    local kept, total = reduce.m4(n, plot, opts.resolution or 1, a, b, keys, vals, s.missing)
+    if kept then
+      for _, i in ipairs(kept) do
+        if i == 0 then run = nil else add(a + b * (keys and keys[i] or i), vals[i]) end
+      end
+    else
+      xpos = xpos or axes.key_positions(model, plot, xdom)
+      for i = 1, n do
+        local v = vals[i]
+        if v ~= nil then
+          add(xpos[i], v)
+        elseif s.missing[i] then
+          run = nil
+        end
       end
     end
-    out[si] = { runs = runs, points = points, bands = M.bands(s, xpos, ypos, #model.keys) }
+    xpos = xpos or (s.lo and axes.key_positions(model, plot, xdom))
+    out[si] = { runs = runs, points = points, drawn = #points, total = total or #points,
+      bands = s.lo and M.bands(s, xpos, ypos, n) or {} }
   end
   return out
 end
@@ -149,7 +168,7 @@ function M.layout(spec, theme, box, variant)
   })
   local xdom = axes.key_domain(f, model)
   local ydom = axes.value_domain(f, false, y_domain(model))
-  local geo = M.geometry(model, f.plot, xdom, ydom)
+  local geo = M.geometry(model, f.plot, xdom, ydom, { resolution = reduce.resolution(spec) })
   local show_points = opts.points
   local colors = axes.colors(model, theme, spec)
   for si, g in ipairs(geo) do
@@ -164,7 +183,9 @@ function M.layout(spec, theme, box, variant)
       g.lone = lone
     end
   end
-  return { frame = f, model = model, series = geo, empty = #model.keys == 0 }
+  local points, drawn = 0, 0
+  for _, g in ipairs(geo) do points, drawn = points + g.total, drawn + g.drawn end
+  return { frame = f, model = model, series = geo, empty = #model.keys == 0, drawing = reduce.drawing(points, drawn) }
 end
 
 function M.draw(canvas, layout, theme)

@@ -7,6 +7,7 @@ local frame = require "layout.frame"
 local axes = require "charts.shared.axes"
 local describe = require "charts.shared.describe"
 local interval = require "charts.shared.interval"
+local series = require "charts.shared.series"
 local sample_rng = require "charts.shared.sample_rng"
 local values = require "charts.shared.values"
 
@@ -22,6 +23,11 @@ local M = {
 -- Points per fill. One fill paints overlapping circles of one path once, so
 -- smaller batches let translucent points still build up density where they pile.
 M.BATCH = 256
+-- Past this many points a scatter is stamped: each group's marker is rendered once and
+-- copied to every point (canvas:stamp), translucent markers building up density one by
+-- one; on SVG/PDF the stamped markers are one embedded image. Below it every marker is its
+-- own path, as a vector drawing should be. The reply's `drawing` says which was used.
+M.STAMP_ABOVE = 2000
 -- A numeric colour is drawn in this many ramp steps (one batch list each).
 M.RAMP_STEPS = 32
 M.MIN_RADIUS, M.MAX_RADIUS = 2, 12
@@ -48,22 +54,16 @@ function M.size_radius(v, lo, hi, rmax)
   return math.sqrt(rmin * rmin + (rmax * rmax - rmin * rmin) * t)
 end
 
+local has_native, native = pcall(require, "chartd.columns")
+
 local function extent(col, n)
-  local lo, hi
-  for i = 1, n do
-    local v = col[i]
-    if v ~= nil then
-      if lo == nil or v < lo then lo = v end
-      if hi == nil or v > hi then hi = v end
-    end
-  end
-  return lo, hi
+  local count, _, _, imin, imax = series.scan(col, n)
+  if count == 0 then return nil end
+  return col[imin], col[imax]
 end
 
--- Pearson's r of the plotted points, nil when either axis is flat or n < 3.
-function M.pearson(xs, ys)
-  local n = #xs
-  if n < 3 then return nil end
+-- Means and sums of squared and crossed deviations of n pairs (C when there).
+local moments = has_native and native.moments or function(xs, ys, n)
   local mx, my = 0, 0
   for i = 1, n do mx, my = mx + xs[i], my + ys[i] end
   mx, my = mx / n, my / n
@@ -72,6 +72,14 @@ function M.pearson(xs, ys)
     local dx, dy = xs[i] - mx, ys[i] - my
     sxy, sxx, syy = sxy + dx * dy, sxx + dx * dx, syy + dy * dy
   end
+  return mx, my, sxx, syy, sxy
+end
+
+-- Pearson's r of the plotted points, nil when either axis is flat or n < 3.
+function M.pearson(xs, ys)
+  local n = #xs
+  if n < 3 then return nil end
+  local _, _, sxx, syy, sxy = moments(xs, ys, n)
   if sxx == 0 or syy == 0 then return nil end
   return sxy / math.sqrt(sxx * syy)
 end
@@ -81,14 +89,7 @@ end
 function M.regression(xs, ys)
   local n = #xs
   if n < 2 then return nil end
-  local mx, my = 0, 0
-  for i = 1, n do mx, my = mx + xs[i], my + ys[i] end
-  mx, my = mx / n, my / n
-  local sxy, sxx, syy = 0, 0, 0
-  for i = 1, n do
-    local dx, dy = xs[i] - mx, ys[i] - my
-    sxy, sxx, syy = sxy + dx * dy, sxx + dx * dx, syy + dy * dy
-  end
+  local mx, my, sxx, syy, sxy = moments(xs, ys, n)
   if sxx == 0 then return nil end
   local slope = sxy / sxx
   -- A perfectly flat y is explained completely by the flat line.
@@ -102,6 +103,20 @@ function M.sig(v)
   if t:find("e") then return t end
   if t == "-0" then t = "0" end
   return t
+end
+
+-- s as a plain function, the affine form when it has one (a closure call instead of a
+-- metatable __call per point: it matters at a million points).
+function M.mapper(s)
+  local a, b = M.affine(s)
+  if a then return function(v) return a + b * v end end
+  return function(v) return s(v) end
+end
+
+-- a, b with s(v) == a + b * v, when the scale has that form.
+function M.affine(s)
+  if s.affine and not s.clamp and s.domain[1] ~= s.domain[2] then return s:affine() end
+  return nil
 end
 
 local function axis_opts(enc)
@@ -134,8 +149,10 @@ function M.layout(spec, theme, box, variant)
     end
   end
   local m = #rows
+  local all = m == n -- every row drawn: columns serve as they are, no copies
   local sub = {}
   local function sub_col(col)
+    if all then return col end
     local out = {}
     for k, i in ipairs(rows) do out[k] = col[i] end
     return out
@@ -224,31 +241,40 @@ function M.layout(spec, theme, box, variant)
     legend = legend,
   })
   local sx, sy = f.x.scale, f.y.scale
+  local mapx, mapy = M.mapper(sx), M.mapper(sy)
   local slo, shi
   if scol then slo, shi = extent(sub_col(scol), m) end
   local r0 = M.radius(m, theme.point_radius)
-  for _, i in ipairs(rows) do
-    local g
-    if ccol and not cquant then
-      local k = ccol[i]
-      if k == nil then k = "(missing)" end
-      g = groups[cat_index[k]]
-    elseif cquant then
-      local v = ccol[i]
-      if v == nil then
-        g = groups[M.RAMP_STEPS + 1]
+  -- Each drawn row's position, in its colour's group. One group, no sizes, linear scales:
+  -- the whole columns at once in C (a million points would be two million calls here).
+  local ax, bx = M.affine(sx)
+  local ay, by = M.affine(sy)
+  if #groups == 1 and not scol and ax and ay and has_native then
+    groups[1].xs, groups[1].ys = native.affine(sub.x, m, ax, bx), native.affine(sub.y, m, ay, by)
+  else
+    for _, i in ipairs(rows) do
+      local g
+      if ccol and not cquant then
+        local k = ccol[i]
+        if k == nil then k = "(missing)" end
+        g = groups[cat_index[k]]
+      elseif cquant then
+        local v = ccol[i]
+        if v == nil then
+          g = groups[M.RAMP_STEPS + 1]
+        else
+          local t = chi > clo and math.max(0, math.min(1, (v - clo) / (chi - clo))) or 1
+          g = groups[math.floor(t * (M.RAMP_STEPS - 1) + 0.5) + 1]
+        end
       else
-        local t = chi > clo and math.max(0, math.min(1, (v - clo) / (chi - clo))) or 1
-        g = groups[math.floor(t * (M.RAMP_STEPS - 1) + 0.5) + 1]
+        g = groups[1]
       end
-    else
-      g = groups[1]
-    end
-    local k = #g.xs + 1
-    g.xs[k], g.ys[k] = sx(xcol[i]), sy(ycol[i])
-    if scol then
-      local v = scol[i]
-      g.rs[k] = v ~= nil and M.size_radius(v, slo, shi, variant.max_radius) or M.MIN_RADIUS
+      local k = #g.xs + 1
+      g.xs[k], g.ys[k] = mapx(xcol[i]), mapy(ycol[i])
+      if scol then
+        local v = scol[i]
+        g.rs[k] = v ~= nil and M.size_radius(v, slo, shi, variant.max_radius) or M.MIN_RADIUS
+      end
     end
   end
   for _, e in ipairs(spans) do
@@ -279,6 +305,7 @@ function M.layout(spec, theme, box, variant)
   return {
     error_bars = spans, interval = #spans > 0 and kind or nil,
     frame = f, groups = nonempty, radius = r0, alpha = M.alpha(m), count = m, fit = fit,
+    drawing = { method = m > M.STAMP_ABOVE and "stamped" or "paths", points = m },
     r = (xkind ~= "log" and ykind ~= "log") and M.pearson(sub.x, sub.y) or nil,
     note = m == 0 and "No data" or nil,
   }
@@ -288,20 +315,27 @@ function M.draw(c, layout, theme)
   frame.draw_background(c, layout.frame, theme)
   local p = layout.frame.plot
   -- No clip: a point on the domain's edge stays a whole circle.
+  local stamped = layout.drawing and layout.drawing.method == "stamped"
   for _, g in ipairs(layout.groups) do
     local xs, ys, rs, r = g.xs, g.ys, g.rs, layout.radius
     local fill = color.alpha(g.color, layout.alpha)
     c:new_path()
-    for k = 1, #xs do
-      local rk = rs and rs[k] or r
-      style.marker_path(c, g.marker or "circle", xs[k], ys[k], rk)
-      if k % M.BATCH == 0 then
-        c:set_color(fill)
-        c:fill()
+    if stamped then -- the marker once, at the origin; stamp copies it to every point
+      local unit = rs and M.MAX_RADIUS or r -- sized: drawn large, so curves stay smooth scaled
+      style.marker_path(c, g.marker or "circle", 0, 0, unit)
+      c:set_color(fill)
+      c:stamp(xs, ys, rs, unit)
+    else
+      for k = 1, #xs do
+        style.marker_path(c, g.marker or "circle", xs[k], ys[k], rs and rs[k] or r)
+        if k % M.BATCH == 0 then
+          c:set_color(fill)
+          c:fill()
+        end
       end
+      c:set_color(fill)
+      c:fill()
     end
-    c:set_color(fill)
-    c:fill()
   end
   -- Error bars over the points, in each category's colour.
   c:set_line_width(1.5)
@@ -389,14 +423,14 @@ M.sample = {
 }
 
 -- data_summary: the plotted rows (both coordinates present, > 0 on a log axis).
-function M.summary(spec, _)
+function M.summary(spec, layout)
   local enc, cols = spec.encoding, spec.data.columns
   local xcol, ycol = cols[enc.x.field], cols[enc.y.field]
   local xlog, ylog = axis_opts(enc.x) == "log", axis_opts(enc.y) == "log"
   return require("charts.shared.summary").records(spec, function(i)
     local x, y = xcol[i], ycol[i]
     return x ~= nil and y ~= nil and (not xlog or x > 0) and (not ylog or y > 0)
-  end)
+  end, layout.count)
 end
 
 return M

@@ -140,6 +140,7 @@ function M.log(o)
 end
 
 local Time = setmetatable({}, { __index = Continuous })
+Time.affine = Linear.affine -- epoch seconds map linearly too
 
 -- Calendar-aligned ticks: { t..., unit = "month", step = 1 }.
 function Time:ticks(n)

@@ -328,3 +328,53 @@ describe("chartd.canvas", function()
     end)
   end)
 end)
+
+-- Long polylines with round joins on PNG canvases are stroked by src/fast_stroke.c, the rest by
+-- cairo: both must give the same picture. The reference is cairo's stroke of the same path
+-- with a dash longer than the line (dashed lines are left to cairo).
+describe("chartd.canvas long strokes", function()
+  local function walk(n, seed)
+    local pts, y = {}, 100
+    for i = 1, n do
+      seed = (seed * 1103515245 + 12345) % 2147483648
+      y = y + (seed / 2147483648 - 0.5) * 30
+      pts[i] = { 10 + i * 300 / n, math.max(5, math.min(195, y)) }
+    end
+    return pts
+  end
+  local function draw(pts, by_cairo, opts)
+    local c = canvas.new { format = "png", width = 320, height = 200, scale = opts.scale }
+    c:set_color("#ffffff")
+    c:paint()
+    if opts.clip then c:rect(40.4, 30.6, 200.3, 120.2); c:clip() end
+    c:set_color("#1f5faa")
+    c:set_line_width(opts.width)
+    c:set_line_join("round")
+    c:set_line_cap("round")
+    if by_cairo then c:set_dash({ 1e6, 1 }) end
+    c:new_path()
+    c:move_to(pts[1][1], pts[1][2])
+    for i = 2, #pts do c:line_to(pts[i][1], pts[i][2]) end
+    c:stroke()
+    return assert(image.decode_png(c:finish()))
+  end
+  for _, opts in ipairs({ { width = 2, scale = 1 }, { width = 1, scale = 1 }, { width = 2.5, scale = 2 },
+    { width = 6, scale = 1, clip = true } }) do
+    local what = ("width %g, scale %d%s"):format(opts.width, opts.scale, opts.clip and ", clipped" or "")
+    it("draws what cairo draws (" .. what .. ")", function()
+        local pts = walk(400, 11)
+        local fast, cairo = draw(pts, false, opts), draw(pts, true, opts)
+        local worst, sum = 0, 0
+        for y = 0, fast.height - 1 do for x = 0, fast.width - 1 do
+          local r1, g1, b1 = fast:pixel(x, y)
+          local r2, g2, b2 = cairo:pixel(x, y)
+          local d = math.max(math.abs(r1 - r2), math.abs(g1 - g2), math.abs(b1 - b2))
+          worst, sum = math.max(worst, d), sum + d
+        end end
+        -- coverage is computed differently at the line's edge, by a few per cent at most
+        assert.is_true(worst <= 64, ("a pixel differs by %d"):format(worst))
+        local mean = sum / (fast.width * fast.height)
+        assert.is_true(mean < 1, ("mean difference %.2f"):format(mean))
+      end)
+  end
+end)

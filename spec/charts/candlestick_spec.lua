@@ -53,8 +53,16 @@ describe("charts.candlestick", function()
     local enc = { x = { field = "d", type = "temporal" }, open = ENC.open, high = ENC.high, low = ENC.low,
       close = ENC.close }
     local t0 = os.clock()
-    assert.equal(100000, #candle.layout(fixture.spec("candlestick", rows, enc), light, BOX).candles)
+    local l = candle.layout(fixture.spec("candlestick", rows, enc), light, BOX)
     assert.is_true(os.clock() - t0 < 4)
+    -- more candles than pixel columns: merged per column (first open, last close, extremes)
+    assert.same({ method = "ohlc per pixel column", points = 100000, drawn = #l.candles }, l.drawing)
+    assert.is_true(#l.candles <= math.ceil(l.frame.plot.width) + 1, #l.candles)
+    local hi, lo = -math.huge, math.huge
+    for _, c in ipairs(l.candles) do hi, lo = math.max(hi, c.high), math.min(lo, c.low) end
+    assert.same({ 121, 95 }, { hi, lo })
+    assert.equal(100 + 1 % 17, l.candles[1].open)
+    assert.equal(100 + 100000 % 17 + (100000 % 3) - 1, l.candles[#l.candles].close)
   end)
 end)
 

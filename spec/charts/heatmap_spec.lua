@@ -22,8 +22,8 @@ describe("charts.heatmap cells", function()
     local m = heatmap.cells(fixture.spec("heatmap", ROWS, ENC))
     assert.same({ "Mon", "Tue" }, m.xs)
     assert.same({ "am", "pm" }, m.ys)
-    assert.equal(4, #m.cells)
-    assert.same({ 2, 2, 50 }, { m.cells[4].i, m.cells[4].j, m.cells[4].value })
+    assert.equal(4, m.n)
+    assert.same({ 2, 2, 50 }, { m.i[4], m.j[4], m.value[4] })
     assert.equal(10, m.min)
     assert.equal(50, m.max)
     assert.equal("mean", m.op)
@@ -32,7 +32,7 @@ describe("charts.heatmap cells", function()
   it("follows color.aggregate", function()
     local enc = { x = ENC.x, y = ENC.y, color = { field = "v", type = "quantitative", aggregate = "sum" } }
     local m = heatmap.cells(fixture.spec("heatmap", ROWS, enc))
-    assert.equal(100, m.cells[4].value)
+    assert.equal(100, m.value[4])
   end)
 
   it("bins a quantitative axis", function()
@@ -41,9 +41,9 @@ describe("charts.heatmap cells", function()
     enc.y = { field = "h", type = "nominal" }
     local m = heatmap.cells(fixture.spec("heatmap", rows, enc))
     assert.same({ "0–5", "5–10", "10–15" }, m.xs)
-    assert.equal(2, #m.cells)
-    assert.same({ 1, 2 }, { m.cells[1].i, m.cells[1].value })
-    assert.same({ 3, 5 }, { m.cells[2].i, m.cells[2].value })
+    assert.equal(2, m.n)
+    assert.same({ 1, 2 }, { m.i[1], m.value[1] })
+    assert.same({ 3, 5 }, { m.i[2], m.value[2] })
   end)
 end)
 
@@ -52,12 +52,12 @@ describe("charts.heatmap layout", function()
     it("colours the min and max cells with the ramp's ends (" .. theme_name .. ")", function()
       local theme = themes.for_size(themes.get(theme_name), BOX.width, BOX.height)
       local l = heatmap.layout(fixture.spec("heatmap", ROWS, ENC), theme, BOX)
-      local lo, hi = l.cells[1], l.cells[4]
-      assert.equal(10, lo.value); assert.equal(50, hi.value)
-      assert.equal(theme.sequential[1]:lower(), lo.color:lower())
-      assert.equal(theme.sequential[#theme.sequential]:lower(), hi.color:lower())
+      local cells = l.cells
+      assert.equal(10, cells.value[1]); assert.equal(50, cells.value[4])
+      assert.equal(theme.sequential[1]:lower(), cells.color[1]:lower())
+      assert.equal(theme.sequential[#theme.sequential]:lower(), cells.color[4]:lower())
       -- Mon pm is 20: a quarter of the way from 10 to 50
-      assert.equal(color.ramp(theme.sequential, 0.25):lower(), l.cells[2].color:lower())
+      assert.equal(color.ramp(theme.sequential, 0.25):lower(), cells.color[2]:lower())
     end)
   end
 
@@ -65,18 +65,18 @@ describe("charts.heatmap layout", function()
     local theme = themes.get("light")
     local enc = { x = ENC.x, y = ENC.y, color = { field = "v", type = "quantitative", scale = { domain = { 0, 40 } } } }
     local l = heatmap.layout(fixture.spec("heatmap", ROWS, enc), theme, BOX)
-    near(0.25, l.cells[1].t, "10 of 0..40")
-    near(1, l.cells[4].t, "50, past the domain")
+    near(0.25, l.cells.t[1], "10 of 0..40")
+    near(1, l.cells.t[4], "50, past the domain")
     assert.same({ 0, 40 }, { l.frame.legend.min, l.frame.legend.max })
   end)
 
   it("tiles the plot with cells, first category at the top", function()
     local l = heatmap.layout(fixture.spec("heatmap", ROWS, ENC), themes.get("light"), BOX)
     local p = l.frame.plot
-    local c1, c4 = l.cells[1], l.cells[4]
-    near(p.x, c1.x); near(p.y, c1.y)
-    near(p.x + p.width, c4.x + c4.width); near(p.y + p.height, c4.y + c4.height)
-    near(p.width / 2, c1.width); near(p.height / 2, c1.height)
+    local c = l.cells
+    near(p.x, c.x[1]); near(p.y, c.y[1])
+    near(p.x + p.width, c.x[4] + c.width); near(p.y + p.height, c.y[4] + c.height)
+    near(p.width / 2, c.width); near(p.height / 2, c.height)
     assert.is_true(l.labels)
   end)
 
@@ -84,8 +84,8 @@ describe("charts.heatmap layout", function()
     local theme = themes.get("light")
     local l = heatmap.layout(fixture.spec("heatmap", ROWS, ENC), theme, BOX)
     -- the palest cell gets dark text, the darkest gets light text
-    assert.equal("#000000", l.cells[1].text_color:lower())
-    assert.equal("#ffffff", l.cells[4].text_color:lower())
+    assert.equal("#000000", l.cells.text_color[1]:lower())
+    assert.equal("#ffffff", l.cells.text_color[4]:lower())
   end)
 
   it("drops labels when cells are too small for them", function()
@@ -96,13 +96,13 @@ describe("charts.heatmap layout", function()
   end)
 
   it("labels every cell with the same decimals, as many as tell the values apart", function()
-    local f = heatmap.cell_format({ { value = 13.63 }, { value = 43.9 } }, nil, nil)
+    local f = heatmap.cell_format({ 13.63, 43.9 }, nil, nil)
     assert.same({ "14", "44" }, { f(13.63), f(43.9) })
-    f = heatmap.cell_format({ { value = 13.63 }, { value = 13.9 }, { value = 0.052 } }, nil, nil)
+    f = heatmap.cell_format({ 13.63, 13.9, 0.052 }, nil, nil)
     assert.same({ "13.630", "13.900", "0.052" }, { f(13.63), f(13.9), f(0.052) })
-    local g = heatmap.cell_format({ { value = 52 }, { value = 296 } }, nil, nil)
+    local g = heatmap.cell_format({ 52, 296 }, nil, nil)
     assert.equal("1,296", g(1296))
-    local h = heatmap.cell_format({ { value = 0.125 } }, ".1%", nil)
+    local h = heatmap.cell_format({ 0.125 }, ".1%", nil)
     assert.equal("12.5%", h(0.125))
   end)
 
@@ -128,12 +128,49 @@ describe("charts.heatmap rendering", function()
       assert.equal(theme.background:lower(), hex(img:pixel(1, 1)))
       local l = heatmap.layout(fixture.spec("heatmap", ROWS, ENC, { labels = false }, { theme = theme_name,
         width = 600, height = 400 }), theme, BOX)
-      for _, cell in ipairs(l.cells) do
-        local x, y = math.floor(cell.x + cell.width / 2), math.floor(cell.y + cell.height / 2)
-        assert.equal(cell.color:lower(), hex(img:pixel(x, y)))
+      local c = l.cells
+      for k = 1, c.n do
+        local x, y = math.floor(c.x[k] + c.width / 2), math.floor(c.y[k] + c.height / 2)
+        assert.equal(c.color[k]:lower(), hex(img:pixel(x, y)))
       end
     end)
   end
+
+  -- A grid past IMAGE_ABOVE cells is one image plus its gaps (canvas:grid): the same
+  -- picture as a rectangle per cell, up to anti-aliasing where cells meet.
+  it("draws a large grid as an image with the same pixels as one rectangle per cell", function()
+    local rows = {}
+    for i = 1, 37 do for j = 1, 23 do
+      if (i * 7 + j * 3) % 11 ~= 0 then rows[#rows + 1] = { d = ("d%02d"):format(i), h = ("h%02d"):format(j),
+        v = math.sin(i * 0.7) * j } end
+    end end
+    local function render(limit, scale)
+      local saved = heatmap.IMAGE_ABOVE
+      heatmap.IMAGE_ABOVE = limit
+      local raw = { type = "heatmap", data = { values = rows }, encoding = ENC, width = 611, height = 397,
+        scale = scale }
+      local r = assert(pipeline.render(raw))
+      heatmap.IMAGE_ABOVE = saved
+      return r
+    end
+    for _, scale in ipairs({ 1, 2 }) do
+      local vec, img = render(math.huge, scale), render(0, scale)
+      assert.equal("paths", vec.drawing.method)
+      assert.same({ method = "image", cells = #rows }, img.drawing)
+      local a, b = image.decode_png(vec.bytes), image.decode_png(img.bytes)
+      local worst, differ = 0, 0
+      for y = 0, a.height - 1 do for x = 0, a.width - 1 do
+        local r1, g1, b1 = a:pixel(x, y)
+        local r2, g2, b2 = b:pixel(x, y)
+        local d = math.max(math.abs(r1 - r2), math.abs(g1 - g2), math.abs(b1 - b2))
+        worst = math.max(worst, d)
+        if d > 0 then differ = differ + 1 end
+      end end
+      -- differences only in the anti-aliased pixels along cell borders, and small there
+      assert.is_true(worst <= 40, ("scale %d: a pixel differs by %d"):format(scale, worst))
+      assert.is_true(differ < a.width * a.height * 0.2, ("scale %d: %d pixels differ"):format(scale, differ))
+    end
+  end)
 
   it("renders SVG and PDF", function()
     local raw = { type = "heatmap", data = { values = ROWS }, encoding = ENC, format = "svg" }

@@ -137,6 +137,59 @@ describe("charts.scatter rendering", function()
     assert.truthy(result.alt:find("100,000 points", 1, true))
   end)
 
+  -- Past STAMP_ABOVE points each group's marker is rendered once and stamped at every point:
+  -- the same picture as a path per marker, up to anti-aliasing (positions to 1/4 pixel).
+  describe("stamped markers", function()
+    local render = require "charts.shared.render"
+    -- lattices of points that do not overlap, in four groups (print: four marker shapes);
+    -- sized markers (radius up to 12) get more room
+    local function lattice(nx, ny)
+      local rows = {}
+      for i = 1, nx do for j = 1, ny do
+        rows[#rows + 1] = { a = i + (j % 3) * 0.29, b = j + (i % 5) * 0.17, g = "g" .. ((i + j) % 4),
+          s = (i * j) % 9 + 1 }
+      end end
+      return rows
+    end
+    local function draw(limit, raw)
+      local saved = scatter.STAMP_ABOVE
+      scatter.STAMP_ABOVE = limit
+      local ok, r = pcall(pipeline.render, raw)
+      scatter.STAMP_ABOVE = saved
+      assert(ok, r)
+      return assert(r)
+    end
+    local CASES = { { "light", 1, false }, { "print", 1, false }, { "dark", 2, false }, { "light", 1, true } }
+    for _, case in ipairs(CASES) do
+      local theme, scale, sized = case[1], case[2], case[3]
+      it(("draws the markers' pixels (%s, scale %d%s)"):format(theme, scale, sized and ", sized" or ""), function()
+        local rows = sized and lattice(14, 9) or lattice(44, 31)
+        local raw = { type = "scatter", data = { values = rows }, theme = theme, scale = scale, width = 640,
+          height = 420, encoding = { x = XY.x, y = XY.y, color = { field = "g", type = "nominal" },
+            size = sized and { field = "s", type = "quantitative" } or nil } }
+        local paths, stamped = draw(math.huge, raw), draw(0, raw)
+        assert.same({ method = "paths", points = #rows }, paths.drawing)
+        assert.same({ method = "stamped", points = #rows }, stamped.drawing)
+        local a, b = image.decode_png(paths.bytes), image.decode_png(stamped.bytes)
+        -- edge pixels shade a little differently (marker positions are kept to 1/4 pixel),
+        -- nothing moves or goes missing
+        local worst, differ, _, mean = render.diff(a, b)
+        assert.is_true(worst <= 64, ("a pixel differs by %d (%d differ)"):format(worst, differ))
+        assert.is_true(mean < 1.5, ("mean difference %.2f"):format(mean))
+      end)
+    end
+
+    it("keeps an SVG of 60,000 points bounded: one image of the plot", function()
+      local many = {}
+      for i = 1, 60000 do many[i] = { a = (i * 7919) % 1000, b = (i * 104729) % 997 } end
+      local r = assert(pipeline.render({ type = "scatter", data = { values = many }, encoding = XY, format = "svg",
+        width = 800, height = 600 }))
+      assert.equal("stamped", r.drawing.method)
+      assert.truthy(r.bytes:find("<image", 1, true))
+      assert.is_true(#r.bytes < 2500000, #r.bytes)
+    end)
+  end)
+
   it("renders SVG and PDF", function()
     local raw = { type = "scatter", data = { values = ROWS }, encoding = XY, format = "svg" }
     assert.truthy(assert(pipeline.render(raw)).bytes:find("</svg>", 1, true))

@@ -1,5 +1,6 @@
 -- Tests for charts.step (a line variant): corner geometry for the three
 -- step modes, layout on known data, bad input, and pixels (plus SVG/PDF).
+local reduce = require "charts.shared.reduce"
 local step = require "charts.step"
 local line = require "charts.line"
 local fixture = require "charts.shared.fixture"
@@ -43,7 +44,11 @@ describe("charts.step input", function()
     local rows = render.rows(100000, function(i) return { t = i, v = i % 7 } end)
     local t0 = os.clock()
     l = step.layout(fixture.spec("step", rows, XY), themes.get("light"), BOX)
-    assert.equal(2 * 100000 - 1, #l.series[1].runs[1])
+    -- reduced per pixel column first (charts.shared.reduce), then the corners added
+    local drawn = l.drawing.drawn
+    assert.equal("m4", l.drawing.method)
+    assert.is_true(drawn <= 4 * reduce.SUB * math.ceil(l.frame.plot.width) + 4, drawn)
+    assert.equal(2 * drawn - 1, #l.series[1].runs[1])
     assert.is_true(os.clock() - t0 < 3)
   end)
   it("describes the data", function()

@@ -127,13 +127,7 @@ end
 function M.trend(spec, model)
   if #model.series ~= 1 then return nil end
   local s = model.series[1]
-  local first, last
-  for i = 1, #model.keys do
-    if s.values[i] ~= nil then
-      first = first or i
-      last = i
-    end
-  end
+  local _, first, last = series.extent(s, #model.keys)
   if not first or first == last then return nil end
   local a, b = s.values[first], s.values[last]
   local verb = b > a and "Rises" or (b < a and "Falls" or "Stays level")

@@ -93,6 +93,95 @@ function M.oriented(spec)
   return out, true
 end
 
+-- Groups the rows in Lua: keys and series in first-seen order, then the keys ordered by
+-- rule. → keys, series names (false: no colour), values and missing per series.
+local function lua_groups(view, has_color, yname, op, gaps, rule, x_type)
+  local keys = has_color and { "x", "c" } or { "x" }
+  local groups = transform.group(view, keys, yname, op)
+  local counts = gaps and transform.group(view, keys, yname, "count") or nil
+
+  -- Keys and series names in first-seen order; rows with a missing x are dropped.
+  local kindex, korder, sindex, snames = {}, {}, {}, {}
+  local cells = {}
+  for gi, g in ipairs(groups) do
+    local k = g.x
+    if k ~= nil then
+      if not kindex[k] then kindex[k] = true; korder[#korder + 1] = k end
+      local s = has_color and g.c or false
+      if s == nil then s = "(missing)" end
+      if sindex[s] == nil then sindex[s] = #snames + 1; snames[#snames + 1] = s end
+      local v = g.value
+      local missing = counts and counts[gi].value == 0
+      if missing then v = nil end
+      cells[#cells + 1] = { k = k, s = s, v = v, missing = missing }
+    end
+  end
+
+  local totals = {}
+  for _, c in ipairs(cells) do
+    if c.v then totals[c.k] = (totals[c.k] or 0) + c.v end
+  end
+  order_keys(korder, rule, x_type, totals)
+  local kpos = {}
+  for i, k in ipairs(korder) do kpos[k] = i end
+
+  local vals, missing = {}, {}
+  for i = 1, #snames do vals[i], missing[i] = {}, {} end
+  for _, c in ipairs(cells) do
+    local si, i = sindex[c.s], kpos[c.k]
+    vals[si][i] = c.v
+    if c.missing then missing[si][i] = true end
+  end
+  return korder, snames, vals, missing
+end
+
+-- The C path (chartd.columns) gives numeric keys in ascending order, so it serves the
+-- orders that come out ascending; nil when it is missing (or declines the data).
+local has_native, native = pcall(require, "chartd.columns")
+M.native_group = has_native and native.group or nil
+
+-- M.scan(values, n) → count, first, last, imin, imax over the numbers of values[1..n]
+-- (indices; only count when there are none): C when there, else the same in Lua.
+M.scan = has_native and native.scan or function(ys, n)
+  local count, first, last, imin, imax = 0, nil, nil, nil, nil
+  for i = 1, n do
+    local v = ys[i]
+    if v ~= nil then
+      count, last = count + 1, i
+      if not first then first, imin, imax = i, i, i end
+      if v < ys[imin] then imin = i end
+      if v > ys[imax] then imax = i end
+    end
+  end
+  if count == 0 then return 0 end
+  return count, first, last, imin, imax
+end
+
+-- M.scan of a model series' values, kept on the series (s.scanned): the values do not
+-- change once the model is built, and stacking, alt text and the summary all ask.
+function M.extent(s, n)
+  local got = s.scanned
+  if not got or got.n ~= n then
+    got = { n = n, M.scan(s.values, n) }
+    s.scanned = got
+  end
+  return got[1], got[2], got[3], got[4], got[5]
+end
+
+-- M.flat(values, n) → y0: an unstacked series' band starts, 0 wherever it has a value.
+M.flat = has_native and native.flat or function(ys, n)
+  local y0 = {}
+  for i = 1, n do
+    if ys[i] ~= nil then y0[i] = 0 end
+  end
+  return y0
+end
+
+local function ascending(rule, x_type)
+  if rule == nil then return x_type ~= "nominal" and x_type ~= "ordinal" end
+  return rule.by == "x" and not rule.desc
+end
+
 -- M.build(spec, opts) → model
 -- opts: stacked (bool), normalize (bool), band (bool: x is always
 -- categorical, as for bars), gaps (bool: keep all-missing groups as gaps
@@ -121,46 +210,21 @@ function M.build(spec, opts)
 
   local xcol = x_keys(spec)
   local ccol = cenc and cenc.field and df.columns[cenc.field] or nil
-  local view = { columns = { x = xcol, c = ccol, y = yfield and df.columns[yfield] or nil }, nrows = df.nrows }
-  local keys = ccol and { "x", "c" } or { "x" }
-  local yname = yfield and "y" or nil
-  local groups = transform.group(view, keys, yname, op)
-  local counts = (opts.gaps and yname and op ~= "count") and transform.group(view, keys, yname, "count") or nil
-
-  -- Keys and series names in first-seen order; rows with a missing x are dropped.
-  local kindex, korder, sindex, snames = {}, {}, {}, {}
-  local cells = {}
-  for gi, g in ipairs(groups) do
-    local k = g.x
-    if k ~= nil then
-      if not kindex[k] then kindex[k] = true; korder[#korder + 1] = k end
-      local s = ccol and g.c or false
-      if s == nil then s = "(missing)" end
-      if sindex[s] == nil then sindex[s] = #snames + 1; snames[#snames + 1] = s end
-      local v = g.value
-      local missing = counts and counts[gi].value == 0
-      if missing then v = nil end
-      cells[#cells + 1] = { k = k, s = s, v = v, missing = missing }
-    end
+  local ycol = yfield and df.columns[yfield] or nil
+  local gaps = (opts.gaps and yfield and op ~= "count") and true or false
+  local rule = sort_rule(xenc.sort, yfield)
+  local keys, names, vals, missing
+  if M.native_group and ascending(rule, x_type) then
+    keys, names, vals, missing = M.native_group(xcol, ycol, ccol, df.nrows, op, gaps)
   end
-
-  local totals = {}
-  for _, c in ipairs(cells) do
-    if c.v then totals[c.k] = (totals[c.k] or 0) + c.v end
+  if not keys then
+    local view = { columns = { x = xcol, c = ccol, y = ycol }, nrows = df.nrows }
+    keys, names, vals, missing = lua_groups(view, ccol ~= nil, yfield and "y" or nil, op, gaps, rule, x_type)
   end
-  order_keys(korder, sort_rule(xenc.sort, yfield), x_type, totals)
-  local kpos = {}
-  for i, k in ipairs(korder) do kpos[k] = i end
 
   local series = {}
-  for i, name in ipairs(snames) do
-    series[i] = { name = name ~= false and name or nil, values = {}, missing = {}, y0 = {}, y1 = {} }
-  end
-  for _, c in ipairs(cells) do
-    local s = series[sindex[c.s]]
-    local i = kpos[c.k]
-    s.values[i] = c.v
-    if c.missing then s.missing[i] = true end
+  for i, name in ipairs(names) do
+    series[i] = { name = name ~= false and name or nil, values = vals[i], missing = missing[i], y0 = {}, y1 = {} }
   end
 
   local model = {
@@ -170,7 +234,7 @@ function M.build(spec, opts)
     x_kind = (opts.band or x_type == "nominal" or x_type == "ordinal"
       or (x_type == "temporal" and xenc.timeUnit and timeunit.cyclic(xenc.timeUnit))) and "band"
       or (x_type == "temporal" and "time" or "linear"),
-    keys = korder,
+    keys = keys,
     series = series,
     stacked = opts.stacked and #series > 1 or false,
     normalized = opts.normalize or false,
@@ -194,6 +258,25 @@ function M.stack(model)
   local function extent(a, b)
     if lo == nil or a < lo then lo = a end
     if hi == nil or b > hi then hi = b end
+  end
+  if not stacked then -- each series on its own, 0 up to its value
+    for _, s in ipairs(model.series) do
+      local ys = s.values
+      if model.zero_fill then
+        s.y0, s.y1 = {}, {}
+        for i = 1, n do
+          local v = ys[i]
+          if v ~= nil then s.y0[i], s.y1[i] = 0, v
+          elseif not s.missing[i] then s.y0[i], s.y1[i] = 0, 0 end
+        end
+      else
+        s.y0, s.y1 = M.flat(ys, n), ys -- y1 is the values themselves: read, never written
+      end
+      local count, _, _, imin, imax = M.extent(s, n)
+      if count > 0 then extent(ys[imin], ys[imax]) end
+    end
+    model.y_min, model.y_max = lo, hi
+    return model
   end
   for i = 1, n do
     local abs_total = 0
@@ -248,6 +331,9 @@ function M.interpolate(model)
         local a, b = i - 1, i
         while b <= n and s.values[b] == nil do b = b + 1 end
         if a >= 1 and s.values[a] ~= nil and b <= n then
+          if not s.own_values then -- the values may be the data's own column: write to a copy
+            s.values, s.own_values, s.scanned = table.move(s.values, 1, n, 1, {}), true, nil
+          end
           for k = a + 1, b - 1 do
             if s.missing[k] then
               s.values[k] = s.values[a] + (s.values[b] - s.values[a]) * (k - a) / (b - a)
@@ -269,12 +355,11 @@ end
 function M.extremes(model)
   local best, worst
   for _, s in ipairs(model.series) do
-    for i = 1, #model.keys do
-      local v = s.values[i]
-      if v ~= nil then
-        if not best or v > best.value then best = { series = s.name, key = model.keys[i], value = v } end
-        if not worst or v < worst.value then worst = { series = s.name, key = model.keys[i], value = v } end
-      end
+    local count, _, _, imin, imax = M.extent(s, #model.keys)
+    if count > 0 then
+      local hi, lo = s.values[imax], s.values[imin]
+      if not best or hi > best.value then best = { series = s.name, key = model.keys[imax], value = hi } end
+      if not worst or lo < worst.value then worst = { series = s.name, key = model.keys[imin], value = lo } end
     end
   end
   return best, worst

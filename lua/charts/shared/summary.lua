@@ -53,12 +53,14 @@ function M.fields(spec)
 end
 
 -- The validated data's encoded fields, row by row. keep(i) (optional) says
--- whether row i was drawn. Rows past the cap are counted, not built.
-function M.records(spec, keep)
+-- whether row i was drawn. Rows past the cap are counted, not built; a caller that knows
+-- how many rows were drawn passes the count (total), and rows past the cap are not visited.
+function M.records(spec, keep, known_total)
   local df = spec.data
   local fields = M.fields(spec)
   local rows, total = {}, 0
   for i = 1, df.nrows do
+    if known_total and total >= M.MAX_ROWS then total = known_total break end
     if not keep or keep(i) then
       total = total + 1
       if total <= M.MAX_ROWS then
@@ -83,16 +85,23 @@ function M.series(spec, layout)
   local ycol = model.aggregate == "count" and "count" or field_or(enc.y, "y")
   local has_color = enc.color and enc.color.field
   local columns = has_color and { field_or(enc.x, "x"), enc.color.field, ycol } or { field_or(enc.x, "x"), ycol }
+  -- Rows past the cap are counted (values and gaps of every series), not built.
+  local series, total = require "charts.shared.series", 0
+  for _, s in ipairs(model.series) do
+    total = total + series.extent(s, #model.keys)
+    for i in pairs(s.missing) do if s.values[i] == nil then total = total + 1 end end
+  end
   local rows = {}
   for i, key in ipairs(model.keys) do
+    if #rows >= M.MAX_ROWS then break end
     for _, s in ipairs(model.series) do
       local v = s.values[i]
-      if v ~= nil or s.missing[i] then
+      if (v ~= nil or s.missing[i]) and #rows < M.MAX_ROWS then
         rows[#rows + 1] = has_color and { key, s.name, v } or { key, v }
       end
     end
   end
-  return M.table(columns, rows)
+  return M.table(columns, rows, total)
 end
 
 -- Picks the chart's own summary, else the encoded records; never raises

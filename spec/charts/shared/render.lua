@@ -26,6 +26,24 @@ function M.close(a, b, tol)
   return true
 end
 
+-- How two images of one size differ: the largest channel difference of any pixel, the
+-- number of pixels that differ at all, the number that differ by more than `by`, and the
+-- mean difference over all pixels.
+function M.diff(a, b, by)
+  assert(a.width == b.width and a.height == b.height, "images of different sizes")
+  local worst, differ, over, sum = 0, 0, 0, 0
+  for y = 0, a.height - 1 do
+    for x = 0, a.width - 1 do
+      local r1, g1, b1 = a:pixel(x, y)
+      local r2, g2, b2 = b:pixel(x, y)
+      local d = math.max(math.abs(r1 - r2), math.abs(g1 - g2), math.abs(b1 - b2))
+      if d > 0 then worst, differ, sum = math.max(worst, d), differ + 1, sum + d end
+      if by and d > by then over = over + 1 end
+    end
+  end
+  return worst, differ, over, sum / (a.width * a.height)
+end
+
 -- The error table a raw spec fails with (asserts that it fails).
 function M.fails(raw)
   local result, err = pipeline.render(raw)

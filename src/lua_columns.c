@@ -1,0 +1,360 @@
+/* chartd.columns: the per-row work of the series charts at C speed, over plain Lua columns.
+ *
+ *   columns.group(x, y, c, n, op, gaps) -> keys, names, values, missing | nil
+ *     groups rows 1..n by (x, c) and aggregates y (lua/charts/shared/series.lua's model):
+ *     keys ascending, series names in first-seen order ((missing) for a missing c), and per
+ *     series values[s][key] and missing[s][key] = true (gaps). nil when an x or y is not a
+ *     number: the Lua code, which defines the rules, then does the work itself. A single series
+ *     whose x increases row by row gets the columns themselves back (keys = x, values = {y}):
+ *     callers read them, never write.
+ *   columns.m4(keys, n, a, b, values, missing [, values2]) -> indices, points
+ *     the points of a line a pixel column-wise reduction keeps (columns.h), 0 between runs,
+ *     and how many points the line has; key i sits at device x = a * keys[i] + b (keys nil:
+ *     a * i + b).
+ *   columns.scan(values, n) -> count, first, last, imin, imax
+ *     over the numbers of values[1..n] (nil where there is none): how many, the first and
+ *     last index holding one, and the first index of the smallest and of the largest.
+ *   columns.affine(values, n, a, b) -> positions
+ *     a + b * values[i] for each number of values[1..n] (a scale's affine form, per point).
+ *   columns.moments(xs, ys, n) -> mx, my, sxx, syy, sxy
+ *     means and sums of squared and crossed deviations of n pairs (numbers), in the order of
+ *     the two loops of lua/charts/scatter.lua's pearson/regression, so results agree bit for bit.
+ *   columns.flat(values, n) -> y0
+ *     an unstacked series' band starts: y0[i] = 0 where values[i] is a number.
+ *
+ * Working memory is userdata, so a Lua memory error half-way leaks nothing. */
+#include <lauxlib.h>
+#include <lua.h>
+#include <math.h>
+#include <string.h>
+
+#include "columns.h"
+
+int luaopen_chartd_columns(lua_State *L);
+
+static void *scratch(lua_State *L, size_t count, size_t size) {
+  if (count > ((size_t)-1) / size) luaL_error(L, "columns: too many rows");
+  return lua_newuserdatauv(L, count ? count * size : 1, 0);
+}
+
+static const char *const OPS[] = {"sum", "mean", "median", "min", "max", "count", NULL};
+static const columns_agg OP_CODES[] = {AGG_SUM, AGG_MEAN, AGG_MEDIAN, AGG_MIN, AGG_MAX, AGG_COUNT};
+
+enum { X = 1, Y, C, N, OP, GAPS, IDS, NAMES };
+
+/* The series number (0-based) of row i's colour, new ones named in first-seen order. */
+static uint32_t series_of(lua_State *L, lua_Integer i, uint32_t *nseries) {
+  if (lua_rawgeti(L, C, i) == LUA_TNIL) {
+    lua_pop(L, 1);
+    lua_pushliteral(L, "(missing)");
+  }
+  lua_pushvalue(L, -1);
+  if (lua_rawget(L, IDS) == LUA_TNUMBER) {
+    uint32_t sid = (uint32_t)lua_tointeger(L, -1);
+    lua_pop(L, 2);
+    return sid;
+  }
+  lua_pop(L, 1);
+  uint32_t sid = (*nseries)++;
+  lua_pushvalue(L, -1);
+  lua_rawseti(L, NAMES, sid + 1);
+  lua_pushinteger(L, sid);
+  lua_rawset(L, IDS);
+  return sid;
+}
+
+/* The common case of a long series: one colour, every x there and strictly increasing, so
+ * each row is its own group and its aggregate (sum, mean, median, min, max of one value) is
+ * its value. The columns themselves are then the keys and the values — nothing to copy.
+ * Returns the number of results pushed, or 0 when the data is not that case. */
+static int ungrouped(lua_State *L, int has_y, int has_c, lua_Integer n, columns_agg op, int gaps) {
+  if (has_c || !has_y || op == AGG_COUNT || op == AGG_COUNT_ROWS || n < 2) return 0;
+  double prev = -INFINITY;
+  int missing_y = 0;
+  for (lua_Integer i = 1; i <= n; i++) {
+    int t = lua_rawgeti(L, X, i);
+    double x = t == LUA_TNUMBER ? lua_tonumber(L, -1) : NAN;
+    lua_pop(L, 1);
+    if (!(x > prev) || !isfinite(x)) return 0;
+    prev = x;
+    t = lua_rawgeti(L, Y, i);
+    lua_pop(L, 1);
+    if (t == LUA_TNIL) missing_y = 1;
+    else if (t != LUA_TNUMBER) return 0;
+  }
+  if (missing_y && !gaps) return 0; /* a sum of nothing is 0, not nil: the general way */
+  lua_pushvalue(L, X);      /* keys */
+  lua_createtable(L, 1, 0); /* names: one unnamed series */
+  lua_pushboolean(L, 0);
+  lua_rawseti(L, -2, 1);
+  lua_createtable(L, 1, 0); /* values */
+  lua_pushvalue(L, Y);
+  lua_rawseti(L, -2, 1);
+  lua_createtable(L, 1, 0); /* missing: where y is nil (gaps) */
+  lua_newtable(L);
+  if (missing_y)
+    for (lua_Integer i = 1; i <= n; i++) {
+      if (lua_rawgeti(L, Y, i) == LUA_TNIL) {
+        lua_pushboolean(L, 1);
+        lua_rawseti(L, -3, i);
+      }
+      lua_pop(L, 1);
+    }
+  lua_rawseti(L, -2, 1);
+  return 4;
+}
+
+static int l_group(lua_State *L) {
+  luaL_checktype(L, X, LUA_TTABLE);
+  int has_y = !lua_isnoneornil(L, Y), has_c = !lua_isnoneornil(L, C);
+  if (has_y) luaL_checktype(L, Y, LUA_TTABLE);
+  if (has_c) luaL_checktype(L, C, LUA_TTABLE);
+  lua_Integer n = luaL_checkinteger(L, N);
+  columns_agg op = OP_CODES[luaL_checkoption(L, OP, NULL, OPS)];
+  int gaps = lua_toboolean(L, GAPS);
+  if (n < 0 || n > (lua_Integer)UINT32_MAX - 1) return luaL_argerror(L, N, "row count out of range");
+  if (!has_y) op = AGG_COUNT_ROWS;
+  lua_settop(L, GAPS);
+  int shortcut = ungrouped(L, has_y, has_c, n, op, gaps);
+  if (shortcut) return shortcut;
+  lua_newtable(L); /* IDS: colour value -> series */
+  lua_newtable(L); /* NAMES */
+
+  columns_row *rows = scratch(L, (size_t)n, sizeof *rows);
+  double *y = has_y ? scratch(L, (size_t)n, sizeof *y) : NULL;
+  uint32_t nseries = has_c ? 0 : 1;
+  size_t m = 0;
+  for (lua_Integer i = 1; i <= n; i++) {
+    int t = lua_rawgeti(L, X, i);
+    if (t != LUA_TNIL && t != LUA_TNUMBER) return 0;
+    double x = lua_tonumber(L, -1);
+    lua_pop(L, 1);
+    if (has_y) {
+      int ty = lua_rawgeti(L, Y, i);
+      if (ty != LUA_TNIL && ty != LUA_TNUMBER) return 0;
+      y[i - 1] = ty == LUA_TNIL ? NAN : lua_tonumber(L, -1);
+      lua_pop(L, 1);
+    }
+    if (t == LUA_TNIL) continue; /* rows without an x are dropped, colour and all */
+    if (!isfinite(x)) return 0;
+    rows[m].x = x;
+    rows[m].row = (uint32_t)(i - 1);
+    rows[m].sid = has_c ? series_of(L, i, &nseries) : 0;
+    m++;
+  }
+
+  double *median = op == AGG_MEDIAN ? scratch(L, m, sizeof *median) : NULL;
+  uint32_t *key_rows = scratch(L, m, sizeof *key_rows);
+  columns_cell *cells = scratch(L, m, sizeof *cells);
+  size_t nkeys = 0;
+  size_t ncells = columns_group(rows, m, y, op, gaps && op != AGG_COUNT, median, key_rows, &nkeys, cells);
+  if (m == 0) nseries = 0;
+  /* per-series cell counts size the value tables: most series cover most keys */
+  size_t *count = scratch(L, nseries, sizeof *count);
+  memset(count, 0, nseries * sizeof *count);
+  for (size_t j = 0; j < ncells; j++) count[cells[j].sid]++;
+  int base = lua_gettop(L);
+
+  lua_createtable(L, nkeys < INT32_MAX ? (int)nkeys : 0, 0); /* keys, as sent (integers stay so) */
+  for (size_t k = 0; k < nkeys; k++) {
+    lua_rawgeti(L, X, (lua_Integer)key_rows[k] + 1);
+    lua_rawseti(L, -2, (lua_Integer)k + 1);
+  }
+  if (!has_c && m > 0) {
+    lua_pushboolean(L, 0); /* one unnamed series, as series.lua's Lua path names it */
+    lua_rawseti(L, NAMES, 1);
+  }
+  lua_pushvalue(L, NAMES);
+  int values = lua_gettop(L) + 1, missing = values + 1;
+  lua_createtable(L, (int)nseries, 0);
+  lua_createtable(L, (int)nseries, 0);
+  for (uint32_t s = 0; s < nseries; s++) {
+    lua_createtable(L, count[s] * 2 >= nkeys && nkeys < INT32_MAX ? (int)nkeys : 0, 0);
+    lua_rawseti(L, values, s + 1);
+    lua_newtable(L);
+    lua_rawseti(L, missing, s + 1);
+  }
+  /* The value tables side by side on the stack (a rawgeti per cell otherwise), when they fit. */
+  int direct = nseries <= 200 && lua_checkstack(L, (int)nseries + 4);
+  int first = lua_gettop(L) + 1;
+  if (direct)
+    for (uint32_t s = 0; s < nseries; s++) lua_rawgeti(L, values, s + 1);
+  for (size_t j = 0; j < ncells; j++) {
+    const columns_cell *c = &cells[j];
+    lua_Integer key = (lua_Integer)c->key + 1;
+    if (c->has_value) {
+      if (!direct) lua_rawgeti(L, values, c->sid + 1);
+      double v = c->value;
+      if (op == AGG_COUNT || op == AGG_COUNT_ROWS) lua_pushinteger(L, (lua_Integer)v);
+      else lua_pushnumber(L, v);
+      lua_rawseti(L, direct ? first + (int)c->sid : -2, key);
+      if (!direct) lua_pop(L, 1);
+    }
+    if (c->missing) {
+      lua_rawgeti(L, missing, c->sid + 1);
+      lua_pushboolean(L, 1);
+      lua_rawseti(L, -2, key);
+      lua_pop(L, 1);
+    }
+  }
+  lua_settop(L, missing);
+  return lua_gettop(L) - base;
+}
+
+/* A value of a Lua array as a double; NaN when absent. */
+static double number_at(lua_State *L, int t, lua_Integer i) {
+  double v = lua_rawgeti(L, t, i) == LUA_TNUMBER ? lua_tonumber(L, -1) : NAN;
+  lua_pop(L, 1);
+  return v;
+}
+
+static int l_m4(lua_State *L) {
+  int has_keys = !lua_isnil(L, 1);
+  if (has_keys) luaL_checktype(L, 1, LUA_TTABLE);
+  lua_Integer n = luaL_checkinteger(L, 2);
+  double a = luaL_checknumber(L, 3), b = luaL_checknumber(L, 4);
+  luaL_checktype(L, 5, LUA_TTABLE);
+  int has_missing = !lua_isnoneornil(L, 6), has_second = !lua_isnoneornil(L, 7);
+  if (has_missing) luaL_checktype(L, 6, LUA_TTABLE);
+  if (has_second) luaL_checktype(L, 7, LUA_TTABLE);
+  if (n < 0 || !isfinite(a) || !isfinite(b)) return luaL_argerror(L, 2, "bad row count or position");
+  lua_settop(L, 7);
+
+  size_t len = (size_t)n;
+  double *px = scratch(L, len, sizeof *px);
+  double *v = scratch(L, len, sizeof *v);
+  unsigned char *brk = scratch(L, len, 1), *keep = scratch(L, len, 1);
+  memset(keep, 0, len);
+  for (size_t i = 0; i < len; i++) {
+    double key = has_keys ? number_at(L, 1, (lua_Integer)i + 1) : (double)(i + 1);
+    px[i] = isfinite(key) ? a * key + b : 0;
+    v[i] = number_at(L, 5, (lua_Integer)i + 1);
+    brk[i] = 0;
+    if (has_missing) {
+      brk[i] = lua_rawgeti(L, 6, (lua_Integer)i + 1) != LUA_TNIL && lua_toboolean(L, -1);
+      lua_pop(L, 1);
+    }
+  }
+  columns_m4(len, px, v, brk, keep);
+  const double *v0 = v; /* the first array says where points are */
+  if (has_second) {
+    double *v2 = scratch(L, len, sizeof *v2);
+    for (size_t i = 0; i < len; i++) v2[i] = number_at(L, 7, (lua_Integer)i + 1);
+    columns_m4(len, px, v2, brk, keep);
+  }
+
+  lua_newtable(L);
+  lua_Integer out = 0, present = 0;
+  int open = 0; /* a run has points since the last separator */
+  for (size_t i = 0; i < len; i++) {
+    if (!brk[i] && !isnan(v0[i])) present++;
+    if (brk[i]) {
+      if (open) {
+        lua_pushinteger(L, 0);
+        lua_rawseti(L, -2, ++out);
+        open = 0;
+      }
+    } else if (keep[i]) {
+      lua_pushinteger(L, (lua_Integer)i + 1);
+      lua_rawseti(L, -2, ++out);
+      open = 1;
+    }
+  }
+  lua_pushinteger(L, present);
+  return 2;
+}
+
+static int l_scan(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  lua_Integer n = luaL_checkinteger(L, 2);
+  lua_Integer count = 0, first = 0, last = 0, imin = 0, imax = 0;
+  double lo = 0, hi = 0;
+  for (lua_Integer i = 1; i <= n; i++) {
+    if (lua_rawgeti(L, 1, i) == LUA_TNUMBER) {
+      double v = lua_tonumber(L, -1);
+      if (count++ == 0) {
+        first = imin = imax = i;
+        lo = hi = v;
+      } else {
+        if (v < lo) lo = v, imin = i;
+        if (v > hi) hi = v, imax = i;
+      }
+      last = i;
+    }
+    lua_pop(L, 1);
+  }
+  lua_pushinteger(L, count);
+  if (count == 0) return 1;
+  lua_pushinteger(L, first);
+  lua_pushinteger(L, last);
+  lua_pushinteger(L, imin);
+  lua_pushinteger(L, imax);
+  return 5;
+}
+
+static int l_affine(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  lua_Integer n = luaL_checkinteger(L, 2);
+  double a = luaL_checknumber(L, 3), b = luaL_checknumber(L, 4);
+  lua_settop(L, 4);
+  lua_createtable(L, n > 0 && n < INT32_MAX ? (int)n : 0, 0);
+  for (lua_Integer i = 1; i <= n; i++) {
+    if (lua_rawgeti(L, 1, i) == LUA_TNUMBER) {
+      double v = lua_tonumber(L, -1);
+      lua_pop(L, 1);
+      lua_pushnumber(L, a + b * v);
+      lua_rawseti(L, 5, i);
+    } else {
+      lua_pop(L, 1);
+    }
+  }
+  return 1;
+}
+
+static int l_moments(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  luaL_checktype(L, 2, LUA_TTABLE);
+  lua_Integer n = luaL_checkinteger(L, 3);
+  if (n < 1) return 0;
+  double mx = 0, my = 0, sxx = 0, syy = 0, sxy = 0;
+  for (lua_Integer i = 1; i <= n; i++) {
+    mx += number_at(L, 1, i);
+    my += number_at(L, 2, i);
+  }
+  mx /= (double)n;
+  my /= (double)n;
+  for (lua_Integer i = 1; i <= n; i++) {
+    double dx = number_at(L, 1, i) - mx, dy = number_at(L, 2, i) - my;
+    sxy += dx * dy;
+    sxx += dx * dx;
+    syy += dy * dy;
+  }
+  lua_pushnumber(L, mx);
+  lua_pushnumber(L, my);
+  lua_pushnumber(L, sxx);
+  lua_pushnumber(L, syy);
+  lua_pushnumber(L, sxy);
+  return 5;
+}
+
+static int l_flat(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  lua_Integer n = luaL_checkinteger(L, 2);
+  lua_settop(L, 2);
+  lua_createtable(L, n > 0 && n < INT32_MAX ? (int)n : 0, 0); /* 3: y0 */
+  for (lua_Integer i = 1; i <= n; i++) {
+    int t = lua_rawgeti(L, 1, i);
+    lua_pop(L, 1);
+    if (t != LUA_TNUMBER) continue;
+    lua_pushinteger(L, 0);
+    lua_rawseti(L, 3, i);
+  }
+  return 1;
+}
+
+int luaopen_chartd_columns(lua_State *L) {
+  static const luaL_Reg fns[] = {{"group", l_group}, {"m4", l_m4}, {"scan", l_scan}, {"flat", l_flat},
+                                 {"affine", l_affine}, {"moments", l_moments}, {NULL, NULL}};
+  luaL_newlib(L, fns);
+  return 1;
+}
