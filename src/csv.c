@@ -1,6 +1,8 @@
 /* RFC 4180 CSV parser (quotes, doubled quotes, LF/CRLF, embedded newlines, any separator). */
 #include "csv.h"
 
+#include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +48,8 @@ static int parse(const char *text, size_t len, char separator, const csv_callbac
   scratch s = {fixed, 0, 0, fixed != NULL};
   int rc = -1;
   if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) i = 3;
+  unsigned char special[256] = {0}; /* bytes an unquoted field stops at */
+  special[(unsigned char)separator] = special['\n'] = special['\r'] = special['"'] = 1;
   if (separator == '"' || separator == '\n' || separator == '\r') {
     snprintf(err, errlen, "separator cannot be a quote or a line ending");
     return -1;
@@ -91,7 +95,9 @@ static int parse(const char *text, size_t len, char separator, const csv_callbac
       flen = s.len;
     } else {
       size_t start = i;
-      while (i < len && text[i] != separator && text[i] != '\n') {
+      while (i < len) {
+        while (i < len && !special[(unsigned char)text[i]]) i++; /* the plain bytes, quickly */
+        if (i >= len || text[i] == separator || text[i] == '\n') break;
         if (text[i] == '"') {
           snprintf(err, errlen, "line %zu: quote inside an unquoted field", line);
           goto done;
@@ -146,4 +152,68 @@ int csv_parse(const char *text, size_t len, char separator, const csv_callbacks 
 int csv_parse_scratch(const char *text, size_t len, char separator, const csv_callbacks *cb,
                       char *scratch, char *err, size_t errlen) {
   return parse(text, len, separator, cb, scratch, err, errlen);
+}
+
+static int lua_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+static int digit(char c) { return c >= '0' && c <= '9'; }
+
+/* Exact powers of ten: a double holds 10^0..10^22 exactly. */
+static const double POW10[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+int csv_number(const char *s, size_t len, long long *ival, double *dval) {
+  while (len > 0 && lua_space(s[0])) s++, len--;
+  while (len > 0 && lua_space(s[len - 1])) len--;
+  size_t i = 0, digits = 0, frac = 0;
+  int integral = 1, negative = 0;
+  unsigned long long mant = 0; /* every digit, while there are at most 18 */
+  if (i < len && (s[i] == '-' || s[i] == '+')) negative = s[i++] == '-';
+  for (; i < len && digit(s[i]); i++, digits++) mant = mant * 10 + (unsigned)(s[i] - '0');
+  if (i < len && s[i] == '.') {
+    integral = 0;
+    for (i++; i < len && digit(s[i]); i++, digits++, frac++) mant = mant * 10 + (unsigned)(s[i] - '0');
+  }
+  if (digits == 0) return 0;
+  long exp10 = 0;
+  if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+    integral = 0;
+    i++;
+    int eneg = 0;
+    if (i < len && (s[i] == '-' || s[i] == '+')) eneg = s[i++] == '-';
+    size_t exp_digits = 0;
+    for (; i < len && digit(s[i]); i++, exp_digits++)
+      if (exp10 < 100000) exp10 = exp10 * 10 + (s[i] - '0');
+    if (exp_digits == 0) return 0;
+    if (eneg) exp10 = -exp10;
+  }
+  if (i != len || len > 400) return 0;
+  /* The common case: at most 15 digits and a small exponent. A mantissa below 2^53 times or
+   * over an exact power of ten is one correctly rounded operation, strtod's result (Clinger). */
+  if (digits <= 15) {
+    long e = exp10 - (long)frac;
+    if (integral) {
+      *ival = negative ? -(long long)mant : (long long)mant;
+      return 1;
+    }
+    if (e >= -22 && e <= 22) {
+      double v = e >= 0 ? (double)mant * POW10[e] : (double)mant / POW10[-e];
+      *dval = negative ? -v : v;
+      return 2;
+    }
+  }
+  char buf[402];
+  memcpy(buf, s, len);
+  buf[len] = 0;
+  if (integral) {
+    errno = 0;
+    long long v = strtoll(buf, NULL, 10);
+    if (errno == 0) {
+      *ival = v;
+      return 1;
+    }
+  }
+  double d = strtod(buf, NULL);
+  if (!isfinite(d)) return 0;
+  *dval = d;
+  return 2;
 }

@@ -26,4 +26,11 @@ int csv_parse(const char *text, size_t len, char separator, const csv_callbacks 
 int csv_parse_scratch(const char *text, size_t len, char separator, const csv_callbacks *cb,
                       char *scratch, char *err, size_t errlen);
 
+/* A CSV cell as a number, by data/frame.lua's rule (parse_number): plain decimal numbers with
+ * optional sign, decimals and exponent, blanks around allowed; no hex, no "inf", no
+ * thousands separators, finite only. Returns 0 when it is not one; 1 for an integer written
+ * without point or exponent that fits 64 bits (*ival, as Lua's tonumber gives an integer);
+ * 2 for any other number (*dval). */
+int csv_number(const char *s, size_t len, long long *ival, double *dval);
+
 #endif

@@ -1,6 +1,9 @@
-/* chartd.csv: csv.parse(text [, {separator=","}]) -> array of rows (arrays of strings). */
+/* chartd.csv: csv.parse(text [, {separator=","}]) -> array of rows (arrays of strings);
+ * csv.columns(text, max_rows, max_columns, max_string) -> the columns data/frame.lua builds. */
 #include <lauxlib.h>
 #include <lua.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "csv.h"
@@ -58,8 +61,249 @@ static int l_parse(lua_State *L) {
   return 1;
 }
 
+/* ---- csv.columns ---------------------------------------------------------------------
+ *
+ * csv.columns(text, max_rows, max_columns, max_string) -> names, columns, n, numeric
+ *                                                      | false, n (more than max_rows rows)
+ *                                                      | nil (anything else)
+ * The fast path of data/frame.lua's from_csv: the header row names the columns (names[j]),
+ * columns[name][i] is row i's cell — a number when every cell of the column is a number by
+ * frame.lua's rule (csv_number; numeric[name] is then true), else the cell's text — missing
+ * cells ("", "NA", "null", short rows) nil, blank lines at the end dropped. No table per row:
+ * a million rows cost the column arrays. It declines (nil) whatever frame.lua would refuse or
+ * name in an error — an unreadable CSV, a row longer than the header, a duplicate or empty
+ * column name, a cell longer than max_string bytes, too many columns — and the Lua code, which
+ * defines the rules and the messages, reads the text itself.
+ *
+ * Pass 1 parses into C arrays (a kind and a number per cell). Columns holding text need their
+ * strings, which pass 2 pushes; an all-numeric CSV is parsed once. The C arrays belong to a
+ * userdata (its __gc frees them), so a Lua error in pass 2 leaks nothing. */
+
+enum { CELL_MISSING, CELL_INT, CELL_FLOAT, CELL_TEXT };
+
+typedef struct column {
+  unsigned char *kind;
+  union {
+    long long i;
+    double d;
+  } *num;
+  int text, any; /* a cell is text; a cell is present */
+  char *name;
+  size_t name_len;
+} column;
+
+typedef struct scan {
+  column *cols;
+  int ncols, max_columns;
+  size_t rows, cap, field; /* data rows so far, their capacity, field of the current row */
+  size_t blank_tail;       /* data rows at the end that are one empty field */
+  size_t max_rows, max_string, keep;
+  int header_done, declined, row_blank;
+} scan;
+
+static int scan_gc(lua_State *L) {
+  scan *s = lua_touserdata(L, 1);
+  for (int j = 0; j < s->ncols; j++) {
+    free(s->cols[j].kind);
+    free(s->cols[j].num);
+    free(s->cols[j].name);
+  }
+  free(s->cols);
+  s->cols = NULL;
+  s->ncols = 0;
+  return 0;
+}
+
+static int grow(scan *s, size_t need) {
+  if (need <= s->cap) return 0;
+  size_t cap = s->cap ? s->cap * 2 : 1024;
+  while (cap < need) cap *= 2;
+  for (int j = 0; j < s->ncols; j++) {
+    column *c = &s->cols[j];
+    unsigned char *k = realloc(c->kind, cap);
+    if (k == NULL) return -1;
+    c->kind = k;
+    memset(k + s->cap, CELL_MISSING, cap - s->cap);
+    void *n = realloc(c->num, cap * sizeof *c->num);
+    if (n == NULL) return -1;
+    c->num = n;
+  }
+  s->cap = cap;
+  return 0;
+}
+
+static int missing_token(const char *d, size_t len) {
+  return len == 0 || (len == 2 && memcmp(d, "NA", 2) == 0) || (len == 4 && memcmp(d, "null", 4) == 0);
+}
+
+static int scan_field(void *ud, const char *data, size_t len) {
+  scan *s = ud;
+  if (!s->header_done) {
+    if (s->ncols >= s->max_columns || len == 0) return s->declined = 1;
+    column *c = &s->cols[s->ncols++];
+    memset(c, 0, sizeof *c);
+    if ((c->name = malloc(len)) == NULL) return s->declined = 1;
+    memcpy(c->name, data, len);
+    c->name_len = len;
+    return 0;
+  }
+  size_t j = s->field++;
+  if (j >= (size_t)s->ncols) return s->declined = 1; /* longer than the header: frame.lua says so */
+  s->row_blank = j == 0 && len == 0;
+  if (s->rows >= s->keep) return 0; /* past the limit: rows are only counted */
+  column *c = &s->cols[j];
+  if (missing_token(data, len)) return 0;
+  if (len > s->max_string) return s->declined = 1;
+  c->any = 1;
+  if (c->text) {
+    c->kind[s->rows] = CELL_TEXT;
+    return 0;
+  }
+  long long iv = 0;
+  double dv = 0;
+  int k = csv_number(data, len, &iv, &dv);
+  if (k == 1) {
+    c->kind[s->rows] = CELL_INT;
+    c->num[s->rows].i = iv;
+  } else if (k == 2) {
+    c->kind[s->rows] = CELL_FLOAT;
+    c->num[s->rows].d = dv;
+  } else {
+    c->kind[s->rows] = CELL_TEXT;
+    c->text = 1;
+  }
+  return 0;
+}
+
+static int scan_row_end(void *ud) {
+  scan *s = ud;
+  if (!s->header_done) {
+    for (int j = 0; j < s->ncols; j++) /* a duplicate name: frame.lua names it */
+      for (int k = 0; k < j; k++)
+        if (s->cols[j].name_len == s->cols[k].name_len && memcmp(s->cols[j].name, s->cols[k].name, s->cols[j].name_len) == 0)
+          return s->declined = 1;
+    s->header_done = 1;
+    return grow(s, 1024) != 0 ? (s->declined = 1) : 0;
+  }
+  s->blank_tail = (s->field <= 1 && (s->field == 0 || s->row_blank)) ? s->blank_tail + 1 : 0;
+  s->field = 0;
+  s->row_blank = 0;
+  s->rows++;
+  if (s->rows < s->keep && grow(s, s->rows + 1) != 0) return s->declined = 1;
+  return 0;
+}
+
+/* Stack slots of l_columns. */
+enum { TEXT = 1, MAX_ROWS, MAX_COLUMNS, MAX_STRING, SCAN, NAMES, COLUMNS, NUMERIC, BY_INDEX };
+
+typedef struct fill {
+  lua_State *L;
+  scan *s;
+  size_t row, field;
+  int header;
+} fill;
+
+/* Pass 2: the text of the columns that hold text. */
+static int fill_field(void *ud, const char *data, size_t len) {
+  fill *f = ud;
+  size_t j = f->field++;
+  if (f->header || f->row >= f->s->keep) return 0;
+  const column *c = &f->s->cols[j];
+  if (!c->text || c->kind[f->row] == CELL_MISSING) return 0;
+  lua_rawgeti(f->L, BY_INDEX, (lua_Integer)j + 1);
+  lua_pushlstring(f->L, data, len);
+  lua_rawseti(f->L, -2, (lua_Integer)f->row + 1);
+  lua_pop(f->L, 1);
+  return 0;
+}
+
+static int fill_row_end(void *ud) {
+  fill *f = ud;
+  if (f->header) f->header = 0;
+  else f->row++;
+  f->field = 0;
+  return 0;
+}
+
+static int l_columns(lua_State *L) {
+  size_t len;
+  const char *text = luaL_checklstring(L, TEXT, &len);
+  lua_Integer max_rows = luaL_checkinteger(L, MAX_ROWS), max_columns = luaL_checkinteger(L, MAX_COLUMNS);
+  lua_Integer max_string = luaL_checkinteger(L, MAX_STRING);
+  if (max_rows < 0 || max_columns < 1 || max_columns > 100000 || max_string < 0)
+    return luaL_error(L, "csv.columns: limits out of range");
+  lua_settop(L, MAX_STRING);
+  scan *s = lua_newuserdatauv(L, sizeof *s, 0); /* SCAN */
+  memset(s, 0, sizeof *s);
+  lua_createtable(L, 0, 1);
+  lua_pushcfunction(L, scan_gc);
+  lua_setfield(L, -2, "__gc");
+  lua_setmetatable(L, -2);
+  if ((s->cols = calloc((size_t)max_columns, sizeof *s->cols)) == NULL) return luaL_error(L, "not enough memory");
+  s->max_columns = (int)max_columns;
+  s->max_rows = (size_t)max_rows;
+  s->max_string = (size_t)max_string;
+  s->keep = s->max_rows + 1024; /* room for blank lines at the end */
+
+  char err[128];
+  char *unescape = lua_newuserdatauv(L, len > 0 ? len : 1, 0);
+  csv_callbacks cb = {scan_field, scan_row_end, s};
+  int rc = csv_parse_scratch(text, len, ',', &cb, unescape, err, sizeof err);
+  lua_pop(L, 1);
+  if (rc != 0 || s->declined || !s->header_done) return 0;
+  size_t n = s->rows - s->blank_tail;
+  if (n > s->max_rows) {
+    lua_pushboolean(L, 0);
+    lua_pushinteger(L, (lua_Integer)n);
+    return 2;
+  }
+  if (n == 0) return 0;
+
+  lua_createtable(L, s->ncols, 0); /* NAMES */
+  lua_createtable(L, 0, s->ncols); /* COLUMNS */
+  lua_createtable(L, 0, s->ncols); /* NUMERIC */
+  lua_createtable(L, s->ncols, 0); /* BY_INDEX: the column arrays by position */
+  int any_text = 0;
+  for (int j = 0; j < s->ncols; j++) {
+    column *c = &s->cols[j];
+    lua_pushlstring(L, c->name, c->name_len);
+    lua_rawseti(L, NAMES, j + 1);
+    lua_createtable(L, n < INT32_MAX ? (int)n : 0, 0);
+    if (!c->text) {
+      for (size_t i = 0; i < n; i++) {
+        if (c->kind[i] == CELL_INT) lua_pushinteger(L, c->num[i].i);
+        else if (c->kind[i] == CELL_FLOAT) lua_pushnumber(L, c->num[i].d);
+        else continue;
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+      }
+    }
+    any_text |= c->text;
+    lua_pushvalue(L, -1);
+    lua_rawseti(L, BY_INDEX, j + 1);
+    lua_pushlstring(L, c->name, c->name_len);
+    lua_insert(L, -2);
+    lua_rawset(L, COLUMNS);
+    lua_pushlstring(L, c->name, c->name_len);
+    lua_pushboolean(L, !c->text && c->any);
+    lua_rawset(L, NUMERIC);
+  }
+  if (any_text) {
+    s->keep = n;
+    fill f = {L, s, 0, 0, 1};
+    csv_callbacks cb2 = {fill_field, fill_row_end, &f};
+    char *unescape2 = lua_newuserdatauv(L, len > 0 ? len : 1, 0);
+    if (csv_parse_scratch(text, len, ',', &cb2, unescape2, err, sizeof err) != 0) return 0;
+    lua_pop(L, 1);
+  }
+  lua_pushvalue(L, NAMES);
+  lua_pushvalue(L, COLUMNS);
+  lua_pushinteger(L, (lua_Integer)n);
+  lua_pushvalue(L, NUMERIC);
+  return 4;
+}
+
 int luaopen_chartd_csv(lua_State *L) {
-  static const luaL_Reg fns[] = {{"parse", l_parse}, {NULL, NULL}};
+  static const luaL_Reg fns[] = {{"parse", l_parse}, {"columns", l_columns}, {NULL, NULL}};
   luaL_newlib(L, fns);
   return 1;
 }

@@ -124,8 +124,76 @@ static int l_columns(lua_State *L) {
   return 3;
 }
 
+/* records.rows(rows, ncols, max_string_bytes) -> columns, numeric | nil
+ * The fast path of from_rows (data as {"columns": [...], "rows": [[...], ...]}) once the
+ * names are checked: columns[j][i] = rows[i][j] as from_rows keeps it — finite numbers and
+ * text as sent, booleans as "true"/"false", missing ("", "NA", "null", JSON null, a short
+ * row) nil — and numeric[j] when column j holds numbers only (and some). nil for anything
+ * from_rows would name in an error (a row that is not an array or is longer than ncols, a
+ * nested value, NaN, text longer than max_string_bytes): the Lua code then reads the rows. */
+static int l_rows(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  lua_Integer ncols = luaL_checkinteger(L, 2);
+  size_t max_string = (size_t)luaL_checkinteger(L, 3);
+  if (ncols < 1 || ncols > 100000) return luaL_argerror(L, 2, "column count out of range");
+  lua_settop(L, 3);
+  lua_Integer n = (lua_Integer)lua_rawlen(L, 1);
+  int presize = n < INT_MAX ? (int)n : 0;
+  lua_createtable(L, (int)ncols, 0); /* 4: columns */
+  lua_createtable(L, (int)ncols, 0); /* 5: numeric */
+  for (lua_Integer j = 1; j <= ncols; j++) {
+    lua_createtable(L, presize, 0);
+    lua_rawseti(L, 4, j);
+    lua_pushboolean(L, 0);
+    lua_rawseti(L, 5, j); /* "some number seen" until a text says otherwise */
+  }
+  unsigned char *text = lua_newuserdatauv(L, (size_t)ncols, 0); /* 6: column j holds text */
+  memset(text, 0, (size_t)ncols);
+  for (lua_Integer i = 1; i <= n; i++) {
+    if (lua_rawgeti(L, 1, i) != LUA_TTABLE) return 0; /* 7: the row */
+    lua_Integer width = (lua_Integer)lua_rawlen(L, 7);
+    if (width > ncols) return 0;
+    for (lua_Integer j = 1; j <= width; j++) {
+      int t = lua_rawgeti(L, 7, j); /* 8 */
+      if (t == LUA_TNUMBER) {
+        if (!lua_isinteger(L, 8) && !isfinite(lua_tonumber(L, 8))) return 0;
+        lua_pushboolean(L, 1);
+        lua_rawseti(L, 5, j);
+      } else if (t == LUA_TSTRING) {
+        size_t len;
+        const char *v = lua_tolstring(L, 8, &len);
+        if (len == 0 || (len == 2 && memcmp(v, "NA", 2) == 0) || (len == 4 && memcmp(v, "null", 4) == 0)) t = LUA_TNIL;
+        else if (len > max_string) return 0;
+        else text[j - 1] = 1;
+      } else if (t == LUA_TBOOLEAN) {
+        lua_pushstring(L, lua_toboolean(L, 8) ? "true" : "false");
+        lua_replace(L, 8);
+        text[j - 1] = 1;
+      } else if (t == LUA_TLIGHTUSERDATA && lua_touserdata(L, 8) == NULL) { /* JSON null */
+        t = LUA_TNIL;
+      } else if (t != LUA_TNIL) {
+        return 0;
+      }
+      if (t != LUA_TNIL) {
+        lua_rawgeti(L, 4, j);
+        lua_insert(L, 8);
+        lua_rawseti(L, 8, i);
+      }
+      lua_settop(L, 7);
+    }
+    lua_settop(L, 6);
+  }
+  for (lua_Integer j = 1; j <= ncols; j++) {
+    if (!text[j - 1]) continue;
+    lua_pushboolean(L, 0);
+    lua_rawseti(L, 5, j);
+  }
+  lua_settop(L, 5);
+  return 2;
+}
+
 int luaopen_chartd_records(lua_State *L) {
-  static const luaL_Reg fns[] = {{"columns", l_columns}, {NULL, NULL}};
+  static const luaL_Reg fns[] = {{"columns", l_columns}, {"rows", l_rows}, {NULL, NULL}};
   luaL_newlib(L, fns);
   return 1;
 }

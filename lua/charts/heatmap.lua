@@ -99,8 +99,9 @@ end
 
 -- M.cells(spec) → { xs = {labels}, ys = {labels}, x_values =, y_values = (the keys behind the
 -- labels), n =, i = {}, j = {}, value = {}, rows = {}, min =, max =, op = }: cell k (1..n,
--- first-seen order) sits at xs[i[k]], ys[j[k]] and holds the aggregate of its rows. Cells without rows (or with no value) are absent. Columns, not a
--- table per cell: a large grid costs arrays, not thousands of small tables.
+-- first-seen order) sits at xs[i[k]], ys[j[k]] and holds the aggregate of its rows. Cells
+-- without rows (or with no value) are absent. Columns, not a table per cell: a large grid
+-- costs arrays, not thousands of small tables.
 function M.cells(spec)
   local df, enc = spec.data, spec.encoding
   local xk, xorder, xlabels, _, xvalues = axis_keys(spec, "x")

@@ -1,20 +1,24 @@
--- `chartd render SPEC.json -o OUT [--format F] [--theme T] [--width W] [--height H] [--scale S] [--scene FILE]`
+-- `chartd render SPEC.json -o OUT [--data FILE] [--format F] [--theme T] [--width W] [--height H] [--scale S]
+--   [--scene FILE]`
 local args = require "commands.args"
+local datafile = require "commands.datafile"
 local files = require "util.files"
 local json = require "util.json"
 local pipeline = require "pipeline"
 
 local M = {}
 
-local USAGE = [[
-usage: chartd render SPEC.json -o OUT [--format png|svg|pdf] [--theme NAME]
+local USAGE = [=[
+usage: chartd render SPEC.json -o OUT [--data FILE] [--format png|svg|pdf] [--theme NAME]
                      [--width PX] [--height PX] [--scale S] [--scene SCENE.json]
 OUT "-" writes to stdout; the format comes from OUT's extension unless --format is given.
+--data FILE replaces the spec's data: CSV, or JSON (an array of records, or an object
+like a spec's "data": {"values": [...]} or {"columns": [...], "rows": [[...]]}).
 --scene writes the scene description (what was drawn where, docs/protocol.md) as JSON.
-]]
+]=]
 
 local OPTIONS = { o = "output", output = "output", format = "format", theme = "theme",
-  width = "width", height = "height", scale = "scale", scene = "scene" }
+  width = "width", height = "height", scale = "scale", scene = "scene", data = "data", d = "data" }
 
 local function fail(code, message)
   io.stderr:write("chartd render: ", message, "\n")
@@ -39,6 +43,12 @@ function M.run(argv)
   if spec == nil then return fail(1, ("%s: %s"):format(path, jerr)) end
   if type(spec) ~= "table" then return fail(1, ("%s: a chart spec must be a JSON object"):format(path)) end
 
+  if opts.data then
+    local data, derr = datafile.read(opts.data)
+    if not data then return fail(1, derr) end
+    spec.data = data
+  end
+
   local format = opts.format or opts.output:match("%.(%a+)$")
   if format then format = format:lower() end
   if opts.output == "-" and not format then format = spec.format or "png" end
@@ -49,7 +59,10 @@ function M.run(argv)
   spec.scale = opts.scale or spec.scale
 
   local result, err = pipeline.render(spec, { scene = opts.scene ~= nil })
-  if not result then return fail(1, ("%s: %s"):format(path, err.message)) end
+  if not result then
+    local where = (opts.data and err.code == "invalid_data") and opts.data or path
+    return fail(1, ("%s: %s"):format(where, err.message))
+  end
   -- What a Vega-Lite spec asked that chartd does not draw: the image is still written.
   for _, w in ipairs(result.warnings or {}) do io.stderr:write("chartd render: warning: ", w, "\n") end
   local ok, werr = files.write_atomic(opts.output, result.bytes)

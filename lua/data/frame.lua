@@ -12,12 +12,16 @@ local type, pairs, next = type, pairs, next
 
 local M = {}
 
--- The C fast path for plain records (src/lua_records.c): the same result for data it
--- accepts, nil for anything else. Tests switch it off to compare the two.
+-- The C fast paths for records and {columns, rows} (src/lua_records.c) and CSV
+-- (src/lua_csv.c): the same result for data they accept, nil for anything else. Tests switch
+-- them off to compare.
 local has_native, native = pcall(require, "chartd.records")
 M.native_records = has_native and native.columns or nil
+M.native_rows = has_native and native.rows or nil
+local has_csv, native_csv = pcall(require, "chartd.csv")
+M.native_csv = has_csv and native_csv.columns or nil
 
-M.MAX_ROWS = 100000
+M.MAX_ROWS = 1000000
 M.MAX_COLUMNS = 200
 -- Longest text cell, in characters: a label longer than this cannot be drawn
 -- usefully, and the cap bounds what measuring and wrapping text can cost.
@@ -348,6 +352,14 @@ local function from_rows(columns, rows, path, rows_path, first_row)
   if type(rows) ~= "table" then return fail(rows_path, "expected an array of rows") end
   local n = #rows - (first_row - 1)
   if n > M.MAX_ROWS then return check_limits(path, n, #names) end
+  if M.native_rows and first_row == 1 then -- columns straight from C; nil for what Lua must say
+    local cols, numeric = M.native_rows(rows, #names, M.MAX_STRING)
+    if cols then
+      local by_name = {}
+      for j, name in ipairs(names) do raw[name], by_name[name] = cols[j], numeric[j] end
+      return names, raw, n, nil, by_name
+    end
+  end
   for i = 1, n do
     local row = rows[i + first_row - 1]
     local rpath = rows_path .. "[" .. (i + first_row - 2) .. "]"
@@ -372,6 +384,11 @@ local function from_csv(text, path)
   if #text > 64 * 1024 * 1024 then return fail(path, "CSV text is larger than 64 MB") end
   local ok, csv = pcall(require, "chartd.csv")
   if not ok then return fail(path, "CSV support is not available in this build") end
+  if M.native_csv then -- columns straight from C (src/lua_csv.c); nil for what Lua must say
+    local names, raw, n, numeric = M.native_csv(text, M.MAX_ROWS, M.MAX_COLUMNS, M.MAX_STRING)
+    if names then return names, raw, n, nil, numeric end
+    if names == false then return check_limits(path, raw, 1) end
+  end
   local rows, err = csv.parse(text)
   if not rows then return fail(path, "invalid CSV: " .. tostring(err)) end
   if #rows == 0 then return fail(path, NO_ROWS) end
@@ -388,15 +405,15 @@ function M.from_data(data, path)
   path = path or "data"
   local names, raw, n, records, numeric
   if type(data) == "string" then
-    names, raw, n = from_csv(data, path)
+    names, raw, n, records, numeric = from_csv(data, path)
   elseif type(data) ~= "table" or data == json.null then
     return fail(path, NO_ROWS)
   elseif type(data.csv) == "string" then
-    names, raw, n = from_csv(data.csv, path .. ".csv")
+    names, raw, n, records, numeric = from_csv(data.csv, path .. ".csv")
   elseif data.values ~= nil then
     names, raw, n, records, numeric = from_records(data.values, path)
   elseif data.columns ~= nil or data.rows ~= nil then
-    names, raw, n = from_rows(data.columns, data.rows, path, path .. ".rows", 1)
+    names, raw, n, records, numeric = from_rows(data.columns, data.rows, path, path .. ".rows", 1)
   else
     return fail(path, NO_ROWS)
   end
@@ -404,7 +421,8 @@ function M.from_data(data, path)
   local ok, err = check_limits(path, n, #names)
   if not ok then return nil, err end
 
-  local df = { names = names, types = {}, columns = {}, grain = {}, nrows = n, source = raw }
+  -- sent: the data as given, for echoing a large dataset as it came (pipeline.reply_spec)
+  local df = { names = names, types = {}, columns = {}, grain = {}, nrows = n, source = raw, sent = data }
   for _, name in ipairs(names) do
     local ftype, grain, col, changed
     if numeric and numeric[name] then -- numbers only: a copy, no scans

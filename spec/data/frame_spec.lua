@@ -127,10 +127,11 @@ describe("data.frame", function()
     end)
 
     it("enforces the row and column limits", function()
-      local rows = {}
-      for i = 1, frame.MAX_ROWS + 1 do rows[i] = { i } end
+      local rows, row = {}, { 1 }
+      for i = 1, frame.MAX_ROWS + 1 do rows[i] = row end
       local _, err = frame.from_data({ columns = { "n" }, rows = rows })
-      assert.are.equal("data: 100001 rows is more than the limit of 100000", err.message)
+      assert.are.equal(("data: %d rows is more than the limit of %d"):format(frame.MAX_ROWS + 1, frame.MAX_ROWS),
+        err.message)
       local cols = {}
       for i = 1, 201 do cols[i] = "c" .. i end
       _, err = frame.from_data({ columns = cols, rows = { {} } })

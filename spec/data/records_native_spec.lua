@@ -5,6 +5,7 @@ local frame = require "data.frame"
 local json = require "util.json"
 
 local native = frame.native_records
+local native_rows = frame.native_rows
 
 local function lcg(seed)
   return function(n)
@@ -88,5 +89,44 @@ describe("chartd.records", function()
     end
     -- both roads were exercised: every plain array natively, most others not
     assert.is_true(took_native >= 1000 and took_native < 1500, "arrays taken natively: " .. took_native)
+  end)
+end)
+
+describe("records.rows", function()
+  -- {columns, rows} data: rows of random width (sometimes longer than the header), cells of
+  -- every kind value() makes, the odd row that is not an array.
+  local function rows_data(pick, mode)
+    local ncols = pick(4)
+    local columns = json.array()
+    for j = 1, ncols do columns[j] = "c" .. j end
+    local make, rows = value(pick), json.array()
+    for i = 1, pick(40) do
+      local row = json.array()
+      local width = mode == 3 and pick(ncols + 2) - 1 or ncols
+      for j = 1, width do row[j] = make(mode == 1 or (mode == 2 and pick(8) > 1)) end
+      if mode == 3 and pick(30) == 1 then row = pick(2) == 1 and "x" or { a = 1 } end
+      rows[i] = row
+    end
+    return { columns = columns, rows = rows }
+  end
+
+  local function outcome_rows(data, use_native)
+    frame.native_rows = use_native and native_rows or nil
+    local df, err = frame.from_data(data, "data")
+    frame.native_rows = native_rows
+    if not df then return { error = err } end
+    return { names = df.names, types = df.types, grain = df.grain, columns = df.columns, nrows = df.nrows }
+  end
+
+  it("gives data.frame the same frames and errors as its Lua code", function()
+    local pick = lcg(20261206)
+    local took_native = 0
+    for round = 1, 3000 do
+      local data = rows_data(pick, round % 3 + 1)
+      if native_rows(data.rows, #data.columns, frame.MAX_STRING) then took_native = took_native + 1 end
+      local fast, slow = outcome_rows(data, true), outcome_rows(data, false)
+      assert.same(slow, fast, "round " .. round)
+    end
+    assert.is_true(took_native >= 1000 and took_native < 2500, "taken natively: " .. took_native)
   end)
 end)

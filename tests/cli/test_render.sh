@@ -98,5 +98,17 @@ CHARTD_DATA_DIR="" expect_error vl-no-data-dir 'data\.url: data\.url needs a dat
 sed 's#"kv.csv"#"../data/kv.csv"#' "$TMP/vl.json" >"$TMP/vl-out.json"
 CHARTD_DATA_DIR="$TMP/data" expect_error vl-traversal 'data\.url: "\.\./data/kv\.csv" leaves the data folder' -- "$TMP/vl-out.json" -o "$TMP/x.png"
 
+# --data FILE replaces the spec's data: a million-row CSV (a random walk), JSON records.
+printf '{"type": "line", "encoding": {"x": {"field": "t", "type": "quantitative"}, "y": {"field": "v", "type": "quantitative"}}}' >"$TMP/line.json"
+awk 'BEGIN { srand(7); print "t,v"; v = 0; for (i = 0; i < 1000000; i++) { v += rand() - 0.5; printf "%d,%.3f\n", i, v } }' >"$TMP/million.csv"
+expect_ok data-csv "$TMP/million.png" '^.PNG' -- "$TMP/line.json" --data "$TMP/million.csv" -o "$TMP/million.png"
+printf '[{"t": 1, "v": 2}, {"t": 2, "v": 5}, {"t": 3, "v": 3}]' >"$TMP/records.json"
+expect_ok data-json "$TMP/records.svg" '^<\?xml|^<svg' -- "$TMP/line.json" --data "$TMP/records.json" -o "$TMP/records.svg"
+printf 'a,b\n1,2\n' >"$TMP/other.csv"
+expect_error data-columns 'other\.csv|encoding\.x\.field: no column "t"' -- "$TMP/line.json" --data "$TMP/other.csv" -o "$TMP/x.png"
+printf 't,v\n1,2\n"3,4\n' >"$TMP/bad.csv"
+expect_error data-bad-csv 'bad\.csv: data: invalid CSV: line 3' -- "$TMP/line.json" --data "$TMP/bad.csv" -o "$TMP/x.png"
+expect_error data-missing 'nope\.csv.*No such file' -- "$TMP/line.json" --data "$TMP/nope.csv" -o "$TMP/x.png"
+
 echo "$passed passed, $failures failed"
 [ $failures -eq 0 ]
