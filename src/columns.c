@@ -106,11 +106,10 @@ void columns_m4(size_t n, const double *px, const double *v, const unsigned char
                 unsigned char *keep) {
   m4_column c = {0, 0, 0, 0, 0, 0};
   for (size_t i = 0; i < n; i++) {
-    if (brk && brk[i]) { /* the line ends: its last column closes */
-      m4_flush(&c, keep);
+    if (isnan(v[i])) {
+      if (brk && brk[i]) m4_flush(&c, keep); /* the line ends: its last column closes */
       continue;
     }
-    if (isnan(v[i])) continue;
     long col = (long)floor(px[i]);
     if (c.open && col == c.col) {
       c.last = i;

@@ -247,17 +247,16 @@ static int l_m4(lua_State *L) {
   lua_Integer out = 0, present = 0;
   int open = 0; /* a run has points since the last separator */
   for (size_t i = 0; i < len; i++) {
-    if (!brk[i] && !isnan(v0[i])) present++;
-    if (brk[i]) {
-      if (open) {
-        lua_pushinteger(L, 0);
-        lua_rawseti(L, -2, ++out);
-        open = 0;
-      }
-    } else if (keep[i]) {
+    if (!isnan(v0[i])) { /* a point (kept or not) */
+      present++;
+      if (!keep[i]) continue;
       lua_pushinteger(L, (lua_Integer)i + 1);
       lua_rawseti(L, -2, ++out);
       open = 1;
+    } else if (brk[i] && open) { /* no point, a gap: the run ends */
+      lua_pushinteger(L, 0);
+      lua_rawseti(L, -2, ++out);
+      open = 0;
     }
   }
   lua_pushinteger(L, present);

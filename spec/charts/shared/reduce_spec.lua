@@ -51,9 +51,10 @@ describe("charts.shared.reduce", function()
       assert.is_true(reduced.drawing.drawn < reduced.drawing.points / 3, reduced.drawing.drawn)
       local a, b = image.decode_png(whole.bytes), image.decode_png(reduced.bytes)
       local worst, differ = render.diff(a, b)
-      -- the same pixels: only anti-aliased edge pixels may shade a little differently, by
-      -- a quarter of full contrast at most
-      assert.is_true(worst <= 64, ("a pixel differs by %d (%d differ)"):format(worst, differ))
+      -- the same pixels: only anti-aliased edge pixels may shade a little differently — a
+      -- point moves by at most 1/4 pixel within its column, plus 1/16 for the coverage's
+      -- sample grid: 5/16 of full contrast (plain M4 differs by half or more)
+      assert.is_true(worst <= 80, ("a pixel differs by %d (%d differ)"):format(worst, differ))
       assert.is_true(differ < a.width * a.height * 0.03, ("%d pixels differ"):format(differ))
     end)
   end
