@@ -19,6 +19,10 @@
  *   columns.moments(xs, ys, n) -> mx, my, sxx, syy, sxy
  *     means and sums of squared and crossed deviations of n pairs (numbers), in the order of
  *     the two loops of lua/charts/scatter.lua's pearson/regression, so results agree bit for bit.
+ *   columns.bin_counts(values, n, start, step, edges) -> counts
+ *     how many numbers of values[1..n] fall in each bin of edges[1..k+1] (k bins from start,
+ *     step apart), by lua/data/transform.lua's rule: estimated, then settled against the
+ *     edges; values outside [edges[1], edges[k+1]] not counted.
  *   columns.flat(values, n) -> y0
  *     an unstacked series' band starts: y0[i] = 0 where values[i] is a number.
  *
@@ -269,7 +273,7 @@ static int l_scan(lua_State *L) {
   lua_Integer count = 0, first = 0, last = 0, imin = 0, imax = 0;
   double lo = 0, hi = 0;
   for (lua_Integer i = 1; i <= n; i++) {
-    if (lua_rawgeti(L, 1, i) == LUA_TNUMBER) {
+    if (lua_rawgeti(L, 1, i) == LUA_TNUMBER && lua_tonumber(L, -1) == lua_tonumber(L, -1)) { /* not NaN */
       double v = lua_tonumber(L, -1);
       if (count++ == 0) {
         first = imin = imax = i;
@@ -336,6 +340,35 @@ static int l_moments(lua_State *L) {
   return 5;
 }
 
+static int l_bin_counts(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  lua_Integer n = luaL_checkinteger(L, 2);
+  double start = luaL_checknumber(L, 3), step = luaL_checknumber(L, 4);
+  luaL_checktype(L, 5, LUA_TTABLE);
+  lua_Integer k = (lua_Integer)lua_rawlen(L, 5) - 1;
+  if (k < 1 || k > 1000000 || !(step > 0)) return luaL_argerror(L, 5, "need at least two edges and a step");
+  lua_settop(L, 5);
+  double *edges = scratch(L, (size_t)k + 1, sizeof *edges);
+  lua_Integer *counts = scratch(L, (size_t)k, sizeof *counts);
+  for (lua_Integer j = 0; j <= k; j++) edges[j] = number_at(L, 5, j + 1);
+  memset(counts, 0, (size_t)k * sizeof *counts);
+  for (lua_Integer i = 1; i <= n; i++) {
+    double v = number_at(L, 1, i);
+    if (!(v >= edges[0] && v <= edges[k])) continue; /* outside, or not a number */
+    double est = floor((v - start) / step) + 1;
+    lua_Integer b = est > (double)k ? k : (est < 1 ? 1 : (lua_Integer)est);
+    while (b < k && v >= edges[b]) b++;
+    while (b > 1 && v < edges[b - 1]) b--;
+    counts[b - 1]++;
+  }
+  lua_createtable(L, (int)k, 0);
+  for (lua_Integer j = 0; j < k; j++) {
+    lua_pushinteger(L, counts[j]);
+    lua_rawseti(L, -2, j + 1);
+  }
+  return 1;
+}
+
 static int l_flat(lua_State *L) {
   luaL_checktype(L, 1, LUA_TTABLE);
   lua_Integer n = luaL_checkinteger(L, 2);
@@ -353,7 +386,8 @@ static int l_flat(lua_State *L) {
 
 int luaopen_chartd_columns(lua_State *L) {
   static const luaL_Reg fns[] = {{"group", l_group}, {"m4", l_m4}, {"scan", l_scan}, {"flat", l_flat},
-                                 {"affine", l_affine}, {"moments", l_moments}, {NULL, NULL}};
+                                 {"affine", l_affine}, {"moments", l_moments},
+                                 {"bin_counts", l_bin_counts}, {NULL, NULL}};
   luaL_newlib(L, fns);
   return 1;
 }

@@ -113,7 +113,9 @@ function M.cells(spec)
   if op == "average" then op = "mean" end
   local vcol = enc.color.field and df.columns[enc.color.field]
   -- Per cell (first-seen order): its grid position, row count, and what its aggregate needs.
-  local slot, ci, cj, rows, sum, count, best, lists = {}, {}, {}, {}, {}, {}, {}, {}
+  local slot, ci, cj, rows, sum, count, numbers, best, lists = {}, {}, {}, {}, {}, {}, {}, {}, {}
+  -- count, sum, mean, min and max keep running values; any other aggregate its list
+  local listed = not (op == "count" or op == "sum" or op == "mean" or op == "min" or op == "max")
   local nx = #xorder
   for r = 1, df.nrows do
     local i, j = xi[xk[r]], yi[yk[r]]
@@ -122,15 +124,19 @@ function M.cells(spec)
       local k = slot[id]
       if not k then
         k = #ci + 1
-        slot[id], ci[k], cj[k], rows[k], sum[k], count[k] = k, i, j, 0, 0, 0
-        if op == "median" then lists[k] = {} end
+        slot[id], ci[k], cj[k], rows[k], sum[k], count[k], numbers[k] = k, i, j, 0, 0, 0, 0
+        if listed then lists[k] = {} end
       end
       rows[k] = rows[k] + 1
       local v = vcol and vcol[r]
-      if v ~= nil then
-        sum[k], count[k] = sum[k] + v, count[k] + 1
-        local b = best[k]
-        if b == nil or (op == "min" and v < b) or (op == "max" and v > b) then best[k] = v end
+      if v ~= nil then -- a count counts text too; the other aggregates read numbers only
+        count[k] = count[k] + 1
+        if type(v) == "number" then
+          numbers[k] = numbers[k] + 1
+          sum[k] = sum[k] + v
+          local b = best[k]
+          if b == nil or (op == "min" and v < b) or (op == "max" and v > b) then best[k] = v end
+        end
         if lists[k] then lists[k][#lists[k] + 1] = v end
       end
     end
@@ -142,7 +148,7 @@ function M.cells(spec)
     local v
     if op == "count" then v = vcol and count[k] or rows[k]
     elseif op == "sum" then v = sum[k]
-    elseif op == "mean" then v = count[k] > 0 and sum[k] / count[k] or nil
+    elseif op == "mean" then v = numbers[k] > 0 and sum[k] / numbers[k] or nil
     elseif op == "min" or op == "max" then v = best[k]
     else v = transform.aggregate(lists[k], op) end
     if v ~= nil then
@@ -220,13 +226,14 @@ function M.layout(spec, theme, box)
   end
   -- Labels only when every one fits its cell; the extremes are tried first, so a grid too
   -- fine for labels formats none.
-  local show_labels = spec.options.labels ~= false and not empty
-  local fmt = show_labels and M.cell_format(m.value, enc.color.format, theme.number)
-  local function fits(v)
-    local w, h = canvas.measure_text(fmt(v), { font = lfont })
+  local function fits(text)
+    local w, h = canvas.measure_text(text, { font = lfont })
     return w + 6 <= bw and h + 4 <= bh
   end
-  if show_labels then show_labels = fits(m.min) and fits(m.max) end
+  -- A cell too small for one digit takes no label: then the values need no formatting.
+  local show_labels = spec.options.labels ~= false and not empty and fits("0")
+  local fmt = show_labels and M.cell_format(m.value, enc.color.format, theme.number)
+  if show_labels then show_labels = fits(fmt(m.min)) and fits(fmt(m.max)) end
   if show_labels then
     cells.text, cells.text_color = {}, {}
     for k = 1, m.n do

@@ -6,6 +6,11 @@ local timeunit = require "data.timeunit"
 local M = {}
 
 M.OPS = { "sum", "mean", "median", "min", "max", "count" }
+
+-- Binning's passes over a column in C when chartd.columns is there (the same results).
+local has_native, native = pcall(require, "chartd.columns")
+local native_scan = has_native and native.scan or nil
+local native_bins = has_native and native.bin_counts or nil
 local ALIASES = { average = "mean" }
 
 -- The numbers among values (text and missing cells are not numbers to order or add).
@@ -166,6 +171,9 @@ function M.bin(values, opts)
   local lo, hi
   if opts.extent then
     lo, hi = opts.extent[1], opts.extent[2]
+  elseif native_scan then
+    local count, _, _, imin, imax = native_scan(values, n)
+    if count > 0 then lo, hi = values[imin], values[imax] end
   else
     for i = 1, n do
       local v = values[i]
@@ -197,6 +205,9 @@ function M.bin(values, opts)
   end
   local edges, counts = {}, {}
   for i = 0, nbins do edges[i + 1] = snap(start + i * step, precision) end
+  if native_bins then -- the same counting in C (src/lua_columns.c), for long columns
+    return { edges = edges, counts = native_bins(values, n, start, step, edges), step = snap(step, precision) }
+  end
   for i = 1, nbins do counts[i] = 0 end
   for i = 1, n do
     local v = values[i]
