@@ -73,9 +73,10 @@ def main():
     ap.add_argument("--size", default="4096x4096")
     ap.add_argument("--scale", type=float, default=1)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--max-pixels", type=int, help="CHARTD_MAX_PIXELS (default: the server's own)")
     args = ap.parse_args()
     width, height = (int(v) for v in args.size.split("x"))
-    env = {"CHARTD_MAX_PIXELS": str(max(16777216, int(width * height * args.scale * args.scale)))}
+    env = {"CHARTD_MAX_PIXELS": str(args.max_pixels)} if args.max_pixels else {}
     with Server(env=env, workers=args.workers) as s:
         for n in (1, args.workers):
             before, peak, after, took, results = measure(s, n, width, height, args.scale)

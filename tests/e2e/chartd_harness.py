@@ -32,6 +32,25 @@ BAR_SPEC = {
 }
 
 
+def script_home(prefix="chartd-home-"):
+    """A temp copy of lua/, prompts/, themes/, web/: a CHARTD_HOME a test may edit (hot reload)."""
+    import shutil
+    home = tempfile.mkdtemp(prefix=prefix)
+    for d in ("lua", "prompts", "themes", "web"):
+        if os.path.isdir(os.path.join(ROOT, d)):
+            shutil.copytree(os.path.join(ROOT, d), os.path.join(home, d))
+    return home
+
+
+def svg_fill(colour):
+    """How cairo's SVG surface writes a fill colour ("#ff0000" → "fill:rgb(100%,0%,0%)")."""
+    parts = []
+    for i in (1, 3, 5):
+        v = int(colour[i:i + 2], 16) / 255 * 100
+        parts.append(("%.6f" % v).rstrip("0").rstrip(".") + "%")
+    return "fill:rgb(%s)" % ",".join(parts)
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

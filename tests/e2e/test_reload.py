@@ -10,21 +10,12 @@ import os
 import shutil
 import signal
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from chartd_harness import BAR_SPEC, ROOT, Server, check, connect, eq, http, recv_json, run  # noqa: E402
+from chartd_harness import BAR_SPEC, Server, check, connect, eq, http, recv_json, run, script_home, svg_fill  # noqa: E402
 
 SET_COLOR = "    canvas:set_color(b.color)\n"
-
-
-def make_home():
-    home = tempfile.mkdtemp(prefix="chartd-reload-")
-    for d in ("lua", "prompts", "themes", "web"):
-        if os.path.isdir(os.path.join(ROOT, d)):
-            shutil.copytree(os.path.join(ROOT, d), os.path.join(home, d))
-    return home
 
 
 class Bar:
@@ -57,15 +48,6 @@ class Bar:
             f.write(text)
 
 
-def svg_fill(colour):
-    """How cairo's SVG surface writes a fill colour ("#ff0000" → "fill:rgb(100%,0%,0%)")."""
-    parts = []
-    for i in (1, 3, 5):
-        v = int(colour[i:i + 2], 16) / 255 * 100
-        parts.append(("%.6f" % v).rstrip("0").rstrip(".") + "%")
-    return "fill:rgb(%s)" % ",".join(parts)
-
-
 def request(rid, **extra):
     msg = {"type": "chart.request", "id": rid, "spec": BAR_SPEC, "format": "svg", "width": 400, "height": 300}
     msg.update(extra)
@@ -96,7 +78,7 @@ async def reload_message(ws, timeout=10):
 
 
 async def main():
-    home = make_home()
+    home = script_home("chartd-reload-")
     bar = Bar(home)
     try:
         with Server(env={"CHARTD_HOME": home, "CHARTD_TEST_HOOKS": "1", "APP_ENV": "development"}, workers=2) as s:

@@ -14,10 +14,9 @@ import json
 import os
 import random
 import shutil
-import tempfile
 import time
 
-from chartd_harness import BAR_SPEC, ROOT, Server, check, connect, eq, http, recv_json, run, until_final
+from chartd_harness import BAR_SPEC, Server, check, connect, eq, http, recv_json, run, script_home, svg_fill
 
 SANITIZED = bool(os.environ.get("CHARTD_SANITIZED"))
 ROUNDS = 8 if SANITIZED else 16
@@ -25,21 +24,6 @@ ROUNDS = 8 if SANITIZED else 16
 # enough that each refused save costs the test little.
 BUDGET_MS = 5000 if SANITIZED else 1000
 SET_COLOR = "    canvas:set_color(b.color)\n"
-
-
-def make_home():
-    home = tempfile.mkdtemp(prefix="chartd-race-")
-    for d in ("lua", "prompts", "themes", "web"):
-        shutil.copytree(os.path.join(ROOT, d), os.path.join(home, d))
-    return home
-
-
-def svg_fill(colour):
-    parts = []
-    for i in (1, 3, 5):
-        v = int(colour[i:i + 2], 16) / 255 * 100
-        parts.append(("%.6f" % v).rstrip("0").rstrip(".") + "%")
-    return "fill:rgb(%s)" % ",".join(parts)
 
 
 def write(path, text):
@@ -59,7 +43,7 @@ async def chart(ws, rid, timeout=20):
 
 
 async def main():
-    home = make_home()
+    home = script_home("chartd-race-")
     bar_path = os.path.join(home, "lua", "charts", "bar.lua")
     with open(bar_path, encoding="utf-8") as f:
         original = f.read()
