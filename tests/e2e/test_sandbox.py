@@ -46,6 +46,9 @@ def request(rid, run_name=None):
     return json.dumps(msg)
 
 
+refs = []  # the references of the `internal` answers
+
+
 async def one_case(server, name, want, sem):
     async with sem:
         async with connect(server) as ws:
@@ -55,6 +58,10 @@ async def one_case(server, name, want, sem):
             _, final = await until_final(ws, "bad", timeout=TIMEOUT_S + 20)
             took = time.monotonic() - t0
             eq((final["type"], final.get("code")), ("error", want), f"{name}: final message {final}")
+            if want == "internal":  # no detail for the client: a reference the log line carries
+                check(".lua" not in final["message"] and "/" not in final["message"], f"{name}: {final['message']}")
+                check(final.get("ref") and final["ref"] in final["message"], f"{name}: reference {final}")
+                refs.append(final["ref"])
             if want == "timeout":
                 check(TIMEOUT_S - 0.5 < took < TIMEOUT_S + 6, f"{name}: timed out after {took:.1f}s")
             else:
@@ -90,6 +97,8 @@ async def main():
         check(worst[0] < 2.0, f"a client's ping took {worst[0]:.2f}s while hostile requests ran")
 
         failed = [e for e in server.log_events() if e.get("event") == "request_failed"]
+        logged = {e.get("ref") for e in failed}
+        check(refs and all(r in logged for r in refs), f"each internal answer's ref is in a request_failed line: {refs}")
         errors = " | ".join(str(e.get("error")) for e in failed)
         check("__gc is not allowed" in errors, f"gc_loop refused: {errors[:600]}")
         check("sandbox holds" in errors, f"the escape snippet's verdict in the log: {errors[:600]}")
