@@ -119,6 +119,20 @@ describe("chartspec.validate", function()
     assert.are.equal("subtitle: must be a string, got 5", one(bar({ subtitle = 5 })).message)
   end)
 
+  it("caps the pixels of a render (width x height x scale^2), naming the limit", function()
+    local e = one(bar({ width = 8192, height = 8192, scale = 4 }))
+    assert.are.equal("invalid_spec", e.code)
+    assert.are.equal("width", e.path)
+    assert.are.equal("width: width × height × scale² = 8192 × 8192 × 4² is 1,073,741,824 pixels, over the limit of "
+      .. "16,777,216 (CHARTD_MAX_PIXELS); make the chart smaller or lower the scale", e.message)
+    -- scale counts only for PNG; the cap itself passes
+    assert.are.equal("width: width × height = 8192 × 4096 is 33,554,432 pixels, over the limit of 16,777,216 "
+      .. "(CHARTD_MAX_PIXELS); make the chart smaller", one(bar({ width = 8192, height = 4096, format = "svg" })).message)
+    assert.is_table((validate.spec(bar({ width = 4096, height = 4096 }))))
+    assert.is_table((validate.spec(bar({ width = 2048, height = 2048, scale = 2 }))))
+    assert.is_table((validate.spec(bar({ width = 4096, height = 4096, scale = 4, format = "svg" }))))
+  end)
+
   it("reports a missing required encoding", function()
     local s = bar()
     s.encoding.y = nil
