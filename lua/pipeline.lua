@@ -1,6 +1,7 @@
 -- The render pipeline: chart spec → validate → layout → draw → encode, reporting progress.
 local annotations = require "layout.annotations"
 local canvas = require "chartd.canvas"
+local config = require "chartspec.config"
 local clock = require "chartd.clock"
 local charts = require "charts"
 local summary = require "charts.shared.summary"
@@ -45,21 +46,19 @@ local function protect(stage, fn, ...)
   return nil, err
 end
 
--- Past this many rows the echoed spec carries the data as the client sent it (CSV text,
--- records, columns and rows) instead of records rebuilt from the frame: a million rows as
--- records would be a Lua table each and ~30 MB of JSON.
-M.ECHO_RECORDS = 10000
-
 -- The normalized spec as the reply carries it: plain tables, data as records.
+-- Data past ECHO_MAX_ROWS is not echoed (the client has it, and a conversation keeps it: a spec
+-- sent back without data is drawn on the conversation's); the reply says so in data_omitted.
+M.ECHO_MAX_ROWS = 10000
+
 function M.reply_spec(spec)
   local out = {}
   for k, v in pairs(spec) do out[k] = v end
-  local df = spec.data
-  if df.nrows > M.ECHO_RECORDS and df.sent ~= nil then
-    out.data = df.sent
-  else
-    out.data = { values = frame.to_records(df) }
+  if spec.data.nrows > M.ECHO_MAX_ROWS then
+    out.data = nil
+    return out, { rows = spec.data.nrows, columns = #spec.data.names }
   end
+  out.data = { values = frame.to_records(spec.data) }
   return out
 end
 
@@ -150,9 +149,11 @@ function M.render(input, opts)
   if not spec then return nil, merge_errors(errs) end
   local theme, terr = themes.get(spec.theme)
   if not theme then return nil, terr end
+  theme = config.apply(theme, spec.config)
   theme = themes.for_size(theme, spec.width, spec.height)
   local chart, cerr = charts.get(spec.type)
   if not chart then return nil, cerr end
+  if spec.type ~= "facet" and (spec.encoding.column or spec.encoding.row) then chart = charts.get("facet") end
   lap("validate_ms")
 
   checkpoint()
@@ -200,6 +201,7 @@ function M.render(input, opts)
   lap("encode_ms")
   timings.total_ms = math.floor((clock.now_ms() - started) * 100 + 0.5) / 100
 
+  local reply, omitted = M.reply_spec(spec)
   return {
     bytes = bytes,
     format = spec.format,
@@ -207,7 +209,7 @@ function M.render(input, opts)
     width = spec.width,
     height = spec.height,
     scale = spec.scale,
-    spec = M.reply_spec(spec),
+    spec = reply, data_omitted = omitted,
     alt = alt,
     data_summary = summary.build(chart, spec, layout), -- the aggregated table drawn, capped
     warnings = warnings, -- what a Vega-Lite spec asked that chartd does not draw

@@ -2,7 +2,7 @@
 -- offline planner, follow-up edits, data synthesis), render it through the pipeline with
 -- progress messages, answer `chart` or `error`. The worker runs handle() as a coroutine (an
 -- LLM call yields it); ctx is the worker's side, described in src/request_ctx.h (emit,
--- respond, checkpoint, deadline_ms, previous/remember, ...). The request calls
+-- respond, checkpoint, deadline_ms, recall/remember for the conversation, ...). The request calls
 -- ctx.checkpoint() between its stages and ends cleanly there when it was cancelled or ran out
 -- of time; the host also stops a request on its own (src/budget.c) when a script runs past
 -- its deadline without reaching a checkpoint, and then answers for it.
@@ -34,10 +34,6 @@ local function too_deep(v, limit)
   end
   return false
 end
--- A remembered spec carries its data (a follow-up re-renders it); past this much JSON the
--- connection keeps no memory rather than a copy of a huge dataset per connection.
-M.REMEMBER_MAX = 1024 * 1024
-
 local function config()
   local ok, cfg = pcall(require, "chartd.config")
   return ok and cfg or {}
@@ -47,21 +43,24 @@ end
 local Stop = {}
 Stop.__index = Stop
 -- detail: what the log gets for an `internal` error (the message is never shown then).
-local function stop(code, message, path, detail)
-  return setmetatable({ code = code, message = message, path = path, detail = detail }, Stop)
+-- suggestions: things that can be said instead (unclear_followup, not_a_chart_request).
+local function stop(code, message, path, detail, suggestions)
+  return setmetatable({ code = code, message = message, path = path, detail = detail, suggestions = suggestions },
+    Stop)
 end
 
-local function error_message(id, code, message, path, ref)
+local function error_message(id, code, message, path, ref, suggestions)
   local entry = M.CODES[code] or M.CODES.internal
   local msg = { type = "error", id = id == nil and json.null or id, code = M.CODES[code] and code or "internal",
     message = message, retryable = entry.retryable, ref = ref }
   if path and path ~= "" then msg.path = path end
+  if type(suggestions) == "table" and #suggestions > 0 then msg.suggestions = json.array(suggestions) end
   return json.encode(msg), entry.status
 end
 
 -- An `internal` error (or a code outside the table) is a bug: the details (tracebacks,
 -- server paths) go to the log under a reference, the client gets the reference only.
-local function send_error(ctx, id, code, message, path)
+local function send_error(ctx, id, code, message, path, suggestions)
   local ref
   if code == "internal" or not M.CODES[code] then
     ref = require("chartd.errors").reference()
@@ -71,7 +70,7 @@ local function send_error(ctx, id, code, message, path)
     code, path = "internal", nil
     message = M.CODES.internal.text:format(ref)
   end
-  local text, status = error_message(id, code, message, path, ref)
+  local text, status = error_message(id, code, message, path, ref, suggestions)
   if ctx.mode == "http" then
     ctx.respond(status, "application/json", text)
   else
@@ -141,14 +140,6 @@ local function parse(text, ctx, cfg, state)
   return msg
 end
 
--- The connection's last spec, or nil when there is none (or it no longer decodes).
-local function previous_spec(ctx)
-  if ctx.mode ~= "ws" or type(ctx.previous) ~= "string" then return nil end
-  local spec = json.decode(ctx.previous)
-  if type(spec) ~= "table" or json.is_array(spec) then return nil end
-  return spec
-end
-
 -- Test hook (CHARTD_TEST_HOOKS=1 only): a request that spins in Lua, inside a pcall, so
 -- tests can prove the host's timeout and cancel reach code that never reaches ctx.checkpoint().
 -- {"debug":{"run":"<name>"}} runs a canned hostile snippet from tests/e2e/hostile.lua (read
@@ -171,11 +162,19 @@ local function debug_hook(msg)
   end)
 end
 
--- Keeps this chart as the connection's last one, for follow-up edits (WebSocket only).
-local function remember(ctx, spec)
-  if ctx.mode ~= "ws" or type(ctx.remember) ~= "function" then return end
-  local text = json.encode(spec)
-  if text and #text <= M.REMEMBER_MAX then ctx.remember(text) end
+-- Keeps the chart (and, when it came with them, its data) as the conversation's; the data bytes
+-- are the request message itself (lua/conversation.lua). Returns a note when the data could not
+-- be kept.
+local function remember(conv, spec, info, text)
+  if not conv then return nil end
+  local keep = info.keep_data
+  if keep and not keep.bytes then keep.bytes = text end
+  local answer = conv:save(spec, keep, info.intent or (spec == conv.spec and conv.intent or nil))
+  if answer == "over_budget" then
+    return ("the data (%.1f MB) is more than the server keeps for a conversation (CHARTD_CONVERSATION_MB); "
+      .. "send it again with each follow-up"):format(#keep.bytes / 1e6)
+  end
+  return nil
 end
 
 local function run(text, ctx, state)
@@ -209,11 +208,21 @@ local function run(text, ctx, state)
 
   checkpoint()
   local deadline = ctx.deadline_ms or (started + (cfg.timeout_s or 30) * 1000)
-  local spec, info = require("agent").plan(msg, { previous = previous_spec(ctx), config = cfg,
+  local conv = ctx.mode == "ws" and require("conversation").open(ctx) or nil
+  local spec, info, failed = require("agent").plan(msg, { conversation = conv, config = cfg,
     progress = progress, deadline_ms = deadline })
+  -- Data the request brought is the conversation's from now on, whatever becomes of this chart
+  -- (a request that cannot be read, or fails to draw, loses nothing).
+  local data_note
+  local keep = spec and info.keep_data or failed and failed.keep_data
+  if keep and conv then
+    data_note = remember(conv, conv.spec, { keep_data = keep }, text)
+    keep.bytes = nil
+  end
   checkpoint()
   if not spec then
-    error(stop(info.code or "internal", info.message or "planning failed", info.path, info.detail), 0)
+    error(stop(info.code or "internal", info.message or "planning failed", info.path, info.detail,
+      info.suggestions), 0)
   end
   state.chart_type = type(spec.type) == "string" and spec.type or state.chart_type
 
@@ -228,6 +237,12 @@ local function run(text, ctx, state)
     error(stop("too_large", ("the encoded image is %d bytes, over MAX_CHART_SIZE_MB (%d bytes)")
       :format(#result.bytes, max)), 0)
   end
+
+  if conv then
+    info.keep_data = nil -- kept above
+    remember(conv, spec, info, text)
+  end
+  if data_note then info.notes[#info.notes + 1] = data_note end
 
   local timings = {}
   for k, v in pairs(result.timings_ms or {}) do timings[k] = v end
@@ -253,10 +268,12 @@ local function run(text, ctx, state)
     width = result.width, height = result.height, bytes = #result.bytes, timings_ms = timings,
     planner = info.planner, synthetic = info.synthetic, seed = info.seed, fallback_reason = info.fallback_reason,
     fallback_detail = info.fallback_detail, llm_calls = info.llm_calls,
+    outcome = info.outcome, notes = #info.notes > 0 and json.array(info.notes) or nil,
+    data_omitted = result.data_omitted,
   }
   if not head then error("cannot encode the chart reply: " .. tostring(jerr)) end
   local text_out = head:sub(1, -2) .. ',"data":"' .. b64 .. '"}'
-  remember(ctx, result.spec)
+
   if ctx.mode == "http" then
     ctx.respond(200, "application/json", text_out)
   else
@@ -271,7 +288,7 @@ function M.handle(text, ctx)
   local ok, a, b, c = pcall(run, text, ctx, state)
   if ok then return a, b, c end
   if getmetatable(a) == Stop then
-    send_error(ctx, state.id, a.code, a.code == "internal" and a.detail or a.message, a.path)
+    send_error(ctx, state.id, a.code, a.code == "internal" and a.detail or a.message, a.path, a.suggestions)
     return M.CODES[a.code] and a.code or "internal", state.chart_type
   end
   -- Out of memory (a pcall caught it before the host could) or of stack: a budget, not a bug.
@@ -289,9 +306,14 @@ function M.catalog()
   local charts = require "charts"
   local themes = require "themes"
   local types, theme_names = json.array(charts.names()), json.array(themes.names())
+  local cfg = config()
+  local frame = require "data.frame"
   local hello = json.encode {
-    type = "hello", version = require("chartd.host").version, planner = config().planner or "offline",
+    type = "hello", version = require("chartd.host").version, planner = cfg.planner or "offline",
     chart_types = types, themes = theme_names,
+    -- what a client can check before sending
+    limits = { max_request_bytes = cfg.max_request_bytes, max_chart_bytes = cfg.max_chart_bytes,
+      conversation_bytes = cfg.conversation_bytes, max_rows = frame.MAX_ROWS, max_columns = frame.MAX_COLUMNS },
   }
   return hello, json.encode(types), json.encode(theme_names)
 end

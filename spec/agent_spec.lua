@@ -1,13 +1,49 @@
--- lua/agent.lua: spec pass-through, offline planning with synthesis, follow-ups, and the LLM
--- planner's fallback and failures (a fake planner.openai injected through package.loaded).
+-- lua/agent.lua in a conversation: specs drawn as sent, offline planning with synthesis, data kept
+-- for follow-ups (never invented while the conversation has some), edits, new requests, styling
+-- notes, undo, unclear follow-ups, evicted data, and the LLM planner's fallback and failures (a
+-- fake planner.openai injected through package.loaded). The host's conversation store
+-- (src/conversations.c) is played by a table with the same ctx.recall/ctx.remember interface.
 local agent = require "agent"
+local conversation = require "conversation"
+local json = require "util.json"
 
-local CSV = "month,revenue\n2024-01,10\n2024-02,20\n2024-03,15\n"
+local CSV = "month,revenue,region\n2024-01,10,EU\n2024-02,20,EU\n2024-03,15,US\n2024-01,7,US\n"
 local TODAY = { year = 2026, month = 3, day = 15 }
 
 local function stages()
   local seen = {}
   return seen, function(stage, _, msg) seen[#seen + 1] = stage .. ": " .. msg end
+end
+
+-- A conversation as the host keeps it: state text and data bytes per connection.
+local function host()
+  local store = {}
+  local ctx = { mode = "ws" }
+  function ctx.recall(with_data)
+    return { state = store.state, data = with_data and store.data or nil, has_data = store.data ~= nil,
+      data_bytes = store.data and #store.data or 0, evicted = store.evicted or false,
+      evicted_bytes = store.evicted_bytes or 0 }
+  end
+  function ctx.remember(state, data)
+    store.state = state
+    if data then store.data, store.evicted = data, false end
+    return "ok"
+  end
+  return ctx, store
+end
+
+-- One turn the way lua/service.lua runs it: plan, then keep the chart and any new data.
+local function turn(ctx, request, config)
+  local conv = conversation.open(ctx)
+  local text = json.encode(request)
+  local spec, info, failed = agent.plan(request, { conversation = conv, config = config or {} })
+  local keep = spec and info.keep_data or failed and failed.keep_data
+  if keep then
+    keep.bytes = keep.bytes or text
+    conv:save(conv.spec, keep, conv.intent)
+  end
+  if spec then conv:save(spec, nil, info.intent or conv.intent) end
+  return spec, info
 end
 
 describe("the illustrative-data note", function()
@@ -39,43 +75,122 @@ end)
 describe("agent.plan", function()
   after_each(function() package.loaded["planner.openai"] = nil end)
 
-  it("passes a spec through with the request's data and overrides", function()
+  it("passes a spec through with the request's data parsed once and the overrides", function()
     local spec, info = agent.plan({ spec = { type = "bar", theme = "light" }, data = CSV, theme = "dark", width = 300 })
-    assert.are.same({ type = "bar", theme = "dark", data = CSV, width = 300 }, spec)
-    assert.are.same({ synthetic = false }, info)
+    assert.are.equal("dark", spec.theme)
+    assert.are.equal(300, spec.width)
+    assert.is_true(require("data.frame").is_frame(spec.data))
+    assert.are.equal(4, spec.data.nrows)
+    assert.are.equal("spec", info.outcome)
+    assert.are.equal("message", info.keep_data.kind)
   end)
 
-  it("plans offline and synthesizes data with a seed", function()
+  it("plans offline and synthesizes data with a seed when there is no data", function()
     local seen, progress = stages()
     local spec, info = agent.plan({ prompt = "quarterly revenue 2023-2024 for EMEA, APAC and Americas", seed = 9,
       today = TODAY }, { config = { planner = "offline" }, progress = progress })
     assert.are.equal("offline", info.planner)
     assert.is_true(info.synthetic)
     assert.are.equal(9, info.seed)
-    assert.are.equal(9, spec.seed)
     assert.are.equal(24, #spec.data.values)
     assert.is_nil(spec.needs)
+    assert.is_true(info.keep_data.synthetic)
     assert.are.equal("planning: reading the request", seen[1])
     assert.are.equal("data_processing: synthesized 24 illustrative rows (seed 9)", seen[#seen])
   end)
 
-  it("uses the request's data and the real columns", function()
-    local spec, info = agent.plan({ prompt = "revenue by month", data = CSV }, { config = {} })
+  it("keeps the data sent on turn 1 for every follow-up, never inventing any", function()
+    local ctx = host()
+    local spec, info = turn(ctx, { prompt = "revenue by month", data = CSV })
     assert.is_false(info.synthetic)
-    assert.is_nil(info.seed)
-    assert.are.equal(CSV, spec.data)
     assert.are.equal("month", spec.encoding.x.field)
-    assert.are.equal("revenue", spec.encoding.y.field)
+    -- a follow-up without data: drawn on the data kept
+    spec, info = turn(ctx, { prompt = "colour by region" })
+    assert.are.equal("edit", info.outcome)
+    assert.is_false(info.synthetic)
+    assert.are.equal("region", spec.encoding.color.field)
+    assert.are.equal(4, spec.data.nrows)
+    -- a new request in the conversation: planned on the same data
+    spec, info = turn(ctx, { prompt = "scratch that. total revenue per region" })
+    assert.are.equal("new", info.outcome)
+    assert.is_false(info.synthetic)
+    assert.are.equal("region", spec.encoding.x.field)
+    assert.are.equal("sum", spec.encoding.y.aggregate)
   end)
 
-  it("edits the previous spec for a follow-up and keeps it marked synthetic", function()
-    local first = agent.plan({ prompt = "monthly revenue in 2024", today = TODAY }, { config = {} })
-    local spec, info = agent.plan({ prompt = "make it a bar chart" }, { config = {}, previous = first })
+  it("reads a resent copy of the same data as a follow-up, and new data as a new chart of the same intent", function()
+    local ctx = host()
+    turn(ctx, { prompt = "revenue by month", data = CSV })
+    local spec, info = turn(ctx, { prompt = "make it a bar chart", data = CSV })
+    assert.are.equal("edit", info.outcome)
     assert.are.equal("bar", spec.type)
-    assert.are.same({ "type" }, info.edits)
-    assert.is_true(info.synthetic)
-    assert.are.equal(first.seed, info.seed)
-    assert.are.same(first.data, spec.data)
+    assert.is_nil(info.keep_data) -- the same content hash: nothing new to keep
+    -- other data with the chart's columns: the chart carries over onto it
+    local other = "month,revenue,region\n2025-01,1,EU\n2025-02,2,EU\n"
+    spec, info = turn(ctx, { prompt = "as a line", data = other })
+    assert.are.equal("line", spec.type)
+    assert.are.equal(2, spec.data.nrows)
+    assert.is_not_nil(info.keep_data)
+  end)
+
+  it("chooses telling columns for a vague first turn, says so, and lets the next turn name them", function()
+    local ctx = host()
+    local spec, info = turn(ctx, { prompt = "show me bars", data = CSV })
+    assert.are.equal("bar", spec.type)
+    assert.matches("names no column", info.notes[1], 1, true)
+    spec, info = turn(ctx, { prompt = "average revenue per region" })
+    assert.are.equal("region", spec.encoding.x.field)
+    assert.are.equal("mean", spec.encoding.y.aggregate)
+  end)
+
+  it("acknowledges styling it cannot apply and keeps the chart", function()
+    local ctx = host()
+    local before = turn(ctx, { prompt = "revenue by month", data = CSV })
+    local spec, info = turn(ctx, { prompt = "make it prettier" })
+    assert.are.equal("style", info.outcome)
+    assert.matches("not applied", info.notes[1], 1, true)
+    assert.are.same(before.encoding, spec.encoding)
+  end)
+
+  it("goes back to the chart before", function()
+    local ctx = host()
+    turn(ctx, { prompt = "revenue by month", data = CSV })
+    turn(ctx, { prompt = "colour by region" })
+    local spec, info = turn(ctx, { prompt = "undo" })
+    assert.are.same({ "undo" }, info.edits)
+    assert.is_nil(spec.encoding.color)
+  end)
+
+  it("answers a follow-up it cannot read with unclear_followup and suggestions, keeping the chart", function()
+    local ctx = host()
+    turn(ctx, { prompt = "revenue by month", data = CSV })
+    local spec, err = turn(ctx, { prompt = "frobnicate the quux zibble" })
+    assert.is_nil(spec)
+    assert.are.equal("unclear_followup", err.code)
+    assert.is_true(#err.suggestions >= 3)
+    -- the conversation still has its chart and data
+    spec = turn(ctx, { prompt = "as a bar chart" })
+    assert.are.equal("bar", spec.type)
+    assert.are.equal(4, spec.data.nrows)
+  end)
+
+  it("says when the conversation's data was dropped for the memory budget", function()
+    local ctx, store = host()
+    turn(ctx, { prompt = "revenue by month", data = CSV })
+    store.data, store.evicted, store.evicted_bytes = nil, true, 2500000
+    local spec, err = turn(ctx, { prompt = "as a bar chart" })
+    assert.is_nil(spec)
+    assert.are.equal("data_evicted", err.code)
+    assert.matches("2.5 MB", err.message, 1, true)
+  end)
+
+  it("keeps the data of a first turn that could not be read", function()
+    local ctx = host()
+    local spec, err = turn(ctx, { prompt = "xyzzy plugh", data = CSV })
+    if spec then return end -- a vague chart is an answer too
+    assert.is_not_nil(err)
+    spec = turn(ctx, { prompt = "revenue by region" })
+    assert.are.equal(4, spec.data.nrows)
   end)
 
   it("edits a Vega-Lite spec sent with a prompt as the chartd spec it stands for", function()
@@ -87,18 +202,11 @@ describe("agent.plan", function()
     assert.are.equal("a", spec.encoding.x.field)
   end)
 
-  it("plans fresh when the prompt is a new request, even with a previous spec", function()
-    local first = agent.plan({ prompt = "monthly revenue in 2024", today = TODAY }, { config = {} })
-    local spec, info = agent.plan({ prompt = "distribution of salaries" }, { config = {}, previous = first })
-    assert.are.equal("histogram", spec.type)
-    assert.is_nil(info.edits)
-  end)
-
   it("uses the LLM planner and synthesizes from the prompt's needs", function()
     local got
     package.loaded["planner.openai"] = { plan = function(prompt, df, opts)
       got = { prompt = prompt, df = df, previous = opts.previous, deadline = opts.deadline_ms }
-      return { type = "line", encoding = { x = { field = "q", type = "temporal", timeUnit = "quarter" },
+      return { type = "line", encoding = { x = { field = "q", type = "temporal", timeUnit = "yearquarter" },
         y = { field = "sales", type = "quantitative" }, color = { field = "area", type = "nominal" } } }
     end }
     local spec, info = agent.plan({ prompt = "quarterly sales 2024 for North and South", seed = 1 },
@@ -131,15 +239,6 @@ describe("agent.plan", function()
     local spec, err = agent.plan({ prompt = "revenue by month" }, { config = { planner = "openai" } })
     assert.is_nil(spec)
     assert.are.same({ code = "llm_auth", message = "the API key was refused (401)" }, err)
-  end)
-
-  it("answers a follow-up that cannot apply with invalid_request", function()
-    local prev = { type = "bar", data = { values = { { k = "a", v = 1 } } },
-      encoding = { x = { field = "k", type = "nominal" }, y = { field = "v", type = "quantitative" } } }
-    local spec, err = agent.plan({ prompt = "stack them" }, { config = {}, previous = prev })
-    assert.is_nil(spec)
-    assert.are.same({ code = "invalid_request", path = "prompt",
-      message = "prompt: there is only one series to stack; split the chart by a column first" }, err)
   end)
 
   it("reports unreadable data as invalid_data", function()

@@ -143,7 +143,9 @@ int config_parse(struct chartd_config *cfg, config_lookup_fn lookup, void *ud, i
   cfg->max_chart_mb = 10;
   cfg->max_retries = 3;
   cfg->workers = default_workers < 1 ? 1 : (default_workers > 256 ? 256 : default_workers);
-  cfg->max_request_kb = 1024;
+  /* a 10 MB CSV, with the escaping JSON adds to its quotes and line breaks, fits */
+  cfg->max_request_kb = 12 * 1024;
+  cfg->conversation_mb = 256;
   cfg->log_level = CONFIG_LOG_INFO;
   strcpy(cfg->llm_provider, "auto");
   strcpy(cfg->llm_model, "gpt-4o-mini");
@@ -169,6 +171,7 @@ int config_parse(struct chartd_config *cfg, config_lookup_fn lookup, void *ud, i
       get_int(lookup, ud, "LLM_SEED", 0, 2147483647, &cfg->llm_seed, err, errlen) ||
       get_int(lookup, ud, "CHARTD_WORKERS", 1, 256, &cfg->workers, err, errlen) ||
       get_int(lookup, ud, "MAX_REQUEST_KB", 1, 65536, &cfg->max_request_kb, err, errlen) ||
+      get_int(lookup, ud, "CHARTD_CONVERSATION_MB", 1, 65536, &cfg->conversation_mb, err, errlen) ||
       get_str(lookup, ud, "LLM_PROVIDER", cfg->llm_provider, sizeof cfg->llm_provider, err, errlen) ||
       get_str(lookup, ud, "LLM_MODEL", cfg->llm_model, sizeof cfg->llm_model, err, errlen) ||
       get_str(lookup, ud, "LLM_BASE_URL", cfg->llm_base_url, sizeof cfg->llm_base_url, err, errlen) ||

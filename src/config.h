@@ -19,6 +19,7 @@ struct chartd_config {
   int llm_seed;             /* LLM_SEED: sent as `seed`, 0-2147483647, default 1 */
   int workers;              /* CHARTD_WORKERS: worker threads, default = cores */
   int max_request_kb;       /* MAX_REQUEST_KB: inbound message / POST body cap */
+  int conversation_mb;      /* CHARTD_CONVERSATION_MB: data all conversations may keep together */
   enum config_log_level log_level;
   bool debug;
   bool test_hooks;          /* CHARTD_TEST_HOOKS=1: lets tests slow a request down (never in production) */

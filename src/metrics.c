@@ -1,6 +1,8 @@
 /* Process-wide counters and histograms, rendered as Prometheus text for GET /metrics. */
 #include "metrics.h"
 
+#include "conversations.h"
+
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -226,6 +228,16 @@ char *metrics_render(int queued, int running, int generation, size_t *len) {
   put(&b, "# HELP chartd_reload_last_duration_seconds Self-test time of the last reload attempt.\n"
           "# TYPE chartd_reload_last_duration_seconds gauge\nchartd_reload_last_duration_seconds %.6f\n",
       atomic_load(&last_reload_ms) / 1000.0);
+  size_t conv_bytes, conv_count;
+  unsigned long conv_evictions;
+  conversations_stats(&conv_bytes, &conv_count, &conv_evictions);
+  put(&b, "# HELP chartd_conversation_bytes Bytes WebSocket conversations keep (data and state; CHARTD_CONVERSATION_MB).\n"
+          "# TYPE chartd_conversation_bytes gauge\nchartd_conversation_bytes %zu\n"
+          "# HELP chartd_conversations Conversations holding a chart or data.\n"
+          "# TYPE chartd_conversations gauge\nchartd_conversations %zu\n"
+          "# HELP chartd_conversation_evictions_total Conversations whose data was dropped to stay in budget.\n"
+          "# TYPE chartd_conversation_evictions_total counter\nchartd_conversation_evictions_total %lu\n",
+      conv_bytes, conv_count, conv_evictions);
   pthread_mutex_lock(&mu);
   put(&b, "# HELP chartd_requests_total Finished chart requests by outcome (ok or an error code) and chart type.\n"
           "# TYPE chartd_requests_total counter\n");

@@ -21,7 +21,9 @@ int luaopen_chartd(lua_State *L) {
   luaL_requiref(L, "chartd.memo", luaopen_chartd_memo, 0);
   luaL_requiref(L, "chartd.errors", luaopen_chartd_errors, 0);
   luaL_requiref(L, "chartd.columns", luaopen_chartd_columns, 0);
-  lua_pop(L, 13);
+  
+  luaL_requiref(L, "chartd.digest", luaopen_chartd_digest, 0);
+  lua_pop(L, 14);
   lua_newtable(L);
   return 1;
 }

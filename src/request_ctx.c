@@ -66,25 +66,65 @@ static int ctx_checkpoint(lua_State *L) {
   return 1;
 }
 
-/* ctx.remember(json_text): the connection's last chart spec, for follow-up requests. */
+/* ctx.remember(state_text [, data_bytes]) → "ok" | "over_budget" | nil: the conversation's state
+ * (lua/conversation.lua) and, when given, its data, kept for the connection's follow-ups. */
 static int ctx_remember(lua_State *L) {
   struct request_ctx *r = request_of(L);
-  size_t len;
-  const char *text = luaL_checklstring(L, 1, &len);
-  lua_pushboolean(L, r != NULL && !r->http && conversations_remember(r->conn_id, text, len) == 0);
+  size_t len, dlen = 0;
+  const char *state = luaL_checklstring(L, 1, &len);
+  const char *data = luaL_optlstring(L, 2, NULL, &dlen);
+  int rc = r == NULL || r->http ? -1 : conversations_remember(r->conn_id, state, len, data, dlen);
+  if (rc < 0)
+    lua_pushnil(L);
+  else
+    lua_pushstring(L, rc == 1 ? "over_budget" : "ok");
+  return 1;
+}
+
+/* ctx.recall(with_data) → { state =, data =, has_data =, data_bytes =, evicted =, evicted_bytes = }
+ * (state and data nil when absent; data only when asked for), or nil when out of memory. */
+static int ctx_recall(lua_State *L) {
+  struct request_ctx *r = request_of(L);
+  struct conversation_view v;
+  if (r == NULL || r->http || conversations_recall(r->conn_id, lua_toboolean(L, 1), &v) != 0) {
+    lua_pushnil(L);
+    return 1;
+  }
+  lua_createtable(L, 0, 6);
+  if (v.state) {
+    lua_pushlstring(L, v.state, v.state_len);
+    lua_setfield(L, -2, "state");
+  }
+  if (v.data) {
+    lua_pushlstring(L, v.data, v.data_len);
+    lua_setfield(L, -2, "data");
+  }
+  lua_pushboolean(L, v.has_data);
+  lua_setfield(L, -2, "has_data");
+  lua_pushinteger(L, (lua_Integer)v.data_len);
+  lua_setfield(L, -2, "data_bytes");
+  lua_pushboolean(L, v.evicted);
+  lua_setfield(L, -2, "evicted");
+  lua_pushinteger(L, (lua_Integer)v.evicted_bytes);
+  lua_setfield(L, -2, "evicted_bytes");
+  conversations_view_free(&v);
   return 1;
 }
 
 void request_ctx_push(lua_State *co, struct request_ctx_owner *owner, lua_Integer id, const struct request_ctx *req) {
   lua_createtable(co, 0, 12);
-  static const luaL_Reg FNS[] = {{"emit", ctx_emit},
-                                 {"respond", ctx_respond},
-                                 {"checkpoint", ctx_checkpoint},
-                                 {"remember", ctx_remember},
+  static const luaL_Reg FNS[] = {{"emit", ctx_emit}, {"respond", ctx_respond}, {"checkpoint", ctx_checkpoint},
                                  {NULL, NULL}};
+  /* the conversation (WebSocket only: an HTTP request has none) */
+  static const luaL_Reg CONVERSATION[] = {{"remember", ctx_remember}, {"recall", ctx_recall}, {NULL, NULL}};
   lua_pushlightuserdata(co, owner);
   lua_pushinteger(co, id);
   luaL_setfuncs(co, FNS, 2); /* each function holds the owner and the id */
+  if (!req->http) {
+    lua_pushlightuserdata(co, owner);
+    lua_pushinteger(co, id);
+    luaL_setfuncs(co, CONVERSATION, 2);
+  }
   lua_pushstring(co, req->http ? "http" : "ws");
   lua_setfield(co, -2, "mode");
   lua_pushboolean(co, req->accept_json);
@@ -97,13 +137,4 @@ void request_ctx_push(lua_State *co, struct request_ctx_owner *owner, lua_Intege
   lua_setfield(co, -2, "deadline_ms");
   lua_pushinteger(co, req->worker);
   lua_setfield(co, -2, "worker");
-  if (!req->http) { /* ctx.previous: what ctx.remember stored on this connection, or nil */
-    size_t len;
-    char *previous = conversations_recall(req->conn_id, &len);
-    if (previous) {
-      lua_pushlstring(co, previous, len);
-      free(previous);
-      lua_setfield(co, -2, "previous");
-    }
-  }
 }

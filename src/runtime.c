@@ -22,7 +22,9 @@ static const luaL_Reg BINDINGS[] = {
     {"chartd.pattern", luaopen_chartd_pattern}, {"chartd.records", luaopen_chartd_records},
     {"chartd.memo", luaopen_chartd_memo},
     {"chartd.errors", luaopen_chartd_errors},
-    {"chartd.columns", luaopen_chartd_columns}, {NULL, NULL},
+    {"chartd.columns", luaopen_chartd_columns},
+    {"chartd.digest", luaopen_chartd_digest},
+    {NULL, NULL},
 };
 
 static int has_scripts(const char *dir) {

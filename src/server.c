@@ -294,6 +294,7 @@ API_MOUNT(MOUNT_HEALTHZ, &MOUNT_READYZ, "/healthz");
 
 int server_run(const struct chartd_config *cfg) {
   srv.cfg = *cfg;
+  conversations_configure((size_t)cfg->conversation_mb << 20);
   srv.out_cap = (size_t)cfg->max_chart_mb * 2 * 1024 * 1024;
   log_set_level(cfg->log_level == CONFIG_LOG_DEBUG ? LOG_DEBUG : cfg->log_level == CONFIG_LOG_INFO ? LOG_INFO
                 : cfg->log_level == CONFIG_LOG_WARNING                                           ? LOG_WARN

@@ -20,6 +20,8 @@ static void publish_config(lua_State *L, const struct chartd_config *cfg) {
   lua_setfield(L, -2, "max_chart_bytes");
   lua_pushinteger(L, cfg->max_request_kb * 1024LL);
   lua_setfield(L, -2, "max_request_bytes");
+  lua_pushinteger(L, (long long)cfg->conversation_mb << 20);
+  lua_setfield(L, -2, "conversation_bytes");
   lua_pushinteger(L, cfg->timeout_s);
   lua_setfield(L, -2, "timeout_s");
   lua_pushinteger(L, cfg->max_retries);

@@ -49,6 +49,18 @@ foreach(script ${CHARTD_E2E_TESTS})
   set_tests_properties(e2e/${name} PROPERTIES ENVIRONMENT "CHARTD_BIN=$<TARGET_FILE:chartd>" TIMEOUT 300)
 endforeach()
 
+# Multi-turn conversations (tests/conversations/README.md) against the real server: each set must
+# end on the intended chart in >= 75 % of its conversations, with <= 5 % having an error turn, no
+# follow-up on invented data and no styling turn that changes the chart.
+add_test(NAME conversations/sets
+         COMMAND /usr/bin/python3 ${CMAKE_SOURCE_DIR}/tests/conversations/run_conversations.py
+                 ${CMAKE_SOURCE_DIR}/tests/conversations/conv-dev.jsonl
+                 ${CMAKE_SOURCE_DIR}/tests/conversations/conv-heldout.jsonl
+                 ${CMAKE_SOURCE_DIR}/tests/conversations/conv-final.jsonl
+                 ${CMAKE_SOURCE_DIR}/../shared/eval/nlv-seq-dev.jsonl
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(conversations/sets PROPERTIES ENVIRONMENT "CHARTD_BIN=$<TARGET_FILE:chartd>" TIMEOUT 900)
+
 # Browser test of the playground (web/): Debian's chromium driven by playwright-core from npm
 # (scripts/setup.sh installs both). Saves docs/screenshot.png.
 add_test(NAME browser/playground COMMAND node ${CMAKE_SOURCE_DIR}/tests/browser/playground.test.mjs

@@ -17,6 +17,7 @@ const el = {
 };
 
 let current = null;        // { id, entry } of the request in flight
+let sentData = null;       // the data box text the conversation has (the server keeps it)
 let samples = { data: [] };
 let specUrl = null;        // object URL behind "Download spec"
 let subscribing = false;   // a subscribe message awaits its answer (or refusal)
@@ -30,6 +31,7 @@ const withToken = (url) => (token ? `${url}${url.includes("?") ? "&" : "?"}token
 const wsUrl = withToken(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/`);
 const conn = new Connection(wsUrl, {
   open(hello) {
+    sentData = null; // every connection is a new conversation: the data goes again with the next prompt
     el.conn.textContent = `connected · chartd ${hello.version}`;
     el.conn.dataset.state = "open";
     el.planner.textContent = hello.planner ? `planner: ${hello.planner}` : "";
@@ -83,7 +85,8 @@ function readData() {
   return { data: text };
 }
 
-function start(fields, label) {
+// retry: the fields to send again when the conversation's data was dropped (data_evicted).
+function start(fields, label, retry) {
   if (current) conn.cancel(current.id);
   clearError();
   resetProgress();
@@ -100,22 +103,40 @@ function start(fields, label) {
       result.className = msg.type === "chart" ? "ok" : "failed";
       result.textContent = msg.type === "chart" ? ` → ${msg.spec?.type ?? ""} chart` : ` → ${msg.code}`;
       entry.append(result);
+      // what the server noted (styling it did not apply, columns it chose) or suggests
+      const notes = msg.type === "chart" ? msg.notes : msg.suggestions && [`try: ${msg.suggestions.join(" · ")}`];
+      if (notes && notes.length) {
+        const list = document.createElement("ul");
+        list.className = "notes";
+        for (const n of notes) {
+          const li = document.createElement("li");
+          li.textContent = n;
+          list.append(li);
+        }
+        entry.append(list);
+      }
       if (current !== req) return; // superseded by a newer request
       current = null;
       setBusy(false);
+      if (msg.type === "error" && msg.code === "data_evicted" && retry) return start(retry, `${label} (data sent again)`);
       if (msg.type === "chart") showChart(msg); else showError(msg);
     },
   });
 }
 
+// A prompt goes with the data box only when its text changed since it was last sent: the
+// server keeps a conversation's data, so the same data again is a follow-up either way.
 function ask() {
   const prompt = el.prompt.value.trim();
   if (!prompt) { el.prompt.focus(); return; }
   const d = readData();
   if (d.error) return showError(d.error);
   const fields = { prompt, ...outputFields() };
-  if (d.data !== undefined) fields.data = d.data;
-  start(fields, `“${prompt}”${d.data !== undefined ? " (with data)" : ""}`);
+  const text = el.data.value.trim();
+  const fresh = d.data !== undefined && text !== sentData;
+  if (fresh) { fields.data = d.data; sentData = text; }
+  const retry = d.data !== undefined && !fresh ? { ...fields, data: d.data } : null;
+  start(fields, `“${prompt}”${fresh ? " (with data)" : ""}`, retry);
 }
 
 // Spec-only request: what the editor holds is what is drawn.
@@ -163,7 +184,8 @@ function clearError() { el.error.hidden = true; }
 
 function showError(msg) {
   el.errorCode.textContent = msg.code;
-  el.errorMessage.textContent = msg.message;
+  el.errorMessage.textContent = msg.suggestions?.length
+    ? `${msg.message} — try: ${msg.suggestions.join(" · ")}` : msg.message;
   el.errorRetry.textContent = msg.retryable ? "(temporary: try again)" : "";
   el.error.hidden = false;
   el.error.scrollIntoView({ block: "nearest" }); // Render sits below the fold: bring it into view
@@ -336,6 +358,7 @@ el.render.addEventListener("click", renderSpec);
 el.cancel.addEventListener("click", () => { if (current) conn.cancel(current.id); });
 el.reset.addEventListener("click", () => {
   current = null;
+  sentData = null; // a new connection's conversation has no data yet
   setBusy(false);
   el.history.replaceChildren();
   conn.reset();

@@ -14,7 +14,9 @@ local transform = require "data.transform"
 local series = require "charts.shared.series"
 local values = require "charts.shared.values"
 
--- The basic types a cell can be.
+-- The basic types a cell can be. Each of them also takes encoding.column/row itself
+-- (Vega-Lite style: {"type": "scatter", "encoding": {…, "column": {"field": "region"}}}),
+-- drawn through this module.
 local CHARTS = { "bar", "line", "area", "scatter", "histogram", "box", "pie", "donut", "heatmap" }
 
 local M = {
@@ -24,6 +26,14 @@ local M = {
   encodings = { required = { "x", "y" }, optional = { "color", "column", "row" } },
   options = { chart = CHARTS, shared_x = "boolean", shared_y = "boolean", stacked = "boolean" },
 }
+
+M.CHARTS = CHARTS
+
+-- The type each cell is drawn as: options.chart of a facet spec, else the spec's own type.
+function M.cell_type(spec)
+  if spec.type == "facet" then return spec.options.chart or "bar" end
+  return spec.type
+end
 
 -- The channels of a facet of options.chart: the cell type's own, plus column and row.
 function M.encodings_for(options)
@@ -244,7 +254,7 @@ local function layout_cell(mod, sspec, theme, box)
 end
 
 function M.layout(spec, theme, box)
-  local chart = spec.options.chart or "bar"
+  local chart = M.cell_type(spec)
   local mod = require("charts." .. chart)
   local cells, gcols, grows = M.cells(spec)
   local nonempty = {}

@@ -29,18 +29,14 @@ function M.percent_text(f)
   return (s:gsub("%.0%%$", "%%"))
 end
 
--- Values of the theta field are checked row by row, so the error can name
--- the row a user has to fix (rows are counted from 1, as people count).
-local function check_values(spec)
-  local enc = spec.encoding.theta
-  if not enc.field then return end
-  local col = spec.data.columns[enc.field]
-  for i = 1, spec.data.nrows do
-    local v = col[i]
-    if type(v) == "number" and v < 0 then
+-- Slices are checked after aggregation (a total profit per segment may be positive although
+-- some rows are losses); a negative slice is named, with its value.
+local function check_values(list, enc)
+  for _, s in ipairs(list) do
+    if s.value < 0 then
       error(errors.new("invalid_data", "encoding.theta.field", string.format(
-        "pie slices need values ≥ 0; row %d has %s in %q", i, describe.number_text(v),
-        enc.field)))
+        'pie slices need values ≥ 0; the slice "%s" has %s%s in %q (a bar chart shows negative values)',
+        s.label, enc.aggregate and (enc.aggregate .. " ") or "", describe.number_text(s.value), enc.field or "")))
     end
   end
 end
@@ -93,7 +89,6 @@ end
 -- than MAX_SLICES categories keep the largest MAX_SLICES-1 and put the rest,
 -- summed, in a last "Other" slice.
 function M.slices(spec)
-  check_values(spec)
   local theta, col = spec.encoding.theta, spec.encoding.color
   local op = theta.aggregate or "sum"
   local groups
@@ -116,6 +111,7 @@ function M.slices(spec)
     local v = g.value or 0
     list[#list + 1] = { label = label, value = v, key = key }
   end
+  check_values(list, theta)
   order(list, theta.sort, col and col.sort)
 
   if #list > M.MAX_SLICES then

@@ -81,7 +81,11 @@ function M.spec(chart_names, theme_names)
       scale = { type = "number", minimum = 0.5, maximum = 4 },
       format = { enum = enum(validate.FORMATS) },
       annotations = { type = "array" },
-      transform = { type = "array", description = "Vega-Lite transforms (filter, calculate, fold, aggregate, ...)" },
+      config = { type = "object", description = "theme changes by Vega-Lite's names: axis/axisX/axisY {grid, "
+        .. "labelAngle}, legend {orient: right|top|bottom|none}, mark/bar/line/point/area {color, strokeWidth, size}, "
+        .. "range {category: [colours]}, background, font" },
+      transform = { type = "array", description = "Vega-Lite transforms (filter, calculate, fold, aggregate, ...) "
+        .. "and chartd's {\"top\": n, \"groupby\": [F], \"field\": F, \"op\": \"sum\"}" },
       seed = { type = "integer" },
     },
   }

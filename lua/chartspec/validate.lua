@@ -3,6 +3,7 @@
 -- and what would have been allowed.
 local annotations = require "chartspec.annotations"
 local color = require "layout.color"
+local config = require "chartspec.config"
 local errors = require "util.errors"
 local frame = require "data.frame"
 local json = require "util.json"
@@ -11,7 +12,7 @@ local transforms = require "transforms"
 
 local M = {}
 
-M.TOP_KEYS = { "$schema", "annotations", "data", "description", "encoding", "format", "height",
+M.TOP_KEYS = { "$schema", "annotations", "config", "data", "description", "encoding", "format", "height",
   "options", "scale", "seed", "subtitle", "theme", "title", "transform", "type", "width" }
 M.CHANNELS = { "color", "column", "row", "size", "theta", "x", "y" }
 M.CHANNEL_KEYS = { "aggregate", "bin", "field", "format", "scale", "sort", "timeUnit", "title", "type", "value" }
@@ -459,6 +460,12 @@ local function check_int(errs, v, path, lo, hi)
   return n
 end
 
+-- Whether a chart type also takes encoding.column/row (drawn as small multiples).
+function M.facetable(name)
+  for _, c in ipairs(require("charts.facet").CHARTS) do if c == name then return true end end
+  return false
+end
+
 -- validate.spec(input, opts) → normalized spec | nil, { error, ... } sorted by path.
 function M.spec(input, opts)
   opts = opts or {}
@@ -554,6 +561,7 @@ function M.spec(input, opts)
     errs(errors.new("invalid_spec", "seed", "must be an integer, got " .. show(input.seed)))
   end
   out.annotations = annotations.check(errs, input.annotations)
+  out.config = config.check(errs, input.config)
 
   -- data
   local df
@@ -564,6 +572,10 @@ function M.spec(input, opts)
     if input.transform ~= nil and input.transform ~= json.null then
       local ok, res = pcall(transforms.run_on_data, input.data, input.transform)
       if ok then data = res elseif errors.is(res) then data = nil; errs(res) else error(res, 0) end
+      if data and type(data.values) == "table" and #data.values == 0 then
+        data = nil
+        errs(errors.new("invalid_data", "transform", "no rows are left after the transforms (a filter keeps none)"))
+      end
     end
     if data then
       local err
@@ -590,8 +602,15 @@ function M.spec(input, opts)
   if encodings then
     required = encodings.required or {}
     optional = encodings.optional or {}
+    if chart.name ~= "facet" and charts and M.facetable(chart.name) then -- small multiples of this type
+      optional = { table.unpack(optional) }
+      optional[#optional + 1], optional[#optional + 2] = "column", "row"
+    end
     for _, c in ipairs(required) do allowed[c] = true end
     for _, c in ipairs(optional) do allowed[c] = true end
+  end
+  if chart and chart.name ~= "facet" and not M.facetable(chart.name) then
+    allowed.column, allowed.row = nil, nil -- only the basic types split into small multiples
   end
   local allowed_list = {}
   for c in pairs(allowed) do allowed_list[#allowed_list + 1] = c end

@@ -36,8 +36,12 @@ function M.run(argv)
     if not df then return fail(1, ("%s: %s"):format(opts.data, ferr.message or tostring(ferr))) end
   end
 
-  local spec, err = offline.plan(prompt, df)
-  if not spec then return fail(1, tostring(err)) end
+  local spec, info = offline.plan(prompt, df)
+  if not spec then return fail(1, type(info) == "table" and (info.message or info.code) or tostring(info)) end
+  -- what the planner had to choose itself goes to stderr, the spec alone to stdout
+  for _, note in ipairs(type(info) == "table" and info.notes or {}) do
+    io.stderr:write("chartd plan: note: ", note, "\n")
+  end
   io.stdout:write(json.encode(spec), "\n")
   return 0
 end

@@ -400,9 +400,19 @@ local function from_csv(text, path)
   return names, raw, n
 end
 
--- frame.from_data(data, path) → frame | nil, error (code invalid_data)
+-- Frames made here carry this metatable, so code handed "data" can tell a parsed frame from
+-- data as a request sends it.
+local Frame = { __name = "data.frame" }
+
+function M.is_frame(v)
+  return getmetatable(v) == Frame
+end
+
+-- frame.from_data(data, path) → frame | nil, error (code invalid_data). A frame is returned as a
+-- view of itself (see M.view), so data parsed once can be handed on.
 function M.from_data(data, path)
   path = path or "data"
+  if M.is_frame(data) then return M.view(data) end
   local names, raw, n, records, numeric
   if type(data) == "string" then
     names, raw, n, records, numeric = from_csv(data, path)
@@ -421,8 +431,7 @@ function M.from_data(data, path)
   local ok, err = check_limits(path, n, #names)
   if not ok then return nil, err end
 
-  -- sent: the data as given, for echoing a large dataset as it came (pipeline.reply_spec)
-  local df = { names = names, types = {}, columns = {}, grain = {}, nrows = n, source = raw, sent = data }
+  local df = { names = names, types = {}, columns = {}, grain = {}, nrows = n, source = raw }
   for _, name in ipairs(names) do
     local ftype, grain, col, changed
     if numeric and numeric[name] then -- numbers only: a copy, no scans
@@ -440,8 +449,20 @@ function M.from_data(data, path)
   -- The records as sent, when they are exactly what to_records would rebuild
   -- (numbers, text, nothing converted): echoing 5,000 rows then costs nothing.
   df.records = records
-  return df
+  return setmetatable(df, Frame)
 end
+
+-- A new frame over the same column arrays: its types, grains and columns maps are its own, so
+-- set_type on the view (which replaces a column array, never edits one) leaves df unchanged.
+function M.view(df)
+  local out = { names = df.names, nrows = df.nrows, records = df.records, source = df.source,
+    types = {}, grain = {}, columns = {} }
+  for _, name in ipairs(df.names) do
+    out.types[name], out.grain[name], out.columns[name] = df.types[name], df.grain[name], df.columns[name]
+  end
+  return setmetatable(out, Frame)
+end
+
 
 -- frame.set_type(df, name, type) → true | nil, message. Converts from the
 -- original values, so forcing a date column to nominal gives back its text.

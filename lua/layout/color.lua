@@ -3,13 +3,23 @@
 -- (even perceived steps for heatmaps), and text colour for filled shapes.
 local M = {}
 
--- "#rgb" | "#rgba" | "#rrggbb" | "#rrggbbaa" → r, g, b, a in 0..1, or
+-- "steelblue", "Dark Green" → "#4682b4", "#006400" (CSS colour names, spaces and case ignored), or nil.
+function M.named(name)
+  if type(name) ~= "string" then return nil end
+  return require("layout.css_colors")[name:lower():gsub("[%s_-]", "")]
+end
+
+-- "#rgb" | "#rgba" | "#rrggbb" | "#rrggbbaa" | a CSS colour name → r, g, b, a in 0..1, or
 -- nil, message for anything else.
 function M.parse(hex)
   if type(hex) ~= "string" then return nil, "colour must be a string, got " .. type(hex) end
   local h = hex:match("^#(%x+)$")
+  if not h then
+    local named = M.named(hex)
+    if named then h = named:sub(2) end
+  end
   if not h or not (#h == 3 or #h == 4 or #h == 6 or #h == 8) then
-    return nil, ('invalid colour "%s": expected #rgb, #rrggbb or #rrggbbaa'):format(hex)
+    return nil, ('invalid colour "%s": expected #rgb, #rrggbb, #rrggbbaa or a CSS colour name'):format(hex)
   end
   if #h <= 4 then h = h:gsub("(%x)", "%1%1") end
   local r, g, b = tonumber(h:sub(1, 2), 16), tonumber(h:sub(3, 4), 16), tonumber(h:sub(5, 6), 16)

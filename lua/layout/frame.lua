@@ -220,6 +220,10 @@ end
 -- returns it with the region left for the plot.
 local function legend_layout(lg, theme, region)
   if not lg or (not lg.gradient and #(lg.items or {}) == 0) then return nil, region end
+  -- theme.legend_orient (a spec's config.legend.orient): "none" hides it; "top", "bottom" and
+  -- "right" place it there; unset, it goes right when it fits and on top otherwise
+  local orient = theme.legend_orient
+  if orient == "none" then return nil, region end
   local tfont = text.font(theme, "legend", "bold")
   local title
   if lg.title and lg.title ~= "" then
@@ -257,7 +261,8 @@ local function legend_layout(lg, theme, region)
   -- Right: one column, when it is short and leaves the plot most of the width.
   local colw = title and title.width or 0
   for _, it in ipairs(items) do colw = math.max(colw, it.width) end
-  if #items <= M.RIGHT_LEGEND_MAX_ITEMS and region.width - colw - M.BLOCK_GAP >= M.MIN_PLOT_SHARE * region.width then
+  if orient == "right" or orient ~= "top" and orient ~= "bottom" and #items <= M.RIGHT_LEGEND_MAX_ITEMS
+      and region.width - colw - M.BLOCK_GAP >= M.MIN_PLOT_SHARE * region.width then
     local x = region.x + region.width - colw
     place_items(items, title, font, x, region.y, colw, true)
     local room = rows_in(region.height) - (title and 1 or 0)
@@ -266,6 +271,15 @@ local function legend_layout(lg, theme, region)
     out.position, out.x, out.y, out.width, out.height, out.rows = "right", x, region.y, w, h, rows
     if title then title.x, title.y = x, region.y end
     return out, { x = region.x, y = region.y, width = region.width - colw - M.BLOCK_GAP, height = region.height }
+  end
+  if orient == "bottom" then
+    -- rows wrapped to the width at the bottom of the region, under the x axis
+    local _, h0 = place_items(items, title, font, region.x, region.y, region.width, false)
+    local by = region.y + region.height - h0
+    local w, h, rows, row_h = place_items(items, title, font, region.x, by, region.width, false)
+    out.position, out.x, out.y, out.width, out.height, out.rows = "bottom", region.x, by, w, h, rows
+    if title then title.x, title.y = region.x, by + (row_h - title.height) / 2 end
+    return out, { x = region.x, y = region.y, width = region.width, height = region.height - h - M.BLOCK_GAP }
   end
   -- Top: rows wrapped to the width, the title leading the first row.
   local _, h0, rows0 = place_items(items, title, font, region.x, region.y, region.width, false)
@@ -390,7 +404,10 @@ local function bottom_axis(o, kind, theme, x0, len, y0, max_ext)
     local maxw = 0
     for i, t in ipairs(tl) do widths[i] = text.width(t.label, font); maxw = math.max(maxw, widths[i]) end
     local step = s.step
-    if #tl > 0 and maxw + M.LABEL_GAP > step then
+    if theme.label_angle then
+      -- asked for (a spec's config.axis.labelAngle, degrees, positive = clockwise)
+      angle = math.rad(theme.label_angle)
+    elseif #tl > 0 and maxw + M.LABEL_GAP > step then
       -- Parallel rotated labels clear each other when the step across
       -- them (step × sin angle) exceeds the line height.
       if step * math.sin(RAD45) >= lh + 1 then angle = -RAD45 else angle = -math.pi / 2 end
@@ -435,6 +452,8 @@ local function bottom_axis(o, kind, theme, x0, len, y0, max_ext)
       local l = { text = t.label, value = t.value, width = widths[i], height = lh, font = font }
       if angle == 0 then
         l.x, l.y, l.align, l.valign, l.angle = t.pos, ly, "center", "top", 0
+      elseif angle > 0 then
+        l.x, l.y, l.align, l.valign, l.angle = t.pos, ly, "left", "middle", angle
       else
         l.x, l.y, l.align, l.valign, l.angle = t.pos, ly, "right", "middle", angle
         if angle == -RAD45 then l.x = t.pos + lh * 0.35 end
@@ -445,8 +464,8 @@ local function bottom_axis(o, kind, theme, x0, len, y0, max_ext)
     end
   end
   if #labels == 0 then ext = M.TICK end
-  local axis = { kind = kind, orient = "bottom", scale = s, ticks = tl, labels = labels, label_angle = angle == 0
-    and 0 or (angle == -RAD45 and -45 or -90), label_truncated = truncated, thin = k, font = font,
+  local axis = { kind = kind, orient = "bottom", scale = s, ticks = tl, labels = labels,
+    label_angle = math.floor(math.deg(angle) + 0.5), label_truncated = truncated, thin = k, font = font,
     unit = tk.unit }
   return axis, ext
 end
@@ -592,6 +611,12 @@ end
 local function fixed_domain(o, enc)
   local d = enc and enc.scale and enc.scale.domain
   local kind = o.scale_kind or "linear"
+  if enc and enc.scale and enc.scale.zero == true and kind == "linear" and not o.zero then
+    local copy = {}
+    for k, v in pairs(o) do copy[k] = v end
+    copy.zero = true -- encoding.<x|y>.scale.zero: the axis reaches 0
+    o = copy
+  end
   if type(d) ~= "table" or type(d[1]) ~= "number" or type(d[2]) ~= "number"
     or (kind ~= "linear" and kind ~= "time") then
     return o
@@ -708,13 +733,14 @@ local function draw_background(c, f, theme)
   c:set_line_width(1)
   c:set_color(theme.grid)
   if theme.grid_dash then c:set_dash(theme.grid_dash) end
-  if f.bottom and f.bottom.kind ~= "band" then
+  -- theme.grid_vertical / grid_horizontal = false (a spec's config.axisX/axisY.grid) turn one set off
+  if f.bottom and f.bottom.kind ~= "band" and theme.grid_vertical ~= false then
     for _, t in ipairs(f.bottom.ticks) do
       c:move_to(snap(t.pos), p.y)
       c:line_to(snap(t.pos), p.y + p.height)
     end
   end
-  if f.left and f.left.kind ~= "band" then
+  if f.left and f.left.kind ~= "band" and theme.grid_horizontal ~= false then
     for _, t in ipairs(f.left.ticks) do
       c:move_to(p.x, snap(t.pos))
       c:line_to(p.x + p.width, snap(t.pos))

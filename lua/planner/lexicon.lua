@@ -69,7 +69,8 @@ M.chart = {
   points = "scatter", point = "scatter", dots = "scatter", bubble = "scatter",
   pie = "pie", donut = "pie", doughnut = "pie",
   histogram = "histogram", histograms = "histogram", hist = "histogram",
-  heatmap = "heatmap", box = "box", boxplot = "box", boxplots = "box", whisker = "box", whiskers = "box",
+  heatmap = "heatmap", box = "box", boxes = "box", boxplot = "box", boxplots = "box", whisker = "box",
+  whiskers = "box",
 }
 
 -- Words that ask about a shape of one variable, a relation of two, a share of a whole, time.
@@ -124,6 +125,15 @@ M.synonyms = {
   { "movie", "film", "picture", "title" },
   { "car", "vehicle", "automobile", "auto", "model" },
   { "profit", "margin", "gain" },
+  { "precipitation", "rain", "rainfall", "precip", "snowfall" },
+  { "temperature", "temp", "temps" },
+  { "max", "maximum", "high", "highs" },
+  { "min", "minimum", "low", "lows" },
+  { "population", "pop", "inhabitants", "people" },
+  { "fertility", "births", "birthrate" },
+  { "expectancy", "lifespan", "longevity" },
+  { "beak", "bill" },
+  { "sex", "gender" },
 }
 
 -- Words that ask "where": they point at a column of place names.
@@ -211,7 +221,7 @@ function M.word_match(w, c)
       return 0.9
     end
   end
-  local limit = (lw >= 8 and lc >= 8) and 2 or ((lw >= 5 and lc >= 5) and 1 or 0)
+  local limit = (lw >= 7 and lc >= 7) and 2 or ((lw >= 5 and lc >= 5) and 1 or 0)
   if limit > 0 then
     local d = M.distance(w, c, limit)
     if d <= limit then return 1 - 0.1 * d end
@@ -219,7 +229,34 @@ function M.word_match(w, c)
   -- a clipped word ("accel", "disp") or a longer derived one ("originate")
   if lw >= 4 and lc > lw and c:sub(1, lw) == w and lw * 2 >= lc then return 0.8 end
   if lc >= 5 and lw > lc and w:sub(1, lc) == c and lc * 2 >= lw then return 0.75 end
+  -- a column named by a short clip of the word ("pop" for population, "temp" for temperature)
+  if lc >= 3 and lc <= 4 and lw >= 2 * lc and w:sub(1, lc) == c then return 0.75 end
   return 0
+end
+
+local function sorted_letters(w)
+  local t = {}
+  for c in w:gmatch(".") do t[#t + 1] = c end
+  table.sort(t)
+  return table.concat(t)
+end
+
+-- The word of `list` (a sorted array; `set` the same words as keys) that w is a typo of: one
+-- edit away (two for words of 8+ letters), or — for short words — the same letters swapped
+-- ("aera", "srot"). nil for words of the set, stop words, numbers, or no close word.
+function M.correct(w, set, list)
+  if #w < 4 or not w:match("^%a+$") or set[w] or M.stop[w] then return nil end
+  local best, best_d
+  local limit = #w >= 8 and 2 or (#w >= 5 and 1 or 0)
+  local letters = sorted_letters(w)
+  for _, c in ipairs(list) do
+    if math.abs(#c - #w) <= limit and c:sub(1, 1) == w:sub(1, 1) then
+      local d = M.distance(w, c, limit)
+      if d > limit and #c == #w and sorted_letters(c) == letters then d = limit end
+      if d <= limit and (not best_d or d < best_d) then best, best_d = c, d end
+    end
+  end
+  return best
 end
 
 -- Words of the same synonym group as w (stemmed), as a set.

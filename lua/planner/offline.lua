@@ -5,6 +5,7 @@ local lex = require "planner.lexicon"
 local timeunit = require "data.timeunit"
 local profile = require "planner.profile"
 local needs = require "planner.needs"
+local vague = require "planner.vague"
 
 local M = {}
 
@@ -50,6 +51,8 @@ local function word(tokens, i)
   return t and t.w
 end
 
+local value_before, correct_typos
+
 -- Column mentions -------------------------------------------------------------
 
 local MIN_SCORE = 0.4
@@ -69,7 +72,8 @@ local function span_score(tokens, i, j, c)
   -- the whole name, spaces and punctuation ignored ("sub-category", "horse power")
   if concat == c.joined or lex.stem(concat) == lex.stem(c.joined) then return 1 end
   -- a name written as two words ("horse power"); not a function word glued on ("count by" ≠ Country)
-  if n > 1 and #c.content == 1 and not lex.stop[tokens[i].w] and not lex.stop[tokens[j].w] then
+  if n > 1 and #c.content == 1 and not lex.stop[tokens[i].w] and not lex.stop[tokens[j].w]
+      and tokens[j].w:match("%a") and tokens[i].w:match("%a") then
     local m = lex.word_match(lex.stem(concat), c.head)
     if m >= 0.8 then return m end
   end
@@ -107,6 +111,8 @@ local function span_score(tokens, i, j, c)
         if not used[ci] then
           -- typos may hide a plural ("goasl"), so compare the unstemmed words too
           local m = math.max(lex.word_match(t.s, cs), lex.word_match(t.w, c.content_words[ci]))
+          -- a synonym of a word of the name ("low temps" → temp_min, "rainfall" → precipitation)
+          if m < 0.85 and lex.synonyms_of(t.s)[cs] then m = 0.85 end
           if m > best then best, at = m, ci end
         end
       end
@@ -160,7 +166,7 @@ function M.mentions(tokens, prof)
         if j > #tokens or not tokens[j].w then break end
         for _, c in ipairs(prof.columns) do
           local s = span_score(tokens, i, j, c)
-          if s == 0 and len == 1 then s = loose_score(tokens[i], c) end
+          if len == 1 then s = math.max(s, loose_score(tokens[i], c)) end
           if s >= MIN_SCORE then
             -- ties: measures first (a bare "rating" is more often the number), then column order
             -- ties ("rating" heads three names): after "by"/"per"/"each" a category, else a measure
@@ -278,6 +284,12 @@ local function asks_time(tokens, taken)
     if t.w and not taken[i] and lex.time_words[t.w] and (t.w ~= "time" or time_phrase(tokens, i)) then
       return true
     end
+    -- "how did fertility change", "how has X changed": a change over time
+    local nxt = word(tokens, i + 1)
+    if t.w and t.w:match("^chang") and not taken[i] and nxt ~= "with" and nxt ~= "as" and nxt ~= "against"
+        and nxt ~= "relative" and nxt ~= "depending" and nxt ~= "based" and nxt ~= "when" then
+      for k = math.max(1, i - 6), i - 1 do if word(tokens, k) == "how" then return true end end
+    end
   end
   return false
 end
@@ -310,7 +322,7 @@ local function named_chart(tokens)
               or prev == "stacked" or prev == "a" and (nxt == nil or nxt == "with") then
             return kind
           end
-        elseif w == "point" or w == "points" or w == "dots" or w == "bubble" then
+        elseif w == "point" or w == "points" or w == "dots" or w == "bubble" or w == "boxes" then
           if noun or i == #tokens or not tokens[i + 1].w or prev == "as" then return kind end
         else
           return kind
@@ -425,11 +437,56 @@ local function title_request(prompt)
   return nil
 end
 
+-- Chart and aggregate words typed wrong ("histgram", "avergae", "scater") are read as meant,
+-- unless the word is close to a column's word (then it names the column).
+local PLANNER_WORDS = {}
+for w in pairs(lex.chart) do PLANNER_WORDS[w] = true end
+for w in pairs(lex.aggregate) do PLANNER_WORDS[w] = true end
+for _, w in ipairs { "distribution", "relationship", "correlation", "percentage", "proportion", "compare",
+  "stacked", "grouped", "horizontal", "histogram", "scatterplot", "heatmap", "boxplot" } do PLANNER_WORDS[w] = true end
+local PLANNER_LIST = {}
+for w in pairs(PLANNER_WORDS) do PLANNER_LIST[#PLANNER_LIST + 1] = w end
+table.sort(PLANNER_LIST)
+
+correct_typos = function(tokens, prof)
+  for i, t in ipairs(tokens) do
+    if t.w then
+      local near_column = false
+      for _, c in ipairs(prof.columns) do
+        for _, cw in ipairs(c.content_words) do
+          if lex.word_match(t.w, cw) >= 0.8 or lex.word_match(t.s, c.content[1] or "") >= 0.8 then near_column = true end
+        end
+      end
+      local fixed = not near_column and lex.correct(t.w, PLANNER_WORDS, PLANNER_LIST)
+      if fixed then tokens[i] = { w = fixed, s = lex.stem(fixed), typo = t.w } end
+    end
+  end
+end
+
+-- Whether the 1–3 words before mention m are a value of column c ("the East region").
+value_before = function(tokens, m, c)
+  local set = {}
+  for _, v in ipairs(c.values or {}) do set[tostring(v):lower()] = true end
+  local words = {}
+  for k = m.i - 1, math.max(1, m.i - 3), -1 do
+    local w = word(tokens, k)
+    if not w then break end
+    table.insert(words, 1, w)
+    if set[table.concat(words, " ")] then return true end
+  end
+  return false
+end
+
 -- Choosing -------------------------------------------------------------------
 
+-- sum for quantities that add up (sales, budgets, population), mean for the rest (ratings, rates).
 local function default_agg(c)
   for i, s in ipairs(c.stems) do
     if lex.additive[s] or lex.additive[c.words[i]] then return "sum" end
+    -- an abbreviation of an additive word ("pop" for population)
+    for syn in pairs(lex.synonyms_of(s)) do
+      if lex.additive[syn] and syn:sub(1, #s) == s then return "sum" end
+    end
   end
   return "mean"
 end
@@ -446,6 +503,10 @@ end
 local function gather(tokens, prof)
   local ms, taken = M.mentions(tokens, prof)
   local fields, by_name = {}, {}
+  local per_group = false
+  for _, t in ipairs(tokens) do
+    if t.w == "each" or t.w == "every" or t.w == "per" then per_group = true end
+  end
   for _, m in ipairs(ms) do
     local c = m.col
     local f = by_name[c.name]
@@ -456,6 +517,10 @@ local function gather(tokens, prof)
     end
     f.spans[#f.spans + 1] = m
     local b = before(tokens, taken, m.i, 4)
+    -- "lowest life expectancy in each cluster", "peak rate for each industry": a superlative of a
+    -- measure per group is that group's min or max (without groups it ranks, below)
+    local sup = b[1] and (lex.superlative[b[1]] or b[1] == "peak") and lex.aggregate[b[1]]
+    if sup and not f.agg and per_group then f.agg = sup end
     for idx, w in ipairs(b) do
       local agg = lex.aggregate[w]
       if agg and not lex.superlative[w] and not f.agg then
@@ -472,6 +537,19 @@ local function gather(tokens, prof)
     local w1, w2 = word(tokens, m.i - 1), word(tokens, m.i - 2)
     if w1 == "number" or w1 == "numbers" or ((w1 == "of" or w1 == "for") and (w2 == "number" or w2 == "numbers")) then
       f.counted = true
+    end
+    -- "how many countries": the things counted, when they are a column of names
+    if w1 == "many" and w2 == "how" and c.role ~= "measure" then f.counted_things = true end
+  end
+  -- "profit by sub-category, average": an aggregate word closing the request is its measure's
+  local last
+  for i = #tokens, 1, -1 do if tokens[i].w then last = i; break end end
+  local agg = last and not taken[last] and lex.aggregate[tokens[last].w]
+  local before_last = word(tokens, last and last - 1 or 0)
+  if agg and not lex.superlative[tokens[last].w] and last > 1 and (tokens[last - 1].p or before_last == "the"
+      or before_last == "a" or before_last and lex.time_unit[before_last] and not taken[last - 1]) then
+    for _, f in ipairs(fields) do
+      if f.col.role == "measure" and not f.agg and not f.col.discrete then f.agg = agg; break end
     end
   end
   return fields, taken
@@ -517,6 +595,7 @@ local function make_title(kind, x, y, color, agg)
   end
   local what = agg == "count" and "Count" or (AGG_TITLE[agg] and (AGG_TITLE[agg] .. " " .. n(y)) or n(y))
   if kind == "box" then what = "Distribution of " .. n(y) end
+  if not x then return what end
   local t = what .. " by " .. n(x)
   if color then t = t .. " and " .. n(color) end
   return t
@@ -571,6 +650,18 @@ local function choose(tokens, prof, fields, taken)
     local rest = groups[2]
     if rest.group_cue and not rest.color_cue and rest.col.role == "category" and groups[1].first < rest.first then
       measures[1] = table.remove(groups, 1)
+    end
+  end
+  -- "how many countries are in each cluster": the counted things are not the groups
+  local things = false
+  for _, f in ipairs(groups) do things = things or f.counted_things end
+  if things then count = true end
+  if count and #groups >= 2 then
+    for i = #groups, 1, -1 do
+      if groups[i].counted_things and #groups > 1 then
+        local f = table.remove(groups, i)
+        for k = #cats, 1, -1 do if cats[k] == f then table.remove(cats, k) end end
+      end
     end
   end
   local unagg = {}
@@ -656,12 +747,33 @@ local function choose(tokens, prof, fields, taken)
   if kind == "histogram" then
     local f = measures[1] or groups[1]
     if explicit.x and explicit.x.col.role == "measure" then f = explicit.x end
+    if not f then return nil, "no numeric column named for a histogram" end
     plan.x = f
     plan.color = pick_color({ [f] = true })
     return plan
   end
 
-  -- bar, line, area, pie, box, heatmap: groups on x (time first for line/area), a measure or a count on y
+  if kind == "heatmap" then
+    -- two columns of groups on x and y (explicit axes first); the measure, or a count, is the colour
+    local dims = {}
+    local function add(f) for _, d in ipairs(dims) do if d == f then return end end dims[#dims + 1] = f end
+    if explicit.x and explicit.x.col.role ~= "measure" then add(explicit.x) end
+    if explicit.y and explicit.y.col.role ~= "measure" then add(explicit.y) end
+    for _, f in ipairs(groups) do if f.col.role ~= "measure" or f.col.discrete then add(f) end end
+    for _, f in ipairs(times) do add(f) end
+    if #dims >= 2 then
+      plan.x, plan.y = dims[1], dims[2]
+      if explicit.y == dims[1] or explicit.x == dims[2] then plan.x, plan.y = dims[2], dims[1] end
+      local m = measures[1]
+      plan.color = m
+      plan.agg = m and (m.agg or default_agg(m.col)) or "count"
+      return plan
+    end
+    kind = "bar"
+    plan.kind = kind
+  end
+
+  -- bar, line, area, pie, box: groups on x (time first for line/area), a measure or a count on y
   local y = explicit.y
   if y and y.col.role ~= "measure" then y = nil end
   y = y or measures[1]
@@ -679,6 +791,11 @@ local function choose(tokens, prof, fields, taken)
     for _, f in ipairs(order) do
       if f ~= y then x = f; break end
     end
+  end
+  if not x and y and kind == "box" then
+    -- "boxplot of imdb rating": one box of the measure ("by content rating" can split it next)
+    plan.y, plan.agg = y, nil
+    return plan
   end
   if not x and y then
     -- only a measure: bars need groups, so draw its distribution
@@ -716,9 +833,18 @@ local function to_spec(plan, tokens, prompt, taken)
     enc.y = { aggregate = "count", type = "quantitative", title = "Count" }
   elseif plan.kind == "scatter" then
     enc.x, enc.y = channel(x), channel(y)
+  elseif plan.kind == "heatmap" then
+    enc.x, enc.y = channel(x), channel(y)
+    enc.color = color and channel(color, { aggregate = plan.agg, type = "quantitative" })
+      or { aggregate = "count", type = "quantitative" }
+    spec.title = (color and ((AGG_TITLE[plan.agg] or "") .. " " .. color.name):gsub("^ ", "") or "Count")
+      .. " by " .. x.name .. " and " .. y.name
+    color = nil
   elseif plan.kind == "pie" then
     enc.color = channel(x)
     enc.theta = y and channel(y, { aggregate = plan.agg }) or { aggregate = "count", type = "quantitative" }
+  elseif plan.kind == "box" and not x then
+    enc.y = channel(y)
   else
     enc.x = channel(x)
     if y then
@@ -750,16 +876,18 @@ local function to_spec(plan, tokens, prompt, taken)
     local sort = sort_request(tokens)
     if sort then enc.x.sort = sort end
   end
-  spec.title = title_request(prompt) or make_title(plan.kind, x, y, color, plan.agg)
+  spec.title = title_request(prompt) or spec.title or make_title(plan.kind, x, y, color, plan.agg)
   spec.theme = theme_request(tokens)
   return spec
 end
 
--- plan(prompt, df, opts) → spec | nil, message. With no df the spec names the
+-- plan(prompt, df, opts) → spec, info | nil, message. With no df the spec names the
 -- fields it would need and carries `needs` for data synthesis, or is nil and a
--- not_a_chart_request error when the words ask for no chart. opts.theme is the
--- request's own theme field: it wins over a theme named in the words; opts.today
--- ({ year, month, day }) is the day time windows are read against (default: today).
+-- not_a_chart_request error when the words ask for no chart. With df, info says which
+-- columns the request named (stated), whether the chart had to be chosen for a vague request
+-- (vague), the chart type it named, and notes for the reply. opts.theme is the request's own
+-- theme field: it wins over a theme named in the words; opts.today ({ year, month, day }) is
+-- the day time windows are read against (default: today).
 function M.plan(prompt, df, opts)
   opts = opts or {}
   if type(prompt) ~= "string" or prompt:match("^%s*$") then return nil, "empty request" end
@@ -772,7 +900,37 @@ function M.plan(prompt, df, opts)
     return spec
   end
   local prof = profile.profile(df)
+  correct_typos(tokens, prof)
   local fields, taken = gather(tokens, prof)
+  local info = { notes = {}, stated = {}, named_type = named_chart(tokens) }
+  -- "the Central region", "Home Office customers": a column named after one of its values
+  -- says which rows (a filter, read by the follow-up rules), not what to draw
+  for i = #fields, 1, -1 do
+    local f = fields[i]
+    local all = #f.spans > 0 and f.col.values ~= nil
+    for _, m in ipairs(f.spans) do
+      if not (all and value_before(tokens, m, f.col)) then all = false end
+    end
+    if all then table.remove(fields, i) end
+  end
+  -- "by industry" where no column is called that: the data's one column of categories
+  local has_group = false
+  for _, f in ipairs(fields) do has_group = has_group or profile.groupable(f.col) or f.col.role == "time" end
+  if not has_group then
+    for i, t in ipairs(tokens) do
+      local nxt = tokens[i + 1]
+      if (t.w == "by" or t.w == "per" or t.w == "each") and nxt and nxt.w and not taken[i + 1]
+          and not lex.stop[nxt.w] and not lex.time_unit[nxt.w] and not tonumber(nxt.w)
+          and word(tokens, i + 2) ~= "of" then
+        local c = profile.only_category(prof)
+        if c then
+          fields[#fields + 1] = { col = c, first = i + 1, last = i + 1, spans = {}, group_cue = true }
+          info.notes[#info.notes + 1] = ('read "%s" as the column %s'):format(nxt.w, c.name)
+        end
+        break
+      end
+    end
+  end
   -- categories named by their values ("USA, Japan and Europe") join as a field
   local named_values = value_mentions(tokens, prof, taken)
   for name, n in pairs(named_values) do
@@ -783,13 +941,31 @@ function M.plan(prompt, df, opts)
         color_cue = true }
     end
   end
-  local plan, err = choose(tokens, prof, fields, taken)
-  if not plan then return nil, err end
-  local spec = to_spec(plan, tokens, prompt, taken)
-  spec.theme = opts.theme or spec.theme
-  return spec
+  for _, f in ipairs(fields) do
+    local strong = false
+    for _, m in ipairs(f.spans) do strong = strong or m.score >= 0.45 end
+    if strong and f.col.role ~= "id" then info.stated[#info.stated + 1] = f.col.name end
+  end
+  local plan = choose(tokens, prof, fields, taken)
+  local spec
+  if plan then
+    spec = to_spec(plan, tokens, prompt, taken)
+    -- rows counted per group because no measure was named: a chart the next request completes
+    info.vague = plan.agg == "count" and not count_phrase(tokens, taken) and plan.kind ~= "histogram"
+  else
+    -- nothing named, or not enough for the chart type named: the data's most telling columns
+    local note
+    spec, note = vague.plan(df, prof, named_chart(tokens))
+    if not spec then return nil, "no column of the data matches the request" end
+    spec.title = title_request(prompt)
+    info.vague = true
+    info.notes[1] = note
+  end
+  spec.theme = opts.theme or spec.theme or theme_request(tokens)
+  return spec, info
 end
 
 M.profile = profile.profile
+M.default_agg = default_agg
 
 return M

@@ -6,7 +6,7 @@ local lex = require "planner.lexicon"
 local M = {}
 
 -- Categories with at most this many values are listed for value matching.
-local MAX_LISTED = 60
+local MAX_LISTED = 300
 -- Whole-number columns with at most this many values can act as categories (cylinders, quantity).
 M.DISCRETE_MAX = 12
 
@@ -75,7 +75,7 @@ function M.profile(df)
       local ratio = s.distinct / math.max(1, s.count)
       if s.distinct <= 1 then
         c.role = "constant"
-      elseif ratio > 0.9 or (named_id and s.distinct > 50) then
+      elseif ratio > 0.9 and s.distinct > 20 or (named_id and s.distinct > 50) then
         c.role = "id"
       else
         c.role = "category"
@@ -102,6 +102,19 @@ function M.profile(df)
     end
   end
   return out
+end
+
+-- The data's one column of categories not in `used` (a set of names), when there is exactly
+-- one of a readable size: what "by industry" means when no column is called that.
+function M.only_category(prof, used)
+  local found
+  for _, c in ipairs(prof.columns) do
+    if c.role == "category" and not (used and used[c.name]) and (c.distinct or 0) <= 50 then
+      if found then return nil end
+      found = c
+    end
+  end
+  return found
 end
 
 -- Whether a column can be the groups of a bar chart: a category, or a whole-number column with few values.

@@ -9,7 +9,8 @@ local M = {}
 
 -- The key that names each kind, in the order they are looked for.
 M.KINDS = { "filter", "calculate", "fold", "aggregate", "joinaggregate", "bin", "timeUnit", "window",
-  "sample", "flatten", "lookup", "density", "regression", "loess", "pivot", "impute", "extent", "stack" }
+  "sample", "flatten", "lookup", "density", "regression", "loess", "pivot", "impute", "extent", "stack",
+  "top" } -- top: chartd's own (the n largest groups), used by follow-up edits
 
 local MODULE = { timeUnit = "timeunit" }
 
@@ -68,10 +69,15 @@ function M.run_on_data(data, list)
     local frame = require "data.frame"
     local df, err = frame.from_data(data, "data")
     if not df then error(err) end
+    -- numbers as numbers (Vega's CSV loader infers them too), the rest as written
     records = json.array({})
+    local cols = {}
+    for j, name in ipairs(df.names) do
+      cols[j] = df.types[name] == "quantitative" and df.columns[name] or df.source[name]
+    end
     for i = 1, df.nrows do
       local r = {}
-      for _, name in ipairs(df.names) do r[name] = df.source[name][i] end
+      for j, name in ipairs(df.names) do r[name] = cols[j][i] end
       records[i] = r
     end
   end

@@ -43,7 +43,8 @@ describe("charts.donut layout", function()
   it("rejects negative values like the pie", function()
     local ok, err = pcall(donut.layout, fixture.spec("donut", { { k = "a", v = -1 } }, ENC), light, BOX)
     assert.is_false(ok)
-    assert.equal('encoding.theta.field: pie slices need values ≥ 0; row 1 has -1 in "v"', err.message)
+    assert.equal('encoding.theta.field: pie slices need values ≥ 0; the slice "a" has -1 in "v" '
+      .. "(a bar chart shows negative values)", err.message)
   end)
 
   it("describes the data", function()

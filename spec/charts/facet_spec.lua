@@ -178,3 +178,34 @@ describe("charts.facet of every basic type", function()
     end)
   end
 end)
+
+describe("column/row on a basic type", function()
+  local pipeline = require "pipeline"
+  local function scatter(extra)
+    local s = { type = "scatter", width = 400, height = 300,
+      data = { values = { { a = 1, b = 2, g = "x" }, { a = 2, b = 3, g = "y" }, { a = 3, b = 1, g = "x" } } },
+      encoding = { x = { field = "a" }, y = { field = "b" } } }
+    for k, v in pairs(extra or {}) do s.encoding[k] = v end
+    return s
+  end
+
+  it("draws small multiples and keeps the spec's own type", function()
+    local result = assert(pipeline.render(scatter { column = { field = "g" } }))
+    assert.equal("scatter", result.spec.type)
+    assert.equal("g", result.spec.encoding.column.field)
+    -- the same as a facet spec of scatter cells
+    local facet = scatter { column = { field = "g" } }
+    facet.type, facet.options = "facet", { chart = "scatter" }
+    local other = assert(pipeline.render(facet))
+    assert.equal(#other.bytes > 0, #result.bytes > 0)
+    assert.same(other.data_summary, result.data_summary)
+  end)
+
+  it("is refused for a type that cannot be split, naming its channels", function()
+    local s = scatter()
+    s.type, s.encoding.column = "radar", { field = "g" }
+    local result, err = pipeline.render(s)
+    assert.is_nil(result)
+    assert.matches('unknown channel "column"', err.message, 1, true)
+  end)
+end)

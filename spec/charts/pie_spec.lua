@@ -53,12 +53,17 @@ describe("charts.pie slices", function()
     assert.equal("c1", list[1].label)
   end)
 
-  it("rejects a negative value naming the row", function()
+  it("rejects a negative slice naming it, after aggregation", function()
     local rows = { { k = "a", v = 1 }, { k = "b", v = 2 }, { k = "c", v = -5 } }
     local ok, err = pcall(pie.slices, spec_of(rows))
     assert.is_false(ok)
     assert.equal("invalid_data", err.code)
-    assert.equal('encoding.theta.field: pie slices need values ≥ 0; row 3 has -5 in "v"', err.message)
+    assert.equal('encoding.theta.field: pie slices need values ≥ 0; the slice "c" has -5 in "v" '
+      .. "(a bar chart shows negative values)", err.message)
+    -- a loss in one row of a profitable slice is fine: the slice is what is drawn
+    rows[4] = { k = "c", v = 9 }
+    local list = pie.slices(spec_of(rows))
+    assert.equal(4, list[3].value)
   end)
 
   it("formats percentages", function()

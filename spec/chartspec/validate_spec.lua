@@ -90,7 +90,7 @@ describe("chartspec.validate", function()
     local e = one(bar({ colour = "red" }))
     assert.are.equal("invalid_spec", e.code)
     assert.are.equal("colour", e.path)
-    assert.are.equal('colour: unknown key "colour"; allowed keys are $schema, annotations, data, description, '
+    assert.are.equal('colour: unknown key "colour"; allowed keys are $schema, annotations, config, data, description, '
       .. "encoding, format, height, options, scale, seed, subtitle, theme, title, transform, type, width", e.message)
     assert.matches('^tilte: unknown key "tilte" %(did you mean "title"%?%); allowed keys are',
       one(bar({ tilte = "x" })).message)
@@ -140,11 +140,11 @@ describe("chartspec.validate", function()
     assert.are.equal("missing_encoding", e.code)
     assert.are.equal("encoding.y", e.path)
     assert.are.equal("encoding.y: the bar chart needs encoding.y; its channels are x, y (required) "
-      .. "and color (optional)",
+      .. "and color, column, row (optional)",
       e.message)
     e = one({ type = "pie", data = data() })
     assert.are.equal("encoding.theta: the pie chart needs encoding.theta; its channels are theta (required) and "
-      .. "color (optional)", e.message)
+      .. "color, column, row (optional)", e.message)
   end)
 
   it("reports unknown chart types and themes listing what exists", function()

@@ -52,8 +52,8 @@ describe("annotations validation", function()
       messages(bar_spec { { type = "rule", y = 1, dash = "yes" } }))
     assert.same({ 'annotations[0].size: unknown key "size"; allowed keys are color, dash, text, type, x, x2, y, y2' },
       messages(bar_spec { { type = "text", x = "a", y = 1, text = "hi", size = 3 } }))
-    assert.same({ 'annotations[0].color: invalid colour "red": expected #rgb, #rrggbb or #rrggbbaa' },
-      messages(bar_spec { { type = "rule", y = 1, color = "red" } }))
+    assert.same({ 'annotations[0].color: invalid colour "rouge": expected #rgb, #rrggbb, #rrggbbaa or a CSS colour name' },
+      messages(bar_spec { { type = "rule", y = 1, color = "rouge" } }))
     local many = {}
     for i = 1, 51 do many[i] = { type = "rule", y = i } end
     assert.same({ "annotations: must have at most 50 items, got 51" }, messages(bar_spec(many)))

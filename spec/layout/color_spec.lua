@@ -2,10 +2,15 @@
 local color = require "layout.color"
 
 describe("layout.color", function()
-  it("parses #rgb, #rrggbb and #rrggbbaa", function()
+  it("parses #rgb, #rrggbb, #rrggbbaa and CSS colour names", function()
     assert.same({ 1, 136 / 255, 0, 1 }, { color.parse("#f80") })
     assert.same({ 1, 136 / 255, 0, 128 / 255 }, { color.parse("#ff880080") })
-    assert.same({ nil, 'invalid colour "red": expected #rgb, #rrggbb or #rrggbbaa' }, { color.parse("red") })
+    assert.same({ nil, 'invalid colour "rouge": expected #rgb, #rrggbb, #rrggbbaa or a CSS colour name' },
+      { color.parse("rouge") })
+    -- CSS colour names, in any case and spacing
+    assert.same({ 1, 0, 0, 1 }, { color.parse("red") })
+    assert.same({ color.parse("#006400") }, { color.parse("Dark Green") })
+    assert.equal("#4682b4", color.named("steel_blue"))
   end)
 
   it("prints hex and mixes", function()

@@ -184,7 +184,7 @@ try {
   assert.equal(err.code, "unknown_field");
   assert.match(err.message, /^encoding\.y\.field: .*"revnue"/);
   assert.equal(await page.getAttribute("#chart", "src"), img.src);
-  assert.match(await page.textContent("#history li:last-child"), /→ unknown_field$/);
+  assert.match(await page.textContent("#history > li:last-child"), /→ unknown_field$/);
   // ...and a broken editor is caught before anything is sent.
   await page.fill("#spec", '{"type": "bar",');
   await page.click("#render");
@@ -221,9 +221,9 @@ try {
   await page.fill("#height", "500");
   await page.focus("#prompt");
   await page.keyboard.press("Enter");
-  await page.waitForFunction(() => /→/.test(document.querySelector("#history li:last-child")?.textContent || ""),
+  await page.waitForFunction(() => /→/.test(document.querySelector("#history > li:last-child")?.textContent || ""),
     null, { timeout: 20000 });
-  const outcome = await page.textContent("#history li:last-child");
+  const outcome = await page.textContent("#history > li:last-child");
   if (/planner_unavailable/.test(outcome)) {
     err = await errorShown(page);
     assert.equal(err.code, "planner_unavailable");
@@ -239,17 +239,38 @@ try {
     // The README's screenshot: a prompt over real data, answered.
     await page.evaluate(() => { document.activeElement.blur(); window.scrollTo(0, 0); });
     await page.screenshot({ path: SCREENSHOT });
+    // The follow-up with the data box still holding the same data (as a user leaves it): the page
+    // does not send it again, and the server edits the chart on the data it kept.
     await page.fill("#prompt", "make it a line chart");
-    await page.fill("#data", ""); // the follow-up reuses the connection's last chart and its data
     await page.click("#send");
     img = await waitChart(page, img.src);
     assert.match(img.alt, /^Line chart/);
     assert.equal(JSON.parse(await page.inputValue("#spec")).encoding.x.field, "Origin");
+    assert.doesNotMatch(await page.textContent("#history > li:last-child"), /with data/,
+      "the same data is not sent again");
     console.log(`ok 6 screenshot ${SCREENSHOT}`);
     console.log("ok 6 prompt → bar of mean MPG by Origin; follow-up →", img.alt.slice(0, 50));
     await page.fill("#prompt", "make it a bar chart");
     await page.click("#send");
     img = await waitChart(page, img.src);
+    // A styling request chartd cannot apply: the chart stays and the conversation says so.
+    await page.fill("#prompt", "make it prettier");
+    await page.click("#send");
+    await page.waitForFunction(() => /→/.test(document.querySelector("#history > li:last-child")?.textContent || ""),
+      null, { timeout: 20000 });
+    assert.match(await page.textContent("#history > li:last-child .notes"), /not applied/);
+    // An unreadable follow-up: unclear_followup inline, with suggestions, in the history too.
+    await page.fill("#prompt", "zorp the blarg");
+    await page.click("#send");
+    err = await errorShown(page);
+    assert.equal(err.code, "unclear_followup");
+    assert.match(err.message, /try: /);
+    assert.match(await page.textContent("#history > li:last-child .notes"), /^try: /);
+    console.log("ok 6 notes and suggestions shown in the conversation");
+    await page.fill("#prompt", "horizontal bars"); // the conversation outlived the unclear turn
+    await page.click("#send");
+    img = await waitChart(page, img.src);
+    assert.equal(JSON.parse(await page.inputValue("#spec")).options.horizontal, true);
   }
 
 

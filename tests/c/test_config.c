@@ -51,7 +51,7 @@ int main(void) {
   const char *none[] = {NULL};
   CHECK(config_parse(&cfg, lookup, none, 4, err, sizeof err) == 0, "defaults: %s", err);
   CHECK(cfg.port == 8080 && cfg.max_connections == 100 && cfg.timeout_s == 30 && cfg.max_chart_mb == 10 &&
-            cfg.max_retries == 3 && cfg.workers == 4 && cfg.max_request_kb == 1024 && cfg.log_level == CONFIG_LOG_INFO,
+            cfg.max_retries == 3 && cfg.workers == 4 && cfg.max_request_kb == 12288 && cfg.conversation_mb == 256 && cfg.log_level == CONFIG_LOG_INFO,
         "default values");
   CHECK(cfg.idle_ping_s == 30 && cfg.idle_timeout_s == 70 && cfg.send_timeout_s == 30, "default timeouts");
   CHECK(strcmp(cfg.planner, "offline") == 0 && !cfg.has_api_key, "offline without a key");

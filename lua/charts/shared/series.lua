@@ -278,9 +278,14 @@ function M.stack(model)
     model.y_min, model.y_max = lo, hi
     return model
   end
+  -- normalized: each stack sums to 100 %; one series alone shows each key's share of the whole
+  local whole = 0
+  if model.normalized and #model.series == 1 then
+    for i = 1, n do whole = whole + math.abs(model.series[1].values[i] or 0) end
+  end
   for i = 1, n do
-    local abs_total = 0
-    if model.normalized then
+    local abs_total = whole
+    if model.normalized and #model.series > 1 then
       for _, s in ipairs(model.series) do
         local v = s.values[i]
         if v then abs_total = abs_total + math.abs(v) end

@@ -1,0 +1,330 @@
+-- Follow-up rules about the kind of chart: its type ("Bar chart.", "as a line", "make it a
+-- pie"), orientation, swapped axes, stacked or grouped series, percentages, a trend line and
+-- value labels.
+local channels = require "planner.edits.channels"
+local lex = require "planner.lexicon"
+local vocab = require "planner.edits.vocab"
+
+local M = {}
+
+local CHART_NOUNS = { chart = true, charts = true, graph = true, plot = true, plots = true, diagram = true,
+  version = true }
+local KIND = { donut = "donut", doughnut = "donut", area = "area", step = "step", boxes = "box",
+  ["box-plot"] = "box" }
+-- Words that are chart words only beside a chart noun or a conversion cue ("line", "area", "points").
+local AMBIGUOUS = { line = true, lines = true, area = true, column = true, columns = true, point = true,
+  points = true, dots = true, box = true, boxes = true, bubble = true }
+local CUES = { as = true, to = true, a = true, into = true, ["in"] = true, make = true, use = true, try = true,
+  switch = true, show = true, back = true, instead = true }
+-- The words for a chart's own marks.
+local BARS = { bars = true, bar = true, columns = true }
+local MARKS = { bar = BARS, histogram = BARS, lollipop = BARS, waterfall = BARS,
+  line = { line = true, lines = true }, step = { line = true, lines = true },
+  scatter = { dots = true, dot = true, points = true, point = true, circles = true, bubbles = true },
+  bubble = { dots = true, points = true, bubbles = true }, box = { boxes = true, box = true },
+  pie = { slices = true, slice = true, wedges = true }, donut = { slices = true, slice = true },
+  area = { area = true, areas = true } }
+
+local function set_option(spec, key, value)
+  spec.options = spec.options or {}
+  spec.options[key] = value
+  if next(spec.options) == nil then spec.options = nil end
+end
+
+-- "Bar chart.", "as a line", "line", "make it a pie", "boxes": the chart type.
+-- Columns the request names without a cue, as hints for the new type: "a box plot per species",
+-- "scatter of X vs Y".
+local function hints(ctx)
+  local out = { groups = {}, measures = {}, mentions = {} }
+  for _, m in ipairs(ctx:free_mentions()) do
+    if m.score >= 0.5 and m.col.role ~= "id" then
+      local t = ctx.df.types[m.col.name]
+      if t == "quantitative" and not m.col.discrete then
+        out.measures[#out.measures + 1] = m.col.name
+      else
+        out.groups[#out.groups + 1] = m.col.name
+      end
+      out.mentions[m.col.name] = m
+    end
+  end
+  return out
+end
+
+function M.type(ctx)
+  local n = #ctx.tokens
+  for i, t in ipairs(ctx.tokens) do
+    local kind = t.w and ctx:free(i) and (KIND[t.w] or lex.chart[t.w])
+    -- "the bars", "these dots", "bigger dots", "dark green bars": the marks drawn, not a new type
+    local prev = ctx:w(i - 1)
+    if kind and MARKS[ctx.spec.type] and MARKS[ctx.spec.type][t.w] and not CUES[prev or ""]
+        and not CHART_NOUNS[ctx:w(i + 1) or ""] then
+      kind = nil -- "bars in dark green" on a histogram: its own bars
+    end
+    -- "regions as columns, sub-categories as rows": a heatmap's grid, read by fields.axes
+    if kind and (t.w == "columns" or t.w == "column") and ctx.spec.type == "heatmap" then kind = nil end
+    if kind and (prev == "the" or prev == "these" or prev == "those" or prev == "its" or prev == "each"
+        or (prev and vocab.styling[prev] and not CUES[prev]) or (prev and require("layout.color").named(prev))) then
+      kind = nil
+    end
+    if kind and AMBIGUOUS[t.w] then
+      local nxt, prev = ctx:w(i + 1), ctx:w(i - 1)
+      local alone = n <= 3 -- "line", "as a line", "lines please"
+      if not (CHART_NOUNS[nxt] or CUES[prev] or alone or (prev == "with" and ctx:w(i - 2) == "it")) then
+        kind = nil
+      end
+      -- "points" after a data word is a measure ("points scored"), "add points" is a marker
+      if kind and (prev == "add" or prev == "with" or prev == "show" and t.w:match("^point")) then kind = nil end
+    end
+    if kind then
+      ctx:mark(i)
+      if CHART_NOUNS[ctx:w(i + 1)] then ctx:mark(i + 1) end
+      if t.w == "box" and (ctx:w(i + 1) == "and" or ctx:w(i + 1) == "plot") then ctx:mark(i + 1, i + 2) end
+      if kind == ctx.spec.type then
+        ctx:edit("type")
+        return
+      end
+      ctx.named_type = kind
+      local h = hints(ctx)
+      local ok, why, used = channels.convert(ctx.spec, kind, ctx.df, h)
+      for _, name in ipairs(used or {}) do ctx:take(h.mentions[name]) end
+      if not ok and ctx.prof then
+        -- the chart lacks what the type needs (a box plot of a histogram has no groups): the
+        -- data's most telling column fills in, and the reply says which
+        local best = require("planner.vague").best(ctx.prof)
+        local fill = { groups = { h.groups[1] or best.group }, measures = { h.measures[1] } }
+        ok, why = channels.convert(ctx.spec, kind, ctx.df, fill)
+        if ok then
+          ctx:note(("a %s chart needs more than the chart had, so chartd added %s; name the columns you want")
+            :format(kind, table.concat(fill.groups, ", ")))
+        end
+      end
+      if ok then ctx:edit("type") else ctx.type_refused = why end
+      return
+    end
+  end
+end
+
+-- "horizontal", "vertical bars", "sideways".
+function M.orientation(ctx)
+  for i, t in ipairs(ctx.tokens) do
+    local horiz = (t.w == "horizontal" or t.w == "horizontally" or t.w == "sideways") and true
+      or (t.w == "vertical" or t.w == "vertically" or t.w == "upright") and false or nil
+    -- "horizontal gridlines", "vertical labels" are styling, read elsewhere
+    local nxt = ctx:w(i + 1)
+    if horiz ~= nil and ctx:free(i) and not (nxt and nxt:match("^grid")) and not (nxt and nxt:match("^label"))
+        and not (nxt == "lines" or nxt == "line") then
+      ctx:mark(i)
+      if nxt == "bars" or nxt == "bar" or nxt == "boxes" or CHART_NOUNS[nxt] then ctx:mark(i + 1) end
+      local spec = ctx.spec
+      if spec.type ~= "bar" and spec.type ~= "box" and spec.type ~= "lollipop" and spec.type ~= "dumbbell" then
+        local ok, why = channels.convert(spec, "bar", ctx.df)
+        if not ok then ctx:refuse(why); return end
+      end
+      set_option(spec, "horizontal", horiz or nil)
+      ctx:edit("orientation")
+      return
+    end
+  end
+end
+
+-- "swap axes", "flip x and y", "switch the axes", "transpose": exchanges the two axes (a
+-- heatmap's rows and columns, a scatter's x and y; bars and boxes turn on their side).
+local SWAP = { swap = true, swapped = true, flip = true, flipped = true, switch = true, transpose = true,
+  exchange = true, invert = true, reverse = true, interchange = true }
+local AXIS_WORDS = { axes = true, axis = true, x = true, y = true, rows = true, columns = true, sides = true,
+  them = true, around = true }
+function M.swap(ctx)
+  for i, t in ipairs(ctx.tokens) do
+    if t.w and SWAP[t.w] and ctx:free(i) then
+      local k = ctx:find(AXIS_WORDS, i + 1, 5)
+      local bare = #ctx.tokens <= 3 and (t.w == "flip" or t.w == "transpose" or t.w == "swap")
+      if k or bare then
+        ctx:mark(i)
+        for j = i + 1, (k or i) + 2 do
+          local w = ctx:w(j)
+          if w and (AXIS_WORDS[w] or w == "and" or w == "the" or w == "x" or w == "y") then ctx:mark(j) end
+        end
+        local spec, enc = ctx.spec, ctx.spec.encoding
+        if spec.type == "bar" or spec.type == "box" or spec.type == "lollipop" then
+          local on = not (spec.options and spec.options.horizontal)
+          set_option(spec, "horizontal", on or nil)
+        elseif enc.x and enc.y and not (spec.type == "histogram") then
+          enc.x, enc.y = enc.y, enc.x
+          enc.x.title, enc.y.title = nil, nil
+        else
+          ctx:refuse("this chart has no two axes to swap")
+          return
+        end
+        ctx:edit("swap")
+        return
+      end
+    end
+  end
+end
+
+-- "stacked", "stack them", "grouped", "side by side", "unstack": how series share an x.
+function M.stacking(ctx)
+  for i, t in ipairs(ctx.tokens) do
+    local on
+    if not ctx:free(i) then
+      on = nil
+    elseif t.w == "stack" or t.w == "stacked" or t.w == "stacking" then
+      local prev = ctx:w(i - 1)
+      on = prev ~= "not" and prev ~= "don't" and prev ~= "no" and prev ~= "un"
+      if not on then ctx:mark(i - 1) end
+    elseif t.w == "unstack" or t.w == "unstacked" or t.w == "dodged" or t.w == "clustered" then
+      on = false
+    elseif (t.w == "grouped" or t.w == "group") and (ctx:w(i + 1) == nil or ctx:w(i + 1) == "not"
+        or ctx:w(i + 1) == "bars" or ctx:w(i + 1) == "instead" or ctx:w(i - 1) == "be") then
+      on = false
+    elseif t.w == "side" and ctx:w(i + 1) == "by" and ctx:w(i + 2) == "side" then
+      on = false
+      ctx:mark(i + 1, i + 2)
+    end
+    if on ~= nil then
+      ctx:mark(i)
+      local nxt = ctx:w(i + 1)
+      if nxt == "them" or nxt == "bars" or nxt == "it" or nxt == "areas" then ctx:mark(i + 1) end
+      -- "grouped not stacked": the first word decides, the negated rest is explained
+      if nxt == "not" then ctx:mark(i + 1, i + 2) end
+      ctx.stack_wanted = on
+      return
+    end
+  end
+end
+
+-- Applied after the fields are settled ("stack by segment" brings its own series).
+-- A column a filter keeps two or more values of ("include fog too, stacked"): the series to split by.
+function M.filtered_series(spec)
+  for _, step in ipairs(spec.transform or {}) do
+    local f = step.filter
+    if type(f) == "table" and f.field and type(f.oneOf) == "table" and #f.oneOf >= 2 then return f.field end
+  end
+  return nil
+end
+
+function M.apply_stacking(ctx)
+  local on = ctx.stack_wanted
+  if on == nil then return end
+  local spec = ctx.spec
+  if not (spec.encoding and spec.encoding.color) and on then
+    local field = M.filtered_series(spec)
+    if field then spec.encoding.color = channels.of(ctx.df, field) end
+  end
+  if not (spec.encoding and spec.encoding.color) then
+    if on then ctx:refuse("there is only one series to stack; split the chart by a column first (\"stack by region\")") end
+    return
+  end
+  if spec.type == "histogram" then
+    ctx:edit("stack") -- a histogram's series are stacked in its bins
+    return
+  end
+  if spec.type ~= "bar" and spec.type ~= "area" then
+    local ok, why = channels.convert(spec, "bar", ctx.df)
+    if not ok then ctx:refuse(why); return end
+  end
+  set_option(spec, "stacked", on or nil)
+  if not on and spec.options then spec.options.normalize = nil; if not next(spec.options) then spec.options = nil end end
+  ctx:edit("stack")
+end
+
+-- "as percentages", "percent of total", "share", "normalize", "100%".
+local PERCENT = { percent = true, percentage = true, percentages = true, proportion = true, proportions = true,
+  share = true, shares = true, normalize = true, normalise = true, normalized = true, normalised = true,
+  relative = true, fraction = true, fractions = true, ["%"] = true }
+function M.percent(ctx)
+  -- "as % of each year": a percent sign that is not a number's (the tokens do not keep it)
+  local sign = ctx.prompt:find("%f[%d%%]%%") ~= nil
+  for i, t in ipairs(ctx.tokens) do
+    local hit = t.w and (PERCENT[t.w] or sign and (t.w == "as" or t.w == "show") and ctx:w(i + 1) == "of")
+      and ctx:free(i)
+    if t.w == "100" and (ctx:w(i + 1) == "percent" or ctx.prompt:find("100%s*%%")) then hit = true end
+    if hit then
+      -- "percent" next to a column name is the column ("percent change"), not this edit
+      local m = ctx:mention_at(i)
+      if not m then
+        ctx:mark(i)
+        for k = i + 1, i + 3 do
+          local w = ctx:w(k)
+          if w == "of" or w == "the" or w == "total" or w == "whole" or w == "each" or w == "within"
+              or w == "stacked" then ctx:mark(k) end
+        end
+        local spec = ctx.spec
+        if spec.type == "pie" or spec.type == "donut" then
+          ctx:edit("percent") -- slices are shares already
+          return
+        end
+        if spec.type ~= "bar" and spec.type ~= "area" then
+          local ok, why = channels.convert(spec, spec.type == "line" and "area" or "bar", ctx.df)
+          if not ok then ctx:refuse(why); return end
+        end
+        if spec.encoding.color then set_option(spec, "stacked", true) end
+        set_option(spec, "normalize", true)
+        ctx:edit("percent")
+        return
+      end
+    end
+  end
+end
+
+-- "add a trend line", "regression", "line of best fit".
+function M.trend(ctx)
+  for i, t in ipairs(ctx.tokens) do
+    local hit = (t.w == "trend" or t.w == "trendline" or t.w == "regression" or t.w == "linear"
+      and ctx:w(i + 1) == "fit") and ctx:free(i)
+    if t.w == "best" and ctx:w(i + 1) == "fit" then hit = true end
+    if hit then
+      ctx:mark(i)
+      for k = i - 2, i + 3 do
+        local w = ctx:w(k)
+        if w == "line" or w == "lines" or w == "fit" or w == "best" or w == "of" or w == "add" then ctx:mark(k) end
+      end
+      local remove = ctx:has { remove = true, without = true, no = true, hide = true, drop = true }
+      local spec = ctx.spec
+      if spec.type ~= "scatter" and spec.type ~= "bubble" then
+        if spec.encoding.x and spec.encoding.x.type == "quantitative" and spec.encoding.y then
+          local ok = channels.convert(spec, "scatter", ctx.df)
+          if not ok then ctx:refuse("a trend line needs two numeric axes"); return end
+        else
+          ctx:note("a trend line is drawn on scatter plots; this chart has no numeric x axis for one")
+          return
+        end
+      end
+      set_option(spec, "regression", not remove or nil)
+      ctx:edit("trend")
+      return
+    end
+  end
+end
+
+-- "add data labels", "show the values on the bars", "remove the numbers".
+local LABEL_TYPES = { bar = true, heatmap = true, pie = true, donut = true, funnel = true, treemap = true,
+  sunburst = true }
+function M.labels(ctx)
+  for i, t in ipairs(ctx.tokens) do
+    local hit = ctx:free(i) and (((t.w == "labels" or t.w == "label" or t.w == "labelled" or t.w == "labeled")
+      and (ctx:w(i - 1) == "data" or ctx:w(i - 1) == "value" or ctx:w(i + 1) == "the" and ctx:w(i + 2) == "bars"
+        or ctx:w(i + 1) == "bars" or ctx:w(i + 1) == "values" or ctx:w(i - 1) == "add" or ctx:w(i - 1) == "show"))
+      or ((t.w == "values" or t.w == "numbers") and (ctx:w(i - 1) == "show" or ctx:w(i - 1) == "the"
+        or ctx:w(i - 1) == "add") and (ctx:w(i + 1) == "on" or ctx:w(i + 1) == nil)))
+    if hit then
+      ctx:mark(i)
+      for k = i - 2, i + 3 do
+        local w = ctx:w(k)
+        if w == "data" or w == "value" or w == "on" or w == "the" or w == "bars" or w == "add" or w == "show"
+            or w == "each" or w == "bar" then ctx:mark(k) end
+      end
+      local off = ctx:has { remove = true, hide = true, without = true, no = true, drop = true, off = true }
+      local spec = ctx.spec
+      if not LABEL_TYPES[spec.type] then
+        ctx:note(("value labels are drawn on bar, pie and heatmap charts, not on a %s chart"):format(spec.type))
+        return
+      end
+      set_option(spec, "labels", not off)
+      ctx:edit("labels")
+      return
+    end
+  end
+end
+
+return M

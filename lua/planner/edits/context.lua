@@ -1,0 +1,248 @@
+-- What every follow-up rule reads: the request's tokens (with typos of command words
+-- corrected), the data's columns named in it (matched as the one-shot planner matches them:
+-- multi-word names, plurals, misspellings, synonyms), values of the data named in it, and the
+-- spec being edited. Rules mark the tokens they explain, so the rest can be judged after.
+local frame = require "data.frame"
+local lex = require "planner.lexicon"
+local offline = require "planner.offline"
+local profile = require "planner.profile"
+local vocab = require "planner.edits.vocab"
+
+local M = {}
+local column_values
+
+-- Categorical columns with more distinct values than this are not searched for named values;
+-- with more than MAX_FUZZY, only for values written exactly.
+M.MAX_VALUES = 5000
+M.MAX_FUZZY = 300
+
+local Ctx = {}
+Ctx.__index = Ctx
+
+-- A column's values as match keys (stemmed words) → { col, value, n = words, few = fuzzy-able },
+-- cached by the column's array (a frame's views share it), so a conversation's follow-ups on the
+-- same data tokenize its values once.
+local value_cache = setmetatable({}, { __mode = "k" })
+column_values = function(df, name)
+  local col = df.columns[name]
+  local cached = value_cache[col]
+  if cached then return cached end
+  local out = {}
+  local list = frame.distinct(df, name)
+  if #list <= M.MAX_VALUES then
+    for _, v in ipairs(list) do
+      local words = {}
+      for _, tok in ipairs(offline.tokenize(tostring(v))) do
+        if tok.w then words[#words + 1] = tok.s end
+      end
+      if #words > 0 and #words <= 4 then
+        out[table.concat(words, " ")] = { col = name, value = v, n = #words, few = #list <= M.MAX_FUZZY }
+      end
+    end
+  end
+  value_cache[col] = out
+  return out
+end
+
+function Ctx:w(i)
+  local t = self.tokens[i]
+  return t and t.w
+end
+
+function Ctx:mark(...)
+  for _, i in ipairs { ... } do
+    if self.tokens[i] then self.used[i] = true end
+  end
+end
+
+function Ctx:free(i)
+  return self.tokens[i] ~= nil and self.tokens[i].w ~= nil and not self.used[i]
+end
+
+-- The first index from i on whose word is in `set` (and not used), within n tokens.
+function Ctx:find(set, i, n)
+  for k = i or 1, math.min(#self.tokens, (i or 1) + (n or #self.tokens) - 1) do
+    local w = self:w(k)
+    if w and set[w] and not self.used[k] then return k end
+  end
+  return nil
+end
+
+-- Whether any word of `set` appears (unused) anywhere.
+function Ctx:has(set)
+  return self:find(set) ~= nil
+end
+
+-- The column mention covering token i, or nil.
+function Ctx:mention_at(i)
+  return self.taken and self.taken[i] or nil
+end
+
+-- Whether a mention is still to be explained: no rule took it or marked one of its words.
+function Ctx:open(m)
+  if m.used then return false end
+  for k = m.i, m.j do if self.used[k] then return false end end
+  return true
+end
+
+-- The first unused column mention starting within [i, i + n), skipping filler and stop words.
+function Ctx:mention_after(i, n)
+  local k, steps = i, 0
+  while self.tokens[k] and steps < (n or 4) do
+    local m = self:mention_at(k)
+    if m and self:open(m) then return m end
+    local t = self.tokens[k]
+    if t.p and t.p ~= "," then return nil end
+    if t.w and not (lex.stop[t.w] or vocab.filler[t.w]) then steps = steps + 1 end
+    k = k + 1
+  end
+  return nil
+end
+
+-- Marks a mention (and its tokens) as explained.
+function Ctx:take(m)
+  m.used = true
+  for k = m.i, m.j do self.used[k] = true end
+  return m.col.name
+end
+
+-- Mentions not yet explained by a rule, in request order.
+function Ctx:free_mentions()
+  local out = {}
+  for _, m in ipairs(self.mentions) do if self:open(m) then out[#out + 1] = m end end
+  return out
+end
+
+function Ctx:edit(name)
+  for _, e in ipairs(self.edits) do if e == name then return end end
+  self.edits[#self.edits + 1] = name
+end
+
+function Ctx:note(text)
+  for _, n in ipairs(self.notes) do if n == text then return end end
+  self.notes[#self.notes + 1] = text
+end
+
+-- An edit that cannot be applied: the reason is told to the user.
+function Ctx:refuse(text)
+  self.refusals[#self.refusals + 1] = text
+end
+
+-- The data's type of a column.
+function Ctx:type_of(name)
+  return self.df and self.df.types[name]
+end
+
+-- Values of categorical columns named in the request: { col =, value =, i =, j = } in
+-- request order, longest first where they overlap. Case, plurals and small typos of longer
+-- values are forgiven.
+function Ctx:value_mentions()
+  if self._values then return self._values end
+  local out = {}
+  self._values = out
+  local df = self.df
+  if not df then return out end
+  local index = {}
+  for _, name in ipairs(df.names) do
+    local t = df.types[name]
+    if t == "nominal" or t == "ordinal" then
+      for key, hit in pairs(column_values(df, name)) do
+        index[key] = index[key] or {}
+        table.insert(index[key], hit)
+      end
+    end
+  end
+  local fuzzy_keys = {}
+  for key, hits in pairs(index) do
+    if #key >= 3 and hits[1].few then fuzzy_keys[#fuzzy_keys + 1] = key end
+  end
+  table.sort(fuzzy_keys)
+  -- a value written loosely: a typo in one of its words ("home ofice"), or a derived word
+  -- ("rainy" for rain, "snowy" for snow, "females" for FEMALE)
+  local function near(i, key)
+    local words = {}
+    for w in key:gmatch("%S+") do words[#words + 1] = w end
+    for k, w in ipairs(words) do
+      local t = self.tokens[i + k - 1]
+      if not (t and t.w) or lex.stop[t.w] or vocab.command[t.w] then return nil end
+      local ok = t.s == w or (#w >= 4 and lex.word_match(t.s, w) >= 0.8)
+        or (#w >= 3 and #t.s <= #w + 2 and t.s:sub(1, #w) == w and t.s:sub(#w + 1):match("^[ysin]*$"))
+      if not ok then return nil end
+    end
+    return i + #words - 1
+  end
+  local i = 1
+  while i <= #self.tokens do
+    local found
+    for len = 4, 1, -1 do
+      local parts, ok = {}, true
+      for k = i, i + len - 1 do
+        local t = self.tokens[k]
+        if not (t and t.w) then ok = false; break end
+        parts[#parts + 1] = t.s
+      end
+      if ok then
+        local key = table.concat(parts, " ")
+        local hits = index[key]
+        -- a single common word ("other", "none") names a value only when it is not a stop word
+        if hits and not (len == 1 and (lex.stop[key] or vocab.command[key])) then
+          found = { hits = hits, i = i, j = i + len - 1 }
+          break
+        end
+      end
+    end
+    if not found then
+      local t = self.tokens[i]
+      if t.w and #t.s >= 3 and not lex.stop[t.w] and not vocab.command[t.w] and not self:mention_at(i) then
+        for _, key in ipairs(fuzzy_keys) do
+          local j = near(i, key)
+          if j then found = { hits = index[key], i = i, j = j }; break end
+        end
+      end
+    end
+    if found then
+      for _, h in ipairs(found.hits) do
+        out[#out + 1] = { col = h.col, value = h.value, i = found.i, j = found.j }
+      end
+      i = found.j + 1
+    else
+      i = i + 1
+    end
+  end
+  return out
+end
+
+-- Corrects typos of command words ("stakced", "horizonal", "seperate", "brake it down") in
+-- tokens that name no column (lexicon.correct), leaving real words alone.
+local function correct(w)
+  if vocab.english[w] or vocab.command[lex.stem(w)] then return nil end
+  return lex.correct(w, vocab.command, vocab.command_list)
+end
+
+-- new(prompt, spec, df) → the context the rules share.
+function M.new(prompt, spec, df)
+  local ctx = setmetatable({ prompt = prompt, spec = spec, df = df, used = {}, edits = {}, notes = {},
+    refusals = {}, mentions = {}, taken = {} }, Ctx)
+  ctx.tokens = offline.tokenize(prompt)
+  if df then
+    ctx.prof = profile.profile(df)
+    ctx.mentions, ctx.taken = offline.mentions(ctx.tokens, ctx.prof)
+  end
+  -- typos of command words are corrected where no column is named; a corrected word may then
+  -- name a column itself ("facet by yaer"), so the columns are read again
+  local fixed_any = false
+  for i, t in ipairs(ctx.tokens) do
+    if t.w and not ctx.taken[i] then
+      local fixed = correct(t.w)
+      if fixed then
+        ctx.tokens[i] = { w = fixed, s = lex.stem(fixed), typo = t.w }
+        fixed_any = true
+      end
+    end
+  end
+  if df and fixed_any then ctx.mentions, ctx.taken = offline.mentions(ctx.tokens, ctx.prof) end
+  return ctx
+end
+
+M.Ctx = Ctx
+return M

@@ -1,0 +1,505 @@
+-- Follow-up rules about which columns go where: colour / split / stack / group / segment /
+-- break down / slice / "add X to the legend" by a column; small multiples ("facet by X",
+-- "separate charts for each X"); a column put on an axis; the aggregate ("use median
+-- instead", "average X"); and columns named without a cue, slotted where they fit.
+local channels = require "planner.edits.channels"
+local lex = require "planner.lexicon"
+
+local M = {}
+
+local function set(text)
+  local s = {}
+  for w in text:gmatch("%S+") do s[w] = true end
+  return s
+end
+
+local COLOR_CUES = set [[color colour colored coloured colors colours coloring colouring split splits
+  splitting break breakdown broken segment segmented segments segregate segregated slice sliced slices
+  divide divided separate separated seperate differentiate distinguish distinguished hue shade legend
+  stack stacked series subgroups subgroup disaggregate]]
+-- (size cues share the same bridging words: "size the bubbles by")
+local FACET_CUES = set [[facet faceted faceting facets panel panels multiples trellis grid]]
+local GROUP_CUES = set [[by per each every across for within group grouped groups]]
+M.COLOR_CUES, M.FACET_CUES = COLOR_CUES, FACET_CUES
+-- words that may sit between a cue and its column ("split it by the car's origin")
+local BRIDGE = set [[by per for each every on into it them the a an of out down up things points bars lines
+  dots marks into its their according to using with value values field column different change in car's
+  s]]
+
+local function set_channel(ctx, name, field)
+  local spec, df = ctx.spec, ctx.df
+  local old = spec.encoding[name]
+  spec.encoding[name] = channels.of(df, field)
+  if name == "color" and df.types[field] == "quantitative" and spec.type ~= "heatmap" and spec.type ~= "scatter" then
+    -- a numeric column splits bars and lines as categories
+    spec.encoding.color.type = "nominal"
+  end
+  return old
+end
+
+-- The mention a cue at token i points to: the next column named within a few bridging words,
+-- else the one just before ("origin colored").
+local function target(ctx, i)
+  local k = i + 1
+  while ctx.tokens[k] do
+    local m = ctx:mention_at(k)
+    -- a weak reading ("car's" as the Model column) gives way to a column named right after it
+    if m and (m.score < 0.6 or m.col.role == "id") then
+      local later = ctx:mention_at(m.j + 1) or ctx:mention_at(m.j + 2)
+      if later and later ~= m then
+        ctx:take(m) -- explained as a word of the phrase, not a column
+        m = later
+      end
+    end
+    if m then return ctx:open(m) and m or nil end
+    local t = ctx.tokens[k]
+    if t.p and t.p ~= "," and t.p ~= ":" then break end
+    if t.w and not BRIDGE[t.w] and not COLOR_CUES[t.w] and not FACET_CUES[t.w] and not GROUP_CUES[t.w]
+        and t.w ~= "=" and not lex.stop[t.w] then
+      -- an unknown word or two before "by" ("split splots by X") still leads to the column
+      local by = (ctx:w(k + 1) == "by" or ctx:w(k + 1) == "per") and k + 1
+        or (ctx:w(k + 2) == "by" or ctx:w(k + 2) == "per") and k + 2
+      if not by or k - i > 3 then break end
+      ctx:mark(k)
+      k = by
+    end
+    k = k + 1
+  end
+  -- before the cue: "origin colored", "show it per genre as small multiples"
+  for k = i - 1, math.max(1, i - 5), -1 do
+    local m = ctx:mention_at(k)
+    if m and ctx:open(m) then return m end
+    local t = ctx.tokens[k]
+    if t.p and t.p ~= "," then break end
+  end
+  return nil
+end
+
+local function facet_phrase(ctx, i)
+  local w, nxt = ctx:w(i), ctx:w(i + 1)
+  if FACET_CUES[w] then
+    -- "grid" is a facet word only as "in a grid" / "grid of charts", not "gridlines"
+    if w == "grid" and not (nxt == "of" or ctx:w(i - 1) == "a") then return false end
+    return true
+  end
+  -- "separate charts/plots/panels", "its own chart", "one chart per", "a chart for each"
+  local chartish = { chart = true, charts = true, plot = true, plots = true, graph = true, graphs = true,
+    panel = true, panels = true, subplot = true, subplots = true, graphic = true }
+  if (w == "separate" or w == "seperate" or w == "individual" or w == "multiple" or w == "own") then
+    for k = i + 1, i + 3 do if chartish[ctx:w(k)] then return true, k end end
+  end
+  if chartish[w] and (nxt == "per" or nxt == "for" and ctx:w(i + 2) == "each" or nxt == "each") then return true end
+  -- "one per ship mode", "one for each region": one chart each
+  if w == "one" and (nxt == "per" or nxt == "for" and ctx:w(i + 2) == "each") then return true end
+  return false
+end
+
+-- A column for a cue whose word names none ("colour by industry" when the data calls its
+-- industries "series"): the one column of categories the chart does not use yet, with a note.
+local function only_category(ctx, i)
+  local k = i + 1
+  while ctx:w(k) and (BRIDGE[ctx:w(k)] or lex.stop[ctx:w(k)]) do k = k + 1 end
+  local word = ctx:w(k)
+  if not word or ctx:mention_at(k) or not ctx.prof then return nil end
+  local used = {}
+  for _, ch in pairs(ctx.spec.encoding) do if type(ch) == "table" and ch.field then used[ch.field] = true end end
+  local found = require("planner.profile").only_category(ctx.prof, used)
+  if not found then return nil end
+  ctx:mark(k)
+  ctx:note(('read "%s" as the column %s'):format(word, found.name))
+  return found.name
+end
+
+-- "colour by X", "split by X", "facet by X", "separate charts for each X", "add X to the legend",
+-- "a line per X", "different for each value of X".
+function M.split(ctx)
+  for i, t in ipairs(ctx.tokens) do
+    if t.w and ctx:free(i) then
+      local facet, extra = facet_phrase(ctx, i)
+      local color = not facet and COLOR_CUES[t.w]
+      -- "group by X" / "grouped by X" on a chart that already has its groups on x: series of X
+      if not facet and (t.w == "group" or t.w == "grouped") and ctx:w(i + 1) == "by" then
+        local x = ctx.spec.encoding.x
+        color = x and x.field and ctx.spec.type ~= "histogram" and ctx.spec.type ~= "pie"
+      end
+      -- "X in (the) legend", "add X to the legend"
+      if t.w == "legend" then
+        local m = ctx:mention_at(i - 2) or ctx:mention_at(i - 3) or ctx:mention_at(i - 1)
+        if m and ctx:open(m) then
+          ctx:mark(i, i - 1, i - 2)
+          if ctx:w(i - 3) == "add" or ctx:w(i - 4) == "add" then ctx:mark(i - 3, i - 4) end
+          local field = ctx:take(m)
+          set_channel(ctx, "color", field)
+          ctx:edit("color")
+          goto continue
+        end
+        color = false
+      end
+      if facet or color then
+        local m = target(ctx, i)
+        local field
+        if not m then
+          -- "2008 and 2009 only, as small multiples": the values kept are what splits the chart
+          field = facet and require("planner.edits.chart").filtered_series(ctx.spec) or only_category(ctx, i)
+          if field then
+            ctx:mark(i)
+            if extra then ctx:mark(extra) end
+            m = { col = ctx.prof.by_name[field], i = i, j = i, score = 1, used = true, virtual = true }
+          end
+        end
+        if m then
+          ctx:mark(i)
+          if extra then ctx:mark(extra) end
+          local agg
+          for k = i + 1, m.i - 1 do
+            local w = ctx:w(k)
+            if w and (BRIDGE[w] or GROUP_CUES[w] or lex.stop[w]) then ctx:mark(k) end
+            if w and lex.aggregate[w] then agg = lex.aggregate[w] end
+          end
+          local field = m.virtual and m.col.name or ctx:take(m)
+          if facet then
+            ctx.spec.encoding.column = channels.of(ctx.df, field)
+            if ctx.spec.encoding.color and ctx.spec.encoding.color.field == field then ctx.spec.encoding.color = nil end
+            ctx:edit("facet")
+          else
+            if t.w:match("^stack") then ctx.stack_wanted = true end
+            local enc = ctx.spec.encoding
+            if ctx.spec.type == "pie" or ctx.spec.type == "donut" then
+              ctx:refuse("a pie chart has one set of slices; make it a bar chart to split it by " .. field)
+            elseif ctx.spec.type == "heatmap" and ctx.df.types[field] == "quantitative" then
+              -- a heatmap's colour is its measure: "color = average gross"
+              local old = enc.color and enc.color.aggregate
+              enc.color = channels.of(ctx.df, field, { aggregate = agg or (old ~= "count" and old) or "mean" })
+              ctx:edit("field")
+            else
+              set_channel(ctx, "color", field)
+              if enc.column and enc.column.field == field then enc.column = nil end
+              ctx:edit("color")
+            end
+          end
+        end
+      end
+    end
+    ::continue::
+  end
+end
+
+-- "remove the colour", "no legend colours", "one colour": drops the split.
+function M.uncolor(ctx)
+  for i, t in ipairs(ctx.tokens) do
+    if ctx:free(i) and (t.w == "color" or t.w == "colour" or t.w == "colors" or t.w == "colours"
+        or t.w == "split" or t.w == "facet" or t.w == "panels" or t.w == "breakdown") then
+      local prev, prev2 = ctx:w(i - 1), ctx:w(i - 2)
+      local neg = { remove = true, drop = true, no = true, without = true, undo = true, lose = true,
+        ["don't"] = true }
+      if neg[prev] or neg[prev2] then
+        ctx:mark(i, i - 1, i - 2)
+        local enc = ctx.spec.encoding
+        local facet = t.w == "facet" or t.w == "panels"
+        if facet then enc.column, enc.row = nil, nil else enc.color = nil end
+        if not facet and ctx.spec.options then
+          ctx.spec.options.stacked, ctx.spec.options.normalize = nil, nil
+          if not next(ctx.spec.options) then ctx.spec.options = nil end
+        end
+        ctx:edit(facet and "facet" or "color")
+        return
+      end
+    end
+  end
+end
+
+-- "size the bubbles by population", "size by pop", "bubble size = sales": a size encoding.
+function M.size(ctx)
+  local spec = ctx.spec
+  for i, t in ipairs(ctx.tokens) do
+    if (t.w == "size" or t.w == "sized" or t.w == "sizes") and ctx:free(i) then
+      local m = target(ctx, i)
+      if m and ctx.df.types[m.col.name] == "quantitative" then
+        ctx:mark(i)
+        for k = i + 1, m.i - 1 do ctx:mark(k) end
+        local field = ctx:take(m)
+        if spec.type ~= "scatter" and spec.type ~= "bubble" then
+          local ok = channels.convert(spec, "scatter", ctx.df)
+          if not ok then ctx:refuse("a size encoding is drawn on scatter plots"); return end
+        end
+        spec.encoding.size = channels.of(ctx.df, field)
+        ctx:edit("size")
+        return
+      end
+    end
+  end
+end
+
+local AXIS = { x = "x", y = "y", horizontal = "x", vertical = "y", columns = "x", rows = "y" }
+local UNITS = { years = "year", months = "month", weeks = "week", days = "day", quarters = "quarter", hours = "hour",
+  year = "year", month = "month", week = "week", day = "day", quarter = "quarter" }
+
+-- "X on the x axis", "put X on y", "x = X", "use X for the x axis", "wind on x, rain on y".
+function M.axes(ctx)
+  local spec = ctx.spec
+  for i, t in ipairs(ctx.tokens) do
+    local axis = t.w and AXIS[t.w]
+    -- "regions as columns, sub-categories as rows" (a heatmap's grid)
+    local grid = (t.w == "columns" or t.w == "rows") and spec.type == "heatmap"
+      and (ctx:w(i - 1) == "as" or ctx:w(i - 1) == "in" or ctx:w(i - 1) == "the" and ctx:w(i - 2) == "on")
+    if axis and ctx:free(i) and (t.w == "x" or t.w == "y" or ctx:w(i + 1) == "axis" or grid) then
+      local m
+      -- "X on the x axis" / "X on x": the mention before; "x axis: X", "x = X", "x axis should be X": after
+      local prev = i - 1
+      while ctx:w(prev) == "the" or ctx:w(prev) == "on" or ctx:w(prev) == "along" or ctx:w(prev) == "to"
+        or ctx:w(prev) == "is" or ctx:w(prev) == "for" or ctx:w(prev) == "as" do prev = prev - 1 end
+      if prev < i - 1 then m = ctx:mention_at(prev) end
+      if not (m and ctx:open(m)) then
+        m = nil
+        local k = i + 1
+        if ctx:w(k) == "axis" then k = k + 1 end
+        while ctx.tokens[k] and (ctx.tokens[k].p == ":" or ctx:w(k) == "should" or ctx:w(k) == "be" or ctx:w(k) == "is"
+          or ctx:w(k) == "show" or ctx:w(k) == "shows" or ctx:w(k) == "the" or ctx:w(k) == "to" or ctx:w(k) == "as") do
+          k = k + 1
+        end
+        local cand = ctx:mention_at(k)
+        if cand and ctx:open(cand) and (k > i + 1 or ctx.prompt:find("[xy]%s*=")) then m = cand end
+      end
+      -- "industries on the y axis" where the data calls them something else: its one column of categories
+      if not m and ctx:w(prev) and not ctx:mention_at(prev) and not UNITS[ctx:w(prev)] and not lex.stop[ctx:w(prev)] then
+        local field = only_category(ctx, prev - 1)
+        if field then m = { col = ctx.prof.by_name[field], i = prev, j = prev, score = 1, virtual = true } end
+      end
+      -- "months along the x axis": the data's dates, by that unit
+      local unit_at = not m and (UNITS[ctx:w(prev) or ""] and prev or UNITS[ctx:w(i - 1) or ""] and i - 1)
+      if unit_at and not ctx:mention_at(unit_at) then
+        local tfield
+        for _, n in ipairs(ctx.df.names) do if not tfield and ctx.df.types[n] == "temporal" then tfield = n end end
+        if tfield then
+          m = { col = ctx.prof.by_name[tfield], i = unit_at, j = unit_at, score = 1, virtual = true,
+            unit = require("planner.edits.time").TIME_UNIT[UNITS[ctx:w(unit_at)]] }
+        end
+      end
+      if m then
+        local lo, hi = math.min(i, m.i), math.max(i, m.j)
+        for k = lo, hi do
+          local w = ctx:w(k)
+          if w and (lex.stop[w] or w == "axis" or w == "should" or w == "be") then ctx:mark(k) end
+        end
+        ctx:mark(i)
+        if ctx:w(i + 1) == "axis" then ctx:mark(i + 1) end
+        local field = m.virtual and m.col.name or ctx:take(m)
+        if m.virtual then ctx:mark(m.i) end
+        local enc = spec.encoding
+        local other = axis == "x" and "y" or "x"
+        if spec.type == "bar" and spec.options and spec.options.horizontal then
+          -- a horizontal bar chart draws encoding.x (the groups) along the vertical axis
+          if ctx.df.types[field] == "quantitative" then axis, other = "x", "y" else axis, other = "x", "y" end
+        end
+        -- the field elsewhere in the chart trades places with what the axis held
+        local from
+        for _, ch in ipairs { "x", "y", "color", "column", "row" } do
+          if enc[ch] and enc[ch].field == field and ch ~= axis then from = ch end
+        end
+        local old = enc[axis]
+        if from then
+          enc[axis], enc[from] = enc[from], old
+          if enc[from] and from ~= "x" and from ~= "y" and enc[from].type == "quantitative" and spec.type ~= "scatter"
+              and spec.type ~= "heatmap" then
+            enc[from].type = "nominal"
+          end
+          if enc[axis] then enc[axis].title = nil end
+          if enc[from] then enc[from].title = nil end
+        elseif axis == "y" and spec.type ~= "scatter" and spec.type ~= "heatmap" and enc.y
+            and ctx.df.types[field] == "quantitative" then
+          local agg = enc.y.aggregate
+          enc.y = channels.of(ctx.df, field)
+          enc.y.aggregate = (agg and agg ~= "count") and agg or M.default_aggregate(ctx, field)
+        else
+          enc[axis] = channels.of(ctx.df, field)
+          if spec.type == "histogram" and axis == "x" then enc.x.bin = true end
+        end
+        if m.unit and enc[axis] and enc[axis].field == field then enc[axis].timeUnit = m.unit end
+        ctx:edit("axes")
+        -- "swap so X is on the x axis": the swap is this
+        local s = ctx:find({ swap = true, switch = true, flip = true }, 1)
+        if s then ctx:mark(s) end
+      end
+    end
+  end
+end
+
+-- The usual aggregate of a column (offline.default_agg: sum for what adds up, else mean).
+function M.default_aggregate(ctx, field)
+  local c = ctx.prof and ctx.prof.by_name[field]
+  return c and require("planner.offline").default_agg(c) or "mean"
+end
+
+local AGG_NEG = set [[not instead rather than versus vs]]
+
+-- "use median instead", "average X", "total not average", "change to mean", "count them".
+function M.aggregate(ctx)
+  local spec = ctx.spec
+  for i, t in ipairs(ctx.tokens) do
+    local agg = t.w and ctx:free(i) and lex.aggregate[t.w]
+    if (t.w == "count" or t.w == "counts") and ctx:free(i) then agg = "count" end
+    if t.w == "number" and ctx:w(i + 1) == "of" and ctx:free(i) then agg = "count" end
+    -- superlatives rank ("largest first"); they aggregate only as "highest value", or when the
+    -- chart already shows a max or min ("show the lowest instead")
+    local cur = spec.encoding[channels.measure(spec.encoding) or "y"]
+    local extreme = cur and (cur.aggregate == "max" or cur.aggregate == "min")
+    if agg and lex.superlative[t.w] and ctx:w(i + 1) ~= "value" and ctx:w(i + 1) ~= "values" and not extreme then
+      agg = nil
+    end
+    if agg and (t.w == "overall" or t.w == "cumulative") then agg = nil end
+    -- "X rather than Y", "Y not X", "instead of the count": what follows a negation is what
+    -- is no longer wanted
+    if agg then
+      for k = i - 1, math.max(1, i - 3), -1 do
+        local w = ctx:w(k)
+        if not w then break end
+        if AGG_NEG[w] then
+          for j = k, i do ctx:mark(j) end
+          if w == "than" then ctx:mark(k - 1) end
+          agg = nil
+          break
+        end
+      end
+    end
+    -- "sort the boxes by median", "order by total": the key of a sort, read by rows.sort
+    if agg and ctx:find({ sort = true, sorted = true, order = true, ordered = true, rank = true, ranked = true },
+        math.max(1, i - 4), 4) then
+      agg = nil
+    end
+    if agg then
+      ctx:mark(i)
+      if t.w == "number" then ctx:mark(i + 1) end
+      local m = ctx:mention_after(i + 1, 2)
+      local field = m and ctx.df.types[m.col.name] == "quantitative" and m.col.role ~= "time" and ctx:take(m) or nil
+      if m and field then for k = i + 1, m.i - 1 do ctx:mark(k) end end
+      local ch = channels.measure(spec.encoding)
+      if spec.type == "heatmap" then ch = "color" end
+      if spec.type == "histogram" and agg == "count" and (not field or field == spec.encoding.x.field) then
+        ctx:edit("aggregate") -- a histogram counts its bins already
+        return
+      end
+      if spec.type == "scatter" or spec.type == "histogram" or spec.type == "box" then
+        if field or agg ~= "count" then
+          -- a chart of every value: an aggregate asks for bars of it
+          local ok = channels.convert(spec, "bar", ctx.df)
+          if not ok then ctx:refuse(("a %s chart shows every value; there is nothing to %s"):format(spec.type, t.w)); return end
+          ch = channels.measure(spec.encoding)
+        end
+      end
+      if not ch then ch = spec.type == "pie" and "theta" or "y" end
+      if agg == "count" and not field then
+        spec.encoding[ch] = { aggregate = "count", type = "quantitative" }
+      else
+        local cur = spec.encoding[ch]
+        field = field or (cur and cur.field)
+        if not field then
+          ctx:refuse(("the chart counts rows; name a column to take the %s of"):format(t.w))
+          return
+        end
+        spec.encoding[ch] = channels.of(ctx.df, field, { aggregate = agg })
+        if ch == "color" then spec.encoding[ch].type = "quantitative" end
+      end
+      ctx:edit("aggregate")
+      return
+    end
+  end
+end
+
+local GROUP_WORDS = set [[by per each every across for over]]
+
+-- Columns named with no cue a rule read: a measure takes the measure's place, a category the
+-- groups' place ("by genre" on a line over time adds series instead), "use X instead of Y"
+-- replaces Y.
+function M.slot(ctx)
+  local spec, enc = ctx.spec, ctx.spec.encoding
+  local free = ctx:free_mentions()
+  for idx, m in ipairs(free) do
+    if m.score < 0.6 or m.col.role == "id" and m.score < 0.8 then
+      m.used = true -- a weak reading: a word of the sentence rather than a column
+    end
+    if ctx:open(m) then
+      local field = m.col.name
+      local ftype = ctx.df.types[field]
+      -- "X instead of Y" / "X rather than Y" / "X not Y"
+      local nxt = free[idx + 1]
+      local replaced
+      if nxt then
+        local mid = {}
+        for k = m.j + 1, nxt.i - 1 do if ctx:w(k) then mid[#mid + 1] = ctx:w(k) end end
+        local between = table.concat(mid, " ")
+        if between == "instead of" or between == "rather than" or between == "not" or between == "in place of" then
+          for _, ch in ipairs { "x", "y", "color", "theta", "column", "row" } do
+            if enc[ch] and enc[ch].field == nxt.col.name then replaced = ch end
+          end
+          if replaced then
+            for k = m.j + 1, nxt.i - 1 do ctx:mark(k) end
+            ctx:take(nxt)
+          end
+        end
+      end
+      ctx:take(m)
+      local prev = ctx:w(m.i - 1)
+      local nxt = ctx:w(m.j + 1)
+      local grouped = GROUP_WORDS[prev or ""] or nxt == "groups" or nxt == "group" or nxt == "grouping"
+      if grouped and (nxt == "groups" or nxt == "group") then ctx:mark(m.j + 1) end
+      local on_chart
+      for _, ch in ipairs { "x", "y", "color", "theta", "column", "row" } do
+        if enc[ch] and enc[ch].field == field then on_chart = ch end
+      end
+      if on_chart and not replaced then
+        ctx:note(field .. " is on the chart already") -- nothing to move
+      elseif replaced then
+        local agg = enc[replaced].aggregate
+        enc[replaced] = channels.of(ctx.df, field, { aggregate = agg })
+        if spec.type == "histogram" and replaced == "x" then enc.x.bin = true end
+        ctx:edit("field")
+      elseif ftype == "quantitative" and not (m.col.discrete and grouped) and not (m.col.role == "time" and grouped) then
+        -- a measure
+        if spec.type == "scatter" or spec.type == "bubble" then
+          local present = (enc.x and enc.x.field == field) or (enc.y and enc.y.field == field)
+          if not present then enc.y = channels.of(ctx.df, field) end
+        elseif spec.type == "histogram" then
+          enc.x = channels.of(ctx.df, field, { bin = enc.x and enc.x.bin or true })
+        elseif spec.type == "heatmap" then
+          local agg = enc.color and enc.color.aggregate
+          enc.color = channels.of(ctx.df, field, { aggregate = agg or "mean" })
+        else
+          local ch = channels.measure(enc) or (spec.type == "pie" and "theta" or "y")
+          local agg = enc[ch] and enc[ch].aggregate
+          if agg == "count" or agg == nil and spec.type ~= "box" then agg = M.default_aggregate(ctx, field) end
+          if spec.type == "box" then agg = nil end
+          enc[ch] = channels.of(ctx.df, field, { aggregate = agg })
+        end
+        ctx:edit("field")
+      else
+        -- a grouping column
+        local gch = channels.groups(spec) or "x"
+        local cur = enc[gch]
+        local over_time = cur and cur.type == "temporal" and ftype ~= "temporal"
+        -- "by island too", "and by sex as well": another split, kept beside the groups
+        local also = ctx:find({ too = true, also = true, additionally = true }, 1)
+          or ctx.prompt:lower():find("as well") and true
+        if also and type(also) == "number" then ctx:mark(also) end
+        if also and cur and cur.field ~= field and not enc.color and spec.type ~= "pie" and spec.type ~= "donut" then
+          over_time = true
+        end
+        if cur and cur.field == field then
+          ctx:note(field .. " is on the chart already")
+        elseif spec.type == "histogram" or spec.type == "scatter"
+            or over_time and spec.type ~= "pie" and spec.type ~= "donut" then
+          enc.color = channels.of(ctx.df, field)
+          if ftype == "quantitative" and spec.type ~= "scatter" then enc.color.type = "nominal" end
+          ctx:edit("color")
+        else
+          enc[gch] = channels.of(ctx.df, field)
+          if ftype == "quantitative" then enc[gch].type = m.col.role == "time" and "ordinal" or "nominal" end
+          if enc.color and enc.color.field == field then enc.color = nil end
+          ctx:edit("field")
+        end
+        if grouped then ctx:mark(m.i - 1) end
+      end
+    end
+  end
+end
+
+return M

@@ -1,0 +1,112 @@
+-- Numbers as people write them in follow-ups: "100 million", "4kg", "2 hours", "1,500", "ten",
+-- "50%", and their conversion to a column's own unit (a "Body Mass (g)" column compared with
+-- "4kg" is compared with 4000; "Running Time" in minutes with "2 hours" with 120).
+local M = {}
+
+local WORDS = { one = 1, two = 2, three = 3, four = 4, five = 5, six = 6, seven = 7, eight = 8, nine = 9,
+  ten = 10, eleven = 11, twelve = 12, thirteen = 13, fourteen = 14, fifteen = 15, sixteen = 16,
+  seventeen = 17, eighteen = 18, nineteen = 19, twenty = 20, thirty = 30, forty = 40, fifty = 50,
+  hundred = 100, dozen = 12 }
+local SCALE = { k = 1e3, thousand = 1e3, thousands = 1e3, m = 1e6, mm = nil, mn = 1e6, mil = 1e6, million = 1e6,
+  millions = 1e6, b = 1e9, bn = 1e9, billion = 1e9, billions = 1e9, trillion = 1e12 }
+
+-- Units by dimension, in their base unit (grams, millimetres, seconds).
+M.UNITS = {
+  mg = { "mass", 0.001 }, g = { "mass", 1 }, gram = { "mass", 1 }, grams = { "mass", 1 }, kg = { "mass", 1000 },
+  kgs = { "mass", 1000 }, kilo = { "mass", 1000 }, kilos = { "mass", 1000 }, kilogram = { "mass", 1000 },
+  kilograms = { "mass", 1000 }, lb = { "mass", 453.592 }, lbs = { "mass", 453.592 }, pound = { "mass", 453.592 },
+  pounds = { "mass", 453.592 }, t = { "mass", 1e6 }, ton = { "mass", 1e6 }, tons = { "mass", 1e6 },
+  mm = { "length", 1 }, millimeter = { "length", 1 }, millimeters = { "length", 1 }, millimetre = { "length", 1 },
+  cm = { "length", 10 }, centimeters = { "length", 10 }, m = { "length", 1000 }, meter = { "length", 1000 },
+  meters = { "length", 1000 }, metre = { "length", 1000 }, km = { "length", 1e6 }, kilometers = { "length", 1e6 },
+  inch = { "length", 25.4 }, inches = { "length", 25.4 }, ft = { "length", 304.8 }, feet = { "length", 304.8 },
+  mi = { "length", 1609344 }, miles = { "length", 1609344 },
+  s = { "time", 1 }, sec = { "time", 1 }, secs = { "time", 1 }, second = { "time", 1 }, seconds = { "time", 1 },
+  min = { "time", 60 }, mins = { "time", 60 }, minute = { "time", 60 }, minutes = { "time", 60 },
+  h = { "time", 3600 }, hr = { "time", 3600 }, hrs = { "time", 3600 }, hour = { "time", 3600 },
+  hours = { "time", 3600 }, day = { "time", 86400 }, days = { "time", 86400 }, week = { "time", 604800 },
+  weeks = { "time", 604800 },
+}
+-- A column's unit from its name ("Body Mass (g)", "Running Time (min)", "Flipper Length (mm)"),
+-- or from words that imply one ("Days to Ship" counts days, "Running Time" minutes).
+local NAME_UNIT = { days = "days", day = "days", minutes = "minutes", min = "minutes", hours = "hours",
+  seconds = "seconds", time = "minutes", duration = "minutes", runtime = "minutes" }
+
+-- count("ten") → 10, count("15") → 15, else nil.
+function M.count(w)
+  if not w then return nil end
+  if WORDS[w] then return WORDS[w] end
+  if w:match("^%d+$") then return tonumber(w) end
+  return nil
+end
+
+-- read(tokens, i) → { value =, unit =, scaled =, j = last token } for a number at token i
+-- ("100 million", "4kg", "2.5", "1,500" (the tokenizer keeps "1" "," "500"), "ten", "50%").
+function M.read(tokens, i)
+  local t = tokens[i]
+  if not (t and t.w) then return nil end
+  local w = t.w
+  local j = i
+  local value, unit
+  local num, suffix = w:match("^%$?(%d+%.?%d*)(%a*)$")
+  if num then
+    value = tonumber(num)
+    -- "1,500": digits, a comma, three digits
+    local c, nxt = tokens[i + 1], tokens[i + 2]
+    if c and c.p == "," and nxt and nxt.w and nxt.w:match("^%d%d%d$") and #num <= 3 then
+      value = value * 1000 + tonumber(nxt.w)
+      j = i + 2
+    end
+    if suffix ~= "" then
+      if SCALE[suffix] then value = value * SCALE[suffix]; return { value = value, scaled = true, j = j }
+      elseif M.UNITS[suffix] then unit = suffix
+      else return nil end
+    end
+  elseif WORDS[w] then
+    value = WORDS[w]
+  else
+    return nil
+  end
+  local out = { value = value, unit = unit, j = j }
+  local nxt = tokens[j + 1] and tokens[j + 1].w
+  if nxt and SCALE[nxt] and nxt ~= "m" then
+    out.value, out.scaled, out.j = value * SCALE[nxt], true, j + 1
+  elseif nxt and not unit and M.UNITS[nxt] then
+    out.unit, out.j = nxt, j + 1
+  elseif nxt == "percent" or nxt == "pct" then
+    out.j = j + 1
+  end
+  return out
+end
+
+local function column_unit(c)
+  if not c then return nil end
+  local inside = c.name:match("%(([^)]+)%)")
+  if inside and M.UNITS[inside:lower()] then return inside:lower() end
+  for _, w in ipairs(c.words) do
+    if NAME_UNIT[w] then return NAME_UNIT[w] end
+  end
+  return nil
+end
+
+-- The number in the column's own unit: num.unit converted when both have one of the same kind.
+function M.convert(num, field, prof)
+  local c = prof and prof.by_name[field]
+  local cu = column_unit(c)
+  local from, to = num.unit and M.UNITS[num.unit], cu and M.UNITS[cu]
+  if from and to and from[1] == to[1] then return num.value * from[2] / to[2] end
+  return num.value
+end
+
+-- The first numeric column measured in a unit of the same kind as `unit`.
+function M.column_for_unit(prof, unit)
+  local want = M.UNITS[unit]
+  if not (want and prof) then return nil end
+  for _, c in ipairs(prof.columns) do
+    local cu = column_unit(c)
+    if c.type == "quantitative" and cu and M.UNITS[cu] and M.UNITS[cu][1] == want[1] then return c.name end
+  end
+  return nil
+end
+
+return M

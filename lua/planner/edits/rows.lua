@@ -1,0 +1,629 @@
+-- Follow-up rules about which rows are drawn and in what order: filters on values ("only
+-- Europe", "exclude Technology", "drop snow"), ranges ("budgets over 100 million", "penguins
+-- heavier than 4kg"), dates ("only 2014", "since 1980", "1965, 1985 and 2005"), missing values,
+-- removing a filter ("include all genres"), top / bottom N, and sorting. Filters become
+-- `transform` steps (lua/transforms/), so the data itself stays whole.
+local lex = require "planner.lexicon"
+local json = require "util.json"
+local numbers = require "planner.edits.numbers"
+
+local M = {}
+
+local function set(text)
+  local s = {}
+  for w in text:gmatch("%S+") do s[w] = true end
+  return s
+end
+
+local NEGATE = set [[without exclude excluding except remove drop hide not no minus ignore omit skip filter
+  lose leave get rid]]
+local KEEP = set [[only just keep show for in focus limit restrict include including add plus also too
+  what about select]]
+local WIDEN_WORDS = set [[include including add plus also too]]
+
+-- The transform list of the spec (created on demand) and helpers over its filter steps.
+local function steps(spec)
+  spec.transform = spec.transform or json.array({})
+  return spec.transform
+end
+
+-- The field a filter step tests (nil for composite ones).
+local function step_field(step)
+  local f = step.filter
+  if type(f) ~= "table" then return nil end
+  if f.field then return f.field end
+  if type(f["not"]) == "table" then return f["not"].field end
+  return nil
+end
+
+-- Removes the filters on `field` (all filters when field is nil); returns how many.
+function M.drop_filters(spec, field)
+  local list, kept, n = spec.transform or {}, json.array({}), 0
+  for _, step in ipairs(list) do
+    if step.filter and (field == nil or step_field(step) == field) then n = n + 1 else kept[#kept + 1] = step end
+  end
+  spec.transform = #kept > 0 and kept or nil
+  return n
+end
+
+local function add_filter(spec, pred)
+  M.drop_filters(spec, pred.field or (pred["not"] and pred["not"].field))
+  local list = steps(spec)
+  table.insert(list, 1, { filter = pred }) -- filters first: a later top-n ranks what is left
+end
+
+local function current_filter(spec, field)
+  for _, step in ipairs(spec.transform or {}) do
+    if step.filter and step_field(step) == field then return step.filter end
+  end
+  return nil
+end
+
+-- Value filters -------------------------------------------------------------------
+
+-- Which channel a column is on, for preferring the chart's own columns.
+local function on_chart(spec, name)
+  for _, ch in pairs(spec.encoding or {}) do
+    if type(ch) == "table" and ch.field == name then return true end
+  end
+  return false
+end
+
+local function cue_before(ctx, i, set_, n)
+  for k = i - 1, math.max(1, i - (n or 3)), -1 do
+    local w = ctx:w(k)
+    if w and set_[w] then return k end
+    if ctx.tokens[k].p and ctx.tokens[k].p ~= "," then return nil end
+  end
+  return nil
+end
+
+-- "only PG-13 and R movies", "drop snow", "exclude Technology", "include fog too", "what about Japan".
+function M.values(ctx)
+  local named = {}
+  local order = {}
+  for _, v in ipairs(ctx:value_mentions()) do
+    local clash = false
+    for k = v.i, v.j do
+      if ctx.used[k] then clash = true end
+      -- a column named by the same word wins, unless a filter cue points at the value
+      local m = ctx:mention_at(k)
+      if m and not cue_before(ctx, v.i, KEEP, 2) and not cue_before(ctx, v.i, NEGATE, 2) then clash = true end
+    end
+    if not clash then
+      if not named[v.col] then named[v.col] = {}; order[#order + 1] = v.col end
+      table.insert(named[v.col], v)
+    end
+  end
+  if #order == 0 then return end
+  -- one column: the one on the chart, else the one named most
+  table.sort(order, function(a, b)
+    local ca, cb = on_chart(ctx.spec, a), on_chart(ctx.spec, b)
+    if ca ~= cb then return ca end
+    return #named[a] > #named[b]
+  end)
+  local field = order[1]
+  local hits = named[field]
+  local first = hits[1].i
+  local neg_at = cue_before(ctx, first, NEGATE, 4)
+  if ctx:w(first - 1) == "than" and ctx:w(first - 2) == "other" then neg_at = first - 2 end
+  local widen = false
+  for i, t in ipairs(ctx.tokens) do
+    if t.w and (t.w == "too" or t.w == "also" or t.w == "include" or t.w == "add" or t.w == "plus") and ctx:free(i) then
+      widen = true
+      ctx:mark(i)
+    end
+  end
+  if neg_at then
+    ctx:mark(neg_at)
+    if ctx:w(neg_at + 1) == "the" then ctx:mark(neg_at + 1) end
+  end
+  local vals = {}
+  for _, v in ipairs(hits) do
+    for k = v.i, v.j do ctx:mark(k) end
+    vals[#vals + 1] = v.value
+    -- "and", "or", commas between the values, a cue just before them
+    if ctx:w(v.j + 1) == "and" or ctx:w(v.j + 1) == "or" then ctx:mark(v.j + 1) end
+  end
+  local keep_at = cue_before(ctx, first, KEEP, 3)
+  if keep_at then ctx:mark(keep_at) end
+  -- the column's own name after the values ("the East region") is part of the filter
+  local m = ctx:mention_after(hits[#hits].j + 1, 1)
+  if m and m.col.name == field then ctx:take(m) end
+  local spec = ctx.spec
+  local cur = current_filter(spec, field)
+  if neg_at then
+    if cur and cur.oneOf then
+      local drop, left = {}, {}
+      for _, v in ipairs(vals) do drop[v] = true end
+      for _, v in ipairs(cur.oneOf) do if not drop[v] then left[#left + 1] = v end end
+      if #left == 0 then ctx:refuse("no rows would be left after that filter"); return end
+      add_filter(spec, { field = field, oneOf = json.array(left) })
+    else
+      local prev = cur and cur["not"] and cur["not"].oneOf or {}
+      local all = {}
+      for _, v in ipairs(prev) do all[#all + 1] = v end
+      for _, v in ipairs(vals) do all[#all + 1] = v end
+      add_filter(spec, { ["not"] = { field = field, oneOf = json.array(all) } })
+    end
+  else
+    if widen and cur and cur.oneOf then
+      for _, v in ipairs(cur.oneOf) do table.insert(vals, v) end
+    elseif widen and cur and cur["not"] then
+      -- "include X again" after excluding it
+      local drop = {}
+      for _, v in ipairs(vals) do drop[v] = true end
+      local left = {}
+      for _, v in ipairs(cur["not"].oneOf or {}) do if not drop[v] then left[#left + 1] = v end end
+      if #left == 0 then M.drop_filters(spec, field) else add_filter(spec, { ["not"] = { field = field, oneOf = json.array(left) } }) end
+      ctx:edit("filter")
+      return
+    end
+    add_filter(spec, { field = field, oneOf = json.array(vals) })
+    M.split_by_kept(ctx, field, #vals)
+  end
+  ctx:edit("filter")
+end
+
+-- Values kept side by side are compared: "1955 vs 2005 side by side", "Japan, Brazil and Nigeria"
+-- as lines. Two or more of them split the chart by their column when its colour is free.
+local COMPARE = set [[vs versus compare compared comparing against side next beside alongside second]]
+function M.split_by_kept(ctx, field, n)
+  local spec, enc = ctx.spec, ctx.spec.encoding
+  if n < 2 or enc.color or spec.type == "pie" or spec.type == "donut" or spec.type == "histogram" then return end
+  for _, ch in pairs(enc) do if type(ch) == "table" and ch.field == field then return end end
+  local lines = spec.type == "line" or spec.type == "area"
+  local compared = ctx:find(COMPARE, 1)
+  if not (lines or compared) then return end
+  if compared then ctx:mark(compared) end
+  if ctx:w(compared and compared + 1 or 0) == "by" and ctx:w(compared + 2) == "side" then ctx:mark(compared + 1, compared + 2) end
+  enc.color = { field = field, type = "nominal" }
+  ctx:edit("color")
+end
+
+-- "only cluster 2 and 4", "exclude cluster 0", "cylinders 4 and 6": a column of a few whole
+-- numbers (codes, counts) named with some of its values.
+function M.coded_values(ctx)
+  for _, m in ipairs(ctx:free_mentions()) do
+    local c = m.col
+    if c.type == "quantitative" and c.discrete then
+      local vals, k = {}, m.j + 1
+      local present = {}
+      local col = ctx.df.columns[c.name]
+      for r = 1, ctx.df.nrows do if col[r] ~= nil then present[col[r]] = true end end
+      while ctx.tokens[k] do
+        local w = ctx:w(k)
+        local n = w and tonumber(w)
+        if n and present[n] then
+          vals[#vals + 1] = n
+        elseif not (w == "and" or w == "or" or ctx.tokens[k].p == ",") then
+          break
+        end
+        k = k + 1
+      end
+      if #vals > 0 then
+        local neg = cue_before(ctx, m.i, NEGATE, 3)
+        for j = m.i, k - 1 do ctx:mark(j) end
+        ctx:take(m)
+        local keep = cue_before(ctx, m.i, KEEP, 3)
+        if keep then ctx:mark(keep) end
+        if neg then
+          ctx:mark(neg)
+          add_filter(ctx.spec, { ["not"] = { field = c.name, oneOf = json.array(vals) } })
+        else
+          add_filter(ctx.spec, { field = c.name, oneOf = json.array(vals) })
+          M.split_by_kept(ctx, c.name, #vals)
+        end
+        ctx:edit("filter")
+        return
+      end
+    end
+  end
+end
+
+-- "drop the missing ones", "ignore NA sex", "remove nulls", "without blanks".
+local MISSING = set [[missing na n/a null nulls blank blanks empty unknown unknowns nan none]]
+function M.missing(ctx)
+  for i, t in ipairs(ctx.tokens) do
+    if t.w and MISSING[t.w] and ctx:free(i) and (cue_before(ctx, i, NEGATE, 3) or ctx:w(i + 1) == "values"
+        or ctx:w(i - 1) == "no") then
+      local neg = cue_before(ctx, i, NEGATE, 3)
+      ctx:mark(i)
+      if neg then ctx:mark(neg) end
+      for k = i - 2, i + 2 do
+        local w = ctx:w(k)
+        if w == "the" or w == "values" or w == "ones" or w == "rows" or w == "entries" or w == "data" then ctx:mark(k) end
+      end
+      local m = ctx:mention_after(i + 1, 2) or ctx:mention_at(i - 1)
+      local field = m and ctx:open(m) and ctx:take(m)
+      local spec = ctx.spec
+      if not field then
+        -- the chart's own column that has missing values
+        for _, ch in ipairs { "x", "color", "y", "column", "theta" } do
+          local e = spec.encoding[ch]
+          if not field and e and e.field and ctx.df.columns[e.field] then
+            local col = ctx.df.columns[e.field]
+            for r = 1, ctx.df.nrows do if col[r] == nil then field = e.field; break end end
+          end
+        end
+      end
+      if not field then ctx:note("the chart's columns have no missing values"); return end
+      table.insert(steps(spec), 1, { filter = { field = field, valid = true } })
+      ctx:edit("filter")
+      return
+    end
+  end
+end
+
+-- "include all genres", "show all regions again", "remove the filter", "clear filters".
+function M.unfilter(ctx)
+  for i, t in ipairs(ctx.tokens) do
+    local hit = ctx:free(i) and ((t.w == "filter" or t.w == "filters") and (cue_before(ctx, i, NEGATE, 3)
+        or ctx:w(i - 1) == "clear" or ctx:w(i - 1) == "reset"))
+      or ctx:free(i) and t.w == "all" and (ctx:w(i - 1) == "include" or ctx:w(i - 1) == "show" or ctx:w(i - 1) == "back"
+        or ctx:w(i - 1) == "including" or ctx:w(i + 1) == "again" or ctx:w(i - 1) == "see")
+      or ctx:free(i) and t.w == "everything"
+      or ctx:free(i) and (t.w == "nevermind" or t.w == "mind" and ctx:w(i - 1) == "never")
+        and (ctx:w(i + 1) == "the" and (ctx:w(i + 2) == "filter" or ctx:w(i + 2) == "filters") or ctx:find({ all = true }, i))
+    if hit then
+      ctx:mark(i, i - 1)
+      if t.w == "nevermind" or t.w == "mind" then
+        local a = ctx:find({ all = true }, i)
+        ctx:mark(i + 1, i + 2)
+        if a then ctx:mark(a); i = a end
+      end
+      local m = ctx:mention_after(i + 1, 2)
+      local field = m and ctx:open(m) and ctx:take(m) or nil
+      local n = M.drop_filters(ctx.spec, field)
+      if ctx:w(i + 1) == "again" then ctx:mark(i + 1) end
+      if n == 0 and not field then ctx:note("the chart had no filter to remove") end
+      ctx:edit("filter")
+      return
+    end
+  end
+end
+
+-- Ranges ---------------------------------------------------------------------------
+
+local MORE = set [[over above more greater bigger higher larger longer heavier older taller faster exceeding
+  exceeds beyond after later]]
+local LESS = set [[under below less fewer smaller lower shorter lighter younger newer cheaper slower before
+  earlier]]
+-- Comparatives that name what they compare: a column whose name has one of these words.
+local ADJECTIVE_FIELD = { longer = "duration", shorter = "duration", heavier = "weight", lighter = "weight",
+  older = "age", younger = "age", taller = "height", faster = "speed", slower = "speed", cheaper = "price",
+  expensive = "price" }
+
+-- The column a number after token i compares: named just before the comparison, or after the
+-- number ("above 50 on rotten tomatoes"), or by the adjective/unit, or the chart's measure.
+local function range_field(ctx, at, num)
+  local k = at - 1
+  while k >= 1 and ctx.tokens[k].w and (lex.stop[ctx:w(k)] or ctx:w(k) == "with" or ctx:w(k) == "whose"
+      or ctx:w(k) == "where" or ctx:w(k) == "rated") and not ctx:mention_at(k) do
+    k = k - 1
+  end
+  local m = ctx:mention_at(k)
+  if m and ctx:open(m) and ctx.df.types[m.col.name] == "quantitative" then return m end
+  m = ctx:mention_after(num.j + 1, 2)
+  if m and ctx:open(m) and ctx.df.types[m.col.name] == "quantitative" then return m end
+  return nil
+end
+
+local function column_like(ctx, word)
+  if not (word and ctx.prof) then return nil end
+  local syn = lex.synonyms_of(lex.stem(word))
+  for _, c in ipairs(ctx.prof.columns) do
+    if c.type == "quantitative" then
+      for _, s in ipairs(c.content) do
+        if s == word or syn[s] then return c.name end
+      end
+    end
+  end
+  return nil
+end
+
+function M.ranges(ctx)
+  local spec = ctx.spec
+  -- "days with some precipitation", "movies with any budget": more than zero
+  for i, t in ipairs(ctx.tokens) do
+    if (t.w == "some" or t.w == "any" or t.w == "nonzero" or t.w == "positive") and ctx:free(i) then
+      local m = ctx:mention_after(i + 1, 1)
+      if m and ctx.df.types[m.col.name] == "quantitative" and (ctx:w(i - 1) == "with" or t.w ~= "some" and t.w ~= "any") then
+        ctx:mark(i, i - 1)
+        add_filter(spec, { field = ctx:take(m), gt = 0 })
+        ctx:edit("filter")
+      end
+    end
+  end
+  for i, t in ipairs(ctx.tokens) do
+    local dir = t.w and ctx:free(i) and (MORE[t.w] and "gt" or LESS[t.w] and "lt")
+    if t.w == "at" and (ctx:w(i + 1) == "least" or ctx:w(i + 1) == "most") then
+      dir = ctx:w(i + 1) == "least" and "gte" or "lte"
+    end
+    if t.w == "between" and ctx:free(i) then dir = "between" end
+    if dir then
+      local j = i + 1
+      while ctx:w(j) == "than" or ctx:w(j) == "least" or ctx:w(j) == "most" or ctx:w(j) == "or" and ctx:w(j + 1) == "equal"
+        or ctx:w(j) == "equal" or ctx:w(j) == "to" or ctx:w(j) == "the" do
+        j = j + 1
+      end
+      local num = numbers.read(ctx.tokens, j)
+      local num2
+      if num and dir == "between" then
+        local a = num.j + 1
+        if ctx:w(a) == "and" or ctx:w(a) == "to" then num2 = numbers.read(ctx.tokens, a + 1) end
+        if not num2 then num = nil end
+      end
+      -- a plain year is a date filter, read by M.dates
+      if num and not num.unit and not num.scaled and num.value >= 1900 and num.value <= 2100 and num.value % 1 == 0
+          and not range_field(ctx, i, num) then
+        num = nil
+      end
+      if num then
+        local m = range_field(ctx, i, num)
+        local field = m and m.col.name
+        if not field then field = column_like(ctx, ADJECTIVE_FIELD[t.w]) end
+        if not field and num.unit then field = numbers.column_for_unit(ctx.prof, num.unit) end
+        if not field then
+          local ch = spec.encoding.y and spec.encoding.y.type == "quantitative" and spec.encoding.y
+            or spec.encoding.x and spec.encoding.x.type == "quantitative" and spec.encoding.x
+          field = ch and ch.field
+        end
+        if field and ctx.df.types[field] == "quantitative" then
+          if m then ctx:take(m) end
+          -- "countries with more than 10 million people": the row noun before "with" is no column to draw
+          for k = i - 1, math.max(1, i - 3), -1 do
+            local w = ctx:w(k)
+            if w == "with" or w == "whose" or w == "where" or w == "that" then
+              local noun = ctx:mention_at(k - 1)
+              if noun and ctx:open(noun) then ctx:take(noun); ctx:mark(k) end
+              break
+            end
+          end
+          local last = num2 and num2.j or num.j
+          for k = i, last do ctx:mark(k) end
+          local v = numbers.convert(num, field, ctx.prof)
+          local pred
+          if dir == "between" then
+            local v2 = numbers.convert(num2, field, ctx.prof)
+            pred = { field = field, range = json.array({ math.min(v, v2), math.max(v, v2) }) }
+          else
+            pred = { field = field }
+            pred[dir] = v
+          end
+          add_filter(spec, pred)
+          ctx:edit("filter")
+        end
+      end
+    end
+  end
+end
+
+-- Dates -------------------------------------------------------------------------------
+
+-- The column a year filter applies to: the chart's dates, else the data's first dates or years.
+-- (A column of years serves before other dates when the chart has none: a split by the years
+-- kept — "2008 and 2009, as small multiples" — needs the years themselves.)
+local function time_field(ctx)
+  local enc = ctx.spec.encoding
+  for _, ch in ipairs { "x", "color", "column", "y" } do
+    local e = enc[ch]
+    if e and e.field and ctx.df.types[e.field] == "temporal" then return e.field, true end
+    if e and e.field and ctx.prof and ctx.prof.by_name[e.field] and ctx.prof.by_name[e.field].years then
+      return e.field, false
+    end
+  end
+  for _, c in ipairs(ctx.prof and ctx.prof.columns or {}) do
+    if c.role == "time" and c.years then return c.name, false end
+  end
+  for _, c in ipairs(ctx.prof and ctx.prof.columns or {}) do
+    if c.role == "time" and c.type == "temporal" then return c.name, true end
+  end
+  return nil
+end
+
+local function is_year(ctx, i)
+  local w = ctx:w(i)
+  local n = w and w:match("^%d%d%d%d$") and tonumber(w)
+  return n and n >= 1900 and n <= 2100 and n or nil
+end
+
+-- "only 2014", "since 1980", "from 2000 on", "2010 to 2015", "1965, 1985 and 2005", "before 1990".
+function M.dates(ctx)
+  local years, idx = {}, {}
+  for i in ipairs(ctx.tokens) do
+    local y = ctx:free(i) and is_year(ctx, i)
+    if y then years[#years + 1] = y; idx[#idx + 1] = i end
+  end
+  if #years == 0 then return end
+  local field, temporal = time_field(ctx)
+  if not field then
+    ctx:refuse("the data has no dates or years to keep " .. table.concat(years, ", ") .. " of")
+    for _, i in ipairs(idx) do ctx:mark(i) end
+    return
+  end
+  local first, last = idx[1], idx[#idx]
+  local before = ctx:w(first - 1)
+  local after = ctx:w(last + 1)
+  local pred = { field = field }
+  if temporal then pred.timeUnit = "year" end
+  local lo, hi
+  if #years == 2 and (ctx:w(first + 1) == "to" or ctx:w(first + 1) == "through" or ctx:w(first + 1) == "until"
+      or ctx:w(first + 1) == "and" and before == "between" or ctx:w(first + 1) == "till" or last == first + 1
+      or before == "from" and ctx:w(first + 1) == "to") then
+    lo, hi = math.min(years[1], years[2]), math.max(years[1], years[2])
+    pred.range = json.array({ lo, hi })
+    ctx:mark(first + 1)
+  elseif #years == 1 and (before == "since" or before == "after" and false or after == "on" or after == "onwards"
+      or after == "onward" or after == "and" and (ctx:w(last + 2) == "later" or ctx:w(last + 2) == "after")
+      or before == "from" and not after or before == "starting" or (before == "in" and ctx:w(first - 2) == "starting")) then
+    pred.gte = years[1]
+    if after == "on" or after == "onwards" or after == "onward" then ctx:mark(last + 1) end
+    if after == "and" then ctx:mark(last + 1, last + 2) end
+  elseif #years == 1 and before == "after" then
+    pred.gt = years[1]
+  elseif #years == 1 and (before == "before" or before == "until" or before == "till" or before == "through"
+      or before == "up" and false) then
+    pred[before == "before" and "lt" or "lte"] = years[1]
+  elseif #years == 1 and (before == "last" or after == "and" and ctx:w(last + 2) == "earlier") then
+    pred.lte = years[1]
+  elseif #years == 1 then
+    pred.equal = years[1]
+  else
+    pred.oneOf = json.array(years)
+  end
+  -- "add 2005", "2010 too": the years join those the chart keeps already
+  local widen = ctx:find(WIDEN_WORDS, 1)
+  local cur = current_filter(ctx.spec, field)
+  if widen and cur and (pred.equal or pred.oneOf) and (cur.equal or cur.oneOf) then
+    ctx:mark(widen)
+    local all = {}
+    for _, y in ipairs(cur.oneOf or { cur.equal }) do all[#all + 1] = y end
+    for _, y in ipairs(pred.oneOf or { pred.equal }) do all[#all + 1] = y end
+    pred.equal, pred.oneOf = nil, json.array(all)
+    years = all
+  end
+  for _, i in ipairs(idx) do ctx:mark(i) end
+  for _, w in ipairs { before, ctx:w(first - 2) } do
+    local k = w == before and first - 1 or first - 2
+    if w and (w == "since" or w == "after" or w == "before" or w == "until" or w == "from" or w == "in" or w == "only"
+        or w == "just" or w == "for" or w == "between" or w == "year" or w == "years" or w == "the" or w == "starting"
+        or w == "of" or w == "till" or w == "through") then
+      ctx:mark(k)
+    end
+  end
+  for k = first, last do
+    local w = ctx:w(k)
+    if w == "and" or w == "vs" or w == "versus" or w == "or" then ctx:mark(k) end
+  end
+  add_filter(ctx.spec, pred)
+  if pred.oneOf and not temporal then M.split_by_kept(ctx, field, #years) end
+  ctx:edit("filter")
+end
+
+-- Top / bottom N -----------------------------------------------------------------------
+
+local TOP = set [[top best highest largest biggest most first leading greatest]]
+local BOTTOM = set [[bottom worst lowest smallest least last fewest]]
+
+-- "top 10", "the 5 worst", "bottom 3", "10 biggest", "only the top fifteen".
+function M.top(ctx)
+  for i, t in ipairs(ctx.tokens) do
+    if ctx:free(i) and t.w and (TOP[t.w] or BOTTOM[t.w]) then
+      local n = numbers.count(ctx:w(i + 1)) or numbers.count(ctx:w(i - 1))
+        or (ctx:w(i - 1) == "the" and numbers.count(ctx:w(i - 2)))
+      -- "the 5 worst": the number before; "top 10": after
+      if n and n >= 1 and n <= 1000 then
+        local spec, enc = ctx.spec, ctx.spec.encoding
+        local gch = (spec.type == "pie" or spec.type == "donut") and "color" or "x"
+        local g = enc[gch]
+        local mch = enc.theta and "theta" or enc.y and enc.y.type == "quantitative" and "y" or nil
+        if spec.type == "heatmap" then mch = "color" end
+        if not (g and g.field) or g.type == "quantitative" and g.bin then
+          ctx:note("this chart has no categories to keep the top of")
+          ctx:mark(i)
+          return
+        end
+        ctx:mark(i)
+        for _, k in ipairs { i - 1, i + 1, i - 2, i + 2 } do
+          local w = ctx:w(k)
+          if w and (numbers.count(w) or w == "the" or w == "only" or w == "just") then ctx:mark(k) end
+        end
+        local bottom = BOTTOM[t.w] ~= nil
+        local m = enc[mch or ""]
+        local step = { top = n, groupby = json.array({ g.field }),
+          order = bottom and "ascending" or "descending" }
+        if m and m.field then
+          step.field, step.op = m.field, m.aggregate or "sum"
+        else
+          step.op = "count"
+        end
+        -- one top step per chart: a new one replaces the old
+        local list = steps(spec)
+        for k = #list, 1, -1 do if list[k].top then table.remove(list, k) end end
+        list[#list + 1] = step
+        if gch == "color" and enc.theta then
+          enc.theta.sort = bottom and "ascending" or "descending"
+        elseif g.type ~= "temporal" and (spec.type == "bar" or spec.type == "lollipop") then
+          g.sort = bottom and "y" or "-y"
+        end
+        ctx:edit("top")
+        return
+      end
+    end
+  end
+end
+
+-- "make it 15", "show 20 instead": a new count for the chart's top-n.
+function M.top_count(ctx)
+  local step
+  for _, st in ipairs(ctx.spec.transform or {}) do if st.top then step = st end end
+  if not step then return end
+  for i, t in ipairs(ctx.tokens) do
+    local n = ctx:free(i) and numbers.count(t.w)
+    if n and n >= 1 and n <= 1000 and #ctx:free_mentions() == 0 then
+      ctx:mark(i)
+      step.top = n
+      ctx:edit("top")
+      return
+    end
+  end
+end
+
+-- Sorting ----------------------------------------------------------------------------
+
+local ASC = set [[ascending asc increasing smallest lowest least low]]
+local DESC = set [[descending desc decreasing largest highest biggest most high]]
+function M.sort(ctx)
+  local spec = ctx.spec
+  for i, t in ipairs(ctx.tokens) do
+    local w = t.w
+    local cue = ctx:free(i) and (w == "sort" or w == "sorted" or w == "order" or w == "ordered" or w == "rank"
+      or w == "ranked" or w == "arrange" or w == "descending" or w == "ascending" or w == "desc" or w == "asc"
+      or w == "alphabetical" or w == "alphabetically" or w == "decreasing" or w == "increasing"
+      or (w == "high" or w == "highest" or w == "largest" or w == "biggest" or w == "low" or w == "lowest"
+        or w == "smallest") and (ctx:w(i + 1) == "to" or ctx:w(i + 1) == "first"))
+    if cue then
+      local order
+      local by_name = false
+      for k = i, math.min(#ctx.tokens, i + 5) do
+        local x = ctx:w(k)
+        if x and (DESC[x] or ASC[x] or x == "alphabetical" or x == "alphabetically" or x == "name" or x == "names"
+            or x == "label" or x == "labels" or x == "a" and ctx:w(k + 1) == "z" or x == "by" or x == "to"
+            or x == "first" or x == "value" or x == "values" or x == "size" or x == "the" or x == "in" or x == "it"
+            or x == "them" or x == "order" or x == "sorted" or x == "sort" or x == "z") then
+          if k == i or not ctx:mention_at(k) then ctx:mark(k) end
+          if not order and DESC[x] then order = "desc" end
+          if not order and ASC[x] then order = "asc" end
+          if x == "alphabetical" or x == "alphabetically" or x == "name" or x == "names" or x == "a" then by_name = true end
+        elseif k > i then
+          break
+        end
+      end
+      -- "sort by sales": the measure named after
+      local m = ctx:mention_after(i + 1, 3)
+      if m and ctx:open(m) then ctx:take(m) end
+      local gch = (spec.type == "pie" or spec.type == "donut") and "color" or "x"
+      local g = spec.encoding[gch]
+      if spec.type == "scatter" or not g then
+        ctx:note("a " .. spec.type .. " chart has no categories to sort")
+        return
+      end
+      if g.type == "temporal" or (ctx.prof and ctx.prof.by_name[g.field] and ctx.prof.by_name[g.field].role == "time") then
+        ctx:note("the x axis is time, so it stays in time order; sorting applies to categories")
+        return
+      end
+      if by_name then
+        g.sort = order == "desc" and "descending" or "ascending"
+      elseif gch == "color" and spec.encoding.theta then
+        spec.encoding.theta.sort = order == "asc" and "ascending" or "descending" -- slices by size
+      else
+        g.sort = (order == "asc") and "y" or "-y"
+      end
+      ctx:edit("sort")
+      return
+    end
+  end
+end
+
+return M

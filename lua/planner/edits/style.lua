@@ -1,0 +1,596 @@
+-- Follow-up rules about looks: titles and axis titles, theme, size, format, log scale, bins,
+-- and the styling words that map to something a spec has (config: grid lines, markers, line
+-- width, point size, a single series' colour, legend position, label angle). A styling request
+-- the rules cannot apply is acknowledged in the reply's notes, and the chart stays as it was.
+local color = require "layout.color"
+local lex = require "planner.lexicon"
+local numbers = require "planner.edits.numbers"
+local offline = require "planner.offline"
+
+local M = {}
+
+local function config(spec, group)
+  spec.config = spec.config or {}
+  spec.config[group] = spec.config[group] or {}
+  return spec.config[group]
+end
+
+local function set_option(spec, key, value)
+  spec.options = spec.options or {}
+  spec.options[key] = value
+  if next(spec.options) == nil then spec.options = nil end
+end
+
+local NEGATE = { no = true, remove = true, without = true, hide = true, drop = true, off = true, ["don't"] = true,
+  ["not"] = true, disable = true, lose = true, kill = true, none = true }
+local function negated(ctx, i)
+  for k = math.max(1, i - 3), math.min(#ctx.tokens, i + 1) do
+    local w = ctx:w(k)
+    if w and NEGATE[w] then return k end
+  end
+  return nil
+end
+
+-- Titles -------------------------------------------------------------------------
+
+-- cue pattern → what it names; the text after it (quoted, or to the end) is the title.
+local TITLE_CUES = {
+  { "%f[%a][xX][%s%-]?axis%s+title[sd]?%f[%A]", "x" }, { "%f[%a][yY][%s%-]?axis%s+title[sd]?%f[%A]", "y" },
+  { "%f[%a]rename%s+the%s+([xy])%s*%-?%s*axis%f[%A]", "axis" }, { "%f[%a]label%s+the%s+([xy])%s*%-?%s*axis%f[%A]", "axis" },
+  { "%f[%a]call%s+the%s+([xy])%s*%-?%s*axis%f[%A]", "axis" },
+  { "%f[%a]sub%-?title[ds]?%f[%A]", "subtitle" }, { "%f[%a]title[ds]?%f[%A]", "title" },
+  { "%f[%a]call it%f[%A]", "title" }, { "%f[%a]name it%f[%A]", "title" }, { "%f[%a]heading%f[%A]", "title" },
+}
+local LEADS = { "it", "to", "as", "saying", "of", "that", "reading", "which", "says", "should be", "be", "is" }
+
+function M.titles(ctx)
+  local prompt = ctx.prompt
+  local lower = prompt:lower()
+  local which, s, e, axis
+  for _, cue in ipairs(TITLE_CUES) do
+    local s0, e0, cap = lower:find(cue[1])
+    if s0 then which, s, e, axis = cue[2], s0, e0, cap; break end
+  end
+  if not which then return end
+  if which == "axis" then which = axis end
+  local rest = prompt:sub(e + 1)
+  local text = rest:match("[\"“'‘]([^\"”’]+)[\"”'’]")
+  if not text then
+    text = rest:gsub("^%s*[:=]?%s*", "")
+    for _ = 1, 2 do
+      for _, lead in ipairs(LEADS) do
+        local low = text:lower()
+        if low:sub(1, #lead + 1) == lead .. " " then text = text:sub(#lead + 2) end
+      end
+    end
+    text = text:gsub("[%.!]+%s*$", ""):gsub("^%s+", ""):gsub("%s+$", "")
+  end
+  local remove = (text == "" or text:lower() == "off" or text:lower() == "none") and lower:find("%f[%a]remove%f[%A]")
+    or lower:find("%f[%a]no title%f[%A]") or lower:find("%f[%a]remove the title%f[%A]")
+  if text == "" and not remove then return end
+  -- the cue and the title's own words are explained (and hidden from the other rules)
+  local cue_end = #offline.tokenize(prompt:sub(1, e))
+  local cue_start = #offline.tokenize(prompt:sub(1, s - 1)) + 1
+  local low_text = text:lower()
+  for i, t in ipairs(ctx.tokens) do
+    if i >= cue_start and i <= cue_end then ctx:mark(i) end
+    if t.w and i > cue_end and low_text:find(t.w, 1, true) then
+      ctx:mark(i)
+      ctx.tokens[i] = { p = "title" }
+    end
+    if t.w and i < cue_start and i >= cue_start - 2 and (t.w == "add" or t.w == "change" or t.w == "set"
+        or t.w == "the" or t.w == "a" or t.w == "make" or t.w == "put") then
+      ctx:mark(i)
+    end
+  end
+  local spec = ctx.spec
+  if which == "x" or which == "y" then
+    local ch = spec.encoding[which]
+    if spec.type == "bar" and spec.options and spec.options.horizontal then ch = spec.encoding[which == "x" and "y" or "x"] end
+    if not ch then ctx:note("this chart has no " .. which .. " axis to title"); return end
+    ch.title = text
+    ctx:edit("axis title")
+  else
+    spec[which] = (not remove) and text or nil
+    if remove and which == "title" then spec.title = "" end
+    ctx:edit(which)
+  end
+end
+
+-- Theme, size, format ----------------------------------------------------------------
+
+local THEME_WORDS = { dark = "dark", light = "light", night = "dark", black = "dark", white = "light",
+  colorblind = "colourblind", colourblind = "colourblind", grayscale = "print", greyscale = "print",
+  monochrome = "print", print = "print", printer = "print", minimal = "minimal", minimalist = "minimal" }
+local THEME_CUES = { theme = true, mode = true, background = true, colors = true, colours = true, friendly = true,
+  safe = true, version = true, style = true, palette = true }
+
+local function theme_names()
+  local known = {}
+  local ok, themes = pcall(require, "themes")
+  if ok and type(themes) == "table" and type(themes.names) == "function" then
+    local listed, names = pcall(themes.names)
+    if listed then for _, n in ipairs(names) do known[n] = n end end
+  end
+  return known
+end
+
+function M.theme(ctx)
+  local known = theme_names()
+  for i, t in ipairs(ctx.tokens) do
+    local name = t.w and ctx:free(i) and (known[t.w] or THEME_WORDS[t.w])
+    if name and known[name] then
+      local cue
+      for _, k in ipairs { i - 1, i + 1, i + 2 } do
+        if THEME_CUES[ctx:w(k) or ""] then cue = k end
+      end
+      -- "black and white", a bare theme name, or a name with a cue; "light blue" is a colour
+      local bw = t.w == "black" and ctx:w(i + 1) == "and" and ctx:w(i + 2) == "white"
+      if bw then name = "print"; ctx:mark(i + 1, i + 2) end
+      local colour_next = ctx:w(i + 1) and color.named(ctx:w(i + 1)) ~= nil
+      if (cue or bw or #ctx.tokens <= 3 or known[t.w] and t.w ~= "light" and t.w ~= "dark" and t.w ~= "print"
+          and t.w ~= "minimal") and not colour_next then
+        ctx:mark(i)
+        if cue then ctx:mark(cue) end
+        ctx.spec.theme = name
+        ctx:edit("theme")
+        return
+      end
+    end
+  end
+end
+
+local BIGGER = { bigger = 1.5, larger = 1.5, big = 1.5, huge = 2, smaller = 0.7, tiny = 0.5, small = 0.7 }
+function M.size(ctx)
+  local spec = ctx.spec
+  for i, t in ipairs(ctx.tokens) do
+    local wd, ht = (t.w or ""):match("^(%d+)x(%d+)$")
+    if wd and ctx:free(i) then
+      ctx:mark(i)
+      spec.width, spec.height = math.tointeger(tonumber(wd)), math.tointeger(tonumber(ht))
+      ctx:edit("size")
+      return
+    end
+    -- "1200 wide", "600 tall", "width 1000"
+    local n = t.w and t.w:match("^%d+$") and tonumber(t.w)
+    if n and ctx:free(i) and n >= 100 and n <= 8192 then
+      local nxt, prev = ctx:w(i + 1), ctx:w(i - 1)
+      local dim = (nxt == "wide" or prev == "width" or nxt == "px" and ctx:w(i + 2) == "wide") and "width"
+        or (nxt == "tall" or nxt == "high" or prev == "height") and "height" or nil
+      if dim then
+        ctx:mark(i, i + 1, i - 1)
+        spec[dim] = math.tointeger(n)
+        ctx:edit("size")
+        return
+      end
+    end
+  end
+  -- "bigger please", "make it larger", "wider", "taller": only when nothing else is named
+  for i, t in ipairs(ctx.tokens) do
+    local f = t.w and ctx:free(i) and BIGGER[t.w]
+    local nxt = ctx:w(i + 1)
+    local about_chart = not nxt or nxt == "please" or nxt == "pls" or nxt == "chart" or nxt == "plot" or nxt == "graph"
+      or nxt == "it" or nxt == "overall" or nxt == "so" or nxt == "and" and ctx:w(i + 2) ~= "thicker"
+    if t.w == "wider" or t.w == "taller" then
+      if about_chart and not (ctx.spec.type == "histogram" and ctx:has { bins = true, bin = true }) then
+        ctx:mark(i)
+        if t.w == "wider" then spec.width = math.min(8192, math.floor((spec.width or 800) * 1.5))
+        else spec.height = math.min(8192, math.floor((spec.height or 600) * 1.5)) end
+        ctx:edit("size")
+        return
+      end
+    elseif f and about_chart and (ctx:w(i - 1) == "it" or ctx:w(i - 1) == nil or ctx:w(i - 1) == "make"
+        or ctx:w(i - 1) == "much" or ctx:w(i - 1) == "bit" or ctx:w(i - 1) == "little" or ctx:w(i - 1) == "chart") then
+      ctx:mark(i)
+      spec.width = math.max(100, math.min(8192, math.floor((spec.width or 800) * f)))
+      spec.height = math.max(80, math.min(8192, math.floor((spec.height or 600) * f)))
+      ctx:edit("size")
+      return
+    end
+  end
+end
+
+function M.format(ctx)
+  for i, t in ipairs(ctx.tokens) do
+    if (t.w == "svg" or t.w == "pdf" or t.w == "png") and ctx:free(i) then
+      ctx:mark(i)
+      ctx.spec.format = t.w
+      ctx:edit("format")
+      return
+    end
+  end
+end
+
+-- Scales and bins ---------------------------------------------------------------------
+
+-- "log scale", "log y axis", "log scale on both axes", "logarithmic x", "linear scale".
+function M.log(ctx)
+  for i, t in ipairs(ctx.tokens) do
+    local on = (t.w == "log" or t.w == "logarithmic" or t.w == "log10") and true or t.w == "linear" and false or nil
+    if on == false and ctx:w(i + 1) ~= "scale" and ctx:w(i + 1) ~= "axis" and ctx:w(i + 1) ~= "axes" then on = nil end
+    if on ~= nil and ctx:free(i) then
+      ctx:mark(i)
+      local axes = {}
+      for k = math.max(1, i - 3), math.min(#ctx.tokens, i + 5) do
+        local w = ctx:w(k)
+        if w == "scale" or w == "scales" or w == "axis" or w == "axes" or w == "on" or w == "the" or w == "both"
+            or w == "for" then ctx:mark(k) end
+        if w == "x" or w == "y" then axes[w] = true; ctx:mark(k) end
+        if w == "both" or w == "axes" and not (axes.x or axes.y) then axes.x, axes.y = true, true end
+        if w == "horizontal" then axes.x = true; ctx:mark(k) end
+        if w == "vertical" then axes.y = true; ctx:mark(k) end
+      end
+      local spec = ctx.spec
+      local enc = spec.encoding
+      if not (axes.x or axes.y) then
+        if spec.type == "histogram" then axes.x = true
+        elseif spec.type == "bar" and spec.options and spec.options.horizontal then axes.y = true
+        else axes.y = true end
+      end
+      local done = false
+      for _, name in ipairs { "x", "y" } do
+        local ch = axes[name] and enc[name]
+        if ch and ch.type == "quantitative" then
+          ch.scale = ch.scale or {}
+          ch.scale.type = on and "log" or "linear"
+          done = true
+        end
+      end
+      if not done then ctx:refuse("this chart has no numeric axis to put on a log scale"); return end
+      ctx:edit("scale")
+      return
+    end
+  end
+end
+
+-- "wider bins", "fewer bins", "5mm bins", "20 bins", "bin width of 500".
+function M.bins(ctx)
+  local spec = ctx.spec
+  local x = spec.encoding.x
+  for i, t in ipairs(ctx.tokens) do
+    if (t.w == "bins" or t.w == "bin" or t.w == "buckets" or t.w == "bars" and spec.type == "histogram")
+        and ctx:free(i) and x and x.bin then
+      local bin = type(x.bin) == "table" and x.bin or {}
+      local prev = ctx:w(i - 1)
+      local num = numbers.read(ctx.tokens, i - 1) or (ctx:w(i - 1) and numbers.read(ctx.tokens, i - 2))
+      local after = numbers.read(ctx.tokens, i + 1) or (ctx:w(i + 1) == "of" and numbers.read(ctx.tokens, i + 2))
+      local change
+      if prev == "wider" or prev == "bigger" or prev == "larger" or prev == "fewer" or prev == "less" then
+        change = 0.5
+      elseif prev == "narrower" or prev == "smaller" or prev == "thinner" or prev == "more" then
+        change = 2
+      end
+      if change then
+        local n = bin.maxbins or 10
+        x.bin = { maxbins = math.max(2, math.min(200, math.floor(n * change + 0.5))) }
+        if change > 1 and bin.step then x.bin = { step = bin.step / 2 } end
+        if change < 1 and bin.step then x.bin = { step = bin.step * 2 } end
+        ctx:mark(i, i - 1)
+      elseif num and num.j == i - 1 and (num.unit or prev ~= "of") and (num.unit or ctx:w(i - 2) == "use"
+          or num.value > 0 and num.value % 1 ~= 0) then
+        -- "5mm bins", "0.5 bins": a width in the column's unit
+        x.bin = { step = numbers.convert(num, x.field, ctx.prof) }
+        ctx:mark(i, i - 1)
+      elseif num and num.j == i - 1 then
+        x.bin = { maxbins = math.max(1, math.min(200, math.floor(num.value))) }
+        ctx:mark(i, i - 1)
+      elseif after and (ctx:w(i + 1) == "of" or ctx:w(i - 1) == "width" or ctx:w(i + 1) == "width"
+          or ctx:w(after.j + 1) == "wide" or ctx:w(after.j + 2) == "wide") then
+        if ctx:w(after.j + 1) == "wide" or ctx:w(after.j + 2) == "wide" then ctx:mark(after.j + 1, after.j + 2) end
+        x.bin = { step = numbers.convert(after, x.field, ctx.prof) }
+        ctx:mark(i, i + 1, i + 2)
+      else
+        return
+      end
+      for k = i - 3, i + 2 do
+        local w = ctx:w(k)
+        if w == "use" or w == "make" or w == "the" or w == "width" or w == "size" then ctx:mark(k) end
+      end
+      ctx:edit("bins")
+      return
+    end
+  end
+end
+
+-- "y axis from 0 to 10", "x axis 0-100", "start the y axis at zero", "include zero".
+function M.axis_range(ctx)
+  local spec = ctx.spec
+  for i, t in ipairs(ctx.tokens) do
+    local zero = (t.w == "zero" or t.w == "0") and ctx:free(i) and (ctx:w(i - 1) == "at" or ctx:w(i - 1) == "from"
+      or ctx:w(i - 1) == "include" or ctx:w(i - 1) == "includes" or ctx:w(i - 1) == "including")
+    local from = t.w == "from" or t.w == "between" or t.w == "range"
+    if (zero or from) and ctx:free(i) then
+      local axis, axis_word
+      for k = math.max(1, i - 6), i do
+        local w = ctx:w(k)
+        if w == "x" or w == "y" then axis = w end
+        if w == "x" or w == "y" or w == "axis" or w == "scale" or w == "range" then axis_word = true end
+      end
+      -- "between 1990 and 2000" alone is a filter of rows: a range is for an axis when one is named
+      if from and not axis_word then from = false end
+      local lo, hi, last
+      if from then
+        local j = i + 1
+        while ctx:w(j) == "to" or ctx:w(j) == "of" or ctx:w(j) == "be" or ctx:w(j) == "is" do j = j + 1 end
+        local a = numbers.read(ctx.tokens, j)
+        local b = a and (numbers.read(ctx.tokens, a.j + 1) or
+          (ctx:w(a.j + 1) == "to" or ctx:w(a.j + 1) == "and") and numbers.read(ctx.tokens, a.j + 2))
+        if a and b then lo, hi, last = a.value, b.value, b.j end
+      end
+      if zero or lo then
+        local ch = spec.encoding[axis or "y"]
+        if spec.type == "bar" and spec.options and spec.options.horizontal and not axis then ch = spec.encoding.y end
+        if not (ch and ch.type == "quantitative") then
+          ctx:note("this chart has no numeric " .. (axis or "y") .. " axis to set a range on")
+          ctx:mark(i)
+          return
+        end
+        for k = math.max(1, i - 6), last or i do
+          local w = ctx:w(k)
+          if w and (w == "x" or w == "y" or w == "axis" or w == "the" or w == "start" or w == "starts" or w == "begin"
+              or w == "should" or w == "at" or w == "from" or w == "to" or w == "range" or w == "set" or w == "make"
+              or w == "include" or w == "zero" or w == "and" or w == "between" or tonumber(w)) then ctx:mark(k) end
+        end
+        ch.scale = ch.scale or {}
+        if lo then
+          ch.scale.domain = require("util.json").array({ math.min(lo, hi), math.max(lo, hi) })
+        else
+          ch.scale.zero = true
+        end
+        ctx:edit("axis range")
+        return
+      end
+    end
+  end
+end
+
+-- Colour schemes by their Vega names ("viridis", "blues", "redblue") or a description
+-- ("red-blue diverging", "a diverging scheme").
+M.SCHEMES = { viridis = "viridis", magma = "magma", inferno = "inferno", plasma = "plasma", cividis = "cividis",
+  turbo = "turbo", blues = "blues", greens = "greens", greys = "greys", grays = "greys", oranges = "oranges",
+  purples = "purples", reds = "reds", redblue = "redblue", redyellowblue = "redyellowblue",
+  blueorange = "blueorange", purplegreen = "purplegreen", spectral = "spectral", rainbow = "rainbow",
+  tableau10 = "tableau10", category10 = "category10", set2 = "set2", pastel1 = "pastel1", dark2 = "dark2" }
+function M.scheme(ctx)
+  local spec = ctx.spec
+  local p = ctx.prompt:lower():gsub("[%s%-_]", "")
+  local name
+  for word, scheme in pairs(M.SCHEMES) do
+    if p:find(word, 1, true) and (not name or #word > #name) then name = word end
+  end
+  if not name and p:find("redandblue", 1, true) then name = "redblue" end
+  local diverging = ctx:find({ diverging = true, divergent = true }, 1)
+  if not name and diverging then name = "redblue" end
+  if not name then return end
+  local ch = spec.encoding.color
+  if not ch then
+    ctx:note("a colour scheme colours a split or a heatmap; this chart has one colour")
+    return
+  end
+  for i, t in ipairs(ctx.tokens) do
+    local w = t.w and t.w:gsub("[%-_]", "")
+    if w and (M.SCHEMES[w] or w == "diverging" or w == "divergent" or w == "scheme" or w == "palette"
+        or w == "colours" or w == "colors" or w == "colour" or w == "color" or w == "red" or w == "blue"
+        or w == "use" or w == "scale" or w == "ramp") then
+      ctx:mark(i)
+    end
+  end
+  ch.scale = ch.scale or {}
+  ch.scale.scheme = M.SCHEMES[name]
+  ctx:edit("colour scheme")
+end
+
+-- Styling -----------------------------------------------------------------------------
+
+-- "gridlines off", "add gridlines", "horizontal gridlines only", "no grid".
+function M.grid(ctx)
+  for i, t in ipairs(ctx.tokens) do
+    if t.w and (t.w:match("^gridlines?$") or t.w == "grid" and ctx:w(i + 1) ~= "of" or t.w == "gridlnes")
+        and ctx:free(i) then
+      ctx:mark(i)
+      if ctx:w(i + 1) == "lines" then ctx:mark(i + 1) end
+      local neg = negated(ctx, i)
+      if neg then ctx:mark(neg) end
+      local spec = ctx.spec
+      local prev = ctx:w(i - 1)
+      local only = ctx:find({ only = true, just = true }, math.max(1, i - 3), 6)
+      if only then ctx:mark(only) end
+      if prev == "horizontal" or prev == "vertical" then
+        ctx:mark(i - 1)
+        local axis = prev == "horizontal" and "axisY" or "axisX"
+        local other = prev == "horizontal" and "axisX" or "axisY"
+        config(spec, axis).grid = not neg
+        if only then config(spec, other).grid = false end
+      elseif prev == "major" or prev == "minor" then
+        ctx:mark(i - 1)
+        if prev == "minor" and not neg then
+          ctx:note("chartd draws grid lines at the major ticks only")
+        end
+        if only or prev == "major" then config(spec, "axis").grid = true end
+      else
+        config(spec, "axis").grid = not neg
+      end
+      for k = i - 2, i + 2 do
+        local w = ctx:w(k)
+        if w == "add" or w == "show" or w == "the" or w == "turn" or w == "on" or w == "use" then ctx:mark(k) end
+      end
+      ctx:edit("gridlines")
+      return
+    end
+  end
+end
+
+-- "add points on the line", "no markers", "do not use symbols".
+local MARKERS = { marker = true, markers = true, symbol = true, symbols = true, points = true, point = true,
+  dots = true, dot = true, circles = true }
+function M.markers(ctx)
+  local spec = ctx.spec
+  if spec.type ~= "line" and spec.type ~= "step" and spec.type ~= "area" then return end
+  for i, t in ipairs(ctx.tokens) do
+    if t.w and MARKERS[t.w] and ctx:free(i) then
+      ctx:mark(i)
+      local neg = negated(ctx, i)
+      if neg then ctx:mark(neg) end
+      for k = i - 3, i + 3 do
+        local w = ctx:w(k)
+        if w == "add" or w == "show" or w == "use" or w == "on" or w == "the" or w == "line" or w == "lines"
+            or w == "do" or w == "each" or w == "with" then ctx:mark(k) end
+      end
+      if spec.type == "area" then ctx:note("an area chart draws no point markers"); return end
+      set_option(spec, "points", not neg)
+      ctx:edit("markers")
+      return
+    end
+  end
+end
+
+-- "thicker lines", "make the line thinner", "line width 3".
+function M.line_width(ctx)
+  local spec = ctx.spec
+  for i, t in ipairs(ctx.tokens) do
+    local f = (t.w == "thicker" or t.w == "bolder" or t.w == "heavier") and 2 or (t.w == "thinner" or t.w == "lighter"
+      or t.w == "finer") and 0.5 or nil
+    local target = ctx:find({ line = true, lines = true, stroke = true, strokes = true }, math.max(1, i - 3), 6)
+    local width = t.w == "width" and (ctx:w(i - 1) == "line" or ctx:w(i - 1) == "stroke")
+      and numbers.read(ctx.tokens, i + 1)
+    if (f and target or width) and ctx:free(i) and spec.type ~= "bar" then
+      ctx:mark(i)
+      if target then ctx:mark(target) end
+      local cur = spec.config and spec.config.line and spec.config.line.strokeWidth or 2
+      config(spec, "line").strokeWidth = width and width.value or math.max(0.5, math.min(12, cur * f))
+      if width then ctx:mark(i + 1, i - 1) end
+      ctx:edit("line width")
+      return
+    end
+  end
+end
+
+-- "make the dots bigger", "smaller points".
+function M.point_size(ctx)
+  local spec = ctx.spec
+  if spec.type ~= "scatter" and spec.type ~= "line" and spec.type ~= "bubble" and spec.type ~= "strip" then return end
+  for i, t in ipairs(ctx.tokens) do
+    local f = (t.w == "bigger" or t.w == "larger" or t.w == "big") and 2 or (t.w == "smaller" or t.w == "tiny"
+      or t.w == "small") and 0.5 or nil
+    local dots = ctx:find({ dots = true, dot = true, points = true, point = true, markers = true, circles = true,
+      bubbles = true, symbols = true }, math.max(1, i - 3), 6)
+    if f and dots and ctx:free(i) then
+      ctx:mark(i, dots)
+      local cur = spec.config and spec.config.point and spec.config.point.size or 40
+      config(spec, "point").size = math.max(4, math.min(2000, cur * f * f))
+      ctx:edit("point size")
+      return
+    end
+  end
+end
+
+-- "colour the bars dark green", "make it red", "light blue boxes", "use orange".
+function M.mark_color(ctx)
+  local spec = ctx.spec
+  for i = 1, #ctx.tokens do
+    local w1, w2 = ctx:w(i), ctx:w(i + 1)
+    local hex, span
+    if w1 and w2 and ctx:free(i) and ctx:free(i + 1) and color.named(w1 .. w2) then
+      hex, span = color.named(w1 .. w2), 2
+    elseif w1 and ctx:free(i) and color.named(w1) and not lex.stop[w1] then
+      hex, span = color.named(w1), 1
+    end
+    -- a colour word that is a value of the data ("Red" wine) is a filter, not a style
+    if hex and not ctx:mention_at(i) then
+      local v = ctx:value_mentions()
+      for _, m in ipairs(v) do if m.i == i then hex = nil end end
+    end
+    -- theme words ("dark", "light", "black", "white") alone are themes
+    if hex and span == 1 and (w1 == "dark" or w1 == "light" or w1 == "black" or w1 == "white") then hex = nil end
+    if hex then
+      ctx:mark(i)
+      if span == 2 then ctx:mark(i + 1) end
+      for k = i - 3, i + span + 2 do
+        local w = ctx:w(k)
+        if w == "color" or w == "colour" or w == "make" or w == "the" or w == "bars" or w == "bar" or w == "line"
+            or w == "lines" or w == "dots" or w == "points" or w == "boxes" or w == "in" or w == "use" or w == "them"
+            or w == "all" or w == "it" or w == "areas" or w == "area" or w == "slices" or w == "colored" or w == "coloured"
+            or w == "paint" then ctx:mark(k) end
+      end
+      if spec.encoding.color and spec.type ~= "heatmap" then
+        ctx:note("the chart has one colour per " .. (spec.encoding.color.field or "series")
+          .. "; a single colour applies to a chart without a colour split")
+        return
+      end
+      config(spec, "mark").color = hex
+      ctx:edit("colour")
+      return
+    end
+  end
+end
+
+-- "legend at the bottom", "move the legend to the top", "hide the legend".
+function M.legend(ctx)
+  for i, t in ipairs(ctx.tokens) do
+    if (t.w == "legend" or t.w == "key") and ctx:free(i) then
+      local orient
+      for k = math.max(1, i - 3), math.min(#ctx.tokens, i + 4) do
+        local w = ctx:w(k)
+        if w == "bottom" or w == "below" or w == "under" or w == "underneath" then orient = "bottom"
+        elseif w == "top" or w == "above" then orient = "top"
+        elseif w == "right" or w == "side" then orient = "right"
+        elseif w == "left" then orient = "right" end
+        if orient and not ctx.used[k] then ctx:mark(k); break end
+      end
+      local neg = negated(ctx, i)
+      if not orient and not neg then return end
+      ctx:mark(i)
+      if neg then ctx:mark(neg) end
+      for k = i - 3, i + 3 do
+        local w = ctx:w(k)
+        if w == "the" or w == "at" or w == "to" or w == "move" or w == "put" or w == "place" or w == "on" then
+          ctx:mark(k)
+        end
+      end
+      if ctx:w(i - 1) == "left" or ctx:w(i + 2) == "left" or ctx:w(i + 3) == "left" then
+        ctx:note("the legend goes right, top or bottom; put it on the right")
+      end
+      config(ctx.spec, "legend").orient = neg and not orient and "none" or orient
+      ctx:edit("legend")
+      return
+    end
+  end
+end
+
+-- "rotate the labels 45 degrees", "horizontal labels", "angle the x labels".
+function M.label_angle(ctx)
+  for i, t in ipairs(ctx.tokens) do
+    if (t.w == "labels" or t.w == "label" or t.w == "ticks" or t.w == "text" or t.w == "names")
+        and ctx:free(i) then
+      local angle
+      local rot = ctx:find({ rotate = true, rotated = true, angle = true, angled = true, tilt = true, tilted = true,
+        slant = true, slanted = true, diagonal = true, turn = true }, math.max(1, i - 4), 8)
+      local deg
+      for k = math.max(1, i - 4), math.min(#ctx.tokens, i + 5) do
+        local n = ctx:w(k) and ctx:w(k):match("^(%d+)$")
+        if n and (ctx:w(k + 1) == "degrees" or ctx:w(k + 1) == "degree" or ctx:w(k + 1) == "deg" or rot) then
+          deg = tonumber(n)
+          ctx:mark(k, k + 1)
+        end
+      end
+      local prev = ctx:w(i - 1)
+      if prev == "horizontal" or prev == "flat" or prev == "straight" then angle = 0; ctx:mark(i - 1)
+      elseif prev == "vertical" then angle = -90; ctx:mark(i - 1)
+      elseif rot or deg then angle = -(deg or 45); if angle < -90 then angle = -90 end
+      end
+      if angle then
+        ctx:mark(i)
+        if rot then ctx:mark(rot) end
+        for k = i - 3, i + 2 do
+          local w = ctx:w(k)
+          if w == "the" or w == "x" or w == "axis" or w == "make" or w == "by" or w == "tick" then ctx:mark(k) end
+        end
+        config(ctx.spec, "axisX").labelAngle = angle
+        ctx:edit("label angle")
+        return
+      end
+    end
+  end
+end
+
+return M

@@ -1,0 +1,169 @@
+-- Charts for requests that name no column ("show me bars", "create scatterplot", "chart this",
+-- "what's in here?") over data the user sent: the most informative columns for the chart type
+-- asked for (or for the data's shape), with a note saying what was chosen.
+local lex = require "planner.lexicon"
+
+local M = {}
+
+-- Categories read best with a handful of values.
+M.BEST_GROUPS = 8
+M.MAX_GROUPS = 30
+
+-- Measures: continuous numbers that are not ids or years, fewest missing first, then in column order.
+local function measures(prof)
+  local out = {}
+  for _, c in ipairs(prof.columns) do
+    if c.role == "measure" and not c.discrete then out[#out + 1] = c end
+  end
+  table.sort(out, function(a, b)
+    if (a.count or 0) ~= (b.count or 0) then return (a.count or 0) > (b.count or 0) end
+    return a.index < b.index
+  end)
+  return out
+end
+
+-- Categories: a handful of values first (closest to BEST_GROUPS), ids and constants never.
+local function groups(prof)
+  local out = {}
+  for _, c in ipairs(prof.columns) do
+    local d = c.distinct or 0
+    if (c.role == "category" or c.role == "measure" and c.discrete) and d >= 2 and d <= M.MAX_GROUPS then
+      out[#out + 1] = c
+    end
+  end
+  table.sort(out, function(a, b)
+    local da, db = math.abs(a.distinct - M.BEST_GROUPS / 2 - 1), math.abs(b.distinct - M.BEST_GROUPS / 2 - 1)
+    if (a.distinct <= M.BEST_GROUPS) ~= (b.distinct <= M.BEST_GROUPS) then return a.distinct <= M.BEST_GROUPS end
+    if da ~= db then return da < db end
+    return a.index < b.index
+  end)
+  return out
+end
+
+local function times(prof)
+  local out = {}
+  for _, c in ipairs(prof.columns) do
+    if c.role == "time" then out[#out + 1] = c end
+  end
+  table.sort(out, function(a, b)
+    if (a.type == "temporal") ~= (b.type == "temporal") then return a.type == "temporal" end
+    return a.index < b.index
+  end)
+  return out
+end
+
+-- The pair of measures most strongly correlated (a scatter worth looking at), among the first few.
+local function best_pair(df, ms)
+  local best, bi, bj = -1, nil, nil
+  local n = math.min(#ms, 6)
+  for i = 1, n do
+    for j = i + 1, n do
+      local a, b = df.columns[ms[i].name], df.columns[ms[j].name]
+      local sx, sy, sxx, syy, sxy, k = 0, 0, 0, 0, 0, 0
+      for r = 1, math.min(df.nrows, 5000) do
+        local x, y = a[r], b[r]
+        if x and y then
+          k = k + 1
+          sx, sy, sxx, syy, sxy = sx + x, sy + y, sxx + x * x, syy + y * y, sxy + x * y
+        end
+      end
+      local vx, vy = k * sxx - sx * sx, k * syy - sy * sy
+      local r = (vx > 0 and vy > 0) and math.abs((k * sxy - sx * sy) / math.sqrt(vx * vy)) or 0
+      if r > best then best, bi, bj = r, ms[i], ms[j] end
+    end
+  end
+  return bi, bj
+end
+
+local function channel(c, extra)
+  local ch = { field = c.name }
+  if c.role == "time" then
+    ch.type = c.type == "temporal" and "temporal" or "ordinal"
+  elseif c.type == "quantitative" and c.role == "measure" and not c.discrete then
+    ch.type = "quantitative"
+  else
+    ch.type = "nominal"
+  end
+  for k, v in pairs(extra or {}) do ch[k] = v end
+  return ch
+end
+
+local function default_agg(c)
+  for i, s in ipairs(c.stems) do
+    if lex.additive[s] or lex.additive[c.words[i]] then return "sum" end
+  end
+  return "mean"
+end
+
+-- The data's most telling columns: { measure =, group =, time = } (names, each may be nil).
+function M.best(prof)
+  local ms, gs, ts = measures(prof), groups(prof), times(prof)
+  return { measure = ms[1] and ms[1].name, group = gs[1] and gs[1].name, time = ts[1] and ts[1].name }
+end
+
+-- plan(df, prof, kind) → spec, note | nil when the data has nothing to draw.
+function M.plan(df, prof, kind)
+  local spec, note = M.plan_kind(df, prof, kind)
+  if not spec and kind then spec, note = M.plan_kind(df, prof, nil) end
+  return spec, note
+end
+
+function M.plan_kind(df, prof, kind)
+  local ms, gs, ts = measures(prof), groups(prof), times(prof)
+  local m, g, t = ms[1], gs[1], ts[1]
+  local spec = { encoding = {} }
+  local enc = spec.encoding
+  if not kind then
+    kind = (t and m) and "line" or (g and m) and "bar" or m and "histogram" or g and "bar" or nil
+    if not kind then return nil end
+  end
+  if kind == "scatter" or kind == "bubble" or kind == "hexbin" then
+    local a, b = best_pair(df, ms)
+    if not a then return nil end
+    spec.type = "scatter"
+    enc.x, enc.y = channel(a), channel(b)
+  elseif kind == "histogram" or kind == "density" or kind == "violin" and not g then
+    if not m then return nil end
+    spec.type = "histogram"
+    enc.x = channel(m, { bin = true })
+    enc.y = { aggregate = "count", type = "quantitative" }
+  elseif kind == "line" or kind == "area" or kind == "step" then
+    local x = t or g
+    if not x then return nil end
+    spec.type = kind
+    enc.x = channel(x)
+    enc.y = m and channel(m, { aggregate = default_agg(m) }) or { aggregate = "count", type = "quantitative" }
+  elseif kind == "pie" or kind == "donut" then
+    local small
+    for _, c in ipairs(gs) do if not small and c.distinct <= M.BEST_GROUPS then small = c end end
+    if not small then return nil end
+    spec.type = kind
+    enc.color = channel(small)
+    enc.theta = { aggregate = "count", type = "quantitative" }
+  elseif kind == "box" or kind == "violin" or kind == "strip" then
+    if not (g and m) then return nil end
+    spec.type = kind
+    enc.x, enc.y = channel(g), channel(m)
+  elseif kind == "heatmap" then
+    if #gs < 2 then return nil end
+    spec.type = "heatmap"
+    enc.x, enc.y = channel(gs[1]), channel(gs[2])
+    enc.color = { aggregate = "count", type = "quantitative" }
+  else -- bar and its kin: rows counted per category
+    local x = g or t
+    if not x then return nil end
+    spec.type = (kind == "lollipop" or kind == "bar") and kind or "bar"
+    enc.x = channel(x)
+    enc.y = { aggregate = "count", type = "quantitative" }
+  end
+  local named = {}
+  for _, ch in ipairs { "x", "y", "color" } do
+    if enc[ch] and enc[ch].field then named[#named + 1] = enc[ch].field end
+  end
+  local note = ("the request names no column, so chartd chose %s; say which columns you want "
+    .. "(for example \"average %s by %s\")"):format(table.concat(named, " and "),
+    (m or {}).name or "value", (g or t or {}).name or "category")
+  return spec, note
+end
+
+return M
