@@ -132,6 +132,25 @@ local function plan_fresh(request, opts, df, info, progress)
   return spec, spec.needs, pinfo or {}
 end
 
+-- An edit the rules could not read, asked of the LLM (when one is configured) with the chart
+-- before and the data's columns: its spec, or nil (no LLM, or no answer: the rules' verdict stands).
+local function llm_edit(prompt, base, df, opts, info, progress)
+  local cfg = opts.config or {}
+  local llm = llm_module(cfg)
+  if not llm then return nil end
+  info.planner = "openai"
+  progress("planning", 10, ("asking %s about the chart"):format(cfg.llm_model or "the model"))
+  local deadline = opts.deadline_ms or (clock.now_ms() + (cfg.timeout_s or 30) * 1000)
+  local spec, err, done = llm.plan(prompt, frame.view(df), { previous = base, data = frame.view(df),
+    deadline_ms = llm_deadline(cfg, deadline), progress = function(msg) progress("planning", 12, msg) end })
+  info.llm_calls = (done and done.calls) or (type(err) == "table" and err.calls) or nil
+  if not spec then
+    info.planner = "offline"
+    return nil
+  end
+  return shallow(spec)
+end
+
 local function evicted_error(conv)
   return fail("data_evicted", ("the data of this conversation (%s) was dropped to stay within the server's "
     .. "memory for conversations (CHARTD_CONVERSATION_MB); send it again with your next request")
@@ -260,7 +279,14 @@ function M.plan(request, opts)
       if df then spec.data = df end
       return overrides(spec, request), info
     elseif r.kind == "unclear" then
-      -- TODO(#13 item 5): with an LLM key, the LLM reads it with the chart and the data's schema
+      -- with an LLM, it reads what the rules could not, with the chart and the data's schema
+      local spec = df and llm_edit(prompt, base, df, opts, info, progress)
+      if spec then
+        followup.carry(spec, base, df, {})
+        spec.data = df
+        info.outcome = "edit"
+        return overrides(spec, request), info
+      end
       return fail("unclear_followup", r.message, "prompt", { suggestions = r.suggestions })
     end
     local intent = conv and conv.intent or {}

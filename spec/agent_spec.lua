@@ -174,6 +174,28 @@ describe("agent.plan", function()
     assert.are.equal(4, spec.data.nrows)
   end)
 
+  it("asks the LLM, with the chart and the data, about a follow-up the rules cannot read", function()
+    local calls = {}
+    package.loaded["planner.openai"] = { plan = function(prompt, df, o)
+      calls[#calls + 1] = { prompt = prompt, previous = o.previous, rows = df and df.nrows }
+      return { type = "area", encoding = { x = { field = "month", type = "temporal" },
+        y = { field = "revenue", type = "quantitative", aggregate = "sum" } } }
+    end }
+    local ctx = host()
+    turn(ctx, { prompt = "revenue by month", data = CSV }, { planner = "openai" })
+    local spec, info = turn(ctx, { prompt = "frobnicate the quux zibble", theme = "dark" }, { planner = "openai" })
+    assert.are.equal(2, #calls)
+    assert.are.equal("frobnicate the quux zibble", calls[2].prompt)
+    assert.are.equal("month", calls[2].previous.encoding.x.field) -- the chart before
+    assert.are.equal(4, calls[2].rows) -- and the conversation's data, never invented
+    assert.are.equal("area", spec.type)
+    assert.are.equal("edit", info.outcome)
+    assert.is_false(info.synthetic)
+    -- rules first: an edit they read never reaches the LLM
+    turn(ctx, { prompt = "as a bar chart" }, { planner = "openai" })
+    assert.are.equal(2, #calls)
+  end)
+
   it("says when the conversation's data was dropped for the memory budget", function()
     local ctx, store = host()
     turn(ctx, { prompt = "revenue by month", data = CSV })

@@ -899,6 +899,8 @@ function M.plan(prompt, df, opts)
     spec.theme = opts.theme or theme_request(tokens)
     return spec
   end
+  -- a quoted title is not words about the data ('titled "Where teams play"')
+  tokens = M.tokenize((prompt:gsub('([Tt]itled?%s*:?%s*)["“][^"”]*["”]', "%1")))
   local prof = profile.profile(df)
   correct_typos(tokens, prof)
   local fields, taken = gather(tokens, prof)

@@ -67,9 +67,13 @@ async def valid_answers(s, fake):
     _, chart, _ = await s.ask("revenue by region, horizontal", data=CSV)
     eq((chart["type"], chart["planner"], chart["llm_calls"]), ("chart", "openai", 1), f"horizontal bar {chart}")
     eq(chart["data_summary"]["rows"], [["EU", 15], ["US", 20], ["APAC", 7]], "summed per region")
-    fake.script([answer(GOOD)])  # the rules do not read "swap axes": the LLM gets it with the current spec
+    # the rules read "swap axes" themselves (no LLM call); what they cannot read goes to the LLM
     _, again, _ = await s.ask("swap axes")
-    eq((again["type"], again["planner"]), ("chart", "openai"), f"the follow-up 'swap axes' on it: {again}")
+    eq((again["type"], again["planner"], again["outcome"]), ("chart", "offline", "edit"), f"'swap axes' {again}")
+    eq(again["spec"]["encoding"]["y"]["type"], "quantitative", "swapped: the values are on y now")
+    fake.script([answer(GOOD)])
+    _, again, _ = await s.ask("show it the way an accountant would")
+    eq((again["type"], again["planner"], again["llm_calls"]), ("chart", "openai", 1), f"an edit for the LLM {again}")
 
     fenced = "Here is the chart:\n```json\n" + json.dumps(GOOD) + "\n```\nEnjoy!"
     prose = "Sure! The spec is " + json.dumps(GOOD) + " -- it compares regions {roughly}."

@@ -145,7 +145,13 @@ function M.swap(ctx)
           if w and (AXIS_WORDS[w] or w == "and" or w == "the" or w == "x" or w == "y") then ctx:mark(j) end
         end
         local spec, enc = ctx.spec, ctx.spec.encoding
-        if spec.type == "bar" or spec.type == "box" or spec.type == "lollipop" then
+        if (spec.type == "bar" or spec.type == "box") and enc.y and enc.x and enc.x.type == "quantitative"
+            and enc.y.type ~= "quantitative" then
+          -- bars laid on their side by their encodings (Vega-Lite's way): stand them up
+          enc.x, enc.y = enc.y, enc.x
+          enc.x.title, enc.y.title = nil, nil
+          if spec.options then spec.options.horizontal = nil end
+        elseif spec.type == "bar" or spec.type == "box" or spec.type == "lollipop" then
           local on = not (spec.options and spec.options.horizontal)
           set_option(spec, "horizontal", on or nil)
         elseif enc.x and enc.y and not (spec.type == "histogram") then
