@@ -202,11 +202,16 @@ def stalled(s):
     dropped_once(s, raw, "stalled reader")
 
 
-def points_request(n):
-    """A POST /v1/charts body whose JSON answer is over 200 bytes per row: an SVG scatter plot
-    whose rows carry a note the chart does not draw but the echoed spec does (the image itself
-    stays the same size past a few thousand points: they are stamped into one embedded image)."""
-    note = "n" * 200
+ECHO_MAX_ROWS = 10000  # lua/pipeline.lua: past this many rows the spec's data is not echoed
+
+
+def points_request(total_bytes):
+    """A POST /v1/charts body whose JSON answer is over total_bytes: an SVG scatter plot of up to
+    ECHO_MAX_ROWS rows (so the spec is echoed with its data) whose rows carry a note the chart does
+    not draw but the echoed spec does (the image itself stays the same size past a few thousand
+    points: they are stamped into one embedded image)."""
+    n = ECHO_MAX_ROWS
+    note = "n" * min(9000, max(200, math.ceil(total_bytes / n)))
     rows = [{"x": i % 997, "y": (i * 7919) % 1009, "note": note} for i in range(n)]
     spec = {"type": "scatter", "data": {"values": rows}, "format": "svg",
             "encoding": {"x": {"field": "x", "type": "quantitative"}, "y": {"field": "y", "type": "quantitative"}}}
@@ -217,7 +222,7 @@ def http_stalled(s):
     """The same for HTTP: a POST /v1/charts answer larger than the socket can hold, which the
     client never reads, is dropped (a reset) after CHARTD_SEND_TIMEOUT, logged slow_reader with
     http true. (An answer the kernel can hold whole leaves chartd at once: the kernel keeps it.)"""
-    body = json.dumps(points_request(min(100000, math.ceil((wmem_max() + 2 * 1024 * 1024) / 200)))).encode()
+    body = json.dumps(points_request(wmem_max() + 2 * 1024 * 1024)).encode()
     sock = socket.socket()
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
     sock.connect(("127.0.0.1", s.port))
