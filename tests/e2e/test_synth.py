@@ -3,31 +3,21 @@
 marked illustrative (the reply's flag and the note's pixels in the image's corner); the
 synthesis vocabulary (lua/synth/kinds.lua) hot-reloads like the scripts: a kind added to the
 file names the categories of the next request, and a broken save keeps the last good one."""
-import asyncio
 import base64
 import json
 import os
 import shutil
 import struct
 import sys
-import tempfile
 import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from chartd_harness import ROOT, Server, check, connect, eq, recv_json, run, until_final  # noqa: E402
+from chartd_harness import Server, check, connect, eq, recv_json, run, script_home, until_final  # noqa: E402
 
 KIND = """  { kind = "zorblax flavours", field = "zorblax", default = 3,
     says = { "zorblax|zorblaxe flavour|flavor|variety", "zorblax|zorblaxe" },
     values = { "Quantum Lime", "Nebula Grape", "Static Cherry", "Void Mint" } },
 """
-
-
-def make_home():
-    home = tempfile.mkdtemp(prefix="chartd-synth-")
-    for d in ("lua", "prompts", "themes", "web"):
-        if os.path.isdir(os.path.join(ROOT, d)):
-            shutil.copytree(os.path.join(ROOT, d), os.path.join(home, d))
-    return home
 
 
 def png_pixels(data):
@@ -90,7 +80,7 @@ async def chart(ws, rid, prompt, **extra):
 
 
 async def main():
-    home = make_home()
+    home = script_home("chartd-synth-")
     kinds = os.path.join(home, "lua", "synth", "kinds.lua")
     try:
         with Server(env={"CHARTD_HOME": home}, workers=2) as s:
