@@ -1,8 +1,10 @@
 """Synthesis from the words against the real server (offline planner), on a temp copy of lua/:
 "temperature in Paris over the last 30 days" is a 30-point daily line of the mean temperature,
-marked illustrative (the reply's flag and the note's pixels in the image's corner); the
-synthesis vocabulary (lua/synth/kinds.lua) hot-reloads like the scripts: a kind added to the
-file names the categories of the next request, and a broken save keeps the last good one."""
+marked illustrative (the reply's flag and the note's pixels in the image's corner); gibberish
+and greetings get not_a_chart_request with suggestions (over WebSocket and HTTP), each of which
+draws, and the conversation goes on; the synthesis vocabulary (lua/synth/kinds.lua) hot-reloads
+like the scripts: a kind added to the file names the categories of the next request, and a
+broken save keeps the last good one."""
 import base64
 import json
 import os
@@ -12,7 +14,7 @@ import sys
 import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from chartd_harness import Server, check, connect, eq, recv_json, run, script_home, until_final  # noqa: E402
+from chartd_harness import Server, check, connect, eq, http, recv_json, run, script_home, until_final  # noqa: E402
 
 KIND = """  { kind = "zorblax flavours", field = "zorblax", default = 3,
     says = { "zorblax|zorblaxe flavour|flavor|variety", "zorblax|zorblaxe" },
@@ -98,6 +100,25 @@ async def main():
                 check(all(-10 <= r["temperature"] <= 30 for r in spec["data"]["values"]), "Paris temperatures")
                 eq((paris["synthetic"], isinstance(paris["seed"], int)), (True, True), "marked synthetic, seeded")
                 check(note_pixels(base64.b64decode(paris["data"])) > 20, "the illustrative-data note is drawn")
+
+                # no chart for words that ask for none; the suggestions do draw
+                suggestions = None
+                for i, prompt in enumerate(("xyzzy plugh frobnicate", "hi", "what's the weather like?")):
+                    await ws.send(req(f"junk{i}", prompt))
+                    _, err = await until_final(ws, f"junk{i}")
+                    eq((err["type"], err["code"], err["retryable"]), ("error", "not_a_chart_request", False),
+                       f"{prompt!r} is not a chart request ({err.get('message')})")
+                    check(prompt.split()[0] in err["message"], f"the message quotes the request: {err['message']}")
+                    suggestions = err.get("suggestions")
+                    check(isinstance(suggestions, list) and len(suggestions) >= 2
+                          and all(isinstance(x, str) and x for x in suggestions), f"suggestions: {suggestions!r}")
+                for i, prompt in enumerate(suggestions):
+                    await chart(ws, f"suggested{i}", prompt)
+                status, _, body = http(s.base + "/v1/charts", {"prompt": "xyzzy plugh frobnicate"},
+                                       headers={"Content-Type": "application/json", "Accept": "application/json"})
+                reply = json.loads(body)
+                eq((status, reply.get("code")), (422, "not_a_chart_request"), f"over HTTP: {reply}")
+                eq(reply.get("suggestions"), suggestions, "the same suggestions over HTTP")
 
                 # the vocabulary reloads like everything else
                 before = await chart(ws, "before", "top 3 zorblax flavours by sales")
