@@ -432,7 +432,7 @@ size_t deflate_fast(const unsigned char *in, size_t n, unsigned char *out, void 
   e.w.pos = 2;
 
   const uint32_t longest_run = match_token(MAX_MATCH, 1); /* most tokens of a chart */
-  size_t i = 0, block_start = 0;
+  size_t i = 0, block_start = 0, misses = 0;
   while (i < n) {
     if (e.ntokens >= BLOCK_TOKENS) {
       flush_block(&e, block_start, i);
@@ -444,11 +444,14 @@ size_t deflate_fast(const unsigned char *in, size_t n, unsigned char *out, void 
       if (length >= 3) {
         add_match(&e, length == MAX_MATCH ? longest_run : match_token((unsigned)length, 1));
         i += length;
+        misses = 0;
         continue;
       }
     }
-    /* Elsewhere: one probe of a hash of the next four bytes. */
-    if (i + 4 <= n) {
+    /* Elsewhere: one probe of a hash of the next four bytes — at every other byte once 32
+     * probes in a row found nothing (dense detail, e.g. thousands of markers, is mostly
+     * literals: probing it all cost more than the matches saved). */
+    if (i + 4 <= n && (misses < 32 || (i & 1) == 0)) {
       uint32_t here = read32(in + i);
       uint32_t h = (here * 2654435761u) >> (32 - HASH_BITS);
       uint32_t cand = head[h];
@@ -458,8 +461,10 @@ size_t deflate_fast(const unsigned char *in, size_t n, unsigned char *out, void 
         size_t length = 4 + common_prefix(in + cand + 4, in + i + 4, limit - 4);
         add_match(&e, match_token((unsigned)length, (unsigned)(i - cand)));
         i += length;
+        misses = 0;
         continue;
       }
+      misses++;
     }
     add_literal(&e, in[i++]);
   }

@@ -14,7 +14,8 @@
  * (plus the variant's sub-pixel offset), as offsets and coverages, zeros left out. */
 typedef struct stamp_px {
   short dx, dy;
-  unsigned char c;
+  uint32_t src; /* the source colour times the coverage, premultiplied ARGB */
+  uint32_t inv; /* 255 minus the source alpha times the coverage: what is left of the pixel below */
 } stamp_px;
 
 typedef struct stamp {
@@ -24,12 +25,15 @@ typedef struct stamp {
 
 /* Masks by radius bucket (1/RSTEP of a layer pixel each) and sub-pixel offset. */
 typedef struct stamp_cache {
+  uint32_t src[4]; /* premultiplied colour, 0..255: r, g, b, a */
   const cairo_path_t *path;
   double unit;   /* the path's radius */
   double extent; /* how far the marker reaches from its centre, per unit of radius */
   int buckets;
   stamp *s; /* buckets * SUB * SUB, rendered on first use */
 } stamp_cache;
+
+static inline uint32_t div255(uint32_t x) { return (x + 128 + ((x + 128) >> 8)) >> 8; }
 
 static int render(stamp_cache *c, stamp *st, double radius, double fx, double fy) {
   int half = (int)ceil(radius * c->extent + 1.5), size = 2 * half + 1;
@@ -49,8 +53,11 @@ static int render(stamp_cache *c, stamp *st, double radius, double fx, double fy
     int stride = cairo_image_surface_get_stride(surf);
     for (int y = 0; y < size; y++)
       for (int x = 0; x < size; x++) {
-        unsigned char c = data[(size_t)y * (size_t)stride + (size_t)x];
-        if (c) px[count++] = (stamp_px){(short)(x - half), (short)(y - half), c};
+        uint32_t cov = data[(size_t)y * (size_t)stride + (size_t)x];
+        if (!cov) continue;
+        const uint32_t *sc = c->src;
+        uint32_t a = div255(sc[3] * cov), r = div255(sc[0] * cov), g = div255(sc[1] * cov), b = div255(sc[2] * cov);
+        px[count++] = (stamp_px){(short)(x - half), (short)(y - half), a << 24 | r << 16 | g << 8 | b, 255 - a};
       }
   }
   cairo_surface_destroy(surf);
@@ -61,27 +68,27 @@ static int render(stamp_cache *c, stamp *st, double radius, double fx, double fy
   return 0;
 }
 
-static inline uint32_t div255(uint32_t x) { return (x + 128 + ((x + 128) >> 8)) >> 8; }
-
-static inline void over(uint32_t *d, uint32_t c, const uint32_t src[4]) {
-  uint32_t p = *d, inv = 255 - div255(c * src[3]);
-  uint32_t a = div255(src[3] * c) + div255((p >> 24) * inv);
-  uint32_t r = div255(src[0] * c) + div255(((p >> 16) & 255) * inv);
-  uint32_t g = div255(src[1] * c) + div255(((p >> 8) & 255) * inv);
-  uint32_t b = div255(src[2] * c) + div255((p & 255) * inv);
-  *d = a << 24 | r << 16 | g << 8 | b;
+/* dst = src + dst * inv / 255 per channel, two channels per multiplication. */
+static inline void over(uint32_t *d, uint32_t src, uint32_t inv) {
+  uint32_t p = *d;
+  uint32_t rb = (p & 0xFF00FFu) * inv + 0x800080u;
+  rb = ((rb + ((rb >> 8) & 0xFF00FFu)) >> 8) & 0xFF00FFu;
+  uint32_t ag = ((p >> 8) & 0xFF00FFu) * inv + 0x800080u;
+  ag = ((ag + ((ag >> 8) & 0xFF00FFu)) >> 8) & 0xFF00FFu;
+  *d = (rb | ag << 8) + src;
 }
 
 /* Composites stamp st at layer pixel (cx, cy) (its centre) with premultiplied colour src. */
-static void blit(const stamp *st, uint32_t *layer, int stride, int w, int h, int cx, int cy, const uint32_t src[4]) {
+static void blit(const stamp *st, uint32_t *layer, int stride, int w, int h, int cx, int cy) {
+  const stamp_px *px = st->px;
   if (cx - st->half >= 0 && cy - st->half >= 0 && cx + st->half < w && cy + st->half < h) {
     uint32_t *centre = layer + (size_t)cy * (size_t)stride + cx;
-    for (int k = 0; k < st->count; k++) over(centre + (ptrdiff_t)st->px[k].dy * stride + st->px[k].dx, st->px[k].c, src);
+    for (int k = 0; k < st->count; k++) over(centre + (ptrdiff_t)px[k].dy * stride + px[k].dx, px[k].src, px[k].inv);
     return;
   }
   for (int k = 0; k < st->count; k++) { /* at the layer's edge: clipped pixel by pixel */
-    int x = cx + st->px[k].dx, y = cy + st->px[k].dy;
-    if (x >= 0 && y >= 0 && x < w && y < h) over(layer + (size_t)y * (size_t)stride + x, st->px[k].c, src);
+    int x = cx + px[k].dx, y = cy + px[k].dy;
+    if (x >= 0 && y >= 0 && x < w && y < h) over(layer + (size_t)y * (size_t)stride + x, px[k].src, px[k].inv);
   }
 }
 
@@ -168,7 +175,7 @@ int stamp_markers(cairo_t *cr, const double *xs, const double *ys, const double 
   }
   int w = (int)(lx1 - lx0), h = (int)(ly1 - ly0);
   cairo_surface_t *layer = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
-  stamp_cache cache = {path, unit, extent, (int)ceil(rmax * scale * RSTEP) + 1, NULL};
+  stamp_cache cache = {{0, 0, 0, 0}, path, unit, extent, (int)ceil(rmax * scale * RSTEP) + 1, NULL};
   cache.s = calloc((size_t)cache.buckets * SUB * SUB, sizeof *cache.s);
   int rc = 0;
   if (cairo_surface_status(layer) != CAIRO_STATUS_SUCCESS || cache.s == NULL) {
@@ -178,8 +185,8 @@ int stamp_markers(cairo_t *cr, const double *xs, const double *ys, const double 
   cairo_surface_flush(layer);
   uint32_t *data = (uint32_t *)cairo_image_surface_get_data(layer);
   int stride = cairo_image_surface_get_stride(layer) / 4;
-  const uint32_t src[4] = {(uint32_t)lround(sr * sa * 255), (uint32_t)lround(sg * sa * 255),
-                           (uint32_t)lround(sb * sa * 255), (uint32_t)lround(sa * 255)};
+  cache.src[0] = (uint32_t)lround(sr * sa * 255), cache.src[1] = (uint32_t)lround(sg * sa * 255);
+  cache.src[2] = (uint32_t)lround(sb * sa * 255), cache.src[3] = (uint32_t)lround(sa * 255);
   for (size_t i = 0; i < n; i++) {
     double r = rs ? rs[i] : unit;
     if (!isfinite(xs[i]) || !isfinite(ys[i]) || !isfinite(r) || r <= 0) continue;
@@ -194,7 +201,7 @@ int stamp_markers(cairo_t *cr, const double *xs, const double *ys, const double 
       rc = -1;
       goto done;
     }
-    blit(st, data, stride, w, h, ix, iy, src);
+    blit(st, data, stride, w, h, ix, iy);
   }
   cairo_surface_mark_dirty(layer);
   cairo_save(cr);

@@ -340,17 +340,17 @@ function M.summary(spec, layout)
   local m, enc = layout.model, spec.encoding
   local vname = (m.op ~= "count" and enc.color.field) or "count"
   local summary = require "charts.shared.summary"
-  -- In the axes' order: along x, then up y.
-  local order = {}
-  for k = 1, m.n do order[k] = k end
-  table.sort(order, function(a, b)
-    if m.i[a] ~= m.i[b] then return m.i[a] < m.i[b] end
-    return m.j[a] < m.j[b]
-  end)
+  -- In the axes' order: along x, then up y (the first MAX_ROWS cells of that order only).
+  local at, nx = {}, #m.xs
+  for k = 1, m.n do at[(m.j[k] - 1) * nx + m.i[k]] = k end
   local rows = {}
-  for r = 1, math.min(m.n, summary.MAX_ROWS) do
-    local k = order[r]
-    rows[r] = { m.x_values[m.i[k]], m.y_values[m.j[k]], m.value[k] }
+  for i = 1, nx do
+    for j = 1, #m.ys do
+      local k = at[(j - 1) * nx + i]
+      if k then rows[#rows + 1] = { m.x_values[i], m.y_values[j], m.value[k] } end
+      if #rows >= summary.MAX_ROWS then break end
+    end
+    if #rows >= summary.MAX_ROWS then break end
   end
   return summary.table({ enc.x.field, enc.y.field, vname }, rows, m.n)
 end

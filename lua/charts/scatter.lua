@@ -25,9 +25,11 @@ local M = {
 M.BATCH = 256
 -- Past this many points a scatter is stamped: each group's marker is rendered once and
 -- copied to every point (canvas:stamp), translucent markers building up density one by
--- one; on SVG/PDF the stamped markers are one embedded image. Below it every marker is its
--- own path, as a vector drawing should be. The reply's `drawing` says which was used.
+-- one. Below it every marker is its own path. SVG/PDF keep paths ten times longer (a
+-- vector drawing should be one; the stamped markers become one embedded image, which costs
+-- its encoding but bounds the file). The reply's `drawing` says which was used.
 M.STAMP_ABOVE = 2000
+M.STAMP_ABOVE_VECTOR = 20000
 -- A numeric colour is drawn in this many ramp steps (one batch list each).
 M.RAMP_STEPS = 32
 M.MIN_RADIUS, M.MAX_RADIUS = 2, 12
@@ -305,7 +307,8 @@ function M.layout(spec, theme, box, variant)
   return {
     error_bars = spans, interval = #spans > 0 and kind or nil,
     frame = f, groups = nonempty, radius = r0, alpha = M.alpha(m), count = m, fit = fit,
-    drawing = { method = m > M.STAMP_ABOVE and "stamped" or "paths", points = m },
+    drawing = { method = m > (spec.format == "png" and M.STAMP_ABOVE or M.STAMP_ABOVE_VECTOR) and "stamped" or "paths",
+      points = m },
     r = (xkind ~= "log" and ykind ~= "log") and M.pearson(sub.x, sub.y) or nil,
     note = m == 0 and "No data" or nil,
   }

@@ -186,6 +186,11 @@ describe("charts.scatter rendering", function()
         width = 800, height = 600 }))
       assert.equal("stamped", r.drawing.method)
       assert.truthy(r.bytes:find("<image", 1, true))
+      -- fewer points keep their own paths in a vector image
+      local some = { table.unpack(many, 1, 5000) }
+      local v = assert(pipeline.render({ type = "scatter", data = { values = some }, encoding = XY, format = "svg" }))
+      assert.equal("paths", v.drawing.method)
+      assert.falsy(v.bytes:find("<image", 1, true))
       assert.is_true(#r.bytes < 2500000, #r.bytes)
     end)
   end)
