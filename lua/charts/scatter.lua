@@ -143,20 +143,27 @@ function M.layout(spec, theme, box, variant)
 
   -- Rows with both coordinates (and a usable value on a log axis).
   local xkind, ykind = axis_opts(enc.x), axis_opts(enc.y)
-  local rows = {}
-  for i = 1, n do
-    local x, y = xcol[i], ycol[i]
-    if x ~= nil and y ~= nil and (xkind ~= "log" or x > 0) and (ykind ~= "log" or y > 0) then
-      rows[#rows + 1] = i
+  -- Every row drawn (the common case, checked in C): the columns serve as they are and the
+  -- list of rows is built only if a loop below needs it.
+  local all = xkind ~= "log" and ykind ~= "log" and series.scan(xcol, n) == n and series.scan(ycol, n) == n
+  local rows, m = nil, n
+  local function kept() -- the drawn rows' numbers
+    if rows then return rows end
+    rows = {}
+    for i = 1, n do
+      local x, y = xcol[i], ycol[i]
+      if all or (x ~= nil and y ~= nil and (xkind ~= "log" or x > 0) and (ykind ~= "log" or y > 0)) then
+        rows[#rows + 1] = i
+      end
     end
+    return rows
   end
-  local m = #rows
-  local all = m == n -- every row drawn: columns serve as they are, no copies
+  if not all then m = #kept() end
   local sub = {}
   local function sub_col(col)
     if all then return col end
     local out = {}
-    for k, i in ipairs(rows) do out[k] = col[i] end
+    for k, i in ipairs(kept()) do out[k] = col[i] end
     return out
   end
   sub.x, sub.y = sub_col(xcol), sub_col(ycol)
@@ -172,7 +179,7 @@ function M.layout(spec, theme, box, variant)
     local catcol = (ccol and not cquant) and ccol or nil
     local groups_y = interval.collect(m, sub.y, function(k) return sub.x[k] end, function(k)
       if not catcol then return false end
-      local c = catcol[rows[k]]
+      local c = catcol[kept()[k]]
       if c == nil then return "(missing)" end
       return c
     end)
@@ -198,7 +205,7 @@ function M.layout(spec, theme, box, variant)
   local cats, cat_index = {}, {}
   local clo, chi
   if ccol and not cquant then
-    for _, i in ipairs(rows) do
+    for _, i in ipairs(kept()) do
       local k = ccol[i]
       if k == nil then k = "(missing)" end
       if not cat_index[k] then
@@ -254,7 +261,7 @@ function M.layout(spec, theme, box, variant)
   if #groups == 1 and not scol and ax and ay and has_native then
     groups[1].xs, groups[1].ys = native.affine(sub.x, m, ax, bx), native.affine(sub.y, m, ay, by)
   else
-    for _, i in ipairs(rows) do
+    for _, i in ipairs(kept()) do
       local g
       if ccol and not cquant then
         local k = ccol[i]
