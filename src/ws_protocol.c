@@ -2,6 +2,8 @@
 #include "server_conn.h"
 
 #include <libwebsockets.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -164,6 +166,9 @@ int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, v
     c = conn_new(wsi, false);
     if (c == NULL) return -1;
     c->accepted = true;
+    /* A request's progress messages and its chart are small frames written one after the
+     * other: with Nagle's algorithm each waited for the client's delayed ACK (~40 ms). */
+    setsockopt(lws_get_socket_fd(wsi), IPPROTO_TCP, TCP_NODELAY, &(int){1}, sizeof(int));
     ws_assembler_init(&c->msg, (size_t)srv.cfg.max_request_kb * 1024);
     pss->c = c;
     srv.ws_open++;
