@@ -6,11 +6,10 @@ local csv = require "chartd.csv"
 
 local native = frame.native_csv
 
+-- pick(n): 1..n, from the samples' LCG.
 local function lcg(seed)
-  return function(n)
-    seed = (seed * 1103515245 + 12345) % 2147483648
-    return seed % n + 1
-  end
+  local rnd = require("charts.shared.sample_rng").lcg(seed)
+  return function(n) return math.floor(rnd() * n) + 1 end
 end
 
 local NUMBERS = { "12", "-3.5", ".5", "5.", "1e3", "+7", " 42 ", "\t8", "0", "-0", "007", "1E-2", "3.25e+2",
