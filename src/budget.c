@@ -124,6 +124,12 @@ void budget_end(struct budget_run *run) {
   pthread_mutex_unlock(&mu);
 }
 
+void budget_ignore_cancel(struct budget_run *run) {
+  pthread_mutex_lock(&mu);
+  run->cancelled = NULL;
+  pthread_mutex_unlock(&mu);
+}
+
 enum budget_stop budget_stopped(struct budget_run *run) {
   pthread_mutex_lock(&mu);
   enum budget_stop stop = run->stop;

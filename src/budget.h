@@ -59,6 +59,10 @@ void budget_begin(struct budget_run *run, lua_State *L, lua_State *co, const str
                   const atomic_bool *cancelled);
 void budget_end(struct budget_run *run);
 
+/* The owner's cancel flag stops run no more (the request has sent its final reply: a client
+ * that leaves once it has its answer cancels nothing). Any thread. */
+void budget_ignore_cancel(struct budget_run *run);
+
 /* lua_resume(co) with the memory cap armed and the watchdog watching. Returns lua_resume's
  * status, or BUDGET_NOT_RESUMED when the run was stopped before (cancelled or past its
  * deadline while it waited). When the budget stopped the run, budget_stopped says why

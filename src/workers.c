@@ -390,6 +390,15 @@ static bool step_task(struct worker *w, struct task *t, int nargs) {
   return true;
 }
 
+/* The ctx's replies go through here: once the final one is handed over, the client may close
+ * as soon as it has it, which is not a cancel of a request still returning (it was logged
+ * `cancelled` with no chart type when the close beat the coroutine's last instructions). */
+static void task_reply(void *ud, struct worker_reply *reply) {
+  struct task *t = ud;
+  if (t->ctx.final_sent) budget_ignore_cancel(&t->run);
+  g.reply(g.reply_ud, reply);
+}
+
 static void start_job(struct worker *w, struct job *job) {
   if (atomic_load(&job->cancelled) || now_ms() > job->deadline_ms) {
     bool timeout = !atomic_load(&job->cancelled);
@@ -422,8 +431,8 @@ static void start_job(struct worker *w, struct job *job) {
   lua_pushlstring(t->co, job->text, job->len);
   t->ctx = (struct request_ctx){.conn_id = job->q.conn_id, .http = job->http, .accept_json = job->accept_json,
                                 .enqueued_ms = job->enqueued_ms, .deadline_ms = job->deadline_ms,
-                                .cancelled = &job->cancelled, .worker = w->index, .reply = g.reply,
-                                .reply_ud = g.reply_ud};
+                                .cancelled = &job->cancelled, .worker = w->index, .reply = task_reply,
+                                .reply_ud = t};
   request_ctx_push(t->co, &w->ctx_owner, t->id, &t->ctx);
   step_task(w, t, 2);
 }
