@@ -223,9 +223,11 @@ function M.plan(request, opts)
   if base and not request.spec and held and held.synthetic and request.seed ~= nil and request.seed ~= held.seed then
     base = nil
   end
+  local unfit -- the chart before, when new data lacks its columns: only its look carries
   if base and not request.spec and sent and not same and not fits(base, df) then
     info.notes[#info.notes + 1] = "the new data lacks columns of the chart before, so this chart is planned afresh"
-    base = nil
+    unfit, base = { theme = base.theme, width = base.width, height = base.height, format = base.format,
+      scale = base.scale, config = base.config }, nil
   end
   if base and vegalite.is_vegalite(base) then
     -- A Vega-Lite spec is edited as the chartd spec it stands for (translated with its data);
@@ -320,6 +322,7 @@ function M.plan(request, opts)
     add_notes(info, notes)
   end
   if base then followup.carry(spec, base, plan_df, fresh_opts) end
+  if unfit then followup.carry(spec, unfit, plan_df, { fresh = true }) end
   if request.spec then
     -- a spec sent with a prompt the rules could not read as an edit: its fields fill gaps
     for k, v in pairs(request.spec) do if spec[k] == nil and k ~= "data" then spec[k] = v end end

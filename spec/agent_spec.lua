@@ -133,6 +133,21 @@ describe("agent.plan", function()
     assert.is_not_nil(info.keep_data)
   end)
 
+  it("plans afresh on new data that lacks the chart's columns, keeping only the chart's look", function()
+    local ctx = host()
+    local spec = turn(ctx, { prompt = "pie chart of revenue by region", data = CSV, theme = "dark" })
+    assert.are.equal("pie", spec.type)
+    local other = "team,goals,coach\nReds,10,Ann\nBlues,7,Bo\nGreens,3,Cy\n"
+    local info
+    spec, info = turn(ctx, { prompt = "average goals per team", data = other })
+    assert.are.equal("new", info.outcome)
+    assert.are.equal("bar", spec.type) -- a mean is not a pie's share: the type is not forced onto new data
+    assert.are.equal("team", spec.encoding.x.field)
+    assert.are.equal("dark", spec.theme)
+    assert.are.equal(3, spec.data.nrows)
+    assert.matches("planned afresh", info.notes[1], 1, true)
+  end)
+
   it("chooses telling columns for a vague first turn, says so, and lets the next turn name them", function()
     local ctx = host()
     local spec, info = turn(ctx, { prompt = "show me bars", data = CSV })

@@ -19,8 +19,8 @@ local KNOWN = { field = true, type = true, aggregate = true, bin = true, timeUni
   value = true, datum = true, header = true, condition = true, band = true, impute = true, bandPosition = true }
 
 -- Axis and legend keys chartd draws from (the rest is presentational and only warned about).
-M.AXIS_KEYS = { title = true, format = true }
-M.LEGEND_KEYS = { title = true }
+M.AXIS_KEYS = { title = true, format = true, grid = true, labelAngle = true }
+M.LEGEND_KEYS = { title = true, orient = true }
 M.SCALE_KEYS = { type = true, domain = true, range = true, scheme = true, zero = true, nice = true,
   reverse = true, domainMid = true }
 
@@ -103,9 +103,10 @@ function M.guides(def, path, warn, guide_key)
   if title == json.null then title = nil end
   if type(title) == "table" then title = table.concat(title, " ") end
   local guide = def[guide_key]
-  if guide == json.null then
-    -- axis: null / legend: null hide the guide; the chart still draws its data.
-    warn(path .. "." .. guide_key, "hiding the " .. guide_key .. " is not supported; it is drawn")
+  if guide == json.null and guide_key == "axis" then
+    -- axis: null hides the axis; the chart still draws its data. (legend: null is read as
+    -- config by vegalite.toplevel.guide_config.)
+    warn(path .. "." .. guide_key, "hiding the axis is not supported; it is drawn")
   elseif is_object(guide) then
     local allowed = guide_key == "axis" and M.AXIS_KEYS or M.LEGEND_KEYS
     for k, x in pairs(guide) do

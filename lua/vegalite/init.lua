@@ -181,6 +181,7 @@ function M.translate(vl)
   end
   toplevel.step_size(spec, steps, rows)
   toplevel.config_colors(vl, spec, warn)
+  toplevel.guide_config(vl, spec, warn)
   M.resolve_sort(spec, rows, warn)
   spec.data = { values = records }
   if #transforms > 0 then spec.transform = transforms end

@@ -1,8 +1,10 @@
 -- A Vega-Lite spec's top level → chartd's: title (string or {text, subtitle}), width/height
--- (numbers, {"step": n} and "container"), description (the alt text); background, padding,
--- autosize, config, params and usermeta are presentational or interactive and only named
--- in warnings where they ask for something chartd does not draw.
+-- (numbers, {"step": n} and "container"), description (the alt text); background and the
+-- config keys chartd draws (grid, label angle, legend place, mark colour and size, category
+-- colours, font) become chartd's `config`; padding, autosize, params and usermeta are
+-- presentational or interactive and only named in warnings.
 local channels = require "vegalite.channels"
+local chart_config = require "chartspec.config"
 local json = require "util.json"
 
 local M = {}
@@ -13,6 +15,25 @@ local KNOWN = { ["$schema"] = true, data = true, mark = true, encoding = true, t
   padding = true, autosize = true, config = true, params = true, selection = true, usermeta = true,
   name = true, resolve = true, view = true, theme = true, format = true, scale = true, options = true,
   seed = true, annotations = true, subtitle = true, type = true }
+
+-- One config key (chartd's config takes Vega-Lite's names) into spec.config, when chartd draws
+-- that value; otherwise a warning at the Vega-Lite path and the theme's own.
+local function put_config(spec, warn, group, key, value, path)
+  local entry = group and { [group] = { [key] = value } } or { [key] = value }
+  local why
+  chart_config.check(function(e) why = why or e.message end, entry)
+  if why then
+    warn(path, "not drawn (" .. tostring(why):gsub("^config[%w%.]*: ", "") .. "); the theme's is drawn")
+    return
+  end
+  spec.config = spec.config or {}
+  if group then
+    spec.config[group] = spec.config[group] or {}
+    spec.config[group][key] = value
+  else
+    spec.config[key] = value
+  end
+end
 
 -- Default plot size of a Vega-Lite view (config.view.continuousWidth/Height) and its step.
 M.DEFAULT_SIZE = 300
@@ -64,7 +85,7 @@ function M.read(vl, spec, warn)
   spec.height = size(vl.height, "height", warn, steps)
   if type(vl.background) == "string" and vl.background ~= "white" and vl.background ~= "#fff"
     and vl.background ~= "#ffffff" then
-    warn("background", "the theme's background is drawn (choose a theme instead)")
+    put_config(spec, warn, nil, "background", vl.background, "background")
   end
   if vl.padding ~= nil then warn("padding", "chartd lays out its own padding; ignored") end
   if vl.autosize ~= nil then warn("autosize", "chartd always fits the chart to its size; ignored") end
@@ -76,16 +97,52 @@ function M.read(vl, spec, warn)
     for k, v in pairs(vl.config) do
       if k == "range" and channels.is_object(v) then
         for rk in pairs(v) do
+          -- category, ramp and heatmap colour the colour channel (M.config_colors)
           if rk ~= "category" and rk ~= "ramp" and rk ~= "heatmap" then
             warn("config.range." .. rk, "not supported; the theme is drawn")
           end
         end
+      elseif chart_config.TOP[k] then
+        put_config(spec, warn, nil, k, v, "config." .. k)
+      elseif chart_config.KEYS[k] and channels.is_object(v) then
+        for kk, x in pairs(v) do put_config(spec, warn, k, kk, x, ("config.%s.%s"):format(k, kk)) end
       else
         warn("config." .. k, "not supported; the theme is drawn (choose a theme instead)")
       end
     end
   end
   return steps
+end
+
+-- The guide keys chartd draws as config: an axis's grid and label angle, a legend's place (or
+-- none). Read from the encodings of the view and its layers, where Vega-Lite puts them.
+local LEGEND_CHANNELS = { "color", "fill", "stroke", "size", "shape", "opacity" }
+function M.guide_config(vl, spec, warn)
+  local views = { vl }
+  if type(vl.layer) == "table" then for _, l in ipairs(vl.layer) do views[#views + 1] = l end end
+  for i, view in ipairs(views) do
+    local enc = channels.is_object(view) and channels.is_object(view.encoding) and view.encoding or {}
+    local base = i == 1 and "encoding" or ("layer[%d].encoding"):format(i - 2)
+    for name, group in pairs({ x = "axisX", y = "axisY" }) do
+      local axis = channels.is_object(enc[name]) and enc[name].axis
+      if channels.is_object(axis) then
+        local path = ("%s.%s.axis."):format(base, name)
+        if axis.grid ~= nil then put_config(spec, warn, group, "grid", axis.grid, path .. "grid") end
+        if axis.labelAngle ~= nil then
+          put_config(spec, warn, group, "labelAngle", axis.labelAngle, path .. "labelAngle")
+        end
+      end
+    end
+    for _, name in ipairs(LEGEND_CHANNELS) do
+      local def = channels.is_object(enc[name]) and enc[name]
+      local path = ("%s.%s.legend"):format(base, name)
+      if def and def.legend == json.null then
+        put_config(spec, warn, "legend", "disable", true, path)
+      elseif def and channels.is_object(def.legend) and def.legend.orient ~= nil then
+        put_config(spec, warn, "legend", "orient", def.legend.orient, path .. ".orient")
+      end
+    end
+  end
 end
 
 -- config.range's colours for the colour channel that has none of its own: category (a list

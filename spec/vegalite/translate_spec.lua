@@ -1,3 +1,4 @@
+local json = require "util.json"
 local vegalite = require "vegalite"
 local pipeline = require "pipeline"
 
@@ -60,12 +61,32 @@ describe("vegalite", function()
 
   it("lists what it does not draw in warnings and renders anyway", function()
     local result = assert(pipeline.render({ data = { values = VALUES }, mark = { type = "bar", cornerRadius = 4 },
-      config = { axis = { grid = false } }, encoding = { x = { field = "a", axis = { labelAngle = 0 } },
+      config = { axis = { domainColor = "red" } }, encoding = { x = { field = "a", axis = { tickCount = 3 } },
       y = { field = "b", type = "quantitative" } } }))
     local text = table.concat(result.warnings, "\n")
     assert.matches("mark.cornerRadius", text)
-    assert.matches("config.axis", text)
-    assert.matches("encoding.x.axis.labelAngle", text)
+    assert.matches("config.axis.domainColor", text)
+    assert.matches("encoding.x.axis.tickCount", text)
+  end)
+
+  it("draws the config and guide keys chartd has as its own config, and names the values it cannot draw", function()
+    local spec, warnings = vegalite.translate({ data = { values = VALUES }, mark = "bar", background = "#202020",
+      config = { axis = { grid = false }, mark = { color = "#ff0000" }, font = "DejaVu Serif",
+        legend = { orient = "top-left" } },
+      encoding = { x = { field = "a", axis = { labelAngle = -45 } },
+        y = { field = "b", type = "quantitative", axis = { grid = true } }, color = { field = "c", legend = json.null } } })
+    assert.same({ axis = { grid = false }, axisX = { labelAngle = -45 }, axisY = { grid = true },
+      mark = { color = "#ff0000" }, font = "DejaVu Serif", background = "#202020",
+      legend = { disable = true } }, spec.config)
+    local text = table.concat(warnings, "\n")
+    assert.matches("config.legend.orient", text, 1, true)
+    assert.matches("right, top, bottom, none", text, 1, true)
+    -- and the drawing follows: the single mark colour and the background
+    local result = assert(pipeline.render({ data = { values = VALUES }, mark = "bar", format = "svg",
+      background = "#202020", config = { mark = { color = "#ff0000" } },
+      encoding = { x = { field = "a" }, y = { field = "b", type = "quantitative" } } }))
+    assert.truthy(result.bytes:find("rgb(100%,0%,0%)", 1, true))
+    assert.truthy(result.bytes:find("rgb(12.54902%,12.54902%,12.54902%)", 1, true))
   end)
 
   it("names unsupported composition in an error", function()

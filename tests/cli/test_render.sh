@@ -84,12 +84,12 @@ mkdir -p "$TMP/data"
 printf 'k,v\nA,3\nB,5\n' >"$TMP/data/kv.csv"
 cat >"$TMP/vl.json" <<'JSON'
 {"$schema": "https://vega.github.io/schema/vega-lite/v5.json", "data": {"url": "kv.csv"},
- "mark": {"type": "bar", "cornerRadius": 3}, "config": {"axis": {"grid": false}},
+ "mark": {"type": "bar", "cornerRadius": 3}, "config": {"axis": {"domainColor": "red"}},
  "encoding": {"x": {"field": "k"}, "y": {"field": "v", "type": "quantitative"}}}
 JSON
 if CHARTD_DATA_DIR="$TMP/data" "$BIN" render "$TMP/vl.json" -o "$TMP/vl.png" 2>"$TMP/err"; then
   warnings=$(grep -c '^chartd render: warning: ' "$TMP/err")
-  { [ "$warnings" -eq 2 ] && grep -q 'mark.cornerRadius' "$TMP/err" && grep -q 'config.axis' "$TMP/err" \
+  { [ "$warnings" -eq 2 ] && grep -q 'mark.cornerRadius' "$TMP/err" && grep -q "config.axis.domainColor" "$TMP/err" \
     && head -c 8 "$TMP/vl.png" | LC_ALL=C grep -aq PNG; } && pass || fail "vega-lite warnings: $(cat "$TMP/err")"
 else
   fail "vega-lite render: $(cat "$TMP/err")"

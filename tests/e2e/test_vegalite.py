@@ -36,10 +36,10 @@ def main():
 
     server = Server(env={"CHARTD_DATA_DIR": data_dir})
     try:
-        status, reply = post(server, vl("fruit.csv", config={"axis": {"grid": False}}))
+        status, reply = post(server, vl("fruit.csv", config={"axis": {"domainColor": "red"}}))
         eq(status, 200, f"data.url chart ({reply})")
         eq(reply["data_summary"]["rows"], [["apple", 7], ["pear", 5]], "rows read from the data folder")
-        check(any(w.startswith("config.axis") for w in reply.get("warnings", [])), f"warnings {reply.get('warnings')}")
+        check(any(w.startswith("config.axis.domainColor") for w in reply.get("warnings", [])), f"warnings {reply.get('warnings')}")
 
         rel = os.path.relpath(os.path.join(outside, "secret.csv"), data_dir)
         for url in [rel, os.path.join(outside, "secret.csv"), "link.csv", "https://example.com/x.csv",
