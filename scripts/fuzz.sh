@@ -19,12 +19,13 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 CC=clang-14 cmake -S . -B build-fuzz -DCHARTD_FUZZ=ON -DCHARTD_WERROR=ON >/dev/null
-cmake --build build-fuzz -j2 --target fuzz_csv fuzz_base64 fuzz_ws_message fuzz_deflate fuzz_pattern fuzz_request fuzz_render
+cmake --build build-fuzz -j2 --target fuzz_harnesses
 [ "${FUZZ_BUILD_ONLY:-0}" = "1" ] && exit 0
 
 seconds=${FUZZ_SECONDS:-60}
 harnesses=("$@")
-[ ${#harnesses[@]} -gt 0 ] || harnesses=(csv base64 ws_message deflate pattern request render)
+# Every harness has a seed corpus folder of its name.
+[ ${#harnesses[@]} -gt 0 ] || mapfile -t harnesses < <(ls tests/fuzz/corpus)
 export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
 for h in "${harnesses[@]}"; do
   mkdir -p "build-fuzz/fuzz-new/$h"
