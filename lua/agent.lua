@@ -271,6 +271,14 @@ function M.plan(request, opts)
       return overrides(spec, request), info
     elseif r.kind == "undo" then
       local previous, why = conv and conv:undo()
+      if not previous and conv and #conv.history == 0 then
+        -- "go back" with one chart drawn (often after a change that failed): that chart, as it is
+        info.planner, info.outcome, info.edits = "offline", "style", {}
+        add_notes(info, { "this is the conversation's first chart, so it is drawn again unchanged" })
+        local spec = copy(base)
+        if df then spec.data = df end
+        return overrides(spec, request), info
+      end
       if not previous then
         return fail("unclear_followup", why or "there is no earlier chart to go back to", "prompt",
           { suggestions = followup.suggestions(base, df) })

@@ -23,16 +23,16 @@ local M = {}
 -- In order (titles ran first: their words are hidden from the rest): the chart type before what
 -- depends on it, rows before the columns left over are slotted in, stacking last.
 M.RULES = {
-  style.axis_range, chart.type, fields.axes, chart.swap, fields.split, fields.size, fields.uncolor,
-  rows.missing, rows.unfilter, rows.ranges, rows.dates, rows.coded_values, rows.values, time.granularity,
+  style.axis_range, chart.type, fields.axes, chart.swap, fields.uncolor, fields.split, fields.size,
+  rows.missing, rows.unfilter, rows.ranges, rows.dates, rows.months, rows.coded_values, rows.values, time.granularity,
   chart.percent, fields.aggregate, chart.stacking, chart.orientation, chart.trend, chart.labels,
   rows.top, rows.sort, style.theme, style.point_size, style.size, style.format, style.log, style.bins,
-  style.grid, style.markers, style.line_width, style.scheme, style.mark_color, style.legend, style.label_angle,
+  style.grid, style.markers, style.line_width, style.scheme, style.mark_color, style.font, style.legend, style.label_angle,
 }
 -- After them, once the request is known to be an edit: columns named without a cue, stacking.
-M.LAST = { fields.slot, rows.top_count, chart.apply_stacking }
+M.LAST = { rows.loose_values, fields.unnamed_group, fields.slot, rows.top_count, chart.apply_stacking }
 -- The rules that pick rows (a new request keeps what they read: "… for 2016", "top 10").
-M.ROW_RULES = { rows.missing, rows.ranges, rows.dates, rows.coded_values, rows.values, rows.top, rows.sort }
+M.ROW_RULES = { rows.missing, rows.ranges, rows.dates, rows.months, rows.coded_values, rows.values, rows.top, rows.sort }
 
 -- Things that can be said, for an unclear follow-up: general ones and some with the data's columns.
 function M.suggestions(spec, df)
@@ -71,7 +71,8 @@ local function wants_fresh(ctx)
   return p:find("%f[%a]scratch that") or p:find("%f[%a]start over") or p:find("%f[%a]start again")
     or p:find("%f[%a]new one%f[%A]") or p:find("%f[%a]new chart%f[%A]") or p:find("%f[%a]new question")
     or p:find("%f[%a]different question") or p:find("%f[%a]different chart") or p:find("%f[%a]forget that")
-    or p:find("%f[%a]forget it%f[%A]") or p:find("%f[%a]another chart")
+    or p:find("%f[%a]forget it%f[%A]") or p:find("%f[%a]another chart") or p:find("%f[%a]something different")
+    or p:find("%f[%a]something else")
 end
 
 -- Unexplained content words: not marked by a rule, not stop words or filler, not column words.
@@ -229,7 +230,13 @@ function M.carry(new, base, df, opts)
   end
   -- a chart type the user named before stays when the new request names none ("pie chart" …
   -- "population by country")
-  if opts.named_type and not opts.fresh and not opts.new_named and new.type ~= opts.named_type and df then
+  -- (a distribution type does not carry into a chart of totals or averages: "box plot of wind"
+  -- … "total precipitation per year")
+  local measure = new.encoding and (new.encoding.y or new.encoding.theta)
+  local summed = measure and measure.aggregate ~= nil and measure.aggregate ~= "count"
+  local distribution = opts.named_type == "box" or opts.named_type == "histogram"
+  if opts.named_type and not opts.fresh and not opts.new_named and new.type ~= opts.named_type and df
+      and not (distribution and summed) then
     local channels = require "planner.edits.channels"
     local trial = copy(new)
     if channels.convert(trial, opts.named_type, df) then

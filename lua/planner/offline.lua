@@ -137,7 +137,8 @@ end
 -- ("country", "where") for a column whose values are places.
 local function loose_score(t, c)
   if not t.w then return 0 end
-  if lex.place_words[t.w] and c.place then return 0.55 end
+  -- ("area" is a chart type first: "stacked area of …")
+  if lex.place_words[t.w] and c.place and not lex.chart[t.w] then return 0.55 end
   if lex.stop[t.w] then return 0 end
   local syn = lex.synonyms_of(t.s)
   for ci, cs in ipairs(c.content) do

@@ -84,6 +84,8 @@ function M.profile(df)
         c.values = frame.distinct(df, name)
         c.place = place_column(c.values)
       end
+      -- a column called "location", "city" or "state" holds places whatever its values
+      for _, w in ipairs(c.words) do if lex.place_words[w] then c.place = true end end
     end
     if c.role ~= "constant" and s.count == 0 then c.role = "constant" end
     out.columns[#out.columns + 1] = c

@@ -107,7 +107,12 @@ function M.predicate(p, path)
   local field, unit = p.field, p.timeUnit
   if type(unit) == "table" then unit = unit.unit end
   if unit ~= nil and not timeunit.valid(unit) then bad(path .. ".timeUnit", "not a time unit") end
-  local function constant_for(v) return unit_constant(constant(v), unit) end
+  local function constant_for(v)
+    local c = constant(v)
+    -- a DateTime object ({"month": 3}) is a time already: floored like the field, not read as a part
+    if c ~= v and unit ~= nil then return timeunit.floor(c / 1000, unit) * 1000 end
+    return unit_constant(c, unit)
+  end
   if p.equal ~= nil then
     local c = constant_for(p.equal)
     return function(r) return equal(value_of(r, field, unit), c) end

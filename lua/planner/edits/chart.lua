@@ -16,6 +16,16 @@ local AMBIGUOUS = { line = true, lines = true, area = true, column = true, colum
   points = true, dots = true, box = true, boxes = true, bubble = true }
 local CUES = { as = true, to = true, a = true, into = true, ["in"] = true, make = true, use = true, try = true,
   switch = true, show = true, back = true, instead = true }
+-- Words of preference around a chart word make it a chart type: "no, lines were better", "area
+-- would be nicer", "I'd rather have bars".
+local PREFER_AFTER = { better = true, nicer = true, clearer = true, instead = true, please = true, pls = true,
+  plz = true, preferred = true }
+local PREFER_BEFORE = { prefer = true, rather = true, want = true, like = true, liked = true, preferred = true }
+local function preferred(ctx, i)
+  for k = i + 1, i + 3 do if PREFER_AFTER[ctx:w(k) or ""] then return true end end
+  for k = i - 1, i - 3, -1 do if PREFER_BEFORE[ctx:w(k) or ""] then return true end end
+  return false
+end
 -- The words for a chart's own marks.
 local BARS = { bars = true, bar = true, columns = true }
 local MARKS = { bar = BARS, histogram = BARS, lollipop = BARS, waterfall = BARS,
@@ -53,7 +63,9 @@ end
 function M.type(ctx)
   local n = #ctx.tokens
   for i, t in ipairs(ctx.tokens) do
-    local kind = t.w and ctx:free(i) and (KIND[t.w] or lex.chart[t.w])
+    -- "line's better": the chart word without its 's
+    local w = t.w and t.w:gsub("'s$", "")
+    local kind = w and ctx:free(i) and (KIND[w] or lex.chart[w])
     -- "the bars", "these dots", "bigger dots", "dark green bars": the marks drawn, not a new type
     local prev = ctx:w(i - 1)
     if kind and MARKS[ctx.spec.type] and MARKS[ctx.spec.type][t.w] and not CUES[prev or ""]
@@ -69,7 +81,8 @@ function M.type(ctx)
     if kind and AMBIGUOUS[t.w] then
       local nxt, prev = ctx:w(i + 1), ctx:w(i - 1)
       local alone = n <= 3 -- "line", "as a line", "lines please"
-      if not (CHART_NOUNS[nxt] or CUES[prev] or alone or (prev == "with" and ctx:w(i - 2) == "it")) then
+      if not (CHART_NOUNS[nxt] or CUES[prev] or alone or (prev == "with" and ctx:w(i - 2) == "it")
+          or preferred(ctx, i)) then
         kind = nil
       end
       -- "points" after a data word is a measure ("points scored"), "add points" is a marker
@@ -215,6 +228,16 @@ function M.apply_stacking(ctx)
   local spec = ctx.spec
   if not (spec.encoding and spec.encoding.color) and on then
     local field = M.filtered_series(spec)
+    -- "stack them" on one series: the data's one column of categories the chart does not use
+    if not field and ctx.prof then
+      local used = {}
+      for _, ch in pairs(spec.encoding or {}) do if type(ch) == "table" and ch.field then used[ch.field] = true end end
+      local found = require("planner.profile").only_category(ctx.prof, used)
+      if found then
+        field = found.name
+        ctx:note("stacked by " .. field .. ", the data's column of categories")
+      end
+    end
     if field then spec.encoding.color = channels.of(ctx.df, field) end
   end
   if not (spec.encoding and spec.encoding.color) then

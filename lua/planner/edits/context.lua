@@ -9,7 +9,7 @@ local profile = require "planner.profile"
 local vocab = require "planner.edits.vocab"
 
 local M = {}
-local column_values
+local column_values, reasons
 
 -- Categorical columns with more distinct values than this are not searched for named values;
 -- with more than MAX_FUZZY, only for values written exactly.
@@ -212,11 +212,127 @@ function Ctx:value_mentions()
   return out
 end
 
+-- Values named loosely, read only from words no rule explained (rules.loose_values runs last):
+-- one word of a longer value ("nuclear" for "Nuclear Energy", "contiguous" for "Contiguous
+-- US") and a name whose code the data holds ("microsoft" for MSFT, "texas" for TX: the code's
+-- letters in order in the word, the first letters equal). A word counts only when it points at
+-- one value of its column. Same shape as value_mentions, with loose = true.
+local function is_code(v)
+  return type(v) == "string" and #v >= 2 and #v <= 5 and v:match("^%u[%u%d]+$") ~= nil
+end
+
+-- Whether code (lower case) abbreviates word: first letters equal, the rest in order; a doubled
+-- letter of the code may stand for one letter of the word (AAPL, "apple").
+local function abbreviates(code, word)
+  if #word < 3 or #word < #code or code:sub(1, 1) ~= word:sub(1, 1) then return false end
+  local k = 2
+  for c = 2, #code do
+    local ch = code:sub(c, c)
+    if ch == code:sub(c - 1, c - 1) and word:sub(k - 1, k - 1) == ch then
+      -- the same letter of the word serves twice
+    else
+      local at = word:find(ch, k, true)
+      if not at then return false end
+      k = at + 1
+    end
+  end
+  return true
+end
+
+-- Words that make a value named near them a filter ("only", "drop", "add … too", "… only").
+local FILTER_CUES = {}
+for w in ([[only just keep exclude excluding except without drop remove hide omit skip leave lose add plus
+  include including also too compare vs versus against focus]]):gmatch("%S+") do FILTER_CUES[w] = true end
+function Ctx:filter_cue_near(i)
+  for k = i - 4, i + 2 do
+    if k ~= i and FILTER_CUES[self:w(k) or ""] then return true end
+  end
+  return false
+end
+
+function Ctx:loose_value_mentions()
+  local out, df = {}, self.df
+  if not df then return out end
+  local by_word, codes = {}, {}
+  for _, name in ipairs(df.names) do
+    local t = df.types[name]
+    if t == "nominal" or t == "ordinal" then
+      local per_word, col_codes, n_values, n_codes = {}, {}, 0, 0
+      for _, hit in pairs(column_values(df, name)) do
+        if not hit.few then break end
+        n_values = n_values + 1
+        if is_code(hit.value) then n_codes = n_codes + 1; col_codes[#col_codes + 1] = hit end
+        if hit.n > 1 then
+          for w in tostring(hit.value):lower():gmatch("%a+") do
+            local st = lex.stem(w)
+            if #st >= 3 and not lex.stop[w] then
+              if per_word[st] == nil then per_word[st] = hit elseif per_word[st] ~= hit then per_word[st] = false end
+            end
+          end
+        end
+      end
+      for st, hit in pairs(per_word) do
+        if hit then by_word[st] = by_word[st] or {}; table.insert(by_word[st], hit) end
+      end
+      -- codes only where the column is a column of codes (tickers, state or airport codes)
+      if n_values > 0 and n_codes * 2 >= n_values then codes[#codes + 1] = col_codes end
+    end
+  end
+  for i, t in ipairs(self.tokens) do
+    if self:free(i) and not self:mention_at(i) and not lex.stop[t.w] and not vocab.command[t.w]
+        and not tonumber(t.w) then
+      local hits = by_word[t.s]
+      if not hits and #t.w >= 4 then
+        hits = {}
+        for _, list in ipairs(codes) do
+          local found
+          for _, hit in ipairs(list) do
+            if abbreviates(hit.value:lower(), t.w) then found = found == nil and hit or false end
+          end
+          if found then hits[#hits + 1] = found end
+        end
+      end
+      -- a word of a longer value ("disaster" of "All natural disasters") needs a filter cue near it
+      if hits and by_word[t.s] and not self:filter_cue_near(i) then hits = nil end
+      for _, h in ipairs(hits or {}) do
+        out[#out + 1] = { col = h.col, value = h.value, i = i, j = i, loose = true }
+      end
+    end
+  end
+  return out
+end
+
 -- Corrects typos of command words ("stakced", "horizonal", "seperate", "brake it down") in
 -- tokens that name no column (lexicon.correct), leaving real words alone.
 local function correct(w)
   if vocab.english[w] or vocab.command[lex.stem(w)] then return nil end
   return lex.correct(w, vocab.command, vocab.command_list)
+end
+
+-- A reason given with a request ("drop X, it double counts", "leave out Y because it has fewer
+-- years") explains the request; its words are not edits. A clause is a reason when it starts
+-- after a comma with a pronoun, or with "because"/"since it", and names no column or chart.
+local REASON_START = { it = true, ["it's"] = true, they = true, ["they're"] = true, that = true,
+  ["that's"] = true, this = true, those = true, these = true, which = true }
+local REASON_WORD = { because = true, cause = true, cuz = true, coz = true, since = true, as = true }
+function reasons(ctx)
+  local toks = ctx.tokens
+  for i, t in ipairs(toks) do
+    local prev = toks[i - 1]
+    local starts = t.w and (REASON_START[t.w] and prev and prev.p == ","
+      or REASON_WORD[t.w] and (t.w == "because" or t.w == "cause" or t.w == "cuz" or t.w == "coz"
+        or REASON_START[ctx:w(i + 1) or ""]))
+    if starts then
+      local j, plain = i, true
+      while toks[j] and not toks[j].p do
+        if ctx.taken[j] or lex.chart[toks[j].w] then plain = false end
+        j = j + 1
+      end
+      if plain and j - i >= 2 then
+        for k = i, j - 1 do ctx.used[k] = true end
+      end
+    end
+  end
 end
 
 -- new(prompt, spec, df) → the context the rules share.
@@ -241,6 +357,7 @@ function M.new(prompt, spec, df)
     end
   end
   if df and fixed_any then ctx.mentions, ctx.taken = offline.mentions(ctx.tokens, ctx.prof) end
+  reasons(ctx)
   return ctx
 end
 

@@ -4,6 +4,7 @@
 -- instead", "average X"); and columns named without a cue, slotted where they fit.
 local channels = require "planner.edits.channels"
 local lex = require "planner.lexicon"
+local vocab = require "planner.edits.vocab"
 
 local M = {}
 
@@ -189,11 +190,19 @@ function M.uncolor(ctx)
   for i, t in ipairs(ctx.tokens) do
     if ctx:free(i) and (t.w == "color" or t.w == "colour" or t.w == "colors" or t.w == "colours"
         or t.w == "split" or t.w == "facet" or t.w == "panels" or t.w == "breakdown") then
-      local prev, prev2 = ctx:w(i - 1), ctx:w(i - 2)
+      -- "remove the colour", "drop the region split", "take the colour off", "colours off"
       local neg = { remove = true, drop = true, no = true, without = true, undo = true, lose = true,
-        ["don't"] = true }
-      if neg[prev] or neg[prev2] then
-        ctx:mark(i, i - 1, i - 2)
+        ["don't"] = true, take = true, kill = true, ditch = true, rid = true, scrap = true }
+      local at
+      for k = i - 1, math.max(1, i - 3), -1 do
+        if neg[ctx:w(k) or ""] then at = k; break end
+        if ctx.tokens[k].p then break end
+      end
+      local off = (ctx:w(i + 1) == "off" or ctx:w(i + 1) == "away") and i + 1
+        or ctx:w(i + 1) == "split" and (ctx:w(i + 2) == "off" or ctx:w(i + 2) == "away") and i + 2
+      local took_off = at and (ctx:w(at + 1) == "off" or ctx:w(at + 1) == "away")
+      if at and (ctx:w(at) ~= "take" or off or took_off) or off and not at and ctx:w(i + 2) == nil then
+        for k = at or i, off or i do ctx:mark(k) end
         local enc = ctx.spec.encoding
         local facet = t.w == "facet" or t.w == "panels"
         if facet then enc.column, enc.row = nil, nil else enc.color = nil end
@@ -261,7 +270,8 @@ function M.axes(ctx)
         if cand and ctx:open(cand) and (k > i + 1 or ctx.prompt:find("[xy]%s*=")) then m = cand end
       end
       -- "industries on the y axis" where the data calls them something else: its one column of categories
-      if not m and ctx:w(prev) and not ctx:mention_at(prev) and not UNITS[ctx:w(prev)] and not lex.stop[ctx:w(prev)] then
+      if not m and ctx:w(prev) and not ctx:mention_at(prev) and not UNITS[ctx:w(prev)] and not lex.stop[ctx:w(prev)]
+          and not vocab.command[ctx:w(prev)] and not vocab.styling[ctx:w(prev)] then
         local field = only_category(ctx, prev - 1)
         if field then m = { col = ctx.prof.by_name[field], i = prev, j = prev, score = 1, virtual = true } end
       end
@@ -392,6 +402,12 @@ function M.aggregate(ctx)
       else
         local cur = spec.encoding[ch]
         field = field or (cur and cur.field)
+        if not field and ctx.prof then
+          -- "average" on a chart of counts: the data's main measure, said in a note
+          field = require("planner.vague").best(ctx.prof).measure
+          if field then ctx:note(("the chart counted rows, so it shows the %s of %s; name another column to change it")
+            :format(t.w, field)) end
+        end
         if not field then
           ctx:refuse(("the chart counts rows; name a column to take the %s of"):format(t.w))
           return
@@ -407,6 +423,32 @@ end
 
 local GROUP_WORDS = set [[by per each every across for over]]
 
+-- "by company" where no column is called that and nothing else explained the word: the data's
+-- one column of categories the chart does not use, read as a column named there (M.slot places it).
+local PERIODS = set [[decade decades century centuries era eras period periods season seasons hour hours
+  minute minutes weekday weekdays]]
+function M.unnamed_group(ctx)
+  if not ctx.prof then return end
+  for i, t in ipairs(ctx.tokens) do
+    local k = i + 1
+    local w = ctx:w(k)
+    if (t.w == "by" or t.w == "per") and ctx:free(i) and w and ctx:free(k) and not ctx:mention_at(k)
+        and not lex.stop[w] and not lex.time_unit[w] and not tonumber(w) and not vocab.command[w]
+        and not PERIODS[w] then
+      local used = {}
+      for _, ch in pairs(ctx.spec.encoding) do if type(ch) == "table" and ch.field then used[ch.field] = true end end
+      local found = require("planner.profile").only_category(ctx.prof, used)
+      if not found then return end
+      local m = { col = found, i = k, j = k, score = 0.7 }
+      ctx.taken[k] = m
+      table.insert(ctx.mentions, m)
+      table.sort(ctx.mentions, function(a, b) return a.i < b.i end)
+      ctx:note(('read "%s" as the column %s'):format(w, found.name))
+      return
+    end
+  end
+end
+
 -- Columns named with no cue a rule read: a measure takes the measure's place, a category the
 -- groups' place ("by genre" on a line over time adds series instead), "use X instead of Y"
 -- replaces Y.
@@ -414,7 +456,9 @@ function M.slot(ctx)
   local spec, enc = ctx.spec, ctx.spec.encoding
   local free = ctx:free_mentions()
   for idx, m in ipairs(free) do
-    if m.score < 0.6 or m.col.role == "id" and m.score < 0.8 then
+    -- a weak reading right after "by"/"per" ("by city" for location) is still the groups asked for
+    local after_by = GROUP_WORDS[ctx:w(m.i - 1) or ""] and m.score >= 0.45
+    if (m.score < 0.6 and not after_by) or m.col.role == "id" and m.score < 0.8 then
       m.used = true -- a weak reading: a word of the sentence rather than a column
     end
     if ctx:open(m) then

@@ -79,10 +79,22 @@ local function cue_before(ctx, i, set_, n)
 end
 
 -- "only PG-13 and R movies", "drop snow", "exclude Technology", "include fog too", "what about Japan".
+local apply_values
 function M.values(ctx)
+  apply_values(ctx, ctx:value_mentions())
+end
+
+-- Values named loosely by words no other rule explained ("only apple and microsoft" for AAPL and
+-- MSFT, "add nuclear too" for "Nuclear Energy"); runs after the other rules.
+function M.loose_values(ctx)
+  apply_values(ctx, ctx:loose_value_mentions())
+end
+
+local COMPARE
+apply_values = function(ctx, mentions)
   local named = {}
   local order = {}
-  for _, v in ipairs(ctx:value_mentions()) do
+  for _, v in ipairs(mentions) do
     local clash = false
     for k = v.i, v.j do
       if ctx.used[k] then clash = true end
@@ -108,8 +120,11 @@ function M.values(ctx)
   local neg_at = cue_before(ctx, first, NEGATE, 4)
   if ctx:w(first - 1) == "than" and ctx:w(first - 2) == "other" then neg_at = first - 2 end
   local widen = false
+  local spec = ctx.spec
+  local cur = current_filter(spec, field)
   for i, t in ipairs(ctx.tokens) do
-    if t.w and (t.w == "too" or t.w == "also" or t.w == "include" or t.w == "add" or t.w == "plus") and ctx:free(i) then
+    -- "compare it to amazon", "… vs amazon" on a chart kept to other values adds to them
+    if t.w and ctx:free(i) and (WIDEN_WORDS[t.w] or cur and cur.oneOf and COMPARE[t.w]) then
       widen = true
       ctx:mark(i)
     end
@@ -130,8 +145,6 @@ function M.values(ctx)
   -- the column's own name after the values ("the East region") is part of the filter
   local m = ctx:mention_after(hits[#hits].j + 1, 1)
   if m and m.col.name == field then ctx:take(m) end
-  local spec = ctx.spec
-  local cur = current_filter(spec, field)
   if neg_at then
     if cur and cur.oneOf then
       local drop, left = {}, {}
@@ -167,7 +180,7 @@ end
 
 -- Values kept side by side are compared: "1955 vs 2005 side by side", "Japan, Brazil and Nigeria"
 -- as lines. Two or more of them split the chart by their column when its colour is free.
-local COMPARE = set [[vs versus compare compared comparing against side next beside alongside second]]
+COMPARE = set [[vs versus compare compared comparing against side next beside alongside second]]
 function M.split_by_kept(ctx, field, n)
   local spec, enc = ctx.spec, ctx.spec.encoding
   if n < 2 or enc.color or spec.type == "pie" or spec.type == "donut" or spec.type == "histogram" then return end
@@ -498,6 +511,71 @@ function M.dates(ctx)
   end
   add_filter(ctx.spec, pred)
   if pred.oneOf and not temporal then M.split_by_kept(ctx, field, #years) end
+  ctx:edit("filter")
+end
+
+-- Months and seasons of dated data: "only March", "from March to June", "summer months only",
+-- "leave out December". A filter on the month of the year (timeUnit month, 1 = January), beside
+-- any filter on years.
+local MONTHS = require("planner.when").MONTHS
+local SEASONS = { summer = { 6, 7, 8 }, winter = { 12, 1, 2 }, spring = { 3, 4, 5 }, autumn = { 9, 10, 11 },
+  fall = { 9, 10, 11 } }
+local MONTH_BRIDGE = set [[only just in the of for during months month season seasons and or to through
+  until till]]
+function M.months(ctx)
+  local found, idx = {}, {}
+  for i, t in ipairs(ctx.tokens) do
+    local w = t.w
+    if w and ctx:free(i) and not ctx:mention_at(i) then
+      local prev, nxt = ctx:w(i - 1) or "", ctx:w(i + 1) or ""
+      local cued = MONTH_BRIDGE[prev] or MONTH_BRIDGE[nxt] or KEEP[prev] or NEGATE[prev] or nxt == ""
+      -- "may" and "fall" are verbs unless a cue makes them the month / the season
+      if MONTHS[w] and (#w > 3 or w == "may") and (w ~= "may" or cued) then
+        found[#found + 1] = { MONTHS[w] }; idx[#idx + 1] = i
+      elseif SEASONS[w] and (w ~= "fall" or cued) then
+        found[#found + 1] = SEASONS[w]; idx[#idx + 1] = i
+      end
+    end
+  end
+  if #found == 0 then return end
+  local field, temporal = time_field(ctx)
+  if not (field and temporal) then return end
+  local months, seen = {}, {}
+  local function add(m) if not seen[m] then seen[m] = true; months[#months + 1] = m end end
+  local a, b = idx[1], idx[2]
+  local sep = b and ctx:w(a + 1)
+  if #found == 2 and #found[1] == 1 and #found[2] == 1 and b == a + 2
+      and (sep == "to" or sep == "through" or sep == "until" or sep == "till" or sep == "and" and ctx:w(a - 1) == "between") then
+    -- a span of months, wrapping over the new year ("November to February")
+    local m = found[1][1]
+    while true do
+      add(m)
+      if m == found[2][1] then break end
+      m = m % 12 + 1
+    end
+  else
+    for _, list in ipairs(found) do for _, m in ipairs(list) do add(m) end end
+  end
+  for _, i in ipairs(idx) do ctx:mark(i) end
+  local neg = cue_before(ctx, idx[1], NEGATE, 4)
+  for k = math.max(1, idx[1] - 3), idx[#idx] + 2 do
+    local w = ctx:w(k)
+    if w and (MONTH_BRIDGE[w] or k == neg or KEEP[w] and k < idx[1]) and ctx:free(k) then ctx:mark(k) end
+  end
+  -- Vega-Lite DateTime objects (month 1 = January) say "a month of the year" unambiguously
+  local list = json.array({})
+  for k, m in ipairs(months) do list[k] = { month = m } end
+  local pred = { field = field, timeUnit = "month", oneOf = list }
+  if neg then pred = { ["not"] = pred } end
+  -- replaces a filter on the months, not one on the years of the same dates
+  local kept = json.array({})
+  for _, step in ipairs(ctx.spec.transform or {}) do
+    local f = step.filter
+    local inner = type(f) == "table" and (f["not"] or f)
+    if not (type(inner) == "table" and inner.field == field and inner.timeUnit == "month") then kept[#kept + 1] = step end
+  end
+  table.insert(kept, 1, { filter = pred })
+  ctx.spec.transform = kept
   ctx:edit("filter")
 end
 

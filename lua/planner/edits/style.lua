@@ -15,6 +15,11 @@ local function config(spec, group)
   return spec.config[group]
 end
 
+local function spec_config(spec)
+  spec.config = spec.config or {}
+  return spec.config
+end
+
 local function set_option(spec, key, value)
   spec.options = spec.options or {}
   spec.options[key] = value
@@ -351,6 +356,10 @@ M.SCHEMES = { viridis = "viridis", magma = "magma", inferno = "inferno", plasma 
   purples = "purples", reds = "reds", redblue = "redblue", redyellowblue = "redyellowblue",
   blueorange = "blueorange", purplegreen = "purplegreen", spectral = "spectral", rainbow = "rainbow",
   tableau10 = "tableau10", category10 = "category10", set2 = "set2", pastel1 = "pastel1", dark2 = "dark2" }
+local MOODS = { darker = "dark2", dark = "dark2", deeper = "dark2", richer = "dark2", lighter = "pastel1",
+  light = "pastel1", softer = "pastel1", soft = "pastel1", pastel = "pastel1", muted = "pastel1",
+  calmer = "pastel1", brighter = "category10", bright = "category10", vivid = "category10",
+  stronger = "category10", bolder = "category10" }
 function M.scheme(ctx)
   local spec = ctx.spec
   local p = ctx.prompt:lower():gsub("[%s%-_]", "")
@@ -359,6 +368,13 @@ function M.scheme(ctx)
     if p:find(word, 1, true) and (not name or #word > #name) then name = word end
   end
   if not name and p:find("redandblue", 1, true) then name = "redblue" end
+  -- "darker colours", "softer palette": a scheme of that character
+  if not name then
+    local mood = ctx:find(MOODS, 1)
+    local near = mood and ctx:find({ colours = true, colors = true, colour = true, color = true, palette = true,
+      scheme = true, tones = true, shades = true }, mood + 1, 2)
+    if near then name = MOODS[ctx:w(mood)]; ctx:mark(mood, near) end
+  end
   local diverging = ctx:find({ diverging = true, divergent = true }, 1)
   if not name and diverging then name = "redblue" end
   if not name then return end
@@ -520,6 +536,47 @@ function M.mark_color(ctx)
       config(spec, "mark").color = hex
       ctx:edit("colour")
       return
+    end
+  end
+end
+
+-- "change the font to serif", "use a monospace font", "font: Georgia": the chart's font family.
+local FAMILIES = { serif = "serif", sans = "sans-serif", ["sans-serif"] = "sans-serif", sansserif = "sans-serif",
+  mono = "monospace", monospace = "monospace", monospaced = "monospace", typewriter = "monospace" }
+local NOT_FAMILY = { bigger = true, smaller = true, larger = true, size = true, bold = true, italic = true,
+  big = true, small = true, the = true, a = true, to = true, ["in"] = true, as = true, use = true, change = true,
+  font = true, fonts = true, typeface = true, family = true, make = true, of = true, ["="] = true, set = true }
+function M.font(ctx)
+  for i, t in ipairs(ctx.tokens) do
+    if (t.w == "font" or t.w == "fonts" or t.w == "typeface") and ctx:free(i) then
+      local family, at
+      for k = math.max(1, i - 2), i + 3 do
+        local w = ctx:w(k)
+        if w and k ~= i and FAMILIES[w] then family, at = FAMILIES[w], k; break end
+      end
+      if not family then
+        -- a named family after "to"/"in"/":" ("font to Georgia"), kept as the user wrote it
+        local k = i + 1
+        while ctx.tokens[k] and (NOT_FAMILY[ctx:w(k) or ""] or ctx.tokens[k].p == ":") do k = k + 1 end
+        local w = ctx:w(k)
+        if w and k > i + 1 and not lex.stop[w] and not ctx:mention_at(k) and not tonumber(w) then
+          family = ctx.prompt:match("[%w%-]+", (ctx.prompt:lower():find(w, 1, true))) or w
+          at = k
+        end
+        -- "use the Helvetica font": a capitalised name just before
+        local b = ctx:w(i - 1)
+        local written = b and ctx.prompt:match("(%u[%w%-]*)%s+[Ff]onts?%f[%A]")
+        if not family and written and written:lower() == b and not NOT_FAMILY[b] then family, at = written, i - 1 end
+      end
+      if family then
+        for k = math.min(i, at) - 2, math.max(i, at) do
+          local w = ctx:w(k)
+          if w and (k == i or k == at or NOT_FAMILY[w]) then ctx:mark(k) end
+        end
+        spec_config(ctx.spec).font = family
+        ctx:edit("font")
+        return
+      end
     end
   end
 end

@@ -44,7 +44,10 @@ function M.granularity(ctx)
         local old = enc.x
         enc.x = { field = field, type = "temporal" }
         if old and old.field and not enc.color and old.type ~= "quantitative" then enc.color = old; enc.color.title = nil end
-        if spec.type == "box" then spec.type = "line" end
+        if spec.type == "box" then
+          spec.type = "line"
+          require("planner.edits.channels").keep_options(spec)
+        end
       end
       ctx:mark(i)
       if CUE[ctx:w(i - 1) or ""] then ctx:mark(i - 1) end

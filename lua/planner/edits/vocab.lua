@@ -70,7 +70,8 @@ M.english = set [[long last list lost most mode sales rates rate years dates dat
   what whats where there their these those then than that this with from into over them they when
   will were have each made makes labs able table lower power tower bare bares bore sore sorts sure
   store score stars start state states stack's lined liner links line's topic topics total's
-  grand grid's colt cold bold bolt gold]]
+  grand grid's colt cold bold bolt gold starting started starts beginning begins onwards onward summer
+  winter spring autumn fall]]
 
 -- Words that start over: "scratch that", "new chart", "different question".
 M.fresh = set [[scratch forget start over new different another fresh reset restart]]

@@ -1,0 +1,246 @@
+-- planner.followup on classes of follow-ups (not single sentences): each test generates its data
+-- and its phrasings (seeded), so a rule fitted to one sentence or one dataset fails here.
+-- Values named loosely, type changes said as a preference, months and seasons, removing a split,
+-- a group named by a word no column has, stacking one series, an aggregate on a chart of counts,
+-- reasons given with a request, the font and the palette's mood.
+local followup = require "planner.followup"
+local frame = require "data.frame"
+local transforms = require "transforms"
+
+local rng = 20261205
+local function rand(n) -- deterministic LCG in [1, n]
+  rng = (rng * 1103515245 + 12345) % 2147483648
+  return rng % n + 1
+end
+local function pick(list) return list[rand(#list)] end
+
+local SYLLABLES = { "ka", "lo", "mer", "tin", "sa", "vor", "del", "qui", "ra", "nos", "bel", "tor", "fen", "gal",
+  "mu", "zen", "pra", "dex", "wil", "hor" }
+local function word(n)
+  local out = {}
+  for _ = 1, n or 3 do out[#out + 1] = pick(SYLLABLES) end
+  return table.concat(out)
+end
+local function title_case(w) return w:sub(1, 1):upper() .. w:sub(2) end
+
+-- A frame: a date, a category column `name` with the given values, a measure.
+local function frame_with(name, values, months)
+  local lines = { "date," .. name .. ",amount" }
+  for i, v in ipairs(values) do
+    for m = 1, months or 2 do
+      lines[#lines + 1] = ("2023-%02d-%02d,%s,%d"):format(m, 1 + i % 27, v, 10 * i + m)
+    end
+  end
+  return assert(frame.from_data(table.concat(lines, "\n") .. "\n"))
+end
+
+local function line_of(name)
+  return { type = "line", encoding = { x = { field = "date", type = "temporal", timeUnit = "yearmonth" },
+    y = { field = "amount", type = "quantitative", aggregate = "sum" },
+    color = name and { field = name, type = "nominal" } or nil } }
+end
+
+local function read(prompt, base, df, want)
+  local r = followup.interpret(prompt, base, df)
+  assert.equal(want or "edit", r.kind, ("%q → %s %s"):format(prompt, r.kind, r.message or ""))
+  return r.spec, r
+end
+
+local function the_filter(spec)
+  assert.is_table(spec.transform, "no filter")
+  return spec.transform[1].filter
+end
+
+describe("follow-ups by class", function()
+  it("read a value by one word of a longer value, with a filter cue", function()
+    for _ = 1, 25 do
+      -- three two-word values whose first words differ ("Kalomer Energy", "Tinsa Power", …)
+      local heads, values, seen = {}, {}, {}
+      while #heads < 3 do
+        local h = word(2)
+        if not seen[h] then seen[h] = true; heads[#heads + 1] = h end
+      end
+      local tail = pick { "Energy", "Group", "Sector", "Fuels", "Region" }
+      for i, h in ipairs(heads) do values[i] = title_case(h) .. " " .. tail end
+      local df = frame_with("source", values)
+      local k = rand(3)
+      local keep = read(pick { "only %s", "just %s", "%s only", "keep %s" }:format(heads[k]), line_of(), df)
+      assert.same({ values[k] }, the_filter(keep).oneOf)
+      local drop = read(pick { "drop %s", "leave out %s", "exclude %s", "without %s" }:format(heads[k]), line_of(), df)
+      assert.same({ values[k] }, the_filter(drop)["not"].oneOf)
+      -- widening a kept value: "add X too"
+      local other = k % 3 + 1
+      local wide = read(("add %s too"):format(heads[other]), keep, df)
+      local got = the_filter(wide).oneOf
+      table.sort(got)
+      local want = { values[k], values[other] }
+      table.sort(want)
+      assert.same(want, got)
+    end
+  end)
+
+  it("does not read a word of a value as a filter without a cue", function()
+    local df = frame_with("kind", { "All natural disasters", "Drought", "Flood" })
+    local spec = read("by kind of disaster", line_of(), df)
+    assert.is_nil(spec.transform)
+    assert.equal("kind", spec.encoding.color.field)
+  end)
+
+  it("reads a name by the code the data holds for it (tickers, state codes)", function()
+    for _ = 1, 25 do
+      -- names, and codes made the way tickers are: the first letter and later letters in order
+      local names, codes, seen = {}, {}, {}
+      while #names < 4 do
+        local n = word(3)
+        local code = n:sub(1, 1)
+        for c = 2, #n do if #code < 4 and rand(2) == 1 and not n:sub(c, c):match("[aeiou]") then code = code .. n:sub(c, c) end end
+        code = code:upper()
+        if #code >= 2 and not seen[code] and not seen[n:sub(1, 1)] then
+          seen[code], seen[n:sub(1, 1)] = true, true
+          names[#names + 1], codes[#codes + 1] = n, code
+        end
+      end
+      local df = frame_with("symbol", codes)
+      local a, b = 1, rand(3) + 1
+      local spec = read(("only %s and %s"):format(names[a], names[b]), line_of("symbol"), df)
+      local got = the_filter(spec).oneOf
+      table.sort(got)
+      local want = { codes[a], codes[b] }
+      table.sort(want)
+      assert.same(want, got, table.concat(names, ",") .. " / " .. table.concat(codes, ","))
+      -- compared to one more, on a chart kept to one
+      local one = read(("only %s"):format(names[a]), line_of("symbol"), df)
+      local more = read(("compare it to %s"):format(names[b]), one, df)
+      assert.equal(2, #the_filter(more).oneOf)
+    end
+  end)
+
+  it("changes the type when it is said as a preference", function()
+    local df = frame_with("region", { "North", "South" })
+    local bar = line_of("region")
+    bar.type = "bar"
+    local TYPES = { { "lines", "line" }, { "a line", "line" }, { "area", "area" }, { "line's", "line" } }
+    local FORMS = { "no, %s were better", "%s would be nicer", "i'd rather have %s", "%s instead please",
+      "no wait, %s better", "honestly %s would be clearer" }
+    for _, form in ipairs(FORMS) do
+      for _, t in ipairs(TYPES) do
+        local spec = read(form:format(t[1]), bar, df)
+        assert.equal(t[2], spec.type, form:format(t[1]))
+      end
+    end
+    -- the chart's own marks are not a type change
+    local r = followup.interpret("make the lines thicker", line_of("region"), df)
+    assert.equal("line", r.spec.type)
+  end)
+
+  it("keeps months and seasons of dated data, and drops them", function()
+    local lines = { "date,amount" }
+    for m = 1, 12 do for d = 1, 3 do lines[#lines + 1] = ("2022-%02d-%02d,%d"):format(m, d * 7, m) end end
+    local df = assert(frame.from_data(table.concat(lines, "\n") .. "\n"))
+    local NAMES = { "january", "february", "march", "april", "may", "june", "july", "august", "september",
+      "october", "november", "december" }
+    local records = frame.to_records(df)
+    -- the rows a filter keeps, as the set of their months (the data's month is its amount)
+    local function months_of(spec)
+      local set = {}
+      for _, r in ipairs(transforms.run(records, spec.transform, "transform")) do set[r.amount] = true end
+      local out = {}
+      for m in pairs(set) do out[#out + 1] = m end
+      table.sort(out)
+      return out
+    end
+    for _ = 1, 20 do
+      local a, b = rand(12), rand(12)
+      assert.same({ a }, months_of(read(pick { "only %s", "just %s", "%s only" }:format(NAMES[a]), line_of(), df)))
+      local span = {}
+      local m = a
+      while true do span[#span + 1] = m; if m == b then break end; m = m % 12 + 1 end
+      table.sort(span)
+      assert.same(span, months_of(read(("from %s to %s"):format(NAMES[a], NAMES[b]), line_of(), df)))
+      local rest = {}
+      for k = 1, 12 do if k ~= a then rest[#rest + 1] = k end end
+      assert.same(rest, months_of(read(("leave out %s"):format(NAMES[a]), line_of(), df)))
+    end
+    assert.same({ 6, 7, 8 }, months_of(read("summer months only", line_of(), df)))
+    assert.same({ 1, 2, 12 }, months_of(read("just winter", line_of(), df)))
+    -- a year and a month together: both filters stay
+    local both = read("only march 2022", line_of(), df)
+    assert.equal(2, #both.transform)
+    -- "may" the verb is not May
+    assert.equal("bar", read("may be better as a bar chart", line_of(), df).type)
+  end)
+
+  it("removes a colour split however it is said", function()
+    local df = frame_with("segment", { "A", "B", "C" })
+    for _, p in ipairs { "take the colour off", "take off the colors", "drop the segment split", "remove the colours",
+        "colours off", "no colour", "get rid of the color" } do
+      local spec = read(p, line_of("segment"), df)
+      assert.is_nil(spec.encoding.color, p)
+    end
+    -- and a split asked for is still a split
+    assert.equal("segment", read("split by segment", line_of(), df).encoding.color.field)
+  end)
+
+  it("reads a group named by a word no column has as the data's one column of categories", function()
+    for _ = 1, 10 do
+      local name = word(2)
+      local df = frame_with(name, { "P", "Q", "R" })
+      local noun = pick { "company", "type", "kind", "team", "brand", "category" }
+      local spec, r = read(("by %s"):format(noun), line_of(), df)
+      assert.equal(name, spec.encoding.color.field)
+      assert.truthy(r.notes[1]:find(noun, 1, true))
+    end
+    -- a period word is no column ("per decade" is not a split by the categories)
+    local df = frame_with("segment", { "A", "B" })
+    local r = followup.interpret("per decade", line_of(), df)
+    assert.is_nil(r.spec and r.spec.encoding.color)
+  end)
+
+  it("stacks one series by the data's one column of categories", function()
+    local df = frame_with("fuel", { "Coal", "Gas", "Wind" })
+    local spec, r = read(pick { "stack them", "stacked please", "make it stacked" }, line_of(), df)
+    assert.equal("fuel", spec.encoding.color.field)
+    assert.truthy(spec.options and spec.options.stacked)
+    assert.truthy(r.notes[1]:find("fuel", 1, true))
+  end)
+
+  it("takes an aggregate of the main measure on a chart of counts", function()
+    local df = frame_with("segment", { "A", "B" })
+    local counts = { type = "line", encoding = { x = { field = "date", type = "temporal", timeUnit = "yearmonth" },
+      y = { aggregate = "count", type = "quantitative" } } }
+    for word_, agg in pairs { average = "mean", total = "sum", max = "max", median = "median" } do
+      local spec, r = read(word_, counts, df)
+      assert.equal("amount", spec.encoding.y.field)
+      assert.equal(agg, spec.encoding.y.aggregate)
+      assert.equal(1, #r.notes)
+    end
+  end)
+
+  it("reads a request with a reason as the request alone", function()
+    local df = frame_with("segment", { "Alpha", "Beta", "Gamma" })
+    local REQUESTS = { "drop alpha", "only beta and gamma", "make it a line chart", "sort descending", "horizontal" }
+    local REASONS = { ", it double counts", ", they have fewer years", " because it skews the average",
+      ", that's what my boss wants", ", it is too noisy to read" }
+    local bars = { type = "bar", encoding = { x = { field = "segment", type = "nominal" },
+      y = { field = "amount", type = "quantitative", aggregate = "sum" } } }
+    for _, req in ipairs(REQUESTS) do
+      local alone = read(req, bars, df)
+      for _, why in ipairs(REASONS) do
+        local with = read(req .. why, bars, df)
+        assert.same(alone, with, req .. why)
+      end
+    end
+  end)
+
+  it("sets the font family and a palette by its mood", function()
+    local df = frame_with("segment", { "A", "B" })
+    for p, family in pairs { ["change the font to serif"] = "serif", ["use a monospace font"] = "monospace",
+        ["font: Georgia"] = "Georgia", ["use the Helvetica font"] = "Helvetica", ["sans serif font please"] = "sans-serif" } do
+      assert.equal(family, read(p, line_of("segment"), df).config.font, p)
+    end
+    for p, scheme in pairs { ["darker colours"] = "dark2", ["softer colors please"] = "pastel1",
+        ["brighter palette"] = "category10" } do
+      assert.equal(scheme, read(p, line_of("segment"), df).encoding.color.scale.scheme, p)
+    end
+  end)
+end)
