@@ -17,7 +17,7 @@ FROM debian:bookworm-slim
 # hadolint ignore=DL3008
 RUN apt-get update -qq \
  && apt-get install -y -qq --no-install-recommends \
-      liblua5.4-0 lua-cjson libwebsockets17 libcap2 libcurl4 ca-certificates \
+      liblua5.4-0 lua-cjson libwebsockets17 libcap2 libcurl4 libhiredis0.14 ca-certificates \
       libcairo2 libpango-1.0-0 libpangocairo-1.0-0 libpng16-16 \
       fonts-dejavu-core fonts-noto-cjk fonts-noto-color-emoji curl \
  && rm -rf /var/lib/apt/lists/* \

@@ -3,10 +3,13 @@
 -- (src/conversations.c) under CHARTD_CONVERSATION_MB: the state as JSON text, the data as the
 -- bytes the client sent (the request message itself, so nothing is re-encoded), dropped
 -- least-recently-used first when conversations together pass the budget.
--- ctx.recall(with_data) / ctx.remember(state [, bytes]) are the host's side (src/workers.c).
+-- ctx.recall(with_data) / ctx.remember(state [, bytes]) are the host's side (src/request_ctx.c);
+-- with REDIS_URL, lua/session_store.lua keeps a copy in Redis, so the session resumes on any
+-- replica (docs/protocol.md "Sessions").
 local digest = require "chartd.digest"
 local frame = require "data.frame"
 local json = require "util.json"
+local session_store = require "session_store"
 
 local M = {}
 
@@ -46,6 +49,7 @@ Conversation.__index = Conversation
 function M.open(ctx)
   if type(ctx) ~= "table" or type(ctx.recall) ~= "function" then return nil end
   local held = ctx.recall(false) or {}
+  if not held.state and session_store.restore(ctx) then held = ctx.recall(false) or {} end
   local conv = setmetatable({ ctx = ctx, history = {}, evicted = held.evicted,
     evicted_bytes = held.evicted_bytes, has_data = held.has_data }, Conversation)
   local state = held.state and json.decode(held.state)
@@ -118,6 +122,7 @@ function Conversation:save(spec, data, intent)
   if not text or #text > M.STATE_MAX then return nil end
   local answer = self.ctx.remember(text, data and data.bytes or nil)
   if answer then
+    session_store.save(self.ctx, text, data and data.bytes or nil)
     self.spec, self.data, self.intent = state.spec, meta, intent
     if data then
       self.evicted = answer == "over_budget"

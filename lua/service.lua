@@ -49,10 +49,10 @@ local function stop(code, message, path, detail, suggestions)
     Stop)
 end
 
-local function error_message(id, code, message, path, ref, suggestions)
+local function error_message(id, code, message, path, ref, suggestions, retry_after_ms)
   local entry = M.CODES[code] or M.CODES.internal
   local msg = { type = "error", id = id == nil and json.null or id, code = M.CODES[code] and code or "internal",
-    message = message, retryable = entry.retryable, ref = ref }
+    message = message, retryable = entry.retryable, ref = ref, retry_after_ms = retry_after_ms }
   if path and path ~= "" then msg.path = path end
   if type(suggestions) == "table" and #suggestions > 0 then msg.suggestions = json.array(suggestions) end
   return json.encode(msg), entry.status
@@ -60,7 +60,7 @@ end
 
 -- An `internal` error (or a code outside the table) is a bug: the details (tracebacks,
 -- server paths) go to the log under a reference, the client gets the reference only.
-local function send_error(ctx, id, code, message, path, suggestions)
+local function send_error(ctx, id, code, message, path, suggestions, retry_after_ms)
   local ref
   if code == "internal" or not M.CODES[code] then
     ref = require("chartd.errors").reference()
@@ -70,7 +70,7 @@ local function send_error(ctx, id, code, message, path, suggestions)
     code, path = "internal", nil
     message = M.CODES.internal.text:format(ref)
   end
-  local text, status = error_message(id, code, message, path, ref, suggestions)
+  local text, status = error_message(id, code, message, path, ref, suggestions, retry_after_ms)
   if ctx.mode == "http" then
     ctx.respond(status, "application/json", text)
   else
@@ -185,6 +185,12 @@ local function run(text, ctx, state)
     ctx.emit('{"type":"pong"}', true)
     return "pong"
   end
+  local allowed, wait = require("rate_limit").admit(ctx, cfg)
+  if not allowed then
+    local limited = stop("rate_limited", M.CODES.rate_limited.text:format(cfg.rate_limit))
+    limited.retry_after_ms = wait
+    error(limited, 0)
+  end
 
   -- The explicit cancellation point between stages.
   local function checkpoint()
@@ -288,7 +294,8 @@ function M.handle(text, ctx)
   local ok, a, b, c = pcall(run, text, ctx, state)
   if ok then return a, b, c end
   if getmetatable(a) == Stop then
-    send_error(ctx, state.id, a.code, a.code == "internal" and a.detail or a.message, a.path, a.suggestions)
+    send_error(ctx, state.id, a.code, a.code == "internal" and a.detail or a.message, a.path, a.suggestions,
+      a.retry_after_ms)
     return M.CODES[a.code] and a.code or "internal", state.chart_type
   end
   -- Out of memory (a pcall caught it before the host could) or of stack: a budget, not a bug.

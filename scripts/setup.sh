@@ -10,6 +10,7 @@ PACKAGES=(
   fonts-dejavu-core fonts-noto-cjk fonts-noto-color-emoji
   lua-busted lua-check poppler-utils
   python3 python3-websockets curl
+  libhiredis-dev redis-server nginx
 )
 
 # Optional: bench/render.py compares with matplotlib (not needed by any test).

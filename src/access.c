@@ -21,31 +21,34 @@ static bool key_equal(const char *key, size_t klen, const char *cand, size_t cle
   return diff == 0;
 }
 
-static bool key_valid(const char *cand, size_t clen) {
-  bool ok = false;
-  for (const char *k = srv.cfg.api_keys; *k;) { /* every key is compared: no early exit */
+/* The position of the matching key in CHARTD_API_KEYS, or -1. */
+static int key_slot(const char *cand, size_t clen) {
+  int slot = -1, i = 0;
+  for (const char *k = srv.cfg.api_keys; *k; i++) { /* every key is compared: no early exit */
     size_t n = strcspn(k, ",");
-    ok |= key_equal(k, n, cand, clen);
+    if (key_equal(k, n, cand, clen)) slot = i;
     k += n;
     if (*k == ',') k++;
   }
-  return ok;
+  return slot;
 }
 
-bool request_authorized(struct lws *wsi) {
-  if (srv.cfg.api_keys[0] == '\0') return true;
+int request_key_slot(struct lws *wsi) {
+  if (srv.cfg.api_keys[0] == '\0') return REQUEST_NO_KEYS;
   char buf[1024];
-  bool ok = false;
+  int slot = -1;
   if (lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_AUTHORIZATION) > 0 &&
       lws_hdr_copy(wsi, buf, sizeof buf, WSI_TOKEN_HTTP_AUTHORIZATION) > 7 && strncmp(buf, "Bearer ", 7) == 0)
-    ok = key_valid(buf + 7, strlen(buf + 7));
-  if (!ok) {
+    slot = key_slot(buf + 7, strlen(buf + 7));
+  if (slot < 0) {
     const char *token = lws_get_urlarg_by_name(wsi, "token=", buf, sizeof buf);
-    if (token) ok = key_valid(token, strlen(token));
+    if (token) slot = key_slot(token, strlen(token));
   }
   memset(buf, 0, sizeof buf);
-  return ok;
+  return slot;
 }
+
+bool request_authorized(struct lws *wsi) { return request_key_slot(wsi) != -1; }
 
 /* Exact match against the list; a request without Origin is not from a browser and passes. */
 bool origin_allowed(struct lws *wsi, char *origin, size_t cap) {

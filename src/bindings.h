@@ -20,6 +20,7 @@ int luaopen_chartd_columns(lua_State *L);
 int luaopen_chartd_digest(lua_State *L);
 /* Host only (src/lua_metrics.c, linked into the chartd executable, not build/lib/chartd.so). */
 int luaopen_chartd_metrics(lua_State *L);
+int luaopen_chartd_redis(lua_State *L); /* src/lua_redis.c, host only too */
 int luaopen_chartd_errors(lua_State *L);
 
 /* chartd.pattern's way to ask the host whether a running match must stop: sandbox_apply stores

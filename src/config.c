@@ -159,6 +159,9 @@ int config_parse(struct chartd_config *cfg, config_lookup_fn lookup, void *ud, i
   cfg->script_budget_ms = 5000;
   cfg->max_in_flight = 64;
   cfg->max_pixels = 16777216; /* a 64 MB surface: docs/BENCHMARKS.md, "Memory of one render" */
+  cfg->redis_timeout_ms = 250;
+  cfg->session_ttl_s = 86400;
+  cfg->session_max_kb = 4096;
 
   /* PORT (set by Railway) wins over WEBSOCKET_PORT; the error names the one that was used. */
   const char *port_name = lookup(ud, "PORT") && *lookup(ud, "PORT") ? "PORT" : "WEBSOCKET_PORT";
@@ -189,6 +192,10 @@ int config_parse(struct chartd_config *cfg, config_lookup_fn lookup, void *ud, i
       get_list(lookup, ud, "CHARTD_API_KEYS", false, cfg->api_keys, sizeof cfg->api_keys, err, errlen) ||
       get_list(lookup, ud, "CHARTD_ALLOWED_ORIGINS", true, cfg->allowed_origins, sizeof cfg->allowed_origins, err,
                errlen) ||
+      get_int(lookup, ud, "CHARTD_REDIS_TIMEOUT_MS", 10, 10000, &cfg->redis_timeout_ms, err, errlen) ||
+      get_int(lookup, ud, "CHARTD_SESSION_TTL", 60, 2592000, &cfg->session_ttl_s, err, errlen) ||
+      get_int(lookup, ud, "CHARTD_SESSION_MAX_KB", 1, 524288, &cfg->session_max_kb, err, errlen) ||
+      config_parse_redis_url(cfg, lookup(ud, "REDIS_URL"), err, errlen) ||
       get_data_dir(lookup, ud, cfg->data_dir, sizeof cfg->data_dir, err, errlen))
     return -1;
   /* Hot reload watches the script folders in development; production only when asked
@@ -267,6 +274,99 @@ int config_parse(struct chartd_config *cfg, config_lookup_fn lookup, void *ud, i
                  "or line breaks", (int)(c - key) + 1);
         return -1;
       }
+  }
+  return 0;
+}
+
+/* Decodes %XX escapes of a URL part into out (cap bytes with the NUL); false when it does not fit. */
+static bool url_part(char *out, size_t cap, const char *s, size_t n) {
+  size_t w = 0;
+  for (size_t i = 0; i < n; i++) {
+    char c = s[i];
+    if (c == '%' && i + 2 < n && isxdigit((unsigned char)s[i + 1]) && isxdigit((unsigned char)s[i + 2])) {
+      char hex[3] = {s[i + 1], s[i + 2], 0};
+      c = (char)strtol(hex, NULL, 16);
+      i += 2;
+    }
+    if (w + 1 >= cap) return false;
+    out[w++] = c;
+  }
+  out[w] = '\0';
+  return true;
+}
+
+int config_parse_redis_url(struct chartd_config *cfg, const char *url, char *err, size_t errlen) {
+  cfg->redis_host[0] = cfg->redis_user[0] = cfg->redis_password[0] = '\0';
+  cfg->redis_port = 6379;
+  cfg->redis_db = 0;
+  if (url == NULL || *url == '\0') return 0;
+  static const char WANT[] = "allowed redis://[[user]:password@]host[:port][/db], e.g. redis://127.0.0.1:6379/0";
+  if (strncmp(url, "rediss://", 9) == 0) {
+    snprintf(err, errlen, "REDIS_URL uses rediss:// (TLS), which this build does not speak; %s over a private network",
+             WANT);
+    return -1;
+  }
+  if (strncmp(url, "redis://", 8) != 0) {
+    snprintf(err, errlen, "REDIS_URL does not start with redis://; %s", WANT);
+    return -1;
+  }
+  const char *p = url + 8, *end = p + strcspn(p, "/?#");
+  const char *at = NULL;
+  for (const char *q = p; q < end; q++)
+    if (*q == '@') at = q; /* the last @: a password may hold one */
+  if (at) {
+    const char *colon = memchr(p, ':', (size_t)(at - p));
+    bool ok = colon ? url_part(cfg->redis_user, sizeof cfg->redis_user, p, (size_t)(colon - p)) &&
+                          url_part(cfg->redis_password, sizeof cfg->redis_password, colon + 1, (size_t)(at - colon - 1))
+                    : url_part(cfg->redis_password, sizeof cfg->redis_password, p, (size_t)(at - p));
+    if (!ok) {
+      snprintf(err, errlen, "REDIS_URL has a user or password too long (at most %zu and %zu bytes)",
+               sizeof cfg->redis_user - 1, sizeof cfg->redis_password - 1);
+      return -1;
+    }
+    p = at + 1;
+  }
+  const char *host = p, *host_end;
+  if (*p == '[') { /* [IPv6]:port */
+    host = p + 1;
+    host_end = memchr(host, ']', (size_t)(end - host));
+    if (host_end == NULL) host_end = host;
+    p = host_end + (host_end < end);
+  } else {
+    host_end = memchr(p, ':', (size_t)(end - p));
+    if (host_end == NULL) host_end = end;
+    p = host_end;
+  }
+  if (host_end == host || (size_t)(host_end - host) >= sizeof cfg->redis_host) {
+    snprintf(err, errlen, "REDIS_URL names no host (or one longer than %zu bytes); %s", sizeof cfg->redis_host - 1,
+             WANT);
+    return -1;
+  }
+  memcpy(cfg->redis_host, host, (size_t)(host_end - host));
+  cfg->redis_host[host_end - host] = '\0';
+  if (p < end && *p == ':') {
+    char *stop;
+    long port = strtol(p + 1, &stop, 10);
+    if (stop == p + 1 || stop != end || port < 1 || port > 65535) {
+      snprintf(err, errlen, "REDIS_URL has a port that is not 1-65535; %s", WANT);
+      cfg->redis_host[0] = '\0';
+      return -1;
+    }
+    cfg->redis_port = (int)port;
+  } else if (p != end) {
+    snprintf(err, errlen, "REDIS_URL cannot be read after the host; %s", WANT);
+    cfg->redis_host[0] = '\0';
+    return -1;
+  }
+  if (*end == '/' && end[1] && end[1] != '?' && end[1] != '#') {
+    char *stop;
+    long db = strtol(end + 1, &stop, 10);
+    if (stop == end + 1 || (*stop && *stop != '?' && *stop != '#') || db < 0 || db > 15) {
+      snprintf(err, errlen, "REDIS_URL has a database number that is not 0-15; %s", WANT);
+      cfg->redis_host[0] = '\0';
+      return -1;
+    }
+    cfg->redis_db = (int)db;
   }
   return 0;
 }

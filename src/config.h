@@ -34,7 +34,7 @@ struct chartd_config {
   /* Access control (off when unset). Keys are never logged or echoed in errors. */
   char api_keys[2048];      /* CHARTD_API_KEYS: comma-separated bearer keys */
   char allowed_origins[2048]; /* CHARTD_ALLOWED_ORIGINS: comma-separated exact Origin values */
-  int rate_limit;           /* CHARTD_RATE_LIMIT: WebSocket requests per minute per connection, 0 = off */
+  int rate_limit;           /* CHARTD_RATE_LIMIT: chart requests per minute per client (API key, else session), 0 = off */
   int idle_ping_s;          /* CHARTD_IDLE_PING: seconds of silence before a WebSocket gets a ping */
   int idle_timeout_s;       /* CHARTD_IDLE_TIMEOUT: seconds of silence (no pong) before it is dropped */
   int send_timeout_s;       /* CHARTD_SEND_TIMEOUT: seconds a WebSocket's unsent replies may make no progress */
@@ -43,7 +43,20 @@ struct chartd_config {
   int max_in_flight;        /* CHARTD_MAX_IN_FLIGHT: one connection's requests queued + running */
   int max_pixels;           /* CHARTD_MAX_PIXELS: width × height × scale² of one render */
   int script_budget_ms;     /* CHARTD_SCRIPT_BUDGET_MS: time to load the scripts into a state, and for the self-test */
+  /* Shared state across replicas (REDIS_URL; docs/deploy.md). redis_host empty = in-process only. */
+  char redis_host[256];     /* from REDIS_URL=redis://[[user]:password@]host[:port][/db] */
+  int redis_port;
+  int redis_db;
+  char redis_user[128];
+  char redis_password[256]; /* never logged */
+  int redis_timeout_ms;     /* CHARTD_REDIS_TIMEOUT_MS: a command slower than this counts Redis as down */
+  int session_ttl_s;        /* CHARTD_SESSION_TTL: seconds a session outlives its last request */
+  int session_max_kb;       /* CHARTD_SESSION_MAX_KB: one session's state + data kept in Redis */
 };
+
+/* Parses a redis:// URL into cfg's redis_* fields; returns 0, or -1 with err naming what is
+ * wrong (the password is never shown). An empty url leaves Redis off. */
+int config_parse_redis_url(struct chartd_config *cfg, const char *url, char *err, size_t errlen);
 
 /* Looks a variable up; returns NULL when it is unset. */
 typedef const char *(*config_lookup_fn)(void *ud, const char *name);

@@ -30,7 +30,7 @@ const struct error_code ERROR_CODES[] = {
     {"timeout", 408, true, "the request took longer than CHART_GENERATION_TIMEOUT (%s s)"},
     {"too_large", 413, false, "the request or the chart is too large"},
     {"busy", 429, true, "too many requests queued; retry later"},
-    {"rate_limited", 429, true, "over CHARTD_RATE_LIMIT (%s requests per minute on this connection)"},
+    {"rate_limited", 429, true, "over CHARTD_RATE_LIMIT (%s chart requests a minute per client: its API key, else its session)"},
     {"unauthorized", 401, false, "missing or invalid API key (Authorization: Bearer <key> or ?token=<key>)"},
     {"resource_limit", 413, false, "the request needed more memory or stack than a worker allows"},
     {"unclear_followup", 422, false, "the follow-up cannot be read; the chart and the conversation stay"},

@@ -41,6 +41,7 @@ static struct {
   pthread_mutex_t mu;         /* guards the ready queue */
   struct pending *ready_head, *ready_tail;
   bool listening;             /* the listen fd is in the epoll set (paused while out of fds) */
+  atomic_bool draining;       /* front_door_drain: new work is refused with 503 */
   double resume_at;
   double refusal_logged;      /* when the last refusal line was written */
   unsigned long refusals_quiet; /* refusals since then */
@@ -94,6 +95,25 @@ static void refuse(struct pending *p, const struct http_head *h) {
   close_pending(p);
 }
 
+/* Draining (SIGTERM): new work is answered 503 before it reaches lws, so a proxy in front
+ * (deploy/nginx.conf: proxy_next_upstream http_503) sends it to another replica; probes
+ * and pages still pass, and /readyz says 503 itself. */
+static void refuse_draining(struct pending *p) {
+  size_t blen = 0;
+  char *body = error_json("busy", NULL, "this instance is shutting down; retry (another instance will answer)", NULL,
+                          NULL, NULL, &blen, NULL);
+  char head[256];
+  int n = snprintf(head, sizeof head,
+                   "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n"
+                   "Retry-After: 1\r\nConnection: close\r\n\r\n",
+                   body ? blen : 0);
+  if (send(p->fd, head, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT) == n && body)
+    (void)send(p->fd, body, blen, MSG_NOSIGNAL | MSG_DONTWAIT);
+  free(body);
+  shutdown(p->fd, SHUT_WR);
+  close_pending(p);
+}
+
 /* A good head: the connection goes to the lws thread as it is. */
 static void hand_over(struct pending *p, const struct http_head *h) {
   size_t request = h->length + (h->content_length > 0 ? (size_t)h->content_length : 0);
@@ -144,7 +164,8 @@ static void on_readable(struct pending *p) {
   struct http_head h;
   switch (http_head_check(p->buf, p->len, &h)) {
   case HTTP_HEAD_OK:
-    hand_over(p, &h);
+    if (atomic_load(&g.draining) && h.websocket) refuse_draining(p);
+    else hand_over(p, &h);
     break;
   case HTTP_HEAD_REFUSED:
     refuse(p, &h);
@@ -277,6 +298,8 @@ int front_door_take(char **buf, size_t *len) {
   free(p);
   return fd;
 }
+
+void front_door_drain(void) { atomic_store(&g.draining, true); }
 
 void front_door_stop(void) {
   if (g.started) {

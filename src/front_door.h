@@ -32,6 +32,10 @@ int front_door_start(const struct front_door_options *o, char *err, size_t errle
  * are the bytes consumed from it (none: *len is 0; free *buf). */
 int front_door_take(char **buf, size_t *len);
 
+/* SIGTERM: from now on WebSocket upgrades and POSTs are answered 503 (Retry-After: 1) so a
+ * proxy retries them on another instance; other requests (probes) still reach lws. Any thread. */
+void front_door_drain(void);
+
 /* Stops accepting, closes the listening socket and every connection not yet handed over. */
 void front_door_stop(void);
 

@@ -28,9 +28,22 @@ static int l_llm_fallback(lua_State *L) {
   return 0;
 }
 
+/* metrics.session(event): a resumable session stored, resumed, ... (src/metrics.h). */
+static int l_session(lua_State *L) {
+  metrics_session(luaL_checkstring(L, 1));
+  return 0;
+}
+
+/* metrics.rate_limit(scope, outcome): "cluster" | "replica", "allowed" | "limited". */
+static int l_rate_limit(lua_State *L) {
+  metrics_rate_limit(luaL_checkstring(L, 1), luaL_checkstring(L, 2));
+  return 0;
+}
+
 int luaopen_chartd_metrics(lua_State *L) {
-  static const luaL_Reg fns[] = {
-      {"llm_call", l_llm_call}, {"llm_repair", l_llm_repair}, {"llm_fallback", l_llm_fallback}, {NULL, NULL}};
+  static const luaL_Reg fns[] = {{"llm_call", l_llm_call},         {"llm_repair", l_llm_repair},
+                                 {"llm_fallback", l_llm_fallback}, {"session", l_session},
+                                 {"rate_limit", l_rate_limit},     {NULL, NULL}};
   luaL_newlib(L, fns);
   return 1;
 }

@@ -51,6 +51,17 @@ static int n_llm_outcomes, n_llm_fallbacks;
 static struct histogram h_llm;
 static unsigned long llm_repairs, llm_prompt_tokens, llm_completion_tokens;
 
+/* Shared state: -1 = no Redis configured (nothing rendered). Round trips are sub-millisecond,
+ * below the histograms' first bucket, so a count and a sum give their mean. */
+static atomic_int redis_up = -1;
+static atomic_ulong redis_commands;
+static _Atomic double redis_seconds;
+static struct label_count redis_failures[MAX_LABELS], session_events[MAX_LABELS];
+static int n_redis_failures, n_session_events;
+/* rate-limit outcomes by scope: [0] cluster, [1] replica */
+static struct label_count rate_limits[2][MAX_LABELS];
+static int n_rate_limits[2];
+
 void metrics_connection_opened(void) {
   atomic_fetch_add(&conns_open, 1);
   atomic_fetch_add(&conns_total, 1);
@@ -129,6 +140,34 @@ void metrics_llm_repair(void) {
 void metrics_llm_fallback(const char *reason) {
   pthread_mutex_lock(&mu);
   count_label(llm_fallbacks, &n_llm_fallbacks, reason);
+  pthread_mutex_unlock(&mu);
+}
+
+void metrics_redis_up(int up) { atomic_store(&redis_up, up ? 1 : 0); }
+
+void metrics_redis_command(double seconds) {
+  atomic_fetch_add(&redis_commands, 1);
+  double old = atomic_load(&redis_seconds);
+  while (!atomic_compare_exchange_weak(&redis_seconds, &old, old + seconds)) {
+  }
+}
+
+void metrics_redis_failure(const char *why) {
+  pthread_mutex_lock(&mu);
+  count_label(redis_failures, &n_redis_failures, why);
+  pthread_mutex_unlock(&mu);
+}
+
+void metrics_session(const char *event) {
+  pthread_mutex_lock(&mu);
+  count_label(session_events, &n_session_events, event);
+  pthread_mutex_unlock(&mu);
+}
+
+void metrics_rate_limit(const char *scope, const char *outcome) {
+  int s = strcmp(scope, "cluster") != 0;
+  pthread_mutex_lock(&mu);
+  count_label(rate_limits[s], &n_rate_limits[s], outcome);
   pthread_mutex_unlock(&mu);
 }
 
@@ -261,6 +300,29 @@ char *metrics_render(int queued, int running, int generation, size_t *len) {
   put(&b, "# HELP chartd_llm_tokens_total Tokens the LLM reported in usage.\n# TYPE chartd_llm_tokens_total counter\n"
           "chartd_llm_tokens_total{kind=\"prompt\"} %lu\nchartd_llm_tokens_total{kind=\"completion\"} %lu\n",
       llm_prompt_tokens, llm_completion_tokens);
+  if (atomic_load(&redis_up) >= 0)
+    put(&b, "# HELP chartd_redis_up Whether Redis (REDIS_URL) answered the last time this process tried it.\n"
+            "# TYPE chartd_redis_up gauge\nchartd_redis_up %d\n",
+        atomic_load(&redis_up));
+  put(&b, "# HELP chartd_redis_commands_total Redis commands answered.\n"
+          "# TYPE chartd_redis_commands_total counter\nchartd_redis_commands_total %lu\n"
+          "# HELP chartd_redis_command_seconds_total Time from sending a Redis command to its reply, summed.\n"
+          "# TYPE chartd_redis_command_seconds_total counter\nchartd_redis_command_seconds_total %.6f\n",
+      atomic_load(&redis_commands), atomic_load(&redis_seconds));
+  put(&b, "# HELP chartd_redis_failures_total Redis commands that got no reply, by why (connect, lost, timeout, "
+          "skipped while backing off).\n# TYPE chartd_redis_failures_total counter\n");
+  for (int i = 0; i < n_redis_failures; i++)
+    put(&b, "chartd_redis_failures_total{why=\"%s\"} %lu\n", redis_failures[i].label, redis_failures[i].count);
+  put(&b, "# HELP chartd_sessions_total Resumable session events (stored, resumed, store_failed, restore_failed, "
+          "data_dropped).\n# TYPE chartd_sessions_total counter\n");
+  for (int i = 0; i < n_session_events; i++)
+    put(&b, "chartd_sessions_total{event=\"%s\"} %lu\n", session_events[i].label, session_events[i].count);
+  put(&b, "# HELP chartd_rate_limit_total Rate-limit decisions by scope (cluster: counted in Redis; replica: in this "
+          "process) and outcome.\n# TYPE chartd_rate_limit_total counter\n");
+  for (int s = 0; s < 2; s++)
+    for (int i = 0; i < n_rate_limits[s]; i++)
+      put(&b, "chartd_rate_limit_total{scope=\"%s\",outcome=\"%s\"} %lu\n", s ? "replica" : "cluster",
+          rate_limits[s][i].label, rate_limits[s][i].count);
   pthread_mutex_unlock(&mu);
   *len = b.len;
   return b.p;

@@ -25,6 +25,17 @@ void metrics_llm_call(const char *outcome, double seconds, unsigned long prompt_
 void metrics_llm_repair(void);
 void metrics_llm_fallback(const char *reason);
 
+/* Shared state (src/redis_link.c, lua/session_store.lua, lua/rate_limit.lua): whether Redis
+ * answers, each command's round trip, failures by kind (connect, lost, timeout, skipped: not
+ * sent while backing off), session events (stored, resumed, store_failed, restore_failed,
+ * data_dropped) and rate-limit decisions by scope (cluster: counted in Redis; replica: in this
+ * process) and outcome (allowed, limited). */
+void metrics_redis_up(int up);
+void metrics_redis_command(double seconds);
+void metrics_redis_failure(const char *why);
+void metrics_session(const char *event);
+void metrics_rate_limit(const char *scope, const char *outcome);
+
 /* Prometheus exposition text (malloc'ed, *len bytes); the caller frees it. */
 char *metrics_render(int queued, int running, int generation, size_t *len);
 

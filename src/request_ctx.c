@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "conversations.h"
+#include "rate_window.h"
 
 static double now_ms(void) {
   struct timespec ts;
@@ -66,14 +67,17 @@ static int ctx_checkpoint(lua_State *L) {
   return 1;
 }
 
-/* ctx.remember(state_text [, data_bytes]) → "ok" | "over_budget" | nil: the conversation's state
- * (lua/conversation.lua) and, when given, its data, kept for the connection's follow-ups. */
+/* ctx.remember(state_text [, data_bytes [, evicted_bytes]]) → "ok" | "over_budget" | nil: the
+ * conversation's state (lua/conversation.lua) and, when given, its data, kept for the
+ * connection's follow-ups; evicted_bytes: the data was dropped elsewhere (lua/session_store.lua). */
 static int ctx_remember(lua_State *L) {
   struct request_ctx *r = request_of(L);
   size_t len, dlen = 0;
   const char *state = luaL_checklstring(L, 1, &len);
   const char *data = luaL_optlstring(L, 2, NULL, &dlen);
+  lua_Integer evicted = luaL_optinteger(L, 3, 0);
   int rc = r == NULL || r->http ? -1 : conversations_remember(r->conn_id, state, len, data, dlen);
+  if (rc == 0 && evicted > 0) conversations_mark_evicted(r->conn_id, (size_t)evicted);
   if (rc < 0)
     lua_pushnil(L);
   else
@@ -111,12 +115,31 @@ static int ctx_recall(lua_State *L) {
   return 1;
 }
 
+/* ctx.limit_here(limit) → true | false, retry_after_ms: the client's requests counted in this
+ * process (the stand-in while Redis, which counts them for every replica, is away). */
+static int ctx_limit_here(lua_State *L) {
+  struct request_ctx *r = request_of(L);
+  int limit = (int)luaL_checkinteger(L, 1);
+  char token[SESSION_TOKEN_LEN + 1], client[CONVERSATION_CLIENT_MAX];
+  if (r == NULL || limit <= 0) {
+    lua_pushboolean(L, 1);
+    return 1;
+  }
+  conversations_session(r->conn_id, token, client);
+  long wait = rate_window_take(client, limit, 60000.0, now_ms());
+  lua_pushboolean(L, wait == 0);
+  if (wait == 0) return 1;
+  lua_pushinteger(L, wait);
+  return 2;
+}
+
 void request_ctx_push(lua_State *co, struct request_ctx_owner *owner, lua_Integer id, const struct request_ctx *req) {
   lua_createtable(co, 0, 12);
   static const luaL_Reg FNS[] = {{"emit", ctx_emit}, {"respond", ctx_respond}, {"checkpoint", ctx_checkpoint},
                                  {NULL, NULL}};
   /* the conversation (WebSocket only: an HTTP request has none) */
-  static const luaL_Reg CONVERSATION[] = {{"remember", ctx_remember}, {"recall", ctx_recall}, {NULL, NULL}};
+  static const luaL_Reg CONVERSATION[] = {
+      {"remember", ctx_remember}, {"recall", ctx_recall}, {"limit_here", ctx_limit_here}, {NULL, NULL}};
   lua_pushlightuserdata(co, owner);
   lua_pushinteger(co, id);
   luaL_setfuncs(co, FNS, 2); /* each function holds the owner and the id */
@@ -124,6 +147,14 @@ void request_ctx_push(lua_State *co, struct request_ctx_owner *owner, lua_Intege
     lua_pushlightuserdata(co, owner);
     lua_pushinteger(co, id);
     luaL_setfuncs(co, CONVERSATION, 2);
+    char token[SESSION_TOKEN_LEN + 1], client[CONVERSATION_CLIENT_MAX];
+    conversations_session(req->conn_id, token, client);
+    if (token[0]) {
+      lua_pushstring(co, token);
+      lua_setfield(co, -2, "session");
+      lua_pushstring(co, client);
+      lua_setfield(co, -2, "client");
+    }
   }
   lua_pushstring(co, req->http ? "http" : "ws");
   lua_setfield(co, -2, "mode");

@@ -5,8 +5,12 @@
  * ctx.checkpoint()                false | "cancelled" | "timeout": scripts call it between stages
  * ctx.deadline_ms                 when the request must be answered (chartd.clock.now_ms's clock)
  * ctx.mode ("ws" | "http"), ctx.accept_json, ctx.queued_ms, ctx.connection, ctx.worker
- * ctx.previous, ctx.remember(json_text)   WebSocket only: the connection's conversation
- *                                 (src/conversations.c)
+ * ctx.recall(with_data), ctx.remember(json_text [, data])   WebSocket only: the connection's
+ *                                 conversation (src/conversations.c)
+ * ctx.session, ctx.client         WebSocket only: the session token and who the client is for
+ *                                 the rate limit ("key:<slot>" | "session:<token>")
+ * ctx.limit_here(limit)           WebSocket only: counts the request in this process's sliding
+ *                                 window (src/rate_window.c) → true | false, retry_after_ms
  *
  * Threads: the worker thread that runs the request. The functions hold the worker (its
  * owner) and the request's id, never a pointer to the request: they look it up at each call,

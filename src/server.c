@@ -196,6 +196,7 @@ static void drain_tick(lws_sorted_usec_list_t *sul) {
   (void)sul;
   if (g.signalled && !srv.draining) {
     srv.draining = true;
+    front_door_drain();
     g.drain_deadline = now_ms() + srv.cfg.timeout_s * 1000.0 + 1000;
     log_writef(LOG_INFO, "draining", "\"requests_in_flight\":%d,\"grace_s\":%d", workers_running() + workers_queued(),
           srv.cfg.timeout_s + 1);
@@ -294,7 +295,7 @@ API_MOUNT(MOUNT_HEALTHZ, &MOUNT_READYZ, "/healthz");
 
 int server_run(const struct chartd_config *cfg) {
   srv.cfg = *cfg;
-  conversations_configure((size_t)cfg->conversation_mb << 20);
+  conversations_configure((size_t)cfg->conversation_mb << 20, cfg->session_ttl_s * 1000.0, cfg->redis_host[0] != '\0');
   srv.out_cap = (size_t)cfg->max_chart_mb * 2 * 1024 * 1024;
   log_set_level(cfg->log_level == CONFIG_LOG_DEBUG ? LOG_DEBUG : cfg->log_level == CONFIG_LOG_INFO ? LOG_INFO
                 : cfg->log_level == CONFIG_LOG_WARNING                                           ? LOG_WARN

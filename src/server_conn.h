@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "config.h"
+#include "conversations.h"
 #include "ws_message.h"
 
 #define CHUNK 65536      /* WebSocket fragment / HTTP body write size */
@@ -64,13 +65,17 @@ struct conn {
   char *last_request;
   size_t last_request_len;
   char last_id[ID_MAX];
-  /* CHARTD_RATE_LIMIT: requests counted in a fixed one-minute window. */
-  double rl_window_start;
-  int rl_count;
+  /* Who the client is for CHARTD_RATE_LIMIT: "key:<slot in CHARTD_API_KEYS>" when it
+   * presented a key, else "session:<token>" (src/rate_window.c, lua/rate_limit.lua). */
+  char client[CONVERSATION_CLIENT_MAX];
 };
 
+/* Per WebSocket: the connection once accepted, and what the handshake said (read in
+ * FILTER_PROTOCOL_CONNECTION, while the headers are there). */
 struct pss {
   struct conn *c;
+  char session[SESSION_TOKEN_LEN + 1]; /* ?session=TOKEN when well-formed, else "" */
+  int key_slot;
 };
 
 /* The state the server's files share (server.c keeps the rest to itself). */
@@ -99,6 +104,10 @@ void server_wake(void);
 
 /* access.c */
 bool request_authorized(struct lws *wsi);
+/* The slot of the API key the request presented: REQUEST_NO_KEYS when CHARTD_API_KEYS is
+ * unset, -1 when it presented none that matches. */
+#define REQUEST_NO_KEYS (-2)
+int request_key_slot(struct lws *wsi);
 bool origin_allowed(struct lws *wsi, char *origin, size_t cap);
 void refuse_upgrade(struct lws *wsi, const char *status, const char *message);
 

@@ -44,6 +44,14 @@ static void publish_config(lua_State *L, const struct chartd_config *cfg) {
   lua_setfield(L, -2, "app_env");
   lua_pushinteger(L, cfg->max_pixels);
   lua_setfield(L, -2, "max_pixels");
+  lua_pushboolean(L, cfg->redis_host[0] != '\0');
+  lua_setfield(L, -2, "redis");
+  lua_pushinteger(L, cfg->session_ttl_s);
+  lua_setfield(L, -2, "session_ttl_s");
+  lua_pushinteger(L, cfg->session_max_kb * 1024LL);
+  lua_setfield(L, -2, "session_max_bytes");
+  lua_pushinteger(L, cfg->rate_limit);
+  lua_setfield(L, -2, "rate_limit");
   if (cfg->data_dir[0]) {
     lua_pushstring(L, cfg->data_dir);
     lua_setfield(L, -2, "data_dir");
@@ -54,6 +62,8 @@ static void publish_config(lua_State *L, const struct chartd_config *cfg) {
   lua_getfield(L, -1, "preload");
   lua_pushcfunction(L, luaopen_chartd_metrics);
   lua_setfield(L, -2, "chartd.metrics");
+  lua_pushcfunction(L, luaopen_chartd_redis);
+  lua_setfield(L, -2, "chartd.redis");
   lua_pop(L, 2);
 }
 

@@ -16,6 +16,7 @@
 
 #include <curl/curl.h>
 #include <malloc.h>
+#include <poll.h>
 #include <lauxlib.h>
 #include <lua.h>
 #include <pthread.h>
@@ -37,6 +38,7 @@
 #include "log.h"
 #include "lua_http.h"
 #include "metrics.h"
+#include "redis_link.h"
 #include "request_ctx.h"
 #include "runtime.h"
 #include "state.h"
@@ -83,6 +85,7 @@ struct worker {
   lua_State *L;
   CURLM *multi;     /* chartd.http transfers of this worker's coroutines */
   struct chartd_http_loop loop; /* registry CHARTD_HTTP_LOOP of L */
+  struct redis_link *redis;     /* chartd.redis commands of this worker's coroutines (NULL: no REDIS_URL) */
   int handle_ref;   /* service.handle */
   /* Hot reload (src/reload.c): L is built for generation gen; states of older generations
    * stay in retired until the last task running on them ends, then they are closed. A
@@ -223,6 +226,9 @@ static void attach_state(struct worker *w, lua_State *L) {
   lua_pop(L, 1);
   lua_pushlightuserdata(L, &w->loop);
   lua_setfield(L, LUA_REGISTRYINDEX, CHARTD_HTTP_LOOP);
+  if (w->redis) lua_pushlightuserdata(L, w->redis);
+  else lua_pushnil(L);
+  lua_setfield(L, LUA_REGISTRYINDEX, CHARTD_REDIS_LINK);
 }
 
 /* A state for the serving generation, built by this worker under the build budget; NULL
@@ -454,7 +460,11 @@ static int poll_ms(struct worker *w, double now) {
 static void turn(struct worker *w, bool busy) {
   int still = 0;
   curl_multi_perform(w->multi, &still);
-  curl_multi_poll(w->multi, NULL, 0, busy ? 0 : poll_ms(w, now_ms()), NULL);
+  /* The Redis link's socket waits in the same poll as the LLM's transfers. */
+  struct curl_waitfd redis = {.fd = -1};
+  redis.fd = redis_link_poll(w->redis, &redis.events);
+  curl_multi_poll(w->multi, redis.fd >= 0 ? &redis : NULL, redis.fd >= 0 ? 1 : 0, busy ? 0 : poll_ms(w, now_ms()), NULL);
+  if (redis.fd >= 0 && redis.revents) redis_link_io(w->redis, redis.revents);
   curl_multi_perform(w->multi, &still);
   CURLMsg *msg;
   int left;
@@ -503,6 +513,7 @@ static void *worker_main(void *arg) {
     return NULL;
   }
   w->gen = gen;
+  w->redis = redis_link_new(&g.cfg, w->index);
   attach_state(w, w->L);
   w->multi = curl_multi_init();
   w->loop.multi = w->multi;
@@ -543,9 +554,10 @@ static void *worker_main(void *arg) {
      * just for the next turn; a turn resumes the ones that are ready. */
     if (w->tasks) turn(w, started > 0);
   }
-  budget_close(w->L); /* first: a request box's __gc may still talk to the multi handle */
+  budget_close(w->L); /* first: a request box's __gc may still talk to the multi handle or the link */
   w->L = NULL;
   curl_multi_cleanup(w->multi);
+  redis_link_free(w->redis);
   return NULL;
 }
 

@@ -10,10 +10,12 @@
 
 #include "catalog.h"
 #include "conversations.h"
+#include "errors.h"
 #include "log.h"
 #include "metrics.h"
 #include "reload.h"
 #include "workers.h"
+#include "rate_window.h"
 #include "ws_message.h"
 
 #ifndef CHARTD_VERSION
@@ -50,16 +52,16 @@ static void ws_message(struct conn *c) {
     ws_subscribe(c);
     return;
   }
-  if (srv.cfg.rate_limit > 0) { /* answered here, never queued: a flood costs no worker time */
-    double t = now_ms();
-    if (t - c->rl_window_start >= 60000.0) {
-      c->rl_window_start = t;
-      c->rl_count = 0;
-    }
-    if (++c->rl_count > srv.cfg.rate_limit) {
-      char msg[128], extra[48];
-      snprintf(msg, sizeof msg, "over CHARTD_RATE_LIMIT (%d requests per minute on this connection)", srv.cfg.rate_limit);
-      snprintf(extra, sizeof extra, "\"retry_after_ms\":%ld", (long)(c->rl_window_start + 60000.0 - t) + 1);
+  /* Answered here, never queued, so a flood costs no worker time. With REDIS_URL the limit is
+   * counted in Redis by the worker instead (lua/rate_limit.lua), across every replica. */
+  if (srv.cfg.rate_limit > 0 && srv.cfg.redis_host[0] == '\0') {
+    long wait = rate_window_take(c->client, srv.cfg.rate_limit, 60000.0, now_ms());
+    if (wait > 0) {
+      char msg[192], limit[16], extra[48];
+      snprintf(limit, sizeof limit, "%d", srv.cfg.rate_limit);
+      snprintf(msg, sizeof msg, error_lookup("rate_limited")->text, limit);
+      snprintf(extra, sizeof extra, "\"retry_after_ms\":%ld", wait);
+      metrics_rate_limit("replica", "limited");
       ws_send_error(c, object ? id : NULL, "rate_limited", msg, extra);
       return;
     }
@@ -112,16 +114,26 @@ static int ws_receive(struct conn *c, const void *in, size_t len) {
   return -1;
 }
 
-static void ws_hello(struct conn *c) {
+/* The catalog's hello with the connection's session token added (docs/protocol.md "Sessions"). */
+static void ws_hello(struct conn *c, const char *session) {
   const char *hello = catalog_hello();
-  if (hello) {
+  char fallback[256];
+  if (hello == NULL) {
+    snprintf(fallback, sizeof fallback,
+             "{\"type\":\"hello\",\"version\":\"%s\",\"planner\":\"%s\",\"chart_types\":[],\"themes\":[]}",
+             CHARTD_VERSION, srv.cfg.planner);
+    hello = fallback;
+  }
+  size_t n = strlen(hello);
+  char *out = malloc(n + SESSION_TOKEN_LEN + 16);
+  if (out == NULL || n < 2 || hello[n - 1] != '}') {
+    free(out);
     ws_send_copy(c, hello);
     return;
   }
-  char buf[256];
-  snprintf(buf, sizeof buf, "{\"type\":\"hello\",\"version\":\"%s\",\"planner\":\"%s\",\"chart_types\":[],\"themes\":[]}",
-           CHARTD_VERSION, srv.cfg.planner);
-  ws_send_copy(c, buf);
+  memcpy(out, hello, n - 1);
+  int k = snprintf(out + n - 1, SESSION_TOKEN_LEN + 16, ",\"session\":\"%s\"}", session);
+  ws_send(c, out, n - 1 + (size_t)k);
 }
 
 int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len) {
@@ -147,6 +159,13 @@ int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, v
       refuse_upgrade(wsi, "401 Unauthorized", "missing or invalid API key");
       return -1;
     }
+    /* The headers are gone by ESTABLISHED: what it needs is read now. A malformed session
+     * token starts a new session (the hello names it). */
+    char token[64];
+    const char *arg = lws_get_urlarg_by_name(wsi, "session=", token, sizeof token);
+    pss->session[0] = '\0';
+    if (arg && session_token_valid(arg)) snprintf(pss->session, sizeof pss->session, "%s", arg);
+    pss->key_slot = request_key_slot(wsi);
     return 0;
   }
   case LWS_CALLBACK_ESTABLISHED:
@@ -173,8 +192,15 @@ int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, v
     pss->c = c;
     srv.ws_open++;
     metrics_connection_opened();
+    if (pss->session[0] == '\0' && session_token_new(pss->session) != 0) {
+      lws_close_reason(wsi, LWS_CLOSE_STATUS_UNEXPECTED_CONDITION, (unsigned char *)"no randomness", 13);
+      return -1;
+    }
+    if (pss->key_slot >= 0) snprintf(c->client, sizeof c->client, "key:%d", pss->key_slot);
+    else snprintf(c->client, sizeof c->client, "session:%s", pss->session);
+    conversations_attach(c->id, pss->session, c->client);
     log_writef(LOG_DEBUG, "connection_open", "\"conn\":%llu,\"open\":%d", (unsigned long long)c->id, srv.ws_open);
-    ws_hello(c);
+    ws_hello(c, pss->session);
     return 0;
   case LWS_CALLBACK_RECEIVE:
     if (c == NULL || c->close_code) return 0;

@@ -56,6 +56,41 @@ int main(void) {
   CHECK(cfg.idle_ping_s == 30 && cfg.idle_timeout_s == 70 && cfg.send_timeout_s == 30, "default timeouts");
   CHECK(strcmp(cfg.planner, "offline") == 0 && !cfg.has_api_key, "offline without a key");
 
+  /* REDIS_URL: the shapes Railway, Compose and a laptop use; the password never in an error. */
+  CHECK(cfg.redis_host[0] == '\0' && cfg.redis_timeout_ms == 250 && cfg.session_ttl_s == 86400 &&
+            cfg.session_max_kb == 4096,
+        "no Redis by default");
+  const char *railway[] = {"REDIS_URL", "redis://default:p%40ss:w@redis.railway.internal:6380/2", NULL};
+  CHECK(config_parse(&cfg, lookup, railway, 4, err, sizeof err) == 0, "railway url: %s", err);
+  CHECK(strcmp(cfg.redis_host, "redis.railway.internal") == 0 && cfg.redis_port == 6380 && cfg.redis_db == 2 &&
+            strcmp(cfg.redis_user, "default") == 0 && strcmp(cfg.redis_password, "p@ss:w") == 0,
+        "railway url parts: %s %d %d %s", cfg.redis_host, cfg.redis_port, cfg.redis_db, cfg.redis_user);
+  const char *plain[] = {"REDIS_URL", "redis://127.0.0.1", NULL};
+  CHECK(config_parse(&cfg, lookup, plain, 4, err, sizeof err) == 0 && strcmp(cfg.redis_host, "127.0.0.1") == 0 &&
+            cfg.redis_port == 6379 && cfg.redis_db == 0 && cfg.redis_password[0] == '\0',
+        "plain url");
+  const char *v6[] = {"REDIS_URL", "redis://:secret@[::1]:7000/", NULL};
+  CHECK(config_parse(&cfg, lookup, v6, 4, err, sizeof err) == 0 && strcmp(cfg.redis_host, "::1") == 0 &&
+            cfg.redis_port == 7000 && strcmp(cfg.redis_password, "secret") == 0 && cfg.redis_user[0] == '\0',
+        "ipv6 url: %s", err);
+  const char *https[] = {"REDIS_URL", "https://x:secret@h", NULL};
+  expect_error(https, "REDIS_URL does not start with redis://; allowed redis://[[user]:password@]host[:port][/db], "
+                      "e.g. redis://127.0.0.1:6379/0");
+  const char *tls[] = {"REDIS_URL", "rediss://h:1", NULL};
+  expect_error(tls, "REDIS_URL uses rediss:// (TLS), which this build does not speak; allowed "
+                    "redis://[[user]:password@]host[:port][/db], e.g. redis://127.0.0.1:6379/0 over a private network");
+  const char *badport[] = {"REDIS_URL", "redis://:secret@h:99999", NULL};
+  expect_error(badport, "REDIS_URL has a port that is not 1-65535; allowed redis://[[user]:password@]host[:port][/db], "
+                        "e.g. redis://127.0.0.1:6379/0");
+  const char *nohost[] = {"REDIS_URL", "redis://:secret@/1", NULL};
+  expect_error(nohost, "REDIS_URL names no host (or one longer than 255 bytes); allowed "
+                       "redis://[[user]:password@]host[:port][/db], e.g. redis://127.0.0.1:6379/0");
+  const char *baddb[] = {"REDIS_URL", "redis://h/16", NULL};
+  expect_error(baddb, "REDIS_URL has a database number that is not 0-15; allowed "
+                      "redis://[[user]:password@]host[:port][/db], e.g. redis://127.0.0.1:6379/0");
+  const char *ttl[] = {"CHARTD_SESSION_TTL", "5", NULL};
+  expect_error(ttl, "CHARTD_SESSION_TTL=5 is out of range; allowed 60-2592000");
+
   const char *port[] = {"WEBSOCKET_PORT", "9000", "PORT", "9100", "OPENAI_API_KEY", "sk-test", "LOG_LEVEL", "warning", NULL};
   CHECK(config_parse(&cfg, lookup, port, 2, err, sizeof err) == 0, "port: %s", err);
   CHECK(cfg.port == 9100, "PORT wins: %d", cfg.port);
