@@ -66,6 +66,11 @@ set_tests_properties(conversations/sets PROPERTIES ENVIRONMENT "CHARTD_BIN=$<TAR
 add_test(NAME browser/playground COMMAND node ${CMAKE_SOURCE_DIR}/tests/browser/playground.test.mjs
          WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
 set_tests_properties(browser/playground PROPERTIES ENVIRONMENT "CHARTD_BIN=$<TARGET_FILE:chartd>" TIMEOUT 180)
+# The playground reconnecting after its replica is killed, on a two-replica cluster with Redis
+# and nginx (scripts/cluster.sh; scripts/setup.sh installs redis-server and nginx).
+add_test(NAME browser/reconnect COMMAND node ${CMAKE_SOURCE_DIR}/tests/browser/reconnect.test.mjs
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(browser/reconnect PROPERTIES ENVIRONMENT "CHARTD_BIN=$<TARGET_FILE:chartd>" TIMEOUT 180)
 
 # Vega-Lite as-is: the corpus of tests/vegalite/corpus/ drawn by chartd and by npm's vega +
 # vega-lite (scripts/setup.sh installs them), scored: rendered as-is and agreeing with Vega,

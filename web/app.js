@@ -30,9 +30,13 @@ const token = new URLSearchParams(location.search).get("token");
 const withToken = (url) => (token ? `${url}${url.includes("?") ? "&" : "?"}token=${encodeURIComponent(token)}` : url);
 const wsUrl = withToken(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/`);
 const conn = new Connection(wsUrl, {
-  open(hello) {
-    sentData = null; // every connection is a new conversation: the data goes again with the next prompt
-    el.conn.textContent = `connected · chartd ${hello.version}`;
+  // resumed: a reconnect that continues the session (the chart and its history are the
+  // server's). The data goes again with the next prompt all the same: the same data continues
+  // the conversation, and a server that lost it (a restart without Redis) gets it back.
+  open(hello, resumed) {
+    sentData = null;
+    el.conn.textContent = `${resumed ? "reconnected" : "connected"} · chartd ${hello.version}`
+      + (resumed ? " · conversation continues" : "");
     el.conn.dataset.state = "open";
     el.planner.textContent = hello.planner ? `planner: ${hello.planner}` : "";
     fillThemes(hello.themes || []);

@@ -1,6 +1,7 @@
 // The playground's WebSocket client: one connection (so follow-ups share the server's memory
-// of the last chart), request ids, per-request callbacks, reconnection after a drop.
-// Protocol: docs/protocol.md.
+// of the last chart), request ids, per-request callbacks, reconnection after a drop. A
+// reconnect names the session hello gave (?session=TOKEN), so the conversation continues —
+// on another replica too when the servers share Redis. Protocol: docs/protocol.md "Sessions".
 
 export class Connection {
   // handlers: { open(hello), close(reason), message(msg) } — message gets what no request claims
@@ -9,6 +10,7 @@ export class Connection {
     this.handlers = handlers;
     this.pending = new Map(); // id -> { progress(msg), done(msg) }
     this.counter = 0;
+    this.session = null; // hello's token; null: the next connection starts a new conversation
     this.retryMs = 500;
     this.closedByUs = false;
     this.open();
@@ -16,7 +18,9 @@ export class Connection {
 
   open() {
     this.closedByUs = false;
-    const ws = new WebSocket(this.url, "chartd.v1");
+    const url = this.session
+      ? `${this.url}${this.url.includes("?") ? "&" : "?"}session=${encodeURIComponent(this.session)}` : this.url;
+    const ws = new WebSocket(url, "chartd.v1");
     this.ws = ws;
     ws.onmessage = (ev) => this.receive(ev.data);
     ws.onopen = () => { this.retryMs = 500; };
@@ -37,9 +41,10 @@ export class Connection {
     };
   }
 
-  // A new connection: the server forgets the conversation.
+  // A new connection and a new session: a new conversation.
   reset() {
     this.closedByUs = true;
+    this.session = null;
     const old = this.ws;
     this.ws = null;
     for (const [id, p] of this.pending) {
@@ -55,7 +60,12 @@ export class Connection {
   receive(text) {
     let msg;
     try { msg = JSON.parse(text); } catch { return; }
-    if (msg.type === "hello") { this.handlers.open(msg); return; }
+    if (msg.type === "hello") {
+      const resumed = this.session !== null && msg.session === this.session;
+      this.session = msg.session || null;
+      this.handlers.open(msg, resumed);
+      return;
+    }
     const p = msg.id != null ? this.pending.get(msg.id) : undefined;
     if (!p) { this.handlers.message(msg); return; }
     if (msg.type === "progress") { p.progress(msg); return; }
