@@ -65,6 +65,15 @@ class Cluster:
         self.script("down")
 
 
+async def settled(read, want, seconds=5):
+    """read() once it equals want, or its last value after seconds: a request is counted in
+    chartd_requests_total just after its final reply is sent."""
+    deadline = time.monotonic() + seconds
+    while (got := read()) != want and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    return got
+
+
 def connect(url):
     return websockets.connect(url, subprotocols=["chartd.v1"], max_size=MAX_SIZE, open_timeout=10)
 
@@ -81,7 +90,9 @@ async def test_spread(c):
         async with connect(c.front) as ws:
             await recv_json(ws)
             eq((await ask(ws, f"s{k}", spec=SPEC))["type"], "chart", f"request {k} through nginx")
-    served = [c.total(i, "chartd_requests_total") - before[i - 1] for i in range(1, c.n + 1)]
+    per_replica = lambda: [c.total(i, "chartd_requests_total") - before[i - 1] for i in range(1, c.n + 1)]  # noqa: E731
+    await settled(lambda: sum(per_replica()), 3 * c.n)
+    served = per_replica()
     eq(sum(served), 3 * c.n, "every request counted once")
     check(all(s >= 1 for s in served), f"requests spread over every replica: {served}")
 
@@ -221,8 +232,8 @@ async def test_drain(c, alive):
             async with connect(c.front) as front:
                 await recv_json(front)
                 eq((await ask(front, f"d{k}", spec=SPEC))["type"], "chart", f"new connection {k} while draining")
-        after = [c.total(i, "chartd_requests_total") for i in others]
-        eq(sum(after) - sum(before), 2 * len(alive), "the other replicas served them all")
+        served = lambda: sum(c.total(i, "chartd_requests_total") for i in others) - sum(before)  # noqa: E731
+        eq(await settled(served, 2 * len(alive)), 2 * len(alive), "the other replicas served them all")
         _, final = await until_final(ws, "slow", timeout=30)
         eq(final["type"], "chart", "the request in flight finished")
     proc_deadline = time.monotonic() + 10
