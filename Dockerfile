@@ -8,7 +8,10 @@ COPY scripts/setup.sh scripts/setup.sh
 # CHARTD_BROWSER=0: chromium, Node and npm serve only the browser test, which is not run here.
 RUN CHARTD_BROWSER=0 ./scripts/setup.sh && rm -rf /var/lib/apt/lists/*
 COPY . .
-RUN cmake -S . -B build -DCMAKE_BUILD_TYPE=Release \
+# The commit for chartd_build_info (the image has no .git): Railway passes its own variable as a
+# build argument; elsewhere: docker build --build-arg RAILWAY_GIT_COMMIT_SHA=$(git rev-parse HEAD)
+ARG RAILWAY_GIT_COMMIT_SHA=unknown
+RUN cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DCHARTD_COMMIT="${RAILWAY_GIT_COMMIT_SHA}" \
  && cmake --build build -j"$(nproc)" \
  && build/chartd check
 
@@ -18,7 +21,7 @@ FROM debian:bookworm-slim
 RUN apt-get update -qq \
  && apt-get install -y -qq --no-install-recommends \
       liblua5.4-0 lua-cjson libwebsockets17 libcap2 libcurl4 libhiredis0.14 ca-certificates \
-      libcairo2 libpango-1.0-0 libpangocairo-1.0-0 libpng16-16 \
+      libcairo2 libpango-1.0-0 libpangocairo-1.0-0 libpng16-16 libssl3 \
       fonts-dejavu-core fonts-noto-cjk fonts-noto-color-emoji curl \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --home /app --shell /usr/sbin/nologin chartd

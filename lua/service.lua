@@ -12,6 +12,7 @@
 local base64 = require "chartd.base64"
 local clock = require "chartd.clock"
 local json = require "util.json"
+local render_cache = require "render_cache"
 
 local M = {}
 
@@ -80,11 +81,20 @@ end
 
 -- Parses and checks the message; returns the request table or raises a Stop.
 local function parse(text, ctx, cfg, state)
-  local msg, err = json.decode(text)
   local deep = ("the message nests objects/arrays deeper than the limit of %d levels"):format(M.MAX_DEPTH)
-  -- lua-cjson gives up at 1000 levels, long past the protocol's limit: the same answer as at 65
-  if msg == nil and err:find("too many nested data structures", 1, true) then error(stop("invalid_request", deep), 0) end
-  if msg == nil then error(stop("invalid_json", err), 0) end
+  local msg, err
+  if ctx.method == "GET" then -- a chart URL: its query stands for the request
+    msg, err = require("chart_url").request(ctx.query)
+    if not msg then
+      if err.message:find("too many nested data structures", 1, true) then error(stop("invalid_request", deep), 0) end
+      error(stop(err.code, err.message, err.path), 0)
+    end
+  else
+    msg, err = json.decode(text)
+    -- lua-cjson gives up at 1000 levels, long past the protocol's limit: the same answer as at 65
+    if msg == nil and err:find("too many nested data structures", 1, true) then error(stop("invalid_request", deep), 0) end
+    if msg == nil then error(stop("invalid_json", err), 0) end
+  end
   if too_deep(msg, M.MAX_DEPTH) then error(stop("invalid_request", deep), 0) end
   if type(msg) ~= "table" or json.is_array(msg) or msg[1] ~= nil then
     error(stop("invalid_request", "a message must be a JSON object"), 0)
@@ -209,6 +219,14 @@ local function run(text, ctx, state)
   end
 
   state.chart_type = type(msg.spec) == "table" and type(msg.spec.type) == "string" and msg.spec.type or nil
+  -- A spec request's answer is reused (lua/render_cache.lua); a chart URL whose image the
+  -- client holds already is answered 304 before anything is drawn.
+  local cache_key = render_cache.key(msg)
+  local etag = cache_key and render_cache.etag(cache_key)
+  if etag and ctx.method == "GET" and render_cache.matches(ctx.if_none_match, etag) then
+    ctx.respond(304, "application/octet-stream", "", { etag = etag })
+    return "ok", state.chart_type
+  end
   progress("initialization", 5, "request accepted")
   if cfg.test_hooks then debug_hook(msg) end
 
@@ -232,17 +250,24 @@ local function run(text, ctx, state)
   end
   state.chart_type = type(spec.type) == "string" and spec.type or state.chart_type
 
-  local pipeline = require "pipeline"
-  local result, err = pipeline.render(spec, { progress = progress, checkpoint = checkpoint, scene = msg.scene == true,
-    note = info.synthetic and require("agent").NOTE or nil })
-  if not result then
-    error(stop(err.code or "internal", err.message or "rendering failed", err.path, err.detail), 0)
+  local result = render_cache.get(cache_key)
+  local cached = result ~= nil
+  if cached then
+    progress("rendering", 60, "the same chart was drawn before: reusing it")
+  else
+    local err
+    result, err = require("pipeline").render(spec, { progress = progress, checkpoint = checkpoint,
+      scene = msg.scene == true, note = info.synthetic and require("agent").NOTE or nil })
+    if not result then
+      error(stop(err.code or "internal", err.message or "rendering failed", err.path, err.detail), 0)
+    end
   end
   local max = cfg.max_chart_bytes
   if max and #result.bytes > max then
     error(stop("too_large", ("the encoded image is %d bytes, over MAX_CHART_SIZE_MB (%d bytes)")
       :format(#result.bytes, max)), 0)
   end
+  if not cached then render_cache.put(cache_key, result) end
 
   if conv then
     info.keep_data = nil -- kept above
@@ -256,7 +281,8 @@ local function run(text, ctx, state)
 
   if ctx.mode == "http" and not ctx.accept_json then
     progress("completion", 100, "done")
-    ctx.respond(200, result.mime, result.bytes)
+    ctx.respond(200, result.mime, result.bytes, etag and { etag = etag,
+      filename = ("%s-%s.%s"):format(result.spec.type or "chart", cache_key:sub(1, 8), result.format) })
     return "ok", result.spec.type, timings
   end
 
@@ -273,7 +299,7 @@ local function run(text, ctx, state)
     drawing = result.drawing,
     width = result.width, height = result.height, bytes = #result.bytes, timings_ms = timings,
     planner = info.planner, synthetic = info.synthetic, seed = info.seed, fallback_reason = info.fallback_reason,
-    fallback_detail = info.fallback_detail, llm_calls = info.llm_calls,
+    fallback_detail = info.fallback_detail, llm_calls = info.llm_calls, cached = cached or nil,
     outcome = info.outcome, notes = #info.notes > 0 and json.array(info.notes) or nil,
     data_omitted = result.data_omitted,
   }

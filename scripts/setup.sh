@@ -5,7 +5,7 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake pkg-config
   liblua5.4-dev lua5.4 lua-cjson
-  libwebsockets-dev libcap-dev libcurl4-openssl-dev
+  libwebsockets-dev libcap-dev libcurl4-openssl-dev libssl-dev
   libcairo2-dev libpango1.0-dev libpng-dev zlib1g-dev
   fonts-dejavu-core fonts-noto-cjk fonts-noto-color-emoji
   lua-busted lua-check poppler-utils

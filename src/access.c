@@ -75,3 +75,28 @@ void refuse_upgrade(struct lws *wsi, const char *status, const char *message) {
                    message);
   lws_write(wsi, (unsigned char *)p, (size_t)n, LWS_WRITE_HTTP_HEADERS);
 }
+
+/* CHARTD_CORS_ORIGINS for an API answer: out gets the Access-Control-Allow-Origin value ("*",
+ * or the request's Origin when the list names it), "" when the request has no Origin or the
+ * setting is empty. False when the Origin is not allowed. */
+bool cors_origin(struct lws *wsi, char *out, size_t cap) {
+  out[0] = '\0';
+  if (srv.cfg.cors_origins[0] == '\0' || lws_hdr_total_length(wsi, WSI_TOKEN_ORIGIN) <= 0) return true;
+  if (strcmp(srv.cfg.cors_origins, "*") == 0) {
+    snprintf(out, cap, "*");
+    return true;
+  }
+  char origin[512];
+  if (lws_hdr_copy(wsi, origin, sizeof origin, WSI_TOKEN_ORIGIN) < 0) return false;
+  size_t olen = strlen(origin);
+  for (const char *o = srv.cfg.cors_origins; *o;) {
+    size_t n = strcspn(o, ",");
+    if (n == olen && memcmp(o, origin, n) == 0 && olen < cap) {
+      memcpy(out, origin, olen + 1);
+      return true;
+    }
+    o += n;
+    if (*o == ',') o++;
+  }
+  return false;
+}

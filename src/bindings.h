@@ -18,6 +18,7 @@ int luaopen_chartd_records(lua_State *L);
 int luaopen_chartd_memo(lua_State *L);
 int luaopen_chartd_columns(lua_State *L);
 int luaopen_chartd_digest(lua_State *L);
+int luaopen_chartd_cache(lua_State *L);
 /* Host only (src/lua_metrics.c, linked into the chartd executable, not build/lib/chartd.so). */
 int luaopen_chartd_metrics(lua_State *L);
 int luaopen_chartd_redis(lua_State *L); /* src/lua_redis.c, host only too */

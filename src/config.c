@@ -162,9 +162,12 @@ int config_parse(struct chartd_config *cfg, config_lookup_fn lookup, void *ud, i
   cfg->redis_timeout_ms = 250;
   cfg->session_ttl_s = 86400;
   cfg->session_max_kb = 4096;
+  cfg->cache_mb = 64;
+  cfg->cache_max_age_s = 86400;
 
   /* PORT (set by Railway) wins over WEBSOCKET_PORT; the error names the one that was used. */
   const char *port_name = lookup(ud, "PORT") && *lookup(ud, "PORT") ? "PORT" : "WEBSOCKET_PORT";
+  (void)lookup(ud, "WEBSOCKET_PORT"); /* read either way: config_name_warnings knows it by this */
   if (get_int(lookup, ud, port_name, 1024, 65535, &cfg->port, err, errlen) ||
       get_int(lookup, ud, "MAX_CONCURRENT_CONNECTIONS", 1, 100000, &cfg->max_connections, err, errlen) ||
       get_int(lookup, ud, "CHART_GENERATION_TIMEOUT", 5, 300, &cfg->timeout_s, err, errlen) ||
@@ -196,8 +199,24 @@ int config_parse(struct chartd_config *cfg, config_lookup_fn lookup, void *ud, i
       get_int(lookup, ud, "CHARTD_SESSION_TTL", 60, 2592000, &cfg->session_ttl_s, err, errlen) ||
       get_int(lookup, ud, "CHARTD_SESSION_MAX_KB", 1, 524288, &cfg->session_max_kb, err, errlen) ||
       config_parse_redis_url(cfg, lookup(ud, "REDIS_URL"), err, errlen) ||
-      get_data_dir(lookup, ud, cfg->data_dir, sizeof cfg->data_dir, err, errlen))
+      get_data_dir(lookup, ud, cfg->data_dir, sizeof cfg->data_dir, err, errlen) ||
+      get_list(lookup, ud, "CHARTD_CORS_ORIGINS", true, cfg->cors_origins, sizeof cfg->cors_origins, err, errlen) ||
+      get_list(lookup, ud, "CHARTD_SIGNING_KEYS", false, cfg->signing_keys, sizeof cfg->signing_keys, err, errlen) ||
+      get_int(lookup, ud, "CHARTD_CACHE_MB", 0, 65536, &cfg->cache_mb, err, errlen) ||
+      get_int(lookup, ud, "CHARTD_CACHE_MAX_AGE", 0, 31536000, &cfg->cache_max_age_s, err, errlen))
     return -1;
+  /* Signed chart URLs without keys of their own are signed with the API keys. */
+  if (cfg->signing_keys[0] == '\0') memcpy(cfg->signing_keys, cfg->api_keys, sizeof cfg->api_keys);
+
+  /* After SIGTERM, requests in flight get as long as a request may take; on Railway, whose
+   * SIGTERM-to-SIGKILL time is RAILWAY_DEPLOYMENT_DRAINING_SECONDS, no longer than fits in it
+   * with the close wait. CHARTD_DRAIN_SECONDS says it outright. */
+  cfg->drain_s = cfg->timeout_s + 1;
+  int railway_drain = -1;
+  if (get_int(lookup, ud, "RAILWAY_DEPLOYMENT_DRAINING_SECONDS", 0, 86400, &railway_drain, err, errlen)) return -1;
+  if (railway_drain >= 0 && cfg->drain_s > railway_drain - CONFIG_CLOSE_WAIT_S - 1)
+    cfg->drain_s = railway_drain > CONFIG_CLOSE_WAIT_S + 1 ? railway_drain - CONFIG_CLOSE_WAIT_S - 1 : 0;
+  if (get_int(lookup, ud, "CHARTD_DRAIN_SECONDS", 0, 3600, &cfg->drain_s, err, errlen)) return -1;
   /* Hot reload watches the script folders in development; production only when asked
    * (CHARTD_RELOAD=1). `chartd serve --dev` forces it on; SIGHUP reloads in any case. */
   cfg->reload = strcmp(cfg->app_env, "development") == 0;
@@ -444,6 +463,87 @@ int config_parse_dotenv(const char *text, void (*set)(void *ud, const char *key,
   return count;
 }
 
+/* ---- names that look like a mistaken setting ---- */
+
+/* Read by chartd outside config_parse, or set around it by tests/tests.cmake for the test
+ * programs (never settings, so never warned about). */
+static const char *const OTHER_NAMES[] = {"CHARTD_HOME", "CHARTD_BIN", "CHARTD_SANITIZED", "CHARTD_TEST_HOME",
+                                          "CHARTD_LIB", NULL};
+
+#define MAX_KNOWN 96
+struct known {
+  const char *names[MAX_KNOWN];
+  int n;
+};
+
+/* An empty environment that notes every name config_parse asks for: the settings. */
+static const char *record_lookup(void *ud, const char *name) {
+  struct known *k = ud;
+  for (int i = 0; i < k->n; i++)
+    if (strcmp(k->names[i], name) == 0) return NULL;
+  if (k->n < MAX_KNOWN) k->names[k->n++] = name;
+  return NULL;
+}
+
+/* Optimal string alignment distance (insertions, deletions, substitutions, swaps of two
+ * neighbours), capped at 3: names are short. */
+static int distance(const char *a, const char *b) {
+  size_t la = strlen(a), lb = strlen(b);
+  if (la > 63 || lb > 63) return 3;
+  if ((la > lb ? la - lb : lb - la) > 2) return 3;
+  int d[64][64];
+  for (size_t i = 0; i <= la; i++) d[i][0] = (int)i;
+  for (size_t j = 0; j <= lb; j++) d[0][j] = (int)j;
+  for (size_t i = 1; i <= la; i++)
+    for (size_t j = 1; j <= lb; j++) {
+      int cost = a[i - 1] != b[j - 1];
+      int v = d[i - 1][j] + 1;
+      if (d[i][j - 1] + 1 < v) v = d[i][j - 1] + 1;
+      if (d[i - 1][j - 1] + cost < v) v = d[i - 1][j - 1] + cost;
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < v)
+        v = d[i - 2][j - 2] + 1;
+      d[i][j] = v;
+    }
+  return d[la][lb] > 3 ? 3 : d[la][lb];
+}
+
+int config_name_warnings(const char *const *names, size_t n, char *out, size_t outlen) {
+  struct known k = {.n = 0};
+  struct chartd_config scratch;
+  char err[64];
+  config_parse(&scratch, record_lookup, &k, 1, err, sizeof err);
+  for (const char *const *o = OTHER_NAMES; *o && k.n < MAX_KNOWN; o++) k.names[k.n++] = *o;
+  int count = 0;
+  size_t used = 0;
+  if (outlen) out[0] = '\0';
+  for (size_t i = 0; i < n; i++) {
+    const char *name = names[i];
+    bool known = false;
+    const char *closest = NULL;
+    int best = 3;
+    for (int j = 0; j < k.n && !known; j++) {
+      int d = distance(name, k.names[j]);
+      known = d == 0;
+      if (d < best) {
+        best = d;
+        closest = k.names[j];
+      }
+    }
+    if (known) continue;
+    /* a letter off for short names, two for long ones: HOST is not PORT, WEBSOKET_PORT is WEBSOCKET_PORT */
+    bool typo = closest && best <= (strlen(name) >= 10 ? 2 : 1);
+    bool ours = strncmp(name, "CHARTD_", 7) == 0 || strncmp(name, "LLM_", 4) == 0;
+    if (!typo && !ours) continue;
+    int w = typo ? snprintf(out + used, outlen - used, "%s is not a chartd setting; did you mean %s?\n", name, closest)
+                 : snprintf(out + used, outlen - used, "%s is not a chartd setting; the settings are listed in "
+                            ".env.example\n", name);
+    if (w < 0 || (size_t)w >= outlen - used) break; /* out is full: the first ones are enough */
+    used += (size_t)w;
+    count++;
+  }
+  return count;
+}
+
 static void setenv_if_unset(void *ud, const char *key, const char *value) {
   (void)ud;
   setenv(key, value, 0); /* the real environment wins */
@@ -485,5 +585,23 @@ int config_load(struct chartd_config *cfg, const char *dotenv_path, char *err, s
     }
   }
   long cores = sysconf(_SC_NPROCESSORS_ONLN);
-  return config_parse(cfg, env_lookup, NULL, cores > 0 ? (int)cores : 1, err, errlen);
+  if (config_parse(cfg, env_lookup, NULL, cores > 0 ? (int)cores : 1, err, errlen) != 0) return -1;
+  /* the environment's names (the .env file's are in it now), upper-case ones only */
+  extern char **environ;
+  const char *names[512];
+  char buf[512][64];
+  size_t n = 0;
+  for (char **e = environ; *e && n < 512; e++) {
+    size_t len = strcspn(*e, "=");
+    if (len == 0 || len >= sizeof buf[0]) continue;
+    bool plain = true;
+    for (size_t i = 0; i < len && plain; i++) plain = isupper((unsigned char)(*e)[i]) || isdigit((unsigned char)(*e)[i]) || (*e)[i] == '_';
+    if (!plain) continue;
+    memcpy(buf[n], *e, len);
+    buf[n][len] = '\0';
+    names[n] = buf[n];
+    n++;
+  }
+  config_name_warnings(names, n, cfg->warnings, sizeof cfg->warnings);
+  return 0;
 }

@@ -52,11 +52,23 @@ struct chartd_config {
   int redis_timeout_ms;     /* CHARTD_REDIS_TIMEOUT_MS: a command slower than this counts Redis as down */
   int session_ttl_s;        /* CHARTD_SESSION_TTL: seconds a session outlives its last request */
   int session_max_kb;       /* CHARTD_SESSION_MAX_KB: one session's state + data kept in Redis */
+  /* Chart URLs and caching (GET /v1/charts, docs/protocol.md "Chart URLs") */
+  char cors_origins[2048];  /* CHARTD_CORS_ORIGINS: origins whose pages may read /v1 answers ("*" = any); empty = none */
+  char signing_keys[2048];  /* CHARTD_SIGNING_KEYS: keys of chart URL signatures (the first signs); default the API keys */
+  int cache_mb;             /* CHARTD_CACHE_MB: the render cache's size, 0 = off */
+  int cache_max_age_s;      /* CHARTD_CACHE_MAX_AGE: Cache-Control max-age of a rendered image */
+  int drain_s;              /* CHARTD_DRAIN_SECONDS: how long requests in flight may finish after SIGTERM */
+  /* Variables that look like a mistaken name (WEBSOKET_PORT), one line each; set by config_load. */
+  char warnings[1024];
 };
 
 /* Parses a redis:// URL into cfg's redis_* fields; returns 0, or -1 with err naming what is
  * wrong (the password is never shown). An empty url leaves Redis off. */
 int config_parse_redis_url(struct chartd_config *cfg, const char *url, char *err, size_t errlen);
+
+/* After the drain, how long clients get to close their WebSockets (server.c) before exit: a
+ * platform's SIGTERM-to-SIGKILL time (Railway's drainingSeconds) should cover both. */
+#define CONFIG_CLOSE_WAIT_S 3
 
 /* Looks a variable up; returns NULL when it is unset. */
 typedef const char *(*config_lookup_fn)(void *ud, const char *name);
@@ -78,5 +90,12 @@ int config_parse_dotenv(const char *text, void (*set)(void *ud, const char *key,
 int config_load(struct chartd_config *cfg, const char *dotenv_path, char *err, size_t errlen);
 
 const char *config_log_level_name(enum config_log_level level);
+
+/* Names among names[0..n) that look like a mistaken chartd setting, one line each into out
+ * ("WEBSOKET_PORT is not a chartd setting; did you mean WEBSOCKET_PORT?"): an unknown name a
+ * letter or two from a known one, or any unknown name in chartd's namespaces (CHARTD_, LLM_).
+ * Known: every name config_parse reads, CHARTD_HOME, and the variables chartd's own test
+ * runner sets around it. Returns the number of warnings. */
+int config_name_warnings(const char *const *names, size_t n, char *out, size_t outlen);
 
 #endif

@@ -28,6 +28,7 @@ struct pending {
   int fd;
   char *buf;
   size_t len, cap;
+  size_t head_len; /* handed over: the first head's bytes at the start of buf (peeked or consumed) */
   double deadline;
 };
 
@@ -76,7 +77,7 @@ static void refuse(struct pending *p, const struct http_head *h) {
   char head[512];
   int n = snprintf(head, sizeof head,
                    "HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n%sConnection: close\r\n\r\n",
-                   h->status, h->reason, body ? blen : 0, h->allow ? "Allow: GET, HEAD, POST\r\n" : "");
+                   h->status, h->reason, body ? blen : 0, h->allow ? "Allow: GET, HEAD, POST, OPTIONS\r\n" : "");
   if (send(p->fd, head, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT) == n && body)
     (void)send(p->fd, body, blen, MSG_NOSIGNAL | MSG_DONTWAIT);
   free(body);
@@ -117,6 +118,7 @@ static void refuse_draining(struct pending *p) {
 /* A good head: the connection goes to the lws thread as it is. */
 static void hand_over(struct pending *p, const struct http_head *h) {
   size_t request = h->length + (h->content_length > 0 ? (size_t)h->content_length : 0);
+  p->head_len = h->length;
   if (h->websocket || p->len <= request) {
     p->len = 0; /* nothing was consumed: lws reads the request itself */
   } else {
@@ -283,7 +285,7 @@ bad_address:
   return -1;
 }
 
-int front_door_take(char **buf, size_t *len) {
+int front_door_take(char **buf, size_t *len, size_t *head_len) {
   pthread_mutex_lock(&g.mu);
   struct pending *p = g.ready_head;
   if (p) {
@@ -295,6 +297,7 @@ int front_door_take(char **buf, size_t *len) {
   int fd = p->fd;
   *buf = p->buf;
   *len = p->len;
+  *head_len = p->head_len;
   free(p);
   return fd;
 }

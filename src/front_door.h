@@ -28,9 +28,10 @@ struct front_door_options {
 /* Binds and listens (exit-worthy errors come back in err), then starts the thread. */
 int front_door_start(const struct front_door_options *o, char *err, size_t errlen);
 
-/* The next connection for lws: returns its fd, or -1 when none is waiting. *buf and *len
- * are the bytes consumed from it (none: *len is 0; free *buf). */
-int front_door_take(char **buf, size_t *len);
+/* The next connection for lws: returns its fd, or -1 when none is waiting. *buf starts with
+ * its first request head (*head_len bytes, for a look at the raw request line); *len is how
+ * many bytes of buf were consumed from the socket (none: 0). Free *buf. */
+int front_door_take(char **buf, size_t *len, size_t *head_len);
 
 /* SIGTERM: from now on WebSocket upgrades and POSTs are answered 503 (Retry-After: 1) so a
  * proxy retries them on another instance; other requests (probes) still reach lws. Any thread. */

@@ -7,10 +7,13 @@
 #include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+
+#include <openssl/evp.h>
 
 #include "watcher.h"
 
@@ -32,6 +35,7 @@ struct generation {
   char *home;
   struct file *files; /* sorted by rel */
   size_t count, cap, total;
+  char digest[65];    /* SHA-256 of every file's name and bytes: the same scripts, the same digest */
 };
 
 static void gen_free(struct generation *gen) {
@@ -53,6 +57,7 @@ void generation_release(struct generation *gen) {
 unsigned generation_number(const struct generation *gen) { return gen->number; }
 const char *generation_home(const struct generation *gen) { return gen->home; }
 size_t generation_bytes(const struct generation *gen) { return gen->total; }
+const char *generation_digest(const struct generation *gen) { return gen->digest; }
 
 /* ---- reading ---- */
 
@@ -177,6 +182,23 @@ struct generation *generation_read(const char *home, unsigned number, char *err,
       return NULL;
     }
   if (gen->count > 0) qsort(gen->files, gen->count, sizeof *gen->files, by_rel);
+  EVP_MD_CTX *md = EVP_MD_CTX_new();
+  unsigned char sum[32];
+  unsigned int n = 0;
+  bool ok = md && EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1;
+  for (size_t i = 0; ok && i < gen->count; i++) {
+    uint64_t len = gen->files[i].len;
+    ok = EVP_DigestUpdate(md, gen->files[i].rel, strlen(gen->files[i].rel) + 1) == 1 &&
+         EVP_DigestUpdate(md, &len, sizeof len) == 1 && EVP_DigestUpdate(md, gen->files[i].bytes, len) == 1;
+  }
+  ok = ok && EVP_DigestFinal_ex(md, sum, &n) == 1 && n == 32;
+  EVP_MD_CTX_free(md);
+  if (!ok) {
+    snprintf(err, errlen, "cannot hash the scripts (OpenSSL)");
+    gen_free(gen);
+    return NULL;
+  }
+  for (int i = 0; i < 32; i++) snprintf(gen->digest + 2 * i, 3, "%02x", sum[i]);
   return gen;
 }
 

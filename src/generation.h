@@ -30,6 +30,9 @@ void generation_release(struct generation *gen); /* NULL is fine */
 unsigned generation_number(const struct generation *gen);
 const char *generation_home(const struct generation *gen);
 size_t generation_bytes(const struct generation *gen);
+/* 64 hex digits of SHA-256 over every file's name and bytes: equal for equal scripts, in any
+ * process (the render cache's keys carry it, so a changed script never serves an old image). */
+const char *generation_digest(const struct generation *gen);
 
 /* True when rel ("lua/x.lua", "themes") lies in one of GENERATION_DIRS: such paths are
  * answered from the generation only, present or not. */

@@ -1,6 +1,7 @@
 /* The request head of HTTP/1.1 (RFC 9112), checked strictly before libwebsockets sees a connection: framing, sizes, methods. */
 #include "http_head.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -89,8 +90,13 @@ enum http_verdict http_head_check(const char *buf, size_t len, struct http_head 
   size_t mlen = (size_t)(sp1 - line);
   for (size_t i = 0; i < mlen; i++)
     if (!tchar((unsigned char)line[i])) return refuse(out, 400, "the method is not a token");
-  for (const char *c = sp1 + 1; c < sp2; c++)
+  for (const char *c = sp1 + 1; c < sp2; c++) {
     if ((unsigned char)*c <= ' ' || *c == 0x7f) return refuse(out, 400, "a control character in the request target");
+    /* RFC 3986 2.1 (lws would answer a bare 403); %00 is refused too: no path or value holds NUL */
+    if (*c == '%' && (sp2 - c < 3 || !isxdigit((unsigned char)c[1]) || !isxdigit((unsigned char)c[2])))
+      return refuse(out, 400, "a % in the request target that is not followed by two hex digits");
+    if (*c == '%' && c[1] == '0' && c[2] == '0') return refuse(out, 400, "an encoded NUL (%00) in the request target");
+  }
   size_t vlen = n - (size_t)(sp2 + 1 - line);
   const char *v = sp2 + 1;
   if (vlen != 8 || strncmp(v, "HTTP/", 5) != 0 || v[5] < '0' || v[5] > '9' || v[6] != '.' || v[7] < '0' || v[7] > '9')
@@ -153,13 +159,14 @@ enum http_verdict http_head_check(const char *buf, size_t len, struct http_head 
   if (te && lengths) return refuse(out, 400, "both Transfer-Encoding and Content-Length");
   if (te && !http11) return refuse(out, 400, "Transfer-Encoding in an HTTP/1.0 request");
   bool get = strcmp(out->method, "GET") == 0, head = strcmp(out->method, "HEAD") == 0,
-       post = strcmp(out->method, "POST") == 0;
-  if (!get && !head && !post) return refuse(out, 405, "the methods served are GET, HEAD and POST");
+       post = strcmp(out->method, "POST") == 0, options = strcmp(out->method, "OPTIONS") == 0;
+  /* OPTIONS: the CORS preflight of a browser's cross-origin POST (src/http_routes.c) */
+  if (!get && !head && !post && !options) return refuse(out, 405, "the methods served are GET, HEAD, POST and OPTIONS");
   if (te)
     return chunked ? refuse(out, 411, "chunked bodies are not accepted; send the body with a Content-Length")
                    : refuse(out, 501, "the transfer coding is not supported; send the body with a Content-Length");
   if (post && lengths == 0) return refuse(out, 411, "a POST needs a Content-Length");
-  if (!post && out->content_length > 0) return refuse(out, 400, "a GET or HEAD request carries no body");
+  if (!post && out->content_length > 0) return refuse(out, 400, "a GET, HEAD or OPTIONS request carries no body");
   out->websocket = get && upgrade_ws && connection_upgrade;
   return HTTP_HEAD_OK;
 }

@@ -24,7 +24,7 @@ struct http_head {
   int status;
   const char *reason;
   const char *message;
-  bool allow;                /* add Allow: GET, HEAD, POST (405) */
+  bool allow;                /* add Allow: GET, HEAD, POST, OPTIONS (405) */
 };
 
 /* Looks at the first len bytes received on a connection. INCOMPLETE: the head has not ended

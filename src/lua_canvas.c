@@ -874,6 +874,10 @@ static int l_new(lua_State *L) {
     break;
   default:
     c->surface = cairo_pdf_surface_create_for_stream(on_stream_write, &c->stream, width, height);
+    /* cairo stamps the time of drawing as /CreationDate: the same chart must give the same
+     * bytes (the render cache's strong ETags), so the date is left out (cairo 1.16 drops a
+     * date it cannot read). */
+    cairo_pdf_surface_set_metadata(c->surface, CAIRO_PDF_METADATA_CREATE_DATE, "");
     break;
   }
   if (cairo_surface_status(c->surface) != CAIRO_STATUS_SUCCESS) {
@@ -914,6 +918,51 @@ static int l_new(lua_State *L) {
 }
 
 /* c:finish{compression=0..9} -> bytes | nil, message. The canvas is closed either way. */
+/* cairo names an SVG's surfaces and embedded images by process-wide counters (surface93,
+ * image12): the same chart drawn twice would differ in those ids. They are renumbered in order
+ * of first appearance, so equal drawings give equal bytes (the render cache's strong ETags).
+ * cairo's output holds no user text (text is glyph paths), so only its own ids match. Pushes
+ * the result. */
+static void push_svg_stable_ids(lua_State *L, const char *svg, size_t len) {
+  static const char *const PREFIXES[] = {"surface", "image"};
+  long seen[2][256];
+  int nseen[2] = {0, 0};
+  luaL_Buffer b;
+  luaL_buffinit(L, &b);
+  size_t i = 0, copied = 0;
+  while (i < len) {
+    int kind = -1;
+    size_t plen = 0;
+    if (svg[i] == '"' || svg[i] == '#')
+      for (int k = 0; k < 2 && kind < 0; k++) {
+        plen = strlen(PREFIXES[k]);
+        if (i + 1 + plen < len && memcmp(svg + i + 1, PREFIXES[k], plen) == 0 && svg[i + 1 + plen] >= '0' &&
+            svg[i + 1 + plen] <= '9')
+          kind = k;
+      }
+    if (kind < 0) {
+      i++;
+      continue;
+    }
+    size_t d = i + 1 + plen, e = d;
+    long n = 0;
+    while (e < len && svg[e] >= '0' && svg[e] <= '9' && e - d < 9) n = n * 10 + (svg[e++] - '0');
+    int index = 0;
+    while (index < nseen[kind] && seen[kind][index] != n) index++;
+    if (index == nseen[kind] && nseen[kind] < 256) seen[kind][nseen[kind]++] = n;
+    if (index == 256) { /* more ids than any chart draws: leave the rest as they are */
+      i = e;
+      continue;
+    }
+    luaL_addlstring(&b, svg + copied, d - copied);
+    char num[16];
+    luaL_addlstring(&b, num, (size_t)snprintf(num, sizeof num, "%d", index + 1));
+    copied = i = e;
+  }
+  luaL_addlstring(&b, svg + copied, len - copied);
+  luaL_pushresult(&b);
+}
+
 static int m_finish(lua_State *L) {
   canvas *c = check_canvas(L);
   /* Level 1 (src/deflate.c) by default: 3x faster than zlib's level 1 and smaller on charts;
@@ -966,7 +1015,8 @@ static int m_finish(lua_State *L) {
       lua_pushfstring(L, "%s encoding failed: %s", FORMATS[c->format], cairo_status_to_string(st));
       return 2;
     }
-    lua_pushlstring(L, (const char *)c->stream.data, c->stream.len);
+    if (c->format == FMT_SVG) push_svg_stable_ids(L, (const char *)c->stream.data, c->stream.len);
+    else lua_pushlstring(L, (const char *)c->stream.data, c->stream.len);
   }
   release(c);
   return 1;

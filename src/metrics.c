@@ -2,6 +2,16 @@
 #include "metrics.h"
 
 #include "conversations.h"
+#include <dirent.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "build_info.h"
+#include "render_cache.h"
+
+#ifndef CHARTD_VERSION
+#define CHARTD_VERSION "dev"
+#endif
 
 #include <pthread.h>
 #include <stdarg.h>
@@ -225,6 +235,56 @@ static void put_histogram(struct buf *b, const char *name, const char *help, con
   put(b, "%s_bucket{le=\"+Inf\"} %lu\n%s_sum %.6f\n%s_count %lu\n", name, h->count, name, h->sum, name, h->count);
 }
 
+/* The process_* family every Prometheus client exports, read from /proc (Linux). */
+static void put_process(struct buf *b) {
+  long ticks = sysconf(_SC_CLK_TCK), page = sysconf(_SC_PAGESIZE);
+  char stat[1024] = "";
+  FILE *f = fopen("/proc/self/stat", "r");
+  if (f) {
+    size_t n = fread(stat, 1, sizeof stat - 1, f);
+    stat[n] = '\0';
+    fclose(f);
+  }
+  /* fields after the command name, which may hold spaces: from the last ')' on */
+  const char *p = strrchr(stat, ')');
+  unsigned long long utime = 0, stime = 0, start = 0, vsize = 0;
+  long long rss = 0;
+  if (p == NULL ||
+      sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu %*d %*d %*d %*d %*d %*d %llu %llu %lld",
+             &utime, &stime, &start, &vsize, &rss) != 5 || ticks <= 0)
+    return;
+  unsigned long long btime = 0;
+  char line[256];
+  if ((f = fopen("/proc/stat", "r")) != NULL) {
+    while (fgets(line, sizeof line, f))
+      if (sscanf(line, "btime %llu", &btime) == 1) break;
+    fclose(f);
+  }
+  int fds = 0;
+  DIR *d = opendir("/proc/self/fd");
+  if (d) {
+    for (struct dirent *e; (e = readdir(d)) != NULL;) fds += e->d_name[0] != '.';
+    closedir(d);
+    fds--; /* the one opendir holds */
+  }
+  struct rlimit rl = {0};
+  getrlimit(RLIMIT_NOFILE, &rl);
+  put(b, "# HELP process_cpu_seconds_total User and system CPU time spent in seconds.\n"
+         "# TYPE process_cpu_seconds_total counter\nprocess_cpu_seconds_total %.2f\n"
+         "# HELP process_resident_memory_bytes Resident memory size in bytes.\n"
+         "# TYPE process_resident_memory_bytes gauge\nprocess_resident_memory_bytes %lld\n"
+         "# HELP process_virtual_memory_bytes Virtual memory size in bytes.\n"
+         "# TYPE process_virtual_memory_bytes gauge\nprocess_virtual_memory_bytes %llu\n"
+         "# HELP process_start_time_seconds Start time of the process since unix epoch in seconds.\n"
+         "# TYPE process_start_time_seconds gauge\nprocess_start_time_seconds %.2f\n"
+         "# HELP process_open_fds Number of open file descriptors.\n"
+         "# TYPE process_open_fds gauge\nprocess_open_fds %d\n"
+         "# HELP process_max_fds Maximum number of open file descriptors.\n"
+         "# TYPE process_max_fds gauge\nprocess_max_fds %llu\n",
+      (double)(utime + stime) / (double)ticks, rss * page, vsize, (double)btime + (double)start / (double)ticks, fds,
+      (unsigned long long)rl.rlim_cur);
+}
+
 char *metrics_render(int queued, int running, int generation, size_t *len) {
   struct buf b = {0};
   put(&b, "# HELP chartd_connections_open WebSocket connections open now.\n"
@@ -324,6 +384,25 @@ char *metrics_render(int queued, int running, int generation, size_t *len) {
       put(&b, "chartd_rate_limit_total{scope=\"%s\",outcome=\"%s\"} %lu\n", s ? "replica" : "cluster",
           rate_limits[s][i].label, rate_limits[s][i].count);
   pthread_mutex_unlock(&mu);
+  struct cache_stats cs;
+  render_cache_stats(&cs);
+  put(&b, "# HELP chartd_cache_hits_total Spec requests answered from the render cache.\n"
+          "# TYPE chartd_cache_hits_total counter\nchartd_cache_hits_total %lu\n"
+          "# HELP chartd_cache_misses_total Spec requests the render cache did not hold (drawn, then kept).\n"
+          "# TYPE chartd_cache_misses_total counter\nchartd_cache_misses_total %lu\n"
+          "# HELP chartd_cache_evictions_total Entries dropped from the render cache to stay within CHARTD_CACHE_MB.\n"
+          "# TYPE chartd_cache_evictions_total counter\nchartd_cache_evictions_total %lu\n"
+          "# HELP chartd_cache_bytes Bytes the render cache holds.\n"
+          "# TYPE chartd_cache_bytes gauge\nchartd_cache_bytes %zu\n"
+          "# HELP chartd_cache_entries Entries the render cache holds.\n"
+          "# TYPE chartd_cache_entries gauge\nchartd_cache_entries %zu\n"
+          "# HELP chartd_cache_capacity_bytes The render cache's budget (CHARTD_CACHE_MB; 0 = off).\n"
+          "# TYPE chartd_cache_capacity_bytes gauge\nchartd_cache_capacity_bytes %zu\n",
+      cs.hits, cs.misses, cs.evictions, cs.bytes, cs.entries, cs.capacity);
+  put(&b, "# HELP chartd_build_info The chartd build serving: version and commit.\n"
+          "# TYPE chartd_build_info gauge\nchartd_build_info{version=\"%s\",commit=\"%s\"} 1\n",
+      CHARTD_VERSION, CHARTD_COMMIT);
+  put_process(&b);
   *len = b.len;
   return b.p;
 }

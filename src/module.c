@@ -23,7 +23,8 @@ int luaopen_chartd(lua_State *L) {
   luaL_requiref(L, "chartd.columns", luaopen_chartd_columns, 0);
   
   luaL_requiref(L, "chartd.digest", luaopen_chartd_digest, 0);
-  lua_pop(L, 14);
+  luaL_requiref(L, "chartd.cache", luaopen_chartd_cache, 0);
+  lua_pop(L, 15);
   lua_newtable(L);
   return 1;
 }

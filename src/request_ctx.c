@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "chart_url.h"
 #include "conversations.h"
 #include "rate_window.h"
 
@@ -22,14 +23,15 @@ static struct request_ctx *request_of(lua_State *L) {
 
 /* Hands one message to the service thread (a copy of body); pushes false when nobody listens
  * any more (a final reply was sent, the request was cancelled or has ended). */
-static int send_reply(lua_State *L, struct request_ctx *r, bool http, int status, const char *mime, const char *body,
+static int send_reply(lua_State *L, struct request_ctx *r, const struct worker_reply *head, const char *body,
                       size_t len, bool final) {
   if (r == NULL || r->final_sent || atomic_load(r->cancelled)) {
     lua_pushboolean(L, 0);
     return 1;
   }
-  struct worker_reply out = {.conn_id = r->conn_id, .http = http, .status = status, .len = len};
-  if (mime) strcpy(out.mime, mime);
+  struct worker_reply out = *head;
+  out.conn_id = r->conn_id;
+  out.len = len;
   out.body = malloc(len ? len : 1);
   if (out.body == NULL) return luaL_error(L, "out of memory");
   memcpy(out.body, body, len);
@@ -43,18 +45,44 @@ static int send_reply(lua_State *L, struct request_ctx *r, bool http, int status
 static int ctx_emit(lua_State *L) {
   size_t len;
   const char *text = luaL_checklstring(L, 1, &len);
-  return send_reply(L, request_of(L), false, 200, NULL, text, len, lua_toboolean(L, 2));
+  return send_reply(L, request_of(L), &(struct worker_reply){.status = 200}, text, len, lua_toboolean(L, 2));
 }
 
-/* ctx.respond(status, mime, body) */
+/* headers.<name>: a header value of printable ASCII without quotes or backslashes (an entity
+ * tag's inside, a file name) that fits in cap; raises otherwise. */
+static void header_field(lua_State *L, const char *name, char *out, size_t cap, bool filename) {
+  lua_getfield(L, 4, name);
+  if (!lua_isnil(L, -1)) {
+    size_t n;
+    const char *v = luaL_checklstring(L, -1, &n);
+    if (n + 3 > cap) luaL_error(L, "ctx.respond: headers.%s is too long", name);
+    for (size_t i = 0; i < n; i++) {
+      unsigned char ch = (unsigned char)v[i];
+      bool ok = filename ? (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+                               ch == '.' || ch == '-' || ch == '_'
+                         : ch > 0x20 && ch < 0x7f && ch != '"' && ch != '\\';
+      if (!ok) luaL_error(L, "ctx.respond: headers.%s has a character a header cannot carry", name);
+    }
+    snprintf(out, cap, filename ? "%s" : "\"%s\"", v);
+  }
+  lua_pop(L, 1);
+}
+
+/* ctx.respond(status, mime, body [, {etag = "…", filename = "…"}]) */
 static int ctx_respond(lua_State *L) {
-  int status = (int)luaL_checkinteger(L, 1);
+  struct worker_reply head = {.http = true, .status = (int)luaL_checkinteger(L, 1)};
   const char *mime = luaL_checkstring(L, 2);
   size_t len;
   const char *body = luaL_checklstring(L, 3, &len);
-  luaL_argcheck(L, status >= 100 && status <= 599, 1, "not an HTTP status");
-  luaL_argcheck(L, strlen(mime) < sizeof ((struct worker_reply *)0)->mime, 2, "too long");
-  return send_reply(L, request_of(L), true, status, mime, body, len, true);
+  luaL_argcheck(L, head.status >= 100 && head.status <= 599, 1, "not an HTTP status");
+  luaL_argcheck(L, strlen(mime) < sizeof head.mime, 2, "too long");
+  strcpy(head.mime, mime);
+  if (!lua_isnoneornil(L, 4)) {
+    luaL_checktype(L, 4, LUA_TTABLE);
+    header_field(L, "etag", head.etag, sizeof head.etag, false);
+    header_field(L, "filename", head.filename, sizeof head.filename, true);
+  }
+  return send_reply(L, request_of(L), &head, body, len, true);
 }
 
 /* ctx.checkpoint() → false | "cancelled" | "timeout". The host also stops a script that never
@@ -133,6 +161,37 @@ static int ctx_limit_here(lua_State *L) {
   return 2;
 }
 
+/* ctx.method, ctx.request_id, ctx.if_none_match and, for a GET, ctx.query: the query's
+ * parameters decoded by the one rule (src/chart_url.c) that the signature check used, as
+ * {name, value} pairs in their order (the script refuses repeats and unknown names). A query
+ * that does not decode was refused before it was queued. */
+static void push_http(lua_State *co, const struct request_ctx *req) {
+  lua_pushstring(co, req->info.get ? "GET" : "POST");
+  lua_setfield(co, -2, "method");
+  lua_pushstring(co, req->info.request_id);
+  lua_setfield(co, -2, "request_id");
+  if (req->info.if_none_match[0]) {
+    lua_pushstring(co, req->info.if_none_match);
+    lua_setfield(co, -2, "if_none_match");
+  }
+  if (!req->info.get) return;
+  struct query q;
+  char err[160];
+  lua_createtable(co, 0, 0);
+  if (query_parse(req->query, req->query_len, &q, err, sizeof err) == 0) {
+    for (int i = 0; i < q.n; i++) {
+      lua_createtable(co, 2, 0);
+      lua_pushlstring(co, q.params[i].name, q.params[i].name_len);
+      lua_rawseti(co, -2, 1);
+      lua_pushlstring(co, q.params[i].value, q.params[i].value_len);
+      lua_rawseti(co, -2, 2);
+      lua_rawseti(co, -2, i + 1);
+    }
+  }
+  query_free(&q);
+  lua_setfield(co, -2, "query");
+}
+
 void request_ctx_push(lua_State *co, struct request_ctx_owner *owner, lua_Integer id, const struct request_ctx *req) {
   lua_createtable(co, 0, 12);
   static const luaL_Reg FNS[] = {{"emit", ctx_emit}, {"respond", ctx_respond}, {"checkpoint", ctx_checkpoint},
@@ -158,8 +217,9 @@ void request_ctx_push(lua_State *co, struct request_ctx_owner *owner, lua_Intege
   }
   lua_pushstring(co, req->http ? "http" : "ws");
   lua_setfield(co, -2, "mode");
-  lua_pushboolean(co, req->accept_json);
+  lua_pushboolean(co, req->http && req->info.accept_json);
   lua_setfield(co, -2, "accept_json");
+  if (req->http) push_http(co, req);
   lua_pushinteger(co, (lua_Integer)req->conn_id);
   lua_setfield(co, -2, "connection");
   lua_pushnumber(co, now_ms() - req->enqueued_ms);

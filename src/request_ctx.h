@@ -1,7 +1,11 @@
 /* The `ctx` table a request's script gets (service.handle(text, ctx)): the one binding between a request and its worker, connection and conversation.
  *
  * ctx.emit(json_text [, final])   a WebSocket message to the request's connection
- * ctx.respond(status, mime, body) the one HTTP response (POST /v1/charts)
+ * ctx.respond(status, mime, body [, {etag =, filename =}])
+ *                                 the one HTTP response (GET or POST /v1/charts); an image
+ *                                 answer names its entity tag and file name
+ * ctx.method ("GET" | "POST"), ctx.query (GET: the query's {name, value} pairs, decoded, in
+ *                                 order), ctx.if_none_match, ctx.request_id: HTTP only
  * ctx.checkpoint()                false | "cancelled" | "timeout": scripts call it between stages
  * ctx.deadline_ms                 when the request must be answered (chartd.clock.now_ms's clock)
  * ctx.mode ("ws" | "http"), ctx.accept_json, ctx.queued_ms, ctx.connection, ctx.worker
@@ -29,7 +33,10 @@
 /* A request as its ctx sees it; owned by the worker's task. */
 struct request_ctx {
   uint64_t conn_id;
-  bool http, accept_json;
+  bool http;
+  struct http_request_info info;   /* HTTP only */
+  const char *query;               /* GET: the raw query string (the job's text) */
+  size_t query_len;
   double enqueued_ms, deadline_ms; /* monotonic */
   const atomic_bool *cancelled;
   bool final_sent;                 /* set by emit(final)/respond: nothing more is sent */

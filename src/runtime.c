@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "bindings.h"
+#include "build_info.h"
 
 #ifndef CHARTD_VERSION
 #define CHARTD_VERSION "dev"
@@ -24,6 +25,7 @@ static const luaL_Reg BINDINGS[] = {
     {"chartd.errors", luaopen_chartd_errors},
     {"chartd.columns", luaopen_chartd_columns},
     {"chartd.digest", luaopen_chartd_digest},
+    {"chartd.cache", luaopen_chartd_cache},
     {NULL, NULL},
 };
 
@@ -90,11 +92,13 @@ lua_State *runtime_new_state(const char *home, char *err, size_t errlen) {
   lua_pushfstring(L, "%s/lua/?.lua;%s/lua/?/init.lua", home, home);
   lua_setfield(L, -2, "path");
   lua_getfield(L, -1, "loaded");
-  lua_createtable(L, 0, 2);
+  lua_createtable(L, 0, 4);
   lua_pushstring(L, home);
   lua_setfield(L, -2, "home");
   lua_pushstring(L, CHARTD_VERSION);
   lua_setfield(L, -2, "version");
+  lua_pushstring(L, CHARTD_COMMIT);
+  lua_setfield(L, -2, "commit");
   lua_setfield(L, -2, "chartd.host");
   lua_pop(L, 2);
   return L;

@@ -36,6 +36,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "reload.h"
+#include "render_cache.h"
 #include "runtime.h"
 #include "workers.h"
 #include "ws_message.h"
@@ -44,7 +45,7 @@
 #define CHARTD_VERSION "dev"
 #endif
 
-#define CLOSE_WAIT_MS 3000 /* after the 1001 closes, how long to wait for clients to go */
+#define CLOSE_WAIT_MS (CONFIG_CLOSE_WAIT_S * 1000) /* after the 1001 closes, how long to wait for clients to go */
 
 /* A reload attempt, from the reload thread to the service thread (g.mu). */
 struct reload_event {
@@ -145,7 +146,7 @@ static void drain_reloads(void) {
       char *copy = malloc(c->last_request_len + 1);
       if (copy == NULL) continue;
       memcpy(copy, c->last_request, c->last_request_len + 1);
-      workers_submit(c->id, c->last_id[0] ? c->last_id : NULL, false, false, copy, c->last_request_len);
+      workers_submit(c->id, c->last_id[0] ? c->last_id : NULL, NULL, copy, c->last_request_len);
     }
     reload_event_free(e);
   }
@@ -167,6 +168,8 @@ static void drain_replies(void) {
       c->have_response = true;
       c->status = p->r.status;
       snprintf(c->mime, sizeof c->mime, "%s", p->r.mime);
+      memcpy(c->etag, p->r.etag, sizeof c->etag);
+      memcpy(c->filename, p->r.filename, sizeof c->filename);
       c->body = p->r.body;
       c->body_len = p->r.len;
       metrics_bytes_sent(p->r.len);
@@ -197,9 +200,9 @@ static void drain_tick(lws_sorted_usec_list_t *sul) {
   if (g.signalled && !srv.draining) {
     srv.draining = true;
     front_door_drain();
-    g.drain_deadline = now_ms() + srv.cfg.timeout_s * 1000.0 + 1000;
+    g.drain_deadline = now_ms() + srv.cfg.drain_s * 1000.0;
     log_writef(LOG_INFO, "draining", "\"requests_in_flight\":%d,\"grace_s\":%d", workers_running() + workers_queued(),
-          srv.cfg.timeout_s + 1);
+          srv.cfg.drain_s);
   }
   if (srv.draining && !g.closing_all && (workers_running() + workers_queued() == 0 || now_ms() > g.drain_deadline))
     begin_close_all();
@@ -225,9 +228,10 @@ static void wake_service(void *ud) {
  * the socket itself when it cannot adopt it). */
 static void adopt_connections(void) {
   char *buf;
-  size_t len;
+  size_t len, head_len;
   int fd;
-  while ((fd = front_door_take(&buf, &len)) >= 0) {
+  while ((fd = front_door_take(&buf, &len, &head_len)) >= 0) {
+    http_note_head(fd, buf, head_len); /* before adopting: lws may parse the head at once */
     if (len > 0) lws_adopt_socket_readbuf(srv.ctx, fd, buf, len);
     else lws_adopt_socket(srv.ctx, fd);
     free(buf);
@@ -301,6 +305,15 @@ int server_run(const struct chartd_config *cfg) {
                 : cfg->log_level == CONFIG_LOG_WARNING                                           ? LOG_WARN
                                                                                                  : LOG_ERROR);
   lws_set_log_level(LLL_ERR | LLL_WARN, lws_log);
+  /* names in the environment that look like a mistaken setting (WEBSOKET_PORT) */
+  for (const char *w = cfg->warnings; *w;) {
+    size_t n = strcspn(w, "\n");
+    char esc[512];
+    log_json_escape(esc, sizeof esc, w, n);
+    log_writef(LOG_WARN, "config_warning", "\"message\":\"%s\"", esc);
+    w += n;
+    if (*w == '\n') w++;
+  }
   signal(SIGPIPE, SIG_IGN);
   /* Blocks of 1 MiB and more (a render's pixels, PNG buffers, big strings) are mmapped and
    * go back to the system when freed. Setting the threshold turns off glibc's dynamic one,
@@ -325,6 +338,7 @@ int server_run(const struct chartd_config *cfg) {
     return 1;
   }
   generation_publish(first);
+  render_cache_use(cfg->cache_mb > 0 ? memory_cache_new((size_t)cfg->cache_mb << 20) : NULL);
   if (workers_start(cfg, post_reply, NULL, err, sizeof err) != 0) {
     fprintf(stderr, "chartd: %s\n", err);
     return 1;
@@ -398,6 +412,7 @@ int server_run(const struct chartd_config *cfg) {
   lws_context_destroy(srv.ctx);
   srv.ctx = NULL;
   workers_stop();
+  render_cache_use(NULL);
   conversations_clear();
   while (srv.conns) conn_free(srv.conns);
   while (g.head) {

@@ -19,6 +19,7 @@
 
 #include "config.h"
 #include "conversations.h"
+#include "workers.h"
 #include "ws_message.h"
 
 #define CHUNK 65536      /* WebSocket fragment / HTTP body write size */
@@ -54,9 +55,16 @@ struct conn {
   /* HTTP */
   char *in; /* the POST body so far */
   size_t in_len, in_cap;
-  bool post, accept_json, body_too_big, job_pending, have_response, headers_sent, close_after;
+  bool post, body_too_big, job_pending, have_response, headers_sent, close_after, logged;
+  struct http_request_info info; /* what goes to the worker with the body (request id, GET, …) */
+  char method[8], path[96];      /* for the access log (the path without its query) */
+  double started_ms;
+  char *query;                   /* GET: the raw query string, as the client sent it */
+  enum { AUTH_OPEN, AUTH_KEY, AUTH_SIGNED } auth;
+  char cors[512];                /* Access-Control-Allow-Origin to send, "" for none */
   int status;
   char mime[64];
+  char etag[72], filename[96];   /* a cacheable image's ETag and Content-Disposition name */
   char *body;
   size_t body_len, body_sent;
   /* Hot reload: {"type":"subscribe","events":["reload"],"rerender":true} and the last
@@ -108,6 +116,7 @@ bool request_authorized(struct lws *wsi);
  * unset, -1 when it presented none that matches. */
 #define REQUEST_NO_KEYS (-2)
 int request_key_slot(struct lws *wsi);
+bool cors_origin(struct lws *wsi, char *out, size_t cap); /* false: an Origin CHARTD_CORS_ORIGINS does not list */
 bool origin_allowed(struct lws *wsi, char *origin, size_t cap);
 void refuse_upgrade(struct lws *wsi, const char *status, const char *message);
 
@@ -126,5 +135,13 @@ void send_tick(lws_sorted_usec_list_t *sul);
 /* ws_protocol.c, http_routes.c: the two lws protocols */
 int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len);
 int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len);
+
+/* http_routes.c: the head the front door read on socket fd, noted before lws adopts it (lws
+ * decodes a query in place, and %26 then reads as "&": a chart URL is read from the raw
+ * target). */
+void http_note_head(int fd, const char *head, size_t len);
+/* ws_protocol.c's callback serves the static files: Connection: close, X-Request-Id and the
+ * access log line, when lws adds their headers. */
+void http_static_headers(struct lws *wsi, struct lws_process_html_args *args);
 
 #endif

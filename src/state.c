@@ -12,7 +12,7 @@
 #include "sandbox.h"
 
 /* The configuration the scripts see, as chartd.config (never the API key). */
-static void publish_config(lua_State *L, const struct chartd_config *cfg) {
+void state_publish_config(lua_State *L, const struct chartd_config *cfg) {
   lua_getglobal(L, "package");
   lua_getfield(L, -1, "loaded");
   lua_createtable(L, 0, 12);
@@ -57,13 +57,6 @@ static void publish_config(lua_State *L, const struct chartd_config *cfg) {
     lua_setfield(L, -2, "data_dir");
   }
   lua_setfield(L, -2, "chartd.config");
-  lua_pop(L, 1);
-  /* The server's counters (src/lua_metrics.c): server states only, not the CLI or busted. */
-  lua_getfield(L, -1, "preload");
-  lua_pushcfunction(L, luaopen_chartd_metrics);
-  lua_setfield(L, -2, "chartd.metrics");
-  lua_pushcfunction(L, luaopen_chartd_redis);
-  lua_setfield(L, -2, "chartd.redis");
   lua_pop(L, 2);
 }
 
@@ -125,7 +118,22 @@ lua_State *state_build(struct generation *gen, const struct chartd_config *cfg, 
                        const char *what, char *err, size_t errlen) {
   lua_State *L = runtime_new_state(generation_home(gen), err, errlen);
   if (L == NULL) return NULL;
-  if (cfg) publish_config(L, cfg);
+  if (cfg) state_publish_config(L, cfg);
+  /* The server's counters (src/lua_metrics.c): server states only, not the CLI or busted. */
+  lua_getglobal(L, "package");
+  lua_getfield(L, -1, "preload");
+  lua_pushcfunction(L, luaopen_chartd_metrics);
+  lua_setfield(L, -2, "chartd.metrics");
+  lua_pushcfunction(L, luaopen_chartd_redis);
+  lua_setfield(L, -2, "chartd.redis");
+  lua_pop(L, 2);
+  /* chartd.host.scripts: which scripts this state runs (render cache keys) */
+  lua_getglobal(L, "package");
+  lua_getfield(L, -1, "loaded");
+  lua_getfield(L, -1, "chartd.host");
+  lua_pushstring(L, generation_digest(gen));
+  lua_setfield(L, -2, "scripts");
+  lua_pop(L, 3);
   if (budget_memory_cap(L) != 0) {
     snprintf(err, errlen, "out of memory");
     lua_close(L);

@@ -20,6 +20,10 @@ struct generation;
 lua_State *state_build(struct generation *gen, const struct chartd_config *cfg, const struct budget_limits *limits,
                        const char *what, char *err, size_t errlen);
 
+/* package.loaded["chartd.config"]: what the scripts may know of cfg (limits, the planner, the
+ * LLM's model and URL; never a key). state_build does it; the CLI does it for its commands. */
+void state_publish_config(lua_State *L, const struct chartd_config *cfg);
+
 /* Runs the function below nargs arguments on top of L's stack on a fresh coroutine under
  * limits (the budget every script run of a build uses). Returns 0 with nres results on L's
  * stack in place of the function and arguments, or -1 with err. */

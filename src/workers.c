@@ -57,7 +57,8 @@ struct job {
   struct fq_item q;                /* first: the queue's link and the connection (g.mu) */
   struct job *live_prev, *live_next; /* live list (g.mu): for workers_cancel */
   char req_id[REQ_ID_MAX];         /* raw JSON string content, "" when none */
-  bool http, accept_json;
+  bool http;
+  struct http_request_info info;   /* HTTP only */
   char *text;
   size_t len;
   atomic_bool cancelled;
@@ -141,7 +142,8 @@ static void send_error(const struct job *job, const char *code, const char *mess
     error_reference(ref);
     char e[1200];
     log_writef(LOG_ERROR, "request_failed", "\"conn\":%llu,\"id\":\"%s\",\"ref\":\"%s\",\"error\":\"%s\"",
-               (unsigned long long)job->q.conn_id, job->req_id, ref, esc(e, sizeof e, message));
+               (unsigned long long)job->q.conn_id, job->http ? job->info.request_id : job->req_id, ref,
+               esc(e, sizeof e, message));
     message = NULL;
   }
   struct worker_reply r = {.conn_id = job->q.conn_id, .http = job->http};
@@ -292,8 +294,8 @@ static void finish_task(struct worker *w, struct task *t, const char *outcome, c
   double ms = now_ms() - job->enqueued_ms;
   metrics_request_done(chart_type, outcome, ms, render_ms, encode_ms);
   log_writef(LOG_INFO, "request_done", "\"conn\":%llu,\"id\":\"%s\",\"http\":%s,\"worker\":%d,\"outcome\":\"%s\",\"chart_type\":\"%s\",\"ms\":%.1f",
-        (unsigned long long)job->q.conn_id, job->req_id, job->http ? "true" : "false", w->index, outcome,
-        chart_type ? chart_type : "", ms);
+        (unsigned long long)job->q.conn_id, job->http ? job->info.request_id : job->req_id, job->http ? "true" : "false",
+        w->index, outcome, chart_type ? chart_type : "", ms);
   for (struct task **p = &w->tasks; *p; p = &(*p)->next)
     if (*p == t) {
       *p = t->next;
@@ -435,7 +437,8 @@ static void start_job(struct worker *w, struct job *job) {
   w->tasks = t;
   lua_rawgeti(t->co, LUA_REGISTRYINDEX, w->handle_ref);
   lua_pushlstring(t->co, job->text, job->len);
-  t->ctx = (struct request_ctx){.conn_id = job->q.conn_id, .http = job->http, .accept_json = job->accept_json,
+  t->ctx = (struct request_ctx){.conn_id = job->q.conn_id, .http = job->http, .info = job->info,
+                                .query = job->text, .query_len = job->len,
                                 .enqueued_ms = job->enqueued_ms, .deadline_ms = job->deadline_ms,
                                 .cancelled = &job->cancelled, .worker = w->index, .reply = task_reply,
                                 .reply_ud = t};
@@ -629,7 +632,7 @@ void workers_generation_advanced(void) {
 }
 
 
-enum workers_submit_result workers_submit(uint64_t conn_id, const char *req_id, bool http, bool accept_json,
+enum workers_submit_result workers_submit(uint64_t conn_id, const char *req_id, const struct http_request_info *http,
                                           char *text, size_t len) {
   struct job *job = calloc(1, sizeof *job);
   if (job == NULL) {
@@ -638,8 +641,8 @@ enum workers_submit_result workers_submit(uint64_t conn_id, const char *req_id, 
   }
   job->q.conn_id = conn_id;
   if (req_id) snprintf(job->req_id, sizeof job->req_id, "%s", req_id);
-  job->http = http;
-  job->accept_json = accept_json;
+  job->http = http != NULL;
+  if (http) job->info = *http;
   job->text = text;
   job->len = len;
   job->enqueued_ms = now_ms();

@@ -18,6 +18,19 @@ struct worker_reply {
   char mime[64];
   char *body;
   size_t len;
+  /* HTTP only: a cacheable image (GET /v1/charts, POST answered with bytes) names its entity
+   * tag (quoted, `"…"`) and a file name for Content-Disposition; both "" otherwise. */
+  char etag[72];
+  char filename[96];
+};
+
+/* What an HTTP request brings besides its body (src/http_routes.c); NULL for WebSocket
+ * messages. request_id goes out again as X-Request-Id and into the worker's log lines. */
+struct http_request_info {
+  bool get;                /* GET /v1/charts: the job's text is the raw query string */
+  bool accept_json;        /* Accept: application/json (POST) */
+  char request_id[72];
+  char if_none_match[256]; /* If-None-Match as sent, "" when absent */
 };
 
 /* Called from worker threads with each reply; must not block for long (it queues). */
@@ -43,8 +56,9 @@ enum workers_submit_result { WORKERS_OK = 0, WORKERS_BUSY = -1, WORKERS_STOPPING
 /* Queues a request; workers take the connections' requests in turn (src/fair_queue.c).
  * text (malloc'ed, len bytes) passes to the workers. req_id is the client's
  * id as it appears inside the JSON string (raw, may be NULL) — used by workers_cancel and for
- * errors the host must write itself. Any thread may call it. */
-enum workers_submit_result workers_submit(uint64_t conn_id, const char *req_id, bool http, bool accept_json,
+ * errors the host must write itself. http is NULL for a WebSocket message (copied otherwise).
+ * Any thread may call it. */
+enum workers_submit_result workers_submit(uint64_t conn_id, const char *req_id, const struct http_request_info *http,
                                           char *text, size_t len);
 
 /* Flags the jobs of a connection (all of them when req_id is NULL) as cancelled; queued

@@ -81,7 +81,7 @@ static void ws_message(struct conn *c) {
   }
   size_t len;
   char *text = ws_assembler_take(&c->msg, &len);
-  enum workers_submit_result rc = workers_submit(c->id, object ? id : NULL, false, false, text, len);
+  enum workers_submit_result rc = workers_submit(c->id, object ? id : NULL, NULL, text, len);
   if (rc == WORKERS_CONN_BUSY) {
     char msg[160];
     snprintf(msg, sizeof msg, "this connection has %d requests in flight (CHARTD_MAX_IN_FLIGHT); wait for an answer "
@@ -208,16 +208,9 @@ int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, v
   case LWS_CALLBACK_SERVER_WRITEABLE:
     if (c == NULL) return 0;
     return ws_writeable(c);
-  case LWS_CALLBACK_ADD_HEADERS: { /* static files from web/: one request per connection, as for the API */
-    struct lws_process_html_args *args = in;
-    unsigned char *p = (unsigned char *)args->p;
-    if (lws_add_http_header_by_token(wsi, WSI_TOKEN_CONNECTION, (unsigned char *)"close", 5, &p,
-                                     p + args->max_len))
-      return -1;
-    args->max_len -= (int)(p - (unsigned char *)args->p);
-    args->p = (char *)p;
+  case LWS_CALLBACK_ADD_HEADERS: /* static files from web/: one request per connection, as for the API */
+    http_static_headers(wsi, in);
     return 0;
-  }
   case LWS_CALLBACK_HTTP_FILE_COMPLETION:
     return -1;
   case LWS_CALLBACK_WS_PEER_INITIATED_CLOSE:

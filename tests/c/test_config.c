@@ -134,6 +134,42 @@ int main(void) {
   expect_error((const char *[]){"LLM_BASE_URL", "ftp://x", NULL},
                "LLM_BASE_URL=ftp://x is not allowed; allowed an http:// or https:// URL");
 
+  /* chart URLs and the render cache */
+  CHECK(config_parse(&cfg, lookup, none, 4, err, sizeof err) == 0, "defaults: %s", err);
+  CHECK(cfg.cache_mb == 64 && cfg.cache_max_age_s == 86400 && cfg.cors_origins[0] == '\0' && cfg.signing_keys[0] == '\0',
+        "cache and CORS defaults");
+  CHECK(cfg.drain_s == 31, "drain: the request timeout + 1 s, got %d", cfg.drain_s);
+  const char *keys[] = {"CHARTD_API_KEYS", "k1,k2", "CHARTD_CORS_ORIGINS", "*", NULL};
+  CHECK(config_parse(&cfg, lookup, keys, 4, err, sizeof err) == 0, "keys: %s", err);
+  CHECK(strcmp(cfg.signing_keys, "k1,k2") == 0 && strcmp(cfg.cors_origins, "*") == 0, "signing keys default to the API keys");
+  const char *own[] = {"CHARTD_API_KEYS", "k1", "CHARTD_SIGNING_KEYS", "s1", NULL};
+  CHECK(config_parse(&cfg, lookup, own, 4, err, sizeof err) == 0 && strcmp(cfg.signing_keys, "s1") == 0, "own signing keys");
+  expect_error((const char *[]){"CHARTD_SIGNING_KEYS", "a, b", NULL},
+               "CHARTD_SIGNING_KEYS entry 2 contains whitespace; allowed a comma-separated list without spaces");
+  expect_error((const char *[]){"CHARTD_CACHE_MB", "-1", NULL}, "CHARTD_CACHE_MB=-1 is out of range; allowed 0-65536");
+  /* Railway's SIGTERM-to-SIGKILL time bounds the drain; CHARTD_DRAIN_SECONDS says it outright */
+  const char *railway_drain[] = {"RAILWAY_DEPLOYMENT_DRAINING_SECONDS", "20", NULL};
+  CHECK(config_parse(&cfg, lookup, railway_drain, 4, err, sizeof err) == 0 && cfg.drain_s == 16, "fits Railway: %d", cfg.drain_s);
+  const char *roomy[] = {"RAILWAY_DEPLOYMENT_DRAINING_SECONDS", "120", NULL};
+  CHECK(config_parse(&cfg, lookup, roomy, 4, err, sizeof err) == 0 && cfg.drain_s == 31, "room on Railway: %d", cfg.drain_s);
+  const char *drain[] = {"RAILWAY_DEPLOYMENT_DRAINING_SECONDS", "20", "CHARTD_DRAIN_SECONDS", "60", NULL};
+  CHECK(config_parse(&cfg, lookup, drain, 4, err, sizeof err) == 0 && cfg.drain_s == 60, "explicit drain: %d", cfg.drain_s);
+
+  /* names that look like mistakes: a letter or two off a setting, or unknown in chartd's namespaces */
+  char warnings[1024];
+  const char *names[] = {"WEBSOKET_PORT", "PATH", "HOST", "LOGLEVEL", "CHARTD_CACHE_SIZE", "LLM_MODLE", "LLM_MODEL",
+                         "OPENAI_APIKEY", "RAILWAY_ENVIRONMENT_ID", "CHARTD_BIN", "CHARTD_WORKER", "HOME", "PWD"};
+  int nw = config_name_warnings(names, sizeof names / sizeof names[0], warnings, sizeof warnings);
+  CHECK(nw == 6, "six warnings, got %d: %s", nw, warnings);
+  CHECK(strcmp(warnings,
+               "WEBSOKET_PORT is not a chartd setting; did you mean WEBSOCKET_PORT?\n"
+               "LOGLEVEL is not a chartd setting; did you mean LOG_LEVEL?\n"
+               "CHARTD_CACHE_SIZE is not a chartd setting; the settings are listed in .env.example\n"
+               "LLM_MODLE is not a chartd setting; did you mean LLM_MODEL?\n"
+               "OPENAI_APIKEY is not a chartd setting; did you mean OPENAI_API_KEY?\n"
+               "CHARTD_WORKER is not a chartd setting; did you mean CHARTD_WORKERS?\n") == 0,
+        "warnings: %s", warnings);
+
   struct collected c = {0};
   const char *text = "# comment\n\nexport A=1\nB = \"two words\" \nC='it''s'\nD=plain # trailing\nE=\n";
   CHECK(config_parse_dotenv(text, collect, &c, err, sizeof err) == 5, "five entries: %s", err);

@@ -44,6 +44,11 @@ BAD = [
      "chartd: CHARTD_BIND=localhost is not allowed; allowed an IPv4 or IPv6 address (127.0.0.1, 0.0.0.0, ::1, ::)"),
     ({"CHARTD_MAX_PIXELS": "100"}, "chartd: CHARTD_MAX_PIXELS=100 is out of range; allowed 256-1073741824"),
     ({"CHARTD_SCRIPT_BUDGET_MS": "50"}, "chartd: CHARTD_SCRIPT_BUDGET_MS=50 is out of range; allowed 100-120000"),
+    ({"CHARTD_CACHE_MB": "lots"}, "chartd: CHARTD_CACHE_MB=lots is not an integer; allowed 0-65536"),
+    ({"CHARTD_CORS_ORIGINS": "https://a.example, https://b.example"},
+     "chartd: CHARTD_CORS_ORIGINS=https://a.example, https://b.example: entry 2 contains whitespace; allowed a "
+     "comma-separated list without spaces"),
+    ({"CHARTD_DRAIN_SECONDS": "-1"}, "chartd: CHARTD_DRAIN_SECONDS=-1 is out of range; allowed 0-3600"),
 ]
 
 
@@ -83,6 +88,30 @@ async def main():
         f.write("LOG_LEVEL=INFO\nthis is not a pair\n")
     rc, _, err = chartd(["check"], cwd=cwd)
     eq((rc, err), (2, "chartd: .env line 2: expected KEY=VALUE\n"), "malformed .env")
+
+    # A name that looks like a mistaken setting is warned about, whatever reads it: check and the
+    # other commands on stderr, serve in its log; .env entries count as much as the environment.
+    mistaken = {"WEBSOKET_PORT": "9000", "CHARTD_CACHE_SIZE": "10", "LLM_MODLE": "x", "HOSTNAME": "box"}
+    rc, out, err = chartd(["check"], mistaken)
+    eq(rc, 0, f"a mistaken name is not an error ({err!r})")
+    for line in ("chartd: warning: WEBSOKET_PORT is not a chartd setting; did you mean WEBSOCKET_PORT?",
+                 "chartd: warning: CHARTD_CACHE_SIZE is not a chartd setting; the settings are listed in .env.example",
+                 "chartd: warning: LLM_MODLE is not a chartd setting; did you mean LLM_MODEL?"):
+        check(line in err.splitlines(), f"{line!r} in {err!r}")
+    check("HOSTNAME" not in err, "other programs' names are left alone")
+    eq(len(err.splitlines()), 3, f"one line each: {err!r}")
+    cwd = tempfile.mkdtemp()
+    with open(os.path.join(cwd, ".env"), "w") as f:
+        f.write("MAX_RETIRES=2\n")
+    rc, out, err = chartd(["render", os.path.join(ROOT, "examples", "bar.json"), "-o", os.path.join(cwd, "b.svg")],
+                          cwd=cwd)
+    eq((rc, err), (0, "chartd: warning: MAX_RETIRES is not a chartd setting; did you mean MAX_RETRIES?\n"),
+       "render reads .env too")
+    with Server(env={"WEBSOKET_PORT": "9000"}, workers=1) as s:
+        pass
+    warned = [e for e in s.log_events() if e["event"] == "config_warning"]
+    eq([w["message"] for w in warned], ["WEBSOKET_PORT is not a chartd setting; did you mean WEBSOCKET_PORT?"],
+       "serve logs the warning")
 
     # PORT wins over WEBSOCKET_PORT, and serve logs where it listens, the planner and the workers.
     port = free_port()

@@ -10,7 +10,47 @@ import time
 import websockets
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from chartd_harness import BAR_SPEC, Server, check, connect, eq, http, recv_json, run  # noqa: E402
+from chartd_harness import BAR_SPEC, ROOT, Server, check, connect, eq, http, recv_json, run  # noqa: E402
+
+
+def grace_logged(env):
+    """The grace the server announces when SIGTERM comes, under env."""
+    s = Server(env=env, workers=1)
+    eq(s.stop(timeout=20), 0, "exit code")
+    return [e for e in s.log_events() if e["event"] == "draining"][0]["grace_s"]
+
+
+def railway_matches():
+    """railway.json: Railway switches traffic on /readyz, and its SIGTERM-to-SIGKILL time covers
+    chartd's drain (CHART_GENERATION_TIMEOUT + 1 by default) and the 3 s WebSocket close wait."""
+    with open(os.path.join(ROOT, "railway.json")) as f:
+        deploy = json.load(f)["deploy"]
+    eq(deploy["healthcheckPath"], "/readyz", "Railway checks readiness")
+    default = grace_logged({})
+    eq(default, 31, "default grace: the request timeout + 1 s")
+    check(deploy["drainingSeconds"] >= default + 3, f"drainingSeconds {deploy['drainingSeconds']} covers {default} + 3")
+    eq(grace_logged({"RAILWAY_DEPLOYMENT_DRAINING_SECONDS": str(deploy["drainingSeconds"])}), default,
+       "railway.json's draining time needs no shorter drain")
+    eq(grace_logged({"RAILWAY_DEPLOYMENT_DRAINING_SECONDS": "10"}), 6, "a shorter draining time: the drain fits in it")
+    eq(grace_logged({"CHARTD_DRAIN_SECONDS": "7"}), 7, "CHARTD_DRAIN_SECONDS")
+
+
+async def short_grace():
+    """CHARTD_DRAIN_SECONDS=1: a request still running then is cut off, the server exits soon."""
+    s = Server(env={"CHARTD_TEST_HOOKS": "1", "CHARTD_DRAIN_SECONDS": "1"}, workers=1)
+    async with connect(s) as ws:
+        await recv_json(ws)
+        await ws.send(json.dumps({"type": "chart.request", "id": "slow", "spec": BAR_SPEC, "debug": {"busy_ms": 8000}}))
+        eq((await recv_json(ws))["stage"], "initialization", "started")
+        t0 = time.monotonic()
+        s.proc.send_signal(signal.SIGTERM)
+        try:
+            while True:
+                await asyncio.wait_for(ws.recv(), 15)
+        except websockets.ConnectionClosed as e:
+            eq(e.code, 1001, "closed after the grace")
+        check(time.monotonic() - t0 < 4, f"closed {time.monotonic() - t0:.1f} s after SIGTERM (grace 1 s)")
+    eq(s.stop(timeout=10), 0, "exit code")
 
 
 async def main():
@@ -58,4 +98,10 @@ async def main():
     check("draining" in events and events[-1] == "stopped", f"drain logged: {events[-4:]}")
 
 
-run(main)
+async def all_of_it():
+    await main()
+    await short_grace()
+    railway_matches()
+
+
+run(all_of_it)

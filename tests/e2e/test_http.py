@@ -5,6 +5,7 @@ import http.client as httpclient
 import json
 import os
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from chartd_harness import BAR_SPEC, ROOT, Server, check, eq, http, png_size, run  # noqa: E402
@@ -55,7 +56,7 @@ async def main():
         error(post(s, {"spec": dict(BAR_SPEC, type="bars")}), 422, "unknown_chart_type")
         error(post(s, {"spec": BAR_SPEC, "theme": "neon"}), 422, "unknown_theme")
         error(post(s, {"prompt": 5}), 400, "invalid_request")
-        error(http(s.base + "/v1/charts"), 405, "invalid_request")
+        eq(error(http(s.base + "/v1/charts"), 400, "invalid_request")["path"], "spec", "a chart URL without its spec")
         error(http(s.base + "/v1/nothing"), 404, "invalid_request")
 
         # static files from web/ (the playground): served byte for byte when present
@@ -77,6 +78,15 @@ async def main():
         conn.close()
 
         s.wait_metric('chartd_requests_total{outcome="ok",chart_type="bar"}', 6)
+        # what every Prometheus client exports about the process, and the build
+        m = s.metrics()
+        check(m["process_resident_memory_bytes"] > 1e6 and m["process_virtual_memory_bytes"] > m["process_resident_memory_bytes"],
+              "process memory")
+        check(0 < m["process_open_fds"] < m["process_max_fds"], "process fds")
+        check(abs(m["process_start_time_seconds"] - time.time()) < 3600 and m["process_cpu_seconds_total"] > 0, "process times")
+        build = [k for k in m if k.startswith("chartd_build_info{")]
+        eq(len(build), 1, "one build_info series")
+        check('version="0.1.0"' in build[0] and 'commit="' in build[0], build[0])
 
 
 run(main)

@@ -79,7 +79,8 @@ async def client(s, prefix, n):
 
 
 async def main():
-    with Server(workers=2) as s:
+    # every request here is drawn (the render cache, which would answer repeats, has its own test)
+    with Server(workers=2, env={"CHARTD_CACHE_MB": "0"}) as s:
         await one_full_request(s)
         # The connections stay open until every request is counted: closing one right after its
         # last reply can cancel that request before its coroutine ends, and it is then counted
