@@ -89,6 +89,17 @@ local function synthesize(spec, prompt, needs, request, info, progress)
   progress("data_processing", 16, ("synthesized %d illustrative rows (seed %d)"):format(facts.rows, info.seed))
 end
 
+-- A planned spec that names the data it needs (`needs`) but has none — what `chartd plan`
+-- prints for a request without data — with illustrative data, as a prompt without data gets it
+-- (seeded by spec.seed). Returns the spec and the note the image must carry, or the spec alone
+-- when it has data or no needs.
+function M.illustrate(spec)
+  if spec.data ~= nil or type(spec.needs) ~= "table" then return spec end
+  synthesize(spec, nil, spec.needs, { seed = spec.seed }, { notes = {} }, function() end)
+  spec.needs = nil
+  return spec, M.NOTE
+end
+
 -- The LLM's deadline: LLM_TIMEOUT from now, and at least RESERVE_MS before the request's own
 -- deadline, which must still cover an offline plan and the render.
 M.RESERVE_MS = 1500

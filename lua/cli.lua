@@ -7,12 +7,15 @@ usage: chartd <command> [options]
 commands:
   serve                         run the WebSocket/HTTP server
   check                         validate the configuration and the scripts, then exit
-  render SPEC.json -o OUT       draw a chart spec (format from OUT's extension, or --format)
+  render SPEC.json|- -o OUT     draw a chart spec (format from OUT's extension, or --format)
+  ask "REQUEST" -o OUT          plan and draw a chart (data synthesized unless --data FILE)
+  plan [--data FILE] "REQUEST"  print the chart spec the offline planner makes (pipes into render -)
+  sign SPEC.json                print a signed chart URL for <img src> (GET /v1/charts)
   gallery -o DIR                every chart type in every theme, plus an index.html
-  plan --data FILE.csv "REQUEST"  print the chart spec the planner makes for REQUEST
-  ask "REQUEST" -o OUT          plan and draw a chart (data synthesized unless --data FILE.csv)
 
-run `chartd <command> --help` for a command's options.
+Every command reads .env in the working directory and the environment, as serve does.
+Exit codes: 0 done, 1 the input or the work failed (one line on stderr), 2 usage or
+configuration. Run `chartd <command> --help` for a command's options.
 ]]
 
 -- Commands whose modules live in lua/commands/; a name is checked against this list so
@@ -31,7 +34,7 @@ function M.main(...)
     return 0
   end
   if not COMMANDS[name] then
-    io.stderr:write(("chartd: unknown command %q; commands are serve, check, render, gallery, plan, ask\n")
+    io.stderr:write(("chartd: unknown command %q; commands are serve, check, render, ask, plan, sign, gallery\n")
       :format(name))
     return 2
   end

@@ -69,7 +69,8 @@ function M.put(key, result)
   if head then cache.put(key, head .. "\n" .. result.bytes) end
 end
 
--- The result kept under key, as pipeline.render returned it (timings_ms empty), or nil.
+-- The result kept under key, as pipeline.render returned it (timings_ms empty: nothing was
+-- drawn), or nil.
 function M.get(key)
   if not key then return nil end
   local entry = cache.get(key)

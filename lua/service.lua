@@ -250,9 +250,11 @@ local function run(text, ctx, state)
   end
   state.chart_type = type(spec.type) == "string" and spec.type or state.chart_type
 
+  local t_cache = clock.now_ms()
   local result = render_cache.get(cache_key)
   local cached = result ~= nil
   if cached then
+    result.timings_ms.total_ms = math.floor((clock.now_ms() - t_cache) * 100 + 0.5) / 100 -- the lookup
     progress("rendering", 60, "the same chart was drawn before: reusing it")
   else
     local err
@@ -279,32 +281,17 @@ local function run(text, ctx, state)
   for k, v in pairs(result.timings_ms or {}) do timings[k] = v end
   timings.queue_ms = math.floor((ctx.queued_ms or 0) * 100 + 0.5) / 100
 
+  progress("completion", 100, "done")
   if ctx.mode == "http" and not ctx.accept_json then
-    progress("completion", 100, "done")
     ctx.respond(200, result.mime, result.bytes, etag and { etag = etag,
       filename = ("%s-%s.%s"):format(result.spec.type or "chart", cache_key:sub(1, 8), result.format) })
     return "ok", result.spec.type, timings
   end
-
-  local t0 = clock.now_ms()
-  local b64 = base64.encode(result.bytes)
-  timings.base64_ms = math.floor((clock.now_ms() - t0) * 100 + 0.5) / 100
-  timings.request_ms = math.floor((clock.now_ms() - started) * 100 + 0.5) / 100
-  progress("completion", 100, "done")
-  -- Everything but the image goes through json.encode; the base64 text needs no escaping,
-  -- so it is spliced in rather than walked character by character.
-  local head, jerr = json.encode {
-    type = "chart", id = msg.id, format = result.format, mime = result.mime, spec = result.spec,
-    alt = result.alt, data_summary = result.data_summary, scene = result.scene, warnings = result.warnings,
-    drawing = result.drawing,
-    width = result.width, height = result.height, bytes = #result.bytes, timings_ms = timings,
-    planner = info.planner, synthetic = info.synthetic, seed = info.seed, fallback_reason = info.fallback_reason,
-    fallback_detail = info.fallback_detail, llm_calls = info.llm_calls, cached = cached or nil,
-    outcome = info.outcome, notes = #info.notes > 0 and json.array(info.notes) or nil,
-    data_omitted = result.data_omitted,
-  }
-  if not head then error("cannot encode the chart reply: " .. tostring(jerr)) end
-  local text_out = head:sub(1, -2) .. ',"data":"' .. b64 .. '"}'
+  local text_out = M.chart_message(result, {
+    id = msg.id, timings_ms = timings, planner = info.planner, synthetic = info.synthetic, seed = info.seed,
+    fallback_reason = info.fallback_reason, fallback_detail = info.fallback_detail, llm_calls = info.llm_calls,
+    cached = cached or nil, outcome = info.outcome, notes = #info.notes > 0 and json.array(info.notes) or nil,
+  }, started)
 
   if ctx.mode == "http" then
     ctx.respond(200, "application/json", text_out)
@@ -312,6 +299,30 @@ local function run(text, ctx, state)
     ctx.emit(text_out, true)
   end
   return "ok", result.spec.type, timings
+end
+
+-- The `chart` message of a render result (docs/protocol.md): the result's fields, then fields
+-- (id, timings_ms, planner, notes, …), the image as base64 last. With started (clock.now_ms()
+-- when the request began), timings_ms gets base64_ms and request_ms. `chartd render --json`
+-- writes the same message.
+function M.chart_message(result, fields, started)
+  local t0 = clock.now_ms()
+  local b64 = base64.encode(result.bytes)
+  local msg = {
+    type = "chart", format = result.format, mime = result.mime, spec = result.spec, alt = result.alt,
+    data_summary = result.data_summary, scene = result.scene, warnings = result.warnings, drawing = result.drawing,
+    width = result.width, height = result.height, bytes = #result.bytes, data_omitted = result.data_omitted,
+  }
+  for k, v in pairs(fields or {}) do msg[k] = v end
+  if started and msg.timings_ms then
+    msg.timings_ms.base64_ms = math.floor((clock.now_ms() - t0) * 100 + 0.5) / 100
+    msg.timings_ms.request_ms = math.floor((clock.now_ms() - started) * 100 + 0.5) / 100
+  end
+  -- Everything but the image goes through json.encode; the base64 text needs no escaping,
+  -- so it is spliced in rather than walked character by character.
+  local head, jerr = json.encode(msg)
+  if not head then error("cannot encode the chart reply: " .. tostring(jerr)) end
+  return head:sub(1, -2) .. ',"data":"' .. b64 .. '"}'
 end
 
 -- Entry point for one request; returns outcome ("ok" or an error code), chart type, timings_ms.

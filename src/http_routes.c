@@ -39,7 +39,8 @@ void http_note_head(int fd, const char *head, size_t len) {
       break;
     }
   const char *sp = memchr(head, ' ', len < 8 ? len : 8);
-  if (sp == NULL || strncmp(head, "GET ", 4) != 0 || len < 9 || strncmp(head + 4, "/v1/", 4) != 0) return;
+  bool get = sp && ((sp - head == 3 && strncmp(head, "GET", 3) == 0) || (sp - head == 4 && strncmp(head, "HEAD", 4) == 0));
+  if (!get || (size_t)(sp + 5 - head) > len || strncmp(sp + 1, "/v1/", 4) != 0) return;
   const char *start = sp + 1, *end = start;
   while ((size_t)(end - head) < len && *end != ' ' && *end != '\r' && *end != '\n') end++;
   struct noted *n = malloc(sizeof *n);
@@ -290,7 +291,7 @@ static bool http_authorized(struct conn *c, struct lws *wsi, const char *uri) {
     return true;
   }
   if (strcmp(uri, "/healthz") == 0 || strcmp(uri, "/readyz") == 0 || strcmp(c->method, "OPTIONS") == 0 ||
-      (strcmp(c->method, "GET") == 0 && strcmp(uri, "/v1/charts") == 0))
+      (strcmp(c->method, "POST") != 0 && strcmp(uri, "/v1/charts") == 0))
     return true;
   c->close_after = true;
   http_error(c, 0, "unauthorized", NULL);
@@ -302,7 +303,8 @@ static void http_begin(struct conn *c, struct lws *wsi) {
   static const struct {
     enum lws_token_indexes token;
     const char *name;
-  } METHODS[] = {{WSI_TOKEN_POST_URI, "POST"}, {WSI_TOKEN_OPTIONS_URI, "OPTIONS"}, {WSI_TOKEN_GET_URI, "GET"}};
+  } METHODS[] = {{WSI_TOKEN_POST_URI, "POST"}, {WSI_TOKEN_OPTIONS_URI, "OPTIONS"}, {WSI_TOKEN_GET_URI, "GET"},
+                 {WSI_TOKEN_HEAD_URI, "HEAD"}};
   for (size_t i = 0; i < sizeof METHODS / sizeof METHODS[0] && !c->method[0]; i++)
     if (lws_hdr_total_length(wsi, METHODS[i].token) > 0) {
       snprintf(c->method, sizeof c->method, "%s", METHODS[i].name);
@@ -322,7 +324,7 @@ static void http_begin(struct conn *c, struct lws *wsi) {
     http_preflight(c, uri);
     return;
   }
-  if (!c->post) {
+  if (!c->post) { /* GET, and HEAD: the same answer without its body */
     http_get(c, wsi, uri);
     return;
   }
@@ -433,8 +435,10 @@ static int http_writeable(struct conn *c, struct lws *wsi) {
   if (!c->have_response) return 0;
   if (!c->headers_sent) {
     unsigned char *start = srv.scratch + LWS_PRE, *p = start, *end = srv.scratch + sizeof srv.scratch - 1;
-    /* a 304 or 204 has no body and says no length (a 304's would be the image's) */
+    /* a 304 or 204 has no body and says no length (a 304's would be the image's); a HEAD
+     * answer says the length of the body it does not send */
     bool bodiless = c->status == 304 || c->status == 204;
+    bool head = strcmp(c->method, "HEAD") == 0;
     if (lws_add_http_common_headers(wsi, (unsigned int)c->status, bodiless ? NULL : c->mime,
                                     bodiless ? LWS_ILLEGAL_HTTP_CONTENT_LEN : c->body_len, &p, end))
       return -1;
@@ -448,7 +452,7 @@ static int http_writeable(struct conn *c, struct lws *wsi) {
     if (lws_finalize_write_http_header(wsi, start, &p, end)) return -1;
     c->wire_bytes += (uint64_t)(p - start);
     c->headers_sent = true;
-    if (bodiless || c->body_len == 0) {
+    if (bodiless || head || c->body_len == 0) {
       http_log_once(c);
       return -1; /* nothing more to send: the answer is complete */
     }

@@ -6,12 +6,16 @@ local files = require "util.files"
 local M = {}
 
 local USAGE = [[
-usage: chartd ask "REQUEST" [--data FILE.csv] -o OUT [--theme NAME] [--format png|svg|pdf]
+usage: chartd ask "REQUEST" [--data FILE|-] -o OUT [--theme NAME] [--format png|svg|pdf]
                   [--width PX] [--height PX] [--seed N]
 Plans a chart for REQUEST and draws it. Without --data the data is synthesized (seeded by
 --seed, else by the request's text) and the image is marked "illustrative data". The
-planner is the LLM when OPENAI_API_KEY is set (or LLM_PROVIDER=openai), else offline rules.
-OUT "-" writes to stdout; the format comes from OUT's extension unless --format is given.
+planner is the one `chartd serve` would use, from the environment and .env: the LLM
+(LLM_BASE_URL, LLM_MODEL) when OPENAI_API_KEY is set (or LLM_PROVIDER=openai), else offline
+rules. OUT "-" writes to stdout; the format comes from OUT's extension unless --format is given.
+FILE: CSV or JSON (- is stdin).
+Exit codes: 0 written, 1 the request, the data, the LLM or the output failed (one line on
+stderr), 2 usage or configuration.
 ]]
 
 local OPTIONS = { o = "output", output = "output", data = "data", d = "data", format = "format", theme = "theme",
@@ -22,16 +26,11 @@ local function fail(code, message)
   return code
 end
 
--- The planner the server would choose from the same environment (LLM_PROVIDER, OPENAI_API_KEY).
+-- The configuration `chartd serve` would use (src/main.c publishes it: .env, LLM_PROVIDER,
+-- LLM_BASE_URL, LLM_MODEL, ...): the same planner, model and server.
 local function cli_config()
   local ok, cfg = pcall(require, "chartd.config")
-  if ok and type(cfg) == "table" then return cfg end
-  local provider = os.getenv("LLM_PROVIDER") or "auto"
-  local key = os.getenv("OPENAI_API_KEY")
-  local planner = provider
-  if provider == "auto" then planner = (key and key ~= "") and "openai" or "offline" end
-  return { planner = planner, llm_model = os.getenv("LLM_MODEL") or "gpt-4o-mini",
-    llm_base_url = os.getenv("LLM_BASE_URL"), timeout_s = tonumber(os.getenv("CHART_GENERATION_TIMEOUT") or "") }
+  return ok and type(cfg) == "table" and cfg or {}
 end
 
 function M.run(argv)
@@ -49,9 +48,9 @@ function M.run(argv)
   local request = { prompt = table.concat(positional, " "), theme = opts.theme, width = opts.width,
     height = opts.height, seed = opts.seed }
   if opts.data then
-    local text, rerr = files.read(opts.data)
-    if not text then return fail(1, rerr) end
-    request.data = text
+    local data, rerr = require("commands.datafile").read(opts.data)
+    if not data then return fail(1, rerr) end
+    request.data = data
   end
   local format = opts.format or opts.output:match("%.(%a+)$")
   request.format = format and format:lower() or (opts.output == "-" and "png" or nil)

@@ -1,6 +1,6 @@
--- `chartd plan [--data FILE.csv] "REQUEST"`: prints the chart spec the offline planner makes, as JSON without the data.
+-- `chartd plan [--data FILE|-] "REQUEST"`: prints the chart spec the offline planner makes, as JSON without the data.
 local args = require "commands.args"
-local files = require "util.files"
+local datafile = require "commands.datafile"
 local json = require "util.json"
 local frame = require "data.frame"
 local offline = require "planner.offline"
@@ -8,9 +8,13 @@ local offline = require "planner.offline"
 local M = {}
 
 local USAGE = [[
-usage: chartd plan [--data FILE.csv] "REQUEST"
-Prints the planned chart spec as JSON (the data values are left out). Without
---data the spec names the fields it needs under "needs".
+usage: chartd plan [--data FILE|-] "REQUEST"
+Prints the spec the offline planner makes for REQUEST as JSON, without the data: draw it
+with `chartd render - --data FILE -o OUT` (the same FILE). Without --data the spec names
+what it needs under "needs", with the seed of the illustrative data a prompt would get:
+`chartd plan "REQUEST" | chartd render - -o OUT` draws that. FILE: CSV or JSON (- is stdin).
+`chartd ask` plans with the LLM when one is configured.
+Exit codes: 0 printed, 1 the data or the request cannot be read, 2 usage.
 ]]
 
 local OPTIONS = { data = "data", d = "data" }
@@ -29,10 +33,10 @@ function M.run(argv)
 
   local df
   if opts.data then
-    local text, rerr = files.read(opts.data)
-    if not text then return fail(1, rerr) end
+    local data, rerr = datafile.read(opts.data)
+    if not data then return fail(1, rerr) end
     local ferr
-    df, ferr = frame.from_data(text, "data")
+    df, ferr = frame.from_data(data, "data")
     if not df then return fail(1, ("%s: %s"):format(opts.data, ferr.message or tostring(ferr))) end
   end
 
@@ -42,7 +46,9 @@ function M.run(argv)
   for _, note in ipairs(type(info) == "table" and info.notes or {}) do
     io.stderr:write("chartd plan: note: ", note, "\n")
   end
-  io.stdout:write(json.encode(spec), "\n")
+  -- without data, the seed of the illustrative data a prompt would get: `chartd render -` draws it
+  if spec.needs and spec.data == nil then spec.seed = require("synth").seed(nil, prompt) end
+  io.stdout:write(json.encode(spec, { indent = 2 }), "\n")
   return 0
 end
 

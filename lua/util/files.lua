@@ -1,7 +1,13 @@
 -- Reading whole files and writing them atomically (temp file + rename), for the CLI.
 local M = {}
 
+-- The whole of path ("-" is stdin), or nil and "path: message".
 function M.read(path)
+  if path == "-" then
+    local text = io.stdin:read("a")
+    if not text then return nil, "-: cannot read stdin" end
+    return text
+  end
   local f, err = io.open(path, "rb")
   if not f then return nil, err end
   local text, rerr = f:read("a")

@@ -169,7 +169,15 @@ end
 
 local encode_value
 
-local function encode_table(t, path, depth, out)
+-- opts.indent (spaces) lays objects out a member a line; an array of plain values stays on one.
+local function scalars(t, n)
+  for i = 1, n do
+    if type(t[i]) == "table" then return false end
+  end
+  return true
+end
+
+local function encode_table(t, path, depth, out, indent)
   if depth > 1000 then error({ path = path, message = "nesting deeper than 1000 (a cycle?)" }, 0) end
   local mt = getmetatable(t)
   local count, strings = 0, true
@@ -191,12 +199,16 @@ local function encode_table(t, path, depth, out)
   else
     error({ path = path, message = "table mixes array and object keys (or has holes)" }, 0)
   end
+  local nl = indent and ("\n" .. (" "):rep(indent * (depth + 1))) or nil
   if is_array then
+    local wrap = nl and n > 0 and not scalars(t, n)
     out[#out + 1] = "["
     for i = 1, n do
-      if i > 1 then out[#out + 1] = "," end
-      encode_value(t[i], path .. "[" .. (i - 1) .. "]", depth + 1, out)
+      if i > 1 then out[#out + 1] = (nl and not wrap) and ", " or "," end
+      if wrap then out[#out + 1] = nl end
+      encode_value(t[i], path .. "[" .. (i - 1) .. "]", depth + 1, out, indent)
     end
+    if wrap then out[#out + 1] = "\n" .. (" "):rep(indent * depth) end
     out[#out + 1] = "]"
   else
     local keys = {}
@@ -210,15 +222,17 @@ local function encode_table(t, path, depth, out)
     out[#out + 1] = "{"
     for i, k in ipairs(keys) do
       if i > 1 then out[#out + 1] = "," end
+      if nl then out[#out + 1] = nl end
       out[#out + 1] = encode_string(k, path)
-      out[#out + 1] = ":"
-      encode_value(t[k], path == "" and k or path .. "." .. k, depth + 1, out)
+      out[#out + 1] = nl and ": " or ":"
+      encode_value(t[k], path == "" and k or path .. "." .. k, depth + 1, out, indent)
     end
+    if nl and #keys > 0 then out[#out + 1] = "\n" .. (" "):rep(indent * depth) end
     out[#out + 1] = "}"
   end
 end
 
-encode_value = function(v, path, depth, out)
+encode_value = function(v, path, depth, out, indent)
   local tv = type(v)
   if v == nil or v == M.null then
     out[#out + 1] = "null"
@@ -229,16 +243,16 @@ encode_value = function(v, path, depth, out)
   elseif tv == "string" then
     out[#out + 1] = encode_string(v, path)
   elseif tv == "table" then
-    encode_table(v, path, depth, out)
+    encode_table(v, path, depth, out, indent)
   else
     error({ path = path, message = "cannot encode a " .. tv .. " as JSON" }, 0)
   end
 end
 
--- json.encode(value) → string | nil, "path: message"
-function M.encode(value)
+-- json.encode(value [, { indent = 2 }]) → string | nil, "path: message"
+function M.encode(value, opts)
   local out = {}
-  local ok, err = pcall(encode_value, value, "", 0, out)
+  local ok, err = pcall(encode_value, value, "", 0, out, opts and opts.indent)
   if not ok then
     if type(err) == "table" then return nil, where(err.path) .. ": " .. err.message end
     return nil, tostring(err)

@@ -18,18 +18,21 @@ import jsonschema
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from chartd_harness import ROOT, BAR_SPEC, Server, connect, eq, check, recv_json, run, http  # noqa: E402
 
+# The bundled schemas (tools/bundle_schemas.py: each with what it refers to embedded), used as a
+# plain validator uses them: no resolver, no registry, no network.
 SCHEMAS = {}
-for path in sorted(glob.glob(os.path.join(ROOT, "schemas", "*.schema.json"))):
+for path in sorted(glob.glob(os.path.join(ROOT, "schemas", "bundled", "*.schema.json"))):
     with open(path, encoding="utf-8") as f:
         SCHEMAS[os.path.basename(path)[: -len(".schema.json")]] = json.load(f)
+SOURCES = sorted(os.path.basename(p) for p in glob.glob(os.path.join(ROOT, "schemas", "*.schema.json")))
+eq(sorted(n + ".schema.json" for n in SCHEMAS), SOURCES, "one bundle per schema")
+_check = __import__("subprocess").run([sys.executable, os.path.join(ROOT, "tools", "bundle_schemas.py"), "--check"],
+                                      capture_output=True, text=True)
+eq(_check.returncode, 0, f"the bundles are up to date: {_check.stderr.strip()}")
 
 
 def validator(name):
-    schema = SCHEMAS[name]
-    store = {s["$id"]: s for s in SCHEMAS.values()}
-    resolver = jsonschema.RefResolver(base_uri=schema["$id"], referrer=schema, store=store)
-    return jsonschema.Draft202012Validator(schema, resolver=resolver,
-                                           format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    return jsonschema.Draft202012Validator(SCHEMAS[name], format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
 
 
 def valid(name, msg, what):
@@ -69,7 +72,7 @@ async def exchange(ws, request, what):
 def static_checks():
     for name, schema in SCHEMAS.items():
         jsonschema.Draft202012Validator.check_schema(schema)
-        eq(schema["$id"], f"{name}.schema.json", f"{name}: $id is its file name")
+        eq(schema["$id"], f"https://chartd.dev/schemas/v1/{name}.schema.json", f"{name}: an absolute $id ending in its file name")
     want = {"chart-spec", "chart.request", "chart.cancel", "ping", "subscribe", "hello", "progress",
             "chart", "error", "pong", "subscribed", "reload", "scene"}
     eq(set(SCHEMAS), want, "one schema per protocol message, the chart spec and the scene")
@@ -127,6 +130,9 @@ async def main():
                                               "format": fmt, "width": 400, "height": 300}, f"{fmt} chart")
                     eq(msg["type"], "chart", f"{fmt} reply")
                     check("scene" not in msg, f"{fmt} reply: no scene unless asked")
+                msg = await exchange(ws, {"type": "chart.request", "id": "again", "spec": BAR_SPEC, "format": "svg",
+                                          "width": 400, "height": 300}, "a chart from the render cache")
+                eq(msg.get("cached"), True, "the same spec again: from the cache")
                 msg = await exchange(ws, {"type": "chart.request", "id": "scene", "spec": BAR_SPEC, "scene": True,
                                           "width": 400, "height": 300}, "chart with its scene")
                 eq(msg["type"], "chart", "scene reply")
