@@ -165,12 +165,13 @@ static void http_list(struct conn *c, const char *key, const char *list) {
  * the refusal names the check that failed. Then the raw query goes to a worker
  * (lua/chart_url.lua reads it). */
 static void chart_get(struct conn *c, struct lws *wsi) {
-  c->query = take_query(wsi);
-  const char *query = c->query ? c->query : "";
+  char *raw = take_query(wsi); /* owned here until the worker takes it */
+  const char *query = raw ? raw : "";
   struct query q;
   char err[200];
   if (query_parse(query, strlen(query), &q, err, sizeof err) != 0) {
     query_free(&q);
+    free(raw);
     http_error(c, 400, "invalid_request", err);
     return;
   }
@@ -210,6 +211,7 @@ static void chart_get(struct conn *c, struct lws *wsi) {
     }
     if (why) {
       query_free(&q);
+      free(raw);
       char extra[32] = "";
       if (path) snprintf(extra, sizeof extra, "\"path\":\"%s\"", path);
       size_t len;
@@ -222,12 +224,13 @@ static void chart_get(struct conn *c, struct lws *wsi) {
   }
   query_free(&q);
   if (srv.draining) {
+    free(raw);
     http_error(c, 503, "busy", "the server is shutting down");
     return;
   }
   lws_hdr_copy(wsi, c->info.if_none_match, sizeof c->info.if_none_match, WSI_TOKEN_HTTP_IF_NONE_MATCH);
   c->info.get = true;
-  char *text = strdup(query);
+  char *text = raw ? raw : strdup("");
   if (text == NULL) return;
   c->job_pending = true;
   enum workers_submit_result rc = workers_submit(c->id, NULL, &c->info, text, strlen(text));

@@ -59,7 +59,6 @@ struct conn {
   struct http_request_info info; /* what goes to the worker with the body (request id, GET, …) */
   char method[8], path[96];      /* for the access log (the path without its query) */
   double started_ms;
-  char *query;                   /* GET: the raw query string, as the client sent it */
   enum { AUTH_OPEN, AUTH_KEY, AUTH_SIGNED } auth;
   char cors[512];                /* Access-Control-Allow-Origin to send, "" for none */
   int status;
