@@ -140,9 +140,8 @@ M.synonyms = {
 M.place_words = set { "country", "countries", "nation", "nations", "region", "regions", "place",
   "places", "where", "location", "locations", "geography", "geographic", "continent", "continents",
   "origin", "origins", "originate", "area", "areas", "territory", "market", "markets", "city", "cities",
-  "town", "towns", "state", "states", "county", "counties", "province", "provinces", "station", "stations",
-  "site", "sites", "airport", "airports", "neighborhood", "neighborhoods", "neighbourhood", "district",
-  "districts" }
+  "town", "towns", "state", "states", "county", "counties", "province", "provinces", "neighborhood",
+  "neighborhoods", "neighbourhood", "district", "districts" }
 
 -- Place names used to recognise a column of places by its values.
 M.places = set {

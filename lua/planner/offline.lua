@@ -805,6 +805,13 @@ local function choose(tokens, prof, fields, taken)
     return plan
   end
   if not x then return nil, "no column to group by" end
+  if not y and kind == "box" then
+    -- "per phase as box plots": boxes need a measure; the data's main one, which the title names
+    local best = require("planner.vague").best(prof).measure
+    if not best then return nil, "a box plot needs a column of numbers" end
+    y = { col = prof.by_name[best] }
+    plan.note = ("no measure was named, so the boxes show %s; name another column to change it"):format(best)
+  end
   plan.x, plan.y = x, y
   if y then
     plan.agg = y.agg or (kind ~= "box" and default_agg(y.col)) or nil
@@ -955,6 +962,7 @@ function M.plan(prompt, df, opts)
     spec = to_spec(plan, tokens, prompt, taken)
     -- rows counted per group because no measure was named: a chart the next request completes
     info.vague = plan.agg == "count" and not count_phrase(tokens, taken) and plan.kind ~= "histogram"
+    if plan.note then info.notes[#info.notes + 1] = plan.note end
   else
     -- nothing named, or not enough for the chart type named: the data's most telling columns
     local note

@@ -232,6 +232,40 @@ describe("follow-ups by class", function()
     end
   end)
 
+  it("leaves out zeros of the measure or of the column named, and brings back the rest", function()
+    for _ = 1, 10 do
+      local measure, other = word(2), word(3)
+      local lines = { "group," .. measure .. "," .. other }
+      for i = 1, 8 do lines[#lines + 1] = ("g%d,%d,%d"):format(i, i % 3 == 0 and 0 or i, i % 2 == 0 and 0 or 5) end
+      local df = assert(frame.from_data(table.concat(lines, "\n") .. "\n"))
+      local bars = { type = "bar", encoding = { x = { field = "group", type = "nominal" },
+        y = { field = measure, type = "quantitative" } } }
+      local spec = read(pick { "drop the zeros", "non-zero only", "leave out the zero values", "exclude zeros" }, bars, df)
+      assert.same({ ["not"] = { field = measure, equal = 0 } }, the_filter(spec))
+      spec = read(("exclude rows with zero %s"):format(other), bars, df)
+      assert.same({ ["not"] = { field = other, equal = 0 } }, the_filter(spec))
+      -- "top 0" is not a zero filter
+      assert.is_nil(followup.interpret("top 10", bars, df).spec.transform[1].filter)
+    end
+    local df = frame_with("fuel", { "Coal", "Gas", "Wind" })
+    local kept = read("only coal", line_of("fuel"), df)
+    for _, p in ipairs { "add the others too", "bring back the rest", "show the remaining ones again" } do
+      assert.is_nil(read(p, kept, df).transform, p)
+    end
+  end)
+
+  it("keeps or drops the none-like category of a column named after 'no'", function()
+    for _ = 1, 10 do
+      local noun = word(2)
+      local none = pick { "None", "No", "none" }
+      local df = frame_with(noun .. " level", { none, "Minor", "Severe" })
+      local keep = read(("only the ones with no %s"):format(noun), line_of(), df)
+      assert.same({ field = noun .. " level", oneOf = { none } }, the_filter(keep))
+      local drop = read(pick { "leave out the ones with no %s", "exclude rows without %s" }:format(noun), line_of(), df)
+      assert.same({ ["not"] = { field = noun .. " level", oneOf = { none } } }, the_filter(drop))
+    end
+  end)
+
   it("sets the font family and a palette by its mood", function()
     local df = frame_with("segment", { "A", "B" })
     for p, family in pairs { ["change the font to serif"] = "serif", ["use a monospace font"] = "monospace",

@@ -236,6 +236,67 @@ end
 
 -- "drop the missing ones", "ignore NA sex", "remove nulls", "without blanks".
 local MISSING = set [[missing na n/a null nulls blank blanks empty unknown unknowns nan none]]
+-- "drop the zeros", "exclude zero-cost strikes", "non-zero values only": rows whose value is 0, in
+-- the column named beside the word or else the chart's measure, are left out.
+local ZERO = set [[zero zeros zeroes 0]]
+function M.zeros(ctx)
+  for i, t in ipairs(ctx.tokens) do
+    local neg = t.w and ZERO[t.w] and ctx:free(i) and (cue_before(ctx, i, NEGATE, 3) or ctx:w(i - 1) == "non" and i - 1)
+    if neg and not (t.w == "0" and tonumber(ctx:w(i - 1) or "")) then
+      ctx:mark(i, neg)
+      for k = i - 2, i + 2 do
+        local w = ctx:w(k)
+        if w == "the" or w == "values" or w == "ones" or w == "rows" or w == "entries" or w == "only" then ctx:mark(k) end
+      end
+      local m = ctx:mention_after(i + 1, 1)
+      local field = m and ctx:open(m) and ctx:take(m)
+      local enc = ctx.spec.encoding
+      if not field then
+        for _, ch in ipairs { "y", "theta", "x", "size", "color" } do
+          local e = enc[ch]
+          if not field and e and e.field and ctx.df.types[e.field] == "quantitative" then field = e.field end
+        end
+      end
+      if not field then ctx:refuse("the chart has no column of numbers to leave the zeros out of"); return end
+      table.insert(steps(ctx.spec), 1, { filter = { ["not"] = { field = field, equal = 0 } } })
+      ctx:edit("filter")
+      return
+    end
+  end
+end
+
+-- "leave out the ones with no damage", "only strikes without injuries": a column named after
+-- "no"/"without" whose categories include a none-like value ("None", "No") keeps or drops it.
+local NONE_VALUES = set [[none no nil n/a zero]]
+function M.none_values(ctx)
+  for i, t in ipairs(ctx.tokens) do
+    if (t.w == "no" or t.w == "without") and ctx:free(i) then
+      local m = ctx:mention_after(i + 1, 2)
+      local none
+      if m and ctx.df.types[m.col.name] ~= "quantitative" then
+        for _, v in ipairs(require("data.frame").distinct(ctx.df, m.col.name)) do
+          if type(v) == "string" and NONE_VALUES[v:lower()] then none = v end
+        end
+      end
+      if none then
+        -- "leave out the ones with no X" drops them; "only the ones with no X" keeps them
+        local neg = cue_before(ctx, i, NEGATE, 6)
+        ctx:mark(i)
+        if neg then ctx:mark(neg) end
+        for k = (neg or i) + 1, i - 1 do
+          local w = ctx:w(k)
+          if w == "the" or w == "ones" or w == "rows" or w == "with" or w == "any" or w == "out" or KEEP[w] then ctx:mark(k) end
+        end
+        local field = ctx:take(m)
+        add_filter(ctx.spec, neg and { ["not"] = { field = field, oneOf = json.array({ none }) } }
+          or { field = field, oneOf = json.array({ none }) })
+        ctx:edit("filter")
+        return
+      end
+    end
+  end
+end
+
 function M.missing(ctx)
   for i, t in ipairs(ctx.tokens) do
     if t.w and MISSING[t.w] and ctx:free(i) and (cue_before(ctx, i, NEGATE, 3) or ctx:w(i + 1) == "values"
@@ -276,6 +337,9 @@ function M.unfilter(ctx)
       or ctx:free(i) and t.w == "all" and (ctx:w(i - 1) == "include" or ctx:w(i - 1) == "show" or ctx:w(i - 1) == "back"
         or ctx:w(i - 1) == "including" or ctx:w(i + 1) == "again" or ctx:w(i - 1) == "see")
       or ctx:free(i) and t.w == "everything"
+      -- "add the others too", "bring back the rest", "show the remaining ones"
+      or ctx:free(i) and (t.w == "others" or t.w == "rest" or t.w == "remaining")
+        and (cue_before(ctx, i, WIDEN_WORDS, 3) or cue_before(ctx, i, { back = true, show = true, bring = true }, 3))
       or ctx:free(i) and (t.w == "nevermind" or t.w == "mind" and ctx:w(i - 1) == "never")
         and (ctx:w(i + 1) == "the" and (ctx:w(i + 2) == "filter" or ctx:w(i + 2) == "filters") or ctx:find({ all = true }, i))
     if hit then
