@@ -173,6 +173,12 @@ function M.interpret(prompt, base, df, opts)
   if opts.synthetic and #rest > 0 and not styling_only(rest) then return { kind = "new" } end
   local result = { spec = ctx.spec, edits = ctx.edits, notes = ctx.notes, named_type = ctx.named_type }
   if #ctx.edits > 0 then
+    -- a title the planner wrote follows the chart ("Count by Airport" after "by phase" would lie);
+    -- one the user wrote stays
+    local offline = require "planner.offline"
+    if base.title and ctx.spec.title == base.title and offline.title_of(base) == base.title then
+      ctx.spec.title = offline.title_of(ctx.spec)
+    end
     if styling_only(rest) then
       ctx:note("not applied: " .. table.concat(rest, " ") .. " (chartd has no setting for it)")
     end

@@ -602,6 +602,25 @@ local function make_title(kind, x, y, color, agg)
   return t
 end
 
+-- The title the planner gives a chart like `spec` (nil when it would not make one), so an edit
+-- can tell the planner's titles, which follow the chart, from the user's, which stay.
+function M.title_of(spec)
+  local enc = spec.encoding or {}
+  local function col(ch) return type(ch) == "table" and ch.field and { name = ch.field } or nil end
+  local kind = spec.type
+  local ok, title
+  if kind == "pie" or kind == "donut" then
+    ok, title = pcall(make_title, "pie", col(enc.color), col(enc.theta), nil, enc.theta and enc.theta.aggregate)
+  elseif kind == "histogram" then
+    ok, title = pcall(make_title, kind, col(enc.x))
+  elseif kind == "heatmap" then
+    return nil
+  else
+    ok, title = pcall(make_title, kind, col(enc.x), col(enc.y), col(enc.color), enc.y and enc.y.aggregate)
+  end
+  return ok and title or nil
+end
+
 -- Picks the chart from the request's facts and the mentioned fields.
 local function choose(tokens, prof, fields, taken)
   local named = named_chart(tokens)

@@ -128,6 +128,18 @@ describe("follow-ups by class", function()
         assert.equal(t[2], spec.type, form:format(t[1]))
       end
     end
+    -- "A not B", "A instead of B", "A rather than B", on a chart of either type: A
+    for _, pair in ipairs { { "lines", "line", "bars", "bar" }, { "bars", "bar", "lines", "line" },
+        { "area", "area", "lines", "line" } } do
+      for _, form in ipairs { "%s not %s", "%s instead of %s", "%s rather than %s", "no %s, %s instead" } do
+        local text = form == "no %s, %s instead" and form:format(pair[3], pair[1]) or form:format(pair[1], pair[3])
+        for _, from in ipairs { "bar", "line" } do
+          local base = line_of("region")
+          base.type = from
+          assert.equal(pair[2], read(text, base, df).type, text .. " on a " .. from)
+        end
+      end
+    end
     -- the chart's own marks are not a type change
     local r = followup.interpret("make the lines thicker", line_of("region"), df)
     assert.equal("line", r.spec.type)
@@ -263,6 +275,30 @@ describe("follow-ups by class", function()
       assert.same({ field = noun .. " level", oneOf = { none } }, the_filter(keep))
       local drop = read(pick { "leave out the ones with no %s", "exclude rows without %s" }:format(noun), line_of(), df)
       assert.same({ ["not"] = { field = noun .. " level", oneOf = { none } } }, the_filter(drop))
+    end
+  end)
+
+  it("keeps the planner's title in step with an edit, and the user's title as written", function()
+    local offline = require "planner.offline"
+    local df = frame_with("segment", { "A", "B" })
+    local bars = { type = "bar", encoding = { x = { field = "segment", type = "nominal" },
+      y = { field = "amount", type = "quantitative", aggregate = "sum" } } }
+    bars.title = offline.title_of(bars)
+    local spec = read("average instead", bars, df)
+    assert.equal(offline.title_of(spec), spec.title)
+    assert.are_not.equal(bars.title, spec.title)
+    local mine = read("title: My chart", bars, df)
+    assert.equal("My chart", read("average instead", mine, df).title)
+  end)
+
+  it("reads 'actually by X' after a colour split as a corrected split", function()
+    local df = assert(frame.from_data("site,kind,phase,n\na,x,p,1\nb,y,q,2\na,y,p,3\n"))
+    local bars = { type = "bar", encoding = { x = { field = "site", type = "nominal" },
+      y = { aggregate = "count", type = "quantitative" }, color = { field = "kind", type = "nominal" } } }
+    for _, p in ipairs { "actually by phase", "no, by phase", "wait, by phase", "sorry, I meant by phase" } do
+      local spec = read(p, bars, df)
+      assert.equal("site", spec.encoding.x.field, p)
+      assert.equal("phase", spec.encoding.color.field, p)
     end
   end)
 

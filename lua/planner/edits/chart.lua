@@ -68,8 +68,21 @@ function M.type(ctx)
     local kind = w and ctx:free(i) and (KIND[w] or lex.chart[w])
     -- "the bars", "these dots", "bigger dots", "dark green bars": the marks drawn, not a new type
     local prev = ctx:w(i - 1)
+    -- "bars not lines", "lines instead of bars": the type after the negation is the one left
+    local nxt = ctx:w(i + 1) or ""
+    local later_type = false
+    for k = i + 1, #ctx.tokens do
+      local lw = ctx:w(k) and ctx:w(k):gsub("'s$", "")
+      if lw and (KIND[lw] or lex.chart[lw]) then later_type = true end
+    end
+    if kind and (prev == "not" or prev == "of" and ctx:w(i - 2) == "instead" or prev == "than"
+        and (ctx:w(i - 2) == "rather" or ctx:w(i - 2) == "more") or prev == "no" and later_type) then
+      ctx:mark(i, i - 1)
+      kind = nil
+    end
+    local contrasted = nxt == "not" or nxt == "instead" or nxt == "rather" or preferred(ctx, i)
     if kind and MARKS[ctx.spec.type] and MARKS[ctx.spec.type][t.w] and not CUES[prev or ""]
-        and not CHART_NOUNS[ctx:w(i + 1) or ""] then
+        and not CHART_NOUNS[nxt] and not contrasted then
       kind = nil -- "bars in dark green" on a histogram: its own bars
     end
     -- "regions as columns, sub-categories as rows": a heatmap's grid, read by fields.axes
@@ -82,7 +95,7 @@ function M.type(ctx)
       local nxt, prev = ctx:w(i + 1), ctx:w(i - 1)
       local alone = n <= 3 -- "line", "as a line", "lines please"
       if not (CHART_NOUNS[nxt] or CUES[prev] or alone or (prev == "with" and ctx:w(i - 2) == "it")
-          or preferred(ctx, i)) then
+          or contrasted) then
         kind = nil
       end
       -- "points" after a data word is a measure ("points scored"), "add points" is a marker

@@ -422,6 +422,8 @@ function M.aggregate(ctx)
 end
 
 local GROUP_WORDS = set [[by per each every across for over]]
+-- First words of a request that corrects the one before ("actually by phase", "no, by region").
+local CORRECTION = set [[actually no nope wait sorry oops rather i meant hmm instead]]
 
 -- "by company" where no column is called that and nothing else explained the word: the data's
 -- one column of categories the chart does not use, read as a column named there (M.slot places it).
@@ -527,6 +529,10 @@ function M.slot(ctx)
         if also and cur and cur.field ~= field and not enc.color and spec.type ~= "pie" and spec.type ~= "donut" then
           over_time = true
         end
+        -- "actually by X" / "no, by X" on a chart split by colour corrects the split, not the groups
+        local corrects = enc.color and enc.color.field ~= field and cur and cur.field ~= field
+          and CORRECTION[ctx:w(1) or ""] and ftype ~= "quantitative"
+        if corrects then over_time = true end
         if cur and cur.field == field then
           ctx:note(field .. " is on the chart already")
         elseif spec.type == "histogram" or spec.type == "scatter"
