@@ -4,8 +4,6 @@
 -- fake planner.openai injected through package.loaded). The host's conversation store
 -- (src/conversations.c) is played by a table with the same ctx.recall/ctx.remember interface.
 local agent = require "agent"
-local conversation = require "conversation"
-local json = require "util.json"
 
 local CSV = "month,revenue,region\n2024-01,10,EU\n2024-02,20,EU\n2024-03,15,US\n2024-01,7,US\n"
 local TODAY = { year = 2026, month = 3, day = 15 }
@@ -15,36 +13,7 @@ local function stages()
   return seen, function(stage, _, msg) seen[#seen + 1] = stage .. ": " .. msg end
 end
 
--- A conversation as the host keeps it: state text and data bytes per connection.
-local function host()
-  local store = {}
-  local ctx = { mode = "ws" }
-  function ctx.recall(with_data)
-    return { state = store.state, data = with_data and store.data or nil, has_data = store.data ~= nil,
-      data_bytes = store.data and #store.data or 0, evicted = store.evicted or false,
-      evicted_bytes = store.evicted_bytes or 0 }
-  end
-  function ctx.remember(state, data)
-    store.state = state
-    if data then store.data, store.evicted = data, false end
-    return "ok"
-  end
-  return ctx, store
-end
-
--- One turn the way lua/service.lua runs it: plan, then keep the chart and any new data.
-local function turn(ctx, request, config)
-  local conv = conversation.open(ctx)
-  local text = json.encode(request)
-  local spec, info, failed = agent.plan(request, { conversation = conv, config = config or {} })
-  local keep = spec and info.keep_data or failed and failed.keep_data
-  if keep then
-    keep.bytes = keep.bytes or text
-    conv:save(conv.spec, keep, conv.intent)
-  end
-  if spec then conv:save(spec, nil, info.intent or conv.intent) end
-  return spec, info
-end
+local host, turn = require("conversation_host").host, require("conversation_host").turn
 
 describe("the illustrative-data note", function()
   it("is drawn bottom-right in the theme's muted colour, and only when asked", function()

@@ -5,9 +5,7 @@
 -- turn must end in a chart or a client error — never a Lua error or `internal` — and the chart
 -- must render. The offline planner is total over what people type, not just over what it reads.
 -- CHARTD_GEN_CONVERSATIONS and CHARTD_GEN_SEED change the run (defaults: fixed seed, CI-sized).
-local agent = require "agent"
-local conversation = require "conversation"
-local json = require "util.json"
+local host, turn = require("conversation_host").host, require("conversation_host").turn
 local pipeline = require "pipeline"
 local rng = require "charts.shared.sample_rng"
 
@@ -74,35 +72,6 @@ local function fill(r, text, ds)
     if k == "v" then return #ds.values > 0 and pick(ds.values) or "x" end
     return tostring(math.floor(r() * 12) + 1)
   end))
-end
-
--- A conversation as the host keeps it (see spec/agent_spec.lua).
-local function host()
-  local store = {}
-  local ctx = { mode = "ws" }
-  function ctx.recall(with_data)
-    return { state = store.state, data = with_data and store.data or nil, has_data = store.data ~= nil,
-      data_bytes = store.data and #store.data or 0, evicted = false, evicted_bytes = 0 }
-  end
-  function ctx.remember(state, data)
-    store.state = state
-    if data then store.data = data end
-    return "ok"
-  end
-  return ctx
-end
-
-local function turn(ctx, request)
-  local conv = conversation.open(ctx)
-  local text = json.encode(request)
-  local spec, info, failed = agent.plan(request, { conversation = conv, config = {} })
-  local keep = spec and info.keep_data or failed and failed.keep_data
-  if keep then
-    keep.bytes = keep.bytes or text
-    conv:save(conv.spec, keep, conv.intent)
-  end
-  if spec then conv:save(spec, nil, info.intent or conv.intent) end
-  return spec, info
 end
 
 describe("generated conversations over real datasets", function()

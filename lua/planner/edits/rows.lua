@@ -234,8 +234,6 @@ function M.coded_values(ctx)
   end
 end
 
--- "drop the missing ones", "ignore NA sex", "remove nulls", "without blanks".
-local MISSING = set [[missing na n/a null nulls blank blanks empty unknown unknowns nan none]]
 -- "drop the zeros", "exclude zero-cost strikes", "non-zero values only": rows whose value is 0, in
 -- the column named beside the word or else the chart's measure, are left out.
 local ZERO = set [[zero zeros zeroes 0]]
@@ -297,6 +295,8 @@ function M.none_values(ctx)
   end
 end
 
+-- "drop the missing ones", "ignore NA sex", "remove nulls", "without blanks".
+local MISSING = set [[missing na n/a null nulls blank blanks empty unknown unknowns nan none]]
 function M.missing(ctx)
   for i, t in ipairs(ctx.tokens) do
     if t.w and MISSING[t.w] and ctx:free(i) and (cue_before(ctx, i, NEGATE, 3) or ctx:w(i + 1) == "values"
