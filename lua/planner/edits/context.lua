@@ -228,9 +228,9 @@ local function abbreviates(code, word)
   local k = 2
   for c = 2, #code do
     local ch = code:sub(c, c)
-    if ch == code:sub(c - 1, c - 1) and word:sub(k - 1, k - 1) == ch then
-      -- the same letter of the word serves twice
-    else
+    -- a doubled letter of the code may use the word's last matched letter again
+    local reused = ch == code:sub(c - 1, c - 1) and word:sub(k - 1, k - 1) == ch
+    if not reused then
       local at = word:find(ch, k, true)
       if not at then return false end
       k = at + 1
