@@ -302,6 +302,24 @@ describe("follow-ups by class", function()
     end
   end)
 
+  it("reads a colour after 'colour' as a colour, not as the data's one column of categories", function()
+    for _ = 1, 5 do
+      local name = word(2)
+      local df = frame_with(name, { "P", "Q" })
+      local bars = { type = "bar", encoding = { x = { field = "date", type = "temporal", timeUnit = "month" },
+        y = { aggregate = "count", type = "quantitative" } } }
+      local hue = pick { "grey", "red", "navy", "orange" }
+      local spec = read(pick { "colour them all the same %s", "colour it %s", "colour the bars %s" }:format(hue), bars, df)
+      assert.is_nil(spec.encoding.color)
+      assert.is_string(spec.config.mark.color)
+      -- on a chart split by colour, "all the same" gives the split up
+      bars.encoding.color = { field = name, type = "nominal" }
+      spec = read(("make them all the same %s"):format(hue), bars, df)
+      assert.is_nil(spec.encoding.color)
+      assert.is_string(spec.config.mark.color)
+    end
+  end)
+
   it("sets the font family and a palette by its mood", function()
     local df = frame_with("segment", { "A", "B" })
     for p, family in pairs { ["change the font to serif"] = "serif", ["use a monospace font"] = "monospace",

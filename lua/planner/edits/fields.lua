@@ -102,6 +102,12 @@ local function only_category(ctx, i)
   while ctx:w(k) and (BRIDGE[ctx:w(k)] or lex.stop[ctx:w(k)]) do k = k + 1 end
   local word = ctx:w(k)
   if not word or ctx:mention_at(k) or not ctx.prof then return nil end
+  -- "colour them all the same grey", "colour it red": a colour, not a column
+  local named = require("layout.color").named
+  for j = i + 1, math.min(#ctx.tokens, i + 6) do
+    local w = ctx:w(j)
+    if w and (named(w) or w == "same") then return nil end
+  end
   local used = {}
   for _, ch in pairs(ctx.spec.encoding) do if type(ch) == "table" and ch.field then used[ch.field] = true end end
   local found = require("planner.profile").only_category(ctx.prof, used)

@@ -528,6 +528,13 @@ function M.mark_color(ctx)
             or w == "all" or w == "it" or w == "areas" or w == "area" or w == "slices" or w == "colored" or w == "coloured"
             or w == "paint" then ctx:mark(k) end
       end
+      -- "colour them all the same grey": one colour for every mark, the split given up
+      local same = ctx:find({ same = true }, 1) or ctx:find({ all = true }, 1) and ctx:find({ one = true, single = true }, 1)
+      if same and spec.encoding.color and spec.type ~= "heatmap" then
+        ctx:mark(same)
+        spec.encoding.color = nil
+        ctx:edit("color")
+      end
       if spec.encoding.color and spec.type ~= "heatmap" then
         ctx:note("the chart has one colour per " .. (spec.encoding.color.field or "series")
           .. "; a single colour applies to a chart without a colour split")
