@@ -182,6 +182,29 @@ describe("follow-ups by class", function()
     assert.equal("bar", read("may be better as a bar chart", line_of(), df).type)
   end)
 
+  it("keeps or drops decades of dated data", function()
+    local lines = { "date,amount" }
+    for y = 1950, 2025 do lines[#lines + 1] = ("%d-06-01,%d"):format(y, y) end
+    local df = assert(frame.from_data(table.concat(lines, "\n") .. "\n"))
+    local records = frame.to_records(df)
+    local function years(spec)
+      local out = {}
+      for _, r in ipairs(transforms.run(records, spec.transform, "transform")) do out[#out + 1] = r.amount end
+      return out[1], out[#out], #out
+    end
+    for _ = 1, 10 do
+      local d = 1950 + 10 * (rand(7) - 1)
+      local short = ("%02ds"):format(d % 100)
+      local lo, hi, n = years(read(pick { "only the %s", "just the %s", "%s only" }:format(pick { d .. "s", short }),
+        line_of(), df))
+      assert.same({ d, d + 9, 10 }, { lo, hi, n })
+      local _, _, left = years(read(("leave out the %ds"):format(d), line_of(), df))
+      assert.equal(76 - 10, left)
+    end
+    local lo, hi = years(read("1960s to 1980s", line_of(), df))
+    assert.same({ 1960, 1989 }, { lo, hi })
+  end)
+
   it("removes a colour split however it is said", function()
     local df = frame_with("segment", { "A", "B", "C" })
     for _, p in ipairs { "take the colour off", "take off the colors", "drop the segment split", "remove the colours",

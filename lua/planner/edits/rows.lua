@@ -578,6 +578,37 @@ function M.dates(ctx)
   ctx:edit("filter")
 end
 
+-- Decades: "only the 90s", "the 2010s", "1980s to 2000s", "leave out the 1970s" — a range of years.
+local function decade_of(w)
+  local full = w and w:match("^(%d%d%d0)s$")
+  if full then return tonumber(full) end
+  local short = w and w:match("^'?(%d0)s$")
+  if short then local n = tonumber(short); return n >= 30 and 1900 + n or 2000 + n end
+  return nil
+end
+function M.decades(ctx)
+  local found, idx = {}, {}
+  for i in ipairs(ctx.tokens) do
+    local d = ctx:free(i) and decade_of(ctx:w(i))
+    if d then found[#found + 1] = d; idx[#idx + 1] = i end
+  end
+  if #found == 0 then return end
+  local field, temporal = time_field(ctx)
+  if not field then return end
+  local lo, hi = math.min(table.unpack(found)), math.max(table.unpack(found)) + 9
+  local pred = { field = field, range = json.array({ lo, hi }) }
+  if temporal then pred.timeUnit = "year" end
+  local neg = cue_before(ctx, idx[1], NEGATE, 3)
+  for _, i in ipairs(idx) do ctx:mark(i) end
+  for k = math.max(1, idx[1] - 3), idx[#idx] + 1 do
+    local w = ctx:w(k)
+    if w and ctx:free(k) and (k == neg or KEEP[w] or w == "the" or w == "to" or w == "through" or w == "and"
+        or w == "in" or w == "during" or w == "from") then ctx:mark(k) end
+  end
+  add_filter(ctx.spec, neg and { ["not"] = pred } or pred)
+  ctx:edit("filter")
+end
+
 -- Months and seasons of dated data: "only March", "from March to June", "summer months only",
 -- "leave out December". A filter on the month of the year (timeUnit month, 1 = January), beside
 -- any filter on years.
