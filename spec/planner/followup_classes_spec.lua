@@ -203,6 +203,16 @@ describe("follow-ups by class", function()
     end
     local lo, hi = years(read("1960s to 1980s", line_of(), df))
     assert.same({ 1960, 1989 }, { lo, hi })
+    -- years of older data are years too
+    local old = { "date,amount" }
+    for y = 1790, 1870 do old[#old + 1] = ("%d-03-01,%d"):format(y, y) end
+    df = assert(frame.from_data(table.concat(old, "\n") .. "\n"))
+    records = frame.to_records(df)
+    for _ = 1, 5 do
+      local y = 1790 + rand(80)
+      local a, b, n = years(read(("only %d"):format(y), line_of(), df))
+      assert.same({ y, y, 1 }, { a, b, n })
+    end
   end)
 
   it("removes a colour split however it is said", function()

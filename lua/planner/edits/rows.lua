@@ -59,6 +59,11 @@ local function current_filter(spec, field)
   return nil
 end
 
+-- A number that reads as a year on its own ("only 1855", "since 2019"): data reach back centuries.
+function M.plain_year(n)
+  return n % 1 == 0 and n >= 1700 and n <= 2100
+end
+
 -- Value filters -------------------------------------------------------------------
 
 -- Which channel a column is on, for preferring the chart's own columns.
@@ -432,8 +437,7 @@ function M.ranges(ctx)
         if not num2 then num = nil end
       end
       -- a plain year is a date filter, read by M.dates
-      if num and not num.unit and not num.scaled and num.value >= 1900 and num.value <= 2100 and num.value % 1 == 0
-          and not range_field(ctx, i, num) then
+      if num and not num.unit and not num.scaled and M.plain_year(num.value) and not range_field(ctx, i, num) then
         num = nil
       end
       if num then
@@ -502,7 +506,7 @@ end
 local function is_year(ctx, i)
   local w = ctx:w(i)
   local n = w and w:match("^%d%d%d%d$") and tonumber(w)
-  return n and n >= 1900 and n <= 2100 and n or nil
+  return n and M.plain_year(n) and n or nil
 end
 
 -- "only 2014", "since 1980", "from 2000 on", "2010 to 2015", "1965, 1985 and 2005", "before 1990".
