@@ -353,6 +353,48 @@ describe("follow-ups by class", function()
     end
   end)
 
+  it("keeps the groups whose drawn count passes a threshold", function()
+    local pipeline = require "pipeline"
+    for _ = 1, 8 do
+      -- groups with known sizes and totals
+      local lines, size, total = { "team,points" }, {}, {}
+      for g = 1, 8 do
+        local name = "T" .. g
+        size[name], total[name] = rand(12), 0
+        for _ = 1, size[name] do
+          local p = rand(30)
+          lines[#lines + 1] = name .. "," .. p
+          total[name] = total[name] + p
+        end
+      end
+      local df = assert(frame.from_data(table.concat(lines, "\n") .. "\n"))
+      local function drawn(spec)
+        spec.data = df
+        local out = assert(pipeline.render(spec, {}))
+        local got = {}
+        for _, row in ipairs(out.data_summary.rows) do got[#got + 1] = row[1] end
+        table.sort(got)
+        return got
+      end
+      local function expect(tbl, keep)
+        local out = {}
+        for name, v in pairs(tbl) do if keep(v) then out[#out + 1] = name end end
+        table.sort(out)
+        return out
+      end
+      local n = rand(8)
+      local counts = { type = "bar", encoding = { x = { field = "team", type = "nominal" },
+        y = { aggregate = "count", type = "quantitative" } } }
+      local spec = read(pick { "only teams with more than %d games", "more than %d", "teams with over %d rows" }:format(n),
+        counts, df)
+      local want = expect(size, function(v) return v > n end)
+      if #want > 0 then assert.same(want, drawn(spec)) end
+      spec = read(("at least %d"):format(n), counts, df)
+      want = expect(size, function(v) return v >= n end)
+      if #want > 0 then assert.same(want, drawn(spec)) end
+    end
+  end)
+
   it("sets the font family and a palette by its mood", function()
     local df = frame_with("segment", { "A", "B" })
     for p, family in pairs { ["change the font to serif"] = "serif", ["use a monospace font"] = "monospace",

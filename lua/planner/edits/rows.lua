@@ -404,6 +404,43 @@ local function column_like(ctx, word)
   return nil
 end
 
+-- "states with more than 50 airports" on a chart of counts per state, "regions averaging over
+-- 20": the groups whose drawn value passes. The chart's own aggregate per group is joined to
+-- each row (joinaggregate, as GROUP_VALUE) and filtered, after the row filters, before a top N.
+local GROUP_VALUE = "group_value"
+
+-- "countries with more than 10 million people": the row noun before "with" is no column to draw.
+local function take_row_noun(ctx, i)
+  for k = i - 1, math.max(1, i - 3), -1 do
+    local w = ctx:w(k)
+    if w == "with" or w == "whose" or w == "where" or w == "that" then
+      local noun = ctx:mention_at(k - 1)
+      if noun and ctx:open(noun) then ctx:take(noun); ctx:mark(k) end
+      return
+    end
+  end
+end
+local function group_filter(ctx, dir, v, v2)
+  local spec, enc = ctx.spec, ctx.spec.encoding
+  local measure = enc.y and enc.y.aggregate and enc.y or enc.theta and enc.theta.aggregate and enc.theta
+  local group = (spec.type == "pie" or spec.type == "donut") and enc.color or enc.x
+  if not (measure and group and group.field and not group.timeUnit and not group.bin) then return false end
+  local kept = json.array({})
+  for _, step in ipairs(spec.transform or {}) do
+    local joined = step.joinaggregate and step.joinaggregate[1] and step.joinaggregate[1].as == GROUP_VALUE
+    if not joined and step_field(step) ~= GROUP_VALUE then kept[#kept + 1] = step end
+  end
+  local at = 1
+  while kept[at] and kept[at].filter do at = at + 1 end
+  local pred = { field = GROUP_VALUE }
+  if dir == "between" then pred.range = json.array({ math.min(v, v2), math.max(v, v2) }) else pred[dir] = v end
+  table.insert(kept, at, { joinaggregate = json.array({ { op = measure.aggregate, field = measure.field, as = GROUP_VALUE } }),
+    groupby = json.array({ group.field }) })
+  table.insert(kept, at + 1, { filter = pred })
+  spec.transform = kept
+  return true
+end
+
 function M.ranges(ctx)
   local spec = ctx.spec
   -- "days with some precipitation", "movies with any budget": more than zero
@@ -450,17 +487,16 @@ function M.ranges(ctx)
             or spec.encoding.x and spec.encoding.x.type == "quantitative" and spec.encoding.x
           field = ch and ch.field
         end
-        if field and ctx.df.types[field] == "quantitative" then
+        if not field and not num.unit and group_filter(ctx, dir, num.value, num2 and num2.value) then
+          for k = i, num2 and num2.j or num.j do ctx:mark(k) end
+          -- the row noun after the number ("… 50 airports") names what is counted
+          local after = (num2 and num2.j or num.j) + 1
+          if ctx:free(after) and not ctx:mention_at(after) then ctx:mark(after) end
+          take_row_noun(ctx, i)
+          ctx:edit("filter")
+        elseif field and ctx.df.types[field] == "quantitative" then
           if m then ctx:take(m) end
-          -- "countries with more than 10 million people": the row noun before "with" is no column to draw
-          for k = i - 1, math.max(1, i - 3), -1 do
-            local w = ctx:w(k)
-            if w == "with" or w == "whose" or w == "where" or w == "that" then
-              local noun = ctx:mention_at(k - 1)
-              if noun and ctx:open(noun) then ctx:take(noun); ctx:mark(k) end
-              break
-            end
-          end
+          take_row_noun(ctx, i)
           local last = num2 and num2.j or num.j
           for k = i, last do ctx:mark(k) end
           local v = numbers.convert(num, field, ctx.prof)
