@@ -292,6 +292,14 @@ describe("follow-ups by class", function()
       -- "top 0" is not a zero filter
       assert.is_nil(followup.interpret("top 10", bars, df).spec.transform[1].filter)
     end
+    for _ = 1, 5 do
+      local name = word(2)
+      local df = frame_with(name, { "Pa", "Qu" })
+      local kept = read("only pa", line_of(), df)
+      local spec = read(pick { "show both %ss side by side", "all %ss", "every %s please" }:format(name), kept, df)
+      assert.is_nil(spec.transform)
+      assert.equal(name, spec.encoding.color.field)
+    end
     local df = frame_with("fuel", { "Coal", "Gas", "Wind" })
     local kept = read("only coal", line_of("fuel"), df)
     for _, p in ipairs { "add the others too", "bring back the rest", "show the remaining ones again" } do

@@ -336,6 +336,21 @@ end
 
 -- "include all genres", "show all regions again", "remove the filter", "clear filters".
 function M.unfilter(ctx)
+  -- "both cities", "all regions", "every segment" of a column the chart keeps some of: all of
+  -- them, compared side by side when the chart can split
+  for i, t in ipairs(ctx.tokens) do
+    if ctx:free(i) and (t.w == "both" or t.w == "all" or t.w == "every") then
+      local m = ctx:mention_after(i + 1, 1)
+      if m and ctx:open(m) and current_filter(ctx.spec, m.col.name) then
+        ctx:mark(i)
+        local field = ctx:take(m)
+        M.drop_filters(ctx.spec, field)
+        M.split_by_kept(ctx, field, 2)
+        ctx:edit("filter")
+        return
+      end
+    end
+  end
   for i, t in ipairs(ctx.tokens) do
     local hit = ctx:free(i) and ((t.w == "filter" or t.w == "filters") and (cue_before(ctx, i, NEGATE, 3)
         or ctx:w(i - 1) == "clear" or ctx:w(i - 1) == "reset"))
