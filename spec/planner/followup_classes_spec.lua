@@ -218,10 +218,16 @@ describe("follow-ups by class", function()
   it("removes a colour split however it is said", function()
     local df = frame_with("segment", { "A", "B", "C" })
     for _, p in ipairs { "take the colour off", "take off the colors", "drop the segment split", "remove the colours",
-        "colours off", "no colour", "get rid of the color" } do
+        "colours off", "no colour", "get rid of the color", "drop the segment", "remove segment",
+        "without segment" } do
       local spec = read(p, line_of("segment"), df)
       assert.is_nil(spec.encoding.color, p)
     end
+    -- a column named to be dropped that the chart does not use changes nothing, and says so
+    local r = followup.interpret("drop the segment", line_of(), df)
+    assert.equal("style", r.kind)
+    assert.is_nil(r.spec.encoding.color)
+    assert.truthy(r.notes[1]:find("not on the chart", 1, true))
     -- and a split asked for is still a split
     assert.equal("segment", read("split by segment", line_of(), df).encoding.color.field)
   end)

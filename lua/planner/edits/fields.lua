@@ -428,6 +428,7 @@ function M.aggregate(ctx)
 end
 
 local GROUP_WORDS = set [[by per each every across for over]]
+local REMOVE = set [[drop remove without exclude hide lose ditch minus]]
 -- First words of a request that corrects the one before ("actually by phase", "no, by region").
 local CORRECTION = set [[actually no nope wait sorry oops rather i meant hmm instead]]
 
@@ -498,7 +499,24 @@ function M.slot(ctx)
       for _, ch in ipairs { "x", "y", "color", "theta", "column", "row" } do
         if enc[ch] and enc[ch].field == field then on_chart = ch end
       end
-      if on_chart and not replaced then
+      -- "drop the region", "without country": a column named to be taken away
+      local removed = false
+      for k = m.i - 1, math.max(1, m.i - 3), -1 do
+        local w = ctx:w(k)
+        if not w then break end
+        if REMOVE[w] then removed = k; break end
+        if not (lex.stop[w] or w == "out") then break end
+      end
+      if removed and not replaced then
+        ctx:mark(removed)
+        if on_chart == "color" or on_chart == "column" or on_chart == "row" then
+          enc[on_chart] = nil
+          ctx:edit(on_chart == "color" and "color" or "facet")
+        else
+          ctx:note(on_chart and (field .. " is what the chart shows; name another column to use instead")
+            or (field .. " is not on the chart"))
+        end
+      elseif on_chart and not replaced then
         ctx:note(field .. " is on the chart already") -- nothing to move
       elseif replaced then
         local agg = enc[replaced].aggregate
