@@ -7,10 +7,12 @@ three set-ups measured in one run —
   3x       scripts/cluster.sh up 3: nginx + Redis + three replicas
 
 Each of C clients opens a WebSocket, sends a prompt with a CSV (a 500-row order table), then two
-follow-ups on it, then reconnects (a new session) — sessions are written to Redis on every turn
-and read back by whichever replica a reconnect lands on. Reports charts/s, p50/p99 latency,
-errors, and from the replicas' /metrics the Redis commands per request and their mean round
-trip. CHARTD_WORKERS (default 2 = this box's cores) applies to every replica.
+follow-ups on it, then a finished spec (one of 40, so specs repeat across clients and replicas:
+the render cache, in Redis shared by the replicas), then reconnects (a new session) — sessions
+are written to Redis on every turn and read back by whichever replica a reconnect lands on.
+Reports charts/s, p50/p99 latency, errors, the render cache's hit rate on spec requests (and
+how many of the hits came from Redis), and from the replicas' /metrics the Redis commands per
+request and their mean round trip. CHARTD_WORKERS (default 2 = this box's cores) applies to every replica.
 
   CHARTD_BIN=build/chartd /usr/bin/python3 bench/cluster.py --clients 12 --seconds 20
 """
@@ -47,6 +49,15 @@ def orders_csv(rows=500, seed=3):
 CSV = orders_csv()
 TURNS = [{"prompt": "revenue by month", "data": CSV}, {"prompt": "make it a line chart"},
          {"prompt": "split by region"}]
+SPECS = 40  # distinct specs in the spec turn
+
+
+def spec_turn(rng):
+    k = rng.randrange(SPECS)
+    values = [{"region": r, "units": (k * 7 + i * 13) % 50 + 1} for i, r in enumerate(["North", "South", "East", "West"])]
+    return {"spec": {"type": "bar", "title": f"Units, variant {k}", "data": {"values": values},
+                     "encoding": {"x": {"field": "region", "type": "nominal"},
+                                  "y": {"field": "units", "type": "quantitative"}}}}
 
 
 def pct(values, p):
@@ -54,12 +65,12 @@ def pct(values, p):
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))] if values else float("nan")
 
 
-async def client(url, lat, errors, deadline):
-    k = 0
+async def client(url, lat, errors, deadline, seed):
+    k, rng = 0, random.Random(seed)
     while time.monotonic() < deadline:
         async with websockets.connect(url, subprotocols=["chartd.v1"], max_size=MAX_SIZE) as ws:
             await ws.recv()  # hello
-            for turn in TURNS:
+            for turn in TURNS + [spec_turn(rng)]:
                 k += 1
                 rid = f"q{k}"
                 t0 = time.perf_counter()
@@ -78,8 +89,9 @@ def scrape(ports):
     total = {}
     for p in ports:
         with urllib.request.urlopen(f"http://127.0.0.1:{p}/metrics", timeout=5) as r:
-            for m in re.finditer(r"^(chartd_redis_command\S*|chartd_requests_total\S*) (\S+)$", r.read().decode(), re.M):
-                key = m.group(1).split("{")[0]
+            for m in re.finditer(r"^(chartd_redis_command\S*|chartd_requests_total\S*|chartd_cache_(?:hits|misses)_total"
+                                 r"|chartd_cache_shared_total\{outcome=\"hit\"\}) (\S+)$", r.read().decode(), re.M):
+                key = m.group(1) if m.group(1).startswith("chartd_cache_shared") else m.group(1).split("{")[0]
                 total[key] = total.get(key, 0) + float(m.group(2))
     return total
 
@@ -88,14 +100,17 @@ async def measure(url, ports, clients, seconds):
     before = scrape(ports)
     lat, errors = [], []
     t0 = time.monotonic()
-    await asyncio.gather(*(client(url, lat, errors, t0 + seconds) for _ in range(clients)))
+    await asyncio.gather(*(client(url, lat, errors, t0 + seconds, seed) for seed in range(clients)))
     wall = time.monotonic() - t0
     after = scrape(ports)
     d = {k: after.get(k, 0) - before.get(k, 0) for k in after}
     requests = d.get("chartd_requests_total", 0) or 1
     commands = d.get("chartd_redis_commands_total", 0)
+    hits, misses = d.get("chartd_cache_hits_total", 0), d.get("chartd_cache_misses_total", 0)
     return {"charts_per_s": len(lat) / wall, "p50_ms": statistics.median(lat) if lat else float("nan"),
             "p99_ms": pct(lat, 99), "charts": len(lat), "errors": len(errors),
+            "cache_hit_rate": hits / (hits + misses) if hits + misses else 0,
+            "shared_hits": d.get('chartd_cache_shared_total{outcome="hit"}', 0) / hits if hits else 0,
             "redis_commands_per_request": commands / requests,
             "redis_rtt_ms": 1000 * d.get("chartd_redis_command_seconds_total", 0) / commands if commands else 0}
 
@@ -138,10 +153,11 @@ async def main():
                 stop()
     base = statistics.median(m["charts_per_s"] for name, m in rows if name == "single")
     print(f"{'set-up':8} {'charts/s':>9} {'vs single':>9} {'p50 ms':>8} {'p99 ms':>8} {'charts':>7} {'errors':>6} "
-          f"{'redis cmd/req':>13} {'redis rtt ms':>12}")
+          f"{'cache hits':>10} {'from redis':>10} {'redis cmd/req':>13} {'redis rtt ms':>12}")
     for name, m in rows:
         print(f"{name:8} {m['charts_per_s']:9.1f} {m['charts_per_s'] / base:9.2f} {m['p50_ms']:8.1f} {m['p99_ms']:8.1f} "
-              f"{m['charts']:7d} {m['errors']:6d} {m['redis_commands_per_request']:13.2f} {m['redis_rtt_ms']:12.3f}")
+              f"{m['charts']:7d} {m['errors']:6d} {m['cache_hit_rate']:10.0%} {m['shared_hits']:10.0%} "
+              f"{m['redis_commands_per_request']:13.2f} {m['redis_rtt_ms']:12.3f}")
 
 
 asyncio.run(main())

@@ -42,8 +42,11 @@ folder() {
 }
 
 redis_start() { # redis_start DIR PORT: no persistence, loopback only; prints its pid
-  # DEBUG SLEEP (a slow Redis, tests/e2e/test_cluster.py) from loopback only.
+  # DEBUG SLEEP (a slow Redis, tests/e2e/test_cluster.py) from loopback only. At maxmemory,
+  # volatile-ttl drops the entries closest to expiry first: cached charts (an hour) before
+  # sessions (a day), as docs/deploy.md advises.
   redis-server --port "$2" --bind 127.0.0.1 --save '' --appendonly no --dir "$1" --enable-debug-command local \
+    --maxmemory 256mb --maxmemory-policy volatile-ttl \
     --logfile "$1/redis.log" --daemonize no >/dev/null 2>&1 &
   local pid=$!
   for _ in $(seq 100); do

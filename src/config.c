@@ -164,6 +164,8 @@ int config_parse(struct chartd_config *cfg, config_lookup_fn lookup, void *ud, i
   cfg->session_max_kb = 4096;
   cfg->cache_mb = 64;
   cfg->cache_max_age_s = 86400;
+  cfg->redis_cache_ttl_s = 3600;
+  cfg->redis_cache_max_kb = 1024;
 
   /* PORT (set by Railway) wins over WEBSOCKET_PORT; the error names the one that was used. */
   const char *port_name = lookup(ud, "PORT") && *lookup(ud, "PORT") ? "PORT" : "WEBSOCKET_PORT";
@@ -198,6 +200,8 @@ int config_parse(struct chartd_config *cfg, config_lookup_fn lookup, void *ud, i
       get_int(lookup, ud, "CHARTD_REDIS_TIMEOUT_MS", 10, 10000, &cfg->redis_timeout_ms, err, errlen) ||
       get_int(lookup, ud, "CHARTD_SESSION_TTL", 60, 2592000, &cfg->session_ttl_s, err, errlen) ||
       get_int(lookup, ud, "CHARTD_SESSION_MAX_KB", 1, 524288, &cfg->session_max_kb, err, errlen) ||
+      get_int(lookup, ud, "CHARTD_REDIS_CACHE_TTL", 0, 2592000, &cfg->redis_cache_ttl_s, err, errlen) ||
+      get_int(lookup, ud, "CHARTD_REDIS_CACHE_MAX_KB", 1, 524288, &cfg->redis_cache_max_kb, err, errlen) ||
       config_parse_redis_url(cfg, lookup(ud, "REDIS_URL"), err, errlen) ||
       get_data_dir(lookup, ud, cfg->data_dir, sizeof cfg->data_dir, err, errlen) ||
       get_list(lookup, ud, "CHARTD_CORS_ORIGINS", true, cfg->cors_origins, sizeof cfg->cors_origins, err, errlen) ||

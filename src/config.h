@@ -60,6 +60,8 @@ struct chartd_config {
   int drain_s;              /* CHARTD_DRAIN_SECONDS: how long requests in flight may finish after SIGTERM */
   /* Variables that look like a mistaken name (WEBSOKET_PORT), one line each; set by config_load. */
   char warnings[1024];
+  int redis_cache_ttl_s;    /* CHARTD_REDIS_CACHE_TTL: seconds a rendered chart stays in Redis; 0 = not shared */
+  int redis_cache_max_kb;   /* CHARTD_REDIS_CACHE_MAX_KB: larger charts are cached in this process only */
 };
 
 /* Parses a redis:// URL into cfg's redis_* fields; returns 0, or -1 with err naming what is

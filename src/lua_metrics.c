@@ -34,6 +34,12 @@ static int l_session(lua_State *L) {
   return 0;
 }
 
+/* metrics.shared_cache(outcome): the render cache's copy in Redis (src/metrics.h). */
+static int l_shared_cache(lua_State *L) {
+  metrics_shared_cache(luaL_checkstring(L, 1));
+  return 0;
+}
+
 /* metrics.rate_limit(scope, outcome): "cluster" | "replica", "allowed" | "limited". */
 static int l_rate_limit(lua_State *L) {
   metrics_rate_limit(luaL_checkstring(L, 1), luaL_checkstring(L, 2));
@@ -43,7 +49,8 @@ static int l_rate_limit(lua_State *L) {
 int luaopen_chartd_metrics(lua_State *L) {
   static const luaL_Reg fns[] = {{"llm_call", l_llm_call},         {"llm_repair", l_llm_repair},
                                  {"llm_fallback", l_llm_fallback}, {"session", l_session},
-                                 {"rate_limit", l_rate_limit},     {NULL, NULL}};
+                                 {"rate_limit", l_rate_limit},     {"shared_cache", l_shared_cache},
+                                 {NULL, NULL}};
   luaL_newlib(L, fns);
   return 1;
 }

@@ -66,8 +66,8 @@ static unsigned long llm_repairs, llm_prompt_tokens, llm_completion_tokens;
 static atomic_int redis_up = -1;
 static atomic_ulong redis_commands;
 static _Atomic double redis_seconds;
-static struct label_count redis_failures[MAX_LABELS], session_events[MAX_LABELS];
-static int n_redis_failures, n_session_events;
+static struct label_count redis_failures[MAX_LABELS], session_events[MAX_LABELS], shared_cache[MAX_LABELS];
+static int n_redis_failures, n_session_events, n_shared_cache;
 /* rate-limit outcomes by scope: [0] cluster, [1] replica */
 static struct label_count rate_limits[2][MAX_LABELS];
 static int n_rate_limits[2];
@@ -171,6 +171,12 @@ void metrics_redis_failure(const char *why) {
 void metrics_session(const char *event) {
   pthread_mutex_lock(&mu);
   count_label(session_events, &n_session_events, event);
+  pthread_mutex_unlock(&mu);
+}
+
+void metrics_shared_cache(const char *outcome) {
+  pthread_mutex_lock(&mu);
+  count_label(shared_cache, &n_shared_cache, outcome);
   pthread_mutex_unlock(&mu);
 }
 
@@ -377,6 +383,11 @@ char *metrics_render(int queued, int running, int generation, size_t *len) {
           "data_dropped).\n# TYPE chartd_sessions_total counter\n");
   for (int i = 0; i < n_session_events; i++)
     put(&b, "chartd_sessions_total{event=\"%s\"} %lu\n", session_events[i].label, session_events[i].count);
+  put(&b, "# HELP chartd_cache_shared_total The render cache's copy in Redis: hit, miss (asked after this process's "
+          "cache missed), stored, too_large (over CHARTD_REDIS_CACHE_MAX_KB), failed.\n"
+          "# TYPE chartd_cache_shared_total counter\n");
+  for (int i = 0; i < n_shared_cache; i++)
+    put(&b, "chartd_cache_shared_total{outcome=\"%s\"} %lu\n", shared_cache[i].label, shared_cache[i].count);
   put(&b, "# HELP chartd_rate_limit_total Rate-limit decisions by scope (cluster: counted in Redis; replica: in this "
           "process) and outcome.\n# TYPE chartd_rate_limit_total counter\n");
   for (int s = 0; s < 2; s++)

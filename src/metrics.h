@@ -34,6 +34,8 @@ void metrics_redis_up(int up);
 void metrics_redis_command(double seconds);
 void metrics_redis_failure(const char *why);
 void metrics_session(const char *event);
+/* The render cache's copy in Redis (lua/shared_cache.lua): hit, miss, stored, too_large, failed. */
+void metrics_shared_cache(const char *outcome);
 void metrics_rate_limit(const char *scope, const char *outcome);
 
 /* Prometheus exposition text (malloc'ed, *len bytes); the caller frees it. */

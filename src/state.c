@@ -50,6 +50,10 @@ void state_publish_config(lua_State *L, const struct chartd_config *cfg) {
   lua_setfield(L, -2, "session_ttl_s");
   lua_pushinteger(L, cfg->session_max_kb * 1024LL);
   lua_setfield(L, -2, "session_max_bytes");
+  lua_pushinteger(L, cfg->redis_cache_ttl_s);
+  lua_setfield(L, -2, "redis_cache_ttl_s");
+  lua_pushinteger(L, cfg->redis_cache_max_kb * 1024LL);
+  lua_setfield(L, -2, "redis_cache_max_bytes");
   lua_pushinteger(L, cfg->rate_limit);
   lua_setfield(L, -2, "rate_limit");
   if (cfg->data_dir[0]) {

@@ -58,7 +58,7 @@ int main(void) {
 
   /* REDIS_URL: the shapes Railway, Compose and a laptop use; the password never in an error. */
   CHECK(cfg.redis_host[0] == '\0' && cfg.redis_timeout_ms == 250 && cfg.session_ttl_s == 86400 &&
-            cfg.session_max_kb == 4096,
+            cfg.session_max_kb == 4096 && cfg.redis_cache_ttl_s == 3600 && cfg.redis_cache_max_kb == 1024,
         "no Redis by default");
   const char *railway[] = {"REDIS_URL", "redis://default:p%40ss:w@redis.railway.internal:6380/2", NULL};
   CHECK(config_parse(&cfg, lookup, railway, 4, err, sizeof err) == 0, "railway url: %s", err);
@@ -90,6 +90,8 @@ int main(void) {
                       "redis://[[user]:password@]host[:port][/db], e.g. redis://127.0.0.1:6379/0");
   const char *ttl[] = {"CHARTD_SESSION_TTL", "5", NULL};
   expect_error(ttl, "CHARTD_SESSION_TTL=5 is out of range; allowed 60-2592000");
+  const char *cache_kb[] = {"CHARTD_REDIS_CACHE_MAX_KB", "0", NULL};
+  expect_error(cache_kb, "CHARTD_REDIS_CACHE_MAX_KB=0 is out of range; allowed 1-524288");
 
   const char *port[] = {"WEBSOCKET_PORT", "9000", "PORT", "9100", "OPENAI_API_KEY", "sk-test", "LOG_LEVEL", "warning", NULL};
   CHECK(config_parse(&cfg, lookup, port, 2, err, sizeof err) == 0, "port: %s", err);

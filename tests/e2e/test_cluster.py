@@ -1,5 +1,6 @@
 """The cluster as deployed (scripts/cluster.sh up 3: real redis-server, three chartd replicas,
-real nginx in front, all on loopback): requests spread over the replicas; a rate limit of K
+real nginx in front, all on loopback): requests spread over the replicas; a chart drawn by one
+replica is a cache hit on another; a rate limit of K
 allows K in total across them; a conversation continues after its replica is killed (kill -9)
 and the client reconnects through nginx with its session token; stopping Redis mid-load loses
 no request and the cluster recovers when it is back; SIGTERM drains a replica while nginx sends
@@ -116,6 +117,25 @@ async def test_rate_limit(c):
     check(0 < limited["retry_after_ms"] <= 60000 and limited["retryable"], f"retry hint: {limited}")
     after = [c.total(i, 'chartd_rate_limit_total{scope="cluster"') for i in range(1, c.n + 1)]
     check(sum(1 for b, a in zip(before, after) if a > b) >= 2, f"decided on several replicas: {before} → {after}")
+
+
+async def test_shared_cache(c):
+    """A chart drawn by replica 1 is a hit on replica 2 (from Redis, byte-identical), which then
+    keeps it in its own cache in front of Redis."""
+    spec = dict(SPEC, title=f"shared {os.getpid()} {time.time()}")  # a key no earlier run cached
+    hits = 'chartd_cache_shared_total{outcome="hit"}'
+    answers = []
+    for i in (1, 2, 2):
+        before = c.metrics(i).get(hits, 0)
+        async with websockets.connect(f"ws://127.0.0.1:{c.port(i)}/", subprotocols=["chartd.v1"],
+                                      max_size=MAX_SIZE) as ws:
+            await recv_json(ws)
+            answers.append(await ask(ws, f"cache-{i}-{len(answers)}", spec=spec))
+        answers[-1]["shared_hits"] = c.metrics(i).get(hits, 0) - before
+    eq([a["type"] for a in answers], ["chart"] * 3, "charts")
+    eq([a["shared_hits"] for a in answers], [0, 1, 0], "drawn on 1, from Redis on 2, then from 2's own cache")
+    eq([bool(a.get("cached")) for a in answers], [False, True, True], "drawn once, then reused")
+    check(answers[0]["data"] == answers[1]["data"] == answers[2]["data"], "byte-identical images")
 
 
 def replica_of(c, metric, before):
@@ -252,6 +272,7 @@ async def main():
     try:
         t0 = time.monotonic()
         await test_spread(c)
+        await test_shared_cache(c)
         await test_rate_limit(c)
         killed = await test_session_survives_kill(c)
         alive = [i for i in range(1, c.n + 1) if i != killed]
