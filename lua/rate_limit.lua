@@ -4,6 +4,8 @@
 -- for all replicas): an exact sliding window. While Redis is down the host's in-process window
 -- stands in (ctx.limit_here), so the limit then holds per replica. Without Redis the service
 -- thread counts in-process itself (src/rate_window.c) and this module is not asked.
+local shared = require "redis_shared"
+
 local M = {}
 
 M.WINDOW_MS = 60000
@@ -26,16 +28,15 @@ return {0, math.max(1, tonumber(oldest[2]) + window - now)}
 ]]
 
 local function count(scope, outcome)
-  local ok, metrics = pcall(require, "chartd.metrics")
-  if ok then metrics.rate_limit(scope, outcome) end
+  shared.count("rate_limit", scope, outcome)
 end
 
 -- true, or false and the ms after which the client may try again.
 function M.admit(ctx, cfg)
   local limit = cfg.rate_limit or 0
   if limit <= 0 or not cfg.redis or ctx.mode ~= "ws" or type(ctx.client) ~= "string" then return true end
-  local ok, redis = pcall(require, "chartd.redis")
-  local replies = ok and redis.call({ "EVAL", M.SCRIPT, "1", M.PREFIX .. ctx.client, tostring(M.WINDOW_MS),
+  local redis = shared.redis()
+  local replies = redis and redis.call({ "EVAL", M.SCRIPT, "1", M.PREFIX .. ctx.client, tostring(M.WINDOW_MS),
     tostring(limit), ("%d:%.0f:%d"):format(ctx.worker or 0, require("chartd.clock").now_ms() * 1000,
     math.random(0, 0x7fffffff)) }) or nil
   local answer = replies and replies[1]

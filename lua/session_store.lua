@@ -6,27 +6,14 @@
 -- ctx.remember) stays in front: Redis is read only when it holds nothing for the session, which
 -- is the case on a replica the session just moved to. Without Redis, or while it is down,
 -- every function here does nothing and the session lives in this process alone.
+local shared = require "redis_shared"
+
 local M = {}
 
 M.PREFIX = "chartd:session:"
 
-local function config()
-  local ok, cfg = pcall(require, "chartd.config")
-  return ok and type(cfg) == "table" and cfg or {}
-end
-
-local function redis()
-  local ok, r = pcall(require, "chartd.redis")
-  return ok and r or nil
-end
-
-local function count(event)
-  local ok, metrics = pcall(require, "chartd.metrics")
-  if ok then metrics.session(event) end
-end
-
 local function enabled(ctx)
-  return config().redis and type(ctx) == "table" and type(ctx.session) == "string" and redis() ~= nil
+  return type(ctx) == "table" and type(ctx.session) == "string" and shared.redis() ~= nil
 end
 
 function M.key(token)
@@ -37,15 +24,15 @@ end
 -- when something was restored.
 function M.restore(ctx)
   if not enabled(ctx) then return false end
-  local replies, why = redis().call({ "HMGET", M.key(ctx.session), "state", "data", "evicted_bytes" })
+  local replies, why = shared.redis().call({ "HMGET", M.key(ctx.session), "state", "data", "evicted_bytes" })
   if not replies or type(replies[1]) ~= "table" or replies[1].err then
-    if why ~= "off" then count("restore_failed") end
+    if why ~= "off" then shared.count("session", "restore_failed") end
     return false
   end
   local state, data, evicted = replies[1][1], replies[1][2], tonumber(replies[1][3])
   if type(state) ~= "string" then return false end
   ctx.remember(state, type(data) == "string" and data or nil, evicted and evicted > 0 and evicted or nil)
-  count("resumed")
+  shared.count("session", "resumed")
   return true
 end
 
@@ -53,7 +40,7 @@ end
 -- renews its TTL.
 function M.save(ctx, state, bytes)
   if not enabled(ctx) then return end
-  local cfg, key = config(), M.key(ctx.session)
+  local cfg, key = shared.config(), M.key(ctx.session)
   local write
   if bytes == nil then
     write = { "HSET", key, "state", state }
@@ -61,11 +48,11 @@ function M.save(ctx, state, bytes)
     write = { "HSET", key, "state", state, "data", bytes, "evicted_bytes", "0" }
   else
     write = { "HSET", key, "state", state, "data", "", "evicted_bytes", tostring(#bytes) }
-    count("data_dropped")
+    shared.count("session", "data_dropped")
   end
-  local replies = redis().call(write, { "EXPIRE", key, tostring(cfg.session_ttl_s or 86400) })
+  local replies = shared.redis().call(write, { "EXPIRE", key, tostring(cfg.session_ttl_s or 86400) })
   local failed = not replies or (type(replies[1]) == "table" and replies[1].err)
-  count(failed and "store_failed" or "stored")
+  shared.count("session", failed and "store_failed" or "stored")
 end
 
 return M

@@ -5,34 +5,24 @@
 -- decides (docs/deploy.md: volatile-ttl drops these short-lived entries before sessions).
 -- The in-memory cache stays in front: Redis is asked only after it missed. Without Redis, or
 -- while it is down or slow, get finds nothing and put does nothing (counted, never raised).
+local shared = require "redis_shared"
+
 local M = {}
 
 M.PREFIX = "chartd:render:"
 
-local function config()
-  local ok, cfg = pcall(require, "chartd.config")
-  return ok and type(cfg) == "table" and cfg or {}
-end
-
-local function redis()
-  local ok, r = pcall(require, "chartd.redis")
-  return ok and r or nil
+local function enabled()
+  return (shared.config().redis_cache_ttl_s or 0) > 0 and shared.redis() ~= nil
 end
 
 local function count(outcome)
-  local ok, metrics = pcall(require, "chartd.metrics")
-  if ok then metrics.shared_cache(outcome) end
-end
-
-local function enabled()
-  local cfg = config()
-  return cfg.redis and (cfg.redis_cache_ttl_s or 0) > 0 and redis() ~= nil
+  shared.count("shared_cache", outcome)
 end
 
 -- The bytes kept under key by any replica, or nil.
 function M.get(key)
   if not enabled() then return nil end
-  local replies = redis().call({ "GET", M.PREFIX .. key })
+  local replies = shared.redis().call({ "GET", M.PREFIX .. key })
   local value = replies and replies[1]
   if type(value) == "string" then
     count("hit")
@@ -44,12 +34,12 @@ end
 
 function M.put(key, bytes)
   if not enabled() then return end
-  local cfg = config()
+  local cfg = shared.config()
   if #bytes > (cfg.redis_cache_max_bytes or math.huge) then
     count("too_large")
     return
   end
-  local replies = redis().call({ "SET", M.PREFIX .. key, bytes, "EX", tostring(cfg.redis_cache_ttl_s) })
+  local replies = shared.redis().call({ "SET", M.PREFIX .. key, bytes, "EX", tostring(cfg.redis_cache_ttl_s) })
   local ok = replies and replies[1] and not (type(replies[1]) == "table" and replies[1].err)
   count(ok and "stored" or "failed")
 end
