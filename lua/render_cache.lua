@@ -9,6 +9,7 @@
 -- canonical form (keys sorted, 1 and 1.0 alike), the scene flag, chartd's version and commit
 -- and the digest of the scripts serving it: a changed script or build never serves an old image.
 local cache = require "chartd.cache"
+local shared_cache = require "shared_cache"
 local json = require "util.json"
 
 local M = {}
@@ -58,23 +59,31 @@ function M.matches(header, etag)
 end
 
 -- The render result kept under key: everything pipeline.render returned but its timings,
--- as one JSON line, then the image bytes.
+-- as one JSON line, then the image bytes. With REDIS_URL also in Redis, for the other replicas.
 function M.put(key, result)
-  if not key or not cache.enabled() then return end
+  if not key or not (cache.enabled() or shared_cache.enabled()) then return end
   local meta = {}
   for k, v in pairs(result) do
     if k ~= "bytes" and k ~= "timings_ms" then meta[k] = v end
   end
   local head = json.encode(meta)
-  if head then cache.put(key, head .. "\n" .. result.bytes) end
+  if head then
+    local entry = head .. "\n" .. result.bytes
+    cache.put(key, entry)
+    shared_cache.put(key, entry)
+  end
 end
 
 -- The result kept under key, as pipeline.render returned it (timings_ms empty: nothing was
--- drawn), or nil.
+-- drawn), or nil. This process's cache first; on a miss Redis, whose entry is then kept here.
 function M.get(key)
   if not key then return nil end
   local entry = cache.get(key)
-  if not entry then return nil end
+  if not entry then
+    entry = shared_cache.get(key)
+    if not entry then return nil end
+    cache.put(key, entry)
+  end
   local nl = entry:find("\n", 1, true)
   local meta = nl and json.decode(entry:sub(1, nl - 1))
   if type(meta) ~= "table" then return nil end

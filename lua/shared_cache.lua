@@ -11,7 +11,7 @@ local M = {}
 
 M.PREFIX = "chartd:render:"
 
-local function enabled()
+function M.enabled()
   return (shared.config().redis_cache_ttl_s or 0) > 0 and shared.redis() ~= nil
 end
 
@@ -21,7 +21,7 @@ end
 
 -- The bytes kept under key by any replica, or nil.
 function M.get(key)
-  if not enabled() then return nil end
+  if not M.enabled() then return nil end
   local replies = shared.redis().call({ "GET", M.PREFIX .. key })
   local value = replies and replies[1]
   if type(value) == "string" then
@@ -33,7 +33,7 @@ function M.get(key)
 end
 
 function M.put(key, bytes)
-  if not enabled() then return end
+  if not M.enabled() then return end
   local cfg = shared.config()
   if #bytes > (cfg.redis_cache_max_bytes or math.huge) then
     count("too_large")

@@ -1,9 +1,10 @@
 /* The render cache: finished chart answers by key (lua/render_cache.lua makes the keys and the entries), behind a small store interface.
  *
  * A store maps a key (a string such as 64 hex digits) to bytes. This file holds the
- * in-memory store (LRU within a byte budget, CHARTD_CACHE_MB); a shared one (Redis) is
- * another implementation of struct cache_store, set with render_cache_use. Hits and misses
- * are counted here, evictions and sizes by the store.
+ * in-memory store (LRU within a byte budget, CHARTD_CACHE_MB). Hits and misses are counted
+ * here, evictions and sizes by the store. The shared tier in Redis is not a cache_store: these
+ * calls answer at once, while a Redis round trip must yield the request's coroutine, so
+ * lua/render_cache.lua asks lua/shared_cache.lua (chartd.redis) after this store missed.
  *
  * Threads: any. The in-memory store takes one lock per call; get returns a copy. */
 #ifndef CHARTD_RENDER_CACHE_H

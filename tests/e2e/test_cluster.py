@@ -175,7 +175,8 @@ async def test_session_survives_kill(c):
 
 
 async def client(c, name, results, stop):
-    """Keeps asking until stop is set: a spec, then a conversation turn on its session."""
+    """Keeps asking until stop is set: a prompt with data, a conversation turn on its session,
+    and a spec no replica has drawn (the render cache asks Redis, then writes to it)."""
     k = 0
     while not stop.is_set():
         k += 1
@@ -183,7 +184,8 @@ async def client(c, name, results, stop):
             async with connect(c.front) as ws:
                 await recv_json(ws)
                 for rid, fields in ((f"{name}-{k}a", {"prompt": "revenue by month as bars", "data": CSV}),
-                                    (f"{name}-{k}b", {"prompt": "make it a line chart"})):
+                                    (f"{name}-{k}b", {"prompt": "make it a line chart"}),
+                                    (f"{name}-{k}c", {"spec": dict(SPEC, title=f"{name}-{k} {time.time()}")})):
                     results.append(await asyncio.wait_for(ask(ws, rid, **fields), 30))
         except (OSError, websockets.WebSocketException) as e:  # a connection nginx could not place
             results.append({"type": "connect_error", "error": repr(e)})
@@ -205,6 +207,8 @@ async def test_redis_outage(c, alive):
     check(len(during) >= 3, f"requests kept coming while Redis was down: {len(during)}")
     eq([k for k in kinds if k not in ("chart",)], [], "every request got its chart, Redis down or not")
     check(any(c.total(i, "chartd_redis_failures_total") > 0 for i in alive), "the outage shows in /metrics")
+    check(any(c.metrics(i).get('chartd_cache_shared_total{outcome="failed"}', 0) > 0 for i in alive),
+          "the shared cache's misses during the outage are counted")
     check(any(e.get("event") == "redis_down" for i in alive for e in c.log(i)), "and in the log")
     # Recovery: each replica reconnects by itself on its next requests after its back-off.
     deadline = time.monotonic() + 20
