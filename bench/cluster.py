@@ -12,7 +12,9 @@ the render cache, in Redis shared by the replicas), then reconnects (a new sessi
 are written to Redis on every turn and read back by whichever replica a reconnect lands on.
 Reports charts/s, p50/p99 latency, errors, the render cache's hit rate on spec requests (and
 how many of the hits came from Redis), and from the replicas' /metrics the Redis commands per
-request and their mean round trip. CHARTD_WORKERS (default 2 = this box's cores) applies to every replica.
+request and their mean wait (send to reply as the worker sees it: it reads replies between
+other coroutines' work), next to a bare PING's round trip (its peer, measured in the same run).
+CHARTD_WORKERS (default 2 = this box's cores) applies to every replica.
 
   CHARTD_BIN=build/chartd /usr/bin/python3 bench/cluster.py --clients 12 --seconds 20
 """
@@ -118,6 +120,19 @@ async def measure(url, ports, clients, seconds):
             "redis_rtt_ms": 1000 * d.get("chartd_redis_command_seconds_total", 0) / commands if commands else 0}
 
 
+def redis_ping_ms(port, n=500):
+    """The peer of chartd's Redis wait: a bare PING's round trip from a blocking socket, median ms."""
+    import socket
+    with socket.create_connection(("127.0.0.1", port)) as sock:
+        times = []
+        for _ in range(n):
+            t0 = time.perf_counter()
+            sock.sendall(b"PING\r\n")
+            sock.recv(64)
+            times.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(times)
+
+
 def cluster(n, workers):
     d = tempfile.mkdtemp(prefix="chartd-bench-cluster-")
     env = dict(os.environ, CHARTD_CLUSTER_DIR=d, CHARTD_BIN=BIN, CHARTD_WORKERS=str(workers), LOG_LEVEL="WARNING",
@@ -131,7 +146,7 @@ def cluster(n, workers):
     def stop():
         run("down")
         shutil.rmtree(d, ignore_errors=True)
-    return v["FRONT_URL"].replace("http", "ws") + "/", ports, stop
+    return v["FRONT_URL"].replace("http", "ws") + "/", ports, int(v["REDIS_PORT"]), stop
 
 
 async def main():
@@ -149,18 +164,20 @@ async def main():
         finally:
             s.stop()
         for n in (1, 3):
-            url, ports, stop = cluster(n, args.workers)
+            url, ports, redis_port, stop = cluster(n, args.workers)
             try:
-                rows.append((f"{n}x", await measure(url, ports, args.clients, args.seconds)))
+                m = await measure(url, ports, args.clients, args.seconds)
+                m["redis_ping_ms"] = redis_ping_ms(redis_port)
+                rows.append((f"{n}x", m))
             finally:
                 stop()
     base = statistics.median(m["charts_per_s"] for name, m in rows if name == "single")
     print(f"{'set-up':8} {'charts/s':>9} {'vs single':>9} {'p50 ms':>8} {'p99 ms':>8} {'charts':>7} {'errors':>6} "
-          f"{'cache hits':>10} {'from redis':>10} {'redis cmd/req':>13} {'redis rtt ms':>12}")
+          f"{'cache hits':>10} {'from redis':>10} {'redis cmd/req':>13} {'redis wait ms':>13} {'redis ping ms':>13}")
     for name, m in rows:
         print(f"{name:8} {m['charts_per_s']:9.1f} {m['charts_per_s'] / base:9.2f} {m['p50_ms']:8.1f} {m['p99_ms']:8.1f} "
               f"{m['charts']:7d} {m['errors']:6d} {m['cache_hit_rate']:10.0%} {m['shared_hits']:10.0%} "
-              f"{m['redis_commands_per_request']:13.2f} {m['redis_rtt_ms']:12.3f}")
+              f"{m['redis_commands_per_request']:13.2f} {m['redis_rtt_ms']:13.3f} {m.get('redis_ping_ms', 0):13.3f}")
 
 
 asyncio.run(main())
