@@ -4,7 +4,7 @@
  * behind them (or get `busy`): workers take the next request from each connection in turn,
  * and a connection past its cap of queued + running requests is refused at once.
  *
- * Threads: not thread-safe; the caller holds its own lock (workers.c's g.mu). Pure C. */
+ * Threads: not thread-safe; the caller holds its own lock (job_queue.c's pool.mu). Pure C. */
 #ifndef CHARTD_FAIR_QUEUE_H
 #define CHARTD_FAIR_QUEUE_H
 

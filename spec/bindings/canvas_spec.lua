@@ -1,4 +1,4 @@
--- Specs for chartd.canvas (src/lua_canvas.c): pixels, scale, formats, text measuring.
+-- Specs for chartd.canvas (src/lua_canvas.c, canvas_text.c, canvas_scene.c): pixels, scale, formats, text measuring.
 local canvas = require "chartd.canvas"
 local image = require "chartd.image"
 
