@@ -152,8 +152,9 @@ end
 
 -- Test hook (CHARTD_TEST_HOOKS=1 only): a request that spins in Lua, inside a pcall, so
 -- tests can prove the host's timeout and cancel reach code that never reaches ctx.checkpoint().
--- {"debug":{"run":"<name>"}} runs a canned hostile snippet from tests/e2e/hostile.lua (read
--- through the worker's read-only io.open, loaded as text) to prove the budgets hold.
+-- {"debug":{"run":"<name>", ...}} runs a canned hostile snippet from tests/e2e/hostile.lua (read
+-- through the worker's read-only io.open, loaded as text; the debug table is its argument) to
+-- prove the budgets hold.
 local function debug_hook(msg)
   local d = msg.debug
   if type(d) == "table" and type(d.run) == "string" then
@@ -162,7 +163,7 @@ local function debug_hook(msg)
     local text = f:read("a")
     f:close()
     local snippets = assert(load(text, "@tests/e2e/hostile.lua", "t"))()
-    return assert(snippets[d.run], "no such hostile snippet")()
+    return assert(snippets[d.run], "no such hostile snippet")(d)
   end
   if type(d) ~= "table" or type(d.busy_ms) ~= "number" then return end
   local t0 = clock.now_ms()

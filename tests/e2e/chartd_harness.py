@@ -42,6 +42,19 @@ def script_home(prefix="chartd-home-"):
     return home
 
 
+# The line of lua/charts/bar.lua that reload tests rewrite to tell generations apart by colour.
+SET_COLOR = "    canvas:set_color(b.color)\n"
+
+
+def bar_module(home):
+    """(path, text) of a script_home's lua/charts/bar.lua, which must hold SET_COLOR once."""
+    path = os.path.join(home, "lua", "charts", "bar.lua")
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    check(text.count(SET_COLOR) == 1, "bar.lua has the set_color line this test edits")
+    return path, text
+
+
 def svg_fill(colour):
     """How cairo's SVG surface writes a fill colour ("#ff0000" → "fill:rgb(100%,0%,0%)")."""
     parts = []

@@ -16,14 +16,14 @@ import random
 import shutil
 import time
 
-from chartd_harness import BAR_SPEC, Server, check, connect, eq, http, recv_json, run, script_home, svg_fill
+from chartd_harness import (BAR_SPEC, SET_COLOR, Server, bar_module, check, connect, eq, http, recv_json, run,
+                            script_home, svg_fill)
 
 SANITIZED = bool(os.environ.get("CHARTD_SANITIZED"))
 ROUNDS = 8 if SANITIZED else 16
 # Room for a full self-test (every chart's sample: ~0.4 s here, 3x that under ASan), small
 # enough that each refused save costs the test little.
 BUDGET_MS = 5000 if SANITIZED else 1000
-SET_COLOR = "    canvas:set_color(b.color)\n"
 
 
 def write(path, text):
@@ -44,10 +44,7 @@ async def chart(ws, rid, timeout=20):
 
 async def main():
     home = script_home("chartd-race-")
-    bar_path = os.path.join(home, "lua", "charts", "bar.lua")
-    with open(bar_path, encoding="utf-8") as f:
-        original = f.read()
-    check(original.count(SET_COLOR) == 1, "bar.lua has the set_color line this test edits")
+    bar_path, original = bar_module(home)
     rng = random.Random(15)
     env = {"CHARTD_HOME": home, "APP_ENV": "development", "CHARTD_SCRIPT_BUDGET_MS": str(BUDGET_MS)}
     try:
