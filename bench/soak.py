@@ -50,6 +50,7 @@ class Stats:
         self.sent = collections.Counter()      # by kind
         self.replies = collections.Counter()   # by kind/outcome
         self.lost = 0                          # no final reply within REPLY_TIMEOUT / connection died
+        self.lost_how = collections.Counter()  # how each was lost (closed_how, or "no reply in time")
         self.duplicates = 0                    # a second final, or a message for a finished id
         self.wrong = collections.Counter()     # reply not what the kind calls for
         self.bad_image = 0
@@ -68,6 +69,17 @@ def load_specs():
         if isinstance(spec, dict) and "type" in spec and "data" in spec:
             specs.append((os.path.basename(path), spec))
     return specs
+
+
+def closed_how(e):
+    """Who ended a connection, from websockets' ConnectionClosed: the server's close frame, this
+    client's own (its keepalive ping unanswered for ping_timeout: a starved client, or a server
+    that stopped answering), or neither (a reset or EOF without a close handshake)."""
+    if e.rcvd is not None:
+        return f"server close {e.rcvd.code}"
+    if e.sent is not None:
+        return f"client close {e.sent.code} {e.sent.reason}".rstrip()
+    return "no close frame"
 
 
 def check_image(msg, fmt):
@@ -157,9 +169,11 @@ class Client:
             msg = await self.final(ws, rid, until)
         except asyncio.TimeoutError:
             self.st.lost += 1
+            self.st.lost_how["no reply in time"] += 1
             raise
-        except websockets.ConnectionClosed:
+        except websockets.ConnectionClosed as e:
             self.st.lost += 1
+            self.st.lost_how[closed_how(e)] += 1
             raise
         if rid is not None:
             self.done.add(rid)
@@ -197,11 +211,10 @@ class Client:
                     finally:
                         self.st.connected -= 1
             except websockets.ConnectionClosed as e:
-                code = e.rcvd.code if e.rcvd is not None else None
-                if code == 1013:
+                if e.rcvd is not None and e.rcvd.code == 1013:
                     self.st.refusals += 1
                 else:
-                    self.st.other_close[str(code)] += 1
+                    self.st.other_close[closed_how(e)] += 1
             except asyncio.TimeoutError:
                 self.st.other_close["timeout"] += 1
             except OSError as e:
@@ -227,8 +240,10 @@ async def sampler(server, st, t0, deadline, samples, crashed):
             rss, fds = proc_sample(server.proc.pid)
         except OSError:
             continue
+        with open("/proc/loadavg") as f:
+            load = float(f.read().split()[0])
         samples.append({"t_s": round(time.monotonic() - t0, 1), "rss_kb": rss, "fds": fds,
-                        "connected": st.connected, "sent": sum(st.sent.values())})
+                        "connected": st.connected, "sent": sum(st.sent.values()), "load1": load})
         await asyncio.sleep(1)
 
 
@@ -328,16 +343,22 @@ async def main():
           f"MAX_CONCURRENT_CONNECTIONS={MAX_CONN}, CHARTD_WORKERS=2, {len(specs)} example specs")
     print(f"requests sent: {sent} = " + ", ".join(f"{k} {v}" for k, v in sorted(st.sent.items())))
     print(f"final replies: {finals} = " + ", ".join(f"{k} {v}" for k, v in sorted(st.replies.items())))
-    print(f"lost replies: {st.lost}   duplicates: {st.duplicates}   wrong replies: {sum(st.wrong.values())} "
+    print(f"lost replies: {st.lost} {dict(st.lost_how) or ''}   duplicates: {st.duplicates}   wrong replies: {sum(st.wrong.values())} "
           f"{dict(st.wrong) or ''}   bad images: {st.bad_image}")
     for k, v in st.examples.items():
         print(f"  e.g. {k}: {v!r}")
     print(f"connections: {st.connections} accepted, {st.refusals} refused with 1013, other closes "
           f"{dict(st.other_close) or 0}")
+    closed = {by: int(metrics.get(f'chartd_connections_closed_with_work_total{{by="{by}"}}', 0))
+              for by in ("client", "server", "transport")}
+    print(f"server: connections closed with work pending {closed}, slow-reader closes "
+          f"{metrics.get('chartd_slow_reader_closes_total', 0):.0f}")
     print(f"crashes: {len(crashed)} (server exit code {rc})")
     print(f"server RSS MB: warm-up (t={warm['t_s']:.0f}s) {warm['rss_kb'] / 1024:.1f}, end {end['rss_kb'] / 1024:.1f}, "
           f"max {max_rss / 1024:.1f}")
     print(f"server open fds: warm-up {warm['fds']}, end {end['fds']}, max {max_fds}")
+    loads = sorted(s["load1"] for s in samples)
+    print(f"machine load average (1 min): median {loads[len(loads) // 2]:.1f}, max {loads[-1]:.1f}")
     not_ready = [r for r in reloads if r[1] != 200]
     if home:
         ok_key, failed_key = 'chartd_reloads_total{outcome="ok"}', 'chartd_reloads_total{outcome="failed"}'

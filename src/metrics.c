@@ -40,7 +40,7 @@ struct request_row {
 
 static atomic_int conns_open;
 static atomic_ulong conns_total, refused_limit, refused_draining, refused_unauthorized, refused_origin, bytes_sent,
-    slow_readers;
+    slow_readers, closed_by_client, closed_by_server, closed_by_transport;
 static atomic_ulong reloads_ok, reloads_failed, worker_builds_failed;
 static _Atomic double last_reload_ms;
 
@@ -89,6 +89,12 @@ void metrics_connection_refused(const char *reason) {
 
 void metrics_bytes_sent(size_t n) { atomic_fetch_add(&bytes_sent, n); }
 void metrics_slow_reader(void) { atomic_fetch_add(&slow_readers, 1); }
+
+void metrics_closed_with_work(const char *by) {
+  atomic_fetch_add(strcmp(by, "client") == 0 ? &closed_by_client : strcmp(by, "server") == 0 ? &closed_by_server
+                                                                                           : &closed_by_transport,
+                   1);
+}
 int metrics_connections_open(void) { return atomic_load(&conns_open); }
 
 void metrics_worker_build_failed(void) { atomic_fetch_add(&worker_builds_failed, 1); }
@@ -310,6 +316,13 @@ char *metrics_render(int queued, int running, int generation, size_t *len) {
   put(&b, "# HELP chartd_slow_reader_closes_total Connections closed 1008 for not reading their replies.\n"
           "# TYPE chartd_slow_reader_closes_total counter\nchartd_slow_reader_closes_total %lu\n",
       atomic_load(&slow_readers));
+  put(&b, "# HELP chartd_connections_closed_with_work_total WebSockets that closed with requests in flight or replies "
+          "unwritten (those replies are lost), by who closed: the client's close frame, chartd, or no handshake.\n"
+          "# TYPE chartd_connections_closed_with_work_total counter\n"
+          "chartd_connections_closed_with_work_total{by=\"client\"} %lu\n"
+          "chartd_connections_closed_with_work_total{by=\"server\"} %lu\n"
+          "chartd_connections_closed_with_work_total{by=\"transport\"} %lu\n",
+      atomic_load(&closed_by_client), atomic_load(&closed_by_server), atomic_load(&closed_by_transport));
   put(&b, "# HELP chartd_bytes_sent_total Payload bytes queued to clients (WebSocket and HTTP).\n"
           "# TYPE chartd_bytes_sent_total counter\nchartd_bytes_sent_total %lu\n",
       atomic_load(&bytes_sent));

@@ -12,6 +12,8 @@ void metrics_request_done(const char *chart_type, const char *outcome, double to
                           double encode_ms);
 void metrics_bytes_sent(size_t n);
 void metrics_slow_reader(void);
+/* A WebSocket closed with requests in flight or replies unwritten: by "client", "server" or "transport". */
+void metrics_closed_with_work(const char *by);
 int metrics_connections_open(void);
 /* One reload attempt (src/reload.c): passed the self-test or not, and how long it took. */
 void metrics_reload_done(int ok, double duration_ms);

@@ -184,6 +184,9 @@ static void drain_replies(void) {
 }
 
 static void begin_close_all(void) {
+  /* Replies posted before the last job ended are queued first: a close frame must not pass
+   * them (lws may run this tick before it reads the wake-up those replies sent). */
+  drain_replies();
   g.closing_all = true;
   g.close_deadline = now_ms() + CLOSE_WAIT_MS;
   for (struct conn *c = srv.conns; c; c = c->next) {

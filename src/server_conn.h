@@ -44,6 +44,7 @@ struct conn {
   size_t out_bytes;
   int close_code; /* nonzero: close once the queue is flushed (1008: at once) */
   const char *close_reason;
+  int peer_close; /* the close code the client sent (1005: a frame without one); 0: none came */
   /* Send progress (CHARTD_SEND_TIMEOUT, send_tick). A client that stops reading leaves its
    * replies in the kernel's send queue as much as in out_head, so both count: wire_bytes is
    * what lws_write took (frame headers included), last_outq the socket's unsent + unacked

@@ -114,6 +114,17 @@ static int ws_receive(struct conn *c, const void *in, size_t len) {
   return -1;
 }
 
+/* A connection that ends with requests in flight or replies not yet written loses them: say
+ * who ended it, so a client's missing answer can be told from a fault of the server. "client":
+ * its close frame; "server": chartd closed it (slow reader, shutdown); "transport": no close
+ * handshake (a reset or EOF from the peer, a failed write, or the CHARTD_IDLE_TIMEOUT hang-up). */
+static void closed_with_work(struct conn *c, int in_flight) {
+  const char *by = c->close_code ? "server" : c->peer_close ? "client" : "transport";
+  metrics_closed_with_work(by);
+  log_writef(LOG_INFO, "closed_with_work", "\"conn\":%llu,\"by\":\"%s\",\"code\":%d,\"requests\":%d,\"queued_bytes\":%zu",
+             (unsigned long long)c->id, by, c->close_code ? c->close_code : c->peer_close, in_flight, c->out_bytes);
+}
+
 /* The catalog's hello with the connection's session token added (docs/protocol.md "Sessions"). */
 static void ws_hello(struct conn *c, const char *session) {
   const char *hello = catalog_hello();
@@ -217,6 +228,7 @@ int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, v
     /* lws echoes whatever close code the peer sent (5000, 65535...). RFC 6455 7.4 allows
      * 1000-1003, 1007-1014 and 3000-4999 on the wire: anything else fails the connection
      * (closed without an echo) instead. */
+    if (c) c->peer_close = len >= 2 ? ((int)((unsigned char *)in)[0] << 8) | ((unsigned char *)in)[1] : 1005;
     if (len >= 2) {
       unsigned code = ((unsigned)((unsigned char *)in)[0] << 8) | ((unsigned char *)in)[1];
       bool valid = (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
@@ -229,9 +241,10 @@ int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, v
       return -1; /* a close payload of one byte is malformed */
     }
     return 0;
-  case LWS_CALLBACK_CLOSED:
+  case LWS_CALLBACK_CLOSED: {
     if (c == NULL) return 0; /* refused in ESTABLISHED: never counted */
-    workers_cancel(c->id, NULL);
+    int in_flight = workers_cancel(c->id, NULL);
+    if (in_flight > 0 || c->out_head) closed_with_work(c, in_flight);
     conversations_forget(c->id);
     srv.ws_open--;
     metrics_connection_closed();
@@ -239,6 +252,7 @@ int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, v
     conn_free(c);
     pss->c = NULL;
     return 0;
+  }
   default:
     break;
   }

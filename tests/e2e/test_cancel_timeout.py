@@ -1,6 +1,7 @@
 """chart.cancel, CHART_GENERATION_TIMEOUT and client disconnects stop requests that are
 busy inside Lua (a test hook spins inside a pcall, ignoring ctx.cancelled), and the worker
-is free right after. One worker, so "free" is observable."""
+is free right after. One worker, so "free" is observable. A disconnect with a request in
+flight is counted and logged with who closed (chartd_connections_closed_with_work_total)."""
 import asyncio
 import json
 import os
@@ -87,6 +88,23 @@ async def main():
             await asyncio.sleep(0.05)
         eq(m['chartd_requests_total{outcome="cancelled",chart_type="none"}'], 3, "c1, q2, d1 counted as cancelled")
         eq(m['chartd_requests_total{outcome="timeout",chart_type="none"}'], 1, "t1 counted as timeout")
+        # d1's answer is lost, and the server says who closed: the client's close frame (the
+        # first connection closed with nothing pending and is not counted)
+        closed = 'chartd_connections_closed_with_work_total{by="%s"}'
+        eq([m[closed % by] for by in ("client", "server", "transport")], [1, 0, 0], "closed with work: d1")
+
+        # the same without a close handshake (the socket just goes): by "transport"
+        ws = await connect(s)
+        await recv_json(ws)
+        await ws.send(busy("d2"))
+        eq((await recv_json(ws))["stage"], "initialization", "d2 started")
+        ws.transport.abort()
+        deadline = time.monotonic() + 3
+        while s.metrics()[closed % "transport"] != 1:
+            check(time.monotonic() < deadline, f"an aborted connection with d2 running: {s.metrics()}")
+            await asyncio.sleep(0.05)
+        logged = [(e["by"], e["requests"]) for e in s.log_events() if e["event"] == "closed_with_work"]
+        eq(logged, [("client", 1), ("transport", 1)], "closed_with_work log lines")
         async with connect(s) as ws:
             await recv_json(ws)
             await worker_is_free(ws, "f3")
