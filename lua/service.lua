@@ -152,11 +152,22 @@ end
 
 -- Test hook (CHARTD_TEST_HOOKS=1 only): a request that spins in Lua, inside a pcall, so
 -- tests can prove the host's timeout and cancel reach code that never reaches ctx.checkpoint().
+-- {"debug":{"busy_after_ms":N}} spins after the final reply instead (work a request may still do
+-- once it answered: a cancel then must neither stop it nor count it as cancelled).
 -- {"debug":{"run":"<name>", ...}} runs a canned hostile snippet from tests/e2e/hostile.lua (read
 -- through the worker's read-only io.open, loaded as text; the debug table is its argument) to
 -- prove the budgets hold.
-local function debug_hook(msg)
+local function spin(ms)
+  local t0 = clock.now_ms()
+  pcall(function()
+    local x = 0
+    while clock.now_ms() - t0 < ms do x = x + 1 end
+  end)
+end
+
+local function debug_hook(msg, state)
   local d = msg.debug
+  if type(d) == "table" and type(d.busy_after_ms) == "number" then state.busy_after_ms = d.busy_after_ms end
   if type(d) == "table" and type(d.run) == "string" then
     local home = require("chartd.host").home
     local f = assert(io.open(home .. "/tests/e2e/hostile.lua", "rb"))
@@ -166,11 +177,7 @@ local function debug_hook(msg)
     return assert(snippets[d.run], "no such hostile snippet")(d)
   end
   if type(d) ~= "table" or type(d.busy_ms) ~= "number" then return end
-  local t0 = clock.now_ms()
-  pcall(function()
-    local x = 0
-    while clock.now_ms() - t0 < d.busy_ms do x = x + 1 end
-  end)
+  spin(d.busy_ms)
 end
 
 -- Keeps the chart (and, when it came with them, its data) as the conversation's; the data bytes
@@ -229,7 +236,7 @@ local function run(text, ctx, state)
     return "ok", state.chart_type
   end
   progress("initialization", 5, "request accepted")
-  if cfg.test_hooks then debug_hook(msg) end
+  if cfg.test_hooks then debug_hook(msg, state) end
 
   checkpoint()
   local deadline = ctx.deadline_ms or (started + (cfg.timeout_s or 30) * 1000)
@@ -330,7 +337,10 @@ end
 function M.handle(text, ctx)
   local state = {}
   local ok, a, b, c = pcall(run, text, ctx, state)
-  if ok then return a, b, c end
+  if ok then
+    if state.busy_after_ms then spin(state.busy_after_ms) end
+    return a, b, c
+  end
   if getmetatable(a) == Stop then
     send_error(ctx, state.id, a.code, a.code == "internal" and a.detail or a.message, a.path, a.suggestions,
       a.retry_after_ms)

@@ -52,7 +52,7 @@ static void *watchdog_main(void *arg) {
     pthread_mutex_lock(&mu);
     for (struct budget_run *r = runs; r; r = r->next) {
       if (r->stop != BUDGET_RUNNING) continue;
-      if (r->cancelled && atomic_load(r->cancelled)) stop_locked(r, BUDGET_CANCELLED);
+      if (budget_cancelled(r->cancel)) stop_locked(r, BUDGET_CANCELLED);
       else if (r->deadline_ms > 0 && now > r->deadline_ms) stop_locked(r, BUDGET_TIMEOUT);
     }
     pthread_mutex_unlock(&mu);
@@ -94,12 +94,28 @@ static void count_hook(lua_State *L, lua_Debug *ar) {
 
 void budget_count(int instructions) { charge(current, (uint64_t)instructions); }
 
+/* ---- the cancel switch ---- */
+
+enum { SWITCH_OPEN, SWITCH_CANCELLED, SWITCH_SETTLED };
+
+/* Throws c to `to` unless it was thrown already; true when c is at `to` now. */
+static bool throw_switch(struct budget_cancel *c, int to) {
+  int open = SWITCH_OPEN;
+  return atomic_compare_exchange_strong(&c->state, &open, to) || open == to;
+}
+
+bool budget_cancel(struct budget_cancel *c) { return throw_switch(c, SWITCH_CANCELLED); }
+bool budget_settle(struct budget_cancel *c) { return throw_switch(c, SWITCH_SETTLED); }
+bool budget_cancelled(const struct budget_cancel *c) {
+  return c && atomic_load(&((struct budget_cancel *)c)->state) == SWITCH_CANCELLED;
+}
+
 /* ---- runs ---- */
 
 void budget_begin(struct budget_run *run, lua_State *L, lua_State *co, const struct budget_limits *limits,
-                  const atomic_bool *cancelled) {
+                  const struct budget_cancel *cancel) {
   pthread_once(&watchdog_once, start_watchdog);
-  *run = (struct budget_run){.L = L, .co = co, .cancelled = cancelled};
+  *run = (struct budget_run){.L = L, .co = co, .cancel = cancel};
   if (limits->deadline_ms > 0) run->deadline_ms = limits->deadline_ms;
   else if (limits->time_ms > 0) run->deadline_ms = budget_now_ms() + limits->time_ms;
   run->memory_bytes = limits->memory_bytes ? limits->memory_bytes : BUDGET_SCRIPT_MEMORY;
@@ -121,12 +137,6 @@ void budget_end(struct budget_run *run) {
   if (run->prev) run->prev->next = run->next; else if (runs == run) runs = run->next;
   if (run->next) run->next->prev = run->prev;
   run->prev = run->next = NULL;
-  pthread_mutex_unlock(&mu);
-}
-
-void budget_ignore_cancel(struct budget_run *run) {
-  pthread_mutex_lock(&mu);
-  run->cancelled = NULL;
   pthread_mutex_unlock(&mu);
 }
 
@@ -211,7 +221,7 @@ int budget_resume(struct budget_run *run, int nargs, int *nres) {
   double now = budget_now_ms();
   pthread_mutex_lock(&mu);
   /* Over while it waited (an LLM call, a queue): the watchdog may not have looked yet. */
-  if (run->stop == BUDGET_RUNNING && run->cancelled && atomic_load(run->cancelled)) run->stop = BUDGET_CANCELLED;
+  if (run->stop == BUDGET_RUNNING && budget_cancelled(run->cancel)) run->stop = BUDGET_CANCELLED;
   if (run->stop == BUDGET_RUNNING && run->deadline_ms > 0 && now > run->deadline_ms) run->stop = BUDGET_TIMEOUT;
   bool skip = run->stop != BUDGET_RUNNING;
   run->running = !skip;

@@ -36,13 +36,26 @@ struct budget_limits {
 
 enum budget_stop { BUDGET_RUNNING = 0, BUDGET_CANCELLED, BUDGET_TIMEOUT, BUDGET_INSTRUCTIONS, BUDGET_MEMORY };
 
+/* A run's cancel switch, kept by whoever may cancel it (a request's job). It is thrown once,
+ * one way or the other: cancelled (chart.cancel, the connection closed, shutdown) or settled
+ * (the run's final answer went out). A settled run is never stopped nor counted as cancelled:
+ * a client that closes as soon as its chart arrives has not cancelled the chart it got. */
+struct budget_cancel {
+  atomic_int state; /* 0 (zero-initialized): neither yet */
+};
+/* True when c is cancelled now (false: it was settled first). Any thread. */
+bool budget_cancel(struct budget_cancel *c);
+/* True when c is settled now (false: it was cancelled first). Any thread. */
+bool budget_settle(struct budget_cancel *c);
+bool budget_cancelled(const struct budget_cancel *c);
+
 struct budget_run {
   lua_State *L, *co;
   double deadline_ms;    /* monotonic; 0: none */
   uint64_t instructions; /* left; 0 with limit set = over */
   bool count_instructions;
   size_t memory_bytes;
-  const atomic_bool *cancelled; /* the owner's cancel flag, or NULL */
+  const struct budget_cancel *cancel; /* the owner's, or NULL */
   /* under the budget lock */
   bool running, hooked;
   enum budget_stop stop;
@@ -52,16 +65,12 @@ struct budget_run {
 /* Monotonic milliseconds (the clock every deadline uses). */
 double budget_now_ms(void);
 
-/* Registers run for co (a thread of L) with the watchdog; cancelled (may be NULL) is a flag
- * the owner sets from any thread to stop it. L must have a memory cap (budget_memory_cap).
+/* Registers run for co (a thread of L) with the watchdog; cancel (may be NULL) is the switch
+ * the owner throws from any thread to stop it. L must have a memory cap (budget_memory_cap).
  * Call budget_end before co or run goes away. */
 void budget_begin(struct budget_run *run, lua_State *L, lua_State *co, const struct budget_limits *limits,
-                  const atomic_bool *cancelled);
+                  const struct budget_cancel *cancel);
 void budget_end(struct budget_run *run);
-
-/* The owner's cancel flag stops run no more (the request has sent its final reply: a client
- * that leaves once it has its answer cancels nothing). Any thread. */
-void budget_ignore_cancel(struct budget_run *run);
 
 /* lua_resume(co) with the memory cap armed and the watchdog watching. Returns lua_resume's
  * status, or BUDGET_NOT_RESUMED when the run was stopped before (cancelled or past its

@@ -96,7 +96,7 @@ enum workers_submit_result workers_submit(uint64_t conn_id, const char *req_id, 
 
 static bool is_cancelled(struct fq_item *item, void *ud) {
   (void)ud;
-  return atomic_load(&((struct job *)item)->cancelled);
+  return budget_cancelled(&((struct job *)item)->cancel);
 }
 
 int workers_cancel(uint64_t conn_id, const char *req_id) {
@@ -105,8 +105,7 @@ int workers_cancel(uint64_t conn_id, const char *req_id) {
   pthread_mutex_lock(&pool.mu);
   for (struct job *j = pool.live; j; j = j->live_next)
     if (j->q.conn_id == conn_id && (req_id == NULL || strcmp(j->req_id, req_id) == 0)) {
-      atomic_store(&j->cancelled, true);
-      n++;
+      n += budget_cancel(&j->cancel); /* not one whose final reply went out */
     }
   /* Queued ones are answered now rather than when a worker gets to them. */
   dropped = (struct job *)fq_take_if(&pool.queue, is_cancelled, NULL);
@@ -139,7 +138,7 @@ int workers_running(void) {
 void jobs_stop(void) {
   pthread_mutex_lock(&pool.mu);
   pool.stopping = true;
-  for (struct job *j = pool.live; j; j = j->live_next) atomic_store(&j->cancelled, true);
+  for (struct job *j = pool.live; j; j = j->live_next) budget_cancel(&j->cancel);
   pthread_cond_broadcast(&pool.cond);
   pthread_mutex_unlock(&pool.mu);
 }

@@ -22,10 +22,12 @@ static struct request_ctx *request_of(lua_State *L) {
 }
 
 /* Hands one message to the service thread (a copy of body); pushes false when nobody listens
- * any more (a final reply was sent, the request was cancelled or has ended). */
+ * any more (a final reply was sent, the request was cancelled or has ended). The final reply
+ * settles the request's cancel switch: from then on a cancel (the client closing as soon as its
+ * chart arrived) neither stops the script's last steps nor counts the request as cancelled. */
 static int send_reply(lua_State *L, struct request_ctx *r, const struct worker_reply *head, const char *body,
                       size_t len, bool final) {
-  if (r == NULL || r->final_sent || atomic_load(r->cancelled)) {
+  if (r == NULL || r->final_sent || budget_cancelled(r->cancel)) {
     lua_pushboolean(L, 0);
     return 1;
   }
@@ -35,6 +37,11 @@ static int send_reply(lua_State *L, struct request_ctx *r, const struct worker_r
   out.body = malloc(len ? len : 1);
   if (out.body == NULL) return luaL_error(L, "out of memory");
   memcpy(out.body, body, len);
+  if (final && !budget_settle(r->cancel)) { /* cancelled since the check above */
+    free(out.body);
+    lua_pushboolean(L, 0);
+    return 1;
+  }
   r->final_sent = final;
   r->reply(r->reply_ud, &out);
   lua_pushboolean(L, 1);
@@ -89,7 +96,7 @@ static int ctx_respond(lua_State *L) {
  * calls it (src/budget.c); calling it between stages ends the request cleanly, with its answer. */
 static int ctx_checkpoint(lua_State *L) {
   struct request_ctx *r = request_of(L);
-  if (r == NULL || atomic_load(r->cancelled)) lua_pushliteral(L, "cancelled");
+  if (r == NULL || budget_cancelled(r->cancel)) lua_pushliteral(L, "cancelled");
   else if (now_ms() > r->deadline_ms) lua_pushliteral(L, "timeout");
   else lua_pushboolean(L, 0);
   return 1;

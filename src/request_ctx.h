@@ -24,10 +24,10 @@
 #define CHARTD_REQUEST_CTX_H
 
 #include <lua.h>
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "budget.h"
 #include "workers.h"
 
 /* A request as its ctx sees it; owned by the worker's task. */
@@ -38,7 +38,7 @@ struct request_ctx {
   const char *query;               /* GET: the raw query string (the job's text) */
   size_t query_len;
   double enqueued_ms, deadline_ms; /* monotonic */
-  const atomic_bool *cancelled;
+  struct budget_cancel *cancel;    /* the job's: settled by the final reply */
   bool final_sent;                 /* set by emit(final)/respond: nothing more is sent */
   int worker;
   workers_reply_fn reply;          /* hands a reply to the service thread */

@@ -115,9 +115,9 @@ static bool step_task(struct worker *w, struct task *t, int nargs) {
   struct job *job = t->job;
   if (stop != BUDGET_RUNNING && !over && rc != LUA_OK) {
     /* Stopped by the watchdog: the coroutine is abandoned (its to-be-closed variables closed),
-     * its transfer first taken off the multi handle. (A stop that came after the coroutine
-     * returned, e.g. the client closing as soon as its chart arrived, is not a stop: the
-     * request is done and is counted by what it answered.) */
+     * its transfer first taken off the multi handle. A cancel never gets here once the final
+     * reply went out (it settled the job's switch); a stop that came after the coroutine
+     * returned is not a stop either: the request is counted by what it answered. */
     detach_wait(w, t);
     lua_resetthread(t->co);
     const char *code = stop == BUDGET_CANCELLED ? "cancelled" : "timeout";
@@ -160,7 +160,7 @@ static bool step_task(struct worker *w, struct task *t, int nargs) {
     if (layout >= 0 || draw >= 0) render = (layout > 0 ? layout : 0) + (draw > 0 ? draw : 0);
     encode = field_number(t->co, base + 2, "encode_ms");
   }
-  if (!t->ctx.final_sent && atomic_load(&job->cancelled)) {
+  if (!t->ctx.final_sent && budget_cancelled(&job->cancel)) {
     /* Cancelled between the watchdog's ticks: ctx.emit already refused the final reply, so
      * answer as a cancel does (the soak run saw 115 of 72,876 cancels end as `internal`). */
     if (!job->http) job_send_error(job, "cancelled", NULL, NULL);
@@ -176,18 +176,9 @@ static bool step_task(struct worker *w, struct task *t, int nargs) {
   return true;
 }
 
-/* The ctx's replies go through here: once the final one is handed over, the client may close
- * as soon as it has it, which is not a cancel of a request still returning (it was logged
- * `cancelled` with no chart type when the close beat the coroutine's last instructions). */
-static void task_reply(void *ud, struct worker_reply *reply) {
-  struct task *t = ud;
-  if (t->ctx.final_sent) budget_ignore_cancel(&t->run);
-  pool.reply(pool.reply_ud, reply);
-}
-
 static void start_job(struct worker *w, struct job *job) {
-  if (atomic_load(&job->cancelled) || budget_now_ms() > job->deadline_ms) {
-    bool timeout = !atomic_load(&job->cancelled);
+  if (budget_cancelled(&job->cancel) || budget_now_ms() > job->deadline_ms) {
+    bool timeout = !budget_cancelled(&job->cancel);
     if (timeout) job_send_error(job, "timeout", NULL, pool.timeout_arg);
     else if (!job->http) job_send_error(job, "cancelled", NULL, NULL);
     metrics_request_done(NULL, timeout ? "timeout" : "cancelled", budget_now_ms() - job->enqueued_ms, -1, -1);
@@ -205,7 +196,7 @@ static void start_job(struct worker *w, struct job *job) {
   t->L = w->L;
   t->co = lua_newthread(w->L);
   t->co_ref = luaL_ref(w->L, LUA_REGISTRYINDEX);
-  budget_begin(&t->run, w->L, t->co, &(struct budget_limits){.deadline_ms = job->deadline_ms}, &job->cancelled);
+  budget_begin(&t->run, w->L, t->co, &(struct budget_limits){.deadline_ms = job->deadline_ms}, &job->cancel);
   t->next = w->tasks;
   w->tasks = t;
   lua_rawgeti(t->co, LUA_REGISTRYINDEX, w->handle_ref);
@@ -213,8 +204,8 @@ static void start_job(struct worker *w, struct job *job) {
   t->ctx = (struct request_ctx){.conn_id = job->q.conn_id, .http = job->http, .info = job->info,
                                 .query = job->text, .query_len = job->len,
                                 .enqueued_ms = job->enqueued_ms, .deadline_ms = job->deadline_ms,
-                                .cancelled = &job->cancelled, .worker = w->index, .reply = task_reply,
-                                .reply_ud = t};
+                                .cancel = &job->cancel, .worker = w->index, .reply = pool.reply,
+                                .reply_ud = pool.reply_ud};
   request_ctx_push(t->co, &w->ctx_owner, t->id, &t->ctx);
   step_task(w, t, 2);
 }

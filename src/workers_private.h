@@ -39,7 +39,7 @@ struct job {
   struct http_request_info info; /* HTTP only */
   char *text;
   size_t len;
-  atomic_bool cancelled;
+  struct budget_cancel cancel; /* thrown by workers_cancel or by its final reply (request_ctx.c) */
   double enqueued_ms, deadline_ms; /* monotonic (budget_now_ms) */
 };
 

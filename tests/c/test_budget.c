@@ -18,7 +18,7 @@ static lua_State *fresh(void) {
 }
 
 /* Runs chunk as a budgeted coroutine of L; returns why it stopped (BUDGET_RUNNING: it ended). */
-static enum budget_stop run(lua_State *L, const char *chunk, struct budget_limits lim, atomic_bool *cancel,
+static enum budget_stop run(lua_State *L, const char *chunk, struct budget_limits lim, struct budget_cancel *cancel,
                             int *status) {
   lua_State *co = lua_newthread(L);
   CHECK_INT(luaL_loadbufferx(co, chunk, strlen(chunk), "=chunk", "t"), LUA_OK);
@@ -66,10 +66,20 @@ int main(void) {
   CHECK(took >= 100 && took < 3000);
   CHECK(status != LUA_OK);
 
-  /* the cancel flag */
-  atomic_bool cancel = true;
+  /* the cancel switch */
+  struct budget_cancel cancel = {0};
+  CHECK(budget_cancel(&cancel));
+  CHECK(!budget_settle(&cancel)); /* thrown once: a cancelled run's answer is refused */
   CHECK_INT(run(L, "while true do end", (struct budget_limits){.time_ms = 60000}, &cancel, &status), BUDGET_CANCELLED);
   CHECK_INT(status, BUDGET_NOT_RESUMED); /* cancelled before it ran: never resumed */
+
+  /* settled (its answer went out): a cancel after that neither takes nor stops the run, which
+   * ends at its deadline as any run would */
+  struct budget_cancel settled = {0};
+  CHECK(budget_settle(&settled));
+  CHECK(!budget_cancel(&settled));
+  CHECK(!budget_cancelled(&settled));
+  CHECK_INT(run(L, "while true do end", (struct budget_limits){.time_ms = 200}, &settled, &status), BUDGET_TIMEOUT);
 
   /* an instruction limit: deterministic, whatever the machine's load */
   CHECK_INT(run(L, "local i = 0 while true do i = i + 1 end", (struct budget_limits){.instructions = 200000}, NULL,

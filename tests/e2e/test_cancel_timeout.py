@@ -1,7 +1,8 @@
 """chart.cancel, CHART_GENERATION_TIMEOUT and client disconnects stop requests that are
 busy inside Lua (a test hook spins inside a pcall, ignoring ctx.cancelled), and the worker
 is free right after. One worker, so "free" is observable. A disconnect with a request in
-flight is counted and logged with who closed (chartd_connections_closed_with_work_total)."""
+flight is counted and logged with who closed (chartd_connections_closed_with_work_total); a
+disconnect after the final reply cancels nothing."""
 import asyncio
 import json
 import os
@@ -105,6 +106,31 @@ async def main():
             await asyncio.sleep(0.05)
         logged = [(e["by"], e["requests"]) for e in s.log_events() if e["event"] == "closed_with_work"]
         eq(logged, [("client", 1), ("transport", 1)], "closed_with_work log lines")
+
+        # a client that closes as soon as its chart arrives has not cancelled it: the request
+        # still works for a while after its final reply (busy_after_ms) and is neither stopped
+        # nor counted as cancelled; it is counted by what it answered, with its chart type
+        ok_bar = 'chartd_requests_total{outcome="ok",chart_type="bar"}'
+        cancelled = 'chartd_requests_total{outcome="cancelled",chart_type="none"}'
+        oks, cancels = s.metrics()[ok_bar], s.metrics()[cancelled]
+        async with connect(s) as ws:
+            await recv_json(ws)
+            await ws.send(json.dumps({"type": "chart.request", "id": "a1", "spec": BAR_SPEC,
+                                      "debug": {"busy_after_ms": 1000}}))
+            eq((await final(ws, "a1", 10))["type"], "chart", "a1 answered")
+        t0 = time.monotonic()
+        while s.metrics()["chartd_requests_running"] != 0:
+            check(time.monotonic() - t0 < 5, "a1 still running")
+            await asyncio.sleep(0.05)
+        check(time.monotonic() - t0 > 0.5, f"a1 ended {time.monotonic() - t0:.2f}s after its client closed: stopped")
+        m = s.metrics()
+        eq(m[ok_bar], oks + 1, "a1 counted ok as a bar chart")
+        eq(m[cancelled], cancels, "a1 not counted as cancelled")
+        eq([m[closed % by] for by in ("client", "server", "transport")], [1, 0, 1],
+           "a1's connection closed with nothing in flight")
+        done = [(e["outcome"], e["chart_type"]) for e in s.log_events()
+                if e["event"] == "request_done" and e.get("id") == "a1"]
+        eq(done, [("ok", "bar")], "a1's request_done")
         async with connect(s) as ws:
             await recv_json(ws)
             await worker_is_free(ws, "f3")
