@@ -1,6 +1,7 @@
 /* What the files of chartd.canvas share; no other file includes it.
  *
- * lua_canvas.c: surfaces, paths, painting, encoding, and the module's registration;
+ * lua_canvas.c: surfaces, encoding, and the module's registration;
+ * canvas_paint.c: paths and painting (fills, strokes, markers, grids, styles, transforms);
  * canvas_text.c: pango text (options, layout, measuring, c:text);
  * canvas_scene.c: scene recording (canvas.new{scene = true}, docs/protocol.md "Scene"). */
 #ifndef CHARTD_CANVAS_PRIVATE_H
@@ -53,6 +54,11 @@ canvas *canvas_check(lua_State *L);
 double canvas_check_finite(lua_State *L, int arg);
 /* "#rgb", "#rrggbb" or "#rrggbbaa" -> rgba in 0..1; returns 0 or -1. */
 int canvas_parse_color(const char *s, size_t len, double rgba[4]);
+
+/* ---- canvas_paint.c ---- */
+
+/* c:move_to ... c:linear_gradient: every path and painting method */
+extern const luaL_Reg canvas_paint_methods[];
 
 /* ---- canvas_text.c ---- */
 
