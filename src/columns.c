@@ -52,7 +52,16 @@ static void aggregate(const columns_row *rows, size_t a, size_t b, const double 
   case AGG_COUNT_ROWS: cell->value = (double)(b - a); return;
   case AGG_COUNT: cell->value = (double)present; return;
   case AGG_SUM: cell->value = sum; break;
-  case AGG_MEAN: cell->value = present ? sum / (double)present : 0; break;
+  case AGG_MEAN:
+    cell->value = present ? sum / (double)present : 0;
+    if (present && !isfinite(sum)) { /* the sum left the double range (1e308s), the mean cannot: sum the
+                                      * values' shares instead, as transform.lua does */
+      double mean = 0;
+      for (size_t i = a; i < b; i++)
+        if (!isnan(y[rows[i].row])) mean += y[rows[i].row] / (double)present;
+      cell->value = mean;
+    }
+    break;
   case AGG_MIN:
   case AGG_MAX: cell->value = best; break;
   case AGG_MEDIAN:

@@ -58,7 +58,15 @@ function M.aggregate(values, op, n)
     end
     if op == "sum" then return s end
     if c == 0 then return nil end
-    return s / c
+    if s - s == 0 then return s / c end
+    -- The sum left the double range (1e308s), the mean cannot: sum the values' shares instead
+    -- (src/columns.c does the same, so the two agree).
+    s = 0
+    for i = 1, n do
+      local v = values[i]
+      if type(v) == "number" then s = s + v / c end
+    end
+    return s
   elseif op == "min" or op == "max" then
     local best
     for i = 1, n do

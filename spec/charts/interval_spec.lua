@@ -34,6 +34,15 @@ describe("interval.bounds", function()
     near(2, lo); near(6, hi)
   end)
 
+  it("keeps spreads whose squares leave the double range, and says when the spread itself does", function()
+    local lo, hi, mean = interval.bounds({ 1e200, 3e200, 2e200 }, "stdev") -- squares of 1e200: inf
+    near(2e200, mean, "mean", 1e186); near(1e200, lo, "lo", 1e186); near(3e200, hi, "hi", 1e186)
+    lo, hi, mean = interval.bounds({ 1.7e308, 1.7e308, 1.7e308 }, "ci") -- the sum overflows, not the mean
+    assert.are.same({ 1.7e308, 1.7e308, 1.7e308 }, { lo, hi, mean })
+    lo, hi = interval.bounds({ 1e308, -1e308, 1e308, -1e308 }, "ci") -- a band past ±1.8e308: infinite
+    assert.are.same({ -math.huge, math.huge }, { lo, hi })          -- (the frame: invalid_data), never NaN
+  end)
+
   it("uses 1.96 past 30 degrees of freedom and nothing for one row", function()
     assert.equal(2.042, interval.t95(30))
     assert.equal(1.96, interval.t95(31))

@@ -23,6 +23,16 @@ describe("data.transform", function()
       assert.are.equal(4, transform.aggregate(vals, "count"))
     end)
 
+    it("gives the mean of finite values whose sum leaves the double range, as chartd.columns does", function()
+      assert.are.equal(math.huge, transform.aggregate({ 1e308, 1e308 }, "sum")) -- the sum does overflow
+      assert.are.equal(1e308, transform.aggregate({ 1e308, 1e308, 1e308 }, "mean"))
+      assert.are.equal(-1.7e308, transform.aggregate({ -1.7e308, nil, -1.7e308, n = 3 }, "mean"))
+      local ys = { 1e308, 1e308, 1e308, -1.7e308, -1.7e308, 3, 5 }
+      local _, _, values = require("chartd.columns").group({ 1, 1, 1, 2, 2, 3, 3 }, ys, nil, 7, "mean", false)
+      assert.are.same({ transform.aggregate({ 1e308, 1e308, 1e308 }, "mean"),
+        transform.aggregate({ -1.7e308, -1.7e308 }, "mean"), transform.aggregate({ 3, 5 }, "mean") }, values[1])
+    end)
+
     it("counts rows when there are no values, and handles empty input", function()
       assert.are.equal(7, transform.aggregate(nil, "count", 7))
       assert.are.equal(0, transform.aggregate({}, "sum"))

@@ -39,6 +39,16 @@ function M.bounds(values, kind)
   local ss = 0
   for i = 1, n do ss = ss + (values[i] - mean) ^ 2 end
   local sd = math.sqrt(ss / (n - 1))
+  if sd == math.huge then
+    -- Squares of deviations past ~1e154 leave the double range, the deviation need not:
+    -- halves scaled by the largest. (A spread still past ±1.8e308 stays infinite, and the
+    -- frame answers that the values are too large to draw.)
+    local big = 0
+    for i = 1, n do big = math.max(big, math.abs(values[i] / 2 - mean / 2)) end
+    ss = 0
+    for i = 1, n do ss = ss + ((values[i] / 2 - mean / 2) / big) ^ 2 end
+    sd = 2 * big * math.sqrt(ss / (n - 1))
+  end
   local half
   if kind == "stdev" then half = sd
   elseif kind == "stderr" then half = sd / math.sqrt(n)
