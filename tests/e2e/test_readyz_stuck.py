@@ -13,7 +13,8 @@ from chartd_harness import BAR_SPEC, Server, check, connect, eq, http, recv_json
 
 TIMEOUT_S = 5     # CHART_GENERATION_TIMEOUT (its minimum)
 STUCK_MS = 2000   # src/budget.h BUDGET_STUCK_MS
-HOLD_MS = 12000   # how long the C call holds its worker: well past TIMEOUT_S + STUCK_MS
+READY_MS = 4000   # short, stoppable calls first (measuring the speed), up to 1 s before the deadline
+HOLD_MS = 8000    # then one C call of about this long: from 4 s to 12 s, well past TIMEOUT_S + STUCK_MS
 
 
 def readyz(server):
@@ -38,12 +39,13 @@ async def main():
             seen, stop = [], asyncio.Event()
             t0 = time.monotonic()
             await stuck.send(json.dumps({"type": "chart.request", "id": "stuck", "spec": BAR_SPEC,
-                                         "debug": {"run": "stuck_c_call", "hold_ms": HOLD_MS}}))
+                                         "debug": {"run": "stuck_c_call", "ready_ms": READY_MS,
+                                                   "hold_ms": HOLD_MS}}))
             poller = asyncio.create_task(poll_readyz(server, t0, seen, stop))
 
             # While it is stuck: 503 (from the deadline + STUCK_MS on), yet the rest still serves.
             while not any(s == 503 for _, s, _ in seen):
-                check(time.monotonic() - t0 < HOLD_MS / 1000, f"/readyz never said 503 while a worker was stuck: {seen[-3:]}")
+                check(time.monotonic() - t0 < (READY_MS + HOLD_MS) / 1000 + 5, f"/readyz never said 503 while a worker was stuck: {seen[-3:]}")
                 await asyncio.sleep(0.1)
             await other.send(json.dumps({"type": "ping"}))
             eq(await recv_json(other, timeout=5), {"type": "pong"}, "a ping while a worker is stuck")
@@ -51,7 +53,7 @@ async def main():
             _, final = await until_final(other, "meanwhile", timeout=30)
             eq(final["type"], "chart", "the other worker draws while one is stuck")
 
-            _, final = await until_final(stuck, "stuck", timeout=HOLD_MS / 1000 + 60)
+            _, final = await until_final(stuck, "stuck", timeout=(READY_MS + HOLD_MS) / 1000 + 60)
             answered = time.monotonic() - t0
             eq((final["type"], final.get("code")), ("error", "timeout"), f"the stuck request's answer: {final}")
             await asyncio.sleep(0.5)
