@@ -74,7 +74,7 @@ end
 -- reading of the prompt even when the LLM planned (periods and named categories).
 local function synthesize(spec, prompt, needs, request, info, progress)
   if not needs then
-    local plain = offline.plan(prompt, nil)
+    local plain = offline.plan(prompt, nil, { today = request.today })
     needs = plain and plain.needs or {}
   end
   info.seed = synth.seed(request.seed or spec.seed, prompt)
@@ -135,7 +135,7 @@ local function plan_fresh(request, opts, df, info, progress)
     info.planner = "offline"
     progress("planning", 10, "reading the request")
   end
-  local spec, pinfo = offline.plan(prompt, df, { theme = request.theme })
+  local spec, pinfo = offline.plan(prompt, df, { theme = request.theme, today = request.today })
   if not spec then
     if type(pinfo) == "table" then return fail(pinfo.code or "invalid_request", pinfo.message, "prompt", pinfo) end
     return fail("invalid_request", "prompt: " .. tostring(pinfo), "prompt")

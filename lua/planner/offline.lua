@@ -6,6 +6,8 @@ local timeunit = require "data.timeunit"
 local profile = require "planner.profile"
 local needs = require "planner.needs"
 local vague = require "planner.vague"
+local shape = require "planner.shape"
+local json = require "util.json"
 
 local M = {}
 
@@ -51,7 +53,7 @@ local function word(tokens, i)
   return t and t.w
 end
 
-local value_before, correct_typos
+local value_before, correct_typos, shared_head
 
 -- Column mentions -------------------------------------------------------------
 
@@ -140,6 +142,10 @@ local function loose_score(t, c)
   -- ("area" is a chart type first: "stacked area of …")
   if lex.place_words[t.w] and c.place and not lex.chart[t.w] then return 0.55 end
   if lex.stop[t.w] then return 0 end
+  -- a word only this column's name has ("airlines" → Aircraft Airline Operator, "speed" → Speed IAS in knots)
+  for ci, cs in ipairs(c.content) do
+    if #cs >= 4 and t.s == cs and c.weights[ci] == 1 then return 0.45 end
+  end
   local syn = lex.synonyms_of(t.s)
   for ci, cs in ipairs(c.content) do
     if syn[cs] then return ci == #c.content and 0.5 or 0.46 end
@@ -153,6 +159,41 @@ local function time_phrase(tokens, i)
   if w ~= "time" then return false end
   return prev == "over" or prev == "across" or prev == "through" or prev == "with" or prev == "in"
     or nxt == "series" or nxt == "line" or prev == "the" and word(tokens, i - 2) == "over"
+end
+
+-- Whether request word w names name word cw (typos, synonyms: "max" ~ "maximum" ~ "high").
+local function names_word(w, cw)
+  local sw = lex.stem(w)
+  return lex.word_match(sw, cw) >= 0.85 or lex.synonyms_of(sw)[cw] ~= nil
+end
+
+-- "max vs min temperature", "high and low price": a lone word before vs/and/against/or and a
+-- mention shares the mention's other words; it names the column whose name differs by that word.
+local PAIRING = { vs = true, versus = true, against = true, ["and"] = true, ["or"] = true, to = true }
+function shared_head(tokens, prof, out, taken)
+  for _, m in ipairs(out) do
+    local k = m.i - 2
+    local t = tokens[k]
+    if t and t.w and not taken[k] and PAIRING[word(tokens, m.i - 1)] and m.j > m.i then
+      for _, c in ipairs(prof.columns) do
+        if c ~= m.col and c.role == m.col.role and #c.content == #m.col.content then
+          -- exactly one word differs, and the lone word names it
+          local differ, own = 0, nil
+          for _, cw in ipairs(c.content) do
+            local shared = false
+            for _, mw in ipairs(m.col.content) do if mw == cw then shared = true end end
+            if not shared then differ, own = differ + 1, cw end
+          end
+          if differ == 1 and names_word(t.w, own) then
+            local hit = { col = c, i = k, j = k, score = 0.9 }
+            taken[k] = hit
+            out[#out + 1] = hit
+            break
+          end
+        end
+      end
+    end
+  end
 end
 
 -- Finds column mentions: { col = profile column, i = first token, j = last token, score }.
@@ -190,6 +231,7 @@ function M.mentions(tokens, prof)
       out[#out + 1] = m
     end
   end
+  shared_head(tokens, prof, out, taken)
   table.sort(out, function(a, b) return a.i < b.i end)
   return out, taken
 end
@@ -233,6 +275,15 @@ local COLOR_CUES = {
 }
 local GROUP_CUES = { by = true, per = true, each = true, every = true, across = true, different = true,
   various = true, based = true, grouped = true, group = true, ["for"] = true, wise = true, among = true }
+-- Words before a column of names that ask for a ranking of its rows ("top 10 countries").
+local RANK_CUES = { which = true, top = true, bottom = true, biggest = true, largest = true, highest = true,
+  smallest = true, lowest = true, most = true, least = true, best = true, worst = true, richest = true,
+  poorest = true, ranking = true, rank = true, ranked = true }
+-- Words that group by a column of names when it has few enough names to draw ("per state").
+local ENTITY_GROUP = { by = true, per = true, each = true, every = true }
+-- Words before a noun that no column is called, making it the rows ranked ("which company").
+local ENTITY_BEFORE = { which = true, top = true, bottom = true, biggest = true, largest = true, smallest = true,
+  richest = true, poorest = true, best = true, worst = true }
 -- Words between two measures that put the first on y: "mpg vs displacement", "acceleration by weight".
 local Y_FIRST = { vs = true, versus = true, against = true, by = true, to = true, across = true,
   compared = true, with = true, v = true, on = true, over = true }
@@ -335,15 +386,18 @@ local function named_chart(tokens)
 end
 
 -- "number of X" / "how many X" / "most X" where X is not a column: a row count.
+-- Second result: only the weak form ("the most people") asked, which a table with no rows to
+-- count (one per time point or entity) reads as its measure.
 local function count_phrase(tokens, taken)
+  local weak = false
   for i, t in ipairs(tokens) do
     local w = t.w
     if w and lex.count[w] then
       -- "count" as a verb before a column still counts rows ("count the number of cars")
-      return true
+      return true, false
     end
-    if w == "number" or w == "numbers" or (w == "many" and word(tokens, i - 1) == "how")
-        or ((w == "most" or w == "fewest") and word(tokens, i - 1) == "the") then
+    local most = (w == "most" or w == "fewest") and word(tokens, i - 1) == "the"
+    if w == "number" or w == "numbers" or (w == "many" and word(tokens, i - 1) == "how") or most then
       local k = i + 1
       while tokens[k] and tokens[k].w and (lex.stop[tokens[k].w] and not taken[k])
           and (tokens[k].w == "of" or tokens[k].w == "fo" or tokens[k].w == "for" or tokens[k].w == "the") do
@@ -351,12 +405,15 @@ local function count_phrase(tokens, taken)
       end
       local m = taken[k]
       if not m or m.col.role == "id" then
-        if tokens[k] and tokens[k].w then return true end
+        if tokens[k] and tokens[k].w then
+          if not most then return true, false end
+          weak = true
+        end
       end
     end
-    if (w == "records" or w == "rows") and word(tokens, i - 1) ~= "x" then return true end
+    if (w == "records" or w == "rows") and word(tokens, i - 1) ~= "x" then return true, false end
   end
-  return false
+  return weak, weak
 end
 
 -- Bins: "bin width of 500", "buckets of 500", "by 500 interval", "rounded to 500" → step;
@@ -429,6 +486,24 @@ local function sort_request(tokens)
   return nil
 end
 
+-- "top 10", "bottom 5", "10 biggest", "the 3 largest": a count of groups to keep.
+local TOP_AFTER = { biggest = true, largest = true, highest = true, most = true, best = true, richest = true,
+  smallest = true, lowest = true, least = true, worst = true, poorest = true }
+local function top_request(tokens)
+  for i, t in ipairs(tokens) do
+    local n
+    if (t.w == "top" or t.w == "bottom") then n = tonumber(word(tokens, i + 1) or "") end
+    local after = word(tokens, i + 1)
+    if not n and tonumber(t.w or "") and after and TOP_AFTER[after] then n = tonumber(t.w) end
+    if n and n >= 1 and n <= 1000 and n == math.floor(n) then
+      local w = (t.w == "top" or t.w == "bottom") and t.w or word(tokens, i + 1)
+      return { n = math.tointeger(n), bottom = w == "bottom" or w == "smallest" or w == "lowest" or w == "least"
+        or w == "worst" or w == "poorest" }
+    end
+  end
+  return nil
+end
+
 -- An explicit title: 'titled "Fuel economy"', 'title: Fuel economy'.
 local function title_request(prompt)
   local t = prompt:match("[Tt]itled?%s*:?%s*[\"“']([^\"”']+)[\"”']")
@@ -492,14 +567,6 @@ local function default_agg(c)
   return "mean"
 end
 
-local function first_time_column(prof)
-  local best
-  for _, c in ipairs(prof.columns) do
-    if c.role == "time" and (not best or (best.type ~= "temporal" and c.type == "temporal")) then best = c end
-  end
-  return best
-end
-
 -- Field info gathered from the mentions, in the order the request names them.
 local function gather(tokens, prof)
   local ms, taken = M.mentions(tokens, prof)
@@ -541,6 +608,25 @@ local function gather(tokens, prof)
     end
     -- "how many countries": the things counted, when they are a column of names
     if w1 == "many" and w2 == "how" and c.role ~= "measure" then f.counted_things = true end
+    -- "top 10 countries", "which states", "engineers per state", "countries by income": a column
+    -- of names is what the chart ranks or groups
+    if c.role == "id" and m.score >= 0.8 and not f.counted and not f.counted_things then
+      local after = taken[m.j + 2]
+      -- "countries by income" opens the clause: nothing but function words before it
+      local opens = true
+      for _, w in ipairs(b) do
+        if not lex.stop[w] or w == "of" or lex.distribution[w] or lex.count[w] then opens = false end
+      end
+      if (ENTITY_GROUP[b[1]] and (c.distinct or 0) <= shape.MAX_ENTITY_BARS)
+          or (opens and word(tokens, m.j + 1) == "by" and after and after.col.role == "measure"
+            and not after.col.discrete)
+          or ENTITY_BEFORE[b[1]] or (tonumber(b[1] or "") and ENTITY_BEFORE[b[2]]) then
+        f.entity = true
+      end
+      -- "per customer segment": the name only qualifies the next column named
+      local nxt = taken[m.j + 1]
+      if nxt and nxt ~= m then f.entity = nil end
+    end
   end
   -- "profit by sub-category, average": an aggregate word closing the request is its measure's
   local last
@@ -628,7 +714,15 @@ local function choose(tokens, prof, fields, taken)
   local wants_time = asks_time(tokens, taken) or (named == "line" or named == "area")
   local distribution = has_any(tokens, lex.distribution)
   local relation = has_any(tokens, lex.relation)
-  local share = has_any(tokens, lex.share)
+  local share = false
+  for i, t in ipairs(tokens) do
+    -- "share price", "percent change": a share word naming a measure's kind is not a part of a whole
+    local nxt = taken[i + 1]
+    if t.w and (lex.share[t.w] or lex.share[t.s]) and not taken[i]
+        and not (nxt and nxt.i == i + 1 and nxt.col.role == "measure") then
+      share = true
+    end
+  end
 
   local measures, groups, times, cats, explicit = {}, {}, {}, {}, {}
   for _, f in ipairs(fields) do
@@ -638,7 +732,7 @@ local function choose(tokens, prof, fields, taken)
       times[#times + 1] = f
     elseif c.role == "measure" and (not c.discrete or f.agg or f.axis == "y") then
       measures[#measures + 1] = f
-    elseif c.role == "measure" or c.role == "category" or c.role == "constant" then
+    elseif c.role == "measure" or c.role == "category" or c.role == "constant" or f.entity then
       groups[#groups + 1] = f
       if c.role ~= "measure" then cats[#cats + 1] = f end
     end
@@ -647,7 +741,7 @@ local function choose(tokens, prof, fields, taken)
   if #times == 0 then
     local unit_word = unit_of(tokens, taken) ~= nil
     if wants_time or (unit_word and #measures + (count and 1 or 0) > 0 and named ~= "scatter") then
-      local tc = first_time_column(prof)
+      local tc = prof.time
       if tc then times[1] = { col = tc, first = math.huge, last = math.huge, implied = true } end
     end
   end
@@ -825,11 +919,11 @@ local function choose(tokens, prof, fields, taken)
   end
   if not x then return nil, "no column to group by" end
   if not y and kind == "box" then
-    -- "per phase as box plots": boxes need a measure; the data's main one, which the title names
-    local best = require("planner.vague").best(prof).measure
-    if not best then return nil, "a box plot needs a column of numbers" end
-    y = { col = prof.by_name[best] }
-    plan.note = ("no measure was named, so the boxes show %s; name another column to change it"):format(best)
+    -- "per phase as box plots": boxes need a measure; the data's main one, which the note names
+    local m = profile.main_measure(prof, { [x.col.name] = true })
+    if not m then return nil, "a box plot needs a column of numbers" end
+    y = shape.implied(m)
+    plan.note = ("no measure was named, so the boxes show %s; name another column to change it"):format(m.name)
   end
   plan.x, plan.y = x, y
   if y then
@@ -900,9 +994,25 @@ local function to_spec(plan, tokens, prompt, taken)
         spec.options.horizontal = true
       end
     end
-    local sort = sort_request(tokens)
+    local sort = sort_request(tokens) or plan.sort
     if sort then enc.x.sort = sort end
   end
+  local steps = {}
+  if plan.filter then
+    steps[#steps + 1] = { filter = { field = plan.filter.field, oneOf = json.array(plan.filter.oneOf) } }
+  end
+  local top = top_request(tokens)
+  local groups = plan.kind == "pie" and enc.color or enc.x
+  if top and (plan.kind == "bar" or plan.kind == "pie") and groups and groups.field and groups.type == "nominal" then
+    -- "top 10 countries by income": the N groups with the largest values
+    local value = plan.kind == "pie" and enc.theta or enc.y
+    local step = { top = top.n, groupby = json.array({ groups.field }),
+      order = top.bottom and "ascending" or "descending" }
+    if value and value.field then step.field, step.op = value.field, value.aggregate or "sum" else step.op = "count" end
+    steps[#steps + 1] = step
+    if plan.kind == "bar" then enc.x.sort = top.bottom and "y" or "-y" end
+  end
+  if #steps > 0 then spec.transform = json.array(steps) end
   spec.title = title_request(prompt) or spec.title or make_title(plan.kind, x, y, color, plan.agg)
   spec.theme = theme_request(tokens)
   return spec
@@ -942,18 +1052,29 @@ function M.plan(prompt, df, opts)
     end
     if all then table.remove(fields, i) end
   end
-  -- "by industry" where no column is called that: the data's one column of categories
+  -- "by industry", "which company", "top 10 products" where no column is called that: the data's
+  -- one column of categories, or the column that names its rows or splits them into series
   local has_group = false
-  for _, f in ipairs(fields) do has_group = has_group or profile.groupable(f.col) or f.col.role == "time" end
+  for _, f in ipairs(fields) do
+    has_group = has_group or profile.groupable(f.col) or f.col.role == "time" or f.entity
+  end
   if not has_group then
     for i, t in ipairs(tokens) do
-      local nxt = tokens[i + 1]
-      if (t.w == "by" or t.w == "per" or t.w == "each") and nxt and nxt.w and not taken[i + 1]
+      local grouping = t.w == "by" or t.w == "per" or t.w == "each"
+      local k = i + 1
+      if ENTITY_BEFORE[t.w] and tonumber(word(tokens, k) or "") then k = k + 1 end
+      local nxt = tokens[k]
+      if (grouping or ENTITY_BEFORE[t.w]) and nxt and nxt.w and not taken[k]
           and not lex.stop[nxt.w] and not lex.time_unit[nxt.w] and not tonumber(nxt.w)
-          and word(tokens, i + 2) ~= "of" then
-        local c = profile.only_category(prof)
+          and not lex.row_nouns[nxt.s] and word(tokens, k + 1) ~= "of" then
+        local c
+        if grouping then
+          c = profile.only_category(prof) or prof.series
+        else
+          c = prof.series or prof.key or profile.only_category(prof)
+        end
         if c then
-          fields[#fields + 1] = { col = c, first = i + 1, last = i + 1, spans = {}, group_cue = true }
+          fields[#fields + 1] = { col = c, first = k, last = k, spans = {}, group_cue = true, entity = true }
           info.notes[#info.notes + 1] = ('read "%s" as the column %s'):format(nxt.w, c.name)
         end
         break
@@ -976,12 +1097,29 @@ function M.plan(prompt, df, opts)
     if strong and f.col.role ~= "id" then info.stated[#info.stated + 1] = f.col.name end
   end
   local plan = choose(tokens, prof, fields, taken)
+  local named = named_chart(tokens)
+  if not plan and prof.series and (not named or named == "line" or named == "area") then
+    -- nothing named of a table of several series over time ("floods vs droughts", "how did they
+    -- do?"): its main measure over time, per series (shape.fit colours and filters them)
+    local m = profile.main_measure(prof)
+    if m then
+      plan = { kind = named or "line", x = shape.implied(prof.time), y = shape.implied(m), agg = default_agg(m) }
+      info.vague = true
+      info.notes[#info.notes + 1] = ("the request names no column, so chartd chose %s, %s and %s; say which "
+        .. "columns you want"):format(prof.time.name, m.name, prof.series.name)
+    end
+  end
   local spec
   if plan then
+    local count, weak = count_phrase(tokens, taken)
+    shape.fit(plan, { named = named_chart(tokens), distribution = has_any(tokens, lex.distribution),
+      binned = bin_request(tokens, nil) ~= nil, count = count, weak_count = weak,
+      rank = has_any(tokens, RANK_CUES), relation = has_any(tokens, lex.relation),
+      series_values = shape.named_series(tokens, taken, prof.series) }, prof, df, default_agg)
+    if plan.note then info.notes[#info.notes + 1] = plan.note end
     spec = to_spec(plan, tokens, prompt, taken)
     -- rows counted per group because no measure was named: a chart the next request completes
-    info.vague = plan.agg == "count" and not count_phrase(tokens, taken) and plan.kind ~= "histogram"
-    if plan.note then info.notes[#info.notes + 1] = plan.note end
+    info.vague = info.vague or plan.agg == "count" and not count_phrase(tokens, taken) and plan.kind ~= "histogram"
   else
     -- nothing named, or not enough for the chart type named: the data's most telling columns
     local note

@@ -28,6 +28,15 @@ local function all_integers(df, name)
   return true
 end
 
+local function nonzero(df, name)
+  local col, n = df.columns[name], 0
+  for i = 1, df.nrows do
+    local v = col[i]
+    if v ~= nil and v ~= 0 then n = n + 1 end
+  end
+  return n
+end
+
 local function place_column(values)
   if #values == 0 then return false end
   local hits = 0
@@ -35,6 +44,102 @@ local function place_column(values)
     if lex.places[v:lower()] then hits = hits + 1 end
   end
   return hits * 2 > #values
+end
+
+-- Whether no two rows share their values of the columns in `names` (rows missing one are skipped).
+local function unique_rows(df, names)
+  local seen = {}
+  for i = 1, df.nrows do
+    local parts = {}
+    for k, name in ipairs(names) do
+      local v = df.columns[name][i]
+      if v == nil then parts = nil; break end
+      parts[k] = tostring(v)
+    end
+    if parts then
+      local key = table.concat(parts, "\0")
+      if seen[key] then return false end
+      seen[key] = true
+    end
+  end
+  return true
+end
+
+-- The table's shape, read from its rows: `key`, a text column naming each row once (a table of
+-- states, countries, products); `time`, its main time column; `series`, a category that splits
+-- the rows of each time point into separate series (stocks by symbol, weather by city) — rows are
+-- unique per (time, series) —; `timeseries`, one row per time point or per (time, series).
+local function shape(df, prof)
+  for _, c in ipairs(prof.columns) do
+    if c.role == "time" and (not prof.time or (prof.time.type ~= "temporal" and c.type == "temporal")) then
+      prof.time = c
+    end
+    if not prof.key and (c.role == "id" or c.role == "category") and c.type ~= "quantitative"
+        and c.count == df.nrows and c.distinct == c.count and c.count >= 3 then
+      prof.key = c
+    end
+  end
+  local t = prof.time
+  if not t or t.count < 3 then return end
+  if t.distinct == t.count then
+    prof.timeseries = true
+    return
+  end
+  for _, c in ipairs(prof.columns) do
+    if c.role == "category" and c.distinct >= 2 and c.distinct <= 50 and c.distinct * 2 <= c.count
+        and unique_rows(df, { t.name, c.name }) and (not prof.series or c.distinct < prof.series.distinct) then
+      prof.series = c
+    end
+  end
+  prof.timeseries = prof.series ~= nil
+end
+
+-- Words naming a table's main quantity, and words naming a side quantity (a coordinate, a code).
+local MAIN_WORDS = { total = 2, value = 1, amount = 1, price = 1, count = 1, sales = 1, revenue = 1,
+  population = 1, generation = 1, deaths = 1, cases = 1, close = 1 }
+local SIDE_WORDS = { other = -2, latitude = -3, longitude = -3, lat = -3, lon = -3, lng = -3, x = -1, y = -1,
+  id = -3, index = -3, code = -3, zip = -3, zipcode = -3, fips = -3 }
+
+-- How much a measure looks like the one a person means when naming none: filled in (not missing,
+-- not zero), named like a main quantity (total, amount, value), not a coordinate or a code.
+function M.measure_weight(c, nrows)
+  local n = math.max(1, nrows)
+  local filled = 4 * (c.count or 0) / n - 2 * ((c.count or 0) - (c.nonzero or c.count or 0)) / n
+  -- coarse steps: a few zeros more or less do not outweigh the name
+  local w = math.floor(filled * 4 + 0.5) / 4
+  for _, word in ipairs(c.words) do
+    w = w + (MAIN_WORDS[word] or lex.additive[word] and 0.5 or 0) + (SIDE_WORDS[word] or 0)
+  end
+  return w
+end
+
+-- Pearson's |r| of two measures over the rows that have both (the first 5,000): how closely one
+-- tracks the other.
+function M.correlation(df, a, b)
+  local xs, ys = df.columns[a.name], df.columns[b.name]
+  local sx, sy, sxx, syy, sxy, k = 0, 0, 0, 0, 0, 0
+  for r = 1, math.min(df.nrows, 5000) do
+    local x, y = xs[r], ys[r]
+    if type(x) == "number" and type(y) == "number" then
+      k = k + 1
+      sx, sy, sxx, syy, sxy = sx + x, sy + y, sxx + x * x, syy + y * y, sxy + x * y
+    end
+  end
+  local vx, vy = k * sxx - sx * sx, k * syy - sy * sy
+  if k < 3 or vx <= 0 or vy <= 0 then return 0 end
+  return math.abs((k * sxy - sx * sy) / math.sqrt(vx * vy))
+end
+
+-- The data's main measure, not one of `exclude` (a set of names): continuous numbers first.
+function M.main_measure(prof, exclude)
+  local best, best_w
+  for _, c in ipairs(prof.columns) do
+    if c.role == "measure" and not (exclude and exclude[c.name]) then
+      local w = M.measure_weight(c, prof.nrows) - (c.discrete and 2 or 0)
+      if not best or w > best_w then best, best_w = c, w end
+    end
+  end
+  return best
 end
 
 -- profile(df) → { nrows, columns = { {name, type, words, stems, content, head, distinct, min, max,
@@ -63,6 +168,7 @@ function M.profile(df)
     end
     if s.type == "quantitative" then
       c.integers = all_integers(df, name)
+      c.nonzero = nonzero(df, name)
       -- few values that repeat a lot: groups (cylinders), not a continuous measure
       c.discrete = c.integers and s.distinct <= M.DISCRETE_MAX and s.distinct * 5 <= s.count
       -- 4-digit whole numbers named like a year are calendar years; 2-digit ones ("70") too
@@ -91,6 +197,7 @@ function M.profile(df)
     out.columns[#out.columns + 1] = c
     out.by_name[name] = c
   end
+  shape(df, out)
   -- how distinctive each name word is: 1 / number of columns whose name has it
   local seen = {}
   for _, c in ipairs(out.columns) do

@@ -2,6 +2,7 @@
 -- "what's in here?") over data the user sent: the most informative columns for the chart type
 -- asked for (or for the data's shape), with a note saying what was chosen.
 local lex = require "planner.lexicon"
+local profile = require "planner.profile"
 
 local M = {}
 
@@ -9,14 +10,18 @@ local M = {}
 M.BEST_GROUPS = 8
 M.MAX_GROUPS = 30
 
--- Measures: continuous numbers that are not ids or years, fewest missing first, then in column order.
+-- Measures: continuous numbers that are not ids or years, the one a person means first
+-- (profile.measure_weight: filled in, named like a main quantity), then in column order.
 local function measures(prof)
-  local out = {}
+  local out, weight = {}, {}
   for _, c in ipairs(prof.columns) do
-    if c.role == "measure" and not c.discrete then out[#out + 1] = c end
+    if c.role == "measure" and not c.discrete then
+      out[#out + 1] = c
+      weight[c] = profile.measure_weight(c, prof.nrows)
+    end
   end
   table.sort(out, function(a, b)
-    if (a.count or 0) ~= (b.count or 0) then return (a.count or 0) > (b.count or 0) end
+    if weight[a] ~= weight[b] then return weight[a] > weight[b] end
     return a.index < b.index
   end)
   return out
@@ -58,17 +63,7 @@ local function best_pair(df, ms)
   local n = math.min(#ms, 6)
   for i = 1, n do
     for j = i + 1, n do
-      local a, b = df.columns[ms[i].name], df.columns[ms[j].name]
-      local sx, sy, sxx, syy, sxy, k = 0, 0, 0, 0, 0, 0
-      for r = 1, math.min(df.nrows, 5000) do
-        local x, y = a[r], b[r]
-        if x and y then
-          k = k + 1
-          sx, sy, sxx, syy, sxy = sx + x, sy + y, sxx + x * x, syy + y * y, sxy + x * y
-        end
-      end
-      local vx, vy = k * sxx - sx * sx, k * syy - sy * sy
-      local r = (vx > 0 and vy > 0) and math.abs((k * sxy - sx * sy) / math.sqrt(vx * vy)) or 0
+      local r = profile.correlation(df, ms[i], ms[j])
       if r > best then best, bi, bj = r, ms[i], ms[j] end
     end
   end

@@ -1,0 +1,139 @@
+-- Readings the data's shape decides (planner.profile's key, time and series): what a request
+-- that names one measure means on a table of series over time or of one row per entity, what a
+-- row count means where rows are not events, which series a named value picks, and the partner
+-- of a scatter's one named measure. The offline planner applies them to its plan after reading
+-- the words.
+local lex = require "planner.lexicon"
+local profile = require "planner.profile"
+
+local M = {}
+
+-- Tables with at most this many entity rows read as a bar per entity without a ranking word.
+M.MAX_ENTITY_BARS = 60
+
+-- A plan field for a column the request did not name.
+function M.implied(c)
+  return { col = c, first = math.huge, last = math.huge, spans = {}, implied = true }
+end
+local implied = M.implied
+
+-- Whether every value of column c (over the rows that have one) occurs the same number of times:
+-- counting rows per value then draws a flat line, never what the request meant.
+local function even(df, c)
+  local counts = {}
+  local col = df.columns[c.name]
+  for i = 1, df.nrows do
+    local v = col[i]
+    if v ~= nil then counts[v] = (counts[v] or 0) + 1 end
+  end
+  local seen
+  for _, n in pairs(counts) do
+    if seen and n ~= seen then return false end
+    seen = n
+  end
+  return seen ~= nil
+end
+
+-- Whether counting rows per value of column c says nothing: one row per entity, per time point
+-- or per (time, series), or the same number of rows for every value.
+local function no_rows_to_count(df, prof, c)
+  if c == prof.key then return true end
+  if prof.timeseries and (c.role == "time" or c == prof.series) then return true end
+  return even(df, c)
+end
+
+-- Whether a code's letters ("MSFT", "GOOG") spell out a word in order from its first letter
+-- ("microsoft", "google"): how people name tickers, airports and other coded series.
+local function abbreviates(code, w)
+  code = code:gsub("(%a)%1", "%1") -- "AAPL": a doubled letter stands for one ("apple")
+  if w:sub(1, 1) ~= code:sub(1, 1) or #w < #code or #w > 4 * #code then return false end
+  local at = 1
+  for k = 1, #code do
+    at = w:find(code:sub(k, k), at, true)
+    if not at then return false end
+    at = at + 1
+  end
+  return true
+end
+
+-- The values of the series column the request names ("earthquake deaths", "AMZN", "fossil
+-- fuels", "google" for GOOG).
+function M.named_series(tokens, taken, series)
+  if not (series and series.values) then return {} end
+  local found = {}
+  for _, v in ipairs(series.values) do
+    local words = {}
+    for w in tostring(v):lower():gmatch("[%w']+") do words[#words + 1] = lex.stem(w) end
+    local code = tostring(v):match("^%u[%u%d]+$") and #tostring(v) >= 3 and tostring(v):lower()
+    if #words > 0 and #table.concat(words) >= 3 then
+      for i = 1, #tokens - #words + 1 do
+        local all = true
+        for k, w in ipairs(words) do
+          local t = tokens[i + k - 1]
+          if not (t.w and not taken[i + k - 1] and (t.s == w or t.w == w or code and abbreviates(code, t.w))) then
+            all = false
+            break
+          end
+        end
+        if all then found[#found + 1] = v; break end
+      end
+    end
+  end
+  return found
+end
+
+-- fit(plan, facts, prof, df, default_agg) adjusts the plan in place; facts: named (chart type
+-- named), distribution and binned (the request asks for a distribution), count / weak_count
+-- (count_phrase), rank (a ranking word), relation, series_values (M.named_series).
+function M.fit(plan, facts, prof, df, default_agg)
+  -- a scatter named with one measure: its partner is the measure it tracks most closely
+  if plan.kind == "histogram" and not facts.count and (facts.named == "scatter" or facts.relation and not facts.named) then
+    local best, best_r
+    for _, c in ipairs(prof.columns) do
+      if c.role == "measure" and not c.discrete and c ~= plan.x.col then
+        local r = profile.correlation(df, plan.x.col, c)
+        if not best or r > best_r then best, best_r = c, r end
+      end
+    end
+    if best then
+      plan.kind, plan.y, plan.color, plan.agg = "scatter", implied(best), nil, nil
+      plan.x, plan.y = plan.y, plan.x
+      plan.note = ("only %s was named, so chartd set it against %s, the measure it tracks most closely")
+        :format(plan.y.col.name, best.name)
+      return
+    end
+  end
+  -- one measure alone on a table of series over time, or of one row per entity: the measure
+  -- over time, or per entity — not the spread of its values
+  if plan.kind == "histogram" and not facts.named and not facts.distribution and not facts.binned then
+    local m = plan.x
+    if prof.timeseries and prof.time then
+      plan.kind, plan.x, plan.y, plan.agg = "line", implied(prof.time), m, default_agg(m.col)
+    elseif prof.key and (prof.nrows <= M.MAX_ENTITY_BARS or facts.rank) then
+      plan.kind, plan.x, plan.y, plan.agg = "bar", implied(prof.key), m, default_agg(m.col)
+      plan.sort = "-y"
+    end
+    plan.color = nil
+  end
+  -- rows counted where rows are not events (a price per day, a state per row): the main measure
+  if plan.agg == "count" and not plan.y and plan.x and (not facts.count or facts.weak_count)
+      and (plan.kind == "bar" or plan.kind == "line" or plan.kind == "area" or plan.kind == "pie")
+      and plan.x.col.role ~= "measure" and no_rows_to_count(df, prof, plan.x.col) then
+    local exclude = { [plan.x.col.name] = true }
+    if plan.color then exclude[plan.color.col.name] = true end
+    local m = profile.main_measure(prof, exclude)
+    if m then plan.y, plan.agg = implied(m), default_agg(m) end
+  end
+  -- a series named by its values keeps those rows; several series over time are told apart by colour
+  local s = prof.series
+  local on_chart = s and ((plan.x and plan.x.col == s) or (plan.color and plan.color.col == s))
+  if s and #facts.series_values > 0 and not (plan.x and plan.x.col == s) then
+    plan.filter = { field = s.name, oneOf = facts.series_values }
+  end
+  if s and not on_chart and plan.y and plan.x and plan.x.col.role == "time"
+      and (plan.kind == "line" or plan.kind == "area") and #facts.series_values ~= 1 then
+    plan.color = implied(s)
+  end
+end
+
+return M
