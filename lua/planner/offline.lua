@@ -281,6 +281,8 @@ local RANK_CUES = { which = true, top = true, bottom = true, biggest = true, lar
   poorest = true, ranking = true, rank = true, ranked = true }
 -- Words that group by a column of names when it has few enough names to draw ("per state").
 local ENTITY_GROUP = { by = true, per = true, each = true, every = true }
+-- Words after a column of names that rank its rows ("states ranked by obesity").
+local RANK_AFTER = { ranked = true, sorted = true, ordered = true, ranking = true }
 -- Words before a noun that no column is called, making it the rows ranked ("which company").
 local ENTITY_BEFORE = { which = true, top = true, bottom = true, biggest = true, largest = true, smallest = true,
   richest = true, poorest = true, best = true, worst = true }
@@ -617,7 +619,7 @@ local function gather(tokens, prof)
       for _, w in ipairs(b) do
         if not lex.stop[w] or w == "of" or lex.distribution[w] or lex.count[w] then opens = false end
       end
-      if (ENTITY_GROUP[b[1]] and (c.distinct or 0) <= shape.MAX_ENTITY_BARS)
+      if (ENTITY_GROUP[b[1]] and (c.distinct or 0) <= shape.MAX_ENTITY_BARS) or RANK_AFTER[word(tokens, m.j + 1)]
           or (opens and word(tokens, m.j + 1) == "by" and after and after.col.role == "measure"
             and not after.col.discrete)
           or ENTITY_BEFORE[b[1]] or (tonumber(b[1] or "") and ENTITY_BEFORE[b[2]]) then
@@ -1086,7 +1088,9 @@ function M.plan(prompt, df, opts)
   for name, n in pairs(named_values) do
     local seen = false
     for _, f in ipairs(fields) do if f.col.name == name then seen = true end end
-    if not seen and n >= 2 then
+    -- series over time named by their values ("floods vs droughts") stay lines: shape.fit keeps them
+    local series = prof.series and prof.series.name == name
+    if not seen and n >= 2 and not series then
       fields[#fields + 1] = { col = prof.by_name[name], first = math.huge, last = math.huge, spans = {},
         color_cue = true }
     end
