@@ -134,6 +134,8 @@ M.synonyms = {
   { "expectancy", "lifespan", "longevity" },
   { "beak", "bill" },
   { "sex", "gender" },
+  { "latitude", "lat" },
+  { "longitude", "lon", "lng" },
 }
 
 -- Words that ask "where": they point at a column of place names.

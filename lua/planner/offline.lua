@@ -281,6 +281,9 @@ local RANK_CUES = { which = true, top = true, bottom = true, biggest = true, lar
   poorest = true, ranking = true, rank = true, ranked = true }
 -- Words that group by a column of names when it has few enough names to draw ("per state").
 local ENTITY_GROUP = { by = true, per = true, each = true, every = true }
+-- "kind of", "type of": words before the noun that names groups.
+local KIND_WORDS = { kind = true, kinds = true, type = true, types = true, sort = true, sorts = true,
+  category = true, categories = true, class = true }
 -- Words after a column of names that rank its rows ("states ranked by obesity").
 local RANK_AFTER = { ranked = true, sorted = true, ordered = true, ranking = true }
 -- Words before a noun that no column is called, making it the rows ranked ("which company").
@@ -333,9 +336,23 @@ end
 
 -- Whether the request asks for change over time. Words inside a column's name
 -- ("Running Time", "Days to Ship") do not; a bare "time" only in a time phrase.
+-- "distribution of daily precipitation": a time word before a measure whose spread is asked for
+-- says what one value is, not an axis.
+local function grain_word(tokens, taken, i)
+  local nxt = taken[i + 1]
+  return nxt ~= nil and nxt.i == i + 1 and nxt.col.role == "measure" and has_any(tokens, lex.distribution)
+end
+
+-- "how many days", "number of years": the unit names the rows counted, not an axis.
+local function counted_unit(tokens, i)
+  local w1, w2 = word(tokens, i - 1), word(tokens, i - 2)
+  return (w1 == "many" and w2 == "how") or ((w1 == "of" or w1 == "number") and (w2 == "number" or w1 == "number"))
+end
+
 local function asks_time(tokens, taken)
   for i, t in ipairs(tokens) do
-    if t.w and not taken[i] and lex.time_words[t.w] and (t.w ~= "time" or time_phrase(tokens, i)) then
+    if t.w and not taken[i] and lex.time_words[t.w] and (t.w ~= "time" or time_phrase(tokens, i))
+        and not grain_word(tokens, taken, i) then
       return true
     end
     -- "how did fertility change", "how has X changed": a change over time
@@ -352,7 +369,10 @@ end
 local function unit_of(tokens, taken)
   local unit
   for i, t in ipairs(tokens) do
-    if t.w and not taken[i] and lex.time_unit[t.w] then unit = lex.time_unit[t.w] end
+    if t.w and not taken[i] and lex.time_unit[t.w] and not grain_word(tokens, taken, i)
+        and not counted_unit(tokens, i) then
+      unit = lex.time_unit[t.w]
+    end
   end
   return unit
 end
@@ -726,11 +746,36 @@ local function choose(tokens, prof, fields, taken)
     end
   end
 
+  -- "deaths per race" over a death_date column: a time column named only by its other words names
+  -- the events, not the time axis, when categories are named to draw them by
+  local function weak_time(f)
+    if f.col.role ~= "time" or #f.spans == 0 then return false end
+    for _, m in ipairs(f.spans) do
+      for k = m.i, m.j do
+        local t = tokens[k]
+        if t.w and (lex.time_name[t.s] or lex.time_unit[t.w] or lex.time_words[t.w]) then return false end
+      end
+    end
+    return true
+  end
+  local others = false
+  local numbers = 0
+  for _, f in ipairs(fields) do
+    others = others or f.col.role == "category" or f.col.role == "id"
+    if f.col.role == "measure" then numbers = numbers + 1 end
+  end
+  -- or two measures to set against each other ("where did the deaths happen? plot lat lon")
+  others = others or numbers >= 2 and named ~= "line" and named ~= "area"
+
   local measures, groups, times, cats, explicit = {}, {}, {}, {}, {}
+  local counted_rows = false -- "how many years …": what is counted was named
   for _, f in ipairs(fields) do
     local c = f.col
     if f.axis then explicit[f.axis] = explicit[f.axis] or f end
-    if c.role == "time" then
+    if c.role == "time" and (others and weak_time(f) or f.counted or f.counted_things) and not f.axis then
+      f.events = true -- left out: the rows are what the chart counts
+      if f.counted or f.counted_things then count, counted_rows = true, true end
+    elseif c.role == "time" then
       times[#times + 1] = f
     elseif c.role == "measure" and (not c.discrete or f.agg or f.axis == "y") then
       measures[#measures + 1] = f
@@ -742,7 +787,8 @@ local function choose(tokens, prof, fields, taken)
   -- a time unit word ("monthly", "by year") with no time column named: the data's time column
   if #times == 0 then
     local unit_word = unit_of(tokens, taken) ~= nil
-    if wants_time or (unit_word and #measures + (count and 1 or 0) > 0 and named ~= "scatter") then
+    -- "strikes per year": nothing but the unit named, so the rows are what is counted per period
+    if wants_time or (unit_word and (#measures + (count and 1 or 0) > 0 or #fields == 0) and named ~= "scatter") then
       local tc = prof.time
       if tc then times[1] = { col = tc, first = math.huge, last = math.huge, implied = true } end
     end
@@ -771,7 +817,7 @@ local function choose(tokens, prof, fields, taken)
   -- "how many countries are in each cluster": the counted things are not the groups
   local things = false
   for _, f in ipairs(groups) do things = things or f.counted_things end
-  if things then count = true end
+  if things then count, counted_rows = true, true end
   if count and #groups >= 2 then
     for i = #groups, 1, -1 do
       if groups[i].counted_things and #groups > 1 then
@@ -785,7 +831,7 @@ local function choose(tokens, prof, fields, taken)
     if not f.agg then unagg[#unagg + 1] = f end
   end
 
-  local plan = {}
+  local plan = { counted_rows = counted_rows }
   local function pick_color(exclude)
     for _, f in ipairs(cats) do
       if not exclude[f] then return f end
@@ -853,6 +899,10 @@ local function choose(tokens, prof, fields, taken)
         if Y_FIRST[w] then y_first = true end
       end
       if y_first then x, y = b, a else x, y = a, b end
+      -- places drawn as on a map: longitude across, latitude up
+      if lex.synonyms_of(y.col.head)["longitude"] or y.col.head == "longitude" then
+        if lex.synonyms_of(x.col.head)["latitude"] or x.col.head == "latitude" then x, y = y, x end
+      end
     end
     plan.x, plan.y = x, y
     plan.color = pick_color({ [x] = true, [y] = true })
@@ -1058,13 +1108,18 @@ function M.plan(prompt, df, opts)
   -- one column of categories, or the column that names its rows or splits them into series
   local has_group = false
   for _, f in ipairs(fields) do
-    has_group = has_group or profile.groupable(f.col) or f.col.role == "time" or f.entity
+    local counted_time = f.col.role == "time" and (f.counted or f.counted_things)
+    has_group = has_group or profile.groupable(f.col) or f.col.role == "time" and not counted_time or f.entity
   end
   if not has_group then
     for i, t in ipairs(tokens) do
       local grouping = t.w == "by" or t.w == "per" or t.w == "each"
       local k = i + 1
       if ENTITY_BEFORE[t.w] and tonumber(word(tokens, k) or "") then k = k + 1 end
+      -- "for each kind of disaster": the noun after the kind word
+      if KIND_WORDS[word(tokens, k)] and word(tokens, k + 1) == "of" and word(tokens, k + 2) and not taken[k] then
+        k = k + 2
+      end
       local nxt = tokens[k]
       if (grouping or ENTITY_BEFORE[t.w]) and nxt and nxt.w and not taken[k]
           and not lex.stop[nxt.w] and not lex.time_unit[nxt.w] and not tonumber(nxt.w)

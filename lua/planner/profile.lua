@@ -86,7 +86,8 @@ local function shape(df, prof)
     return
   end
   for _, c in ipairs(prof.columns) do
-    if c.role == "category" and c.distinct >= 2 and c.distinct <= 50 and c.distinct * 2 <= c.count
+    -- a series has several time points (3 at least), or it is a category like any other
+    if c.role == "category" and c.distinct >= 2 and c.distinct <= 50 and c.distinct * 3 <= c.count
         and unique_rows(df, { t.name, c.name }) and (not prof.series or c.distinct < prof.series.distinct) then
       prof.series = c
     end

@@ -116,7 +116,7 @@ function M.fit(plan, facts, prof, df, default_agg)
     plan.color = nil
   end
   -- rows counted where rows are not events (a price per day, a state per row): the main measure
-  if plan.agg == "count" and not plan.y and plan.x and (not facts.count or facts.weak_count)
+  if plan.agg == "count" and not plan.y and plan.x and (not facts.count or facts.weak_count) and not plan.counted_rows
       and (plan.kind == "bar" or plan.kind == "line" or plan.kind == "area" or plan.kind == "pie")
       and plan.x.col.role ~= "measure" and no_rows_to_count(df, prof, plan.x.col) then
     local exclude = { [plan.x.col.name] = true }

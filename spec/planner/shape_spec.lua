@@ -148,3 +148,40 @@ describe("the offline planner's main measure", function()
     end
   end)
 end)
+
+describe("the offline planner on a table of events", function()
+  -- each row one event (a crash) on a day, with its place and a few numbers
+  local lines = { "crash_date,borough,injured,latitude,longitude" }
+  local boroughs = { "Bronx", "Queens", "Brooklyn" }
+  for i = 1, 60 do
+    lines[#lines + 1] = ("2023-%02d-%02d,%s,%d,%.3f,%.3f"):format((i - 1) % 12 + 1, (i * i) % 28 + 1,
+      boroughs[i % 3 + 1], i % 4, 40.6 + (i % 10) / 50, -74 + (i % 7) / 40)
+  end
+  local df = assert(frame.from_data(table.concat(lines, "\n"), "data"))
+  local function got(prompt) return reading(assert(offline.plan(prompt, df))) end
+
+  it("counts events per category when the date column is named only by its event word", function()
+    for _, prompt in ipairs { "crashes per borough", "which borough had the most crashes", "number of crashes by borough" } do
+      assert.same({ chart = "bar", x = "borough" }, { chart = got(prompt).chart, x = got(prompt).x })
+    end
+  end)
+  it("counts the rows a time unit names ('how many days of each …')", function()
+    local r = got("how many days of each borough do we have")
+    assert.same({ "bar", "borough", nil }, { r.chart, r.x, r.y })
+  end)
+  it("counts events per period when only the period is named", function()
+    local r = got("accidents per month")
+    assert.same({ "line", "crash_date", nil }, { r.chart, r.x, r.y })
+  end)
+  it("keeps a distribution a histogram when a time word describes its values", function()
+    for _, prompt in ipairs { "distribution of daily injured", "spread of monthly injured" } do
+      assert.same({ "histogram", "injured" }, { got(prompt).chart, got(prompt).x })
+    end
+  end)
+  it("draws latitude and longitude as a map does, from their short names too", function()
+    for _, prompt in ipairs { "where did they happen? plot lat lon", "scatter of latitude and longitude" } do
+      local r = got(prompt)
+      assert.same({ "scatter", "longitude", "latitude" }, { r.chart, r.x, r.y })
+    end
+  end)
+end)
