@@ -10,6 +10,10 @@ local validate = require "chartspec.validate"
 local DIR = "node_modules/vega-datasets/data"
 -- Rows kept of each table: enough for its columns' types and spread, few enough to stay fast.
 local ROWS = 150
+-- The sanitizer build (ASan preloaded, ~3x slower) checks the C side, not these rules again:
+-- there every third column.
+local SANITIZED = (os.getenv("LD_PRELOAD") or ""):find("asan", 1, true) ~= nil
+local EVERY = SANITIZED and 3 or 1
 local JSON_TABLES = { "cars.json", "penguins.json", "barley.json", "jobs.json", "movies.json", "gapminder.json",
   "wheat.json", "seattle-weather.csv" }
 
@@ -93,9 +97,11 @@ describe("the offline planner over every vega-datasets table", function()
       if df then
         tables = tables + 1
         for i, col in ipairs(df.names) do
-          local nxt = df.names[i % #df.names + 1]
-          for _, t in ipairs(ONE) do try(name, df, fill(t, col)) end
-          for _, t in ipairs(TWO) do try(name, df, fill(t, col, nxt)) end
+          if i % EVERY == 0 or EVERY == 1 then
+            local nxt = df.names[i % #df.names + 1]
+            for _, t in ipairs(ONE) do try(name, df, fill(t, col)) end
+            for _, t in ipairs(TWO) do try(name, df, fill(t, col, nxt)) end
+          end
         end
         for _, t in ipairs(VAGUE) do try(name, df, t) end
       end
