@@ -208,14 +208,19 @@ function M.mentions(tokens, prof)
         if j > #tokens or not tokens[j].w then break end
         for _, c in ipairs(prof.columns) do
           local s = span_score(tokens, i, j, c)
-          if len == 1 then s = math.max(s, loose_score(tokens[i], c)) end
+          local loose_place = false
+          if len == 1 then
+            local l = loose_score(tokens[i], c)
+            loose_place = l > s and lex.place_words[tokens[i].w] and c.place
+            s = math.max(s, l)
+          end
           if s >= MIN_SCORE then
             -- ties: measures first (a bare "rating" is more often the number), then column order
             -- ties ("rating" heads three names): after "by"/"per"/"each" a category, else a measure
             local prefer = grouping and "category" or "measure"
             -- a longer span read well ("sales forcast") beats an exact shorter one inside it ("sales")
             local key = s + (s >= 0.8 and 0.15 or 0.02) * len + (c.role == prefer and 0.001 or 0) - c.index * 1e-6
-            cands[#cands + 1] = { col = c, i = i, j = j, score = s, key = key }
+            cands[#cands + 1] = { col = c, i = i, j = j, score = s, key = key, loose_place = loose_place or nil }
           end
         end
       end
@@ -232,6 +237,19 @@ function M.mentions(tokens, prof)
     end
   end
   shared_head(tokens, prof, out, taken)
+  -- "which states have the most airports": a column of places named by its own name is the place
+  -- the request means; other place words ("airports") are then the things, not another place column
+  local named_place = false
+  for _, m in ipairs(out) do named_place = named_place or (m.col.place and not m.loose_place and m.score >= 0.8) end
+  for k = #out, 1, -1 do
+    local m = out[k]
+    -- and "airports by longitude": the place word broken down is the things, not their place
+    local nxt = word(tokens, m.j + 1)
+    if m.loose_place and (named_place or nxt == "by" or nxt == "per") then
+      for t = m.i, m.j do taken[t] = nil end
+      table.remove(out, k)
+    end
+  end
   table.sort(out, function(a, b) return a.i < b.i end)
   return out, taken
 end

@@ -185,3 +185,22 @@ describe("the offline planner on a table of events", function()
     end
   end)
 end)
+
+describe("the offline planner with several columns of places", function()
+  local lines = { "code,name,city,state,country,elevation" }
+  local cities = { { "Reno", "NV" }, { "Boise", "ID" }, { "Fresno", "CA" }, { "Eugene", "OR" }, { "Ogden", "UT" } }
+  for i = 1, 40 do
+    local c = cities[i % 5 + 1]
+    lines[#lines + 1] = ("S%03d,Site %d,%s,%s,%s,%d"):format(i, i, c[1], c[2], i % 7 == 0 and "CAN" or "USA", 100 + i * 13)
+  end
+  local df = assert(frame.from_data(table.concat(lines, "\n"), "data"))
+  for _, case in ipairs {
+    { "which states have the most stations", "state" }, { "count of sites by country", "country" },
+    { "number of airports per city as a pie", "city" }, { "how many stations in each state", "state" },
+  } do
+    it(("%q groups by the place column it names, not by the place word for the things"):format(case[1]), function()
+      local r = reading(assert(offline.plan(case[1], df)))
+      assert.same({ x = case[2] }, { x = r.x, color = r.color })
+    end)
+  end
+end)
