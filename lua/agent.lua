@@ -320,7 +320,7 @@ function M.plan(request, opts)
   if held and held.synthetic and not sent then plan_df = nil end
   -- the LLM sees the chart before (it may be an edit the rules missed)
   local popts = setmetatable({ previous = base }, { __index = opts })
-  local spec, needs, pinfo = plan_fresh({ prompt = prompt, theme = request.theme }, popts,
+  local spec, needs, pinfo = plan_fresh({ prompt = prompt, theme = request.theme, today = request.today }, popts,
     plan_df and frame.view(plan_df), info, progress)
   if not spec then
     local err = needs

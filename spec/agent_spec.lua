@@ -68,6 +68,17 @@ describe("agent.plan", function()
     assert.are.equal("data_processing: synthesized 24 illustrative rows (seed 9)", seen[#seen])
   end)
 
+  it("reads relative dates against the request's day", function()
+    -- since January of that year: seven weeks on 20 February (days), eleven months in December
+    local prompt = "revenue since January 2026"
+    local feb = agent.plan({ prompt = prompt, today = { year = 2026, month = 2, day = 20 } },
+      { config = { planner = "offline" } })
+    local dec = agent.plan({ prompt = prompt, today = { year = 2026, month = 12, day = 5 } },
+      { config = { planner = "offline" } })
+    assert.are.equal("yearmonthdate", feb.encoding.x.timeUnit)
+    assert.are.equal("yearmonth", dec.encoding.x.timeUnit)
+  end)
+
   it("keeps the data sent on turn 1 for every follow-up, never inventing any", function()
     local ctx = host()
     local spec, info = turn(ctx, { prompt = "revenue by month", data = CSV })

@@ -130,7 +130,8 @@ function M.fit(plan, facts, prof, df, default_agg)
   if s and #facts.series_values > 0 and not (plan.x and plan.x.col == s) then
     plan.filter = { field = s.name, oneOf = facts.series_values }
   end
-  if s and not on_chart and plan.y and plan.x and plan.x.col.role == "time"
+  -- (over the main time column only: "by calendar month across all years" pools the series)
+  if s and not on_chart and plan.y and plan.x and plan.x.col == prof.time
       and (plan.kind == "line" or plan.kind == "area") and #facts.series_values ~= 1 then
     plan.color = implied(s)
   end
