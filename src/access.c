@@ -33,6 +33,19 @@ static int key_slot(const char *cand, size_t clen) {
   return slot;
 }
 
+/* The token=<key> URL argument in buf, or NULL. Arguments too long for buf (a chart URL's spec)
+ * are stepped over: lws_get_urlarg_by_name stops at the first of them, and a token after a
+ * long spec was not seen. */
+static const char *query_token(struct lws *wsi, char *buf, int cap) {
+  for (int i = 0; i < 64; i++) {
+    int n = lws_hdr_fragment_length(wsi, WSI_TOKEN_HTTP_URI_ARGS, i);
+    if (n <= 6 || n >= cap) continue;
+    if (lws_hdr_copy_fragment(wsi, buf, cap, WSI_TOKEN_HTTP_URI_ARGS, i) > 0 && strncmp(buf, "token=", 6) == 0)
+      return buf + 6;
+  }
+  return NULL;
+}
+
 int request_key_slot(struct lws *wsi) {
   if (srv.cfg.api_keys[0] == '\0') return REQUEST_NO_KEYS;
   char buf[1024];
@@ -41,7 +54,7 @@ int request_key_slot(struct lws *wsi) {
       lws_hdr_copy(wsi, buf, sizeof buf, WSI_TOKEN_HTTP_AUTHORIZATION) > 7 && strncmp(buf, "Bearer ", 7) == 0)
     slot = key_slot(buf + 7, strlen(buf + 7));
   if (slot < 0) {
-    const char *token = lws_get_urlarg_by_name(wsi, "token=", buf, sizeof buf);
+    const char *token = query_token(wsi, buf, (int)sizeof buf);
     if (token) slot = key_slot(token, strlen(token));
   }
   memset(buf, 0, sizeof buf);

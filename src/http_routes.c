@@ -1,4 +1,4 @@
-/* The HTTP routes on the server's port: /healthz, /readyz, /metrics, /v1/chart-types, /v1/themes, GET and POST /v1/charts, CORS preflights; the access log and X-Request-Id of every HTTP request (the static playground is lws's file mount). Add a route in http_get or http_begin.
+/* The HTTP routes on the server's port: /healthz, /readyz, /metrics, /v1/chart-types, /v1/themes, GET and POST /v1/charts, GET /v1/sign, CORS preflights; the access log and X-Request-Id of every HTTP request (the static playground is lws's file mount). Add a route in http_get or http_begin.
  *
  * Caching: an image answer (GET, or POST without Accept: application/json) carries the ETag
  * and file name the worker computed (lua/render_cache.lua) and Cache-Control public (or
@@ -240,6 +240,43 @@ static void chart_get(struct conn *c, struct lws *wsi) {
   }
 }
 
+/* GET /v1/sign?spec=…: the chart URL of that query, signed with the first signing key (the
+ * playground's "copy embed URL"; `chartd sign` does the same offline). Behind the API keys like
+ * the rest of /v1: whoever may render may hand out a URL that renders. */
+static void chart_sign(struct conn *c, struct lws *wsi) {
+  char *raw = take_query(wsi);
+  struct query q;
+  char err[200];
+  int rc = query_parse(raw ? raw : "", raw ? strlen(raw) : 0, &q, err, sizeof err);
+  free(raw);
+  if (rc == 0 && query_get(&q, "spec") == NULL) {
+    snprintf(err, sizeof err, "spec: missing; /v1/sign takes a chart URL's query");
+    rc = -1;
+  }
+  query_set(&q, "sig", NULL, 0);
+  query_set(&q, "token", NULL, 0); /* the caller's key, not part of the URL it hands out */
+  char *canonical = rc == 0 ? query_canonical(&q) : NULL;
+  char hex[65] = "";
+  bool signed_ = canonical && srv.cfg.signing_keys[0] &&
+                 chart_url_sign(&q, srv.cfg.signing_keys, strcspn(srv.cfg.signing_keys, ","), hex) == 0;
+  query_free(&q);
+  if (rc != 0 || canonical == NULL) {
+    free(canonical);
+    http_error(c, 400, "invalid_request", rc != 0 ? err : "out of memory");
+    return;
+  }
+  /* the canonical query is percent-encoded: nothing in it needs JSON escaping */
+  size_t n = strlen(canonical) + 120;
+  char *body = malloc(n);
+  if (body) {
+    snprintf(body, n, "{\"url\":\"%s%s%s\",\"signed\":%s}", canonical, signed_ ? "&sig=" : "", hex,
+             signed_ ? "true" : "false");
+    http_json(c, 200, body);
+  }
+  free(body);
+  free(canonical);
+}
+
 static void http_get(struct conn *c, struct lws *wsi, const char *uri) {
   if (strcmp(uri, "/healthz") == 0) {
     http_json(c, 200, "{\"status\":\"ok\"}");
@@ -266,6 +303,8 @@ static void http_get(struct conn *c, struct lws *wsi, const char *uri) {
     http_list(c, "themes", catalog_themes());
   } else if (strcmp(uri, "/v1/charts") == 0) {
     chart_get(c, wsi);
+  } else if (strcmp(uri, "/v1/sign") == 0) {
+    chart_sign(c, wsi);
   } else {
     http_error(c, 404, "invalid_request", "no such endpoint");
   }

@@ -66,6 +66,11 @@ set_tests_properties(conversations/sets PROPERTIES ENVIRONMENT "CHARTD_BIN=$<TAR
 add_test(NAME browser/playground COMMAND node ${CMAKE_SOURCE_DIR}/tests/browser/playground.test.mjs
          WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
 set_tests_properties(browser/playground PROPERTIES ENVIRONMENT "CHARTD_BIN=$<TARGET_FILE:chartd>" TIMEOUT 180)
+# The playground at 1280 px and at a phone's 400 px: folded data, redraw on theme/format,
+# readable chart on the phone, 44 px targets, limits checked before sending, embed URL and curl.
+add_test(NAME browser/playground_mobile COMMAND node ${CMAKE_SOURCE_DIR}/tests/browser/playground_mobile.test.mjs
+         WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+set_tests_properties(browser/playground_mobile PROPERTIES ENVIRONMENT "CHARTD_BIN=$<TARGET_FILE:chartd>" TIMEOUT 180)
 # The playground reconnecting after its replica is killed, on a two-replica cluster with Redis
 # and nginx (scripts/cluster.sh; scripts/setup.sh installs redis-server and nginx).
 add_test(NAME browser/reconnect COMMAND node ${CMAKE_SOURCE_DIR}/tests/browser/reconnect.test.mjs

@@ -1,5 +1,7 @@
 // The playground page: form → chart.request, progress → bar, chart → image + spec editor,
 // error → inline alert, reload events (chartd serve --dev) → status + re-rendered chart.
+// The server's limits (hello.limits) are checked before anything is sent; the editor shows the
+// spec with its data folded to one line; the chart can be copied as an embed URL or a curl command.
 import { Connection } from "./connection.js";
 
 const $ = (id) => document.getElementById(id);
@@ -14,13 +16,19 @@ const el = {
   downloads: $("downloads"), downloadImage: $("download-image"), downloadSpec: $("download-spec"),
   spec: $("spec"), render: $("render"), formatSpec: $("format-spec"),
   conn: $("conn-status"), planner: $("planner-status"), reload: $("reload-status"),
+  announce: $("announce"), copyUrl: $("copy-url"), copyCurl: $("copy-curl"), share: $("share"),
+  shareLabel: $("share-label"), shareText: $("share-text"),
 };
 
 let current = null;        // { id, entry } of the request in flight
+let lastId = null;         // the id of the last request: a reload's live re-render comes under it
 let sentData = null;       // the data box text the conversation has (the server keeps it)
 let samples = { data: [] };
 let specUrl = null;        // object URL behind "Download spec"
 let subscribing = false;   // a subscribe message awaits its answer (or refusal)
+let limits = null;         // hello.limits: max_request_bytes, max_rows, … (checked before sending)
+let shown = null;          // the chart message on display (its spec has the data): re-render, copy
+let folded = null;         // { placeholder, data }: the data the editor shows as one line
 
 // ---- connection -----------------------------------------------------------------------
 
@@ -39,6 +47,7 @@ const conn = new Connection(wsUrl, {
       + (resumed ? " · conversation continues" : "");
     el.conn.dataset.state = "open";
     el.planner.textContent = hello.planner ? `planner: ${hello.planner}` : "";
+    limits = hello.limits || null;
     fillThemes(hello.themes || []);
     fillExamples(hello.chart_types || []);
     // Live re-render on script reload (servers started with --dev). Servers without it
@@ -58,6 +67,7 @@ const conn = new Connection(wsUrl, {
     if (msg.type === "subscribed") { subscribing = false; return showReload(msg); }
     if (msg.type === "error" && msg.id == null && subscribing) { subscribing = false; return; }
     if (current) return; // a newer request owns the progress bar and the image
+    if (msg.id !== lastId) return; // a late answer to a request that was cancelled (superseded)
     if (msg.type === "progress") return showProgress(msg);
     if (msg.type === "chart") return showChart(msg);
     if (msg.type === "error") return showError(msg);
@@ -89,15 +99,34 @@ function readData() {
   return { data: text };
 }
 
+const KB = (n) => (n >= 1048576 ? `${(n / 1048576).toFixed(1)} MB` : `${Math.ceil(n / 1024)} KiB`);
+
+// A request over the server's MAX_REQUEST_KB would close the connection (and lose the
+// conversation): it is refused here, saying what the limit is.
+function overLimit(fields) {
+  if (!limits?.max_request_bytes) return null;
+  const bytes = new TextEncoder().encode(JSON.stringify({ type: "chart.request", id: "r0", ...fields })).length;
+  return bytes <= limits.max_request_bytes ? null : tooLarge("this request", bytes);
+}
+
+function tooLarge(what, bytes) {
+  return { code: "too_large", message: `${what} is ${KB(bytes)}; the server takes at most `
+    + `${KB(limits.max_request_bytes)} per message (MAX_REQUEST_KB). Nothing was sent: use less data, `
+    + "or ask the server's operator to raise MAX_REQUEST_KB." };
+}
+
 // retry: the fields to send again when the conversation's data was dropped (data_evicted).
-function start(fields, label, retry) {
+// redraw: a picker change drew the chart again (a later picker change may replace it).
+function start(fields, label, retry, { redraw = false } = {}) {
+  const over = overLimit(fields);
+  if (over) return showError(over, { keepChart: true });
   if (current) conn.cancel(current.id);
   clearError();
   resetProgress();
   const entry = document.createElement("li");
   entry.textContent = label;
   el.history.append(entry);
-  const req = { entry, id: null };
+  const req = { entry, id: null, redraw };
   current = req; // before request(): a refusal (not connected) calls done() at once
   setBusy(true);
   req.id = conn.request(fields, {
@@ -126,6 +155,7 @@ function start(fields, label, retry) {
       if (msg.type === "chart") showChart(msg); else showError(msg);
     },
   });
+  lastId = req.id;
 }
 
 // A prompt goes with the data box only when its text changed since it was last sent: the
@@ -134,27 +164,65 @@ function ask() {
   const prompt = el.prompt.value.trim();
   if (!prompt) { el.prompt.focus(); return; }
   const d = readData();
-  if (d.error) return showError(d.error);
+  if (d.error) return showError(d.error, { keepChart: true });
   const fields = { prompt, ...outputFields() };
   const text = el.data.value.trim();
   const fresh = d.data !== undefined && text !== sentData;
-  if (fresh) { fields.data = d.data; sentData = text; }
+  if (fresh) fields.data = d.data;
+  if (fresh && overLimit(fields)) return start(fields); // refused, and the data is not taken as sent
+  if (fresh) sentData = text;
   const retry = d.data !== undefined && !fresh ? { ...fields, data: d.data } : null;
   start(fields, `“${prompt}”${fresh ? " (with data)" : ""}`, retry);
 }
 
 // Spec-only request: what the editor holds is what is drawn.
-function renderSpec() {
+function renderSpec({ redraw = false } = {}) {
   let spec;
   try {
     spec = JSON.parse(el.spec.value);
   } catch (e) {
-    return showError({ code: "invalid_json", message: `spec editor: ${e.message}` });
+    return showError({ code: "invalid_json", message: `spec editor: ${e.message}` }, { keepChart: true });
   }
   if (spec === null || typeof spec !== "object" || Array.isArray(spec)) {
-    return showError({ code: "invalid_spec", message: "spec editor: the spec must be a JSON object" });
+    return showError({ code: "invalid_spec", message: "spec editor: the spec must be a JSON object" }, { keepChart: true });
   }
-  start({ spec }, `render spec (${spec.type ?? "no type"})`);
+  if (folded && spec.data === folded.placeholder) spec.data = folded.data; // the folded line stands for it
+  start({ spec }, `render spec (${spec.type ?? "no type"})`, null, { redraw });
+}
+
+// ---- the spec editor: what a reader looks for first, the data folded to one line -----------
+
+const FIRST = ["type", "mark", "title", "subtitle", "description", "encoding", "options", "transform", "layer",
+  "annotations", "theme", "format", "width", "height", "scale", "seed"];
+
+function rowCount(data) {
+  if (typeof data === "string") return data.split(/\r?\n/).filter((l) => l.trim() !== "").length - 1;
+  if (Array.isArray(data)) return data.length;
+  return data?.values?.length ?? data?.rows?.length ?? null;
+}
+
+// where: "from the data box", "of illustrative data", …
+function showSpec(spec, where) {
+  const out = {};
+  for (const k of FIRST) if (k in spec && k !== "data") out[k] = spec[k];
+  for (const k of Object.keys(spec)) if (!(k in out) && k !== "data") out[k] = spec[k];
+  folded = null;
+  if (spec.data !== undefined && spec.data !== null) {
+    const n = rowCount(spec.data);
+    const placeholder = `${n == null ? "the" : n} rows ${where} (folded: Render sends them)`;
+    folded = { placeholder, data: spec.data, where };
+    out.data = placeholder;
+  }
+  el.spec.value = JSON.stringify(out, null, 2);
+}
+
+// The editor's spec with its data back, or null when it does not parse.
+function editorSpec() {
+  let spec;
+  try { spec = JSON.parse(el.spec.value); } catch { return null; }
+  if (!spec || typeof spec !== "object" || Array.isArray(spec)) return null;
+  if (folded && spec.data === folded.placeholder) spec.data = folded.data;
+  return spec;
 }
 
 // ---- showing results ------------------------------------------------------------------
@@ -186,7 +254,16 @@ function showProgress(msg) {
 
 function clearError() { el.error.hidden = true; }
 
-function showError(msg) {
+// keepChart: a refusal made here, before anything was sent (the chart on display still stands);
+// an answer from the server clears the chart, which no longer matches what was asked.
+function showError(msg, { keepChart = false } = {}) {
+  if (!keepChart) {
+    el.figure.hidden = true;
+    el.downloads.hidden = true;
+    el.share.hidden = true;
+    el.chart.removeAttribute("src");
+    shown = null;
+  }
   el.errorCode.textContent = msg.code;
   el.errorMessage.textContent = msg.suggestions?.length
     ? `${msg.message} — try: ${msg.suggestions.join(" · ")}` : msg.message;
@@ -200,6 +277,8 @@ function showError(msg) {
 
 function showChart(msg) {
   clearError();
+  shown = msg;
+  el.share.hidden = true;
   const url = `data:${msg.mime};base64,${msg.data}`;
   const isPdf = msg.format === "pdf";
   el.figure.hidden = false;
@@ -222,13 +301,17 @@ function showChart(msg) {
   el.downloadImage.download = `chart.${msg.format}`;
   el.downloadImage.textContent = `Download ${msg.format.toUpperCase()}`;
   if (msg.spec) {
-    const text = JSON.stringify(msg.spec, null, 2);
-    el.spec.value = text;
+    const text = JSON.stringify(msg.spec, null, 2); // the download has the data in full
     if (specUrl) URL.revokeObjectURL(specUrl);
     specUrl = URL.createObjectURL(new Blob([text], { type: "application/json" }));
     el.downloadSpec.href = specUrl;
+    showSpec(msg.spec, msg.synthetic ? "of illustrative data" : sentData !== null ? "from the data box" : "of the spec's data");
     syncPickers(msg.spec);
   }
+  el.announce.textContent = `Chart ready: ${msg.alt || bits.join(", ")}`;
+  // On a phone the chart is far below the button that asked for it: bring it into view.
+  const top = el.figure.getBoundingClientRect().top;
+  if (top < 0 || top > window.innerHeight * 0.6) el.figure.scrollIntoView({ block: "start" });
 }
 
 function showReload(msg) {
@@ -260,23 +343,25 @@ function fillThemes(names) {
 }
 
 // After a chart or a sample: the pickers show what the spec says.
+// The field being edited keeps what the user is typing (a redraw may answer meanwhile).
 function syncPickers(spec) {
-  if (spec.theme && [...el.theme.options].some((o) => o.value === spec.theme)) el.theme.value = spec.theme;
-  if (spec.format) el.format.value = spec.format;
-  if (spec.width) el.width.value = spec.width;
-  if (spec.height) el.height.value = spec.height;
-  if (spec.scale && [...el.scale.options].some((o) => o.value === String(spec.scale))) {
-    el.scale.value = String(spec.scale);
-  }
+  const set = (picker, value) => { if (document.activeElement !== picker) picker.value = String(value); };
+  if (spec.theme && [...el.theme.options].some((o) => o.value === spec.theme)) set(el.theme, spec.theme);
+  if (spec.format) set(el.format, spec.format);
+  if (spec.width) set(el.width, spec.width);
+  if (spec.height) set(el.height, spec.height);
+  if (spec.scale && [...el.scale.options].some((o) => o.value === String(spec.scale))) set(el.scale, spec.scale);
 }
 
-// A picker change also edits the spec in the editor (when it parses), so Render draws it.
+// A picker change edits the spec in the editor (when it parses) and, when a chart is on
+// display, draws it again with the new theme, format or size.
 function pickerChanged() {
-  let spec;
-  try { spec = JSON.parse(el.spec.value); } catch { return; }
-  if (!spec || typeof spec !== "object" || Array.isArray(spec)) return;
+  const spec = editorSpec();
+  if (!spec) return;
   Object.assign(spec, outputFields());
-  el.spec.value = JSON.stringify(spec, null, 2);
+  showSpec(spec, folded ? folded.where : "");
+  // a redraw replaces a redraw still in flight (its size is already stale), never a prompt
+  if (shown && (!current || current.redraw)) renderSpec({ redraw: true });
 }
 
 function summarizeData() {
@@ -320,8 +405,8 @@ async function pickSample() {
     if (s.prompt && !el.prompt.value.trim()) el.prompt.value = s.prompt;
     summarizeData();
   } else {
-    const spec = JSON.parse(text);
-    el.spec.value = JSON.stringify(spec, null, 2);
+    const spec = fitToScreen(JSON.parse(text));
+    showSpec(spec, "of the example");
     syncPickers(spec);
   }
 }
@@ -329,18 +414,76 @@ async function pickSample() {
 async function openFile() {
   const f = el.file.files[0];
   if (!f) return;
+  el.sample.value = ""; // the picker no longer names what the boxes hold
+  // A file the server cannot take in one message is refused here: sending it would close the
+  // connection, and the conversation with it.
+  if (limits?.max_request_bytes && f.size > limits.max_request_bytes) {
+    el.file.value = "";
+    return showError(tooLarge(f.name, f.size), { keepChart: true });
+  }
   const text = await f.text();
+  let json = null;
+  try { json = JSON.parse(text); } catch { /* CSV */ }
   // A chart spec (an object with type and encoding) goes to the editor, anything else is data.
-  try {
-    const v = JSON.parse(text);
-    if (v && !Array.isArray(v) && v.type && v.encoding) {
-      el.spec.value = JSON.stringify(v, null, 2);
-      syncPickers(v);
-      return;
-    }
-  } catch { /* CSV */ }
+  if (json && !Array.isArray(json) && (json.type || json.mark) && json.encoding) {
+    fitToScreen(json);
+    showSpec(json, `from ${f.name}`);
+    syncPickers(json);
+    return;
+  }
+  const rows = rowCount(json ?? text.trim());
+  if (limits?.max_rows && rows > limits.max_rows) {
+    el.file.value = "";
+    return showError({ code: "too_large", message: `${f.name} has ${rows} rows; the server reads at most `
+      + `${limits.max_rows}. Nothing was sent.` }, { keepChart: true });
+  }
   el.data.value = text;
   summarizeData();
+  el.announce.textContent = `${f.name}: ${el.dataSummary.textContent}`;
+}
+
+// ---- sharing: an embed URL (signed by the server when it has keys) and a curl command -----
+
+function base64url(text) {
+  const bytes = new TextEncoder().encode(text);
+  let bin = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(bin).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+async function share(what, text, note = "") {
+  el.shareLabel.textContent = `${what} (${text.length.toLocaleString("en")} characters)${note}`;
+  el.shareText.value = text;
+  el.share.hidden = false;
+  let copied = false;
+  try { await navigator.clipboard.writeText(text); copied = true; } catch {
+    el.shareText.select(); // no clipboard API (plain http on another host): the old way
+    try { copied = document.execCommand("copy"); } catch { /* shown below for copying by hand */ }
+  }
+  el.shareLabel.textContent = `${copied ? "Copied" : "Select and copy"}: ${el.shareLabel.textContent}`;
+  el.announce.textContent = copied ? `${what} copied` : `${what} shown below the chart`;
+}
+
+async function copyEmbedUrl() {
+  if (!shown) return;
+  const query = `spec=${base64url(JSON.stringify(shown.spec))}`;
+  let path = `/v1/charts?${query}`;
+  if (token) { // a server with keys: it signs the URL, so the image shows without the key
+    const r = await fetch(withToken(`v1/sign?${query}`));
+    const body = await r.json().catch(() => ({}));
+    if (!r.ok) return showError(body.code ? body : { code: "sign_failed", message: `v1/sign: HTTP ${r.status}` }, { keepChart: true });
+    path = body.url;
+  }
+  const url = `${location.origin}${path}`;
+  share("Embed URL", url, url.length > 8000 ? " — over the 8 KiB a server reads in a URL: use curl (POST) for this one" : "");
+}
+
+function copyCurl() {
+  if (!shown) return;
+  const auth = token ? ' -H "Authorization: Bearer $CHARTD_API_KEY"' : "";
+  const cmd = `curl -s -X POST '${location.origin}/v1/charts' -H 'Content-Type: application/json'${auth} `
+    + `--data-binary @- -o chart.${shown.format} <<'JSON'\n${JSON.stringify({ spec: shown.spec })}\nJSON`;
+  share("curl command", cmd);
 }
 
 // ---- wiring -----------------------------------------------------------------------------
@@ -358,7 +501,7 @@ el.spec.addEventListener("keydown", (e) => {
 document.addEventListener("keydown", (e) => {
   if (e.key === "Escape" && current) conn.cancel(current.id);
 });
-el.render.addEventListener("click", renderSpec);
+el.render.addEventListener("click", () => renderSpec());
 el.cancel.addEventListener("click", () => { if (current) conn.cancel(current.id); });
 el.reset.addEventListener("click", () => {
   current = null;
@@ -375,7 +518,36 @@ el.formatSpec.addEventListener("click", () => {
 for (const p of [el.theme, el.format, el.width, el.height, el.scale]) p.addEventListener("change", pickerChanged);
 el.sample.addEventListener("change", pickSample);
 el.file.addEventListener("change", openFile);
-el.data.addEventListener("input", summarizeData);
+el.data.addEventListener("input", () => { el.sample.value = ""; summarizeData(); });
+el.copyUrl.addEventListener("click", copyEmbedUrl);
+el.copyCurl.addEventListener("click", copyCurl);
 
+// On a narrow screen (a phone) the chart is drawn at the width it is shown at, so its text
+// has the size the theme meant (10 px and up), sharp on the screen's pixels: the size pickers
+// start there, and a sample or file spec wider than the screen is brought to it.
+function screenSize() {
+  const box = el.figure.parentElement, css = getComputedStyle(box);
+  // the panel's content width, less the image's 1 px borders
+  const room = box.clientWidth - parseFloat(css.paddingLeft) - parseFloat(css.paddingRight) - 2;
+  if (room <= 0 || room >= 800) return null;
+  const width = Math.max(200, Math.floor(room / 10) * 10);
+  return { width, height: Math.round((width * 0.75) / 10) * 10,
+    scale: Math.min(3, Math.max(1, Math.round(window.devicePixelRatio || 1))) };
+}
+
+function fitToScreen(spec) {
+  const fit = screenSize();
+  if (!fit) return spec;
+  if (spec === undefined) { // the pickers, at start
+    el.width.value = String(fit.width);
+    el.height.value = String(fit.height);
+    el.scale.value = String(fit.scale);
+  } else if (!(spec.width <= fit.width)) {
+    Object.assign(spec, fit);
+  }
+  return spec;
+}
+
+fitToScreen();
 summarizeData();
 loadSamples();

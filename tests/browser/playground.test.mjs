@@ -5,75 +5,17 @@
 // `chartd serve --dev` and sees the reload status and the live re-render (and a broken save).
 // The server runs on a copy of the scripts, so the test's edits (and a colleague's) stay apart.
 // Run: CHARTD_BIN=build/chartd node tests/browser/playground.test.mjs (ctest does this).
-import { spawn } from "node:child_process";
-import { cpSync, mkdtempSync, rmSync, openSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import assert from "node:assert/strict";
+import { ROOT, errorShown, launch, logTail, sleep, startServer, stopServer, waitChart } from "./harness.mjs";
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const BIN = resolve(process.env.CHARTD_BIN || join(ROOT, "build", "chartd"));
-const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
 // The README's screenshot is refreshed only on request (CHARTD_UPDATE_SCREENSHOT=1): a test
 // run must not change the checkout. Otherwise it goes to the temp folder.
 const SCREENSHOT = process.env.CHARTD_UPDATE_SCREENSHOT === "1"
   ? join(ROOT, "docs", "screenshot.png")
   : join(tmpdir(), `chartd-playground-${process.pid}.png`);
-
-let chromium;
-try {
-  ({ chromium } = await import("playwright-core"));
-} catch {
-  console.error("playwright-core is missing: run ./scripts/setup.sh (it runs npm ci in the repository root)");
-  process.exit(1);
-}
-
-function freePort() {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.on("error", fail);
-    s.listen(0, "127.0.0.1", () => { const { port } = s.address(); s.close(() => ok(port)); });
-  });
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function startServer(extraEnv = {}) {
-  const port = await freePort();
-  const cwd = mkdtempSync(join(tmpdir(), "chartd-browser-cwd-")); // no .env from the tree
-  const home = join(cwd, "home");
-  for (const dir of ["lua", "themes", "prompts", "web", "examples"]) {
-    cpSync(join(ROOT, dir), join(home, dir), { recursive: true, verbatimSymlinks: true });
-  }
-  const logPath = join(cwd, "chartd.log");
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) =>
-    !/^(OPENAI|LLM_|CHART|MAX_|PORT$)/.test(k)));
-  Object.assign(env, { WEBSOCKET_PORT: String(port), CHARTD_WORKERS: "2", CHARTD_HOME: home,
-    LLM_PROVIDER: "offline" }, extraEnv);
-  const log = openSync(logPath, "w");
-  const proc = spawn(BIN, ["serve", "--dev"], { cwd, env, stdio: ["ignore", log, log] });
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30000;
-  for (;;) {
-    if (proc.exitCode !== null) throw new Error(`chartd exited ${proc.exitCode}:\n${readFileSync(logPath, "utf8")}`);
-    try { if ((await fetch(`${base}/readyz`)).status === 200) break; } catch { /* not yet */ }
-    if (Date.now() > deadline) throw new Error("chartd did not become ready in 30 s");
-    await sleep(100);
-  }
-  return { proc, base, cwd, home, logPath };
-}
-
-// Waits until the chart image shows `src` different from `previous` and fully decoded.
-async function waitChart(page, previous) {
-  await page.waitForFunction((prev) => {
-    const img = document.getElementById("chart");
-    return img.src && img.src !== prev && img.complete && img.naturalWidth > 0
-      && !document.getElementById("figure").hidden;
-  }, previous, { timeout: 20000 });
-  return page.$eval("#chart", (img) => ({ src: img.src, w: img.naturalWidth, h: img.naturalHeight, alt: img.alt }));
-}
 
 async function recordProgress(page) {
   await page.evaluate(() => {
@@ -93,22 +35,13 @@ async function setSpec(page, mutate) {
   return spec;
 }
 
-async function errorShown(page) {
-  await page.waitForSelector("#error:not([hidden])", { timeout: 20000 });
-  return { code: await page.textContent("#error-code"), message: await page.textContent("#error-message") };
-}
-
 const server = await startServer();
 let keyed = null; // a second server behind CHARTD_API_KEYS (step 8)
-const profile = mkdtempSync(join(tmpdir(), "chartd-browser-profile-"));
-let context;
+let browser;
 let failed = false;
 try {
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM, headless: true, viewport: { width: 1280, height: 860 },
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync", "--no-first-run"],
-  });
+  browser = await launch({ width: 1280, height: 860 });
+  const { context } = browser;
   const page = context.pages()[0] || await context.newPage();
   const pageErrors = [];
   page.on("pageerror", (e) => pageErrors.push(e.message));
@@ -177,13 +110,14 @@ try {
   console.log("ok 4 edited spec re-rendered as", img.alt.slice(0, 60));
   const good = await page.inputValue("#spec");
 
-  // 5. A server error shows inline with its code and message; the last chart stays.
+  // 5. A server error shows inline with its code and message; the chart it no longer matches goes.
   await setSpec(page, (s) => { s.encoding.y.field = "revnue"; });
   await page.click("#render");
   let err = await errorShown(page);
   assert.equal(err.code, "unknown_field");
   assert.match(err.message, /^encoding\.y\.field: .*"revnue"/);
-  assert.equal(await page.getAttribute("#chart", "src"), img.src);
+  assert.equal(await page.getAttribute("#chart", "src"), null);
+  assert.equal(await page.isVisible("#figure"), false);
   assert.match(await page.textContent("#history > li:last-child"), /→ unknown_field$/);
   // ...and a broken editor is caught before anything is sent.
   await page.fill("#spec", '{"type": "bar",');
@@ -202,14 +136,16 @@ try {
   const svg = Buffer.from(img.src.split(",")[1], "base64").toString("utf8");
   assert.match(svg, /viewBox="0 0 500 400"/);
   // cairo writes width="500pt" (4/3 px each), so the page sizes the image in CSS px itself.
-  assert.equal(await page.$eval("#chart", (im) => im.getBoundingClientRect().width), 500);
+  assert.equal(await page.$eval("#chart", (im) => im.clientWidth), 500);
   assert.equal(await page.getAttribute("#download-image", "download"), "chart.svg");
   await page.selectOption("#format", "pdf");
   await page.click("#render");
   await page.waitForSelector("#pdf-note:not([hidden])", { timeout: 20000 });
   assert.match(await page.getAttribute("#download-image", "href"), /^data:application\/pdf;base64,JVBER/);
   assert.equal(await page.isVisible("#chart"), false);
-  await page.selectOption("#format", "png");
+  await page.selectOption("#format", "png"); // a picker change redraws the chart on display
+  img = await waitChart(page, img.src);
+  assert.match(img.src, /^data:image\/png;base64,/);
   console.log("ok 5b svg and pdf");
 
   // 6. A prompt over a sample dataset (Enter sends), then a follow-up on the same connection.
@@ -229,9 +165,10 @@ try {
     assert.equal(err.code, "planner_unavailable");
     console.log("ok 6 prompt answered planner_unavailable, shown inline (no planner yet)");
   } else {
-    img = await waitChart(page, img.src);
+    // the prompt's answer is on display (leaving the size fields redrew the last chart before it)
+    img = await waitChart(page, "");
     assert.equal(img.w, 800);
-    assert.equal(img.h, 500);
+    assert.equal(img.h, 500, `the prompt drew at the size asked; history: ${await page.textContent("#history")}`);
     const spec = JSON.parse(await page.inputValue("#spec"));
     assert.equal(spec.type, "bar");
     assert.equal(spec.encoding.y.aggregate, "mean");
@@ -320,14 +257,9 @@ try {
 } catch (e) {
   failed = true;
   console.error("FAIL", e.stack || e.message);
-  console.error("--- chartd log (tail) ---\n" + readFileSync(server.logPath, "utf8").split("\n").slice(-20).join("\n"));
+  console.error(`--- chartd log (tail) ---\n${logTail(server)}`);
 } finally {
-  if (context) await context.close();
-  for (const s of [server, keyed].filter(Boolean)) {
-    s.proc.kill("SIGTERM");
-    await new Promise((r) => (s.proc.exitCode !== null ? r() : s.proc.on("exit", r)));
-    rmSync(s.cwd, { recursive: true, force: true });
-  }
-  rmSync(profile, { recursive: true, force: true });
+  if (browser) await browser.close();
+  for (const s of [server, keyed].filter(Boolean)) await stopServer(s);
 }
 process.exit(failed ? 1 : 0);

@@ -188,6 +188,11 @@ async def keyed_server():
         eq((status, body), (200, svg), "a key serves the same image")
         eq(h["cache-control"], "private, max-age=86400", "keyed: private")
         eq(get(s, unsigned + "&token=k1")[0], 200, "token=")
+        # the key after a spec longer than lws's argument buffer (1 KiB) is still found
+        rows = [{"month": f"M{i}", "revenue": i} for i in range(40)]
+        long_spec = urllib.parse.quote(json.dumps(dict(small, data={"values": rows})))
+        eq(2048 < len(long_spec) < 7000, True, f"a spec of 2 to 7 KiB in the URL ({len(long_spec)})")
+        eq(get(s, "spec=" + long_spec + "&token=k1")[0], 200, "token= after a long spec")
 
         refused(get(s, unsigned), 401, "unauthorized", None, "needs a key")
         refused(get(s, unsigned + "&token=nope"), 401, "unauthorized", "token", "not valid")
