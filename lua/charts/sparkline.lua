@@ -6,6 +6,7 @@ local text = require "layout.text"
 local series = require "charts.shared.series"
 local axes = require "charts.shared.axes"
 local describe = require "charts.shared.describe"
+local reduce = require "charts.shared.reduce"
 
 local M = {
   name = "sparkline",
@@ -23,8 +24,8 @@ function M.layout(spec, theme, box)
   local n = #model.keys
   local r = math.max(1.5, math.min(3, box.height / 12))
   local font = { family = theme.font, size = math.max(8, math.min(theme.font_sizes.label, box.height * 0.4)) }
-  local last_i
-  for i = n, 1, -1 do if s and s.values[i] ~= nil then last_i = i; break end end
+  local count, first, last_i, imin, imax = 0, nil, nil, nil, nil
+  if s then count, first, last_i, imin, imax = series.extent(s, n) end
   local label
   local right = box.x + box.width - M.PAD - r
   if last_i and box.width >= M.LABEL_MIN_WIDTH then
@@ -36,34 +37,40 @@ function M.layout(spec, theme, box)
   local plot = { x = box.x + M.PAD + r, y = box.y + M.PAD + r }
   plot.width, plot.height = math.max(1, right - plot.x), math.max(1, box.height - 2 * (M.PAD + r))
   local lo, hi
-  for i = 1, n do
-    local v = s and s.values[i]
-    if v ~= nil then lo, hi = math.min(lo or v, v), math.max(hi or v, v) end
-  end
+  if count > 0 then lo, hi = s.values[imin], s.values[imax] end
   if lo == hi and lo ~= nil then lo, hi = lo - 1, hi + 1 end
   local xdom = model.x_kind ~= "band" and { model.keys[1], model.keys[n] } or nil
   if xdom and xdom[1] == xdom[2] then xdom = { xdom[1] - 1, xdom[2] + 1 } end
-  local xs = n > 0 and axes.key_positions(model, plot, xdom) or {}
   local ypos = axes.linear({ lo or 0, hi or 1 }, plot)
-  local runs, run, pts = {}, nil, {}
-  local imin, imax
-  for i = 1, n do
+  -- Points are placed as charts.shared.axes.key_positions places them, and a long line is
+  -- reduced per pixel column as the line chart's is (charts.shared.reduce).
+  local a, b, keys = reduce.key_affine(model, plot, xdom, axes.band)
+  local function point(i)
     local v = s.values[i]
-    if v ~= nil then
-      local pt = { xs[i], ypos(v), value = v, index = i }
-      pts[i] = pt
-      if not run then run = {}; runs[#runs + 1] = run end
-      run[#run + 1] = pt
-      if not imin or v < s.values[imin] then imin = i end
-      if not imax or v > s.values[imax] then imax = i end
-    elseif s.missing[i] then
-      run = nil
+    return { a + b * (keys and keys[i] or i), ypos(v), value = v, index = i }
+  end
+  local runs, run, pts, drawn = {}, nil, {}, 0
+  local function add(i)
+    local pt = point(i)
+    pts[i], drawn = pt, drawn + 1
+    if not run then run = {}; runs[#runs + 1] = run end
+    run[#run + 1] = pt
+  end
+  local kept = s and reduce.m4(n, plot, reduce.resolution(spec), a, b, keys, s.values, s.missing)
+  if kept then
+    for _, i in ipairs(kept) do
+      if i == 0 then run = nil else add(i) end
+    end
+  elseif s then
+    for i = 1, n do
+      if s.values[i] ~= nil then add(i) elseif s.missing[i] then run = nil end
     end
   end
-  if label then label.y = pts[last_i][2] end
+  local ends = count > 0 and { first = point(first), last = point(last_i), min = point(imin), max = point(imax) } or {}
+  if label then label.y = ends.last[2] end
   local f = { box = box, grid = false }
   return { frame = f, model = model, plot = plot, runs = runs, points = pts, radius = r, label = label,
-    min = imin and pts[imin], max = imax and pts[imax], last = last_i and pts[last_i],
+    first = ends.first, min = ends.min, max = ends.max, last = ends.last, drawing = reduce.drawing(count, drawn),
     band = spec.options.band and lo and { y0 = ypos(hi), y1 = ypos(lo) } or nil }
 end
 
@@ -84,6 +91,7 @@ function M.draw(c, layout, theme)
   c:set_color(theme.muted)
   c:set_line_width(math.max(1, math.min(theme.line_width or 2, layout.radius * 0.6)))
   c:set_line_join("round")
+  c:set_line_cap("round") -- as the line chart's: a long line takes the fast stroke (src/fast_stroke.h)
   c:stroke()
   -- Minimum and maximum in two palette colours, the last point in the foreground colour.
   local marks = { { layout.min, theme.palette[3] or theme.palette[1] }, { layout.max, theme.palette[1] },
@@ -106,9 +114,7 @@ end
 function M.describe(spec, layout)
   local what = describe.measure(spec)
   if not layout.last then return "Sparkline of " .. what .. " with no data." end
-  local keys = layout.model.keys
-  local first
-  for i = 1, #keys do if layout.points[i] then first = layout.points[i]; break end end
+  local keys, first = layout.model.keys, layout.first
   local function at(pt) return describe.key_text(keys[pt.index], spec) end
   local num = describe.number_text
   return string.format("Sparkline of %s over %d points, from %s (%s) to %s (%s); low %s (%s), high %s (%s).", what,

@@ -38,12 +38,16 @@ end
 
 describe("charts.shared.reduce", function()
   local data = rows(50000)
-  for _, case in ipairs({ { "line", 1 }, { "line", 2 }, { "step", 1 }, { "area", 1 }, { "streamgraph", 1 } }) do
+  local one = {} -- the first series alone, for the sparkline (one line, no colour channel)
+  for _, r in ipairs(data) do if r.s == "a" then one[#one + 1] = r end end
+  for _, case in ipairs({ { "line", 1 }, { "line", 2 }, { "step", 1 }, { "area", 1 }, { "streamgraph", 1 },
+    { "sparkline", 1 } }) do
     local kind, scale = case[1], case[2]
     it(("draws a reduced %s with the pixels of the whole one (scale %d)"):format(kind, scale), function()
       local spec = { type = kind, width = 520, height = 330, scale = scale, data = { values = data },
         encoding = { x = { field = "t", type = "quantitative" }, y = { field = "v", type = "quantitative" },
           color = { field = "s", type = "nominal" } } }
+      if kind == "sparkline" then spec.data.values, spec.encoding.color = one, nil end
       local whole, reduced = draw(spec, true), draw(spec, false)
       assert.equal("paths", whole.drawing.method)
       assert.equal("m4", reduced.drawing.method)
