@@ -21,6 +21,10 @@ typedef struct mask {
 
 /* Sample offsets from a pixel's centre, 4 × 4 at the centres of a regular grid (k = 4y + x). */
 static const double OFFSET[4] = {-0.375, -0.125, 0.125, 0.375};
+static const float OFFSET_X[16] = {-0.375f, -0.125f, 0.125f, 0.375f, -0.375f, -0.125f, 0.125f, 0.375f,
+                                   -0.375f, -0.125f, 0.125f, 0.375f, -0.375f, -0.125f, 0.125f, 0.375f};
+static const float OFFSET_Y[16] = {-0.375f, -0.375f, -0.375f, -0.375f, -0.125f, -0.125f, -0.125f, -0.125f,
+                                   0.125f,  0.125f,  0.125f,  0.125f,  0.375f,  0.375f,  0.375f,  0.375f};
 #define HALF_DIAGONAL 0.7072 /* a sample is at most this far from its pixel's centre */
 
 /* Adds the round-capped segment (ax, ay)–(bx, by) of half width `half` (device pixels):
@@ -32,15 +36,14 @@ static void segment(mask *m, double ax, double ay, double bx, double by, double 
   double dx = bx - ax, dy = by - ay, len2 = dx * dx + dy * dy, inv = len2 > 0 ? 1 / len2 : 0;
   double len = sqrt(len2), nx = len > 0 ? -dy / len : 0, ny = len > 0 ? dx / len : 1;
   /* per sample: its offset across the segment, and along it (in units of t) */
-  double across[16], along[16], spread = 0, tspread = 0;
-  float across_f[16]; /* the same in float: sixteen at a time in SIMD registers */
+  double spread = 0, tspread = 0;
+  float across_f[16], along_f[16]; /* in float: sixteen at a time in SIMD registers */
   for (int k = 0; k < 16; k++) {
-    double ox = OFFSET[k % 4], oy = OFFSET[k / 4];
-    across[k] = nx * ox + ny * oy;
-    across_f[k] = (float)across[k];
-    along[k] = (dx * ox + dy * oy) * inv;
-    spread = MAX(spread, fabs(across[k]));
-    tspread = MAX(tspread, fabs(along[k]));
+    double ox = OFFSET[k % 4], oy = OFFSET[k / 4], across = nx * ox + ny * oy, along = (dx * ox + dy * oy) * inv;
+    across_f[k] = (float)across;
+    along_f[k] = (float)along;
+    spread = MAX(spread, fabs(across));
+    tspread = MAX(tspread, fabs(along));
   }
   int ylo = (int)floor(MIN(ay, by) - reach - 0.5), yhi = (int)ceil(MAX(ay, by) + reach - 0.5);
   if (ylo < m->y0) ylo = m->y0;
@@ -83,20 +86,17 @@ static void segment(mask *m, double ax, double ay, double bx, double by, double 
         }
         float cf = (float)(ex * nx + ey * ny), hf = (float)half;
         for (int k = 0; k < 16; k++) bits |= (unsigned)(fabsf(cf + across_f[k]) <= hf) << k;
-      } else { /* near an end: a sample past it measures to the end point */
+      } else { /* near an end: a sample measures to its nearest point of the segment, its
+                * position along it clamped to the ends (no branch: sixteen at a time) */
         double tc = t < 0 ? 0 : (t > 1 ? 1 : t), fx = ex - tc * dx, fy = ey - tc * dy;
         if (fx * fx + fy * fy >= reach2) continue;
+        float tf = (float)t, exf = (float)ex, eyf = (float)ey, dxf = (float)dx, dyf = (float)dy, h2f = (float)h2;
         for (int k = 0; k < 16; k++) {
-          double tk = t + along[k], ox = ex + OFFSET[k % 4], oy = ey + OFFSET[k / 4], d2;
-          if (tk <= 0) {
-            d2 = ox * ox + oy * oy;
-          } else if (tk >= 1) {
-            d2 = (ox - dx) * (ox - dx) + (oy - dy) * (oy - dy);
-          } else {
-            double c = ox * nx + oy * ny;
-            d2 = c * c;
-          }
-          bits |= (unsigned)(d2 <= h2) << k;
+          float tk = tf + along_f[k];
+          tk = tk < 0 ? 0 : tk;
+          tk = tk > 1 ? 1 : tk;
+          float ox = exf + OFFSET_X[k] - tk * dxf, oy = eyf + OFFSET_Y[k] - tk * dyf;
+          bits |= (unsigned)(ox * ox + oy * oy <= h2f) << k;
         }
       }
       row[px] |= (uint16_t)bits;
