@@ -25,6 +25,10 @@
  *     edges; values outside [edges[1], edges[k+1]] not counted.
  *   columns.flat(values, n) -> y0
  *     an unstacked series' band starts: y0[i] = 0 where values[i] is a number.
+ *   columns.iso_dates(values, n) -> times, grain | nil
+ *     a column of ISO 8601 texts (iso_date.h) as epoch seconds and its finest grain ("month",
+ *     "day", "datetime"), as lua/data/frame.lua converts it; nil when a value is anything
+ *     else or there is none (the Lua code then decides).
  *
  * Working memory is userdata, so a Lua memory error half-way leaks nothing. */
 #include <lauxlib.h>
@@ -33,6 +37,7 @@
 #include <string.h>
 
 #include "columns.h"
+#include "iso_date.h"
 
 int luaopen_chartd_columns(lua_State *L);
 
@@ -384,8 +389,44 @@ static int l_flat(lua_State *L) {
   return 1;
 }
 
+static int l_iso_dates(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  lua_Integer n = luaL_checkinteger(L, 2);
+  lua_settop(L, 2);
+  lua_createtable(L, n > 0 && n < INT32_MAX ? (int)n : 0, 0); /* 3: times */
+  enum iso_grain finest = 0;
+  for (lua_Integer i = 1; i <= n; i++) {
+    int t = lua_rawgeti(L, 1, i);
+    if (t == LUA_TNIL) {
+      lua_pop(L, 1);
+      continue;
+    }
+    size_t len;
+    const char *text = t == LUA_TSTRING ? lua_tolstring(L, -1, &len) : NULL;
+    long long secs;
+    double frac;
+    enum iso_grain grain;
+    if (text == NULL || !iso_date_parse(text, len, &secs, &frac, &grain)) {
+      lua_pushnil(L);
+      return 1;
+    }
+    lua_pop(L, 1);
+    if (frac != 0) lua_pushnumber(L, (lua_Number)secs + frac);
+    else lua_pushinteger(L, (lua_Integer)secs);
+    lua_rawseti(L, 3, i);
+    if (grain > finest) finest = grain;
+  }
+  if (finest == 0) {
+    lua_pushnil(L);
+    return 1;
+  }
+  lua_pushstring(L, finest == ISO_MONTH ? "month" : finest == ISO_DAY ? "day" : "datetime");
+  return 2;
+}
+
 int luaopen_chartd_columns(lua_State *L) {
   static const luaL_Reg fns[] = {{"group", l_group}, {"m4", l_m4}, {"scan", l_scan}, {"flat", l_flat},
+                                 {"iso_dates", l_iso_dates},
                                  {"affine", l_affine}, {"moments", l_moments},
                                  {"bin_counts", l_bin_counts}, {NULL, NULL}};
   luaL_newlib(L, fns);

@@ -20,6 +20,10 @@ M.native_records = has_native and native.columns or nil
 M.native_rows = has_native and native.rows or nil
 local has_csv, native_csv = pcall(require, "chartd.csv")
 M.native_csv = has_csv and native_csv.columns or nil
+-- ISO 8601 date columns (src/iso_date.c): the times and grain parse_date would give, nil for
+-- a column with anything else.
+local has_columns, native_columns = pcall(require, "chartd.columns")
+M.native_dates = has_columns and native_columns.iso_dates or nil
 
 M.MAX_ROWS = 1000000
 M.MAX_COLUMNS = 200
@@ -437,9 +441,17 @@ function M.from_data(data, path)
     if numeric and numeric[name] then -- numbers only: a copy, no scans
       ftype, col, changed = "quantitative", table.move(raw[name], 1, n, 1, {}), false
     else
-      ftype, grain = infer(raw[name], n)
-      local converted, _, any_changed = convert(raw[name], n, ftype)
-      col, changed = converted, any_changed
+      local first = raw[name][1]
+      if M.native_dates and type(first) == "string" and first:find("^%d%d%d%d%-") then
+        col, grain = M.native_dates(raw[name], n) -- ISO dates only: parsed once, in C
+      end
+      if col then
+        ftype, changed = "temporal", true
+      else
+        ftype, grain = infer(raw[name], n)
+        local converted, _, any_changed = convert(raw[name], n, ftype)
+        col, changed = converted, any_changed
+      end
     end
     df.types[name] = ftype
     df.grain[name] = grain
