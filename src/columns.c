@@ -80,9 +80,13 @@ static void aggregate(const columns_row *rows, size_t a, size_t b, const double 
   }
 }
 
+void columns_sort(columns_row *rows, size_t n) {
+  if (!sorted(rows, n)) qsort(rows, n, sizeof *rows, row_cmp);
+}
+
 size_t columns_group(columns_row *rows, size_t n, const double *y, columns_agg op, int gaps,
                      double *scratch, uint32_t *key_rows, size_t *nkeys, columns_cell *cells) {
-  if (!sorted(rows, n)) qsort(rows, n, sizeof *rows, row_cmp);
+  columns_sort(rows, n);
   size_t ncells = 0, k = 0;
   for (size_t a = 0; a < n;) {
     size_t b = a + 1;

@@ -25,6 +25,9 @@ typedef struct columns_cell {
   unsigned char has_value, missing;
 } columns_cell;
 
+/* Sorts rows[0..n) by (x, sid, row) (nothing to do for rows already in that order). */
+void columns_sort(columns_row *rows, size_t n);
+
 /* Sorts rows[0..n) by (x, sid, row) and aggregates y[row] (NaN = missing; y may be NULL for
  * AGG_COUNT_ROWS) per (x, sid). Writes, for each distinct key in ascending order, the row
  * number of its first row into key_rows (*nkeys of them), and the groups, by key then series,

@@ -25,6 +25,10 @@
  *     edges; values outside [edges[1], edges[k+1]] not counted.
  *   columns.flat(values, n) -> y0
  *     an unstacked series' band starts: y0[i] = 0 where values[i] is a number.
+ *   columns.order(keys, n) -> indices | nil
+ *     the indices i of keys[1..n] holding a number, by ascending key, ties in index order (what
+ *     table.sort by (key, index) gives); nil for a NaN or an integer key beyond 2^53, which
+ *     doubles would not order as Lua does.
  *   columns.iso_dates(values, n) -> times, grain | nil
  *     a column of ISO 8601 texts (iso_date.h) as epoch seconds and its finest grain ("month",
  *     "day", "datetime"), as lua/data/frame.lua converts it; nil when a value is anything
@@ -389,6 +393,35 @@ static int l_flat(lua_State *L) {
   return 1;
 }
 
+static int l_order(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  lua_Integer n = luaL_checkinteger(L, 2);
+  if (n < 0 || n > (lua_Integer)UINT32_MAX - 1) return luaL_argerror(L, 2, "row count out of range");
+  lua_settop(L, 2);
+  columns_row *rows = scratch(L, (size_t)n, sizeof *rows); /* 3 */
+  size_t count = 0;
+  for (lua_Integer i = 1; i <= n; i++) {
+    int t = lua_rawgeti(L, 1, i);
+    if (t == LUA_TNUMBER) {
+      double x = lua_tonumber(L, -1);
+      lua_Integer whole = lua_isinteger(L, -1) ? lua_tointeger(L, -1) : 0;
+      if (x != x || whole > ((lua_Integer)1 << 53) || whole < -((lua_Integer)1 << 53)) {
+        lua_pushnil(L);
+        return 1;
+      }
+      rows[count++] = (columns_row){.x = x, .sid = 0, .row = (uint32_t)i};
+    }
+    lua_pop(L, 1);
+  }
+  columns_sort(rows, count);
+  lua_createtable(L, count < INT32_MAX ? (int)count : 0, 0);
+  for (size_t k = 0; k < count; k++) {
+    lua_pushinteger(L, rows[k].row);
+    lua_rawseti(L, -2, (lua_Integer)k + 1);
+  }
+  return 1;
+}
+
 static int l_iso_dates(lua_State *L) {
   luaL_checktype(L, 1, LUA_TTABLE);
   lua_Integer n = luaL_checkinteger(L, 2);
@@ -426,7 +459,7 @@ static int l_iso_dates(lua_State *L) {
 
 int luaopen_chartd_columns(lua_State *L) {
   static const luaL_Reg fns[] = {{"group", l_group}, {"m4", l_m4}, {"scan", l_scan}, {"flat", l_flat},
-                                 {"iso_dates", l_iso_dates},
+                                 {"order", l_order}, {"iso_dates", l_iso_dates},
                                  {"affine", l_affine}, {"moments", l_moments},
                                  {"bin_counts", l_bin_counts}, {NULL, NULL}};
   luaL_newlib(L, fns);

@@ -81,4 +81,28 @@ describe("charts.candlestick rendering", function()
       assert.equal(theme.background, render.at(img, w.x + l.width, w.y0 + 2))
     end)
   end
+
+  it("orders rows in C as the Lua sort by (x, row) does: ties, gaps, integers and floats", function()
+    local order = require("chartd.columns").order
+    local rnd = require("charts.shared.sample_rng").lcg(5)
+    for round = 1, 30 do
+      local n, xs = math.floor(rnd() * 300), {}
+      for i = 1, n do
+        local r = rnd()
+        if r < 0.1 then xs[i] = nil
+        elseif r < 0.5 then xs[i] = math.floor(rnd() * 10) -- integers, many ties
+        elseif r < 0.7 then xs[i] = math.floor(rnd() * 10) + 0.0 -- the same as floats
+        else xs[i] = (rnd() - 0.5) * 10 ^ math.floor(rnd() * 12) end
+      end
+      local want = {}
+      for i = 1, n do if xs[i] ~= nil then want[#want + 1] = i end end
+      table.sort(want, function(a, b)
+        if xs[a] ~= xs[b] then return xs[a] < xs[b] end
+        return a < b
+      end)
+      assert.same(want, order(xs, n), "round " .. round)
+    end
+    assert.is_nil(order({ 1, 0 / 0 }, 2))
+    assert.is_nil(order({ 1, math.maxinteger }, 2))
+  end)
 end)
