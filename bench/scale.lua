@@ -4,7 +4,8 @@
 -- renders. Prints one JSON object: median ms of the whole render, of its validate stage
 -- (CSV → columns), the drawing method, the PNG's size and the process's peak RSS.
 --   lua5.4 bench/scale.lua --cpath 'build-rel/lib/?.so' --type line --csv data.csv [--n 3] [--warmup 1]
-local opt, i = { cpath = "build-rel/lib/?.so", n = "3", warmup = "1", format = "png" }, 1
+--     [--xtype temporal]
+local opt, i = { cpath = "build-rel/lib/?.so", n = "3", warmup = "1", format = "png", xtype = "quantitative" }, 1
 while i <= #arg do
   opt[arg[i]:match("^%-%-(.+)$") or error("bad option " .. arg[i])] = arg[i + 1]
   i = i + 2
@@ -30,7 +31,7 @@ end
 local total, parse, out = {}, {}, nil
 for k = 1, tonumber(opt.warmup) + tonumber(opt.n) do
   local spec = { type = opt.type, width = 800, height = 600, format = opt.format, data = text,
-    encoding = { x = { field = x, type = "quantitative" }, y = { field = y, type = "quantitative" } } }
+    encoding = { x = { field = x, type = opt.xtype }, y = { field = y, type = "quantitative" } } }
   collectgarbage() -- the previous render's garbage is not this one's cost
   local t0 = clock.now_ms()
   out = assert(pipeline.render(spec))

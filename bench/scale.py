@@ -3,7 +3,8 @@
 matplotlib measured in the same run, rounds interleaved (docs/BENCHMARKS.md, "Scale").
 
 The same data for both: a CSV file per size and type (seeded; line: x = 0..n-1 and a random
-walk; scatter: two correlated normal columns). chartd renders it in a lua5.4 process
+walk; timeseries: the same walk over ISO 8601 minutes from 2024-01-01T00:00:00, a temporal x;
+scatter: two correlated normal columns). chartd renders it in a lua5.4 process
 (bench/scale.lua: the CSV text in memory → pipeline.render → 800×600 PNG, so parsing is
 included); matplotlib 3 (Agg, Figure() without pyplot, 8×6 in at 100 dpi, the peers' styles:
 line width 1.2; scatter s=6, alpha 0.5) is timed from numpy arrays already in memory, and
@@ -11,9 +12,10 @@ separately for turning the same CSV text into those arrays (numpy). Each cell: m
 rounds of each round's median of --n timed renders after one warm-up.
 
   /usr/bin/python3 bench/scale.py --cpath 'build-rel/lib/?.so' [--sizes 1000,10000,100000,1000000]
-      [--types line,scatter] [--rounds 3] [--n 3] [--json out.json]
+      [--types line,timeseries,scatter] [--rounds 3] [--n 3] [--json out.json]
 """
 import argparse
+import datetime
 import io
 import json
 import os
@@ -37,12 +39,13 @@ ROOT = os.path.dirname(HERE)
 def write_csv(path, kind, n, seed):
     rnd = random.Random(seed)
     with open(path, "w") as f:
-        if kind == "line":
+        if kind in ("line", "timeseries"):
             f.write("t,value\n")
-            y = 0.0
+            y, start = 0.0, datetime.datetime(2024, 1, 1)
             for i in range(n):
                 y += rnd.gauss(0, 1)
-                f.write("%d,%.4f\n" % (i, y))
+                t = (start + datetime.timedelta(minutes=i)).isoformat() if kind == "timeseries" else i
+                f.write("%s,%.4f\n" % (t, y))
         else:
             f.write("x,y\n")
             for _ in range(n):
@@ -53,7 +56,7 @@ def write_csv(path, kind, n, seed):
 def mpl_png(kind, xs, ys):
     fig = Figure(figsize=(8, 6), dpi=100)
     ax = fig.add_subplot()
-    if kind == "line":
+    if kind in ("line", "timeseries"):
         ax.plot(xs, ys, linewidth=1.2)
     else:
         ax.scatter(xs, ys, s=6, alpha=0.5, linewidths=0)
@@ -61,6 +64,15 @@ def mpl_png(kind, xs, ys):
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=100)
     return buf.getvalue()
+
+
+def numpy_columns(kind, text):
+    """The CSV text as numpy arrays (timestamps as datetime64, which matplotlib plots as dates)."""
+    if kind == "timeseries":
+        arr = np.loadtxt(io.StringIO(text), delimiter=",", skiprows=1, dtype=str)
+        return arr[:, 0].astype("datetime64[s]"), arr[:, 1].astype(np.float64)
+    arr = np.loadtxt(io.StringIO(text), delimiter=",", skiprows=1, dtype=np.float64)
+    return arr[:, 0], arr[:, 1]
 
 
 def timed(fn, n, warmup=1):
@@ -74,8 +86,9 @@ def timed(fn, n, warmup=1):
 
 
 def run_chartd(args, kind, path, n):
-    cmd = ["lua5.4", os.path.join(HERE, "scale.lua"), "--cpath", args.cpath, "--type", kind,
-           "--csv", path, "--n", str(n), "--warmup", "1"]
+    cmd = ["lua5.4", os.path.join(HERE, "scale.lua"), "--cpath", args.cpath,
+           "--type", "line" if kind == "timeseries" else kind,
+           "--xtype", "temporal" if kind == "timeseries" else "quantitative", "--csv", path, "--n", str(n), "--warmup", "1"]
     res = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)
     if res.returncode != 0:
         sys.exit("chartd failed: %s" % res.stderr.strip())
@@ -86,7 +99,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--cpath", default="build-rel/lib/?.so")
     ap.add_argument("--sizes", default="1000,10000,100000,1000000")
-    ap.add_argument("--types", default="line,scatter")
+    ap.add_argument("--types", default="line,timeseries,scatter")
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--n", type=int, default=3, help="timed renders per round (after one warm-up)")
     ap.add_argument("--json")
@@ -115,9 +128,7 @@ def main():
                     cell["validate"].append(c["validate_ms"])
                     cell["rss"].append(c["peak_rss_kb"])
                     cell["drawing"] = c.get("drawing")
-                    parse_ms, arr = timed(lambda: np.loadtxt(io.StringIO(text), delimiter=",", skiprows=1,
-                                                             dtype=np.float64), 1, warmup=0)
-                    xs, ys = arr[:, 0], arr[:, 1]
+                    parse_ms, (xs, ys) = timed(lambda: numpy_columns(kind, text), 1, warmup=0)
                     mpl_ms, _ = timed(lambda: mpl_png(kind, xs, ys), args.n)
                     cell["mpl"].append(mpl_ms)
                     cell["mpl_parse"].append(parse_ms)

@@ -11,6 +11,7 @@ local mapper = require("charts.scatter").mapper
 local sample_rng = require "charts.shared.sample_rng"
 local reduce = require "charts.shared.reduce"
 local has_native, native = pcall(require, "chartd.columns")
+local order_in_c = has_native and native.order or nil
 
 local M = {
   name = "candlestick",
@@ -75,7 +76,7 @@ function M.rows(spec)
   end
   -- Rows by (x, row number): sorted in C when there (a Lua comparator is most of the cost of
   -- 100,000 candles), else here.
-  local order = has_native and native.order(x, df.nrows)
+  local order = order_in_c and order_in_c(x, df.nrows)
   if not order then
     order = {}
     for i = 1, df.nrows do if x[i] ~= nil then order[#order + 1] = i end end
