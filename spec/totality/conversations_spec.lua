@@ -62,7 +62,9 @@ local NEXT = { "make it a %t", "%t instead", "no, %t were better", "colour by %c
   "per decade", "by year", "monthly", "asdf qwerty", "", "make it prettier", "%v only, it is the main one",
   "bring back the rest", "no I meant %c", "actually use %c instead", "wait, %t's better", "by company",
   "count instead", "total", "show all", "bigger", "start over", "%c", "%v", "10", "?!", "only %v and %v",
-  "per %c as %t", "%c as %t", "%t of %c per %c", "%c distribution" }
+  "per %c as %t", "%c as %t", "%t of %c per %c", "%c distribution", "drop the %c", "more than %n",
+  "only the 90s", "both %cs side by side", "ones with at least %n", "colour them all the same grey",
+  "%t not %t", "leave out the ones with no %c", "actually by %c", "all %cs" }
 
 local function fill(r, text, ds)
   local function pick(list) return list[math.floor(r() * #list) + 1] end
