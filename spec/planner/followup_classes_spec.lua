@@ -140,6 +140,11 @@ describe("follow-ups by class", function()
         end
       end
     end
+    -- a scatter of a data set with one measure: its points over the dates
+    local one = assert(frame.from_data("day,price,ticker\n2024-01-01,3,A\n2024-02-01,4,B\n2024-03-01,5,A\n"))
+    local sc = read("switch to scatter", { type = "line", encoding = { x = { field = "day", type = "temporal",
+      timeUnit = "yearmonth" }, y = { field = "price", type = "quantitative", aggregate = "mean" } } }, one)
+    assert.same({ "scatter", "day", "price" }, { sc.type, sc.encoding.x.field, sc.encoding.y.field })
     -- the chart's own marks are not a type change
     local r = followup.interpret("make the lines thicker", line_of("region"), df)
     assert.equal("line", r.spec.type)

@@ -117,8 +117,10 @@ function M.convert(spec, kind, df, hints)
     for _, n in ipairs(quantitative_columns(df)) do
       if not ycol then ycol = n elseif not xcol and n ~= ycol then xcol = n end
     end
-    if not (xcol and ycol) then return nil, "a scatter plot needs two numeric columns" end
-    ne.x = { field = xcol, type = "quantitative" }
+    -- one measure over time: its points against the dates ("switch to scatter" on a line)
+    local dated = not xcol and ycol and group and group.type == "temporal" and group.field
+    if not (xcol and ycol) and not dated then return nil, "a scatter plot needs two numeric columns" end
+    ne.x = dated and { field = dated, type = "temporal" } or { field = xcol, type = "quantitative" }
     ne.y = { field = ycol, type = "quantitative" }
     local g = series or (group and group.type ~= "quantitative" and group)
     if g and g.type ~= "temporal" then ne.color = M.retitled(g) end
