@@ -414,6 +414,21 @@ describe("follow-ups by class", function()
     end
   end)
 
+  it("puts the chart's numbers on a log scale whichever axis is named", function()
+    local df = frame_with("segment", { "A", "B" })
+    for _, axis in ipairs { "y", "x" } do
+      local cats = axis == "y" and "y" or "x"
+      local nums = cats == "y" and "x" or "y"
+      local bars = { type = "bar", encoding = { [cats] = { field = "segment", type = "nominal" },
+        [nums] = { field = "amount", type = "quantitative", aggregate = "sum" } } }
+      for _, p in ipairs { "log scale on %s", "log %s", "make %s logarithmic" } do
+        local spec = read(p:format(axis), bars, df)
+        assert.equal("log", spec.encoding[nums].scale.type, p:format(axis))
+        assert.is_nil(spec.encoding[cats].scale)
+      end
+    end
+  end)
+
   it("sets the font family and a palette by its mood", function()
     local df = frame_with("segment", { "A", "B" })
     for p, family in pairs { ["change the font to serif"] = "serif", ["use a monospace font"] = "monospace",

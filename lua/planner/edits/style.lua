@@ -241,6 +241,19 @@ function M.log(ctx)
           done = true
         end
       end
+      if not done then
+        -- the axis named holds categories (a horizontal chart): the chart's numbers are what can be logged
+        for _, name in ipairs { "y", "x" } do
+          local ch = enc[name]
+          if not done and ch and ch.type == "quantitative" and not ch.bin then
+            ch.scale = ch.scale or {}
+            ch.scale.type = on and "log" or "linear"
+            done = true
+            ctx:note(("the %s axis shows categories, so the scale of %s changed"):format(axes.x and "x" or "y",
+              ch.field or "the count"))
+          end
+        end
+      end
       if not done then ctx:refuse("this chart has no numeric axis to put on a log scale"); return end
       ctx:edit("scale")
       return
