@@ -82,7 +82,7 @@ function M.type(ctx)
     end
     local contrasted = nxt == "not" or nxt == "instead" or nxt == "rather" or preferred(ctx, i)
     if kind and MARKS[ctx.spec.type] and MARKS[ctx.spec.type][t.w] and not CUES[prev or ""]
-        and not CHART_NOUNS[nxt] and not contrasted then
+        and not CHART_NOUNS[nxt] and not contrasted and n > 2 then
       kind = nil -- "bars in dark green" on a histogram: its own bars
     end
     -- "regions as columns, sub-categories as rows": a heatmap's grid, read by fields.axes
@@ -107,6 +107,7 @@ function M.type(ctx)
       if t.w == "box" and (ctx:w(i + 1) == "and" or ctx:w(i + 1) == "plot") then ctx:mark(i + 1, i + 2) end
       if kind == ctx.spec.type then
         ctx:edit("type")
+        ctx:note(("it is a %s chart already"):format(kind))
         return
       end
       ctx.named_type = kind
