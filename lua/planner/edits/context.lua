@@ -216,7 +216,8 @@ end
 -- one word of a longer value ("nuclear" for "Nuclear Energy", "contiguous" for "Contiguous
 -- US") and a name whose code the data holds ("microsoft" for MSFT, "texas" for TX: the code's
 -- letters in order in the word, the first letters equal). A word counts only when it points at
--- one value of its column. Same shape as value_mentions, with loose = true.
+-- one value of its column. Same shape as value_mentions, with loose = true (and word_of = true
+-- for one word of a longer value, which rows.loose_values takes only beside a filter cue).
 local function is_code(v)
   return type(v) == "string" and #v >= 2 and #v <= 5 and v:match("^%u[%u%d]+$") ~= nil
 end
@@ -237,17 +238,6 @@ local function abbreviates(code, word)
     end
   end
   return true
-end
-
--- Words that make a value named near them a filter ("only", "drop", "add … too", "… only").
-local FILTER_CUES = {}
-for w in ([[only just keep exclude excluding except without drop remove hide omit skip leave lose add plus
-  include including also too compare vs versus against focus]]):gmatch("%S+") do FILTER_CUES[w] = true end
-function Ctx:filter_cue_near(i)
-  for k = i - 4, i + 2 do
-    if k ~= i and FILTER_CUES[self:w(k) or ""] then return true end
-  end
-  return false
 end
 
 function Ctx:loose_value_mentions()
@@ -292,10 +282,8 @@ function Ctx:loose_value_mentions()
           if found then hits[#hits + 1] = found end
         end
       end
-      -- a word of a longer value ("disaster" of "All natural disasters") needs a filter cue near it
-      if hits and by_word[t.s] and not self:filter_cue_near(i) then hits = nil end
       for _, h in ipairs(hits or {}) do
-        out[#out + 1] = { col = h.col, value = h.value, i = i, j = i, loose = true }
+        out[#out + 1] = { col = h.col, value = h.value, i = i, j = i, loose = true, word_of = by_word[t.s] ~= nil }
       end
     end
   end

@@ -20,6 +20,8 @@ local NEGATE = set [[without exclude excluding except remove drop hide not no mi
 local KEEP = set [[only just keep show for in focus limit restrict include including add plus also too
   what about select]]
 local WIDEN_WORDS = set [[include including add plus also too]]
+-- Words that compare values side by side ("1955 vs 2005", "compare it to amazon").
+local COMPARE = set [[vs versus compare compared comparing against side next beside alongside second]]
 
 -- The transform list of the spec (created on demand) and helpers over its filter steps.
 local function steps(spec)
@@ -92,10 +94,19 @@ end
 -- Values named loosely by words no other rule explained ("only apple and microsoft" for AAPL and
 -- MSFT, "add nuclear too" for "Nuclear Energy"); runs after the other rules.
 function M.loose_values(ctx)
-  apply_values(ctx, ctx:loose_value_mentions())
+  local kept = {}
+  for _, v in ipairs(ctx:loose_value_mentions()) do
+    -- one word of a longer value ("disaster" of "All natural disasters") needs a filter cue near it
+    local cued = not v.word_of
+    for k = v.i - 4, v.i + 2 do
+      local w = k ~= v.i and ctx:w(k)
+      if w and (KEEP[w] or NEGATE[w] or WIDEN_WORDS[w] or COMPARE[w]) then cued = true end
+    end
+    if cued then kept[#kept + 1] = v end
+  end
+  apply_values(ctx, kept)
 end
 
-local COMPARE
 apply_values = function(ctx, mentions)
   local named = {}
   local order = {}
@@ -185,7 +196,6 @@ end
 
 -- Values kept side by side are compared: "1955 vs 2005 side by side", "Japan, Brazil and Nigeria"
 -- as lines. Two or more of them split the chart by their column when its colour is free.
-COMPARE = set [[vs versus compare compared comparing against side next beside alongside second]]
 function M.split_by_kept(ctx, field, n)
   local spec, enc = ctx.spec, ctx.spec.encoding
   if n < 2 or enc.color or spec.type == "pie" or spec.type == "donut" or spec.type == "histogram" then return end
