@@ -158,6 +158,21 @@ M.places = set {
   "california", "texas", "new york", "florida", "washington", "illinois", "ohio", "pennsylvania",
 }
 
+-- Names whose code a column may hold instead (US states by their postal codes): read by the
+-- follow-up rules when a column of codes is filtered by name ("drop alaska and hawaii").
+M.place_codes = {
+  alabama = "AL", alaska = "AK", arizona = "AZ", arkansas = "AR", california = "CA", colorado = "CO",
+  connecticut = "CT", delaware = "DE", ["district of columbia"] = "DC", florida = "FL", georgia = "GA",
+  guam = "GU", hawaii = "HI", idaho = "ID", illinois = "IL", indiana = "IN", iowa = "IA", kansas = "KS",
+  kentucky = "KY", louisiana = "LA", maine = "ME", maryland = "MD", massachusetts = "MA", michigan = "MI",
+  minnesota = "MN", mississippi = "MS", missouri = "MO", montana = "MT", nebraska = "NE", nevada = "NV",
+  ["new hampshire"] = "NH", ["new jersey"] = "NJ", ["new mexico"] = "NM", ["new york"] = "NY",
+  ["north carolina"] = "NC", ["north dakota"] = "ND", ohio = "OH", oklahoma = "OK", oregon = "OR",
+  pennsylvania = "PA", ["puerto rico"] = "PR", ["rhode island"] = "RI", ["south carolina"] = "SC",
+  ["south dakota"] = "SD", tennessee = "TN", texas = "TX", utah = "UT", vermont = "VT", virginia = "VA",
+  washington = "WA", ["west virginia"] = "WV", wisconsin = "WI", wyoming = "WY",
+}
+
 -- Light stemmer: plural and possessive endings, then a few verb endings. The
 -- same stemmer runs on column names and requests, so it must be idempotent
 -- ("ratings" → "rating" → "rating"), not linguistically right.

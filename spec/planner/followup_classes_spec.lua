@@ -115,6 +115,29 @@ describe("follow-ups by class", function()
     end
   end)
 
+  it("reads a place by the code a column of codes holds for it", function()
+    local lex = require "planner.lexicon"
+    local names = {}
+    for name in pairs(lex.place_codes) do names[#names + 1] = name end
+    table.sort(names)
+    for _ = 1, 15 do
+      local chosen, seen = {}, {}
+      while #chosen < 6 do
+        local n = pick(names)
+        if not seen[n] then seen[n] = true; chosen[#chosen + 1] = n end
+      end
+      local codes = {}
+      for k, n in ipairs(chosen) do codes[k] = lex.place_codes[n] end
+      local df = frame_with("st", codes)
+      local spec = read(("drop %s and %s"):format(chosen[1], chosen[2]), line_of("st"), df)
+      local got = the_filter(spec)["not"].oneOf
+      table.sort(got)
+      local want = { codes[1], codes[2] }
+      table.sort(want)
+      assert.same(want, got, chosen[1] .. " / " .. chosen[2])
+    end
+  end)
+
   it("changes the type when it is said as a preference", function()
     local df = frame_with("region", { "North", "South" })
     local bar = line_of("region")

@@ -268,8 +268,31 @@ function Ctx:loose_value_mentions()
       if n_values > 0 and n_codes * 2 >= n_values then codes[#codes + 1] = col_codes end
     end
   end
-  for i, t in ipairs(self.tokens) do
-    if self:free(i) and not self:mention_at(i) and not lex.stop[t.w] and not vocab.command[t.w]
+  -- a place's name for its code ("new york" for NY): the code in one of the columns of codes
+  local function by_place(i)
+    for len = 3, 1, -1 do
+      local words = {}
+      for k = i, i + len - 1 do
+        if not (self:free(k) and not self:mention_at(k)) then break end
+        words[#words + 1] = self:w(k)
+      end
+      local code = #words == len and lex.place_codes[table.concat(words, " ")]
+      if code then
+        for _, list in ipairs(codes) do
+          for _, hit in ipairs(list) do if hit.value == code then return { hit }, i + len - 1 end end
+        end
+      end
+    end
+    return nil
+  end
+  local i = 1
+  while i <= #self.tokens do
+    local t = self.tokens[i]
+    local placed, j = by_place(i)
+    if placed then
+      out[#out + 1] = { col = placed[1].col, value = placed[1].value, i = i, j = j, loose = true }
+      i = j
+    elseif self:free(i) and not self:mention_at(i) and not lex.stop[t.w] and not vocab.command[t.w]
         and not tonumber(t.w) then
       local hits = by_word[t.s]
       if not hits and #t.w >= 4 then
@@ -286,6 +309,7 @@ function Ctx:loose_value_mentions()
         out[#out + 1] = { col = h.col, value = h.value, i = i, j = i, loose = true, word_of = by_word[t.s] ~= nil }
       end
     end
+    i = i + 1
   end
   return out
 end

@@ -500,12 +500,13 @@ function M.slot(ctx)
         if enc[ch] and enc[ch].field == field then on_chart = ch end
       end
       -- "drop the region", "without country": a column named to be taken away
+      -- (also the last of a list: "drop alaska, hawaii and the territories")
       local removed = false
-      for k = m.i - 1, math.max(1, m.i - 3), -1 do
+      for k = m.i - 1, math.max(1, m.i - 8), -1 do
         local w = ctx:w(k)
-        if not w then break end
-        if REMOVE[w] then removed = k; break end
-        if not (lex.stop[w] or w == "out") then break end
+        if REMOVE[w or ""] then removed = k; break end
+        local listed = ctx.tokens[k].p == "," or w and (lex.stop[w] or w == "out" or ctx.used[k])
+        if not listed then break end
       end
       if removed and not replaced then
         ctx:mark(removed)
