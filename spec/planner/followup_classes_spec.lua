@@ -269,6 +269,13 @@ describe("follow-ups by class", function()
       assert.equal(name, spec.encoding.color.field)
       assert.truthy(r.notes[1]:find(noun, 1, true))
     end
+    -- the chart split by that column already: said so, never unclear
+    for _, p in ipairs { "by company", "colour the lines by company too", "split by company" } do
+      local df = frame_with("ticker", { "P", "Q" })
+      local r = followup.interpret(p, line_of("ticker"), df)
+      assert.truthy(r.kind == "edit" or r.kind == "style", p .. " → " .. r.kind)
+      assert.equal("ticker", r.spec.encoding.color.field)
+    end
     -- a period word is no column ("per decade" is not a split by the categories)
     local df = frame_with("segment", { "A", "B" })
     local r = followup.interpret("per decade", line_of(), df)

@@ -97,6 +97,15 @@ end
 
 -- A column for a cue whose word names none ("colour by industry" when the data calls its
 -- industries "series"): the one column of categories the chart does not use yet, with a note.
+-- The data's one column of categories the chart does not use yet, else its one column of
+-- categories even when the chart uses it already ("by company" on a chart split by symbol).
+local function the_category(ctx)
+  local used = {}
+  for _, ch in pairs(ctx.spec.encoding) do if type(ch) == "table" and ch.field then used[ch.field] = true end end
+  local profile = require "planner.profile"
+  return profile.only_category(ctx.prof, used) or profile.only_category(ctx.prof)
+end
+
 local function only_category(ctx, i)
   local k = i + 1
   while ctx:w(k) and (BRIDGE[ctx:w(k)] or lex.stop[ctx:w(k)]) do k = k + 1 end
@@ -108,9 +117,7 @@ local function only_category(ctx, i)
     local w = ctx:w(j)
     if w and (named(w) or w == "same") then return nil end
   end
-  local used = {}
-  for _, ch in pairs(ctx.spec.encoding) do if type(ch) == "table" and ch.field then used[ch.field] = true end end
-  local found = require("planner.profile").only_category(ctx.prof, used)
+  local found = the_category(ctx)
   if not found then return nil end
   ctx:mark(k)
   ctx:note(('read "%s" as the column %s'):format(word, found.name))
@@ -444,9 +451,7 @@ function M.unnamed_group(ctx)
     if (t.w == "by" or t.w == "per") and ctx:free(i) and w and ctx:free(k) and not ctx:mention_at(k)
         and not lex.stop[w] and not lex.time_unit[w] and not tonumber(w) and not vocab.command[w]
         and not PERIODS[w] then
-      local used = {}
-      for _, ch in pairs(ctx.spec.encoding) do if type(ch) == "table" and ch.field then used[ch.field] = true end end
-      local found = require("planner.profile").only_category(ctx.prof, used)
+      local found = the_category(ctx)
       if not found then return end
       local m = { col = found, i = k, j = k, score = 0.7 }
       ctx.taken[k] = m
