@@ -99,11 +99,12 @@ end
 -- industries "series"): the one column of categories the chart does not use yet, with a note.
 -- The data's one column of categories the chart does not use yet, else its one column of
 -- categories even when the chart uses it already ("by company" on a chart split by symbol).
-local function the_category(ctx)
+-- (the latter only when a word after "by" names it: "one colour for all the bars" names none)
+local function the_category(ctx, named_by)
   local used = {}
   for _, ch in pairs(ctx.spec.encoding) do if type(ch) == "table" and ch.field then used[ch.field] = true end end
   local profile = require "planner.profile"
-  return profile.only_category(ctx.prof, used) or profile.only_category(ctx.prof)
+  return profile.only_category(ctx.prof, used) or named_by and profile.only_category(ctx.prof) or nil
 end
 
 local function only_category(ctx, i)
@@ -117,7 +118,9 @@ local function only_category(ctx, i)
     local w = ctx:w(j)
     if w and (named(w) or w == "same") then return nil end
   end
-  local found = the_category(ctx)
+  local by = false
+  for j = i + 1, k - 1 do by = by or ctx:w(j) == "by" or ctx:w(j) == "per" end
+  local found = the_category(ctx, by)
   if not found then return nil end
   ctx:mark(k)
   ctx:note(('read "%s" as the column %s'):format(word, found.name))
@@ -451,7 +454,7 @@ function M.unnamed_group(ctx)
     if (t.w == "by" or t.w == "per") and ctx:free(i) and w and ctx:free(k) and not ctx:mention_at(k)
         and not lex.stop[w] and not lex.time_unit[w] and not tonumber(w) and not vocab.command[w]
         and not PERIODS[w] then
-      local found = the_category(ctx)
+      local found = the_category(ctx, true)
       if not found then return end
       local m = { col = found, i = k, j = k, score = 0.7 }
       ctx.taken[k] = m
