@@ -42,5 +42,8 @@ target_link_libraries(fuzz_pattern PRIVATE chartd_bindings PkgConfig::LUA m)
 foreach(entry request render)
   chartd_fuzz(${entry} ${CMAKE_SOURCE_DIR}/tests/fuzz/fuzz_lua.c ${CMAKE_SOURCE_DIR}/src/runtime.c)
   target_compile_definitions(fuzz_${entry} PRIVATE FUZZ_ENTRY="${entry}")
+  # src/runtime.c reads the generated build_info.h (CHARTD_COMMIT), as chartd_host does
+  target_include_directories(fuzz_${entry} PRIVATE ${CMAKE_BINARY_DIR}/generated)
+  add_dependencies(fuzz_${entry} chartd_build_info)
   target_link_libraries(fuzz_${entry} PRIVATE chartd_bindings PkgConfig::LUA PkgConfig::CURL m)
 endforeach()
