@@ -281,7 +281,8 @@ function M.plan(request, opts)
       end
       return overrides(spec, request), info
     elseif r.kind == "undo" then
-      local previous, why = conv and conv:undo()
+      local previous, why
+      if conv then previous, why = conv:undo() end -- (`conv and conv:undo()` would drop `why`)
       if not previous and conv and #conv.history == 0 then
         -- "go back" with one chart drawn (often after a change that failed): that chart, as it is
         info.planner, info.outcome, info.edits = "offline", "style", {}

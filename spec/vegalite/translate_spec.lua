@@ -74,7 +74,8 @@ describe("vegalite", function()
       config = { axis = { grid = false }, mark = { color = "#ff0000" }, font = "DejaVu Serif",
         legend = { orient = "top-left" } },
       encoding = { x = { field = "a", axis = { labelAngle = -45 } },
-        y = { field = "b", type = "quantitative", axis = { grid = true } }, color = { field = "c", legend = json.null } } })
+        y = { field = "b", type = "quantitative", axis = { grid = true } },
+        color = { field = "c", legend = json.null } } })
     assert.same({ axis = { grid = false }, axisX = { labelAngle = -45 }, axisY = { grid = true },
       mark = { color = "#ff0000" }, font = "DejaVu Serif", background = "#202020",
       legend = { disable = true } }, spec.config)

@@ -92,7 +92,6 @@ function M.type(ctx)
       kind = nil
     end
     if kind and AMBIGUOUS[t.w] then
-      local nxt, prev = ctx:w(i + 1), ctx:w(i - 1)
       local alone = n <= 3 -- "line", "as a line", "lines please"
       if not (CHART_NOUNS[nxt] or CUES[prev] or alone or (prev == "with" and ctx:w(i - 2) == "it")
           or contrasted) then

@@ -8,11 +8,7 @@ local vocab = require "planner.edits.vocab"
 
 local M = {}
 
-local function set(text)
-  local s = {}
-  for w in text:gmatch("%S+") do s[w] = true end
-  return s
-end
+local set = vocab.set
 
 local COLOR_CUES = set [[color colour colored coloured colors colours coloring colouring split splits
   splitting break breakdown broken segment segmented segments segregate segregated slice sliced slices

@@ -6,14 +6,11 @@
 local lex = require "planner.lexicon"
 local json = require "util.json"
 local numbers = require "planner.edits.numbers"
+local vocab = require "planner.edits.vocab"
 
 local M = {}
 
-local function set(text)
-  local s = {}
-  for w in text:gmatch("%S+") do s[w] = true end
-  return s
-end
+local set = vocab.set
 
 local NEGATE = set [[without exclude excluding except remove drop hide not no minus ignore omit skip filter
   lose leave get rid]]

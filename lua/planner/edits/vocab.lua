@@ -5,11 +5,13 @@ local lex = require "planner.lexicon"
 
 local M = {}
 
-local function set(text)
+-- A set of the words of a text: set [[only just keep]] → { only = true, … }.
+function M.set(text)
   local s = {}
   for w in text:gmatch("%S+") do s[w] = true end
   return s
 end
+local set = M.set
 
 -- Words with no content in an edit ("make it", "switch to", "now", "instead", "please").
 M.filler = set [[make it its use using show showing change switch turn convert instead now please pls plz
