@@ -5,7 +5,9 @@
 -- false), categories in one order, the same bins
 -- (histogram, binned heatmap axes), one colour per category and one colour
 -- scale (heatmap, scatter by a number), under a single legend; each cell's
--- own legend is laid outside its box and clipped.
+-- own legend is laid outside its box and clipped. An axis every cell shows alike is drawn
+-- once: its labels left of each grid row and under each grid column, its title once for
+-- the grid, and every cell's plot keeps the same size.
 local color = require "layout.color"
 local frame = require "layout.frame"
 local text = require "layout.text"
@@ -162,7 +164,7 @@ local function sub_spec(spec, cell, chart, shared)
   end
   local options = {}
   if chart == "bar" or chart == "area" then options.stacked = spec.options.stacked end
-  return { type = chart, data = sub_frame(spec.data, cell.rows), encoding = enc, options = options,
+  return { type = chart, data = cell.df or sub_frame(spec.data, cell.rows), encoding = enc, options = options,
     theme = spec.theme, width = spec.width, height = spec.height, scale = spec.scale, format = spec.format }
 end
 
@@ -253,6 +255,113 @@ local function layout_cell(mod, sspec, theme, box)
   return l
 end
 
+-- ------------------------------------------------------------ shared axes
+
+-- What a drawn axis shows: its kind and every tick's label at its place along the plot
+-- (two cells show the same axis when these agree).
+local function axis_signature(a, plot)
+  if not a then return "none" end
+  local parts = { a.kind }
+  for _, t in ipairs(a.ticks) do
+    local along = a.orient == "bottom" and (t.pos - plot.x) / plot.width or (t.pos - plot.y) / plot.height
+    parts[#parts + 1] = ("%s@%.2f"):format(t.label, along)
+  end
+  return table.concat(parts, "|")
+end
+
+-- Decides which drawn sides every cell shares (placed[side] = true) and which cells show
+-- those labels (cell.shows): the y axis by the leftmost cell of each grid row, the x axis
+-- by the lowest cell of each grid column. Returns the axis titles, drawn once for the grid.
+local function shared_axes(cells, placed)
+  local titles = {}
+  for _, side in ipairs({ "bottom", "left" }) do
+    local first
+    placed[side] = true
+    for _, cell in ipairs(cells) do
+      local f = cell.layout.frame
+      local sig = axis_signature(f[side], f.plot)
+      first = first or sig
+      if sig ~= first then placed[side] = nil end
+      titles[side] = titles[side] or (f[side] and f[side].title_text)
+    end
+    if first == "none" then placed[side] = nil end
+  end
+  for _, cell in ipairs(cells) do
+    cell.shows = { left = true, bottom = true }
+    for _, other in ipairs(cells) do
+      if other.gy == cell.gy and other.gx < cell.gx then cell.shows.left = false end
+      if other.gx == cell.gx and other.gy > cell.gy then cell.shows.bottom = false end
+    end
+  end
+  return titles
+end
+
+-- How far the shown labels of the laid-out cells reach past their boxes: the room the
+-- grid needs left of its first column, under its last row, and between columns.
+local function label_reach(cells, grows)
+  local need = { left = 0, bottom = 0, colgap = 0 }
+  local over_l, over_r = 0, 0
+  for _, cell in ipairs(cells) do
+    local f, b = cell.layout.frame, cell.box
+    for _, l in ipairs(cell.shows.left and f.left and f.left.labels or {}) do
+      if cell.gx == 1 then need.left = math.max(need.left, b.x - frame.label_bounds(l)[1]) end
+    end
+    for _, l in ipairs(cell.shows.bottom and f.bottom and f.bottom.labels or {}) do
+      local lb = frame.label_bounds(l)
+      if cell.gy == grows then need.bottom = math.max(need.bottom, lb[4] - (b.y + b.height)) end
+      over_l, over_r = math.max(over_l, b.x - lb[1]), math.max(over_r, lb[3] - (b.x + b.width))
+    end
+  end
+  need.colgap = over_l + over_r + frame.LABEL_GAP
+  return need, over_r
+end
+
+-- Lays the cells out again with their shared axes' labels beyond their boxes (only the
+-- cells that show them) and the axis titles taken out, growing the grid's room for them
+-- until the labels fit (two rounds in practice).
+local function lay_out_shared(cells, placed, geom, titles, theme, grows, prepare)
+  local th = text.line_height(text.font(theme, "axis_title")) + frame.TITLE_GAP
+  geom.title_left = titles.left and th or 0
+  geom.title_bottom = titles.bottom and th or 0
+  if not next(placed) then
+    if titles.left or titles.bottom then for _, cell in ipairs(cells) do prepare(cell) end end
+    return
+  end
+  for _ = 1, 3 do
+    for _, cell in ipairs(cells) do prepare(cell) end
+    local need, over_r = label_reach(cells, grows)
+    local grown = false
+    for _, k in ipairs({ "left", "bottom", "colgap" }) do
+      if placed[k == "left" and "left" or "bottom"] and need[k] > geom[k] + 0.5 then geom[k], grown = need[k], true end
+    end
+    for _, cell in ipairs(cells) do
+      local b = cell.box
+      local x0 = cell.shows.left and b.x - geom.left - M.GAP or b.x
+      local y1 = cell.shows.bottom and b.y + b.height + geom.bottom + M.GAP or b.y + b.height
+      cell.clip = { x = x0, y = b.y, width = b.x + b.width + over_r - x0, height = y1 - b.y }
+    end
+    if not grown then return end
+  end
+end
+
+-- The grid's axis titles: the y title turned a quarter along the cells' left edge, the x
+-- title under the cells, each centred on the cells and shortened to their extent.
+local function place_titles(titles, theme, p, geom)
+  local out = {}
+  local font = text.font(theme, "axis_title")
+  local x0 = p.x + geom.title_left + geom.left
+  local y1 = p.y + p.height - geom.title_bottom - geom.bottom
+  if titles.left then
+    out[#out + 1] = { text = text.shorten(titles.left, font, y1 - p.y), font = font, angle = -math.pi / 2,
+      x = p.x, y = (p.y + y1) / 2 }
+  end
+  if titles.bottom then
+    out[#out + 1] = { text = text.shorten(titles.bottom, font, p.x + p.width - x0), font = font, angle = 0,
+      x = (x0 + p.x + p.width) / 2, y = p.y + p.height - geom.title_bottom + frame.TITLE_GAP }
+  end
+  return out
+end
+
 function M.layout(spec, theme, box)
   local chart = M.cell_type(spec)
   local mod = require("charts." .. chart)
@@ -287,34 +396,49 @@ function M.layout(spec, theme, box)
   local p = f.plot
   local has_col = spec.encoding.column and spec.encoding.column.field
   local has_row = spec.encoding.row and spec.encoding.row.field
-  if (chart == "pie" or chart == "donut") and not has_row then
+  local cartesian = chart ~= "pie" and chart ~= "donut"
+  if not cartesian and not has_row then
     gcols, grows = reflow(cells, #cells, square_columns(#cells, p.width / p.height))
   end
   local hfont = text.font(theme, "axis_title", "bold")
   local hh = text.line_height(hfont)
-  local cell_w = (p.width - M.GAP * (gcols - 1)) / gcols
-  local cell_h = (p.height - M.GAP * (grows - 1)) / grows
+  local header = (has_col or has_row) and hh + 2 or 0
+  -- The grid's room for what it draws once: the axis titles, the shared axes' labels
+  -- (beyond the first column and under each column's lowest cell) and wider column gaps
+  -- where labels under neighbouring cells would meet.
+  local geom = { title_left = 0, title_bottom = 0, left = 0, bottom = 0, colgap = M.GAP }
+  local placed = {} -- drawn side ("bottom"/"left") → true when every cell shows the same axis there
   local cell_theme = with(theme, "padding", M.CELL_PADDING)
+  if cartesian then cell_theme = with(cell_theme, "axis_titles", false) end
+  local function place(cell)
+    local w = p.width - geom.title_left - geom.left
+    local h = p.height - geom.title_bottom - geom.bottom
+    local cw = (w - geom.colgap * (gcols - 1)) / gcols
+    local ch = (h - M.GAP * (grows - 1)) / grows
+    cell.box = { x = p.x + geom.title_left + geom.left + (cell.gx - 1) * (cw + geom.colgap),
+      y = p.y + (cell.gy - 1) * (ch + M.GAP) + header, width = cw, height = ch - header }
+  end
   local function prepare(cell)
+    cell.df = cell.df or sub_frame(spec.data, cell.rows)
     local sspec = sub_spec(spec, cell, chart, shared)
-    -- A shared axis is titled once: y in the first column, x in the bottom row.
-    if cell.gx > 1 and sspec.encoding.y then sspec.encoding.y = with(sspec.encoding.y, "title", "") end
-    if cell.gy < grows and sspec.encoding.x then sspec.encoding.x = with(sspec.encoding.x, "title", "") end
     local t = cell_theme
     if global then
       local pal = {}
       for i, k in ipairs(cell_categories(chart, sspec)) do pal[i] = k and global[k] or theme.palette[1] end
-      if #pal > 0 then t = with(cell_theme, "palette", pal) end
+      if #pal > 0 then t = with(t, "palette", pal) end
+    end
+    if next(placed) then
+      local tl = {}
+      for side in pairs(placed) do tl[side] = cell.shows[side] and "outside" or "hidden" end
+      t = with(t, "tick_labels", tl)
     end
     cell.theme = t
-    local header = (has_col or has_row) and hh + 2 or 0
-    cell.box = { x = p.x + (cell.gx - 1) * (cell_w + M.GAP), y = p.y + (cell.gy - 1) * (cell_h + M.GAP) + header,
-      width = cell_w, height = cell_h - header }
+    place(cell)
     local parts = {}
     if has_row and cell.row then parts[#parts + 1] = cell.row end
     if has_col and cell.column then parts[#parts + 1] = cell.column end
-    cell.header = { text = text.truncate(table.concat(parts, " · "), hfont, cell_w), x = cell.box.x + cell_w / 2,
-      y = cell.box.y - 2 }
+    cell.header = { text = text.truncate(table.concat(parts, " · "), hfont, cell.box.width),
+      x = cell.box.x + cell.box.width / 2, y = cell.box.y - 2 }
     cell.layout = layout_cell(mod, sspec, t, cell.box)
     cell.spec = sspec
   end
@@ -339,19 +463,25 @@ function M.layout(spec, theme, box)
   if again then
     for _, cell in ipairs(nonempty) do prepare(cell) end
   end
+  local titles = {}
+  if cartesian and #nonempty > 0 then
+    titles = shared_axes(nonempty, placed)
+    lay_out_shared(nonempty, placed, geom, titles, theme, grows, prepare)
+  end
   local lo, hi = union.y and union.y[1], union.y and union.y[2]
   local list = {}
   for i = 1, gcols * grows do if cells[i] then list[#list + 1] = cells[i] end end
   return { frame = f, cells = list, chart = chart, module = mod, header_font = hfont, y_domain = lo and { lo, hi },
-    columns = gcols, rows = grows }
+    columns = gcols, rows = grows, titles = place_titles(titles, theme, p, geom) }
 end
 
 function M.draw(c, layout, theme)
   frame.draw_background(c, layout.frame, theme)
   for _, cell in ipairs(layout.cells) do
     if cell.layout then
+      local r = cell.clip or cell.box
       c:save()
-      c:rect(cell.box.x, cell.box.y, cell.box.width, cell.box.height)
+      c:rect(r.x, r.y, r.width, r.height)
       c:clip()
       layout.module.draw(c, cell.layout, cell.theme)
       c:restore()
@@ -360,6 +490,10 @@ function M.draw(c, layout, theme)
       c:text(cell.header.text, cell.header.x, cell.header.y, { font = layout.header_font, color = theme.foreground,
         align = "center", valign = "bottom", role = "axis-title" })
     end
+  end
+  for _, t in ipairs(layout.titles) do
+    c:text(t.text, t.x, t.y, { font = t.font, color = theme.muted or theme.foreground, align = "center",
+      valign = "top", angle = t.angle, role = "axis-title" })
   end
   frame.draw_axes(c, layout.frame, theme)
 end

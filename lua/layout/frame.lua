@@ -638,11 +638,18 @@ function M.layout(spec, theme, box, opts)
   lg, region = legend_layout(opts.legend, theme, region)
 
   local swap = orientation(opts)
+  -- theme.tick_labels = { bottom = …, left = … } (small multiples sharing an axis): "outside"
+  -- draws that side's labels beyond the box, taking no margin; "hidden" leaves them out.
+  local placed = theme.tick_labels or {}
   local enc = spec.encoding or {}
   local xo, yo = fixed_domain(opts.x or {}, enc.x), fixed_domain(opts.y or {}, enc.y)
   local bo, lo = swap and yo or xo, swap and xo or yo
   local bkind, lkind = bo.scale_kind or "linear", lo.scale_kind or "linear"
   local btitle, ltitle = axis_title(bo, theme), axis_title(lo, theme)
+  -- theme.axis_titles = false (small multiples title their shared axes once): the titles'
+  -- texts are kept on the axes (title_text) but take no room and are not drawn.
+  local btext, ltext = btitle and btitle.text, ltitle and ltitle.text
+  if theme.axis_titles == false then btitle, ltitle = nil, nil end
   local tick_font = text.font(theme, "tick")
   local lh = text.line_height(tick_font)
 
@@ -660,6 +667,8 @@ function M.layout(spec, theme, box, opts)
       M.MAX_ROTATED_SHARE * plot.height)
     local _, lw = left_axis(lo, lkind, theme, plot.y, plot.height, plot.x - M.TICK_GAP - (lkind == "band" and
       M.TICK or 0), M.MAX_LEFT_SHARE * inner.width)
+    if placed.bottom then ba.labels, bext = {}, M.TICK end
+    if placed.left then lw = 0 end
     local nb = bext + (btitle and M.TITLE_GAP + btitle.height or 0)
     local nl = lw + M.TICK_GAP + (lkind == "band" and M.TICK or 0) + (ltitle and ltitle.height + M.TITLE_GAP or 0)
     -- Centred bottom labels may overhang the plot's ends by half their width.
@@ -687,6 +696,9 @@ function M.layout(spec, theme, box, opts)
     M.TICK or 0), M.MAX_LEFT_SHARE * inner.width)
   finish_axis(bottom_axis_t, bo, bkind)
   finish_axis(left_axis_t, lo, lkind)
+  bottom_axis_t.title_text, left_axis_t.title_text = btext, ltext
+  if placed.bottom == "hidden" then bottom_axis_t.labels, bottom_axis_t.labels_hidden = {}, true end
+  if placed.left == "hidden" then left_axis_t.labels, left_axis_t.labels_hidden = {}, true end
   -- Axis titles fit their axis: shortened in the middle, never running into the header.
   -- An axis too short for a few letters of it goes without (small multiples' cells).
   local function fit_title(t, len)
@@ -775,6 +787,7 @@ local function draw_labels(c, a, fill)
     c:text(t.text, t.x, t.y, { font = t.font, color = fill, align = t.align, valign = t.valign, angle = t.angle,
       role = "axis-title" })
   end
+  if a.labels_hidden then return end -- another cell of small multiples shows them
   local hidden = 0
   for _, tk in ipairs(a.ticks) do if tk.show == false then hidden = hidden + 1 end end
   c:record_thinned(a.orient == "bottom" and "x" or "y", hidden)

@@ -179,6 +179,92 @@ describe("charts.facet of every basic type", function()
   end
 end)
 
+describe("charts.facet's shared axes, read from the scene", function()
+  local pipeline = require "pipeline"
+  local checks = require "quality.scene_checks"
+  -- Five groups whose shares span 0..1 times the group's number (own scales differ).
+  local rows = {}
+  for i = 1, 200 do
+    local g = i % 5 + 1
+    rows[i] = { g = "Group " .. g, w = 1000 + (i * 37) % 4000, f = g * ((i * 13) % 100) / 100,
+      k = ({ "alpha", "beta", "gamma" })[i % 3 + 1], q = ({ "Q1", "Q2" })[i % 2 + 1] }
+  end
+  local function scene(spec, w, h)
+    spec.data, spec.width, spec.height = { values = rows }, w or 800, h or 600
+    local r, err = pipeline.render(spec, { scene = true })
+    assert(r, err and err.message)
+    assert.same({}, checks.check(r.scene))
+    return r.scene
+  end
+  local function count(sc, pred)
+    local n = 0
+    for _, it in ipairs(sc.items) do if it.kind == "text" and pred(it) then n = n + 1 end end
+    return n
+  end
+  local function titled(str) return function(it) return it.role == "axis-title" and it.text == str end end
+  local function tick(v) return function(it) return it.role == "tick-label" and it.value == v end end
+  local function named(str) return function(it) return it.role == "tick-label" and it.text == str end end
+  local SCATTER = { type = "scatter", encoding = { x = { field = "w", type = "quantitative", title = "Weight" },
+    y = { field = "f", type = "quantitative", title = "Share" }, column = { field = "g", type = "nominal" } } }
+
+  for _, size in ipairs({ { 300, 200 }, { 480, 320 }, { 800, 600 }, { 1600, 400 } }) do
+    it(("titles each axis once and shows a shared axis once per grid row or column (%dx%d)"):format(size[1],
+      size[2]), function()
+      -- 5 cells wrap into 3 columns × 2 rows; the third column's lowest cell is in the first row.
+      local sc = scene(require("util.tables").deep_copy(SCATTER), size[1], size[2])
+      assert.equal(1, count(sc, titled("Weight")))
+      assert.equal(1, count(sc, titled("Share")))
+      local ys, xs = {}, {}
+      for _, it in ipairs(sc.items) do
+        if it.role == "tick-label" and it.value and it.value > 0 then
+          local t = it.value >= 1000 and xs or ys
+          t[it.value] = (t[it.value] or 0) + 1
+        end
+      end
+      assert.is_truthy(next(ys))
+      assert.is_truthy(next(xs))
+      for v, n in pairs(ys) do assert.equal(2, n, "y label " .. v) end -- one per grid row
+      for v, n in pairs(xs) do assert.equal(3, n, "x label " .. v) end -- one per grid column
+    end)
+  end
+
+  it("keeps each cell's own axis where the cells' scales differ", function()
+    local spec = require("util.tables").deep_copy(SCATTER)
+    spec.type, spec.options = "facet", { chart = "scatter", shared_y = false }
+    local sc = scene(spec)
+    assert.equal(1, count(sc, titled("Share")))
+    -- Group 5's shares reach 5, the others' less: its y axis is its own, and it is drawn.
+    assert.equal(1, count(sc, tick(5)))
+    assert.is_true(count(sc, tick(1)) >= 4)
+  end)
+
+  it("shares category axes: a grid of bars names each category once per column", function()
+    local sc = scene({ type = "facet", options = { chart = "bar" }, encoding = {
+      x = { field = "k", type = "nominal", title = "Kind" }, y = { field = "w", type = "quantitative",
+        aggregate = "sum", title = "Total weight" }, column = { field = "g", type = "nominal" },
+      row = { field = "q", type = "nominal" } } })
+    assert.equal(1, count(sc, titled("Kind")))
+    assert.equal(1, count(sc, titled("Total weight")))
+    assert.equal(5, count(sc, named("beta"))) -- 5 columns, 2 rows
+    assert.equal(2, count(sc, tick(10000))) -- 2 rows
+  end)
+
+  it("gives every cell's plot the same size, labels or not", function()
+    local spec = cat.spec("facet", rows, { y = { field = "k" }, x = { field = "w", aggregate = "mean" },
+      column = { field = "g" } }, { chart = "bar" })
+    local l = cat.layout(facet, spec)
+    local p1 = l.cells[1].layout.frame.plot
+    assert.equal(5, #l.cells)
+    for _, cell in ipairs(l.cells) do
+      local p = cell.layout.frame.plot
+      assert.near(p1.width, p.width, 0.5)
+      assert.near(p1.height, p.height, 0.5)
+    end
+    assert.equal(3, #l.cells[1].layout.frame.left.labels)
+    assert.equal(0, #l.cells[2].layout.frame.left.labels)
+  end)
+end)
+
 describe("column/row on a basic type", function()
   local pipeline = require "pipeline"
   local function scatter(extra)
