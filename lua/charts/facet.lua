@@ -4,8 +4,8 @@
 -- comparable: one numeric x and y scale (unless options.shared_x/shared_y is
 -- false), categories in one order, the same bins
 -- (histogram, binned heatmap axes), one colour per category and one colour
--- scale (heatmap, scatter by a number), under a single legend; each cell's
--- own legend is laid outside its box and clipped. An axis every cell shows alike is drawn
+-- scale (heatmap, scatter by a number), under a single legend (cells draw none of
+-- their own). An axis every cell shows alike is drawn
 -- once: its labels left of each grid row and under each grid column, its title once for
 -- the grid, and every cell's plot keeps the same size.
 local color = require "layout.color"
@@ -150,7 +150,7 @@ local function with(e, key, v)
   return out
 end
 
--- shared = { bins = { [channel] = bin }, order = { [channel] = categories }, x, y, color = { lo, hi } }:
+-- shared = { bins = { [channel] = bin }, order = { [channel] = categories }, x, y, color, size = { lo, hi } }:
 -- what every cell uses alike.
 local function sub_spec(spec, cell, chart, shared)
   local enc = {}
@@ -159,7 +159,7 @@ local function sub_spec(spec, cell, chart, shared)
   end
   for ch, bin in pairs(shared.bins) do enc[ch] = with(enc[ch], "bin", bin) end
   for ch, list in pairs(shared.order) do enc[ch] = with(enc[ch], "sort", list) end
-  for _, ch in ipairs({ "x", "y", "color" }) do
+  for _, ch in ipairs({ "x", "y", "color", "size" }) do
     if shared[ch] then enc[ch] = with(enc[ch], "scale", with(enc[ch] and enc[ch].scale, "domain", shared[ch])) end
   end
   local options = {}
@@ -239,20 +239,6 @@ local function cell_categories(chart, sspec)
     for i, s in ipairs(series.build(sspec, { band = chart == "bar" }).series) do out[i] = values.key_text(s.name) end
   end
   return out
-end
-
--- Lays out one cell; a right or top legend is pushed outside the cell's box.
-local function layout_cell(mod, sspec, theme, box)
-  local l = mod.layout(sspec, theme, box)
-  local lg = l.frame and l.frame.legend
-  if lg then
-    local b = { x = box.x, y = box.y, width = box.width, height = box.height }
-    if lg.position == "right" then b.width = b.width + lg.width + frame.BLOCK_GAP
-    else b.y, b.height = b.y - lg.height - frame.BLOCK_GAP, b.height + lg.height + frame.BLOCK_GAP end
-    l = mod.layout(sspec, theme, b)
-    l.frame.legend = nil
-  end
-  return l
 end
 
 -- ------------------------------------------------------------ shared axes
@@ -392,7 +378,22 @@ function M.layout(spec, theme, box)
     end
     legend = { title = cenc.title, items = items }
   end
-  local f = frame.layout_simple(spec, theme, box, legend)
+  -- Sizes on one scale in every cell, under one size key.
+  local senc, size_key = spec.encoding.size, nil
+  if chart == "scatter" and senc and senc.field then
+    local col, lo, hi = spec.data.columns[senc.field], nil, nil
+    for i = 1, spec.data.nrows do
+      local v = col[i]
+      if type(v) == "number" then lo, hi = math.min(lo or v, v), math.max(hi or v, v) end
+    end
+    if lo then
+      local scatter = require "charts.scatter"
+      shared.size = { lo, hi }
+      size_key = scatter.size_key(senc, lo, hi, scatter.largest_radius(theme),
+        not (cenc and cenc.field) and theme.palette[1] or nil)
+    end
+  end
+  local f = frame.layout_simple(spec, theme, box, legend, size_key)
   local p = f.plot
   local has_col = spec.encoding.column and spec.encoding.column.field
   local has_row = spec.encoding.row and spec.encoding.row.field
@@ -408,7 +409,8 @@ function M.layout(spec, theme, box)
   -- where labels under neighbouring cells would meet.
   local geom = { title_left = 0, title_bottom = 0, left = 0, bottom = 0, colgap = M.GAP }
   local placed = {} -- drawn side ("bottom"/"left") → true when every cell shows the same axis there
-  local cell_theme = with(theme, "padding", M.CELL_PADDING)
+  -- Cells draw no legends of their own (the grid's one legend stands for them all).
+  local cell_theme = with(with(theme, "padding", M.CELL_PADDING), "legend_orient", "none")
   if cartesian then cell_theme = with(cell_theme, "axis_titles", false) end
   local function place(cell)
     local w = p.width - geom.title_left - geom.left
@@ -439,7 +441,7 @@ function M.layout(spec, theme, box)
     if has_col and cell.column then parts[#parts + 1] = cell.column end
     cell.header = { text = text.truncate(table.concat(parts, " · "), hfont, cell.box.width),
       x = cell.box.x + cell.box.width / 2, y = cell.box.y - 2 }
-    cell.layout = layout_cell(mod, sspec, t, cell.box)
+    cell.layout = mod.layout(sspec, t, cell.box)
     cell.spec = sspec
   end
   -- Lay every cell out, note the union of their numeric x and y domains, and

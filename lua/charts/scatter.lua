@@ -32,7 +32,22 @@ M.STAMP_ABOVE = 2000
 M.STAMP_ABOVE_VECTOR = 20000
 -- A numeric colour is drawn in this many ramp steps (one batch list each).
 M.RAMP_STEPS = 32
-M.MIN_RADIUS, M.MAX_RADIUS = 2, 12
+M.MIN_RADIUS, M.MAX_RADIUS = 2, 12 -- the largest at 800×600 and over
+M.MIN_SIZE_SHARE = 0.4 -- of MAX_RADIUS, on the smallest charts
+
+-- The largest circle of a size encoding: max_radius (default MAX_RADIUS) on charts of
+-- 800×600 and over, shrinking with the chart's side (theme.size_scale is the square root of
+-- that ratio) down to MIN_SIZE_SHARE of it.
+function M.largest_radius(theme, max_radius)
+  local k = theme.size_scale or 1
+  return (max_radius or M.MAX_RADIUS) * math.max(M.MIN_SIZE_SHARE, k * k)
+end
+
+-- The size key frame.layout draws for sizes over [lo, hi] (colour: one colour for all marks).
+function M.size_key(enc, lo, hi, rmax, colour)
+  return { title = enc.title, min = lo, max = hi, format = enc.format, color = colour,
+    radius = function(v) return M.size_radius(v, lo, hi, rmax) end }
+end
 
 -- Opacity falls as points multiply so dense regions read darker, not as one blob.
 function M.alpha(n)
@@ -244,15 +259,22 @@ function M.layout(spec, theme, box, variant)
     groups[1] = { color = color.palette(theme, 1)[1], xs = {}, ys = {}, rs = scol and {} or nil }
   end
 
+  -- Sizes, and a size key: circles of the drawn sizes with the values they stand for.
+  local slo, shi, size_legend
+  local rmax = M.largest_radius(theme, variant.max_radius)
+  if scol then slo, shi = extent(sub_col(scol), m) end
+  local sd = senc and senc.scale and senc.scale.domain -- one size scale for small multiples' cells
+  if slo and type(sd) == "table" and type(sd[1]) == "number" and type(sd[2]) == "number" then
+    slo, shi = math.min(sd[1], slo), math.max(sd[2], shi)
+  end
+  if slo then size_legend = M.size_key(senc, slo, shi, rmax, #groups == 1 and groups[1].color or nil) end
   local f = frame.layout(spec, theme, box, {
     x = { scale_kind = xkind, domain = { xlo, xhi }, title = enc.x.title, format = enc.x.format },
     y = { scale_kind = ykind, domain = { ylo, yhi }, title = enc.y.title, format = enc.y.format },
-    legend = legend,
+    legend = legend, size_legend = size_legend,
   })
   local sx, sy = f.x.scale, f.y.scale
   local mapx, mapy = M.mapper(sx), M.mapper(sy)
-  local slo, shi
-  if scol then slo, shi = extent(sub_col(scol), m) end
   local r0 = M.radius(m, theme.point_radius)
   -- Each drawn row's position, in its colour's group. One group, no sizes, linear scales:
   -- the whole columns at once in C (a million points would be two million calls here).
@@ -282,7 +304,7 @@ function M.layout(spec, theme, box, variant)
       g.xs[k], g.ys[k] = mapx(xcol[i]), mapy(ycol[i])
       if scol then
         local v = scol[i]
-        g.rs[k] = v ~= nil and M.size_radius(v, slo, shi, variant.max_radius) or M.MIN_RADIUS
+        g.rs[k] = v ~= nil and M.size_radius(v, slo, shi, rmax) or M.MIN_RADIUS
       end
     end
   end

@@ -9,6 +9,7 @@ local ticks = require "layout.ticks"
 local format = require "layout.format"
 local text = require "layout.text"
 local style = require "layout.style"
+local color = require "layout.color"
 
 local M = {}
 
@@ -189,14 +190,19 @@ local function place_items(items, title, font, x, y, width, stacked)
   return maxw, height, rows, row_h
 end
 
+-- The formatter of a legend's value labels: the spec's format, else one for ticks of this step.
+local function value_format(spec_format, step, lo, hi, num_opts)
+  return type(spec_format) == "function" and spec_format
+    or format.from_spec(spec_format, step, num_opts)
+    or format.ticker(step, { number = num_opts.number, max = math.max(math.abs(lo), math.abs(hi)) })
+end
+
 local function gradient_legend(lg, theme, num_opts)
   local g = lg.gradient
   local font = text.font(theme, "legend")
   local lo, hi = g.min or 0, g.max or 1
   local tk = ticks.linear(math.min(lo, hi), math.max(lo, hi), 4)
-  local fmt = type(g.format) == "function" and g.format
-    or format.from_spec(g.format, tk.step, num_opts)
-    or format.ticker(tk.step, { number = num_opts.number, max = math.max(math.abs(lo), math.abs(hi)) })
+  local fmt = value_format(g.format, tk.step, lo, hi, num_opts)
   local labels, lw = {}, 0
   if hi == lo then tk = { lo } end -- one value: one label, not a stack of them in one place
   for i, v in ipairs(tk) do
@@ -214,6 +220,143 @@ local function place_gradient_ticks(lg)
     t.pos = lg.bar.y + lg.bar.height * (1 - f)
     t.x, t.y = lg.bar.x + M.GRADIENT_WIDTH + M.SWATCH_GAP, t.pos
   end
+end
+
+-- ---------------------------------------------------------------- size key
+
+-- The values a size key shows: up to SIZE_KEY_MAX nice numbers inside [lo, hi] (the
+-- extremes themselves when fewer fit), smallest first.
+M.SIZE_KEY_MAX = 4
+function M.size_key_values(lo, hi)
+  if lo == hi then return { lo }, 1 end
+  local tk = ticks.linear(lo, hi, M.SIZE_KEY_MAX + 2)
+  local out = {}
+  for _, v in ipairs(tk) do if v >= lo and v <= hi and (v ~= 0 or lo < 0) then out[#out + 1] = v end end
+  while #out > M.SIZE_KEY_MAX do -- every other one, keeping the largest
+    local kept = {}
+    for i = #out, 1, -2 do table.insert(kept, 1, out[i]) end
+    out = kept
+  end
+  if #out < 2 then return { lo, hi }, hi - lo end
+  return out, tk.step
+end
+
+-- Lays out a size key ({ title, min, max, radius = function(v), format, color }): a circle
+-- of each size the marks are drawn at, with the value it stands for. shape: "column" (one
+-- entry a row, the title above), "row" (the entries in one row, the title above) or
+-- "inline" (the title leading the row); ends = true keeps the smallest and largest only.
+local function size_key(sz, theme, shape, ends)
+  local font = text.font(theme, "legend")
+  local lh = text.line_height(font)
+  local values, step = M.size_key_values(sz.min, sz.max)
+  if ends and #values > 2 then values = { values[1], values[#values] } end
+  local fmt = value_format(sz.format, step, sz.min, sz.max, { number = theme.number })
+  local stacked = shape == "column"
+  local out = { kind = "sizes", font = font, entries = {}, color = sz.color, stacked = stacked }
+  local rmax = 0
+  for i, v in ipairs(values) do
+    local r = sz.radius(v)
+    local label = fmt(v)
+    out.entries[i] = { value = v, r = r, label = label, label_width = text.width(label, font) }
+    rmax = math.max(rmax, r)
+  end
+  out.rmax = rmax
+  local title
+  if sz.title and sz.title ~= "" then
+    local tfont = text.font(theme, "legend", "bold")
+    local t = text.truncate(tostring(sz.title), tfont, M.LEGEND_LABEL_MAX)
+    title = { text = t, font = tfont, width = text.width(t, tfont), height = text.line_height(tfont), dx = 0, dy = 0 }
+  end
+  out.title = title
+  local row_h = math.max(2 * rmax, lh)
+  local th = (title and shape ~= "inline") and title.height + M.ROW_GAP or 0
+  local w, h = 0, 0
+  if title and shape == "inline" then
+    w, title.dy = title.width + M.ITEM_GAP, (row_h - title.height) / 2
+    row_h = math.max(row_h, title.height)
+  end
+  for _, e in ipairs(out.entries) do
+    if stacked then
+      e.dx, e.dy = rmax, th + h + math.max(2 * e.r, lh) / 2
+      h = h + math.max(2 * e.r, lh) + M.ROW_GAP
+      w = math.max(w, 2 * rmax + M.SWATCH_GAP + e.label_width)
+    else
+      e.dx, e.dy = w + e.r, th + row_h / 2
+      w = w + 2 * e.r + M.SWATCH_GAP + e.label_width + M.ITEM_GAP
+    end
+  end
+  if stacked then h = h - M.ROW_GAP else w, h = w - M.ITEM_GAP, row_h end
+  out.width, out.height = math.max(w, title and title.width or 0), th + h
+  return out
+end
+
+-- Puts a laid-out size key's top-left at (x, y).
+local function put_size_key(out, x, y)
+  out.x, out.y = x, y
+  if out.title then out.title.x, out.title.y = x + out.title.dx, y + out.title.dy end
+  for _, e in ipairs(out.entries) do
+    e.cx, e.cy = x + e.dx, y + e.dy
+    e.text_x, e.text_y = e.cx + (out.stacked and out.rmax or e.r) + M.SWATCH_GAP, e.cy
+  end
+end
+
+-- Moves a laid-out legend dx to the left (to make room beside it).
+local function shift_left(lg, dx)
+  lg.x = lg.x - dx
+  if lg.title then lg.title.x = lg.title.x - dx end
+  if lg.bar then lg.bar.x = lg.bar.x - dx end
+  for _, t in ipairs(lg.ticks or {}) do t.x = t.x - dx end
+  for _, it in ipairs(lg.items or {}) do
+    it.x, it.text_x, it.swatch.x = it.x - dx, it.text_x - dx, it.swatch.x - dx
+  end
+end
+
+-- Lays out the size key in what the colour legend (lg, maybe nil) left of the region
+-- (`before`: the region before it took its part, `region`: after): under a right-hand
+-- colour legend when the column has room, else a right column of its own when the plot
+-- keeps MIN_PLOT_SHARE of the width, else a row at the top (or bottom). Returns the key
+-- and the region left.
+local function size_key_layout(sz, theme, before, lg, region)
+  local orient = theme.legend_orient
+  if not sz or orient == "none" then return nil, region end
+  local col = size_key(sz, theme, "column")
+  if lg and lg.position == "right" then
+    local w = math.max(lg.width, col.width)
+    local y = lg.y + lg.height + M.BLOCK_GAP
+    if y + col.height <= before.y + before.height and before.width - w - M.BLOCK_GAP >= M.MIN_PLOT_SHARE * before.width then
+      local grow = w - lg.width
+      if grow > 0 then shift_left(lg, grow) end
+      put_size_key(col, lg.x, y)
+      col.position = "right"
+      return col, { x = region.x, y = region.y, width = region.width - math.max(0, grow), height = region.height }
+    end
+  end
+  if orient ~= "top" and orient ~= "bottom" and col.height <= region.height
+      and region.width - col.width - M.BLOCK_GAP >= M.MIN_PLOT_SHARE * region.width then
+    put_size_key(col, region.x + region.width - col.width, region.y)
+    col.position = "right"
+    return col, { x = region.x, y = region.y, width = region.width - col.width - M.BLOCK_GAP, height = region.height }
+  end
+  -- A row: the title leading it, else above it, else the extremes only; the lowest that fits.
+  local row
+  for _, try in ipairs({ { "inline" }, { "row" }, { "inline", true }, { "row", true } }) do
+    row = size_key(sz, theme, try[1], try[2])
+    if row.width <= region.width then break end
+  end
+  -- Past MAX_LEGEND_SHARE of the height the plot would be crushed: the key is left out
+  -- (counted as thinned in the scene; the alt text still names the sizes' extremes).
+  if row.height > M.MAX_LEGEND_SHARE * region.height then
+    return { kind = "sizes", dropped = #row.entries }, region
+  end
+  if orient == "bottom" then
+    put_size_key(row, region.x, region.y + region.height - row.height)
+    row.position = "bottom"
+    return row, { x = region.x, y = region.y, width = region.width, height = region.height - row.height - M.BLOCK_GAP }
+  end
+  put_size_key(row, region.x, region.y)
+  row.position = "top"
+  return row, { x = region.x, y = region.y + row.height + M.BLOCK_GAP, width = region.width,
+    height = region.height - row.height - M.BLOCK_GAP }
 end
 
 -- Lays out the legend inside `region` (the area below the header) and
@@ -583,15 +726,17 @@ function M.relabel_gradient(f, theme, min, max)
   return true
 end
 
-function M.layout_simple(spec, theme, box, legend)
+function M.layout_simple(spec, theme, box, legend, size_legend)
   spec = spec or {}
   local inner = inner_box(box, theme)
   local title, subtitle, y = header(spec, theme, inner)
   local region = { x = inner.x, y = y, width = inner.width, height = inner.y + inner.height - y }
-  local lg
+  local before, lg, sizes = region, nil, nil
   lg, region = legend_layout(legend, theme, region)
+  sizes, region = size_key_layout(size_legend, theme, before, lg, region)
   region.width, region.height = math.max(M.MIN_PLOT, region.width), math.max(M.MIN_PLOT, region.height)
-  return { box = box, inner = inner, title = title, subtitle = subtitle, legend = lg, plot = region, grid = false }
+  return { box = box, inner = inner, title = title, subtitle = subtitle, legend = lg, size_legend = sizes,
+    plot = region, grid = false }
 end
 
 -- Which option table is drawn at the bottom: with horizontal = true the
@@ -634,8 +779,11 @@ function M.layout(spec, theme, box, opts)
   local inner = inner_box(box, theme)
   local title, subtitle, y = header(spec, theme, inner)
   local region = { x = inner.x, y = y, width = inner.width, height = inner.y + inner.height - y }
-  local lg
+  local lg, sizes
+  local before = region
   lg, region = legend_layout(opts.legend, theme, region)
+  -- opts.size_legend: a size key for a size encoding (its own legend box in the scene)
+  sizes, region = size_key_layout(opts.size_legend, theme, before, lg, region)
 
   local swap = orientation(opts)
   -- theme.tick_labels = { bottom = …, left = … } (small multiples sharing an axis): "outside"
@@ -721,7 +869,7 @@ function M.layout(spec, theme, box, opts)
   end
   local xa, ya = swap and left_axis_t or bottom_axis_t, swap and bottom_axis_t or left_axis_t
   return {
-    box = box, inner = inner, title = title, subtitle = subtitle, legend = lg, plot = plot,
+    box = box, inner = inner, title = title, subtitle = subtitle, legend = lg, size_legend = sizes, plot = plot,
     x = xa, y = ya, bottom = bottom_axis_t, left = left_axis_t, horizontal = swap,
     grid = opts.grid ~= false,
   }
@@ -843,6 +991,29 @@ local function draw_legend(c, lg, theme)
   c:record_thinned("legend", lg.dropped or 0)
 end
 
+local function draw_size_key(c, sz, theme)
+  if not sz then return end
+  if sz.dropped then return c:record_thinned("legend", sz.dropped) end
+  c:begin_item("legend")
+  if sz.title then
+    c:text(sz.title.text, sz.title.x, sz.title.y, { font = sz.title.font, color = theme.foreground, valign = "top",
+      role = "legend-title" })
+  end
+  local fill = sz.color or theme.muted
+  c:set_line_width(1)
+  for _, e in ipairs(sz.entries) do
+    c:new_path()
+    c:arc(e.cx, e.cy, e.r, 0, 2 * math.pi)
+    c:set_color(color.alpha(fill, 0.35))
+    c:fill_preserve()
+    c:set_color(fill)
+    c:stroke()
+    c:text(e.label, e.text_x, e.text_y, { font = sz.font, color = theme.foreground, valign = "middle",
+      role = "legend-label", value = e.value })
+  end
+  c:end_item()
+end
+
 -- Axis lines, tick marks, labels, axis titles, title, subtitle and legend
 -- (over the data).
 function M.draw_axes(c, f, theme)
@@ -887,6 +1058,7 @@ function M.draw_axes(c, f, theme)
   draw_block(c, f.title, "title")
   draw_block(c, f.subtitle, "subtitle")
   draw_legend(c, f.legend, theme)
+  draw_size_key(c, f.size_legend, theme)
 end
 
 function M.draw(c, f, theme)

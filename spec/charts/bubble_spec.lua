@@ -99,3 +99,96 @@ describe("charts.bubble rendering", function()
     assert.equal(light.background, render.at(img, g.xs[2] + bubble.MAX_RADIUS + 3, g.ys[2]))
   end)
 end)
+
+describe("the size key of bubble and sized scatter charts, read from the scene", function()
+  local pipeline = require "pipeline"
+  local checks = require "quality.scene_checks"
+  local copy = require("util.tables").deep_copy
+  local SIZES = { { 300, 200 }, { 480, 320 }, { 800, 600 }, { 1600, 400 } }
+
+  -- The size key's labels (legend labels carrying a number; the colour legends here are
+  -- categorical), in drawn order.
+  local function key_labels(scene)
+    local out = {}
+    for _, it in ipairs(scene.items) do
+      if it.role == "legend-label" and type(it.value) == "number" then out[#out + 1] = it end
+    end
+    return out
+  end
+  local function legends(scene)
+    local n = 0
+    for _, it in ipairs(scene.items) do if it.kind == "legend" then n = n + 1 end end
+    return n
+  end
+  local function size_extent(spec)
+    local lo, hi = math.huge, -math.huge
+    for _, r in ipairs(spec.data.values) do
+      local v = r[spec.encoding.size.field]
+      if type(v) == "number" then lo, hi = math.min(lo, v), math.max(hi, v) end
+    end
+    return lo, hi
+  end
+
+  -- Samples and their sizes bent: tiny, huge, negative magnitudes.
+  local cases = {}
+  for _, t in ipairs({ "bubble", "scatter" }) do
+    local sample = require("charts." .. t).sample
+    cases[#cases + 1] = { t, sample }
+    for _, k in ipairs({ 1.7e-6, 3.3e9 }) do
+      local s = copy(sample)
+      for _, r in ipairs(s.data.values) do r[s.encoding.size.field] = r[s.encoding.size.field] * k end
+      cases[#cases + 1] = { t .. " ×" .. k, s }
+    end
+  end
+  local shifted = copy(require("charts.scatter").sample)
+  for _, r in ipairs(shifted.data.values) do r.horsepower = r.horsepower - 120 end -- negatives and positives
+  cases[#cases + 1] = { "scatter, sizes across 0", shifted }
+
+  for _, case in ipairs(cases) do
+    for _, sz in ipairs(SIZES) do
+      it(("%s at %dx%d: a legend of ordered values spanning the sizes, passing the scene checks"):format(case[1],
+        sz[1], sz[2]), function()
+        local spec = copy(case[2])
+        spec.width, spec.height = sz[1], sz[2]
+        local r = assert(pipeline.render(spec, { scene = true }))
+        assert.same({}, checks.check(r.scene))
+        local labels = key_labels(r.scene)
+        if #labels == 0 then -- left out only where it would crush the plot, and then counted
+          assert.is_true((r.scene.thinned.legend or 0) >= 2, "no size key and none counted as left out")
+          return
+        end
+        assert.equal(2, legends(r.scene)) -- the colour legend and the size key
+        local lo, hi = size_extent(spec)
+        assert.is_true(#labels >= 2)
+        for i, l in ipairs(labels) do
+          assert.is_true(checks.reads_as(l.text, l.value), l.text .. " reads as " .. l.value)
+          assert.is_true(l.value >= lo and l.value <= hi)
+          if i > 1 then assert.is_true(l.value > labels[i - 1].value) end
+        end
+        assert.is_true(labels[1].value <= lo + 0.4 * (hi - lo), "the key starts near the smallest size")
+        assert.is_true(labels[#labels].value >= lo + 0.75 * (hi - lo), "the key reaches the largest size")
+      end)
+    end
+  end
+
+  it("draws each key circle at the radius a mark of that value gets, larger for larger values", function()
+    local frame_theme = themes.for_size(themes.get("light"), 480, 320)
+    local rows = {}
+    for i = 0, 20 do rows[#rows + 1] = { x = i, y = i % 7, s = i * 50 } end -- 0, 50, …, 1000
+    local l = bubble.layout(fixture.spec("bubble", rows, ENC), frame_theme, { x = 0, y = 0, width = 480, height = 320 })
+    local key = l.frame.size_legend
+    assert.equal("sizes", key.kind)
+    assert.is_true(#key.entries >= 3)
+    local drawn = {}
+    for k, v in ipairs(rows) do drawn[v.s] = l.groups[1].rs[k] end
+    for i, e in ipairs(key.entries) do
+      assert.is_truthy(drawn[e.value], "a key value the data has: " .. e.value)
+      assert.near(drawn[e.value], e.r, 1e-9)
+      if i > 1 then assert.is_true(e.r > key.entries[i - 1].r) end
+    end
+    -- no size encoding, no key
+    local plain = scatter.layout(fixture.spec("scatter", rows, { x = ENC.x, y = ENC.y }), frame_theme,
+      { x = 0, y = 0, width = 480, height = 320 })
+    assert.is_nil(plain.frame.size_legend)
+  end)
+end)

@@ -265,6 +265,30 @@ describe("charts.facet's shared axes, read from the scene", function()
   end)
 end)
 
+describe("charts.facet's sizes", function()
+  it("draws a size on one scale in every cell, under one size key for the grid", function()
+    local rows = {}
+    for i = 1, 30 do rows[i] = { g = "g" .. (i % 3), x = i, y = i % 7, s = (i % 3 + 1) * 100 + i % 2 * 50 } end
+    local spec = cat.spec("facet", rows, { x = { field = "x" }, y = { field = "y" }, size = { field = "s" },
+      column = { field = "g" } }, { chart = "scatter" })
+    local l = cat.layout(facet, spec)
+    assert.equal("sizes", l.frame.size_legend.kind)
+    local radius = {} -- size value → the radius it is drawn at, in whichever cell
+    for _, cell in ipairs(l.cells) do
+      assert.is_nil(cell.layout.frame.size_legend)
+      local g = cell.layout.groups[1]
+      for k, r in ipairs(cell.spec.data.columns.s) do
+        local seen = radius[r]
+        if seen then assert.near(seen, g.rs[k], 1e-9) else radius[r] = g.rs[k] end
+      end
+    end
+    for _, e in ipairs(l.frame.size_legend.entries) do
+      if radius[e.value] then assert.near(radius[e.value], e.r, 1e-9) end
+    end
+    assert.is_true(#l.frame.size_legend.entries >= 2)
+  end)
+end)
+
 describe("column/row on a basic type", function()
   local pipeline = require "pipeline"
   local function scatter(extra)
