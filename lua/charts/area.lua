@@ -119,7 +119,7 @@ function M.layout(spec, theme, box, variant)
     key = axes.key_axis(model, spec),
     value = { scale_kind = "linear", domain = domain, title = spec.encoding.y.title,
       format = model.normalized and "percent" or spec.encoding.y.format, zero = not variant.offset,
-      magnitude = variant.offset ~= nil },
+      magnitude = variant.offset ~= nil, integer = axes.whole(model) },
     legend = legend,
     empty = #model.keys == 0,
   })

@@ -200,7 +200,7 @@ function M.layout(spec, theme, box)
   local f = axes.frame(spec, theme, box, {
     key = axes.key_axis(model, spec),
     value = { scale_kind = "linear", domain = domain, title = spec.encoding.y.title,
-      format = model.normalized and "percent" or spec.encoding.y.format, zero = true },
+      format = model.normalized and "percent" or spec.encoding.y.format, zero = true, integer = axes.whole(model) },
     legend = legend,
     horizontal = horizontal,
     empty = #model.keys == 0,

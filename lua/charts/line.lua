@@ -162,7 +162,7 @@ function M.layout(spec, theme, box, variant)
   local f = axes.frame(spec, theme, box, {
     key = axes.key_axis(model, spec),
     value = { scale_kind = "linear", domain = y_domain(model), title = spec.encoding.y.title,
-      format = spec.encoding.y.format },
+      format = spec.encoding.y.format, integer = axes.whole(model) },
     legend = legend,
     empty = #model.keys == 0,
   })

@@ -4,6 +4,7 @@
 local color = require "layout.color"
 local style = require "layout.style"
 local frame = require "layout.frame"
+local ticks = require "layout.ticks"
 local axes = require "charts.shared.axes"
 local describe = require "charts.shared.describe"
 local interval = require "charts.shared.interval"
@@ -269,8 +270,10 @@ function M.layout(spec, theme, box, variant)
   end
   if slo then size_legend = M.size_key(senc, slo, shi, rmax, #groups == 1 and groups[1].color or nil) end
   local f = frame.layout(spec, theme, box, {
-    x = { scale_kind = xkind, domain = { xlo, xhi }, title = enc.x.title, format = enc.x.format },
-    y = { scale_kind = ykind, domain = { ylo, yhi }, title = enc.y.title, format = enc.y.format },
+    x = { scale_kind = xkind, domain = { xlo, xhi }, title = enc.x.title, format = enc.x.format,
+      integer = ticks.whole(sub.x, m) },
+    y = { scale_kind = ykind, domain = { ylo, yhi }, title = enc.y.title, format = enc.y.format,
+      integer = #spans == 0 and ticks.whole(sub.y, m) },
     legend = legend, size_legend = size_legend,
   })
   local sx, sy = f.x.scale, f.y.scale

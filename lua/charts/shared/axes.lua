@@ -6,6 +6,7 @@ local timeunit = require "data.timeunit"
 local color = require "layout.color"
 local style = require "layout.style"
 local format = require "layout.format"
+local ticks = require "layout.ticks"
 local describe = require "charts.shared.describe"
 
 local M = {}
@@ -101,6 +102,16 @@ end
 -- theme's palette (layout.color.categorical).
 function M.colors(model, theme, spec)
   return color.categorical(spec and spec.encoding.color, theme, math.max(1, #model.series))
+end
+
+-- Whether every plotted value of the model is a whole number (counts, sums of counts):
+-- its value axis then gets whole-number ticks, never 0.5 steps.
+function M.whole(model)
+  if model.normalized then return false end
+  for _, s in ipairs(model.series) do
+    if not ticks.whole(s.values, #model.keys) then return false end
+  end
+  return true
 end
 
 -- frame.layout for a series chart: args.key is the x keys' axis, args.value
