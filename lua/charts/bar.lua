@@ -140,7 +140,8 @@ local function place_labels(bars, model, spec, theme, horizontal, plot)
   end
   local values = {}
   for i, b in ipairs(bars) do values[i] = shown(b) end
-  local fmt = format.for_values(values, { number = theme.number })
+  -- theme.label_values: the other cells' label values in small multiples
+  local fmt = format.for_values(values, { number = theme.number, with = theme.label_values })
   for _, b in ipairs(bars) do
     local v = b.value
     if v ~= nil then

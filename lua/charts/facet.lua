@@ -241,6 +241,23 @@ local function cell_categories(chart, sspec)
   return out
 end
 
+-- The numbers the laid-out cells' data labels show: bars' labels, heatmap cells' values
+-- when they are labelled.
+local function cell_label_values(cells)
+  local out = {}
+  for _, cell in ipairs(cells) do
+    local l = cell.layout
+    if type(l.labels) == "table" then
+      for _, lab in ipairs(l.labels) do
+        if type(lab.value) == "number" then out[#out + 1] = lab.value end
+      end
+    elseif l.labels == true and l.model then
+      for k = 1, l.model.n do out[#out + 1] = l.model.value[k] end
+    end
+  end
+  return out
+end
+
 -- ------------------------------------------------------------ shared axes
 
 -- What a drawn axis shows: its kind and every tick's label at its place along the plot
@@ -469,6 +486,13 @@ function M.layout(spec, theme, box)
   if cartesian and #nonempty > 0 then
     titles = shared_axes(nonempty, placed)
     lay_out_shared(nonempty, placed, geom, titles, theme, grows, prepare)
+  end
+  -- Data labels with one precision across the cells: every cell's label values known, the
+  -- cells lay their labels out again with them (format.for_values' `with`).
+  local label_values = cell_label_values(nonempty)
+  if #label_values > 0 then
+    cell_theme = with(cell_theme, "label_values", label_values)
+    for _, cell in ipairs(nonempty) do prepare(cell) end
   end
   local lo, hi = union.y and union.y[1], union.y and union.y[2]
   local list = {}

@@ -170,10 +170,11 @@ end
 
 -- One formatter for every cell, so labels share their decimals and tell the
 -- values apart (format.for_values), unless the spec names a format.
-function M.cell_format(values, spec_format, number)
+-- with: the other cells' label values in small multiples (one precision for the chart).
+function M.cell_format(values, spec_format, number, with)
   local custom = format.from_spec(spec_format, nil, { number = number })
   if custom then return custom end
-  return format.for_values(values, { number = number })
+  return format.for_values(values, { number = number, with = with })
 end
 
 -- Past this many cells the grid is drawn as one image (canvas:grid) instead of one
@@ -232,7 +233,7 @@ function M.layout(spec, theme, box)
   end
   -- A cell too small for one digit takes no label: then the values need no formatting.
   local show_labels = spec.options.labels ~= false and not empty and fits("0")
-  local fmt = show_labels and M.cell_format(m.value, enc.color.format, theme.number)
+  local fmt = show_labels and M.cell_format(m.value, enc.color.format, theme.number, theme.label_values)
   if show_labels then show_labels = fits(fmt(m.min)) and fits(fmt(m.max)) end
   if show_labels then
     cells.text, cells.text_color = {}, {}

@@ -129,13 +129,20 @@ M.SI_FROM = 1e5
 -- non-zero value with two significant digits; a k/M/B/T suffix when the largest is ≥ SI_FROM. Labels then
 -- never contradict the axis or each other ("0.052" and "0.047", not "0.05" twice).
 -- opts: as M.number (number = theme.number), percent = true (values are fractions: "45.2%"),
--- max_decimals (default 6).
+-- max_decimals (default 6), with = more values shown in the same chart (small multiples'
+-- other cells: one precision across the chart).
 function M.for_values(values, opts)
   opts = opts or {}
   local mul = opts.percent and 100 or 1
   local list, maxabs, minabs = {}, 0, math.huge
   local seen = {}
-  for _, v in ipairs(values) do
+  local all = values
+  if opts.with then
+    all = {}
+    for _, v in ipairs(values) do all[#all + 1] = v end
+    for _, v in ipairs(opts.with) do all[#all + 1] = v end
+  end
+  for _, v in ipairs(all) do
     if type(v) == "number" and v == v and v ~= math.huge and v ~= -math.huge then
       v = v * mul
       if not seen[v] then seen[v] = true; list[#list + 1] = v end

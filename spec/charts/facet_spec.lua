@@ -289,6 +289,23 @@ describe("charts.facet's sizes", function()
   end)
 end)
 
+describe("charts.facet's data labels", function()
+  it("share one precision across the cells: two values never read alike", function()
+    local pipeline = require "pipeline"
+    local checks = require "quality.scene_checks"
+    -- Alone, each cell rounds to whole numbers: 70 and 69.6 would both read "70".
+    local rows = { { g = "A", k = "p", v = 70 }, { g = "A", k = "q", v = 50 }, { g = "B", k = "p", v = 69.6 },
+      { g = "B", k = "q", v = 30 } }
+    local r = assert(pipeline.render({ type = "facet", options = { chart = "bar" }, width = 600,
+      height = 400, data = { values = rows }, encoding = { x = { field = "k" }, y = { field = "v" },
+        column = { field = "g" } } }, { scene = true }))
+    assert.same({}, checks.check(r.scene))
+    local texts = {}
+    for _, it in ipairs(r.scene.items) do if it.role == "data-label" then texts[it.value] = it.text end end
+    assert.same({ [70] = "70.0", [50] = "50.0", [69.6] = "69.6", [30] = "30.0" }, texts)
+  end)
+end)
+
 describe("column/row on a basic type", function()
   local pipeline = require "pipeline"
   local function scatter(extra)
