@@ -78,15 +78,20 @@ function M.layout(spec, theme, box)
   local boxes = {}
   for i, s in ipairs(spokes) do boxes[i] = s.box end
   local hidden = frame.thin_around(boxes)
-  -- Ring values go up the first spoke; one that would sit on a spoke's name is left out.
+  -- Ring values go up the first spoke, from the outermost in; one that would sit on a
+  -- spoke's name or on a ring value already kept (rings too close together) is left out.
   local rfont = { family = theme.font, size = theme.font_sizes.label }
-  local rings = {}
-  for _, v in ipairs(tk) do
+  local rings, kept = {}, {}
+  for i = #tk, 1, -1 do
+    local v = tk[i]
     if v > 0 then
       local label = fmt(v)
       local w, h = canvas.measure_text(label, { font = rfont })
       local box = { x = cx + 3, y = cy - r * v / max, width = w, height = h, align = "left", valign = "bottom" }
-      if not frame.overlaps_any(box, boxes) then rings[#rings + 1] = { value = v, r = r * v / max, label = label } end
+      if not frame.overlaps_any(box, boxes) and not frame.overlaps_any(box, kept) then
+        table.insert(rings, 1, { value = v, r = r * v / max, label = label })
+        kept[#kept + 1] = box
+      end
     end
   end
   local colors = axes.colors(model, theme, spec)

@@ -57,8 +57,11 @@ function M.layout(spec, theme, box)
     local ca, sa = math.cos(am), math.sin(am)
     local align = math.abs(ca) < 0.2 and "center" or (ca > 0 and "left" or "right")
     local valign = math.abs(ca) < 0.2 and (sa < 0 and "bottom" or "top") or "middle"
-    local label = text.shorten(labels[i], lfont, mx + R * 0.2)
-    spokes[i] = { label = label, x = cx + (R + 6) * ca, y = cy + (R + 6) * sa, align = align, valign = valign,
+    local x = cx + (R + 6) * ca
+    -- As long as the room to the plot's edge on its side allows (a wide plot leaves more).
+    local room = align == "left" and p.x + p.width - x or (align == "right" and x - p.x or p.width)
+    local label = text.shorten(labels[i], lfont, math.min(room, math.max(mx + R * 0.2, room * 0.5)))
+    spokes[i] = { label = label, x = x, y = cy + (R + 6) * sa, align = align, valign = valign,
       width = text.width(label, lfont), height = lh }
     for si, s in ipairs(model.series) do
       if s.y1[i] and s.y1[i] > s.y0[i] then
@@ -68,18 +71,21 @@ function M.layout(spec, theme, box)
     end
   end
   local hidden = frame.thin_around(spokes)
-  -- Ring values go up the first spoke; one that would sit on a spoke's name is left out.
+  -- Ring values go up the first spoke, from the outermost in; one that would sit on a
+  -- spoke's name or on a ring value already kept (rings too close together) is left out.
   local rfont = { family = theme.font, size = theme.font_sizes.label }
-  local rings = {}
+  local rings, kept = {}, {}
   if max > 0 then
     local tk = ticks.nice(0, max, 4)
     local fmt = format.ticker(tk.step, { number = theme.number, max = max })
-    for _, v in ipairs(tk) do
+    for i = #tk, 1, -1 do
+      local v = tk[i]
       local label = fmt(v)
       local box = { x = cx + 3, y = cy - M.radius(v, max, R), width = text.width(label, rfont),
         height = text.line_height(rfont), align = "left", valign = "bottom" }
-      if v > 0 and v <= max and not frame.overlaps_any(box, spokes) then
-        rings[#rings + 1] = { value = v, r = M.radius(v, max, R), label = label }
+      if v > 0 and v <= max and not frame.overlaps_any(box, spokes) and not frame.overlaps_any(box, kept) then
+        table.insert(rings, 1, { value = v, r = M.radius(v, max, R), label = label })
+        kept[#kept + 1] = box
       end
     end
   end

@@ -153,7 +153,8 @@ local function legend_items(lg, theme)
   local font = text.font(theme, "legend")
   local out = {}
   for i, it in ipairs(lg.items or {}) do
-    local label, cut = text.truncate(tostring(it.label), font, M.LEGEND_LABEL_MAX)
+    -- shortened in the middle: series named alike differ at their end
+    local label, cut = text.shorten(tostring(it.label), font, M.LEGEND_LABEL_MAX)
     local w = text.width(label, font)
     out[i] = { label = label, full_label = tostring(it.label), truncated = cut, color = it.color,
       shape = it.shape or "square", dash = it.dash, pattern = it.pattern, marker = it.marker,

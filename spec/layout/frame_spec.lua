@@ -206,3 +206,29 @@ describe("layout.frame", function()
     assert.same({ 0, 255, 0, 255 }, { img:pixel(math.floor(sw.x + sw.width / 2), math.floor(sw.y + sw.height / 2)) })
   end)
 end)
+
+describe("layout.frame legend labels", function()
+  it("keep what tells long names apart: shortened in the middle, every series' label distinct", function()
+    local pipeline = require "pipeline"
+    local prefix = "Department of Regional Development and Infrastructure — "
+    for _, ends in ipairs({ { "North", "South", "East", "West" }, { "0–5 m/s", "5–10 m/s", "> 10 m/s" } }) do
+      local rows = {}
+      for i, e in ipairs(ends) do
+        for m = 1, 4 do rows[#rows + 1] = { m = m, v = i * m, s = prefix .. e } end
+      end
+      for _, size in ipairs({ { 300, 200 }, { 800, 600 } }) do
+        local r = assert(pipeline.render({ type = "line", width = size[1], height = size[2], data = { values = rows },
+          encoding = { x = { field = "m", type = "quantitative" }, y = { field = "v", type = "quantitative" },
+            color = { field = "s", type = "nominal" } } }, { scene = true }))
+        local seen, n = {}, 0
+        for _, it in ipairs(r.scene.items) do
+          if it.role == "legend-label" then
+            assert.is_nil(seen[it.text], it.text .. " names two series")
+            seen[it.text], n = true, n + 1
+          end
+        end
+        assert.equal(#ends, n + (r.scene.thinned.legend or 0))
+      end
+    end
+  end)
+end)
