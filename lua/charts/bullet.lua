@@ -65,40 +65,50 @@ function M.layout(spec, theme, box)
   local band = full and math.max(6, step - lh - 16) or math.max(1, step * 0.8)
   local label_every = math.max(1, math.ceil((text.line_height(lfont) + 2) / step))
   local top = p.y + (p.height - step * #rows) / 2
-  local count = math.max(2, math.floor(width / frame.X_SPACING))
-  for i, r in ipairs(rows) do
-    local lo = math.min(0, r.value, r.target or 0)
-    local hi = math.max(r.value, r.target or r.value, r.range2 or r.value, r.range1 or r.value)
-    if hi <= lo then hi = lo + 1 end
-    local tk = ticks.nice(lo, hi, count)
-    r.min, r.max = tk.min, tk.max
-    local function px(v) return x0 + (v - tk.min) / (tk.max - tk.min) * width end
-    r.y, r.height = top + step * (i - 1), band
-    r.show_ticks, r.show_label = full, (i - 1) % label_every == 0
-    r.x0, r.width = x0, width
-    local edges = { r.min }
-    if r.range1 then edges[#edges + 1] = math.max(r.min, math.min(r.max, r.range1)) end
-    if r.range2 then edges[#edges + 1] = math.max(r.min, math.min(r.max, r.range2)) end
-    edges[#edges + 1] = r.max
-    r.ranges = {}
-    for k = 1, #edges - 1 do
-      local t = #edges > 2 and (k - 1) / (#edges - 2) or 1
-      r.ranges[k] = { x = px(edges[k]), width = px(edges[k + 1]) - px(edges[k]),
-        color = color.mix(theme.muted, theme.grid, 0.45 + 0.55 * t) }
+  local function lay_out_rows(width)
+    local count = math.max(2, math.floor(width / frame.X_SPACING))
+    for i, r in ipairs(rows) do
+      local lo = math.min(0, r.value, r.target or 0)
+      local hi = math.max(r.value, r.target or r.value, r.range2 or r.value, r.range1 or r.value)
+      if hi <= lo then hi = lo + 1 end
+      local tk = ticks.nice(lo, hi, count)
+      r.min, r.max = tk.min, tk.max
+      local function px(v) return x0 + (v - tk.min) / (tk.max - tk.min) * width end
+      r.y, r.height = top + step * (i - 1), band
+      r.show_ticks, r.show_label = full, (i - 1) % label_every == 0
+      r.x0, r.width = x0, width
+      local edges = { r.min }
+      if r.range1 then edges[#edges + 1] = math.max(r.min, math.min(r.max, r.range1)) end
+      if r.range2 then edges[#edges + 1] = math.max(r.min, math.min(r.max, r.range2)) end
+      edges[#edges + 1] = r.max
+      r.ranges = {}
+      for k = 1, #edges - 1 do
+        local t = #edges > 2 and (k - 1) / (#edges - 2) or 1
+        r.ranges[k] = { x = px(edges[k]), width = px(edges[k + 1]) - px(edges[k]),
+          color = color.mix(theme.muted, theme.grid, 0.45 + 0.55 * t) }
+      end
+      local bh = band * M.BAR
+      local zero = px(math.max(r.min, 0))
+      r.bar = { x = math.min(zero, px(r.value)), y = r.y + (band - bh) / 2, width = math.abs(px(r.value) - zero),
+        height = bh }
+      if r.target then
+        local th = band * M.TARGET
+        r.target_mark = { x = px(r.target), y0 = r.y + (band - th) / 2, y1 = r.y + (band + th) / 2 }
+      end
+      local fmt = format.from_spec(spec.encoding.x.format, tk.step, { number = theme.number })
+        or format.ticker(tk.step, { number = theme.number, max = math.max(math.abs(tk.min), math.abs(tk.max)) })
+      r.ticks = {}
+      for _, v in ipairs(tk) do r.ticks[#r.ticks + 1] = { x = px(v), label = fmt(v), value = v } end
     end
-    local bh = band * M.BAR
-    local zero = px(math.max(r.min, 0))
-    r.bar = { x = math.min(zero, px(r.value)), y = r.y + (band - bh) / 2, width = math.abs(px(r.value) - zero),
-      height = bh }
-    if r.target then
-      local th = band * M.TARGET
-      r.target_mark = { x = px(r.target), y0 = r.y + (band - th) / 2, y1 = r.y + (band + th) / 2 }
-    end
-    local fmt = format.from_spec(spec.encoding.x.format, tk.step, { number = theme.number })
-      or format.ticker(tk.step, { number = theme.number, max = math.max(math.abs(tk.min), math.abs(tk.max)) })
-    r.ticks = {}
-    for _, v in ipairs(tk) do r.ticks[#r.ticks + 1] = { x = px(v), label = fmt(v), value = v } end
   end
+  lay_out_rows(width)
+  -- The last tick label is centred on the scale's end: a wide one narrows the scale.
+  local over = 0
+  for _, r in ipairs(rows) do
+    local t = r.ticks[#r.ticks]
+    if t then over = math.max(over, text.width(t.label, tfont) / 2) end
+  end
+  if over > 8 then lay_out_rows(math.max(10, p.x + p.width - x0 - over)) end
   return { frame = f, rows = rows, label_font = lfont, tick_font = tfont, fill = theme.foreground }
 end
 

@@ -384,6 +384,16 @@ local function legend_layout(lg, theme, region)
     out.x, out.y, out.position = region.x + region.width - out.width, region.y, "right"
     out.bar = { x = out.x, y = out.y + th, width = M.GRADIENT_WIDTH, height = bar_h }
     place_gradient_ticks(out)
+    -- A label at the bar's top end rises half a line above it: the bar starts lower then,
+    -- clear of the title.
+    local rise = 0
+    for _, t in ipairs(out.ticks) do
+      rise = math.max(rise, out.bar.y - (t.pos - text.line_height(out.font) / 2) - (th > 0 and M.ROW_GAP or 0))
+    end
+    if rise > 0 and bar_h - rise >= 20 then
+      out.bar.y, out.bar.height = out.bar.y + rise, bar_h - rise
+      place_gradient_ticks(out)
+    end
     if title then title.x, title.y = out.x, out.y end
     out.title = title
     return out, { x = region.x, y = region.y, width = region.width - out.width - M.BLOCK_GAP,
