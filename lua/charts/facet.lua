@@ -456,7 +456,7 @@ function M.layout(spec, theme, box)
     local parts = {}
     if has_row and cell.row then parts[#parts + 1] = cell.row end
     if has_col and cell.column then parts[#parts + 1] = cell.column end
-    cell.header = { text = text.truncate(table.concat(parts, " · "), hfont, cell.box.width),
+    cell.header = { text = text.shorten(table.concat(parts, " · "), hfont, cell.box.width), -- ends differ
       x = cell.box.x + cell.box.width / 2, y = cell.box.y - 2 }
     cell.layout = mod.layout(sspec, t, cell.box)
     cell.spec = sspec

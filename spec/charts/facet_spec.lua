@@ -306,6 +306,26 @@ describe("charts.facet's data labels", function()
   end)
 end)
 
+describe("charts.facet's cell headers", function()
+  it("keep the end that tells long names apart", function()
+    local pipeline = require "pipeline"
+    local rows = {}
+    for i, e in ipairs({ "North", "South", "East", "West" }) do
+      for m = 1, 3 do rows[#rows + 1] = { g = "Department of Regional Development and Infrastructure — " .. e, m = m,
+        v = i * m } end
+    end
+    local r = assert(pipeline.render({ type = "facet", options = { chart = "bar" }, width = 480, height = 320,
+      data = { values = rows }, encoding = { x = { field = "m", type = "ordinal" }, y = { field = "v" },
+        column = { field = "g" } } }, { scene = true }))
+    local headers = {}
+    for _, it in ipairs(r.scene.items) do
+      if it.role == "axis-title" and it.text:find("Dep", 1, true) then headers[#headers + 1] = it.text end
+    end
+    assert.equal(4, #headers)
+    for i, e in ipairs({ "North", "South", "East", "West" }) do assert.matches(e .. "$", headers[i]) end
+  end)
+end)
+
 describe("column/row on a basic type", function()
   local pipeline = require "pipeline"
   local function scatter(extra)
