@@ -853,6 +853,17 @@ function M.layout(spec, theme, box, opts)
     M.MAX_ROTATED_SHARE * plot.height)
   local left_axis_t = left_axis(lo, lkind, theme, plot.y, plot.height, plot.x - M.TICK_GAP - (lkind == "band" and
     M.TICK or 0), M.MAX_LEFT_SHARE * inner.width)
+  -- A box too small for a plot and its bottom labels (small multiples' cells on a small
+  -- canvas): the labels are left out (counted as thinned) rather than drawn over what
+  -- lies below the box.
+  if region.height - top - bottom < M.MIN_PLOT and #bottom_axis_t.labels > 0 and not placed.bottom then
+    local t, tl = {}, { bottom = "hidden", left = placed.left }
+    for k, v in pairs(theme) do t[k] = v end
+    t.tick_labels = tl
+    local out = M.layout(spec, t, box, opts)
+    out.bottom.dropped = #bottom_axis_t.labels
+    return out
+  end
   finish_axis(bottom_axis_t, bo, bkind)
   finish_axis(left_axis_t, lo, lkind)
   bottom_axis_t.title_text, left_axis_t.title_text = btext, ltext
@@ -946,7 +957,10 @@ local function draw_labels(c, a, fill)
     c:text(t.text, t.x, t.y, { font = t.font, color = fill, align = t.align, valign = t.valign, angle = t.angle,
       role = "axis-title" })
   end
-  if a.labels_hidden then return end -- another cell of small multiples shows them
+  if a.labels_hidden then -- another cell of small multiples shows them, or no room for any
+    c:record_thinned(a.orient == "bottom" and "x" or "y", a.dropped or 0)
+    return
+  end
   local hidden = 0
   for _, tk in ipairs(a.ticks) do if tk.show == false then hidden = hidden + 1 end end
   c:record_thinned(a.orient == "bottom" and "x" or "y", hidden)

@@ -232,3 +232,20 @@ describe("layout.frame legend labels", function()
     end
   end)
 end)
+
+describe("layout.frame in a box too small for its plot", function()
+  it("leaves the bottom labels out (counted) instead of drawing them below the box", function()
+    local opts = { x = { scale_kind = "band", domain = { "Jan", "Feb", "Mar" } },
+      y = { scale_kind = "linear", domain = { 0, 100 } } }
+    for _, h in ipairs({ 54, 60, 66 }) do
+      local box = { x = 0, y = 0, width = 200, height = h }
+      local f = frame.layout({}, THEME, box, opts)
+      assert.equal(0, #f.bottom.labels)
+      assert.equal(3, f.bottom.dropped)
+      assert.is_true(f.plot.y + f.plot.height <= h, "plot inside the box at height " .. h)
+    end
+    local roomy = frame.layout({}, THEME, { x = 0, y = 0, width = 200, height = 120 }, opts)
+    assert.equal(3, #roomy.bottom.labels)
+    assert.is_nil(roomy.bottom.dropped)
+  end)
+end)

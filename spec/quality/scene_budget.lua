@@ -12,7 +12,7 @@ return {
   donut = 0,
   dumbbell = 0,
   ecdf = 0,
-  facet = 17,
+  facet = 3,
   funnel = 0,
   gauge = 0,
   heatmap = 0,
