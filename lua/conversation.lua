@@ -58,6 +58,7 @@ function M.open(ctx)
     conv.history = type(state.history) == "table" and state.history or {}
     conv.data = type(state.data) == "table" and state.data or nil
     conv.intent = type(state.intent) == "table" and state.intent or nil
+    conv.drawn_on = type(state.drawn_on) == "string" and state.drawn_on or nil
   end
   if not conv.has_data then conv.data = nil end
   return conv
@@ -102,8 +103,11 @@ end
 -- Returns the host's answer ("ok" | "over_budget") or nil.
 function Conversation:save(spec, data, intent)
   local history = self.history
+  -- the data the chart on screen was drawn on: new data saved under the same chart (service.lua
+  -- keeps a request's data before its chart is drawn) does not change it
+  local on_screen = self.drawn_on or (self.data and self.data.hash) or nil
   if self.spec and spec and spec ~= self.spec then
-    history[#history + 1] = { spec = self.spec, data = self.data and self.data.hash or nil }
+    history[#history + 1] = { spec = self.spec, data = on_screen }
     while #history > M.HISTORY do table.remove(history, 1) end
   end
   local meta = self.data
@@ -112,8 +116,10 @@ function Conversation:save(spec, data, intent)
     meta = data.kind ~= "none" and { hash = data.hash, kind = data.kind, path = data.path,
       synthetic = data.synthetic or nil, seed = data.seed, rows = data.rows } or nil
   end
+  local drawn_on
+  if spec and spec == self.spec then drawn_on = on_screen else drawn_on = meta and meta.hash or nil end
   local state = { spec = spec and without_data(spec) or nil, history = json.array(history), data = meta,
-    intent = intent }
+    intent = intent, drawn_on = drawn_on }
   local text = json.encode(state)
   while text and #text > M.STATE_MAX and #history > 0 do
     table.remove(history, 1)
@@ -123,7 +129,7 @@ function Conversation:save(spec, data, intent)
   local answer = self.ctx.remember(text, data and data.bytes or nil)
   if answer then
     session_store.save(self.ctx, text, data and data.bytes or nil)
-    self.spec, self.data, self.intent = state.spec, meta, intent
+    self.spec, self.data, self.intent, self.drawn_on = state.spec, meta, intent, drawn_on
     if data then
       self.evicted = answer == "over_budget"
       self.has_data = not self.evicted

@@ -156,6 +156,23 @@ describe("agent.plan", function()
     assert.is_nil(spec.encoding.color)
   end)
 
+  it("does not go back to a chart drawn on other data, and says why", function()
+    local ctx = host()
+    turn(ctx, { prompt = "revenue by month", data = CSV })
+    turn(ctx, { prompt = "colour by region" })
+    local other = "month,revenue,region\n2024-01,1,EU\n2024-02,2,EU\n2024-03,3,US\n"
+    turn(ctx, { prompt = "revenue by region", data = other })
+    local spec, info = turn(ctx, { prompt = "go back" })
+    assert.is_nil(spec)
+    assert.are.equal("unclear_followup", info.code)
+    assert.matches("other data", info.message, 1, true)
+    -- a change on the new data goes back as usual
+    turn(ctx, { prompt = "make it a pie chart" })
+    local back, again = turn(ctx, { prompt = "go back" })
+    assert.are.same({ "undo" }, again.edits)
+    assert.are.equal("bar", back.type)
+  end)
+
   it("goes back to the first chart when a change after it failed, saying so", function()
     local ctx = host()
     local first = turn(ctx, { prompt = "revenue by month", data = CSV })

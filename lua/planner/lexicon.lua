@@ -86,14 +86,51 @@ M.time_words = set { "time", "trend", "trends", "trended", "trending", "timeline
   "evolved", "evolution", "history", "historical", "temporal", "chronological", "yearly", "annually",
   "annual", "monthly", "quarterly", "weekly", "daily" }
 
+-- Verbs of change ("how has X grown", "how did Y fall"): asked with "how", a change over time.
+local CHANGE_STEMS = { "chang", "grow", "grew", "rise", "rose", "risen", "rising", "fall", "fell", "increas",
+  "decreas", "declin", "drop", "climb", "develop", "evolv", "shift", "shrank", "shrink", "shrunk", "went",
+  "gone", "moved", "trend" }
+function M.change_verb(w)
+  for _, stem in ipairs(CHANGE_STEMS) do
+    if w:sub(1, #stem) == stem then return true end
+  end
+  return false
+end
+
 -- Time units named by the request.
 M.time_unit = {
   year = "year", years = "year", yearly = "year", annual = "year", annually = "year",
   quarter = "quarter", quarters = "quarter", quarterly = "quarter",
   month = "month", months = "month", monthly = "month",
   week = "week", weeks = "week", weekly = "week",
-  day = "day", days = "day", daily = "day",
+  day = "day", days = "day", daily = "day", hour = "hour", hourly = "hour",
+  -- no time unit spans a decade: the years, with a note (M.COARSER_THAN_YEAR)
+  decade = "year", decades = "year", century = "year", centuries = "year",
 }
+M.COARSER_THAN_YEAR = set { "decade", "decades", "century", "centuries" }
+
+-- Parts of a cycle ("hour of the day", "day of week", "by weekday", "month of the year"): the
+-- Vega-Lite unit that pools every day, week or year into one cycle.
+local CYCLES = {
+  { { "hour", "of", "day" }, "hours" }, { { "hours", "of", "day" }, "hours" }, { { "time", "of", "day" }, "hours" },
+  { { "day", "of", "week" }, "day" }, { { "days", "of", "week" }, "day" }, { { "weekday" }, "day" },
+  { { "weekdays" }, "day" }, { { "month", "of", "year" }, "month" }, { { "months", "of", "year" }, "month" },
+  { { "calendar", "month" }, "month" }, { { "day", "of", "month" }, "date" },
+}
+-- cycle_at(words, i) → unit, last index | nil; words[k] is the k-th token's word (or nil), and
+-- "the" may stand between "of" and the cycle ("hour of the day").
+function M.cycle_at(words, i)
+  for _, c in ipairs(CYCLES) do
+    local k, ok = i, true
+    for n, w in ipairs(c[1]) do
+      if n > 1 and words[k] == "the" and c[1][n - 1] == "of" then k = k + 1 end
+      if words[k] ~= w then ok = false; break end
+      k = k + 1
+    end
+    if ok then return c[2], k - 1 end
+  end
+  return nil
+end
 
 -- Column-name words that mark a time column (quantitative columns need one of these).
 M.time_name = set { "year", "yr", "date", "month", "quarter", "week", "period", "timestamp", "datetime" }
@@ -105,7 +142,8 @@ M.id_name = set { "id", "name", "title", "key", "code", "identifier", "label", "
 M.additive = set { "sales", "sale", "revenue", "revenues", "profit", "profits", "gross", "income",
   "earnings", "budget", "cost", "costs", "spend", "spending", "expense", "expenses", "amount",
   "quantity", "units", "volume", "population", "count", "orders", "visits", "visitors", "users",
-  "downloads", "clicks", "views", "deaths", "cases", "total", "goals", "points", "wins" }
+  "downloads", "clicks", "views", "deaths", "cases", "total", "goals", "points", "wins", "people",
+  "persons", "households", "passengers", "employees", "workers", "births", "flights", "trips" }
 
 -- General synonym groups: a request word in a group may name a column whose
 -- name has another word of the same group. Ordinary thesaurus entries only.
@@ -116,7 +154,11 @@ M.synonyms = {
   { "rating", "ratings", "score", "scores", "grade", "rank" },
   { "duration", "length", "runtime", "running", "long", "lengthy" },
   { "country", "nation", "region", "origin", "place", "location", "geography", "area", "territory" },
-  { "category", "type", "kind", "class", "sort", "group", "genre" },
+  { "category", "type", "kind", "class", "sort", "group", "genre", "bracket", "band", "tier" },
+  { "percent", "percentage", "pct", "perc", "share", "proportion", "fraction" },
+  { "origin", "departure", "departures", "source" },
+  { "destination", "arrival", "arrivals", "dest" },
+  { "job", "occupation", "profession", "jobs", "occupations", "professions" },
   { "weight", "mass", "heaviness" },
   { "quantity", "amount", "units", "volume" },
   { "speed", "velocity", "pace" },
@@ -143,7 +185,8 @@ M.place_words = set { "country", "countries", "nation", "nations", "region", "re
   "places", "where", "location", "locations", "geography", "geographic", "continent", "continents",
   "origin", "origins", "originate", "area", "areas", "territory", "market", "markets", "city", "cities",
   "town", "towns", "state", "states", "county", "counties", "province", "provinces", "neighborhood",
-  "neighborhoods", "neighbourhood", "district", "districts" }
+  "neighborhoods", "neighbourhood", "district", "districts", "airport", "airports", "station", "stations",
+  "port", "ports", "site", "sites", "destination", "destinations" }
 
 -- Place names used to recognise a column of places by its values.
 M.places = set {

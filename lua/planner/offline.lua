@@ -139,8 +139,11 @@ end
 -- ("country", "where") for a column whose values are places.
 local function loose_score(t, c)
   if not t.w then return 0 end
-  -- ("area" is a chart type first: "stacked area of …")
-  if lex.place_words[t.w] and c.place and not lex.chart[t.w] then return 0.55 end
+  -- ("area" is a chart type first: "stacked area of …"; a name's own head word, 0.55, wins)
+  -- ("by state" over a region and a column of state names: the states)
+  if lex.place_words[t.w] and c.place and not lex.chart[t.w] then
+    return (c.states and (t.s == "state")) and 0.53 or 0.52
+  end
   if lex.stop[t.w] then return 0 end
   -- a word only this column's name has ("airlines" → Aircraft Airline Operator, "speed" → Speed IAS in knots)
   for ci, cs in ipairs(c.content) do
@@ -196,6 +199,26 @@ function shared_head(tokens, prof, out, taken)
   end
 end
 
+-- Words before a noun that no column is called, making it the rows ranked ("which company").
+local ENTITY_BEFORE = { which = true, top = true, bottom = true, biggest = true, largest = true, smallest = true,
+  richest = true, poorest = true, best = true, worst = true, busiest = true, quietest = true, fastest = true,
+  slowest = true, oldest = true, newest = true, youngest = true }
+
+-- Whether token i is a word of a multi-word place name ("district of columbia", "new york"):
+-- a value, not a place word naming a column.
+local function in_place_name(tokens, i)
+  for first = math.max(1, i - 3), i do
+    local parts = {}
+    for k = first, math.min(#tokens, first + 3) do
+      if not tokens[k].w then break end
+      parts[#parts + 1] = tokens[k].w
+      local phrase = table.concat(parts, " ")
+      if k >= i and #parts > 1 and (lex.place_codes[phrase] or lex.places[phrase]) then return true end
+    end
+  end
+  return false
+end
+
 -- Finds column mentions: { col = profile column, i = first token, j = last token, score }.
 function M.mentions(tokens, prof)
   local cands = {}
@@ -210,7 +233,7 @@ function M.mentions(tokens, prof)
           local s = span_score(tokens, i, j, c)
           local loose_place = false
           if len == 1 then
-            local l = loose_score(tokens[i], c)
+            local l = in_place_name(tokens, i) and 0 or loose_score(tokens[i], c)
             loose_place = l > s and lex.place_words[tokens[i].w] and c.place
             s = math.max(s, l)
           end
@@ -244,8 +267,9 @@ function M.mentions(tokens, prof)
   for k = #out, 1, -1 do
     local m = out[k]
     -- and "airports by longitude": the place word broken down is the things, not their place
+    -- ("busiest airports by departures": a ranked place word is the things ranked)
     local nxt = word(tokens, m.j + 1)
-    if m.loose_place and (named_place or nxt == "by" or nxt == "per") then
+    if m.loose_place and (named_place or (nxt == "by" or nxt == "per") and not ENTITY_BEFORE[word(tokens, m.i - 1)]) then
       for t = m.i, m.j do taken[t] = nil end
       table.remove(out, k)
     end
@@ -304,9 +328,6 @@ local KIND_WORDS = { kind = true, kinds = true, type = true, types = true, sort 
   category = true, categories = true, class = true }
 -- Words after a column of names that rank its rows ("states ranked by obesity").
 local RANK_AFTER = { ranked = true, sorted = true, ordered = true, ranking = true }
--- Words before a noun that no column is called, making it the rows ranked ("which company").
-local ENTITY_BEFORE = { which = true, top = true, bottom = true, biggest = true, largest = true, smallest = true,
-  richest = true, poorest = true, best = true, worst = true }
 -- Words between two measures that put the first on y: "mpg vs displacement", "acceleration by weight".
 local Y_FIRST = { vs = true, versus = true, against = true, by = true, to = true, across = true,
   compared = true, with = true, v = true, on = true, over = true }
@@ -367,28 +388,44 @@ local function counted_unit(tokens, i)
   return (w1 == "many" and w2 == "how") or ((w1 == "of" or w1 == "number") and (w2 == "number" or w1 == "number"))
 end
 
+-- Words that ask whether or how something changed ("how has X grown", "did X go up").
+local ASKS_CHANGE = { how = true, did = true, has = true, have = true, ["does"] = true }
 local function asks_time(tokens, taken)
   for i, t in ipairs(tokens) do
     if t.w and not taken[i] and lex.time_words[t.w] and (t.w ~= "time" or time_phrase(tokens, i))
         and not grain_word(tokens, taken, i) then
       return true
     end
-    -- "how did fertility change", "how has X changed": a change over time
+    -- "how did fertility change", "how has X grown": a change over time
     local nxt = word(tokens, i + 1)
-    if t.w and t.w:match("^chang") and not taken[i] and nxt ~= "with" and nxt ~= "as" and nxt ~= "against"
+    local go = (t.w == "go" or t.w == "goes") and (nxt == "up" or nxt == "down")
+    if t.w and (lex.change_verb(t.w) or go) and not taken[i] and nxt ~= "with" and nxt ~= "as" and nxt ~= "against"
         and nxt ~= "relative" and nxt ~= "depending" and nxt ~= "based" and nxt ~= "when" then
-      for k = math.max(1, i - 6), i - 1 do if word(tokens, k) == "how" then return true end end
+      for k = math.max(1, i - 6), i - 1 do if ASKS_CHANGE[word(tokens, k)] then return true end end
     end
   end
   return false
 end
 
+-- The part of a cycle a request names outside column names ("by hour of the day", "per weekday"):
+-- Vega-Lite's unit, and the tokens it spans.
+local function cycle_of(tokens, taken)
+  local words = {}
+  for i, t in ipairs(tokens) do words[i] = t.w end
+  for i = 1, #tokens do
+    local unit, j = lex.cycle_at(words, i)
+    if unit and not taken[i] and not taken[j] then return unit, i, j end
+  end
+  return nil
+end
+
 -- The time unit a request names outside column names ("monthly", "by year").
 local function unit_of(tokens, taken)
   local unit
+  local _, ci, cj = cycle_of(tokens, taken)
   for i, t in ipairs(tokens) do
     if t.w and not taken[i] and lex.time_unit[t.w] and not grain_word(tokens, taken, i)
-        and not counted_unit(tokens, i) then
+        and not counted_unit(tokens, i) and not (ci and i >= ci and i <= cj) then
       unit = lex.time_unit[t.w]
     end
   end
@@ -406,6 +443,7 @@ local function named_chart(tokens)
       local nxt, prev = word(tokens, i + 1), word(tokens, i - 1)
       if w == "xy" and CHART_NOUNS[nxt] then return "scatter" end
       if w == "time" and nxt == "series" then return "line" end
+      if w == "heat" and (nxt == "map" or nxt == "maps") then return "heatmap" end
       local kind = lex.chart[w]
       if kind then
         local noun = CHART_NOUNS[nxt]
@@ -595,17 +633,7 @@ end
 
 -- Choosing -------------------------------------------------------------------
 
--- sum for quantities that add up (sales, budgets, population), mean for the rest (ratings, rates).
-local function default_agg(c)
-  for i, s in ipairs(c.stems) do
-    if lex.additive[s] or lex.additive[c.words[i]] then return "sum" end
-    -- an abbreviation of an additive word ("pop" for population)
-    for syn in pairs(lex.synonyms_of(s)) do
-      if lex.additive[syn] and syn:sub(1, #s) == s then return "sum" end
-    end
-  end
-  return "mean"
-end
+local default_agg = profile.default_agg
 
 -- Field info gathered from the mentions, in the order the request names them.
 local function gather(tokens, prof)
@@ -804,9 +832,13 @@ local function choose(tokens, prof, fields, taken)
   end
   -- a time unit word ("monthly", "by year") with no time column named: the data's time column
   if #times == 0 then
-    local unit_word = unit_of(tokens, taken) ~= nil
+    local unit_word = unit_of(tokens, taken) ~= nil or cycle_of(tokens, taken) ~= nil
     -- "strikes per year": nothing but the unit named, so the rows are what is counted per period
-    if wants_time or (unit_word and (#measures + (count and 1 or 0) > 0 or #fields == 0) and named ~= "scatter") then
+    -- ("men and women per decade": groups named by their values are the series over time)
+    local series_only = #groups > 0
+    for _, f in ipairs(groups) do series_only = series_only and f.color_cue == true and not f.spans[1] end
+    if wants_time or (unit_word and (#measures + (count and 1 or 0) > 0 or #fields == 0 or series_only)
+        and named ~= "scatter") then
       local tc = prof.time
       if tc then times[1] = { col = tc, first = math.huge, last = math.huge, implied = true } end
     end
@@ -945,10 +977,18 @@ local function choose(tokens, prof, fields, taken)
     if explicit.y and explicit.y.col.role ~= "measure" then add(explicit.y) end
     for _, f in ipairs(groups) do if f.col.role ~= "measure" or f.col.discrete then add(f) end end
     for _, f in ipairs(times) do add(f) end
+    -- "heatmap of people by age and year": numbers named after the first one are the grid's
+    -- rows or columns (binned by the chart when they have many values); the first is the colour
+    -- ("heatmap of weight and horsepower": two numbers alone are the grid, rows counted)
+    local colour = measures[1]
+    if #dims + #measures <= 2 then colour = nil end
+    for i = colour and 2 or 1, #measures do
+      if #dims < 2 then add(measures[i]) end
+    end
     if #dims >= 2 then
       plan.x, plan.y = dims[1], dims[2]
       if explicit.y == dims[1] or explicit.x == dims[2] then plan.x, plan.y = dims[2], dims[1] end
-      local m = measures[1]
+      local m = colour
       plan.color = m
       plan.agg = m and (m.agg or default_agg(m.col)) or "count"
       return plan
@@ -1025,7 +1065,11 @@ local function to_spec(plan, tokens, prompt, taken)
   elseif plan.kind == "scatter" then
     enc.x, enc.y = channel(x), channel(y)
   elseif plan.kind == "heatmap" then
-    enc.x, enc.y = channel(x), channel(y)
+    -- numbers with many values become ranges, or the grid has a column per value
+    local function grid(c)
+      return channel(c, c.type == "quantitative" and c.role == "measure" and (c.distinct or 0) > 20 and { bin = true } or nil)
+    end
+    enc.x, enc.y = grid(x), grid(y)
     enc.color = color and channel(color, { aggregate = plan.agg, type = "quantitative" })
       or { aggregate = "count", type = "quantitative" }
     spec.title = (color and ((AGG_TITLE[plan.agg] or "") .. " " .. color.name):gsub("^ ", "") or "Count")
@@ -1050,7 +1094,7 @@ local function to_spec(plan, tokens, prompt, taken)
         local years = (x.max - x.min) / (365.25 * 86400)
         unit = years > 10 and "year" or (years > 1 and "month" or nil)
       end
-      enc.x.timeUnit = enc.x.timeUnit or timeunit.PERIOD[unit]
+      enc.x.timeUnit = cycle_of(tokens, taken) or enc.x.timeUnit or timeunit.PERIOD[unit]
     end
   end
   if color and plan.kind ~= "pie" then enc.color = channel(color) end
@@ -1192,7 +1236,7 @@ function M.plan(prompt, df, opts)
     shape.fit(plan, { named = named_chart(tokens), distribution = has_any(tokens, lex.distribution),
       binned = bin_request(tokens, nil) ~= nil, count = count, weak_count = weak,
       rank = has_any(tokens, RANK_CUES), relation = has_any(tokens, lex.relation),
-      series_values = shape.named_series(tokens, taken, prof.series) }, prof, df, default_agg)
+      series_values = shape.named_series(tokens, taken, prof.series) }, prof, df)
     if plan.note then info.notes[#info.notes + 1] = plan.note end
     spec = to_spec(plan, tokens, prompt, taken)
     -- rows counted per group because no measure was named: a chart the next request completes
@@ -1206,11 +1250,16 @@ function M.plan(prompt, df, opts)
     info.vague = true
     info.notes[1] = note
   end
+  for _, t in ipairs(tokens) do
+    if lex.COARSER_THAN_YEAR[t.w or ""] and spec.encoding.x and spec.encoding.x.timeUnit == "year" then
+      info.notes[#info.notes + 1] = ('chartd has no time unit for a "%s", so the chart is by year'):format(t.w)
+      break
+    end
+  end
   spec.theme = opts.theme or spec.theme or theme_request(tokens)
   return spec, info
 end
 
 M.profile = profile.profile
-M.default_agg = default_agg
 
 return M

@@ -37,13 +37,19 @@ local function nonzero(df, name)
   return n
 end
 
+-- Whether most values are places; second result: whether most are US states (names or postal
+-- codes), which "by state" then means.
 local function place_column(values)
-  if #values == 0 then return false end
-  local hits = 0
+  if #values == 0 then return false, false end
+  local codes = {}
+  for _, code in pairs(lex.place_codes) do codes[code] = true end
+  local hits, states = 0, 0
   for _, v in ipairs(values) do
-    if lex.places[v:lower()] then hits = hits + 1 end
+    local lv = v:lower()
+    if lex.place_codes[lv] or codes[v] then states = states + 1 end
+    if lex.places[lv] or lex.place_codes[lv] then hits = hits + 1 end
   end
-  return hits * 2 > #values
+  return hits * 2 > #values or states * 2 > #values, states * 2 > #values
 end
 
 -- Whether no two rows share their values of the columns in `names` (rows missing one are skipped).
@@ -131,6 +137,46 @@ function M.correlation(df, a, b)
   return math.abs((k * sxy - sx * sy) / math.sqrt(vx * vy))
 end
 
+-- Name words of a column that holds how many rows each row stands for (a table already counted:
+-- origin, destination, count).
+local COUNT_NAMES = { count = true, counts = true, n = true, freq = true, frequency = true, cnt = true,
+  tally = true, occurrences = true, num = true }
+-- Plural name words that are units or scores, not counted things ("days to ship", "ratings").
+local NOT_COUNTED = { years = true, months = true, weeks = true, days = true, hours = true, minutes = true,
+  seconds = true, degrees = true, ratings = true, scores = true, stars = true, grades = true, rates = true,
+  percents = true, points = true, miles = true, kilometers = true, meters = true, feet = true, inches = true,
+  pounds = true, kg = true, dollars = true, cents = true, ages = true, levels = true }
+
+-- The usual aggregate of a measure: sum for what adds up (sales, budgets, population, a count of
+-- people or flights), mean for the rest (ratings, rates, temperatures).
+function M.default_agg(c)
+  for i, s in ipairs(c.stems) do
+    if lex.additive[s] or lex.additive[c.words[i]] then return "sum" end
+    -- an abbreviation of an additive word ("pop" for population)
+    for syn in pairs(lex.synonyms_of(s)) do
+      if lex.additive[syn] and syn:sub(1, #s) == s then return "sum" end
+    end
+  end
+  -- a whole, never negative number named by a plural noun counts things ("passengers", "births")
+  local head = c.content_words and c.content_words[#c.content_words]
+  if c.integers and (c.min or 0) >= 0 and head and #c.content == 1 and head ~= c.head
+      and head:match("s$") and not NOT_COUNTED[head] then
+    return "sum"
+  end
+  return "mean"
+end
+
+-- What "how many" means on this table: the sum of its count column when the rows are already
+-- counted, else a count of rows (an encoding channel). `used`: columns already drawn (a count
+-- column drawn as the groups is not summed too).
+function M.count_channel(prof, used)
+  local w = prof.weight
+  local drawn = false
+  for _, c in ipairs(used or {}) do drawn = drawn or c == w end
+  if w and not drawn then return { field = prof.weight.name, type = "quantitative", aggregate = "sum" } end
+  return { aggregate = "count", type = "quantitative" }
+end
+
 -- The data's main measure, not one of `exclude` (a set of names): continuous numbers first.
 function M.main_measure(prof, exclude)
   local best, best_w
@@ -180,16 +226,18 @@ function M.profile(df)
       c.role = "time"
     else
       local ratio = s.distinct / math.max(1, s.count)
+      if s.distinct <= MAX_LISTED then
+        c.values = frame.distinct(df, name)
+        c.place, c.states = place_column(c.values)
+      end
       if s.distinct <= 1 then
         c.role = "constant"
-      elseif ratio > 0.9 and s.distinct > 20 or (named_id and s.distinct > 50) then
+      -- (a "name" column of places repeated on many rows — a state on each of its ten bracket
+      -- rows — groups them)
+      elseif ratio > 0.9 and s.distinct > 20 or (named_id and s.distinct > 50 and not (c.place and ratio <= 0.5)) then
         c.role = "id"
       else
         c.role = "category"
-      end
-      if s.distinct <= MAX_LISTED then
-        c.values = frame.distinct(df, name)
-        c.place = place_column(c.values)
       end
       -- a column called "location", "city" or "state" holds places whatever its values
       for _, w in ipairs(c.words) do if lex.place_words[w] then c.place = true end end
@@ -199,6 +247,14 @@ function M.profile(df)
     out.by_name[name] = c
   end
   shape(df, out)
+  -- a table already counted: one column says how many of something each row stands for, so a
+  -- count of rows means the sum of it
+  for _, c in ipairs(out.columns) do
+    if c.role == "measure" and c.integers and (c.min or 0) >= 0 and #c.words == 1 and COUNT_NAMES[c.words[1]]
+        and not out.weight then
+      out.weight = c
+    end
+  end
   -- how distinctive each name word is: 1 / number of columns whose name has it
   local seen = {}
   for _, c in ipairs(out.columns) do

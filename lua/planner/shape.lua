@@ -42,6 +42,23 @@ local function no_rows_to_count(df, prof, c)
   return even(df, c)
 end
 
+-- Whether every group of rows with one value of column g has one value of column m, and some
+-- group has several rows: m is a property of the group, repeated on its rows.
+local function repeated_per_group(df, m, g)
+  local seen, repeated = {}, false
+  local mv, gv = df.columns[m.name], df.columns[g.name]
+  for i = 1, df.nrows do
+    local k, v = gv[i], mv[i]
+    if k ~= nil and v ~= nil then
+      local was = seen[k]
+      if was == nil then seen[k] = v
+      elseif was ~= v then return false
+      else repeated = true end
+    end
+  end
+  return repeated
+end
+
 -- Whether a code's letters ("MSFT", "GOOG") spell out a word in order from its first letter
 -- ("microsoft", "google"): how people name tickers, airports and other coded series.
 local function abbreviates(code, w)
@@ -82,10 +99,11 @@ function M.named_series(tokens, taken, series)
   return found
 end
 
--- fit(plan, facts, prof, df, default_agg) adjusts the plan in place; facts: named (chart type
+-- fit(plan, facts, prof, df) adjusts the plan in place; facts: named (chart type
 -- named), distribution and binned (the request asks for a distribution), count / weak_count
 -- (count_phrase), rank (a ranking word), relation, series_values (M.named_series).
-function M.fit(plan, facts, prof, df, default_agg)
+function M.fit(plan, facts, prof, df)
+  local default_agg = profile.default_agg
   -- a scatter named with one measure: its partner is the measure it tracks most closely
   if plan.kind == "histogram" and not facts.count and (facts.named == "scatter" or facts.relation and not facts.named) then
     local best, best_r
@@ -123,6 +141,23 @@ function M.fit(plan, facts, prof, df, default_agg)
     if plan.color then exclude[plan.color.col.name] = true end
     local m = profile.main_measure(prof, exclude)
     if m then plan.y, plan.agg = implied(m), default_agg(m) end
+  end
+  -- rows counted on a table already counted ("busiest airports" over origin, destination, count):
+  -- each row stands for `count` things, so the chart adds them up
+  local w = prof.weight
+  local heat = plan.kind == "heatmap"
+  if plan.agg == "count" and w and not plan.counted_rows and plan.x and plan.x.col ~= w
+      and (heat and not plan.color or not heat and not plan.y and (plan.kind == "bar" or plan.kind == "line"
+        or plan.kind == "area" or plan.kind == "pie")) then
+    if heat then plan.color = implied(w) else plan.y = implied(w) end
+    plan.agg = "sum"
+    plan.note = ("each row already counts several (the column %s), so the chart adds %s up"):format(w.name, w.name)
+  end
+  -- a total repeated on every row of its group (a state's households on each of its income
+  -- brackets): adding it up per group multiplies it, so the chart shows the value itself
+  if plan.agg == "sum" and plan.y and plan.x and plan.y.col ~= plan.x.col and not plan.color
+      and repeated_per_group(df, plan.y.col, plan.x.col) then
+    plan.agg = "mean"
   end
   -- a series named by its values keeps those rows; several series over time are told apart by colour
   local s = prof.series

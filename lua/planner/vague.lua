@@ -45,6 +45,20 @@ local function groups(prof)
   return out
 end
 
+-- A category with too many values to draw them all ("origin" of 300 airports), or the column
+-- naming each row of a long table: drawn as its top M.TOP_GROUPS; the one with the fewest values.
+M.TOP_GROUPS = 20
+local function crowded_group(prof)
+  local best
+  for _, c in ipairs(prof.columns) do
+    if (c.role == "category" or c == prof.key) and (c.distinct or 0) > M.MAX_GROUPS
+        and (not best or c.distinct < best.distinct) then
+      best = c
+    end
+  end
+  return best
+end
+
 local function times(prof)
   local out = {}
   for _, c in ipairs(prof.columns) do
@@ -83,13 +97,6 @@ local function channel(c, extra)
   return ch
 end
 
-local function default_agg(c)
-  for i, s in ipairs(c.stems) do
-    if lex.additive[s] or lex.additive[c.words[i]] then return "sum" end
-  end
-  return "mean"
-end
-
 -- The data's most telling columns: { measure =, group =, time = } (names, each may be nil).
 function M.best(prof)
   local ms, gs, ts = measures(prof), groups(prof), times(prof)
@@ -106,10 +113,11 @@ end
 function M.plan_kind(df, prof, kind)
   local ms, gs, ts = measures(prof), groups(prof), times(prof)
   local m, g, t = ms[1], gs[1], ts[1]
+  local crowded = not g and crowded_group(prof)
   local spec = { encoding = {} }
   local enc = spec.encoding
   if not kind then
-    kind = (t and m) and "line" or (g and m) and "bar" or m and "histogram" or g and "bar" or nil
+    kind = (t and m) and "line" or ((g or crowded) and m) and "bar" or m and "histogram" or g and "bar" or nil
     if not kind then return nil end
   end
   if kind == "scatter" or kind == "bubble" or kind == "hexbin" then
@@ -127,14 +135,14 @@ function M.plan_kind(df, prof, kind)
     if not x then return nil end
     spec.type = kind
     enc.x = channel(x)
-    enc.y = m and channel(m, { aggregate = default_agg(m) }) or { aggregate = "count", type = "quantitative" }
+    enc.y = m and channel(m, { aggregate = profile.default_agg(m) }) or profile.count_channel(prof, { x })
   elseif kind == "pie" or kind == "donut" then
     local small
     for _, c in ipairs(gs) do if not small and c.distinct <= M.BEST_GROUPS then small = c end end
     if not small then return nil end
     spec.type = kind
     enc.color = channel(small)
-    enc.theta = { aggregate = "count", type = "quantitative" }
+    enc.theta = profile.count_channel(prof, { small })
   elseif kind == "box" or kind == "violin" or kind == "strip" then
     if not (g and m) then return nil end
     spec.type = kind
@@ -143,13 +151,21 @@ function M.plan_kind(df, prof, kind)
     if #gs < 2 then return nil end
     spec.type = "heatmap"
     enc.x, enc.y = channel(gs[1]), channel(gs[2])
-    enc.color = { aggregate = "count", type = "quantitative" }
+    enc.color = profile.count_channel(prof, { gs[1], gs[2] })
   else -- bar and its kin: rows counted per category
-    local x = g or t
+    local x = g or t or crowded
     if not x then return nil end
     spec.type = (kind == "lollipop" or kind == "bar") and kind or "bar"
     enc.x = channel(x)
-    enc.y = { aggregate = "count", type = "quantitative" }
+    enc.y = profile.count_channel(prof, { x })
+    if x == crowded then
+      g = crowded
+      -- one row per name: its measure, not a count of one
+      if x == prof.key and m and not prof.weight then enc.y = channel(m, { aggregate = profile.default_agg(m) }) end
+      enc.x.sort = "-y"
+      spec.transform = { { top = M.TOP_GROUPS, groupby = { x.name }, field = enc.y.field,
+        op = enc.y.aggregate, order = "descending" } }
+    end
   end
   local named = {}
   for _, ch in ipairs { "x", "y", "color" } do

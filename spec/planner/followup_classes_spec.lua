@@ -466,4 +466,29 @@ describe("follow-ups by class", function()
       assert.equal(scheme, read(p, line_of("segment"), df).encoding.color.scale.scheme, p)
     end
   end)
+  it("reads one word that turns the drawn column's name into another column's as that column", function()
+    local ADJ = { "adjusted", "smoothed", "projected", "revised", "normalized", "estimated" }
+    for _ = 1, 20 do
+      local base, adj = word(2), ADJ[rand(#ADJ)]
+      local variant = adj .. " " .. base
+      local lines = { "date," .. base .. "," .. variant .. ",region" }
+      for m = 1, 12 do lines[#lines + 1] = ("2023-%02d-01,%d,%d,%s"):format(m, 10 * m, 11 * m, m % 2 == 0 and "a" or "b") end
+      local df = assert(frame.from_data(table.concat(lines, "\n") .. "\n"))
+      local chart = { type = "line", encoding = { x = { field = "date", type = "temporal" },
+        y = { field = base, type = "quantitative", aggregate = "mean" } } }
+      local p = pick { "use the %s numbers instead", "show the %s values", "switch to %s", "%s figures please",
+        "the %s one instead" }:format(adj)
+      assert.equal(variant, read(p, chart, df).encoding.y.field, p)
+      -- a word that no column adds to the drawn one stays a word ("use the other numbers")
+      local r = followup.interpret("use the other numbers instead", chart, df)
+      assert.is_true(r.kind ~= "edit" or r.spec.encoding.y.field == base)
+    end
+  end)
+  it("groups the chart's dates by a part of a cycle, in Vega-Lite's unit", function()
+    local df = frame_with("segment", { "A", "B" }, 6)
+    for p, unit in pairs { ["by hour of the day"] = "hours", ["per weekday instead"] = "day",
+        ["by day of week"] = "day", ["show it by month of the year"] = "month", ["by month"] = "yearmonth" } do
+      assert.equal(unit, read(p, line_of(), df).encoding.x.timeUnit, p)
+    end
+  end)
 end)

@@ -346,10 +346,10 @@ function M.axes(ctx)
   end
 end
 
--- The usual aggregate of a column (offline.default_agg: sum for what adds up, else mean).
+-- The usual aggregate of a column (profile.default_agg: sum for what adds up, else mean).
 function M.default_aggregate(ctx, field)
   local c = ctx.prof and ctx.prof.by_name[field]
-  return c and require("planner.offline").default_agg(c) or "mean"
+  return c and require("planner.profile").default_agg(c) or "mean"
 end
 
 local AGG_NEG = set [[not instead rather than versus vs]]
@@ -462,6 +462,23 @@ function M.unnamed_group(ctx)
   end
 end
 
+-- Whether mention m names a column whose name is a column on the chart plus one word — the word
+-- said ("adjusted" for "adjusted CO2" on a chart of CO2): a variant of what is drawn, not an
+-- ordinary word of the sentence.
+local function variant_of_drawn(ctx, m)
+  local words = {}
+  for _, w in ipairs(m.col.content) do words[w] = true end
+  for _, ch in pairs(ctx.spec.encoding) do
+    local c = type(ch) == "table" and ch.field and ctx.prof.by_name[ch.field]
+    if c and c ~= m.col and #m.col.content == #c.content + 1 then
+      local all = true
+      for _, w in ipairs(c.content) do all = all and words[w] == true end
+      if all then return true end
+    end
+  end
+  return false
+end
+
 -- Columns named with no cue a rule read: a measure takes the measure's place, a category the
 -- groups' place ("by genre" on a line over time adds series instead), "use X instead of Y"
 -- replaces Y.
@@ -471,7 +488,7 @@ function M.slot(ctx)
   for idx, m in ipairs(free) do
     -- a weak reading right after "by"/"per" ("by city" for location) is still the groups asked for
     local after_by = GROUP_WORDS[ctx:w(m.i - 1) or ""] and m.score >= 0.45
-    if (m.score < 0.6 and not after_by) or m.col.role == "id" and m.score < 0.8 then
+    if (m.score < 0.6 and not after_by and not variant_of_drawn(ctx, m)) or m.col.role == "id" and m.score < 0.8 then
       m.used = true -- a weak reading: a word of the sentence rather than a column
     end
     if ctx:open(m) then

@@ -1,6 +1,8 @@
 -- Follow-up rule for time granularity: "monthly", "by quarter", "weekly totals", "per year",
 -- "go daily". The chart's dates (or, for a chart that has none, the data's first date column)
 -- are grouped by that unit, named as Vega-Lite names it (yearmonth = a month of a year).
+local lex = require "planner.lexicon"
+
 local M = {}
 
 local UNIT = { hourly = "hour", hour = "hour", hours = "hour", daily = "day", day = "day", days = "day",
@@ -15,8 +17,13 @@ local CUE = { by = true, per = true, each = true, every = true, ["a"] = true, in
   ["in"] = true, of = true }
 
 function M.granularity(ctx)
+  local words = {}
+  for i, t in ipairs(ctx.tokens) do words[i] = t.w end
   for i, t in ipairs(ctx.tokens) do
-    local unit = t.w and ctx:free(i) and UNIT[t.w]
+    -- "by hour of the day", "per weekday": a part of the cycle, Vega-Lite's own unit
+    local cycle, last = lex.cycle_at(words, i)
+    local unit = cycle or t.w and ctx:free(i) and UNIT[t.w]
+    if cycle and not (ctx:free(i) and CUE[ctx:w(i - 1) or ""]) then unit = nil end
     -- "by month", "per quarter", "weekly": a unit word with a cue (or the adjective form)
     if unit and not ADJECTIVE[t.w] and not CUE[ctx:w(i - 1) or ""] then unit = nil end
     -- "the years" in "put the years on the x axis" is a column, read elsewhere
@@ -49,9 +56,9 @@ function M.granularity(ctx)
           require("planner.edits.channels").keep_options(spec)
         end
       end
-      ctx:mark(i)
+      for k = i, cycle and last or i do ctx:mark(k) end
       if CUE[ctx:w(i - 1) or ""] then ctx:mark(i - 1) end
-      enc[ch].timeUnit = M.TIME_UNIT[unit]
+      enc[ch].timeUnit = cycle or M.TIME_UNIT[unit]
       enc[ch].title = nil
       ctx:edit("time")
       return

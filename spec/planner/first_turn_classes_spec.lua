@@ -1,0 +1,235 @@
+-- The offline planner's first turn on classes of table shapes (not single sentences): each test
+-- generates its tables (names, values, sizes seeded) and its phrasings, so a rule fitted to one
+-- dataset or one sentence fails here. Tables already counted, a total repeated on each row of
+-- its group, a column of US states, a heatmap of numbers, change verbs, counts named by a plural.
+local frame = require "data.frame"
+local lex = require "planner.lexicon"
+local offline = require "planner.offline"
+local validate = require "chartspec.validate"
+
+local rng = 20261205
+local function rand(n) -- deterministic LCG in [1, n]
+  rng = (rng * 1103515245 + 12345) % 2147483648
+  return rng % n + 1
+end
+local function pick(list) return list[rand(#list)] end
+
+local SYLLABLES = { "ka", "lo", "mer", "tin", "sa", "vor", "del", "qui", "ra", "nos", "bel", "tor", "fen", "gal",
+  "mu", "zen", "pra", "dex", "wil", "hor" }
+local function word(n)
+  local out = {}
+  for _ = 1, n or 3 do out[#out + 1] = pick(SYLLABLES) end
+  return table.concat(out)
+end
+local function distinct_words(k, len)
+  local out, seen = {}, {}
+  while #out < k do
+    local w = word(len)
+    if not seen[w] then seen[w] = true; out[#out + 1] = w end
+  end
+  return out
+end
+
+local function csv(header, rows)
+  local lines = { table.concat(header, ",") }
+  for _, r in ipairs(rows) do lines[#lines + 1] = table.concat(r, ",") end
+  return assert(frame.from_data(table.concat(lines, "\n") .. "\n"))
+end
+
+local function plan(prompt, df)
+  local spec, info = offline.plan(prompt, df, {})
+  assert.is_table(spec, ("%q → %s"):format(prompt, tostring(info)))
+  spec.data = df
+  local ok, errs = validate.spec(spec)
+  assert.is_truthy(ok, ("%q → invalid: %s"):format(prompt, errs and errs[1] and errs[1].message or "?"))
+  return spec
+end
+
+local function value_channel(spec)
+  local enc = spec.encoding
+  if spec.type == "pie" then return enc.theta end
+  if spec.type == "heatmap" then return enc.color end
+  return enc.y
+end
+
+describe("first turns by table shape", function()
+  it("a table already counted (a count column) adds the count up where rows would be counted", function()
+    local COUNT_NAMES = { "count", "n", "freq", "frequency", "cnt" }
+    local THINGS = { "flights", "trips", "shipments", "visits", "calls" }
+    for _ = 1, 20 do
+      local from, to, weight = word(2), word(3), pick(COUNT_NAMES)
+      local places = distinct_words(6, 2)
+      local rows = {}
+      for i = 1, 6 do
+        for j = 1, 6 do
+          if i ~= j and rand(3) > 1 then rows[#rows + 1] = { places[i]:upper(), places[j]:upper(), rand(900) } end
+        end
+      end
+      local df = csv({ from, to, weight }, rows)
+      local thing = pick(THINGS)
+      for _, prompt in ipairs { ("%s per %s"):format(thing, from), ("how many %s for each %s"):format(thing, from),
+          ("number of %s by %s as a pie"):format(thing, to), ("heatmap of %s and %s"):format(from, to) } do
+        local spec = plan(prompt, df)
+        local v = value_channel(spec)
+        assert.equal(weight, v.field, prompt)
+        assert.equal("sum", v.aggregate, prompt)
+      end
+      -- the same table with a measure that is not a count: rows are counted
+      local other = csv({ from, to, "price" }, rows)
+      local v = value_channel(plan(("%s per %s"):format(pick(THINGS), from), other))
+      assert.equal("count", v.aggregate)
+    end
+  end)
+
+  it("a vague request on a table counted by many categories draws the top groups by the count", function()
+    for _ = 1, 10 do
+      local cat, weight = word(2), pick { "count", "n" }
+      local rows = {}
+      for _, v in ipairs(distinct_words(45, 3)) do rows[#rows + 1] = { v, rand(500) } end
+      local df = csv({ cat, weight }, rows)
+      local spec = plan(pick { "bar chart", "show me the data", "chart this" }, df)
+      assert.equal("bar", spec.type)
+      assert.equal(cat, spec.encoding.x.field)
+      assert.equal(weight, spec.encoding.y.field)
+      assert.is_true(#spec.transform == 1 and spec.transform[1].top >= 5)
+    end
+  end)
+
+  it("a total repeated on every row of its group is shown, not added up, per group", function()
+    for _ = 1, 20 do
+      local group, part, total, share = word(2), word(2), pick { "total", "population", "revenue" }, "pct"
+      local groups, parts = distinct_words(5, 3), distinct_words(4, 2)
+      local rows = {}
+      for gi, g in ipairs(groups) do
+        local t = 1000 * gi + rand(999)
+        for _, p in ipairs(parts) do rows[#rows + 1] = { g, p, t, rand(100) / 100 } end
+      end
+      local df = csv({ group, part, total, share }, rows)
+      local spec = plan(("%s per %s"):format(total, group), df)
+      assert.equal(group, spec.encoding.x.field)
+      assert.equal(total, spec.encoding.y.field)
+      assert.are_not.equal("sum", spec.encoding.y.aggregate)
+      -- a total that differs within its groups still adds up
+      for _, r in ipairs(rows) do r[3] = rand(5000) end
+      local summed = plan(("%s per %s"):format(total, group), csv({ group, part, total, share }, rows))
+      assert.equal("sum", summed.encoding.y.aggregate)
+    end
+  end)
+
+  it("\"by state\" means the column whose values are US states, whatever it is called", function()
+    local names = {}
+    for name in pairs(lex.place_codes) do names[#names + 1] = name end
+    table.sort(names)
+    for _ = 1, 20 do
+      local col = pick { "name", "label", "geo", "area_name", "entity" }
+      local states = {}
+      local seen = {}
+      while #states < 12 do
+        local s = pick(names)
+        if not seen[s] then seen[s] = true; states[#states + 1] = s end
+      end
+      local rows = {}
+      for _, s in ipairs(states) do
+        local region = pick { "south", "west", "northeast", "midwest" }
+        for _ = 1, 3 do rows[#rows + 1] = { '"' .. s:gsub("^%l", string.upper) .. '"', region, rand(1000) } end
+      end
+      local df = csv({ col, "region", "amount" }, rows)
+      for _, prompt in ipairs { "amount by state", "amount per state", "which states have the highest amount" } do
+        assert.equal(col, plan(prompt, df).encoding.x.field, prompt)
+      end
+      assert.equal("region", plan("amount by region", df).encoding.x.field)
+    end
+  end)
+
+  it("a heatmap named with numbers draws them as the grid", function()
+    for _ = 1, 15 do
+      local a, b, m = word(2), word(3), word(2)
+      local rows = {}
+      for i = 1, 60 do rows[#rows + 1] = { rand(9) * 5, 1900 + 10 * rand(10), rand(1000) + i } end
+      local df = csv({ a, b, m }, rows)
+      local spec = plan(pick { "heatmap of %s by %s and %s", "heat map of %s by %s and %s" }
+        :format(m, a, b), df)
+      assert.equal("heatmap", spec.type)
+      local grid = { [spec.encoding.x.field] = true, [spec.encoding.y.field] = true }
+      assert.is_true(grid[a] and grid[b])
+      assert.equal(m, spec.encoding.color.field)
+      -- two numbers alone: the grid, rows counted
+      local two = plan(("heatmap of %s and %s"):format(a, m), df)
+      assert.equal("heatmap", two.type)
+      assert.equal("count", two.encoding.color.aggregate)
+    end
+  end)
+
+  it("a verb of change asked with 'how' draws the measure over time", function()
+    local VERBS = { "grown", "risen", "fallen", "increased", "decreased", "declined", "dropped", "climbed",
+      "developed", "shifted", "evolved", "changed" }
+    for _ = 1, 24 do
+      local m, g = word(3), word(2)
+      local rows = {}
+      for y = 1990, 2010 do
+        for _, v in ipairs { "a", "b" } do rows[#rows + 1] = { y, g .. v, rand(1000) } end
+      end
+      local df = csv({ "year", g, m }, rows)
+      local prompt = rand(2) == 1 and ("how has %s %s since %d"):format(m, pick(VERBS), 1990 + rand(10))
+        or ("did %s go %s after %d?"):format(m, pick { "up", "down", "up or down" }, 1990 + rand(10))
+      local spec = plan(prompt, df)
+      assert.is_true(spec.type == "line" or spec.type == "area", spec.type)
+      assert.equal("year", spec.encoding.x.field)
+      assert.equal(m, spec.encoding.y.field)
+    end
+  end)
+
+  it("a measure named by a plural of counted things adds up; units and scores average", function()
+    local COUNTED = { "passengers", "births", "visitors", "arrests", "complaints", "sightings", "tickets" }
+    local UNITS = { "ratings", "degrees", "days", "minutes", "scores" }
+    for _ = 1, 15 do
+      local g = word(2)
+      local rows = {}
+      for _, v in ipairs(distinct_words(4, 2)) do
+        for _ = 1, 3 do rows[#rows + 1] = { v, rand(400), rand(5) } end
+      end
+      local counted, unit = pick(COUNTED), pick(UNITS)
+      local df = csv({ g, counted, unit }, rows)
+      assert.equal("sum", plan(("%s by %s"):format(counted, g), df).encoding.y.aggregate)
+      assert.equal("mean", plan(("%s by %s"):format(unit, g), df).encoding.y.aggregate)
+    end
+  end)
+  it("groups named by their values with a time unit are series over time; a decade reads as years", function()
+    for _ = 1, 15 do
+      local g, m = word(2), pick { "count", "amount", "total" }
+      local values = distinct_words(3, 2)
+      local rows = {}
+      for y = 1900, 2000, 10 do
+        for _, v in ipairs(values) do rows[#rows + 1] = { y, v, rand(900) } end
+      end
+      local df = csv({ "year", g, m }, rows)
+      local unit = pick { "year", "decade" }
+      local prompt = pick { "%s vs %s per %s", "compare %s and %s by %s", "%s and %s each %s" }
+        :format(values[1], values[2], unit)
+      local spec, info = offline.plan(prompt, df, {})
+      assert.is_table(spec, prompt)
+      assert.equal("year", spec.encoding.x.field, prompt)
+      assert.equal(g, spec.encoding.color.field, prompt)
+      local noted = false
+      for _, n in ipairs(info.notes) do noted = noted or n:find("decade", 1, true) ~= nil end
+      assert.equal(unit == "decade", noted, prompt)
+    end
+  end)
+  it("a part of a cycle (hour of the day, day of the week, month of the year) pools the dates", function()
+    local CYCLES = { { "hour of day", "hours" }, { "hour of the day", "hours" }, { "time of day", "hours" },
+      { "day of the week", "day" }, { "weekday", "day" }, { "month of the year", "month" },
+      { "calendar month", "month" } }
+    for _ = 1, 20 do
+      local m, when = word(2), pick { "date", "time", "timestamp", "when" }
+      local rows = {}
+      for d = 1, 40 do rows[#rows + 1] = { ("2024-%02d-%02d %02d:00"):format(1 + d % 12, 1 + d % 28, d % 24), rand(500) } end
+      local df = csv({ when, m }, rows)
+      local c = pick(CYCLES)
+      local spec = plan(pick { "average %s by %s", "%s per %s", "how does %s vary by %s" }:format(m, c[1]), df)
+      assert.equal(when, spec.encoding.x.field, c[1])
+      assert.equal(c[2], spec.encoding.x.timeUnit, c[1])
+      local counted = plan(("how many rows per %s"):format(c[1]), df)
+      assert.equal(c[2], counted.encoding.x.timeUnit, c[1])
+    end
+  end)
+end)
