@@ -222,6 +222,17 @@ class Client:
             await asyncio.sleep(self.rng.uniform(0.2, 1.0))  # backoff before reconnecting
 
 
+def held_bytes(server):
+    """What the server's two memory budgets hold now: conversations (CHARTD_CONVERSATION_MB) and the
+    render cache (CHARTD_CACHE_MB), in bytes. RSS minus these is what must stay flat."""
+    held = 0
+    with urllib.request.urlopen(server.base + "/metrics", timeout=10) as r:
+        for line in r.read().decode().splitlines():
+            if line.startswith(("chartd_conversation_bytes ", "chartd_cache_bytes ")):
+                held += int(float(line.rpartition(" ")[2]))
+    return held
+
+
 def proc_sample(pid):
     rss = None
     with open(f"/proc/{pid}/status") as f:
@@ -242,8 +253,16 @@ async def sampler(server, st, t0, deadline, samples, crashed):
             continue
         with open("/proc/loadavg") as f:
             load = float(f.read().split()[0])
+        if len(samples) % 10 == 0:
+            try:
+                held = await asyncio.get_running_loop().run_in_executor(None, held_bytes, server)
+            except OSError:
+                held = samples[-1]["held_kb"] * 1024 if samples else 0
+        else:
+            held = samples[-1]["held_kb"] * 1024
         samples.append({"t_s": round(time.monotonic() - t0, 1), "rss_kb": rss, "fds": fds,
-                        "connected": st.connected, "sent": sum(st.sent.values()), "load1": load})
+                        "connected": st.connected, "sent": sum(st.sent.values()), "load1": load,
+                        "held_kb": held // 1024})
         await asyncio.sleep(1)
 
 
@@ -285,10 +304,17 @@ async def main():
     ap.add_argument("--csv", help="write the per-second samples here")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--reload-every", type=float, default=0, help="seconds between saves of a chart module")
+    ap.add_argument("--conversation-mb", type=int, help="CHARTD_CONVERSATION_MB (default: the server's)")
+    ap.add_argument("--cache-mb", type=int, help="CHARTD_CACHE_MB (default: the server's)")
     args = ap.parse_args()
     specs = load_specs()
     duration = args.minutes * 60
     env = {"MAX_CONCURRENT_CONNECTIONS": str(MAX_CONN), "LOG_LEVEL": "WARNING"}
+    # small budgets fill within minutes, so an hour shows whether memory beyond them stays flat
+    if args.conversation_mb is not None:
+        env["CHARTD_CONVERSATION_MB"] = str(args.conversation_mb)
+    if args.cache_mb is not None:
+        env["CHARTD_CACHE_MB"] = str(args.cache_mb)
     home = None
     if args.reload_every > 0:
         home = tempfile.mkdtemp(prefix="chartd-soak-")
@@ -356,6 +382,10 @@ async def main():
     print(f"crashes: {len(crashed)} (server exit code {rc})")
     print(f"server RSS MB: warm-up (t={warm['t_s']:.0f}s) {warm['rss_kb'] / 1024:.1f}, end {end['rss_kb'] / 1024:.1f}, "
           f"max {max_rss / 1024:.1f}")
+    print(f"server RSS minus what the budgets hold (conversations + render cache) MB: warm-up "
+          f"{(warm['rss_kb'] - warm['held_kb']) / 1024:.1f}, end {(end['rss_kb'] - end['held_kb']) / 1024:.1f}; "
+          f"held at the end {end['held_kb'] / 1024:.1f} (CHARTD_CONVERSATION_MB {env.get('CHARTD_CONVERSATION_MB', '256')}, "
+          f"CHARTD_CACHE_MB {env.get('CHARTD_CACHE_MB', '64')})")
     print(f"server open fds: warm-up {warm['fds']}, end {end['fds']}, max {max_fds}")
     loads = sorted(s["load1"] for s in samples)
     print(f"machine load average (1 min): median {loads[len(loads) // 2]:.1f}, max {loads[-1]:.1f}")
