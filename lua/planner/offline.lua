@@ -896,6 +896,10 @@ local function choose(tokens, prof, fields, taken)
   if not kind then
     if share and #groups == 1 and #times == 0 and #unagg <= 1 and (groups[1].col.distinct or 99) <= MAX_PIE then
       kind = "pie"
+    elseif #unagg >= 2 and #times == 0 and not relation and #groups == 0 and prof.timeseries and prof.time then
+      -- "compare mining, construction and manufacturing" on a table over time: each over time
+      kind = "line"
+      times[1] = { col = prof.time, first = math.huge, last = math.huge, implied = true }
     elseif #unagg >= 2 and (#times == 0 or relation) then
       kind = "scatter"
     elseif #times > 0 and (#measures > 0 or count or #groups > 0) then
@@ -1051,6 +1055,12 @@ local function choose(tokens, prof, fields, taken)
       for _, f in ipairs(cats) do if not used[f] then plan.color = f; break end end
     end
   end
+  -- several measures named over time ("construction and manufacturing over time"): one series
+  -- each, their columns folded into rows (which measure, its value)
+  if (kind == "line" or kind == "area") and x.col.role == "time" and not plan.color and #unagg >= 2
+      and y and not y.agg then
+    plan.fold, plan.columns = unagg, prof.by_name
+  end
   return plan
 end
 
@@ -1097,6 +1107,18 @@ local function to_spec(plan, tokens, prompt, taken)
       enc.x.timeUnit = cycle_of(tokens, taken) or enc.x.timeUnit or timeunit.PERIOD[unit]
     end
   end
+  if plan.fold then
+    -- the folded rows' names: Vega-Lite's "key"/"value" unless the data has such columns
+    local names = {}
+    for _, f in ipairs(plan.fold) do names[#names + 1] = f.col.name end
+    local key, value = "key", "value"
+    while plan.columns[key] do key = "_" .. key end
+    while plan.columns[value] do value = "_" .. value end
+    enc.y = { field = value, type = "quantitative", aggregate = enc.y.aggregate, title = "Value" }
+    enc.color = { field = key, type = "nominal", title = "Series" }
+    plan.steps = { { fold = json.array(names), as = json.array({ key, value }) } }
+    spec.title = table.concat(names, ", "):gsub(", ([^,]*)$", " and %1") .. " by " .. x.name
+  end
   if color and plan.kind ~= "pie" then enc.color = channel(color) end
   if plan.kind == "bar" and color and has_any(tokens, { stacked = true, stack = true, breakdown = true }) then
     spec.options = { stacked = true }
@@ -1111,7 +1133,7 @@ local function to_spec(plan, tokens, prompt, taken)
     local sort = sort_request(tokens) or plan.sort
     if sort then enc.x.sort = sort end
   end
-  local steps = {}
+  local steps = plan.steps or {}
   if plan.filter then
     steps[#steps + 1] = { filter = { field = plan.filter.field, oneOf = json.array(plan.filter.oneOf) } }
   end

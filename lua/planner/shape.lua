@@ -166,7 +166,7 @@ function M.fit(plan, facts, prof, df)
     plan.filter = { field = s.name, oneOf = facts.series_values }
   end
   -- (over the main time column only: "by calendar month across all years" pools the series)
-  if s and not on_chart and plan.y and plan.x and plan.x.col == prof.time
+  if s and not on_chart and not plan.fold and plan.y and plan.x and plan.x.col == prof.time
       and (plan.kind == "line" or plan.kind == "area") and #facts.series_values ~= 1 then
     plan.color = implied(s)
   end

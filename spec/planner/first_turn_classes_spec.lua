@@ -232,4 +232,34 @@ describe("first turns by table shape", function()
       assert.equal(c[2], counted.encoding.x.timeUnit, c[1])
     end
   end)
+  it("several measures over time on a wide table are one series each (folded), and render", function()
+    local render = require "pipeline"
+    for _ = 1, 12 do
+      local names = distinct_words(4, 3)
+      local header = { "date" }
+      for _, n in ipairs(names) do header[#header + 1] = n end
+      local rows = {}
+      for m = 1, 24 do
+        local r = { ("%d-%02d-01"):format(2020 + (m - 1) // 12, 1 + (m - 1) % 12) }
+        for k = 1, #names do r[#r + 1] = 100 * k + rand(50) end
+        rows[#rows + 1] = r
+      end
+      local df = csv(header, rows)
+      local a, b, c = names[1], names[2], names[3]
+      local prompt = pick { "%s and %s over time", "compare %s, %s and %s", "%s, %s and %s by month" }
+        :format(a, b, c)
+      local spec = plan(prompt, df)
+      assert.equal("line", spec.type, prompt)
+      assert.equal("date", spec.encoding.x.field, prompt)
+      local fold = spec.transform[1].fold
+      assert.is_table(fold, prompt)
+      assert.is_true(#fold >= 2 and fold[1] == a and fold[2] == b, prompt)
+      assert.equal(spec.transform[1].as[1], spec.encoding.color.field)
+      assert.equal(spec.transform[1].as[2], spec.encoding.y.field)
+      local result = assert(render.render(spec, {}))
+      assert.is_true(#result.bytes > 0)
+      -- two measures set against each other stay a scatter
+      assert.equal("scatter", plan(("%s vs %s"):format(a, b), df).type)
+    end
+  end)
 end)
