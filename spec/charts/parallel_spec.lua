@@ -37,7 +37,6 @@ describe("charts.parallel", function()
     local rows = cat.rows(100000, function(i) return { a = i % 97, b = (i * 7) % 101 } end)
     local _, r = cat.render({ type = "parallel", data = { values = rows } })
     assert.truthy(r.alt:find("(an even sample of 2000 lines is drawn)", 1, true))
-    assert.is_true(r.timings_ms.draw_ms < 2000)
   end)
 
   for _, theme_name in ipairs({ "light", "dark" }) do
