@@ -169,6 +169,8 @@ local function to_temporal(v)
     if v == math.floor(v) and v >= 1000 and v <= 9999 then
       return epoch(math.tointeger(v), 1, 1), "year"
     end
+    -- JavaScript's Date holds ±8.64e15 ms: past it Vega-Lite reads an Invalid Date, so no date here
+    if not (math.abs(v) <= 8.64e15) then return nil end
     return v / 1000, "datetime"
   end
   if type(v) == "string" then

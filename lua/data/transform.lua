@@ -1,6 +1,7 @@
 -- Data transforms the charts share: aggregation, grouping, binning, sorting,
 -- quartiles and time truncation. Pure functions over frames and plain lists.
 local frame = require "data.frame"
+local errors = require "util.errors"
 local timeunit = require "data.timeunit"
 
 local M = {}
@@ -151,6 +152,7 @@ M.MAX_BINS = 10000
 local function bin_step(span, maxbins)
   local level = math.ceil(math.log(maxbins, 10))
   local step = 10 ^ (math.floor(math.log(span, 10) + 0.5) - level)
+  if step == 0 then step = span end -- a subnormal span's power of ten underflows (and 0 * 10 stays 0)
   while math.ceil(span / step) > maxbins do step = step * 10 end
   for _, div in ipairs({ 5, 2 }) do
     local v = step / div
@@ -193,6 +195,7 @@ function M.bin(values, opts)
   end
   if lo == nil then return { edges = {}, counts = {}, step = nil } end
   local span = hi - lo
+  if span == math.huge then return nil, errors.BEYOND_RANGE end
   local step = opts.step
   if span == 0 then
     step = step or 1
@@ -207,9 +210,11 @@ function M.bin(values, opts)
   local start = math.floor(lo / step + eps) * step
   if lo < start then start = start - step end
   local stop = math.ceil(hi / step - eps) * step
+  if start == -math.huge or stop == math.huge then return nil, errors.BEYOND_RANGE end -- a nice edge past 1.8e308
   local nbins = math.max(1, math.floor((stop - start) / step + 0.5))
-  if nbins > M.MAX_BINS then
-    return nil, string.format("bin step %s would make %d bins (limit %d)", frame.number_text(step), nbins, M.MAX_BINS)
+  if nbins > M.MAX_BINS then -- (a tiny step's count may be no integer: 1e302 bins)
+    return nil, string.format("bin step %s would make %s bins (limit %d)", frame.number_text(step),
+      frame.number_text(nbins), M.MAX_BINS)
   end
   local edges, counts = {}, {}
   for i = 0, nbins do edges[i + 1] = snap(start + i * step, precision) end

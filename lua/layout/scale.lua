@@ -123,10 +123,12 @@ function M.log(o)
   local r0, r1 = pair(o.range or { 0, 1 }, "range")
   local flip = a > b
   if flip then a, b = b, a end
-  if a == b then a, b = a / 10, b * 10 end
+  -- A widened or nice end past the double range (10^-324 is 0, 10^309 is inf) stays the data's own.
+  local function within(v, keep) return v > 0 and v < math.huge and v or keep end
+  if a == b then a, b = within(a / 10, a), within(b * 10, b) end
   if o.nice then
-    a = 10 ^ math.floor(log10(a) + 1e-9)
-    b = 10 ^ math.ceil(log10(b) - 1e-9)
+    a = within(10 ^ math.floor(log10(a) + 1e-9), a)
+    b = within(10 ^ math.ceil(log10(b) - 1e-9), b)
   end
   if flip then a, b = b, a end
   local s = callable({ kind = "log", domain = { a, b }, range = { r0, r1 }, clamp = o.clamp or false,

@@ -38,8 +38,10 @@ function M.expand(lo, hi)
   if span > 1e-290 and span > size * 1e-13 then return lo, hi end
   if size < 1e-290 then return -1, 1 end
   local pad = 10 ^ math.floor(math.log(math.abs(lo), 10))
-  while not (finite(lo - pad) and finite(hi + pad)) do pad = pad / 10 end -- near ±1.8e308
-  return lo - pad, hi + pad
+  -- At ±1.8e308 one side has no room (and a pad small enough to fit would round away): the
+  -- widening goes to the other side.
+  local a, b = lo - pad, hi + pad
+  return finite(a) and a or lo, finite(b) and b or hi
 end
 
 -- The nice step for about `count` intervals over [lo, hi] as (step, m, e). The span is
@@ -54,8 +56,7 @@ local function build(lo, hi, count, cover)
     -- finite data whose sum or span left the double range (stacked 1e308s): the data's
     -- size, not a bug (NaN would come from a bug upstream, and says so)
     if lo ~= lo or hi ~= hi then error("ticks: the domain is NaN", 2) end
-    error(errors.new("invalid_data", "data", "the values are too large to draw: their sum or span is beyond "
-      .. "±1.8e308; scale the data down"), 0)
+    error(errors.new("invalid_data", "data", errors.BEYOND_RANGE), 0)
   end
   if lo > hi then lo, hi = hi, lo end
   lo, hi = M.expand(lo, hi)

@@ -1,6 +1,7 @@
 -- Every chart type against the inputs the catalogue issue names: one data row,
 -- 100,000 rows, each required encoding missing, an empty table, and numbers at the ends of
--- the double range (±1e308 alternating, 1.7e308, 1e200 whose squares overflow, 1e-308). Each ends
+-- the double range (±1e308 alternating, 1.7e308, 1e200 whose squares overflow, 1e-308, ±1.8e308
+-- everywhere, subnormals, the largest with the smallest). Each ends
 -- in a chart or a client error naming the field, never an internal error, a
 -- crash or a hang. Built from each type's own sample, so a new type is covered
 -- the day it is added.
@@ -84,6 +85,11 @@ for _, t in ipairs(charts.names()) do
         near_max = function(i) return 1.7e308 - i * 1e292 end,
         squares_overflow = function(i) return 1e200 * (1 + i % 3) end,
         tiny = function(i) return 1e-308 * (1 + i % 5) end,
+        -- every value the largest double: sums overflow, one-point domains have no room to widen
+        all_max = function() return 1.7976931348623157e308 end,
+        all_min = function() return -1.7976931348623157e308 end,
+        subnormal = function(i) return 5e-324 * (1 + i % 3) end, -- nice log ends underflow to 0
+        max_and_tiny = function(i) return i % 3 == 0 and -5e-324 or 1.7e308 end, -- a nice bin edge past the range
       }
       for name, value in pairs(EXTREMES) do
         local rows = {}

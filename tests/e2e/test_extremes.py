@@ -6,6 +6,9 @@ real server (#15 items 3 and 4).
   (±1e308 alternating, 1.7e308 falling, 1e200 whose squares overflow, 1e-308) ends in a chart
   or a client error naming its field: never `internal`, and no message (progress included)
   carries a server path.
+- The same through Vega-Lite's marks (aggregated sums past the range, log scales over
+  subnormals), numbers read as dates past JavaScript's ±8.64e15 ms, and a bin step so small its
+  bin count is no integer: each a client error naming its field, or a chart.
 - A canvas past CHARTD_MAX_PIXELS (width × height × scale² for PNG, width × height for SVG
   and PDF) is `invalid_spec` at `width`, naming the pixels, the limit and the setting; one at
   or under it is drawn at its size. Sizes are drawn at random (seeded) around a small limit,
@@ -22,11 +25,17 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from chartd_harness import ROOT, Server, check, connect, eq, http, png_size, recv_json, run  # noqa: E402
 
+MAX = 1.7976931348623157e308
 EXTREMES = {
     "alternating": lambda i: 1e308 if i % 2 == 0 else -1e308,
     "near_max": lambda i: 1.7e308 - i * 1e292,
     "squares_overflow": lambda i: 1e200 * (1 + i % 3),
     "tiny": lambda i: 1e-308 * (1 + i % 5),
+    # every value the largest double: sums overflow, a one-point domain has no room to widen
+    "all_max": lambda i: MAX,
+    "all_min": lambda i: -MAX,
+    "subnormal": lambda i: 5e-324 * (1 + i % 3),  # nice log-scale ends underflow to 0
+    "max_and_tiny": lambda i: -5e-324 if i % 3 == 0 else 1.7e308,  # a nice bin edge past the range
 }
 # A server path or a Lua traceback position in a client message.
 LEAK = re.compile(r"(/(work|usr|tmp|home|root|opt)/|\w\.lua:\d|\.c:\d)")
@@ -104,6 +113,41 @@ async def extremes(s):
     eq(failed, [], "no request_failed (internal) in the log")
 
 
+async def beyond_examples(s):
+    """Vega-Lite marks, dates and bins at the ends of the range: a chart or a client error naming its field."""
+    cases = []
+    for mark in ("bar", "line", "point", "area", "rect", "arc", "tick", "rule", "circle", "square", "trail"):
+        summed = [{"k": "a", "v": 1.7e308}, {"k": "a", "v": 1.7e308}, {"k": "b", "v": -1.7e308}]
+        cases.append((f"vl {mark} sum", {"mark": mark, "data": {"values": summed}, "encoding": {
+            "x": {"field": "k", "type": "nominal"}, "y": {"field": "v", "type": "quantitative", "aggregate": "sum"}}}))
+        tiny = [{"a": 1e-308, "b": 1e308}, {"a": 5e-324, "b": MAX}]
+        cases.append((f"vl {mark} log", {"mark": mark, "data": {"values": tiny}, "encoding": {
+            "x": {"field": "a", "type": "quantitative", "scale": {"type": "log"}},
+            "y": {"field": "b", "type": "quantitative", "scale": {"type": "log"}}}}))
+    for t in (1e308, -1e308, 8.64e15 + 1e3, 2.0 ** 63):
+        cases.append((f"date {t:g}", {"type": "line", "data": {"values": [{"t": t, "y": 1}, {"t": 0, "y": 2}]},
+                                      "encoding": {"x": {"field": "t", "type": "temporal"},
+                                                   "y": {"field": "y", "type": "quantitative"}}}))
+    cases.append(("bin step 1e-300", {"type": "histogram", "data": {"values": [{"v": 0}, {"v": 50}, {"v": 100}]},
+                                      "encoding": {"x": {"field": "v", "type": "quantitative",
+                                                         "bin": {"step": 1e-300}}}}))
+    codes = {}
+    for name, spec in cases:
+        status, _, data = http(s.base + "/v1/charts", {"spec": dict(spec, width=320, height=240), "format": "svg"})
+        if status == 200:
+            check(b"<svg" in data[:400], f"{name}: an SVG image")
+            code = "chart"
+        else:
+            text = data.decode(errors="replace")
+            check(not leaks(text), f"{name}: a server path in the answer: {leaks(text)!r}")
+            body = json.loads(data)
+            check(body["code"] != "internal", f"{name}: internal for finite numbers: {body}")
+            check(body.get("path"), f"{name}: {body['code']} names no field: {body}")
+            code = body["code"]
+        codes[code] = codes.get(code, 0) + 1
+    print(f"{len(cases)} Vega-Lite, date and bin cases: {codes}")
+
+
 def expect_refused(status, body, what, pixels, limit):
     eq(status, 422, f"{what}: status")
     err = json.loads(body)
@@ -140,6 +184,7 @@ def pixel_budget(s, limit):
 async def main():
     with Server() as s:
         await extremes(s)
+        await beyond_examples(s)
         # the default limit: the issue's 8192 x 8192, at scale 1 and 4
         for scale, pixels in ((1, 8192 * 8192), (4, 8192 * 8192 * 16)):
             body = {"spec": dict(SMALL, width=8192, height=8192, scale=scale)}

@@ -12,7 +12,9 @@ FLOOD = 1000
 
 
 def request(rid):
-    return json.dumps({"type": "chart.request", "id": rid, "spec": BAR_SPEC, "format": "svg",
+    # PNG: ~8 KB a reply, so the whole flood (~8 MB) stays under the 20 MB a connection may have
+    # queued unread (src/outbound.c drops a slower reader; an SVG reply is ~50 KB)
+    return json.dumps({"type": "chart.request", "id": rid, "spec": BAR_SPEC, "format": "png",
                        "width": 160, "height": 120})
 
 
@@ -35,10 +37,11 @@ async def flood_and_one(server):
         await recv_json(a)
         await recv_json(b)
         ids = [f"a{i}" for i in range(FLOOD)]
+        a_out = {}
+        # A reads while it sends, as a client should
+        reader = asyncio.create_task(finals(a, set(ids), a_out))
         for rid in ids:
             await a.send(request(rid))
-        a_out = {}
-        reader = asyncio.create_task(finals(a, set(ids), a_out))
         t0 = time.monotonic()
         await b.send(request("b"))
         b_out = {}

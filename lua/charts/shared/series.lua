@@ -2,6 +2,7 @@
 -- and area: aggregation of y per (x, colour), time-unit truncation, x order,
 -- stacking (positive and negative stacks apart) and 100 % normalization.
 local transform = require "data.transform"
+local errors = require "util.errors"
 local timeunit = require "data.timeunit"
 local values = require "charts.shared.values"
 
@@ -247,6 +248,16 @@ function M.build(spec, opts)
   return model
 end
 
+-- model with its y extent; finite values whose sum or stack left the double range are refused
+-- here, before any chart pads or divides an infinite extent into NaN.
+local function with_extent(model, lo, hi)
+  if lo ~= nil and not (lo > -math.huge and hi < math.huge) then
+    error(errors.new("invalid_data", "encoding.y", errors.BEYOND_RANGE), 0)
+  end
+  model.y_min, model.y_max = lo, hi
+  return model
+end
+
 -- Fills y0/y1 for every series and the model's y extent (of the values, or
 -- of the stacks when stacked; charts that start at zero add it themselves). Stacked: positive
 -- values pile up from 0 and negative ones down from 0, each in series order.
@@ -275,8 +286,7 @@ function M.stack(model)
       local count, _, _, imin, imax = M.extent(s, n)
       if count > 0 then extent(ys[imin], ys[imax]) end
     end
-    model.y_min, model.y_max = lo, hi
-    return model
+    return with_extent(model, lo, hi)
   end
   -- normalized: each stack sums to 100 %; one series alone shows each key's share of the whole
   local whole = 0
@@ -320,8 +330,7 @@ function M.stack(model)
       end
     end
   end
-  model.y_min, model.y_max = lo, hi
-  return model
+  return with_extent(model, lo, hi)
 end
 
 -- Fills each series' missing values (rows whose y is missing) on a straight line between

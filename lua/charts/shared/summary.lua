@@ -12,8 +12,9 @@ M.MAX_ROWS = 100
 local CHANNEL_ORDER = { "x", "x2", "y", "y2", "theta", "color", "size", "open", "high", "low", "close" }
 
 -- M.table(columns, rows [, total]) → { columns =, rows =, total_rows =, truncated = }.
--- rows[i][k] may be nil (a missing value): it becomes JSON null. total (default #rows)
--- counts rows a caller did not build past the cap.
+-- rows[i][k] may be nil (a missing value): it becomes JSON null, as does a number derived past
+-- the double range (a hexagon's centre beyond 1.8e308), which JSON cannot write. total (default
+-- #rows) counts rows a caller did not build past the cap.
 function M.table(columns, rows, total)
   local n, width = total or #rows, #columns
   local out = json.array()
@@ -21,7 +22,7 @@ function M.table(columns, rows, total)
     local src, row = rows[i], json.array()
     for k = 1, width do
       local v = src[k]
-      if v == nil then v = json.null end
+      if v == nil or v ~= v or v == math.huge or v == -math.huge then v = json.null end
       row[k] = v
     end
     out[i] = row
