@@ -18,11 +18,12 @@ int check_scripts(const struct chartd_config *cfg, char *err, size_t errlen) {
 int check_llm(const struct chartd_config *cfg, char *msg, size_t msglen) {
   struct generation *gen = generation_read(runtime_home(), 1, msg, msglen);
   if (gen == NULL) return -1;
-  /* The call waits on the network: the time budget is the request timeout, as a worker's. */
-  struct budget_limits limits = {.time_ms = cfg->timeout_s * 1000.0};
-  lua_State *L = state_build(gen, cfg, &limits, "loading the scripts", msg, msglen);
+  struct budget_limits build = state_script_limits(cfg);
+  lua_State *L = state_build(gen, cfg, &build, "loading the scripts", msg, msglen);
   generation_release(gen);
   if (L == NULL) return -1;
+  /* The call waits on the network: its time budget is the request timeout, as a worker's. */
+  struct budget_limits limits = {.time_ms = cfg->timeout_s * 1000.0};
   static const char CHECK[] = "return require('planner.llm_client').check(require('chartd.config'))\n";
   int rc = -1;
   if (luaL_loadbufferx(L, CHECK, sizeof CHECK - 1, "=check", "t") != LUA_OK) {

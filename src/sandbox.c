@@ -14,6 +14,7 @@
 #include "generation.h"
 
 #define GENERATION_KEY "chartd.generation"
+#define SHARED_CHECK_KEY "chartd.shared_check"
 
 static struct generation *gen_of(lua_State *L) {
   struct generation **slot = lua_touserdata(L, lua_upvalueindex(1));
@@ -307,6 +308,44 @@ static const char SANDBOX_LUA[] =
     "end, set\n";
 
 
+/* What every script of a state shares besides metatables: the globals and the standard library
+ * tables (string's is also every string's methods). Noted once the sandbox is in place; the
+ * returned function names the first entry a script has since replaced or removed, or nil.
+ * Checked after a build and after the self-test: no run-time cost (a read-only proxy would
+ * add a lookup to every string.format). */
+static const char SHARED_LUA[] =
+    "local next, type, rawget, rawequal, tostring = next, type, rawget, rawequal, tostring\n"
+    "local noted = {}\n"
+    "local function note(prefix, t)\n"
+    "  local copy = {}\n"
+    "  for k, v in next, t do copy[k] = v end\n"
+    "  noted[#noted + 1] = { prefix = prefix, t = t, copy = copy }\n"
+    "end\n"
+    "note('', _G)\n"
+    "for k, v in next, _G do\n"
+    "  if type(v) == 'table' and k ~= '_G' and k ~= 'package' then note(k .. '.', v) end\n"
+    "end\n"
+    "return function()\n"
+    "  for _, n in next, noted do\n"
+    "    for k, v in next, n.copy do\n"
+    "      if not rawequal(rawget(n.t, k), v) then return n.prefix .. tostring(k) end\n"
+    "    end\n"
+    "  end\n"
+    "end\n";
+
+int sandbox_check_shared(lua_State *L, char *err, size_t errlen) {
+  lua_getfield(L, LUA_REGISTRYINDEX, SHARED_CHECK_KEY);
+  int rc = lua_pcall(L, 0, 1, 0);
+  if (rc != LUA_OK)
+    snprintf(err, errlen, "checking the globals: %s", lua_tostring(L, -1));
+  else if (lua_type(L, -1) == LUA_TSTRING)
+    snprintf(err, errlen, "a script replaced %s, which every script shares (the standard library and the globals "
+             "are read-only: keep a changed copy in a local)", lua_tostring(L, -1));
+  bool ok = rc == LUA_OK && lua_isnil(L, -1);
+  lua_pop(L, 1);
+  return ok ? 0 : -1;
+}
+
 /* preload["chartd.fs"] once the sandbox holds it: require after package.loaded was cleared
  * gets the sandbox's table again, never a fresh one reading the disk. */
 static int return_upvalue(lua_State *L) {
@@ -484,6 +523,13 @@ int sandbox_apply(lua_State *L, struct generation *gen, const char *data_dir, ch
   lua_setfield(L, -2, "wrap");
   lua_pop(L, 1);
   protect_metatables(L);
+  if (luaL_loadbufferx(L, SHARED_LUA, sizeof SHARED_LUA - 1, "=sandbox_shared", "t") != LUA_OK) {
+    snprintf(err, errlen, "sandbox: %s", lua_tostring(L, -1));
+    free(real_home);
+    return -1;
+  }
+  lua_call(L, 0, 1);
+  lua_setfield(L, LUA_REGISTRYINDEX, SHARED_CHECK_KEY);
   free(real_home);
   return 0;
 #undef PUSH_GEN

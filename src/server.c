@@ -26,6 +26,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "catalog.h"
 #include "conversations.h"
@@ -46,6 +47,10 @@
 #endif
 
 #define CLOSE_WAIT_MS (CONFIG_CLOSE_WAIT_S * 1000) /* after the 1001 closes, how long to wait for clients to go */
+/* Stopping joins the reload thread and the workers: one held in a C call that no budget's stop
+ * reaches would keep the process alive for good (kill -9 needed). Past this the process ends
+ * without it, exit status 1. */
+#define STOP_WAIT_S 10
 
 /* A reload attempt, from the reload thread to the service thread (g.mu). */
 struct reload_event {
@@ -300,6 +305,13 @@ API_MOUNT(MOUNT_METRICS, &MOUNT_V1, "/metrics");
 API_MOUNT(MOUNT_READYZ, &MOUNT_METRICS, "/readyz");
 API_MOUNT(MOUNT_HEALTHZ, &MOUNT_READYZ, "/healthz");
 
+static void *stop_watch(void *arg) {
+  (void)arg;
+  sleep(STOP_WAIT_S);
+  log_writef(LOG_ERROR, "stop_forced", "\"waited_s\":%d,\"requests_running\":%d", STOP_WAIT_S, workers_running());
+  _exit(1);
+}
+
 int server_run(const struct chartd_config *cfg) {
   srv.cfg = *cfg;
   conversations_configure((size_t)cfg->conversation_mb << 20, cfg->session_ttl_s * 1000.0, cfg->redis_host[0] != '\0');
@@ -408,6 +420,12 @@ int server_run(const struct chartd_config *cfg) {
   while (!g.done) {
     if (lws_service(srv.ctx, 0) < 0) break;
   }
+  pthread_t watch;
+  pthread_attr_t detached;
+  pthread_attr_init(&detached);
+  pthread_attr_setdetachstate(&detached, PTHREAD_CREATE_DETACHED);
+  (void)pthread_create(&watch, &detached, stop_watch, NULL); /* without it, stopping is as before */
+  pthread_attr_destroy(&detached);
   lws_sul_cancel(&g.tick);
   lws_sul_cancel(&srv.send_sul);
   reload_stop(); /* before the context goes: on_reload calls lws_cancel_service */

@@ -118,6 +118,10 @@ int state_call(lua_State *L, const char *module, const char *fn, int nres, const
   return state_run(L, 2, nres, limits, what, err, errlen);
 }
 
+struct budget_limits state_script_limits(const struct chartd_config *cfg) {
+  return (struct budget_limits){.time_ms = cfg->script_budget_ms, .memory_bytes = BUDGET_SCRIPT_MEMORY};
+}
+
 lua_State *state_build(struct generation *gen, const struct chartd_config *cfg, const struct budget_limits *limits,
                        const char *what, char *err, size_t errlen) {
   lua_State *L = runtime_new_state(generation_home(gen), err, errlen);
@@ -155,7 +159,7 @@ lua_State *state_build(struct generation *gen, const struct chartd_config *cfg, 
   static const char WARM[] = "local ok, err = pcall(require('service').warm)\n"
                              "if not ok then error(require('selftest').clean_error(err), 0) end\n";
   if (luaL_loadbufferx(L, WARM, sizeof WARM - 1, "=warm", "t") != LUA_OK ||
-      state_run(L, 0, 0, limits, what, err, errlen) != 0) {
+      state_run(L, 0, 0, limits, what, err, errlen) != 0 || sandbox_check_shared(L, err, errlen) != 0) {
     budget_close(L);
     return NULL;
   }

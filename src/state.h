@@ -10,6 +10,10 @@
 struct chartd_config;
 struct generation;
 
+/* The budget of every state build (workers, `chartd check`) and of the self-test:
+ * CHARTD_SCRIPT_BUDGET_MS and BUDGET_SCRIPT_MEMORY. */
+struct budget_limits state_script_limits(const struct chartd_config *cfg);
+
 /* A state for gen: the standard libraries and chartd bindings (runtime_new_state),
  * chartd.config from cfg (may be NULL), the memory cap, the sandbox (sandbox_apply: before
  * any script runs, so module top-level code is sandboxed too), then `service.warm` — every

@@ -23,6 +23,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "runtime.h"
+#include "state.h"
 
 #define START_PER_TURN 8
 #define STARTUP_WAIT_S 60 /* for every worker to load the scripts and draw its warm-up chart */
@@ -328,7 +329,7 @@ int workers_start(const struct chartd_config *cfg, workers_reply_fn reply, void 
   pool.reply_ud = ud;
   g.nworkers = cfg->workers;
   jobs_init(cfg->max_in_flight);
-  pool.build_limits = (struct budget_limits){.time_ms = cfg->script_budget_ms};
+  pool.build_limits = state_script_limits(cfg);
   snprintf(pool.timeout_arg, sizeof pool.timeout_arg, "%d", cfg->timeout_s);
   g.workers = calloc((size_t)g.nworkers, sizeof *g.workers);
   if (g.workers == NULL) {

@@ -1,5 +1,6 @@
 """SIGTERM: readiness drops, new connections and POSTs are refused with 503 at the door, the request in
-flight finishes and is delivered, clients are closed with 1001, the process exits 0."""
+flight finishes and is delivered, clients are closed with 1001, the process exits 0; a worker held
+in a C call does not keep the process alive."""
 import asyncio
 import json
 import os
@@ -53,6 +54,32 @@ async def short_grace():
     eq(s.stop(timeout=10), 0, "exit code")
 
 
+async def stuck_in_c():
+    """A request held in one C call that no budget's stop reaches (tests/e2e/hostile.lua
+    `stuck_c_call`, 2 minutes) cannot keep the process alive: after the drain (1 s) its client is
+    closed with 1001, the process waits 10 s (server.c STOP_WAIT_S) for the worker, then ends
+    without it: exit status 1, logged `stop_forced`."""
+    s = Server(env={"CHARTD_TEST_HOOKS": "1", "CHARTD_DRAIN_SECONDS": "1"}, workers=1)
+    async with connect(s) as ws:
+        await recv_json(ws)
+        await ws.send(json.dumps({"type": "chart.request", "id": "stuck", "spec": BAR_SPEC,
+                                  "debug": {"run": "stuck_c_call", "ready_ms": 300, "hold_ms": 120000}}))
+        eq((await recv_json(ws))["stage"], "initialization", "started")
+        await asyncio.sleep(1.5)  # inside its C call
+        t0 = time.monotonic()
+        s.proc.send_signal(signal.SIGTERM)
+        try:
+            while True:
+                await asyncio.wait_for(ws.recv(), 30)
+        except websockets.ConnectionClosed as e:
+            eq(e.code, 1001, "the stuck request's client closed after the grace")
+    eq(s.stop(timeout=60), 1, "exit status: a worker could not be stopped")
+    took = time.monotonic() - t0
+    check(10 <= took < 30, f"ended {took:.1f} s after SIGTERM (1 s drain + up to 3 s close wait + 10 s)")
+    forced = [e for e in s.log_events() if e["event"] == "stop_forced"]
+    eq([(e["waited_s"], e["requests_running"]) for e in forced], [(10, 1)], "stop_forced logged once")
+
+
 async def main():
     s = Server(env={"CHARTD_TEST_HOOKS": "1"}, workers=1)
     async with connect(s) as ws:
@@ -101,6 +128,7 @@ async def main():
 async def all_of_it():
     await main()
     await short_grace()
+    await stuck_in_c()
     railway_matches()
 
 

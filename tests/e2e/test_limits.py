@@ -162,8 +162,11 @@ def past_the_cap(s, big):
     n = math.ceil((wmem_max() + CAP) / big) + 2
     raw = RawWS(s.port, rcvbuf=4096)
     raw.recv_frame()
-    for i in range(n):
-        raw.send(1, json.dumps(bars_request(f"cap{i}", BARS)).encode())
+    try:
+        for i in range(n):
+            raw.send(1, json.dumps(bars_request(f"cap{i}", BARS)).encode())
+    except (ConnectionResetError, BrokenPipeError):
+        pass  # dropped before all were sent: the replies of the first ones passed the cap already
     events = wait_events(s, 1, 60)
     eq(len(events), 1, f"slow reader past the cap logged once ({n} replies of {big} bytes)")
     e = events[0]

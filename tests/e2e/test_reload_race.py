@@ -6,8 +6,10 @@ may fail a build (they build from the bytes that passed the self-test, never fro
 later good save must go live, and SIGTERM must stop the process.
 
 Then the self-test itself is sandboxed: module top-level code that runs os.execute, opens a
-file for writing or replaces the shared string metatable is refused with file:line, nothing
-is written, and the server keeps serving the last good generation."""
+file for writing or replaces the shared string metatable is refused with file:line, one that
+replaces a standard library function or a global (at its top level or while its sample is
+drawn) is refused naming it, nothing is written, and the server keeps serving the last good
+generation."""
 import asyncio
 import base64
 import json
@@ -101,23 +103,34 @@ async def main():
                 failed_n = int(metrics['chartd_reloads_total{outcome="failed"}'])
                 print(f"{ROUNDS} rounds, {answered} charts, {ok_n} good and {failed_n} refused reloads")
 
-                # The self-test runs module top-level code in the sandbox.
+                # The self-test runs module top-level code in the sandbox, and nothing a module
+                # does may change what every module shares (their metatables, the globals, the
+                # standard library), at its top level or while a sample renders.
                 marker = os.path.join(home, "written-by-a-module")
                 hostile = {
                     "os.execute": f'os.execute("touch {marker}")\n',
                     "io.open for writing": f'assert(io.open("{marker}", "w")):write("x")\n',
                     "string metatable": 'getmetatable("").__index = { len = function() return 0 end }\n',
+                    # wrappers that behave the same: only the replacing is refused
+                    "string library": "local up = string.upper; string.upper = function(x) return up(x) end\n",
+                    "a global": "local ts = tostring; tostring = function(...) return ts(...) end\n",
                 }
+                replaced = {"string library": "string.upper", "a global": "tostring", "while drawing": "math.pi"}
                 good = original.replace(SET_COLOR, '    canvas:set_color("#ff00ff")\n')
-                for name, line in hostile.items():
+                drawing = original.replace(SET_COLOR, '    math.pi = 3\n    canvas:set_color("#ff00ff")\n')
+                for name, text in [(n, line + good) for n, line in hostile.items()] + [("while drawing", drawing)]:
                     before = s.metrics()['chartd_reloads_total{outcome="failed"}']
-                    write(bar_path, line + good)
+                    write(bar_path, text)
                     deadline = time.monotonic() + 10
                     while s.metrics()['chartd_reloads_total{outcome="failed"}'] == before:
                         check(time.monotonic() < deadline, f"{name}: the reload was refused")
                         await asyncio.sleep(0.05)
                     last = [e for e in s.log_events() if e.get("event") == "reload"][-1]
-                    check(last["error"].startswith("lua/charts/bar.lua:1:"), f"{name}: error names file:line: {last}")
+                    if name in replaced:
+                        check(last["error"].startswith(f"a script replaced {replaced[name]}, which every script shares"),
+                              f"{name}: error names what was replaced: {last}")
+                    else:
+                        check(last["error"].startswith("lua/charts/bar.lua:1:"), f"{name}: error names file:line: {last}")
                     check(not os.path.exists(marker), f"{name}: nothing was written")
                     msg = await chart(ws, "after-" + name.replace(" ", "-"))
                     eq(msg["type"], "chart", f"{name}: still serving")
