@@ -13,7 +13,8 @@ real server (#15 items 3 and 4).
   and PDF) is `invalid_spec` at `width`, naming the pixels, the limit and the setting; one at
   or under it is drawn at its size. Sizes are drawn at random (seeded) around a small limit,
   so the rule is tested, not a size; the default limit refuses the issue's 8192 × 8192 (at
-  scale 1 and 4) over HTTP too."""
+  scale 1 and 4) over HTTP too. With the cap raised, a surface past the request's memory budget
+  is `resource_limit`, and the worker draws the next chart."""
 import asyncio
 import glob
 import json
@@ -192,6 +193,15 @@ async def main():
             print(expect_refused(status, data, f"8192x8192 at scale {scale}", pixels, 16777216))
     with Server(env={"CHARTD_MAX_PIXELS": str(LIMIT)}) as s:
         pixel_budget(s, LIMIT)
+    # The surface's pixels come from the request's memory budget (256 MB): with the pixel cap
+    # raised out of the way, an 8192 x 8192 PNG (268 MB) is refused when asked for, not drawn.
+    with Server(env={"CHARTD_MAX_PIXELS": "1073741824"}, workers=1) as s:
+        for scale in (1, 2):
+            status, _, data = http(s.base + "/v1/charts", {"spec": dict(SMALL, width=8192, height=8192, scale=scale)})
+            body = json.loads(data)
+            eq((status, body["code"]), (413, "resource_limit"), f"8192x8192 at scale {scale} past the memory budget")
+        status, _, data = http(s.base + "/v1/charts", {"spec": dict(SMALL, width=400, height=300)})
+        eq((status, png_size(data)), (200, (400, 300)), "the worker draws the next chart")
 
 
 run(main)
