@@ -21,7 +21,10 @@ static _Thread_local struct budget_run *current;
 
 /* Marks run stopped and hooks its coroutine if it is inside lua_resume (lock held). */
 static void stop_locked(struct budget_run *run, enum budget_stop why) {
-  if (run->stop == BUDGET_RUNNING) run->stop = why;
+  if (run->stop == BUDGET_RUNNING) {
+    run->stop = why;
+    run->stopped_ms = budget_now_ms();
+  }
   if (run->running && !run->hooked) {
     lua_sethook(run->co, budget_stop_hook, LUA_MASKCOUNT, 1);
     run->hooked = true;
@@ -157,7 +160,7 @@ int budget_stuck(void) {
   int n = 0;
   pthread_mutex_lock(&mu);
   for (struct budget_run *r = runs; r; r = r->next)
-    n += r->running && r->deadline_ms > 0 && now > r->deadline_ms + BUDGET_STUCK_MS;
+    n += r->running && r->stopped_ms > 0 && now > r->stopped_ms + BUDGET_STUCK_MS;
   pthread_mutex_unlock(&mu);
   return n;
 }

@@ -21,8 +21,8 @@
 #include <stdint.h>
 
 #define BUDGET_TICK_MS 20
-/* A run still inside lua_resume this long after its deadline is stuck (the stop did not
- * reach it): /readyz says so. */
+/* A run still inside lua_resume this long after it was stopped (its deadline, a cancel, the
+ * memory cap) is stuck: the stop did not reach it. /readyz says so. */
 #define BUDGET_STUCK_MS 2000
 /* What a state's scripts may hold while a run is armed (the host itself is never refused). */
 #define BUDGET_SCRIPT_MEMORY ((size_t)256 << 20)
@@ -59,6 +59,7 @@ struct budget_run {
   /* under the budget lock */
   bool running, hooked;
   enum budget_stop stop;
+  double stopped_ms; /* when stop was set; 0 while running */
   struct budget_run *prev, *next;
 };
 
@@ -83,7 +84,7 @@ enum budget_stop budget_stopped(struct budget_run *run);
 /* "timeout", "cancelled", "instructions", "memory" (logs). */
 const char *budget_stop_name(enum budget_stop stop);
 
-/* Runs stuck past their deadline right now (any thread). */
+/* Runs stuck right now: stopped BUDGET_STUCK_MS ago and still inside lua_resume (any thread). */
 int budget_stuck(void);
 
 /* ---- the memory cap (per state) ---- */

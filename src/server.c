@@ -28,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "budget.h"
 #include "catalog.h"
 #include "conversations.h"
 #include "errors.h"
@@ -48,8 +49,9 @@
 
 #define CLOSE_WAIT_MS (CONFIG_CLOSE_WAIT_S * 1000) /* after the 1001 closes, how long to wait for clients to go */
 /* Stopping joins the reload thread and the workers: one held in a C call that no budget's stop
- * reaches would keep the process alive for good (kill -9 needed). Past this the process ends
- * without it, exit status 1. */
+ * reaches would keep the process alive for good (kill -9 needed). Every STOP_WAIT_S, a stop
+ * held up by such a run (budget_stuck) ends the process without it, exit status 1; a slow but
+ * healthy stop (big states closing, a sanitizer's leak check) is waited for. */
 #define STOP_WAIT_S 10
 
 /* A reload attempt, from the reload thread to the service thread (g.mu). */
@@ -307,9 +309,16 @@ API_MOUNT(MOUNT_HEALTHZ, &MOUNT_READYZ, "/healthz");
 
 static void *stop_watch(void *arg) {
   (void)arg;
-  sleep(STOP_WAIT_S);
-  log_writef(LOG_ERROR, "stop_forced", "\"waited_s\":%d,\"requests_running\":%d", STOP_WAIT_S, workers_running());
-  _exit(1);
+  for (int waited = STOP_WAIT_S;; waited += STOP_WAIT_S) {
+    sleep(STOP_WAIT_S);
+    int running = workers_running(), stuck = budget_stuck();
+    if (stuck > 0) {
+      log_writef(LOG_ERROR, "stop_forced", "\"waited_s\":%d,\"requests_running\":%d,\"stuck_runs\":%d", waited,
+                 running, stuck);
+      _exit(1);
+    }
+  }
+  return NULL;
 }
 
 int server_run(const struct chartd_config *cfg) {

@@ -57,8 +57,9 @@ async def short_grace():
 async def stuck_in_c():
     """A request held in one C call that no budget's stop reaches (tests/e2e/hostile.lua
     `stuck_c_call`, 2 minutes) cannot keep the process alive: after the drain (1 s) its client is
-    closed with 1001, the process waits 10 s (server.c STOP_WAIT_S) for the worker, then ends
-    without it: exit status 1, logged `stop_forced`."""
+    closed with 1001 and the request cancelled; the cancel cannot reach it, so it is stuck (as
+    /readyz would say) and 10 s on (server.c STOP_WAIT_S) the process ends without it: exit
+    status 1, logged `stop_forced`."""
     s = Server(env={"CHARTD_TEST_HOOKS": "1", "CHARTD_DRAIN_SECONDS": "1"}, workers=1)
     async with connect(s) as ws:
         await recv_json(ws)
@@ -77,7 +78,8 @@ async def stuck_in_c():
     took = time.monotonic() - t0
     check(10 <= took < 30, f"ended {took:.1f} s after SIGTERM (1 s drain + up to 3 s close wait + 10 s)")
     forced = [e for e in s.log_events() if e["event"] == "stop_forced"]
-    eq([(e["waited_s"], e["requests_running"]) for e in forced], [(10, 1)], "stop_forced logged once")
+    eq([(e["waited_s"], e["requests_running"], e["stuck_runs"]) for e in forced], [(10, 1, 1)],
+       "stop_forced logged once, naming the stuck request")
 
 
 async def main():
