@@ -19,88 +19,92 @@ typedef struct mask {
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
 #define MAX(a, b) ((a) > (b) ? (a) : (b))
 
-/* Sample offsets from a pixel's centre, 4 × 4 at the centres of a regular grid (k = 4y + x). */
-static const double OFFSET[4] = {-0.375, -0.125, 0.125, 0.375};
-static const float OFFSET_X[16] = {-0.375f, -0.125f, 0.125f, 0.375f, -0.375f, -0.125f, 0.125f, 0.375f,
-                                   -0.375f, -0.125f, 0.125f, 0.375f, -0.375f, -0.125f, 0.125f, 0.375f};
-static const float OFFSET_Y[16] = {-0.375f, -0.375f, -0.375f, -0.375f, -0.125f, -0.125f, -0.125f, -0.125f,
-                                   0.125f,  0.125f,  0.125f,  0.125f,  0.375f,  0.375f,  0.375f,  0.375f};
-#define HALF_DIAGONAL 0.7072 /* a sample is at most this far from its pixel's centre */
+/* Samples sit at the centres of a regular 4 × 4 grid in each pixel: sample row q (4 per pixel
+ * row) at y = (q + 0.5) / 4, sample column k at x = (k + 0.5) / 4; bit 4 (q % 4) + k % 4 of
+ * pixel (k / 4, q / 4). */
 
-/* Adds the round-capped segment (ax, ay)–(bx, by) of half width `half` (device pixels):
- * the samples within `half` of it. A pixel whose centre is far enough inside or outside is
- * decided whole; only those on the edge test their 16 samples. */
-static void segment(mask *m, double ax, double ay, double bx, double by, double half) {
-  double reach = half + HALF_DIAGONAL; /* farthest a touched pixel centre can be */
-  double h2 = half * half, reach2 = reach * reach;
-  double dx = bx - ax, dy = by - ay, len2 = dx * dx + dy * dy, inv = len2 > 0 ? 1 / len2 : 0;
-  double len = sqrt(len2), nx = len > 0 ? -dy / len : 0, ny = len > 0 ? dx / len : 1;
-  /* per sample: its offset across the segment, and along it (in units of t) */
-  double spread = 0, tspread = 0;
-  float across_f[16], along_f[16]; /* in float: sixteen at a time in SIMD registers */
-  for (int k = 0; k < 16; k++) {
-    double ox = OFFSET[k % 4], oy = OFFSET[k / 4], across = nx * ox + ny * oy, along = (dx * ox + dy * oy) * inv;
-    across_f[k] = (float)across;
-    along_f[k] = (float)along;
-    spread = MAX(spread, fabs(across));
-    tspread = MAX(tspread, fabs(along));
+/* Sets, in sample row q (mask row q / 4), the samples whose x lies in [xl, xr]. */
+static void span(mask *m, int q, double xl, double xr) {
+  /* the first and last sample columns inside, clamped to the mask before leaving doubles */
+  double fl = MAX(4 * xl - 0.5, 4.0 * m->x0 - 1), fr = MIN(4 * xr - 0.5, 4.0 * (m->x0 + m->w) - 1);
+  if (fl > fr) return;
+  int a = (int)fl, b = (int)fr; /* both ≥ -1: truncation, then ceil and floor */
+  a += a < fl;
+  b -= b > fr;
+  if (a < 4 * m->x0) a = 4 * m->x0; /* fl = -1 truncates to 0 and stays */
+  if (a > b) return;
+  int pa = a >> 2, pb = b >> 2, r = (q >> 2) - m->y0, shift = 4 * (q & 3);
+  uint16_t *row = m->bits + (size_t)r * (size_t)m->w - m->x0;
+  unsigned first = (0xFu << (a & 3)) & 0xFu, last = 0xFu >> (3 - (b & 3));
+  if (pa == pb) {
+    row[pa] |= (uint16_t)((first & last) << shift);
+  } else {
+    row[pa] |= (uint16_t)(first << shift);
+    for (int p = pa + 1; p < pb; p++) row[p] |= (uint16_t)(0xFu << shift);
+    row[pb] |= (uint16_t)(last << shift);
   }
-  int ylo = (int)floor(MIN(ay, by) - reach - 0.5), yhi = (int)ceil(MAX(ay, by) + reach - 0.5);
-  if (ylo < m->y0) ylo = m->y0;
-  if (yhi > m->y0 + m->h - 1) yhi = m->y0 + m->h - 1;
-  for (int py = ylo; py <= yhi; py++) {
-    double cy = py + 0.5;
-    /* x range of the part of the segment within `reach` of this row, widened by `reach`:
-     * every pixel centre of the row near the segment lies inside */
-    double xa, xb;
-    if (dy == 0) {
-      if (fabs(cy - ay) > reach) continue;
-      xa = MIN(ax, bx);
-      xb = MAX(ax, bx);
-    } else {
-      double t1 = (cy - reach - ay) / dy, t2 = (cy + reach - ay) / dy;
-      double tlo = MAX(0, MIN(t1, t2)), thi = MIN(1, MAX(t1, t2));
-      if (tlo > thi) continue;
-      xa = MIN(ax + dx * tlo, ax + dx * thi);
-      xb = MAX(ax + dx * tlo, ax + dx * thi);
+  if (pa < m->lo[r]) m->lo[r] = pa;
+  if (pb > m->hi[r]) m->hi[r] = pb;
+}
+
+/* Adds the round-capped segment (ax, ay)–(bx, by) of half width `half` (device pixels): the
+ * samples within `half` of it. The capsule is convex, so each sample row meets it in one
+ * interval: the hull of its chords of the two end discs and of the band beside the segment
+ * (0 ≤ t ≤ 1, |offset across| ≤ half), whose ends move linearly with the row's y. */
+static void segment(mask *m, double ax, double ay, double bx, double by, double half) {
+  double dx = bx - ax, dy = by - ay, len2 = dx * dx + dy * dy, len = sqrt(len2), h2 = half * half;
+  double qlo = ceil(4 * (MIN(ay, by) - half) - 0.5), qhi = floor(4 * (MAX(ay, by) + half) - 0.5);
+  qlo = MAX(qlo, 4.0 * m->y0);
+  qhi = MIN(qhi, 4.0 * (m->y0 + m->h) - 1);
+  if (qlo > qhi) return; /* also keeps far-off rows out of the conversions to int */
+  /* The band's x range at row offset e = y - ay: x - ax within [u0 + e su0, u1 + e su1] from
+   * 0 ≤ t ≤ 1 (when dx ≠ 0) and within [v0 + e sv0, v1 + e sv1] from the offset (dy ≠ 0).
+   * A horizontal or vertical segment turns one of them into a condition on e alone. */
+  int band = len2 > 0;
+  double tu0 = 0, tu1 = 0, tsu = 0, ov0 = 0, ov1 = 0, osv = 0;
+  if (band && dx != 0) {
+    tsu = -dy / dx;
+    tu0 = dx > 0 ? 0 : len2 / dx;
+    tu1 = dx > 0 ? len2 / dx : 0;
+  }
+  if (band && dy != 0) {
+    osv = dx / dy; /* (x - ax)(-dy) + e dx = ±half len  ⇔  x - ax = e dx / dy ∓ half len / dy */
+    ov0 = -fabs(half * len / dy);
+    ov1 = fabs(half * len / dy);
+  }
+  for (int q = (int)qlo; q <= (int)qhi; q++) {
+    double y = (q + 0.5) * 0.25, ea = y - ay, eb = y - by;
+    double xl = INFINITY, xr = -INFINITY;
+    if (ea * ea <= h2) {
+      double w = sqrt(h2 - ea * ea);
+      xl = ax - w;
+      xr = ax + w;
     }
-    int xlo = (int)floor(xa - reach - 0.5), xhi = (int)ceil(xb + reach - 0.5);
-    if (xlo < m->x0) xlo = m->x0;
-    if (xhi > m->x0 + m->w - 1) xhi = m->x0 + m->w - 1;
-    if (xlo > xhi) continue;
-    int r = py - m->y0;
-    if (xlo < m->lo[r]) m->lo[r] = xlo;
-    if (xhi > m->hi[r]) m->hi[r] = xhi;
-    uint16_t *row = m->bits + (size_t)r * (size_t)m->w - m->x0;
-    double ey = cy - ay;
-    for (int px = xlo; px <= xhi; px++) {
-      if (row[px] == 0xFFFF) continue;
-      double ex = px + 0.5 - ax, t = (ex * dx + ey * dy) * inv;
-      unsigned bits = 0;
-      if (t - tspread >= 0 && t + tspread <= 1) { /* every sample beside the segment, none past an end */
-        double c = fabs(ex * nx + ey * ny);
-        if (c - spread > half) continue;
-        if (c + spread <= half) {
-          row[px] = 0xFFFF;
-          continue;
-        }
-        float cf = (float)(ex * nx + ey * ny), hf = (float)half;
-        for (int k = 0; k < 16; k++) bits |= (unsigned)(fabsf(cf + across_f[k]) <= hf) << k;
-      } else { /* near an end: a sample measures to its nearest point of the segment, its
-                * position along it clamped to the ends (no branch: sixteen at a time) */
-        double tc = t < 0 ? 0 : (t > 1 ? 1 : t), fx = ex - tc * dx, fy = ey - tc * dy;
-        if (fx * fx + fy * fy >= reach2) continue;
-        float tf = (float)t, exf = (float)ex, eyf = (float)ey, dxf = (float)dx, dyf = (float)dy, h2f = (float)h2;
-        for (int k = 0; k < 16; k++) {
-          float tk = tf + along_f[k];
-          tk = tk < 0 ? 0 : tk;
-          tk = tk > 1 ? 1 : tk;
-          float ox = exf + OFFSET_X[k] - tk * dxf, oy = eyf + OFFSET_Y[k] - tk * dyf;
-          bits |= (unsigned)(ox * ox + oy * oy <= h2f) << k;
-        }
+    if (eb * eb <= h2) {
+      double w = sqrt(h2 - eb * eb);
+      xl = MIN(xl, bx - w);
+      xr = MAX(xr, bx + w);
+    }
+    if (band) {
+      double lo = -INFINITY, hi = INFINITY;
+      if (dx != 0) {
+        lo = tu0 + ea * tsu;
+        hi = tu1 + ea * tsu;
+      } else if (ea * dy < 0 || ea * dy > len2) {
+        lo = INFINITY;
       }
-      row[px] |= (uint16_t)bits;
+      if (dy != 0) {
+        lo = MAX(lo, ov0 + ea * osv);
+        hi = MIN(hi, ov1 + ea * osv);
+      } else if (fabs(ea) > half) {
+        lo = INFINITY;
+      }
+      if (lo <= hi) {
+        xl = MIN(xl, ax + lo);
+        xr = MAX(xr, ax + hi);
+      }
     }
+    if (xl <= xr) span(m, q, xl, xr);
   }
 }
 
