@@ -6,7 +6,7 @@
  *     series values[s][key] and missing[s][key] = true (gaps). nil when an x or y is not a
  *     number: the Lua code, which defines the rules, then does the work itself. A single series
  *     whose x increases row by row gets the columns themselves back (keys = x, values = {y}):
- *     callers read them, never write.
+ *     callers read them, never write; and a fifth result, { n = n, columns.scan(y, n) }.
  *   columns.m4(keys, n, a, b, values, missing [, values2]) -> indices, points
  *     the points of a line a pixel column-wise reduction keeps (columns.h), 0 between runs,
  *     and how many points the line has; key i sits at device x = a * keys[i] + b (keys nil:
@@ -42,6 +42,7 @@
 
 #include "columns.h"
 #include "iso_date.h"
+#include "numcol.h"
 
 int luaopen_chartd_columns(lua_State *L);
 
@@ -52,6 +53,20 @@ static void *scratch(lua_State *L, size_t count, size_t size) {
 
 static const char *const OPS[] = {"sum", "mean", "median", "min", "max", "count", NULL};
 static const columns_agg OP_CODES[] = {AGG_SUM, AGG_MEAN, AGG_MEDIAN, AGG_MIN, AGG_MAX, AGG_COUNT};
+
+/* A value of a Lua array as a double; NaN when absent. */
+static double number_at(lua_State *L, int t, lua_Integer i) {
+  double v = lua_rawgeti(L, t, i) == LUA_TNUMBER ? lua_tonumber(L, -1) : NAN;
+  lua_pop(L, 1);
+  return v;
+}
+
+/* Row i of the array at t as a double (NaN where there is no number): from the column's kept
+ * doubles `col` (numcol.h) when it has them — a column parsed in C holds numbers or nothing,
+ * never NaN, so the two readings agree — else through the Lua API. */
+static inline double value_at(lua_State *L, const double *col, int t, lua_Integer i) {
+  return col ? col[i - 1] : number_at(L, t, i);
+}
 
 enum { X = 1, Y, C, N, OP, GAPS, IDS, NAMES };
 
@@ -82,18 +97,35 @@ static uint32_t series_of(lua_State *L, lua_Integer i, uint32_t *nseries) {
  * Returns the number of results pushed, or 0 when the data is not that case. */
 static int ungrouped(lua_State *L, int has_y, int has_c, lua_Integer n, columns_agg op, int gaps) {
   if (has_c || !has_y || op == AGG_COUNT || op == AGG_COUNT_ROWS || n < 2) return 0;
-  double prev = -INFINITY;
+  double prev = -INFINITY, lo = 0, hi = 0;
   int missing_y = 0;
+  lua_Integer count = 0, first = 0, last = 0, imin = 0, imax = 0; /* columns.scan of y, on the way */
+  const double *xs = numcol_get(L, X, (size_t)n), *ys = numcol_get(L, Y, (size_t)n);
   for (lua_Integer i = 1; i <= n; i++) {
-    int t = lua_rawgeti(L, X, i);
-    double x = t == LUA_TNUMBER ? lua_tonumber(L, -1) : NAN;
-    lua_pop(L, 1);
+    double x = value_at(L, xs, X, i); /* NaN for nil or text: not this case */
     if (!(x > prev) || !isfinite(x)) return 0;
     prev = x;
-    t = lua_rawgeti(L, Y, i);
-    lua_pop(L, 1);
-    if (t == LUA_TNIL) missing_y = 1;
-    else if (t != LUA_TNUMBER) return 0;
+    double v;
+    if (ys) {
+      v = ys[i - 1];
+      missing_y |= v != v;
+    } else {
+      int t = lua_rawgeti(L, Y, i);
+      v = t == LUA_TNUMBER ? lua_tonumber(L, -1) : NAN;
+      lua_pop(L, 1);
+      if (t == LUA_TNIL) missing_y = 1;
+      else if (t != LUA_TNUMBER) return 0;
+    }
+    if (v == v) {
+      if (count++ == 0) {
+        first = imin = imax = i;
+        lo = hi = v;
+      } else {
+        if (v < lo) lo = v, imin = i;
+        if (v > hi) hi = v, imax = i;
+      }
+      last = i;
+    }
   }
   if (missing_y && !gaps) return 0; /* a sum of nothing is 0, not nil: the general way */
   lua_pushvalue(L, X);      /* keys */
@@ -114,7 +146,15 @@ static int ungrouped(lua_State *L, int has_y, int has_c, lua_Integer n, columns_
       lua_pop(L, 1);
     }
   lua_rawseti(L, -2, 1);
-  return 4;
+  lua_createtable(L, 5, 1); /* the one series' scan: { n =, count, first, last, imin, imax } */
+  lua_pushinteger(L, n);
+  lua_setfield(L, -2, "n");
+  lua_Integer got[5] = {count, first, last, imin, imax};
+  for (int k = 0; k < (count ? 5 : 1); k++) {
+    lua_pushinteger(L, got[k]);
+    lua_rawseti(L, -2, k + 1);
+  }
+  return 5;
 }
 
 static int l_group(lua_State *L) {
@@ -214,13 +254,6 @@ static int l_group(lua_State *L) {
   return lua_gettop(L) - base;
 }
 
-/* A value of a Lua array as a double; NaN when absent. */
-static double number_at(lua_State *L, int t, lua_Integer i) {
-  double v = lua_rawgeti(L, t, i) == LUA_TNUMBER ? lua_tonumber(L, -1) : NAN;
-  lua_pop(L, 1);
-  return v;
-}
-
 static int l_m4(lua_State *L) {
   int has_keys = !lua_isnil(L, 1);
   if (has_keys) luaL_checktype(L, 1, LUA_TTABLE);
@@ -232,16 +265,22 @@ static int l_m4(lua_State *L) {
   if (has_second) luaL_checktype(L, 7, LUA_TTABLE);
   if (n < 0 || !isfinite(a) || !isfinite(b)) return luaL_argerror(L, 2, "bad row count or position");
   lua_settop(L, 7);
+  if (has_missing) { /* usually empty: then no lookup per row */
+    lua_pushnil(L);
+    if (lua_next(L, 6)) lua_pop(L, 2);
+    else has_missing = 0;
+  }
 
   size_t len = (size_t)n;
   double *px = scratch(L, len, sizeof *px);
   double *v = scratch(L, len, sizeof *v);
   unsigned char *brk = scratch(L, len, 1), *keep = scratch(L, len, 1);
   memset(keep, 0, len);
+  const double *kcol = has_keys ? numcol_get(L, 1, len) : NULL, *vcol = numcol_get(L, 5, len);
   for (size_t i = 0; i < len; i++) {
-    double key = has_keys ? number_at(L, 1, (lua_Integer)i + 1) : (double)(i + 1);
+    double key = has_keys ? value_at(L, kcol, 1, (lua_Integer)i + 1) : (double)(i + 1);
     px[i] = isfinite(key) ? a * key + b : 0;
-    v[i] = number_at(L, 5, (lua_Integer)i + 1);
+    v[i] = value_at(L, vcol, 5, (lua_Integer)i + 1);
     brk[i] = 0;
     if (has_missing) {
       brk[i] = lua_rawgeti(L, 6, (lua_Integer)i + 1) != LUA_TNIL && lua_toboolean(L, -1);
@@ -252,7 +291,7 @@ static int l_m4(lua_State *L) {
   const double *v0 = v; /* the first array says where points are */
   if (has_second) {
     double *v2 = scratch(L, len, sizeof *v2);
-    for (size_t i = 0; i < len; i++) v2[i] = number_at(L, 7, (lua_Integer)i + 1);
+    numcol_load(L, 7, len, v2);
     columns_m4(len, px, v2, brk, keep);
   }
 
@@ -281,19 +320,18 @@ static int l_scan(lua_State *L) {
   lua_Integer n = luaL_checkinteger(L, 2);
   lua_Integer count = 0, first = 0, last = 0, imin = 0, imax = 0;
   double lo = 0, hi = 0;
+  const double *col = n > 0 ? numcol_get(L, 1, (size_t)n) : NULL;
   for (lua_Integer i = 1; i <= n; i++) {
-    if (lua_rawgeti(L, 1, i) == LUA_TNUMBER && lua_tonumber(L, -1) == lua_tonumber(L, -1)) { /* not NaN */
-      double v = lua_tonumber(L, -1);
-      if (count++ == 0) {
-        first = imin = imax = i;
-        lo = hi = v;
-      } else {
-        if (v < lo) lo = v, imin = i;
-        if (v > hi) hi = v, imax = i;
-      }
-      last = i;
+    double v = value_at(L, col, 1, i);
+    if (v != v) continue; /* no number, or NaN */
+    if (count++ == 0) {
+      first = imin = imax = i;
+      lo = hi = v;
+    } else {
+      if (v < lo) lo = v, imin = i;
+      if (v > hi) hi = v, imax = i;
     }
-    lua_pop(L, 1);
+    last = i;
   }
   lua_pushinteger(L, count);
   if (count == 0) return 1;
@@ -310,8 +348,13 @@ static int l_affine(lua_State *L) {
   double a = luaL_checknumber(L, 3), b = luaL_checknumber(L, 4);
   lua_settop(L, 4);
   lua_createtable(L, n > 0 && n < INT32_MAX ? (int)n : 0, 0);
+  const double *col = n > 0 ? numcol_get(L, 1, (size_t)n) : NULL;
   for (lua_Integer i = 1; i <= n; i++) {
-    if (lua_rawgeti(L, 1, i) == LUA_TNUMBER) {
+    if (col) {
+      if (col[i - 1] != col[i - 1]) continue;
+      lua_pushnumber(L, a + b * col[i - 1]);
+      lua_rawseti(L, 5, i);
+    } else if (lua_rawgeti(L, 1, i) == LUA_TNUMBER) {
       double v = lua_tonumber(L, -1);
       lua_pop(L, 1);
       lua_pushnumber(L, a + b * v);
@@ -329,14 +372,15 @@ static int l_moments(lua_State *L) {
   lua_Integer n = luaL_checkinteger(L, 3);
   if (n < 1) return 0;
   double mx = 0, my = 0, sxx = 0, syy = 0, sxy = 0;
+  const double *xs = numcol_get(L, 1, (size_t)n), *ys = numcol_get(L, 2, (size_t)n);
   for (lua_Integer i = 1; i <= n; i++) {
-    mx += number_at(L, 1, i);
-    my += number_at(L, 2, i);
+    mx += value_at(L, xs, 1, i);
+    my += value_at(L, ys, 2, i);
   }
   mx /= (double)n;
   my /= (double)n;
   for (lua_Integer i = 1; i <= n; i++) {
-    double dx = number_at(L, 1, i) - mx, dy = number_at(L, 2, i) - my;
+    double dx = value_at(L, xs, 1, i) - mx, dy = value_at(L, ys, 2, i) - my;
     sxy += dx * dy;
     sxx += dx * dx;
     syy += dy * dy;
@@ -361,8 +405,9 @@ static int l_bin_counts(lua_State *L) {
   lua_Integer *counts = scratch(L, (size_t)k, sizeof *counts);
   for (lua_Integer j = 0; j <= k; j++) edges[j] = number_at(L, 5, j + 1);
   memset(counts, 0, (size_t)k * sizeof *counts);
+  const double *col = n > 0 ? numcol_get(L, 1, (size_t)n) : NULL;
   for (lua_Integer i = 1; i <= n; i++) {
-    double v = number_at(L, 1, i);
+    double v = value_at(L, col, 1, i);
     if (!(v >= edges[0] && v <= edges[k])) continue; /* outside, or not a number */
     double est = floor((v - start) / step) + 1;
     lua_Integer b = est > (double)k ? k : (est < 1 ? 1 : (lua_Integer)est);
@@ -383,10 +428,15 @@ static int l_flat(lua_State *L) {
   lua_Integer n = luaL_checkinteger(L, 2);
   lua_settop(L, 2);
   lua_createtable(L, n > 0 && n < INT32_MAX ? (int)n : 0, 0); /* 3: y0 */
+  const double *col = n > 0 ? numcol_get(L, 1, (size_t)n) : NULL;
   for (lua_Integer i = 1; i <= n; i++) {
-    int t = lua_rawgeti(L, 1, i);
-    lua_pop(L, 1);
-    if (t != LUA_TNUMBER) continue;
+    if (col) {
+      if (col[i - 1] != col[i - 1]) continue;
+    } else {
+      int t = lua_rawgeti(L, 1, i);
+      lua_pop(L, 1);
+      if (t != LUA_TNUMBER) continue;
+    }
     lua_pushinteger(L, 0);
     lua_rawseti(L, 3, i);
   }

@@ -2,11 +2,13 @@
  * csv.columns(text, max_rows, max_columns, max_string) -> the columns data/frame.lua builds. */
 #include <lauxlib.h>
 #include <lua.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "csv.h"
+#include "numcol.h"
 
 int luaopen_chartd_csv(lua_State *L);
 
@@ -269,11 +271,19 @@ static int l_columns(lua_State *L) {
     lua_pushlstring(L, c->name, c->name_len);
     lua_rawseti(L, NAMES, j + 1);
     lua_createtable(L, n < INT32_MAX ? (int)n : 0, 0);
-    if (!c->text) {
+    if (!c->text) { /* numbers: the array, and the same as doubles for chartd.columns (numcol.h) */
+      double *d = numcol_attach(L, -1, n);
       for (size_t i = 0; i < n; i++) {
-        if (c->kind[i] == CELL_INT) lua_pushinteger(L, c->num[i].i);
-        else if (c->kind[i] == CELL_FLOAT) lua_pushnumber(L, c->num[i].d);
-        else continue;
+        if (c->kind[i] == CELL_INT) {
+          lua_pushinteger(L, c->num[i].i);
+          d[i] = (double)c->num[i].i;
+        } else if (c->kind[i] == CELL_FLOAT) {
+          lua_pushnumber(L, c->num[i].d);
+          d[i] = c->num[i].d;
+        } else {
+          d[i] = NAN;
+          continue;
+        }
         lua_rawseti(L, -2, (lua_Integer)i + 1);
       }
     }

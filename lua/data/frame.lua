@@ -440,8 +440,10 @@ function M.from_data(data, path)
   local df = { names = names, types = {}, columns = {}, grain = {}, nrows = n, source = raw }
   for _, name in ipairs(names) do
     local ftype, grain, col, changed
-    if numeric and numeric[name] then -- numbers only: a copy, no scans
-      ftype, col, changed = "quantitative", table.move(raw[name], 1, n, 1, {}), false
+    if numeric and numeric[name] then -- numbers only: no scans, and no copy — column arrays are
+      -- never edited in place (views share them; set_type replaces one), so the parsed numbers
+      -- serve as both the source and the column
+      ftype, col, changed = "quantitative", raw[name], false
     else
       local first = raw[name][1]
       if M.native_dates and type(first) == "string" and first:find("^%d%d%d%d%-") then

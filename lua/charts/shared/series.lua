@@ -214,9 +214,10 @@ function M.build(spec, opts)
   local ycol = yfield and df.columns[yfield] or nil
   local gaps = (opts.gaps and yfield and op ~= "count") and true or false
   local rule = sort_rule(xenc.sort, yfield)
-  local keys, names, vals, missing
+  local keys, names, vals, missing, scanned
   if M.native_group and ascending(rule, x_type) then
-    keys, names, vals, missing = M.native_group(xcol, ycol, ccol, df.nrows, op, gaps)
+    -- scanned: M.extent's answer for a single series whose values are the y column itself
+    keys, names, vals, missing, scanned = M.native_group(xcol, ycol, ccol, df.nrows, op, gaps)
   end
   if not keys then
     local view = { columns = { x = xcol, c = ccol, y = ycol }, nrows = df.nrows }
@@ -227,6 +228,7 @@ function M.build(spec, opts)
   for i, name in ipairs(names) do
     series[i] = { name = name ~= false and name or nil, values = vals[i], missing = missing[i], y0 = {}, y1 = {} }
   end
+  if scanned then series[1].scanned = scanned end
 
   local model = {
     x_type = x_type,

@@ -109,6 +109,23 @@ describe("charts.shared.series", function()
     assert.equal(3, m.series[1].values[3])
   end)
 
+  it("a single increasing series comes with the extent columns.scan would find", function()
+    local columns = require "chartd.columns"
+    local seed = 7
+    local function rnd(k) seed = (seed * 1103515245 + 12345) % 2147483648; return seed % k end
+    for trial = 1, 40 do
+      local rows, n = {}, 1 + rnd(60)
+      for i = 1, n do -- ties, gaps (gaps = true keeps them), integers and floats
+        local v = rnd(5) == 0 and nil or (rnd(2) == 0 and rnd(7) - 3 or (rnd(1000) - 500) / 7)
+        rows[i] = { k = i * 3 + trial, v = v }
+      end
+      local m = model_of(rows, { x = { field = "k", type = "quantitative" }, y = XY.y }, { gaps = true })
+      local s = m.series[1]
+      assert.is_table(s.scanned) -- from the grouping; M.extent keeps it
+      assert.same({ n = n, columns.scan(s.values, n) }, s.scanned)
+    end
+  end)
+
   it("finds the extremes for alt text", function()
     local m = model_of({ { k = "a", g = "EU", v = 1 }, { k = "a", g = "US", v = 9 }, { k = "b", g = "US", v = -2 } },
       XYC)

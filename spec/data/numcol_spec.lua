@@ -1,0 +1,63 @@
+-- Numeric CSV columns keep their numbers as doubles in C beside the Lua array (src/numcol.h), and
+-- chartd.columns reads those instead of the array. Every function must answer the same either
+-- way: here each runs on a parsed column and on a plain copy of it (a copy has no doubles).
+local csv = require "chartd.csv"
+local columns = require "chartd.columns"
+
+local function lcg(seed)
+  local rnd = require("charts.shared.sample_rng").lcg(seed)
+  return function(n) return math.floor(rnd() * n) + 1 end
+end
+
+-- A CSV of an increasing key k, a value v (integers, decimals, ties, missing cells) and w.
+local function random_csv(pick, n)
+  local lines, k = { "k,v,w" }, 0
+  for i = 1, n do
+    k = k + pick(3) -- strictly increasing (the line's shortcut) ...
+    local key = pick(20) == 1 and "" or tostring(k) -- ... or with a hole now and then
+    local v = ({ "", "NA", tostring(pick(7) - 4), ("%.3f"):format((pick(2001) - 1001) / 37), "1e2", "-0" })[pick(6)]
+    lines[i + 1] = key .. "," .. v .. "," .. tostring(pick(50) / 4)
+  end
+  return table.concat(lines, "\n") .. "\n"
+end
+
+local function copy(t, n) return table.move(t, 1, n, 1, {}) end
+
+-- assert.same, with NaN equal to NaN (a moment over a column with holes is NaN both ways)
+local function same_numbers(want, got)
+  assert.equal(#want, #got)
+  for i = 1, #want do
+    if want[i] ~= want[i] then assert.is_true(got[i] ~= got[i]) else assert.equal(want[i], got[i]) end
+  end
+end
+
+describe("numeric columns kept in C", function()
+  it("give every chartd.columns function the answer the Lua array gives", function()
+    local pick = lcg(17)
+    for trial = 1, 60 do
+      local n = pick(trial < 50 and 40 or 3000)
+      local names, cols, rows = csv.columns(random_csv(pick, n), 1000000, 10, 1000)
+      assert.same({ "k", "v", "w" }, names)
+      assert.equal(n, rows)
+      local k, v, w = cols.k, cols.v, cols.w
+      local k2, v2, w2 = copy(k, n), copy(v, n), copy(w, n)
+      assert.same({ columns.scan(v2, n) }, { columns.scan(v, n) })
+      assert.same(columns.flat(v2, n), columns.flat(v, n))
+      assert.same(columns.affine(v2, n, 3, -2), columns.affine(v, n, 3, -2))
+      same_numbers({ columns.moments(k2, w2, n) }, { columns.moments(k, w, n) })
+      assert.same(columns.bin_counts(w2, n, 0, 2.5, { 0, 2.5, 5, 7.5, 10, 12.5 }),
+        columns.bin_counts(w, n, 0, 2.5, { 0, 2.5, 5, 7.5, 10, 12.5 }))
+      for _, gaps in ipairs({ true, false }) do
+        assert.same({ columns.group(k2, v2, nil, n, "sum", gaps) }, { columns.group(k, v, nil, n, "sum", gaps) })
+      end
+      assert.same({ columns.m4(k2, n, 0.5, 1, v2, {}) }, { columns.m4(k, n, 0.5, 1, v, {}) })
+      assert.same({ columns.m4(nil, n, 0.25, 0, v2, {}, w2) }, { columns.m4(nil, n, 0.25, 0, v, {}, w) })
+    end
+  end)
+
+  it("answers for exactly the rows it was parsed with", function()
+    local _, cols = csv.columns("x\n1\n2\n3\n4\n", 100, 10, 100)
+    assert.same({ 3, 1, 3, 1, 3 }, { columns.scan(cols.x, 3) }) -- fewer rows: read from the array
+    assert.same({ 4, 1, 4, 1, 4 }, { columns.scan(cols.x, 4) })
+  end)
+end)
