@@ -7,6 +7,7 @@
 #include "canvas_private.h"
 #include "fast_stroke.h"
 #include "grid.h"
+#include "numcol.h"
 #include "stamp.h"
 
 static double check_nonneg(lua_State *L, int arg) {
@@ -123,7 +124,11 @@ static int m_stamp(lua_State *L) {
   if (n > ((size_t)-1) / (3 * sizeof(double))) return luaL_argerror(L, 2, "too many points");
   double *v = lua_newuserdatauv(L, (n ? n : 1) * (size_t)arrays * sizeof(double), 0);
   for (int a = 0; a < arrays; a++) {
-    for (size_t i = 0; i < n; i++) {
+    const double *kept = numcol_get(L, 2 + a, n); /* positions from columns.affine */
+    size_t i = 0;
+    if (kept) /* NaN marks a hole: the loop below names it */
+      for (; i < n && kept[i] == kept[i]; i++) v[(size_t)a * n + i] = kept[i];
+    for (; i < n; i++) {
       int isnum = 0;
       lua_rawgeti(L, 2 + a, (lua_Integer)i + 1);
       v[(size_t)a * n + i] = lua_tonumberx(L, -1, &isnum);

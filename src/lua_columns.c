@@ -15,7 +15,8 @@
  *     over the numbers of values[1..n] (nil where there is none): how many, the first and
  *     last index holding one, and the first index of the smallest and of the largest.
  *   columns.affine(values, n, a, b) -> positions
- *     a + b * values[i] for each number of values[1..n] (a scale's affine form, per point).
+ *     a + b * values[i] for each number of values[1..n] (a scale's affine form, per point);
+ *     the positions' doubles are kept beside them (numcol.h) for canvas:stamp.
  *   columns.moments(xs, ys, n) -> mx, my, sxx, syy, sxy
  *     means and sums of squared and crossed deviations of n pairs (numbers), in the order of
  *     the two loops of lua/charts/scatter.lua's pearson/regression, so results agree bit for bit.
@@ -349,19 +350,22 @@ static int l_affine(lua_State *L) {
   lua_settop(L, 4);
   lua_createtable(L, n > 0 && n < INT32_MAX ? (int)n : 0, 0);
   const double *col = n > 0 ? numcol_get(L, 1, (size_t)n) : NULL;
+  double *out = n > 0 ? numcol_attach(L, 5, (size_t)n) : NULL;
   for (lua_Integer i = 1; i <= n; i++) {
+    int present; /* a number at i (a NaN read from the array is one) */
+    double v;
     if (col) {
-      if (col[i - 1] != col[i - 1]) continue;
-      lua_pushnumber(L, a + b * col[i - 1]);
-      lua_rawseti(L, 5, i);
-    } else if (lua_rawgeti(L, 1, i) == LUA_TNUMBER) {
-      double v = lua_tonumber(L, -1);
-      lua_pop(L, 1);
-      lua_pushnumber(L, a + b * v);
-      lua_rawseti(L, 5, i);
+      v = col[i - 1];
+      present = v == v;
     } else {
+      present = lua_rawgeti(L, 1, i) == LUA_TNUMBER;
+      v = present ? lua_tonumber(L, -1) : 0;
       lua_pop(L, 1);
     }
+    out[i - 1] = present ? a + b * v : NAN;
+    if (!present) continue;
+    lua_pushnumber(L, out[i - 1]);
+    lua_rawseti(L, 5, i);
   }
   return 1;
 }

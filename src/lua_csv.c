@@ -191,7 +191,7 @@ static int scan_row_end(void *ud) {
   s->field = 0;
   s->row_blank = 0;
   s->rows++;
-  if (s->rows < s->keep && grow(s, s->rows + 1) != 0) return s->declined = 1;
+  if (s->rows < s->keep && s->rows + 1 > s->cap && grow(s, s->rows + 1) != 0) return s->declined = 1;
   return 0;
 }
 

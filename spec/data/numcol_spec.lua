@@ -55,6 +55,25 @@ describe("numeric columns kept in C", function()
     end
   end)
 
+  it("stamps the positions columns.affine gives as it stamps a copy of them", function()
+    local canvas = require "chartd.canvas"
+    local pick = lcg(5)
+    local _, cols = csv.columns(random_csv(pick, 500), 1000000, 10, 1000)
+    local xs, ys = columns.affine(cols.w, 500, 10, 20), columns.affine(cols.w, 500, 300, -20)
+    local function draw(x, y)
+      local c = canvas.new { format = "png", width = 320, height = 320 }
+      c:set_color("#1f5faa80")
+      c:new_path()
+      c:arc(0, 0, 2, 0, 2 * math.pi)
+      c:stamp(x, y)
+      return c:finish()
+    end
+    assert.equal(draw(copy(xs, 500), copy(ys, 500)), draw(xs, ys))
+    local holes = columns.affine(cols.v, 500, 10, 20) -- v has missing cells: no entry there
+    local c = canvas.new { format = "png", width = 32, height = 32 }
+    assert.has_error(function() c:stamp(holes, copy(ys, 500)) end)
+  end)
+
   it("answers for exactly the rows it was parsed with", function()
     local _, cols = csv.columns("x\n1\n2\n3\n4\n", 100, 10, 100)
     assert.same({ 3, 1, 3, 1, 3 }, { columns.scan(cols.x, 3) }) -- fewer rows: read from the array
