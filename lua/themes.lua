@@ -102,19 +102,30 @@ function M.get(name)
 end
 
 -- Type and spacing follow the canvas: a theme's sizes are for 800×600 and shrink with the
--- square root of the smaller side's ratio (a 300×200 chart keeps 70 %), never below
--- MIN_FONT px, never above the theme's own. Returns a copy; the theme stays as loaded.
-M.MIN_FONT = 8
+-- square root of the smaller side's ratio (a 300×200 chart keeps 70 %), never above the
+-- theme's own and never below the floor: MIN_FONT px, the smallest text that stays
+-- readable on a screen, on any canvas at least a phone's chart (PHONE: the narrowest phone
+-- screen's width, 4:3); smaller canvases (thumbnails, sparklines) go down to THUMB_FONT.
+-- Titles and spacing keep shrinking; labels and ticks stop at the floor. Returns a copy;
+-- the theme stays as loaded.
+M.MIN_FONT = 10
+M.THUMB_FONT = 8
+M.PHONE = { width = 320, height = 240 }
 M.MIN_SCALE = 0.7
+
+function M.min_font(width, height)
+  return (width >= M.PHONE.width and height >= M.PHONE.height) and M.MIN_FONT or M.THUMB_FONT
+end
 
 function M.for_size(theme, width, height)
   local s = math.sqrt(math.min(width / 800, height / 600))
   s = math.max(M.MIN_SCALE, math.min(1, s))
+  local floor = M.min_font(width, height)
   local out = {}
   for k, v in pairs(theme) do out[k] = v end
   out.font_sizes = {}
   for k, v in pairs(theme.font_sizes) do
-    out.font_sizes[k] = math.max(math.min(v, M.MIN_FONT), math.floor(v * s * 2 + 0.5) / 2)
+    out.font_sizes[k] = math.max(math.min(v, floor), math.floor(v * s * 2 + 0.5) / 2)
   end
   out.padding = math.floor(theme.padding * s + 0.5)
   out.size_scale = s

@@ -54,6 +54,32 @@ describe("themes", function()
     assert.are_not.equal(a, themes.get("light"))
   end)
 
+  -- A phone's chart (320 to 430 px wide, any shape from 4:3 to square) keeps every text at
+  -- 10 px or more while titles and spacing still shrink; a thumbnail may go down to 8 px.
+  it("sizes type to the canvas, never under 10 px from a phone's chart up", function()
+    for _, name in ipairs(themes.names()) do
+      local theme = themes.get(name)
+      local smallest = math.huge
+      for _, v in pairs(theme.font_sizes) do smallest = math.min(smallest, v) end
+      for w = 320, 1600, 10 do
+        for _, ratio in ipairs({ 0.75, 1, 0.25 }) do
+          local h = math.floor(w * ratio)
+          local sized = themes.for_size(theme, w, h)
+          for k, v in pairs(sized.font_sizes) do
+            assert(v <= theme.font_sizes[k], ("%s %dx%d: %s grew"):format(name, w, h, k))
+            if h >= 240 then
+              assert(v >= math.min(10, smallest), ("%s %dx%d: %s is %s px"):format(name, w, h, k, v))
+            end
+          end
+        end
+      end
+      local phone = themes.for_size(theme, 360, 270)
+      assert.is_true(phone.font_sizes.title < theme.font_sizes.title)
+      assert.is_true(phone.padding < theme.padding)
+      assert.are.equal(8, themes.for_size(theme, 300, 200).font_sizes.label)
+    end
+  end)
+
   it("refuses unknown names, listing the themes", function()
     for _, name in ipairs({ "neon", "../themes/light", "Light", "" }) do
       local t, err = themes.get(name)

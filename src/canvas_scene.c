@@ -163,7 +163,7 @@ void scene_place_text(const canvas *c, double rx, double ry, double w, double h,
 /* The role was checked before drawing (scene_check_text_role). */
 void scene_record_text(lua_State *L, canvas *c, PangoLayout *layout, const text_place *p) {
   if (c->group_open && c->group_text) group_extend(c, p->b);
-  lua_createtable(L, 0, 10);
+  lua_createtable(L, 0, 11);
   lua_pushstring(L, "text");
   lua_setfield(L, -2, "kind");
   if (!lua_istable(L, 5) || lua_getfield(L, 5, "role") == LUA_TNIL) {
@@ -175,6 +175,9 @@ void scene_record_text(lua_State *L, canvas *c, PangoLayout *layout, const text_
   lua_setfield(L, -2, "text");
   set_bounds(L, p->b);
   set_number(L, "angle", p->angle);
+  /* the font size as set (absolute, user units): what a reader's "10 px text" means */
+  const PangoFontDescription *fd = pango_layout_get_font_description(layout);
+  if (fd) set_number(L, "size", pango_font_description_get_size(fd) / (double)PANGO_SCALE);
   if (lua_istable(L, 5)) {
     if (lua_getfield(L, 5, "value") == LUA_TNUMBER) lua_setfield(L, -2, "value");
     else lua_pop(L, 1);

@@ -1,9 +1,9 @@
 // The playground at a desktop's 1280 px and a phone's 400 px (device pixel ratio 2), against the
 // real `chartd serve`: the spec editor shows type/encoding first with the data folded to one
 // line (and sent back on Render); theme and format changes redraw the chart; on the phone the
-// chart scrolls into view, is drawn at the width it is shown (labels measured in its pixels) and
-// every control is a 44 px tap target; one announcement per chart; contrast of fields and
-// stage chips; a file over the server's MAX_REQUEST_KB is refused before sending and the
+// chart scrolls into view, is drawn at the width it is shown and no text on it is under 10 CSS px
+// (font sizes from the scene of the image on display), and every control is a 44 px tap target;
+// one announcement per chart; contrast of fields and stage chips; a file over the server's MAX_REQUEST_KB is refused before sending and the
 // conversation goes on; an error clears the stale chart; "copy embed URL" (signed behind
 // CHARTD_API_KEYS) and "copy curl" give commands that fetch the same image.
 // Run: CHARTD_BIN=build/chartd node tests/browser/playground_mobile.test.mjs (ctest does this).
@@ -15,10 +15,6 @@ import assert from "node:assert/strict";
 import { ROOT, chartPixel, errorShown, launch, logTail, startServer, stopServer, waitChart } from "./harness.mjs";
 
 const MAX_REQUEST_KB = 1024;
-const themeFonts = (name) => {
-  const m = readFileSync(join(ROOT, "themes", `${name}.lua`), "utf8").match(/font_sizes\s*=\s*\{([^}]*)\}/);
-  return m[1].match(/\d+/g).map(Number);
-};
 const themeBackground = (name) => {
   const hex = readFileSync(join(ROOT, "themes", `${name}.lua`), "utf8").match(/background\s*=\s*"#(\w{6})"/)[1];
   return [0, 2, 4].map((i) => parseInt(hex.slice(i, i + 2), 16)).concat(255);
@@ -39,31 +35,33 @@ function contrast(page, fg, bg) {
   }, [fg, bg]);
 }
 
-// Heights (in image pixels) of the bands of dark pixels at the bottom of the chart image, from
-// the bottom up: the x axis title, then the tick labels.
-function bottomTextBands(page) {
-  return page.evaluate(() => {
-    const im = document.getElementById("chart");
-    const c = document.createElement("canvas");
-    c.width = im.naturalWidth; c.height = im.naturalHeight;
-    const g = c.getContext("2d");
-    g.drawImage(im, 0, 0);
-    const { data } = g.getImageData(0, 0, c.width, c.height);
-    const inked = (y) => {
-      for (let x = 0; x < c.width; x++) {
-        const i = (y * c.width + x) * 4;
-        if (data[i] + data[i + 1] + data[i + 2] < 3 * 150) return true;
-      }
-      return false;
-    };
-    const bands = [];
-    let run = 0;
-    for (let y = c.height - 1; y >= 0 && bands.length < 2; y--) {
-      if (inked(y)) run++;
-      else if (run) { bands.push(run); run = 0; }
-    }
-    return bands;
-  });
+// The chart replies the page received over its WebSocket, newest last.
+function chartReplies(page) {
+  const replies = [];
+  page.on("websocket", (ws) => ws.on("framereceived", ({ payload }) => {
+    if (typeof payload !== "string" || !payload.startsWith("{")) return;
+    const msg = JSON.parse(payload);
+    if (msg.type === "chart") replies.push(msg);
+  }));
+  return replies;
+}
+
+// The text of the chart on display as the reader sees it: the server draws the reply's spec
+// again with its scene (POST, JSON), the same image byte for byte, and every text's font size
+// and box height are scaled from the scene's units to the CSS px the image is shown at.
+async function textOnScreen(server, page, reply) {
+  const shown = await page.$eval("#chart", (e) => e.clientWidth); // the image, not its border
+  const r = await fetch(`${server.base}/v1/charts`, {
+    method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json" },
+    body: JSON.stringify({ spec: reply.spec, scene: true }) });
+  const again = await r.json();
+  assert.equal(r.status, 200, JSON.stringify(again).slice(0, 300));
+  assert.deepEqual(Buffer.from(again.data, "base64"), await imageBytes(page), "the scene is of the image on display");
+  const k = shown / again.scene.width;
+  const texts = again.scene.items.filter((it) => it.kind === "text")
+    .map((it) => ({ role: it.role, text: it.text, px: it.size * k, boxPx: (it.box ? it.box.h : it.h) * k }));
+  assert.ok(texts.length > 5, `a chart with text: ${texts.length} texts`);
+  return { k, texts };
 }
 
 async function liveCounter(page) {
@@ -107,6 +105,7 @@ async function session(server, { width, phone }) {
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.base });
   const pageErrors = [];
   page.on("pageerror", (e) => pageErrors.push(e.message));
+  const replies = chartReplies(page);
   const tag = `${width}px`;
   try {
     await page.goto(`${server.base}/`);
@@ -152,13 +151,16 @@ async function session(server, { width, phone }) {
       assert.ok(box.right <= width, `${tag}: the chart fits the screen (right ${box.right})`);
       assert.equal(scale, 2, `${tag}: drawn for the screen's 2 device pixels per px`);
     }
-    // Drawn at the size it is shown: the theme's sizes are CSS px, none under 10.
+    // Drawn at the size it is shown (never downscaled), every text at least 10 CSS px on the
+    // screen: measured on the scene of the image on display.
     assert.equal(img.w, Math.round(box.w * scale), `${tag}: image ${img.w} px shown ${box.w} px at scale ${scale}`);
-    assert.ok(Math.min(...themeFonts("light")) >= 10, "the light theme's smallest text is 10 px");
-    const bands = await bottomTextBands(page);
-    assert.ok(Math.max(...bands) / scale * (box.w * scale / img.w) >= 7,
-      `${tag}: axis text is ${bands.map((b) => b / scale)} px tall on the screen`);
-    console.log(`ok ${tag} chart ${img.w}x${img.h} shown ${box.w} px, axis text bands ${bands} image px, top ${Math.round(box.top)}`);
+    const { k, texts } = await textOnScreen(server, page, replies.at(-1));
+    const small = texts.filter((t) => t.px < 10).map((t) => `${t.role} "${t.text}" ${t.px.toFixed(1)} px`);
+    assert.deepEqual(small, [], `${tag}: text under 10 px on the screen`);
+    const least = (role) => Math.min(...texts.filter((t) => t.role === role).map((t) => t.px));
+    console.log(`ok ${tag} chart ${img.w}x${img.h} shown ${box.w} px (x${k.toFixed(2)}), top ${Math.round(box.top)}; `
+      + `smallest text ${Math.min(...texts.map((t) => t.px)).toFixed(1)} px (tick labels ${least("tick-label")} px, `
+      + `boxes ${Math.min(...texts.map((t) => t.boxPx)).toFixed(1)} px high)`);
 
     // The editor: type and encoding first, the 303 rows folded to one line; Render sends them.
     let spec = await specEditor(page);
