@@ -106,8 +106,8 @@ end
 -- theme's own and never below the floor: MIN_FONT px, the smallest text that stays
 -- readable on a screen, on any canvas at least a phone's chart (PHONE: the narrowest phone
 -- screen's width, 4:3); smaller canvases (thumbnails, sparklines) go down to THUMB_FONT.
--- Titles and spacing keep shrinking; labels and ticks stop at the floor. Returns a copy;
--- the theme stays as loaded.
+-- Titles and spacing keep shrinking; labels and ticks stop at the floor (out.min_font, where
+-- crowded category labels stop too). Returns a copy; the theme stays as loaded.
 M.MIN_FONT = 10
 M.THUMB_FONT = 8
 M.PHONE = { width = 320, height = 240 }
@@ -129,6 +129,7 @@ function M.for_size(theme, width, height)
   end
   out.padding = math.floor(theme.padding * s + 0.5)
   out.size_scale = s
+  out.min_font = floor -- crowded labels shrink no further (layout.frame)
   return out
 end
 

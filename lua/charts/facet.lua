@@ -300,9 +300,10 @@ local function shared_axes(cells, placed)
 end
 
 -- How far the shown labels of the laid-out cells reach past their boxes: the room the
--- grid needs left of its first column, under its last row, and between columns.
-local function label_reach(cells, grows)
-  local need = { left = 0, bottom = 0, colgap = 0 }
+-- grid needs left of its first column, under its last row, between columns, and at its
+-- right where a label would pass the canvas's edge (`right`).
+local function label_reach(cells, grows, right)
+  local need = { left = 0, bottom = 0, colgap = 0, right = 0 }
   local over_l, over_r = 0, 0
   for _, cell in ipairs(cells) do
     local f, b = cell.layout.frame, cell.box
@@ -313,6 +314,7 @@ local function label_reach(cells, grows)
       local lb = frame.label_bounds(l)
       if cell.gy == grows then need.bottom = math.max(need.bottom, lb[4] - (b.y + b.height)) end
       over_l, over_r = math.max(over_l, b.x - lb[1]), math.max(over_r, lb[3] - (b.x + b.width))
+      need.right = math.max(need.right, lb[3] - right)
     end
   end
   need.colgap = over_l + over_r + frame.LABEL_GAP
@@ -322,7 +324,7 @@ end
 -- Lays the cells out again with their shared axes' labels beyond their boxes (only the
 -- cells that show them) and the axis titles taken out, growing the grid's room for them
 -- until the labels fit (two rounds in practice).
-local function lay_out_shared(cells, placed, geom, titles, theme, grows, prepare)
+local function lay_out_shared(cells, placed, geom, titles, theme, grows, prepare, right)
   local th = text.line_height(text.font(theme, "axis_title")) + frame.TITLE_GAP
   geom.title_left = titles.left and th or 0
   geom.title_bottom = titles.bottom and th or 0
@@ -332,11 +334,12 @@ local function lay_out_shared(cells, placed, geom, titles, theme, grows, prepare
   end
   for _ = 1, 3 do
     for _, cell in ipairs(cells) do prepare(cell) end
-    local need, over_r = label_reach(cells, grows)
+    local need, over_r = label_reach(cells, grows, right)
     local grown = false
     for _, k in ipairs({ "left", "bottom", "colgap" }) do
       if placed[k == "left" and "left" or "bottom"] and need[k] > geom[k] + 0.5 then geom[k], grown = need[k], true end
     end
+    if placed.bottom and need.right > 0.5 then geom.right, grown = geom.right + need.right, true end
     for _, cell in ipairs(cells) do
       local b = cell.box
       local x0 = cell.shows.left and b.x - geom.left - M.GAP or b.x
@@ -359,8 +362,9 @@ local function place_titles(titles, theme, p, geom)
       x = p.x, y = (p.y + y1) / 2 }
   end
   if titles.bottom then
-    out[#out + 1] = { text = text.shorten(titles.bottom, font, p.x + p.width - x0), font = font, angle = 0,
-      x = (x0 + p.x + p.width) / 2, y = p.y + p.height - geom.title_bottom + frame.TITLE_GAP }
+    local x1 = p.x + p.width - geom.right
+    out[#out + 1] = { text = text.shorten(titles.bottom, font, x1 - x0), font = font, angle = 0,
+      x = (x0 + x1) / 2, y = p.y + p.height - geom.title_bottom + frame.TITLE_GAP }
   end
   return out
 end
@@ -424,13 +428,13 @@ function M.layout(spec, theme, box)
   -- The grid's room for what it draws once: the axis titles, the shared axes' labels
   -- (beyond the first column and under each column's lowest cell) and wider column gaps
   -- where labels under neighbouring cells would meet.
-  local geom = { title_left = 0, title_bottom = 0, left = 0, bottom = 0, colgap = M.GAP }
+  local geom = { title_left = 0, title_bottom = 0, left = 0, bottom = 0, colgap = M.GAP, right = 0 }
   local placed = {} -- drawn side ("bottom"/"left") → true when every cell shows the same axis there
   -- Cells draw no legends of their own (the grid's one legend stands for them all).
   local cell_theme = with(with(theme, "padding", M.CELL_PADDING), "legend_orient", "none")
   if cartesian then cell_theme = with(cell_theme, "axis_titles", false) end
   local function place(cell)
-    local w = p.width - geom.title_left - geom.left
+    local w = p.width - geom.title_left - geom.left - geom.right
     local h = p.height - geom.title_bottom - geom.bottom
     local cw = (w - geom.colgap * (gcols - 1)) / gcols
     local ch = (h - M.GAP * (grows - 1)) / grows
@@ -485,7 +489,7 @@ function M.layout(spec, theme, box)
   local titles = {}
   if cartesian and #nonempty > 0 then
     titles = shared_axes(nonempty, placed)
-    lay_out_shared(nonempty, placed, geom, titles, theme, grows, prepare)
+    lay_out_shared(nonempty, placed, geom, titles, theme, grows, prepare, box.x + box.width)
   end
   -- Data labels with one precision across the cells: every cell's label values known, the
   -- cells lay their labels out again with them (format.for_values' `with`).

@@ -32,7 +32,7 @@ M.MIN_PLOT_SHARE = 0.6 -- a right legend must leave the plot this share of the w
 M.GRADIENT_WIDTH = 12
 M.GRADIENT_HEIGHT = 160
 M.MIN_PLOT = 10
-M.MIN_FONT = 8        -- category labels shrink to this before any is left out
+M.MIN_FONT = 8        -- category labels shrink to this (or the sized theme's min_font) before any is left out
 M.MIN_LABEL = "Mmmm" -- a category label is never cut shorter than about this
 M.BAND_LINE_GAP = 2   -- least space between stacked category labels on the left
 M.MAX_LEGEND_SHARE = 0.3 -- a legend may take this much of the height; the rest of its items are left out
@@ -641,8 +641,9 @@ local function left_axis(o, kind, theme, y0, len, x_right, max_w)
     -- where a band has room for them, then the name shortened in the middle (names that
     -- share a beginning differ at their end); only below that are labels left out.
     local step = #tl > 1 and math.abs(tl[2].pos - tl[1].pos) or len
-    if step < lh + M.BAND_LINE_GAP and font.size > M.MIN_FONT then
-      local size = math.max(M.MIN_FONT, math.floor(font.size * (step - M.BAND_LINE_GAP) / lh * 2) / 2)
+    local min_font = theme.min_font or M.MIN_FONT
+    if step < lh + M.BAND_LINE_GAP and font.size > min_font then
+      local size = math.max(min_font, math.floor(font.size * (step - M.BAND_LINE_GAP) / lh * 2) / 2)
       font = { family = font.family, size = size, weight = font.weight }
       lh = text.line_height(font)
     end

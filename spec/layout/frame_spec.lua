@@ -205,6 +205,31 @@ describe("layout.frame", function()
     local sw = f.legend.items[1].swatch
     assert.same({ 0, 255, 0, 255 }, { img:pixel(math.floor(sw.x + sw.width / 2), math.floor(sw.y + sw.height / 2)) })
   end)
+
+  -- Crowded category names shrink no further than the sized theme's floor (10 px from a
+  -- phone's 320x240 up, 8 on a thumbnail): past it, names are left out (thinned), never drawn
+  -- unreadably small.
+  it("shrinks crowded category labels down to the canvas's text floor", function()
+    local pipeline = require "pipeline"
+    local values = {}
+    for i = 1, 30 do values[i] = { c = ("Country %d"):format(i), v = i * 7 % 50 + 5 } end
+    local function labels(w, h)
+      local r = assert(pipeline.render({ type = "bar", data = { values = values }, width = w, height = h,
+        encoding = { y = { field = "c", type = "nominal" }, x = { field = "v", type = "quantitative" } } },
+        { scene = true }))
+      local least = math.huge
+      for _, it in ipairs(r.scene.items) do
+        if it.kind == "text" and it.role == "tick-label" then least = math.min(least, it.size) end
+      end
+      return least, r.scene.thinned.y
+    end
+    for _, size in ipairs({ { 330, 250 }, { 350, 260 }, { 800, 300 } }) do
+      local least, thinned = labels(size[1], size[2])
+      assert.is_true(least >= 10, ("%dx%d: a label of %s px"):format(size[1], size[2], least))
+      assert.is_true(thinned > 0)
+    end
+    assert.are.equal(8, (labels(300, 200)))
+  end)
 end)
 
 describe("layout.frame legend labels", function()

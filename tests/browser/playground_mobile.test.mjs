@@ -251,6 +251,33 @@ async function session(server, { width, phone }) {
   }
 }
 
+// Other phones' widths (a 360 px Android, a 430 px large iPhone, device pixel ratio 3): the
+// sample's chart fits the screen, is not downscaled, and no text on it is under 10 CSS px.
+async function phoneText(server, width) {
+  const { context, close } = await launch({ width, height: 800 }, { deviceScaleFactor: 3 });
+  const page = context.pages()[0] || await context.newPage();
+  const replies = chartReplies(page);
+  const tag = `${width}px`;
+  try {
+    await page.goto(`${server.base}/`);
+    await page.waitForSelector('#conn-status[data-state="open"]', { timeout: 15000 });
+    await page.selectOption("#sample", { label: "Cars: 303 models, 1970-82 (CSV)" });
+    await page.waitForFunction(() => document.getElementById("data").value.startsWith("Model,MPG"));
+    await page.fill("#prompt", "average horsepower by origin");
+    await page.click("#send");
+    const img = await waitChart(page, "");
+    const box = await page.$eval("#chart", (e) => ({ right: e.getBoundingClientRect().right, w: e.clientWidth }));
+    assert.ok(box.right <= width, `${tag}: the chart fits the screen (right ${box.right})`);
+    assert.equal(img.w, box.w * 3, `${tag}: image ${img.w} px shown ${box.w} px at 3 device pixels per px`);
+    const { texts } = await textOnScreen(server, page, replies.at(-1));
+    const small = texts.filter((t) => t.px < 10).map((t) => `${t.role} "${t.text}" ${t.px.toFixed(1)} px`);
+    assert.deepEqual(small, [], `${tag}: text under 10 px on the screen`);
+    console.log(`ok ${tag} chart shown ${box.w} px, smallest text ${Math.min(...texts.map((t) => t.px)).toFixed(1)} px`);
+  } finally {
+    await close();
+  }
+}
+
 // Behind CHARTD_API_KEYS: the embed URL is signed and shows without the key; the curl command
 // reads the key from the environment.
 async function keyedSession(server, key) {
@@ -297,6 +324,7 @@ try {
   servers.push(server);
   await session(server, { width: 1280, phone: false });
   await session(server, { width: 400, phone: true });
+  for (const width of [360, 430]) await phoneText(server, width);
   const key = "k-mobile-1";
   const keyed = await startServer({ CHARTD_API_KEYS: key });
   servers.push(keyed);
