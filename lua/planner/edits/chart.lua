@@ -60,6 +60,10 @@ local function hints(ctx)
   return out
 end
 
+-- Words after a chart word that style its marks rather than name a type.
+local MARK_STYLE = vocab.set [[thicker thinner bolder heavier lighter thick thin width widths wider narrower
+  dashed dotted solid colour color colours colors markers marker dots points symbols opacity stroke]]
+
 function M.type(ctx)
   local n = #ctx.tokens
   for i, t in ipairs(ctx.tokens) do
@@ -84,6 +88,14 @@ function M.type(ctx)
     if kind and MARKS[ctx.spec.type] and MARKS[ctx.spec.type][t.w] and not CUES[prev or ""]
         and not CHART_NOUNS[nxt] and not contrasted and n > 2 then
       kind = nil -- "bars in dark green" on a histogram: its own bars
+    end
+    -- "line thicker", "line width 3", "bars red": the marks drawn, styled
+    if kind and (MARK_STYLE[nxt] or MARK_STYLE[prev or ""] or require("layout.color").named(nxt) and not CUES[prev or ""]) then
+      kind = nil
+    end
+    -- "fit a line", "line of best fit": a trend line (chart.trend reads it)
+    if kind and t.w == "line" and (prev == "fit" or ctx:w(i - 2) == "fit" or nxt == "of" and ctx:w(i + 2) == "best") then
+      kind = nil
     end
     -- "regions as columns, sub-categories as rows": a heatmap's grid, read by fields.axes
     if kind and (t.w == "columns" or t.w == "column") and ctx.spec.type == "heatmap" then kind = nil end
@@ -212,6 +224,16 @@ function M.stacking(ctx)
     elseif t.w == "side" and ctx:w(i + 1) == "by" and ctx:w(i + 2) == "side" then
       on = false
       ctx:mark(i + 1, i + 2)
+    elseif (t.w == "next" and ctx:w(i + 1) == "to" or t.w == "beside") and ctx:w(i + 2 - (t.w == "beside" and 1 or 0)) == "each"
+        and ctx:w(i + 3 - (t.w == "beside" and 1 or 0)) == "other" then
+      -- "put the bars next to each other", "beside each other": grouped
+      on = false
+      local last = i + 3 - (t.w == "beside" and 1 or 0)
+      ctx:mark(i + 1, last - 1, last)
+      for k = i - 3, i - 1 do
+        local w = ctx:w(k)
+        if w == "put" or w == "the" or w == "bars" or w == "them" or w == "place" then ctx:mark(k) end
+      end
     end
     if on ~= nil then
       ctx:mark(i)
@@ -273,7 +295,7 @@ end
 -- "as percentages", "percent of total", "share", "normalize", "100%".
 local PERCENT = { percent = true, percentage = true, percentages = true, proportion = true, proportions = true,
   share = true, shares = true, normalize = true, normalise = true, normalized = true, normalised = true,
-  relative = true, fraction = true, fractions = true, ["%"] = true }
+  relative = true, fraction = true, fractions = true, ["%"] = true, pct = true }
 function M.percent(ctx)
   -- "as % of each year": a percent sign that is not a number's (the tokens do not keep it)
   local sign = ctx.prompt:find("%f[%d%%]%%") ~= nil
@@ -315,6 +337,10 @@ function M.trend(ctx)
     local hit = (t.w == "trend" or t.w == "trendline" or t.w == "regression" or t.w == "linear"
       and ctx:w(i + 1) == "fit") and ctx:free(i)
     if t.w == "best" and ctx:w(i + 1) == "fit" then hit = true end
+    -- "fit a line", "fit a line through it"
+    if t.w == "fit" and ctx:free(i) and (ctx:w(i + 1) == "line" or ctx:w(i + 1) == "a" and ctx:w(i + 2) == "line") then
+      hit = true
+    end
     if hit then
       ctx:mark(i)
       for k = i - 2, i + 3 do
@@ -342,19 +368,22 @@ end
 -- "add data labels", "show the values on the bars", "remove the numbers".
 local LABEL_TYPES = { bar = true, heatmap = true, pie = true, donut = true, funnel = true, treemap = true,
   sunburst = true }
+-- "add labels", "with labels", "put values on top", "include the numbers"
+local POLITE = { please = true, pls = true, plz = true, too = true, also = true, again = true }
+local LABEL_VERBS = { add = true, show = true, with = true, put = true, include = true, display = true }
 function M.labels(ctx)
   for i, t in ipairs(ctx.tokens) do
     local hit = ctx:free(i) and (((t.w == "labels" or t.w == "label" or t.w == "labelled" or t.w == "labeled")
       and (ctx:w(i - 1) == "data" or ctx:w(i - 1) == "value" or ctx:w(i + 1) == "the" and ctx:w(i + 2) == "bars"
-        or ctx:w(i + 1) == "bars" or ctx:w(i + 1) == "values" or ctx:w(i - 1) == "add" or ctx:w(i - 1) == "show"))
-      or ((t.w == "values" or t.w == "numbers") and (ctx:w(i - 1) == "show" or ctx:w(i - 1) == "the"
-        or ctx:w(i - 1) == "add") and (ctx:w(i + 1) == "on" or ctx:w(i + 1) == nil)))
+        or ctx:w(i + 1) == "bars" or ctx:w(i + 1) == "values" or LABEL_VERBS[ctx:w(i - 1) or ""]))
+      or ((t.w == "values" or t.w == "numbers") and (LABEL_VERBS[ctx:w(i - 1) or ""] or ctx:w(i - 1) == "the")
+        and (ctx:w(i + 1) == "on" or ctx:w(i + 1) == nil or POLITE[ctx:w(i + 1)])))
     if hit then
       ctx:mark(i)
       for k = i - 2, i + 3 do
         local w = ctx:w(k)
-        if w == "data" or w == "value" or w == "on" or w == "the" or w == "bars" or w == "add" or w == "show"
-            or w == "each" or w == "bar" then ctx:mark(k) end
+        if w == "data" or w == "value" or w == "on" or w == "the" or w == "bars" or LABEL_VERBS[w]
+            or w == "each" or w == "bar" or w == "top" and ctx:w(k - 1) == "on" then ctx:mark(k) end
       end
       local off = ctx:has { remove = true, hide = true, without = true, no = true, drop = true, off = true }
       local spec = ctx.spec

@@ -347,11 +347,43 @@ function reasons(ctx)
   end
 end
 
+-- How a request corrects or softens the one before ("no, I meant …", "no no, …", "sorry, i mean
+-- …", "wait, …") is no part of the edit: "no" there negates nothing and "mean" is no aggregate.
+-- Those words are explained, and marked as talk (ctx.talk) for rules that read cues by position.
+local LEAD = { no = true, nope = true, nah = true, sorry = true, wait = true, oops = true, hmm = true, ok = true,
+  okay = true, actually = true, well = true }
+local MEANT = { mean = true, meant = true }
+local function talk(ctx)
+  local toks = ctx.tokens
+  local function mark(k) ctx.used[k] = true; ctx.talk[k] = true end
+  for i = 1, #toks do
+    if toks[i].w == "i" and MEANT[toks[i + 1] and toks[i + 1].w or ""] then mark(i); mark(i + 1) end
+  end
+  local i = 1
+  while toks[i] and (toks[i].p == "," or LEAD[toks[i].w or ""]) do
+    local nxt = toks[i + 1]
+    if toks[i].w and not (nxt and (nxt.p == "," or LEAD[nxt.w or ""] or ctx.talk[i + 1])) then break end
+    if toks[i].w then mark(i) end
+    i = i + 1
+  end
+end
+
+-- Comparison signs as the words the range rules read ("profit > 500", "x <= 3"; the tokenizer
+-- drops the signs), and the shorthand "w/o", "w/".
+local SIGNS = { [">="] = " at least ", ["=>"] = " at least ", ["<="] = " at most ", ["=<"] = " at most ",
+  [">"] = " above ", ["<"] = " below " }
+local function comparisons(prompt)
+  -- "w/o X", "w/ labels": without, with
+  prompt = prompt:gsub("%f[%w][wW]/[oO]%f[%W]", "without"):gsub("%f[%w][wW]/%f[%W]", "with")
+  if not prompt:find("[<>]") then return prompt end
+  return (prompt:gsub("[<>=]*[<>][<>=]*", function(sign) return SIGNS[sign] end))
+end
+
 -- new(prompt, spec, df) → the context the rules share.
 function M.new(prompt, spec, df)
   local ctx = setmetatable({ prompt = prompt, spec = spec, df = df, used = {}, edits = {}, notes = {},
-    refusals = {}, mentions = {}, taken = {} }, Ctx)
-  ctx.tokens = offline.tokenize(prompt)
+    refusals = {}, mentions = {}, taken = {}, talk = {} }, Ctx)
+  ctx.tokens = offline.tokenize(comparisons(prompt))
   if df then
     ctx.prof = profile.profile(df)
     ctx.mentions, ctx.taken = offline.mentions(ctx.tokens, ctx.prof)
@@ -370,6 +402,7 @@ function M.new(prompt, spec, df)
   end
   if df and fixed_any then ctx.mentions, ctx.taken = offline.mentions(ctx.tokens, ctx.prof) end
   reasons(ctx)
+  talk(ctx)
   return ctx
 end
 

@@ -86,6 +86,8 @@ local function facet_phrase(ctx, i)
     for k = i + 1, i + 3 do if chartish[ctx:w(k)] then return true, k end end
   end
   if chartish[w] and (nxt == "per" or nxt == "for" and ctx:w(i + 2) == "each" or nxt == "each") then return true end
+  -- "small multiple per X": the singular
+  if w == "multiple" and ctx:w(i - 1) == "small" then return true end
   -- "one per ship mode", "one for each region": one chart each
   if w == "one" and (nxt == "per" or nxt == "for" and ctx:w(i + 2) == "each") then return true end
   return false
@@ -130,6 +132,12 @@ function M.split(ctx)
     if t.w and ctx:free(i) then
       local facet, extra = facet_phrase(ctx, i)
       local color = not facet and COLOR_CUES[t.w]
+      -- "split into panels by X", "break it out into separate charts": the facet word decides
+      if color then
+        for k = i + 1, i + 3 do
+          if facet_phrase(ctx, k) then color = false; ctx:mark(i); break end
+        end
+      end
       -- "group by X" / "grouped by X" on a chart that already has its groups on x: series of X
       if not facet and (t.w == "group" or t.w == "grouped") and ctx:w(i + 1) == "by" then
         local x = ctx.spec.encoding.x

@@ -16,6 +16,8 @@ local NEGATE = set [[without exclude excluding except remove drop hide not no mi
   lose leave get rid]]
 local KEEP = set [[only just keep show for in focus limit restrict include including add plus also too
   what about select]]
+local FILTER_KEEP = set [[to for on down just only]]
+local OUT_VERBS = set [[take cut strip pull knock throw]]
 local WIDEN_WORDS = set [[include including add plus also too]]
 -- Words that compare values side by side ("1955 vs 2005", "compare it to amazon").
 local COMPARE = set [[vs versus compare compared comparing against side next beside alongside second]]
@@ -76,7 +78,7 @@ end
 local function cue_before(ctx, i, set_, n)
   for k = i - 1, math.max(1, i - (n or 3)), -1 do
     local w = ctx:w(k)
-    if w and set_[w] then return k end
+    if w and set_[w] and not ctx.talk[k] then return k end
     if ctx.tokens[k].p and ctx.tokens[k].p ~= "," then return nil end
   end
   return nil
@@ -131,6 +133,17 @@ apply_values = function(ctx, mentions)
   local hits = named[field]
   local first = hits[1].i
   local neg_at = cue_before(ctx, first, NEGATE, 4)
+  -- "filter to X", "filter for X", "filter on X": keep X ("filter out X", "filter X" drop it)
+  if neg_at and ctx:w(neg_at) == "filter" and FILTER_KEEP[ctx:w(neg_at + 1) or ""] then
+    ctx:mark(neg_at, neg_at + 1)
+    neg_at = nil
+  end
+  -- "take out X", "cut out X": drop it
+  local out = not neg_at and cue_before(ctx, first, { out = true }, 3)
+  if out and OUT_VERBS[ctx:w(out - 1) or ""] then
+    ctx:mark(out - 1)
+    neg_at = out
+  end
   if ctx:w(first - 1) == "than" and ctx:w(first - 2) == "other" then neg_at = first - 2 end
   local widen = false
   local spec = ctx.spec
@@ -745,7 +758,9 @@ local BOTTOM = set [[bottom worst lowest smallest least last fewest]]
 function M.top(ctx)
   for i, t in ipairs(ctx.tokens) do
     if ctx:free(i) and t.w and (TOP[t.w] or BOTTOM[t.w]) then
-      local n = numbers.count(ctx:w(i + 1)) or numbers.count(ctx:w(i - 1))
+      -- "(go back to) the last one": the chart before, not a count
+      local after = not (t.w == "last" and ctx:w(i + 1) == "one" and ctx:w(i - 1) == "the") and numbers.count(ctx:w(i + 1))
+      local n = after or numbers.count(ctx:w(i - 1))
         or (ctx:w(i - 1) == "the" and numbers.count(ctx:w(i - 2)))
       -- "the 5 worst": the number before; "top 10": after
       if n and n >= 1 and n <= 1000 then

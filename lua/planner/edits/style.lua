@@ -4,6 +4,7 @@
 -- the rules cannot apply is acknowledged in the reply's notes, and the chart stays as it was.
 local color = require "layout.color"
 local lex = require "planner.lexicon"
+local vocab = require "planner.edits.vocab"
 local numbers = require "planner.edits.numbers"
 local offline = require "planner.offline"
 
@@ -43,13 +44,31 @@ local TITLE_CUES = {
   { "%f[%a][xX][%s%-]?axis%s+title[sd]?%f[%A]", "x" }, { "%f[%a][yY][%s%-]?axis%s+title[sd]?%f[%A]", "y" },
   { "%f[%a]rename%s+the%s+([xy])%s*%-?%s*axis%f[%A]", "axis" }, { "%f[%a]label%s+the%s+([xy])%s*%-?%s*axis%f[%A]", "axis" },
   { "%f[%a]call%s+the%s+([xy])%s*%-?%s*axis%f[%A]", "axis" },
+  { "%f[%a]rename%s+([xy])%s*%-?%s*axis%f[%A]", "axis" }, { "%f[%a]label%s+([xy])%s*%-?%s*axis%f[%A]", "axis" },
+  { "%f[%a]call%s+([xy])%s*%-?%s*axis%f[%A]", "axis" },
+  { "%f[%a]rename%s+the%s+chart%f[%A]", "title" }, { "%f[%a]rename%s+chart%f[%A]", "title" },
+  { "%f[%a]rename%s+it%f[%A]", "title" },
   { "%f[%a]sub%-?title[ds]?%f[%A]", "subtitle" }, { "%f[%a]title[ds]?%f[%A]", "title" },
   { "%f[%a]call it%f[%A]", "title" }, { "%f[%a]name it%f[%A]", "title" }, { "%f[%a]heading%f[%A]", "title" },
 }
+local POLITE_TAILS = { "please", "pls", "plz", "thanks", "thank you", "thx", "thanks a lot", "cheers" }
 local LEADS = { "it", "to", "as", "saying", "of", "that", "reading", "which", "says", "should be", "be", "is" }
 
-function M.titles(ctx)
+-- The prompt with the typos of command words corrected in place ("titel", "subtitlle", "labbel"),
+-- case kept elsewhere.
+local function corrected(ctx)
   local prompt = ctx.prompt
+  for _, t in ipairs(ctx.tokens) do
+    if t.typo and t.w then
+      local s, e = prompt:lower():find("%f[%w]" .. t.typo:gsub("%p", "%%%0") .. "%f[%W]")
+      if s then prompt = prompt:sub(1, s - 1) .. t.w .. prompt:sub(e + 1) end
+    end
+  end
+  return prompt
+end
+
+function M.titles(ctx)
+  local prompt = corrected(ctx)
   local lower = prompt:lower()
   local which, s, e, axis
   for _, cue in ipairs(TITLE_CUES) do
@@ -68,7 +87,19 @@ function M.titles(ctx)
         if low:sub(1, #lead + 1) == lead .. " " then text = text:sub(#lead + 2) end
       end
     end
-    text = text:gsub("[%.!]+%s*$", ""):gsub("^%s+", ""):gsub("%s+$", "")
+    -- the end of the sentence, not of the title: "… please", "…, thanks!", "…?"
+    local before
+    repeat
+      before = text
+      text = text:gsub("[%.!%?]+%s*$", ""):gsub("%s+$", "")
+      for _, tail in ipairs(POLITE_TAILS) do
+        local low = text:lower()
+        if #low > #tail and low:sub(-#tail) == tail and low:sub(-#tail - 1, -#tail - 1):match("[%s,]") then
+          text = text:sub(1, -#tail - 1):gsub("[%s,]+$", "")
+        end
+      end
+    until text == before
+    text = text:gsub("^%s+", "")
   end
   local remove = (text == "" or text:lower() == "off" or text:lower() == "none") and lower:find("%f[%a]remove%f[%A]")
     or lower:find("%f[%a]no title%f[%A]") or lower:find("%f[%a]remove the title%f[%A]")
@@ -120,6 +151,15 @@ local function theme_names()
   return known
 end
 
+-- Whether the request says nothing but word i (the rest filler, stop words or talk): "actually,
+-- make it dark please" is the word "dark" alone.
+local function alone(ctx, i)
+  for k, t in ipairs(ctx.tokens) do
+    if k ~= i and t.w and not ctx.talk[k] and not vocab.filler[t.w] and not lex.stop[t.w] then return false end
+  end
+  return true
+end
+
 function M.theme(ctx)
   local known = theme_names()
   for i, t in ipairs(ctx.tokens) do
@@ -133,7 +173,7 @@ function M.theme(ctx)
       local bw = t.w == "black" and ctx:w(i + 1) == "and" and ctx:w(i + 2) == "white"
       if bw then name = "print"; ctx:mark(i + 1, i + 2) end
       local colour_next = ctx:w(i + 1) and color.named(ctx:w(i + 1)) ~= nil
-      if (cue or bw or #ctx.tokens <= 3 or known[t.w] and t.w ~= "light" and t.w ~= "dark" and t.w ~= "print"
+      if (cue or bw or #ctx.tokens <= 3 or alone(ctx, i) or known[t.w] and t.w ~= "light" and t.w ~= "dark" and t.w ~= "print"
           and t.w ~= "minimal") and not colour_next then
         ctx:mark(i)
         if cue then ctx:mark(cue) end
@@ -145,7 +185,10 @@ function M.theme(ctx)
   end
 end
 
-local BIGGER = { bigger = 1.5, larger = 1.5, big = 1.5, huge = 2, smaller = 0.7, tiny = 0.5, small = 0.7 }
+local BIGGER = { bigger = 1.5, larger = 1.5, big = 1.5, huge = 2, smaller = 0.7, tiny = 0.5, small = 0.7, shrink = 0.7,
+  enlarge = 1.5 }
+-- words that may come before "bigger" when it is about the whole chart ("make it a bit bigger")
+local BEFORE_BIGGER = vocab.set [[it make much bit little chart please pls plz even lot way]]
 function M.size(ctx)
   local spec = ctx.spec
   for i, t in ipairs(ctx.tokens) do
@@ -160,6 +203,14 @@ function M.size(ctx)
     local n = t.w and t.w:match("^%d+$") and tonumber(t.w)
     if n and ctx:free(i) and n >= 100 and n <= 8192 then
       local nxt, prev = ctx:w(i + 1), ctx:w(i - 1)
+      -- "800 by 400", "800 x 400": width and height
+      local ht = (nxt == "by" or nxt == "x") and ctx:w(i + 2) and ctx:w(i + 2):match("^%d+$") and tonumber(ctx:w(i + 2))
+      if ht and ht >= 80 and ht <= 8192 then
+        ctx:mark(i, i + 1, i + 2)
+        spec.width, spec.height = math.tointeger(n), math.tointeger(ht)
+        ctx:edit("size")
+        return
+      end
       local dim = (nxt == "wide" or prev == "width" or nxt == "px" and ctx:w(i + 2) == "wide") and "width"
         or (nxt == "tall" or nxt == "high" or prev == "height") and "height" or nil
       if dim then
@@ -184,8 +235,7 @@ function M.size(ctx)
         ctx:edit("size")
         return
       end
-    elseif f and about_chart and (ctx:w(i - 1) == "it" or ctx:w(i - 1) == nil or ctx:w(i - 1) == "make"
-        or ctx:w(i - 1) == "much" or ctx:w(i - 1) == "bit" or ctx:w(i - 1) == "little" or ctx:w(i - 1) == "chart") then
+    elseif f and about_chart and (ctx:w(i - 1) == nil or BEFORE_BIGGER[ctx:w(i - 1)] or ctx.talk[i - 1]) then
       ctx:mark(i)
       spec.width = math.max(100, math.min(8192, math.floor((spec.width or 800) * f)))
       spec.height = math.max(80, math.min(8192, math.floor((spec.height or 600) * f)))

@@ -20,7 +20,8 @@ M.filler = set [[make it its use using show showing change switch turn convert i
   too bit little more kind form ok okay hmm hm um yeah yes sure cool great thanks thank actually maybe
   perhaps instead rather go back let's i'd i'm need wanna gonna could should visualize visualise see
   looks look nicer better cleaner prettier simple simpler quite really very much way there here ones
-  thing things stuff everything whole entire all the a an of for to in on at with]]
+  thing things stuff everything whole entire all the a an of for to in on at with possible hey hi nice
+  wondering wonder kindly able be is are get have]]
 
 -- Styling words: a request made of these (and filler) is about looks.
 M.styling = set [[font fonts bold italic size sizes bigger smaller larger big small tiny huge wider narrower
@@ -55,7 +56,7 @@ local COMMANDS = [[stacked stack stacking unstack unstacked grouped group groups
   theme dark light mode colorblind colourblind print grayscale greyscale monochrome minimal
   bigger smaller larger wider taller size
   undo revert previous back restore
-  gridlines gridline grid markers marker symbols symbol points dots thicker thinner width
+  gridlines gridline grid markers marker symbols symbol points dots thicker thinner bolder heavier width
   bins bin buckets wider narrower fewer
   line lines bars bar scatter scatterplot histogram heatmap area pie donut doughnut boxplot
   chart charts graph graphs plot plots points instead rather degrees angle]]
