@@ -350,7 +350,7 @@ end
 -- How a request corrects or softens the one before ("no, I meant …", "no no, …", "sorry, i mean
 -- …", "wait, …") is no part of the edit: "no" there negates nothing and "mean" is no aggregate.
 -- Those words are explained, and marked as talk (ctx.talk) for rules that read cues by position.
-local LEAD = { no = true, nope = true, nah = true, sorry = true, wait = true, oops = true, hmm = true, ok = true,
+local LEAD = { no = true, nope = true, nah = true, sorry = true, wait = true, oops = true, hmm = true, ok = true, hey = true, hi = true,
   okay = true, actually = true, well = true }
 local MEANT = { mean = true, meant = true }
 local function talk(ctx)

@@ -20,7 +20,7 @@ M.filler = set [[make it its use using show showing change switch turn convert i
   too bit little more kind form ok okay hmm hm um yeah yes sure cool great thanks thank actually maybe
   perhaps instead rather go back let's i'd i'm need wanna gonna could should visualize visualise see
   looks look nicer better cleaner prettier simple simpler quite really very much way there here ones
-  thing things stuff everything whole entire all the a an of for to in on at with possible hey hi nice
+  thing things stuff everything whole entire all the a an of for to in on at with possible nice
   wondering wonder kindly able be is are get have]]
 
 -- Styling words: a request made of these (and filler) is about looks.
