@@ -269,7 +269,8 @@ function M.mentions(tokens, prof)
     -- and "airports by longitude": the place word broken down is the things, not their place
     -- ("busiest airports by departures": a ranked place word is the things ranked)
     local nxt = word(tokens, m.j + 1)
-    if m.loose_place and (named_place or (nxt == "by" or nxt == "per") and not ENTITY_BEFORE[word(tokens, m.i - 1)]) then
+    local ranked = ENTITY_BEFORE[word(tokens, m.i - 1)]
+    if m.loose_place and (named_place or (nxt == "by" or nxt == "per") and not ranked) then
       for t = m.i, m.j do taken[t] = nil end
       table.remove(out, k)
     end
@@ -1077,7 +1078,8 @@ local function to_spec(plan, tokens, prompt, taken)
   elseif plan.kind == "heatmap" then
     -- numbers with many values become ranges, or the grid has a column per value
     local function grid(c)
-      return channel(c, c.type == "quantitative" and c.role == "measure" and (c.distinct or 0) > 20 and { bin = true } or nil)
+      local many = c.type == "quantitative" and c.role == "measure" and (c.distinct or 0) > 20
+      return channel(c, many and { bin = true } or nil)
     end
     enc.x, enc.y = grid(x), grid(y)
     enc.color = color and channel(color, { aggregate = plan.agg, type = "quantitative" })

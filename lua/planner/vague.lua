@@ -1,7 +1,6 @@
 -- Charts for requests that name no column ("show me bars", "create scatterplot", "chart this",
 -- "what's in here?") over data the user sent: the most informative columns for the chart type
 -- asked for (or for the data's shape), with a note saying what was chosen.
-local lex = require "planner.lexicon"
 local profile = require "planner.profile"
 
 local M = {}

@@ -7,20 +7,8 @@ local lex = require "planner.lexicon"
 local offline = require "planner.offline"
 local validate = require "chartspec.validate"
 
-local rng = 20261205
-local function rand(n) -- deterministic LCG in [1, n]
-  rng = (rng * 1103515245 + 12345) % 2147483648
-  return rng % n + 1
-end
-local function pick(list) return list[rand(#list)] end
-
-local SYLLABLES = { "ka", "lo", "mer", "tin", "sa", "vor", "del", "qui", "ra", "nos", "bel", "tor", "fen", "gal",
-  "mu", "zen", "pra", "dex", "wil", "hor" }
-local function word(n)
-  local out = {}
-  for _ = 1, n or 3 do out[#out + 1] = pick(SYLLABLES) end
-  return table.concat(out)
-end
+local gen = require("seeded").new(20261205)
+local rand, pick, word = gen.rand, gen.pick, gen.word
 local function distinct_words(k, len)
   local out, seen = {}, {}
   while #out < k do
@@ -222,7 +210,9 @@ describe("first turns by table shape", function()
     for _ = 1, 20 do
       local m, when = word(2), pick { "date", "time", "timestamp", "when" }
       local rows = {}
-      for d = 1, 40 do rows[#rows + 1] = { ("2024-%02d-%02d %02d:00"):format(1 + d % 12, 1 + d % 28, d % 24), rand(500) } end
+      for d = 1, 40 do
+        rows[#rows + 1] = { ("2024-%02d-%02d %02d:00"):format(1 + d % 12, 1 + d % 28, d % 24), rand(500) }
+      end
       local df = csv({ when, m }, rows)
       local c = pick(CYCLES)
       local spec = plan(pick { "average %s by %s", "%s per %s", "how does %s vary by %s" }:format(m, c[1]), df)

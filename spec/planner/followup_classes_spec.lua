@@ -7,20 +7,8 @@ local followup = require "planner.followup"
 local frame = require "data.frame"
 local transforms = require "transforms"
 
-local rng = 20261205
-local function rand(n) -- deterministic LCG in [1, n]
-  rng = (rng * 1103515245 + 12345) % 2147483648
-  return rng % n + 1
-end
-local function pick(list) return list[rand(#list)] end
-
-local SYLLABLES = { "ka", "lo", "mer", "tin", "sa", "vor", "del", "qui", "ra", "nos", "bel", "tor", "fen", "gal",
-  "mu", "zen", "pra", "dex", "wil", "hor" }
-local function word(n)
-  local out = {}
-  for _ = 1, n or 3 do out[#out + 1] = pick(SYLLABLES) end
-  return table.concat(out)
-end
+local gen = require("seeded").new(20261205)
+local rand, pick, word = gen.rand, gen.pick, gen.word
 local function title_case(w) return w:sub(1, 1):upper() .. w:sub(2) end
 
 -- A frame: a date, a category column `name` with the given values, a measure.

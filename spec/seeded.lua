@@ -1,0 +1,25 @@
+-- Seeded generators for specs that test a class of inputs: the same sequence on every run, so a
+-- failure names the case it found. new(seed) → { rand(n) in [1, n], pick(list), word(n syllables) }.
+local M = {}
+
+local SYLLABLES = { "ka", "lo", "mer", "tin", "sa", "vor", "del", "qui", "ra", "nos", "bel", "tor", "fen", "gal",
+  "mu", "zen", "pra", "dex", "wil", "hor" }
+
+function M.new(seed)
+  local rng = seed
+  local g = {}
+  function g.rand(n) -- deterministic LCG
+    rng = (rng * 1103515245 + 12345) % 2147483648
+    return rng % n + 1
+  end
+  function g.pick(list) return list[g.rand(#list)] end
+  -- a made-up word no table or lexicon has ("kalomer"), so a rule cannot know it in advance
+  function g.word(n)
+    local out = {}
+    for _ = 1, n or 3 do out[#out + 1] = g.pick(SYLLABLES) end
+    return table.concat(out)
+  end
+  return g
+end
+
+return M
