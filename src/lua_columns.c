@@ -92,15 +92,34 @@ static uint32_t series_of(lua_State *L, lua_Integer i, uint32_t *nseries) {
   return sid;
 }
 
+/* columns.scan's answer as it is gathered: how many numbers, the rows of the first and last,
+ * of the smallest and of the largest (NaN, a missing value, is skipped). */
+struct scan {
+  lua_Integer count, first, last, imin, imax;
+  double lo, hi;
+};
+
+static void scan_add(struct scan *s, lua_Integer i, double v) {
+  if (v != v) return;
+  if (s->count++ == 0) {
+    s->first = s->imin = s->imax = i;
+    s->lo = s->hi = v;
+  } else {
+    if (v < s->lo) s->lo = v, s->imin = i;
+    if (v > s->hi) s->hi = v, s->imax = i;
+  }
+  s->last = i;
+}
+
 /* The common case of a long series: one colour, every x there and strictly increasing, so
  * each row is its own group and its aggregate (sum, mean, median, min, max of one value) is
  * its value. The columns themselves are then the keys and the values — nothing to copy.
  * Returns the number of results pushed, or 0 when the data is not that case. */
 static int ungrouped(lua_State *L, int has_y, int has_c, lua_Integer n, columns_agg op, int gaps) {
   if (has_c || !has_y || op == AGG_COUNT || op == AGG_COUNT_ROWS || n < 2) return 0;
-  double prev = -INFINITY, lo = 0, hi = 0;
+  double prev = -INFINITY;
   int missing_y = 0;
-  lua_Integer count = 0, first = 0, last = 0, imin = 0, imax = 0; /* columns.scan of y, on the way */
+  struct scan sc = {0}; /* columns.scan of y, on the way */
   const double *xs = numcol_get(L, X, (size_t)n), *ys = numcol_get(L, Y, (size_t)n);
   for (lua_Integer i = 1; i <= n; i++) {
     double x = value_at(L, xs, X, i); /* NaN for nil or text: not this case */
@@ -117,16 +136,7 @@ static int ungrouped(lua_State *L, int has_y, int has_c, lua_Integer n, columns_
       if (t == LUA_TNIL) missing_y = 1;
       else if (t != LUA_TNUMBER) return 0;
     }
-    if (v == v) {
-      if (count++ == 0) {
-        first = imin = imax = i;
-        lo = hi = v;
-      } else {
-        if (v < lo) lo = v, imin = i;
-        if (v > hi) hi = v, imax = i;
-      }
-      last = i;
-    }
+    scan_add(&sc, i, v);
   }
   if (missing_y && !gaps) return 0; /* a sum of nothing is 0, not nil: the general way */
   lua_pushvalue(L, X);      /* keys */
@@ -150,8 +160,8 @@ static int ungrouped(lua_State *L, int has_y, int has_c, lua_Integer n, columns_
   lua_createtable(L, 5, 1); /* the one series' scan: { n =, count, first, last, imin, imax } */
   lua_pushinteger(L, n);
   lua_setfield(L, -2, "n");
-  lua_Integer got[5] = {count, first, last, imin, imax};
-  for (int k = 0; k < (count ? 5 : 1); k++) {
+  lua_Integer got[5] = {sc.count, sc.first, sc.last, sc.imin, sc.imax};
+  for (int k = 0; k < (sc.count ? 5 : 1); k++) {
     lua_pushinteger(L, got[k]);
     lua_rawseti(L, -2, k + 1);
   }
@@ -319,27 +329,15 @@ static int l_m4(lua_State *L) {
 static int l_scan(lua_State *L) {
   luaL_checktype(L, 1, LUA_TTABLE);
   lua_Integer n = luaL_checkinteger(L, 2);
-  lua_Integer count = 0, first = 0, last = 0, imin = 0, imax = 0;
-  double lo = 0, hi = 0;
+  struct scan sc = {0};
   const double *col = n > 0 ? numcol_get(L, 1, (size_t)n) : NULL;
-  for (lua_Integer i = 1; i <= n; i++) {
-    double v = value_at(L, col, 1, i);
-    if (v != v) continue; /* no number, or NaN */
-    if (count++ == 0) {
-      first = imin = imax = i;
-      lo = hi = v;
-    } else {
-      if (v < lo) lo = v, imin = i;
-      if (v > hi) hi = v, imax = i;
-    }
-    last = i;
-  }
-  lua_pushinteger(L, count);
-  if (count == 0) return 1;
-  lua_pushinteger(L, first);
-  lua_pushinteger(L, last);
-  lua_pushinteger(L, imin);
-  lua_pushinteger(L, imax);
+  for (lua_Integer i = 1; i <= n; i++) scan_add(&sc, i, value_at(L, col, 1, i)); /* NaN: no number */
+  lua_pushinteger(L, sc.count);
+  if (sc.count == 0) return 1;
+  lua_pushinteger(L, sc.first);
+  lua_pushinteger(L, sc.last);
+  lua_pushinteger(L, sc.imin);
+  lua_pushinteger(L, sc.imax);
   return 5;
 }
 

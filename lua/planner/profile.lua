@@ -39,14 +39,14 @@ end
 
 -- Whether most values are places; second result: whether most are US states (names or postal
 -- codes), which "by state" then means.
+local STATE_CODES = {}
+for _, code in pairs(lex.place_codes) do STATE_CODES[code] = true end
 local function place_column(values)
   if #values == 0 then return false, false end
-  local codes = {}
-  for _, code in pairs(lex.place_codes) do codes[code] = true end
   local hits, states = 0, 0
   for _, v in ipairs(values) do
     local lv = v:lower()
-    if lex.place_codes[lv] or codes[v] then states = states + 1 end
+    if lex.place_codes[lv] or STATE_CODES[v] then states = states + 1 end
     if lex.places[lv] or lex.place_codes[lv] then hits = hits + 1 end
   end
   return hits * 2 > #values or states * 2 > #values, states * 2 > #values

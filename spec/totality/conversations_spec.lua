@@ -88,7 +88,8 @@ describe("generated conversations over real datasets", function()
         local ctx = host()
         local said = {}
         for t = 0, FOLLOWUPS do
-          local prompt = fill(r, t == 0 and FIRST[math.floor(r() * #FIRST) + 1] or NEXT[math.floor(r() * #NEXT) + 1], ds)
+          local bank = t == 0 and FIRST or NEXT
+          local prompt = fill(r, bank[math.floor(r() * #bank) + 1], ds)
           said[#said + 1] = prompt
           local request = { prompt = prompt, width = 320, height = 240 }
           if t == 0 then request.data = ds.csv end

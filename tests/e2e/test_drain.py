@@ -14,6 +14,15 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from chartd_harness import BAR_SPEC, ROOT, Server, check, connect, eq, http, recv_json, run  # noqa: E402
 
 
+async def close_code(ws, timeout):
+    """Reads what is still coming (progress, a cancel) until the server closes; its close code."""
+    try:
+        while True:
+            await asyncio.wait_for(ws.recv(), timeout)
+    except websockets.ConnectionClosed as e:
+        return e.code
+
+
 def grace_logged(env):
     """The grace the server announces when SIGTERM comes, under env."""
     s = Server(env=env, workers=1)
@@ -45,11 +54,7 @@ async def short_grace():
         eq((await recv_json(ws))["stage"], "initialization", "started")
         t0 = time.monotonic()
         s.proc.send_signal(signal.SIGTERM)
-        try:
-            while True:
-                await asyncio.wait_for(ws.recv(), 15)
-        except websockets.ConnectionClosed as e:
-            eq(e.code, 1001, "closed after the grace")
+        eq(await close_code(ws, 15), 1001, "closed after the grace")
         check(time.monotonic() - t0 < 4, f"closed {time.monotonic() - t0:.1f} s after SIGTERM (grace 1 s)")
     eq(s.stop(timeout=10), 0, "exit code")
 
@@ -69,11 +74,7 @@ async def stuck_in_c():
         await asyncio.sleep(1.5)  # inside its C call
         t0 = time.monotonic()
         s.proc.send_signal(signal.SIGTERM)
-        try:
-            while True:
-                await asyncio.wait_for(ws.recv(), 30)
-        except websockets.ConnectionClosed as e:
-            eq(e.code, 1001, "the stuck request's client closed after the grace")
+        eq(await close_code(ws, 30), 1001, "the stuck request's client closed after the grace")
     eq(s.stop(timeout=60), 1, "exit status: a worker could not be stopped")
     took = time.monotonic() - t0
     check(10 <= took < 30, f"ended {took:.1f} s after SIGTERM (1 s drain + up to 3 s close wait + 10 s)")
