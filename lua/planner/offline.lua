@@ -415,7 +415,9 @@ local function cycle_of(tokens, taken)
   for i, t in ipairs(tokens) do words[i] = t.w end
   for i = 1, #tokens do
     local unit, j = lex.cycle_at(words, i)
-    if unit and not taken[i] and not taken[j] then return unit, i, j end
+    -- ("time of day" over a column called time: the phrase, not the column alone)
+    local function free(k) return not taken[k] or taken[k].col.role == "time" end
+    if unit and free(i) and free(j) then return unit, i, j end
   end
   return nil
 end

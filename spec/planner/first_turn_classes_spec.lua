@@ -154,8 +154,9 @@ describe("first turns by table shape", function()
     for _ = 1, 24 do
       local m, g = word(3), word(2)
       local rows = {}
+      -- several rows per year and group (records, not one series per group): the words decide
       for y = 1990, 2010 do
-        for _, v in ipairs { "a", "b" } do rows[#rows + 1] = { y, g .. v, rand(1000) } end
+        for _, v in ipairs { "a", "b", "a", "b" } do rows[#rows + 1] = { y, g .. v, rand(1000) } end
       end
       local df = csv({ "year", g, m }, rows)
       local prompt = rand(2) == 1 and ("how has %s %s since %d"):format(m, pick(VERBS), 1990 + rand(10))
@@ -188,7 +189,9 @@ describe("first turns by table shape", function()
       local values = distinct_words(3, 2)
       local rows = {}
       for y = 1900, 2000, 10 do
-        for _, v in ipairs(values) do rows[#rows + 1] = { y, v, rand(900) } end
+        for _, v in ipairs(values) do
+          for _ = 1, 2 do rows[#rows + 1] = { y, v, rand(900) } end
+        end
       end
       local df = csv({ "year", g, m }, rows)
       local unit = pick { "year", "decade" }

@@ -478,5 +478,12 @@ describe("follow-ups by class", function()
         ["by day of week"] = "day", ["show it by month of the year"] = "month", ["by month"] = "yearmonth" } do
       assert.equal(unit, read(p, line_of(), df).encoding.x.timeUnit, p)
     end
+    -- a date column called "time": "time of day" is still the phrase
+    local lines = { "time,amount" }
+    for d = 1, 30 do lines[#lines + 1] = ("2024-01-%02d %02d:00,%d"):format(d, d % 24, d) end
+    local timed = assert(frame.from_data(table.concat(lines, "\n") .. "\n"))
+    local over_time = { type = "line", encoding = { x = { field = "time", type = "temporal" },
+      y = { field = "amount", type = "quantitative", aggregate = "sum" } } }
+    assert.equal("hours", read("by time of day", over_time, timed).encoding.x.timeUnit)
   end)
 end)

@@ -23,11 +23,14 @@ function M.granularity(ctx)
     -- "by hour of the day", "per weekday": a part of the cycle, Vega-Lite's own unit
     local cycle, last = lex.cycle_at(words, i)
     local unit = cycle or t.w and ctx:free(i) and UNIT[t.w]
-    if cycle and not (ctx:free(i) and CUE[ctx:w(i - 1) or ""]) then unit = nil end
+    -- ("by time of day" over a column called time: the phrase, not the column alone)
+    local own = ctx:mention_at(i)
+    local open = ctx:free(i) or own and own.col.role == "time"
+    if cycle and not (open and CUE[ctx:w(i - 1) or ""]) then unit = nil end
     -- "by month", "per quarter", "weekly": a unit word with a cue (or the adjective form)
     if unit and not ADJECTIVE[t.w] and not CUE[ctx:w(i - 1) or ""] then unit = nil end
     -- "the years" in "put the years on the x axis" is a column, read elsewhere
-    if unit and ctx:mention_at(i) then unit = nil end
+    if unit and not cycle and ctx:mention_at(i) then unit = nil end
     if unit then
       local spec, df = ctx.spec, ctx.df
       local enc = spec.encoding
