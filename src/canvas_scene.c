@@ -22,13 +22,15 @@ void scene_start(lua_State *L, canvas *c) {
   lua_setfield(L, -2, "height");
   lua_newtable(L);
   lua_setfield(L, -2, "items");
-  lua_createtable(L, 0, 3);
+  lua_createtable(L, 0, 4);
   lua_pushinteger(L, 0);
   lua_setfield(L, -2, "x");
   lua_pushinteger(L, 0);
   lua_setfield(L, -2, "y");
   lua_pushinteger(L, 0);
   lua_setfield(L, -2, "legend");
+  lua_pushinteger(L, 0);
+  lua_setfield(L, -2, "headers");
   lua_setfield(L, -2, "thinned");
   lua_setiuservalue(L, -2, SCENE_UV);
   c->recording = 1;
@@ -373,9 +375,10 @@ static int m_record_plot(lua_State *L) {
   return 0;
 }
 
-/* c:record_thinned("x"|"y"|"legend", n): n labels were left out on purpose. */
+/* c:record_thinned("x"|"y"|"legend"|"headers", n): n labels were left out on purpose
+ * (headers: small multiples' cell titles). */
 static int m_record_thinned(lua_State *L) {
-  static const char *const keys[] = {"x", "y", "legend", NULL};
+  static const char *const keys[] = {"x", "y", "legend", "headers", NULL};
   canvas *c = canvas_check(L);
   int key = luaL_checkoption(L, 2, NULL, keys);
   lua_Integer n = luaL_checkinteger(L, 3);

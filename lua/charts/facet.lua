@@ -369,6 +369,42 @@ local function place_titles(titles, theme, p, geom)
   return out
 end
 
+-- The least height a cell needs under its header: its padding, half a tick label above and
+-- below the plot, and MIN_CELL_PLOT of plot.
+M.MIN_CELL_PLOT = 20
+local function cell_need(theme)
+  return 2 * M.CELL_PADDING + text.line_height(text.font(theme, "tick")) + M.MIN_CELL_PLOT
+end
+
+-- The cells' headers for cells cw wide with `room` above their plot: one line shortened in
+-- the middle (names alike differ at their end), else two wrapped lines — the first that fits
+-- the room, tells every cell apart and, where a name is cut, keeps at least MIN_LABEL's
+-- width of it. Returns each name's lines and their height, or nil and 0: the grid is too
+-- small for legible headers, which are left out (counted in the scene's thinned.headers).
+function M.fit_headers(names, font, cw, room)
+  local lh = text.line_height(font)
+  local legible = text.width(frame.MIN_LABEL, font) <= cw
+  for n = 1, 2 do
+    if n * lh + 2 > room then break end
+    local out, seen = {}, {}
+    for i, name in ipairs(names) do
+      local lines = n == 1 and { name } or text.wrap(name, font, cw)
+      if #lines > n then lines = { lines[1], table.concat(lines, " ", 2) } end
+      for k, l in ipairs(lines) do
+        local s, cut = text.shorten(l, font, cw)
+        if cut and not legible then out = nil; break end
+        lines[k] = s
+      end
+      local key = out and table.concat(lines, "\n")
+      if not key or seen[key] then out = nil; break end
+      seen[key], out[i] = true, lines
+    end
+    if out then return out, n * lh + 2 end
+  end
+  return nil, 0
+end
+local fit_headers = M.fit_headers
+
 function M.layout(spec, theme, box)
   local chart = M.cell_type(spec)
   local mod = require("charts." .. chart)
@@ -423,8 +459,14 @@ function M.layout(spec, theme, box)
     gcols, grows = reflow(cells, #cells, square_columns(#cells, p.width / p.height))
   end
   local hfont = text.font(theme, "axis_title", "bold")
-  local hh = text.line_height(hfont)
-  local header = (has_col or has_row) and hh + 2 or 0
+  local names = {} -- each drawn cell's name: its row and column values
+  for i, cell in ipairs(nonempty) do
+    local parts = {}
+    if has_row and cell.row then parts[#parts + 1] = cell.row end
+    if has_col and cell.column then parts[#parts + 1] = cell.column end
+    names[i], cell.name = table.concat(parts, " · "), i
+  end
+  local heads = { key = nil, lines = nil, height = 0 } -- the header rule's answer for one cell size
   -- The grid's room for what it draws once: the axis titles, the shared axes' labels
   -- (beyond the first column and under each column's lowest cell) and wider column gaps
   -- where labels under neighbouring cells would meet.
@@ -433,13 +475,19 @@ function M.layout(spec, theme, box)
   -- Cells draw no legends of their own (the grid's one legend stands for them all).
   local cell_theme = with(with(theme, "padding", M.CELL_PADDING), "legend_orient", "none")
   if cartesian then cell_theme = with(cell_theme, "axis_titles", false) end
+  local need = cell_need(theme)
   local function place(cell)
     local w = p.width - geom.title_left - geom.left - geom.right
     local h = p.height - geom.title_bottom - geom.bottom
     local cw = (w - geom.colgap * (gcols - 1)) / gcols
     local ch = (h - M.GAP * (grows - 1)) / grows
+    local key = ("%.2f %.2f"):format(cw, ch)
+    if (has_col or has_row) and heads.key ~= key then
+      heads.key = key
+      heads.lines, heads.height = fit_headers(names, hfont, cw, ch - need)
+    end
     cell.box = { x = p.x + geom.title_left + geom.left + (cell.gx - 1) * (cw + geom.colgap),
-      y = p.y + (cell.gy - 1) * (ch + M.GAP) + header, width = cw, height = ch - header }
+      y = p.y + (cell.gy - 1) * (ch + M.GAP) + heads.height, width = cw, height = ch - heads.height }
   end
   local function prepare(cell)
     cell.df = cell.df or sub_frame(spec.data, cell.rows)
@@ -457,11 +505,8 @@ function M.layout(spec, theme, box)
     end
     cell.theme = t
     place(cell)
-    local parts = {}
-    if has_row and cell.row then parts[#parts + 1] = cell.row end
-    if has_col and cell.column then parts[#parts + 1] = cell.column end
-    cell.header = { text = text.shorten(table.concat(parts, " · "), hfont, cell.box.width), -- ends differ
-      x = cell.box.x + cell.box.width / 2, y = cell.box.y - 2 }
+    cell.header = heads.lines and { lines = heads.lines[cell.name], x = cell.box.x + cell.box.width / 2,
+      y = cell.box.y - 2, line_height = text.line_height(hfont) }
     cell.layout = mod.layout(sspec, t, cell.box)
     cell.spec = sspec
   end
@@ -502,6 +547,7 @@ function M.layout(spec, theme, box)
   local list = {}
   for i = 1, gcols * grows do if cells[i] then list[#list + 1] = cells[i] end end
   return { frame = f, cells = list, chart = chart, module = mod, header_font = hfont, y_domain = lo and { lo, hi },
+    headers_left_out = (has_col or has_row) and not heads.lines and #nonempty or 0,
     columns = gcols, rows = grows, titles = place_titles(titles, theme, p, geom) }
 end
 
@@ -516,11 +562,15 @@ function M.draw(c, layout, theme)
       layout.module.draw(c, cell.layout, cell.theme)
       c:restore()
     end
-    if cell.header then
-      c:text(cell.header.text, cell.header.x, cell.header.y, { font = layout.header_font, color = theme.foreground,
-        align = "center", valign = "bottom", role = "axis-title" })
+    local h = cell.header
+    for k, line in ipairs(h and h.lines or {}) do
+      c:text(line, h.x, h.y - (#h.lines - k) * h.line_height, { font = layout.header_font,
+        color = theme.foreground, align = "center", valign = "bottom", role = "axis-title" })
     end
   end
+  c:record_thinned("headers", layout.headers_left_out)
+  local g = layout.frame.plot -- the scene's plot is the grid's, not the last cell's
+  c:record_plot(g.x, g.y, g.width, g.height)
   for _, t in ipairs(layout.titles) do
     c:text(t.text, t.x, t.y, { font = t.font, color = theme.muted or theme.foreground, align = "center",
       valign = "top", angle = t.angle, role = "axis-title" })

@@ -326,6 +326,52 @@ describe("charts.facet's cell headers", function()
   end)
 end)
 
+describe("charts.facet's header rule", function()
+  local text = require "layout.text"
+  local font = { family = "DejaVu Sans", size = 11, weight = "bold" }
+  local lh = text.line_height(font)
+
+  it("one line shortened in the middle when that tells every cell apart", function()
+    local names = { "Department of Regional Development North", "Department of Regional Development South" }
+    local lines, h = facet.fit_headers(names, font, 120, 100)
+    assert.equal(lh + 2, h)
+    assert.matches("….* North$", lines[1][1])
+    assert.matches("….* South$", lines[2][1])
+  end)
+
+  it("two lines when one would name two cells alike, and only when the cells have room", function()
+    local names = { "Region North total", "Region South total" } -- alike at both ends
+    local one = text.shorten(names[1], font, 70)
+    assert.equal(one, text.shorten(names[2], font, 70)) -- one line would lie
+    local lines, h = facet.fit_headers(names, font, 70, 100)
+    assert.equal(2 * lh + 2, h)
+    assert.are_not.same(lines[1], lines[2])
+    assert.is_nil(facet.fit_headers(names, font, 70, 2 * lh)) -- no room for two lines: none
+  end)
+
+  it("none at all where a cut name keeps less than a few letters", function()
+    local names = { "東京都 渋谷区 North", "서울특별시 North" }
+    assert.is_nil(facet.fit_headers(names, font, text.width("Mm", font), 100))
+  end)
+
+  it("a 4x4 grid of CJK names at 300x200: no header, no collision, every title counted as thinned", function()
+    local pipeline = require "pipeline"
+    local checks = require "quality.scene_checks"
+    local rows = {}
+    for _, p in ipairs({ "東京都 渋谷区 ", "서울특별시 ", "القاهرة الجديدة ", "北京市 朝阳区 " }) do
+      for _, e in ipairs({ "North", "South", "East", "West" }) do
+        for m = 1, 3 do rows[#rows + 1] = { g = p .. e, m = m, v = m * #e } end
+      end
+    end
+    local r = assert(pipeline.render({ type = "facet", options = { chart = "bar" }, width = 300, height = 200,
+      title = "Sales", data = { values = rows }, encoding = { x = { field = "m", type = "ordinal" },
+        y = { field = "v" }, column = { field = "g" } } }, { scene = true }))
+    assert.same({}, checks.check(r.scene))
+    assert.equal(16, r.scene.thinned.headers)
+    for _, it in ipairs(r.scene.items) do assert.is_nil(it.text and it.text:find("North", 1, true)) end
+  end)
+end)
+
 describe("column/row on a basic type", function()
   local pipeline = require "pipeline"
   local function scatter(extra)

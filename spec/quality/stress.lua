@@ -1,6 +1,7 @@
 -- Stress data for any chart type, made from its own sample spec: the same encodings, with
 -- the data bent the ways real data is (long and many categories, tiny and huge magnitudes,
--- negatives, CJK and Arabic text, many series, missing values, one row, 100k rows). Every
+-- negatives, CJK and Arabic text, many series, missing values, most facet cells, one row,
+-- 100k rows). Every
 -- variant is deterministic. Used by spec/quality/scene_spec.lua.
 local copy = require("util.tables").deep_copy
 
@@ -113,6 +114,12 @@ M.VARIANTS = {
       if i % 4 == 2 then for _, f in ipairs(quant) do r[f] = nil end end
     end)
   end,
+  -- small multiples at their most cells (facet.MAX_CELLS: 4 values x 9)
+  cells = function(spec)
+    local e = spec.encoding.column or spec.encoding.row
+    if not (e and e.field) then return nil end
+    return replicate(spec, e.field, 9, function(j) return " " .. j end, 0.2)
+  end,
   one = function(spec)
     local out = copy(spec)
     out.data.values = { out.data.values[1] }
@@ -120,7 +127,7 @@ M.VARIANTS = {
   end,
 }
 
-M.NAMES = { "long", "many", "tiny", "huge", "negative", "script", "series", "missing", "one" }
+M.NAMES = { "long", "many", "tiny", "huge", "negative", "script", "series", "missing", "cells", "one" }
 
 -- 100,000 rows: the sample's rows repeated with their numbers varied (categories kept, so
 -- the chart aggregates as it would a big table).
