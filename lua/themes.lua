@@ -104,13 +104,14 @@ end
 -- Type and spacing follow the canvas: a theme's sizes are for 800×600 and shrink with the
 -- square root of the smaller side's ratio (a 300×200 chart keeps 70 %), never above the
 -- theme's own and never below the floor: MIN_FONT px, the smallest text that stays
--- readable on a screen, on any canvas at least a phone's chart (PHONE: the narrowest phone
--- screen's width, 4:3); smaller canvases (thumbnails, sparklines) go down to THUMB_FONT.
+-- readable on a screen, on any canvas at least a phone's chart (PHONE: what the narrowest
+-- phone, 320 px, has room for once a page's margins are taken, 4:3); smaller canvases
+-- (thumbnails, sparklines) go down to THUMB_FONT.
 -- Titles and spacing keep shrinking; labels and ticks stop at the floor (out.min_font, where
 -- crowded category labels stop too). Returns a copy; the theme stays as loaded.
 M.MIN_FONT = 10
 M.THUMB_FONT = 8
-M.PHONE = { width = 320, height = 240 }
+M.PHONE = { width = 280, height = 210 }
 M.MIN_SCALE = 0.7
 
 function M.min_font(width, height)

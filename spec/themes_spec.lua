@@ -54,20 +54,21 @@ describe("themes", function()
     assert.are_not.equal(a, themes.get("light"))
   end)
 
-  -- A phone's chart (320 to 430 px wide, any shape from 4:3 to square) keeps every text at
-  -- 10 px or more while titles and spacing still shrink; a thumbnail may go down to 8 px.
+  -- A phone's chart (280 px, what a 320 px phone's page has room for, to 430 px and up, any
+  -- shape from 4:3 to square) keeps every text at 10 px or more while titles and spacing
+  -- still shrink; a thumbnail may go down to 8 px.
   it("sizes type to the canvas, never under 10 px from a phone's chart up", function()
     for _, name in ipairs(themes.names()) do
       local theme = themes.get(name)
       local smallest = math.huge
       for _, v in pairs(theme.font_sizes) do smallest = math.min(smallest, v) end
-      for w = 320, 1600, 10 do
+      for w = 280, 1600, 10 do
         for _, ratio in ipairs({ 0.75, 1, 0.25 }) do
           local h = math.floor(w * ratio)
           local sized = themes.for_size(theme, w, h)
           for k, v in pairs(sized.font_sizes) do
             assert(v <= theme.font_sizes[k], ("%s %dx%d: %s grew"):format(name, w, h, k))
-            if h >= 240 then
+            if h >= 210 then
               assert(v >= math.min(10, smallest), ("%s %dx%d: %s is %s px"):format(name, w, h, k, v))
             end
           end

@@ -96,6 +96,13 @@ function M.layout(spec, theme, box)
   local all = {}
   for _, s in ipairs(model.series) do all[#all + 1] = s.values[1]; all[#all + 1] = s.values[2] end
   local num = format.for_values(all, { number = theme.number })
+  -- A name gets what its label column leaves after the widest value, with at least 40 px for
+  -- the slopes between the columns: on a narrow canvas (a phone's) names shorten instead of
+  -- running off the edge.
+  local widest = 0
+  for _, v in ipairs(all) do widest = math.max(widest, text.width(num(v) .. "  ", font)) end
+  local name_w = math.max(text.width("M\u{2026}M", font),
+    math.min(M.MAX_LABEL, p.width * 0.22, (p.width - 40) / 2 - M.LABEL_GAP - widest))
   local wl, wr = 0, 0
   for si, s in ipairs(model.series) do
     local a, b = s.values[1], s.values[2]
@@ -105,7 +112,7 @@ function M.layout(spec, theme, box)
       if a then lo, hi = math.min(lo, a), math.max(hi, a) end
       if b then lo, hi = math.min(lo, b), math.max(hi, b) end
       -- Names share the width with the values on both sides: shortened in the middle.
-      local name = text.shorten(tostring(s.name), font, math.min(M.MAX_LABEL, p.width * 0.22))
+      local name = text.shorten(tostring(s.name), font, name_w)
       local l = { name = tostring(s.name), a = a, b = b, color = pal[si],
         left = a and (name .. "  " .. num(a)), right = b and (num(b) .. "  " .. name) }
       if l.left then wl = math.max(wl, text.width(l.left, font)) end

@@ -84,6 +84,31 @@ describe("scene checks", function()
     end)
   end)
 
+  -- A 320 px phone's page leaves a chart about 290 px (web/app.js sizes it to the screen):
+  -- every type, on every data set, keeps its text at 10 px or more and on the canvas.
+  it("every type at a 320 px phone's 290x220: text of 10 px and up, none off the canvas", function()
+    local bad = {}
+    for _, t in ipairs(charts.names()) do
+      local sample = charts.get(t).sample
+      local sets = { { "sample", sample } }
+      for _, v in ipairs(stress.NAMES) do sets[#sets + 1] = { v, stress.VARIANTS[v](sample) } end
+      for _, set in ipairs(sets) do
+        local spec = set[2] and copy(set[2])
+        if spec then
+          spec.width, spec.height = 290, 220
+          local r = pipeline.render(spec, { scene = true })
+          for _, it in ipairs(r and r.scene.items or {}) do
+            if it.kind == "text" and it.size < 10 then bad[#bad + 1] = ("%s/%s: %q %s px"):format(t, set[1], it.text, it.size) end
+          end
+          for _, m in ipairs(r and checks.check(r.scene) or {}) do
+            if m:find("outside the", 1, true) then bad[#bad + 1] = ("%s/%s: %s"):format(t, set[1], m) end
+          end
+        end
+      end
+    end
+    assert.same({}, bad)
+  end)
+
   local theme_names = themes.names()
   for ti, t in ipairs(charts.names()) do
     it(t .. ": stress data at every size, in every theme", function()

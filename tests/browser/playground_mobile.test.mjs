@@ -251,8 +251,9 @@ async function session(server, { width, phone }) {
   }
 }
 
-// Other phones' widths (a 360 px Android, a 430 px large iPhone, device pixel ratio 3): the
-// sample's chart fits the screen, is not downscaled, and no text on it is under 10 CSS px.
+// Other phones' widths (the narrowest 320 px phone, a 360 px Android, a 430 px large iPhone;
+// device pixel ratio 3): the sample's chart fits the screen, is not downscaled, and no text on
+// it is under 10 CSS px.
 async function phoneText(server, width) {
   const { context, close } = await launch({ width, height: 800 }, { deviceScaleFactor: 3 });
   const page = context.pages()[0] || await context.newPage();
@@ -324,7 +325,7 @@ try {
   servers.push(server);
   await session(server, { width: 1280, phone: false });
   await session(server, { width: 400, phone: true });
-  for (const width of [360, 430]) await phoneText(server, width);
+  for (const width of [320, 360, 430]) await phoneText(server, width);
   const key = "k-mobile-1";
   const keyed = await startServer({ CHARTD_API_KEYS: key });
   servers.push(keyed);
