@@ -367,7 +367,8 @@ function M.catalog()
     type = "hello", version = require("chartd.host").version, planner = cfg.planner or "offline",
     chart_types = types, themes = theme_names,
     -- what a client can check before sending
-    limits = { max_request_bytes = cfg.max_request_bytes, max_chart_bytes = cfg.max_chart_bytes,
+    limits = { max_request_bytes = cfg.max_request_bytes, max_request_line_bytes = cfg.max_request_line_bytes,
+      max_chart_bytes = cfg.max_chart_bytes,
       conversation_bytes = cfg.conversation_bytes, max_rows = frame.MAX_ROWS, max_columns = frame.MAX_COLUMNS },
   }
   return hello, json.encode(types), json.encode(theme_names)

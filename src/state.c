@@ -8,6 +8,7 @@
 #include "bindings.h"
 #include "config.h"
 #include "generation.h"
+#include "http_head.h"
 #include "runtime.h"
 #include "sandbox.h"
 
@@ -20,6 +21,8 @@ void state_publish_config(lua_State *L, const struct chartd_config *cfg) {
   lua_setfield(L, -2, "max_chart_bytes");
   lua_pushinteger(L, cfg->max_request_kb * 1024LL);
   lua_setfield(L, -2, "max_request_bytes");
+  lua_pushinteger(L, HTTP_MAX_LINE); /* a chart URL's request line: past it 414 */
+  lua_setfield(L, -2, "max_request_line_bytes");
   lua_pushinteger(L, (long long)cfg->conversation_mb << 20);
   lua_setfield(L, -2, "conversation_bytes");
   lua_pushinteger(L, cfg->timeout_s);

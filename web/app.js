@@ -464,26 +464,35 @@ async function share(what, text, note = "") {
   el.announce.textContent = copied ? `${what} copied` : `${what} shown below the chart`;
 }
 
+// A chart URL the server (and most proxies) cannot read — "GET <path> HTTP/1.1" over hello's
+// max_request_line_bytes, 414 — is never handed out: the curl command that draws the chart is
+// copied instead, saying why (a chart with its data inline soon outgrows a URL).
 async function copyEmbedUrl() {
   if (!shown) return;
   const query = `spec=${base64url(JSON.stringify(shown.spec))}`;
   let path = `/v1/charts?${query}`;
+  const line = `GET ${path}${token ? `&sig=${"0".repeat(64)}` : ""} HTTP/1.1`.length;
+  const max = limits?.max_request_line_bytes;
+  if (max && line > max) {
+    return copyCurl(` instead of an embed URL: this chart's would be ${KB(line)}, over the ${KB(max)} a URL `
+      + "can hold (its data makes it long); to show it in a page or an e-mail, download the image and host it");
+  }
   if (token) { // a server with keys: it signs the URL, so the image shows without the key
     const r = await fetch(withToken(`v1/sign?${query}`));
     const body = await r.json().catch(() => ({}));
     if (!r.ok) return showError(body.code ? body : { code: "sign_failed", message: `v1/sign: HTTP ${r.status}` }, { keepChart: true });
     path = body.url;
   }
-  const url = `${location.origin}${path}`;
-  share("Embed URL", url, url.length > 8000 ? " — over the 8 KiB a server reads in a URL: use curl (POST) for this one" : "");
+  share("Embed URL", `${location.origin}${path}`);
 }
 
-function copyCurl() {
+// note: why the curl command was copied (in place of an embed URL)
+function copyCurl(note = "") {
   if (!shown) return;
   const auth = token ? ' -H "Authorization: Bearer $CHARTD_API_KEY"' : "";
   const cmd = `curl -s -X POST '${location.origin}/v1/charts' -H 'Content-Type: application/json'${auth} `
     + `--data-binary @- -o chart.${shown.format} <<'JSON'\n${JSON.stringify({ spec: shown.spec })}\nJSON`;
-  share("curl command", cmd);
+  share("curl command", cmd, note);
 }
 
 // ---- wiring -----------------------------------------------------------------------------
@@ -520,7 +529,7 @@ el.sample.addEventListener("change", pickSample);
 el.file.addEventListener("change", openFile);
 el.data.addEventListener("input", () => { el.sample.value = ""; summarizeData(); });
 el.copyUrl.addEventListener("click", copyEmbedUrl);
-el.copyCurl.addEventListener("click", copyCurl);
+el.copyCurl.addEventListener("click", () => copyCurl());
 
 // On a narrow screen (a phone) the chart is drawn at the width it is shown at, so its text
 // has the size the theme meant (10 px and up), sharp on the screen's pixels: the size pickers

@@ -5,7 +5,8 @@
 // (font sizes from the scene of the image on display), and every control is a 44 px tap target;
 // one announcement per chart; contrast of fields and stage chips; a file over the server's MAX_REQUEST_KB is refused before sending and the
 // conversation goes on; an error clears the stale chart; "copy embed URL" (signed behind
-// CHARTD_API_KEYS) and "copy curl" give commands that fetch the same image.
+// CHARTD_API_KEYS) and "copy curl" give commands that fetch the same image, and a chart too big
+// for a URL (over hello's max_request_line_bytes) gets the curl command instead, saying why.
 // Run: CHARTD_BIN=build/chartd node tests/browser/playground_mobile.test.mjs (ctest does this).
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -203,16 +204,18 @@ async function session(server, { width, phone }) {
     img = await waitChart(page, img.src);
     console.log(`ok ${tag} theme and format changes redraw`);
 
-    // Copy curl: the command draws the same image (POST, byte for byte); the embed URL of a
-    // chart with 303 rows says it is too long for a URL.
+    // Copy curl: the command draws the same image (POST, byte for byte). A chart with 303 rows
+    // has no embed URL (over the 8 KiB request line the server reads): the button copies the
+    // curl command instead and says why.
     await page.click("#copy-curl");
     let copied = await shared(page);
     assert.match(copied.label, /^Copied: curl command/);
     assert.deepEqual(runCurl(copied.text), await imageBytes(page), `${tag}: curl draws the same PNG`);
+    await page.evaluate(() => { document.getElementById("share-label").textContent = ""; });
     await page.click("#copy-url");
     copied = await shared(page);
-    assert.ok(copied.text.startsWith(`${server.base}/v1/charts?spec=`), copied.text.slice(0, 80));
-    assert.match(copied.label, /over the 8 KiB/);
+    assert.match(copied.label, /^Copied: curl command \([\d,]+ characters\) instead of an embed URL: this chart's would be \d+ KiB, over the 8 KiB a URL can hold/);
+    assert.deepEqual(runCurl(copied.text), await imageBytes(page), `${tag}: the curl given instead draws the same PNG`);
 
     // A file over MAX_REQUEST_KB is refused before sending; the chart and the conversation stay.
     const turns = await page.$$eval("#history > li", (ls) => ls.length);
@@ -311,6 +314,26 @@ async function keyedSession(server, key) {
     const { text: cmd } = await shared(page);
     assert.ok(cmd.includes("Authorization: Bearer $CHARTD_API_KEY"), cmd.slice(0, 200));
     assert.deepEqual(runCurl(cmd, { CHARTD_API_KEY: key }), got);
+    // A chart with its data too long for a URL: nothing is asked of /v1/sign (it would be a 414);
+    // the curl command with the key from the environment is copied instead.
+    const signCalls = [];
+    page.on("request", (req) => { if (req.url().includes("/v1/sign")) signCalls.push(req.url().length); });
+    const spec = JSON.parse(await page.inputValue("#spec"));
+    spec.data = { values: Array.from({ length: 600 }, (_, i) => ({ a: `item ${i % 7}`, b: (i * 37) % 101 })) };
+    spec.encoding = { x: { field: "a", type: "nominal" }, y: { field: "b", aggregate: "sum", type: "quantitative" } };
+    await page.fill("#spec", JSON.stringify(spec));
+    const before = await page.$eval("#chart", (e) => e.src);
+    await page.click("#render");
+    await waitChart(page, before).catch(async (e) => {
+      throw new Error(`${e.message}; error box: ${await page.textContent("#error")}`);
+    });
+    await page.evaluate(() => { document.getElementById("share-label").textContent = ""; });
+    await page.click("#copy-url");
+    const big = await shared(page);
+    assert.match(big.label, /^Copied: curl command .* instead of an embed URL: this chart's would be \d+ KiB, over the 8 KiB/);
+    assert.deepEqual(signCalls, [], "no /v1/sign request for a URL the server cannot read");
+    assert.deepEqual(runCurl(big.text, { CHARTD_API_KEY: key }), await imageBytes(page), "the curl draws the chart on display");
+    assert.equal(await page.isVisible("#error"), false, "no error shown");
     assert.deepEqual(pageErrors, []);
     console.log("ok keyed: signed embed URL shows without the key; curl with $CHARTD_API_KEY");
   } finally {

@@ -193,6 +193,24 @@ async def keyed_server():
         long_spec = urllib.parse.quote(json.dumps(dict(small, data={"values": rows})))
         eq(2048 < len(long_spec) < 7000, True, f"a spec of 2 to 7 KiB in the URL ({len(long_spec)})")
         eq(get(s, "spec=" + long_spec + "&token=k1")[0], 200, "token= after a long spec")
+        # chartd sign and the server agree on the longest chart URL: the longest one sign prints
+        # is served, and a spec one character longer is refused by sign (exit 1, saying why)
+        def sign_padded(n):  # the bar spec with an n-character note in its first row
+            rows = [dict(BAR_SPEC["data"]["values"][0], note="x" * n)] + BAR_SPEC["data"]["values"][1:]
+            path = os.path.join(os.path.dirname(spec_file), "padded.json")
+            with open(path, "w") as f:
+                json.dump(dict(small, data={"values": rows}), f)
+            return subprocess.run([BIN, "sign", path, "--base", s.base], capture_output=True, text=True,
+                                  env=dict(os.environ, **port_env), cwd=os.path.dirname(BIN))
+        lo, hi = 0, 8000
+        eq((sign_padded(lo).returncode, sign_padded(hi).returncode), (0, 1), "sign: a short spec signs, a long one not")
+        while hi - lo > 1:
+            mid = (lo + hi) // 2
+            lo, hi = (mid, hi) if sign_padded(mid).returncode == 0 else (lo, mid)
+        longest = sign_padded(lo).stdout.strip()
+        eq(http(longest)[0], 200, f"the longest URL chartd sign prints ({len(longest)} characters) is served")
+        over = sign_padded(hi)
+        check("over the 8 KiB a request line may have" in over.stderr, f"sign says why: {over.stderr}")
 
         refused(get(s, unsigned), 401, "unauthorized", None, "needs a key")
         refused(get(s, unsigned + "&token=nope"), 401, "unauthorized", "token", "not valid")

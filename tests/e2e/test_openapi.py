@@ -1,8 +1,10 @@
 """docs/openapi.json against the real server: the document is well formed (OpenAPI 3.1, every $ref
 resolves, the routes in src/http_routes.c are its paths), and every answer of a session that
-reaches each operation's documented statuses (200, 204, 304, 400, 401, 403, 422) has a documented
-status, content type and required headers (matching their patterns), and a JSON body that
-validates against the documented schema."""
+reaches each operation's documented statuses (200, 204, 304, 400, 401, 403, 414, 422) has a
+documented status, content type and required headers (matching their patterns), and a JSON body
+that validates against the documented schema. Every method the server answers on each path (GET,
+HEAD, POST, OPTIONS: anything but 404/405) is a documented operation, HEAD being GET without its
+body (the same status and headers)."""
 import json
 import os
 import re
@@ -156,8 +158,33 @@ async def main():
         call("/v1/charts", "POST", body={"spec": spec})  # 401
         call("/v1/charts", "OPTIONS", headers={"Origin": origin, "Access-Control-Request-Method": "POST"})  # 204
         call("/v1/charts", "OPTIONS", headers={"Origin": "https://other.example", "Access-Control-Request-Method": "POST"})
+        for path in ("/v1/sign", "/v1/themes", "/v1/chart-types"):  # fetch() with a key from another origin
+            call(path, "OPTIONS", headers={"Origin": origin, "Access-Control-Request-Method": "GET"})
+        too_long = "spec=" + "e30" * 3000  # a request line over 8 KiB
+        for path in ("/v1/charts", "/v1/sign"):
+            eq(call(path, query=too_long, headers=auth)[0], 414, f"{path}: a URL over 8 KiB")
 
-    eq(SEEN[("/v1/charts", "get")], {200, 304, 400, 401, 422}, "GET /v1/charts statuses reached")
+        # What the server answers, path by path and method by method, is what the document has.
+        probe = {"GET": {}, "POST": {"spec": spec}, "OPTIONS": {"Origin": origin}}
+        for path in API["paths"]:
+            for method in ("GET", "HEAD", "POST", "OPTIONS"):
+                hdrs = dict(auth, **({"Origin": origin, "Access-Control-Request-Method": "POST"}
+                                     if method == "OPTIONS" else {}))
+                query = f"spec={b64(spec)}" if path in ("/v1/charts", "/v1/sign") and method != "POST" else ""
+                status, h, raw = http(s.base + path + (f"?{query}" if query else ""), method=method, headers=hdrs,
+                                      body=json.dumps(probe["POST"]).encode() if method == "POST" else None)
+                if status in (404, 405):
+                    check(method.lower() not in API["paths"][path], f"{method} {path} documented, answered {status}")
+                    continue
+                if method == "HEAD":
+                    g_status, g_h, _ = http(s.base + path + (f"?{query}" if query else ""), headers=hdrs)
+                    eq((status, raw), (g_status, b""), f"HEAD {path}: GET's status, no body")
+                    same = ("content-type", "etag", "cache-control", "content-disposition")
+                    eq({k: h.get(k) for k in same}, {k: g_h.get(k) for k in same}, f"HEAD {path}: GET's headers")
+                    continue
+                check(method.lower() in API["paths"][path], f"{method} {path} answers {status} but is not documented")
+
+    eq(SEEN[("/v1/charts", "get")], {200, 304, 400, 401, 414, 422}, "GET /v1/charts statuses reached")
     eq(SEEN[("/v1/charts", "post")], {200, 400, 401, 422}, "POST /v1/charts statuses reached")
     eq(SEEN[("/v1/charts", "options")], {204, 403}, "preflight statuses reached")
     missing = [(p, m) for p, ops in API["paths"].items() for m in ops if (p, m) not in SEEN]
