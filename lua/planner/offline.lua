@@ -35,7 +35,13 @@ function M.tokenize(text)
       local trail = word:match("%.+$")
       if trail then word = word:sub(1, -#trail - 1) end
       word = word:gsub("^'+", ""):gsub("'+$", "")
-      if word ~= "" then out[#out + 1] = { w = word, s = lex.stem(word) } end
+      if word ~= "" then
+        out[#out + 1] = { w = word, s = lex.stem(word) }
+        -- a minus sign that starts a number ("above -5", "between -5 and 5"; not "2020-2023")
+        if word:match("^%d") and text:sub(i - 1, i - 1) == "-" and not text:sub(i - 2, i - 2):match("[%w%.]") then
+          out[#out].minus = true
+        end
+      end
       if trail then out[#out + 1] = { p = "." } end
       i = j
     elseif c:match("[,;:%.!%?%(%)]") then

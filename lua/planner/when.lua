@@ -480,6 +480,31 @@ function M.read(text)
   return { ranges = #ranges > 0 and ranges or nil, unit = unit, words = used }
 end
 
+-- A window at one end of a data's own span: "last 20 years", "the past two weeks", "first week",
+-- "the earliest 3 months", "last decade", "recent years". window_at(words, i) → { late =
+-- true (the end) | false (the start), n =, unit = } and the index after it, or nil. words[i] is
+-- a word or false (a word another rule explained).
+local ENDS = { last = true, past = true, latest = true, final = true, trailing = true, recent = true,
+  previous = true, first = false, earliest = false, initial = false, opening = false }
+function M.window_at(words, i)
+  local late = ENDS[words[i] or ""]
+  if late == nil then return nil end
+  local j = i + 1
+  local n = words[j] and (words[j]:match("^%d+$") and tonumber(words[j]) or NUMBER_WORDS[words[j]])
+  if n then
+    j = j + 1
+    if words[j] == "of" then j = j + 1 end
+  end
+  local w = words[j]
+  local u = w and fuzzy(w, UNITS)
+  -- "the last day of the month" is a part of a cycle, not a window
+  if not u or words[j + 1] == "of" then return nil end
+  local unit, mult = u, 1
+  if type(u) == "table" then unit, mult = u[1], u[2] end
+  if not n then n = w:match("s$") and mult == 1 and SOME[unit] or 1 end
+  return { late = late, n = n * mult, unit = unit }, j + 1
+end
+
 -- Whether a word is a time unit or a grain word (so it is not read as a measure).
 function M.is_time_word(w)
   return fuzzy(w, UNITS) ~= nil or fuzzy(w, GRAIN_WORDS) ~= nil or MONTHS[w] ~= nil

@@ -4,6 +4,7 @@
 -- spec being edited. Rules mark the tokens they explain, so the rest can be judged after.
 local frame = require "data.frame"
 local lex = require "planner.lexicon"
+local numbers = require "planner.edits.numbers"
 local offline = require "planner.offline"
 local profile = require "planner.profile"
 local vocab = require "planner.edits.vocab"
@@ -216,8 +217,10 @@ end
 -- one word of a longer value ("nuclear" for "Nuclear Energy", "contiguous" for "Contiguous
 -- US") and a name whose code the data holds ("microsoft" for MSFT, "texas" for TX: the code's
 -- letters in order in the word, the first letters equal). A word counts only when it points at
--- one value of its column. Same shape as value_mentions, with loose = true (and word_of = true
--- for one word of a longer value, which rows.loose_values takes only beside a filter cue).
+-- one value of its column, or as a plural at all the values that share it ("the Georges"; a
+-- count before it must be theirs). Same shape as value_mentions, with loose = true (and word_of
+-- = true for one word of a longer value, which rows.loose_values takes only beside a filter
+-- cue). strict (a first turn, where every word is free): a plural word names no code.
 local function is_code(v)
   return type(v) == "string" and #v >= 2 and #v <= 5 and v:match("^%u[%u%d]+$") ~= nil
 end
@@ -240,14 +243,14 @@ local function abbreviates(code, word)
   return true
 end
 
-function Ctx:loose_value_mentions()
+function Ctx:loose_value_mentions(strict)
   local out, df = {}, self.df
   if not df then return out end
-  local by_word, codes = {}, {}
+  local by_word, shared, codes = {}, {}, {}
   for _, name in ipairs(df.names) do
     local t = df.types[name]
     if t == "nominal" or t == "ordinal" then
-      local per_word, col_codes, n_values, n_codes = {}, {}, 0, 0
+      local per_word, col_codes, n_values, n_codes, all_of = {}, {}, 0, 0, {}
       for _, hit in pairs(column_values(df, name)) do
         if not hit.few then break end
         n_values = n_values + 1
@@ -257,12 +260,23 @@ function Ctx:loose_value_mentions()
             local st = lex.stem(w)
             if #st >= 3 and not lex.stop[w] then
               if per_word[st] == nil then per_word[st] = hit elseif per_word[st] ~= hit then per_word[st] = false end
+              all_of[w] = all_of[w] or {}
+              all_of[w][hit] = true
             end
           end
         end
       end
       for st, hit in pairs(per_word) do
         if hit then by_word[st] = by_word[st] or {}; table.insert(by_word[st], hit) end
+      end
+      -- a word several values share ("George" of "George I", "George II"): its plural names them all
+      for w, hits in pairs(all_of) do
+        local list = {}
+        for h in pairs(hits) do list[#list + 1] = h end
+        if #list > 1 then
+          table.sort(list, function(a, b) return tostring(a.value) < tostring(b.value) end)
+          shared[w .. "s"], shared[w .. "es"] = list, list
+        end
       end
       -- codes only where the column is a column of codes (tickers, state or airport codes)
       if n_values > 0 and n_codes * 2 >= n_values then codes[#codes + 1] = col_codes end
@@ -295,7 +309,15 @@ function Ctx:loose_value_mentions()
     elseif self:free(i) and not self:mention_at(i) and not lex.stop[t.w] and not vocab.command[t.w]
         and not tonumber(t.w) then
       local hits = by_word[t.s]
-      if not hits and #t.w >= 4 then
+      local plural_of
+      local list = not hits and shared[t.w]
+      if list then
+        -- "the Georges", "the four Georges" (a count given must be theirs): every value with the word
+        local n = numbers.count(self:w(i - 1))
+        if not n or n == #list then hits, plural_of = list, n and i - 1 or true end
+      end
+      -- (strict, on a first turn: a plural noun, "flights", names the rows, not a code: FLL)
+      if not hits and #t.w >= 4 and not (strict and t.w:match("s$") and t.s ~= t.w) then
         hits = {}
         for _, list in ipairs(codes) do
           local found
@@ -306,7 +328,8 @@ function Ctx:loose_value_mentions()
         end
       end
       for _, h in ipairs(hits or {}) do
-        out[#out + 1] = { col = h.col, value = h.value, i = i, j = i, loose = true, word_of = by_word[t.s] ~= nil }
+        out[#out + 1] = { col = h.col, value = h.value, i = type(plural_of) == "number" and plural_of or i, j = i,
+          loose = true, word_of = by_word[t.s] ~= nil or plural_of ~= nil }
       end
     end
     i = i + 1

@@ -40,11 +40,24 @@ function M.count(w)
   return nil
 end
 
+-- Words that make the number after them negative ("below minus 5", "above negative 2").
+local SIGN_WORDS = { minus = true, negative = true }
+
 -- read(tokens, i) → { value =, unit =, scaled =, j = last token } for a number at token i
--- ("100 million", "4kg", "2.5", "1,500" (the tokenizer keeps "1" "," "500"), "ten", "50%").
+-- ("100 million", "4kg", "2.5", "1,500" (the tokenizer keeps "1" "," "500"), "ten", "50%",
+-- "-5" (the tokenizer marks its sign), "minus 5").
+local read_unsigned
 function M.read(tokens, i)
   local t = tokens[i]
   if not (t and t.w) then return nil end
+  local signed = SIGN_WORDS[t.w] and tokens[i + 1] and tokens[i + 1].w and tokens[i + 1].w:match("^%d")
+  local out = read_unsigned(tokens, signed and i + 1 or i)
+  if out and (signed or t.minus) then out.value = -out.value end
+  return out
+end
+
+read_unsigned = function(tokens, i)
+  local t = tokens[i]
   local w = t.w
   local j = i
   local value, unit
@@ -98,13 +111,24 @@ function M.convert(num, field, prof)
   return num.value
 end
 
--- The first numeric column measured in a unit of the same kind as `unit`.
+-- Words that name a column's kind of quantity without its unit ("distance" is a length).
+local KIND_WORDS = { distance = "length", length = "length", height = "length", width = "length",
+  depth = "length", altitude = "length", elevation = "length", weight = "mass", mass = "mass",
+  duration = "time", runtime = "time" }
+
+-- The first numeric column measured in a unit of the same kind as `unit`, else the first one
+-- whose name says that kind ("1000 miles" for a column "distance").
 function M.column_for_unit(prof, unit)
   local want = M.UNITS[unit]
   if not (want and prof) then return nil end
   for _, c in ipairs(prof.columns) do
     local cu = column_unit(c)
     if c.type == "quantitative" and cu and M.UNITS[cu] and M.UNITS[cu][1] == want[1] then return c.name end
+  end
+  for _, c in ipairs(prof.columns) do
+    for _, w in ipairs(c.type == "quantitative" and c.words or {}) do
+      if KIND_WORDS[w] == want[1] then return c.name end
+    end
   end
   return nil
 end

@@ -84,6 +84,55 @@ local function cue_before(ctx, i, set_, n)
   return nil
 end
 
+-- The word before i, in the same clause, that negates what follows ("exclude", "leave out the
+-- rows with X over 5", "no more than"), or nil; "filter to X" and "leave only X" keep X.
+local CLAUSE_BREAK = set [[and but then only just keep]]
+local function negation(ctx, i, n)
+  for k = i - 1, math.max(1, i - (n or 7)), -1 do
+    local w = ctx:w(k)
+    if ctx.tokens[k].p and ctx.tokens[k].p ~= "," or CLAUSE_BREAK[w] then return nil end
+    if w and NEGATE[w] and not ctx.talk[k] then
+      if (w == "filter" or w == "leave") and ctx:w(k + 1) ~= "out" then return nil end
+      return k
+    end
+  end
+  return nil
+end
+
+-- Marks a negation cue and its "out" ("leave out", "take out").
+local function mark_negation(ctx, k)
+  ctx:mark(k)
+  if ctx:w(k + 1) == "out" then ctx:mark(k + 1) end
+end
+
+M.add_filter, M.negation, M.mark_negation = add_filter, negation, mark_negation
+
+-- The chart's measure: its first channel of numbers drawn from a column.
+local function chart_measure(ctx)
+  local enc = ctx.spec.encoding
+  for _, ch in ipairs { "y", "theta", "x", "size", "color" } do
+    local e = enc[ch]
+    if e and e.field and ctx.df.types[e.field] == "quantitative" then return e.field end
+  end
+  return nil
+end
+
+-- The one place that decides which column a comparison or a date names: a column named just
+-- before it ("longitude above -5", "for budget year 2010", "forecasts after 2015"), else just
+-- after its last number ("between -5 and 5 longitude"), of a kind `fits` accepts.
+local BEFORE_SKIP = set [[with whose where rated that are is was were which of]]
+local function named_column(ctx, at, last, fits)
+  local k = at - 1
+  while k >= 1 and ctx.tokens[k].w and (lex.stop[ctx:w(k)] or BEFORE_SKIP[ctx:w(k)]) and not ctx:mention_at(k) do
+    k = k - 1
+  end
+  local m = ctx:mention_at(k)
+  if m and ctx:open(m) and fits(m.col) then return m end
+  m = ctx:mention_after(last + 1, 2)
+  if m and ctx:open(m) and fits(m.col) then return m end
+  return nil
+end
+
 -- "only PG-13 and R movies", "drop snow", "exclude Technology", "include fog too", "what about Japan".
 local apply_values
 function M.values(ctx)
@@ -91,20 +140,29 @@ function M.values(ctx)
 end
 
 -- Values named loosely by words no other rule explained ("only apple and microsoft" for AAPL and
--- MSFT, "add nuclear too" for "Nuclear Energy"); runs after the other rules.
-function M.loose_values(ctx)
+-- MSFT, "add nuclear too" for "Nuclear Energy", "switch to the robin" for "American Robin", "the
+-- four Georges"); runs after the other rules. On a first turn (first = true) every such value
+-- needs a cue ("… for the bullfrog"; a code also "flights from Atlanta", never a word of a value:
+-- "deaths from disasters"): its words are the chart's too.
+local SWITCH = set [[switch change instead now]]
+local FIRST_CUES = set [[from out]]
+local function loose(ctx, first)
   local kept = {}
-  for _, v in ipairs(ctx:loose_value_mentions()) do
+  for _, v in ipairs(ctx:loose_value_mentions(first)) do
     -- one word of a longer value ("disaster" of "All natural disasters") needs a filter cue near it
-    local cued = not v.word_of
+    local cued = not (v.word_of or first)
     for k = v.i - 4, v.i + 2 do
       local w = k ~= v.i and ctx:w(k)
-      if w and (KEEP[w] or NEGATE[w] or WIDEN_WORDS[w] or COMPARE[w]) then cued = true end
+      if w and (KEEP[w] or NEGATE[w] or WIDEN_WORDS[w] or COMPARE[w] or SWITCH[w] or first and not v.word_of and FIRST_CUES[w]) then
+        cued = true
+      end
     end
     if cued then kept[#kept + 1] = v end
   end
   apply_values(ctx, kept)
 end
+function M.loose_values(ctx) loose(ctx, false) end
+function M.first_turn_loose_values(ctx) loose(ctx, true) end
 
 apply_values = function(ctx, mentions)
   local named = {}
@@ -204,6 +262,46 @@ apply_values = function(ctx, mentions)
   ctx:edit("filter")
 end
 
+-- "only LTS", "LTS only", "exclude the LTS ones", "non-LTS": a column of yes/no (true/false)
+-- named with a filter cue keeps its yes (or, negated, its no) rows. Without a cue ("by LTS")
+-- it is a column to split by, read elsewhere.
+local YES = set [[true yes y t 1]]
+local NO = set [[false no n f 0]]
+local FLAG_CUES = set [[only just keep for limit restrict select focus]]
+local function yes_no(ctx, name)
+  if ctx.df.types[name] ~= "nominal" then return nil end
+  local vals = require("data.frame").distinct(ctx.df, name)
+  if #vals ~= 2 then return nil end
+  local yes, no
+  for _, v in ipairs(vals) do
+    local low = tostring(v):lower()
+    if YES[low] then yes = v elseif NO[low] then no = v end
+  end
+  if yes ~= nil and no ~= nil then return yes, no end
+  return nil
+end
+function M.flags(ctx)
+  for _, m in ipairs(ctx:free_mentions()) do
+    local yes, no = yes_no(ctx, m.col.name)
+    if yes ~= nil then
+      local neg = (ctx:w(m.i - 1) == "non" or ctx:w(m.i - 1) == "not") and m.i - 1 or negation(ctx, m.i)
+      local cue = cue_before(ctx, m.i, FLAG_CUES, 3) or FLAG_CUES[ctx:w(m.j + 1) or ""] and m.j + 1
+      if neg or cue then
+        local field = ctx:take(m)
+        if neg then mark_negation(ctx, neg) end
+        if cue then ctx:mark(cue) end
+        for k = m.i - 2, m.j + 2 do
+          local w = ctx:w(k)
+          if w == "the" or w == "ones" or w == "rows" then ctx:mark(k) end
+        end
+        add_filter(ctx.spec, { field = field, oneOf = json.array({ neg and no or yes }) })
+        ctx:edit("filter")
+        return
+      end
+    end
+  end
+end
+
 -- Values kept side by side are compared: "1955 vs 2005 side by side", "Japan, Brazil and Nigeria"
 -- as lines. Two or more of them split the chart by their column when its colour is free.
 function M.split_by_kept(ctx, field, n)
@@ -272,14 +370,7 @@ function M.zeros(ctx)
         if w == "the" or w == "values" or w == "ones" or w == "rows" or w == "entries" or w == "only" then ctx:mark(k) end
       end
       local m = ctx:mention_after(i + 1, 1)
-      local field = m and ctx:open(m) and ctx:take(m)
-      local enc = ctx.spec.encoding
-      if not field then
-        for _, ch in ipairs { "y", "theta", "x", "size", "color" } do
-          local e = enc[ch]
-          if not field and e and e.field and ctx.df.types[e.field] == "quantitative" then field = e.field end
-        end
-      end
+      local field = m and ctx:open(m) and ctx:take(m) or chart_measure(ctx)
       if not field then ctx:refuse("the chart has no column of numbers to leave the zeros out of"); return end
       table.insert(steps(ctx.spec), 1, { filter = { ["not"] = { field = field, equal = 0 } } })
       ctx:edit("filter")
@@ -411,19 +502,11 @@ local ADJECTIVE_FIELD = { longer = "duration", shorter = "duration", heavier = "
   older = "age", younger = "age", taller = "height", faster = "speed", slower = "speed", cheaper = "price",
   expensive = "price" }
 
--- The column a number after token i compares: named just before the comparison, or after the
--- number ("above 50 on rotten tomatoes"), or by the adjective/unit, or the chart's measure.
-local function range_field(ctx, at, num)
-  local k = at - 1
-  while k >= 1 and ctx.tokens[k].w and (lex.stop[ctx:w(k)] or ctx:w(k) == "with" or ctx:w(k) == "whose"
-      or ctx:w(k) == "where" or ctx:w(k) == "rated") and not ctx:mention_at(k) do
-    k = k - 1
-  end
-  local m = ctx:mention_at(k)
-  if m and ctx:open(m) and ctx.df.types[m.col.name] == "quantitative" then return m end
-  m = ctx:mention_after(num.j + 1, 2)
-  if m and ctx:open(m) and ctx.df.types[m.col.name] == "quantitative" then return m end
-  return nil
+-- The column a number after token i compares, when the request names it (named_column); else
+-- the unit names it, or the adjective, or it is the chart's measure (M.ranges).
+local function numeric(col) return col.type == "quantitative" end
+local function range_field(ctx, at, last)
+  return named_column(ctx, at, last, numeric)
 end
 
 local function column_like(ctx, word)
@@ -480,7 +563,7 @@ function M.ranges(ctx)
   local spec = ctx.spec
   -- "days with some precipitation", "movies with any budget": more than zero
   for i, t in ipairs(ctx.tokens) do
-    if (t.w == "some" or t.w == "any" or t.w == "nonzero" or t.w == "positive") and ctx:free(i) then
+    if (t.w == "some" or t.w == "any" or t.w == "nonzero") and ctx:free(i) then
       local m = ctx:mention_after(i + 1, 1)
       if m and ctx.df.types[m.col.name] == "quantitative" and (ctx:w(i - 1) == "with" or t.w ~= "some" and t.w ~= "any") then
         ctx:mark(i, i - 1)
@@ -508,20 +591,18 @@ function M.ranges(ctx)
         if ctx:w(a) == "and" or ctx:w(a) == "to" then num2 = numbers.read(ctx.tokens, a + 1) end
         if not num2 then num = nil end
       end
+      local last = num and (num2 or num).j
       -- a plain year is a date filter, read by M.dates
-      if num and not num.unit and not num.scaled and M.plain_year(num.value) and not range_field(ctx, i, num) then
+      if num and not num.unit and not num.scaled and M.plain_year(num.value) and not range_field(ctx, i, last) then
         num = nil
       end
       if num then
-        local m = range_field(ctx, i, num)
+        local m = range_field(ctx, i, last)
         local field = m and m.col.name
-        if not field then field = column_like(ctx, ADJECTIVE_FIELD[t.w]) end
+        -- a unit names its column's kind ("longer than 1000 miles": a distance) before the adjective
         if not field and num.unit then field = numbers.column_for_unit(ctx.prof, num.unit) end
-        if not field then
-          local ch = spec.encoding.y and spec.encoding.y.type == "quantitative" and spec.encoding.y
-            or spec.encoding.x and spec.encoding.x.type == "quantitative" and spec.encoding.x
-          field = ch and ch.field
-        end
+        if not field then field = column_like(ctx, ADJECTIVE_FIELD[t.w]) end
+        if not field then field = chart_measure(ctx) end
         if not field and not num.unit and group_filter(ctx, dir, num.value, num2 and num2.value) then
           for k = i, num2 and num2.j or num.j do ctx:mark(k) end
           -- the row noun after the number ("… 50 airports") names what is counted
@@ -532,7 +613,12 @@ function M.ranges(ctx)
         elseif field and ctx.df.types[field] == "quantitative" then
           if m then ctx:take(m) end
           take_row_noun(ctx, i)
-          local last = num2 and num2.j or num.j
+          -- "the flights longer than …": the word before the comparison names the rows, no value
+          local before = ctx:w(i - 1)
+          if before and ctx:free(i - 1) and not ctx:mention_at(i - 1) and not lex.stop[before]
+              and not KEEP[before] and not NEGATE[before] and not tonumber(before) then
+            ctx:mark(i - 1)
+          end
           for k = i, last do ctx:mark(k) end
           local v = numbers.convert(num, field, ctx.prof)
           local pred
@@ -543,6 +629,12 @@ function M.ranges(ctx)
             pred = { field = field }
             pred[dir] = v
           end
+          -- "exclude the ones above 5", "no more than 3": the rows outside the range
+          local neg = negation(ctx, i)
+          if neg then
+            mark_negation(ctx, neg)
+            pred = { ["not"] = pred }
+          end
           add_filter(spec, pred)
           ctx:edit("filter")
         end
@@ -551,12 +643,42 @@ function M.ranges(ctx)
   end
 end
 
+-- "only negative values", "negatives only", "exclude the negative delays", "non-negative",
+-- "positive ones": the sign of the column named beside the word, else of the chart's measure.
+-- ("negative 5" is a number: numbers.read.)
+local SIGN = { negative = "lt", negatives = "lt", positive = "gt", positives = "gt" }
+local FLIP = { lt = "gte", gt = "lte" }
+local ROWS_WORDS = set [[values value ones numbers rows entries only]]
+function M.signs(ctx)
+  for i, t in ipairs(ctx.tokens) do
+    local op = t.w and ctx:free(i) and SIGN[t.w]
+    if op and not (ctx:w(i + 1) or ""):match("^%d") then
+      local m = named_column(ctx, i, i, numeric)
+      local field = m and ctx:take(m) or chart_measure(ctx)
+      if not field then ctx:refuse("the chart has no column of numbers to keep the " .. t.w .. " values of"); return end
+      ctx:mark(i)
+      local neg = ctx:w(i - 1) == "non" and i - 1 or negation(ctx, i)
+      if neg then mark_negation(ctx, neg); op = FLIP[op] end
+      for k = i - 2, i + 2 do if ROWS_WORDS[ctx:w(k) or ""] or ctx:w(k) == "the" and k < i then ctx:mark(k) end end
+      local keep = cue_before(ctx, i, KEEP, 3)
+      if keep then ctx:mark(keep) end
+      add_filter(ctx.spec, { field = field, [op] = 0 })
+      ctx:edit("filter")
+      return
+    end
+  end
+end
+
 -- Dates -------------------------------------------------------------------------------
 
--- The column a year filter applies to: the chart's dates, else the data's first dates or years.
+-- The column a year filter (tokens at..last) applies to → name, whether it holds dates: the one
+-- named beside it (named_column), else the chart's dates, else the data's first dates or years.
 -- (A column of years serves before other dates when the chart has none: a split by the years
 -- kept — "2008 and 2009, as small multiples" — needs the years themselves.)
-local function time_field(ctx)
+local function dated(col) return col.years or col.type == "temporal" end
+local function time_field(ctx, at, last)
+  local m = at and named_column(ctx, at, last, dated)
+  if m then return ctx:take(m), m.col.type == "temporal" end
   local enc = ctx.spec.encoding
   for _, ch in ipairs { "x", "color", "column", "y" } do
     local e = enc[ch]
@@ -573,6 +695,7 @@ local function time_field(ctx)
   end
   return nil
 end
+M.time_field = time_field
 
 local function is_year(ctx, i)
   local w = ctx:w(i)
@@ -588,13 +711,13 @@ function M.dates(ctx)
     if y then years[#years + 1] = y; idx[#idx + 1] = i end
   end
   if #years == 0 then return end
-  local field, temporal = time_field(ctx)
+  local first, last = idx[1], idx[#idx]
+  local field, temporal = time_field(ctx, first, last)
   if not field then
     ctx:refuse("the data has no dates or years to keep " .. table.concat(years, ", ") .. " of")
     for _, i in ipairs(idx) do ctx:mark(i) end
     return
   end
-  local first, last = idx[1], idx[#idx]
   local before = ctx:w(first - 1)
   local after = ctx:w(last + 1)
   local pred = { field = field }
@@ -624,8 +747,10 @@ function M.dates(ctx)
   else
     pred.oneOf = json.array(years)
   end
+  -- "exclude the forecasts after 2015", "leave out 2010": the other years
+  local neg = negation(ctx, first)
   -- "add 2005", "2010 too": the years join those the chart keeps already
-  local widen = ctx:find(WIDEN_WORDS, 1)
+  local widen = not neg and ctx:find(WIDEN_WORDS, 1)
   local cur = current_filter(ctx.spec, field)
   if widen and cur and (pred.equal or pred.oneOf) and (cur.equal or cur.oneOf) then
     ctx:mark(widen)
@@ -648,8 +773,13 @@ function M.dates(ctx)
     local w = ctx:w(k)
     if w == "and" or w == "vs" or w == "versus" or w == "or" then ctx:mark(k) end
   end
-  add_filter(ctx.spec, pred)
-  if pred.oneOf and not temporal then M.split_by_kept(ctx, field, #years) end
+  if neg then
+    mark_negation(ctx, neg)
+    add_filter(ctx.spec, { ["not"] = pred })
+  else
+    add_filter(ctx.spec, pred)
+    if pred.oneOf and not temporal then M.split_by_kept(ctx, field, #years) end
+  end
   ctx:edit("filter")
 end
 

@@ -1,7 +1,10 @@
 -- Follow-up rule for time granularity: "monthly", "by quarter", "weekly totals", "per year",
 -- "go daily". The chart's dates (or, for a chart that has none, the data's first date column)
 -- are grouped by that unit, named as Vega-Lite names it (yearmonth = a month of a year).
+local json = require "util.json"
 local lex = require "planner.lexicon"
+local rows = require "planner.edits.rows"
+local when = require "planner.when"
 
 local M = {}
 
@@ -64,6 +67,98 @@ function M.granularity(ctx)
       enc[ch].timeUnit = cycle or M.TIME_UNIT[unit]
       enc[ch].title = nil
       ctx:edit("time")
+      return
+    end
+  end
+end
+
+-- Windows at an end of the data's own span ------------------------------------------------
+
+local DAY = 86400
+local DAYS = { day = 1, week = 7 }
+local MONTHS = { month = 1, quarter = 3, year = 12 }
+local function utc(secs) return os.date("!*t", math.floor(secs)) end
+local function day_of(t) return ("%04d-%02d-%02d"):format(t.year, t.month, t.day) end
+local function month_start(y, m) -- m may run past 1..12
+  local k = y * 12 + m - 1
+  return { year = k // 12, month = k % 12 + 1, date = 1 }
+end
+
+-- The bound of the last (late) or first n units of dates lo..hi (epoch seconds), as a Vega-Lite
+-- DateTime: the last ones start at it (gte), the first ones end before it (lt). Whole calendar
+-- months, quarters and years; days and weeks count days back from the data's last day.
+local function date_bound(lo, hi, w)
+  if DAYS[w.unit] then
+    local days = DAYS[w.unit] * w.n
+    local secs = w.late and (hi // DAY - days + 1) * DAY or (lo // DAY + days) * DAY
+    local t = utc(secs)
+    return { year = t.year, month = t.month, date = t.day }
+  elseif MONTHS[w.unit] then
+    local t = utc(w.late and hi or lo)
+    local m = t.month
+    if w.unit == "quarter" then m = m - (m - 1) % 3 elseif w.unit == "year" then m = 1 end
+    local months = MONTHS[w.unit] * w.n
+    return w.late and month_start(t.year, m - months + MONTHS[w.unit]) or month_start(t.year, m + months)
+  elseif w.unit == "hour" then
+    local secs = w.late and (hi // 3600 - w.n + 1) * 3600 or (lo // 3600 + w.n) * 3600
+    local t = utc(secs)
+    return { year = t.year, month = t.month, date = t.day, hours = t.hour }
+  end
+  return nil
+end
+
+-- "last 20 years", "just the last two weeks", "only the first week", "exclude the last decade":
+-- the rows of the last (or first) units of the data's own span, on the dates or years named
+-- beside the words or else the chart's (rows.time_field), with a note saying which.
+function M.window(ctx)
+  local words = {}
+  for i, t in ipairs(ctx.tokens) do words[i] = ctx:free(i) and t.w or false end
+  for i in ipairs(ctx.tokens) do
+    local w, after = when.window_at(words, i)
+    if w then
+      local unit_at = ctx:mention_at(after - 1)
+      local field, temporal
+      if unit_at and (unit_at.col.years or unit_at.col.type == "temporal") then
+        field, temporal = ctx:take(unit_at), unit_at.col.type == "temporal"
+      else
+        field, temporal = rows.time_field(ctx, i, after - 1)
+      end
+      for k = i, after - 1 do ctx:mark(k) end
+      for _, k in ipairs { i - 1, i - 2, after, after + 1 } do
+        local x = ctx:w(k)
+        if x == "the" or x == "only" or x == "just" or x == "of" and k >= after then ctx:mark(k) end
+      end
+      local unit = w.unit .. (w.n == 1 and "" or "s")
+      local which = (w.late and "last " or "first ") .. (w.n == 1 and "" or w.n .. " ") .. unit
+      if not field then ctx:refuse("the data has no dates or years to keep the " .. which .. " of"); return end
+      local values = ctx.df.columns[field]
+      local lo, hi
+      for r = 1, ctx.df.nrows do
+        local v = values[r]
+        if type(v) == "number" then lo, hi = math.min(lo or v, v), math.max(hi or v, v) end
+      end
+      if not lo then ctx:refuse(field .. " has no values to keep the " .. which .. " of"); return end
+      local pred, said
+      if temporal then
+        local bound = date_bound(lo, hi, w)
+        pred = { field = field, [w.late and "gte" or "lt"] = bound }
+        local day = ("%04d-%02d-%02d"):format(bound.year, bound.month, bound.date)
+        said = w.late and ("from %s to %s, the data's last day"):format(day, day_of(utc(hi)))
+          or ("from %s, the data's first day, to before %s"):format(day_of(utc(lo)), day)
+      elseif w.unit == "year" then
+        local a = w.late and hi - w.n + 1 or lo
+        local b = w.late and hi or lo + w.n - 1
+        pred = { field = field, range = json.array({ a, b }) }
+        said = ("%s to %s"):format(math.tointeger(a) or a, math.tointeger(b) or b)
+      else
+        ctx:refuse(("%s holds years, so it cannot keep the %s"):format(field, which))
+        return
+      end
+      local neg = rows.negation(ctx, i)
+      if neg then rows.mark_negation(ctx, neg); pred = { ["not"] = pred } end
+      rows.add_filter(ctx.spec, pred)
+      ctx:note(("%s the %s of %s: %s"):format(neg and "left out" or "kept", which, field, said))
+      ctx:edit("filter")
       return
     end
   end
