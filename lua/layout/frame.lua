@@ -242,10 +242,33 @@ function M.size_key_values(lo, hi)
   return out, tk.step
 end
 
+-- The compact size key: circles sharing their lowest point, each value beside its circle's
+-- top (a leader line across the larger circles); a value whose label would touch the next
+-- larger one's is left out, the largest kept.
+local function nest(out, lh, th)
+  local kept, last = {}, nil
+  for i = #out.entries, 1, -1 do
+    local e = out.entries[i]
+    local top = 2 * (out.rmax - e.r) -- its label's centre below the largest circle's top
+    if not last or top - last >= lh then table.insert(kept, 1, e); last = top end
+  end
+  local bottom, lw = th + lh / 2 + 2 * out.rmax, 0
+  for _, e in ipairs(kept) do
+    e.dx, e.dy = out.rmax, bottom - e.r
+    e.label_dx, e.label_dy = 2 * out.rmax + M.SWATCH_GAP, bottom - 2 * e.r
+    lw = math.max(lw, e.label_width)
+  end
+  out.entries, out.nested = kept, true
+  out.width = math.max(2 * out.rmax + M.SWATCH_GAP + lw, out.title and out.title.width or 0)
+  out.height = math.max(bottom, bottom - 2 * kept[1].r + lh / 2)
+  return out
+end
+
 -- Lays out a size key ({ title, min, max, radius = function(v), format, color }): a circle
 -- of each size the marks are drawn at, with the value it stands for. shape: "column" (one
--- entry a row, the title above), "row" (the entries in one row, the title above) or
--- "inline" (the title leading the row); ends = true keeps the smallest and largest only.
+-- entry a row, the title above), "row" (the entries in one row, the title above), "inline"
+-- (the title leading the row) or "nested" (see nest); ends = true keeps the smallest and
+-- largest only.
 local function size_key(sz, theme, shape, ends)
   local font = text.font(theme, "legend")
   local lh = text.line_height(font)
@@ -286,6 +309,7 @@ local function size_key(sz, theme, shape, ends)
       w = w + 2 * e.r + M.SWATCH_GAP + e.label_width + M.ITEM_GAP
     end
   end
+  if shape == "nested" then return nest(out, lh, th) end
   if stacked then h = h - M.ROW_GAP else w, h = w - M.ITEM_GAP, row_h end
   out.width, out.height = math.max(w, title and title.width or 0), th + h
   return out
@@ -298,6 +322,7 @@ local function put_size_key(out, x, y)
   for _, e in ipairs(out.entries) do
     e.cx, e.cy = x + e.dx, y + e.dy
     e.text_x, e.text_y = e.cx + (out.stacked and out.rmax or e.r) + M.SWATCH_GAP, e.cy
+    if out.nested then e.text_x, e.text_y = x + e.label_dx, y + e.label_dy end
   end
 end
 
@@ -315,28 +340,35 @@ end
 -- Lays out the size key in what the colour legend (lg, maybe nil) left of the region
 -- (`before`: the region before it took its part, `region`: after): under a right-hand
 -- colour legend when the column has room, else a right column of its own when the plot
--- keeps MIN_PLOT_SHARE of the width, else a row at the top (or bottom). Returns the key
--- and the region left.
+-- keeps MIN_PLOT_SHARE of the width — each as a column of circles, else nested (compact:
+-- a small chart's keys must not crowd its plot) — else a row at the top (or bottom).
+-- Returns the key and the region left.
 local function size_key_layout(sz, theme, before, lg, region)
   local orient = theme.legend_orient
   if not sz or orient == "none" then return nil, region end
-  local col = size_key(sz, theme, "column")
+  local shapes = { size_key(sz, theme, "column"), size_key(sz, theme, "nested") }
   if lg and lg.position == "right" then
-    local w = math.max(lg.width, col.width)
-    local y = lg.y + lg.height + M.BLOCK_GAP
-    if y + col.height <= before.y + before.height and before.width - w - M.BLOCK_GAP >= M.MIN_PLOT_SHARE * before.width then
-      local grow = w - lg.width
-      if grow > 0 then shift_left(lg, grow) end
-      put_size_key(col, lg.x, y)
-      col.position = "right"
-      return col, { x = region.x, y = region.y, width = region.width - math.max(0, grow), height = region.height }
+    for _, col in ipairs(shapes) do
+      local w = math.max(lg.width, col.width)
+      local y = lg.y + lg.height + M.BLOCK_GAP
+      if y + col.height <= before.y + before.height
+          and before.width - w - M.BLOCK_GAP >= M.MIN_PLOT_SHARE * before.width then
+        local grow = w - lg.width
+        if grow > 0 then shift_left(lg, grow) end
+        put_size_key(col, lg.x, y)
+        col.position = "right"
+        return col, { x = region.x, y = region.y, width = region.width - math.max(0, grow), height = region.height }
+      end
     end
   end
-  if orient ~= "top" and orient ~= "bottom" and col.height <= region.height
-      and region.width - col.width - M.BLOCK_GAP >= M.MIN_PLOT_SHARE * region.width then
-    put_size_key(col, region.x + region.width - col.width, region.y)
-    col.position = "right"
-    return col, { x = region.x, y = region.y, width = region.width - col.width - M.BLOCK_GAP, height = region.height }
+  for _, col in ipairs(shapes) do
+    if orient ~= "top" and orient ~= "bottom" and col.height <= region.height
+        and region.width - col.width - M.BLOCK_GAP >= M.MIN_PLOT_SHARE * region.width then
+      put_size_key(col, region.x + region.width - col.width, region.y)
+      col.position = "right"
+      return col, { x = region.x, y = region.y, width = region.width - col.width - M.BLOCK_GAP,
+        height = region.height }
+    end
   end
   -- A row: the title leading it, else above it, else the extremes only; the lowest that fits.
   local row
@@ -362,7 +394,7 @@ end
 
 -- Lays out the legend inside `region` (the area below the header) and
 -- returns it with the region left for the plot.
-local function legend_layout(lg, theme, region)
+local function legend_layout(lg, theme, region, max_rows)
   if not lg or (not lg.gradient and #(lg.items or {}) == 0) then return nil, region end
   -- theme.legend_orient (a spec's config.legend.orient): "none" hides it; "top", "bottom" and
   -- "right" place it there; unset, it goes right when it fits and on top otherwise
@@ -437,7 +469,7 @@ local function legend_layout(lg, theme, region)
   end
   -- Top: rows wrapped to the width, the title leading the first row.
   local _, h0, rows0 = place_items(items, title, font, region.x, region.y, region.width, false)
-  local cap = rows_in(M.MAX_LEGEND_SHARE * region.height)
+  local cap = math.min(rows_in(M.MAX_LEGEND_SHARE * region.height), max_rows or math.huge)
   if rows0 > cap and h0 > 0 then keep_rows(cap) end
   local w, h, rows = place_items(items, title, font, region.x, region.y, region.width, false)
   out.position, out.x, out.y, out.width, out.height, out.rows = "top", region.x, region.y, w, h, rows
@@ -738,17 +770,60 @@ function M.relabel_gradient(f, theme, min, max)
   return true
 end
 
+-- The keys (colour legend, size key) in `region`, and the region left for the plot. Keys
+-- must not crowd the plot (cover more than MAX_KEY_SHARE of its area: a small chart with a
+-- colour legend and a size key); each step past 0 gives them less: 1 moves a colour legend
+-- placed by default to the top, 2 keeps two rows of it, 3 one, 4 leaves the size key out
+-- (the entries left out are counted as thinned in the scene).
+M.MAX_KEY_SHARE = 1
+M.KEY_STEPS = 4
+local function keys_layout(legend, size_legend, theme, region, step)
+  local lt = theme
+  if step >= 1 and not theme.legend_orient then
+    lt = {}
+    for k, v in pairs(theme) do lt[k] = v end
+    lt.legend_orient = "top"
+  end
+  local lg, left = legend_layout(legend, lt, region, step >= 2 and math.max(1, 4 - step) or nil)
+  if step >= 4 and size_legend then
+    local dropped = #M.size_key_values(size_legend.min, size_legend.max)
+    return lg, { kind = "sizes", dropped = dropped }, left
+  end
+  local sizes
+  sizes, left = size_key_layout(size_legend, theme, region, lg, left)
+  return lg, sizes, left
+end
+
+-- Whether a laid-out frame's keys crowd its plot (keys_layout).
+local function crowded(f)
+  local area = 0
+  for _, k in ipairs({ f.legend or false, f.size_legend or false }) do
+    if k and k.x then area = area + k.width * k.height end -- placed (a left-out key has no place)
+  end
+  return area > M.MAX_KEY_SHARE * f.plot.width * f.plot.height
+end
+
+-- A frame laid out with keys_layout's steps until its keys leave the plot room.
+local function with_room(lay_out)
+  local f
+  for step = 0, M.KEY_STEPS do
+    f = lay_out(step)
+    if not crowded(f) then return f end
+  end
+  return f
+end
+
 function M.layout_simple(spec, theme, box, legend, size_legend)
   spec = spec or {}
   local inner = inner_box(box, theme)
   local title, subtitle, y = header(spec, theme, inner)
-  local region = { x = inner.x, y = y, width = inner.width, height = inner.y + inner.height - y }
-  local before, lg, sizes = region, nil, nil
-  lg, region = legend_layout(legend, theme, region)
-  sizes, region = size_key_layout(size_legend, theme, before, lg, region)
-  region.width, region.height = math.max(M.MIN_PLOT, region.width), math.max(M.MIN_PLOT, region.height)
-  return { box = box, inner = inner, title = title, subtitle = subtitle, legend = lg, size_legend = sizes,
-    plot = region, grid = false }
+  local region0 = { x = inner.x, y = y, width = inner.width, height = inner.y + inner.height - y }
+  return with_room(function(step)
+    local lg, sizes, region = keys_layout(legend, size_legend, theme, region0, step)
+    region.width, region.height = math.max(M.MIN_PLOT, region.width), math.max(M.MIN_PLOT, region.height)
+    return { box = box, inner = inner, title = title, subtitle = subtitle, legend = lg, size_legend = sizes,
+      plot = region, grid = false }
+  end)
 end
 
 -- Which option table is drawn at the bottom: with horizontal = true the
@@ -784,18 +859,22 @@ local function fixed_domain(o, enc)
   return copy
 end
 
+local layout_once
+
 -- The chrome of a cartesian chart inside box. See ARCHITECTURE.md and the
 -- module's spec for opts and the returned shape.
 function M.layout(spec, theme, box, opts)
   spec, opts = spec or {}, opts or {}
+  return with_room(function(step) return layout_once(spec, theme, box, opts, step) end)
+end
+
+function layout_once(spec, theme, box, opts, step)
   local inner = inner_box(box, theme)
   local title, subtitle, y = header(spec, theme, inner)
   local region = { x = inner.x, y = y, width = inner.width, height = inner.y + inner.height - y }
-  local lg, sizes
-  local before = region
-  lg, region = legend_layout(opts.legend, theme, region)
   -- opts.size_legend: a size key for a size encoding (its own legend box in the scene)
-  sizes, region = size_key_layout(opts.size_legend, theme, before, lg, region)
+  local lg, sizes
+  lg, sizes, region = keys_layout(opts.legend, opts.size_legend, theme, region, step)
 
   local swap = orientation(opts)
   -- theme.tick_labels = { bottom = …, left = … } (small multiples sharing an axis): "outside"
@@ -861,7 +940,7 @@ function M.layout(spec, theme, box, opts)
     local t, tl = {}, { bottom = "hidden", left = placed.left }
     for k, v in pairs(theme) do t[k] = v end
     t.tick_labels = tl
-    local out = M.layout(spec, t, box, opts)
+    local out = layout_once(spec, t, box, opts, step)
     out.bottom.dropped = #bottom_axis_t.labels
     return out
   end
@@ -1027,13 +1106,25 @@ local function draw_size_key(c, sz, theme)
   end
   local fill = sz.color or theme.muted
   c:set_line_width(1)
-  for _, e in ipairs(sz.entries) do
+  local n = #sz.entries
+  for i = 1, n do -- nested: the largest first, under the others
+    local e = sz.entries[sz.nested and n + 1 - i or i]
     c:new_path()
     c:arc(e.cx, e.cy, e.r, 0, 2 * math.pi)
     c:set_color(color.alpha(fill, 0.35))
     c:fill_preserve()
     c:set_color(fill)
     c:stroke()
+  end
+  for _, e in ipairs(sz.entries) do
+    if sz.nested then -- a leader from the circle's top to its value
+      c:new_path()
+      c:set_color(theme.muted or fill)
+      c:set_line_width(0.75)
+      c:move_to(e.cx, e.text_y)
+      c:line_to(e.text_x - 2, e.text_y)
+      c:stroke()
+    end
     c:text(e.label, e.text_x, e.text_y, { font = sz.font, color = theme.foreground, valign = "middle",
       role = "legend-label", value = e.value })
   end

@@ -142,6 +142,26 @@ describe("the size key of bubble and sized scatter charts, read from the scene",
   for _, r in ipairs(shifted.data.values) do r.horsepower = r.horsepower - 120 end -- negatives and positives
   cases[#cases + 1] = { "scatter, sizes across 0", shifted }
 
+  it("at 300x200 with five colours: both keys, the size key nested under the colour legend, the plot larger", function()
+    local spec = copy(require("charts.bubble").sample)
+    spec.width, spec.height = 300, 200
+    local r = assert(pipeline.render(spec, { scene = true }))
+    assert.same({}, checks.check(r.scene))
+    local boxes = {}
+    for _, it in ipairs(r.scene.items) do if it.kind == "legend" then boxes[#boxes + 1] = it end end
+    assert.equal(2, #boxes)
+    local colour, key = boxes[1], boxes[2]
+    assert.is_true(key.y >= colour.y + colour.h and key.x >= colour.x - 1, "the key sits under the colour legend")
+    local p = r.scene.plot
+    assert.is_true(p.h >= 0.45 * 200, "the plot keeps most of the height: " .. p.h)
+    assert.is_true(colour.w * colour.h + key.w * key.h < 0.7 * p.w * p.h)
+    local labels = key_labels(r.scene)
+    assert.is_true(#labels >= 2)
+    for i = 2, #labels do -- nested: the values' labels stacked apart, the larger higher
+      assert.is_true(labels[i - 1].y >= labels[i].y + labels[i].h, "labels apart")
+    end
+  end)
+
   for _, case in ipairs(cases) do
     for _, sz in ipairs(SIZES) do
       it(("%s at %dx%d: a legend of ordered values spanning the sizes, passing the scene checks"):format(case[1],

@@ -1,8 +1,9 @@
 -- The quality bar every chart meets, checked on its scene (what the canvas recorded as it
 -- drew, docs/protocol.md "Scene"): no two texts overlap, every text inside the canvas, no
 -- text that is only an ellipsis, data labels that read back as their value (and distinct
--- values never share a text), and a legend that covers no mark. M.check(scene) returns a
--- list of problems, each a short sentence naming the items.
+-- values never share a text), a legend that covers no mark, and keys that leave the data
+-- the larger part (legends together cover no more area than the plot). M.check(scene)
+-- returns a list of problems, each a short sentence naming the items.
 local M = {}
 
 M.ROLES = { title = true, subtitle = true, ["axis-title"] = true, ["tick-label"] = true, ["legend-title"] = true,
@@ -10,6 +11,7 @@ M.ROLES = { title = true, subtitle = true, ["axis-title"] = true, ["tick-label"]
 
 M.OVERLAP_TOL = 0.5 -- px two texts' boxes may share (antialiasing, rounding)
 M.EDGE_TOL = 0.5    -- px a text may pass the canvas edge
+M.KEY_SHARE = 1     -- the legends' boxes together may cover this much of the plot's area
 
 local ELLIPSIS = "\u{2026}"
 
@@ -211,6 +213,11 @@ function M.check(scene, opts)
       end
       shown[t.text] = t.value
     end
+  end
+  local key_area, p = 0, scene.plot
+  for _, lg in ipairs(legends) do key_area = key_area + lg.w * lg.h end
+  if p and key_area > M.KEY_SHARE * p.w * p.h then
+    bad("the legends (%.0f px²) crowd the %.0fx%.0f plot (%.0f px²)", key_area, p.w, p.h, p.w * p.h)
   end
   for _, lg in ipairs(legends) do
     for _, m in ipairs(marks) do

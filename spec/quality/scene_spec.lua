@@ -82,6 +82,15 @@ describe("scene checks", function()
       assert.equal(1, #checks.check(scene { legend, line }))
       assert.equal(1, #checks.check(scene { legend, { kind = "mark", role = "bar", x = 120, y = 20, w = 5, h = 80 } }))
     end)
+
+    it("find keys that crowd the plot", function()
+      local s = scene { { kind = "legend", x = 150, y = 0, w = 50, h = 50 }, { kind = "legend", x = 150, y = 50, w = 50,
+        h = 40 } }
+      s.plot = { x = 0, y = 0, w = 100, h = 40 } -- 4,500 px² of keys over 4,000 of plot
+      assert.matches("crowd the 100x40 plot", checks.check(s)[1])
+      s.plot.h = 90
+      assert.same({}, checks.check(s))
+    end)
   end)
 
   -- A 320 px phone's page leaves a chart about 290 px (web/app.js sizes it to the screen):
