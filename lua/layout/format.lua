@@ -124,6 +124,51 @@ end
 -- separators read fine ("40,000"); above, "400k" is shorter and clearer.
 M.SI_FROM = 1e5
 
+-- The decimals of M.for_values for the distinct numbers `list` (the smallest non-zero |v|
+-- minabs, all shown divided by div): two significant digits for the smallest but no more
+-- than the values have (whole numbers stay whole: "7", not "7.0"), more until distinct
+-- values read apart, at most maxd.
+local function decimals(list, minabs, div, maxd)
+  local d = 0
+  if minabs < math.huge then
+    -- every non-zero value with two significant digits (0.00012, not 0.0001)
+    d = math.max(0, math.min(maxd, 1 - math.floor(math.log(minabs / div, 10))))
+  end
+  local exact = 0
+  for _, v in ipairs(list) do
+    while exact < d do
+      local x = v / div * 10 ^ exact
+      if math.abs(x - math.floor(x + 0.5)) <= 1e-9 * math.max(1, math.abs(x)) then break end
+      exact = exact + 1
+    end
+  end
+  d = math.min(d, exact)
+  while d < maxd do
+    local texts, clash = {}, false
+    for _, v in ipairs(list) do
+      local t = string.format("%." .. d .. "f", v / div)
+      if texts[t] and texts[t] ~= v then clash = true; break end
+      texts[t] = v
+    end
+    if not clash then return d end
+    d = d + 1
+  end
+  return d
+end
+
+-- The decimals M.for_values would give these numbers written in full (no k/M/B suffix):
+-- alt text quoting some of a chart's values uses them, so its numbers follow the labels' rule.
+function M.decimals_apart(values)
+  local list, seen, minabs = {}, {}, math.huge
+  for _, v in ipairs(values) do
+    if type(v) == "number" and v == v and v ~= math.huge and v ~= -math.huge then
+      if not seen[v] then seen[v] = true; list[#list + 1] = v end
+      if v ~= 0 then minabs = math.min(minabs, math.abs(v)) end
+    end
+  end
+  return decimals(list, minabs, 1, 6)
+end
+
 -- A formatter for a set of values shown together (data labels, cell labels, slices): one
 -- precision for all of them, the least that keeps distinct values distinct and shows every
 -- non-zero value with two significant digits; a k/M/B/T suffix when the largest is ≥ SI_FROM. Labels then
@@ -153,25 +198,7 @@ function M.for_values(values, opts)
   end
   local div, suf = 1, ""
   if not opts.percent and maxabs >= M.SI_FROM then div, suf = suffix_for(maxabs) end
-  local maxd = opts.max_decimals or 6
-  local function render(v, d)
-    return string.format("%." .. d .. "f", v / div)
-  end
-  local d = 0
-  if minabs < math.huge then
-    -- every non-zero value with two significant digits (0.00012, not 0.0001)
-    d = math.max(0, math.min(maxd, 1 - math.floor(math.log(minabs / div, 10))))
-  end
-  while d < maxd do
-    local texts, clash = {}, false
-    for _, v in ipairs(list) do
-      local t = render(v, d)
-      if texts[t] and texts[t] ~= v then clash = true; break end
-      texts[t] = v
-    end
-    if not clash then break end
-    d = d + 1
-  end
+  local d = decimals(list, minabs, div, opts.max_decimals or 6)
   local o = { decimals = d, number = opts.number, thousands = opts.thousands, decimal = opts.decimal,
     suffix = suf .. (opts.percent and "%" or "") }
   return function(v) return M.number(v * mul / div, o) end

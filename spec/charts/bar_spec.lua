@@ -127,7 +127,7 @@ describe("charts.bar layout", function()
     local spec = fixture.spec("bar", bar.sample.data.values, bar.sample.encoding, { stacked = false })
     local l = bar.layout(spec, light, { x = 0, y = 0, width = 800, height = 600 })
     assert.equal("Bar chart of sum of revenue by month for 2 regions. Highest: EU in 2024-06 (162.8); "
-      .. "lowest: US in 2024-01 (98).", bar.describe(spec, l))
+      .. "lowest: US in 2024-01 (98.0).", bar.describe(spec, l))
   end)
 
   it("survives one row, and 100,000 rows in well under a second", function()

@@ -44,16 +44,32 @@ end
 
 -- Up to two decimals, no trailing zeros, thousands separated: 1,234.5 / 98 / 0.25;
 -- below 1, two significant digits (0.00012, not "0": alt text must not round values away).
-function M.number_text(v)
+-- decimals: exactly that many (numbers quoted together, M.model_decimals).
+function M.number_text(v, decimals)
   if v ~= v then return "NaN" end
   local d = 2
   if v ~= 0 and math.abs(v) < 1 then d = math.min(12, 1 - math.floor(math.log(math.abs(v), 10))) end
-  local s = ("%." .. d .. "f"):format(v):gsub("0+$", ""):gsub("%.$", "")
+  local s = ("%." .. (decimals or d) .. "f"):format(v)
+  if not decimals then s = s:gsub("0+$", ""):gsub("%.$", "") end
   if s == "-0" then s = "0" end
   local sign, int, rest = s:match("^(-?)(%d+)(.*)$")
   if not int then return s end
   int = int:reverse():gsub("(%d%d%d)", "%1,"):reverse():gsub("^,", "")
   return sign .. int .. rest
+end
+
+-- The decimals of the numbers a sentence quotes from a series model: the data labels' rule
+-- (format.decimals_apart over every value drawn), so alt text reads "52 … 88" as the bars do,
+-- never "52.46" next to "88.3".
+function M.model_decimals(model)
+  local all = {}
+  for _, s in ipairs(model.series) do
+    for k = 1, #model.keys do
+      local v = s.values[k]
+      if type(v) == "number" then all[#all + 1] = v end
+    end
+  end
+  return require("layout.format").decimals_apart(all)
 end
 
 local function lower_first(s)
@@ -106,6 +122,7 @@ function M.sentence(kind, spec, model)
   end
   -- "EU in 2024-06", "EU for Widgets", "EU at t = 3"; without series just the key.
   local xtype = enc.x.type
+  local d = M.model_decimals(model)
   local function cell(c)
     local where = M.key_text(c.key, spec)
     if xtype == "quantitative" then where = ("%s = %s"):format(enc.x.field, where) end
@@ -113,10 +130,10 @@ function M.sentence(kind, spec, model)
       local prep = xtype == "temporal" and " in " or (xtype == "quantitative" and " at " or " for ")
       where = tostring(c.series) .. prep .. where
     end
-    return ("%s (%s)"):format(where, M.number_text(c.value))
+    return ("%s (%s)"):format(where, M.number_text(c.value, d))
   end
   if hi.value == lo.value then
-    parts[2] = ("All values are %s."):format(M.number_text(hi.value))
+    parts[2] = ("All values are %s."):format(M.number_text(hi.value, d))
   else
     parts[2] = ("Highest: %s; lowest: %s."):format(cell(hi), cell(lo))
   end
@@ -131,8 +148,9 @@ function M.trend(spec, model)
   if not first or first == last then return nil end
   local a, b = s.values[first], s.values[last]
   local verb = b > a and "Rises" or (b < a and "Falls" or "Stays level")
-  return ("%s from %s in %s to %s in %s."):format(verb, M.number_text(a), M.key_text(model.keys[first], spec),
-    M.number_text(b), M.key_text(model.keys[last], spec))
+  local d = M.model_decimals(model)
+  return ("%s from %s in %s to %s in %s."):format(verb, M.number_text(a, d), M.key_text(model.keys[first], spec),
+    M.number_text(b, d), M.key_text(model.keys[last], spec))
 end
 
 return M
