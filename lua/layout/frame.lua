@@ -34,7 +34,8 @@ M.GRADIENT_HEIGHT = 160
 M.MIN_PLOT = 10
 M.MIN_FONT = 8        -- category labels shrink to this (or the sized theme's min_font) before any is left out
 M.MIN_LABEL = "Mmmm" -- a category label is never cut shorter than about this
-M.BAND_LINE_GAP = 2   -- least space between stacked category labels on the left
+M.BAND_LINE_GAP = 0   -- extra space between stacked category labels on the left: none, pango's line
+                      -- height already carries the font's leading (1.16 em for DejaVu Sans)
 M.MAX_LEGEND_SHARE = 0.3 -- a legend may take this much of the height; the rest of its items are left out
 
 local RAD45 = math.pi / 4

@@ -50,6 +50,21 @@ describe("the #18 review's defects", function()
     assert.truthy(r.alt:find("(7)", 1, true) and r.alt:find("(-5)", 1, true), r.alt)
   end)
 
+  it("40 horizontal bars with long names that differ at their end: every bar named at 800x600", function()
+    local rows = {}
+    for i = 1, 40 do rows[i] = { k = "Department of Regional Development, Planning and Infrastructure " .. i, v = i } end
+    local r = render({ type = "bar", width = 800, height = 600, options = { horizontal = true },
+      data = { values = rows }, encoding = { y = { field = "k", type = "nominal" }, x = { field = "v" } } })
+    assert.same({}, checks.check(r.scene))
+    local names = {}
+    for _, t in ipairs(texts(r.scene, "tick-label")) do
+      local n = t.text:match("(%d+)$")
+      if t.text:find("Dep", 1, true) and n then names[#names + 1] = n end
+    end
+    assert.equal(40, #names) -- each keeps the number that tells it apart
+    assert.equal(0, r.scene.thinned.y)
+  end)
+
   it("a streamgraph's value axis reads as magnitude: no negative tick label", function()
     for _, size in ipairs({ { 480, 320 }, { 800, 600 } }) do
       local s = copy(charts.get("streamgraph").sample)
