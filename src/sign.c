@@ -8,9 +8,13 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include <lua.h>
+
 #include "base64.h"
 #include "chart_url.h"
 #include "http_head.h"
+#include "runtime.h"
+#include "state.h"
 
 static const char USAGE[] =
     "usage: chartd sign SPEC.json|-|QUERY [--format png|svg|pdf] [--theme NAME] [--width PX] [--height PX]\n"
@@ -21,7 +25,30 @@ static const char USAGE[] =
     "`spec` as base64url; a QUERY (\"spec=...&format=svg\", or a whole chart URL) keeps its\n"
     "parameters. --expires makes the signature stop working after that many seconds (`exp`).\n"
     "--base is where the server is (default http://localhost:PORT, or the URL's own).\n"
-    "Exit codes: 0 printed, 1 the input cannot be read or the URL is too long, 2 usage or no key.\n";
+    "The chart is drawn once before it is signed: a spec the server would refuse is not signed.\n"
+    "Exit codes: 0 printed, 1 the input cannot be read, the chart does not draw or the URL is too\n"
+    "long, 2 usage or no key.\n";
+
+/* Whether the chart q stands for draws, as GET /v1/charts would draw it (lua/commands/
+ * sign_check.lua says why not on stderr): a signed URL in an <img> must not answer an error. */
+static bool draws(const struct chartd_config *cfg, const struct query *q) {
+  char err[256];
+  lua_State *L = runtime_new_state(runtime_home(), err, sizeof err);
+  if (L == NULL) {
+    fprintf(stderr, "chartd sign: %s\n", err);
+    return false;
+  }
+  state_publish_config(L, cfg); /* the limits the server draws under */
+  char *argv[2 * CHART_URL_MAX_PARAMS];
+  int argc = 0;
+  for (int i = 0; i < q->n; i++) {
+    argv[argc++] = q->params[i].name;
+    argv[argc++] = q->params[i].value;
+  }
+  int rc = runtime_call(L, "commands.sign_check", "main", argc, argv);
+  lua_close(L);
+  return rc == 0;
+}
 
 /* The whole of f (NUL-terminated), or NULL. */
 static char *slurp(FILE *f, size_t *len) {
@@ -183,7 +210,6 @@ int sign_command(const struct chartd_config *cfg, int argc, char **argv) {
     query_free(&q);
     return fail(1, "out of memory");
   }
-  query_free(&q);
   snprintf(default_base, sizeof default_base, "http://localhost:%d", cfg->port);
   const char *prefix = base ? base : url_base[0] ? url_base : default_base;
   size_t plen = strlen(prefix);
@@ -194,7 +220,14 @@ int sign_command(const struct chartd_config *cfg, int argc, char **argv) {
     snprintf(err, sizeof err, "the chart URL would be %zu bytes, over the 8 KiB a request line may have; "
              "POST the spec to /v1/charts instead", target);
     free(canonical);
+    query_free(&q);
     return fail(1, err);
+  }
+  bool ok = draws(cfg, &q);
+  query_free(&q);
+  if (!ok) {
+    free(canonical);
+    return 1;
   }
   printf("%.*s%s&sig=%s\n", (int)plen, prefix, canonical, hex);
   free(canonical);

@@ -116,6 +116,24 @@ async def main():
     check(err.startswith("chartd render: -: invalid JSON at line 1"), err)
     rc, _, err = chartd(["sign", spec_path])
     eq((rc, err.startswith("chartd sign: no signing key")), (2, True), f"sign without a key: {err}")
+    # sign draws the chart before it signs: a URL that would answer an error is not handed out
+    key = {"CHARTD_SIGNING_KEYS": "cli-key"}
+    rc, out, err = chartd(["sign", spec_path, "--format", "svg"], env=key)
+    eq((rc, err), (0, ""), "sign a spec that draws")
+    check(out.startswith("http://localhost:8080/v1/charts?") and "&sig=" in out, out)
+    with open(spec_path) as f:
+        bar = json.load(f)
+    refusals = [  # (arguments, stdin, what stderr names)
+        (["-"], json.dumps(dict(bar, type="bars")), 'did you mean "bar"'),
+        (["-"], json.dumps(dict(bar, encoding={"x": {"field": "nope"}, "y": {"field": "revenue"}})), 'no column "nope"'),
+        ([spec_path, "--format", "gif"], None, "format"),
+        ([spec_path, "--width", "-5"], None, "width"),
+        (["spec=e30&colour=red"], None, "colour: unknown parameter"),
+    ]
+    for argv, stdin, says in refusals:
+        rc, out, err = chartd(["sign", *argv], stdin=stdin, env=key)
+        eq((rc, out), (1, ""), f"sign {argv}: refused, nothing printed ({err})")
+        check(err.startswith("chartd sign: ") and says in err and err.count("\n") == 1, f"sign {argv}: {err!r}")
 
 
 run(main)
