@@ -79,6 +79,21 @@ async function liveCounter(page) {
   });
 }
 
+// On a phone: the controls a finger cannot hit (under 44 px), and what sticks out of the screen
+// (the page would scroll sideways).
+function smallTargets(page) {
+  return page.$$eval("button, .button, select, input, textarea", (els) => els
+    .filter((e) => e.offsetParent !== null)
+    .map((e) => ({ id: e.id, r: e.getBoundingClientRect() }))
+    .filter(({ r }) => r.height < 44 || r.width < 44).map(({ id, r }) => `${id} ${r.width}x${r.height}`));
+}
+
+function widerThanScreen(page) {
+  return page.evaluate(() => [...document.querySelectorAll("body *")]
+    .filter((e) => e.offsetParent !== null && e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5)
+    .map((e) => `${e.tagName.toLowerCase()}#${e.id} to ${Math.round(e.getBoundingClientRect().right)} px`));
+}
+
 async function specEditor(page) { return JSON.parse(await page.inputValue("#spec")); }
 
 async function shared(page) {
@@ -127,13 +142,7 @@ async function session(server, { width, phone }) {
     }));
     for (const [fg, bg] of chips) assert.ok(await contrast(page, fg, bg) >= 4.5, `${tag}: chip ${fg} on ${bg}`);
 
-    if (phone) { // every control a finger can hit
-      const small = await page.$$eval("button, .button, select, input, textarea", (els) => els
-        .filter((e) => e.offsetParent !== null)
-        .map((e) => ({ id: e.id, r: e.getBoundingClientRect() }))
-        .filter(({ r }) => r.height < 44 || r.width < 44).map(({ id, r }) => `${id} ${r.width}x${r.height}`));
-      assert.deepEqual(small, [], `${tag}: tap targets under 44 px`);
-    }
+    if (phone) assert.deepEqual(await smallTargets(page), [], `${tag}: tap targets under 44 px`);
 
     // A prompt over the Cars sample: one announcement, the chart in view at its drawn size.
     await page.selectOption("#sample", { label: "Cars: 303 models, 1970-82 (CSV)" });
@@ -255,8 +264,9 @@ async function session(server, { width, phone }) {
 }
 
 // Other phones' widths (the narrowest 320 px phone, a 360 px Android, a 430 px large iPhone;
-// device pixel ratio 3): the sample's chart fits the screen, is not downscaled, and no text on
-// it is under 10 CSS px.
+// device pixel ratio 3): the page never scrolls sideways and every control is a 44 px tap
+// target; the sample's chart fits the screen, is not downscaled, and no text on it is under
+// 10 CSS px.
 async function phoneText(server, width) {
   const { context, close } = await launch({ width, height: 800 }, { deviceScaleFactor: 3 });
   const page = context.pages()[0] || await context.newPage();
@@ -270,6 +280,8 @@ async function phoneText(server, width) {
     await page.fill("#prompt", "average horsepower by origin");
     await page.click("#send");
     const img = await waitChart(page, "");
+    assert.deepEqual(await widerThanScreen(page), [], `${tag}: nothing wider than the screen`);
+    assert.deepEqual(await smallTargets(page), [], `${tag}: tap targets under 44 px`);
     const box = await page.$eval("#chart", (e) => ({ right: e.getBoundingClientRect().right, w: e.clientWidth }));
     assert.ok(box.right <= width, `${tag}: the chart fits the screen (right ${box.right})`);
     assert.equal(img.w, box.w * 3, `${tag}: image ${img.w} px shown ${box.w} px at 3 device pixels per px`);
