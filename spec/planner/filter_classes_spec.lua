@@ -129,7 +129,7 @@ describe("filters by class", function()
 
   it("keeps the last or first N years of the data's own span, and says which", function()
     for _ = 1, 30 do
-      local df, chart, a, _, _, _, first = years_table()
+      local df, chart, a, _, b, b_words, first = years_table()
       local last = first + 29
       local n = rand(12) + 1
       local late = pick { "last %s years", "the last %s years only", "just the past %s years", "only the latest %s years" }
@@ -142,6 +142,12 @@ describe("filters by class", function()
       assert.equal(count(df, function(row) return row[a] < first + n end), kept(edit(early, chart, df), df), early)
       local drop = ("exclude the last %d years"):format(n)
       assert.equal(count(df, function(row) return row[a] <= last - n end), kept(edit(drop, chart, df), df), drop)
+      -- the other year column, named between the count and "years"
+      local named = ("only the last %d %ss"):format(n, b_words)
+      local bs = {}
+      for _, row in ipairs(frame.to_records(df)) do bs[#bs + 1] = row[b] end
+      local b_last = math.max(table.unpack(bs))
+      assert.equal(count(df, function(row) return row[b] > b_last - n end), kept(edit(named, chart, df), df), named)
       -- "top 5" stays a top-N, not a window
       assert.is_nil(edit("top 5", bars(a, "amount"), df).transform[1].filter)
     end
@@ -192,6 +198,46 @@ describe("filters by class", function()
       assert.equal(count(df, function(r) return r[a] ~= y end), kept(edit(p, chart, df), df), p)
       p = ("only %s from %d to %d"):format(a_words, y - 1, y + 1)
       assert.equal(count(df, function(r) return r[a] >= y - 1 and r[a] <= y + 1 end), kept(edit(p, chart, df), df), p)
+    end
+  end)
+
+  it("reads a side of a line of longitude or latitude on the data's coordinates", function()
+    for _ = 1, 20 do
+      local lon = pick { "longitude", "lon", "lng", word(2) .. "_longitude" }
+      local lat = pick { "latitude", "lat", word(2) .. "Latitude" }
+      local rows = {}
+      for i = 1, 50 do rows[i] = { rand(361) - 181, rand(181) - 91, rand(30) } end
+      local df = table_of({ lon, lat, "speed" }, rows)
+      local hist = { type = "histogram", encoding = { x = { field = "speed", type = "quantitative", bin = true },
+        y = { aggregate = "count", type = "quantitative" } } }
+      local v = rand(101) - 51
+      local cases = {
+        { ("only west of %s"):format(said(v)), function(r) return r[lon] < v end },
+        { ("east of %s only"):format(said(v)), function(r) return r[lon] > v end },
+        { ("exclude everything north of %s"):format(said(v)), function(r) return not (r[lat] > v) end },
+        { pick { "only west of the prime meridian", "just west of greenwich" }, function(r) return r[lon] < 0 end },
+        { "south of the equator", function(r) return r[lat] < 0 end },
+      }
+      for _, c in ipairs(cases) do
+        assert.equal(count(df, c[2]), kept(edit(c[1], hist, df), df), c[1])
+      end
+    end
+  end)
+
+  it("reads a word that says the sign of a kind of measure, with a filter cue", function()
+    for _ = 1, 20 do
+      local kind, words = table.unpack(pick { { "delay", { { "early", -1 }, { "late", 1 } } },
+        { "profit", { { "losses", -1 }, { "profitable", 1 } } } })
+      local col = pick { kind, word(2) .. "_" .. kind, word(2) .. kind:sub(1, 1):upper() .. kind:sub(2) }
+      local rows = {}
+      for i = 1, 40 do rows[i] = { "g" .. i % 3, rand(61) - 31, rand(20) } end
+      local df = table_of({ "group", col, "amount" }, rows)
+      local w = pick(words)
+      local function passes(r) return w[2] < 0 and r[col] < 0 or w[2] > 0 and r[col] > 0 end
+      local p = pick { "only the %s ones", "just the %s %s" }:format(w[1], word(2) .. "s")
+      assert.equal(count(df, passes), kept(edit(p, bars("group", "amount"), df), df), p)
+      p = pick { "exclude the %s ones", "leave out the %s %s" }:format(w[1], word(2) .. "s")
+      assert.equal(count(df, function(r) return not passes(r) end), kept(edit(p, bars("group", "amount"), df), df), p)
     end
   end)
 

@@ -105,7 +105,17 @@ local function mark_negation(ctx, k)
   if ctx:w(k + 1) == "out" then ctx:mark(k + 1) end
 end
 
-M.add_filter, M.negation, M.mark_negation = add_filter, negation, mark_negation
+-- Adds a filter step for pred, or, after a negation cue at neg, for the rows it leaves out.
+local function filter_rows(ctx, pred, neg)
+  if neg then
+    mark_negation(ctx, neg)
+    pred = { ["not"] = pred }
+  end
+  add_filter(ctx.spec, pred)
+  ctx:edit("filter")
+  return pred
+end
+M.filter_rows, M.negation = filter_rows, negation
 
 -- The chart's measure: its first channel of numbers drawn from a column.
 local function chart_measure(ctx)
@@ -630,13 +640,7 @@ function M.ranges(ctx)
             pred[dir] = v
           end
           -- "exclude the ones above 5", "no more than 3": the rows outside the range
-          local neg = negation(ctx, i)
-          if neg then
-            mark_negation(ctx, neg)
-            pred = { ["not"] = pred }
-          end
-          add_filter(spec, pred)
-          ctx:edit("filter")
+          filter_rows(ctx, pred, negation(ctx, i))
         end
       end
     end
@@ -665,6 +669,89 @@ function M.signs(ctx)
       add_filter(ctx.spec, { field = field, [op] = 0 })
       ctx:edit("filter")
       return
+    end
+  end
+end
+
+-- A decade as written ("1990s", "90s", "'90s") → its first year.
+local function decade_of(w)
+  local full = w and w:match("^(%d%d%d0)s$")
+  if full then return tonumber(full) end
+  local short = w and w:match("^'?(%d0)s$")
+  if short then local n = tonumber(short); return n >= 30 and 1900 + n or 2000 + n end
+  return nil
+end
+
+-- "exclude the early departures", "only the late ones", "just the losses", "the deficits only":
+-- an adjective or noun that says the sign of a kind of measure, on the data's column of that
+-- kind (column_like), said with a filter cue; "early years" is a window (time.window).
+local SIGN_OF = { early = { "delay", "lt" }, late = { "delay", "gt" }, loss = { "profit", "lt" },
+  losses = { "profit", "lt" }, unprofitable = { "profit", "lt" }, profitable = { "profit", "gt" },
+  deficit = { "balance", "lt" }, deficits = { "balance", "lt" }, surplus = { "balance", "gt" },
+  surpluses = { "balance", "gt" } }
+function M.signed_words(ctx)
+  for i, t in ipairs(ctx.tokens) do
+    local sign = t.w and ctx:free(i) and SIGN_OF[t.w]
+    local nxt = ctx:w(i + 1) or ""
+    if sign and not tonumber(nxt) and not decade_of(nxt) and not require("planner.when").is_time_word(nxt) then
+      local neg = negation(ctx, i)
+      local keep = cue_before(ctx, i, KEEP, 3) or ctx:w(i + 1) == "only" and i + 1
+      local field = (neg or keep) and column_like(ctx, sign[1])
+      if field then
+        ctx:mark(i)
+        if keep then ctx:mark(keep) end
+        if ctx:w(i - 1) == "the" then ctx:mark(i - 1) end
+        -- the rows' noun after it ("departures", "ones") is no column to draw
+        local noun = ctx:mention_at(i + 1)
+        if noun and ctx:open(noun) and noun.col.type ~= "quantitative" then
+          ctx:take(noun)
+        elseif ctx:free(i + 1) and not noun and not lex.stop[nxt] then
+          ctx:mark(i + 1)
+        end
+        filter_rows(ctx, { field = field, [sign[2]] = 0 }, neg)
+        return
+      end
+    end
+  end
+end
+
+-- "west of the prime meridian", "north of 40", "south of the equator", "east of -5": a side of
+-- a line of longitude or latitude, on the data's column of longitudes or latitudes.
+local COMPASS = { west = { "longitude", "lt" }, east = { "longitude", "gt" }, north = { "latitude", "gt" },
+  south = { "latitude", "lt" } }
+local AXIS_WORDS = { longitude = set [[longitude longitudes lon lng long]], latitude = set [[latitude latitudes lat]] }
+local ZERO_LINES = { meridian = "longitude", greenwich = "longitude", equator = "latitude" }
+local function coordinate_column(ctx, axis)
+  for _, c in ipairs(ctx.prof and ctx.prof.columns or {}) do
+    if c.type == "quantitative" then
+      for _, w in ipairs(c.words) do if AXIS_WORDS[axis][w] then return c.name end end
+    end
+  end
+  return nil
+end
+function M.compass(ctx)
+  for i, t in ipairs(ctx.tokens) do
+    local side = t.w and ctx:free(i) and COMPASS[t.w]
+    if side and ctx:w(i + 1) == "of" then
+      local axis, op = side[1], side[2]
+      local num, last = numbers.read(ctx.tokens, i + 2), nil
+      if num then
+        last = num.j
+      else
+        for k = i + 2, i + 4 do
+          -- (as typed: "meridian" is no typo of "median" here)
+          local said = ctx.tokens[k] and (ctx.tokens[k].typo or ctx.tokens[k].w)
+          if not last and ZERO_LINES[said or ""] == axis then num, last = { value = 0 }, k end
+        end
+      end
+      local field = num and coordinate_column(ctx, axis)
+      if field then
+        for k = i, last do ctx:mark(k) end
+        local keep = cue_before(ctx, i, KEEP, 3)
+        if keep then ctx:mark(keep) end
+        filter_rows(ctx, { field = field, [op] = num.value }, negation(ctx, i))
+        return
+      end
     end
   end
 end
@@ -773,24 +860,11 @@ function M.dates(ctx)
     local w = ctx:w(k)
     if w == "and" or w == "vs" or w == "versus" or w == "or" then ctx:mark(k) end
   end
-  if neg then
-    mark_negation(ctx, neg)
-    add_filter(ctx.spec, { ["not"] = pred })
-  else
-    add_filter(ctx.spec, pred)
-    if pred.oneOf and not temporal then M.split_by_kept(ctx, field, #years) end
-  end
-  ctx:edit("filter")
+  filter_rows(ctx, pred, neg)
+  if pred.oneOf and not temporal and not neg then M.split_by_kept(ctx, field, #years) end
 end
 
 -- Decades: "only the 90s", "the 2010s", "1980s to 2000s", "leave out the 1970s" — a range of years.
-local function decade_of(w)
-  local full = w and w:match("^(%d%d%d0)s$")
-  if full then return tonumber(full) end
-  local short = w and w:match("^'?(%d0)s$")
-  if short then local n = tonumber(short); return n >= 30 and 1900 + n or 2000 + n end
-  return nil
-end
 function M.decades(ctx)
   local found, idx = {}, {}
   for i in ipairs(ctx.tokens) do

@@ -115,8 +115,20 @@ function M.window(ctx)
   for i, t in ipairs(ctx.tokens) do words[i] = ctx:free(i) and t.w or false end
   for i in ipairs(ctx.tokens) do
     local w, after = when.window_at(words, i)
+    -- "last 10 budget years", "the last 3 release years": a column of dates or years named
+    -- between the count and its unit word (or ending in it)
+    local m = not w and ctx:mention_at(i + 2)
+    if m and m.i == i + 2 and ctx:open(m) and (m.col.years or m.col.type == "temporal") then
+      for _, k in ipairs { m.j, m.j + 1 } do
+        if not w and words[k] then
+          w = when.window_at({ words[i], words[i + 1], words[k] }, 1)
+          after = k + 1
+        end
+      end
+      if w then ctx:take(m) end
+    end
     if w then
-      local unit_at = ctx:mention_at(after - 1)
+      local unit_at = m and m.used and m or ctx:mention_at(after - 1)
       local field, temporal
       if unit_at and (unit_at.col.years or unit_at.col.type == "temporal") then
         field, temporal = ctx:take(unit_at), unit_at.col.type == "temporal"
@@ -155,10 +167,8 @@ function M.window(ctx)
         return
       end
       local neg = rows.negation(ctx, i)
-      if neg then rows.mark_negation(ctx, neg); pred = { ["not"] = pred } end
-      rows.add_filter(ctx.spec, pred)
+      rows.filter_rows(ctx, pred, neg)
       ctx:note(("%s the %s of %s: %s"):format(neg and "left out" or "kept", which, field, said))
-      ctx:edit("filter")
       return
     end
   end
