@@ -65,6 +65,41 @@ describe("the #18 review's defects", function()
     assert.equal(0, r.scene.thinned.y)
   end)
 
+  it("six KPI names on a horizontal bar wrap to two lines where they fit instead of being cut", function()
+    local rows = {}
+    for i, k in ipairs({ "Net revenue retention rate", "Customer acquisition cost payback",
+      "Monthly recurring revenue growth", "Gross margin after support costs", "Average contract value new logos",
+      "Net promoter score enterprise" }) do rows[i] = { k = k, v = i * 10 } end
+    for _, size in ipairs({ { 480, 320 }, { 800, 600 } }) do
+      local r = render({ type = "bar", width = size[1], height = size[2], options = { horizontal = true },
+        data = { values = rows }, encoding = { y = { field = "k", type = "nominal" }, x = { field = "v" } } })
+      assert.same({}, checks.check(r.scene))
+      local names = 0
+      for _, t in ipairs(texts(r.scene, "tick-label")) do
+        if not tonumber(t.text) then
+          names = names + 1
+          assert.is_nil(t.text:find("\u{2026}", 1, true), ("%dx%d: %s cut"):format(size[1], size[2], t.text))
+        end
+      end
+      assert.equal(6, names)
+    end
+  end)
+
+  it("a pie on a small canvas keeps a diameter of at least half the canvas's shorter side", function()
+    for _, t in ipairs({ "pie", "donut" }) do
+      for _, size in ipairs({ { 300, 200 }, { 480, 320 } }) do
+        local s = copy(charts.get(t).sample)
+        s.width, s.height = size[1], size[2]
+        local x0, x1 = math.huge, -math.huge
+        for _, it in ipairs(render(s).scene.items) do
+          if it.kind == "mark" then x0, x1 = math.min(x0, it.x), math.max(x1, it.x + it.w) end
+        end
+        assert.is_true(x1 - x0 >= 0.5 * math.min(size[1], size[2]), ("%s %dx%d: %.0f px"):format(t, size[1], size[2],
+          x1 - x0))
+      end
+    end
+  end)
+
   it("a streamgraph's value axis reads as magnitude: no negative tick label", function()
     for _, size in ipairs({ { 480, 320 }, { 800, 600 } }) do
       local s = copy(charts.get("streamgraph").sample)
