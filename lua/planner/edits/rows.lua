@@ -455,6 +455,10 @@ function M.missing(ctx)
   end
 end
 
+-- Words after "everything" that make it a filter ("remove everything before 2000"), not all rows.
+local RESTRICTS = set [[before after except but since until from west east north south above below over under
+  between older newer earlier later with without outside]]
+
 -- "include all genres", "show all regions again", "remove the filter", "clear filters".
 function M.unfilter(ctx)
   -- "both cities", "all regions", "every segment" of a column the chart keeps some of: all of
@@ -477,7 +481,7 @@ function M.unfilter(ctx)
         or ctx:w(i - 1) == "clear" or ctx:w(i - 1) == "reset"))
       or ctx:free(i) and t.w == "all" and (ctx:w(i - 1) == "include" or ctx:w(i - 1) == "show" or ctx:w(i - 1) == "back"
         or ctx:w(i - 1) == "including" or ctx:w(i + 1) == "again" or ctx:w(i - 1) == "see")
-      or ctx:free(i) and t.w == "everything"
+      or ctx:free(i) and t.w == "everything" and not RESTRICTS[ctx:w(i + 1) or ""]
       -- "add the others too", "bring back the rest", "show the remaining ones"
       or ctx:free(i) and (t.w == "others" or t.w == "rest" or t.w == "remaining")
         and (cue_before(ctx, i, WIDEN_WORDS, 3) or cue_before(ctx, i, { back = true, show = true, bring = true }, 3))
