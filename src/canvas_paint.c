@@ -118,8 +118,8 @@ static int m_stamp(lua_State *L) {
   luaL_checktype(L, 3, LUA_TTABLE);
   int has_r = !lua_isnoneornil(L, 4), arrays = has_r ? 3 : 2;
   if (has_r) luaL_checktype(L, 4, LUA_TTABLE);
-  size_t n = lua_rawlen(L, 2);
-  if (lua_rawlen(L, 3) != n || (has_r && lua_rawlen(L, 4) != n))
+  size_t n = numcol_len(L, 2);
+  if (numcol_len(L, 3) != n || (has_r && numcol_len(L, 4) != n))
     return luaL_argerror(L, 3, "xs, ys and rs must have the same length");
   if (n > ((size_t)-1) / (3 * sizeof(double))) return luaL_argerror(L, 2, "too many points");
   double *v = lua_newuserdatauv(L, (n ? n : 1) * (size_t)arrays * sizeof(double), 0);

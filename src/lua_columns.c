@@ -150,11 +150,16 @@ static int ungrouped(lua_State *L, int has_y, int has_c, lua_Integer n, columns_
   lua_newtable(L);
   if (missing_y)
     for (lua_Integer i = 1; i <= n; i++) {
-      if (lua_rawgeti(L, Y, i) == LUA_TNIL) {
-        lua_pushboolean(L, 1);
-        lua_rawseti(L, -3, i);
+      int gap;
+      if (ys) gap = ys[i - 1] != ys[i - 1];
+      else {
+        gap = lua_rawgeti(L, Y, i) == LUA_TNIL;
+        lua_pop(L, 1);
       }
-      lua_pop(L, 1);
+      if (gap) {
+        lua_pushboolean(L, 1);
+        lua_rawseti(L, -2, i);
+      }
     }
   lua_rawseti(L, -2, 1);
   lua_createtable(L, 5, 1); /* the one series' scan: { n =, count, first, last, imin, imax } */
@@ -181,6 +186,9 @@ static int l_group(lua_State *L) {
   lua_settop(L, GAPS);
   int shortcut = ungrouped(L, has_y, has_c, n, op, gaps);
   if (shortcut) return shortcut;
+  numcol_realize(L, X); /* read row by row below */
+  if (has_y) numcol_realize(L, Y);
+  if (has_c) numcol_realize(L, C);
   lua_newtable(L); /* IDS: colour value -> series */
   lua_newtable(L); /* NAMES */
 
@@ -346,20 +354,18 @@ static int l_affine(lua_State *L) {
   lua_Integer n = luaL_checkinteger(L, 2);
   double a = luaL_checknumber(L, 3), b = luaL_checknumber(L, 4);
   lua_settop(L, 4);
-  lua_createtable(L, n > 0 && n < INT32_MAX ? (int)n : 0, 0);
   const double *col = n > 0 ? numcol_get(L, 1, (size_t)n) : NULL;
+  if (col) { /* 5: the positions, kept in C until Lua reads them (numcol.h; canvas:stamp reads C) */
+    double *out = numcol_new(L, (size_t)n, NULL);
+    for (lua_Integer i = 0; i < n; i++) out[i] = col[i] == col[i] ? a + b * col[i] : NAN;
+    return 1;
+  }
+  lua_createtable(L, n > 0 && n < INT32_MAX ? (int)n : 0, 0);
   double *out = n > 0 ? numcol_attach(L, 5, (size_t)n) : NULL;
   for (lua_Integer i = 1; i <= n; i++) {
-    int present; /* a number at i (a NaN read from the array is one) */
-    double v;
-    if (col) {
-      v = col[i - 1];
-      present = v == v;
-    } else {
-      present = lua_rawgeti(L, 1, i) == LUA_TNUMBER;
-      v = present ? lua_tonumber(L, -1) : 0;
-      lua_pop(L, 1);
-    }
+    int present = lua_rawgeti(L, 1, i) == LUA_TNUMBER; /* a NaN read from the array is one */
+    double v = present ? lua_tonumber(L, -1) : 0;
+    lua_pop(L, 1);
     out[i - 1] = present ? a + b * v : NAN;
     if (!present) continue;
     lua_pushnumber(L, out[i - 1]);
@@ -429,16 +435,19 @@ static int l_flat(lua_State *L) {
   luaL_checktype(L, 1, LUA_TTABLE);
   lua_Integer n = luaL_checkinteger(L, 2);
   lua_settop(L, 2);
-  lua_createtable(L, n > 0 && n < INT32_MAX ? (int)n : 0, 0); /* 3: y0 */
   const double *col = n > 0 ? numcol_get(L, 1, (size_t)n) : NULL;
+  if (col) { /* 3: y0, its zeros kept in C until Lua reads them (numcol.h) */
+    unsigned char *is_int;
+    double *y0 = numcol_new(L, (size_t)n, &is_int);
+    for (lua_Integer i = 0; i < n; i++) y0[i] = col[i] == col[i] ? 0 : NAN;
+    memset(is_int, 0xFF, ((size_t)n + 7) / 8);
+    return 1;
+  }
+  lua_createtable(L, n > 0 && n < INT32_MAX ? (int)n : 0, 0); /* 3: y0 */
   for (lua_Integer i = 1; i <= n; i++) {
-    if (col) {
-      if (col[i - 1] != col[i - 1]) continue;
-    } else {
-      int t = lua_rawgeti(L, 1, i);
-      lua_pop(L, 1);
-      if (t != LUA_TNUMBER) continue;
-    }
+    int t = lua_rawgeti(L, 1, i);
+    lua_pop(L, 1);
+    if (t != LUA_TNUMBER) continue;
     lua_pushinteger(L, 0);
     lua_rawseti(L, 3, i);
   }
@@ -450,6 +459,7 @@ static int l_order(lua_State *L) {
   lua_Integer n = luaL_checkinteger(L, 2);
   if (n < 0 || n > (lua_Integer)UINT32_MAX - 1) return luaL_argerror(L, 2, "row count out of range");
   lua_settop(L, 2);
+  numcol_realize(L, 1); /* read row by row below */
   columns_row *rows = scratch(L, (size_t)n, sizeof *rows); /* 3 */
   size_t count = 0;
   for (lua_Integer i = 1; i <= n; i++) {
@@ -478,6 +488,7 @@ static int l_iso_dates(lua_State *L) {
   luaL_checktype(L, 1, LUA_TTABLE);
   lua_Integer n = luaL_checkinteger(L, 2);
   lua_settop(L, 2);
+  numcol_realize(L, 1); /* read row by row below */
   lua_createtable(L, n > 0 && n < INT32_MAX ? (int)n : 0, 0); /* 3: times */
   enum iso_grain finest = 0;
   for (lua_Integer i = 1; i <= n; i++) {

@@ -195,6 +195,50 @@ static int scan_row_end(void *ud) {
   return 0;
 }
 
+/* Past this many rows a numeric column's numbers stay in C until Lua code reads them
+ * (numcol_new): a large chart's hot paths read the doubles, and a million rows do not become
+ * a million Lua values. Up to it the arrays are built at once (small data is echoed in replies). */
+enum { LAZY_ROWS = 10000 };
+
+/* Every integer cell of the column is exactly a double (|i| <= 2^53), so the doubles give
+ * back the integers Lua would have had. */
+static int exact_doubles(const column *c, size_t n) {
+  const long long lim = 1LL << 53;
+  for (size_t i = 0; i < n; i++)
+    if (c->kind[i] == CELL_INT && (c->num[i].i > lim || c->num[i].i < -lim)) return 0;
+  return 1;
+}
+
+/* Pushes column c's array: empty for text (pass 2 fills it); numbers as Lua values with their
+ * doubles beside them, or past LAZY_ROWS only as doubles until Lua reads them. */
+static void push_column(lua_State *L, const column *c, size_t n) {
+  if (!c->text && n > LAZY_ROWS && exact_doubles(c, n)) {
+    unsigned char *is_int;
+    double *d = numcol_new(L, n, &is_int);
+    for (size_t i = 0; i < n; i++) {
+      d[i] = c->kind[i] == CELL_INT ? (double)c->num[i].i : c->kind[i] == CELL_FLOAT ? c->num[i].d : NAN;
+      if (c->kind[i] == CELL_INT) is_int[i / 8] |= (unsigned char)(1u << (i % 8));
+    }
+    return;
+  }
+  lua_createtable(L, n < INT32_MAX ? (int)n : 0, 0);
+  if (c->text) return;
+  double *d = numcol_attach(L, -1, n);
+  for (size_t i = 0; i < n; i++) {
+    if (c->kind[i] == CELL_INT) {
+      lua_pushinteger(L, c->num[i].i);
+      d[i] = (double)c->num[i].i;
+    } else if (c->kind[i] == CELL_FLOAT) {
+      lua_pushnumber(L, c->num[i].d);
+      d[i] = c->num[i].d;
+    } else {
+      d[i] = NAN;
+      continue;
+    }
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+}
+
 /* Stack slots of l_columns. */
 enum { TEXT = 1, MAX_ROWS, MAX_COLUMNS, MAX_STRING, SCAN, NAMES, COLUMNS, NUMERIC, BY_INDEX };
 
@@ -270,23 +314,7 @@ static int l_columns(lua_State *L) {
     column *c = &s->cols[j];
     lua_pushlstring(L, c->name, c->name_len);
     lua_rawseti(L, NAMES, j + 1);
-    lua_createtable(L, n < INT32_MAX ? (int)n : 0, 0);
-    if (!c->text) { /* numbers: the array, and the same as doubles for chartd.columns (numcol.h) */
-      double *d = numcol_attach(L, -1, n);
-      for (size_t i = 0; i < n; i++) {
-        if (c->kind[i] == CELL_INT) {
-          lua_pushinteger(L, c->num[i].i);
-          d[i] = (double)c->num[i].i;
-        } else if (c->kind[i] == CELL_FLOAT) {
-          lua_pushnumber(L, c->num[i].d);
-          d[i] = c->num[i].d;
-        } else {
-          d[i] = NAN;
-          continue;
-        }
-        lua_rawseti(L, -2, (lua_Integer)i + 1);
-      }
-    }
+    push_column(L, c, n);
     any_text |= c->text;
     lua_pushvalue(L, -1);
     lua_rawseti(L, BY_INDEX, j + 1);

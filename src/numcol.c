@@ -9,45 +9,180 @@ static const char *const KEY = "chartd.numcols"; /* registry: array -> its doubl
 
 typedef struct numcol {
   size_t n;
+  size_t reads;          /* rows read through __index while lazy */
+  int lazy;              /* the Lua array is still empty: the rows are only here */
+  int holes;             /* a row is NaN (nil): 1, none: 0, not looked yet: -1 */
+  unsigned char *is_int; /* numcol_new's bitmap (a bit a row), or NULL */
   double v[];
 } numcol;
 
-double *numcol_attach(lua_State *L, int table_idx, size_t n) {
-  table_idx = lua_absindex(L, table_idx);
-  if (n > (((size_t)-1) - sizeof(numcol)) / sizeof(double)) luaL_error(L, "numcol: too many rows");
-  if (lua_getfield(L, LUA_REGISTRYINDEX, KEY) != LUA_TTABLE) {
+/* A lazy array may be read row by row through __index this many times (a few passes over
+ * what a chart keeps of it, e.g. the points M4 keeps of a line) before its rows become Lua
+ * values, which then cost less to read. */
+static size_t read_budget(size_t n) { return n / 4 + 64; }
+
+/* Pushes the registry's array -> doubles table, made on first use. */
+static void push_registry(lua_State *L) {
+  if (lua_getfield(L, LUA_REGISTRYINDEX, KEY) == LUA_TTABLE) return;
+  lua_pop(L, 1);
+  lua_newtable(L);
+  lua_createtable(L, 0, 1);
+  lua_pushliteral(L, "k");
+  lua_setfield(L, -2, "__mode");
+  lua_setmetatable(L, -2);
+  lua_pushvalue(L, -1);
+  lua_setfield(L, LUA_REGISTRYINDEX, KEY);
+}
+
+/* The doubles kept for the table at idx, or NULL (they stay alive with the table). */
+static numcol *find(lua_State *L, int idx) {
+  if (lua_type(L, idx) != LUA_TTABLE) return NULL;
+  idx = lua_absindex(L, idx);
+  numcol *c = NULL;
+  if (lua_getfield(L, LUA_REGISTRYINDEX, KEY) == LUA_TTABLE) {
+    lua_pushvalue(L, idx);
+    if (lua_rawget(L, -2) == LUA_TUSERDATA) c = lua_touserdata(L, -1);
     lua_pop(L, 1);
-    lua_newtable(L);
-    lua_createtable(L, 0, 1);
-    lua_pushliteral(L, "k");
-    lua_setfield(L, -2, "__mode");
-    lua_setmetatable(L, -2);
-    lua_pushvalue(L, -1);
-    lua_setfield(L, LUA_REGISTRYINDEX, KEY);
   }
-  numcol *c = lua_newuserdatauv(L, sizeof(numcol) + n * sizeof(double), 0);
+  lua_pop(L, 1);
+  return c;
+}
+
+static numcol *new_numcol(lua_State *L, int table_idx, size_t n, size_t extra) {
+  table_idx = lua_absindex(L, table_idx);
+  if (n > (((size_t)-1) - sizeof(numcol) - extra) / sizeof(double)) luaL_error(L, "numcol: too many rows");
+  push_registry(L);
+  numcol *c = lua_newuserdatauv(L, sizeof(numcol) + n * sizeof(double) + extra, 0);
   c->n = n;
+  c->reads = 0;
+  c->lazy = 0;
+  c->holes = -1;
+  c->is_int = NULL;
   lua_pushvalue(L, table_idx);
   lua_insert(L, -2);
   lua_rawset(L, -3);
   lua_pop(L, 1);
+  return c;
+}
+
+double *numcol_attach(lua_State *L, int table_idx, size_t n) { return new_numcol(L, table_idx, n, 0)->v; }
+
+static void push_row(lua_State *L, const numcol *c, size_t i) {
+  if (c->is_int && (c->is_int[i / 8] >> (i % 8) & 1)) lua_pushinteger(L, (lua_Integer)c->v[i]);
+  else lua_pushnumber(L, c->v[i]);
+}
+
+/* The rows become Lua values and the array a plain one (no metatable). */
+static void realize(lua_State *L, int idx, numcol *c) {
+  idx = lua_absindex(L, idx);
+  c->lazy = 0;
+  lua_pushnil(L);
+  lua_setmetatable(L, idx);
+  for (size_t i = 0; i < c->n; i++) {
+    if (c->v[i] != c->v[i]) continue;
+    push_row(L, c, i);
+    lua_rawseti(L, idx, (lua_Integer)i + 1);
+  }
+}
+
+void numcol_realize(lua_State *L, int idx) {
+  numcol *c = find(L, idx);
+  if (c && c->lazy) realize(L, idx, c);
+}
+
+/* The metamethods of a numcol_new array; their upvalue is its numcol (no lookup a read). */
+#define SELF ((numcol *)lua_touserdata(L, lua_upvalueindex(1)))
+
+static int lazy_index(lua_State *L) {
+  numcol *c = SELF;
+  int isnum = 0;
+  lua_Integer i = lua_type(L, 2) == LUA_TNUMBER ? lua_tointegerx(L, 2, &isnum) : 0;
+  if (!c->lazy || !isnum || i < 1 || (size_t)i > c->n) {
+    if (c->lazy && isnum && i >= 1) realize(L, 1, c); /* out of range: the plain answer */
+    lua_rawget(L, 1);
+    return 1;
+  }
+  if (c->reads++ >= read_budget(c->n)) {
+    realize(L, 1, c);
+    lua_rawgeti(L, 1, i);
+    return 1;
+  }
+  if (c->v[i - 1] != c->v[i - 1]) lua_pushnil(L);
+  else push_row(L, c, (size_t)i - 1);
+  return 1;
+}
+
+static int lazy_newindex(lua_State *L) {
+  numcol *c = SELF;
+  if (c->lazy) realize(L, 1, c);
+  lua_settop(L, 3);
+  lua_rawset(L, 1);
+  return 0;
+}
+
+static int lazy_len(lua_State *L) {
+  numcol *c = SELF;
+  if (c->lazy && c->holes < 0) {
+    c->holes = 0;
+    for (size_t i = 0; i < c->n && !c->holes; i++) c->holes = c->v[i] != c->v[i];
+  }
+  if (c->lazy && !c->holes) lua_pushinteger(L, (lua_Integer)c->n);
+  else { /* with holes, # is whatever border the plain array has */
+    if (c->lazy) realize(L, 1, c);
+    lua_pushinteger(L, (lua_Integer)lua_rawlen(L, 1));
+  }
+  return 1;
+}
+
+static int raw_next(lua_State *L) {
+  lua_settop(L, 2);
+  if (lua_next(L, 1)) return 2;
+  lua_pushnil(L);
+  return 1;
+}
+
+static int lazy_pairs(lua_State *L) {
+  numcol *c = SELF;
+  if (c->lazy) realize(L, 1, c);
+  lua_pushcfunction(L, raw_next);
+  lua_pushvalue(L, 1);
+  lua_pushnil(L);
+  return 3;
+}
+
+double *numcol_new(lua_State *L, size_t n, unsigned char **is_int) {
+  lua_newtable(L);
+  size_t bits = is_int ? (n + 7) / 8 : 0;
+  numcol *c = new_numcol(L, -1, n, bits);
+  c->lazy = 1;
+  if (is_int) {
+    c->is_int = (unsigned char *)(c->v + n);
+    memset(c->is_int, 0, bits);
+    *is_int = c->is_int;
+  }
+  static const luaL_Reg mm[] = {{"__index", lazy_index}, {"__newindex", lazy_newindex},
+                                {"__len", lazy_len}, {"__pairs", lazy_pairs}, {NULL, NULL}};
+  lua_createtable(L, 0, 4);
+  lua_getfield(L, LUA_REGISTRYINDEX, KEY); /* the upvalue: c's userdata */
+  lua_pushvalue(L, -3);
+  lua_rawget(L, -2);
+  lua_remove(L, -2);
+  luaL_setfuncs(L, mm, 1);
+  lua_setmetatable(L, -2);
   return c->v;
 }
 
 const double *numcol_get(lua_State *L, int idx, size_t n) {
-  if (lua_type(L, idx) != LUA_TTABLE) return NULL;
-  idx = lua_absindex(L, idx);
-  const double *v = NULL;
-  if (lua_getfield(L, LUA_REGISTRYINDEX, KEY) == LUA_TTABLE) {
-    lua_pushvalue(L, idx);
-    if (lua_rawget(L, -2) == LUA_TUSERDATA) {
-      const numcol *c = lua_touserdata(L, -1);
-      if (c->n == n) v = c->v; /* the userdata stays alive with the array */
-    }
-    lua_pop(L, 1);
-  }
-  lua_pop(L, 1);
-  return v;
+  numcol *c = find(L, idx);
+  if (c == NULL) return NULL;
+  if (c->n == n) return c->v;
+  if (c->lazy) realize(L, idx, c); /* the caller reads the Lua array instead */
+  return NULL;
+}
+
+size_t numcol_len(lua_State *L, int idx) {
+  numcol *c = find(L, idx);
+  return c && c->lazy ? c->n : lua_rawlen(L, idx);
 }
 
 void numcol_load(lua_State *L, int idx, size_t n, double *dst) {

@@ -20,6 +20,20 @@ double *numcol_attach(lua_State *L, int table_idx, size_t n);
  * exactly n rows. */
 const double *numcol_get(lua_State *L, int idx, size_t n);
 
+/* A new array of n rows pushed onto the stack whose numbers live only here until Lua code reads
+ * it: rows are read from the doubles (NaN: nil), integers where *is_int (when asked for, a bit
+ * a row, returned zeroed) has the row's bit; a write, pairs(), #, or more reads than a few
+ * passes over the kept rows would make (numcol.c) turns it into a plain Lua array of the same
+ * values first. C code that reads arrays through the raw API calls numcol_realize (or goes
+ * through numcol_get/numcol_load/numcol_len, which know). Returns the doubles to be filled. */
+double *numcol_new(lua_State *L, size_t n, unsigned char **is_int);
+
+/* Makes the array at idx a plain Lua array if it is one of numcol_new's (else nothing). */
+void numcol_realize(lua_State *L, int idx);
+
+/* The length of the array at idx: numcol_new's n, or lua_rawlen. */
+size_t numcol_len(lua_State *L, int idx);
+
 /* Rows 1..n of the array at idx as doubles into dst (NaN where there is no number): from the
  * kept doubles when there are, else read through the Lua API. */
 void numcol_load(lua_State *L, int idx, size_t n, double *dst);

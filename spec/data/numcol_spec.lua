@@ -79,4 +79,106 @@ describe("numeric columns kept in C", function()
     assert.same({ 3, 1, 3, 1, 3 }, { columns.scan(cols.x, 3) }) -- fewer rows: read from the array
     assert.same({ 4, 1, 4, 1, 4 }, { columns.scan(cols.x, 4) })
   end)
+
+  -- Past 10,000 rows a numeric column's numbers stay in C (numcol_new) until Lua code reads them:
+  -- whatever Lua does with the array must see the values a plain array holds.
+  describe("past 10,000 rows", function()
+    local json = require "util.json"
+    local n = 12000
+    local frame = require "data.frame"
+    local function parsed(pick)
+      local _, cols = csv.columns(random_csv(pick, n), 1000000, 10, 1000)
+      for _, name in ipairs({ "k", "v", "w" }) do assert.is_table(getmetatable(cols[name]), name) end
+      return cols
+    end
+    -- the columns frame.lua's own Lua CSV code builds of the same text
+    local function lua_path(pick)
+      local native = frame.native_csv
+      frame.native_csv = nil
+      local df = assert(frame.from_data(random_csv(pick, n), "data"))
+      frame.native_csv = native
+      return df.columns
+    end
+    -- the cells read one by one into a plain array
+    local function plain(col)
+      local t = {}
+      for i = 1, n do t[i] = col[i] end
+      return t
+    end
+
+    it("reads every row as the plain array has it (integers stay integers, holes nil)", function()
+      local cols = parsed(lcg(3))
+      for _, name in ipairs({ "k", "v", "w" }) do
+        local col, want = cols[name], lua_path(lcg(3))[name]
+        for i = 1, n do
+          assert.equal(math.type(want[i]), math.type(col[i]))
+          assert.equal(want[i], col[i])
+        end
+        assert.is_nil(col[0])
+        assert.is_nil(col[n + 1])
+        assert.is_nil(col.x)
+        assert.equal(#want, #col)
+        assert.same(want, col)
+      end
+    end)
+
+    it("iterates, encodes, sorts and takes writes as the plain array does", function()
+      local cols, fresh = parsed(lcg(8)), parsed(lcg(8))
+      local want = lua_path(lcg(8)).w
+      local seen = 0
+      for i, x in ipairs(cols.w) do seen = seen + 1; assert.equal(want[i], x) end
+      assert.equal(n, seen)
+      local keys = 0
+      for k, x in pairs(cols.v) do keys = keys + 1; assert.equal(fresh.v[k], x) end
+      local holes = 0
+      for i = 1, n do if fresh.v[i] == nil then holes = holes + 1 end end
+      assert.equal(n - holes, keys)
+      assert.equal(json.encode(plain(fresh.k)), json.encode(cols.k))
+      local c2 = parsed(lcg(8))
+      table.sort(c2.w)
+      table.sort(want)
+      assert.same(want, plain(c2.w))
+      local c3 = parsed(lcg(8))
+      c3.k[5] = "x" -- a write: the rest stays
+      assert.equal("x", c3.k[5])
+      assert.equal(fresh.k[6], c3.k[6])
+      assert.same({ columns.scan(plain(fresh.k), n) }, { columns.scan(cols.k, n) })
+    end)
+
+    it("draws the charts the Lua CSV path draws, pixel for pixel", function()
+      local pipeline = require "pipeline"
+      local pick = lcg(23)
+      local rows, y = { "t,y,z" }, 0
+      for i = 1, 15000 do
+        y = y + pick(201) - 101 + pick(100) / 100
+        rows[i + 1] = ("%d,%s,%s"):format(i * 3, pick(60) == 1 and "" or tostring(y), tostring(pick(500) / 8))
+      end
+      local text = table.concat(rows, "\n")
+      for _, kind in ipairs({ "line", "area", "scatter", "step" }) do
+        local function render(native)
+          frame.native_csv = native
+          local out, err = pipeline.render({ type = kind, width = 640, height = 400, format = "png", data = text,
+            encoding = { x = { field = kind == "scatter" and "z" or "t", type = "quantitative" },
+              y = { field = "y", type = "quantitative" } } })
+          return assert(out, err and err.message).bytes
+        end
+        local native = frame.native_csv
+        local fast, slow = render(native), render(nil)
+        frame.native_csv = native
+        assert.is_true(fast == slow, kind .. ": the PNGs differ")
+      end
+    end)
+
+    it("gives chartd.columns the answers a plain array gives, also for fewer rows", function()
+      local cols, fresh = parsed(lcg(11)), parsed(lcg(11))
+      local k, v, w = plain(fresh.k), plain(fresh.v), plain(fresh.w)
+      assert.same({ columns.group(k, v, nil, n, "sum", true) }, { columns.group(cols.k, cols.v, nil, n, "sum", true) })
+      assert.same({ columns.m4(k, n, 0.05, 1, v, {}) }, { columns.m4(cols.k, n, 0.05, 1, cols.v, {}) })
+      assert.same(columns.flat(v, n), columns.flat(cols.v, n))
+      assert.same(columns.affine(w, n, 3, -2), columns.affine(cols.w, n, 3, -2))
+      assert.same({ columns.group(k, v, w, n, "mean") }, { columns.group(cols.k, cols.v, cols.w, n, "mean") })
+      assert.same({ columns.order(w, n) }, { columns.order(parsed(lcg(11)).w, n) })
+      assert.same({ columns.scan(v, n - 7) }, { columns.scan(parsed(lcg(11)).v, n - 7) })
+    end)
+  end)
 end)
