@@ -41,6 +41,44 @@ static int scratch_put(scratch *s, const char *p, size_t n) {
   return 0;
 }
 
+/* Exact powers of ten: a double holds 10^0..10^22 exactly. */
+static const double POW10[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+/* The usual number cell at text[i]: [-]digits[.digits], 1 to 15 digits, ending at a
+ * separator, a line ending or the end — what csv_number's first path reads, read as the
+ * field is scanned. Returns its length with csv_number's answer (*kind 1: *ival, 2: *dval);
+ * 0 when the field is anything else. */
+static size_t usual_number(const char *text, size_t i, size_t len, char separator, int *kind, long long *ival,
+                           double *dval) {
+  size_t j = i;
+  int negative = j < len && text[j] == '-';
+  j += (size_t)negative;
+  unsigned long long mant = 0;
+  size_t d0 = j;
+  for (unsigned d; j < len && (d = (unsigned)(unsigned char)text[j] - '0') < 10; j++) mant = mant * 10 + d;
+  size_t digits = j - d0, frac = 0;
+  int dot = j < len && text[j] == '.';
+  if (dot) {
+    size_t f0 = ++j;
+    for (unsigned d; j < len && (d = (unsigned)(unsigned char)text[j] - '0') < 10; j++) mant = mant * 10 + d;
+    frac = j - f0;
+  }
+  digits += frac;
+  if (digits == 0 || digits > 15) return 0;
+  if (j < len && text[j] != separator && text[j] != '\n' && !(text[j] == '\r' && j + 1 < len && text[j + 1] == '\n'))
+    return 0;
+  if (!dot) {
+    *ival = negative ? -(long long)mant : (long long)mant;
+    *kind = 1;
+    return j - i;
+  }
+  double v = (double)mant / POW10[frac];
+  *dval = negative ? -v : v;
+  *kind = 2;
+  return j - i;
+}
+
 static int parse(const char *text, size_t len, char separator, const csv_callbacks *cb, char *fixed,
                  char *err, size_t errlen) {
   size_t i = 0, line = 1;
@@ -54,6 +92,10 @@ static int parse(const char *text, size_t len, char separator, const csv_callbac
     snprintf(err, errlen, "separator cannot be a quote or a line ending");
     return -1;
   }
+  size_t k;
+  int kind = 0;
+  long long ival = 0;
+  double dval = 0;
   while (i < len) {
     /* One field per iteration; i is at the start of a field. */
     const char *fdata;
@@ -93,6 +135,14 @@ static int parse(const char *text, size_t len, char separator, const csv_callbac
       }
       fdata = s.data ? s.data : "";
       flen = s.len;
+    } else if (cb->number && (k = usual_number(text, i, len, separator, &kind, &ival, &dval)) != 0) {
+      if (cb->number(cb->ud, text + i, k, kind, ival, dval) != 0) {
+        snprintf(err, errlen, "line %zu: stopped", line);
+        goto done;
+      }
+      i += k;
+      row_open = 1;
+      goto field_end;
     } else {
       size_t start = i;
       while (i < len) {
@@ -113,6 +163,7 @@ static int parse(const char *text, size_t len, char separator, const csv_callbac
       goto done;
     }
     row_open = 1;
+  field_end:
     if (i >= len) break;
     if (text[i] == separator) {
       i++;
@@ -157,9 +208,6 @@ int csv_parse_scratch(const char *text, size_t len, char separator, const csv_ca
 static int lua_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
 static int digit(char c) { return c >= '0' && c <= '9'; }
 
-/* Exact powers of ten: a double holds 10^0..10^22 exactly. */
-static const double POW10[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
-                                 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
 int csv_number(const char *s, size_t len, long long *ival, double *dval) {
   /* The usual cell first, in one pass: [-]digits[.digits], 1 to 15 digits, nothing around —

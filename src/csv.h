@@ -11,6 +11,10 @@ typedef struct csv_callbacks {
   /* End of a row (after its last field). Same return convention. */
   int (*row_end)(void *ud);
   void *ud;
+  /* Optional (NULL: every field goes to `field`): an unquoted field that is the usual number,
+   * [-]digits[.digits] with 1 to 15 digits, read as it is scanned, with csv_number's answer
+   * (kind 1: *ival, 2: *dval) beside its text. Same return convention. */
+  int (*number)(void *ud, const char *data, size_t len, int kind, long long ival, double dval);
 } csv_callbacks;
 
 /* Parses text of len bytes. A leading UTF-8 BOM is skipped; rows end at LF or CRLF (a lone

@@ -54,7 +54,7 @@ static int l_parse(lua_State *L) {
   char *scratch = lua_newuserdatauv(L, len > 0 ? len : 1, 0);
   lua_newtable(L);
   build b = {L, 0, 0};
-  csv_callbacks cb = {on_field, on_row_end, &b};
+  csv_callbacks cb = {on_field, on_row_end, &b, NULL};
   if (csv_parse_scratch(text, len, sep, &cb, scratch, err, sizeof err) != 0) {
     luaL_pushfail(L);
     lua_pushstring(L, err);
@@ -138,6 +138,20 @@ static int missing_token(const char *d, size_t len) {
   return len == 0 || (len == 2 && memcmp(d, "NA", 2) == 0) || (len == 4 && memcmp(d, "null", 4) == 0);
 }
 
+/* Row s->rows of column c, a cell csv_number read as `kind` (0: not a number, so text). */
+static void put_cell(scan *s, column *c, int kind, long long iv, double dv) {
+  if (kind == 1) {
+    c->kind[s->rows] = CELL_INT;
+    c->num[s->rows].i = iv;
+  } else if (kind == 2) {
+    c->kind[s->rows] = CELL_FLOAT;
+    c->num[s->rows].d = dv;
+  } else {
+    c->kind[s->rows] = CELL_TEXT;
+    c->text = 1;
+  }
+}
+
 static int scan_field(void *ud, const char *data, size_t len) {
   scan *s = ud;
   if (!s->header_done) {
@@ -163,17 +177,25 @@ static int scan_field(void *ud, const char *data, size_t len) {
   }
   long long iv = 0;
   double dv = 0;
-  int k = csv_number(data, len, &iv, &dv);
-  if (k == 1) {
-    c->kind[s->rows] = CELL_INT;
-    c->num[s->rows].i = iv;
-  } else if (k == 2) {
-    c->kind[s->rows] = CELL_FLOAT;
-    c->num[s->rows].d = dv;
-  } else {
-    c->kind[s->rows] = CELL_TEXT;
-    c->text = 1;
-  }
+  int kind = csv_number(data, len, &iv, &dv);
+  put_cell(s, c, kind, iv, dv);
+  return 0;
+}
+
+/* A field csv.c read as the usual number on the way (csv.h): scan_field's work, the number
+ * already parsed. */
+static int scan_number(void *ud, const char *data, size_t len, int kind, long long iv, double dv) {
+  scan *s = ud;
+  if (!s->header_done) return scan_field(ud, data, len);
+  size_t j = s->field++;
+  if (j >= (size_t)s->ncols) return s->declined = 1;
+  s->row_blank = 0;
+  if (s->rows >= s->keep) return 0;
+  if (len > s->max_string) return s->declined = 1;
+  column *c = &s->cols[j];
+  c->any = 1;
+  if (c->text) c->kind[s->rows] = CELL_TEXT;
+  else put_cell(s, c, kind, iv, dv);
   return 0;
 }
 
@@ -293,7 +315,7 @@ static int l_columns(lua_State *L) {
 
   char err[128];
   char *unescape = lua_newuserdatauv(L, len > 0 ? len : 1, 0);
-  csv_callbacks cb = {scan_field, scan_row_end, s};
+  csv_callbacks cb = {scan_field, scan_row_end, s, scan_number};
   int rc = csv_parse_scratch(text, len, ',', &cb, unescape, err, sizeof err);
   lua_pop(L, 1);
   if (rc != 0 || s->declined || !s->header_done) return 0;
@@ -328,7 +350,7 @@ static int l_columns(lua_State *L) {
   if (any_text) {
     s->keep = n;
     fill f = {L, s, 0, 0, 1};
-    csv_callbacks cb2 = {fill_field, fill_row_end, &f};
+    csv_callbacks cb2 = {fill_field, fill_row_end, &f, NULL};
     char *unescape2 = lua_newuserdatauv(L, len > 0 ? len : 1, 0);
     if (csv_parse_scratch(text, len, ',', &cb2, unescape2, err, sizeof err) != 0) return 0;
     lua_pop(L, 1);

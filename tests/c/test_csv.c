@@ -35,29 +35,50 @@ static int on_row_end(void *ud) {
   return 0;
 }
 
+/* The number callback (csv.h): csv_number must give the same answer for the field, which is
+ * then reported as any field is; numbers_seen counts them. */
+static int numbers_seen;
+static int on_number(void *ud, const char *data, size_t len, int kind, long long ival, double dval) {
+  long long i2 = 0;
+  double d2 = 0;
+  CHECK_INT(csv_number(data, len, &i2, &d2), kind);
+  if (kind == 1) CHECK(i2 == ival);
+  else CHECK(d2 == dval);
+  numbers_seen++;
+  return on_field(ud, data, len);
+}
+
 static void parses(const char *text, char sep, const char *want) {
   out o = {{0}, 0, 0};
   char err[128] = "";
-  csv_callbacks cb = {on_field, on_row_end, &o};
+  csv_callbacks cb = {on_field, on_row_end, &o, NULL};
   int rc = csv_parse(text, strlen(text), sep, &cb, err, sizeof err);
   if (rc != 0 || strcmp(o.buf, want) != 0) fprintf(stderr, "input: \"%s\" (err: %s)\n", text, err);
   CHECK_INT(rc, 0);
   CHECK_STR(o.buf, want);
   /* the scratch variant must agree */
   out o2 = {{0}, 0, 0};
-  csv_callbacks cb2 = {on_field, on_row_end, &o2};
+  csv_callbacks cb2 = {on_field, on_row_end, &o2, NULL};
   char *scratch = malloc(strlen(text) + 1);
   CHECK_INT(csv_parse_scratch(text, strlen(text), sep, &cb2, scratch, err, sizeof err), 0);
   CHECK_STR(o2.buf, want);
+  /* and so must the parser that reads the usual numbers on the way */
+  out o3 = {{0}, 0, 0};
+  csv_callbacks cb3 = {on_field, on_row_end, &o3, on_number};
+  CHECK_INT(csv_parse_scratch(text, strlen(text), sep, &cb3, scratch, err, sizeof err), 0);
+  CHECK_STR(o3.buf, want);
   free(scratch);
 }
 
 static void fails(const char *text, const char *want_err) {
   out o = {{0}, 0, 0};
   char err[128] = "";
-  csv_callbacks cb = {on_field, on_row_end, &o};
+  csv_callbacks cb = {on_field, on_row_end, &o, NULL};
   CHECK_INT(csv_parse(text, strlen(text), ',', &cb, err, sizeof err), -1);
   if (strcmp(err, want_err) != 0) fprintf(stderr, "input: \"%s\"\n", text);
+  CHECK_STR(err, want_err);
+  csv_callbacks cb2 = {on_field, on_row_end, &o, on_number};
+  CHECK_INT(csv_parse(text, strlen(text), ',', &cb2, err, sizeof err), -1);
   CHECK_STR(err, want_err);
 }
 
@@ -98,13 +119,24 @@ int main(void) {
   fails("h1,h2\nx,y\n\"open,z\n", "line 3: unterminated quoted field");
   fails("a,b\n\"x\"y,z", "line 2: unexpected character after closing quote");
   fails("a\nb\nc\"d", "line 3: quote inside an unquoted field");
+  fails("1,2\n3,45\"", "line 2: quote inside an unquoted field");
+
+  /* numbers read on the way: only [-]digits[.digits] with 1..15 digits, ended by a separator,
+   * a line ending or the end; anything else is a field as before */
+  numbers_seen = 0;
+  parses("1,-2.5,.5,5.,-0,007\r\n123456789012345,1234567890123456,-,.,1e3, 7,7 ,+7\n1\r2,3;4\n9",
+         ',', "[1|-2.5|.5|5.|-0|007][123456789012345|1234567890123456|-|.|1e3| 7|7 |+7][1\r2|3;4][9]");
+  CHECK_INT(numbers_seen, 8);
+  numbers_seen = 0;
+  parses("1;2.5;x\n\"3\";4", ';', "[1|2.5|x][3|4]");
+  CHECK_INT(numbers_seen, 3);
   fails("\"multi\nline\"x", "line 2: unexpected character after closing quote");
 
   /* a callback can stop the parser */
   {
     int count = 0;
     char err[64];
-    csv_callbacks cb = {stop_at_second, no_row_end, &count};
+    csv_callbacks cb = {stop_at_second, no_row_end, &count, NULL};
     CHECK_INT(csv_parse("a,b,c", 5, ',', &cb, err, sizeof err), -1);
     CHECK_INT(count, 2);
     CHECK_STR(err, "line 1: stopped");
@@ -113,7 +145,7 @@ int main(void) {
   {
     char err[64];
     out o = {{0}, 0, 0};
-    csv_callbacks cb = {on_field, on_row_end, &o};
+    csv_callbacks cb = {on_field, on_row_end, &o, NULL};
     CHECK_INT(csv_parse("a", 1, '"', &cb, err, sizeof err), -1);
     CHECK_STR(err, "separator cannot be a quote or a line ending");
   }
