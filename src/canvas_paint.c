@@ -35,6 +35,30 @@ static int m_line_to(lua_State *L) {
   return 0;
 }
 
+/* c:polylines(runs): for each run ({x, y} points) of two or more points, move_to its first and
+ * line_to the rest — charts.shared.draw's polylines without a call per point. */
+static int m_polylines(lua_State *L) {
+  canvas *c = canvas_check(L);
+  luaL_checktype(L, 2, LUA_TTABLE);
+  lua_settop(L, 2);
+  lua_Integer nruns = (lua_Integer)lua_rawlen(L, 2);
+  for (lua_Integer r = 1; r <= nruns; r++) {
+    if (lua_rawgeti(L, 2, r) != LUA_TTABLE) return luaL_argerror(L, 2, "runs must be arrays of {x, y} points");
+    lua_Integer np = (lua_Integer)lua_rawlen(L, 3);
+    for (lua_Integer k = 1; np >= 2 && k <= np; k++) {
+      if (lua_rawgeti(L, 3, k) != LUA_TTABLE) return luaL_argerror(L, 2, "runs must be arrays of {x, y} points");
+      lua_rawgeti(L, 4, 1);
+      lua_rawgeti(L, 4, 2);
+      double x = canvas_check_finite(L, 5), y = canvas_check_finite(L, 6);
+      if (k == 1) cairo_move_to(c->cr, x, y);
+      else cairo_line_to(c->cr, x, y);
+      lua_settop(L, 3);
+    }
+    lua_settop(L, 2);
+  }
+  return 0;
+}
+
 static int m_curve_to(lua_State *L) {
   canvas *c = canvas_check(L);
   double v[6];
@@ -337,6 +361,7 @@ static int m_linear_gradient(lua_State *L) {
 const luaL_Reg canvas_paint_methods[] = {
     {"move_to", m_move_to},
     {"line_to", m_line_to},
+    {"polylines", m_polylines},
     {"curve_to", m_curve_to},
     {"arc", m_arc},
     {"arc_negative", m_arc_negative},

@@ -334,6 +334,65 @@ static int l_m4(lua_State *L) {
   return 2;
 }
 
+/* columns.points(kept, n, keys|nil, values, a, b, lo, span, top, height) -> runs, points: the
+ * points of a line that columns.m4 kept (row indices, 0 where the line breaks) as line.lua's
+ * geometry makes them — {x, y} tables, x = a + b * keys[i] (i without keys), y = top + (1 -
+ * (values[i] - lo) / span) * height, in runs split at the breaks, and the list of them all —
+ * computed as Lua computes them, without a Lua call a point. */
+static int l_points(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  lua_Integer n = luaL_checkinteger(L, 2);
+  int has_keys = !lua_isnil(L, 3);
+  if (has_keys) luaL_checktype(L, 3, LUA_TTABLE);
+  luaL_checktype(L, 4, LUA_TTABLE);
+  double a = luaL_checknumber(L, 5), b = luaL_checknumber(L, 6), lo = luaL_checknumber(L, 7);
+  double span = luaL_checknumber(L, 8), top = luaL_checknumber(L, 9), height = luaL_checknumber(L, 10);
+  if (n < 0) return luaL_argerror(L, 2, "row count out of range");
+  lua_settop(L, 10);
+  const double *kcol = has_keys ? numcol_get(L, 3, (size_t)n) : NULL, *vcol = numcol_get(L, 4, (size_t)n);
+  lua_Integer count = (lua_Integer)lua_rawlen(L, 1);
+  lua_createtable(L, 0, 0); /* 11: runs */
+  lua_createtable(L, count < INT32_MAX ? (int)count : 0, 0); /* 12: points */
+  lua_Integer nruns = 0, npoints = 0, in_run = 0;
+  for (lua_Integer k = 1; k <= count; k++) {
+    lua_Integer i = lua_rawgeti(L, 1, k) == LUA_TNUMBER ? lua_tointeger(L, -1) : -1;
+    lua_pop(L, 1);
+    if (i == 0) {
+      in_run = 0;
+      continue;
+    }
+    if (i < 1 || i > n) return luaL_error(L, "columns.points: kept row %I out of 1..%I", i, n);
+    double key = (double)i, v;
+    if (has_keys) {
+      if (kcol) key = kcol[i - 1] == kcol[i - 1] ? kcol[i - 1] : (double)i;
+      else if (lua_rawgeti(L, 3, i) == LUA_TNUMBER) key = lua_tonumber(L, -1), lua_pop(L, 1);
+      else lua_pop(L, 1);
+    }
+    if (vcol) v = vcol[i - 1];
+    else {
+      v = lua_rawgeti(L, 4, i) == LUA_TNUMBER ? lua_tonumber(L, -1) : NAN;
+      lua_pop(L, 1);
+    }
+    if (v != v) return luaL_error(L, "columns.points: no value at kept row %I", i);
+    lua_createtable(L, 2, 0);
+    lua_pushnumber(L, a + b * key);
+    lua_rawseti(L, -2, 1);
+    lua_pushnumber(L, top + (1 - (v - lo) / span) * height);
+    lua_rawseti(L, -2, 2);
+    lua_pushvalue(L, -1);
+    lua_rawseti(L, 12, ++npoints);
+    if (!in_run) {
+      lua_createtable(L, 0, 0);
+      lua_rawseti(L, 11, ++nruns);
+    }
+    lua_rawgeti(L, 11, nruns);
+    lua_insert(L, -2);
+    lua_rawseti(L, -2, ++in_run);
+    lua_pop(L, 1);
+  }
+  return 2;
+}
+
 static int l_scan(lua_State *L) {
   luaL_checktype(L, 1, LUA_TTABLE);
   lua_Integer n = luaL_checkinteger(L, 2);
@@ -521,7 +580,7 @@ static int l_iso_dates(lua_State *L) {
 }
 
 int luaopen_chartd_columns(lua_State *L) {
-  static const luaL_Reg fns[] = {{"group", l_group}, {"m4", l_m4}, {"scan", l_scan}, {"flat", l_flat},
+  static const luaL_Reg fns[] = {{"group", l_group}, {"m4", l_m4}, {"points", l_points}, {"scan", l_scan}, {"flat", l_flat},
                                  {"order", l_order}, {"iso_dates", l_iso_dates},
                                  {"affine", l_affine}, {"moments", l_moments},
                                  {"bin_counts", l_bin_counts}, {NULL, NULL}};

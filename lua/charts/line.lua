@@ -8,6 +8,7 @@ local interval = require "charts.shared.interval"
 local style = require "layout.style"
 local color = require "layout.color"
 local reduce = require "charts.shared.reduce"
+local has_columns, columns = pcall(require, "chartd.columns")
 
 local M = {
   name = "line",
@@ -16,6 +17,10 @@ local M = {
   -- interval: a band of the group's spread around the mean (charts.shared.interval).
   options = { points = "boolean", interval = interval.KINDS },
 }
+
+-- The reduced line's points computed in C (columns.points: the same numbers as the Lua loop in
+-- geometry, which tests compare by switching this off).
+M.native_points = has_columns and columns.points or nil
 
 -- Points are drawn by default while a series has at most this many.
 M.AUTO_POINTS = 30
@@ -67,7 +72,10 @@ function M.geometry(model, plot, xdom, ydom, opts)
       run[#run + 1] = p
     end
     local kept, total = reduce.m4(n, plot, opts.resolution or 1, a, b, keys, vals, s.missing)
-    if kept then
+    if kept and M.native_points and type(ydom) == "table" then -- the loop below, in C
+      local lo, span = axes.linear_span(ydom)
+      runs, points = M.native_points(kept, n, keys, vals, a, b, lo, span, plot.y, plot.height)
+    elseif kept then
       for _, i in ipairs(kept) do
         if i == 0 then run = nil else add(a + b * (keys and keys[i] or i), vals[i]) end
       end

@@ -76,6 +76,40 @@ describe("chartd.canvas", function()
     assert.is_true(r99 >= 252)
   end)
 
+  it("draws polylines as the move_to/line_to calls they stand for", function()
+    local rnd = require("charts.shared.sample_rng").lcg(4)
+    local runs = {}
+    for r = 1, 5 do
+      local run = {}
+      for k = 1, (r == 3 and 1 or 400) do run[k] = { rnd() * 300, rnd() * 200 } end -- run 3: one point, skipped
+      runs[r] = run
+    end
+    runs[6] = {}
+    local function draw(native)
+      local c = canvas.new { format = "png", width = 300, height = 200 }
+      c:set_line_width(1.5)
+      c:set_line_cap("round")
+      c:set_line_join("round")
+      c:new_path()
+      if native then
+        c:polylines(runs)
+      else
+        for _, run in ipairs(runs) do
+          if #run >= 2 then
+            c:move_to(run[1][1], run[1][2])
+            for k = 2, #run do c:line_to(run[k][1], run[k][2]) end
+          end
+        end
+      end
+      c:stroke()
+      return c:finish()
+    end
+    assert.is_true(draw(true) == draw(false))
+    local c = canvas.new { format = "png", width = 16, height = 16 }
+    assert.has_error(function() c:polylines({ { { 1, 2 }, { 0 / 0, 3 } } }) end)
+    assert.has_error(function() c:polylines({ "x" }) end)
+  end)
+
   it("clips, saves and restores", function()
     local c = canvas.new { width = 20, height = 20 }
     c:save()

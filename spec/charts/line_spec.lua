@@ -59,6 +59,38 @@ describe("charts.line geometry", function()
   end)
 end)
 
+describe("charts.line reduced geometry in C (columns.points)", function()
+  -- The points M4 keeps, computed in C and by the Lua loop: the same numbers, runs and breaks.
+  local function both(m, xdom, ydom)
+    local native = line.native_points
+    assert.is_function(native)
+    local fast = line.geometry(m, PLOT, xdom, ydom)
+    line.native_points = nil
+    local slow = line.geometry(m, PLOT, xdom, ydom)
+    line.native_points = native
+    return fast, slow
+  end
+  local rnd = require("charts.shared.sample_rng").lcg(99)
+
+  it("gives the Lua loop's points over numbers, integers, gaps, several series and a flat line", function()
+    for _, case in ipairs({ "gaps", "series", "integers", "flat" }) do
+      local rows, y = {}, 0
+      for i = 1, 6000 do
+        y = y + rnd() - 0.5
+        local v = (case == "gaps" and rnd() < 0.02) and nil or (case == "flat" and 7 or y)
+        if case == "integers" then v = math.floor(y * 10) end
+        rows[i] = { t = case == "integers" and i or i * 0.5, v = v, s = case == "series" and (i % 3 == 0 and "a" or "b") or nil }
+      end
+      local enc = { x = XY.x, y = XY.y }
+      if case == "series" then enc.color = { field = "s", type = "nominal" } end
+      local m = model(rows, enc)
+      local fast, slow = both(m, { 0, 3000 }, case == "flat" and { 7, 7 } or { -40, 40 })
+      assert.is_true(fast[1].drawn < fast[1].total, case .. ": reduced")
+      assert.same(slow, fast, case)
+    end
+  end)
+end)
+
 describe("charts.line layout", function()
   local light = themes.get("light")
   local BOX = { x = 0, y = 0, width = 400, height = 300 }

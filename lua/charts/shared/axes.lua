@@ -143,10 +143,17 @@ end
 
 -- value → pixel along the plot's vertical axis (or horizontal one) for a
 -- domain {lo, hi}; a function (the frame's own scale) is returned as is.
-function M.linear(domain, plot, horizontal)
-  if type(domain) == "function" then return domain end
+-- A {lo, hi} domain's start and span (1 for a flat one) as M.linear maps it: the vertical
+-- position of v is plot.y + (1 - (v - lo) / span) * plot.height (columns.points computes it so).
+function M.linear_span(domain)
   local lo, span = domain[1], domain[2] - domain[1]
   if span == 0 then span = 1 end
+  return lo, span
+end
+
+function M.linear(domain, plot, horizontal)
+  if type(domain) == "function" then return domain end
+  local lo, span = M.linear_span(domain)
   if horizontal then return function(v) return plot.x + (v - lo) / span * plot.width end end
   return function(v) return plot.y + (1 - (v - lo) / span) * plot.height end
 end

@@ -53,6 +53,7 @@ end
 
 -- Strokes each run of points ({{x, y}, ...}) as one polyline.
 function M.polylines(canvas, runs)
+  if canvas.polylines then return canvas:polylines(runs) end -- the same in C (a binary without it: below)
   for _, run in ipairs(runs) do
     if #run >= 2 then
       canvas:move_to(run[1][1], run[1][2])
