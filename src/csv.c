@@ -92,6 +92,8 @@ static int parse(const char *text, size_t len, char separator, const csv_callbac
     snprintf(err, errlen, "separator cannot be a quote or a line ending");
     return -1;
   }
+  /* a separator that can be part of a number (a digit, '-', '.') would be read as one */
+  int numbers = cb->number && !(separator >= '0' && separator <= '9') && separator != '-' && separator != '.';
   size_t k;
   int kind = 0;
   long long ival = 0;
@@ -135,7 +137,7 @@ static int parse(const char *text, size_t len, char separator, const csv_callbac
       }
       fdata = s.data ? s.data : "";
       flen = s.len;
-    } else if (cb->number && (k = usual_number(text, i, len, separator, &kind, &ival, &dval)) != 0) {
+    } else if (numbers && (k = usual_number(text, i, len, separator, &kind, &ival, &dval)) != 0) {
       if (cb->number(cb->ud, text + i, k, kind, ival, dval) != 0) {
         snprintf(err, errlen, "line %zu: stopped", line);
         goto done;

@@ -130,6 +130,9 @@ int main(void) {
   numbers_seen = 0;
   parses("1;2.5;x\n\"3\";4", ';', "[1|2.5|x][3|4]");
   CHECK_INT(numbers_seen, 3);
+  parses("500\n1b", '5', "[|00][1b]"); /* a digit, '-' or '.' separates: no number path */
+  parses("1.5.2\n-3-4", '.', "[1|5|2][-3-4]");
+  parses("1-2\n3", '-', "[1|2][3]");
   fails("\"multi\nline\"x", "line 2: unexpected character after closing quote");
 
   /* a callback can stop the parser */
