@@ -238,6 +238,12 @@ function M.mentions(tokens, prof)
         for _, c in ipairs(prof.columns) do
           local s = span_score(tokens, i, j, c)
           local loose_place = false
+          -- "for each size of animal", "by mode": after a grouping word, a word the matcher
+          -- otherwise ignores names the column of categories whose name ends in it
+          if len == 1 and s == 0 and grouping and lex.stop[tokens[i].w] and c.role == "category"
+              and c.content[#c.content] == tokens[i].s and not lex.chart[tokens[i].w] then
+            s = 0.5
+          end
           if len == 1 then
             local l = in_place_name(tokens, i) and 0 or loose_score(tokens[i], c)
             loose_place = l > s and lex.place_words[tokens[i].w] and c.place

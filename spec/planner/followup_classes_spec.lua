@@ -34,6 +34,14 @@ local function read(prompt, base, df, want)
   return r.spec, r
 end
 
+-- A line kept to one value of the frame's category column.
+local function kept_any(df)
+  local chart = line_of()
+  local name = df.names[2]
+  chart.transform = { { filter = { field = name, oneOf = { df.columns[name][1] } } } }
+  return chart
+end
+
 local function the_filter(spec)
   assert.is_table(spec.transform, "no filter")
   return spec.transform[1].filter
@@ -471,6 +479,65 @@ describe("follow-ups by class", function()
       local r = followup.interpret("use the other numbers instead", chart, df)
       assert.is_true(r.kind ~= "edit" or r.spec.encoding.y.field == base)
     end
+  end)
+  it("widens a chart kept to one value to the others, compared, keeping its other filters", function()
+    for _ = 1, 20 do
+      local col = pick { "brand", "store", "team", "city", "fund" }
+      local values = { title_case(word(2)), title_case(word(3)), title_case(word(2)) }
+      local df = frame_with(col, values, 3)
+      local kept = line_of()
+      kept.transform = { { filter = { field = col, oneOf = { values[rand(3)] } } },
+        { filter = { field = "date", timeUnit = "year", gte = 2023 } } }
+      local p = pick { "add the others too", "bring back the rest", "show all of them", "both of them please",
+        "show all the " .. col .. "s", "actually all the " .. word(2) .. "s", "show the remaining ones as well" }
+      local spec = read(p, kept, df)
+      assert.equal(col, spec.encoding.color and spec.encoding.color.field, p)
+      assert.equal(1, #spec.transform, p)
+      assert.equal("date", spec.transform[1].filter.field, p)
+    end
+    -- a histogram compares the distributions in panels
+    local df = frame_with("site", { "North", "South" }, 3)
+    local hist = { type = "histogram", encoding = { x = { field = "amount", type = "quantitative", bin = true },
+      y = { aggregate = "count", type = "quantitative" } }, transform = { { filter = { field = "site", oneOf = { "North" } } } } }
+    local spec = read("show both " .. word(2) .. "s side by side", hist, df)
+    assert.equal("site", spec.encoding.column and spec.encoding.column.field)
+    assert.is_nil(spec.transform)
+    -- "both axes" is not the rows
+    assert.equal(1, #read("log scale on both axes", kept_any(df), df).transform)
+  end)
+
+  it("reads a split into separate panels however far the panel word is", function()
+    local df = frame_with("depot", { "A", "B", "C" }, 2)
+    for _ = 1, 10 do
+      local p = pick { "split it into a separate panel for every depot", "break it out into separate charts per depot",
+        "split this up into one small multiple per depot", "divide it into individual plots for each depot" }
+      local spec = read(p, line_of(), df)
+      assert.equal("depot", spec.encoding.column and spec.encoding.column.field, p)
+      assert.is_nil(spec.encoding.color, p)
+    end
+  end)
+
+  it("keeps the time axis when a chart over time becomes a scatter", function()
+    local lines = { "date,reading,adjusted,site" }
+    for m = 1, 24 do lines[#lines + 1] = ("2023-%02d-01,%d,%d,a"):format((m - 1) % 12 + 1, m, 2 * m) end
+    local df = assert(frame.from_data(table.concat(lines, "\n") .. "\n"))
+    local chart = { type = "line", encoding = { x = { field = "date", type = "temporal", timeUnit = "yearmonth" },
+      y = { field = pick { "reading", "adjusted" }, type = "quantitative", aggregate = "mean" } } }
+    for _, p in ipairs { "scatter", "as points instead", "make it a scatter plot" } do
+      local spec = read(p, chart, df)
+      assert.equal("scatter", spec.type, p)
+      assert.equal("date", spec.encoding.x.field, p)
+      assert.equal(chart.encoding.y.field, spec.encoding.y.field, p)
+    end
+  end)
+
+  it("stacks by the filtered column, not by the column on the axis", function()
+    local df = frame_with("region", { "East", "West", "North" }, 2)
+    local bars = { type = "bar", encoding = { x = { field = "region", type = "nominal" },
+      y = { field = "amount", type = "quantitative", aggregate = "sum" } },
+      transform = { { filter = { field = "region", oneOf = { "East", "West" } } } } }
+    local r = followup.interpret("stacked", bars, df)
+    assert.is_true(r.kind ~= "edit" or r.spec.encoding.color == nil or r.spec.encoding.color.field ~= "region")
   end)
   it("groups the chart's dates by a part of a cycle, in Vega-Lite's unit", function()
     local df = frame_with("segment", { "A", "B" }, 6)

@@ -113,12 +113,14 @@ function M.convert(spec, kind, df, hints)
     if series and series.type ~= "quantitative" then ne.color = copy(series) end
   elseif kind == "scatter" then
     local ycol = measure and measure.field
+    -- one measure over time: its points against the dates ("switch to scatter" on a line keeps
+    -- the time axis rather than trading it for some other numeric column)
+    local over_time = group and group.type == "temporal" and not hints.measures[2]
     local xcol = enc.x and enc.x.type == "quantitative" and enc.x.field ~= ycol and enc.x.field or nil
     for _, n in ipairs(quantitative_columns(df)) do
-      if not ycol then ycol = n elseif not xcol and n ~= ycol then xcol = n end
+      if not ycol then ycol = n elseif not xcol and n ~= ycol and not over_time then xcol = n end
     end
-    -- one measure over time: its points against the dates ("switch to scatter" on a line)
-    local dated = not xcol and ycol and group and group.type == "temporal" and group.field
+    local dated = not xcol and ycol and over_time and group.field
     if not (xcol and ycol) and not dated then return nil, "a scatter plot needs two numeric columns" end
     ne.x = dated and { field = dated, type = "temporal" } or { field = xcol, type = "quantitative" }
     ne.y = { field = ycol, type = "quantitative" }

@@ -248,11 +248,16 @@ function M.stacking(ctx)
 end
 
 -- Applied after the fields are settled ("stack by segment" brings its own series).
--- A column a filter keeps two or more values of ("include fog too, stacked"): the series to split by.
+-- A column a filter keeps two or more values of ("include fog too, stacked"): the series to split by
+-- (not one the chart already has on an axis: its values are the bars themselves).
 function M.filtered_series(spec)
+  local enc = spec.encoding or {}
   for _, step in ipairs(spec.transform or {}) do
     local f = step.filter
-    if type(f) == "table" and f.field and type(f.oneOf) == "table" and #f.oneOf >= 2 then return f.field end
+    if type(f) == "table" and f.field and type(f.oneOf) == "table" and #f.oneOf >= 2
+        and not (enc.x and enc.x.field == f.field or enc.y and enc.y.field == f.field) then
+      return f.field
+    end
   end
   return nil
 end

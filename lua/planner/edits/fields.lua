@@ -134,7 +134,8 @@ function M.split(ctx)
       local color = not facet and COLOR_CUES[t.w]
       -- "split into panels by X", "break it out into separate charts": the facet word decides
       if color then
-        for k = i + 1, i + 3 do
+        for k = i + 1, i + 5 do
+          if ctx.tokens[k] and ctx.tokens[k].p and ctx.tokens[k].p ~= "," then break end
           if facet_phrase(ctx, k) then color = false; ctx:mark(i); break end
         end
       end

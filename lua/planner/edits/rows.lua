@@ -191,9 +191,20 @@ apply_values = function(ctx, mentions)
     end
   end
   if #order == 0 then return end
-  -- one column: the one on the chart, else the one named most
+  -- one column: the one on the chart, else the one named most. A column this request groups by
+  -- ("to each destination") keeps all its values: "from LAX" then names rows of another column.
+  local function grouped_here(name)
+    for _, m in ipairs(ctx.mentions) do
+      local before = ctx:w(m.i - 1)
+      if m.col.name == name and (before == "each" or before == "every" or before == "per" or before == "by") then
+        return true
+      end
+    end
+    return false
+  end
+  local function preferred(name) return on_chart(ctx.spec, name) and not grouped_here(name) end
   table.sort(order, function(a, b)
-    local ca, cb = on_chart(ctx.spec, a), on_chart(ctx.spec, b)
+    local ca, cb = preferred(a), preferred(b)
     if ca ~= cb then return ca end
     return #named[a] > #named[b]
   end)
@@ -314,15 +325,21 @@ end
 
 -- Values kept side by side are compared: "1955 vs 2005 side by side", "Japan, Brazil and Nigeria"
 -- as lines. Two or more of them split the chart by their column when its colour is free.
+-- A histogram compares its distributions in panels side by side, not in one stack of bins.
 function M.split_by_kept(ctx, field, n)
   local spec, enc = ctx.spec, ctx.spec.encoding
-  if n < 2 or enc.color or spec.type == "pie" or spec.type == "donut" or spec.type == "histogram" then return end
+  if n < 2 or enc.color or spec.type == "pie" or spec.type == "donut" then return end
   for _, ch in pairs(enc) do if type(ch) == "table" and ch.field == field then return end end
   local lines = spec.type == "line" or spec.type == "area"
   local compared = ctx:find(COMPARE, 1)
   if not (lines or compared) then return end
   if compared then ctx:mark(compared) end
   if ctx:w(compared and compared + 1 or 0) == "by" and ctx:w(compared + 2) == "side" then ctx:mark(compared + 1, compared + 2) end
+  if spec.type == "histogram" then
+    enc.column = { field = field, type = "nominal" }
+    ctx:edit("facet")
+    return
+  end
   enc.color = { field = field, type = "nominal" }
   ctx:edit("color")
 end
@@ -459,16 +476,47 @@ end
 local RESTRICTS = set [[before after except but since until from west east north south above below over under
   between older newer earlier later with without outside]]
 
+-- The column of the one filter that keeps some values of a column of categories ("only AMZN",
+-- "just New York"): what "the others", "both cities", "all of them" widen.
+local function kept_values_field(ctx)
+  local found
+  for _, step in ipairs(ctx.spec.transform or {}) do
+    local f = step.filter
+    if type(f) == "table" and f.field and (f.oneOf or f.equal ~= nil) and not f.timeUnit
+        and ctx:type_of(f.field) ~= "quantitative" and ctx:type_of(f.field) ~= "temporal" then
+      if found then return nil end
+      found = f.field
+    end
+  end
+  return found
+end
+
+-- Words after "both" that are not the rows ("log scale on both axes").
+local NOT_ROWS = set [[axes axis sides side ways ends directions]]
+local ARTICLES = set [[the these those my our its]]
+
 -- "include all genres", "show all regions again", "remove the filter", "clear filters".
 function M.unfilter(ctx)
   -- "both cities", "all regions", "every segment" of a column the chart keeps some of: all of
-  -- them, compared side by side when the chart can split
+  -- them, compared side by side when the chart can split. "both" and "all of them" need no
+  -- column name when the chart keeps some values of just one column.
   for i, t in ipairs(ctx.tokens) do
     if ctx:free(i) and (t.w == "both" or t.w == "all" or t.w == "every") then
       local m = ctx:mention_after(i + 1, 1)
-      if m and ctx:open(m) and current_filter(ctx.spec, m.col.name) then
+      local field = m and ctx:open(m) and current_filter(ctx.spec, m.col.name) and ctx:take(m)
+      if not field and not m then
+        local k = i + 1
+        while ARTICLES[ctx:w(k) or ""] do k = k + 1 end
+        local nxt = ctx:w(k)
+        local them = nxt == "of" and (ctx:w(k + 1) == "them" or ctx:w(k + 1) == "those")
+        local plural = nxt and ctx:free(k) and not NOT_ROWS[nxt] and nxt:match("%a%as$")
+        if them or plural and t.w ~= "every" or t.w == "both" and nxt == nil then
+          field = kept_values_field(ctx)
+          if field then ctx:mark(k, them and k + 1 or k) end
+        end
+      end
+      if field then
         ctx:mark(i)
-        local field = ctx:take(m)
         M.drop_filters(ctx.spec, field)
         M.split_by_kept(ctx, field, 2)
         ctx:edit("filter")
@@ -496,6 +544,14 @@ function M.unfilter(ctx)
       end
       local m = ctx:mention_after(i + 1, 2)
       local field = m and ctx:open(m) and ctx:take(m) or nil
+      -- "add the others too": the other values of the column the chart keeps some of, compared
+      local others = not field and (t.w == "others" or t.w == "rest" or t.w == "remaining") and kept_values_field(ctx)
+      if others then
+        M.drop_filters(ctx.spec, others)
+        M.split_by_kept(ctx, others, 2)
+        ctx:edit("filter")
+        return
+      end
       local n = M.drop_filters(ctx.spec, field)
       if ctx:w(i + 1) == "again" then ctx:mark(i + 1) end
       if n == 0 and not field then ctx:note("the chart had no filter to remove") end
