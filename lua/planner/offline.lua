@@ -135,10 +135,17 @@ local function span_score(tokens, i, j, c)
   if matched == 0 then return 0 end
   -- words shared by several column names ("rating" in three) say less than unique ones ("imdb")
   local coverage = matched == #c.content and 1 or weight / c.total_weight
+  -- "counties" names county_id whole: what is left unsaid only marks it an identifier
+  if c.role == "id" and coverage < 1 then
+    local rest_id = true
+    for ci, cs in ipairs(c.content) do if not used[ci] and not lex.id_name[cs] then rest_id = false end end
+    if rest_id then coverage = 1 end
+  end
   local s = 0.8 * coverage + (head and 0.15 or 0) + (coverage == 1 and 0.05 or 0)
   -- a bare head word shared by several columns ("rating") still names one of them
   if head and s < 0.5 then s = 0.5 end
-  return s * quality
+  -- every word of a name of several, each clipped or misspelt ("direction category" → dirCat)
+  return s * quality, coverage == 1 and matched >= 2
 end
 
 -- Weaker readings of one word: a synonym of a word of the name, or a place word
@@ -236,7 +243,7 @@ function M.mentions(tokens, prof)
         local j = i + len - 1
         if j > #tokens or not tokens[j].w then break end
         for _, c in ipairs(prof.columns) do
-          local s = span_score(tokens, i, j, c)
+          local s, whole = span_score(tokens, i, j, c)
           local loose_place = false
           -- "for each size of animal", "by mode": after a grouping word, a word the matcher
           -- otherwise ignores names the column of categories whose name ends in it
@@ -254,7 +261,8 @@ function M.mentions(tokens, prof)
             -- ties ("rating" heads three names): after "by"/"per"/"each" a category, else a measure
             local prefer = grouping and "category" or "measure"
             -- a longer span read well ("sales forcast") beats an exact shorter one inside it ("sales")
-            local key = s + (s >= 0.8 and 0.15 or 0.02) * len + (c.role == prefer and 0.001 or 0) - c.index * 1e-6
+            local key = s + ((s >= 0.8 or whole and s >= 0.5) and 0.15 or 0.02) * len + (c.role == prefer and 0.001 or 0)
+              - c.index * 1e-6
             cands[#cands + 1] = { col = c, i = i, j = j, score = s, key = key, loose_place = loose_place or nil }
           end
         end
@@ -464,7 +472,9 @@ local function named_chart(tokens)
         local noun = CHART_NOUNS[nxt]
         if w == "line" or w == "lines" or w == "area" or w == "column" or w == "columns" or w == "box" then
           if noun or (w == "box" and (nxt == "and" or nxt == "whisker"))
-              or prev == "stacked" or prev == "a" and (nxt == nil or nxt == "with") then
+              or prev == "stacked" or prev == "a" and (nxt == nil or nxt == "with")
+              -- a clause of its own ("median speed by longitude, line") or "as lines"
+              or prev == nil and nxt == nil and i > 1 or prev == "as" and w ~= "column" and w ~= "columns" then
             return kind
           end
         elseif w == "point" or w == "points" or w == "dots" or w == "bubble" or w == "boxes" then
@@ -700,7 +710,9 @@ local function gather(tokens, prof)
       for _, w in ipairs(b) do
         if not lex.stop[w] or w == "of" or lex.distribution[w] or lex.count[w] then opens = false end
       end
-      if (ENTITY_GROUP[b[1]] and (c.distinct or 0) <= shape.MAX_ENTITY_BARS) or RANK_AFTER[word(tokens, m.j + 1)]
+      -- (many rows are grouped when only the top of them is drawn: "per county …, top 8")
+      local few = (c.distinct or 0) <= shape.MAX_ENTITY_BARS or top_request(tokens) ~= nil
+      if (ENTITY_GROUP[b[1]] and few) or RANK_AFTER[word(tokens, m.j + 1)]
           or (opens and word(tokens, m.j + 1) == "by" and after and after.col.role == "measure"
             and not after.col.discrete)
           or ENTITY_BEFORE[b[1]] or (tonumber(b[1] or "") and ENTITY_BEFORE[b[2]]) then
@@ -828,6 +840,15 @@ local function choose(tokens, prof, fields, taken)
   -- or two measures to set against each other ("where did the deaths happen? plot lat lon")
   others = others or numbers >= 2 and named ~= "line" and named ~= "area"
 
+  -- "average speed per direction category", "median price by floor area": a measure right after
+  -- "per"/"by" while another measure is aggregated is what the aggregate is taken over
+  local other_aggregated = 0
+  for _, f in ipairs(fields) do if f.agg and f.col.role == "measure" then other_aggregated = other_aggregated + 1 end end
+  local function numeric_group(f)
+    local prev = word(tokens, f.first - 1)
+    return not f.agg and other_aggregated > 0 and not relation and named ~= "scatter" and not f.axis
+      and (prev == "per" or prev == "by" or prev == "each" or prev == "across")
+  end
   local measures, groups, times, cats, explicit = {}, {}, {}, {}, {}
   local counted_rows = false -- "how many years …": what is counted was named
   for _, f in ipairs(fields) do
@@ -838,7 +859,7 @@ local function choose(tokens, prof, fields, taken)
       if f.counted or f.counted_things then count, counted_rows = true, true end
     elseif c.role == "time" then
       times[#times + 1] = f
-    elseif c.role == "measure" and (not c.discrete or f.agg or f.axis == "y") then
+    elseif c.role == "measure" and (not c.discrete or f.agg or f.axis == "y") and not numeric_group(f) then
       measures[#measures + 1] = f
     elseif c.role == "measure" or c.role == "category" or c.role == "constant" or f.entity then
       groups[#groups + 1] = f
@@ -945,8 +966,13 @@ local function choose(tokens, prof, fields, taken)
   end
   if kind == "scatter" and #measures + #groups < 2 and #measures == 1 then kind = "histogram" end
   if (kind == "line" or kind == "area") and #times == 0 and #groups == 0 and #measures >= 2 then
-    -- a line over a continuous measure: x is the first measure
-    groups[1] = table.remove(measures, 1)
+    -- a line over a continuous measure: x is the one named after "by"/"per", else the first
+    local at = 1
+    for i, f in ipairs(measures) do
+      local prev = word(tokens, f.first - 1)
+      if prev == "by" or prev == "per" or prev == "across" then at = i end
+    end
+    groups[1] = table.remove(measures, at)
   end
 
   plan.kind = kind
@@ -1248,6 +1274,14 @@ function M.plan(prompt, df, opts)
     if not seen and n >= 2 and not series then
       fields[#fields + 1] = { col = prof.by_name[name], first = math.huge, last = math.huge, spans = {},
         color_cue = true }
+    end
+  end
+  -- a column of codes named as a group ("by species" over gap_species_code): its labels instead
+  for _, f in ipairs(fields) do
+    local label = not f.counted and profile.label_of(prof, df, f.col)
+    if label then
+      info.notes[#info.notes + 1] = ("drawn by %s, the names of the %s codes"):format(label.name, f.col.name)
+      f.col = label
     end
   end
   for _, f in ipairs(fields) do

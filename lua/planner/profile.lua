@@ -19,6 +19,9 @@ function M.name_words(name)
   return words
 end
 
+-- Name words that make a column of whole numbers an identifier, not a quantity.
+local NUMERIC_ID = { id = true, code = true, key = true, identifier = true, zip = true, fips = true }
+
 local function all_integers(df, name)
   local col = df.columns[name]
   for i = 1, df.nrows do
@@ -222,6 +225,10 @@ function M.profile(df)
       c.years = named_time and c.integers and s.min ~= nil and
         ((s.min >= 1000 and s.max <= 9999) or (s.min >= 0 and s.max <= 99))
       if c.years then c.role = "time" else c.role = "measure" end
+      -- "county_id", "zipCode": whole numbers that name rows (no sum or average means anything)
+      local coded = false
+      for _, st in ipairs(stems) do coded = coded or NUMERIC_ID[st] end
+      if coded and c.integers and s.distinct > M.DISCRETE_MAX then c.role = "id" end
     elseif s.type == "temporal" then
       c.role = "time"
     else
@@ -281,6 +288,35 @@ function M.only_category(prof, used)
     end
   end
   return found
+end
+
+-- Name words of a column of codes ("gap_species_code", "state_abbr"), drawn better by its labels.
+local CODE_WORDS = { code = true, id = true, abbr = true, abbreviation = true, key = true }
+
+-- A column of readable labels that names the same groups as column c of codes, one label per
+-- code ("common_name" beside "gap_species_code"), or nil: what a chart by c should show.
+function M.label_of(prof, df, c)
+  if c.type == "quantitative" or c.role ~= "category" and c.role ~= "id" then return nil end
+  local coded = false
+  for _, st in ipairs(c.stems or {}) do coded = coded or CODE_WORDS[st] end
+  if not coded then return nil end
+  for _, o in ipairs(prof.columns) do
+    local named = false
+    for _, st in ipairs(o.stems or {}) do named = named or st == "name" or st == "label" or st == "title" end
+    if o ~= c and named and o.type ~= "quantitative" and o.distinct == c.distinct then
+      -- one label per code, every row
+      local label_of, ok = {}, true
+      local codes, labels = df.columns[c.name], df.columns[o.name]
+      for r = 1, df.nrows do
+        local k, v = codes[r], labels[r]
+        if k ~= nil then
+          if label_of[k] == nil then label_of[k] = v elseif label_of[k] ~= v then ok = false; break end
+        end
+      end
+      if ok then return o end
+    end
+  end
+  return nil
 end
 
 -- Whether a column can be the groups of a bar chart: a category, or a whole-number column with few values.
