@@ -136,7 +136,7 @@ local function span_score(tokens, i, j, c)
   -- words shared by several column names ("rating" in three) say less than unique ones ("imdb")
   local coverage = matched == #c.content and 1 or weight / c.total_weight
   -- "counties" names county_id whole: what is left unsaid only marks it an identifier
-  if c.role == "id" and coverage < 1 then
+  if coverage < 1 then
     local rest_id = true
     for ci, cs in ipairs(c.content) do if not used[ci] and not lex.id_name[cs] then rest_id = false end end
     if rest_id then coverage = 1 end

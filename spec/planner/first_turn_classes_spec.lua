@@ -255,4 +255,66 @@ describe("first turns by table shape", function()
       assert.equal("scatter", plan(("%s vs %s"):format(a, b), df).type)
     end
   end)
+
+  it("a name of clipped words (camelCase, snake_case) is named by the words in full", function()
+    local PAIRS = { { "dir", "direction" }, { "temp", "temperature" }, { "pop", "population" }, { "cat", "category" },
+      { "qty", nil }, { "avg", nil } }
+    for _ = 1, 20 do
+      -- a clipped head and a clipped tail, e.g. dirCat / temp_cat, beside a column named by the head alone
+      local a, b = PAIRS[rand(4)], PAIRS[rand(4)]
+      if a[1] ~= b[1] then
+        local joined = pick { a[1] .. b[1]:sub(1, 1):upper() .. b[1]:sub(2), a[1] .. "_" .. b[1] }
+        local m = word(2)
+        local rows = {}
+        -- (both continuous: the short column is not told apart by being a group)
+        for i = 1, 200 do rows[i] = { i * 10 + rand(9), 10 * (i % 40), rand(90) } end
+        local df = csv({ a[1], joined, m }, rows)
+        local prompt = pick { "average %s per %s %s", "%s by %s %s, average", "mean %s for each %s %s" }
+          :format(m, a[2], b[2])
+        local spec = plan(prompt, df)
+        assert.equal(joined, spec.encoding.x.field, prompt)
+        assert.equal(m, spec.encoding.y.field, prompt)
+        assert.equal("mean", spec.encoding.y.aggregate, prompt)
+      end
+    end
+  end)
+
+  it("whole numbers named as identifiers are never added up, and a column of codes is drawn by its labels", function()
+    for _ = 1, 15 do
+      -- (the identified things are real nouns: their plurals are how people name them)
+      local thing, labels = word(2), distinct_words(4, 3)
+      local unit, plural = table.unpack(pick { { "county", "counties" }, { "store", "stores" },
+        { "customer", "customers" }, { "station", "stations" }, { "patient", "patients" }, { "branch", "branches" } })
+      local code_col = pick { "%s_code", "%s_id", "%sCode" }:format(thing)
+      local name_col = pick { "common_name", "name", "label" }
+      local measure = word(3)
+      local rows = {}
+      for i = 1, 120 do
+        local k = (i % 4) + 1
+        rows[i] = { labels[k]:upper():sub(1, 4) .. k, labels[k], 50000 + i, rand(100) / 100 }
+      end
+      local df = csv({ code_col, name_col, unit .. "_id", measure }, rows)
+      local p = pick { "average %s by %s", "%s per %s", "box plot of %s by %s" }:format(measure, thing)
+      local spec = plan(p, df)
+      assert.equal(name_col, spec.encoding.x and spec.encoding.x.field, p .. " over " .. table.concat(df.names, ","))
+      p = ("top 10 %s by total %s"):format(plural, measure)
+      local top = plan(p, df)
+      assert.equal(unit .. "_id", top.encoding.x and top.encoding.x.field, p)
+      assert.equal(measure, top.encoding.y.field, p)
+      assert.equal("sum", top.encoding.y.aggregate, p)
+    end
+  end)
+
+  it("a chart word standing as a clause of its own names the chart", function()
+    for _ = 1, 10 do
+      local x, y = word(2), word(3)
+      local rows = {}
+      for i = 1, 60 do rows[i] = { i % 30, rand(100) } end
+      local df = csv({ x, y }, rows)
+      local spec = plan(pick { "median %s by %s, line", "%s by %s as lines", "max %s per %s. line" }:format(y, x), df)
+      assert.equal("line", spec.type)
+      assert.equal(x, spec.encoding.x.field)
+      assert.equal(y, spec.encoding.y.field)
+    end
+  end)
 end)
