@@ -23,7 +23,7 @@ local M = {}
 -- In order (titles ran first: their words are hidden from the rest): the chart type before what
 -- depends on it, rows before the columns left over are slotted in, stacking last.
 M.RULES = {
-  style.axis_range, chart.type, fields.axes, chart.swap, fields.uncolor, fields.split, fields.size,
+  style.axis_range, chart.type, fields.axes, chart.swap, fields.uncolor, fields.split, fields.size, fields.swap_word,
   rows.missing, rows.zeros, rows.none_values, rows.unfilter, rows.ranges, rows.signs, rows.signed_words, rows.compass, rows.dates, rows.decades,
   rows.months, time.window, rows.flags, rows.coded_values, rows.values, time.granularity,
   chart.percent, fields.aggregate, chart.stacking, chart.orientation, chart.trend, chart.labels,
@@ -137,7 +137,7 @@ local function names_a_chart(ctx)
   for _, m in ipairs(ctx.mentions) do
     prev = cued(ctx, m, prev) or not ctx:open(m)
     -- weak readings (a synonym, an id column) do not make a chart on their own
-    if not prev and not seen[m.col.name] and m.score >= 0.45 and m.col.role ~= "id" then
+    if not prev and not seen[m.col.name] and m.score >= 0.45 and m.col.role ~= "id" and not fields.about_drawn(ctx, m) then
       seen[m.col.name] = true
       distinct = distinct + 1
       if not on[m.col.name] then new = new + 1 end

@@ -85,8 +85,10 @@ local function span_score(tokens, i, j, c)
     local m = lex.word_match(lex.stem(concat), c.head)
     if m >= 0.8 then return m end
   end
-  -- an acronym column spelled out ("miles per gallon" → MPG)
-  if c.acronym and n == #c.joined and n >= 2 then
+  -- an acronym column spelled out ("miles per gallon" → MPG, "end of life" → eol: a short
+  -- lower-case name only when the words read as a phrase, with a function word inside)
+  local phrase = n >= 3 and #c.words == 1 and lex.stop[joined[2]] ~= nil
+  if (c.acronym or phrase) and n == #c.joined and n >= 2 then
     local initials = {}
     for _, w in ipairs(joined) do initials[#initials + 1] = w:sub(1, 1) end
     if table.concat(initials) == c.joined then return 0.95 end
@@ -135,17 +137,24 @@ local function span_score(tokens, i, j, c)
   if matched == 0 then return 0 end
   -- words shared by several column names ("rating" in three) say less than unique ones ("imdb")
   local coverage = matched == #c.content and 1 or weight / c.total_weight
-  -- "counties" names county_id whole: what is left unsaid only marks it an identifier
+  -- "counties" names county_id whole, "cancellations" total_cancellation: what is left unsaid
+  -- only marks it an identifier or an aggregate already taken
+  -- (an unsaid aggregate costs a little: "low speeds" names min_speed before max_speed does)
+  local unsaid = 1
   if coverage < 1 then
-    local rest_id = true
-    for ci, cs in ipairs(c.content) do if not used[ci] and not lex.id_name[cs] then rest_id = false end end
-    if rest_id then coverage = 1 end
+    local rest = true
+    for ci, cs in ipairs(c.content) do
+      if not used[ci] and not lex.id_name[cs] then
+        if lex.aggregate[c.content_words[ci]] then unsaid = 0.9 else rest = false end
+      end
+    end
+    if rest then coverage = 1 else unsaid = 1 end
   end
   local s = 0.8 * coverage + (head and 0.15 or 0) + (coverage == 1 and 0.05 or 0)
   -- a bare head word shared by several columns ("rating") still names one of them
   if head and s < 0.5 then s = 0.5 end
   -- every word of a name of several, each clipped or misspelt ("direction category" → dirCat)
-  return s * quality, coverage == 1 and matched >= 2
+  return s * quality * unsaid, coverage == 1 and matched >= 2
 end
 
 -- Weaker readings of one word: a synonym of a word of the name, or a place word
@@ -233,7 +242,9 @@ local function in_place_name(tokens, i)
 end
 
 -- Finds column mentions: { col = profile column, i = first token, j = last token, score }.
-function M.mentions(tokens, prof)
+-- drawn (optional, a set of column names): a follow-up's chart, whose columns win a tie
+-- ("instead of the normals" over normal_high and normal_low means the one drawn).
+function M.mentions(tokens, prof, drawn)
   local cands = {}
   for i = 1, #tokens do
     if tokens[i].w and not time_phrase(tokens, i) then
@@ -262,7 +273,7 @@ function M.mentions(tokens, prof)
             local prefer = grouping and "category" or "measure"
             -- a longer span read well ("sales forcast") beats an exact shorter one inside it ("sales")
             local key = s + ((s >= 0.8 or whole and s >= 0.5) and 0.15 or 0.02) * len + (c.role == prefer and 0.001 or 0)
-              - c.index * 1e-6
+              + (drawn and drawn[c.name] and 0.0005 or 0) - c.index * 1e-6
             cands[#cands + 1] = { col = c, i = i, j = j, score = s, key = key, loose_place = loose_place or nil }
           end
         end
@@ -280,6 +291,22 @@ function M.mentions(tokens, prof)
     end
   end
   shared_head(tokens, prof, out, taken)
+  table.sort(out, function(a, b) return a.i < b.i end)
+  -- "departure delay", "delayed departures": a word named loosely (a synonym, a clip) right
+  -- beside a column named by its own name belongs to that name: one mention, both words
+  for k = #out - 1, 1, -1 do
+    local a, b = out[k], out[k + 1]
+    if b.i == a.j + 1 and a.col ~= b.col then
+      local loose, well = nil, nil
+      if a.score < 0.9 and a.i == a.j and b.score >= 0.9 then loose, well = a, b end
+      if b.score < 0.9 and b.i == b.j and a.score >= 0.9 then loose, well = b, a end
+      if loose then
+        taken[loose.i] = well
+        well.i, well.j = math.min(well.i, loose.i), math.max(well.j, loose.j)
+        table.remove(out, loose == a and k or k + 1)
+      end
+    end
+  end
   -- "which states have the most airports": a column of places named by its own name is the place
   -- the request means; other place words ("airports") are then the things, not another place column
   local named_place = false
@@ -366,6 +393,8 @@ local function before(tokens, taken, i, n)
   return out
 end
 
+local AXIS_PLACE = { bottom = true, side = true, left = true, x = true, y = true, top = true }
+
 -- An explicit axis for the mention at i..j: "x axis weight", "weight on the x axis", "x-axis representing …".
 local function axis_of(tokens, taken, m)
   local b = before(tokens, taken, m.i, 6)
@@ -373,6 +402,11 @@ local function axis_of(tokens, taken, m)
     if w == "axis" and (b[idx + 1] == "x" or b[idx + 1] == "y") then return b[idx + 1] end
   end
   local k = m.j + 1
+  -- "longitude across, latitude up", "year along the bottom", "price vertically"
+  local dir, after = word(tokens, k), word(tokens, k + 1)
+  local ends = after == nil or after == "and" or after == "the" and AXIS_PLACE[word(tokens, k + 2)]
+  if ends and (dir == "across" or dir == "along" or dir == "horizontally") then return "x" end
+  if ends and (dir == "up" or dir == "upward" or dir == "upwards" or dir == "vertically") then return "y" end
   local steps = 0
   while tokens[k] and tokens[k].w and not taken[k] and steps < 4 do
     local w = tokens[k].w
@@ -474,7 +508,9 @@ local function named_chart(tokens)
           if noun or (w == "box" and (nxt == "and" or nxt == "whisker"))
               or prev == "stacked" or prev == "a" and (nxt == nil or nxt == "with")
               -- a clause of its own ("median speed by longitude, line") or "as lines"
-              or prev == nil and nxt == nil and i > 1 or prev == "as" and w ~= "column" and w ~= "columns" then
+              or prev == nil and nxt == nil and i > 1 or prev == "as" and w ~= "column" and w ~= "columns"
+              -- "line of record highs" (not "line of best fit")
+              or (w == "line" or w == "lines") and nxt == "of" and word(tokens, i + 2) ~= "best" then
             return kind
           end
         elseif w == "point" or w == "points" or w == "dots" or w == "bubble" or w == "boxes" then
@@ -484,6 +520,10 @@ local function named_chart(tokens)
         end
       end
     end
+  end
+  -- "delayed departures per month, stacked by airport": stacking with no chart named stacks bars
+  for i, t in ipairs(tokens) do
+    if (t.w == "stacked" or t.w == "stack") and word(tokens, i + 1) == "by" then return "bar" end
   end
   return nil
 end
@@ -700,7 +740,10 @@ local function gather(tokens, prof)
       f.counted = true
     end
     -- "how many countries": the things counted, when they are a column of names
-    if w1 == "many" and w2 == "how" and c.role ~= "measure" then f.counted_things = true end
+    -- ("count releases by year of end of life": the dates of the things counted)
+    if (w1 == "many" and w2 == "how" or w1 == "count" and c.role == "time") and c.role ~= "measure" then
+      f.counted_things = true
+    end
     -- "top 10 countries", "which states", "engineers per state", "countries by income": a column
     -- of names is what the chart ranks or groups
     if c.role == "id" and m.score >= 0.8 and not f.counted and not f.counted_things then
@@ -873,9 +916,14 @@ local function choose(tokens, prof, fields, taken)
     -- ("men and women per decade": groups named by their values are the series over time)
     local series_only = #groups > 0
     for _, f in ipairs(groups) do series_only = series_only and f.color_cue == true and not f.spans[1] end
-    if wants_time or (unit_word and (#measures + (count and 1 or 0) > 0 or #fields == 0 or series_only)
+    -- ("releases per year": the dates of the things named are counted per unit)
+    local events = false
+    for _, f in ipairs(fields) do events = events or f.events and f.col.type == "temporal" end
+    if wants_time or (unit_word and (#measures + (count and 1 or 0) > 0 or #fields == 0 or series_only or events)
         and named ~= "scatter") then
+      -- ("releases per year" over release and created dates: the dates of the events counted)
       local tc = prof.time
+      for _, f in ipairs(fields) do if f.events and f.col.type == "temporal" then tc = f.col end end
       if tc then times[1] = { col = tc, first = math.huge, last = math.huge, implied = true } end
     end
   end
@@ -929,6 +977,14 @@ local function choose(tokens, prof, fields, taken)
   end
 
   local kind = named
+  -- "end of life against release date": two dates set against each other are a scatter of them
+  local set_against = #times == 2 and between(tokens, times[1], times[2])[1]
+  if (not kind or kind == "scatter") and #measures == 0 and not count and set_against
+      and lex.relation[set_against] then
+    plan.kind, plan.y, plan.x = "scatter", times[1], times[2]
+    plan.color = pick_color({})
+    return plan
+  end
   if not kind then
     if share and #groups == 1 and #times == 0 and #unagg <= 1 and (groups[1].col.distinct or 99) <= MAX_PIE then
       kind = "pie"
@@ -1001,7 +1057,11 @@ local function choose(tokens, prof, fields, taken)
     end
     plan.x, plan.y = x, y
     plan.color = pick_color({ [x] = true, [y] = true })
-    if plan.color and plan.color.col.role == "measure" then plan.color = nil end
+    if plan.color and plan.color.col.role == "measure" and not plan.color.color_cue then plan.color = nil end
+    -- "colour by speed": a third measure named for the colour is a colour scale
+    for _, f in ipairs(measures) do
+      if not plan.color and f ~= x and f ~= y and f.color_cue then plan.color = f end
+    end
     return plan
   end
 
@@ -1107,6 +1167,11 @@ end
 
 -- Builds the spec from a plan.
 local function to_spec(plan, tokens, prompt, taken)
+  -- stacked bars add their parts up: averages stacked mean nothing unless asked for
+  if plan.kind == "bar" and plan.color and plan.agg == "mean" and not (plan.y and plan.y.agg)
+      and has_any(tokens, { stacked = true, stack = true }) then
+    plan.agg = "sum"
+  end
   local spec = { type = plan.kind, encoding = {} }
   local enc = spec.encoding
   local x, y, color = plan.x and plan.x.col, plan.y and plan.y.col, plan.color and plan.color.col
@@ -1276,13 +1341,23 @@ function M.plan(prompt, df, opts)
         color_cue = true }
     end
   end
-  -- a column of codes named as a group ("by species" over gap_species_code): its labels instead
+  -- a column of codes named as a group ("by species" over gap_species_code): its labels instead;
+  -- an aggregate the data holds already ("mean delay" beside avg_delay): that column
   for _, f in ipairs(fields) do
     local label = not f.counted and profile.label_of(prof, df, f.col)
     if label then
       info.notes[#info.notes + 1] = ("drawn by %s, the names of the %s codes"):format(label.name, f.col.name)
       f.col = label
     end
+    -- (unless the column was named by its own name: "average delayed" is the mean of `delayed`)
+    local exact = false
+    for _, m in ipairs(f.spans) do
+      local words = {}
+      for k = m.i, m.j do words[#words + 1] = tokens[k].w end
+      exact = exact or table.concat(words) == f.col.joined
+    end
+    local held = f.agg and not exact and profile.preaggregated(prof, f.col, f.agg)
+    if held then f.col = held end
   end
   for _, f in ipairs(fields) do
     local strong = false

@@ -83,7 +83,7 @@ local function shape(df, prof)
     if c.role == "time" and (not prof.time or (prof.time.type ~= "temporal" and c.type == "temporal")) then
       prof.time = c
     end
-    if not prof.key and (c.role == "id" or c.role == "category") and c.type ~= "quantitative"
+    if not prof.key and (c.role == "id" or c.role == "category" and c.type ~= "quantitative")
         and c.count == df.nrows and c.distinct == c.count and c.count >= 3 then
       prof.key = c
     end
@@ -228,7 +228,9 @@ function M.profile(df)
       -- "county_id", "zipCode": whole numbers that name rows (no sum or average means anything)
       local coded = false
       for _, st in ipairs(stems) do coded = coded or NUMERIC_ID[st] end
-      if coded and c.integers and s.distinct > M.DISCRETE_MAX then c.role = "id" end
+      if coded and c.integers and (s.distinct > M.DISCRETE_MAX or s.distinct == s.count and s.count >= 3) then
+        c.role = "id"
+      end
     elseif s.type == "temporal" then
       c.role = "time"
     else
@@ -314,6 +316,20 @@ function M.label_of(prof, df, c)
         end
       end
       if ok then return o end
+    end
+  end
+  return nil
+end
+
+-- A column that holds `agg` of column c already, named like it with the aggregate's word
+-- ("avg_delay" beside "delayed" for a mean of delays, "total_sales" for a sum), or nil.
+function M.preaggregated(prof, c, agg)
+  for _, o in ipairs(prof.columns) do
+    local words = o.content_words or {}
+    if o ~= c and o.role == "measure" and #o.content == #c.content + 1 and lex.aggregate[words[1] or ""] == agg then
+      local same = true
+      for i, st in ipairs(c.content) do same = same and o.content[i + 1] == st end
+      if same then return o end
     end
   end
   return nil

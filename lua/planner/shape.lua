@@ -123,13 +123,16 @@ function M.fit(plan, facts, prof, df)
   end
   -- one measure alone on a table of series over time, or of one row per entity: the measure
   -- over time, or per entity — not the spread of its values
-  if plan.kind == "histogram" and not facts.named and not facts.distribution and not facts.binned then
+  -- ("line of record highs", "bar chart of the lows": a named line or bar of one measure is
+  -- that measure per row too)
+  local per_row = facts.named == "line" or facts.named == "area" or facts.named == "bar"
+  if plan.kind == "histogram" and (not facts.named or per_row) and not facts.distribution and not facts.binned then
     local m = plan.x
     if prof.timeseries and prof.time then
-      plan.kind, plan.x, plan.y, plan.agg = "line", implied(prof.time), m, default_agg(m.col)
-    elseif prof.key and (prof.nrows <= M.MAX_ENTITY_BARS or facts.rank) then
-      plan.kind, plan.x, plan.y, plan.agg = "bar", implied(prof.key), m, default_agg(m.col)
-      plan.sort = "-y"
+      plan.kind, plan.x, plan.y, plan.agg = facts.named or "line", implied(prof.time), m, default_agg(m.col)
+    elseif prof.key and (prof.nrows <= M.MAX_ENTITY_BARS or facts.rank or per_row) then
+      plan.kind, plan.x, plan.y, plan.agg = facts.named or "bar", implied(prof.key), m, default_agg(m.col)
+      if plan.kind == "bar" then plan.sort = "-y" end
     end
     plan.color = nil
   end

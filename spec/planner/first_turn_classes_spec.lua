@@ -317,4 +317,78 @@ describe("first turns by table shape", function()
       assert.equal(y, spec.encoding.y.field)
     end
   end)
+
+  it("a named line or bar of one measure on a table of one row per id is the measure per row", function()
+    for _ = 1, 10 do
+      local m1, m2 = word(2), word(3)
+      local rows = {}
+      for i = 1, 10 do rows[i] = { i - 1, rand(90), rand(90) } end
+      local df = csv({ pick { "id", "row_id", "key" }, m1 .. "_high", m2 .. "_low" }, rows)
+      for prompt, kind in pairs { [("line of %s highs"):format(m1)] = "line",
+          [("bar chart of the %s lows"):format(m2)] = "bar" } do
+        local spec = plan(prompt, df)
+        assert.equal(kind, spec.type, prompt)
+        assert.equal(df.names[1], spec.encoding.x.field, prompt)
+      end
+    end
+  end)
+
+  it("axes said by direction (across, up, along the bottom) and a colour scale for a third measure", function()
+    for _ = 1, 10 do
+      local a, b, c = table.unpack(distinct_words(3, 2))
+      local rows = {}
+      for i = 1, 50 do rows[i] = { rand(100), rand(100), rand(100) } end
+      local df = csv({ a, b, c }, rows)
+      local prompt = pick { "%s across, %s up, colour by %s", "%s up and %s across, coloured by %s" }
+      local x, y = a, b
+      if prompt:find("up and") then x, y = b, a end
+      prompt = prompt:format(a, b, c)
+      local spec = plan(prompt, df)
+      assert.equal("scatter", spec.type, prompt)
+      assert.same({ x, y, c }, { spec.encoding.x.field, spec.encoding.y.field,
+        spec.encoding.color and spec.encoding.color.field }, prompt)
+      assert.equal("quantitative", spec.encoding.color.type)
+    end
+  end)
+
+  it("a column holding an aggregate already is the one an aggregate word names; a loose word beside a name is part of it", function()
+    local AGGS = { { "avg", "mean", "average" }, { "mean", "mean", "mean" }, { "total", "sum", "total" },
+      { "max", "max", "maximum" } }
+    -- (measures are real words: how their names inflect is what tells "delay" from "delayed")
+    local MEASURES = { { "delay", "delayed" }, { "return", "returned" }, { "cancellation", "cancelled" },
+      { "load", "loaded" }, { "wait", "waited" } }
+    for _ = 1, 15 do
+      local g = word(3)
+      local m, counted = table.unpack(pick(MEASURES))
+      local prefix, agg, said = table.unpack(pick(AGGS))
+      local rows = {}
+      for i = 1, 40 do rows[i] = { "G" .. (i % 5), rand(9), rand(90), pick { "ATL", "ORD", "DEN" } } end
+      local df = csv({ g, counted, prefix .. "_" .. m, "origin" }, rows)
+      -- "departure delay" style: a place word loosely beside the measure's name
+      local prompt = ("%s departure %s per %s"):format(said, m, g)
+      local spec = plan(prompt, df)
+      assert.equal(prefix .. "_" .. m, spec.encoding.y.field, prompt)
+      assert.equal(g, spec.encoding.x.field, prompt)
+      -- named by its own name, the other column stays (unless the aggregate word is the prefix's own)
+      if said ~= prefix then
+        spec = plan(("%s %s per %s"):format(said, counted, g), df)
+        assert.equal(counted, spec.encoding.y.field)
+      end
+    end
+  end)
+
+  it("stacking named with a time unit and no chart stacks bars over time, adding the parts up", function()
+    for _ = 1, 10 do
+      local g, m = word(2), word(3)
+      local rows = {}
+      for i = 1, 60 do rows[i] = { ("2024-%02d-%02d"):format(i % 12 + 1, i % 28 + 1), "S" .. (i % 3), rand(50) } end
+      local df = csv({ "day", g, m }, rows)
+      local spec = plan(pick { "%s per month, stacked by %s", "%s by month stacked by %s" }:format(m, g), df)
+      assert.equal("bar", spec.type)
+      assert.equal("day", spec.encoding.x.field)
+      assert.equal(g, spec.encoding.color.field)
+      assert.equal("sum", spec.encoding.y.aggregate)
+      assert.is_true(spec.options.stacked)
+    end
+  end)
 end)

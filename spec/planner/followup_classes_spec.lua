@@ -539,6 +539,34 @@ describe("follow-ups by class", function()
     local r = followup.interpret("stacked", bars, df)
     assert.is_true(r.kind ~= "edit" or r.spec.encoding.color == nil or r.spec.encoding.color.field ~= "region")
   end)
+  it("swaps one word of the drawn column's name for another column's ('the actual lows instead')", function()
+    for _ = 1, 15 do
+      -- columns named <kind>_<side>: record_high, normal_low, …
+      local kinds, sides = { word(2), word(3), word(2) .. "x" }, { "high", "low" }
+      local header, row = { "day" }, {}
+      for _, k in ipairs(kinds) do for _, sd in ipairs(sides) do header[#header + 1] = k .. "_" .. sd end end
+      local lines = { table.concat(header, ",") }
+      for d = 1, 7 do
+        row = { "d" .. d }
+        for i = 2, #header do row[i] = tostring(d * i) end
+        lines[#lines + 1] = table.concat(row, ",")
+      end
+      local df = assert(frame.from_data(table.concat(lines, "\n") .. "\n"))
+      local a, b = rand(3), rand(2)
+      local drawn = kinds[a] .. "_" .. sides[b]
+      local chart = { type = "line", encoding = { x = { field = "day", type = "nominal" },
+        y = { field = drawn, type = "quantitative", aggregate = "mean" } } }
+      local other = kinds[a % 3 + 1]
+      local p = pick { "not %s, the %s", "switch to the %s %ss instead of the %ss", "%s instead" }
+      if p == "not %s, the %s" then p = p:format(kinds[a], other)
+      elseif p == "%s instead" then p = p:format(other)
+      else p = p:format(other, sides[b], kinds[a]) end
+      local spec = read(p, chart, df)
+      assert.equal(other .. "_" .. sides[b], spec.encoding.y.field, p)
+      assert.equal("mean", spec.encoding.y.aggregate, p)
+    end
+  end)
+
   it("groups the chart's dates by a part of a cycle, in Vega-Lite's unit", function()
     local df = frame_with("segment", { "A", "B" }, 6)
     for p, unit in pairs { ["by hour of the day"] = "hours", ["per weekday instead"] = "day",

@@ -407,9 +407,11 @@ function M.new(prompt, spec, df)
   local ctx = setmetatable({ prompt = prompt, spec = spec, df = df, used = {}, edits = {}, notes = {},
     refusals = {}, mentions = {}, taken = {}, talk = {} }, Ctx)
   ctx.tokens = offline.tokenize(comparisons(prompt))
+  local drawn = {}
+  for _, ch in pairs(spec and spec.encoding or {}) do if type(ch) == "table" and ch.field then drawn[ch.field] = true end end
   if df then
     ctx.prof = profile.profile(df)
-    ctx.mentions, ctx.taken = offline.mentions(ctx.tokens, ctx.prof)
+    ctx.mentions, ctx.taken = offline.mentions(ctx.tokens, ctx.prof, drawn)
   end
   -- typos of command words are corrected where no column is named; a corrected word may then
   -- name a column itself ("facet by yaer"), so the columns are read again
@@ -423,7 +425,7 @@ function M.new(prompt, spec, df)
       end
     end
   end
-  if df and fixed_any then ctx.mentions, ctx.taken = offline.mentions(ctx.tokens, ctx.prof) end
+  if df and fixed_any then ctx.mentions, ctx.taken = offline.mentions(ctx.tokens, ctx.prof, drawn) end
   reasons(ctx)
   talk(ctx)
   return ctx

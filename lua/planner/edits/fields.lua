@@ -260,6 +260,67 @@ function M.size(ctx)
   end
 end
 
+-- "the actual lows instead of the normals", "not record, the actual", "show min instead": a word
+-- that turns one word of a drawn column's name into another column's name (normal_low →
+-- actual_low, record_high → actual_high, max_speed → min_speed) swaps the chart to that column.
+local function swapped_name(prof, c, at, stem)
+  for _, o in ipairs(prof.columns) do
+    if o ~= c and #o.content == #c.content and o.content[at] == stem then
+      local same = true
+      for k, w in ipairs(c.content) do if k ~= at and o.content[k] ~= w then same = false end end
+      if same then return o end
+    end
+  end
+  return nil
+end
+
+-- Whether mention m is one word of a drawn column's name of several, or a word that swaps one
+-- ("record", "actual" over record_high): words about the chart, not a new chart's columns.
+function M.about_drawn(ctx, m)
+  if m.i ~= m.j then return false end
+  local s = ctx.tokens[m.i].s
+  for _, ch in pairs(ctx.spec.encoding) do
+    local c = type(ch) == "table" and ch.field and ctx.prof.by_name[ch.field]
+    if c and #c.content >= 2 then
+      for at, w in ipairs(c.content) do
+        if w == s or swapped_name(ctx.prof, c, at, s) then return true end
+      end
+    end
+  end
+  return false
+end
+
+function M.swap_word(ctx)
+  local enc = ctx.spec.encoding
+  for _, ch in ipairs { "y", "theta", "x", "color" } do
+    local c = enc[ch] and enc[ch].field and ctx.prof.by_name[enc[ch].field]
+    if c and #c.content >= 2 then
+      for i, t in ipairs(ctx.tokens) do
+        local m = t.w and ctx:free(i) and not lex.stop[t.w] and ctx:mention_at(i)
+        -- a word of other columns' names only (a column of its own is named, not swapped in)
+        if t.w and ctx:free(i) and not lex.stop[t.w] and not (m and m.score >= 0.8) then
+          for at, w in ipairs(c.content) do
+            local o = w ~= t.s and swapped_name(ctx.prof, c, at, t.s)
+            if o then
+              ctx:mark(i)
+              if m then ctx:take(m) end
+              -- the word it replaces, said too ("not record", "instead of the normals")
+              for k, u in ipairs(ctx.tokens) do
+                if u.s == w or u.w == w then ctx:mark(k); local mk = ctx:mention_at(k); if mk then ctx:take(mk) end end
+              end
+              local old = set_channel(ctx, ch, o.name)
+              enc[ch].aggregate, enc[ch].timeUnit, enc[ch].bin = old.aggregate, old.timeUnit, old.bin
+              ctx:note(("read %q as %s"):format(t.w, o.name))
+              ctx:edit("field")
+              return
+            end
+          end
+        end
+      end
+    end
+  end
+end
+
 local AXIS = { x = "x", y = "y", horizontal = "x", vertical = "y", columns = "x", rows = "y" }
 local UNITS = { years = "year", months = "month", weeks = "week", days = "day", quarters = "quarter", hours = "hour",
   year = "year", month = "month", week = "week", day = "day", quarter = "quarter" }
@@ -508,7 +569,8 @@ function M.slot(ctx)
       local replaced
       if nxt then
         local mid = {}
-        for k = m.j + 1, nxt.i - 1 do if ctx:w(k) then mid[#mid + 1] = ctx:w(k) end end
+        local ARTICLE = { the = true, a = true, an = true, those = true, these = true }
+        for k = m.j + 1, nxt.i - 1 do if ctx:w(k) and not ARTICLE[ctx:w(k)] then mid[#mid + 1] = ctx:w(k) end end
         local between = table.concat(mid, " ")
         if between == "instead of" or between == "rather than" or between == "not" or between == "in place of" then
           for _, ch in ipairs { "x", "y", "color", "theta", "column", "row" } do
