@@ -312,7 +312,8 @@ function M.correct(w, set, list)
   local limit = #w >= 8 and 2 or (#w >= 5 and 1 or 0)
   local letters = sorted_letters(w)
   for _, c in ipairs(list) do
-    if math.abs(#c - #w) <= limit and c:sub(1, 1) == w:sub(1, 1) then
+    -- (two slips in one word change its length by one at most: "meridian" is not "median")
+    if math.abs(#c - #w) <= math.min(limit, 1) and c:sub(1, 1) == w:sub(1, 1) then
       local d = M.distance(w, c, limit)
       if d > limit and #c == #w and sorted_letters(c) == letters then d = limit end
       if d <= limit and (not best_d or d < best_d) then best, best_d = c, d end

@@ -401,6 +401,8 @@ local function axis_of(tokens, taken, m)
   for idx, w in ipairs(b) do
     if w == "axis" and (b[idx + 1] == "x" or b[idx + 1] == "y") then return b[idx + 1] end
   end
+  -- "Y along X", "sales along the years": what runs along is the x axis
+  if b[1] == "along" or b[1] == "the" and b[2] == "along" then return "x" end
   local k = m.j + 1
   -- "longitude across, latitude up", "year along the bottom", "price vertically"
   local dir, after = word(tokens, k), word(tokens, k + 1)
@@ -1028,6 +1030,7 @@ local function choose(tokens, prof, fields, taken)
       local prev = word(tokens, f.first - 1)
       if prev == "by" or prev == "per" or prev == "across" then at = i end
     end
+    for i, f in ipairs(measures) do if f.axis == "x" then at = i end end
     groups[1] = table.remove(measures, at)
   end
 
@@ -1054,6 +1057,8 @@ local function choose(tokens, prof, fields, taken)
       if lex.synonyms_of(y.col.head)["longitude"] or y.col.head == "longitude" then
         if lex.synonyms_of(x.col.head)["latitude"] or x.col.head == "latitude" then x, y = y, x end
       end
+      -- columns called x and y go on the axes of those names ("scatter X vs Y")
+      if y.col.name:lower() == "x" or x.col.name:lower() == "y" then x, y = y, x end
     end
     plan.x, plan.y = x, y
     plan.color = pick_color({ [x] = true, [y] = true })

@@ -391,4 +391,20 @@ describe("first turns by table shape", function()
       assert.is_true(spec.options.stacked)
     end
   end)
+
+  it("columns called x and y go on those axes; what runs 'along' is the x axis", function()
+    for _ = 1, 10 do
+      local g = word(2)
+      local rows = {}
+      for i = 1, 30 do rows[i] = { "S" .. (i % 3), rand(50), rand(50) } end
+      local df = csv({ g, pick { "X", "x" }, pick { "Y", "y" } }, rows)
+      local xn, yn = df.names[2], df.names[3]
+      local spec = plan(pick { "scatter %s vs %s", "%s vs %s", "plot %s against %s" }:format(xn, yn), df)
+      assert.same({ xn, yn }, { spec.encoding.x.field, spec.encoding.y.field })
+      local a, b = word(3), word(2)
+      local df2 = csv({ a, b }, { { 1, 2 }, { 2, 3 }, { 3, 5 }, { 4, 4 } })
+      local line = plan(("line chart of %s along %s"):format(b, a), df2)
+      assert.same({ a, b }, { line.encoding.x.field, line.encoding.y.field })
+    end
+  end)
 end)

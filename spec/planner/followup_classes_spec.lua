@@ -567,6 +567,30 @@ describe("follow-ups by class", function()
     end
   end)
 
+  it("asks for a title without words: keeps the chart's own and says how to set one; politeness is no title", function()
+    local df = frame_with("segment", { "A", "B" }, 3)
+    for _ = 1, 10 do
+      local p = pick { "add a title", "give it a title please", "add a title pls", "could you put a title on it?",
+        "include a title, thanks" }
+      local spec, r = read(p, line_of(), df)
+      assert.is_string(spec.title, p)
+      assert.is_true(#spec.title > 3 and not spec.title:lower():find("please") and not spec.title:find("thank"), p)
+      assert.is_true(#r.notes > 0, p)
+    end
+    -- a real title is still taken as written
+    assert.equal("Sales " .. "mix", read("title: Sales mix please", line_of(), df).title)
+  end)
+
+  it("does not read a long word two letters away from a command as that command", function()
+    local lines = { "longitude,latitude,speed" }
+    for i = 1, 20 do lines[#lines + 1] = ("%d,%d,%d"):format(i - 10, i, i * 2) end
+    local df = assert(frame.from_data(table.concat(lines, "\n") .. "\n"))
+    local chart = { type = "scatter", encoding = { x = { field = "longitude", type = "quantitative" },
+      y = { field = "latitude", type = "quantitative" } } }
+    local r = followup.interpret("only west of the prime meridian", chart, df)
+    assert.is_true(r.kind ~= "edit" or r.spec.type == "scatter" and not r.spec.encoding.y.aggregate)
+  end)
+
   it("groups the chart's dates by a part of a cycle, in Vega-Lite's unit", function()
     local df = frame_with("segment", { "A", "B" }, 6)
     for p, unit in pairs { ["by hour of the day"] = "hours", ["per weekday instead"] = "day",

@@ -94,16 +94,35 @@ function M.titles(ctx)
       text = text:gsub("[%.!%?]+%s*$", ""):gsub("%s+$", "")
       for _, tail in ipairs(POLITE_TAILS) do
         local low = text:lower()
-        if #low > #tail and low:sub(-#tail) == tail and low:sub(-#tail - 1, -#tail - 1):match("[%s,]") then
+        if low == tail then
+          text = ""
+        elseif #low > #tail and low:sub(-#tail) == tail and low:sub(-#tail - 1, -#tail - 1):match("[%s,]") then
           text = text:sub(1, -#tail - 1):gsub("[%s,]+$", "")
         end
       end
     until text == before
     text = text:gsub("^%s+", "")
+    -- "put a title on it", "add a title to the chart": where it goes, not what it says
+    local low = text:lower()
+    for _, place in ipairs { "on it", "to it", "for it", "on the chart", "to the chart", "on the graph",
+        "to the graph", "on this", "to this", "on top" } do
+      if low == place then text = "" end
+    end
   end
   local remove = (text == "" or text:lower() == "off" or text:lower() == "none") and lower:find("%f[%a]remove%f[%A]")
     or lower:find("%f[%a]no title%f[%A]") or lower:find("%f[%a]remove the title%f[%A]")
-  if text == "" and not remove then return end
+  -- "add a title", "give it a title please": no words for it, so the chart's own title, said
+  local untold = text == "" and not remove and which == "title"
+    and (lower:find("%f[%a]add%f[%A]") or lower:find("%f[%a]give%f[%A]") or lower:find("%f[%a]put%f[%A]")
+      or lower:find("%f[%a]show%f[%A]") or lower:find("%f[%a]include%f[%A]"))
+  if text == "" and not remove and not untold then return end
+  if untold then
+    for i = 1, #ctx.tokens do ctx:mark(i) end
+    if not ctx.spec.title or ctx.spec.title == "" then ctx.spec.title = offline.title_of(ctx.spec) end
+    ctx:note(('the chart is titled "%s"; say title: followed by your own words to change it'):format(ctx.spec.title))
+    ctx:edit("title")
+    return
+  end
   -- the cue and the title's own words are explained (and hidden from the other rules)
   local cue_end = #offline.tokenize(prompt:sub(1, e))
   local cue_start = #offline.tokenize(prompt:sub(1, s - 1)) + 1
