@@ -447,6 +447,7 @@ end
 
 -- Words that ask whether or how something changed ("how has X grown", "did X go up").
 local ASKS_CHANGE = { how = true, did = true, has = true, have = true, ["does"] = true }
+local rate_only
 local function asks_time(tokens, taken)
   for i, t in ipairs(tokens) do
     if t.w and not taken[i] and lex.time_words[t.w] and (t.w ~= "time" or time_phrase(tokens, i))
@@ -462,6 +463,22 @@ local function asks_time(tokens, taken)
     end
   end
   return false
+end
+
+-- Whether every time word of the request is a rate adjective right before a measure ("yearly
+-- death toll", "average daily visitors"): words about the measure, no time axis asked.
+local RATE = { yearly = true, annual = true, monthly = true, weekly = true, daily = true, hourly = true,
+  quarterly = true }
+function rate_only(tokens, taken)
+  local any = false
+  for i, t in ipairs(tokens) do
+    if t.w and not taken[i] and (lex.time_unit[t.w] or lex.time_words[t.w]) then
+      local m = taken[i + 1] or taken[i + 2]
+      if not (RATE[t.w] and m and m.col.role == "measure") then return false end
+      any = true
+    end
+  end
+  return any
 end
 
 -- The part of a cycle a request names outside column names ("by hour of the day", "per weekday"):
@@ -774,7 +791,7 @@ local function gather(tokens, prof)
   local agg = last and not taken[last] and lex.aggregate[tokens[last].w]
   local before_last = word(tokens, last and last - 1 or 0)
   if agg and not lex.superlative[tokens[last].w] and last > 1 and (tokens[last - 1].p or before_last == "the"
-      or before_last == "a" or before_last and lex.time_unit[before_last] and not taken[last - 1]) then
+      or before_last == "a" or before_last == "in" or before_last and lex.time_unit[before_last] and not taken[last - 1]) then
     for _, f in ipairs(fields) do
       if f.col.role == "measure" and not f.agg and not f.col.discrete then f.agg = agg; break end
     end
@@ -912,7 +929,14 @@ local function choose(tokens, prof, fields, taken)
     end
   end
   -- a time unit word ("monthly", "by year") with no time column named: the data's time column
-  if #times == 0 then
+  -- (not when it only says what a measure averaged per group is a rate of: "the average yearly
+  -- death toll for each kind of disaster" compares the kinds)
+  local per_group_rate = false
+  for _, f in ipairs(fields) do per_group_rate = per_group_rate or f.agg and f.col.role == "measure" end
+  local grouped = false
+  for _, f in ipairs(groups) do grouped = grouped or f.group_cue and f.col.role ~= "measure" end
+  if per_group_rate and grouped and rate_only(tokens, taken) then wants_time = false end
+  if #times == 0 and not (per_group_rate and grouped and rate_only(tokens, taken)) then
     local unit_word = unit_of(tokens, taken) ~= nil or cycle_of(tokens, taken) ~= nil
     -- "strikes per year": nothing but the unit named, so the rows are what is counted per period
     -- ("men and women per decade": groups named by their values are the series over time)
@@ -979,6 +1003,13 @@ local function choose(tokens, prof, fields, taken)
   end
 
   local kind = named
+  -- "which year had the most power generated": periods ranked are bars
+  for _, f in ipairs(times) do
+    if not kind and word(tokens, f.first - 1) == "which" and (lex.time_unit[word(tokens, f.first) or ""]
+        or lex.time_name[tokens[f.first].s or ""]) then
+      kind = "bar"
+    end
+  end
   -- "end of life against release date": two dates set against each other are a scatter of them
   local set_against = #times == 2 and between(tokens, times[1], times[2])[1]
   if (not kind or kind == "scatter") and #measures == 0 and not count and set_against

@@ -168,9 +168,10 @@ function M.fit(plan, facts, prof, df)
   if s and #facts.series_values > 0 and not (plan.x and plan.x.col == s) then
     plan.filter = { field = s.name, oneOf = facts.series_values }
   end
-  -- (over the main time column only: "by calendar month across all years" pools the series)
+  -- (over the main time column only: "by calendar month across all years" pools the series;
+  -- "total net generation by year" asks for the total of them all)
   if s and not on_chart and not plan.fold and plan.y and plan.x and plan.x.col == prof.time
-      and (plan.kind == "line" or plan.kind == "area") and #facts.series_values ~= 1 then
+      and (plan.kind == "line" or plan.kind == "area") and #facts.series_values ~= 1 and plan.y.agg ~= "sum" then
     plan.color = implied(s)
   end
 end

@@ -407,4 +407,30 @@ describe("first turns by table shape", function()
       assert.same({ a, b }, { line.encoding.x.field, line.encoding.y.field })
     end
   end)
+
+  it("a rate adjective on a measure averaged per group compares the groups; 'which year' ranks years; 'total' over series adds them up", function()
+    for _ = 1, 10 do
+      local kinds = distinct_words(4, 2)
+      local kind_col, m = pick { "entity", "kind", "category" }, word(3)
+      local rows = {}
+      for y = 1990, 2009 do
+        for k = 1, 4 do rows[#rows + 1] = { kinds[k]:upper(), y, rand(500) } end
+      end
+      local df = csv({ kind_col, "year", m }, rows)
+      local rate = pick { "yearly", "annual", "monthly" }
+      local p = pick { "average %s %s for each %s", "what's the mean %s %s per %s", "typical %s %s by %s" }
+        :format(rate, m, kind_col)
+      local spec = plan(p, df)
+      assert.equal(kind_col, spec.encoding.x.field, p)
+      assert.is_nil(spec.transform, p)
+      -- without an aggregate the time words still ask for time
+      assert.equal("year", plan(("%s %s by %s"):format(rate, m, kind_col), df).encoding.x.field)
+      p = pick { "which year had the most %s in total", "which year had the highest total %s" }:format(m)
+      spec = plan(p, df)
+      assert.same({ "bar", "year", "sum" }, { spec.type, spec.encoding.x.field, spec.encoding.y.aggregate }, p)
+      assert.is_nil(spec.encoding.color, p)
+      spec = plan(("total %s by year"):format(m), df)
+      assert.is_nil(spec.encoding.color)
+    end
+  end)
 end)

@@ -19,6 +19,8 @@ local KEEP = set [[only just keep show for in focus limit restrict include inclu
 local FILTER_KEEP = set [[to for on down just only]]
 local OUT_VERBS = set [[take cut strip pull knock throw]]
 local WIDEN_WORDS = set [[include including add plus also too]]
+local KIND_OF = set [[kind kinds type types sort sorts category categories]]
+local GROUPING = set [[each every per by]]
 -- Words that compare values side by side ("1955 vs 2005", "compare it to amazon").
 local COMPARE = set [[vs versus compare compared comparing against side next beside alongside second]]
 
@@ -167,6 +169,10 @@ local function loose(ctx, first)
         cued = true
       end
     end
+    -- "for each kind of disaster", "by type of crime": the word names the groups, not rows to keep
+    local b = v.i - 1
+    if ctx:w(b) == "of" and KIND_OF[ctx:w(b - 1) or ""] then b = b - 2 end
+    if GROUPING[ctx:w(b) or ""] then cued = false end
     if cued then kept[#kept + 1] = v end
   end
   apply_values(ctx, kept)
