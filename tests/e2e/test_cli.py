@@ -129,6 +129,9 @@ async def main():
         ([spec_path, "--format", "gif"], None, "format"),
         ([spec_path, "--width", "-5"], None, "width"),
         (["spec=e30&colour=red"], None, "colour: unknown parameter"),
+        # what `chartd plan` prints without data: `chartd render` draws it on illustrative data,
+        # the server (and so a chart URL) does not
+        (["-"], chartd(["plan", "monthly revenue by region in 2024"])[1], "data: no rows"),
     ]
     for argv, stdin, says in refusals:
         rc, out, err = chartd(["sign", *argv], stdin=stdin, env=key)
