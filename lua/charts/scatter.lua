@@ -249,6 +249,8 @@ function M.layout(spec, theme, box, variant)
     if clo then clo, chi = axes.color_domain(cenc, clo, chi) end
     local cs = color.scale(cenc, theme, clo or 0, chi or 1)
     if clo then clo, chi = cs.min, cs.max end -- a diverging scale is symmetric around its middle
+    -- (a sequential ramp's palest end would vanish as a dot; a diverging middle is meant pale)
+    if not cs.diverging then cs.stops = color.visible_on(cs.stops, theme.background) end
     for j = 1, M.RAMP_STEPS do
       groups[j] = { color = color.ramp(cs.stops, (j - 1) / (M.RAMP_STEPS - 1)), xs = {}, ys = {},
         rs = scol and {} or nil }

@@ -99,6 +99,21 @@ function M.contrast(a, b)
   return (la + 0.05) / (lb + 0.05)
 end
 
+-- Marks as small as a point must stand out from the background (WCAG 1.4.11 asks 3:1 of
+-- graphical objects): the part of a sequential ramp that does, resampled into as many stops
+-- (the end that already contrasts is kept; a ramp with no such part is returned as it is).
+M.MARK_CONTRAST = 3
+function M.visible_on(stops, bg)
+  local function ok(t) return M.contrast(M.ramp(stops, t), bg) >= M.MARK_CONTRAST end
+  local t0, t1 = 0, 1
+  while t0 < 1 and not ok(t0) do t0 = t0 + 0.01 end
+  while t1 > t0 and not ok(t1) do t1 = t1 - 0.01 end
+  if t0 >= t1 or t0 == 0 and t1 == 1 then return stops end
+  local out = {}
+  for i = 1, #stops do out[i] = M.ramp(stops, t0 + (t1 - t0) * (i - 1) / (#stops - 1)) end
+  return out
+end
+
 -- "#000000" or "#ffffff", whichever contrasts more with bg (labels on
 -- bars, cells and slices). The theme argument is accepted for callers
 -- that pass it; the choice is the same in every theme.

@@ -47,12 +47,25 @@ describe("charts.scatter layout", function()
     assert.equal(light.palette[2], l.groups[2].color)
   end)
 
-  it("colours numbers on the sequential ramp, ends at the ramp's ends", function()
+  it("colours numbers on the part of the sequential ramp a dot stands out on, ends at its ends", function()
     local l = scatter.layout(fixture.spec("scatter", ROWS, enc_with { color = { field = "s", type = "quantitative" } }),
       light, BOX)
     assert.equal(3, #l.groups)
-    assert.equal(color.ramp(light.sequential, 0), l.groups[1].color)
+    local visible = color.visible_on(light.sequential, light.background)
+    assert.equal(color.ramp(visible, 0), l.groups[1].color)
+    assert.equal(color.ramp(visible, 1), l.groups[3].color)
     assert.equal(color.ramp(light.sequential, 1), l.groups[3].color)
+    -- every dot, however low its value, stands out from the background (3:1) in every theme
+    for _, name in ipairs(require("themes").names()) do
+      local theme = require("themes").get(name)
+      local lt = scatter.layout(fixture.spec("scatter", ROWS, enc_with { color = { field = "s", type = "quantitative" } }),
+        theme, BOX)
+      for _, g in ipairs(lt.groups) do
+        if #g.xs > 0 then
+          assert.is_true(color.contrast(g.color, theme.background) >= color.MARK_CONTRAST - 0.05, name .. " " .. g.color)
+        end
+      end
+    end
   end)
 
   it("scales size by area from zero", function()
