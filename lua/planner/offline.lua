@@ -41,6 +41,8 @@ function M.tokenize(text)
         if word:match("^%d") and text:sub(i - 1, i - 1) == "-" and not text:sub(i - 2, i - 2):match("[%w%.]") then
           out[#out].minus = true
         end
+        -- a dash between two numbers ("50-100", "50 – 100"): the second ends a range
+        if word:match("^%d") and text:sub(1, i - 1):match("%d%s*%-%s*$") then out[#out].dash = true end
       end
       if trail then out[#out + 1] = { p = "." } end
       i = j

@@ -93,6 +93,21 @@ describe("filters by class", function()
     end
   end)
 
+  it("reads a range written with a dash or 'from … to' on the column named", function()
+    for _ = 1, 30 do
+      local df, cat, other, m, words = signed_table()
+      local a, b = rand(40), 40 + rand(40)
+      local dash = pick { "-", " - ", "\226\128\147" }
+      local p = pick { "only %s %d%s%d", "%s between %d%s%d", "keep %s of %d%s%d only" }:format(words, a, dash, b)
+      if rand(3) == 1 then p = ("only %s from %d to %d"):format(words, a, b) end
+      local spec = edit(p, bars(cat, m), df)
+      assert.equal(count(df, function(r) return r[m] >= a and r[m] <= b end), kept(spec, df), p)
+      p = ("exclude %s %d-%d"):format(words, a, b)
+      spec = edit(p, bars(cat, m), df)
+      assert.equal(count(df, function(r) return not (r[m] >= a and r[m] <= b) end), kept(spec, df), p)
+    end
+  end)
+
   it("keeps the negative or positive values of the column named, or of the chart's measure", function()
     for _ = 1, 30 do
       local df, cat, other, m, words = signed_table()

@@ -654,8 +654,13 @@ function M.ranges(ctx)
       dir = ctx:w(i + 1) == "least" and "gte" or "lte"
     end
     if t.w == "between" and ctx:free(i) then dir = "between" end
+    -- "from 50 to 100"
+    if t.w == "from" and ctx:free(i) and tonumber(ctx:w(i + 1) or "") and ctx:w(i + 2) == "to" then dir = "between" end
+    -- "prices 50-100": two numbers joined by a dash are a range on their own
+    local dashed = not dir and tonumber(t.w or "") and ctx:free(i) and ctx.tokens[i + 1] and ctx.tokens[i + 1].dash
+    if dashed then dir = "between" end
     if dir then
-      local j = i + 1
+      local j = dashed and i or i + 1
       while ctx:w(j) == "than" or ctx:w(j) == "least" or ctx:w(j) == "most" or ctx:w(j) == "or" and ctx:w(j + 1) == "equal"
         or ctx:w(j) == "equal" or ctx:w(j) == "to" or ctx:w(j) == "the" do
         j = j + 1
@@ -665,6 +670,7 @@ function M.ranges(ctx)
       if num and dir == "between" then
         local a = num.j + 1
         if ctx:w(a) == "and" or ctx:w(a) == "to" then num2 = numbers.read(ctx.tokens, a + 1) end
+        if ctx.tokens[a] and ctx.tokens[a].dash then num2 = numbers.read(ctx.tokens, a) end
         if not num2 then num = nil end
       end
       local last = num and (num2 or num).j
