@@ -591,6 +591,16 @@ describe("follow-ups by class", function()
     assert.is_true(r.kind ~= "edit" or r.spec.type == "scatter" and not r.spec.encoding.y.aggregate)
   end)
 
+  it("reads follow-ups on a chart without data (invented data) without a profile of columns", function()
+    local chart = { type = "line", encoding = { x = { field = "quarter", type = "ordinal" },
+      y = { field = "revenue_high", type = "quantitative", aggregate = "sum" }, color = { field = "region", type = "nominal" } } }
+    for _, p in ipairs { "the low ones instead", "not high, the low", "revenue 2023-2024 as bars", "prices 50-100",
+        "add a title", "both regions", "add the others too", "stacked" } do
+      local ok, r = pcall(followup.interpret, p, chart, nil, { synthetic = true })
+      assert.is_true(ok, p .. ": " .. tostring(r))
+    end
+  end)
+
   it("groups the chart's dates by a part of a cycle, in Vega-Lite's unit", function()
     local df = frame_with("segment", { "A", "B" }, 6)
     for p, unit in pairs { ["by hour of the day"] = "hours", ["per weekday instead"] = "day",

@@ -277,7 +277,7 @@ end
 -- Whether mention m is one word of a drawn column's name of several, or a word that swaps one
 -- ("record", "actual" over record_high): words about the chart, not a new chart's columns.
 function M.about_drawn(ctx, m)
-  if m.i ~= m.j then return false end
+  if m.i ~= m.j or not ctx.prof then return false end
   local s = ctx.tokens[m.i].s
   for _, ch in pairs(ctx.spec.encoding) do
     local c = type(ch) == "table" and ch.field and ctx.prof.by_name[ch.field]
@@ -291,6 +291,7 @@ function M.about_drawn(ctx, m)
 end
 
 function M.swap_word(ctx)
+  if not ctx.prof then return end -- a chart without data has no other columns to swap in
   local enc = ctx.spec.encoding
   for _, ch in ipairs { "y", "theta", "x", "color" } do
     local c = enc[ch] and enc[ch].field and ctx.prof.by_name[enc[ch].field]

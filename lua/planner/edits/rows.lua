@@ -657,7 +657,9 @@ function M.ranges(ctx)
     -- "from 50 to 100"
     if t.w == "from" and ctx:free(i) and tonumber(ctx:w(i + 1) or "") and ctx:w(i + 2) == "to" then dir = "between" end
     -- "prices 50-100": two numbers joined by a dash are a range on their own
+    -- (two plain years so joined are a period: "revenue 2023-2024" is for M.dates)
     local dashed = not dir and tonumber(t.w or "") and ctx:free(i) and ctx.tokens[i + 1] and ctx.tokens[i + 1].dash
+      and not (M.plain_year(tonumber(t.w)) and M.plain_year(tonumber(ctx:w(i + 1)) or 0))
     if dashed then dir = "between" end
     if dir then
       local j = dashed and i or i + 1
