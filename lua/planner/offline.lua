@@ -937,8 +937,9 @@ local function choose(tokens, prof, fields, taken)
   for _, f in ipairs(fields) do per_group_rate = per_group_rate or f.agg and f.col.role == "measure" end
   local grouped = false
   for _, f in ipairs(groups) do grouped = grouped or f.group_cue and f.col.role ~= "measure" end
-  if per_group_rate and grouped and rate_only(tokens, taken) then wants_time = false end
-  if #times == 0 and not (per_group_rate and grouped and rate_only(tokens, taken)) then
+  local rate_per_group = per_group_rate and grouped and rate_only(tokens, taken)
+  if rate_per_group then wants_time = false end
+  if #times == 0 and not rate_per_group then
     local unit_word = unit_of(tokens, taken) ~= nil or cycle_of(tokens, taken) ~= nil
     -- "strikes per year": nothing but the unit named, so the rows are what is counted per period
     -- ("men and women per decade": groups named by their values are the series over time)

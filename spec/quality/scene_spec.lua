@@ -107,7 +107,9 @@ describe("scene checks", function()
           spec.width, spec.height = 290, 220
           local r = pipeline.render(spec, { scene = true })
           for _, it in ipairs(r and r.scene.items or {}) do
-            if it.kind == "text" and it.size < 10 then bad[#bad + 1] = ("%s/%s: %q %s px"):format(t, set[1], it.text, it.size) end
+            if it.kind == "text" and it.size < 10 then
+              bad[#bad + 1] = ("%s/%s: %q %s px"):format(t, set[1], it.text, it.size)
+            end
           end
           for _, m in ipairs(r and checks.check(r.scene) or {}) do
             if m:find("outside the", 1, true) then bad[#bad + 1] = ("%s/%s: %s"):format(t, set[1], m) end

@@ -297,9 +297,9 @@ function M.swap_word(ctx)
     local c = enc[ch] and enc[ch].field and ctx.prof.by_name[enc[ch].field]
     if c and #c.content >= 2 then
       for i, t in ipairs(ctx.tokens) do
-        local m = t.w and ctx:free(i) and not lex.stop[t.w] and ctx:mention_at(i)
+        local m = ctx:mention_at(i)
         -- a word of other columns' names only (a column of its own is named, not swapped in)
-        if t.w and ctx:free(i) and not lex.stop[t.w] and not (m and m.score >= 0.8) then
+        if ctx:free(i) and not lex.stop[t.w] and not (m and m.score >= 0.8) then
           for at, w in ipairs(c.content) do
             local o = w ~= t.s and swapped_name(ctx.prof, c, at, t.s)
             if o then
@@ -321,6 +321,9 @@ function M.swap_word(ctx)
     end
   end
 end
+
+-- Words skipped between "X" and "instead of the Y".
+local ARTICLE = set [[the a an those these]]
 
 local AXIS = { x = "x", y = "y", horizontal = "x", vertical = "y", columns = "x", rows = "y" }
 local UNITS = { years = "year", months = "month", weeks = "week", days = "day", quarters = "quarter", hours = "hour",
@@ -570,7 +573,6 @@ function M.slot(ctx)
       local replaced
       if nxt then
         local mid = {}
-        local ARTICLE = { the = true, a = true, an = true, those = true, these = true }
         for k = m.j + 1, nxt.i - 1 do if ctx:w(k) and not ARTICLE[ctx:w(k)] then mid[#mid + 1] = ctx:w(k) end end
         local between = table.concat(mid, " ")
         if between == "instead of" or between == "rather than" or between == "not" or between == "in place of" then
