@@ -64,6 +64,10 @@ end
 local MARK_STYLE = vocab.set [[thicker thinner bolder heavier lighter thick thin width widths wider narrower
   dashed dotted solid colour color colours colors markers marker dots points symbols opacity stroke]]
 
+-- Words that take markers away ("hide points", "no dots", "remove the dots" reach the marker
+-- rule: "the" before a chart word already does)
+local MARKER_SWITCH = vocab.set [[hide remove no without drop delete lose]]
+
 function M.type(ctx)
   local n = #ctx.tokens
   for i, t in ipairs(ctx.tokens) do
@@ -109,8 +113,11 @@ function M.type(ctx)
           or contrasted) then
         kind = nil
       end
-      -- "points" after a data word is a measure ("points scored"), "add points" is a marker
-      if kind and (prev == "add" or prev == "with" or prev == "show" and t.w:match("^point")) then kind = nil end
+      -- "points" after a data word is a measure ("points scored"), "add points" and "hide the
+      -- dots" are the markers (style.markers)
+      if kind and (prev == "add" or prev == "with" or MARKER_SWITCH[prev or ""] or prev == "show" and t.w:match("^point")) then
+        kind = nil
+      end
     end
     if kind then
       ctx:mark(i)
@@ -145,8 +152,10 @@ end
 -- "horizontal", "vertical bars", "sideways".
 function M.orientation(ctx)
   for i, t in ipairs(ctx.tokens) do
-    local horiz = (t.w == "horizontal" or t.w == "horizontally" or t.w == "sideways") and true
-      or (t.w == "vertical" or t.w == "vertically" or t.w == "upright") and false or nil
+    -- (not `… and false or nil`: that is always nil, and "vertical" was never read)
+    local horiz
+    if t.w == "horizontal" or t.w == "horizontally" or t.w == "sideways" then horiz = true
+    elseif t.w == "vertical" or t.w == "vertically" or t.w == "upright" then horiz = false end
     -- "horizontal gridlines", "vertical labels" are styling, read elsewhere
     local nxt = ctx:w(i + 1)
     if horiz ~= nil and ctx:free(i) and not (nxt and nxt:match("^grid")) and not (nxt and nxt:match("^label"))
@@ -154,7 +163,12 @@ function M.orientation(ctx)
       ctx:mark(i)
       if nxt == "bars" or nxt == "bar" or nxt == "boxes" or CHART_NOUNS[nxt] then ctx:mark(i + 1) end
       local spec = ctx.spec
-      if spec.type ~= "bar" and spec.type ~= "box" and spec.type ~= "lollipop" and spec.type ~= "dumbbell" then
+      local turns = spec.type == "bar" or spec.type == "box" or spec.type == "lollipop" or spec.type == "dumbbell"
+      if not horiz and not turns then
+        ctx:note(("a %s chart is drawn upright already"):format(spec.type or "chart"))
+        return
+      end
+      if not turns then
         local ok, why = channels.convert(spec, "bar", ctx.df)
         if not ok then ctx:refuse(why); return end
       end
@@ -374,23 +388,38 @@ end
 local LABEL_TYPES = { bar = true, heatmap = true, pie = true, donut = true, funnel = true, treemap = true,
   sunburst = true }
 -- "add labels", "with labels", "put values on top", "include the numbers"
-local POLITE = { please = true, pls = true, plz = true, too = true, also = true, again = true }
-local LABEL_VERBS = { add = true, show = true, with = true, put = true, include = true, display = true }
+local POLITE = { please = true, pls = true, plz = true, too = true, also = true, again = true, now = true }
+local LABEL_VERBS = vocab.set [[add show with put include display annotate]]
+-- "remove labels", "no labels", "take away the data labels", "hide the numbers"
+local LABEL_OFF = vocab.set [[remove hide without no drop delete away lose]]
+-- the verb before a label word, over "the", "data", "value", "all" ("take away all the data labels")
+local function label_verb(ctx, i)
+  local k = i - 1
+  while ctx:w(k) == "the" or ctx:w(k) == "data" or ctx:w(k) == "value" or ctx:w(k) == "all" do k = k - 1 end
+  local w = ctx:w(k) or ""
+  return LABEL_VERBS[w] or LABEL_OFF[w]
+end
 function M.labels(ctx)
   for i, t in ipairs(ctx.tokens) do
+    local nxt = ctx:w(i + 1)
+    -- "labels off", "data labels on please": the switch after the word, at the end
+    local switched = (nxt == "off" or nxt == "on") and (ctx:w(i + 2) == nil or POLITE[ctx:w(i + 2)])
     local hit = ctx:free(i) and (((t.w == "labels" or t.w == "label" or t.w == "labelled" or t.w == "labeled")
-      and (ctx:w(i - 1) == "data" or ctx:w(i - 1) == "value" or ctx:w(i + 1) == "the" and ctx:w(i + 2) == "bars"
-        or ctx:w(i + 1) == "bars" or ctx:w(i + 1) == "values" or LABEL_VERBS[ctx:w(i - 1) or ""]))
-      or ((t.w == "values" or t.w == "numbers") and (LABEL_VERBS[ctx:w(i - 1) or ""] or ctx:w(i - 1) == "the")
-        and (ctx:w(i + 1) == "on" or ctx:w(i + 1) == nil or POLITE[ctx:w(i + 1)])))
+      and (ctx:w(i - 1) == "data" or ctx:w(i - 1) == "value" or nxt == "the" and ctx:w(i + 2) == "bars"
+        or nxt == "bars" or nxt == "values" or label_verb(ctx, i) or switched))
+      or ((t.w == "values" or t.w == "numbers") and (label_verb(ctx, i) or ctx:w(i - 1) == "the")
+        and (nxt == "on" or nxt == nil or POLITE[nxt]))
+      -- "annotate the bars", "annotate values": labels, said with the verb alone
+      or t.w == "annotate")
     if hit then
+      local off = ctx:has(LABEL_OFF) or ctx:has { off = true }
       ctx:mark(i)
       for k = i - 2, i + 3 do
         local w = ctx:w(k)
-        if w == "data" or w == "value" or w == "on" or w == "the" or w == "bars" or LABEL_VERBS[w]
+        if w == "data" or w == "value" or w == "on" or w == "the" or w == "bars" or LABEL_VERBS[w] or LABEL_OFF[w]
+            or w == "off" or w == "take" or w == "all" or w == "values" or w == "numbers" or w == "labels"
             or w == "each" or w == "bar" or w == "top" and ctx:w(k - 1) == "on" then ctx:mark(k) end
       end
-      local off = ctx:has { remove = true, hide = true, without = true, no = true, drop = true, off = true }
       local spec = ctx.spec
       if not LABEL_TYPES[spec.type] then
         ctx:note(("value labels are drawn on bar, pie and heatmap charts, not on a %s chart"):format(spec.type))

@@ -402,6 +402,29 @@ local function comparisons(prompt)
   return (prompt:gsub("[<>=]*[<>][<>=]*", function(sign) return SIGNS[sign] end))
 end
 
+-- "by day", "group by months", "per quarter" on data with dates: the unit word after a grouping
+-- cue is the time grain (time.granularity reads it), not a column it only resembles or is one
+-- word of ("Days to Ship" for "day"); a column the word names outright ("year") stays a column.
+local GRAIN_CUE = { by = true, per = true, each = true, every = true, into = true }
+local GRAIN_WORD = vocab.set [[hour hours day days week weeks month months quarter quarters year years]]
+-- Whether token i is such a grain word (a cue before it, dates in the data).
+function Ctx:grain_at(i)
+  if not (GRAIN_WORD[self:w(i) or ""] and GRAIN_CUE[self:w(i - 1) or ""] and self.df) then return false end
+  for _, n in ipairs(self.df.names) do if self.df.types[n] == "temporal" then return true end end
+  return false
+end
+local function grain_words(ctx)
+  local kept = {}
+  for _, m in ipairs(ctx.mentions) do
+    if m.i == m.j and ctx:grain_at(m.i) and lex.stem(m.col.name:lower()) ~= ctx.tokens[m.i].s then
+      ctx.taken[m.i] = nil
+    else
+      kept[#kept + 1] = m
+    end
+  end
+  ctx.mentions = kept
+end
+
 -- new(prompt, spec, df) → the context the rules share.
 function M.new(prompt, spec, df)
   local ctx = setmetatable({ prompt = prompt, spec = spec, df = df, used = {}, edits = {}, notes = {},
@@ -426,6 +449,7 @@ function M.new(prompt, spec, df)
     end
   end
   if df and fixed_any then ctx.mentions, ctx.taken = offline.mentions(ctx.tokens, ctx.prof, drawn) end
+  if df then grain_words(ctx) end
   reasons(ctx)
   talk(ctx)
   return ctx

@@ -109,7 +109,7 @@ local function only_category(ctx, i)
   local k = i + 1
   while ctx:w(k) and (BRIDGE[ctx:w(k)] or lex.stop[ctx:w(k)]) do k = k + 1 end
   local word = ctx:w(k)
-  if not word or ctx:mention_at(k) or not ctx.prof then return nil end
+  if not word or ctx:mention_at(k) or not ctx.prof or ctx:grain_at(k) then return nil end
   -- "colour them all the same grey", "colour it red": a colour, not a column
   local named = require("layout.color").named
   for j = i + 1, math.min(#ctx.tokens, i + 6) do

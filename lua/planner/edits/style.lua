@@ -546,8 +546,10 @@ end
 function M.line_width(ctx)
   local spec = ctx.spec
   for i, t in ipairs(ctx.tokens) do
-    local f = (t.w == "thicker" or t.w == "bolder" or t.w == "heavier") and 2 or (t.w == "thinner" or t.w == "lighter"
-      or t.w == "finer") and 0.5 or nil
+    -- the adjective as well as its comparative ("bold lines", "a thin line")
+    local f = (t.w == "thicker" or t.w == "bolder" or t.w == "heavier" or t.w == "thick" or t.w == "bold"
+      or t.w == "heavy" or t.w == "fat") and 2 or (t.w == "thinner" or t.w == "lighter" or t.w == "finer"
+      or t.w == "thin" or t.w == "fine") and 0.5 or nil
     local target = ctx:find({ line = true, lines = true, stroke = true, strokes = true }, math.max(1, i - 3), 6)
     local width = t.w == "width" and (ctx:w(i - 1) == "line" or ctx:w(i - 1) == "stroke")
       and numbers.read(ctx.tokens, i + 1)
