@@ -721,6 +721,39 @@ end
 
 local default_agg = profile.default_agg
 
+-- Words around a column's name that pool its values rather than draw them.
+local POOL_BEFORE = { over = true, across = true, ["for"] = true, ["in"] = true, throughout = true, of = true }
+local POOL_AFTER = { combined = true, pooled = true, together = true }
+
+-- "monthly change in jobs" over nonfarm_change: a word the matcher skips as request language
+-- ("change", "value", "number") names a measure when it is the last word of exactly one
+-- measure's name and nothing else names a measure. Only where it reads as a noun: after "the",
+-- "a", an adjective of time or an aggregate, or before "in"/"of" ("how did X change over time"
+-- is a verb); never an aggregate, count, chart or time word itself.
+local NOUN_BEFORE = { the = true, a = true, an = true, net = true, of = true }
+local function stop_word_measure(tokens, prof, taken, fields)
+  for _, f in ipairs(fields) do if f.col.role == "measure" then return nil end end
+  for i = 2, #tokens do
+    local t = tokens[i]
+    if t.w and lex.stop[t.w] and not taken[i] and not lex.aggregate[t.w] and not lex.count[t.w]
+        and not lex.chart[t.w] and not lex.time_unit[t.w] and not lex.name_function[t.w]
+        and (NOUN_BEFORE[tokens[i - 1].w] or lex.time_unit[tokens[i - 1].w or ""] or lex.aggregate[tokens[i - 1].w or ""]
+          or word(tokens, i + 1) == "in" or word(tokens, i + 1) == "of") then
+      local found
+      for _, c in ipairs(prof.columns) do
+        if c.role == "measure" and #c.content >= 2 and c.head == t.s then
+          if found then found = nil; break end
+          found = c
+        end
+      end
+      if found then
+        taken[i] = { col = found, i = i, j = i, score = 0.5 }
+        return { col = found, first = i, last = i, spans = { taken[i] } }
+      end
+    end
+  end
+end
+
 -- Field info gathered from the mentions, in the order the request names them.
 local function gather(tokens, prof)
   local ms, taken = M.mentions(tokens, prof)
@@ -798,6 +831,8 @@ local function gather(tokens, prof)
       if f.col.role == "measure" and not f.agg and not f.col.discrete then f.agg = agg; break end
     end
   end
+  local stop_named = stop_word_measure(tokens, prof, taken, fields)
+  if stop_named then fields[#fields + 1] = stop_named end
   return fields, taken
 end
 
@@ -908,9 +943,13 @@ local function choose(tokens, prof, fields, taken)
   -- "per"/"by" while another measure is aggregated is what the aggregate is taken over
   local other_aggregated = 0
   for _, f in ipairs(fields) do if f.agg and f.col.role == "measure" then other_aggregated = other_aggregated + 1 end end
+  -- ("people by age" over 19 ages of 30 rows each: whole numbers that repeat are groups too)
   local function numeric_group(f)
     local prev = word(tokens, f.first - 1)
-    return not f.agg and other_aggregated > 0 and not relation and named ~= "scatter" and not f.axis
+    local c = f.col
+    local repeats = c.integers and c.distinct <= profile.GROUP_VALUES_MAX and c.distinct * 5 <= c.count
+      and numbers >= 2 and f ~= fields[1]
+    return not f.agg and (other_aggregated > 0 or repeats) and not relation and named ~= "scatter" and not f.axis
       and (prev == "per" or prev == "by" or prev == "each" or prev == "across")
   end
   local measures, groups, times, cats, explicit = {}, {}, {}, {}, {}
@@ -1332,7 +1371,19 @@ function M.plan(prompt, df, opts)
     for _, m in ipairs(f.spans) do
       if not (all and value_before(tokens, m, f.col)) then all = false end
     end
-    if all then table.remove(fields, i) end
+    -- "babies (age 0) per year": a number column followed by one of its values, likewise
+    local valued = #f.spans > 0 and f.col.type == "quantitative"
+    for _, m in ipairs(f.spans) do
+      local n = tonumber(word(tokens, m.j + 1) or "")
+      if not (valued and n and f.col.min and n >= f.col.min and n <= f.col.max) then valued = false end
+    end
+    -- "by age across all years", "all regions combined": the column the values are pooled over
+    local pooled = #f.spans > 0 and #fields > 1
+    for _, m in ipairs(f.spans) do
+      local all_before = word(tokens, m.i - 1) == "all" and POOL_BEFORE[word(tokens, m.i - 2) or ""]
+      if not (all_before or POOL_AFTER[word(tokens, m.j + 1) or ""]) then pooled = false end
+    end
+    if all or valued or pooled then table.remove(fields, i) end
   end
   -- "by industry", "which company", "top 10 products" where no column is called that: the data's
   -- one column of categories, or the column that names its rows or splits them into series

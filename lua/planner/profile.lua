@@ -9,6 +9,8 @@ local M = {}
 local MAX_LISTED = 300
 -- Whole-number columns with at most this many values can act as categories (cylinders, quantity).
 M.DISCRETE_MAX = 12
+-- … and with at most this many, when a request groups by one ("people by age" over 19 ages).
+M.GROUP_VALUES_MAX = 30
 
 -- Splits a column name into lowercase words: "Production Budget" → {production, budget},
 -- "Sub-Category" → {sub, category}, "releaseYear" → {release, year}, "MPG" → {mpg}.

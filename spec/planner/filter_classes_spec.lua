@@ -320,4 +320,38 @@ describe("filters by class", function()
       assert.is_true(r.kind ~= "edit" or kept(r.spec, df) ~= na or na == #rows)
     end
   end)
+  it("ages: 'N-year-olds', 'aged N', 'over N years old', 'the N-M group' keep the rows of the age column", function()
+    for _ = 1, 12 do
+      local step = pick { 1, 5, 10 }
+      local age = pick { "age", "Age", "age_group", "mother age" }
+      local m, cat = word(3), word(2)
+      local rows = {}
+      for y = 2000, 2003 do
+        for a = 0, 90, step do
+          for g = 1, 2 do rows[#rows + 1] = { y, a, "g" .. g, rand(5000) } end
+        end
+      end
+      local df = table_of({ "year", age, cat, m }, rows)
+      local base = { type = "line", encoding = { x = { field = "year", type = "temporal", timeUnit = "year" },
+        y = { field = m, type = "quantitative", aggregate = "sum" } } }
+      local n = (rand(8) + 1) * 10 + rand(step) - 1 -- not always a value the column holds
+      local bracket = n - n % step
+      local p = pick { "only %d-year-olds", "just people aged %d", "for %d year olds", "only age %d" }:format(n)
+      local spec = edit(p, base, df)
+      assert.equal(count(df, function(r) return r[age] == bracket end), kept(spec, df), p)
+      p = pick { "only over %d years old", "just those aged over %d", "ages under %d only" }:format(n)
+      spec = edit(p, base, df)
+      local older = p:match("over")
+      assert.equal(count(df, function(r) return older and r[age] > n or not older and r[age] < n end), kept(spec, df), p)
+      -- a second group beside the first: both kept, one line each
+      local first = (rand(4) + 1) * 10
+      local second = first + 20
+      spec = edit(("only %d-year-olds"):format(first), base, df)
+      p = pick { "add the %d-%d group as a second line", "add %d year olds too", "compare with age %d" }
+        :format(second, second + step - 1)
+      spec = edit(p, spec, df)
+      assert.equal(count(df, function(r) return r[age] == first or r[age] == second end), kept(spec, df), p)
+      assert.equal(age, spec.encoding.color and spec.encoding.color.field, p)
+    end
+  end)
 end)

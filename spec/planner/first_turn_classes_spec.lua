@@ -433,4 +433,45 @@ describe("first turns by table shape", function()
       assert.is_nil(spec.encoding.color)
     end
   end)
+  it("a request word that ends one measure's name names it; a column pooled 'across all' is not drawn", function()
+    for _ = 1, 10 do
+      local cat, m1, m2 = word(2), word(3), word(2)
+      local stop = pick { "change", "value", "size" }
+      local joined = ("%s_%s"):format(m2, stop)
+      local groups = distinct_words(5, 2)
+      local rows = {}
+      for y = 2001, 2012 do
+        for g = 1, 5 do rows[#rows + 1] = { y, groups[g]:upper(), rand(900), rand(90) - 45 } end
+      end
+      local df = csv({ "year", cat, m1, joined }, rows)
+      for _, p in ipairs { ("the %s per %s"):format(stop, cat), ("yearly %s in %s"):format(stop, pick { "jobs", "items", "things" }),
+          ("average %s by %s"):format(stop, cat) } do
+        assert.equal(joined, plan(p, df).encoding.y.field, p)
+      end
+      -- a verb is not the column, and a measure named by its name keeps the chart to it
+      assert.equal(m1, plan(("how did %s change over time"):format(m1), df).encoding.y.field)
+      -- "by G across all years": the years are pooled
+      local p = pick { "%s by %s across all years", "total %s per %s over all years", "%s by %s, all years combined" }
+        :format(m1, cat)
+      local spec = plan(p, df)
+      assert.same({ "bar", cat }, { spec.type, spec.encoding.x.field }, p)
+      assert.is_nil(spec.encoding.color, p)
+    end
+  end)
+
+  it("whole numbers that repeat, named after 'by'/'per' a measure, are groups; spread-out ones a scatter axis", function()
+    for _ = 1, 10 do
+      local m, g, c = word(3), word(2), word(2)
+      local levels = 12 + rand(18)
+      local rows = {}
+      for _ = 1, levels * (5 + rand(5)) do rows[#rows + 1] = { rand(levels) * 5, rand(100000), rand(1000) / 10 } end
+      local df = csv({ g, m, c }, rows)
+      local p = pick { "%s by %s", "%s per %s", "%s for each %s" }:format(m, g)
+      local spec = plan(p, df)
+      assert.same({ "bar", g }, { spec.type, spec.encoding.x.field }, p)
+      assert.is_truthy(spec.encoding.y.aggregate, p)
+      -- the continuous one still sets measure against measure
+      assert.equal("scatter", plan(("%s by %s"):format(m, c), df).type)
+    end
+  end)
 end)

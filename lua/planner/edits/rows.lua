@@ -4,6 +4,7 @@
 -- removing a filter ("include all genres"), top / bottom N, and sorting. Filters become
 -- `transform` steps (lua/transforms/), so the data itself stays whole.
 local lex = require "planner.lexicon"
+local frame = require "data.frame"
 local json = require "util.json"
 local numbers = require "planner.edits.numbers"
 local vocab = require "planner.edits.vocab"
@@ -716,6 +717,103 @@ function M.ranges(ctx)
           -- "exclude the ones above 5", "no more than 3": the rows outside the range
           filter_rows(ctx, pred, negation(ctx, i))
         end
+      end
+    end
+  end
+end
+
+-- Ages: "20-year-olds", "people aged 65", "ages 20 to 30", "over 65 years old", "the 25-29 group"
+-- after an age was named: rows of the data's column of ages (a number column whose name has
+-- the word age). A value the column does not hold is read as the bracket it falls in (data
+-- kept by 5-year groups hold 20 for 20–24), with a note.
+local AGE_BEFORE = set [[aged age ages]]
+local YEARS = set [[year years yr yrs]]
+local OLD = set [[old olds]]
+local BRACKET = set [[group groups bracket brackets band bands cohort cohorts]]
+local function age_column(ctx)
+  for _, c in ipairs(ctx.prof and ctx.prof.columns or {}) do
+    if c.type == "quantitative" then
+      for _, st in ipairs(c.content) do if st == "age" then return c end end
+    end
+  end
+  return nil
+end
+-- The value of the column that holds age n: n itself, or the start of its bracket.
+local function age_value(ctx, col, n)
+  local below
+  for _, v in ipairs(frame.distinct(ctx.df, col.name)) do
+    if v == n then return n end
+    if type(v) == "number" and v < n and (not below or v > below) then below = v end
+  end
+  if below then
+    ctx:note(("read age %s as the group starting at %s, as %s is kept in groups"):format(
+      frame.number_text(n), frame.number_text(below), col.name))
+  end
+  return below
+end
+function M.ages(ctx)
+  local col = age_column(ctx)
+  if not col then return end
+  for i, t in ipairs(ctx.tokens) do
+    local num = t.w and ctx:free(i) and numbers.read(ctx.tokens, i)
+    if num and not num.unit and not num.scaled then
+      local num2, last = nil, num.j
+      local nxt = ctx.tokens[last + 1]
+      if nxt and (nxt.dash or ctx:w(last + 1) == "to") then
+        num2 = numbers.read(ctx.tokens, nxt.dash and last + 1 or last + 2)
+        if num2 then last = num2.j end
+      end
+      local after = last
+      if YEARS[ctx:w(after + 1) or ""] and OLD[ctx:w(after + 2) or ""] then after = after + 2 end
+      -- "aged 65", "aged over 65", "over 65 years old"
+      local first, cmp = i, nil
+      local w1, w2 = ctx:w(i - 1) or "", ctx:w(i - 2) or ""
+      if AGE_BEFORE[w1] then first = i - 1
+      elseif (MORE[w1] or LESS[w1]) and AGE_BEFORE[w2] then first, cmp = i - 2, i - 1 end
+      local named = ctx:mention_at(i - 1)
+      if not (named and named.col.name == col.name) then named = ctx:mention_at(after + 1) end
+      if named and named.col.name ~= col.name then named = nil end
+      -- "the 25-29 group" on a chart kept to some ages already
+      local grouped = BRACKET[ctx:w(after + 1) or ""] and current_filter(ctx.spec, col.name)
+      if grouped then after = after + 1 end
+      if not (first < i or after > last or named) then num = nil end
+      if num then
+        for k = first, after do ctx:mark(k) end
+        if named and ctx:open(named) then ctx:take(named) end
+        if named and BRACKET[ctx:w(named.j + 1) or ""] then ctx:mark(named.j + 1) end
+        cmp = cmp or ctx:free(first - 1) and first - 1
+        local dir = cmp and (MORE[ctx:w(cmp) or ""] and "gt" or LESS[ctx:w(cmp) or ""] and "lt")
+        local pred = { field = col.name }
+        local cur = current_filter(ctx.spec, col.name)
+        local kept = cur and (cur.oneOf or cur.equal ~= nil and { cur.equal })
+        local widen = kept and not dir and (ctx:find(WIDEN_WORDS, 1) or ctx:find(COMPARE, 1))
+        if widen then
+          -- "add the 25-29 group as a second line" on a chart of 20-year-olds: both, side by side
+          ctx:mark(widen)
+          local vals = {}
+          for _, v in ipairs(kept) do vals[#vals + 1] = v end
+          local lo, hi = num.value, num2 and num2.value or num.value
+          for _, v in ipairs(frame.distinct(ctx.df, col.name)) do
+            if type(v) == "number" and v >= math.min(lo, hi) and v <= math.max(lo, hi) then vals[#vals + 1] = v end
+          end
+          if #vals == #kept then vals[#vals + 1] = age_value(ctx, col, lo) end
+          add_filter(ctx.spec, { field = col.name, oneOf = json.array(vals) })
+          M.split_by_kept(ctx, col.name, #vals)
+          ctx:edit("filter")
+          return
+        end
+        if num2 then
+          pred.range = json.array({ math.min(num.value, num2.value), math.max(num.value, num2.value) })
+        elseif dir then
+          ctx:mark(cmp)
+          pred[dir] = num.value
+        else
+          local v = age_value(ctx, col, num.value)
+          if v == nil then return end
+          pred.equal = v
+        end
+        filter_rows(ctx, pred, negation(ctx, first))
+        return
       end
     end
   end
