@@ -141,11 +141,16 @@ local function place_labels(bars, model, spec, theme, horizontal, plot)
   local values = {}
   for i, b in ipairs(bars) do values[i] = shown(b) end
   -- theme.label_values: the other cells' label values in small multiples
-  local fmt = format.for_values(values, { number = theme.number, with = theme.label_values })
+  -- the unit of the axis format: values in percent points (normalized bars, a column written as
+  -- "58%": format "percent"), money ("$," for a column written as "$1,200")
+  local yfmt = spec.encoding.y.format
+  local suffix = (model.normalized or yfmt == "percent") and "%" or ""
+  local prefix = type(yfmt) == "string" and yfmt:sub(1, 1) == "$" and (theme.number or {}).currency or nil
+  local fmt = format.for_values(values, { number = theme.number, with = theme.label_values, prefix = prefix })
   for _, b in ipairs(bars) do
     local v = b.value
     if v ~= nil then
-      local text = fmt(shown(b)) .. (model.normalized and "%" or "")
+      local text = fmt(shown(b)) .. suffix
       local tw, th = measure(text, font)
       local m = M.LABEL_MARGIN
       local function centre() return { x = b.x + b.w / 2, y = b.y + b.h / 2, align = "center", inside = true } end

@@ -196,6 +196,20 @@ local function default_title(ch)
   return base
 end
 
+-- A column of written percentages or money (data.numbers) keeps its unit on the axis and labels:
+-- values stay as written (58 for "58%"), so "%" is format "percent" (values in points) and "$"
+-- chartd's currency format; other signs, which no format writes, go into the axis title.
+local COUNTING = { count = true, distinct = true, valid = true, missing = true }
+
+local function unit_format(ch, df)
+  local unit = ch.field and df and df.units and df.units[ch.field]
+  if not unit or ch.type ~= "quantitative" or COUNTING[ch.aggregate] then return nil end
+  local sign = unit:gsub("^%^", "")
+  if sign == "%" then return "percent" end
+  if sign == "$" then return "$," end
+  return nil, sign
+end
+
 -- Storage classes: two channels may only force types that store alike.
 local STORAGE = { quantitative = "number", temporal = "date", nominal = "text", ordinal = "text" }
 
@@ -396,7 +410,11 @@ local function check_channel(errs, name, v, df, forced)
   if v.format ~= nil then ch.format = check_string(errs, v.format, path .. ".format", 64) end
   if v.scale ~= nil and v.scale ~= json.null then ch.scale = check_scale(errs, v.scale, path .. ".scale") end
 
-  if ch.title == nil and (ch.field or ch.aggregate == "count") then ch.title = default_title(ch) end
+  local unit_fmt, unit_sign = unit_format(ch, df)
+  if ch.format == nil then ch.format = unit_fmt end
+  if ch.title == nil and (ch.field or ch.aggregate == "count") then
+    ch.title = default_title(ch) .. (unit_sign and " (" .. unit_sign .. ")" or "")
+  end
   return ch
 end
 
@@ -568,10 +586,10 @@ function M.spec(input, opts)
   if input.data == nil or input.data == json.null then
     errs(errors.new("invalid_data", "data", "no rows; give data.values, data.columns+rows, or a CSV string"))
   else
-    local data = input.data
+    local data, units = input.data, nil
     if input.transform ~= nil and input.transform ~= json.null then
-      local ok, res = pcall(transforms.run_on_data, input.data, input.transform)
-      if ok then data = res elseif errors.is(res) then data = nil; errs(res) else error(res, 0) end
+      local ok, res, res_units = pcall(transforms.run_on_data, input.data, input.transform)
+      if ok then data, units = res, res_units elseif errors.is(res) then data = nil; errs(res) else error(res, 0) end
       if data and type(data.values) == "table" and #data.values == 0 then
         data = nil
         errs(errors.new("invalid_data", "transform", "no rows are left after the transforms (a filter keeps none)"))
@@ -581,6 +599,9 @@ function M.spec(input, opts)
       local err
       df, err = frame.from_data(data, "data")
       if not df then errs(err) end
+      for name, unit in pairs(df and units or {}) do -- the transformed numbers keep their units
+        if df.types[name] == "quantitative" then df.units[name] = unit end
+      end
     end
   end
   out.data = df

@@ -6,6 +6,7 @@ local json = require "util.json"
 
 local calendar = require "util.calendar"
 local dates = require "data.dates"
+local numbers = require "data.numbers"
 
 -- Locals for the loops that run once per data cell.
 local type, pairs, next = type, pairs, next
@@ -130,8 +131,9 @@ local function is_missing(v)
   return v == nil or v == json.null or (type(v) == "string" and missing_strings[v] ~= nil)
 end
 
--- Plain decimal numbers only: "12", "-3.5", ".5", "1e3". No hex, no "inf",
--- no thousands separators (a "1,234" column stays nominal rather than guess).
+-- Plain decimal numbers: "12", "-3.5", ".5", "1e3". No hex, no "inf". Numbers written with
+-- separators, units or placeholders ("45,939", "58%", "$1,200", "-") are read per column, when
+-- every cell of the column follows one format (data.numbers).
 local function parse_number(s)
   if type(s) == "number" then return s end
   if type(s) ~= "string" then return nil end
@@ -204,12 +206,16 @@ local function infer(raw, nrows)
   end
   if not any then return "nominal" end
   if numeric then return "quantitative" end
+  local reader = numbers.column(raw, nrows, parse_number)
+  if reader then return "quantitative", nil, reader end
   if temporal then return "temporal", grain end
   return "nominal"
 end
 
--- Converts raw values to the stored form of `ftype`. → column, grain | nil, bad value
-local function convert(raw, nrows, ftype)
+-- Converts raw values to the stored form of `ftype`, numbers by `reader` (a column of written
+-- numbers, data.numbers) when given. → column, grain | nil, bad value
+local function convert(raw, nrows, ftype, reader)
+  if reader then return reader.values, nil, true end -- read once, placeholders ("-", "n/a") missing
   if ftype == "quantitative" then
     -- Mostly numbers already: copy at C speed, then parse what is text.
     local col, changed = table.move(raw, 1, nrows, 1, {}), false
@@ -437,7 +443,9 @@ function M.from_data(data, path)
   local ok, err = check_limits(path, n, #names)
   if not ok then return nil, err end
 
-  local df = { names = names, types = {}, columns = {}, grain = {}, nrows = n, source = raw }
+  -- units[name]: "%" or a currency sign of a column of written numbers ("^$" before the number,
+  -- "%" / "€" after), so axes and labels can show it; values are as written (58 for "58%").
+  local df = { names = names, types = {}, columns = {}, grain = {}, units = {}, nrows = n, source = raw }
   for _, name in ipairs(names) do
     local ftype, grain, col, changed
     if numeric and numeric[name] then -- numbers only: no scans, and no copy — column arrays are
@@ -452,9 +460,11 @@ function M.from_data(data, path)
       if col then
         ftype, changed = "temporal", true
       else
-        ftype, grain = infer(raw[name], n)
-        local converted, _, any_changed = convert(raw[name], n, ftype)
+        local reader
+        ftype, grain, reader = infer(raw[name], n)
+        local converted, _, any_changed = convert(raw[name], n, ftype, reader)
         col, changed = converted, any_changed
+        df.units[name] = reader and reader.unit
       end
     end
     df.types[name] = ftype
@@ -472,9 +482,10 @@ end
 -- set_type on the view (which replaces a column array, never edits one) leaves df unchanged.
 function M.view(df)
   local out = { names = df.names, nrows = df.nrows, records = df.records, source = df.source,
-    types = {}, grain = {}, columns = {} }
+    types = {}, grain = {}, columns = {}, units = {} }
   for _, name in ipairs(df.names) do
     out.types[name], out.grain[name], out.columns[name] = df.types[name], df.grain[name], df.columns[name]
+    out.units[name] = df.units and df.units[name]
   end
   return setmetatable(out, Frame)
 end
@@ -493,7 +504,8 @@ function M.set_type(df, name, ftype)
     df.types[name] = ftype
     return true
   end
-  local col, grain = convert(df.source[name], df.nrows, ftype)
+  local reader = ftype == "quantitative" and numbers.column(df.source[name], df.nrows, parse_number) or nil
+  local col, grain = convert(df.source[name], df.nrows, ftype, reader)
   if not col then
     local what = ftype == "quantitative" and "a number" or "a date"
     return nil, string.format('column "%s" has the value "%s", which is not %s', name, to_text(grain), what)
@@ -501,6 +513,7 @@ function M.set_type(df, name, ftype)
   df.columns[name] = col
   df.types[name] = ftype
   df.grain[name] = ftype == "temporal" and grain or nil
+  if df.units then df.units[name] = reader and reader.unit end
   df.records = nil
   return true
 end

@@ -200,7 +200,7 @@ function M.for_values(values, opts)
   if not opts.percent and maxabs >= M.SI_FROM then div, suf = suffix_for(maxabs) end
   local d = decimals(list, minabs, div, opts.max_decimals or 6)
   local o = { decimals = d, number = opts.number, thousands = opts.thousands, decimal = opts.decimal,
-    suffix = suf .. (opts.percent and "%" or "") }
+    suffix = suf .. (opts.percent and "%" or ""), prefix = opts.prefix }
   return function(v) return M.number(v * mul / div, o) end
 end
 

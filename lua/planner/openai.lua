@@ -131,7 +131,10 @@ function M.describe(df)
       break
     end
     local s = frame.summary(df, name)
-    local parts = { ("- %s (%s): %d distinct"):format(json.encode(name), s.type, s.distinct) }
+    -- a column written as "58%" or "$1,200" (data.numbers): the numbers are as written, in that unit
+    local unit = df.units and df.units[name]
+    local kind = unit and ("%s, in %s"):format(s.type, (unit:gsub("^%^", ""))) or s.type
+    local parts = { ("- %s (%s): %d distinct"):format(json.encode(name), kind, s.distinct) }
     if s.missing > 0 then parts[#parts + 1] = ("%d missing"):format(s.missing) end
     if s.min ~= nil then
       parts[#parts + 1] = ("min %s, max %s"):format(value_text(df, name, s.min), value_text(df, name, s.max))

@@ -155,6 +155,7 @@ local NOT_COUNTED = { years = true, months = true, weeks = true, days = true, ho
 -- The usual aggregate of a measure: sum for what adds up (sales, budgets, population, a count of
 -- people or flights), mean for the rest (ratings, rates, temperatures).
 function M.default_agg(c)
+  if c.unit == "%" then return "mean" end -- written as percentages ("58%"): shares never add up
   for i, s in ipairs(c.stems) do
     if lex.additive[s] or lex.additive[c.words[i]] then return "sum" end
     -- an abbreviation of an additive word ("pop" for population)
@@ -212,7 +213,7 @@ function M.profile(df)
     local c = { name = name, index = index, type = s.type, words = words, stems = stems, content = content,
       content_words = content_words,
       head = content[#content], joined = table.concat(words), distinct = s.distinct, min = s.min, max = s.max,
-      count = s.count, grain = s.grain, acronym = name:match("^%u%u+$") ~= nil }
+      count = s.count, grain = s.grain, acronym = name:match("^%u%u+$") ~= nil, unit = df.units and df.units[name] }
     local named_time, named_id = false, false
     for _, st in ipairs(stems) do
       if lex.time_name[st] then named_time = true end

@@ -60,15 +60,17 @@ function M.run(records, list, path, ctx)
   return records
 end
 
--- Runs a spec's transforms over its data (any of chartd's data shapes) → {values = records}.
+-- Runs a spec's transforms over its data (any of chartd's data shapes) → {values = records},
+-- units (the frame's units of written numbers, data.frame: the records hold their numbers).
 function M.run_on_data(data, list)
-  local records
+  local records, units
   if type(data) == "table" and data.values ~= nil then
     records = require("vegalite.data").records({ values = data.values }, {})
   else
     local frame = require "data.frame"
     local df, err = frame.from_data(data, "data")
     if not df then error(err) end
+    units = df.units
     -- numbers as numbers (Vega's CSV loader infers them too), the rest as written
     records = json.array({})
     local cols = {}
@@ -81,7 +83,7 @@ function M.run_on_data(data, list)
       records[i] = r
     end
   end
-  return { values = M.run(records, list, "transform", {}) }
+  return { values = M.run(records, list, "transform", {}) }, units
 end
 
 return M
