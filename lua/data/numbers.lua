@@ -3,14 +3,17 @@
 -- accounting negative), "−5" (a real minus). data.frame reads a column with these as numbers
 -- only when every cell follows ONE format (see M.column); one cell is read by M.read.
 --
--- The decimal mark is always ".". European "1.234,5" stays text: "1,234" is a thousand by one
--- reading and 1.234 by the other, and a column of "1,2" / "3,4" may as well be lists; CSV
--- files with a decimal comma use ";" between fields, which the CSV reader does not read anyway.
+-- The decimal mark is ".", or "," in a column that says so: "1,234" is a thousand by one reading
+-- and 1.234 by the other, so a column is read with a decimal comma only when no cell reads with
+-- a point, no cell reads as a thousands comma ("45,939", "$1,234": ambiguous) and some cell
+-- shows a group or a unit ("1.234,5", "3,5 %", "12,50 €"); "3,5" / "1,2" alone stay text (they
+-- may as well be lists). "1.234" alone is the number 1.234, as it always was.
 local M = {}
 
 -- Group separators: comma, apostrophe (Swiss), space, no-break space, thin space, narrow
--- no-break space.
+-- no-break space; with a decimal comma, a point instead of the comma and the apostrophe.
 local GROUPS = { ",", "'", " ", "\194\160", "\226\128\137", "\226\128\175" }
+local COMMA_GROUPS = { ".", " ", "\194\160", "\226\128\137", "\226\128\175" }
 -- Currency signs read before or after the number; "US$", "C$", "A$", "NZ$", "HK$", "R$" too.
 local CURRENCIES = { "$", "€", "£", "¥", "₹", "₩", "₽", "₺", "₪", "¢" }
 local MINUS = "\226\136\146" -- U+2212
@@ -49,11 +52,11 @@ end
 
 -- "1,234,567" → 1234567, "," ; "1234" → 1234, nil; nil for anything else (groups of three
 -- after a lead of one to three digits that is not a zero).
-local function integer_part(s)
+local function integer_part(s, groups)
   if s:match("^%d+$") then return s, nil end
   local lead, rest = s:match("^([1-9]%d?%d?)(%D.*)$")
   if not lead then return nil end
-  for _, sep in ipairs(GROUPS) do
+  for _, sep in ipairs(groups) do
     if rest:sub(1, #sep) == sep then
       local digits, pos = { lead }, 1
       while pos <= #rest do
@@ -71,16 +74,19 @@ end
 
 -- M.read(text) → value, group separator | nil, unit | nil, parenthesized; nil when the text is
 -- not a number in one of these forms. The unit is "%" or a currency sign, marked by where it
--- stands: "%" / "$" after, "^$" before. The value is as written: "58%" → 58.
-function M.read(s)
+-- stands: "%" / "$" after, "^$" before. The value is as written: "58%" → 58. `comma`: the
+-- decimal mark is ",".
+function M.read(s, comma)
   if type(s) ~= "string" or #s > 64 then return nil end
-  -- the usual cells first, with a few searches in C: "45,939", "1,234.5", "58%", "-12.5%"
-  local int, frac = s:match("^([1-9]%d?%d?,[%d,]*)(%.?%d*)$")
-  if int and frac ~= "." and not (int:find(",%d?%d?,") or int:find(",%d?%d?$") or int:find(",%d%d%d%d")) then
-    return tonumber((int:gsub(",", "")) .. frac), ",", nil, false
+  if not comma then
+    -- the usual cells first, with a few searches in C: "45,939", "1,234.5", "58%", "-12.5%"
+    local int, frac = s:match("^([1-9]%d?%d?,[%d,]*)(%.?%d*)$")
+    if int and frac ~= "." and not (int:find(",%d?%d?,") or int:find(",%d?%d?$") or int:find(",%d%d%d%d")) then
+      return tonumber((int:gsub(",", "")) .. frac), ",", nil, false
+    end
+    local points = s:match("^(%-?%d+%.?%d*)%%$")
+    if points and points:sub(-1) ~= "." then return tonumber(points), nil, "%", false end
   end
-  local points = s:match("^(%-?%d+%.?%d*)%%$")
-  if points and points:sub(-1) ~= "." then return tonumber(points), nil, "%", false end
   local t = trim(s)
   local paren = false
   local inner = t:match("^%((.*)%)$")
@@ -110,12 +116,12 @@ function M.read(s)
     local b, suf = strip_suffix(t, { "%", table.unpack(CURRENCIES) })
     if suf then unit, t = suf, trim(b) end
   end
-  local int, frac = t:match("^(.-)%.(%d+)$")
+  local int, frac = t:match(comma and "^(.-),(%d+)$" or "^(.-)%.(%d+)$")
   if not int then int, frac = t, "" end
   if int == "" and frac == "" then return nil end
   local group
   if int ~= "" then
-    int, group = integer_part(int)
+    int, group = integer_part(int, comma and COMMA_GROUPS or GROUPS)
     if not int then return nil end
   end
   local v = tonumber((int ~= "" and int or "0") .. (frac ~= "" and "." .. frac or ""))
@@ -125,15 +131,9 @@ function M.read(s)
   return v, group, unit, paren
 end
 
--- M.column(cells, n, plain) → reader | nil. cells[1..n] are a column's non-missing values
--- (numbers or text); plain(v) is data.frame's reading of an ordinary number. The column is
--- numeric when every cell is a number under ONE format: at most one group separator, the same
--- unit in the same place on every cell (a "58%" column with a bare "58" is not one format),
--- placeholders ("-", "..", "n/a") as missing, at least one real number, and parentheses not
--- on every cell (a column of "(1)", "(2)" numbers notes, it does not list losses). The reader
--- is { unit = "%" | "^$" | ... | nil, values = the numbers (placeholders missing) }.
-function M.column(cells, n, plain)
-  local group, unit, numbers, parens, formatted = nil, false, 0, 0, false
+-- The column read with one decimal mark (see M.column) → reader | nil.
+local function read_column(cells, n, plain, comma)
+  local group, unit, numbers, parens, marked = nil, false, 0, 0, false
   local values = {}
   for i = 1, n do
     local v = cells[i]
@@ -144,11 +144,11 @@ function M.column(cells, n, plain)
       elseif M.PLACEHOLDERS[v] then
         x = false
       else
-        x, g, u, p = M.read(v) -- first: in such a column most cells are written numbers
-        if x ~= nil then
-          formatted = true
-        else
-          x = plain(v)
+        -- a cell a thousands comma reads ("45,939", "$1,234") is ambiguous: no decimal comma then
+        if comma and select(2, M.read(v)) == "," then return nil end
+        x, g, u, p = M.read(v, comma) -- first: in such a column most cells are written numbers
+        if x == nil then
+          x = not comma and plain(v) or nil -- "1.5" or "1e3" in a decimal-comma column: no
           if x == nil then return nil end
         end
       end
@@ -162,12 +162,24 @@ function M.column(cells, n, plain)
         if unit == false then unit = u or nil
         elseif unit ~= u then return nil end
         if p then parens = parens + 1 end
+        marked = marked or g ~= nil or u ~= nil
       end
     end
   end
-  if numbers == 0 or (parens > 0 and parens == numbers) then return nil end
-  if not formatted and numbers == n then return nil end -- plain numbers: data.frame's own case
+  if numbers == 0 or (parens > 0 and parens == numbers) or (comma and not marked) then return nil end
   return { unit = unit or nil, values = values }
+end
+
+-- M.column(cells, n, plain) → reader | nil. cells[1..n] are a column's non-missing values
+-- (numbers or text); plain(v) is data.frame's reading of an ordinary number. The column is
+-- numeric when every cell is a number under ONE format: at most one group separator, the same
+-- unit in the same place on every cell (a "58%" column with a bare "58" is not one format),
+-- placeholders ("-", "..", "n/a") as missing, at least one real number, and parentheses not
+-- on every cell (a column of "(1)", "(2)" numbers notes, it does not list losses); the decimal
+-- mark ".", else "," as the header of this file says. The reader is { unit = "%" | "^$" | ...
+-- | nil, values = the numbers (placeholders missing) }.
+function M.column(cells, n, plain)
+  return read_column(cells, n, plain, false) or read_column(cells, n, plain, true)
 end
 
 return M

@@ -2,9 +2,9 @@
 -- numeric columns are each written in one random format (group separator, percent or currency
 -- sign before or after, with or without a space, accounting or minus negatives, decimals,
 -- placeholders for missing values) must come back as numbers equal to the values the test wrote
--- them from, with the unit kept; columns with one near-miss cell (codes, ranges, dates, a
--- second format, bad groups, European decimals) must stay text — through CSV (C and Lua
--- readers) and through JSON records alike.
+-- them from, with the unit kept (decimal commas too, where a group or a unit shows them);
+-- columns with one near-miss cell (codes, ranges, dates, a second format, bad groups) must stay
+-- text — through CSV (C and Lua readers) and through JSON records alike.
 local frame = require "data.frame"
 local json = require "util.json"
 
@@ -16,13 +16,17 @@ local function rand(n) return math.floor(rnd() * n) + 1 end
 local function pick(list) return list[rand(#list)] end
 
 local GROUPS = { ",", " ", "'", "\194\160", "\226\128\137", "\226\128\175" }
+-- groups beside a decimal comma ("1.234,5", "1 234,5")
+local COMMA_GROUPS = { ".", " ", "\194\160", "\226\128\137" }
 local SIGNS = { "$", "€", "£", "¥", "₹", "US$" }
 
 -- A random format: { group = sep | nil, unit = "%" | sign | nil, before = sign before,
--- space = between sign and number, parens = accounting negatives, decimals }.
+-- space = between sign and number, parens = accounting negatives, decimals, comma = the decimal
+-- mark is "," (then one or two decimals, always written: three would read as a thousand) }.
 local function random_format()
   local f = { decimals = rand(4) - 1, space = rand(2) == 1 and " " or "", parens = rand(3) == 1 }
   if rand(4) > 1 then f.group = pick(GROUPS) end
+  if rand(5) == 1 then f.comma, f.group, f.decimals = true, pick(COMMA_GROUPS), rand(2) end
   local u = rand(4)
   if u == 2 then f.unit = "%"
   elseif u == 3 then f.unit, f.before = pick(SIGNS), rand(3) > 1 end
@@ -41,17 +45,17 @@ end
 
 -- A value (an integer count of 10^-decimals, signed unless `positive`) written in format f →
 -- text, the number.
-local function write(f, positive)
-  local magnitude = ({ 9, 999, 99999, 99999999 })[rand(4)]
-  local units = rand(magnitude + 1) - 1
+local function write(f, positive, at_least)
+  local magnitude = at_least or ({ 9, 999, 99999, 99999999 })[rand(4)]
+  local units = rand(magnitude + 1) - 1 + (at_least or 0)
   local negative = not positive and rand(4) == 1 and units > 0
   local whole, frac = tostring(units), ""
   if f.decimals > 0 then
     local cents = rand(10 ^ f.decimals) - 1
-    frac = "." .. string.format("%0" .. f.decimals .. "d", cents)
+    frac = string.format("%0" .. f.decimals .. "d", cents)
   end
-  local body = grouped(whole, f.group) .. frac
-  local value = tonumber(whole .. frac)
+  local body = grouped(whole, f.group) .. (frac ~= "" and (f.comma and "," or ".") .. frac or "")
+  local value = tonumber(whole .. (frac ~= "" and "." .. frac or ""))
   if f.unit and f.before then body = f.unit .. f.space .. body
   elseif f.unit then body = body .. f.space .. f.unit end
   if negative then
@@ -100,9 +104,10 @@ local function number_column(n)
     elseif r == 2 then texts[i] = pick({ "-", "..", "n/a", "—" }) -- a placeholder
     else texts[i], values[i] = write(f) end
   end
-  -- one number that is not negative: a column of "(1)", "(2)" alone stays text (data.numbers)
+  -- one number that is not negative: a column of "(1)", "(2)" alone stays text (data.numbers);
+  -- a decimal comma shows by a group or a unit ("3,5" alone may be a list)
   local k = rand(n)
-  texts[k], values[k] = write(f, true)
+  texts[k], values[k] = write(f, true, f.comma and not f.unit and 1000 or nil)
   return texts, values, f.marker, f
 end
 
@@ -143,7 +148,10 @@ describe("numbers as spreadsheets write them", function()
       if rand(3) == 1 and second.marker ~= f.marker then
         texts[n] = write(second, true)
       else
-        texts[n] = pick(NEAR_MISSES)
+        repeat
+          texts[n] = pick(NEAR_MISSES)
+          -- "3,5" in a column whose groups are spaces or which has none is a decimal comma
+        until not (texts[n]:match("^[%d%.]*,%d+$") and f.group ~= "," and f.group ~= "'")
       end
       table.insert(texts, rand(n), table.remove(texts, n))
       for _, data in ipairs({ to_csv({ "v" }, { v = texts }, n), to_records({ "v" }, { v = texts }, n) }) do
@@ -182,7 +190,8 @@ describe("numbers as spreadsheets write them", function()
   it("keeps columns of near misses as text and dates as dates", function()
     for _, cells in ipairs({ { "25-34", "35-44", "45-54" }, { "0-39g/day", "40-79", "80-119", "120+" },
       { "Qn1", "Qn2" }, { "a, b", "c" }, { "1, 2", "3, 4" }, { "12,34", "1,234" }, { "(1)", "(2)", "(3)" },
-      { "1.234,5", "2,5" }, { "58%", "7" }, { "$5", "€5" }, { "1,234", "1 234" }, { "-", "n/a" } }) do
+      { "3,5", "2,25" }, { "$45,939", "$12,34" }, { "1.234,5", "3,125" }, { "58%", "7" }, { "$5", "€5" },
+      { "1,234", "1 234" }, { "-", "n/a" } }) do
       local df = assert(frame.from_data({ values = (function()
         local out = {}
         for i, c in ipairs(cells) do out[i] = { v = c } end
@@ -193,6 +202,18 @@ describe("numbers as spreadsheets write them", function()
     for _, cells in ipairs({ { "1945-Q1", "1945-Q2" }, { "Jan 1949", "Feb 1949" }, { "2024-01-15", "2024-02-01" } }) do
       local df = assert(frame.from_data({ values = { { v = cells[1] }, { v = cells[2] } } }))
       assert.equal("temporal", df.types.v, json.encode(cells))
+    end
+  end)
+
+  it("reads a decimal comma where a group or a unit shows it", function()
+    for _, case in ipairs({ { { "1.234,5", "12,5", "3" }, { 1234.5, 12.5, 3 } },
+      { { "3,5 %", "12,25 %" }, { 3.5, 12.25 } }, { { "12,50 €", "1.234,00 €" }, { 12.5, 1234 } },
+      { { "1 234,5", "0,125" }, { 1234.5, 0.125 } } }) do
+      local recs = {}
+      for i, c in ipairs(case[1]) do recs[i] = { v = c } end
+      local df = assert(frame.from_data({ values = recs }))
+      assert.equal("quantitative", df.types.v, json.encode(case[1]))
+      for i, want in ipairs(case[2]) do assert.equal(want, df.columns.v[i], json.encode(case[1])) end
     end
   end)
 
@@ -223,8 +244,9 @@ end)
 describe("written numbers, C and Lua readers", function()
   it("agree on a CSV of more than 10,000 rows (numbers the C reader keeps as doubles)", function()
     local n = 12000
-    local names = { "plain", "grouped", "share", "money", "code", "when" }
-    local cols = { plain = {}, grouped = {}, share = {}, money = {}, code = {}, when = {} }
+    local names = { "plain", "grouped", "share", "money", "euro", "code", "when" }
+    local cols = { plain = {}, grouped = {}, share = {}, money = {}, euro = {}, code = {}, when = {} }
+    local euro_f = { unit = "€", comma = true, group = ".", decimals = 2, space = " " }
     local grouped_f = { group = ",", decimals = 0, space = "" }
     local share_f = { unit = "%", decimals = 1, space = "" }
     local money_f = { unit = "$", before = true, group = ",", decimals = 2, space = "", parens = true }
@@ -233,6 +255,7 @@ describe("written numbers, C and Lua readers", function()
       cols.grouped[i] = write(grouped_f)
       cols.share[i] = write(share_f)
       cols.money[i] = write(money_f)
+      cols.euro[i] = write(euro_f)
       cols.code[i] = i == n and "1,2345" or write(grouped_f) -- a near miss in the last row
       cols.when[i] = ("20%02d-%02d-%02d"):format(rand(30) - 1, rand(12), rand(28))
     end
@@ -245,9 +268,9 @@ describe("written numbers, C and Lua readers", function()
     frame.native_csv = saved
     assert(ok, lua)
     assert(lua, "the Lua reader read it")
-    assert.same({ "quantitative", "quantitative", "quantitative", "quantitative", "nominal", "temporal" },
-      { native.types.plain, native.types.grouped, native.types.share, native.types.money, native.types.code,
-        native.types.when })
+    assert.same({ "quantitative", "quantitative", "quantitative", "quantitative", "quantitative", "nominal",
+      "temporal" }, { native.types.plain, native.types.grouped, native.types.share, native.types.money,
+        native.types.euro, native.types.code, native.types.when })
     for _, name in ipairs(names) do
       assert.equal(lua.types[name], native.types[name], name)
       assert.equal(lua.units[name], native.units[name], name)
@@ -267,8 +290,8 @@ describe("written percentages in follow-ups", function()
 
   it("compare 'over N%' with the numbers as written (58 for \"58%\")", function()
     for _ = 1, 40 do
-      local name, words = gen.word(2) .. "_" .. gen.word(2), nil
-      words = name:gsub("_", " ")
+      local name = gen.word(2) .. "_" .. gen.word(2)
+      local words = name:gsub("_", " ")
       local cat = gen.word(3)
       local lines, values = { cat .. "," .. name }, {}
       local space = rand(2) == 1 and " " or ""
