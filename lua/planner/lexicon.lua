@@ -50,9 +50,17 @@ M.aggregate = {
   max = "max", maximum = "max", highest = "max", largest = "max", biggest = "max", peak = "max",
   min = "min", minimum = "min", lowest = "min", smallest = "min",
 }
+-- adjectives of degree: "heaviest weight each chick reached", "coldest day per month"
+for _, w in ipairs { "heaviest", "tallest", "longest", "fastest", "oldest", "greatest", "hottest", "warmest",
+  "wettest", "strongest", "deepest", "widest" } do M.aggregate[w] = "max" end
+for _, w in ipairs { "lightest", "shortest", "slowest", "youngest", "coldest", "coolest", "driest", "weakest",
+  "shallowest", "narrowest" } do M.aggregate[w] = "min" end
 -- Superlatives ("highest grossing genres", "which origin has the lowest mpg") ask for a
 -- ranking, not an aggregate: they sort, and the measure keeps its usual aggregate.
 M.superlative = set { "highest", "largest", "biggest", "peak", "lowest", "smallest" }
+for w in pairs(M.aggregate) do
+  if w:match("est$") then M.superlative[w] = true end
+end
 
 -- Words that ask for a row count.
 M.count = set { "count", "counts", "frequency", "frequencies", "rowcount", "tally", "occurrences", "cnt" }
@@ -322,22 +330,36 @@ function M.correct(w, set, list)
   return best
 end
 
--- Words of the same synonym group as w (stemmed), as a set.
-local syn_index
-function M.synonyms_of(w)
-  if not syn_index then
-    syn_index = {}
-    for _, group in ipairs(M.synonyms) do
-      for _, a in ipairs(group) do
-        local sa = M.stem(a)
-        syn_index[sa] = syn_index[sa] or {}
-        for _, b in ipairs(group) do
-          if b ~= a then syn_index[sa][M.stem(b)] = true end
-        end
+-- Words people use for a value a table writes otherwise ("women" for Female, "kids" for Child).
+M.value_synonyms = {
+  { "female", "females", "woman", "women", "girl", "girls", "lady", "ladies", "f" },
+  { "male", "males", "man", "men", "boy", "boys", "gentlemen", "m" },
+  { "child", "children", "kid", "kids", "minor", "minors" },
+  { "adult", "adults", "grownup", "grownups", "grown" },
+}
+
+-- Words of the same group as w (stemmed), as a set, for a list of groups.
+local function synonym_index(groups)
+  local index = {}
+  for _, group in ipairs(groups) do
+    for _, a in ipairs(group) do
+      local sa = M.stem(a)
+      index[sa] = index[sa] or {}
+      for _, b in ipairs(group) do
+        if b ~= a and M.stem(b) ~= sa then index[sa][M.stem(b)] = true end
       end
     end
   end
+  return index
+end
+local syn_index, value_syn_index
+function M.synonyms_of(w)
+  syn_index = syn_index or synonym_index(M.synonyms)
   return syn_index[w] or {}
+end
+function M.value_synonyms_of(w)
+  value_syn_index = value_syn_index or synonym_index(M.value_synonyms)
+  return value_syn_index[w] or {}
 end
 
 return M

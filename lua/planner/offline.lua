@@ -8,6 +8,7 @@ local needs = require "planner.needs"
 local vague = require "planner.vague"
 local shape = require "planner.shape"
 local json = require "util.json"
+local numbers = require "planner.edits.numbers"
 
 local M = {}
 
@@ -61,13 +62,54 @@ local function word(tokens, i)
   return t and t.w
 end
 
-local value_before, correct_typos, shared_head
+local value_before, correct_typos, shared_head, abbreviation_score
 
 -- Column mentions -------------------------------------------------------------
 
 local MIN_SCORE = 0.4
 -- More slices than this read badly; a share of many groups is a bar chart.
 local MAX_PIE = 8
+
+-- Whether `part` abbreviates `word`: its first letter, then some of the word's letters in order
+-- ("gp" group, "alc" alcohol, "tob" tobacco).
+local function abbreviates(part, word)
+  if part:sub(1, 1) ~= word:sub(1, 1) or #part > #word then return false end
+  local at = 1
+  for k = 2, #part do
+    at = word:find(part:sub(k, k), at + 1, true)
+    if not at then return false end
+  end
+  return true
+end
+-- Whether name splits into abbreviations of words, in order, each of at least `min` letters.
+local function splits(name, words, k, min)
+  if k > #words then return name == "" end
+  for len = min, #name do
+    if abbreviates(name:sub(1, len), words[k]) and splits(name:sub(len + 1), words, k + 1, 2) then return true end
+  end
+  return false
+end
+-- What a kind of category is called ("alcgp": alcohol group), so a name may leave it unsaid,
+-- and how names shorten it.
+local CATEGORY_WORD = { group = true, band = true, category = true, class = true, type = true, level = true }
+local CATEGORY_SUFFIX = { gp = true, grp = true, group = true, bnd = true, band = true, cat = true, category = true,
+  cls = true, class = true, typ = true, type = true, lvl = true, level = true }
+-- A one-word, lower-case name of at least four letters read as abbreviations of the request's
+-- words: all of them (0.85), or the first (three letters at least) with a category word unsaid (0.7).
+abbreviation_score = function(joined, c)
+  local name = c.joined
+  if #c.words ~= 1 or #name < 4 or not name:match("^%l+$") or name == table.concat(joined) then return 0 end
+  for _, w in ipairs(joined) do
+    if lex.stop[w] and not CATEGORY_WORD[w] or #w < 3 or not w:match("^%a+$") then return 0 end
+  end
+  if #joined >= 2 and splits(name, joined, 1, 3) then return 0.85 end
+  if #joined == 1 then
+    for len = 3, #name - 2 do
+      if CATEGORY_SUFFIX[name:sub(len + 1)] and abbreviates(name:sub(1, len), joined[1]) then return 0.7 end
+    end
+  end
+  return 0
+end
 
 -- How well request tokens i..j name column c (0 = not at all).
 local function span_score(tokens, i, j, c)
@@ -95,6 +137,9 @@ local function span_score(tokens, i, j, c)
     for _, w in ipairs(joined) do initials[#initials + 1] = w:sub(1, 1) end
     if table.concat(initials) == c.joined then return 0.95 end
   end
+  -- a name of abbreviated words run together ("agegp" for age group, "alcgp" for alcohol)
+  local abbreviated = abbreviation_score(joined, c)
+  if abbreviated > 0 then return abbreviated, abbreviated >= 0.85 end
   -- word by word: each content word of the span names a different word of the column
   local function own(w)
     for _, cw in ipairs(c.words) do if cw == w then return true end end
@@ -177,6 +222,8 @@ local function loose_score(t, c)
   for ci, cs in ipairs(c.content) do
     if syn[cs] then return ci == #c.content and 0.5 or 0.46 end
   end
+  -- the kind of quantity of a column named by its unit ("distance" for kms)
+  if c.type == "quantitative" and numbers.names_kind(t.w, c) then return 0.5 end
   return 0
 end
 
@@ -246,6 +293,25 @@ end
 -- Finds column mentions: { col = profile column, i = first token, j = last token, score }.
 -- drawn (optional, a set of column names): a follow-up's chart, whose columns win a tie
 -- ("instead of the normals" over normal_high and normal_low means the one drawn).
+-- Whether a word of mention m is a word of its column's name as written (no typo read).
+local function said_exactly(tokens, m)
+  for k = m.i, m.j do
+    for _, cs in ipairs(m.col.content) do
+      if tokens[k].s == cs then return true end
+    end
+  end
+  return #m.col.content == 1 and m.col.joined == (tokens[m.i].w or "")
+end
+-- Whether every word of c's name is among tokens i..j.
+local function named_whole(tokens, c, i, j)
+  for _, cs in ipairs(c.content) do
+    local found = false
+    for k = i, j do found = found or tokens[k].s == cs end
+    if not found then return false end
+  end
+  return true
+end
+
 function M.mentions(tokens, prof, drawn)
   local cands = {}
   for i = 1, #tokens do
@@ -302,6 +368,14 @@ function M.mentions(tokens, prof, drawn)
       local loose, well = nil, nil
       if a.score < 0.9 and a.i == a.j and b.score >= 0.9 then loose, well = a, b end
       if b.score < 0.9 and b.i == b.j and a.score >= 0.9 then loose, well = b, a end
+      -- (not beside a name read through a typo, "distance driven" ≠ drivers; nor when the
+      -- loose word's own column has its other words there too: "van drivers killed" is VanKilled)
+      -- (a measure does not qualify a time: "the temperature day by day")
+      if loose and loose.col.role == "measure" and well.col.role == "time" then loose = nil end
+      if loose and not (said_exactly(tokens, well) and not named_whole(tokens, loose.col, a.i, b.j)) then
+        -- (a word read through a typo beside a loose name is more of that name: "distance driven")
+        if not said_exactly(tokens, well) and well.i == well.j then loose, well = well, loose else loose = nil end
+      end
       if loose then
         taken[loose.i] = well
         well.i, well.j = math.min(well.i, loose.i), math.max(well.j, loose.j)
@@ -531,11 +605,16 @@ local function named_chart(tokens)
               -- a clause of its own ("median speed by longitude, line") or "as lines"
               or prev == nil and nxt == nil and i > 1 or prev == "as" and w ~= "column" and w ~= "columns"
               -- "line of record highs" (not "line of best fit")
-              or (w == "line" or w == "lines") and nxt == "of" and word(tokens, i + 2) ~= "best" then
+              or (w == "line" or w == "lines") and nxt == "of" and word(tokens, i + 2) ~= "best"
+              -- "a line for each plant", "one line per chick"
+              or (w == "line" or w == "lines") and (nxt == "per" or nxt == "each"
+                or nxt == "for" and (word(tokens, i + 2) == "each" or word(tokens, i + 2) == "every")) then
             return kind
           end
         elseif w == "point" or w == "points" or w == "dots" or w == "bubble" or w == "boxes" then
-          if noun or i == #tokens or not tokens[i + 1].w or prev == "as" then return kind end
+          -- (not "each time point", "data points")
+          local compound = prev == "time" or prev == "data"
+          if not compound and (noun or i == #tokens or not tokens[i + 1].w or prev == "as") then return kind end
         else
           return kind
         end
@@ -754,6 +833,9 @@ local function stop_word_measure(tokens, prof, taken, fields)
   end
 end
 
+-- Words for one drawn series ("one line per chick").
+local SERIES_WORDS = { line = true, lines = true, curve = true, curves = true, series = true, trace = true }
+
 -- Field info gathered from the mentions, in the order the request names them.
 local function gather(tokens, prof)
   local ms, taken = M.mentions(tokens, prof)
@@ -787,6 +869,11 @@ local function gather(tokens, prof)
     end
     -- "country wise", "by origin" written after: "origin colored" is rare; only "wise"
     if word(tokens, m.j + 1) == "wise" then f.color_cue = true end
+    -- "one line per chick", "a line for each plant": the series, whatever the column holds
+    if (b[1] == "per" or b[1] == "each" or b[1] == "every") and (SERIES_WORDS[b[2] or ""]
+        or (b[2] == "for" and SERIES_WORDS[b[3] or ""])) then
+      f.color_cue, f.series = true, true
+    end
     f.axis = f.axis or axis_of(tokens, taken, m)
     -- "number of cylinders", "# of cylinders": the column is itself a count of something
     local w1, w2 = word(tokens, m.i - 1), word(tokens, m.i - 2)
@@ -931,13 +1018,13 @@ local function choose(tokens, prof, fields, taken)
     return true
   end
   local others = false
-  local numbers = 0
+  local measures_named = 0
   for _, f in ipairs(fields) do
     others = others or f.col.role == "category" or f.col.role == "id"
-    if f.col.role == "measure" then numbers = numbers + 1 end
+    if f.col.role == "measure" then measures_named = measures_named + 1 end
   end
   -- or two measures to set against each other ("where did the deaths happen? plot lat lon")
-  others = others or numbers >= 2 and named ~= "line" and named ~= "area"
+  others = others or measures_named >= 2 and named ~= "line" and named ~= "area"
 
   -- "average speed per direction category", "median price by floor area": a measure right after
   -- "per"/"by" while another measure is aggregated is what the aggregate is taken over
@@ -945,10 +1032,11 @@ local function choose(tokens, prof, fields, taken)
   for _, f in ipairs(fields) do if f.agg and f.col.role == "measure" then other_aggregated = other_aggregated + 1 end end
   -- ("people by age" over 19 ages of 30 rows each: whole numbers that repeat are groups too)
   local function numeric_group(f)
+    if f.series then return true end
     local prev = word(tokens, f.first - 1)
     local c = f.col
     local repeats = c.integers and c.distinct <= profile.GROUP_VALUES_MAX and c.distinct * 5 <= c.count
-      and numbers >= 2 and f ~= fields[1]
+      and measures_named >= 2 and f ~= fields[1]
     return not f.agg and (other_aggregated > 0 or repeats) and not relation and named ~= "scatter" and not f.axis
       and (prev == "per" or prev == "by" or prev == "each" or prev == "across")
   end
@@ -1017,12 +1105,17 @@ local function choose(tokens, prof, fields, taken)
     end
   end
   -- "how many countries are in each cluster": the counted things are not the groups
-  local things = false
-  for _, f in ipairs(groups) do things = things or f.counted_things end
+  -- (on a table already counted, "how many survived by class": a few kinds of the things
+  -- counted, yes/no, split the bars; only names of things are the rows themselves)
+  local things, named_things = false, false
+  for _, f in ipairs(groups) do
+    things = things or f.counted_things
+    named_things = named_things or f.counted_things and not (prof.weight and f.col.role == "category")
+  end
   if things then count, counted_rows = true, true end
   if count and #groups >= 2 then
     for i = #groups, 1, -1 do
-      if groups[i].counted_things and #groups > 1 then
+      if groups[i].counted_things and #groups > 1 and not (prof.weight and groups[i].col.role == "category") then
         local f = table.remove(groups, i)
         for k = #cats, 1, -1 do if cats[k] == f then table.remove(cats, k) end end
       end
@@ -1033,7 +1126,7 @@ local function choose(tokens, prof, fields, taken)
     if not f.agg then unagg[#unagg + 1] = f end
   end
 
-  local plan = { counted_rows = counted_rows }
+  local plan = { counted_rows = counted_rows, counted_names = named_things }
   local function pick_color(exclude)
     for _, f in ipairs(cats) do
       if not exclude[f] then return f end
@@ -1158,7 +1251,14 @@ local function choose(tokens, prof, fields, taken)
     local function add(f) for _, d in ipairs(dims) do if d == f then return end end dims[#dims + 1] = f end
     if explicit.x and explicit.x.col.role ~= "measure" then add(explicit.x) end
     if explicit.y and explicit.y.col.role ~= "measure" then add(explicit.y) end
-    for _, f in ipairs(groups) do if f.col.role ~= "measure" or f.col.discrete then add(f) end end
+    -- (a whole-number measure with few values is a grid line only when categories are too few:
+    -- "heatmap of cases, age group by alcohol" colours by the cases)
+    local categories = #times
+    for _, f in ipairs(groups) do if f.col.role ~= "measure" then categories = categories + 1 end end
+    for _, f in ipairs(groups) do
+      if f.col.role ~= "measure" or categories < 2 and f.col.discrete then add(f)
+      elseif f.col.discrete and #measures == 0 then measures[1] = f end
+    end
     for _, f in ipairs(times) do add(f) end
     -- "heatmap of people by age and year": numbers named after the first one are the grid's
     -- rows or columns (binned by the chart when they have many values); the first is the colour
@@ -1190,7 +1290,14 @@ local function choose(tokens, prof, fields, taken)
   if kind == "line" or kind == "area" then
     for _, f in ipairs(times) do order[#order + 1] = f end
   end
-  -- a group named with a colour cue ("colored by origin") is the series, not the x axis
+  -- a group named with a colour cue ("colored by origin") is the series, not the x axis; so is
+  -- a category named bare before one named with "by"/"per" ("survivors per class")
+  local cued = false
+  for _, f in ipairs(groups) do cued = cued or f.group_cue and f.col.role ~= "measure" end
+  local first = groups[1]
+  if cued and first and not first.group_cue and not first.entity and first.col.role == "category" then
+    first.color_cue = true
+  end
   for _, f in ipairs(groups) do if not f.color_cue then order[#order + 1] = f end end
   for _, f in ipairs(times) do order[#order + 1] = f end
   for _, f in ipairs(groups) do if f.color_cue then order[#order + 1] = f end end
@@ -1227,8 +1334,12 @@ local function choose(tokens, prof, fields, taken)
   local used = { [x] = true }
   if y then used[y] = true end
   if kind ~= "pie" then
+    -- (a second time column of numbers named per group splits: "day by day for each month")
     for _, f in ipairs(order) do
-      if not used[f] and f.col.role ~= "time" then plan.color = f; break end
+      if not used[f] and (f.col.role ~= "time" or f.group_cue and f.col.type ~= "temporal") then
+        plan.color = f
+        break
+      end
     end
     if not plan.color then
       for _, f in ipairs(cats) do if not used[f] then plan.color = f; break end end
@@ -1378,7 +1489,8 @@ function M.plan(prompt, df, opts)
       if not (valued and n and f.col.min and n >= f.col.min and n <= f.col.max) then valued = false end
     end
     -- "by age across all years", "all regions combined": the column the values are pooled over
-    local pooled = #f.spans > 0 and #fields > 1
+    -- (a date column still gives the cycle a time unit names: "by calendar month across all years")
+    local pooled = #f.spans > 0 and #fields > 1 and not (f.col.role == "time" and unit_of(tokens, taken))
     for _, m in ipairs(f.spans) do
       local all_before = word(tokens, m.i - 1) == "all" and POOL_BEFORE[word(tokens, m.i - 2) or ""]
       if not (all_before or POOL_AFTER[word(tokens, m.j + 1) or ""]) then pooled = false end

@@ -4,6 +4,7 @@ local frame = require "data.frame"
 local lex = require "planner.lexicon"
 
 local M = {}
+local elapsed_index, numbered_subject
 
 -- Categories with at most this many values are listed for value matching.
 local MAX_LISTED = 300
@@ -146,6 +147,49 @@ end
 -- origin, destination, count).
 local COUNT_NAMES = { count = true, counts = true, n = true, freq = true, frequency = true, cnt = true,
   tally = true, occurrences = true, num = true }
+-- The time index of repeated measurements: whole numbers from 0 or 1 named as time ("Time",
+-- "day", "week", "visit", the whole name) that many rows share (chick weights measured on days 0, 2, … 21).
+-- A duration measured once per row (race times) has as many values as rows and stays a measure.
+-- (singular: "days" or "hours" of a row is more often a duration than a time point; a month or
+-- a quarter numbered within its year is a place in the year's cycle, ordered the same way)
+local ELAPSED_NAMES = { time = true, day = true, week = true, hour = true, visit = true, step = true,
+  timepoint = true, wave = true, round = true, month = 12, quarter = 4 }
+elapsed_index = function(c, s)
+  local named = #c.words == 1 and ELAPSED_NAMES[c.words[1]]
+  if not (named and c.integers and s.min and s.min >= 0 and s.distinct >= 3 and s.distinct <= 60
+      and s.distinct * 3 <= s.count) then
+    return false
+  end
+  if named == true then return s.min <= 1 end
+  return s.min >= 1 and s.max <= named
+end
+
+-- Subjects numbered 1..k, each measured on several rows ("Chick" 1–50 in a table of chick
+-- weights): a singular noun naming things, not a scale ("rating", "level") or a count, and
+-- each number about as common as the others (a quantity 1..14 is mostly 1s, 2s and 3s).
+local SCALE_NAMES = { rating = true, score = true, grade = true, level = true, rank = true, size = true, age = true,
+  floor = true, quality = true, priority = true, stage = true, class = true, tier = true, dose = true }
+numbered_subject = function(df, c, s)
+  local w = #c.words == 1 and c.words[1]
+  if not (w and c.integers and s.min == 1 and s.max == s.distinct and s.distinct >= 10 and s.count >= 3 * s.distinct
+      and not w:match("s$") and not SCALE_NAMES[w] and not COUNT_NAMES[w] and not lex.aggregate[w]) then
+    return false
+  end
+  local counts, col = {}, df.columns[c.name]
+  for i = 1, df.nrows do
+    local v = col[i]
+    if v then counts[v] = (counts[v] or 0) + 1 end
+  end
+  local list = {}
+  for _, n in pairs(counts) do list[#list + 1] = n end
+  table.sort(list)
+  return list[#list] <= 2 * list[(#list + 1) // 2]
+end
+
+-- A column that says how many rows each row stands for (Freq, count, n).
+local function counts_rows(c)
+  return c.role == "measure" and c.integers and (c.min or 0) >= 0 and #c.words == 1 and COUNT_NAMES[c.words[1]] or false
+end
 -- Plural name words that are units or scores, not counted things ("days to ship", "ratings").
 local NOT_COUNTED = { years = true, months = true, weeks = true, days = true, hours = true, minutes = true,
   seconds = true, degrees = true, ratings = true, scores = true, stars = true, grades = true, rates = true,
@@ -156,6 +200,7 @@ local NOT_COUNTED = { years = true, months = true, weeks = true, days = true, ho
 -- people or flights), mean for the rest (ratings, rates, temperatures).
 function M.default_agg(c)
   if c.unit == "%" then return "mean" end -- written as percentages ("58%"): shares never add up
+  if counts_rows(c) then return "sum" end
   for i, s in ipairs(c.stems) do
     if lex.additive[s] or lex.additive[c.words[i]] then return "sum" end
     -- an abbreviation of an additive word ("pop" for population)
@@ -225,13 +270,17 @@ function M.profile(df)
       -- few values that repeat a lot: groups (cylinders), not a continuous measure
       c.discrete = c.integers and s.distinct <= M.DISCRETE_MAX and s.distinct * 5 <= s.count
       -- 4-digit whole numbers named like a year are calendar years; 2-digit ones ("70") too
+      -- (a month or quarter column of small numbers is a month of the year, not a year "05")
+      local named_year = false
+      for _, st in ipairs(stems) do named_year = named_year or st == "year" or st == "yr" end
       c.years = named_time and c.integers and s.min ~= nil and
-        ((s.min >= 1000 and s.max <= 9999) or (s.min >= 0 and s.max <= 99))
-      if c.years then c.role = "time" else c.role = "measure" end
+        ((s.min >= 1000 and s.max <= 9999) or named_year and s.min >= 0 and s.max <= 99)
+      if c.years or elapsed_index(c, s) then c.role = "time" else c.role = "measure" end
       -- "county_id", "zipCode": whole numbers that name rows (no sum or average means anything)
       local coded = false
       for _, st in ipairs(stems) do coded = coded or NUMERIC_ID[st] end
-      if coded and c.integers and (s.distinct > M.DISCRETE_MAX or s.distinct == s.count and s.count >= 3) then
+      if coded and c.integers and (s.distinct > M.DISCRETE_MAX or s.distinct == s.count and s.count >= 3)
+          or c.role == "measure" and numbered_subject(df, c, s) then
         c.role = "id"
       end
     elseif s.type == "temporal" then
@@ -262,8 +311,7 @@ function M.profile(df)
   -- a table already counted: one column says how many of something each row stands for, so a
   -- count of rows means the sum of it
   for _, c in ipairs(out.columns) do
-    if c.role == "measure" and c.integers and (c.min or 0) >= 0 and #c.words == 1 and COUNT_NAMES[c.words[1]]
-        and not out.weight then
+    if counts_rows(c) and not out.weight then
       out.weight = c
     end
   end

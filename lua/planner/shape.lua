@@ -149,7 +149,7 @@ function M.fit(plan, facts, prof, df)
   -- each row stands for `count` things, so the chart adds them up
   local w = prof.weight
   local heat = plan.kind == "heatmap"
-  if plan.agg == "count" and w and not plan.counted_rows and plan.x and plan.x.col ~= w
+  if plan.agg == "count" and w and not plan.counted_names and plan.x and plan.x.col ~= w
       and (heat and not plan.color or not heat and not plan.y and (plan.kind == "bar" or plan.kind == "line"
         or plan.kind == "area" or plan.kind == "pie")) then
     if heat then plan.color = implied(w) else plan.y = implied(w) end

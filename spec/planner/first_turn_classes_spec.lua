@@ -474,4 +474,65 @@ describe("first turns by table shape", function()
       assert.equal("scatter", plan(("%s by %s"):format(m, c), df).type)
     end
   end)
+  it("a table of counts (Freq) adds them up; a few kinds counted split the bars; 'women' names Female, 'kids' Child", function()
+    for _ = 1, 10 do
+      local weight = pick { "Freq", "freq", "n", "count" }
+      local class, sex, fate = word(2), pick { "Sex", "sex", "gender" }, word(2)
+      local classes = distinct_words(4, 2)
+      local coded = rand(2) == 1
+      local rows = {}
+      for _, c in ipairs(classes) do
+        for _, s in ipairs(coded and { "F", "M" } or { "Female", "Male" }) do
+          for _, f in ipairs { "Yes", "No" } do rows[#rows + 1] = { c, s, f, rand(300) - 1 } end
+        end
+      end
+      local df = csv({ class, sex, fate, weight }, rows)
+      local p = pick { "passengers by %s", "people per %s", "%s by %s" }:format(class, weight)
+      local spec = plan(p, df)
+      assert.same({ class, weight, "sum" }, { spec.encoding.x.field, spec.encoding.y.field, spec.encoding.y.aggregate })
+      spec = plan(("how many %s by %s"):format(fate, class), df)
+      assert.same({ class, fate, "sum" }, { spec.encoding.x.field, spec.encoding.color and spec.encoding.color.field,
+        spec.encoding.y.aggregate }, "how many")
+      local women = pick { "women", "females", "ladies" }
+      p = ("people per %s, only %s"):format(class, women)
+      spec = require("planner.followup").rows(p, plan(p, df), df) -- the first turn's rows, as the agent reads them
+      assert.is_table(spec.transform, p)
+      assert.same({ field = sex, oneOf = { coded and "F" or "Female" } }, spec.transform[1].filter, women)
+    end
+  end)
+
+  it("names of run-together abbreviations, units and time indexes are named by the words in full", function()
+    local KINDS = { { "alcohol", "alcgp" }, { "tobacco", "tobgp" }, { "income", "incgp" }, { "education", "edugp" } }
+    for _ = 1, 10 do
+      local a, b = pick(KINDS), nil
+      repeat b = pick(KINDS) until b ~= a
+      local m = word(3)
+      local rows = {}
+      for i = 1, 24 do rows[#rows + 1] = { "g" .. i % 4, "h" .. i % 3, rand(20) - 1, rand(9000) } end
+      local df = csv({ a[2], b[2], m, "kms" }, rows)
+      local p = ("%s by %s %s"):format(m, a[1], pick { "group", "band", "" })
+      assert.equal(a[2], plan(p, df).encoding.x.field, p)
+      -- a heatmap of two such groups colours by the measure, even one of few whole numbers
+      p = ("heatmap of %s, %s by %s"):format(m, a[1], b[1])
+      local spec = plan(p, df)
+      assert.same({ a[2], b[2], m }, { spec.encoding.x.field, spec.encoding.y.field, spec.encoding.color.field }, p)
+      -- a column named by its unit is named by its kind of quantity
+      spec = plan(("%s vs distance"):format(m), df)
+      assert.same({ "scatter", "kms" }, { spec.type, spec.encoding.x.field })
+      -- a time index shared by many rows (measured on day 0, 2, … per subject) is the time axis
+      local t = pick { "Time", "day", "week", "visit" }
+      rows = {}
+      for s = 1, 8 do
+        for d = 0, 10, 2 do rows[#rows + 1] = { s, d, rand(500), "d" .. s % 3 } end
+      end
+      local subject, diet = pick { "Chick", "subject", "Plant" }, word(2)
+      df = csv({ subject, t, m, diet }, rows)
+      p = pick { "%s over time by %s", "mean %s per %s over time" }:format(m, diet)
+      spec = plan(p, df)
+      assert.same({ "line", t, diet }, { spec.type, spec.encoding.x.field, spec.encoding.color.field }, p)
+      p = pick { "%s over time, one line per %s", "%s over time, a line for each %s" }:format(m, subject:lower())
+      spec = plan(p, df)
+      assert.same({ "line", t, subject }, { spec.type, spec.encoding.x.field, spec.encoding.color.field }, p)
+    end
+  end)
 end)

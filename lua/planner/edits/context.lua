@@ -37,7 +37,14 @@ column_values = function(df, name)
         if tok.w then words[#words + 1] = tok.s end
       end
       if #words > 0 and #words <= 4 then
-        out[table.concat(words, " ")] = { col = name, value = v, n = #words, few = #list <= M.MAX_FUZZY }
+        local hit = { col = name, value = v, n = #words, few = #list <= M.MAX_FUZZY }
+        out[table.concat(words, " ")] = hit
+        -- a one-word value also answers to the words people use for it ("women" for Female)
+        if #words == 1 then
+          for syn in pairs(lex.value_synonyms_of(words[1])) do
+            if #syn >= 3 then out[syn] = out[syn] or hit end
+          end
+        end
       end
     end
   end

@@ -18,7 +18,8 @@ M.UNITS = {
   pounds = { "mass", 453.592 }, t = { "mass", 1e6 }, ton = { "mass", 1e6 }, tons = { "mass", 1e6 },
   mm = { "length", 1 }, millimeter = { "length", 1 }, millimeters = { "length", 1 }, millimetre = { "length", 1 },
   cm = { "length", 10 }, centimeters = { "length", 10 }, m = { "length", 1000 }, meter = { "length", 1000 },
-  meters = { "length", 1000 }, metre = { "length", 1000 }, km = { "length", 1e6 }, kilometers = { "length", 1e6 },
+  meters = { "length", 1000 }, metre = { "length", 1000 }, km = { "length", 1e6 }, kms = { "length", 1e6 },
+  kilometers = { "length", 1e6 },
   inch = { "length", 25.4 }, inches = { "length", 25.4 }, ft = { "length", 304.8 }, feet = { "length", 304.8 },
   mi = { "length", 1609344 }, miles = { "length", 1609344 },
   s = { "time", 1 }, sec = { "time", 1 }, secs = { "time", 1 }, second = { "time", 1 }, seconds = { "time", 1 },
@@ -96,6 +97,8 @@ local function column_unit(c)
   if not c then return nil end
   local inside = c.name:match("%(([^)]+)%)")
   if inside and M.UNITS[inside:lower()] then return inside:lower() end
+  -- a name that is a unit ("kms", "miles")
+  if #c.words == 1 and M.UNITS[c.words[1]] and #c.words[1] >= 2 then return c.words[1] end
   for _, w in ipairs(c.words) do
     if NAME_UNIT[w] then return NAME_UNIT[w] end
   end
@@ -112,7 +115,15 @@ function M.convert(num, field, prof)
 end
 
 -- Words that name a column's kind of quantity without its unit ("distance" is a length).
-local KIND_WORDS = { distance = "length", length = "length", height = "length", width = "length",
+local KIND_WORDS
+-- Whether request word w names the kind of quantity column c is measured in ("distance" for a
+-- column called kms or "Length (mm)").
+function M.names_kind(w, c)
+  local kind = KIND_WORDS[w]
+  local cu = kind and column_unit(c)
+  return cu ~= nil and M.UNITS[cu] ~= nil and M.UNITS[cu][1] == kind
+end
+KIND_WORDS = { distance = "length", length = "length", height = "length", width = "length",
   depth = "length", altitude = "length", elevation = "length", weight = "mass", mass = "mass",
   duration = "time", runtime = "time" }
 
