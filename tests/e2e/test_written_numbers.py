@@ -7,6 +7,7 @@ import io
 import json
 import os
 import random
+import re
 import subprocess
 import sys
 import tempfile
@@ -111,6 +112,8 @@ async def main():
             for g, v in want.items():
                 check(abs(got[g] - v) < 1e-9, f"mean of {g}: {got[g]} want {v}")
             eq(final["spec"]["encoding"]["y"].get("format"), "percent", "the axis shows the percent sign")
+            m = re.search(r"Highest: \w+ \(([\d.]+)%\)", final["alt"])
+            check(m and abs(float(m.group(1)) - max(want.values())) <= 0.5, f"alt text with the unit: {final['alt']}")
 
 
 run(main)

@@ -98,6 +98,16 @@ function M.measure(spec)
   return name
 end
 
+-- A value of the measure with the unit its axis shows: a column written as "58%" or "$1,200"
+-- (format "percent" / "$,", chartspec.validate) reads "58%" / "$1,200" here too.
+local function value_text(spec, v, d)
+  local f = spec.encoding.y and spec.encoding.y.format
+  local s = M.number_text(v, d)
+  if f == "percent" then return s .. "%" end
+  if type(f) == "string" and f:sub(1, 1) == "$" then return (s:gsub("^(-?)", "%1$")) end
+  return s
+end
+
 -- One to three sentences. kind: "Bar"; model: a series model; extra: a
 -- sentence to append (e.g. a line's trend).
 function M.sentence(kind, spec, model)
@@ -130,10 +140,10 @@ function M.sentence(kind, spec, model)
       local prep = xtype == "temporal" and " in " or (xtype == "quantitative" and " at " or " for ")
       where = tostring(c.series) .. prep .. where
     end
-    return ("%s (%s)"):format(where, M.number_text(c.value, d))
+    return ("%s (%s)"):format(where, value_text(spec, c.value, d))
   end
   if hi.value == lo.value then
-    parts[2] = ("All values are %s."):format(M.number_text(hi.value, d))
+    parts[2] = ("All values are %s."):format(value_text(spec, hi.value, d))
   else
     parts[2] = ("Highest: %s; lowest: %s."):format(cell(hi), cell(lo))
   end
@@ -149,8 +159,8 @@ function M.trend(spec, model)
   local a, b = s.values[first], s.values[last]
   local verb = b > a and "Rises" or (b < a and "Falls" or "Stays level")
   local d = M.model_decimals(model)
-  return ("%s from %s in %s to %s in %s."):format(verb, M.number_text(a, d), M.key_text(model.keys[first], spec),
-    M.number_text(b, d), M.key_text(model.keys[last], spec))
+  return ("%s from %s in %s to %s in %s."):format(verb, value_text(spec, a, d), M.key_text(model.keys[first], spec),
+    value_text(spec, b, d), M.key_text(model.keys[last], spec))
 end
 
 return M
