@@ -615,4 +615,17 @@ describe("follow-ups by class", function()
       y = { field = "amount", type = "quantitative", aggregate = "sum" } } }
     assert.equal("hours", read("by time of day", over_time, timed).encoding.x.timeUnit)
   end)
+  it("a correction names the line it goes back to ('no lines were better', 'wait no, line'); 'no dots' still hides markers", function()
+    for _ = 1, 10 do
+      local name = gen.word(2)
+      local df = frame_with(name, { "a" .. gen.word(2), "b" .. gen.word(2) }, 3)
+      local bars = line_of(name)
+      bars.type = "bar"
+      for _, p in ipairs { "no lines were better", "wait no, line", "hmm no, line", "no, a line was better" } do
+        assert.equal("line", (read(p, bars, df)).type, p)
+      end
+      local spec = read(gen.pick { "no dots", "hide the points", "remove the markers" }, line_of(name), df)
+      assert.equal("line", spec.type)
+    end
+  end)
 end)

@@ -108,14 +108,18 @@ function M.type(ctx)
       kind = nil
     end
     if kind and AMBIGUOUS[t.w] then
-      local alone = n <= 3 -- "line", "as a line", "lines please"
+      -- "line", "as a line", "lines please", "wait no, line" (a correction before it)
+      local alone = n <= 3 or i == n and ctx.tokens[i - 1] and ctx.tokens[i - 1].p == "," and ctx:w(i - 2) == "no"
       if not (CHART_NOUNS[nxt] or CUES[prev] or alone or (prev == "with" and ctx:w(i - 2) == "it")
           or contrasted) then
         kind = nil
       end
       -- "points" after a data word is a measure ("points scored"), "add points" and "hide the
       -- dots" are the markers (style.markers)
-      if kind and (prev == "add" or prev == "with" or MARKER_SWITCH[prev or ""] or prev == "show" and t.w:match("^point")) then
+      -- ("no lines were better" names the type: only marks that can be switched off are markers)
+      local marker_word = not t.w:match("^line")
+      if kind and (prev == "add" or prev == "with" or MARKER_SWITCH[prev or ""] and marker_word
+          or prev == "show" and t.w:match("^point")) then
         kind = nil
       end
     end
