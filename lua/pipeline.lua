@@ -10,7 +10,7 @@ local frame = require "data.frame"
 local json = require "util.json"
 local themes = require "themes"
 local validate = require "chartspec.validate"
-local vegalite = require "vegalite"
+local vegalite = require "vegalite.detect" -- the translator itself only for a Vega-Lite spec
 
 local M = {}
 
@@ -141,7 +141,7 @@ function M.render(input, opts)
   progress("data_processing", 20, "validating the chart spec")
   local warnings
   if vegalite.is_vegalite(input) then
-    local translated, w = protect("vegalite", vegalite.translate, input)
+    local translated, w = protect("vegalite", require("vegalite").translate, input)
     if not translated then return nil, w end
     input, warnings = translated, w
   end

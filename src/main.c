@@ -3,7 +3,9 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "bytecode.h"
 #include "check.h"
 #include "config.h"
 #include "runtime.h"
@@ -95,6 +97,18 @@ static int check(int argc, char **argv) {
   return rc == 0 ? 0 : 1;
 }
 
+/* The CLI's scripts precompiled by the build, in luac/ beside the executable (build/luac). */
+static void install_bytecode(lua_State *L) {
+  char dir[4200];
+  ssize_t n = readlink("/proc/self/exe", dir, sizeof dir - 8);
+  if (n <= 0) return;
+  dir[n] = '\0';
+  char *slash = strrchr(dir, '/');
+  if (slash == NULL) return;
+  strcpy(slash, "/luac");
+  bytecode_install(L, dir);
+}
+
 int main(int argc, char **argv) {
   curl_global_init(CURL_GLOBAL_DEFAULT); /* before any thread starts (workers, lws) */
   const char *command = argc >= 2 ? argv[1] : "";
@@ -120,6 +134,7 @@ int main(int argc, char **argv) {
     fprintf(stderr, "chartd: %s\n", err);
     return 1;
   }
+  install_bytecode(L);
   if (config_needed) state_publish_config(L, &cfg); /* the planner the server would use: LLM_* included */
   int rc = runtime_call(L, "cli", "main", argc - 1, argv + 1);
   lua_close(L);

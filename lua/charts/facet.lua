@@ -19,7 +19,7 @@ local values = require "charts.shared.values"
 -- The basic types a cell can be. Each of them also takes encoding.column/row itself
 -- (Vega-Lite style: {"type": "scatter", "encoding": {…, "column": {"field": "region"}}}),
 -- drawn through this module.
-local CHARTS = { "bar", "line", "area", "scatter", "histogram", "box", "pie", "donut", "heatmap" }
+local CHARTS = require("charts").FACETABLE
 
 local M = {
   name = "facet",

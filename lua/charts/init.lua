@@ -11,6 +11,10 @@ M.TYPES = { "bar", "line", "area", "scatter", "pie", "donut", "histogram", "heat
   "radar", "rose", "funnel", "gauge", "bullet", "treemap", "sunburst", "sankey", "calendar", "parallel",
   "sparkline", "facet" }
 
+-- The basic types drawn as small multiples when a spec has encoding.column/row (charts.facet
+-- draws them). Kept here, not in charts.facet, so validating any chart does not load it.
+M.FACETABLE = { "bar", "line", "area", "scatter", "histogram", "box", "pie", "donut", "heatmap" }
+
 local known = {}
 for _, name in ipairs(M.TYPES) do known[name] = true end
 

@@ -480,7 +480,7 @@ end
 
 -- Whether a chart type also takes encoding.column/row (drawn as small multiples).
 function M.facetable(name)
-  for _, c in ipairs(require("charts.facet").CHARTS) do if c == name then return true end end
+  for _, c in ipairs(require("charts").FACETABLE) do if c == name then return true end end
   return false
 end
 

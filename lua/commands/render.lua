@@ -71,7 +71,8 @@ function M.run(argv)
   spec.scale = opts.scale or spec.scale
 
   local note
-  spec, note = require("agent").illustrate(spec)
+  -- the planner and synthesis load only for a spec without data
+  if spec.data == nil then spec, note = require("agent").illustrate(spec) end
   local result, err = pipeline.render(spec, { scene = opts.scene ~= nil, note = note })
   if not result then
     local where = (opts.data and err.code == "invalid_data") and opts.data or path

@@ -4,6 +4,7 @@
 -- what would make the chart wrong is an error naming its path.
 local channels = require "vegalite.channels"
 local data = require "vegalite.data"
+local detect = require "vegalite.detect"
 local errors = require "util.errors"
 local json = require "util.json"
 local lower = require "vegalite.lower"
@@ -12,20 +13,9 @@ local toplevel = require "vegalite.toplevel"
 
 local M = {}
 
--- Composition and interaction Vega-Lite has and a single chart does not.
-local UNSUPPORTED = {
-  concat = "concatenated views", hconcat = "concatenated views", vconcat = "concatenated views",
-  ["repeat"] = "repeated views", facet = "a top-level facet (use encoding.row/column)",
-  projection = "map projections", spec = "a nested view spec",
-}
+local UNSUPPORTED = detect.UNSUPPORTED
 
-function M.is_vegalite(spec)
-  if type(spec) ~= "table" then return false end
-  if spec.mark ~= nil or spec.layer ~= nil then return true end
-  for k in pairs(UNSUPPORTED) do if spec[k] ~= nil then return true end end
-  local schema = spec["$schema"]
-  return type(schema) == "string" and schema:find("vega-lite", 1, true) ~= nil
-end
+M.is_vegalite = detect.is_vegalite
 
 local function mark_def(mark)
   if type(mark) == "string" then return { type = mark } end
