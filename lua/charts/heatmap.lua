@@ -58,14 +58,22 @@ local function axis_keys(spec, ch)
     end
     return keys, order, labels, true, starts
   end
-  local seen = {}
+  local seen, unit, count = {}, enc.type == "temporal" and enc.timeUnit, 0
+  if unit then
+    for i = 1, n do
+      local v = col[i]
+      if v ~= nil then v = transform.time_unit(v, unit) end
+      keys[i] = v
+    end
+  else
+    keys = col -- a row's key is its value: the column itself, only read
+  end
   for i = 1, n do
-    local v = col[i]
-    if v ~= nil and enc.type == "temporal" and enc.timeUnit then v = transform.time_unit(v, enc.timeUnit) end
-    keys[i] = v
+    local v = keys[i]
     if v ~= nil and not seen[v] then
       seen[v] = true
-      order[#order + 1] = v
+      count = count + 1
+      order[count] = v
     end
   end
   local ordered = enc.type == "quantitative" or enc.type == "temporal"
@@ -116,14 +124,15 @@ function M.cells(spec)
   local slot, ci, cj, rows, sum, count, numbers, best, lists = {}, {}, {}, {}, {}, {}, {}, {}, {}
   -- count, sum, mean, min and max keep running values; any other aggregate its list
   local listed = not (op == "count" or op == "sum" or op == "mean" or op == "min" or op == "max")
-  local nx = #xorder
+  local nx, ncells, extreme = #xorder, 0, op == "min" or op == "max"
   for r = 1, df.nrows do
     local i, j = xi[xk[r]], yi[yk[r]]
     if i and j then
       local id = (j - 1) * nx + i
       local k = slot[id]
       if not k then
-        k = #ci + 1
+        ncells = ncells + 1
+        k = ncells
         slot[id], ci[k], cj[k], rows[k], sum[k], count[k], numbers[k] = k, i, j, 0, 0, 0, 0
         if listed then lists[k] = {} end
       end
@@ -134,38 +143,35 @@ function M.cells(spec)
         if type(v) == "number" then
           numbers[k] = numbers[k] + 1
           sum[k] = sum[k] + v
-          local b = best[k]
-          if b == nil or (op == "min" and v < b) or (op == "max" and v > b) then best[k] = v end
+          if extreme then
+            local b = best[k]
+            if b == nil or (op == "min" and v < b) or (op == "max" and v > b) then best[k] = v end
+          end
         end
-        if lists[k] then lists[k][#lists[k] + 1] = v end
+        if listed then lists[k][#lists[k] + 1] = v end
       end
     end
   end
   local out = { xs = xlabels, ys = ylabels, y_ordered = yordered, op = op, i = {}, j = {}, value = {}, rows = {},
     n = 0, x_values = xvalues, y_values = yvalues }
   local lo, hi
-  for k = 1, #ci do
+  local oi, oj, ovalue, orows, n = out.i, out.j, out.value, out.rows, 0
+  for k = 1, ncells do
     local v
-    if op == "count" then v = vcol and count[k] or rows[k]
+    if op == "mean" then v = numbers[k] > 0 and sum[k] / numbers[k] or nil
+    elseif op == "count" then v = vcol and count[k] or rows[k]
     elseif op == "sum" then v = sum[k]
-    elseif op == "mean" then v = numbers[k] > 0 and sum[k] / numbers[k] or nil
-    elseif op == "min" or op == "max" then v = best[k]
+    elseif extreme then v = best[k]
     else v = transform.aggregate(lists[k], op) end
     if v ~= nil then
-      local n = out.n + 1
-      out.n, out.i[n], out.j[n], out.value[n], out.rows[n] = n, ci[k], cj[k], v, rows[k]
+      n = n + 1
+      oi[n], oj[n], ovalue[n], orows[n] = ci[k], cj[k], v, rows[k]
       if lo == nil or v < lo then lo = v end
       if hi == nil or v > hi then hi = v end
     end
   end
-  out.min, out.max = lo, hi
+  out.n, out.min, out.max = n, lo, hi
   return out
-end
-
--- Where v sits between the colour domain's ends, 0..1 (a flat domain is all 1).
-function M.position(v, lo, hi)
-  if hi == lo then return 1 end
-  return math.max(0, math.min(1, (v - lo) / (hi - lo)))
 end
 
 -- One formatter for every cell, so labels share their decimals and tell the
@@ -215,15 +221,22 @@ function M.layout(spec, theme, box)
   local xpos, ypos = {}, {}
   for i, label in ipairs(m.xs) do xpos[i] = sx(label) end
   for j, label in ipairs(m.ys) do ypos[j] = sy(label) end
+  local cx, cy, cc, ct, mi, mj, mv = cells.x, cells.y, cells.color, cells.t, m.i, m.j, m.value
+  local cmin, cmax, floor = cs.min, cs.max, math.floor
+  local span = cmax - cmin
   for k = 1, m.n do
-    local t = M.position(m.value[k], cs.min, cs.max)
-    local q = math.floor(t * RAMP_STEPS + 0.5)
+    local t = 1 -- where the value sits between the colour domain's ends, 0..1 (a flat domain: 1)
+    if span ~= 0 then
+      t = (mv[k] - cmin) / span
+      if t > 1 or t ~= t then t = 1 elseif t < 0 then t = 0 end
+    end
+    local q = floor(t * RAMP_STEPS + 0.5)
     local fill = ramp[q]
     if not fill then
-      fill = cs.at(cs.min + q / RAMP_STEPS * (cs.max - cs.min))
+      fill = cs.at(cmin + q / RAMP_STEPS * (cmax - cmin))
       ramp[q] = fill
     end
-    cells.x[k], cells.y[k], cells.color[k], cells.t[k] = xpos[m.i[k]], ypos[m.j[k]], fill, t
+    cx[k], cy[k], cc[k], ct[k] = xpos[mi[k]], ypos[mj[k]], fill, t
   end
   -- Labels only when every one fits its cell; the extremes are tried first, so a grid too
   -- fine for labels formats none.
@@ -254,10 +267,12 @@ local function grid(layout)
   local cells, sx, sy = layout.cells, layout.frame.x.scale, layout.frame.y.scale
   local cols, rows = #sx.domain, #sy.domain
   local colors = {}
+  local xs, ys, cc, x0, y0, w, h, floor = cells.x, cells.y, cells.color, sx.start, sy.start, cells.width,
+    cells.height, math.floor
   for k = 1, cells.n do
-    local col = math.floor((cells.x[k] - sx.start) / cells.width + 0.5)
-    local row = math.floor((cells.y[k] - sy.start) / cells.height + 0.5)
-    colors[row * cols + col + 1] = cells.color[k]
+    local col = floor((xs[k] - x0) / w + 0.5)
+    local row = floor((ys[k] - y0) / h + 0.5)
+    colors[row * cols + col + 1] = cc[k]
   end
   return sx.start, sy.start, cols * cells.width, rows * cells.height, cols, rows, colors
 end
@@ -299,10 +314,11 @@ function M.describe(spec, layout)
   local what = enc.color.title or enc.color.field or "values"
   local m = layout.model
   if m.n == 0 then return string.format("Heatmap of %s with no data.", what) end
-  local hi, lo = 1, 1
+  local hi, lo, value = 1, 1, m.value
   for k = 2, m.n do
-    if m.value[k] > m.value[hi] then hi = k end
-    if m.value[k] < m.value[lo] then lo = k end
+    local v = value[k]
+    if v > value[hi] then hi = k end
+    if v < value[lo] then lo = k end
   end
   local num = describe.number_text
   return string.format("Heatmap of %s by %s and %s, %d × %d cells; highest %s at %s, %s; lowest %s at %s, %s.",
@@ -342,8 +358,8 @@ function M.summary(spec, layout)
   local vname = (m.op ~= "count" and enc.color.field) or "count"
   local summary = require "charts.shared.summary"
   -- In the axes' order: along x, then up y (the first MAX_ROWS cells of that order only).
-  local at, nx = {}, #m.xs
-  for k = 1, m.n do at[(m.j[k] - 1) * nx + m.i[k]] = k end
+  local at, nx, mi, mj = {}, #m.xs, m.i, m.j
+  for k = 1, m.n do at[(mj[k] - 1) * nx + mi[k]] = k end
   local rows = {}
   for i = 1, nx do
     for j = 1, #m.ys do
