@@ -30,6 +30,9 @@
  *     the indices i of keys[1..n] holding a number, by ascending key, ties in index order (what
  *     table.sort by (key, index) gives); nil for a NaN or an integer key beyond 2^53, which
  *     doubles would not order as Lua does.
+ *   columns.decimals_apart(arrays, n, maxd) -> d
+ *     the decimals lua/layout/format.lua's decimals_apart gives the numbers of arrays[k][1..n]
+ *     (every array, together): decimals.h.
  *   columns.iso_dates(values, n) -> times, grain | nil
  *     a column of ISO 8601 texts (iso_date.h) as epoch seconds and its finest grain ("month",
  *     "day", "datetime"), as lua/data/frame.lua converts it; nil when a value is anything
@@ -42,6 +45,7 @@
 #include <string.h>
 
 #include "columns.h"
+#include "decimals.h"
 #include "iso_date.h"
 #include "numcol.h"
 
@@ -543,6 +547,26 @@ static int l_order(lua_State *L) {
   return 1;
 }
 
+static int l_decimals_apart(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  lua_Integer n = luaL_checkinteger(L, 2), maxd = luaL_checkinteger(L, 3);
+  luaL_argcheck(L, n >= 0 && n <= INT32_MAX, 2, "row count out of range");
+  luaL_argcheck(L, maxd >= 0 && maxd <= 20, 3, "decimals out of range");
+  lua_settop(L, 3);
+  size_t arrays = lua_rawlen(L, 1);
+  luaL_argcheck(L, arrays <= INT32_MAX / ((size_t)n + 1), 1, "too many values");
+  size_t total = arrays * (size_t)n;
+  double *v = scratch(L, total, sizeof *v);   /* 4 */
+  void *room = scratch(L, 1, decimals_scratch_size(total)); /* 5 */
+  for (size_t k = 0; k < arrays; k++) {
+    if (lua_rawgeti(L, 1, (lua_Integer)k + 1) == LUA_TTABLE) numcol_load(L, -1, (size_t)n, v + k * (size_t)n);
+    else for (lua_Integer i = 0; i < n; i++) v[k * (size_t)n + (size_t)i] = NAN;
+    lua_pop(L, 1);
+  }
+  lua_pushinteger(L, decimals_apart(v, total, (int)maxd, room));
+  return 1;
+}
+
 static int l_iso_dates(lua_State *L) {
   luaL_checktype(L, 1, LUA_TTABLE);
   lua_Integer n = luaL_checkinteger(L, 2);
@@ -581,7 +605,7 @@ static int l_iso_dates(lua_State *L) {
 
 int luaopen_chartd_columns(lua_State *L) {
   static const luaL_Reg fns[] = {{"group", l_group}, {"m4", l_m4}, {"points", l_points}, {"scan", l_scan}, {"flat", l_flat},
-                                 {"order", l_order}, {"iso_dates", l_iso_dates},
+                                 {"order", l_order}, {"iso_dates", l_iso_dates}, {"decimals_apart", l_decimals_apart},
                                  {"affine", l_affine}, {"moments", l_moments},
                                  {"bin_counts", l_bin_counts}, {NULL, NULL}};
   luaL_newlib(L, fns);

@@ -156,6 +156,11 @@ local function decimals(list, minabs, div, maxd)
   return d
 end
 
+-- The most decimals numbers written in full (alt text) are given.
+local APART_MAX = 6
+local has_columns, native_columns = pcall(require, "chartd.columns")
+if not has_columns then native_columns = nil end
+
 -- The decimals M.for_values would give these numbers written in full (no k/M/B suffix):
 -- alt text quoting some of a chart's values uses them, so its numbers follow the labels' rule.
 function M.decimals_apart(values)
@@ -166,7 +171,19 @@ function M.decimals_apart(values)
       if v ~= 0 then minabs = math.min(minabs, math.abs(v)) end
     end
   end
-  return decimals(list, minabs, 1, 6)
+  return decimals(list, minabs, 1, APART_MAX)
+end
+
+-- decimals_apart over the numbers of arrays[k][1..n], every array together (a chart's series):
+-- in C when there is (chartd.columns reads a large column's doubles without making them Lua
+-- values; spec/layout/format_spec.lua checks the two agree).
+function M.decimals_apart_of(arrays, n)
+  if native_columns then return native_columns.decimals_apart(arrays, n, APART_MAX) end
+  local all = {}
+  for _, a in ipairs(arrays) do
+    for i = 1, n do all[#all + 1] = a[i] end
+  end
+  return M.decimals_apart(all)
 end
 
 -- A formatter for a set of values shown together (data labels, cell labels, slices): one

@@ -76,3 +76,58 @@ describe("layout.format", function()
     assert.equal("14:00", format.date_ticker(nil, 86400)(1704067200 + 14 * 3600, 1704067200))
   end)
 end)
+
+describe("format.decimals_apart_of (C, chartd.columns)", function()
+  local has, columns = pcall(require, "chartd.columns")
+  local seeded = require "seeded"
+
+  -- A class of value sets: each a few arrays with holes, values with 0-8 decimals at
+  -- magnitudes 1e-7..1e9, duplicates, zeros, negatives, NaN/±Inf, and neighbours one unit of
+  -- some digit apart (where texts clash).
+  local function value_set(g)
+    local n, arrays = g.rand(400), {}
+    local scale = 10 ^ (g.rand(17) - 8)
+    local places = g.rand(9) - 1
+    for k = 1, g.rand(3) do
+      local a = {}
+      for i = 1, n do
+        local r = g.rand(20)
+        if r == 1 then a[i] = nil
+        elseif r == 2 then a[i] = 0
+        elseif r == 3 and i > 1 and a[i - 1] then a[i] = a[i - 1]
+        elseif r == 4 and i > 1 and a[i - 1] then a[i] = a[i - 1] + 10 ^ -(g.rand(9) - 1)
+        elseif r == 5 then a[i] = g.pick({ 0 / 0, math.huge, -math.huge, -0.0 })
+        elseif r == 6 then a[i] = g.rand(1000) - 500 -- a Lua integer
+        else
+          local v = (g.rand(2000001) - 1000001) * scale
+          a[i] = math.floor(v * 10 ^ places + 0.5) / 10 ^ places
+        end
+      end
+      arrays[k] = a
+    end
+    return arrays, n
+  end
+
+  it("gives what the Lua rule gives over every value together", function()
+    if not has then pending("chartd.columns not built") return end
+    local g = seeded.new(1717)
+    for case = 1, 400 do
+      local arrays, n = value_set(g)
+      local all = {}
+      for _, a in ipairs(arrays) do
+        for i = 1, n do all[#all + 1] = a[i] end
+      end
+      assert.equal(format.decimals_apart(all), columns.decimals_apart(arrays, n, 6), "case " .. case)
+    end
+  end)
+
+  it("reads a large CSV column's doubles without making them Lua values", function()
+    if not has then pending("chartd.columns not built") return end
+    local lines = { "x,y" }
+    for i = 1, 20001 do lines[#lines + 1] = ("%d,%.3f"):format(i, math.sin(i) * 1000) end
+    local names, cols = require("chartd.csv").columns(table.concat(lines, "\n"), 1000000, 10, 100)
+    assert.same({ "x", "y" }, names)
+    assert.equal(3, format.decimals_apart_of({ cols.y }, 20001))
+    assert.equal(0, rawlen(cols.y)) -- still lazy: nothing was read through Lua
+  end)
+end)

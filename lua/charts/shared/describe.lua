@@ -62,14 +62,12 @@ end
 -- (format.decimals_apart over every value drawn), so alt text reads "52 … 88" as the bars do,
 -- never "52.46" next to "88.3".
 function M.model_decimals(model)
-  local all = {}
-  for _, s in ipairs(model.series) do
-    for k = 1, #model.keys do
-      local v = s.values[k]
-      if type(v) == "number" then all[#all + 1] = v end
-    end
+  if model.decimals_apart == nil then -- the sentence and the trend both quote numbers
+    local arrays = {}
+    for i, s in ipairs(model.series) do arrays[i] = s.values end
+    model.decimals_apart = require("layout.format").decimals_apart_of(arrays, #model.keys)
   end
-  return require("layout.format").decimals_apart(all)
+  return model.decimals_apart
 end
 
 local function lower_first(s)

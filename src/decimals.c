@@ -1,0 +1,104 @@
+/* format.decimals_apart's rule over doubles (decimals.h). The Lua formats every distinct value
+ * at every precision it tries; here the values are sorted once, and since "%.*f" rounds
+ * monotonically, two distinct values share a text only if neighbours in that order do — and
+ * neighbours further apart than one unit of the last digit never do, so only the close ones
+ * are formatted. */
+#include "decimals.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Doubles as unsigned keys in the same order (negatives flipped whole, positives' sign set),
+ * and back. */
+static uint64_t key_of(double d) {
+  uint64_t u;
+  memcpy(&u, &d, sizeof u);
+  return (u >> 63) ? ~u : u | (1ULL << 63);
+}
+
+static double double_of(uint64_t k) {
+  uint64_t u = (k >> 63) ? k & ~(1ULL << 63) : ~k;
+  double d;
+  memcpy(&d, &u, sizeof d);
+  return d;
+}
+
+/* Sorts the finite v[0..n) (scratch: decimals_scratch_size(n) bytes): an LSD radix sort of their keys,
+ * 11 bits a pass, passing over a digit every key shares. */
+enum { BITS = 11, DIGITS = 1 << BITS, PASSES = (64 + BITS - 1) / BITS };
+
+size_t decimals_scratch_size(size_t n) { return n * sizeof(uint64_t) + sizeof(size_t[PASSES][DIGITS + 1]); }
+
+static void sort_doubles(double *v, void *scratch, size_t n) {
+  static_assert(sizeof(uint64_t) == sizeof(double), "keys in the doubles' room");
+  uint64_t *src = (uint64_t *)v, *dst = scratch;
+  size_t(*count)[DIGITS + 1] = (void *)(dst + n);
+  memset(count, 0, sizeof(size_t[PASSES][DIGITS + 1]));
+  for (size_t i = 0; i < n; i++) {
+    uint64_t k = key_of(v[i]);
+    src[i] = k;
+    for (int p = 0; p < PASSES; p++) count[p][((k >> (p * BITS)) & (DIGITS - 1)) + 1]++;
+  }
+  for (int p = 0; p < PASSES; p++) {
+    size_t *c = count[p];
+    if (n == 0 || c[((src[0] >> (p * BITS)) & (DIGITS - 1)) + 1] == n) continue;
+    for (int b = 0; b < DIGITS; b++) c[b + 1] += c[b];
+    for (size_t i = 0; i < n; i++) dst[c[(src[i] >> (p * BITS)) & (DIGITS - 1)]++] = src[i];
+    uint64_t *t = src;
+    src = dst;
+    dst = t;
+  }
+  for (size_t i = 0; i < n; i++) v[i] = double_of(src[i]);
+}
+
+/* Two distinct values read the same at d decimals (scale = 10^d). Where both are well away
+ * from a rounding boundary the rounded integers answer; else (or past 1e9) the texts do. */
+static int same_text(double a, double b, int d, double scale) {
+  double x = a * scale, y = b * scale;
+  if (fabs(x) < 1e9 && fabs(y) < 1e9) {
+    double rx = floor(x + 0.5), ry = floor(y + 0.5);
+    if (fabs(fabs(x - floor(x)) - 0.5) > 1e-3 && fabs(fabs(y - floor(y)) - 0.5) > 1e-3)
+      return rx == ry && (rx != 0 || signbit(a) == signbit(b)); /* "-0.00" and "0.00" differ */
+  }
+  char ta[400], tb[400];
+  snprintf(ta, sizeof ta, "%.*f", d, a);
+  snprintf(tb, sizeof tb, "%.*f", d, b);
+  return strcmp(ta, tb) == 0;
+}
+
+int decimals_apart(double *v, size_t n, int maxd, void *scratch) {
+  size_t m = 0;
+  double minabs = INFINITY;
+  for (size_t i = 0; i < n; i++) {
+    if (!isfinite(v[i])) continue;
+    if (v[i] != 0 && fabs(v[i]) < minabs) minabs = fabs(v[i]);
+    v[m++] = v[i];
+  }
+  int d = 0;
+  if (minabs < INFINITY) {
+    double want = 1 - floor(log10(minabs));
+    d = (int)fmax(0, fmin(maxd, want));
+  }
+  int exact = 0; /* the decimals the values have, as format.lua's loop finds them (array order) */
+  double scale = 1; /* 10 ^ exact */
+  for (size_t i = 0; i < m && exact < d; i++) {
+    while (exact < d) {
+      double x = v[i] * scale;
+      if (fabs(x - floor(x + 0.5)) <= 1e-9 * fmax(1, fabs(x))) break;
+      scale = pow(10.0, ++exact);
+    }
+  }
+  if (exact < d) d = exact;
+  sort_doubles(v, scratch, m);
+  for (; d < maxd; d++) {
+    double unit = 2 * pow(10.0, -d), scale = pow(10.0, d); /* further apart than unit: different texts */
+    int clash = 0;
+    for (size_t i = 1; i < m && !clash; i++)
+      if (v[i] != v[i - 1] && v[i] - v[i - 1] <= unit) clash = same_text(v[i - 1], v[i], d, scale);
+    if (!clash) return d;
+  }
+  return d;
+}
