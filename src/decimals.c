@@ -30,7 +30,17 @@ static double double_of(uint64_t k) {
  * 11 bits a pass, passing over a digit every key shares. */
 enum { BITS = 11, DIGITS = 1 << BITS, PASSES = (64 + BITS - 1) / BITS };
 
-size_t decimals_scratch_size(size_t n) { return n * sizeof(uint64_t) + sizeof(size_t[PASSES][DIGITS + 1]); }
+/* The slots of apart_as_integers' table for n values: a power of two, at least 2n. */
+static size_t table_size(size_t n) {
+  size_t size = 16;
+  while (size < 2 * n) size *= 2;
+  return size;
+}
+
+size_t decimals_scratch_size(size_t n) {
+  size_t sort = n * sizeof(uint64_t) + sizeof(size_t[PASSES][DIGITS + 1]), table = table_size(n) * sizeof(uint32_t);
+  return sort > table ? sort : table;
+}
 
 static void sort_doubles(double *v, void *scratch, size_t n) {
   static_assert(sizeof(uint64_t) == sizeof(double), "keys in the doubles' room");
@@ -69,6 +79,33 @@ static int same_text(double a, double b, int d, double scale) {
   return strcmp(ta, tb) == 0;
 }
 
+/* The usual case, without sorting: every value is within format.lua's tolerance of an integer
+ * k at d decimals, |k| < 1e8 (so the tolerance is under 0.1 and "%.*f" writes k): distinct
+ * values then read apart unless two have the same k, which a hash of the k's finds. Returns 1
+ * when no two do, 0 when that is not known. */
+static int apart_as_integers(const double *v, size_t m, int d, uint32_t *table) {
+  size_t size = table_size(m);
+  double scale = pow(10.0, d);
+  memset(table, 0xFF, size * sizeof *table);
+  for (size_t i = 0; i < m; i++) {
+    double x = v[i] * scale, k = floor(x + 0.5);
+    if (!(fabs(x) < 1e8) || fabs(x - k) > 1e-9 * fmax(1, fabs(x))) return 0;
+    size_t j = (size_t)(((uint64_t)(int64_t)k * 0x9E3779B97F4A7C15ULL) >> 20) & (size - 1);
+    for (;; j = (j + 1) & (size - 1)) {
+      if (table[j] == UINT32_MAX) {
+        table[j] = (uint32_t)i;
+        break;
+      }
+      const double other = v[table[j]];
+      if (floor(other * scale + 0.5) == k) {
+        if (other != v[i]) return 0; /* two values one text: the sorted path decides */
+        break;
+      }
+    }
+  }
+  return 1;
+}
+
 int decimals_apart(double *v, size_t n, int maxd, void *scratch) {
   size_t m = 0;
   double minabs = INFINITY;
@@ -92,6 +129,7 @@ int decimals_apart(double *v, size_t n, int maxd, void *scratch) {
     }
   }
   if (exact < d) d = exact;
+  if (m < UINT32_MAX && apart_as_integers(v, m, d, scratch)) return d;
   sort_doubles(v, scratch, m);
   for (; d < maxd; d++) {
     double unit = 2 * pow(10.0, -d), scale = pow(10.0, d); /* further apart than unit: different texts */

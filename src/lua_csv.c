@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "csv.h"
+#include "iso_date.h"
 #include "numcol.h"
 
 int luaopen_chartd_csv(lua_State *L);
@@ -65,14 +66,18 @@ static int l_parse(lua_State *L) {
 
 /* ---- csv.columns ---------------------------------------------------------------------
  *
- * csv.columns(text, max_rows, max_columns, max_string) -> names, columns, n, numeric
+ * csv.columns(text, max_rows, max_columns, max_string) -> names, columns, n, numeric, dates, grains
  *                                                      | false, n (more than max_rows rows)
  *                                                      | nil (anything else)
  * The fast path of data/frame.lua's from_csv: the header row names the columns (names[j]),
  * columns[name][i] is row i's cell — a number when every cell of the column is a number by
  * frame.lua's rule (csv_number; numeric[name] is then true), else the cell's text — missing
- * cells ("", "NA", "null", short rows) nil, blank lines at the end dropped. No table per row:
- * a million rows cost the column arrays. It declines (nil) whatever frame.lua would refuse or
+ * cells ("", "NA", "null", short rows) nil, blank lines at the end dropped. A column whose
+ * every cell is an ISO 8601 date or time iso_date.h reads (as frame.lua's parse_date would)
+ * keeps its text in columns[name] and has its times in dates[name] (epoch seconds, integers
+ * where whole) and their finest grain in grains[name] ("month", "day", "datetime"). No table
+ * per row: a million rows cost the column arrays; past LAZY_ROWS not even a Lua value per
+ * cell (numcol.h), the texts of a date column being slices of `text` until read. It declines (nil) whatever frame.lua would refuse or
  * name in an error — an unreadable CSV, a row longer than the header, a duplicate or empty
  * column name, a cell longer than max_string bytes, too many columns — and the Lua code, which
  * defines the rules and the messages, reads the text itself.
@@ -88,8 +93,12 @@ typedef struct column {
   union {
     long long i;
     double d;
-  } *num;
+  } *num;       /* a number, or a date's time (CELL_INT: whole seconds, CELL_FLOAT: with a fraction) */
+  uint32_t *at; /* a date column's cells: offset into the text and length (2 a row), or NULL */
   int text, any; /* a cell is text; a cell is present */
+  int numbers, dates, quoted; /* a cell is a number; a date; a date cell was quoted (not in the text) */
+  int fill;                   /* pass 2 pushes the column's texts */
+  enum iso_grain grain;       /* the finest of the dates */
   char *name;
   size_t name_len;
 } column;
@@ -101,6 +110,8 @@ typedef struct scan {
   size_t blank_tail;       /* data rows at the end that are one empty field */
   size_t max_rows, max_string, keep;
   int header_done, declined, row_blank;
+  const char *text; /* the CSV text (a date cell's offset is from here) */
+  size_t len;
 } scan;
 
 static int scan_gc(lua_State *L) {
@@ -108,6 +119,7 @@ static int scan_gc(lua_State *L) {
   for (int j = 0; j < s->ncols; j++) {
     free(s->cols[j].kind);
     free(s->cols[j].num);
+    free(s->cols[j].at);
     free(s->cols[j].name);
   }
   free(s->cols);
@@ -129,6 +141,11 @@ static int grow(scan *s, size_t need) {
     void *n = realloc(c->num, cap * sizeof *c->num);
     if (n == NULL) return -1;
     c->num = n;
+    if (c->at) {
+      uint32_t *at = realloc(c->at, cap * 2 * sizeof *at);
+      if (at == NULL) return -1;
+      c->at = at;
+    }
   }
   s->cap = cap;
   return 0;
@@ -140,6 +157,8 @@ static int missing_token(const char *d, size_t len) {
 
 /* Row s->rows of column c, a cell csv_number read as `kind` (0: not a number, so text). */
 static void put_cell(scan *s, column *c, int kind, long long iv, double dv) {
+  if (kind != 0 && c->dates) kind = 0; /* numbers beside dates: the Lua code decides */
+  if (kind != 0) c->numbers = 1;
   if (kind == 1) {
     c->kind[s->rows] = CELL_INT;
     c->num[s->rows].i = iv;
@@ -150,6 +169,35 @@ static void put_cell(scan *s, column *c, int kind, long long iv, double dv) {
     c->kind[s->rows] = CELL_TEXT;
     c->text = 1;
   }
+}
+
+/* A cell that is not a number: row s->rows of column c is a date when iso_date_parse reads it
+ * and the column has no numbers, else text. Returns non-zero when out of memory. */
+static int put_text_or_date(scan *s, column *c, const char *data, size_t len) {
+  long long secs;
+  double frac;
+  enum iso_grain grain;
+  if (c->numbers || len < 7 || data[0] < '0' || data[0] > '9' || !iso_date_parse(data, len, &secs, &frac, &grain)) {
+    put_cell(s, c, 0, 0, 0);
+    return 0;
+  }
+  if (c->at == NULL && (c->at = malloc(s->cap * 2 * sizeof *c->at)) == NULL) return -1;
+  c->dates = 1;
+  if (grain > c->grain) c->grain = grain;
+  if (data >= s->text && data + len <= s->text + s->len && s->len <= UINT32_MAX) {
+    c->at[2 * s->rows] = (uint32_t)(data - s->text);
+    c->at[2 * s->rows + 1] = (uint32_t)len;
+  } else {
+    c->quoted = 1; /* unescaped into scratch: its text is pushed from a second pass */
+  }
+  if (frac != 0) {
+    c->kind[s->rows] = CELL_FLOAT;
+    c->num[s->rows].d = (double)secs + frac;
+  } else {
+    c->kind[s->rows] = CELL_INT;
+    c->num[s->rows].i = secs;
+  }
+  return 0;
 }
 
 static int scan_field(void *ud, const char *data, size_t len) {
@@ -177,7 +225,9 @@ static int scan_field(void *ud, const char *data, size_t len) {
   }
   long long iv = 0;
   double dv = 0;
-  int kind = csv_number(data, len, &iv, &dv);
+  /* a column of dates so far: try a date first (an ISO date is never a number) */
+  int kind = c->dates ? 0 : csv_number(data, len, &iv, &dv);
+  if (kind == 0) return put_text_or_date(s, c, data, len) != 0 ? (s->declined = 1) : 0;
   put_cell(s, c, kind, iv, dv);
   return 0;
 }
@@ -231,9 +281,13 @@ static int exact_doubles(const column *c, size_t n) {
   return 1;
 }
 
-/* Pushes column c's array: empty for text (pass 2 fills it); numbers as Lua values with their
- * doubles beside them, or past LAZY_ROWS only as doubles until Lua reads them. */
-static void push_column(lua_State *L, const column *c, size_t n) {
+/* A column of dates, all of them (else it is text or numbers). */
+static int is_dates(const column *c) { return c->dates && !c->text; }
+
+/* Pushes column c's numbers (or a date column's times) as Lua values with their doubles beside
+ * them, or past LAZY_ROWS only as doubles until Lua reads them; an empty array for text (pass 2
+ * fills it). */
+static void push_numbers(lua_State *L, const column *c, size_t n) {
   if (!c->text && n > LAZY_ROWS && exact_doubles(c, n)) {
     unsigned char *is_int;
     double *d = numcol_new(L, n, &is_int);
@@ -261,8 +315,29 @@ static void push_column(lua_State *L, const column *c, size_t n) {
   }
 }
 
+/* Pushes the array of column c's cells as columns[name] holds them (see csv.columns), and says
+ * in c->fill whether pass 2 is to push its texts: a date column's texts past LAZY_ROWS are
+ * slices of the CSV text at TEXT until read (numcol_new_text), unless a cell was quoted. */
+static void push_column(lua_State *L, column *c, size_t n, int text_idx) {
+  c->fill = c->text;
+  if (!is_dates(c)) {
+    push_numbers(L, c, n);
+    return;
+  }
+  if (n <= LAZY_ROWS || c->quoted) {
+    lua_createtable(L, n < INT32_MAX ? (int)n : 0, 0);
+    c->fill = 1;
+    return;
+  }
+  uint32_t *at = numcol_new_text(L, n, text_idx);
+  for (size_t i = 0; i < n; i++) {
+    at[2 * i] = c->kind[i] == CELL_MISSING ? 0 : c->at[2 * i];
+    at[2 * i + 1] = c->kind[i] == CELL_MISSING ? NUMCOL_NO_TEXT : c->at[2 * i + 1];
+  }
+}
+
 /* Stack slots of l_columns. */
-enum { TEXT = 1, MAX_ROWS, MAX_COLUMNS, MAX_STRING, SCAN, NAMES, COLUMNS, NUMERIC, BY_INDEX };
+enum { TEXT = 1, MAX_ROWS, MAX_COLUMNS, MAX_STRING, SCAN, NAMES, COLUMNS, NUMERIC, BY_INDEX, DATES, GRAINS };
 
 typedef struct fill {
   lua_State *L;
@@ -277,7 +352,7 @@ static int fill_field(void *ud, const char *data, size_t len) {
   size_t j = f->field++;
   if (f->header || f->row >= f->s->keep) return 0;
   const column *c = &f->s->cols[j];
-  if (!c->text || c->kind[f->row] == CELL_MISSING) return 0;
+  if (!c->fill || c->kind[f->row] == CELL_MISSING) return 0;
   lua_rawgeti(f->L, BY_INDEX, (lua_Integer)j + 1);
   lua_pushlstring(f->L, data, len);
   lua_rawseti(f->L, -2, (lua_Integer)f->row + 1);
@@ -312,6 +387,8 @@ static int l_columns(lua_State *L) {
   s->max_rows = (size_t)max_rows;
   s->max_string = (size_t)max_string;
   s->keep = s->max_rows + 1024; /* room for blank lines at the end */
+  s->text = text;
+  s->len = len;
 
   char err[128];
   char *unescape = lua_newuserdatauv(L, len > 0 ? len : 1, 0);
@@ -331,20 +408,30 @@ static int l_columns(lua_State *L) {
   lua_createtable(L, 0, s->ncols); /* COLUMNS */
   lua_createtable(L, 0, s->ncols); /* NUMERIC */
   lua_createtable(L, s->ncols, 0); /* BY_INDEX: the column arrays by position */
+  lua_newtable(L);                 /* DATES */
+  lua_newtable(L);                 /* GRAINS */
   int any_text = 0;
   for (int j = 0; j < s->ncols; j++) {
     column *c = &s->cols[j];
     lua_pushlstring(L, c->name, c->name_len);
     lua_rawseti(L, NAMES, j + 1);
-    push_column(L, c, n);
-    any_text |= c->text;
+    if (is_dates(c)) {
+      lua_pushlstring(L, c->name, c->name_len);
+      push_numbers(L, c, n);
+      lua_rawset(L, DATES);
+      lua_pushlstring(L, c->name, c->name_len);
+      lua_pushstring(L, c->grain == ISO_MONTH ? "month" : c->grain == ISO_DAY ? "day" : "datetime");
+      lua_rawset(L, GRAINS);
+    }
+    push_column(L, c, n, TEXT);
+    any_text |= c->fill;
     lua_pushvalue(L, -1);
     lua_rawseti(L, BY_INDEX, j + 1);
     lua_pushlstring(L, c->name, c->name_len);
     lua_insert(L, -2);
     lua_rawset(L, COLUMNS);
     lua_pushlstring(L, c->name, c->name_len);
-    lua_pushboolean(L, !c->text && c->any);
+    lua_pushboolean(L, !c->text && !c->dates && c->any);
     lua_rawset(L, NUMERIC);
   }
   if (any_text) {
@@ -359,7 +446,9 @@ static int l_columns(lua_State *L) {
   lua_pushvalue(L, COLUMNS);
   lua_pushinteger(L, (lua_Integer)n);
   lua_pushvalue(L, NUMERIC);
-  return 4;
+  lua_pushvalue(L, DATES);
+  lua_pushvalue(L, GRAINS);
+  return 6;
 }
 
 int luaopen_chartd_csv(lua_State *L) {

@@ -3,6 +3,7 @@
 
 #include <lauxlib.h>
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 static const char *const KEY = "chartd.numcols"; /* registry: array -> its doubles (weak keys) */
@@ -13,8 +14,15 @@ typedef struct numcol {
   int lazy;              /* the Lua array is still empty: the rows are only here */
   int holes;             /* a row is NaN (nil): 1, none: 0, not looked yet: -1 */
   unsigned char *is_int; /* numcol_new's bitmap (a bit a row), or NULL */
+  const char *text;      /* numcol_new_text's: the string the rows are slices of (uservalue 1) */
+  uint32_t *slices;      /* ... and row i's offset and length, 2i and 2i+1 (in v's room) */
   double v[];
 } numcol;
+
+/* Row i holds nothing (nil). */
+static int row_missing(const numcol *c, size_t i) {
+  return c->text ? c->slices[2 * i + 1] == NUMCOL_NO_TEXT : c->v[i] != c->v[i];
+}
 
 /* A lazy array may be read row by row through __index this many times (a few passes over
  * what a chart keeps of it, e.g. the points M4 keeps of a line) before its rows become Lua
@@ -52,12 +60,14 @@ static numcol *new_numcol(lua_State *L, int table_idx, size_t n, size_t extra) {
   table_idx = lua_absindex(L, table_idx);
   if (n > (((size_t)-1) - sizeof(numcol) - extra) / sizeof(double)) luaL_error(L, "numcol: too many rows");
   push_registry(L);
-  numcol *c = lua_newuserdatauv(L, sizeof(numcol) + n * sizeof(double) + extra, 0);
+  numcol *c = lua_newuserdatauv(L, sizeof(numcol) + n * sizeof(double) + extra, 1);
   c->n = n;
   c->reads = 0;
   c->lazy = 0;
   c->holes = -1;
   c->is_int = NULL;
+  c->text = NULL;
+  c->slices = NULL;
   lua_pushvalue(L, table_idx);
   lua_insert(L, -2);
   lua_rawset(L, -3);
@@ -68,7 +78,8 @@ static numcol *new_numcol(lua_State *L, int table_idx, size_t n, size_t extra) {
 double *numcol_attach(lua_State *L, int table_idx, size_t n) { return new_numcol(L, table_idx, n, 0)->v; }
 
 static void push_row(lua_State *L, const numcol *c, size_t i) {
-  if (c->is_int && (c->is_int[i / 8] >> (i % 8) & 1)) lua_pushinteger(L, (lua_Integer)c->v[i]);
+  if (c->text) lua_pushlstring(L, c->text + c->slices[2 * i], c->slices[2 * i + 1]);
+  else if (c->is_int && (c->is_int[i / 8] >> (i % 8) & 1)) lua_pushinteger(L, (lua_Integer)c->v[i]);
   else lua_pushnumber(L, c->v[i]);
 }
 
@@ -79,7 +90,7 @@ static void realize(lua_State *L, int idx, numcol *c) {
   lua_pushnil(L);
   lua_setmetatable(L, idx);
   for (size_t i = 0; i < c->n; i++) {
-    if (c->v[i] != c->v[i]) continue;
+    if (row_missing(c, i)) continue;
     push_row(L, c, i);
     lua_rawseti(L, idx, (lua_Integer)i + 1);
   }
@@ -107,7 +118,7 @@ static int lazy_index(lua_State *L) {
     lua_rawgeti(L, 1, i);
     return 1;
   }
-  if (c->v[i - 1] != c->v[i - 1]) lua_pushnil(L);
+  if (row_missing(c, (size_t)i - 1)) lua_pushnil(L);
   else push_row(L, c, (size_t)i - 1);
   return 1;
 }
@@ -124,7 +135,7 @@ static int lazy_len(lua_State *L) {
   numcol *c = SELF;
   if (c->lazy && c->holes < 0) {
     c->holes = 0;
-    for (size_t i = 0; i < c->n && !c->holes; i++) c->holes = c->v[i] != c->v[i];
+    for (size_t i = 0; i < c->n && !c->holes; i++) c->holes = row_missing(c, i);
   }
   if (c->lazy && !c->holes) lua_pushinteger(L, (lua_Integer)c->n);
   else { /* with holes, # is whatever border the plain array has */
@@ -150,16 +161,9 @@ static int lazy_pairs(lua_State *L) {
   return 3;
 }
 
-double *numcol_new(lua_State *L, size_t n, unsigned char **is_int) {
-  lua_newtable(L);
-  size_t bits = is_int ? (n + 7) / 8 : 0;
-  numcol *c = new_numcol(L, -1, n, bits);
+/* Makes the array at -1 (numcol c's) lazy: its metamethods read c. */
+static void make_lazy(lua_State *L, numcol *c) {
   c->lazy = 1;
-  if (is_int) {
-    c->is_int = (unsigned char *)(c->v + n);
-    memset(c->is_int, 0, bits);
-    *is_int = c->is_int;
-  }
   static const luaL_Reg mm[] = {{"__index", lazy_index}, {"__newindex", lazy_newindex},
                                 {"__len", lazy_len}, {"__pairs", lazy_pairs}, {NULL, NULL}};
   lua_createtable(L, 0, 4);
@@ -169,13 +173,42 @@ double *numcol_new(lua_State *L, size_t n, unsigned char **is_int) {
   lua_remove(L, -2);
   luaL_setfuncs(L, mm, 1);
   lua_setmetatable(L, -2);
+}
+
+double *numcol_new(lua_State *L, size_t n, unsigned char **is_int) {
+  lua_newtable(L);
+  size_t bits = is_int ? (n + 7) / 8 : 0;
+  numcol *c = new_numcol(L, -1, n, bits);
+  if (is_int) {
+    c->is_int = (unsigned char *)(c->v + n);
+    memset(c->is_int, 0, bits);
+    *is_int = c->is_int;
+  }
+  make_lazy(L, c);
   return c->v;
+}
+
+uint32_t *numcol_new_text(lua_State *L, size_t n, int text_idx) {
+  text_idx = lua_absindex(L, text_idx);
+  luaL_checktype(L, text_idx, LUA_TSTRING);
+  lua_newtable(L);
+  numcol *c = new_numcol(L, -1, n, 0);
+  c->text = lua_tostring(L, text_idx);
+  c->slices = (uint32_t *)c->v; /* two uint32 in a double's room */
+  lua_getfield(L, LUA_REGISTRYINDEX, KEY); /* the userdata keeps the string alive */
+  lua_pushvalue(L, -2);
+  lua_rawget(L, -2);
+  lua_pushvalue(L, text_idx);
+  lua_setiuservalue(L, -2, 1);
+  lua_pop(L, 2);
+  make_lazy(L, c);
+  return c->slices;
 }
 
 const double *numcol_get(lua_State *L, int idx, size_t n) {
   numcol *c = find(L, idx);
   if (c == NULL) return NULL;
-  if (c->n == n) return c->v;
+  if (c->n == n && !c->text) return c->v;
   if (c->lazy) realize(L, idx, c); /* the caller reads the Lua array instead */
   return NULL;
 }

@@ -11,6 +11,7 @@
 
 #include <lua.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Makes room for n doubles that stand for the array at table_idx, and returns them to be filled:
  * kept with the array (a weak-keyed table in the registry) until the array is collected. */
@@ -27,6 +28,14 @@ const double *numcol_get(lua_State *L, int idx, size_t n);
  * values first. C code that reads arrays through the raw API calls numcol_realize (or goes
  * through numcol_get/numcol_load/numcol_len, which know). Returns the doubles to be filled. */
 double *numcol_new(lua_State *L, size_t n, unsigned char **is_int);
+
+/* A new array of n rows pushed onto the stack whose rows are slices of the string at text_idx
+ * (kept alive with it) until Lua code reads it, as numcol_new's: a row is pushed as a new Lua
+ * string when read, and the same reads, writes, pairs() and # turn it into a plain array of
+ * strings. Returns 2n uint32 to fill: row i's offset into the string and length, or
+ * NUMCOL_NO_TEXT as its length for nil. (A text column has no doubles: numcol_get says NULL.) */
+#define NUMCOL_NO_TEXT UINT32_MAX
+uint32_t *numcol_new_text(lua_State *L, size_t n, int text_idx);
 
 /* Makes the array at idx a plain Lua array if it is one of numcol_new's (else nothing). */
 void numcol_realize(lua_State *L, int idx);

@@ -401,8 +401,8 @@ local function from_csv(text, path)
   local ok, csv = pcall(require, "chartd.csv")
   if not ok then return fail(path, "CSV support is not available in this build") end
   if M.native_csv then -- columns straight from C (src/lua_csv.c); nil for what Lua must say
-    local names, raw, n, numeric = M.native_csv(text, M.MAX_ROWS, M.MAX_COLUMNS, M.MAX_STRING)
-    if names then return names, raw, n, nil, numeric end
+    local names, raw, n, numeric, times, grains = M.native_csv(text, M.MAX_ROWS, M.MAX_COLUMNS, M.MAX_STRING)
+    if names then return names, raw, n, nil, numeric, times, grains end
     if names == false then return check_limits(path, raw, 1) end
   end
   local rows, err = csv.parse(text)
@@ -429,13 +429,13 @@ end
 function M.from_data(data, path)
   path = path or "data"
   if M.is_frame(data) then return M.view(data) end
-  local names, raw, n, records, numeric
+  local names, raw, n, records, numeric, times, grains
   if type(data) == "string" then
-    names, raw, n, records, numeric = from_csv(data, path)
+    names, raw, n, records, numeric, times, grains = from_csv(data, path)
   elseif type(data) ~= "table" or data == json.null then
     return fail(path, NO_ROWS)
   elseif type(data.csv) == "string" then
-    names, raw, n, records, numeric = from_csv(data.csv, path .. ".csv")
+    names, raw, n, records, numeric, times, grains = from_csv(data.csv, path .. ".csv")
   elseif data.values ~= nil then
     names, raw, n, records, numeric = from_records(data.values, path)
   elseif data.columns ~= nil or data.rows ~= nil then
@@ -456,6 +456,8 @@ function M.from_data(data, path)
       -- never edited in place (views share them; set_type replaces one), so the parsed numbers
       -- serve as both the source and the column
       ftype, col, changed = "quantitative", raw[name], false
+    elseif times and times[name] then -- ISO dates read in the CSV scan (src/lua_csv.c)
+      ftype, col, grain, changed = "temporal", times[name], grains[name], true
     else
       local first = raw[name][1]
       if M.native_dates and type(first) == "string" and first:find("^%d%d%d%d%-") then

@@ -1,7 +1,8 @@
 -- columns.iso_dates (src/iso_date.c) is only a faster road to what data.frame's parse_date
 -- answers for ISO 8601 text: for thousands of generated date texts, valid and broken, every
 -- one it accepts has parse_date's time (same number, same integer/float kind) and grain, and
--- a frame built from a column is the same with and without it.
+-- a frame built from a column is the same with and without it. The CSV scan (csv.columns)
+-- reads date columns the same way: frames, texts and charts equal to the Lua code's.
 local frame = require "data.frame"
 local iso_dates = require("chartd.columns").iso_dates
 
@@ -76,16 +77,162 @@ describe("columns.iso_dates", function()
       end
       local text = table.concat(lines, "\n")
       local fast = assert(frame.from_data(text))
-      local saved = frame.native_dates
-      frame.native_dates = nil
+      local saved, saved_csv = frame.native_dates, frame.native_csv
+      frame.native_dates, frame.native_csv = nil, nil
       local slow = assert(frame.from_data(text))
-      frame.native_dates = saved
+      frame.native_dates, frame.native_csv = saved, saved_csv
       assert.equal(slow.types.when, fast.types.when, text)
       assert.equal(slow.grain.when, fast.grain.when, text)
       for i = 1, slow.nrows do
         assert.equal(slow.columns.when[i], fast.columns.when[i], text)
         assert.equal(math.type(slow.columns.when[i]), math.type(fast.columns.when[i]), text)
       end
+    end
+  end)
+
+  -- The Lua code alone: no C CSV scan, no C date columns.
+  local function lua_frame(text)
+    local saved, saved_csv = frame.native_dates, frame.native_csv
+    frame.native_dates, frame.native_csv = nil, nil
+    local df, err = frame.from_data(text)
+    frame.native_dates, frame.native_csv = saved, saved_csv
+    return assert(df, err and err.message)
+  end
+
+  -- A CSV of a date column `when` (one ISO shape a round, or several; holes; a malformed or
+  -- numeric cell now and then, which makes the column the Lua code's) beside numbers.
+  local SHAPES = {
+    function(i) return ("%04d-%02d"):format(1990 + i // 12 % 60, 1 + i % 12) end,
+    function(i) return ("%04d-%02d-%02d"):format(2000 + i % 30, 1 + i % 12, 1 + i % 28) end,
+    function(i) return ("2024-01-01T%02d:%02d:%02d"):format(i // 3600 % 24, i // 60 % 60, i % 60) end,
+    function(i) return ("2024-03-%02d %02d:%02dZ"):format(1 + i % 28, i % 24, i % 60) end,
+    function(i)
+      return ("2024-06-%02dT%02d:%02d:%02d.%03d+05:30"):format(1 + i % 30, i % 24, i % 60, i % 60, i % 1000)
+    end,
+    function(i) return ("2023-12-31T23:%02d:%02d-0800"):format(i % 60, i % 60) end,
+  }
+  local ONE_TO_20, ONE_TO_50 = {}, {}
+  for i = 1, 50 do ONE_TO_50[i] = i; ONE_TO_20[i] = i <= 20 and i or nil end
+
+  local function date_csv(pick, rows, round)
+    local shapes = round % 3 == 0 and SHAPES or { SHAPES[round % #SHAPES + 1] }
+    local lines = { "when,v" }
+    for i = 1, rows do
+      local s = pick(shapes)(i)
+      local r = pick(ONE_TO_20)
+      if r == 1 then s = pick({ "", "NA", "null" })
+      elseif r == 2 and round % 4 == 1 then s = '"' .. s .. '"'
+      elseif r == 3 and round % 5 == 2 and i == rows // 2 then
+        s = pick({ "2024-02-30", "Jan 5 2024", "12", " 2024-01-05" })
+      elseif r == 4 and round % 6 == 3 then s = random_date(pick) end
+      lines[#lines + 1] = s .. "," .. i
+    end
+    return table.concat(lines, round % 7 == 0 and "\r\n" or "\n")
+  end
+
+  local function same_frames(text, label)
+    local fast, slow = assert(frame.from_data(text)), lua_frame(text)
+    assert.same(slow.types, fast.types, label)
+    assert.same(slow.grain, fast.grain, label)
+    for _, name in ipairs(slow.names) do
+      local a, b = slow.columns[name], fast.columns[name]
+      -- (a numeric column's source is its numbers from C, its texts from Lua: columns compare)
+      local sa = slow.types[name] ~= "quantitative" and slow.source[name] or {}
+      local sb = slow.types[name] ~= "quantitative" and fast.source[name] or {}
+      for i = 1, slow.nrows do
+        if a[i] ~= b[i] or math.type(a[i]) ~= math.type(b[i]) or sa[i] ~= sb[i] then
+          error(("%s: row %d of %s: %s/%s (%s) vs %s/%s (%s)"):format(label, i, name, tostring(a[i]),
+            tostring(sa[i]), math.type(a[i]), tostring(b[i]), tostring(sb[i]), math.type(b[i])))
+        end
+      end
+    end
+    return fast
+  end
+
+  it("are read in the CSV scan as the Lua code reads them", function()
+    local pick, native = lcg(20261206), 0
+    for round = 1, 120 do
+      local text = date_csv(pick, 1 + round * 3, round)
+      local df = same_frames(text, "round " .. round)
+      if df.types.when == "temporal" and select(5, frame.native_csv(text, 1e6, 10, 1e4)).when then
+        native = native + 1
+      end
+    end
+    assert.is_true(native >= 50, "date columns read by the CSV scan: " .. native)
+  end)
+
+  it("past 10,000 rows keep times and texts in C until read, and read as the Lua code's", function()
+    local pick, lazy = lcg(606), 0
+    for round = 1, 8 do
+      local text = date_csv(pick, 10001 + pick({ 0, 7, 300 }), round)
+      local df = assert(frame.from_data(text))
+      if getmetatable(df.columns.when) and getmetatable(df.source.when) then lazy = lazy + 1 end
+      same_frames(text, "round " .. round)
+      -- iterated, measured and written to as the plain arrays are
+      local fresh, slow = assert(frame.from_data(text)), lua_frame(text)
+      if fresh.types.when == "temporal" then
+        local n = 0
+        for i, v in ipairs(fresh.source.when) do n = i; assert.equal(slow.source.when[i], v) end
+        local want = 0
+        while slow.source.when[want + 1] ~= nil do want = want + 1 end
+        assert.equal(want, n)
+        local keys = 0
+        for k, v in pairs(assert(frame.from_data(text)).source.when) do
+          keys = keys + 1
+          assert.equal(slow.source.when[k], v)
+        end
+        local present = 0
+        for i = 1, slow.nrows do if slow.source.when[i] ~= nil then present = present + 1 end end
+        assert.equal(present, keys)
+        local w = assert(frame.from_data(text)).source.when
+        w[3] = "x"
+        assert.equal("x", w[3])
+        assert.equal(slow.source.when[4], w[4])
+      end
+    end
+    assert.is_true(lazy >= 4, "date columns kept in C: " .. lazy)
+  end)
+
+  it("past 10,000 rows make no Lua string a cell", function()
+    local lines = { "when,v" }
+    for i = 1, 50000 do
+      lines[#lines + 1] = ("2024-01-01T%02d:%02d:%02d,%d"):format(i // 3600 % 24, i // 60 % 60, i % 60, i)
+    end
+    local text = table.concat(lines, "\n")
+    collectgarbage()
+    local before = collectgarbage("count")
+    local df = assert(frame.from_data(text))
+    collectgarbage() -- what the frame holds, not the scan's garbage
+    local grew = (collectgarbage("count") - before) * 1024 / 50000
+    assert.equal("temporal", df.types.when)
+    -- 8 bytes a row for a time, 8 for a text's place, 8 for v; a Lua string a cell is 40 more
+    assert.is_true(grew < 32, ("%.1f bytes a row"):format(grew))
+    assert.equal("2024-01-01T00:00:01", df.source.when[1])
+  end)
+
+  it("draw the charts the Lua code draws, byte for byte", function()
+    local pipeline = require "pipeline"
+    local pick = lcg(99)
+    local lines, y = { "t,y" }, 0
+    for i = 1, 15000 do
+      y = y + pick({ -3, -1, 0, 1, 2, 4 }) + pick({ 0, 0.25, 0.5 })
+      lines[#lines + 1] = ("2024-01-%02dT%02d:%02d:00Z,%s"):format(1 + i // 1440, i // 60 % 24, i % 60,
+        pick(ONE_TO_50) == 1 and "" or tostring(y))
+    end
+    local text = table.concat(lines, "\n")
+    for _, kind in ipairs({ "line", "area", "scatter" }) do
+      local function render()
+        local out, err = pipeline.render({ type = kind, width = 640, height = 400, format = "png", data = text,
+          encoding = { x = { field = "t", type = "temporal" }, y = { field = "y", type = "quantitative" } } })
+        return assert(out, err and err.message).bytes
+      end
+      local fast = render()
+      local saved, saved_csv = frame.native_dates, frame.native_csv
+      frame.native_dates, frame.native_csv = nil, nil
+      local ok, slow = pcall(render)
+      frame.native_dates, frame.native_csv = saved, saved_csv
+      assert(ok, slow)
+      assert.is_true(fast == slow, kind .. ": the PNGs differ")
     end
   end)
 end)
