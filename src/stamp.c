@@ -7,15 +7,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SUB 4   /* sub-pixel steps per pixel, each way */
+#define SUB 4   /* sub-pixel steps per pixel, each way (a quarter pixel: 2 bits) */
 #define RSTEP 8 /* radius steps per pixel */
 
 /* One pre-rendered marker: the pixels it covers around the pixel that holds its centre
- * (plus the variant's sub-pixel offset), as offsets and coverages, zeros left out. */
+ * (plus the variant's sub-pixel offset), as offsets and what each leaves of what is below,
+ * zeros left out.
+ *
+ * Every marker of a call has the one colour, so markers composited one over the other leave a
+ * pixel colour × (1 − T), T the product of what each left (1 − alpha × coverage), whatever
+ * their order: the layer holds T per pixel, one multiplication a marker pixel, and becomes
+ * colour at the end (more exact than compositing 8-bit colours marker after marker). */
 typedef struct stamp_px {
   short dx, dy;
-  uint32_t src; /* the source colour times the coverage, premultiplied ARGB */
-  uint32_t inv; /* 255 minus the source alpha times the coverage: what is left of the pixel below */
+  int at;     /* dy × the layer's width + dx */
+  float keep; /* 1 − the source alpha × the coverage */
 } stamp_px;
 
 typedef struct stamp {
@@ -25,15 +31,14 @@ typedef struct stamp {
 
 /* Masks by radius bucket (1/RSTEP of a layer pixel each) and sub-pixel offset. */
 typedef struct stamp_cache {
-  uint32_t src[4]; /* premultiplied colour, 0..255: r, g, b, a */
+  double alpha; /* the source's */
+  int width;    /* the layer's */
   const cairo_path_t *path;
   double unit;   /* the path's radius */
   double extent; /* how far the marker reaches from its centre, per unit of radius */
   int buckets;
   stamp *s; /* buckets * SUB * SUB, rendered on first use */
 } stamp_cache;
-
-static inline uint32_t div255(uint32_t x) { return (x + 128 + ((x + 128) >> 8)) >> 8; }
 
 static int render(stamp_cache *c, stamp *st, double radius, double fx, double fy) {
   int half = (int)ceil(radius * c->extent + 1.5), size = 2 * half + 1;
@@ -53,11 +58,10 @@ static int render(stamp_cache *c, stamp *st, double radius, double fx, double fy
     int stride = cairo_image_surface_get_stride(surf);
     for (int y = 0; y < size; y++)
       for (int x = 0; x < size; x++) {
-        uint32_t cov = data[(size_t)y * (size_t)stride + (size_t)x];
+        unsigned cov = data[(size_t)y * (size_t)stride + (size_t)x];
         if (!cov) continue;
-        const uint32_t *sc = c->src;
-        uint32_t a = div255(sc[3] * cov), r = div255(sc[0] * cov), g = div255(sc[1] * cov), b = div255(sc[2] * cov);
-        px[count++] = (stamp_px){(short)(x - half), (short)(y - half), a << 24 | r << 16 | g << 8 | b, 255 - a};
+        px[count++] = (stamp_px){(short)(x - half), (short)(y - half), (y - half) * c->width + (x - half),
+                                 (float)(1 - c->alpha * cov / 255.0)};
       }
   }
   cairo_surface_destroy(surf);
@@ -68,28 +72,38 @@ static int render(stamp_cache *c, stamp *st, double radius, double fx, double fy
   return 0;
 }
 
-/* dst = src + dst * inv / 255 per channel, two channels per multiplication. */
-static inline void over(uint32_t *d, uint32_t src, uint32_t inv) {
-  uint32_t p = *d;
-  uint32_t rb = (p & 0xFF00FFu) * inv + 0x800080u;
-  rb = ((rb + ((rb >> 8) & 0xFF00FFu)) >> 8) & 0xFF00FFu;
-  uint32_t ag = ((p >> 8) & 0xFF00FFu) * inv + 0x800080u;
-  ag = ((ag + ((ag >> 8) & 0xFF00FFu)) >> 8) & 0xFF00FFu;
-  *d = (rb | ag << 8) + src;
-}
-
-/* Composites stamp st at layer pixel (cx, cy) (its centre) with premultiplied colour src. */
-static void blit(const stamp *st, uint32_t *layer, int stride, int w, int h, int cx, int cy) {
+/* Composites stamp st at layer pixel (cx, cy) (its centre) into the w × h what-is-left layer t. */
+static void blit(const stamp *st, float *t, int w, int h, int cx, int cy) {
   const stamp_px *px = st->px;
   if (cx - st->half >= 0 && cy - st->half >= 0 && cx + st->half < w && cy + st->half < h) {
-    uint32_t *centre = layer + (size_t)cy * (size_t)stride + cx;
-    for (int k = 0; k < st->count; k++) over(centre + (ptrdiff_t)px[k].dy * stride + px[k].dx, px[k].src, px[k].inv);
+    float *centre = t + (size_t)cy * (size_t)w + cx;
+    for (int k = 0; k < st->count; k++) centre[px[k].at] *= px[k].keep;
     return;
   }
   for (int k = 0; k < st->count; k++) { /* at the layer's edge: clipped pixel by pixel */
     int x = cx + px[k].dx, y = cy + px[k].dy;
-    if (x >= 0 && y >= 0 && x < w && y < h) over(layer + (size_t)y * (size_t)stride + x, px[k].src, px[k].inv);
+    if (x >= 0 && y >= 0 && x < w && y < h) t[(size_t)y * (size_t)w + x] *= px[k].keep;
   }
+}
+
+/* The layer's pixels from what the markers left of each: colour (r, g, b) at alpha 1 − T,
+ * premultiplied, to the nearest 8-bit level. */
+static void colour_layer(const float *t, int w, int h, uint32_t *data, int stride, double r, double g, double b) {
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++) {
+      float left = t[(size_t)y * (size_t)w + x];
+      if (left >= 1) continue;
+      double a = 1 - left;
+      uint32_t A = (uint32_t)(a * 255 + 0.5), R = (uint32_t)(r * a * 255 + 0.5), G = (uint32_t)(g * a * 255 + 0.5),
+               B = (uint32_t)(b * a * 255 + 0.5);
+      data[(size_t)y * (size_t)stride + x] = A << 24 | R << 16 | G << 8 | B;
+    }
+}
+
+/* floor, for |v| < 2^62 (floor() is a library call at -O2). */
+static inline long ifloor(double v) {
+  long i = (long)v;
+  return i - (v < (double)i);
 }
 
 /* The general way: one cairo fill per marker. */
@@ -146,8 +160,9 @@ int stamp_markers(cairo_t *cr, const double *xs, const double *ys, const double 
   for (size_t i = 0; i < n; i++) {
     double r = rs ? rs[i] : unit;
     if (!isfinite(xs[i]) || !isfinite(ys[i]) || !isfinite(r) || r <= 0) continue;
-    rmax = fmax(rmax, r);
-    bx0 = fmin(bx0, xs[i]), by0 = fmin(by0, ys[i]), bx1 = fmax(bx1, xs[i]), by1 = fmax(by1, ys[i]);
+    rmax = r > rmax ? r : rmax;
+    bx0 = xs[i] < bx0 ? xs[i] : bx0, by0 = ys[i] < by0 ? ys[i] : by0;
+    bx1 = xs[i] > bx1 ? xs[i] : bx1, by1 = ys[i] > by1 ? ys[i] : by1;
   }
   if (!isfinite(bx0) || rmax * scale > 1000) { /* nothing to draw, or markers too big to pre-render */
     if (isfinite(bx0)) fill_each(cr, path, xs, ys, rs, unit, n);
@@ -175,34 +190,36 @@ int stamp_markers(cairo_t *cr, const double *xs, const double *ys, const double 
   }
   int w = (int)(lx1 - lx0), h = (int)(ly1 - ly0);
   cairo_surface_t *layer = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
-  stamp_cache cache = {{0, 0, 0, 0}, path, unit, extent, (int)ceil(rmax * scale * RSTEP) + 1, NULL};
+  stamp_cache cache = {sa, w, path, unit, extent, (int)ceil(rmax * scale * RSTEP) + 1, NULL};
   cache.s = calloc((size_t)cache.buckets * SUB * SUB, sizeof *cache.s);
+  float *left = malloc((size_t)w * (size_t)h * sizeof *left);
   int rc = 0;
-  if (cairo_surface_status(layer) != CAIRO_STATUS_SUCCESS || cache.s == NULL) {
+  if (cairo_surface_status(layer) != CAIRO_STATUS_SUCCESS || cache.s == NULL || left == NULL) {
     rc = -1;
     goto done;
   }
-  cairo_surface_flush(layer);
-  uint32_t *data = (uint32_t *)cairo_image_surface_get_data(layer);
-  int stride = cairo_image_surface_get_stride(layer) / 4;
-  cache.src[0] = (uint32_t)lround(sr * sa * 255), cache.src[1] = (uint32_t)lround(sg * sa * 255);
-  cache.src[2] = (uint32_t)lround(sb * sa * 255), cache.src[3] = (uint32_t)lround(sa * 255);
+  for (size_t k = 0; k < (size_t)w * (size_t)h; k++) left[k] = 1;
+  double reach = rmax * scale * extent + 2; /* a centre further off the layer draws nothing on it */
   for (size_t i = 0; i < n; i++) {
     double r = rs ? rs[i] : unit;
     if (!isfinite(xs[i]) || !isfinite(ys[i]) || !isfinite(r) || r <= 0) continue;
     double X = (xs[i] * mt.xx + mt.x0) * res - lx0 - 0.5, Y = (ys[i] * mt.yy + mt.y0) * res - ly0 - 0.5;
-    double qx = floor(X * SUB + 0.5) / SUB, qy = floor(Y * SUB + 0.5) / SUB;
-    int ix = (int)floor(qx), iy = (int)floor(qy);
-    int fx = (int)((qx - ix) * SUB), fy = (int)((qy - iy) * SUB);
-    int bucket = (int)lround(r * scale * RSTEP);
+    if (X < -reach || Y < -reach || X > w + reach || Y > h + reach) continue;
+    long qx = ifloor(X * SUB + 0.5), qy = ifloor(Y * SUB + 0.5); /* quarter pixels */
+    _Static_assert(SUB == 4, "quarter pixels: two bits");
+    int ix = (int)(qx >> 2), iy = (int)(qy >> 2), fx = (int)(qx & 3), fy = (int)(qy & 3);
+    int bucket = (int)(r * scale * RSTEP + 0.5);
     if (bucket >= cache.buckets) bucket = cache.buckets - 1;
     stamp *st = &cache.s[((size_t)bucket * SUB + (size_t)fy) * SUB + (size_t)fx];
     if (st->px == NULL && render(&cache, st, (double)bucket / RSTEP, (double)fx / SUB, (double)fy / SUB) != 0) {
       rc = -1;
       goto done;
     }
-    blit(st, data, stride, w, h, ix, iy);
+    blit(st, left, w, h, ix, iy);
   }
+  cairo_surface_flush(layer);
+  colour_layer(left, w, h, (uint32_t *)cairo_image_surface_get_data(layer), cairo_image_surface_get_stride(layer) / 4,
+               sr, sg, sb);
   cairo_surface_mark_dirty(layer);
   cairo_save(cr);
   cairo_identity_matrix(cr);
@@ -211,6 +228,7 @@ int stamp_markers(cairo_t *cr, const double *xs, const double *ys, const double 
   cairo_paint(cr);
   cairo_restore(cr);
 done:
+  free(left);
   if (cache.s) {
     for (size_t k = 0; k < (size_t)cache.buckets * SUB * SUB; k++) free(cache.s[k].px);
     free(cache.s);

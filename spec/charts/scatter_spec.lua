@@ -190,6 +190,26 @@ describe("charts.scatter rendering", function()
       end)
     end
 
+    it("builds up overlapping translucent markers as the paths do", function()
+      -- clusters where hundreds of markers cover each pixel: the stamped layer keeps what each
+      -- marker leaves of the pixel below, whatever the order, as compositing fills one by one does
+      local rows, seed = {}, 7
+      local function rnd()
+        seed = (seed * 1103515245 + 12345) % 2147483648
+        return seed / 2147483648
+      end
+      for i = 1, 6000 do
+        local c = i % 3
+        rows[i] = { a = c * 4 + (rnd() + rnd() + rnd() - 1.5) * (c + 1), b = c * 3 + (rnd() + rnd() - 1) * 2 }
+      end
+      local raw = { type = "scatter", data = { values = rows }, width = 640, height = 420, encoding = XY }
+      local paths, stamped = draw(math.huge, raw), draw(0, raw)
+      assert.equal("stamped", stamped.drawing.method)
+      local worst, differ, _, mean = render.diff(image.decode_png(paths.bytes), image.decode_png(stamped.bytes))
+      assert.is_true(worst <= 64, ("a pixel differs by %d (%d differ)"):format(worst, differ))
+      assert.is_true(mean < 1.5, ("mean difference %.2f"):format(mean))
+    end)
+
     it("keeps an SVG of 60,000 points bounded: one image of the plot", function()
       local many = {}
       for i = 1, 60000 do many[i] = { a = (i * 7919) % 1000, b = (i * 104729) % 997 } end
