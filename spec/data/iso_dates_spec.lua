@@ -33,6 +33,15 @@ local function random_date(pick)
   return pick(AROUND) .. s .. pick(AROUND)
 end
 
+-- fn() with the Lua code alone (no C CSV scan, no C date columns), whatever it raises.
+local function lua_only(fn)
+  local saved, saved_csv = frame.native_dates, frame.native_csv
+  frame.native_dates, frame.native_csv = nil, nil
+  local ok, out = pcall(fn)
+  frame.native_dates, frame.native_csv = saved, saved_csv
+  return assert(ok and out, out)
+end
+
 describe("columns.iso_dates", function()
   it("accepts only what parse_date reads the same way, and most well-formed texts", function()
     local pick, accepted, readable = lcg(20261205), 0, 0
@@ -77,10 +86,7 @@ describe("columns.iso_dates", function()
       end
       local text = table.concat(lines, "\n")
       local fast = assert(frame.from_data(text))
-      local saved, saved_csv = frame.native_dates, frame.native_csv
-      frame.native_dates, frame.native_csv = nil, nil
-      local slow = assert(frame.from_data(text))
-      frame.native_dates, frame.native_csv = saved, saved_csv
+      local slow = lua_only(function() return assert(frame.from_data(text)) end)
       assert.equal(slow.types.when, fast.types.when, text)
       assert.equal(slow.grain.when, fast.grain.when, text)
       for i = 1, slow.nrows do
@@ -90,13 +96,11 @@ describe("columns.iso_dates", function()
     end
   end)
 
-  -- The Lua code alone: no C CSV scan, no C date columns.
   local function lua_frame(text)
-    local saved, saved_csv = frame.native_dates, frame.native_csv
-    frame.native_dates, frame.native_csv = nil, nil
-    local df, err = frame.from_data(text)
-    frame.native_dates, frame.native_csv = saved, saved_csv
-    return assert(df, err and err.message)
+    return lua_only(function()
+      local df, err = frame.from_data(text)
+      return assert(df, err and err.message)
+    end)
   end
 
   -- A CSV of a date column `when` (one ISO shape a round, or several; holes; a malformed or
@@ -226,12 +230,7 @@ describe("columns.iso_dates", function()
           encoding = { x = { field = "t", type = "temporal" }, y = { field = "y", type = "quantitative" } } })
         return assert(out, err and err.message).bytes
       end
-      local fast = render()
-      local saved, saved_csv = frame.native_dates, frame.native_csv
-      frame.native_dates, frame.native_csv = nil, nil
-      local ok, slow = pcall(render)
-      frame.native_dates, frame.native_csv = saved, saved_csv
-      assert(ok, slow)
+      local fast, slow = render(), lua_only(render)
       assert.is_true(fast == slow, kind .. ": the PNGs differ")
     end
   end)
