@@ -605,7 +605,8 @@ static int l_iso_dates(lua_State *L) {
 
 int luaopen_chartd_columns(lua_State *L) {
   static const luaL_Reg fns[] = {{"group", l_group}, {"m4", l_m4}, {"points", l_points}, {"scan", l_scan}, {"flat", l_flat},
-                                 {"order", l_order}, {"iso_dates", l_iso_dates}, {"decimals_apart", l_decimals_apart},
+                                 {"order", l_order}, {"iso_dates", l_iso_dates},
+                                 {"decimals_apart", l_decimals_apart},
                                  {"affine", l_affine}, {"moments", l_moments},
                                  {"bin_counts", l_bin_counts}, {NULL, NULL}};
   luaL_newlib(L, fns);

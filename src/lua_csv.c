@@ -77,10 +77,11 @@ static int l_parse(lua_State *L) {
  * keeps its text in columns[name] and has its times in dates[name] (epoch seconds, integers
  * where whole) and their finest grain in grains[name] ("month", "day", "datetime"). No table
  * per row: a million rows cost the column arrays; past LAZY_ROWS not even a Lua value per
- * cell (numcol.h), the texts of a date column being slices of `text` until read. It declines (nil) whatever frame.lua would refuse or
- * name in an error — an unreadable CSV, a row longer than the header, a duplicate or empty
- * column name, a cell longer than max_string bytes, too many columns — and the Lua code, which
- * defines the rules and the messages, reads the text itself.
+ * cell (numcol.h), the texts of a date column being slices of `text` until read. It declines
+ * (nil) whatever frame.lua would refuse or name in an error — an unreadable CSV, a row longer
+ * than the header, a duplicate or empty column name, a cell longer than max_string bytes, too
+ * many columns — and the Lua code, which defines the rules and the messages, reads the text
+ * itself.
  *
  * Pass 1 parses into C arrays (a kind and a number per cell). Columns holding text need their
  * strings, which pass 2 pushes; an all-numeric CSV is parsed once. The C arrays belong to a
