@@ -6,10 +6,21 @@
 #include <stdlib.h>
 #include <time.h>
 
-double budget_now_ms(void) {
+static double clock_ms(clockid_t clock) {
   struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
+  clock_gettime(clock, &ts);
   return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+double budget_now_ms(void) { return clock_ms(CLOCK_MONOTONIC); }
+
+/* Past its deadline (wall) or its CPU-time budget (lock held, or the owner before it runs).
+ * The owner's CPU clock may be read from the watchdog thread: on Linux it names the thread by
+ * its id and stays valid while the thread lives, and a run is registered only between
+ * budget_begin and budget_end on that thread. */
+static bool over_time(const struct budget_run *r, double now) {
+  if (r->deadline_ms > 0 && now > r->deadline_ms) return true;
+  return r->cpu_deadline_ms > 0 && clock_ms(r->cpu_clock) > r->cpu_deadline_ms;
 }
 
 /* Runs registered with the watchdog, and every change to a run's running/hooked/stop. */
@@ -56,7 +67,7 @@ static void *watchdog_main(void *arg) {
     for (struct budget_run *r = runs; r; r = r->next) {
       if (r->stop != BUDGET_RUNNING) continue;
       if (budget_cancelled(r->cancel)) stop_locked(r, BUDGET_CANCELLED);
-      else if (r->deadline_ms > 0 && now > r->deadline_ms) stop_locked(r, BUDGET_TIMEOUT);
+      else if (over_time(r, now)) stop_locked(r, BUDGET_TIMEOUT);
     }
     pthread_mutex_unlock(&mu);
     nanosleep(&tick, NULL);
@@ -119,8 +130,14 @@ void budget_begin(struct budget_run *run, lua_State *L, lua_State *co, const str
                   const struct budget_cancel *cancel) {
   pthread_once(&watchdog_once, start_watchdog);
   *run = (struct budget_run){.L = L, .co = co, .cancel = cancel};
-  if (limits->deadline_ms > 0) run->deadline_ms = limits->deadline_ms;
-  else if (limits->time_ms > 0) run->deadline_ms = budget_now_ms() + limits->time_ms;
+  if (limits->deadline_ms > 0) {
+    run->deadline_ms = limits->deadline_ms;
+  } else if (limits->time_ms > 0 && limits->cpu_time && pthread_getcpuclockid(pthread_self(), &run->cpu_clock) == 0) {
+    run->cpu_deadline_ms = clock_ms(run->cpu_clock) + limits->time_ms;
+    run->deadline_ms = budget_now_ms() + limits->time_ms * BUDGET_CPU_WALL_FACTOR;
+  } else if (limits->time_ms > 0) {
+    run->deadline_ms = budget_now_ms() + limits->time_ms;
+  }
   run->memory_bytes = limits->memory_bytes ? limits->memory_bytes : BUDGET_SCRIPT_MEMORY;
   if (limits->instructions > 0) {
     run->count_instructions = true;
@@ -225,7 +242,7 @@ int budget_resume(struct budget_run *run, int nargs, int *nres) {
   pthread_mutex_lock(&mu);
   /* Over while it waited (an LLM call, a queue): the watchdog may not have looked yet. */
   if (run->stop == BUDGET_RUNNING && budget_cancelled(run->cancel)) run->stop = BUDGET_CANCELLED;
-  if (run->stop == BUDGET_RUNNING && run->deadline_ms > 0 && now > run->deadline_ms) run->stop = BUDGET_TIMEOUT;
+  if (run->stop == BUDGET_RUNNING && over_time(run, now)) run->stop = BUDGET_TIMEOUT;
   bool skip = run->stop != BUDGET_RUNNING;
   run->running = !skip;
   pthread_mutex_unlock(&mu);

@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #define BUDGET_TICK_MS 20
 /* A run still inside lua_resume this long after it was stopped (its deadline, a cancel, the
@@ -26,9 +27,18 @@
 #define BUDGET_STUCK_MS 2000
 /* What a state's scripts may hold while a run is armed (the host itself is never refused). */
 #define BUDGET_SCRIPT_MEMORY ((size_t)256 << 20)
+/* A CPU-time budget's wall-clock backstop, as a multiple of it: it ends a run that is blocked
+ * without burning CPU, and is loose enough that a busy machine does not reach it (load 15 on
+ * 2 cores gives a thread ~1/7.5 of a core: 7.5x its CPU time in wall time). */
+#define BUDGET_CPU_WALL_FACTOR 20
 
 struct budget_limits {
   double time_ms;        /* from budget_begin; <= 0: no deadline */
+  /* time_ms counts the CPU time the owner thread consumes, not wall time, so a loaded machine
+   * does not count against it (scripts loading, the self-test); a wall-clock backstop of
+   * BUDGET_CPU_WALL_FACTOR * time_ms still ends a run blocked without burning CPU. Requests
+   * keep wall-clock deadlines: their users wait in wall time. */
+  bool cpu_time;
   double deadline_ms;    /* or an absolute deadline (budget_now_ms), which wins when set */
   uint64_t instructions; /* 0: no count */
   size_t memory_bytes;   /* the state's whole Lua heap while armed; 0: BUDGET_SCRIPT_MEMORY */
@@ -52,6 +62,8 @@ bool budget_cancelled(const struct budget_cancel *c);
 struct budget_run {
   lua_State *L, *co;
   double deadline_ms;    /* monotonic; 0: none */
+  clockid_t cpu_clock;   /* the owner thread's CPU clock, when cpu_deadline_ms is set */
+  double cpu_deadline_ms; /* on cpu_clock; 0: none */
   uint64_t instructions; /* left; 0 with limit set = over */
   bool count_instructions;
   size_t memory_bytes;

@@ -42,7 +42,7 @@ struct chartd_config {
                                empty = data.url is refused */
   int max_in_flight;        /* CHARTD_MAX_IN_FLIGHT: one connection's requests queued + running */
   int max_pixels;           /* CHARTD_MAX_PIXELS: width × height × scale² of one render */
-  int script_budget_ms;     /* CHARTD_SCRIPT_BUDGET_MS: time to load the scripts into a state, and for the self-test */
+  int script_budget_ms;     /* CHARTD_SCRIPT_BUDGET_MS: CPU time to load the scripts into a state, and for the self-test */
   /* Shared state across replicas (REDIS_URL; docs/deploy.md). redis_host empty = in-process only. */
   char redis_host[256];     /* from REDIS_URL=redis://[[user]:password@]host[:port][/db] */
   int redis_port;

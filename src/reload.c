@@ -85,8 +85,8 @@ static char *dup_string(lua_State *L, int idx) {
 }
 
 static struct budget_limits limits_of(const struct reload_options *o) {
-  return (struct budget_limits){.time_ms = o->budget_ms > 0 ? o->budget_ms : 5000,
-                                .memory_bytes = o->budget_bytes ? o->budget_bytes : BUDGET_SCRIPT_MEMORY};
+  return state_script_budget(o->budget_ms > 0 ? o->budget_ms : 5000,
+                             o->budget_bytes ? o->budget_bytes : BUDGET_SCRIPT_MEMORY);
 }
 
 /* The self-test of gen: the state a worker would build (state_build), then lua/selftest.lua

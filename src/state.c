@@ -121,8 +121,12 @@ int state_call(lua_State *L, const char *module, const char *fn, int nres, const
   return state_run(L, 2, nres, limits, what, err, errlen);
 }
 
+struct budget_limits state_script_budget(double time_ms, size_t memory_bytes) {
+  return (struct budget_limits){.time_ms = time_ms, .cpu_time = true, .memory_bytes = memory_bytes};
+}
+
 struct budget_limits state_script_limits(const struct chartd_config *cfg) {
-  return (struct budget_limits){.time_ms = cfg->script_budget_ms, .memory_bytes = BUDGET_SCRIPT_MEMORY};
+  return state_script_budget(cfg->script_budget_ms, BUDGET_SCRIPT_MEMORY);
 }
 
 lua_State *state_build(struct generation *gen, const struct chartd_config *cfg, const struct budget_limits *limits,

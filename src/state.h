@@ -11,8 +11,11 @@ struct chartd_config;
 struct generation;
 
 /* The budget of every state build (workers, `chartd check`) and of the self-test:
- * CHARTD_SCRIPT_BUDGET_MS and BUDGET_SCRIPT_MEMORY. */
+ * CHARTD_SCRIPT_BUDGET_MS of the building thread's CPU time (a loaded machine does not count
+ * against it; budget.h, cpu_time) and BUDGET_SCRIPT_MEMORY. */
 struct budget_limits state_script_limits(const struct chartd_config *cfg);
+/* The same budget with other figures (the reload coordinator's options). */
+struct budget_limits state_script_budget(double time_ms, size_t memory_bytes);
 
 /* A state for gen: the standard libraries and chartd bindings (runtime_new_state),
  * chartd.config from cfg (may be NULL), the memory cap, the sandbox (sandbox_apply: before
