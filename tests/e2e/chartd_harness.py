@@ -19,6 +19,9 @@ import websockets
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.path.abspath(os.environ.get("CHARTD_BIN", os.path.join(ROOT, "build", "chartd")))
 MAX_SIZE = 64 * 1024 * 1024
+# CHARTD_SCRIPT_BUDGET_MS is CPU time; a run over it ends at the latest after this many times
+# it in wall time (BUDGET_CPU_WALL_FACTOR, src/budget.h): how long a test may wait for a refusal.
+SCRIPT_BUDGET_WALL_FACTOR = 20
 
 BAR_SPEC = {
     "type": "bar",
