@@ -125,4 +125,122 @@ describe("the edit grammar by class", function()
       if heavy then assert.is_true(w > 2, said) else assert.is_true(w < 2, said) end
     end
   end)
+
+  it("drops values said as 'take X out', 'leave X and Y out'", function()
+    for _ = 1, 25 do
+      local df, cat, measure, values = table_of()
+      local a = values[rand(#values)]
+      local said = pick { "take %s out", "leave %s out", "cut %s out", "take the %s out", "keep %s out" }:format(a)
+        .. pick(POLITE)
+      local spec = read(said, bar_of(cat, measure), df)
+      local f = spec.transform and spec.transform[1].filter
+      assert.is_table(f and f["not"], said)
+      assert.same({ a }, f["not"].oneOf, said)
+    end
+  end)
+
+  it("sorts by name when the words say so, by value otherwise", function()
+    for _ = 1, 25 do
+      local df, cat, measure = table_of()
+      local by_name = { { "sort by label", "ascending" }, { "a-z", "ascending" }, { "A to Z", "ascending" },
+        { "z-a", "descending" }, { "sort by " .. cat, "ascending" }, { "order by " .. cat .. " name", "ascending" },
+        { "sort labels", "ascending" }, { "sort them a-z", "ascending" } }
+      local said = pick(by_name)
+      local text = said[1] .. pick(POLITE)
+      local spec = read(text, bar_of(cat, measure), df)
+      assert.equal(said[2], spec.encoding.x.sort, text)
+      local v = read(pick { "sort by value", "sort descending", "sort by " .. measure, "order by size" }, bar_of(cat, measure), df)
+      assert.equal("-y", v.encoding.x.sort)
+    end
+  end)
+
+  it("reads an axis title said with the axis letter and a noun, and the chart's title said 'name the chart'", function()
+    for _ = 1, 25 do
+      local df, cat, measure = table_of()
+      local text = title_case(word(2)) .. " " .. word(2)
+      local axis = pick { "x", "y" }
+      local said = pick { "%s title %s", "%s title: %s", "%s-axis label: %s", "%s axis label: %s", "%s label: %s",
+        '%s axis label "%s"', "%s axis name %s", "%s-axis title %s" }:format(axis, text)
+      local spec = read(said, bar_of(cat, measure), df)
+      assert.equal(text, spec.encoding[axis].title, said)
+      assert.is_nil(spec.title, said)
+      local named = read(pick { "name the chart %s", "call the chart %s", "name the graph %s" }:format(text),
+        bar_of(cat, measure), df)
+      assert.equal(text, named.title)
+      -- the labels' angle stays the labels' angle
+      local turned = read(axis == "x" and "x labels 45 degrees" or "rotate x labels", bar_of(cat, measure), df)
+      assert.is_nil(turned.encoding.x.title)
+    end
+  end)
+
+  it("reads labels made horizontal or vertical as their angle, not the chart's orientation", function()
+    for _ = 1, 20 do
+      local df, cat, measure = table_of()
+      local flat = rand(2) == 1
+      local said = pick { "make labels %s", "labels %s", "make the x labels %s", "put the labels %s",
+        "tick labels %s" }:format(flat and "horizontal" or "vertical") .. pick(POLITE)
+      local spec = read(said, bar_of(cat, measure), df)
+      assert.is_nil(spec.options, said)
+      assert.equal(flat and 0 or -90, spec.config.axisX.labelAngle, said)
+    end
+  end)
+
+  it("goes back when asked to put it back", function()
+    local df, cat, measure = table_of()
+    for _, said in ipairs { "put it back", "change it back", "switch it back please", "put it back how it was",
+        "bring that back", "set it back" } do
+      assert.equal("undo", followup.interpret(said, bar_of(cat, measure), df).kind, said)
+    end
+  end)
+
+  it("makes a chart per value for 'for each X' said alone, and a colour for 'a line for each X'", function()
+    for _ = 1, 20 do
+      local df, cat, measure = table_of()
+      local said = pick { "for each %s", "ok, for each %s", "and for every %s", "now for each %s please" }:format(cat)
+      local spec = read(said, line_of(measure, "yearmonth"), df)
+      assert.equal(cat, spec.encoding.column and spec.encoding.column.field, said)
+      local lines = read(("a line for each %s"):format(cat), line_of(measure, "yearmonth"), df)
+      assert.equal(cat, lines.encoding.color.field)
+    end
+  end)
+
+  it("reads aggregates in the plural, 'add them up' and 'how many'", function()
+    for _ = 1, 20 do
+      local df, cat, measure = table_of()
+      local said = pick { { "medians", "median" }, { "medians please", "median" }, { "show maximums", "max" },
+        { "minimums instead", "min" }, { "add them up", "sum" }, { "add it all up", "sum" },
+        { "how many rows per bar", "count" }, { "how many", "count" } }
+      local base = bar_of(cat, measure)
+      base.encoding.y.aggregate = said[2] == "sum" and "mean" or "sum"
+      local spec = read(said[1], base, df)
+      assert.equal(said[2], spec.encoding.y.aggregate, said[1])
+      assert.equal(cat, spec.encoding.x.field)
+    end
+  end)
+
+  it("reads a number run into top/bottom, '%' said alone, and sizes said as dimensions or multiples", function()
+    for _ = 1, 20 do
+      local df, cat, measure, values = table_of()
+      local n = 1 + rand(#values - 1)
+      local top = read(pick { "top%d", "top%d only", "bottom%d", "show top%d" }:format(n), bar_of(cat, measure), df)
+      local step
+      for _, st in ipairs(top.transform or {}) do if st.top then step = st end end
+      assert.is_table(step)
+      assert.equal(n, step.top)
+      local colored = bar_of(cat, measure)
+      colored.encoding.color = { field = "date", type = "nominal" }
+      local pct = read(pick { "in %", "as %", "show %", "% please" }, colored, df)
+      assert.is_true(pct.options.normalize)
+      local w, h = 100 * (3 + rand(9)), 100 * (2 + rand(6))
+      local sized = read(pick { "size %d by %d", "%d by %d", "size %dx%d" }:format(w, h), bar_of(cat, measure), df)
+      assert.same({ w, h }, { sized.width, sized.height })
+      local big = read(pick { "twice as big", "double the size", "2 times bigger" }, bar_of(cat, measure), df)
+      assert.same({ 1600, 1200 }, { big.width, big.height })
+      local small = read("half the size", bar_of(cat, measure), df)
+      assert.same({ 400, 300 }, { small.width, small.height })
+      -- a range in percent keeps its number
+      local kept = read(("%s above 50%%"):format(measure), bar_of(cat, measure), df)
+      assert.is_table(kept.transform)
+    end
+  end)
 end)

@@ -14,7 +14,7 @@ local KIND = { donut = "donut", doughnut = "donut", area = "area", step = "step"
 -- Words that are chart words only beside a chart noun or a conversion cue ("line", "area", "points").
 local AMBIGUOUS = { line = true, lines = true, area = true, column = true, columns = true, point = true,
   points = true, dots = true, box = true, boxes = true, bubble = true }
-local CUES = { as = true, to = true, a = true, into = true, ["in"] = true, make = true, use = true, try = true,
+local CUES = { as = true, to = true, a = true, an = true, into = true, ["in"] = true, make = true, use = true, try = true,
   switch = true, show = true, back = true, instead = true }
 -- Words of preference around a chart word make it a chart type: "no, lines were better", "area
 -- would be nicer", "I'd rather have bars".
@@ -153,6 +153,9 @@ function M.type(ctx)
   end
 end
 
+-- "labels horizontal", "tick labels vertical": the labels' angle (style.label_angle)
+local LABEL_WORDS = vocab.set [[labels label ticks text names]]
+
 -- "horizontal", "vertical bars", "sideways".
 function M.orientation(ctx)
   for i, t in ipairs(ctx.tokens) do
@@ -162,8 +165,9 @@ function M.orientation(ctx)
     elseif t.w == "vertical" or t.w == "vertically" or t.w == "upright" then horiz = false end
     -- "horizontal gridlines", "vertical labels" are styling, read elsewhere
     local nxt = ctx:w(i + 1)
+    local prev = ctx:w(i - 1) or ""
     if horiz ~= nil and ctx:free(i) and not (nxt and nxt:match("^grid")) and not (nxt and nxt:match("^label"))
-        and not (nxt == "lines" or nxt == "line") then
+        and not (nxt == "lines" or nxt == "line") and not LABEL_WORDS[prev] then
       ctx:mark(i)
       if nxt == "bars" or nxt == "bar" or nxt == "boxes" or CHART_NOUNS[nxt] then ctx:mark(i + 1) end
       local spec = ctx.spec
@@ -403,12 +407,16 @@ local function label_verb(ctx, i)
   local w = ctx:w(k) or ""
   return LABEL_VERBS[w] or LABEL_OFF[w]
 end
+local ANGLED = vocab.set [[horizontal horizontally vertical vertically flat straight rotated angled tilted diagonal
+  slanted sideways]]
 function M.labels(ctx)
   for i, t in ipairs(ctx.tokens) do
     local nxt = ctx:w(i + 1)
     -- "labels off", "data labels on please": the switch after the word, at the end
     local switched = (nxt == "off" or nxt == "on") and (ctx:w(i + 2) == nil or POLITE[ctx:w(i + 2)])
-    local hit = ctx:free(i) and (((t.w == "labels" or t.w == "label" or t.w == "labelled" or t.w == "labeled")
+    -- "put the labels horizontal", "labels at 45 degrees": their angle (style.label_angle)
+    local angled = ANGLED[nxt or ""] or nxt == "at" and tonumber(ctx:w(i + 2) or "")
+    local hit = ctx:free(i) and not angled and (((t.w == "labels" or t.w == "label" or t.w == "labelled" or t.w == "labeled")
       and (ctx:w(i - 1) == "data" or ctx:w(i - 1) == "value" or nxt == "the" and ctx:w(i + 2) == "bars"
         or nxt == "bars" or nxt == "values" or label_verb(ctx, i) or switched))
       or ((t.w == "values" or t.w == "numbers") and (label_verb(ctx, i) or ctx:w(i - 1) == "the")

@@ -405,6 +405,10 @@ local SIGNS = { [">="] = " at least ", ["=>"] = " at least ", ["<="] = " at most
 local function comparisons(prompt)
   -- "w/o X", "w/ labels": without, with
   prompt = prompt:gsub("%f[%w][wW]/[oO]%f[%W]", "without"):gsub("%f[%w][wW]/%f[%W]", "with")
+  -- "in %", "as %": the word ("50%", "50 %" keep their sign for the numbers)
+  prompt = prompt:gsub("()%%", function(at)
+    return prompt:sub(1, at - 1):match("%d%s*$") and "%" or " percent "
+  end)
   if not prompt:find("[<>]") then return prompt end
   return (prompt:gsub("[<>=]*[<>][<>=]*", function(sign) return SIGNS[sign] end))
 end
@@ -432,11 +436,21 @@ local function grain_words(ctx)
   ctx.mentions = kept
 end
 
+-- Words a number is often typed onto ("top3", "bottom10", "first5").
+local RUN_IN = vocab.set [[top bottom first last highest lowest best worst largest smallest biggest]]
+
 -- new(prompt, spec, df) → the context the rules share.
 function M.new(prompt, spec, df)
   local ctx = setmetatable({ prompt = prompt, spec = spec, df = df, used = {}, edits = {}, notes = {},
     refusals = {}, mentions = {}, taken = {}, talk = {} }, Ctx)
   ctx.tokens = offline.tokenize(comparisons(prompt))
+  for i = #ctx.tokens, 1, -1 do
+    local w, n = (ctx.tokens[i].w or ""):match("^(%a+)(%d+)$")
+    if w and RUN_IN[w] then
+      ctx.tokens[i] = { w = w, s = lex.stem(w) }
+      table.insert(ctx.tokens, i + 1, { w = n, s = n })
+    end
+  end
   local drawn = {}
   for _, ch in pairs(spec and spec.encoding or {}) do if type(ch) == "table" and ch.field then drawn[ch.field] = true end end
   if df then

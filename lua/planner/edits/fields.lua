@@ -54,6 +54,8 @@ local function target(ctx, i)
     if t.w and not BRIDGE[t.w] and not COLOR_CUES[t.w] and not FACET_CUES[t.w] and not GROUP_CUES[t.w]
         and t.w ~= "=" and not lex.stop[t.w] then
       -- an unknown word or two before "by" ("split splots by X") still leads to the column
+      -- (not a number: "size 1000 by 500" is the chart's dimensions)
+      if tonumber(t.w) then break end
       local by = (ctx:w(k + 1) == "by" or ctx:w(k + 1) == "per") and k + 1
         or (ctx:w(k + 2) == "by" or ctx:w(k + 2) == "per") and k + 2
       if not by or k - i > 3 then break end
@@ -72,6 +74,8 @@ local function target(ctx, i)
   return nil
 end
 
+-- what may open a request before "for each X" ("ok, and now for each region please")
+local FOR_EACH_LEAD = set [[and now ok okay so then also maybe how about what same but do it this]]
 local function facet_phrase(ctx, i)
   local w, nxt = ctx:w(i), ctx:w(i + 1)
   if FACET_CUES[w] then
@@ -88,6 +92,15 @@ local function facet_phrase(ctx, i)
   if chartish[w] and (nxt == "per" or nxt == "for" and ctx:w(i + 2) == "each" or nxt == "each") then return true end
   -- "small multiple per X": the singular
   if w == "multiple" and ctx:w(i - 1) == "small" then return true end
+  -- "for each region" said alone, at the start: a chart each ("a line for each X" is a colour)
+  if w == "for" and (nxt == "each" or nxt == "every") then
+    local lead = true
+    for k = 1, i - 1 do
+      local pw = ctx:w(k)
+      if pw and not (FOR_EACH_LEAD[pw] or ctx.talk[k]) then lead = false end
+    end
+    if lead then return true, i + 1 end
+  end
   -- "one per ship mode", "one for each region": one chart each
   if w == "one" and (nxt == "per" or nxt == "for" and ctx:w(i + 2) == "each") then return true end
   return false
@@ -432,8 +445,13 @@ local AGG_NEG = set [[not instead rather than versus vs]]
 function M.aggregate(ctx)
   local spec = ctx.spec
   for i, t in ipairs(ctx.tokens) do
-    local agg = t.w and ctx:free(i) and lex.aggregate[t.w]
+    local agg = t.w and ctx:free(i) and (lex.aggregate[t.w] or not lex.superlative[t.s] and lex.aggregate[t.s])
     if (t.w == "count" or t.w == "counts") and ctx:free(i) then agg = "count" end
+    -- "add them up", "add it all up": a sum; "how many": a count
+    local up = t.w == "add" and (ctx:w(i + 1) == "up" and i + 1 or ctx:w(i + 2) == "up" and i + 2
+      or ctx:w(i + 3) == "up" and i + 3)
+    if up and ctx:free(i) then agg = "sum"; ctx:mark(i + 1, up) end
+    if t.w == "how" and ctx:w(i + 1) == "many" and ctx:free(i) then agg = "count"; ctx:mark(i + 1) end
     if t.w == "number" and ctx:w(i + 1) == "of" and ctx:free(i) then agg = "count" end
     -- superlatives rank ("largest first"); they aggregate only as "highest value", or when the
     -- chart already shows a max or min ("show the lowest instead")

@@ -230,6 +230,15 @@ apply_values = function(ctx, mentions)
     ctx:mark(out - 1)
     neg_at = out
   end
+  -- "take X out", "leave X and Y out", "keep X out of it": the verb before, "out" after the values
+  local after = hits[#hits].j + 1
+  if not neg_at and (ctx:w(after) == "out" or ctx:w(after) == "away") then
+    local verb = ctx:w(first - 1) == "the" and first - 2 or first - 1
+    if OUT_VERBS[ctx:w(verb) or ""] or ctx:w(verb) == "leave" or ctx:w(verb) == "keep" then
+      ctx:mark(verb, after)
+      neg_at = after
+    end
+  end
   if ctx:w(first - 1) == "than" and ctx:w(first - 2) == "other" then neg_at = first - 2 end
   local widen = false
   local spec = ctx.spec
@@ -1208,7 +1217,10 @@ function M.sort(ctx)
       or w == "ranked" or w == "arrange" or w == "descending" or w == "ascending" or w == "desc" or w == "asc"
       or w == "alphabetical" or w == "alphabetically" or w == "decreasing" or w == "increasing"
       or (w == "high" or w == "highest" or w == "largest" or w == "biggest" or w == "low" or w == "lowest"
-        or w == "smallest") and (ctx:w(i + 1) == "to" or ctx:w(i + 1) == "first"))
+        or w == "smallest") and (ctx:w(i + 1) == "to" or ctx:w(i + 1) == "first")
+      -- "a-z", "a to z", "z-a": the letters alone say by name
+      or (w == "a" and ctx:w(i + 1) == "z" or w == "a" and ctx:w(i + 1) == "to" and ctx:w(i + 2) == "z"
+        or w == "z" and (ctx:w(i + 1) == "a" or ctx:w(i + 1) == "to" and ctx:w(i + 2) == "a")))
     if cue then
       local order
       local by_name = false
@@ -1221,7 +1233,12 @@ function M.sort(ctx)
           if k == i or not ctx:mention_at(k) then ctx:mark(k) end
           if not order and DESC[x] then order = "desc" end
           if not order and ASC[x] then order = "asc" end
-          if x == "alphabetical" or x == "alphabetically" or x == "name" or x == "names" or x == "a" then by_name = true end
+          if x == "alphabetical" or x == "alphabetically" or x == "name" or x == "names" or x == "a"
+              or x == "label" or x == "labels" or x == "z" then
+            by_name = true
+          end
+          -- "z-a", "z to a": by name, backwards
+          if x == "z" and k > i and ctx:w(k - 1) ~= "a" and ctx:w(k - 2) ~= "a" or x == "z" and k == i then order = "desc" end
         elseif k > i then
           break
         end
@@ -1231,6 +1248,8 @@ function M.sort(ctx)
       if m and ctx:open(m) then ctx:take(m) end
       local gch = (spec.type == "pie" or spec.type == "donut") and "color" or "x"
       local g = spec.encoding[gch]
+      -- "sort by region" on a chart of regions: by their names
+      if m and g and m.col.name == g.field then by_name = true end
       if spec.type == "scatter" or not g then
         ctx:note("a " .. spec.type .. " chart has no categories to sort")
         return

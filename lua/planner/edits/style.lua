@@ -46,7 +46,14 @@ local TITLE_CUES = {
   { "%f[%a]call%s+the%s+([xy])%s*%-?%s*axis%f[%A]", "axis" },
   { "%f[%a]rename%s+([xy])%s*%-?%s*axis%f[%A]", "axis" }, { "%f[%a]label%s+([xy])%s*%-?%s*axis%f[%A]", "axis" },
   { "%f[%a]call%s+([xy])%s*%-?%s*axis%f[%A]", "axis" },
+  -- "y title Amount", "x label: Year", "y-axis name 'Sales'" (a label with its words after a colon,
+  -- an equals sign or in quotes: "x labels 45 degrees" is their angle)
+  { "%f[%a]([xy])%s*%-?%s*title[sd]?%f[%A]", "axis" }, { "%f[%a]([xy])%s*%-?%s*axis%s+name%f[%A]", "axis" },
+  { "%f[%a]([xy])%s*%-?%s*axis%s+label%s*[:=]", "axis" }, { "%f[%a]([xy])%s*%-?%s*label%s*[:=]", "axis" },
+  { "%f[%a]([xy])%s*%-?%s*axis%s+label%s+%f[\"“'‘]", "axis" }, { "%f[%a]([xy])%s*%-?%s*label%s+%f[\"“'‘]", "axis" },
   { "%f[%a]rename%s+the%s+chart%f[%A]", "title" }, { "%f[%a]rename%s+chart%f[%A]", "title" },
+  { "%f[%a]name%s+the%s+chart%f[%A]", "title" }, { "%f[%a]call%s+the%s+chart%f[%A]", "title" },
+  { "%f[%a]name%s+the%s+graph%f[%A]", "title" }, { "%f[%a]call%s+the%s+graph%f[%A]", "title" },
   { "%f[%a]rename%s+it%f[%A]", "title" },
   { "%f[%a]sub%-?title[ds]?%f[%A]", "subtitle" }, { "%f[%a]title[ds]?%f[%A]", "title" },
   { "%f[%a]call it%f[%A]", "title" }, { "%f[%a]name it%f[%A]", "title" }, { "%f[%a]heading%f[%A]", "title" },
@@ -207,6 +214,7 @@ end
 local BIGGER = { bigger = 1.5, larger = 1.5, big = 1.5, huge = 2, smaller = 0.7, tiny = 0.5, small = 0.7, shrink = 0.7,
   enlarge = 1.5 }
 -- words that may come before "bigger" when it is about the whole chart ("make it a bit bigger")
+local MULTIPLE = { twice = 2, double = 2, triple = 3, half = 0.5 }
 local BEFORE_BIGGER = vocab.set [[it make much bit little chart please pls plz even lot way]]
 function M.size(ctx)
   local spec = ctx.spec
@@ -238,6 +246,20 @@ function M.size(ctx)
         ctx:edit("size")
         return
       end
+    end
+  end
+  -- "twice as big", "double the size", "half the size", "3 times bigger"
+  for i, t in ipairs(ctx.tokens) do
+    local f = MULTIPLE[t.w or ""] or t.w and tonumber(t.w) and ctx:w(i + 1) == "times" and tonumber(t.w)
+    local k = f and (ctx:w(i + 1) == "times" and i + 2 or i + 1)
+    if f and (ctx:w(k) == "as" or ctx:w(k) == "the") then k = k + 1 end
+    local what = k and ctx:w(k)
+    if f and ctx:free(i) and (what == "size" or what == "big" or what == "bigger" or what == "large" or what == "larger") and f > 0 and f <= 4 then
+      for j = i, k do ctx:mark(j) end
+      spec.width = math.max(100, math.min(8192, math.floor((spec.width or 800) * f)))
+      spec.height = math.max(80, math.min(8192, math.floor((spec.height or 600) * f)))
+      ctx:edit("size")
+      return
     end
   end
   -- "bigger please", "make it larger", "wider", "taller": only when nothing else is named
@@ -712,7 +734,8 @@ function M.label_angle(ctx)
         and ctx:free(i) then
       local angle
       local rot = ctx:find({ rotate = true, rotated = true, angle = true, angled = true, tilt = true, tilted = true,
-        slant = true, slanted = true, diagonal = true, turn = true }, math.max(1, i - 4), 8)
+        slant = true, slanted = true, diagonal = true, turn = true, rotation = true, slope = true, sloped = true,
+        skew = true, skewed = true }, math.max(1, i - 4), 8)
       local deg
       for k = math.max(1, i - 4), math.min(#ctx.tokens, i + 5) do
         local n = ctx:w(k) and ctx:w(k):match("^(%d+)$")
@@ -721,9 +744,12 @@ function M.label_angle(ctx)
           ctx:mark(k, k + 1)
         end
       end
-      local prev = ctx:w(i - 1)
+      -- "horizontal labels", "make the labels horizontal", "labels vertical please"
+      local prev, nxt = ctx:w(i - 1), ctx:w(i + 1)
       if prev == "horizontal" or prev == "flat" or prev == "straight" then angle = 0; ctx:mark(i - 1)
       elseif prev == "vertical" then angle = -90; ctx:mark(i - 1)
+      elseif nxt == "horizontal" or nxt == "horizontally" or nxt == "flat" or nxt == "straight" then angle = 0; ctx:mark(i + 1)
+      elseif nxt == "vertical" or nxt == "vertically" then angle = -90; ctx:mark(i + 1)
       elseif rot or deg then angle = -(deg or 45); if angle < -90 then angle = -90 end
       end
       if angle then
