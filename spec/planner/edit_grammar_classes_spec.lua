@@ -243,4 +243,35 @@ describe("the edit grammar by class", function()
       assert.is_table(kept.transform)
     end
   end)
+
+  it("puts the measure a scatter is plotted 'against' on x", function()
+    for _ = 1, 20 do
+      local df, _, measure = table_of()
+      local other = df.names[4]
+      local base = { type = "scatter", encoding = { x = { field = "date", type = "temporal" },
+        y = { field = measure, type = "quantitative" } } }
+      local said = pick { "against %s", "plot it against %s", "against %s instead", "vs %s", "versus %s please" }
+        :format(other:lower())
+      local spec = read(said, base, df)
+      assert.same({ other, measure }, { spec.encoding.x.field, spec.encoding.y.field }, said)
+    end
+  end)
+
+  it("reads a colour word said as a colour even when the data has it as a value", function()
+    for _ = 1, 20 do
+      local colour = pick { "orange", "red", "green", "purple", "navy", "teal" }
+      local lines = { "date,city,amount" }
+      for k, v in ipairs { title_case(colour), title_case(word(2)), title_case(word(3)) } do
+        lines[#lines + 1] = ("2023-0%d-01,%s,%d"):format(k, v, 10 * k)
+      end
+      local df = assert(frame.from_data(table.concat(lines, "\n") .. "\n"))
+      local said = pick { "use %s", "make it %s", "paint the line %s", "make the lines %s", "colour it %s" }:format(colour)
+      local spec = read(said, line_of("amount", "yearmonth"), df)
+      assert.is_nil(spec.transform, said)
+      assert.is_string(spec.config.mark.color, said)
+      -- with a filter cue it is the value
+      local kept = read(pick { "only %s", "%s only", "exclude %s" }:format(colour), line_of("amount", "yearmonth"), df)
+      assert.is_table(kept.transform)
+    end
+  end)
 end)

@@ -138,9 +138,15 @@ kind("type→bar", { base = "line", allowed = { "type", "encoding", "options" },
 kind("type→area", { base = "line", allowed = { "type", "encoding", "options" }, check = to_type("area"),
   say = { "area chart", "make it an area", "as area", "fill under the line", "filled area please", "area graph" } })
 kind("type→pie", { base = "bar", allowed = { "type", "encoding", "options" },
-  check = function(r) return r.type == "pie", "type " .. tostring(r.type) end,
+  check = function(r) return r.type == "pie" or r.type == "donut", "type " .. tostring(r.type) end,
   say = { "pie chart", "make it a pie", "as a pie please", "pie", "donut chart", "show it like a pie chart" } })
-kind("type→scatter", { base = "scatterable", allowed = { "type", "encoding", "options" }, check = to_type("scatter"),
+-- (a bar of categories has one number: the scatter keeps its columns and takes one more for x)
+kind("type→scatter", { base = "scatterable", allowed = { "type", "encoding", "options" },
+  check = function(r, b)
+    if r.type ~= "scatter" then return false, "type " .. tostring(r.type) end
+    local ok, why = same_fields(r, b)
+    return ok or why:match("^added"), why
+  end,
   say = { "scatter plot", "as points", "make it a scatter", "scatterplot pls", "dots instead of a line" } })
 
 local function color_is(r, b, t)

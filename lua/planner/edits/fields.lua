@@ -641,7 +641,10 @@ function M.slot(ctx)
         -- a measure
         if spec.type == "scatter" or spec.type == "bubble" then
           local present = (enc.x and enc.x.field == field) or (enc.y and enc.y.field == field)
-          if not present then enc.y = channels.of(ctx.df, field) end
+          -- "against weight", "vs year": what a scatter is plotted against is its x
+          local against = prev == "against" or prev == "vs" or prev == "versus"
+          if against then ctx:mark(m.i - 1) end
+          if not present then enc[against and "x" or "y"] = channels.of(ctx.df, field) end
         elseif spec.type == "histogram" then
           enc.x = channels.of(ctx.df, field, { bin = enc.x and enc.x.bin or true })
         elseif spec.type == "heatmap" then

@@ -181,11 +181,22 @@ end
 function M.loose_values(ctx) loose(ctx, false) end
 function M.first_turn_loose_values(ctx) loose(ctx, true) end
 
+-- "use orange", "make it red", "paint them green": a colour for the marks (style.mark_color),
+-- not the rows of a value that is also a colour's name (a city called Orange)
+local PAINT = set [[use make paint colour color turn in]]
+local MARKS = set [[it them the all line lines bar bars dots points areas slices]]
+function M.painted(ctx, v)
+  if v.i ~= v.j or not require("layout.color").named(ctx:w(v.i)) then return false end
+  local k = v.i - 1
+  while MARKS[ctx:w(k) or ""] do k = k - 1 end
+  return PAINT[ctx:w(k) or ""] ~= nil and not cue_before(ctx, v.i, KEEP, 3) and not cue_before(ctx, v.i, NEGATE, 3)
+end
+
 apply_values = function(ctx, mentions)
   local named = {}
   local order = {}
   for _, v in ipairs(mentions) do
-    local clash = false
+    local clash = M.painted(ctx, v)
     for k = v.i, v.j do
       if ctx.used[k] then clash = true end
       -- a column named by the same word wins, unless a filter cue points at the value

@@ -617,10 +617,11 @@ function M.mark_color(ctx)
     elseif w1 and ctx:free(i) and color.named(w1) and not lex.stop[w1] then
       hex, span = color.named(w1), 1
     end
-    -- a colour word that is a value of the data ("Red" wine) is a filter, not a style
+    -- a colour word that is a value of the data ("Red" wine) is a filter, not a style, unless
+    -- said as a colour ("use orange": rows.painted)
     if hex and not ctx:mention_at(i) then
       local v = ctx:value_mentions()
-      for _, m in ipairs(v) do if m.i == i then hex = nil end end
+      for _, m in ipairs(v) do if m.i == i and not require("planner.edits.rows").painted(ctx, m) then hex = nil end end
     end
     -- theme words ("dark", "light", "black", "white") alone are themes
     if hex and span == 1 and (w1 == "dark" or w1 == "light" or w1 == "black" or w1 == "white") then hex = nil end

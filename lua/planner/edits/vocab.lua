@@ -75,7 +75,7 @@ M.english = set [[long last list lost most mode sales rates rate years dates dat
   store score stars start state states stack's lined liner links line's topic topics total's
   grand grid's colt cold bold bolt gold starting started starts beginning begins onwards onward summer
   winter spring autumn fall actually actual basically really honestly literally definitely probably maybe
-  anyway though perhaps rather quite pretty simply just totally usually overall]]
+  anyway though perhaps rather quite pretty simply just totally usually overall paint painted]]
 
 -- Words that start over: "scratch that", "new chart", "different question".
 M.fresh = set [[scratch forget start over new different another fresh reset restart]]
