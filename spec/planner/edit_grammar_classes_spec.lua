@@ -110,6 +110,9 @@ describe("the edit grammar by class", function()
       local spec = read(said, line_of(measure, "yearmonth"), df)
       assert.equal("line", spec.type, said)
       assert.is_false(spec.options.points, said)
+      -- a chart word after "no" that is no marker is still a type ("no lines were better")
+      local bars = bar_of("date", measure)
+      assert.equal("line", read(pick { "no lines were better", "no lines would be nicer" }, bars, df).type)
     end
   end)
 
@@ -272,6 +275,49 @@ describe("the edit grammar by class", function()
       -- with a filter cue it is the value
       local kept = read(pick { "only %s", "%s only", "exclude %s" }:format(colour), line_of("amount", "yearmonth"), df)
       assert.is_table(kept.transform)
+    end
+  end)
+
+  it("normalises for a percent word said as a form, on data with a column of percents", function()
+    for _ = 1, 20 do
+      local df, cat, measure = table_of()
+      local pcol = pick { "pct", "perc" }
+      local lines = { ("%s,%s,%s,%s"):format(cat, "kind", measure, pcol) }
+      for k = 1, 8 do lines[#lines + 1] = ("%s,%s,%d,%0.2f"):format(df.columns[cat][k], k % 2 == 0 and "A" or "B", k, k / 10) end
+      local pdf = assert(frame.from_data(table.concat(lines, "\n") .. "\n"))
+      local base = bar_of(cat, measure)
+      base.encoding.color = { field = "kind", type = "nominal" }
+      local said = pick { "as a share", "show as percentages", "in %", "as a percentage", "as proportions",
+        "show it as a share please" }
+      local spec = read(said, base, pdf)
+      assert.is_true(spec.options and spec.options.normalize, said)
+      assert.equal(measure, spec.encoding.y.field, said)
+      -- the column named by its own name is the column
+      local col = read("show " .. pcol, base, pdf)
+      assert.equal(pcol, col.encoding.y.field)
+    end
+  end)
+
+  it("groups stacked bars however it is said", function()
+    for _ = 1, 20 do
+      local df, cat, measure = table_of()
+      local base = bar_of(cat, measure, { stacked = true })
+      base.encoding.color = { field = "date", type = "nominal" }
+      local said = pick { "group the bars", "group them", "dodge them", "bars next to each other", "side by side",
+        "put them next to each other" } .. pick(POLITE)
+      local spec = read(said, base, df)
+      assert.is_falsy(spec.options and spec.options.stacked, said)
+      assert.is_nil(spec.transform, said)
+    end
+  end)
+
+  it("reads two command words typed as one", function()
+    for _ = 1, 10 do
+      local df, cat, measure = table_of()
+      local said = pick { { "darkmode", "theme" }, { "logscale", "scale" }, { "piechart", "type" },
+        { "sortdescending", "sort" }, { "darktheme", "theme" } }
+      local _, r = read(said[1] .. pick(POLITE), bar_of(cat, measure), df)
+      assert.same({ said[2] }, r.edits, said[1])
     end
   end)
 end)

@@ -238,10 +238,13 @@ function M.stacking(ctx)
       local prev = ctx:w(i - 1)
       on = prev ~= "not" and prev ~= "don't" and prev ~= "no" and prev ~= "un"
       if not on then ctx:mark(i - 1) end
-    elseif t.w == "unstack" or t.w == "unstacked" or t.w == "dodged" or t.w == "clustered" then
+    elseif t.w == "unstack" or t.w == "unstacked" or t.w == "dodged" or t.w == "clustered" or t.w == "dodge" then
       on = false
     elseif (t.w == "grouped" or t.w == "group") and (ctx:w(i + 1) == nil or ctx:w(i + 1) == "not"
-        or ctx:w(i + 1) == "bars" or ctx:w(i + 1) == "instead" or ctx:w(i - 1) == "be") then
+        or ctx:w(i + 1) == "bars" or ctx:w(i + 1) == "instead" or ctx:w(i - 1) == "be" or ctx:w(i + 1) == "them"
+        or ctx:w(i + 1) == "the" and ctx:w(i + 2) == "bars") then
+      -- "group the bars", "group them": side by side
+      if ctx:w(i + 1) == "the" then ctx:mark(i + 1, i + 2) end
       on = false
     elseif t.w == "side" and ctx:w(i + 1) == "by" and ctx:w(i + 2) == "side" then
       on = false
@@ -323,6 +326,12 @@ end
 local PERCENT = { percent = true, percentage = true, percentages = true, proportion = true, proportions = true,
   share = true, shares = true, normalize = true, normalise = true, normalized = true, normalised = true,
   relative = true, fraction = true, fractions = true, ["%"] = true, pct = true }
+local AS_FORM = { as = true, ["in"] = true, to = true, into = true }
+local function as_form(ctx, i)
+  local k = i - 1
+  if ctx:w(k) == "a" or ctx:w(k) == "the" then k = k - 1 end
+  return AS_FORM[ctx:w(k) or ""] or ctx:w(i + 1) == "of"
+end
 function M.percent(ctx)
   -- "as % of each year": a percent sign that is not a number's (the tokens do not keep it)
   local sign = ctx.prompt:find("%f[%d%%]%%") ~= nil
@@ -331,8 +340,14 @@ function M.percent(ctx)
       and ctx:free(i)
     if t.w == "100" and (ctx:w(i + 1) == "percent" or ctx.prompt:find("100%s*%%")) then hit = true end
     if hit then
-      -- "percent" next to a column name is the column ("percent change"), not this edit
+      -- "percent" next to a column name is the column ("percent change"), not this edit; nor is
+      -- a word that only stands for a column of percents ("pct") when it is said as a form:
+      -- "as a share", "in %", "as percentages", "share of the total"
       local m = ctx:mention_at(i)
+      if m and m.i == m.j and m.score < 1 and as_form(ctx, i) and not m.col.name:lower():find(t.s, 1, true) then
+        ctx:take(m)
+        m = nil
+      end
       if not m then
         ctx:mark(i)
         for k = i + 1, i + 3 do

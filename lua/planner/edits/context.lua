@@ -439,6 +439,20 @@ end
 -- Words a number is often typed onto ("top3", "bottom10", "first5").
 local RUN_IN = vocab.set [[top bottom first last highest lowest best worst largest smallest biggest]]
 
+-- Two command words typed as one ("darkmode", "logscale", "piechart"): the two words, for a
+-- token that is no command, no ordinary word and no column's name.
+local function run_together(w, df)
+  if not w or #w < 6 or not w:match("^%a+$") or vocab.command[w] or vocab.english[w] then return nil end
+  -- a word the lexicon knows whole ("weekday" is a part of the week, not "week day")
+  if lex.cycle_at({ w }, 1) or lex.chart[w] or lex.aggregate[w] or lex.stop[w] then return nil end
+  for _, n in ipairs(df and df.names or {}) do if n:lower():gsub("[^%a]", "") == w then return nil end end
+  for cut = 3, #w - 3 do
+    local a, b = w:sub(1, cut), w:sub(cut + 1)
+    if vocab.command[a] and vocab.command[b] then return a, b end
+  end
+  return nil
+end
+
 -- new(prompt, spec, df) → the context the rules share.
 function M.new(prompt, spec, df)
   local ctx = setmetatable({ prompt = prompt, spec = spec, df = df, used = {}, edits = {}, notes = {},
@@ -446,9 +460,10 @@ function M.new(prompt, spec, df)
   ctx.tokens = offline.tokenize(comparisons(prompt))
   for i = #ctx.tokens, 1, -1 do
     local w, n = (ctx.tokens[i].w or ""):match("^(%a+)(%d+)$")
-    if w and RUN_IN[w] then
+    if not w then w, n = run_together(ctx.tokens[i].w, df) end
+    if w and (RUN_IN[w] or not tonumber(n)) then
       ctx.tokens[i] = { w = w, s = lex.stem(w) }
-      table.insert(ctx.tokens, i + 1, { w = n, s = n })
+      table.insert(ctx.tokens, i + 1, { w = n, s = lex.stem(n) })
     end
   end
   local drawn = {}

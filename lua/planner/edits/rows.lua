@@ -196,7 +196,8 @@ apply_values = function(ctx, mentions)
   local named = {}
   local order = {}
   for _, v in ipairs(mentions) do
-    local clash = M.painted(ctx, v)
+    -- ("next to each other": the words of the phrase, not a value called "Other")
+    local clash = M.painted(ctx, v) or v.i == v.j and ctx:w(v.i) == "other" and ctx:w(v.i - 1) == "each"
     for k = v.i, v.j do
       if ctx.used[k] then clash = true end
       -- a column named by the same word wins, unless a filter cue points at the value
