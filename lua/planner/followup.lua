@@ -57,16 +57,17 @@ function M.suggestions(spec, df)
   return out
 end
 
-local UNDO = { undo = true, revert = true, previous = true, restore = true, undone = true }
+local UNDO = { undo = true, revert = true, previous = true, restore = true, undone = true, cancel = true }
 -- "put it back", "change that back", "switch things back"
-local BACK_VERBS = { put = true, change = true, switch = true, turn = true, bring = true, set = true, make = true }
+local BACK_VERBS = { put = true, change = true, switch = true, turn = true, bring = true, set = true, make = true,
+  take = true }
 
 local function wants_undo(ctx)
   for i, t in ipairs(ctx.tokens) do
     local w = t.w
     local it = ctx:w(i - 1) == "it" or ctx:w(i - 1) == "that" or ctx:w(i - 1) == "things"
     if w and (UNDO[w] or w == "back" and (ctx:w(i - 1) == "go" or ctx:w(i + 1) == "to" or ctx:w(i - 1) == "put"
-        or it and BACK_VERBS[ctx:w(i - 2) or ""])) then
+        or it and BACK_VERBS[ctx:w(i - 2) or ""] or ctx:w(i - 1) == "step")) then
       return true
     end
   end

@@ -320,4 +320,107 @@ describe("the edit grammar by class", function()
       assert.same({ said[2] }, r.edits, said[1])
     end
   end)
+
+  it("reads an axis title said with a verb before the axis, or after a colon", function()
+    for _ = 1, 20 do
+      local df, cat, measure = table_of()
+      local text = pick { "Monthly", "Regional", "Net", "Annual" } .. " " .. pick { "results", "totals", "figures" }
+      local axis = pick { "x", "y" }
+      local said = pick { "title the %s axis %s", "name the %s axis %s", "label %s as %s", "label the %s as %s",
+        "%s axis: %s", "%s-axis: %s", "title %s axis %s" }:format(axis, text)
+      local spec = read(said, bar_of(cat, measure), df)
+      assert.equal(text, spec.encoding[axis].title, said)
+      assert.is_nil(spec.title, said)
+      assert.equal(text, read("retitle to " .. text, bar_of(cat, measure), df).title)
+    end
+  end)
+
+  it("splits by a column after 'legend by', and into panels after 'subplots by' or 'facet wrap'", function()
+    for _ = 1, 10 do
+      local df, cat, measure = table_of()
+      local extra = df.names[4]
+      for _, form in ipairs { "legend by %s", "legend per %s" } do
+        local c = read(form:format(extra:lower()), bar_of(cat, measure), df)
+        assert.same({ extra, cat }, { c.encoding.color and c.encoding.color.field, c.encoding.x.field }, form)
+      end
+      for _, form in ipairs { "subplots by %s", "facet wrap %s", "subplot per %s", "facet wrap by %s" } do
+        local f = read(form:format(cat), line_of(measure, "yearmonth"), df)
+        assert.equal(cat, f.encoding.column and f.encoding.column.field, form)
+      end
+    end
+  end)
+
+  it("goes back for 'take that back', 'cancel the last change', 'go back one step'", function()
+    local df, cat, measure = table_of()
+    for _, said in ipairs { "take that back", "cancel the last change", "go back one step", "cancel that",
+        "one step back please", "go back a step" } do
+      assert.equal("undo", followup.interpret(said, bar_of(cat, measure), df).kind, said)
+    end
+    -- a step chart is still a type
+    assert.equal("step", read("make it a step chart", line_of(measure, "yearmonth"), df).type)
+  end)
+
+  it("un-stacks for 'dont stack', 'grouped bar chart', 'cluster the bars'", function()
+    for _ = 1, 10 do
+      local df, cat, measure = table_of()
+      local base = bar_of(cat, measure, { stacked = true })
+      base.encoding.color = { field = "date", type = "nominal" }
+      local said = pick { "dont stack", "don't stack them", "grouped bar chart", "cluster the bars", "clustered bars" }
+      assert.is_falsy(read(said, base, df).options, said)
+    end
+  end)
+
+  it("drops values followed by 'removed', 'excluded', 'gone'", function()
+    for _ = 1, 20 do
+      local df, cat, measure, values = table_of()
+      local a = values[rand(#values)]
+      local said = pick { "%s removed", "%s excluded please", "%s gone", "with %s removed", "%s dropped" }:format(a)
+      local f = read(said, bar_of(cat, measure), df).transform[1].filter
+      assert.same({ a }, f["not"] and f["not"].oneOf, said)
+    end
+  end)
+
+  it("reads labels turned off, numbers on bars, 'limit to N', 'abc order', columns, wider lines, 'more compact'", function()
+    for _ = 1, 15 do
+      local df, cat, measure, values = table_of()
+      assert.is_falsy(read(pick { "turn off labels", "turn off the data labels", "switch off labels" },
+        bar_of(cat, measure, { labels = true }), df).options.labels)
+      assert.is_true(read(pick { "numbers on bars", "values on the bars", "numbers on top" },
+        bar_of(cat, measure), df).options.labels)
+      local n = 1 + rand(#values - 1)
+      local top = read(pick { "limit to %d", "limit it to %d" }:format(n), bar_of(cat, measure), df)
+      assert.equal(n, top.transform[1].top)
+      assert.equal("ascending", read(pick { "abc order", "sort abc" }, bar_of(cat, measure), df).encoding.x.sort)
+      assert.is_falsy(read(pick { "columns please", "column chart", "as columns" },
+        bar_of(cat, measure, { horizontal = true }), df).options)
+      local w = read(pick { "wider lines", "narrower line" }, line_of(measure, "yearmonth"), df)
+      assert.is_number(w.config.line.strokeWidth)
+      local small = read(pick { "more compact", "make it compact" }, bar_of(cat, measure), df)
+      assert.is_true(small.width < 800)
+    end
+  end)
+
+  it("swaps for 'axes swapped', and counts for the lexicon's count words", function()
+    for _ = 1, 10 do
+      local df, cat, measure = table_of()
+      local base = bar_of(cat, measure)
+      local sw = read(pick { "axes swapped please", "axis flipped", "axes switched" }, base, df)
+      assert.is_true(sw.options and sw.options.horizontal)
+      local c = read(pick { "frequency instead", "show frequencies", "tally instead" }, base, df)
+      assert.equal("count", c.encoding.y.aggregate)
+    end
+  end)
+
+  it("puts a column on the axis said 'replace x with Y', 'swap the y for Y'", function()
+    for _ = 1, 20 do
+      local df, _, measure = table_of()
+      local other = df.names[4]
+      local base = { type = "scatter", encoding = { x = { field = "date", type = "temporal" },
+        y = { field = measure, type = "quantitative" } } }
+      local said = pick { "replace x with %s", "replace the x with %s", "swap the x for %s", "change x to %s",
+        "update the x axis with %s" }:format(other:lower())
+      local spec = read(said, base, df)
+      assert.same({ other, measure }, { spec.encoding.x.field, spec.encoding.y.field }, said)
+    end
+  end)
 end)

@@ -14,7 +14,8 @@ local KIND = { donut = "donut", doughnut = "donut", area = "area", step = "step"
 -- Words that are chart words only beside a chart noun or a conversion cue ("line", "area", "points").
 local AMBIGUOUS = { line = true, lines = true, area = true, column = true, columns = true, point = true,
   points = true, dots = true, box = true, boxes = true, bubble = true }
-local CUES = { as = true, to = true, a = true, an = true, into = true, ["in"] = true, make = true, use = true, try = true,
+local CUES = { as = true, to = true, a = true, an = true, into = true, ["in"] = true, make = true, use = true,
+  try = true,
   switch = true, show = true, back = true, instead = true }
 -- Words of preference around a chart word make it a chart type: "no, lines were better", "area
 -- would be nicer", "I'd rather have bars".
@@ -101,6 +102,8 @@ function M.type(ctx)
     if kind and t.w == "line" and (prev == "fit" or ctx:w(i - 2) == "fit" or nxt == "of" and ctx:w(i + 2) == "best") then
       kind = nil
     end
+    -- "one step back", "go back a step": a step of the conversation, not a step chart
+    if kind and t.w == "step" and (prev == "one" or prev == "a" or nxt == "back") and not CHART_NOUNS[nxt] then kind = nil end
     -- "regions as columns, sub-categories as rows": a heatmap's grid, read by fields.axes
     if kind and (t.w == "columns" or t.w == "column") and ctx.spec.type == "heatmap" then kind = nil end
     if kind and (prev == "the" or prev == "these" or prev == "those" or prev == "its" or prev == "each"
@@ -129,6 +132,11 @@ function M.type(ctx)
       if t.w == "box" and (ctx:w(i + 1) == "and" or ctx:w(i + 1) == "plot") then ctx:mark(i + 1, i + 2) end
       if kind == ctx.spec.type then
         ctx:edit("type")
+        -- "columns" are bars standing up
+        if kind == "bar" and (t.w == "column" or t.w == "columns") and ctx.spec.options and ctx.spec.options.horizontal then
+          set_option(ctx.spec, "horizontal", nil)
+          return
+        end
         ctx:note(("it is a %s chart already"):format(kind))
         return
       end
@@ -189,7 +197,8 @@ end
 
 -- "swap axes", "flip x and y", "switch the axes", "transpose": exchanges the two axes (a
 -- heatmap's rows and columns, a scatter's x and y; bars and boxes turn on their side).
-local SWAP = { swap = true, swapped = true, flip = true, flipped = true, switch = true, transpose = true,
+local SWAP = { swap = true, swapped = true, flip = true, flipped = true, switch = true, switched = true,
+  transpose = true,
   exchange = true, invert = true, reverse = true, interchange = true }
 local AXIS_WORDS = { axes = true, axis = true, x = true, y = true, rows = true, columns = true, sides = true,
   them = true, around = true }
@@ -197,6 +206,7 @@ function M.swap(ctx)
   for i, t in ipairs(ctx.tokens) do
     if t.w and SWAP[t.w] and ctx:free(i) then
       local k = ctx:find(AXIS_WORDS, i + 1, 5)
+        or (ctx:w(i - 1) == "axes" or ctx:w(i - 1) == "axis") and ctx:free(i - 1) and i - 1
       local bare = #ctx.tokens <= 3 and (t.w == "flip" or t.w == "transpose" or t.w == "swap")
       if k or bare then
         ctx:mark(i)
@@ -236,12 +246,14 @@ function M.stacking(ctx)
       on = nil
     elseif t.w == "stack" or t.w == "stacked" or t.w == "stacking" then
       local prev = ctx:w(i - 1)
-      on = prev ~= "not" and prev ~= "don't" and prev ~= "no" and prev ~= "un"
+      on = prev ~= "not" and prev ~= "don't" and prev ~= "dont" and prev ~= "no" and prev ~= "un"
       if not on then ctx:mark(i - 1) end
-    elseif t.w == "unstack" or t.w == "unstacked" or t.w == "dodged" or t.w == "clustered" or t.w == "dodge" then
+    elseif t.w == "unstack" or t.w == "unstacked" or t.w == "dodged" or t.w == "clustered" or t.w == "dodge"
+        or t.w == "cluster" then
       on = false
     elseif (t.w == "grouped" or t.w == "group") and (ctx:w(i + 1) == nil or ctx:w(i + 1) == "not"
         or ctx:w(i + 1) == "bars" or ctx:w(i + 1) == "instead" or ctx:w(i - 1) == "be" or ctx:w(i + 1) == "them"
+        or t.w == "grouped" and ctx:w(i + 1) == "bar"
         or ctx:w(i + 1) == "the" and ctx:w(i + 2) == "bars") then
       -- "group the bars", "group them": side by side
       if ctx:w(i + 1) == "the" then ctx:mark(i + 1, i + 2) end
@@ -414,7 +426,7 @@ local LABEL_TYPES = { bar = true, heatmap = true, pie = true, donut = true, funn
 local POLITE = { please = true, pls = true, plz = true, too = true, also = true, again = true, now = true }
 local LABEL_VERBS = vocab.set [[add show with put include display annotate]]
 -- "remove labels", "no labels", "take away the data labels", "hide the numbers"
-local LABEL_OFF = vocab.set [[remove hide without no drop delete away lose]]
+local LABEL_OFF = vocab.set [[remove hide without no drop delete away lose off]]
 -- the verb before a label word, over "the", "data", "value", "all" ("take away all the data labels")
 local function label_verb(ctx, i)
   local k = i - 1
@@ -436,6 +448,9 @@ function M.labels(ctx)
         or nxt == "bars" or nxt == "values" or label_verb(ctx, i) or switched))
       or ((t.w == "values" or t.w == "numbers") and (label_verb(ctx, i) or ctx:w(i - 1) == "the")
         and (nxt == "on" or nxt == nil or POLITE[nxt]))
+      -- "numbers on bars", "values on top of the bars"
+      or ((t.w == "values" or t.w == "numbers") and nxt == "on" and (ctx:w(i + 2) == "bars" or ctx:w(i + 2) == "top"
+        or ctx:w(i + 2) == "the" and (ctx:w(i + 3) == "bars" or ctx:w(i + 3) == "bar")))
       -- "annotate the bars", "annotate values": labels, said with the verb alone
       or t.w == "annotate")
     if hit then

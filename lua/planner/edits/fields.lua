@@ -15,11 +15,11 @@ local COLOR_CUES = set [[color colour colored coloured colors colours coloring c
   divide divided separate separated seperate differentiate distinguish distinguished hue shade legend
   stack stacked series subgroups subgroup disaggregate]]
 -- (size cues share the same bridging words: "size the bubbles by")
-local FACET_CUES = set [[facet faceted faceting facets panel panels multiples trellis grid]]
+local FACET_CUES = set [[facet faceted faceting facets panel panels multiples trellis grid subplots subplot]]
 local GROUP_CUES = set [[by per each every across for within group grouped groups]]
 M.COLOR_CUES, M.FACET_CUES = COLOR_CUES, FACET_CUES
 -- words that may sit between a cue and its column ("split it by the car's origin")
-local BRIDGE = set [[by per for each every on into it them the a an of out down up things points bars lines
+local BRIDGE = set [[by per for each every on into it them the a an of out down up things points bars lines wrap
   dots marks into its their according to using with value values field column different change in car's
   s]]
 
@@ -168,7 +168,8 @@ function M.split(ctx)
           ctx:edit("color")
           goto continue
         end
-        color = false
+        -- "legend by X", "legend per X": a colour by X (the column after the cue)
+        color = ctx:w(i + 1) == "by" or ctx:w(i + 1) == "per"
       end
       if facet or color then
         local m = target(ctx, i)
@@ -343,6 +344,8 @@ local UNITS = { years = "year", months = "month", weeks = "week", days = "day", 
   year = "year", month = "month", week = "week", day = "day", quarter = "quarter" }
 
 -- "X on the x axis", "put X on y", "x = X", "use X for the x axis", "wind on x, rain on y".
+-- verbs before an axis ("replace x with …", "change the y to …"): not a word for a column
+local AXIS_VERBS = set [[replace change set swap switch make use put update]]
 function M.axes(ctx)
   local spec = ctx.spec
   for i, t in ipairs(ctx.tokens) do
@@ -362,7 +365,9 @@ function M.axes(ctx)
         local k = i + 1
         if ctx:w(k) == "axis" then k = k + 1 end
         while ctx.tokens[k] and (ctx.tokens[k].p == ":" or ctx:w(k) == "should" or ctx:w(k) == "be" or ctx:w(k) == "is"
-          or ctx:w(k) == "show" or ctx:w(k) == "shows" or ctx:w(k) == "the" or ctx:w(k) == "to" or ctx:w(k) == "as") do
+          or ctx:w(k) == "show" or ctx:w(k) == "shows" or ctx:w(k) == "the" or ctx:w(k) == "to" or ctx:w(k) == "as"
+          -- "replace x with weight", "swap the y for profit"
+          or ctx:w(k) == "with" or ctx:w(k) == "for") do
           k = k + 1
         end
         local cand = ctx:mention_at(k)
@@ -370,7 +375,7 @@ function M.axes(ctx)
       end
       -- "industries on the y axis" where the data calls them something else: its one column of categories
       if not m and ctx:w(prev) and not ctx:mention_at(prev) and not UNITS[ctx:w(prev)] and not lex.stop[ctx:w(prev)]
-          and not vocab.command[ctx:w(prev)] and not vocab.styling[ctx:w(prev)] then
+          and not vocab.command[ctx:w(prev)] and not vocab.styling[ctx:w(prev)] and not AXIS_VERBS[ctx:w(prev)] then
         local field = only_category(ctx, prev - 1)
         if field then m = { col = ctx.prof.by_name[field], i = prev, j = prev, score = 1, virtual = true } end
       end
@@ -446,7 +451,7 @@ function M.aggregate(ctx)
   local spec = ctx.spec
   for i, t in ipairs(ctx.tokens) do
     local agg = t.w and ctx:free(i) and (lex.aggregate[t.w] or not lex.superlative[t.s] and lex.aggregate[t.s])
-    if (t.w == "count" or t.w == "counts") and ctx:free(i) then agg = "count" end
+    if lex.count[t.w or ""] and ctx:free(i) then agg = "count" end
     -- "add them up", "add it all up": a sum; "how many": a count
     local up = t.w == "add" and (ctx:w(i + 1) == "up" and i + 1 or ctx:w(i + 2) == "up" and i + 2
       or ctx:w(i + 3) == "up" and i + 3)

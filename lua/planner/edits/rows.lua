@@ -19,6 +19,9 @@ local KEEP = set [[only just keep show for in focus limit restrict include inclu
   what about select]]
 local FILTER_KEEP = set [[to for on down just only]]
 local OUT_VERBS = set [[take cut strip pull knock throw]]
+-- a past participle after the values: "Japan removed", "X and Y excluded"
+-- (the typo corrector may have made them "remove", "exclude")
+local REMOVED = set [[removed excluded dropped hidden gone omitted deleted remove exclude drop hide omit delete]]
 local WIDEN_WORDS = set [[include including add plus also too]]
 local KIND_OF = set [[kind kinds type types sort sorts category categories]]
 local GROUPING = set [[each every per by]]
@@ -244,6 +247,9 @@ apply_values = function(ctx, mentions)
   end
   -- "take X out", "leave X and Y out", "keep X out of it": the verb before, "out" after the values
   local after = hits[#hits].j + 1
+  if not neg_at and REMOVED[ctx:w(after) or ""] then
+    neg_at = after
+  end
   if not neg_at and (ctx:w(after) == "out" or ctx:w(after) == "away") then
     local verb = ctx:w(first - 1) == "the" and first - 2 or first - 1
     if OUT_VERBS[ctx:w(verb) or ""] or ctx:w(verb) == "leave" or ctx:w(verb) == "keep" then
@@ -1148,7 +1154,7 @@ end
 
 -- Top / bottom N -----------------------------------------------------------------------
 
-local TOP = set [[top best highest largest biggest most first leading greatest]]
+local TOP = set [[top best highest largest biggest most first leading greatest limit]]
 local BOTTOM = set [[bottom worst lowest smallest least last fewest]]
 
 -- "top 10", "the 5 worst", "bottom 3", "10 biggest", "only the top fifteen".
@@ -1157,7 +1163,14 @@ function M.top(ctx)
     if ctx:free(i) and t.w and (TOP[t.w] or BOTTOM[t.w]) then
       -- "(go back to) the last one": the chart before, not a count
       local after = not (t.w == "last" and ctx:w(i + 1) == "one" and ctx:w(i - 1) == "the") and numbers.count(ctx:w(i + 1))
-      local n = after or numbers.count(ctx:w(i - 1))
+      -- "limit to 3", "limit it to 5 bars"
+      if t.w == "limit" then
+        local k = i + 1
+        if ctx:w(k) == "it" or ctx:w(k) == "them" then k = k + 1 end
+        after = ctx:w(k) == "to" and numbers.count(ctx:w(k + 1))
+        if after then ctx:mark(k, k + 1) end
+      end
+      local n = after or t.w ~= "limit" and numbers.count(ctx:w(i - 1))
         or (ctx:w(i - 1) == "the" and numbers.count(ctx:w(i - 2)))
       -- "the 5 worst": the number before; "top 10": after
       if n and n >= 1 and n <= 1000 then
@@ -1230,8 +1243,8 @@ function M.sort(ctx)
       or w == "alphabetical" or w == "alphabetically" or w == "decreasing" or w == "increasing"
       or (w == "high" or w == "highest" or w == "largest" or w == "biggest" or w == "low" or w == "lowest"
         or w == "smallest") and (ctx:w(i + 1) == "to" or ctx:w(i + 1) == "first")
-      -- "a-z", "a to z", "z-a": the letters alone say by name
-      or (w == "a" and ctx:w(i + 1) == "z" or w == "a" and ctx:w(i + 1) == "to" and ctx:w(i + 2) == "z"
+      -- "a-z", "a to z", "z-a", "abc order": the letters alone say by name
+      or w == "abc" or (w == "a" and ctx:w(i + 1) == "z" or w == "a" and ctx:w(i + 1) == "to" and ctx:w(i + 2) == "z"
         or w == "z" and (ctx:w(i + 1) == "a" or ctx:w(i + 1) == "to" and ctx:w(i + 2) == "a")))
     if cue then
       local order
@@ -1241,12 +1254,12 @@ function M.sort(ctx)
         if x and (DESC[x] or ASC[x] or x == "alphabetical" or x == "alphabetically" or x == "name" or x == "names"
             or x == "label" or x == "labels" or x == "a" and ctx:w(k + 1) == "z" or x == "by" or x == "to"
             or x == "first" or x == "value" or x == "values" or x == "size" or x == "the" or x == "in" or x == "it"
-            or x == "them" or x == "order" or x == "sorted" or x == "sort" or x == "z") then
+            or x == "them" or x == "order" or x == "sorted" or x == "sort" or x == "z" or x == "abc") then
           if k == i or not ctx:mention_at(k) then ctx:mark(k) end
           if not order and DESC[x] then order = "desc" end
           if not order and ASC[x] then order = "asc" end
           if x == "alphabetical" or x == "alphabetically" or x == "name" or x == "names" or x == "a"
-              or x == "label" or x == "labels" or x == "z" then
+              or x == "label" or x == "labels" or x == "z" or x == "abc" then
             by_name = true
           end
           -- "z-a", "z to a": by name, backwards

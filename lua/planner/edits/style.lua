@@ -51,8 +51,13 @@ local TITLE_CUES = {
   { "%f[%a]([xy])%s*%-?%s*title[sd]?%f[%A]", "axis" }, { "%f[%a]([xy])%s*%-?%s*axis%s+name%f[%A]", "axis" },
   { "%f[%a]([xy])%s*%-?%s*axis%s+label%s*[:=]", "axis" }, { "%f[%a]([xy])%s*%-?%s*label%s*[:=]", "axis" },
   { "%f[%a]([xy])%s*%-?%s*axis%s+label%s+%f[\"“'‘]", "axis" }, { "%f[%a]([xy])%s*%-?%s*label%s+%f[\"“'‘]", "axis" },
+  -- a verb, the axis, its words: "title the y axis X", "name the x axis X", "label y as X", "y axis: X"
+  { "%f[%a]title%s+the%s+([xy])%s*%-?%s*axis%f[%A]", "axis" }, { "%f[%a]name%s+the%s+([xy])%s*%-?%s*axis%f[%A]", "axis" },
+  { "%f[%a]title%s+([xy])%s*%-?%s*axis%f[%A]", "axis" }, { "%f[%a]name%s+([xy])%s*%-?%s*axis%f[%A]", "axis" },
+  { "%f[%a]label%s+the%s+([xy])%s+as%f[%A]", "axis" }, { "%f[%a]label%s+([xy])%s+as%f[%A]", "axis" },
+  { "%f[%a]([xy])%s*%-?%s*axis%s*:", "axis" },
   { "%f[%a]rename%s+the%s+chart%f[%A]", "title" }, { "%f[%a]rename%s+chart%f[%A]", "title" },
-  { "%f[%a]name%s+the%s+chart%f[%A]", "title" }, { "%f[%a]call%s+the%s+chart%f[%A]", "title" },
+  { "%f[%a]retitle%f[%A]", "title" }, { "%f[%a]name%s+the%s+chart%f[%A]", "title" }, { "%f[%a]call%s+the%s+chart%f[%A]", "title" },
   { "%f[%a]name%s+the%s+graph%f[%A]", "title" }, { "%f[%a]call%s+the%s+graph%f[%A]", "title" },
   { "%f[%a]rename%s+it%f[%A]", "title" },
   { "%f[%a]sub%-?title[ds]?%f[%A]", "subtitle" }, { "%f[%a]title[ds]?%f[%A]", "title" },
@@ -212,10 +217,10 @@ function M.theme(ctx)
 end
 
 local BIGGER = { bigger = 1.5, larger = 1.5, big = 1.5, huge = 2, smaller = 0.7, tiny = 0.5, small = 0.7, shrink = 0.7,
-  enlarge = 1.5 }
+  enlarge = 1.5, compact = 0.7 }
 -- words that may come before "bigger" when it is about the whole chart ("make it a bit bigger")
 local MULTIPLE = { twice = 2, double = 2, triple = 3, half = 0.5 }
-local BEFORE_BIGGER = vocab.set [[it make much bit little chart please pls plz even lot way]]
+local BEFORE_BIGGER = vocab.set [[it make much bit little chart please pls plz even lot way more]]
 function M.size(ctx)
   local spec = ctx.spec
   for i, t in ipairs(ctx.tokens) do
@@ -570,8 +575,8 @@ function M.line_width(ctx)
   for i, t in ipairs(ctx.tokens) do
     -- the adjective as well as its comparative ("bold lines", "a thin line")
     local f = (t.w == "thicker" or t.w == "bolder" or t.w == "heavier" or t.w == "thick" or t.w == "bold"
-      or t.w == "heavy" or t.w == "fat") and 2 or (t.w == "thinner" or t.w == "lighter" or t.w == "finer"
-      or t.w == "thin" or t.w == "fine") and 0.5 or nil
+      or t.w == "heavy" or t.w == "fat" or t.w == "wider") and 2 or (t.w == "thinner" or t.w == "lighter"
+      or t.w == "finer" or t.w == "thin" or t.w == "fine" or t.w == "narrower") and 0.5 or nil
     local target = ctx:find({ line = true, lines = true, stroke = true, strokes = true }, math.max(1, i - 3), 6)
     local width = t.w == "width" and (ctx:w(i - 1) == "line" or ctx:w(i - 1) == "stroke")
       and numbers.read(ctx.tokens, i + 1)
