@@ -423,4 +423,21 @@ describe("the edit grammar by class", function()
       assert.same({ other, measure }, { spec.encoding.x.field, spec.encoding.y.field }, said)
     end
   end)
+
+  it("reads 'alphabetic order', 'grouped please', 'label each bar', 'make x Y'", function()
+    for _ = 1, 10 do
+      local df, cat, measure = table_of()
+      assert.equal("ascending", read(pick { "alphabetic order", "sort alphabetic" }, bar_of(cat, measure), df).encoding.x.sort)
+      local stacked = bar_of(cat, measure, { stacked = true })
+      stacked.encoding.color = { field = "date", type = "nominal" }
+      assert.is_falsy(read(pick { "grouped please", "grouped pls", "group please" }, stacked, df).options)
+      assert.is_true(read(pick { "label each bar", "label every bar", "label all bars" }, bar_of(cat, measure), df)
+        .options.labels)
+      local other = df.names[4]
+      local base = { type = "scatter", encoding = { x = { field = "date", type = "temporal" },
+        y = { field = measure, type = "quantitative" } } }
+      local spec = read(pick { "make x %s", "set x %s" }:format(other:lower()), base, df)
+      assert.same({ other, measure }, { spec.encoding.x.field, spec.encoding.y.field })
+    end
+  end)
 end)

@@ -254,6 +254,8 @@ function M.stacking(ctx)
     elseif (t.w == "grouped" or t.w == "group") and (ctx:w(i + 1) == nil or ctx:w(i + 1) == "not"
         or ctx:w(i + 1) == "bars" or ctx:w(i + 1) == "instead" or ctx:w(i - 1) == "be" or ctx:w(i + 1) == "them"
         or t.w == "grouped" and ctx:w(i + 1) == "bar"
+        -- "grouped please", "group them please": the word and a courtesy
+        or (ctx:w(i + 1) == "please" or ctx:w(i + 1) == "pls" or ctx:w(i + 1) == "plz") and ctx:w(i + 2) == nil
         or ctx:w(i + 1) == "the" and ctx:w(i + 2) == "bars") then
       -- "group the bars", "group them": side by side
       if ctx:w(i + 1) == "the" then ctx:mark(i + 1, i + 2) end
@@ -434,6 +436,7 @@ local function label_verb(ctx, i)
   local w = ctx:w(k) or ""
   return LABEL_VERBS[w] or LABEL_OFF[w]
 end
+local MARK_NOUNS = vocab.set [[bar bars slice slices cell cells column columns point points]]
 local ANGLED = vocab.set [[horizontal horizontally vertical vertically flat straight rotated angled tilted diagonal
   slanted sideways]]
 function M.labels(ctx)
@@ -452,7 +455,9 @@ function M.labels(ctx)
       or ((t.w == "values" or t.w == "numbers") and nxt == "on" and (ctx:w(i + 2) == "bars" or ctx:w(i + 2) == "top"
         or ctx:w(i + 2) == "the" and (ctx:w(i + 3) == "bars" or ctx:w(i + 3) == "bar")))
       -- "annotate the bars", "annotate values": labels, said with the verb alone
-      or t.w == "annotate")
+      or t.w == "annotate"
+      -- "label each bar", "label every slice"
+      or t.w == "label" and (nxt == "each" or nxt == "every" or nxt == "all") and MARK_NOUNS[ctx:w(i + 2) or ""])
     if hit then
       local off = ctx:has(LABEL_OFF) or ctx:has { off = true }
       ctx:mark(i)

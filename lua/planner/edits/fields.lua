@@ -371,7 +371,9 @@ function M.axes(ctx)
           k = k + 1
         end
         local cand = ctx:mention_at(k)
-        if cand and ctx:open(cand) and (k > i + 1 or ctx.prompt:find("[xy]%s*=")) then m = cand end
+        if cand and ctx:open(cand) and (k > i + 1 or ctx.prompt:find("[xy]%s*=") or AXIS_VERBS[ctx:w(i - 1) or ""]) then
+          m = cand
+        end
       end
       -- "industries on the y axis" where the data calls them something else: its one column of categories
       if not m and ctx:w(prev) and not ctx:mention_at(prev) and not UNITS[ctx:w(prev)] and not lex.stop[ctx:w(prev)]

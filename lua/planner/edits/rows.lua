@@ -1240,7 +1240,7 @@ function M.sort(ctx)
     local w = t.w
     local cue = ctx:free(i) and (w == "sort" or w == "sorted" or w == "order" or w == "ordered" or w == "rank"
       or w == "ranked" or w == "arrange" or w == "descending" or w == "ascending" or w == "desc" or w == "asc"
-      or w == "alphabetical" or w == "alphabetically" or w == "decreasing" or w == "increasing"
+      or w == "alphabetical" or w == "alphabetically" or w == "alphabetic" or w == "decreasing" or w == "increasing"
       or (w == "high" or w == "highest" or w == "largest" or w == "biggest" or w == "low" or w == "lowest"
         or w == "smallest") and (ctx:w(i + 1) == "to" or ctx:w(i + 1) == "first")
       -- "a-z", "a to z", "z-a", "abc order": the letters alone say by name
@@ -1251,14 +1251,15 @@ function M.sort(ctx)
       local by_name = false
       for k = i, math.min(#ctx.tokens, i + 5) do
         local x = ctx:w(k)
-        if x and (DESC[x] or ASC[x] or x == "alphabetical" or x == "alphabetically" or x == "name" or x == "names"
+        if x and (DESC[x] or ASC[x] or x == "alphabetical" or x == "alphabetically" or x == "alphabetic" or x == "name"
+            or x == "names"
             or x == "label" or x == "labels" or x == "a" and ctx:w(k + 1) == "z" or x == "by" or x == "to"
             or x == "first" or x == "value" or x == "values" or x == "size" or x == "the" or x == "in" or x == "it"
             or x == "them" or x == "order" or x == "sorted" or x == "sort" or x == "z" or x == "abc") then
           if k == i or not ctx:mention_at(k) then ctx:mark(k) end
           if not order and DESC[x] then order = "desc" end
           if not order and ASC[x] then order = "asc" end
-          if x == "alphabetical" or x == "alphabetically" or x == "name" or x == "names" or x == "a"
+          if x == "alphabetical" or x == "alphabetically" or x == "alphabetic" or x == "name" or x == "names" or x == "a"
               or x == "label" or x == "labels" or x == "z" or x == "abc" then
             by_name = true
           end

@@ -220,6 +220,13 @@ local BIGGER = { bigger = 1.5, larger = 1.5, big = 1.5, huge = 2, smaller = 0.7,
   enlarge = 1.5, compact = 0.7 }
 -- words that may come before "bigger" when it is about the whole chart ("make it a bit bigger")
 local MULTIPLE = { twice = 2, double = 2, triple = 3, half = 0.5 }
+-- the chart's size times f, within what the renderer draws
+local function scale(ctx, f)
+  local spec = ctx.spec
+  spec.width = math.max(100, math.min(8192, math.floor((spec.width or 800) * f)))
+  spec.height = math.max(80, math.min(8192, math.floor((spec.height or 600) * f)))
+  ctx:edit("size")
+end
 local BEFORE_BIGGER = vocab.set [[it make much bit little chart please pls plz even lot way more]]
 function M.size(ctx)
   local spec = ctx.spec
@@ -259,11 +266,10 @@ function M.size(ctx)
     local k = f and (ctx:w(i + 1) == "times" and i + 2 or i + 1)
     if f and (ctx:w(k) == "as" or ctx:w(k) == "the") then k = k + 1 end
     local what = k and ctx:w(k)
-    if f and ctx:free(i) and (what == "size" or what == "big" or what == "bigger" or what == "large" or what == "larger") and f > 0 and f <= 4 then
+    local sized = what == "size" or what == "big" or what == "bigger" or what == "large" or what == "larger"
+    if f and ctx:free(i) and sized and f > 0 and f <= 4 then
       for j = i, k do ctx:mark(j) end
-      spec.width = math.max(100, math.min(8192, math.floor((spec.width or 800) * f)))
-      spec.height = math.max(80, math.min(8192, math.floor((spec.height or 600) * f)))
-      ctx:edit("size")
+      scale(ctx, f)
       return
     end
   end
@@ -283,9 +289,7 @@ function M.size(ctx)
       end
     elseif f and about_chart and (ctx:w(i - 1) == nil or BEFORE_BIGGER[ctx:w(i - 1)] or ctx.talk[i - 1]) then
       ctx:mark(i)
-      spec.width = math.max(100, math.min(8192, math.floor((spec.width or 800) * f)))
-      spec.height = math.max(80, math.min(8192, math.floor((spec.height or 600) * f)))
-      ctx:edit("size")
+      scale(ctx, f)
       return
     end
   end
