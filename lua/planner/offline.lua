@@ -72,11 +72,11 @@ local MAX_PIE = 8
 
 -- Whether `part` abbreviates `word`: its first letter, then some of the word's letters in order
 -- ("gp" group, "alc" alcohol, "tob" tobacco).
-local function abbreviates(part, word)
-  if part:sub(1, 1) ~= word:sub(1, 1) or #part > #word then return false end
+local function abbreviates(part, full)
+  if part:sub(1, 1) ~= full:sub(1, 1) or #part > #full then return false end
   local at = 1
   for k = 2, #part do
-    at = word:find(part:sub(k, k), at + 1, true)
+    at = full:find(part:sub(k, k), at + 1, true)
     if not at then return false end
   end
   return true

@@ -4,7 +4,7 @@ local frame = require "data.frame"
 local lex = require "planner.lexicon"
 
 local M = {}
-local elapsed_index, numbered_subject
+local time_index, numbered_subject
 
 -- Categories with at most this many values are listed for value matching.
 local MAX_LISTED = 300
@@ -152,10 +152,10 @@ local COUNT_NAMES = { count = true, counts = true, n = true, freq = true, freque
 -- A duration measured once per row (race times) has as many values as rows and stays a measure.
 -- (singular: "days" or "hours" of a row is more often a duration than a time point; a month or
 -- a quarter numbered within its year is a place in the year's cycle, ordered the same way)
-local ELAPSED_NAMES = { time = true, day = true, week = true, hour = true, visit = true, step = true,
+local TIME_INDEX_NAMES = { time = true, day = true, week = true, hour = true, visit = true, step = true,
   timepoint = true, wave = true, round = true, month = 12, quarter = 4 }
-elapsed_index = function(c, s)
-  local named = #c.words == 1 and ELAPSED_NAMES[c.words[1]]
+time_index = function(c, s)
+  local named = #c.words == 1 and TIME_INDEX_NAMES[c.words[1]]
   if not (named and c.integers and s.min and s.min >= 0 and s.distinct >= 3 and s.distinct <= 60
       and s.distinct * 3 <= s.count) then
     return false
@@ -275,7 +275,7 @@ function M.profile(df)
       for _, st in ipairs(stems) do named_year = named_year or st == "year" or st == "yr" end
       c.years = named_time and c.integers and s.min ~= nil and
         ((s.min >= 1000 and s.max <= 9999) or named_year and s.min >= 0 and s.max <= 99)
-      if c.years or elapsed_index(c, s) then c.role = "time" else c.role = "measure" end
+      if c.years or time_index(c, s) then c.role = "time" else c.role = "measure" end
       -- "county_id", "zipCode": whole numbers that name rows (no sum or average means anything)
       local coded = false
       for _, st in ipairs(stems) do coded = coded or NUMERIC_ID[st] end

@@ -504,7 +504,8 @@ describe("first turns by table shape", function()
   it("names of run-together abbreviations, units and time indexes are named by the words in full", function()
     local KINDS = { { "alcohol", "alcgp" }, { "tobacco", "tobgp" }, { "income", "incgp" }, { "education", "edugp" } }
     for _ = 1, 10 do
-      local a, b = pick(KINDS), nil
+      local a = pick(KINDS)
+      local b
       repeat b = pick(KINDS) until b ~= a
       local m = word(3)
       local rows = {}

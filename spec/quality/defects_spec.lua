@@ -175,7 +175,8 @@ describe("the #18 review's defects", function()
       assert.is_true(moved > 0, "the sample crowds its labels at this size")
       local leaders = 0
       for _, it in ipairs(r.scene.items) do
-        if it.kind == "mark" and it.role == "line" and it.points and #it.points == 2 and it.w > 2 and it.w < slope.LABEL_GAP then
+        if it.kind == "mark" and it.role == "line" and it.points and #it.points == 2
+            and it.w > 2 and it.w < slope.LABEL_GAP then
           leaders = leaders + 1
         end
       end

@@ -115,7 +115,10 @@ function M.convert(num, field, prof)
 end
 
 -- Words that name a column's kind of quantity without its unit ("distance" is a length).
-local KIND_WORDS
+local KIND_WORDS = { distance = "length", length = "length", height = "length", width = "length",
+  depth = "length", altitude = "length", elevation = "length", weight = "mass", mass = "mass",
+  duration = "time", runtime = "time" }
+
 -- Whether request word w names the kind of quantity column c is measured in ("distance" for a
 -- column called kms or "Length (mm)").
 function M.names_kind(w, c)
@@ -123,9 +126,6 @@ function M.names_kind(w, c)
   local cu = kind and column_unit(c)
   return cu ~= nil and M.UNITS[cu] ~= nil and M.UNITS[cu][1] == kind
 end
-KIND_WORDS = { distance = "length", length = "length", height = "length", width = "length",
-  depth = "length", altitude = "length", elevation = "length", weight = "mass", mass = "mass",
-  duration = "time", runtime = "time" }
 
 -- The first numeric column measured in a unit of the same kind as `unit`, else the first one
 -- whose name says that kind ("1000 miles" for a column "distance").
