@@ -1095,6 +1095,17 @@ local SEASONS = { summer = { 6, 7, 8 }, winter = { 12, 1, 2 }, spring = { 3, 4, 
   fall = { 9, 10, 11 } }
 local MONTH_BRIDGE = set [[only just in the of for during months month season seasons and or to through
   until till]]
+-- A column numbering the months of the year (Month 5..9): the profile's time index named month.
+local function month_numbers(ctx)
+  for _, c in ipairs(ctx.prof and ctx.prof.columns or {}) do
+    if c.role == "time" and c.integers and c.min and c.min >= 1 and c.max <= 12
+        and (c.head == "month" or c.head == "mon" or c.head == "mo") then
+      return c.name
+    end
+  end
+  return nil
+end
+
 function M.months(ctx)
   local found, idx = {}, {}
   for i, t in ipairs(ctx.tokens) do
@@ -1112,7 +1123,8 @@ function M.months(ctx)
   end
   if #found == 0 then return end
   local field, temporal = time_field(ctx)
-  if not (field and temporal) then return end
+  local numbered = not temporal and month_numbers(ctx)
+  if numbered then field = numbered elseif not (field and temporal) then return end
   local months, seen = {}, {}
   local function add(m) if not seen[m] then seen[m] = true; months[#months + 1] = m end end
   local a, b = idx[1], idx[2]
@@ -1137,19 +1149,76 @@ function M.months(ctx)
   end
   -- Vega-Lite DateTime objects (month 1 = January) say "a month of the year" unambiguously
   local list = json.array({})
-  for k, m in ipairs(months) do list[k] = { month = m } end
-  local pred = { field = field, timeUnit = "month", oneOf = list }
+  for k, m in ipairs(months) do list[k] = numbered and m or { month = m } end
+  local pred = { field = field, timeUnit = (not numbered) and "month" or nil, oneOf = list }
+  if numbered then
+    local c = ctx.prof.by_name[field]
+    local held = {}
+    for _, m in ipairs(months) do if m >= c.min and m <= c.max then held[#held + 1] = m end end
+    if #held == 0 then
+      ctx:note(("%s holds months %d to %d only, so the chart is unchanged"):format(field, c.min, c.max))
+      return
+    end
+  end
   if neg then pred = { ["not"] = pred } end
   -- replaces a filter on the months, not one on the years of the same dates
   local kept = json.array({})
   for _, step in ipairs(ctx.spec.transform or {}) do
     local f = step.filter
     local inner = type(f) == "table" and (f["not"] or f)
-    if not (type(inner) == "table" and inner.field == field and inner.timeUnit == "month") then kept[#kept + 1] = step end
+    if not (type(inner) == "table" and inner.field == field and (inner.timeUnit == "month" or numbered)) then kept[#kept + 1] = step end
   end
   table.insert(kept, 1, { filter = pred })
   ctx.spec.transform = kept
   ctx:edit("filter")
+end
+
+-- "day 21", "week 3", "visit 2", "days 10 to 21": a point of a time index column (a Day 1..31
+-- column, or a Time column counted in days) is a filter on that value, not the column on an axis.
+local POINT_WORDS = set [[day days week weeks hour hours month months visit visits wave waves round rounds
+  time timepoint step steps quarter quarters]]
+local GENERIC_TIME = set [[time timepoint step]]
+local function time_index_column(ctx, w)
+  local stem, generic = lex.stem(w), nil
+  for _, c in ipairs(ctx.prof and ctx.prof.columns or {}) do
+    if c.role == "time" and c.integers and not c.years then
+      if c.head == stem then return c end
+      if GENERIC_TIME[c.head] then generic = generic or c end
+    end
+  end
+  return generic
+end
+
+function M.time_points(ctx)
+  for i, t in ipairs(ctx.tokens) do
+    local a = t.w and POINT_WORDS[t.w] and ctx:free(i) and numbers.read(ctx.tokens, i + 1)
+    local c = a and not a.unit and not a.scaled and time_index_column(ctx, t.w)
+    if c and a.value >= c.min and a.value <= c.max then
+      local b, last = nil, a.j
+      local sep = ctx:w(a.j + 1)
+      if sep == "to" or sep == "through" or sep == "until" or sep == "till" or sep == "and" then
+        b = numbers.read(ctx.tokens, a.j + 2)
+        if b and (b.unit or b.value < a.value or b.value > c.max) then b = nil end
+        if b then last = b.j end
+      elseif ctx.tokens[a.j + 1] and ctx.tokens[a.j + 1].dash then
+        b = numbers.read(ctx.tokens, a.j + 1)
+        if b and b.value >= a.value and b.value <= c.max then last = b.j else b = nil end
+      end
+      local m = ctx:mention_at(i)
+      if m then ctx:take(m) end
+      local keep = cue_before(ctx, i, KEEP)
+      if keep then ctx:mark(keep) end
+      for k = i, last do ctx:mark(k) end
+      local pred
+      if b and sep ~= "and" then
+        pred = { field = c.name, range = json.array({ a.value, b.value }) }
+      else
+        pred = { field = c.name, oneOf = json.array(b and { a.value, b.value } or { a.value }) }
+      end
+      filter_rows(ctx, pred, negation(ctx, i))
+      return
+    end
+  end
 end
 
 -- Top / bottom N -----------------------------------------------------------------------

@@ -361,7 +361,19 @@ function M.log(ctx)
   end
 end
 
--- "wider bins", "fewer bins", "5mm bins", "20 bins", "bin width of 500".
+-- Words between a count and "bins" that are not a unit ("10 equal bins", "20 more bins").
+local NOT_A_UNIT = vocab.set [[equal equally even evenly more fewer less wider narrower smaller bigger larger
+  same new different separate total wide narrow small big large thin thick extra]]
+local EVEN = vocab.set [[equal equally even evenly same]]
+-- A unit word after a number (token k) that chartd has no table for ("2 mph", "5 year", "10 f"):
+-- the number is then a width in the column's own unit.
+local function unit_word(ctx, k)
+  local w = ctx:w(k)
+  return w and w:match("^%a+$") and not NOT_A_UNIT[w] and not lex.stop[w] and not vocab.filler[w]
+    and w ~= "bins" and w ~= "bin" and w ~= "buckets" and w ~= "bars"
+end
+
+-- "wider bins", "fewer bins", "5mm bins", "2 mph bins", "20 bins", "bin width of 500", "bins of 5 years".
 function M.bins(ctx)
   local spec = ctx.spec
   local x = spec.encoding.x
@@ -371,7 +383,17 @@ function M.bins(ctx)
       local bin = type(x.bin) == "table" and x.bin or {}
       local prev = ctx:w(i - 1)
       local num = numbers.read(ctx.tokens, i - 1) or (ctx:w(i - 1) and numbers.read(ctx.tokens, i - 2))
+      -- "2 mph bins": the unit is one numbers has no table for
+      if num and not num.unit and num.j == i - 2 and unit_word(ctx, i - 1) then
+        num.unit_word, num.j = ctx:w(i - 1), i - 1
+      elseif num and not num.unit and num.j == i - 2 and EVEN[ctx:w(i - 1)] then
+        num.j = i - 1 -- "10 equal bins": a count
+        ctx:mark(i - 2)
+      end
       local after = numbers.read(ctx.tokens, i + 1) or (ctx:w(i + 1) == "of" and numbers.read(ctx.tokens, i + 2))
+      if after and not after.unit and unit_word(ctx, after.j + 1) and ctx:w(after.j + 1) ~= "wide" then
+        after.unit_word, after.j = ctx:w(after.j + 1), after.j + 1
+      end
       local change
       if prev == "wider" or prev == "bigger" or prev == "larger" or prev == "fewer" or prev == "less" then
         change = 0.5
@@ -384,19 +406,19 @@ function M.bins(ctx)
         if change > 1 and bin.step then x.bin = { step = bin.step / 2 } end
         if change < 1 and bin.step then x.bin = { step = bin.step * 2 } end
         ctx:mark(i, i - 1)
-      elseif num and num.j == i - 1 and (num.unit or prev ~= "of") and (num.unit or ctx:w(i - 2) == "use"
+      elseif num and num.j == i - 1 and (num.unit or num.unit_word or prev ~= "of") and (num.unit or num.unit_word
           or num.value > 0 and num.value % 1 ~= 0) then
-        -- "5mm bins", "0.5 bins": a width in the column's unit
+        -- "5mm bins", "2 mph bins", "0.5 bins": a width in the column's unit
         x.bin = { step = numbers.convert(num, x.field, ctx.prof) }
-        ctx:mark(i, i - 1)
+        ctx:mark(i, i - 1, num.unit_word and i - 2 or nil)
       elseif num and num.j == i - 1 then
         x.bin = { maxbins = math.max(1, math.min(200, math.floor(num.value))) }
         ctx:mark(i, i - 1)
-      elseif after and (ctx:w(i + 1) == "of" or ctx:w(i - 1) == "width" or ctx:w(i + 1) == "width"
+      elseif after and (ctx:w(i + 1) == "of" or ctx:w(i - 1) == "width" or ctx:w(i + 1) == "width" or after.unit_word
           or ctx:w(after.j + 1) == "wide" or ctx:w(after.j + 2) == "wide") then
         if ctx:w(after.j + 1) == "wide" or ctx:w(after.j + 2) == "wide" then ctx:mark(after.j + 1, after.j + 2) end
         x.bin = { step = numbers.convert(after, x.field, ctx.prof) }
-        ctx:mark(i, i + 1, i + 2)
+        ctx:mark(i, i + 1, i + 2, after.j)
       else
         return
       end
