@@ -37,6 +37,12 @@
  *     a column of ISO 8601 texts (iso_date.h) as epoch seconds and its finest grain ("month",
  *     "day", "datetime"), as lua/data/frame.lua converts it; nil when a value is anything
  *     else or there is none (the Lua code then decides).
+ *   columns.cells(xk, xi, yk, yi, nx, ny, n, v, op) -> i, j, value, rows, count, min, max | nil
+ *     lua/charts/heatmap.lua's cells: rows 1..n in the cell (xi[xk[r]], yi[yk[r]]) of an
+ *     nx × ny grid, v aggregated per cell by op ("count", "sum", "mean", "min", "max"; v nil:
+ *     rows counted) with Lua's arithmetic (an all-integer sum stays an integer, added in row
+ *     order); cells in first-seen order, those without a value left out. nil for any other op,
+ *     or a position that is not an integer in 1..nx / 1..ny: the Lua code does the work.
  *
  * Working memory is userdata, so a Lua memory error half-way leaks nothing. */
 #include <lauxlib.h>
@@ -603,12 +609,147 @@ static int l_iso_dates(lua_State *L) {
   return 2;
 }
 
+/* A Lua number kept with its subtype, so an aggregate comes back as Lua's own arithmetic
+ * would give it (an integer sum stays an integer). */
+typedef struct lnum {
+  int is_int;
+  lua_Integer i;
+  double d;
+} lnum;
+
+static double lnum_d(lnum v) { return v.is_int ? (double)v.i : v.d; }
+
+static void push_lnum(lua_State *L, lnum v) {
+  if (v.is_int) lua_pushinteger(L, v.i);
+  else lua_pushnumber(L, v.d);
+}
+
+/* a < b as Lua compares numbers (integers exactly) */
+static int lnum_lt(lnum a, lnum b) { return a.is_int && b.is_int ? a.i < b.i : lnum_d(a) < lnum_d(b); }
+
+/* One heatmap cell as it is gathered. */
+typedef struct cell {
+  uint32_t i, j;
+  lua_Integer rows, count, numbers;
+  lnum sum, best; /* best: the min or max so far (numbers > 0) */
+} cell;
+
+enum { CK_XK = 1, CK_XI, CK_YK, CK_YI, CK_NX, CK_NY, CK_N, CK_V, CK_OP };
+
+/* The grid position a row's key has in an axis (index table at idx): 1.., 0 for none, -1 for a
+ * position that is not an integer in 1..limit (the caller gives the work back to Lua). */
+static lua_Integer position_of(lua_State *L, int keys, int index, lua_Integer r, lua_Integer limit) {
+  lua_rawgeti(L, keys, r);
+  int t = lua_rawget(L, index); /* t[nil] and t[NaN] read as nil */
+  lua_Integer p = 0;
+  if (t != LUA_TNIL) {
+    int is_int = 0;
+    p = lua_tointegerx(L, -1, &is_int);
+    if (!is_int || !lua_isinteger(L, -1) || p < 1 || p > limit) p = -1;
+  }
+  lua_pop(L, 1);
+  return p;
+}
+
+static int l_cells(lua_State *L) {
+  luaL_checktype(L, CK_XK, LUA_TTABLE);
+  luaL_checktype(L, CK_XI, LUA_TTABLE);
+  luaL_checktype(L, CK_YK, LUA_TTABLE);
+  luaL_checktype(L, CK_YI, LUA_TTABLE);
+  lua_Integer nx = luaL_checkinteger(L, CK_NX), ny = luaL_checkinteger(L, CK_NY), n = luaL_checkinteger(L, CK_N);
+  int has_v = !lua_isnoneornil(L, CK_V);
+  if (has_v) luaL_checktype(L, CK_V, LUA_TTABLE);
+  const char *op = luaL_checkstring(L, CK_OP);
+  int is_count = strcmp(op, "count") == 0, is_sum = strcmp(op, "sum") == 0, is_mean = strcmp(op, "mean") == 0,
+      is_min = strcmp(op, "min") == 0, is_max = strcmp(op, "max") == 0;
+  if (!(is_count || is_sum || is_mean || is_min || is_max) || nx < 0 || ny < 0 || n < 0) return 0;
+  if (nx > 0 && ny > (lua_Integer)(1 << 22) / nx) return 0; /* a grid this large: Lua's hash of cells */
+  lua_settop(L, CK_OP);
+  /* C-held columns (numcol.h) become the plain arrays Lua's reading would make of them */
+  numcol_realize(L, CK_XK);
+  numcol_realize(L, CK_YK);
+  if (has_v) numcol_realize(L, CK_V);
+  uint32_t *slot = scratch(L, (size_t)(nx * ny), sizeof *slot); /* 1 + the cell at a grid id, 0: none */
+  memset(slot, 0, (size_t)(nx * ny) * sizeof *slot);
+  size_t ncells = 0; /* at most one cell a row, and one a grid position */
+  cell *cells = scratch(L, (size_t)(n < nx * ny ? n : nx * ny), sizeof *cells);
+  for (lua_Integer r = 1; r <= n; r++) {
+    lua_Integer i = position_of(L, CK_XK, CK_XI, r, nx);
+    if (i < 0) return 0;
+    lua_Integer j = i ? position_of(L, CK_YK, CK_YI, r, ny) : 0;
+    if (j < 0) return 0;
+    if (!i || !j) continue;
+    uint32_t *s = &slot[(j - 1) * nx + (i - 1)];
+    if (*s == 0) {
+      cells[ncells] = (cell){.i = (uint32_t)i, .j = (uint32_t)j, .sum = {.is_int = 1}};
+      *s = (uint32_t)++ncells;
+    }
+    cell *c = &cells[*s - 1];
+    c->rows++;
+    if (!has_v) continue;
+    int t = lua_rawgeti(L, CK_V, r);
+    if (t != LUA_TNIL) { /* a count counts text too; the other aggregates read numbers only */
+      c->count++;
+      if (t == LUA_TNUMBER) {
+        lnum v = {.is_int = lua_isinteger(L, -1)};
+        if (v.is_int) v.i = lua_tointeger(L, -1);
+        else v.d = lua_tonumber(L, -1);
+        c->numbers++;
+        if (c->sum.is_int && v.is_int) {
+          c->sum.i = (lua_Integer)((lua_Unsigned)c->sum.i + (lua_Unsigned)v.i); /* Lua's wrap-around */
+        } else {
+          c->sum.d = lnum_d(c->sum) + lnum_d(v);
+          c->sum.is_int = 0;
+        }
+        if (c->numbers == 1 || (is_min && lnum_lt(v, c->best)) || (is_max && lnum_lt(c->best, v))) c->best = v;
+      }
+    }
+    lua_pop(L, 1);
+  }
+  int cap_out = ncells < INT32_MAX ? (int)ncells : 0;
+  for (int k = 0; k < 4; k++) lua_createtable(L, cap_out, 0); /* i, j, value, rows */
+  int ti = lua_gettop(L) - 3, tj = ti + 1, tv = ti + 2, tr = ti + 3;
+  lua_Integer out = 0;
+  lnum lo = {0}, hi = {0};
+  for (size_t k = 0; k < ncells; k++) {
+    const cell *c = &cells[k];
+    lnum v;
+    if (is_mean) {
+      if (c->numbers == 0) continue;
+      v = (lnum){.d = lnum_d(c->sum) / (double)c->numbers};
+    } else if (is_count) {
+      v = (lnum){.is_int = 1, .i = has_v ? c->count : c->rows};
+    } else if (is_sum) {
+      v = c->sum;
+    } else {
+      if (c->numbers == 0) continue;
+      v = c->best;
+    }
+    out++;
+    lua_pushinteger(L, c->i);
+    lua_rawseti(L, ti, out);
+    lua_pushinteger(L, c->j);
+    lua_rawseti(L, tj, out);
+    push_lnum(L, v);
+    lua_rawseti(L, tv, out);
+    lua_pushinteger(L, c->rows);
+    lua_rawseti(L, tr, out);
+    if (out == 1 || lnum_lt(v, lo)) lo = v;
+    if (out == 1 || lnum_lt(hi, v)) hi = v;
+  }
+  lua_pushinteger(L, out);
+  if (out == 0) return 5;
+  push_lnum(L, lo);
+  push_lnum(L, hi);
+  return 7;
+}
+
 int luaopen_chartd_columns(lua_State *L) {
   static const luaL_Reg fns[] = {{"group", l_group}, {"m4", l_m4}, {"points", l_points}, {"scan", l_scan}, {"flat", l_flat},
                                  {"order", l_order}, {"iso_dates", l_iso_dates},
                                  {"decimals_apart", l_decimals_apart},
                                  {"affine", l_affine}, {"moments", l_moments},
-                                 {"bin_counts", l_bin_counts}, {NULL, NULL}};
+                                 {"bin_counts", l_bin_counts}, {"cells", l_cells}, {NULL, NULL}};
   luaL_newlib(L, fns);
   return 1;
 }
