@@ -2,7 +2,7 @@
  *
  * Why not zlib: after the PNG "Up" filter an 800x600 chart is ~95% zero bytes, yet zlib's
  * level 1 spends about the same time on every byte (2.3 ms for the 1.44 MB of a bar chart,
- * two thirds of a whole render). Here zero runs are found a word at a time and coded as
+ * two thirds of a whole render). Here zero runs are found 16 bytes at a time (SSE2) and coded as
  * distance-1 matches; the sparse detail between them goes through a one-probe hash match
  * finder (zlib level 1's idea); every 64K tokens become one dynamic-Huffman block, or a
  * stored block when that is smaller, so the output never grows much past the input. */
@@ -12,6 +12,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 enum {
   WINDOW = 32768,
@@ -355,9 +358,30 @@ static uint32_t read32(const unsigned char *p) {
   return v;
 }
 
-/* Zero bytes at p[0..n), a machine word at a time. */
+/* Which of the 16 bytes at p are zero, a bit each (SSE2: one compare); 0xFFFF: all. */
+#if defined(__SSE2__)
+static inline unsigned zero_mask16(const unsigned char *p) {
+  return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)p), _mm_setzero_si128()));
+}
+
+/* Whether the 64 bytes at p are all zero. */
+static inline bool all_zero64(const unsigned char *p) {
+  const __m128i *v = (const __m128i *)(const void *)p;
+  __m128i any = _mm_or_si128(_mm_or_si128(_mm_loadu_si128(v), _mm_loadu_si128(v + 1)),
+                             _mm_or_si128(_mm_loadu_si128(v + 2), _mm_loadu_si128(v + 3)));
+  return _mm_movemask_epi8(_mm_cmpeq_epi8(any, _mm_setzero_si128())) == 0xFFFF;
+}
+#endif
+
+/* Zero bytes at p[0..n), 16 bytes at a time where SSE2 is there, else a machine word. */
 static size_t zero_run(const unsigned char *p, size_t n) {
   size_t i = 0;
+#if defined(__SSE2__)
+  for (; i + 16 <= n; i += 16) {
+    unsigned zeros = zero_mask16(p + i);
+    if (zeros != 0xFFFFu) return i + (size_t)__builtin_ctz(~zeros);
+  }
+#endif
   for (; i + 8 <= n; i += 8) {
     uint64_t v;
     memcpy(&v, p + i, sizeof v);
@@ -397,6 +421,30 @@ static size_t common_prefix(const unsigned char *a, const unsigned char *b, size
 static uint32_t adler32_sparse(const unsigned char *p, size_t n) {
   uint64_t a = 1, b = 0;
   size_t i = 0;
+#if defined(__SSE2__)
+  /* 16 bytes at a time: a block of zeros in closed form, any other byte by byte. Sums stay
+   * far below 2^64 over the 4,096 bytes between reductions (a < 2^21, b < 2^33). */
+  while (i + 16 <= n) {
+    size_t stop = n - i > 4096 ? i + 4096 : n;
+    for (; i + 16 <= stop; i += 16) {
+      if (i + 64 <= stop && all_zero64(p + i)) { /* most of a chart: four blocks in one test */
+        b += 64 * a;
+        i += 48;
+        continue;
+      }
+      if (zero_mask16(p + i) == 0xFFFFu) {
+        b += 16 * a;
+        continue;
+      }
+      for (int k = 0; k < 16; k++) {
+        a += p[i + k];
+        b += a;
+      }
+    }
+    a %= ADLER_MOD;
+    b %= ADLER_MOD;
+  }
+#endif
   while (i < n) {
     size_t stop = n - i > ADLER_NMAX ? i + ADLER_NMAX : n;
     while (i < stop && !(p[i] == 0 && n - i >= 8 && zero_run(p + i, 8) == 8)) {

@@ -50,6 +50,19 @@ int main(void) {
   memset(buf, 0, BIG);
   CHECK(round_trip("1 MiB of zeros", buf, BIG) < 8000);
 
+  /* one non-zero byte at each place around the 16- and 64-byte blocks the zero scans and the
+   * checksum step over, and at both ends */
+  for (size_t n = 1; n < 200; n++)
+    for (size_t at = 0; at < n; at++) {
+      memset(buf, 0, n);
+      buf[at] = (unsigned char)(at % 255 + 1);
+      round_trip("one byte among zeros", buf, n);
+    }
+  /* sparse bytes over far more than the checksum's 4,096-byte reduction span */
+  memset(buf, 0, BIG);
+  for (size_t i = 5; i < BIG; i += 997) buf[i] = 255;
+  round_trip("sparse bytes", buf, BIG);
+
   /* incompressible: stored blocks, never much past the input */
   for (size_t i = 0; i < BIG; i++) buf[i] = (unsigned char)next_random();
   CHECK(round_trip("1 MiB of noise", buf, BIG) <= BIG + BIG / 4096 + 64);

@@ -135,6 +135,29 @@ int main(void) {
     CHECK(scratch.cap > 0);
     png_scratch_free(&scratch);
   }
+  /* one translucent pixel anywhere in a flat opaque image (rows alike, runs of equal pixels,
+   * the 4- and 2-pixel steps and the tail of a 37-pixel row) still makes it RGBA */
+  {
+    enum { W = 37, H = 5 };
+    static const int AT[][2] = {{0, 0}, {36, 0}, {1, 1}, {4, 2}, {35, 3}, {36, 4}, {0, 4}, {17, 2}};
+    for (size_t k = 0; k < sizeof AT / sizeof AT[0]; k++) {
+      uint32_t img[W * H];
+      for (int i = 0; i < W * H; i++) img[i] = argb(255, 30, 60, 90);
+      img[AT[k][1] * W + AT[k][0]] = argb(128, 15, 30, 45);
+      png_buffer out;
+      CHECK_INT(png_write_argb32((const unsigned char *)img, W, H, W * 4, 1, NULL, &out, err, sizeof err), 0);
+      CHECK_INT(out.data[25], 6);
+      unsigned w = 0, h = 0;
+      unsigned char *px = decode(&out, &w, &h);
+      CHECK(px != NULL && w == W && h == H);
+      for (int i = 0; px && i < W * H; i++) {
+        int odd = i == AT[k][1] * W + AT[k][0];
+        CHECK(px[i * 4 + 3] == (odd ? 128 : 255) && px[i * 4] == 30 && px[i * 4 + 2] == 90);
+      }
+      free(px);
+      png_buffer_free(&out);
+    }
+  }
   /* invalid arguments fail with a message and leave the buffer empty */
   {
     uint32_t one = 0;
