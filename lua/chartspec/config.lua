@@ -10,10 +10,11 @@ local M = {}
 
 -- group → key → kind ("boolean", "number", "color", "colors", "string", or a list of values)
 M.KEYS = {
-  axis = { grid = "boolean", labelAngle = "number" },
+  axis = { grid = "boolean", labelAngle = "number", labelFontSize = "number", titleFontSize = "number" },
   axisX = { grid = "boolean", labelAngle = "number" },
   axisY = { grid = "boolean" },
-  legend = { orient = { "right", "top", "bottom", "none" }, disable = "boolean" },
+  legend = { orient = { "right", "top", "bottom", "none" }, disable = "boolean", labelFontSize = "number" },
+  title = { fontSize = "number" },
   mark = { color = "color", strokeWidth = "number", size = "number" },
   line = { strokeWidth = "number", color = "color" },
   bar = { color = "color" },
@@ -130,6 +131,18 @@ function M.apply(theme, cfg)
     local base, p = t.palette or {}, { hex(one) }
     for i = 2, #base do p[#p + 1] = base[i] end
     t.palette = p
+  end
+  -- font sizes in points, Vega-Lite's names, kept readable (6 to 48)
+  local sizes = {
+    tick = get("axis", "labelFontSize"), axis_title = get("axis", "titleFontSize"),
+    title = get("title", "fontSize"), legend = get("legend", "labelFontSize"),
+  }
+  if next(sizes) then
+    t.font_sizes = {}
+    for k, v in pairs(theme.font_sizes or {}) do t.font_sizes[k] = v end
+    for k, v in pairs(sizes) do t.font_sizes[k] = math.max(6, math.min(v, 48)) end
+    -- value labels follow the axis labels
+    if sizes.tick then t.font_sizes.label = t.font_sizes.tick - 1 end
   end
   if cfg.background then t.background = hex(cfg.background) end
   if cfg.font then t.font = cfg.font end

@@ -28,7 +28,7 @@ M.RULES = {
   rows.months, time.window, rows.flags, rows.coded_values, rows.values, time.granularity,
   chart.percent, fields.aggregate, chart.stacking, chart.orientation, chart.trend, chart.labels,
   rows.top, rows.sort, style.theme, style.point_size, style.size, style.format, style.log, style.bins,
-  style.grid, style.markers, style.line_width, style.scheme, style.mark_color, style.font, style.legend, style.label_angle,
+  style.grid, style.markers, style.line_width, style.scheme, style.mark_color, style.font_size, style.font, style.legend, style.label_angle,
 }
 -- After them, once the request is known to be an edit: columns named without a cue, stacking.
 M.LAST = { rows.loose_values, fields.unnamed_group, fields.slot, rows.top_count, chart.apply_stacking }
@@ -58,17 +58,34 @@ function M.suggestions(spec, df)
 end
 
 local UNDO = { undo = true, revert = true, previous = true, restore = true, undone = true, cancel = true }
--- "put it back", "change that back", "switch things back"
+-- "put it back", "change that back", "switch things back", "add it back", "put the colour back"
 local BACK_VERBS = { put = true, change = true, switch = true, turn = true, bring = true, set = true, make = true,
-  take = true }
+  take = true, add = true }
 
 local function wants_undo(ctx)
   for i, t in ipairs(ctx.tokens) do
     local w = t.w
-    local it = ctx:w(i - 1) == "it" or ctx:w(i - 1) == "that" or ctx:w(i - 1) == "things"
+    local it = ctx:w(i - 1) == "it" or ctx:w(i - 1) == "that" or ctx:w(i - 1) == "things" or ctx:w(i - 1) == "them"
+      or ctx:w(i - 2) == "the" and BACK_VERBS[ctx:w(i - 3) or ""] and "the"
     if w and (UNDO[w] or w == "back" and (ctx:w(i - 1) == "go" or ctx:w(i + 1) == "to" or ctx:w(i - 1) == "put"
-        or it and BACK_VERBS[ctx:w(i - 2) or ""] or ctx:w(i - 1) == "step")) then
+        or it == "the" or it and BACK_VERBS[ctx:w(i - 2) or ""] or ctx:w(i - 1) == "step")) then
       return true
+    end
+  end
+  return false
+end
+
+-- "add it back", "put the colours back", "bring them back please": a removal undone, whatever
+-- else the words could name (the rules would read "colours" as a new split)
+local function puts_back(ctx)
+  for i, t in ipairs(ctx.tokens) do
+    local after = ctx.tokens[i + 1]
+    local ends = after == nil or after.p or after.w == "please" or after.w == "again" or after.w == "in"
+    if t.w == "back" and ends then
+      for k = i - 1, math.max(1, i - 4), -1 do
+        if BACK_VERBS[ctx:w(k) or ""] and ctx:w(k) ~= "go" then return true end
+        if not ctx:w(k) then break end
+      end
     end
   end
   return false
@@ -113,6 +130,11 @@ local SKIP = { by = true, the = true, to = true, it = true, per = true, ["for"] 
   chart = true, plots = true, plot = true, panels = true, panel = true, graphs = true, own = true, little = true }
 
 local function cued(ctx, m, prev_cued)
+  -- "not the money spent": a column said to be wrong is an edit of the chart ("not Y, X")
+  for k = m.i - 1, math.max(1, m.i - 3), -1 do
+    if ctx:w(k) == "not" then return true end
+    if not ctx:w(k) then break end
+  end
   local k, steps = m.i - 1, 0
   while k >= 1 and steps < 3 do
     local w = ctx:w(k)
@@ -161,6 +183,7 @@ function M.interpret(prompt, base, df, opts)
   spec.encoding = spec.encoding or {}
   local ctx = context.new(prompt, spec, df)
   if wants_fresh(ctx) then return { kind = "new", fresh = true } end
+  if puts_back(ctx) then return { kind = "undo" } end
   -- a title's words are the title's ('title it "IMDb ratings by rating"'), not columns to chart
   style.titles(ctx)
   if df then

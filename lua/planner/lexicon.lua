@@ -33,6 +33,7 @@ M.stop = set {
   "evolve", "evolved", "timeline", "series", "separated", "distinguished", "partitioned", "faceting",
   "facet", "small", "panels", "panel", "bin", "bins", "bucket", "buckets", "interval", "intervals",
   "size", "width", "rounded", "being", "same", "if", "so", "not", "no", "also", "get", "find",
+  "want", "wants", "wanted", "need", "needs", "know", "look", "looking", "help", "think", "curious",
 }
 
 -- Function words inside column names ("Days to Ship", "Cost of Goods"): not content.
@@ -157,8 +158,9 @@ M.additive = set { "sales", "sale", "revenue", "revenues", "profit", "profits", 
 -- name has another word of the same group. Ordinary thesaurus entries only.
 M.synonyms = {
   { "revenue", "income", "earnings", "gross", "sales", "turnover", "takings", "money" },
-  { "cost", "costs", "budget", "spend", "spending", "expense", "expenses" },
-  { "price", "cost", "amount" },
+  { "cost", "costs", "budget", "spend", "spending", "spent", "expense", "expenses", "disbursement", "disbursements", "outlay" },
+  { "receipt", "receipts", "received", "takings", "inflow" },
+  { "price", "cost", "amount", "expensive", "pricier", "priciest", "cheaper", "cheapest" },
   { "rating", "ratings", "score", "scores", "grade", "rank" },
   { "duration", "length", "runtime", "running", "long", "lengthy" },
   { "country", "nation", "region", "origin", "place", "location", "geography", "area", "territory" },
@@ -167,22 +169,30 @@ M.synonyms = {
   { "origin", "departure", "departures", "source" },
   { "destination", "arrival", "arrivals", "dest" },
   { "job", "occupation", "profession", "jobs", "occupations", "professions" },
-  { "weight", "mass", "heaviness" },
+  { "weight", "mass", "heaviness", "heavy", "heavier", "heaviest" },
   { "quantity", "amount", "units", "volume" },
-  { "speed", "velocity", "pace" },
+  { "speed", "velocity", "pace", "fast", "faster", "fastest", "slower", "slowest" },
   { "customer", "client", "buyer", "consumer" },
   { "product", "item", "article" },
   { "movie", "film", "picture", "title" },
   { "car", "vehicle", "automobile", "auto", "model" },
   { "profit", "margin", "gain" },
   { "precipitation", "rain", "rainfall", "precip", "snowfall" },
-  { "temperature", "temp", "temps" },
+  { "temperature", "temp", "temps", "hot", "hotter", "hottest", "warmer", "warmest", "colder", "coldest" },
+  -- adjectives of degree name the quantity they measure ("how strong" → magnitude, "deepest" → depth)
+  { "magnitude", "mag", "strength", "strong", "stronger", "strongest", "intensity" },
+  { "depth", "deep", "deeper", "deepest" },
+  { "height", "tall", "taller", "tallest" },
+  { "age", "older", "oldest", "younger", "youngest" },
+  { "distance", "far", "farther", "farthest" },
   { "max", "maximum", "high", "highs" },
   { "min", "minimum", "low", "lows" },
   { "population", "pop", "inhabitants", "people" },
   { "fertility", "births", "birthrate" },
   { "expectancy", "lifespan", "longevity" },
   { "beak", "bill" },
+  { "score", "goal", "goals" },
+  { "team", "side", "sides", "club", "clubs", "squad" },
   { "sex", "gender" },
   { "latitude", "lat" },
   { "longitude", "lon", "lng" },
@@ -223,6 +233,13 @@ M.place_codes = {
   ["south dakota"] = "SD", tennessee = "TN", texas = "TX", utah = "UT", vermont = "VT", virginia = "VA",
   washington = "WA", ["west virginia"] = "WV", wisconsin = "WI", wyoming = "WY",
 }
+
+-- The names of each code of M.place_codes: "NY" → { "new york" }.
+M.place_names = {}
+for place, code in pairs(M.place_codes) do
+  M.place_names[code] = M.place_names[code] or {}
+  table.insert(M.place_names[code], place)
+end
 
 -- Light stemmer: plural and possessive endings, then a few verb endings. The
 -- same stemmer runs on column names and requests, so it must be idempotent

@@ -44,6 +44,10 @@ function M.tokenize(text)
         end
         -- a dash between two numbers ("50-100", "50 – 100"): the second ends a range
         if word:match("^%d") and text:sub(1, i - 1):match("%d%s*%-%s*$") then out[#out].dash = true end
+        -- "18%" is a percentage, "4+" at least 4
+        local after = text:sub(j, j)
+        if word:match("^%d") and after == "%" then out[#out].pct = true end
+        if word:match("^%d") and after == "+" then out[#out].plus = true end
       end
       if trail then out[#out + 1] = { p = "." } end
       i = j
@@ -62,7 +66,7 @@ local function word(tokens, i)
   return t and t.w
 end
 
-local value_before, correct_typos, shared_head, abbreviation_score
+local value_before, correct_typos, shared_head, abbreviation_score, clause_names
 
 -- Column mentions -------------------------------------------------------------
 
@@ -241,6 +245,29 @@ local function names_word(w, cw)
   return lex.word_match(sw, cw) >= 0.85 or lex.synonyms_of(sw)[cw] ~= nil
 end
 
+-- Whether a free word of mention m's sentence names one of column c's words the mention does not
+-- ("end" for Ending_Cash beside "cash"): typos, synonyms, or one word the start of the other.
+function clause_names(tokens, taken, m, c)
+  local said = {}
+  for k = m.i, m.j do said[tokens[k].s] = true end
+  local function names(w, cw)
+    return names_word(w, cw) or #w >= 3 and #cw >= 3 and (cw:sub(1, #w) == w or w:sub(1, #cw) == cw)
+  end
+  for _, dir in ipairs { -1, 1 } do
+    local k = dir < 0 and m.i - 1 or m.j + 1
+    while tokens[k] and not (tokens[k].p and tokens[k].p ~= ",") do
+      local w = tokens[k].w
+      if w and (not taken[k] or taken[k].col == c) and not lex.stop[w] then
+        for _, cw in ipairs(c.content) do
+          if not said[cw] and names(w, cw) then return true end
+        end
+      end
+      k = k + dir
+    end
+  end
+  return false
+end
+
 -- "max vs min temperature", "high and low price": a lone word before vs/and/against/or and a
 -- mention shares the mention's other words; it names the column whose name differs by that word.
 local PAIRING = { vs = true, versus = true, against = true, ["and"] = true, ["or"] = true, to = true }
@@ -358,8 +385,25 @@ function M.mentions(tokens, prof, drawn)
       out[#out + 1] = m
     end
   end
+  -- "the cash they had left at the end" over Beginning_Cash and Ending_Cash: of the columns a word
+  -- names equally well, the one whose other words the sentence says too
+  for _, m in ipairs(out) do
+    if m.score < 1 and not clause_names(tokens, taken, m, m.col) then
+      for _, o in ipairs(cands) do
+        if o.i == m.i and o.j == m.j and o.col ~= m.col and o.score == m.score and clause_names(tokens, taken, m, o.col) then
+          m.col = o.col
+          break
+        end
+      end
+    end
+  end
   shared_head(tokens, prof, out, taken)
   table.sort(out, function(a, b) return a.i < b.i end)
+  -- "by party" over Party_Code (1, 2, 3) and Party_Affiliation (DEM, REP, …): the groups' labels,
+  -- unless the code itself is named ("party code")
+  for _, m in ipairs(out) do
+    if m.col.label and m.score < 1 then m.coded, m.col = m.col, m.col.label end
+  end
   -- "departure delay", "delayed departures": a word named loosely (a synonym, a clip) right
   -- beside a column named by its own name belongs to that name: one mention, both words
   for k = #out - 1, 1, -1 do
@@ -446,7 +490,7 @@ local RANK_CUES = { which = true, top = true, bottom = true, biggest = true, lar
   smallest = true, lowest = true, most = true, least = true, best = true, worst = true, richest = true,
   poorest = true, ranking = true, rank = true, ranked = true }
 -- Words that group by a column of names when it has few enough names to draw ("per state").
-local ENTITY_GROUP = { by = true, per = true, each = true, every = true }
+local ENTITY_GROUP = { by = true, per = true, each = true, every = true, across = true }
 -- "kind of", "type of": words before the noun that names groups.
 local KIND_WORDS = { kind = true, kinds = true, type = true, types = true, sort = true, sorts = true,
   category = true, categories = true, class = true }
@@ -509,10 +553,18 @@ end
 -- Whether the request asks for change over time. Words inside a column's name
 -- ("Running Time", "Days to Ship") do not; a bare "time" only in a time phrase.
 -- "distribution of daily precipitation": a time word before a measure whose spread is asked for
--- says what one value is, not an axis.
+-- says what one value is, not an axis; "magnitude distribution for the week", "over the whole
+-- year": a single period the data covers, not an axis either.
+local PERIOD_BEFORE = { ["for"] = true, over = true, during = true, across = true, through = true, throughout = true }
 local function grain_word(tokens, taken, i)
   local nxt = taken[i + 1]
-  return nxt ~= nil and nxt.i == i + 1 and nxt.col.role == "measure" and has_any(tokens, lex.distribution)
+  if nxt ~= nil and nxt.i == i + 1 and nxt.col.role == "measure" and has_any(tokens, lex.distribution) then
+    return true
+  end
+  local k = i - 1
+  if word(tokens, k) == "whole" or word(tokens, k) == "entire" then k = k - 1 end
+  local period = word(tokens, k) == "the" and PERIOD_BEFORE[word(tokens, k - 1) or ""] or word(tokens, k) == "this"
+  return period and tokens[i].s == tokens[i].w
 end
 
 -- "how many days", "number of years": the unit names the rows counted, not an axis.
@@ -628,6 +680,30 @@ local function named_chart(tokens)
   return nil
 end
 
+-- "a map of the zip codes", "a map-style view of where they were": rows drawn at their place, on a
+-- table with latitude and longitude columns → the word's index, the longitude and latitude columns.
+local MAP_WORDS = { map = true, maps = true, geographic = true, geographically = true, geographical = true }
+local function map_request(tokens, prof)
+  local at
+  for i, t in ipairs(tokens) do
+    if MAP_WORDS[t.w] and word(tokens, i - 1) ~= "heat" then at = at or i end
+  end
+  if not at then return nil end
+  local lat, lon
+  for _, c in ipairs(prof.columns) do
+    if c.type == "quantitative" then
+      for _, w in ipairs(c.words) do
+        if w == "latitude" or w == "lat" then lat = lat or c end
+        if w == "longitude" or w == "lon" or w == "lng" or w == "long" then lon = lon or c end
+      end
+    end
+  end
+  if lat and lon then return at, lon, lat end
+  return nil
+end
+
+local PER_TIME = { per = true, each = true, every = true, a = true }
+
 -- "number of X" / "how many X" / "most X" where X is not a column: a row count.
 -- Second result: only the weak form ("the most people") asked, which a table with no rows to
 -- count (one per time point or entity) reads as its measure.
@@ -655,6 +731,12 @@ local function count_phrase(tokens, taken)
       end
     end
     if (w == "records" or w == "rows") and word(tokens, i - 1) ~= "x" then return true, false end
+    -- "quakes per day", "matches each month": things no column is named after, counted per time
+    local unit = word(tokens, i + 1) and PER_TIME[word(tokens, i + 1)] and lex.time_unit[word(tokens, i + 2) or ""]
+    if unit and w and t.s ~= w and not taken[i] and not lex.stop[w] and not lex.chart[w] and not lex.time_unit[w]
+        and not lex.aggregate[w] then
+      return true, false
+    end
   end
   return weak, weak
 end
@@ -858,6 +940,13 @@ local function gather(tokens, prof)
     -- measure per group is that group's min or max (without groups it ranks, below)
     local sup = b[1] and (lex.superlative[b[1]] or b[1] == "peak") and lex.aggregate[b[1]]
     if sup and not f.agg and per_group then f.agg = sup end
+    -- "home goals" for home_score: the word said counts things, so they add up
+    for k = m.i, m.j do
+      if lex.additive[tokens[k].w] and not lex.additive[c.head or ""] then f.spoken_agg = "sum" end
+    end
+    -- "strongest quake each day": the adjective names the measure and its aggregate at once
+    local own = m.i == m.j and lex.superlative[tokens[m.i].w] and lex.aggregate[tokens[m.i].w]
+    if own and not f.agg and per_group then f.agg = own end
     for idx, w in ipairs(b) do
       local agg = lex.aggregate[w]
       if agg and not lex.superlative[w] and not f.agg then
@@ -1040,6 +1129,12 @@ local function choose(tokens, prof, fields, taken)
     return not f.agg and (other_aggregated > 0 or repeats) and not relation and named ~= "scatter" and not f.axis
       and (prev == "per" or prev == "by" or prev == "each" or prev == "across")
   end
+  -- "top 8 sides by home goals": whole numbers a ranking of named things is by are its measure
+  local named_things = false
+  for _, f in ipairs(fields) do named_things = named_things or f.entity or f.col.role == "category" or f.col.role == "id" end
+  local function ranks_by(f)
+    return named_things and f.col.role == "measure" and word(tokens, f.first - 1) == "by" and top_request(tokens) ~= nil
+  end
   local measures, groups, times, cats, explicit = {}, {}, {}, {}, {}
   local counted_rows = false -- "how many years …": what is counted was named
   for _, f in ipairs(fields) do
@@ -1050,7 +1145,7 @@ local function choose(tokens, prof, fields, taken)
       if f.counted or f.counted_things then count, counted_rows = true, true end
     elseif c.role == "time" then
       times[#times + 1] = f
-    elseif c.role == "measure" and (not c.discrete or f.agg or f.axis == "y") and not numeric_group(f) then
+    elseif c.role == "measure" and (not c.discrete or f.agg or f.axis == "y" or ranks_by(f)) and not numeric_group(f) then
       measures[#measures + 1] = f
     elseif c.role == "measure" or c.role == "category" or c.role == "constant" or f.entity then
       groups[#groups + 1] = f
@@ -1273,7 +1368,7 @@ local function choose(tokens, prof, fields, taken)
       if explicit.y == dims[1] or explicit.x == dims[2] then plan.x, plan.y = dims[2], dims[1] end
       local m = colour
       plan.color = m
-      plan.agg = m and (m.agg or default_agg(m.col)) or "count"
+      plan.agg = m and (m.agg or m.spoken_agg or default_agg(m.col)) or "count"
       return plan
     end
     kind = "bar"
@@ -1327,7 +1422,7 @@ local function choose(tokens, prof, fields, taken)
   end
   plan.x, plan.y = x, y
   if y then
-    plan.agg = y.agg or (kind ~= "box" and default_agg(y.col)) or nil
+    plan.agg = y.agg or (kind ~= "box" and (y.spoken_agg or default_agg(y.col))) or nil
   else
     plan.agg = "count"
   end
@@ -1497,6 +1592,27 @@ function M.plan(prompt, df, opts)
     end
     if all or valued or pooled then table.remove(fields, i) end
   end
+  -- a map is a scatter of the rows' places: longitude across, latitude up
+  local map_at, lon, lat = map_request(tokens, prof)
+  if map_at and not named_chart(tokens) then
+    tokens[map_at] = { w = "scatter", s = "scatter" }
+    info.named_type = "scatter"
+    -- ("where they happened": the place is the map's, not a column of place names read loosely)
+    for i = #fields, 1, -1 do
+      local loose = fields[i].col.place and #fields[i].spans > 0
+      for _, m in ipairs(fields[i].spans) do loose = loose and m.score < 0.8 end
+      if loose then table.remove(fields, i) end
+    end
+    for _, pair in ipairs { { lon, "x" }, { lat, "y" } } do
+      local f
+      for _, g in ipairs(fields) do if g.col == pair[1] then f = g end end
+      if not f then
+        f = { col = pair[1], first = map_at, last = map_at, spans = {} }
+        table.insert(fields, 1, f)
+      end
+      f.axis = pair[2]
+    end
+  end
   -- "by industry", "which company", "top 10 products" where no column is called that: the data's
   -- one column of categories, or the column that names its rows or splits them into series
   local has_group = false
@@ -1546,10 +1662,11 @@ function M.plan(prompt, df, opts)
   -- a column of codes named as a group ("by species" over gap_species_code): its labels instead;
   -- an aggregate the data holds already ("mean delay" beside avg_delay): that column
   for _, f in ipairs(fields) do
-    local label = not f.counted and profile.label_of(prof, df, f.col)
-    if label then
-      info.notes[#info.notes + 1] = ("drawn by %s, the names of the %s codes"):format(label.name, f.col.name)
-      f.col = label
+    local coded = f.spans[1] and f.spans[1].coded
+    if coded and f.counted then
+      f.col = coded
+    elseif coded then
+      info.notes[#info.notes + 1] = ("drawn by %s, the names of the %s codes"):format(f.col.name, coded.name)
     end
     -- (unless the column was named by its own name: "average delayed" is the mean of `delayed`)
     local exact = false

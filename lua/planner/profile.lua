@@ -86,7 +86,9 @@ local function shape(df, prof)
     if c.role == "time" and (not prof.time or (prof.time.type ~= "temporal" and c.type == "temporal")) then
       prof.time = c
     end
-    if not prof.key and (c.role == "id" or c.role == "category" and c.type ~= "quantitative")
+    -- (a column of names before a column of row numbers: "AL", "AK" name the rows, 1, 2 do not)
+    if (not prof.key or prof.key.type == "quantitative" and c.type ~= "quantitative")
+        and (c.role == "id" or c.role == "category" and c.type ~= "quantitative")
         and c.count == df.nrows and c.distinct == c.count and c.count >= 3 then
       prof.key = c
     end
@@ -308,6 +310,8 @@ function M.profile(df)
     out.by_name[name] = c
   end
   shape(df, out)
+  -- a column of codes drawn by its labels when named by the words it shares with them
+  for _, c in ipairs(out.columns) do c.label = M.label_of(out, df, c) end
   -- a table already counted: one column says how many of something each row stands for, so a
   -- count of rows means the sum of it
   for _, c in ipairs(out.columns) do
@@ -346,24 +350,36 @@ end
 -- Name words of a column of codes ("gap_species_code", "state_abbr"), drawn better by its labels.
 local CODE_WORDS = { code = true, id = true, abbr = true, abbreviation = true, key = true }
 
--- A column of readable labels that names the same groups as column c of codes, one label per
--- code ("common_name" beside "gap_species_code"), or nil: what a chart by c should show.
+-- A column of readable labels that names the same groups as column c of codes, or nil: what a
+-- chart by c should show. Either a column named as labels ("common_name" beside
+-- "gap_species_code") with one label per code, or a text column sharing the code's other words
+-- ("Party_Affiliation" beside the numbers of "Party_Code") whose labels each have one code: the
+-- labels are as fine as the codes, or finer.
 function M.label_of(prof, df, c)
-  if c.type == "quantitative" or c.role ~= "category" and c.role ~= "id" then return nil end
-  local coded = false
-  for _, st in ipairs(c.stems or {}) do coded = coded or CODE_WORDS[st] end
+  if c.role ~= "category" and c.role ~= "id" and not (c.role == "measure" and c.discrete) then return nil end
+  local coded, own = false, {}
+  for _, st in ipairs(c.stems or {}) do
+    if CODE_WORDS[st] then coded = true elseif not lex.stop[st] then own[#own + 1] = st end
+  end
   if not coded then return nil end
   for _, o in ipairs(prof.columns) do
-    local named = false
-    for _, st in ipairs(o.stems or {}) do named = named or st == "name" or st == "label" or st == "title" end
-    if o ~= c and named and o.type ~= "quantitative" and o.distinct == c.distinct then
-      -- one label per code, every row
-      local label_of, ok = {}, true
-      local codes, labels = df.columns[c.name], df.columns[o.name]
+    local named, shares = false, #own > 0
+    local stems = {}
+    for _, st in ipairs(o.stems or {}) do
+      named = named or st == "name" or st == "label" or st == "title"
+      stems[st] = true
+    end
+    for _, st in ipairs(own) do shares = shares and stems[st] == true end
+    if o ~= c and o.type ~= "quantitative" and (named and o.distinct == c.distinct or shares and o.distinct >= c.distinct)
+        and not stems.code then
+      local first, second = df.columns[c.name], df.columns[o.name]
+      if not named then first, second = second, first end
+      -- (named labels: one label per code; labels sharing the code's words: one code per label)
+      local seen, ok = {}, true
       for r = 1, df.nrows do
-        local k, v = codes[r], labels[r]
+        local k, v = first[r], second[r]
         if k ~= nil then
-          if label_of[k] == nil then label_of[k] = v elseif label_of[k] ~= v then ok = false; break end
+          if seen[k] == nil then seen[k] = v elseif seen[k] ~= v then ok = false; break end
         end
       end
       if ok then return o end

@@ -121,9 +121,12 @@ function M.plan_kind(df, prof, kind)
   end
   if kind == "scatter" or kind == "bubble" or kind == "hexbin" then
     local a, b = best_pair(df, ms)
+    -- (one measure: against the time it was measured at, "scatter of the anomaly against year")
+    if not a and m and t then a, b = t, m end
     if not a then return nil end
     spec.type = "scatter"
     enc.x, enc.y = channel(a), channel(b)
+    if a.type == "quantitative" then enc.x.type = "quantitative" end
   elseif kind == "histogram" or kind == "density" or kind == "violin" and not g then
     if not m then return nil end
     spec.type = "histogram"
@@ -157,6 +160,10 @@ function M.plan_kind(df, prof, kind)
     spec.type = (kind == "lollipop" or kind == "bar") and kind or "bar"
     enc.x = channel(x)
     enc.y = profile.count_channel(prof, { x })
+    -- one row per time point: its measure, not a count of one
+    if x == t and prof.timeseries and m and not prof.weight then
+      enc.y = channel(m, { aggregate = profile.default_agg(m) })
+    end
     if x == crowded then
       g = crowded
       -- one row per name: its measure, not a count of one

@@ -17,8 +17,6 @@ local CEILING = {
   range = 0.35,
   -- "bars going across" and abbreviations of "horizontal" ("horiz") are not read
   orientation = 0.5,
-  -- chartd has no font size setting: "font size 14" is acknowledged, but "larger text" is unclear
-  font_size = 0.3,
   -- "shrink it", "make it 800 by 400" are not sizes yet
   size = 0.25,
   -- "put hp on the y axis": "hp" names no column

@@ -634,11 +634,22 @@ class("label_angle", {
 
 class("font_size", {
   base = bars,
-  -- chartd has no font size setting: an honest "style" answer (noted, chart kept) is right
-  make = function() return table.unpack(pick { { "bigger font", "np" }, { "larger text", "np" },
-    { "increase the font size", "imp" }, { "font size 14", "np" }, { "smaller font", "np" }, { "make the text bigger", "imp" } }) end,
-  check = function(r)
-    return r.kind == "style" or (r.kind == "edit" and r.spec.config and (r.spec.config.fontSize or r.spec.config.font)), r.kind
+  -- font sizes are config.axis.labelFontSize, axis.titleFontSize, title.fontSize, legend.labelFontSize
+  make = function()
+    local text, form, want = table.unpack(pick { { "bigger font", "np", 1 }, { "larger text", "np", 1 },
+      { "increase the font size", "imp", 1 }, { "font size 14", "np", 14 }, { "smaller font", "np", -1 },
+      { "make the text bigger", "imp", 1 } })
+    return text, form, { change = want }
+  end,
+  check = function(r, t, want)
+    local s = edit(r)
+    if not s then return false, r.kind end
+    local c = s.config or {}
+    local size = c.axis and c.axis.labelFontSize or c.title and c.title.fontSize
+    if not size then return false, "no font size" end
+    if want.change == 1 then return size > 11, "size " .. size end
+    if want.change == -1 then return size < 11, "size " .. size end
+    return size == want.change, "size " .. size
   end,
 })
 

@@ -48,7 +48,10 @@ end
 local function hints(ctx)
   local out = { groups = {}, measures = {}, mentions = {} }
   for _, m in ipairs(ctx:free_mentions()) do
-    if m.score >= 0.5 and m.col.role ~= "id" then
+    -- (a column naming each row only as the groups asked for: "a bar per state")
+    local prev = ctx:w(m.i - 1)
+    local grouped = prev == "per" or prev == "by" or prev == "each" or prev == "every"
+    if m.score >= 0.5 and (m.col.role ~= "id" or grouped) then
       local t = ctx.df.types[m.col.name]
       if t == "quantitative" and not m.col.discrete then
         out.measures[#out.measures + 1] = m.col.name

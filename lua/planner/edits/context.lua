@@ -30,6 +30,10 @@ column_values = function(df, name)
   if cached then return cached end
   local out = {}
   local list = frame.distinct(df, name)
+  -- a column of places' codes ("TX", "NY") also answers to the places' names ("texas", "new york")
+  local named_codes = 0
+  for _, v in ipairs(list) do if lex.place_names[v] then named_codes = named_codes + 1 end end
+  local by_name = named_codes * 2 > #list
   if #list <= M.MAX_VALUES then
     for _, v in ipairs(list) do
       local words = {}
@@ -39,6 +43,9 @@ column_values = function(df, name)
       if #words > 0 and #words <= 4 then
         local hit = { col = name, value = v, n = #words, few = #list <= M.MAX_FUZZY }
         out[table.concat(words, " ")] = hit
+        if by_name and lex.place_names[v] then
+          for _, place in ipairs(lex.place_names[v]) do out[place] = out[place] or hit end
+        end
         -- a one-word value also answers to the words people use for it ("women" for Female)
         if #words == 1 then
           for syn in pairs(lex.value_synonyms_of(words[1])) do
@@ -210,7 +217,7 @@ function Ctx:value_mentions()
     end
     if found then
       for _, h in ipairs(found.hits) do
-        out[#out + 1] = { col = h.col, value = h.value, i = found.i, j = found.j }
+        out[#out + 1] = { col = h.col, value = h.value, i = found.i, j = found.j, crowded = not h.few or nil }
       end
       i = found.j + 1
     else
@@ -311,7 +318,7 @@ function Ctx:loose_value_mentions(strict)
     local t = self.tokens[i]
     local placed, j = by_place(i)
     if placed then
-      out[#out + 1] = { col = placed[1].col, value = placed[1].value, i = i, j = j, loose = true }
+      out[#out + 1] = { col = placed[1].col, value = placed[1].value, i = i, j = j, loose = true, place = true }
       i = j
     elseif self:free(i) and not self:mention_at(i) and not lex.stop[t.w] and not vocab.command[t.w]
         and not tonumber(t.w) then
@@ -474,9 +481,18 @@ function M.new(prompt, spec, df)
   end
   -- typos of command words are corrected where no column is named; a corrected word may then
   -- name a column itself ("facet by yaer"), so the columns are read again
+  -- (not a word the data holds as a value, nor a place's name: "colorado" is no typo of "colored")
+  local function a_value(w)
+    if lex.place_codes[w] or lex.places[w] then return true end
+    for _, name in ipairs(df and df.names or {}) do
+      local t = df.types[name]
+      if (t == "nominal" or t == "ordinal") and column_values(df, name)[lex.stem(w)] then return true end
+    end
+    return false
+  end
   local fixed_any = false
   for i, t in ipairs(ctx.tokens) do
-    if t.w and not ctx.taken[i] then
+    if t.w and not ctx.taken[i] and not a_value(t.w) then
       local fixed = correct(t.w)
       if fixed then
         ctx.tokens[i] = { w = fixed, s = lex.stem(fixed), typo = t.w }

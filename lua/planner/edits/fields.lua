@@ -138,18 +138,50 @@ local function only_category(ctx, i)
   return found.name
 end
 
+-- "a single chart with colours", "all in one chart", "on the same plot": a chart split into
+-- panels comes back together, its panels' column as the colours.
+local ONE_CHART = set [[single one same]]
+local CHART_WORDS = set [[chart plot graph panel figure]]
+local function together(ctx)
+  local enc = ctx.spec.encoding
+  local panels = enc.column or enc.row
+  if not (panels and panels.field) then return false end
+  for i = 1, #ctx.tokens do
+    if ctx:free(i) and ONE_CHART[ctx:w(i) or ""] and CHART_WORDS[ctx:w(i + 1) or ""] then
+      ctx:mark(i, i + 1)
+      local k = ctx:find(COLOR_CUES, i + 2, 3) or ctx:find({ colours = true, colors = true }, i + 2, 3)
+      if k then ctx:mark(k, k - 1) end
+      enc.column, enc.row = nil, nil
+      if ctx.spec.type ~= "pie" and ctx.spec.type ~= "donut" then
+        enc.color = channels.of(ctx.df, panels.field)
+        if ctx.df.types[panels.field] == "quantitative" then enc.color.type = "nominal" end
+      end
+      ctx:edit("facet")
+      return true
+    end
+  end
+  return false
+end
+
 -- "colour by X", "split by X", "facet by X", "separate charts for each X", "add X to the legend",
 -- "a line per X", "different for each value of X".
 function M.split(ctx)
+  if together(ctx) then return end
   for i, t in ipairs(ctx.tokens) do
     if t.w and ctx:free(i) then
       local facet, extra = facet_phrase(ctx, i)
       local color = not facet and COLOR_CUES[t.w]
       -- "split into panels by X", "break it out into separate charts": the facet word decides
       if color then
-        for k = i + 1, i + 5 do
+        for k = i + 1, i + 10 do
           if ctx.tokens[k] and ctx.tokens[k].p and ctx.tokens[k].p ~= "," then break end
-          if facet_phrase(ctx, k) then color = false; ctx:mark(i); break end
+          -- ("split it by league with a separate panel for each": the split is the panels)
+          local later, later_extra = facet_phrase(ctx, k)
+          if later then
+            color, facet, extra = false, true, later_extra
+            ctx:mark(k)
+            break
+          end
         end
       end
       -- "group by X" / "grouped by X" on a chart that already has its groups on x: series of X
@@ -220,8 +252,36 @@ function M.split(ctx)
   end
 end
 
+-- "one colour for all of them", "a single colour", "the same colour for every bar": the words of
+-- one colour for every mark, marked; returns whether they were there.
+local ONE = { one = true, single = true, same = true }
+local COLOUR = { color = true, colour = true }
+local EVERY = { all = true, every = true }
+local EACH = { each = true, per = true, ["for"] = true }
+local function one_colour(ctx)
+  for i = 1, #ctx.tokens do
+    -- (not "one colour each", "one colour per series", "one colour for each": a colour apiece)
+    local apiece = EACH[ctx:w(i + 2) or ""] and not (ctx:w(i + 2) == "for" and EVERY[ctx:w(i + 3) or ""])
+    if ONE[ctx:w(i) or ""] and COLOUR[ctx:w(i + 1) or ""] and ctx:free(i) and ctx:free(i + 1) and not apiece then
+      local j = i + 1
+      if ctx:w(j + 1) == "for" and EVERY[ctx:w(j + 2) or ""] then
+        j = j + 2
+        if ctx:w(j + 1) == "of" then j = j + 1 end
+        if ctx:w(j + 1) == "them" or ctx:w(j + 1) == "the" then j = j + 1 end
+      end
+      for k = i, j do ctx:mark(k) end
+      return true
+    end
+  end
+  return false
+end
+
 -- "remove the colour", "no legend colours", "one colour": drops the split.
 function M.uncolor(ctx)
+  if ctx.spec.encoding.color and one_colour(ctx) then
+    ctx.spec.encoding.color = nil
+    ctx:edit("color")
+  end
   for i, t in ipairs(ctx.tokens) do
     if ctx:free(i) and (t.w == "color" or t.w == "colour" or t.w == "colors" or t.w == "colours"
         or t.w == "split" or t.w == "facet" or t.w == "panels" or t.w == "breakdown") then
@@ -590,13 +650,36 @@ function M.slot(ctx)
     if (m.score < 0.6 and not after_by and not variant_of_drawn(ctx, m)) or m.col.role == "id" and m.score < 0.8 then
       m.used = true -- a weak reading: a word of the sentence rather than a column
     end
+    -- "not Y, X", "not Y but X": X in Y's place
+    local replaced
+    local nxt = free[idx + 1]
+    local k = m.i - 1
+    -- (past the article and a word of the column's phrase: "not the money spent")
+    while (ARTICLE[ctx:w(k) or ""] or ctx:w(k) and ctx:free(k) and not ctx:mention_at(k) and k >= m.i - 2)
+        and ctx:w(k) ~= "not" do
+      k = k - 1
+    end
+    if ctx:open(m) and ctx:w(k) == "not" and nxt and ctx:open(nxt) then
+      local plain = true
+      for j = m.j + 1, nxt.i - 1 do
+        local w = ctx:w(j)
+        if w and not ARTICLE[w] and w ~= "but" and w ~= "rather" and w ~= "instead" then plain = false end
+      end
+      for _, ch in ipairs { "x", "y", "color", "theta", "column", "row" } do
+        if plain and enc[ch] and enc[ch].field == m.col.name then replaced = ch end
+      end
+      if replaced then
+        for j = k, m.i - 1 do ctx:mark(j) end
+        for j = m.j + 1, nxt.i - 1 do ctx:mark(j) end
+        ctx:take(m)
+        m, nxt = nxt, nil
+      end
+    end
     if ctx:open(m) then
       local field = m.col.name
       local ftype = ctx.df.types[field]
       -- "X instead of Y" / "X rather than Y" / "X not Y"
-      local nxt = free[idx + 1]
-      local replaced
-      if nxt then
+      if nxt and not replaced then
         local mid = {}
         for k = m.j + 1, nxt.i - 1 do if ctx:w(k) and not ARTICLE[ctx:w(k)] then mid[#mid + 1] = ctx:w(k) end end
         local between = table.concat(mid, " ")

@@ -81,14 +81,14 @@ read_unsigned = function(tokens, i)
   else
     return nil
   end
-  local out = { value = value, unit = unit, j = j }
+  local out = { value = value, unit = unit, j = j, percent = tokens[j].pct or nil }
   local nxt = tokens[j + 1] and tokens[j + 1].w
   if nxt and SCALE[nxt] and nxt ~= "m" then
     out.value, out.scaled, out.j = value * SCALE[nxt], true, j + 1
   elseif nxt and not unit and M.UNITS[nxt] then
     out.unit, out.j = nxt, j + 1
   elseif nxt == "percent" or nxt == "pct" then
-    out.j = j + 1
+    out.j, out.percent = j + 1, true
   end
   return out
 end
@@ -111,6 +111,10 @@ function M.convert(num, field, prof)
   local cu = column_unit(c)
   local from, to = num.unit and M.UNITS[num.unit], cu and M.UNITS[cu]
   if from and to and from[1] == to[1] then return num.value * from[2] / to[2] end
+  -- "above 18%" on a column of fractions (0.187): 0.18
+  if num.percent and c and c.min and c.max and c.min >= -1 and c.max <= 1 and num.value > 1 then
+    return num.value / 100
+  end
   return num.value
 end
 

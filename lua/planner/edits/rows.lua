@@ -166,7 +166,8 @@ local function loose(ctx, first)
   local kept = {}
   for _, v in ipairs(ctx:loose_value_mentions(first)) do
     -- one word of a longer value ("disaster" of "All natural disasters") needs a filter cue near it
-    local cued = not (v.word_of or first)
+    -- (a place's name for its code, "texas" for TX, needs none: people name places to keep them)
+    local cued = not (v.word_of or first) or v.place
     for k = v.i - 4, v.i + 2 do
       local w = k ~= v.i and ctx:w(k)
       if w and (KEEP[w] or NEGATE[w] or WIDEN_WORDS[w] or COMPARE[w] or SWITCH[w] or first and not v.word_of and FIRST_CUES[w]) then
@@ -201,6 +202,12 @@ apply_values = function(ctx, mentions)
   for _, v in ipairs(mentions) do
     -- ("next to each other": the words of the phrase, not a value called "Other")
     local clash = M.painted(ctx, v) or v.i == v.j and ctx:w(v.i) == "other" and ctx:w(v.i - 1) == "each"
+    -- one word among thousands of names ("… is fine" beside a city called Fine) names a row only
+    -- after a filter cue ("only ohio", "also ohio", "drop fine")
+    if v.crowded and v.i == v.j and not cue_before(ctx, v.i, KEEP, 3) and not cue_before(ctx, v.i, NEGATE, 3)
+        and not cue_before(ctx, v.i, COMPARE, 3) then
+      clash = true
+    end
     for k = v.i, v.j do
       if ctx.used[k] then clash = true end
       -- a column named by the same word wins, unless a filter cue points at the value
@@ -224,7 +231,11 @@ apply_values = function(ctx, mentions)
     end
     return false
   end
-  local function preferred(name) return on_chart(ctx.spec, name) and not grouped_here(name) end
+  -- (or the one kept to some values already: "also ohio" adds to the states kept)
+  local function preferred(name)
+    local cur = current_filter(ctx.spec, name)
+    return on_chart(ctx.spec, name) and not grouped_here(name) or cur ~= nil and cur.oneOf ~= nil
+  end
   table.sort(order, function(a, b)
     local ca, cb = preferred(a), preferred(b)
     if ca ~= cb then return ca end
@@ -284,6 +295,11 @@ apply_values = function(ctx, mentions)
   -- the column's own name after the values ("the East region") is part of the filter
   local m = ctx:mention_after(hits[#hits].j + 1, 1)
   if m and m.col.name == field then ctx:take(m) end
+  -- … or just before them ("the Alaska network, ak", "region: East")
+  local b = first - 1
+  while ctx.tokens[b] and ctx.tokens[b].p do b = b - 1 end
+  m = ctx:mention_at(b)
+  if m and m.col.name == field and ctx:open(m) then ctx:take(m) end
   if neg_at then
     if cur and cur.oneOf then
       local drop, left = {}, {}
@@ -529,8 +545,34 @@ end
 local NOT_ROWS = set [[axes axis sides side ways ends directions]]
 local ARTICLES = set [[the these those my our its]]
 
+-- "the whole period again", "the full time range", "the entire history": every date again.
+local WHOLE = set [[whole entire full complete]]
+local SPAN = set [[period periods range time timeline history series span years dates]]
+local function whole_period(ctx)
+  for i = 1, #ctx.tokens do
+    if ctx:free(i) and WHOLE[ctx:w(i) or ""] and SPAN[ctx:w(i + 1) or ""] then
+      local j = i + 1
+      if ctx:w(i + 1) == "time" and ctx:w(i + 2) == "range" then j = i + 2 end
+      if ctx:w(j + 1) == "again" then j = j + 1 end
+      ctx:mark(i, j)
+      if ctx:w(i - 1) == "the" then ctx:mark(i - 1) end
+      local n = 0
+      for _, step in ipairs(ctx.spec.transform or {}) do
+        local field = step.filter and step_field(step)
+        local col = field and ctx.prof and ctx.prof.by_name[field]
+        if col and col.role == "time" then n = n + M.drop_filters(ctx.spec, field) end
+      end
+      if n == 0 then ctx:note("the chart shows every date already") end
+      ctx:edit("filter")
+      return true
+    end
+  end
+  return false
+end
+
 -- "include all genres", "show all regions again", "remove the filter", "clear filters".
 function M.unfilter(ctx)
+  if whole_period(ctx) then return end
   -- "both cities", "all regions", "every segment" of a column the chart keeps some of: all of
   -- them, compared side by side when the chart can split. "both" and "all of them" need no
   -- column name when the chart keeps some values of just one column.
@@ -682,6 +724,13 @@ function M.ranges(ctx)
       dir = ctx:w(i + 1) == "least" and "gte" or "lte"
     end
     if t.w == "between" and ctx:free(i) then dir = "between" end
+    -- "mag 4+", "4+ stars": at least 4
+    -- (not a band a column holds as text: "the 75+ group")
+    local plus = not dir and t.plus and ctx:free(i)
+    for _, v in ipairs(plus and ctx:value_mentions() or {}) do
+      if v.i <= i and v.j >= i then plus = false end
+    end
+    if plus then dir = "gte" end
     -- "from 50 to 100"
     if t.w == "from" and ctx:free(i) and tonumber(ctx:w(i + 1) or "") and ctx:w(i + 2) == "to" then dir = "between" end
     -- "prices 50-100": two numbers joined by a dash are a range on their own
@@ -690,7 +739,7 @@ function M.ranges(ctx)
       and not (M.plain_year(tonumber(t.w)) and M.plain_year(tonumber(ctx:w(i + 1)) or 0))
     if dashed then dir = "between" end
     if dir then
-      local j = dashed and i or i + 1
+      local j = (dashed or plus) and i or i + 1
       while ctx:w(j) == "than" or ctx:w(j) == "least" or ctx:w(j) == "most" or ctx:w(j) == "or" and ctx:w(j + 1) == "equal"
         or ctx:w(j) == "equal" or ctx:w(j) == "to" or ctx:w(j) == "the" do
         j = j + 1

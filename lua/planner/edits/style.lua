@@ -324,6 +324,13 @@ function M.log(ctx)
         if w == "both" or w == "axes" and not (axes.x or axes.y) then axes.x, axes.y = true, true end
         if w == "horizontal" then axes.x = true; ctx:mark(k) end
         if w == "vertical" then axes.y = true; ctx:mark(k) end
+        -- "log scale on the counts": the axis of the count
+        if w and lex.count[lex.stem(w)] or w == "counts" or w == "number" then
+          for _, name in ipairs { "x", "y" } do
+            local ch = ctx.spec.encoding[name]
+            if ch and ch.aggregate == "count" then axes[name] = true; ctx:mark(k) end
+          end
+        end
       end
       local spec = ctx.spec
       local enc = spec.encoding
@@ -719,6 +726,59 @@ function M.font(ctx)
           if w and (k == i or k == at or NOT_FAMILY[w]) then ctx:mark(k) end
         end
         spec_config(ctx.spec).font = family
+        ctx:edit("font")
+        return
+      end
+    end
+  end
+end
+
+-- "a larger font for the labels", "bigger text", "font size 14", "smaller title font": font sizes
+-- (config.axis.labelFontSize, axis.titleFontSize, title.fontSize, legend.labelFontSize), a step
+-- of a quarter from what the chart has (the light theme's sizes until changed).
+local TEXT_WORDS = { font = true, fonts = true, text = true, writing = true, lettering = true, letters = true }
+local GROW = { bigger = true, larger = true, big = true, large = true, increase = true, huge = true, readable = true }
+local SHRINK = { smaller = true, small = true, tiny = true, decrease = true, reduce = true }
+local FONT_TARGETS = {
+  { words = { labels = true, label = true, ticks = true, tick = true, numbers = true }, group = "axis", key = "labelFontSize", theme = "tick" },
+  { words = { legend = true }, group = "legend", key = "labelFontSize", theme = "legend" },
+  { words = { title = true, heading = true }, group = "title", key = "fontSize", theme = "title" },
+}
+function M.font_size(ctx)
+  for i, t in ipairs(ctx.tokens) do
+    if TEXT_WORDS[t.w] and ctx:free(i) then
+      local step, size, marks = nil, nil, { i }
+      for k = math.max(1, i - 3), math.min(#ctx.tokens, i + 3) do
+        local w = ctx:w(k)
+        if w and ctx:free(k) and (GROW[w] or SHRINK[w]) and not step then
+          step = GROW[w] and 1.25 or 0.8
+          marks[#marks + 1] = k
+        end
+      end
+      if ctx:w(i + 1) == "size" then
+        marks[#marks + 1] = i + 1
+        local k = ctx:w(i + 2) == "to" and i + 3 or i + 2
+        size = tonumber(ctx:w(k) or "")
+        if size then marks[#marks + 1] = k end
+      end
+      if step or size then
+        local targets = {}
+        for k = math.max(1, i - 4), math.min(#ctx.tokens, i + 5) do
+          for _, target in ipairs(FONT_TARGETS) do
+            if target.words[ctx:w(k) or ""] and ctx:free(k) then targets[target] = true; marks[#marks + 1] = k end
+          end
+        end
+        if not next(targets) then for _, target in ipairs(FONT_TARGETS) do targets[target] = true end end
+        local base = require("themes").get(ctx.spec.theme) or {}
+        for _, target in ipairs(FONT_TARGETS) do
+          if targets[target] then
+            local group = config(ctx.spec, target.group)
+            local now = group[target.key] or (base.font_sizes or {})[target.theme] or 11
+            group[target.key] = size or math.floor(now * step * 2 + 0.5) / 2
+          end
+        end
+        for _, k in ipairs(marks) do ctx:mark(k) end
+        for k = i - 2, i + 2 do if ctx:w(k) == "the" or ctx:w(k) == "for" or ctx:w(k) == "a" then ctx:mark(k) end end
         ctx:edit("font")
         return
       end

@@ -54,7 +54,7 @@ local COMMANDS = [[stacked stack stacking unstack unstacked grouped group groups
   trend trendline regression fit
   title subtitle rename label labels labelled values numbers data
   theme dark light mode colorblind colourblind print grayscale greyscale monochrome minimal
-  bigger smaller larger wider taller size
+  bigger smaller larger wider taller size font fonts text increase decrease
   undo revert previous back restore
   gridlines gridline grid markers marker symbols symbol points dots thicker thinner bolder heavier width
   bins bin buckets wider narrower fewer

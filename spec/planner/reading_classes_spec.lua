@@ -1,0 +1,388 @@
+-- How requests are read, by class (not single sentences): each test generates its tables (names,
+-- values, sizes seeded) and its phrasings, so a rule fitted to one dataset or sentence fails here.
+-- Codes drawn by the labels that share their name, places named for their codes, maps, adjectives
+-- of degree, things counted per time, a period that is not an axis, percentages and "N+", font
+-- sizes, "not Y, X", panels brought back together, and the other readings of this file's tests.
+local followup = require "planner.followup"
+local frame = require "data.frame"
+local lex = require "planner.lexicon"
+local offline = require "planner.offline"
+local validate = require "chartspec.validate"
+
+local gen = require("seeded").new(20261206)
+local rand, pick, word = gen.rand, gen.pick, gen.word
+local function title_case(w) return w:sub(1, 1):upper() .. w:sub(2) end
+local function distinct_words(k, len)
+  local out, seen = {}, {}
+  while #out < k do
+    local w = word(len)
+    if not seen[w] then seen[w] = true; out[#out + 1] = w end
+  end
+  return out
+end
+
+local function csv(header, rows)
+  local lines = { table.concat(header, ",") }
+  for _, r in ipairs(rows) do lines[#lines + 1] = table.concat(r, ",") end
+  return assert(frame.from_data(table.concat(lines, "\n") .. "\n"))
+end
+
+-- A first turn as the agent reads it: the plan, then the rows its words keep.
+local function first(prompt, df)
+  local spec, info = offline.plan(prompt, df, {})
+  assert.is_table(spec, ("%q → %s"):format(prompt, tostring(info)))
+  spec = followup.rows(prompt, spec, df)
+  spec.data = df
+  local ok, errs = validate.spec(spec)
+  assert.is_truthy(ok, ("%q → invalid: %s"):format(prompt, errs and errs[1] and errs[1].message or "?"))
+  spec.data = nil
+  return spec, info
+end
+
+local function edit(prompt, base, df, want)
+  local r = followup.interpret(prompt, base, df)
+  assert.equal(want or "edit", r.kind, ("%q → %s %s"):format(prompt, r.kind, r.message or ""))
+  return r.spec, r
+end
+
+local function filter_on(spec, field)
+  for _, step in ipairs(spec.transform or {}) do
+    local f = step.filter
+    if type(f) == "table" and (f.field == field or type(f["not"]) == "table" and f["not"].field == field) then
+      return f
+    end
+  end
+  return nil
+end
+
+local function sorted(list)
+  local out = {}
+  for i, v in ipairs(list) do out[i] = v end
+  table.sort(out)
+  return out
+end
+
+-- Postal codes and their names, from the lexicon.
+local STATES = {}
+for name, code in pairs(lex.place_codes) do STATES[#STATES + 1] = { name = name, code = code } end
+table.sort(STATES, function(a, b) return a.code < b.code end)
+local function some_states(k)
+  local out, seen = {}, {}
+  while #out < k do
+    local s = pick(STATES)
+    if not seen[s.code] and not s.name:find(" of ") then seen[s.code] = true; out[#out + 1] = s end
+  end
+  return out
+end
+
+describe("readings by class", function()
+  it("a column of codes named by the word it shares with a column of labels is drawn by the labels", function()
+    for _ = 1, 15 do
+      local thing, measure = word(2), word(3)
+      local labels = { "AAX", "BBY", "CCZ", "DDW" }
+      local rows = {}
+      for i = 1, 40 do
+        local l = rand(4)
+        -- two labels share the last code: labels are finer than codes
+        rows[#rows + 1] = { math.min(l, 3), labels[l], rand(900) }
+      end
+      local code_col, label_col = title_case(thing) .. "_Code", title_case(thing) .. "_" .. title_case(word(2))
+      local df = csv({ code_col, label_col, title_case(measure) }, rows)
+      local spec = first(("total %s by %s"):format(measure, thing), df)
+      assert.equal(label_col, spec.encoding.x.field, thing)
+      -- named with its code word, the code column itself
+      spec = first(("total %s by %s code"):format(measure, thing), df)
+      assert.equal(code_col, spec.encoding.x.field, thing .. " code")
+      local colored = edit(("colour by %s"):format(thing), { type = "bar", encoding = {
+        x = { field = "Dummy", type = "nominal" }, y = { field = title_case(measure), type = "quantitative", aggregate = "sum" } } }, df)
+      assert.equal(label_col, colored.encoding.color.field)
+    end
+  end)
+
+  it("rows named by a text column, not by a column of row numbers before it; 'across' groups", function()
+    for _ = 1, 15 do
+      local things, measure = word(2) .. "s", word(2)
+      local names = distinct_words(20, 2)
+      local rows = {}
+      for i, n in ipairs(names) do rows[i] = { i, ("%.3f"):format(rand(300) / 1000), n:upper() } end
+      local df = csv({ "id", measure, things:sub(1, -2) }, rows)
+      local spec = first(pick { "%s across %s", "%s across all %s, lowest first", "%s by %s" }:format(measure, things), df)
+      assert.equal(things:sub(1, -2), spec.encoding.x.field)
+    end
+  end)
+
+  it("US places named by their names keep the rows of the column of their codes, whatever else holds the names", function()
+    for _ = 1, 20 do
+      local picked = some_states(6)
+      local measure, place_col, other_col = word(2), pick { "state", "st", word(2) }, word(3)
+      local rows = {}
+      for _, s in ipairs(picked) do
+        for _ = 1, 3 do
+          -- another column holds some of the same names as text (a county called Texas)
+          rows[#rows + 1] = { s.code, title_case(pick { picked[1].name, word(2) }), rand(100) }
+        end
+      end
+      for r = 1, #rows do rows[r][2] = rows[r][2]:gsub(" ", "-") end
+      local df = csv({ place_col, other_col, measure }, rows)
+      local a, b, c = picked[1], picked[2], picked[3]
+      local prompt = pick { "compare the %s of %s, %s and %s", "how much %s in %s vs %s vs %s", "%s for %s, %s and %s" }
+        :format(measure, a.name, b.name, c.name)
+      local spec = first(prompt, df)
+      local f = filter_on(spec, place_col)
+      assert.is_table(f, prompt)
+      assert.same(sorted { a.code, b.code, c.code }, sorted(f.oneOf), prompt)
+      assert.is_nil(filter_on(spec, other_col), prompt)
+      -- "add X" widens the kept places
+      local more = edit(("add %s"):format(picked[4].name), spec, df)
+      assert.same(sorted { a.code, b.code, c.code, picked[4].code }, sorted(filter_on(more, place_col).oneOf))
+    end
+  end)
+
+  it("one word among thousands of names keeps rows only after a filter cue; 'also X' adds to the column kept", function()
+    local common = { "Fine", "Great", "Ready", "Clear", "Nice" }
+    for _ = 1, 8 do
+      local names = distinct_words(420, 3)
+      local w = pick(common)
+      names[rand(#names)] = w
+      local rows = {}
+      for i, n in ipairs(names) do rows[i] = { title_case(n), rand(100), rand(100) } end
+      local df = csv({ "city", "x", "y" }, rows)
+      local base = { type = "scatter", encoding = { x = { field = "x", type = "quantitative" },
+        y = { field = "y", type = "quantitative" }, color = { field = "city", type = "nominal" } } }
+      local spec = edit(("drop the colours, one colour for all of them is %s"):format(w:lower()), base, df)
+      assert.is_nil(filter_on(spec, "city"))
+      assert.is_nil(spec.encoding.color)
+      spec = edit(("only %s"):format(w:lower()), base, df)
+      assert.same({ w }, filter_on(spec, "city").oneOf)
+    end
+  end)
+
+  it("'one colour for all' drops the split; 'one colour each' keeps it", function()
+    for _ = 1, 10 do
+      local cat = word(2)
+      local vals = distinct_words(3, 2)
+      local rows = {}
+      for i = 1, 12 do rows[i] = { i, vals[i % 3 + 1], rand(50) } end
+      local df = csv({ "t", cat, "v" }, rows)
+      local base = { type = "line", encoding = { x = { field = "t", type = "quantitative" },
+        y = { field = "v", type = "quantitative" }, color = { field = cat, type = "nominal" } } }
+      local one = edit(pick { "one colour for all of them", "a single colour please", "same colour for every line" }, base, df)
+      assert.is_nil(one.encoding.color)
+      -- (the chart has that already: an edit or a note, the split kept either way)
+      local r = followup.interpret(pick { "one colour each", "one colour per " .. cat, "one colour for each " .. cat }, base, df)
+      assert.is_truthy(r.kind == "edit" or r.kind == "style", r.kind)
+      assert.equal(cat, r.spec.encoding.color and r.spec.encoding.color.field)
+    end
+  end)
+
+  it("a map of a table with latitude and longitude is a scatter of the places, not a colour by a place word", function()
+    for _ = 1, 15 do
+      local lat, lon = pick { "latitude", "lat" }, pick { "longitude", "lon", "lng" }
+      local rows = {}
+      for i = 1, 30 do rows[i] = { title_case(word(2)) .. " place " .. i, ("%.3f"):format(30 + rand(200) / 10),
+        ("%.3f"):format(-120 + rand(400) / 10), rand(9) } end
+      local df = csv({ "place", lat, lon, "size" }, rows)
+      local things = word(2) .. "s"
+      local spec = first(pick { "map of the %s", "a map-style view of where all these %s happened",
+        "show the %s on a map" }:format(things), df)
+      assert.equal("scatter", spec.type)
+      assert.equal(lon, spec.encoding.x.field)
+      assert.equal(lat, spec.encoding.y.field)
+      assert.is_nil(spec.encoding.color)
+    end
+  end)
+
+  it("an adjective of degree names the quantity it measures; with 'each' its superlative is the aggregate", function()
+    local QUALITY = { { col = "mag", strongest = "strongest", how = "how strong" },
+      { col = "depth", strongest = "deepest", how = "how deep" },
+      { col = "temperature", strongest = "hottest", how = "how hot" },
+      { col = "height", strongest = "tallest", how = "how tall" } }
+    for _ = 1, 12 do
+      local q = pick(QUALITY)
+      local rows = {}
+      for d = 1, 6 do
+        for h = 1, 4 do rows[#rows + 1] = { ("2024-03-%02dT%02d:00:00"):format(d, h * 3), rand(90) / 10, rand(60) } end
+      end
+      local other = word(2)
+      local df = csv({ "time", q.col, other }, rows)
+      local thing = word(2)
+      local spec = first(("%s %s each day"):format(q.strongest, thing), df)
+      assert.equal(q.col, spec.encoding.y.field, q.strongest)
+      assert.equal("max", spec.encoding.y.aggregate)
+      local base = { type = "scatter", encoding = { x = { field = "time", type = "temporal" }, y = { field = other, type = "quantitative" } } }
+      local colored = edit(("colour the points by %s they were"):format(q.how), base, df)
+      assert.equal(q.col, colored.encoding.color.field)
+    end
+  end)
+
+  it("things no column is named after, counted per time unit; a single period is not an axis", function()
+    for _ = 1, 15 do
+      local rows = {}
+      for d = 1, 7 do
+        for k = 1, rand(5) + 1 do rows[#rows + 1] = { ("2024-05-%02dT%02d:%02d:00"):format(d, k, rand(59)), rand(60) / 10 } end
+      end
+      local measure = word(2)
+      local df = csv({ "time", measure }, rows)
+      local things = word(2) .. "ers"
+      local spec = first(("%s %s day"):format(things, pick { "per", "each", "a" }), df)
+      assert.equal("count", spec.encoding.y.aggregate, things)
+      spec = first(("%s distribution %s"):format(measure, pick { "for the week", "over the whole week", "this month" }), df)
+      assert.equal("histogram", spec.type)
+      assert.equal(measure, spec.encoding.x.field)
+      local logged = edit("log scale on the counts", spec, df)
+      assert.equal("log", logged.encoding.y.scale and logged.encoding.y.scale.type)
+      assert.is_nil(logged.encoding.x.scale)
+    end
+  end)
+
+  it("a vague chart type on one measure over time: a scatter against time, bars of the measure", function()
+    for _ = 1, 10 do
+      local measure = word(2)
+      local rows = {}
+      for y = 1, 30 do rows[y] = { 1990 + y, rand(100) / 10 } end
+      local df = csv({ "year", measure }, rows)
+      local spec = first(("scatter plot of the %s"):format(word(3)), df)
+      assert.equal("scatter", spec.type)
+      assert.same({ "year", measure }, { spec.encoding.x.field, spec.encoding.y.field })
+      rows = {}
+      for d = 1, 40 do rows[d] = { ("20%02d-%02d-01"):format(7 + d // 12, d % 12 + 1), rand(500) } end
+      df = csv({ "date", measure }, rows)
+      spec = first(("show me the %s in 2008 as a bar chart"):format(word(3)), df)
+      assert.equal(measure, spec.encoding.y.field)
+    end
+  end)
+
+  it("the whole period again drops the date filters, and only those", function()
+    for _ = 1, 10 do
+      local cat = word(2)
+      local rows = {}
+      for d = 1, 36 do rows[d] = { ("20%02d-%02d-01"):format(10 + d // 12, d % 12 + 1), pick { "a", "b" }, rand(50) } end
+      local df = csv({ "date", cat, "v" }, rows)
+      local base = { type = "line", encoding = { x = { field = "date", type = "temporal" }, y = { field = "v", type = "quantitative" } },
+        transform = { { filter = { field = "date", timeUnit = "year", range = { 2011, 2012 } } }, { filter = { field = cat, oneOf = { "a" } } } } }
+      local spec = edit(pick { "could we see the whole period again?", "show the entire time range", "full history again please" }, base, df)
+      assert.is_nil(filter_on(spec, "date"))
+      assert.is_table(filter_on(spec, cat))
+    end
+  end)
+
+  it("font sizes: larger or smaller, for the labels, the title, the legend, or a size given", function()
+    local df = csv({ "k", "v" }, { { "a", 1 }, { "b", 2 } })
+    local base = { type = "bar", encoding = { x = { field = "k", type = "nominal" }, y = { field = "v", type = "quantitative" } } }
+    for _ = 1, 10 do
+      local spec = edit(pick { "a larger font for the labels", "bigger text on the labels please", "make the label font bigger" }, base, df)
+      assert.is_true(spec.config.axis.labelFontSize > 11)
+      assert.is_nil(spec.config.title)
+      local n = 12 + rand(10)
+      spec = edit(("font size %d for the title"):format(n), base, df)
+      assert.equal(n, spec.config.title.fontSize)
+      spec = edit(pick { "smaller text", "make the font smaller" }, base, df)
+      assert.is_true(spec.config.axis.labelFontSize < 11 and spec.config.title.fontSize < 18)
+      spec.data = df
+      assert.is_truthy(validate.spec(spec))
+    end
+  end)
+
+  it("'N+' is at least N, 'N%' on a column of fractions is N/100, and a band written 'N+' is a value", function()
+    for _ = 1, 10 do
+      local m, share, band = table.unpack(distinct_words(3, 2))
+      local rows = {}
+      for i = 1, 30 do rows[i] = { i, rand(90) / 10, ("%.3f"):format(rand(400) / 1000), pick { "25-34", "35-54", "75+" } } end
+      local df = csv({ "t", m, share, band }, rows)
+      local base = { type = "line", encoding = { x = { field = "t", type = "quantitative" }, y = { field = share, type = "quantitative" } } }
+      local n = rand(6)
+      local spec = edit(("only %s %d+"):format(m, n), base, df)
+      assert.same({ field = m, gte = n }, filter_on(spec, m))
+      local p = 10 + rand(20)
+      spec = edit(("only %s above %d%%"):format(share, p), base, df)
+      assert.near(p / 100, filter_on(spec, share).gt, 1e-9)
+      spec = edit("only the 75+ group", base, df)
+      assert.same({ "75+" }, filter_on(spec, band).oneOf)
+    end
+  end)
+
+  it("'add it back' / 'put the X back' after a removal goes back a step", function()
+    local df = csv({ "k", "c", "v" }, { { "a", "x", 1 }, { "b", "y", 2 } })
+    local base = { type = "bar", encoding = { x = { field = "k", type = "nominal" }, y = { field = "v", type = "quantitative" } } }
+    for _, p in ipairs { "add it back", "put the colours back", "bring them back", "add the colour back please" } do
+      local r = followup.interpret(p, base, df)
+      assert.equal("undo", r.kind, p)
+    end
+  end)
+
+  it("a histogram turned into a bar per named row draws the binned measure per row", function()
+    for _ = 1, 10 do
+      local things, measure = word(2), word(2)
+      local rows = {}
+      for i = 1, 25 do rows[i] = { i, ("%.2f"):format(rand(100) / 10), things:upper() .. i } end
+      local df = csv({ "id", measure, things }, rows)
+      local hist = first(("hist of %s"):format(measure), df)
+      local spec = edit(("no, make it a bar per %s instead"):format(things), hist, df)
+      assert.equal("bar", spec.type)
+      assert.equal(things, spec.encoding.x.field)
+      assert.equal(measure, spec.encoding.y.field)
+    end
+  end)
+
+  it("'top N X by Y' over whole numbers ranks by Y, added up when the word said counts things", function()
+    for _ = 1, 12 do
+      local side = word(2)
+      local teams = distinct_words(12, 2)
+      local rows = {}
+      for i = 1, 120 do rows[i] = { title_case(teams[rand(12)]), rand(6) - 1 } end
+      local df = csv({ side .. "_team", side .. "_score" }, rows)
+      local spec = first(("top %d teams by %s goals"):format(3 + rand(5), side), df)
+      assert.equal(side .. "_team", spec.encoding.x.field)
+      assert.equal(side .. "_score", spec.encoding.y.field)
+      assert.equal("sum", spec.encoding.y.aggregate)
+    end
+  end)
+
+  it("of columns a word names equally, the one whose other word the sentence says; 'not Y, X' puts X in Y's place", function()
+    local PAIRS = { { "Beginning", "Ending", "at the end" }, { "Opening", "Closing", "at closing time" },
+      { "Initial", "Final", "at the final stage" } }
+    for _ = 1, 12 do
+      local pair, w, a, b = pick(PAIRS), word(2), word(3), word(2)
+      local rows = {}
+      for i = 1, 20 do rows[i] = { rand(100), rand(100), rand(100), rand(100) } end
+      local first_col, second_col = pair[1] .. "_" .. title_case(w), pair[2] .. "_" .. title_case(w)
+      local df = csv({ a, b, first_col, second_col }, rows)
+      local base = { type = "scatter", encoding = { x = { field = a, type = "quantitative" }, y = { field = b, type = "quantitative" } } }
+      local spec = edit(("no, not the %s, the %s they had %s"):format(b, w, pair[3]), base, df)
+      assert.equal(a, spec.encoding.x.field)
+      assert.equal(second_col, spec.encoding.y.field)
+    end
+  end)
+
+  it("a split said with panels later in the sentence is panels; 'a single chart' brings them back as colours", function()
+    for _ = 1, 10 do
+      local cat = word(2)
+      local rows = {}
+      for i = 1, 30 do rows[i] = { rand(5), pick { "p", "q", "r" } } end
+      local df = csv({ "score", cat }, rows)
+      local base = { type = "bar", encoding = { x = { field = "score", type = "quantitative" }, y = { aggregate = "count", type = "quantitative" } } }
+      local spec = edit(("could you split it by %s with a separate panel for each?"):format(cat), base, df)
+      assert.equal(cat, spec.encoding.column and spec.encoding.column.field)
+      assert.is_nil(spec.encoding.color)
+      local back = edit(pick { "actually, a single chart with colours would be easier to read", "one chart please, coloured" }, spec, df)
+      assert.is_nil(back.encoding.column)
+      assert.equal(cat, back.encoding.color.field)
+    end
+  end)
+
+  it("a column named just before the value kept is part of the filter, not a new split", function()
+    for _ = 1, 10 do
+      local col = word(2)
+      local codes = { "ak", "nc", "ci", "hv" }
+      local rows = {}
+      for i = 1, 20 do rows[i] = { rand(100), rand(100), codes[i % 4 + 1], rand(9) } end
+      local df = csv({ "x", "y", col, "m" }, rows)
+      local base = { type = "scatter", encoding = { x = { field = "x", type = "quantitative" }, y = { field = "y", type = "quantitative" },
+        color = { field = "m", type = "quantitative" } } }
+      local code = pick(codes)
+      local spec = edit(("could we keep only the ones from the %s %s, %s?"):format(title_case(word(2)), col, code), base, df)
+      assert.same({ code }, filter_on(spec, col).oneOf)
+      assert.equal("m", spec.encoding.color.field)
+    end
+  end)
+end)
