@@ -192,6 +192,7 @@ M.synonyms = {
   { "expectancy", "lifespan", "longevity" },
   { "beak", "bill" },
   { "score", "goal", "goals" },
+  { "built", "build", "construction", "constructed" },
   { "team", "side", "sides", "club", "clubs", "squad" },
   { "sex", "gender" },
   { "latitude", "lat" },

@@ -9,6 +9,7 @@ local vague = require "planner.vague"
 local shape = require "planner.shape"
 local json = require "util.json"
 local numbers = require "planner.edits.numbers"
+local vocab = require "planner.edits.vocab"
 
 local M = {}
 
@@ -66,7 +67,7 @@ local function word(tokens, i)
   return t and t.w
 end
 
-local value_before, correct_typos, shared_head, abbreviation_score, clause_names
+local value_before, correct_typos, shared_head, abbreviation_score, clause_names, verb_at
 
 -- Column mentions -------------------------------------------------------------
 
@@ -174,6 +175,14 @@ local function span_score(tokens, i, j, c)
           local m = math.max(lex.word_match(t.s, cs), lex.word_match(t.w, c.content_words[ci]))
           -- a synonym of a word of the name ("low temps" → temp_min, "rainfall" → precipitation)
           if m < 0.85 and lex.synonyms_of(t.s)[cs] then m = 0.85 end
+          -- a name word written as the word's consonants ("yrs" for years, "pct", "qty", "amt") or
+          -- clipped to its first letters ("unemp" for unemployment; not "real" for really)
+          -- (never a word of chart talk: "labels" is not lbs)
+          local clipped = #cs >= 4 and #t.w >= #cs + 3 and t.w:sub(1, #cs) == cs
+          local consonants = #cs >= 3 and not cs:sub(2):find("[aeiou]") and #t.w > #cs and abbreviates(cs, t.w)
+          if m < 0.85 and (clipped or consonants) and not vocab.command[t.w] and not vocab.command[t.s] then
+            m = 0.85
+          end
           if m > best then best, at = m, ci end
         end
       end
@@ -243,6 +252,17 @@ end
 local function names_word(w, cw)
   local sw = lex.stem(w)
   return lex.word_match(sw, cw) >= 0.85 or lex.synonyms_of(sw)[cw] ~= nil
+end
+
+-- Whether token i is a request verb before its object ("make it a line", "show the states",
+-- "sort them"): not a column called Make, Show or Sort.
+local VERBS = { make = true, show = true, plot = true, draw = true, give = true, create = true, display = true,
+  use = true, sort = true, order = true, group = true, split = true, set = true, turn = true, change = true,
+  put = true, keep = true, label = true, color = true, colour = true, add = true, view = true }
+local OBJECTS = { it = true, them = true, this = true, that = true, the = true, a = true, an = true, these = true,
+  those = true, me = true, us = true, all = true, everything = true, my = true, our = true, each = true, every = true }
+function verb_at(tokens, i)
+  return VERBS[tokens[i].w] ~= nil and OBJECTS[word(tokens, i + 1) or ""] ~= nil
 end
 
 -- Whether a free word of mention m's sentence names one of column c's words the mention does not
@@ -342,7 +362,7 @@ end
 function M.mentions(tokens, prof, drawn)
   local cands = {}
   for i = 1, #tokens do
-    if tokens[i].w and not time_phrase(tokens, i) then
+    if tokens[i].w and not time_phrase(tokens, i) and not verb_at(tokens, i) then
       local prev = word(tokens, i - 1)
       local grouping = prev == "by" or prev == "per" or prev == "each" or prev == "across"
       for len = 1, 4 do
@@ -704,6 +724,24 @@ end
 
 local PER_TIME = { per = true, each = true, every = true, a = true }
 
+-- "…, small multiples", "a panel per variable", "one chart each", "separate plots by region",
+-- "faceted by": the request asks for the split as panels.
+local PANEL_WORDS = { multiples = true, panels = true, panel = true, facet = true, faceted = true, facets = true,
+  faceting = true, trellis = true, subplots = true, subplot = true }
+local CHARTS = { chart = true, charts = true, plot = true, plots = true, graph = true, graphs = true }
+local function panels_request(tokens)
+  for i, t in ipairs(tokens) do
+    local nxt = word(tokens, i + 1)
+    if PANEL_WORDS[t.w] then return true end
+    if (t.w == "separate" or t.w == "individual") and CHARTS[nxt or ""] then return true end
+    if CHARTS[t.w] and (nxt == "each" or nxt == "per" or nxt == "for" and word(tokens, i + 2) == "each")
+        and (word(tokens, i - 1) == "one" or word(tokens, i - 1) == "a") then
+      return true
+    end
+  end
+  return false
+end
+
 -- "number of X" / "how many X" / "most X" where X is not a column: a row count.
 -- Second result: only the weak form ("the most people") asked, which a table with no rows to
 -- count (one per time point or entity) reads as its measure.
@@ -865,14 +903,42 @@ correct_typos = function(tokens, prof)
 end
 
 -- Whether the 1–3 words before mention m are a value of column c ("the East region").
+-- A column's values as the tokenizer reads them ("1970-74" → "1970 74"), cached on the profile.
+local function value_keys(c)
+  if not c.value_keys then
+    c.value_keys = {}
+    for _, v in ipairs(c.values or {}) do
+      local words = {}
+      for _, t in ipairs(M.tokenize(tostring(v))) do if t.w then words[#words + 1] = t.w end end
+      c.value_keys[table.concat(words, " ")] = true
+    end
+  end
+  return c.value_keys
+end
+
 value_before = function(tokens, m, c)
-  local set = {}
-  for _, v in ipairs(c.values or {}) do set[tostring(v):lower()] = true end
+  local set = value_keys(c)
   local words = {}
   for k = m.i - 1, math.max(1, m.i - 3), -1 do
     local w = word(tokens, k)
     if not w then break end
     table.insert(words, 1, w)
+    if set[table.concat(words, " ")] then return true end
+  end
+  return false
+end
+
+-- "ships built 1970-74", "region East": the column's name, then one of its values (not after
+-- "by": "by region, east and west" still groups).
+local function value_after(tokens, m, c)
+  local before = word(tokens, m.i - 1)
+  if before == "by" or before == "per" or before == "each" or before == "every" then return false end
+  local set = value_keys(c)
+  local words = {}
+  for k = m.j + 1, m.j + 3 do
+    local w = word(tokens, k)
+    if not w then break end
+    words[#words + 1] = w
     if set[table.concat(words, " ")] then return true end
   end
   return false
@@ -1450,6 +1516,27 @@ local function choose(tokens, prof, fields, taken)
 end
 
 -- Builds the spec from a plan.
+-- The chart's split drawn as panels: its colours, or — for bars of the series named on a table of
+-- series over time — the series' lines, one panel each.
+local PANEL_TYPES = { bar = true, line = true, area = true, scatter = true, histogram = true }
+local function as_panels(spec, prof)
+  local enc = spec.encoding
+  if not PANEL_TYPES[spec.type] then return end
+  if enc.color and enc.color.field and not enc.color.aggregate then
+    enc.column = { field = enc.color.field, type = "nominal" }
+    enc.color = nil
+    if spec.options then spec.options.stacked = nil; if not next(spec.options) then spec.options = nil end end
+  elseif spec.type == "bar" and prof.series and prof.time and enc.x and enc.x.field == prof.series.name
+      and enc.y and enc.y.field then
+    spec.type = "line"
+    enc.column = { field = prof.series.name, type = "nominal" }
+    enc.x = channel(prof.time)
+    enc.y.aggregate = nil
+    spec.transform = nil
+    spec.title = M.title_of(spec)
+  end
+end
+
 local function to_spec(plan, tokens, prompt, taken)
   -- stacked bars add their parts up: averages stacked mean nothing unless asked for
   if plan.kind == "bar" and plan.color and plan.agg == "mean" and not (plan.y and plan.y.agg)
@@ -1575,12 +1662,13 @@ function M.plan(prompt, df, opts)
     local f = fields[i]
     local all = #f.spans > 0 and f.col.values ~= nil
     for _, m in ipairs(f.spans) do
-      if not (all and value_before(tokens, m, f.col)) then all = false end
+      if not (all and (value_before(tokens, m, f.col) or value_after(tokens, m, f.col))) then all = false end
     end
     -- "babies (age 0) per year": a number column followed by one of its values, likewise
+    -- ("at age 1582 days": the column's unit word after the value is the same mention)
     local valued = #f.spans > 0 and f.col.type == "quantitative"
     for _, m in ipairs(f.spans) do
-      local n = tonumber(word(tokens, m.j + 1) or "")
+      local n = tonumber(word(tokens, m.j + 1) or "") or tonumber(word(tokens, m.i - 1) or "")
       if not (valued and n and f.col.min and n >= f.col.min and n <= f.col.max) then valued = false end
     end
     -- "by age across all years", "all regions combined": the column the values are pooled over
@@ -1705,6 +1793,7 @@ function M.plan(prompt, df, opts)
       series_values = shape.named_series(tokens, taken, prof.series) }, prof, df)
     if plan.note then info.notes[#info.notes + 1] = plan.note end
     spec = to_spec(plan, tokens, prompt, taken)
+    if panels_request(tokens) then as_panels(spec, prof) end
     -- rows counted per group because no measure was named: a chart the next request completes
     info.vague = info.vague or plan.agg == "count" and not count_phrase(tokens, taken) and plan.kind ~= "histogram"
   else

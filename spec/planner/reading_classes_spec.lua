@@ -385,4 +385,172 @@ describe("readings by class", function()
       assert.equal("m", spec.encoding.color.field)
     end
   end)
+
+  it("'N+' and 'N-M' that name a band another column holds, or no column at all, are not ranges", function()
+    for _ = 1, 10 do
+      local m, band, grp = table.unpack(distinct_words(3, 2))
+      local rows = {}
+      local bands = { "1960-64", "1965-69", "1970-74", "200000+" }
+      for i = 1, 24 do rows[i] = { "n" .. i, bands[i % 4 + 1], rand(100) / 10, pick { "a", "b" } } end
+      local df = csv({ "name", band, m, grp }, rows)
+      local base = { type = "bar", encoding = { x = { field = "name", type = "nominal" }, y = { field = m, type = "quantitative", aggregate = "mean" } } }
+      local spec = edit(("only %s 1970-74"):format(band), base, df)
+      assert.is_table(filter_on(spec, band), band)
+      assert.same({ "1970-74" }, filter_on(spec, band).oneOf)
+      assert.is_nil(filter_on(spec, m))
+      spec = first(("%s of the ones earning 200k+ by name"):format(m), df)
+      assert.is_nil(filter_on(spec, m))
+      -- "<column> <value>" keeps rows; it is not a split too
+      local prompt = ("%s %s 1965-69: %s by name"):format(pick { "ships", "units", "items" }, band, m)
+      spec = first(prompt, df)
+      assert.is_table(filter_on(spec, band), prompt)
+      assert.same({ "1965-69" }, filter_on(spec, band).oneOf)
+      assert.is_nil(spec.encoding.color, prompt)
+    end
+  end)
+
+  it("a value among hundreds after 'from', 'to', 'of' keeps rows", function()
+    for _ = 1, 8 do
+      local codes = {}
+      for i = 1, 320 do codes[i] = word(2):upper() end
+      local rows = {}
+      for i = 1, 320 do rows[i] = { codes[i], codes[(i * 7) % 320 + 1], rand(90) } end
+      local df = csv({ "origin", "destination", "count" }, rows)
+      local a, b = codes[rand(320)], codes[rand(320)]
+      local spec = first(("flights from %s and %s to each destination"):format(a:lower(), b:lower()), df)
+      local f = filter_on(spec, "origin")
+      assert.is_table(f)
+      assert.same(sorted { a, b }, sorted(f.oneOf))
+    end
+  end)
+
+  it("colouring by the column on x keeps one type for it; a number column named with its value and unit is a filter", function()
+    for _ = 1, 8 do
+      local thing, size = word(2), word(2) .. "_mm"
+      local age = "age"
+      local rows = {}
+      for t = 1, 5 do for a = 1, 4 do rows[#rows + 1] = { t, a * 100, rand(200) } end end
+      local df = csv({ title_case(thing), age .. "_days", size }, rows)
+      local spec = first(("bar chart of %s per %s at %s 300 days"):format(size, thing, age), df)
+      assert.same({ 300 }, filter_on(spec, age .. "_days").oneOf)
+      assert.is_nil(spec.encoding.color)
+      -- bars over whole numbers drawn as numbers (as Vega-Lite specs may have them)
+      local bars = { type = "bar", encoding = { x = { field = title_case(thing), type = "quantitative" },
+        y = { field = size, type = "quantitative", aggregate = "mean" } } }
+      local colored = edit(("colour each %s differently"):format(thing), bars, df)
+      assert.equal(title_case(thing), colored.encoding.color.field)
+      colored.data = df
+      assert.is_truthy(validate.spec(colored))
+    end
+  end)
+
+  it("'over 5 million' on a column kept in thousands compares with 5000, and says so", function()
+    for _ = 1, 8 do
+      local pop, m = word(2), word(2)
+      local rows = {}
+      for i = 1, 20 do rows[i] = { "s" .. i, 300 + rand(20000), rand(100) } end
+      local df = csv({ "name", title_case(pop), m }, rows)
+      local base = { type = "bar", encoding = { x = { field = "name", type = "nominal" }, y = { field = m, type = "quantitative" } } }
+      local n = 1 + rand(9)
+      local spec, r = edit(("only %s over %d million"):format(pop, n), base, df)
+      assert.equal(n * 1000, filter_on(spec, title_case(pop)).gt)
+      assert.truthy(table.concat(r.notes, " "):find("thousands", 1, true))
+    end
+  end)
+
+  it("value labels said where they go: 'the value on top of each bar', 'the numbers in the cells'", function()
+    local df = csv({ "k", "v" }, { { "a", 1 }, { "b", 2 } })
+    local base = { type = "bar", encoding = { x = { field = "k", type = "nominal" }, y = { field = "v", type = "quantitative" } } }
+    for _ = 1, 10 do
+      local p = pick { "add the value on top of each bar", "add the numbers in the cells", "put the values in the bars",
+        "show the amounts above the bars", "add the figures on the bars please" }
+      local spec = edit(p, base, df)
+      assert.is_true(spec.options and spec.options.labels, p)
+    end
+  end)
+
+  it("'show both X' after keeping one of them splits the bars by X", function()
+    for _ = 1, 8 do
+      local cat, split = word(2), word(2)
+      local rows = {}
+      for i = 1, 12 do rows[i] = { pick { "p", "q", "r" }, i % 2 == 0 and "Yes" or "No", rand(30) } end
+      local df = csv({ cat, split, "n" }, rows)
+      local base = { type = "bar", encoding = { x = { field = cat, type = "nominal" }, y = { field = "n", type = "quantitative", aggregate = "sum" } },
+        transform = { { filter = { field = split, oneOf = { "Yes" } } } } }
+      local spec = edit(("actually show both %ss"):format(split), base, df)
+      assert.is_nil(filter_on(spec, split))
+      assert.equal(split, spec.encoding.color.field)
+    end
+  end)
+
+  it("a request verb before its object is not a column of that name; a loose noun after a kept value names the rows", function()
+    for _ = 1, 8 do
+      local verb = pick { "Make", "Type", "Order", "Group" }
+      local rows = {}
+      for i = 1, 20 do rows[i] = { "m" .. i % 5, i % 2 == 0 and "USA" or "non-USA", i % 4 + 3, rand(100) } end
+      local df = csv({ verb, "Origin", "Cylinders", "Price" }, rows)
+      local base = { type = "bar", encoding = { x = { field = "Cylinders", type = "nominal" }, y = { field = "Price", type = "quantitative", aggregate = "mean" } } }
+      local spec = edit(("%s it a line"):format(pick { "make", "turn", "change" }), base, df)
+      assert.equal("Cylinders", spec.encoding.x.field)
+      spec = edit(("%s the colours blue and orange"):format(pick { "make", "set" }), base, df)
+      assert.is_nil(spec.encoding.color)
+      spec = edit(("only USA %s"):format(pick { "cars", "vehicles", "autos" }), base, df)
+      assert.equal("Cylinders", spec.encoding.x.field)
+      assert.same({ "USA" }, filter_on(spec, "Origin").oneOf)
+    end
+  end)
+
+  it("'percent within each X' on bars by X keeps the split; 'with no X' keeps the rows where the count X is 0", function()
+    for _ = 1, 8 do
+      local x, c, kids = table.unpack(distinct_words(3, 2))
+      local rows = {}
+      for i = 1, 24 do rows[i] = { pick { "a", "b", "c" }, pick { "m", "f" }, i % 4, rand(50) } end
+      local df = csv({ x, c, kids, "n" }, rows)
+      local base = { type = "bar", options = { stacked = true }, encoding = { x = { field = x, type = "nominal" },
+        y = { field = "n", type = "quantitative", aggregate = "sum" }, color = { field = c, type = "nominal" } } }
+      local spec = edit(("percent within each %s %s"):format(x, pick { "colour", "color" }), base, df)
+      assert.equal(c, spec.encoding.color.field)
+      assert.is_true(spec.options.normalize)
+      local prompt = ("only the ones with no %s"):format(kids)
+      spec = edit(prompt, base, df)
+      assert.is_table(filter_on(spec, kids), prompt)
+      assert.same({ 0 }, filter_on(spec, kids).oneOf)
+      assert.equal(x, spec.encoding.x.field)
+    end
+  end)
+
+  it("a name word clipped ('unemp') or written as consonants ('yrs') is named by the word in full", function()
+    for _ = 1, 10 do
+      local full = pick { { "unemployment", "unemp" }, { "consumption", "consum" }, { "inflation", "infl" } }
+      local short = pick { { "years", "yrs" }, { "percent", "pct" }, { "quantity", "qty" }, { "amount", "amt" } }
+      local tail = word(2)
+      local a, b = full[2], short[2] .. "_" .. tail
+      local rows = {}
+      for i = 1, 30 do rows[i] = { rand(100) / 10, rand(40), rand(500) } end
+      local df = csv({ a, b, "other" }, rows)
+      local spec = first(("%s vs %s %s"):format(full[1], short[1], tail), df)
+      assert.equal("scatter", spec.type)
+      assert.same(sorted { a, b }, sorted { spec.encoding.x.field, spec.encoding.y.field })
+    end
+  end)
+
+  it("a first turn asking for panels draws them: the split as panels, a long table's series as lines", function()
+    for _ = 1, 10 do
+      local series, cat = word(2), word(2)
+      local names = distinct_words(4, 2)
+      local rows = {}
+      for d = 1, 12 do
+        for _, n in ipairs(names) do rows[#rows + 1] = { ("2020-%02d-01"):format(d), n, rand(500), pick { "x", "y" } } end
+      end
+      local df = csv({ "date", series, "value", cat }, rows)
+      local spec = first(("show me the %ss side by side, %s"):format(series, pick { "small multiples", "one chart each",
+        "as panels" }), df)
+      assert.equal("line", spec.type)
+      assert.equal(series, spec.encoding.column and spec.encoding.column.field)
+      assert.equal("date", spec.encoding.x.field)
+      spec = first(("total value by %s, %s by %s"):format(cat, pick { "small multiples", "a panel" }, series), df)
+      assert.equal(series, spec.encoding.column and spec.encoding.column.field)
+      assert.is_nil(spec.encoding.color)
+    end
+  end)
 end)

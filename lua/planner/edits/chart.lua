@@ -373,6 +373,10 @@ function M.percent(ctx)
               or w == "stacked" then ctx:mark(k) end
         end
         local spec = ctx.spec
+        -- "percent within each hair colour": the groups the shares are taken in, already on x
+        local base = ctx:mention_after(i + 1, 4)
+        local x = spec.encoding.x
+        if base and ctx:open(base) and x and x.field == base.col.name then ctx:take(base) end
         if spec.type == "pie" or spec.type == "donut" then
           ctx:edit("percent") -- slices are shares already
           return
@@ -440,6 +444,17 @@ local function label_verb(ctx, i)
   return LABEL_VERBS[w] or LABEL_OFF[w]
 end
 local MARK_NOUNS = vocab.set [[bar bars slice slices cell cells column columns point points]]
+-- "the value on top of each bar", "the numbers in the cells": a value word placed on the marks
+local VALUE_WORDS = vocab.set [[value values number numbers amount amounts figure figures total totals]]
+local PLACING = vocab.set [[on top of in inside above over atop at the each every all a its their]]
+local function on_marks(ctx, i)
+  for k = i + 1, math.min(#ctx.tokens, i + 6) do
+    local w = ctx:w(k)
+    if MARK_NOUNS[w or ""] then return k end
+    if not (w and PLACING[w]) then return nil end
+  end
+  return nil
+end
 local ANGLED = vocab.set [[horizontal horizontally vertical vertically flat straight rotated angled tilted diagonal
   slanted sideways]]
 function M.labels(ctx)
@@ -457,6 +472,8 @@ function M.labels(ctx)
       -- "numbers on bars", "values on top of the bars"
       or ((t.w == "values" or t.w == "numbers") and nxt == "on" and (ctx:w(i + 2) == "bars" or ctx:w(i + 2) == "top"
         or ctx:w(i + 2) == "the" and (ctx:w(i + 3) == "bars" or ctx:w(i + 3) == "bar")))
+      -- "add the value on top of each bar", "numbers in the cells please"
+      or VALUE_WORDS[t.w] and (label_verb(ctx, i) or ctx:w(i - 1) == "the") and on_marks(ctx, i)
       -- "annotate the bars", "annotate values": labels, said with the verb alone
       or t.w == "annotate"
       -- "label each bar", "label every slice"
@@ -464,6 +481,8 @@ function M.labels(ctx)
     if hit then
       local off = ctx:has(LABEL_OFF) or ctx:has { off = true }
       ctx:mark(i)
+      local marks = VALUE_WORDS[t.w] and on_marks(ctx, i)
+      for k = i + 1, marks or i do ctx:mark(k) end
       for k = i - 2, i + 3 do
         local w = ctx:w(k)
         if w == "data" or w == "value" or w == "on" or w == "the" or w == "bars" or LABEL_VERBS[w] or LABEL_OFF[w]

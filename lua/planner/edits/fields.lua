@@ -31,6 +31,14 @@ local function set_channel(ctx, name, field)
     -- a numeric column splits bars and lines as categories
     spec.encoding.color.type = "nominal"
   end
+  -- a column drawn on another channel already keeps one type: bars' groups become categories
+  -- ("colour each tree differently" on bars by Tree 1..5), else the colour follows the axis
+  local new = spec.encoding[name]
+  for ch, enc in pairs(spec.encoding) do
+    if ch ~= name and type(enc) == "table" and enc.field == field and enc.type ~= new.type and not enc.timeUnit then
+      if spec.type == "bar" and enc.type == "quantitative" and not enc.aggregate then enc.type = new.type else new.type = enc.type end
+    end
+  end
   return old
 end
 
@@ -170,7 +178,14 @@ function M.split(ctx)
   for i, t in ipairs(ctx.tokens) do
     if t.w and ctx:free(i) then
       local facet, extra = facet_phrase(ctx, i)
-      local color = not facet and COLOR_CUES[t.w]
+      -- (not the noun after the name of the column on x: "within each hair colour" on bars by
+      -- Hair names Hair; "eye colour" there still splits by Eye)
+      local before = ctx:mention_at(i - 1)
+      local x = ctx.spec.encoding.x
+      local noun = (t.w == "colour" or t.w == "color") and before and x and x.field == before.col.name
+        and not ctx:mention_after(i + 1, 3)
+      if noun then ctx:mark(i) end
+      local color = not facet and COLOR_CUES[t.w] and not noun
       -- "split into panels by X", "break it out into separate charts": the facet word decides
       if color then
         for k = i + 1, i + 10 do

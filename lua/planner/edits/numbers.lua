@@ -115,7 +115,18 @@ function M.convert(num, field, prof)
   if num.percent and c and c.min and c.max and c.min >= -1 and c.max <= 1 and num.value > 1 then
     return num.value / 100
   end
+  -- "over 5 million" on a column whose largest value is 21198: a column kept in thousands
+  -- (second result: the note to say so)
+  if num.scaled and c and c.max and num.value > c.max and num.value / 1000 <= c.max and c.max >= 100 then
+    return num.value / 1000, ("%s looks counted in thousands, so %s is read as %s"):format(c.name,
+      M.spoken(num.value), M.spoken(num.value / 1000))
+  end
   return num.value
+end
+
+-- A number as the note says it: 5000000 → "5000000", 2.5 → "2.5".
+function M.spoken(v)
+  return v == math.floor(v) and ("%d"):format(v) or tostring(v)
 end
 
 -- Words that name a column's kind of quantity without its unit ("distance" is a length).

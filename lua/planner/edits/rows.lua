@@ -12,6 +12,7 @@ local vocab = require "planner.edits.vocab"
 local M = {}
 
 local set = vocab.set
+local in_value
 
 local NEGATE = set [[without exclude excluding except remove drop hide not no minus ignore omit skip filter
   lose leave get rid]]
@@ -25,6 +26,8 @@ local REMOVED = set [[removed excluded dropped hidden gone omitted deleted remov
 local WIDEN_WORDS = set [[include including add plus also too]]
 local KIND_OF = set [[kind kinds type types sort sorts category categories]]
 local GROUPING = set [[each every per by]]
+-- Words before a name that place the rows ("flights from LAX", "flights to SFO").
+local PLACE_CUES = set [[from to at]]
 -- Words that compare values side by side ("1955 vs 2005", "compare it to amazon").
 local COMPARE = set [[vs versus compare compared comparing against side next beside alongside second]]
 
@@ -72,6 +75,14 @@ function M.plain_year(n)
 end
 
 -- Value filters -------------------------------------------------------------------
+
+-- Whether token i is a word of a value the data holds as text ("1960-74", "75+", "Model 3").
+function in_value(ctx, i)
+  for _, v in ipairs(ctx:value_mentions()) do
+    if v.i <= i and v.j >= i then return true end
+  end
+  return false
+end
 
 -- Which channel a column is on, for preferring the chart's own columns.
 local function on_chart(spec, name)
@@ -205,7 +216,7 @@ apply_values = function(ctx, mentions)
     -- one word among thousands of names ("… is fine" beside a city called Fine) names a row only
     -- after a filter cue ("only ohio", "also ohio", "drop fine")
     if v.crowded and v.i == v.j and not cue_before(ctx, v.i, KEEP, 3) and not cue_before(ctx, v.i, NEGATE, 3)
-        and not cue_before(ctx, v.i, COMPARE, 3) then
+        and not cue_before(ctx, v.i, COMPARE, 3) and not cue_before(ctx, v.i, PLACE_CUES, 3) then
       clash = true
     end
     for k = v.i, v.j do
@@ -295,6 +306,8 @@ apply_values = function(ctx, mentions)
   -- the column's own name after the values ("the East region") is part of the filter
   local m = ctx:mention_after(hits[#hits].j + 1, 1)
   if m and m.col.name == field then ctx:take(m) end
+  -- a word read loosely as another column right after them names the rows ("only USA cars")
+  if m and m.col.name ~= field and m.i == hits[#hits].j + 1 and m.score < 0.9 and ctx:open(m) then ctx:take(m) end
   -- … or just before them ("the Alaska network, ak", "region: East")
   local b = first - 1
   while ctx.tokens[b] and ctx.tokens[b].p do b = b - 1 end
@@ -376,13 +389,14 @@ end
 -- Values kept side by side are compared: "1955 vs 2005 side by side", "Japan, Brazil and Nigeria"
 -- as lines. Two or more of them split the chart by their column when its colour is free.
 -- A histogram compares its distributions in panels side by side, not in one stack of bins.
-function M.split_by_kept(ctx, field, n)
+function M.split_by_kept(ctx, field, n, both)
   local spec, enc = ctx.spec, ctx.spec.encoding
   if n < 2 or enc.color or spec.type == "pie" or spec.type == "donut" then return end
   for _, ch in pairs(enc) do if type(ch) == "table" and ch.field == field then return end end
   local lines = spec.type == "line" or spec.type == "area"
   local compared = ctx:find(COMPARE, 1)
-  if not (lines or compared) then return end
+  -- ("show both sexes": the two named to be seen apart)
+  if not (lines or compared or both) then return end
   if compared then ctx:mark(compared) end
   if ctx:w(compared and compared + 1 or 0) == "by" and ctx:w(compared + 2) == "side" then ctx:mark(compared + 1, compared + 2) end
   if spec.type == "histogram" then
@@ -468,6 +482,9 @@ function M.none_values(ctx)
         for _, v in ipairs(require("data.frame").distinct(ctx.df, m.col.name)) do
           if type(v) == "string" and NONE_VALUES[v:lower()] then none = v end
         end
+      elseif m and ctx:open(m) and (ctx:w(i - 1) == "with" or t.w == "without") and m.col.min == 0 then
+        -- "women with no children", "without children": a count of none is 0
+        none = 0
       end
       if none then
         -- "leave out the ones with no X" drops them; "only the ones with no X" keeps them
@@ -594,7 +611,7 @@ function M.unfilter(ctx)
       if field then
         ctx:mark(i)
         M.drop_filters(ctx.spec, field)
-        M.split_by_kept(ctx, field, 2)
+        M.split_by_kept(ctx, field, 2, t.w == "both")
         ctx:edit("filter")
         return
       end
@@ -724,18 +741,18 @@ function M.ranges(ctx)
       dir = ctx:w(i + 1) == "least" and "gte" or "lte"
     end
     if t.w == "between" and ctx:free(i) then dir = "between" end
+    -- (not a band a column holds as text: "the 75+ group", "1960-74 vs 1975-79")
+    local band = (t.plus or ctx.tokens[i + 1] and ctx.tokens[i + 1].dash) and in_value(ctx, i)
     -- "mag 4+", "4+ stars": at least 4
-    -- (not a band a column holds as text: "the 75+ group")
-    local plus = not dir and t.plus and ctx:free(i)
-    for _, v in ipairs(plus and ctx:value_mentions() or {}) do
-      if v.i <= i and v.j >= i then plus = false end
-    end
+    local plus = not dir and t.plus and ctx:free(i) and not band
+    -- (and only of a column named beside it: "households earning 200k+" names another column's band)
+    if plus and not range_field(ctx, i, i) then plus = false end
     if plus then dir = "gte" end
     -- "from 50 to 100"
     if t.w == "from" and ctx:free(i) and tonumber(ctx:w(i + 1) or "") and ctx:w(i + 2) == "to" then dir = "between" end
     -- "prices 50-100": two numbers joined by a dash are a range on their own
     -- (two plain years so joined are a period: "revenue 2023-2024" is for M.dates)
-    local dashed = not dir and tonumber(t.w or "") and ctx:free(i) and ctx.tokens[i + 1] and ctx.tokens[i + 1].dash
+    local dashed = not dir and not band and tonumber(t.w or "") and ctx:free(i) and ctx.tokens[i + 1] and ctx.tokens[i + 1].dash
       and not (M.plain_year(tonumber(t.w)) and M.plain_year(tonumber(ctx:w(i + 1)) or 0))
     if dashed then dir = "between" end
     if dir then
@@ -781,7 +798,8 @@ function M.ranges(ctx)
             ctx:mark(i - 1)
           end
           for k = i, last do ctx:mark(k) end
-          local v = numbers.convert(num, field, ctx.prof)
+          local v, note = numbers.convert(num, field, ctx.prof)
+          if note then ctx:note(note) end
           local pred
           if dir == "between" then
             local v2 = numbers.convert(num2, field, ctx.prof)
@@ -1042,7 +1060,7 @@ end
 function M.dates(ctx)
   local years, idx = {}, {}
   for i in ipairs(ctx.tokens) do
-    local y = ctx:free(i) and is_year(ctx, i)
+    local y = ctx:free(i) and not in_value(ctx, i) and is_year(ctx, i)
     if y then years[#years + 1] = y; idx[#idx + 1] = i end
   end
   if #years == 0 then return end
