@@ -177,10 +177,11 @@ local function span_score(tokens, i, j, c)
           if m < 0.85 and lex.synonyms_of(t.s)[cs] then m = 0.85 end
           -- a name word written as the word's consonants ("yrs" for years, "pct", "qty", "amt") or
           -- clipped to its first letters ("unemp" for unemployment; not "real" for really)
-          -- (never a word of chart talk: "labels" is not lbs)
+          -- (never a word of chart talk, "labels" is not lbs; a time word may be: "years" is yrs)
           local clipped = #cs >= 4 and #t.w >= #cs + 3 and t.w:sub(1, #cs) == cs
           local consonants = #cs >= 3 and not cs:sub(2):find("[aeiou]") and #t.w > #cs and abbreviates(cs, t.w)
-          if m < 0.85 and (clipped or consonants) and not vocab.command[t.w] and not vocab.command[t.s] then
+          local talk = (vocab.command[t.w] or vocab.command[t.s]) and not lex.time_unit[t.w]
+          if m < 0.85 and (clipped or consonants) and not talk then
             m = 0.85
           end
           if m > best then best, at = m, ci end

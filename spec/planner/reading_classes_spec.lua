@@ -520,17 +520,18 @@ describe("readings by class", function()
   end)
 
   it("a name word clipped ('unemp') or written as consonants ('yrs') is named by the word in full", function()
-    for _ = 1, 10 do
-      local full = pick { { "unemployment", "unemp" }, { "consumption", "consum" }, { "inflation", "infl" } }
-      local short = pick { { "years", "yrs" }, { "percent", "pct" }, { "quantity", "qty" }, { "amount", "amt" } }
-      local tail = word(2)
-      local a, b = full[2], short[2] .. "_" .. tail
-      local rows = {}
-      for i = 1, 30 do rows[i] = { rand(100) / 10, rand(40), rand(500) } end
-      local df = csv({ a, b, "other" }, rows)
-      local spec = first(("%s vs %s %s"):format(full[1], short[1], tail), df)
-      assert.equal("scatter", spec.type)
-      assert.same(sorted { a, b }, sorted { spec.encoding.x.field, spec.encoding.y.field })
+    for _, full in ipairs { { "unemployment", "unemp" }, { "consumption", "consum" }, { "inflation", "infl" } } do
+      for _, short in ipairs { { "years", "yrs" }, { "percent", "pct" }, { "quantity", "qty" }, { "amount", "amt" } } do
+        local tail = word(2)
+        local a, b = full[2], short[2] .. "_" .. tail
+        local rows = {}
+        for i = 1, 30 do rows[i] = { rand(100) / 10, rand(40), rand(500) } end
+        local df = csv({ a, b, "other" }, rows)
+        local prompt = ("%s vs %s %s"):format(full[1], short[1], tail)
+        local spec = first(prompt, df)
+        assert.equal("scatter", spec.type, prompt)
+        assert.same(sorted { a, b }, sorted { spec.encoding.x.field, spec.encoding.y.field }, prompt)
+      end
     end
   end)
 
