@@ -8,9 +8,9 @@ local SYLLABLES = { "ka", "lo", "mer", "tin", "sa", "vor", "del", "qui", "ra", "
 function M.new(seed)
   local rng = seed
   local g = {}
-  function g.rand(n) -- deterministic LCG
+  function g.rand(n) -- deterministic LCG; its low bits repeat with a short period, so the high ones
     rng = (rng * 1103515245 + 12345) % 2147483648
-    return rng % n + 1
+    return (rng >> 15) % n + 1
   end
   function g.pick(list) return list[g.rand(#list)] end
   -- a made-up word no table or lexicon has ("kalomer"), so a rule cannot know it in advance

@@ -178,7 +178,7 @@ local function span_score(tokens, i, j, c)
           -- a name word written as the word's consonants ("yrs" for years, "pct", "qty", "amt") or
           -- clipped to its first letters ("unemp" for unemployment; not "real" for really)
           -- (never a word of chart talk, "labels" is not lbs; a time word may be: "years" is yrs)
-          local clipped = #cs >= 4 and #t.w >= #cs + 3 and t.w:sub(1, #cs) == cs
+          local clipped = (#cs >= 4 and #t.w >= #cs + 3 or #cs == 3 and #t.w >= #cs + 4) and t.w:sub(1, #cs) == cs
           local consonants = #cs >= 3 and not cs:sub(2):find("[aeiou]") and #t.w > #cs and abbreviates(cs, t.w)
           local talk = (vocab.command[t.w] or vocab.command[t.s]) and not lex.time_unit[t.w]
           if m < 0.85 and (clipped or consonants) and not talk then
@@ -930,7 +930,8 @@ value_before = function(tokens, m, c)
 end
 
 -- "ships built 1970-74", "region East": the column's name, then one of its values (not after
--- "by": "by region, east and west" still groups).
+-- "by": "by region, east and west" still groups; nor a list, "series I and II", compared).
+local LIST_AFTER = { ["and"] = true, ["or"] = true, vs = true, versus = true, ["&"] = true }
 local function value_after(tokens, m, c)
   local before = word(tokens, m.i - 1)
   if before == "by" or before == "per" or before == "each" or before == "every" then return false end
@@ -940,7 +941,10 @@ local function value_after(tokens, m, c)
     local w = word(tokens, k)
     if not w then break end
     words[#words + 1] = w
-    if set[table.concat(words, " ")] then return true end
+    if set[table.concat(words, " ")] then
+      local nxt = tokens[k + 1]
+      return not (nxt and (nxt.p == "," and tokens[k + 2] and tokens[k + 2].w and set[tokens[k + 2].w] or LIST_AFTER[nxt.w or ""]))
+    end
   end
   return false
 end

@@ -155,7 +155,7 @@ local COUNT_NAMES = { count = true, counts = true, n = true, freq = true, freque
 -- (singular: "days" or "hours" of a row is more often a duration than a time point; a month or
 -- a quarter numbered within its year is a place in the year's cycle, ordered the same way)
 local TIME_INDEX_NAMES = { time = true, day = true, week = true, hour = true, visit = true, step = true,
-  timepoint = true, wave = true, round = true, month = 12, quarter = 4 }
+  timepoint = true, wave = true, round = true, month = 12, mon = 12, mo = 12, quarter = 4, qtr = 4 }
 time_index = function(c, s)
   local named = #c.words == 1 and TIME_INDEX_NAMES[c.words[1]]
   if not (named and c.integers and s.min and s.min >= 0 and s.distinct >= 3 and s.distinct <= 60

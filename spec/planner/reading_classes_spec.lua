@@ -554,4 +554,33 @@ describe("readings by class", function()
       assert.is_nil(spec.encoding.color)
     end
   end)
+
+  it("a year said again moves the year a dated column off the chart is kept to ('same but for 2005')", function()
+    for _ = 1, 8 do
+      local names = distinct_words(2, 2)
+      local made, about = names[1] .. "Year", names[2] .. "Year"
+      local rows = {}
+      for b = 1990, 2010, 5 do for f = b, b + 8 do rows[#rows + 1] = { b, f, rand(900) } end end
+      local df = csv({ made, about, "value" }, rows)
+      local base = { type = "bar", encoding = { x = { field = about, type = "temporal", timeUnit = "year" },
+        y = { aggregate = "count", type = "quantitative" } }, transform = { { filter = { field = made, equal = 1995 } } } }
+      local spec = edit(pick { "same but for 2005", "now 2005", "and for 2005?" }, base, df)
+      assert.equal(2005, filter_on(spec, made).equal)
+      assert.is_nil(filter_on(spec, about))
+    end
+  end)
+
+  it("a column named with a list of its values is still split by them ('series I and II, compare them')", function()
+    for _ = 1, 8 do
+      local col = word(2)
+      -- (names that are also words: "I" and "II", "A" and "B")
+      local vals = pick { { "I", "II", "III" }, { "A", "B", "C" } }
+      local rows = {}
+      for i = 1, 30 do rows[i] = { vals[i % 3 + 1], rand(20), rand(20) } end
+      local df = csv({ col, "x", "y" }, rows)
+      local prompt = ("plot y against x for %s %s and %s, compare them"):format(col, vals[1], vals[2])
+      local spec = first(prompt, df)
+      assert.equal(col, spec.encoding.color and spec.encoding.color.field, prompt)
+    end
+  end)
 end)

@@ -44,7 +44,12 @@ column_values = function(df, name)
         local hit = { col = name, value = v, n = #words, few = #list <= M.MAX_FUZZY }
         out[table.concat(words, " ")] = hit
         if by_name and lex.place_names[v] then
-          for _, place in ipairs(lex.place_names[v]) do out[place] = out[place] or hit end
+          for _, place in ipairs(lex.place_names[v]) do
+            local key = {}
+            for _, tok in ipairs(offline.tokenize(place)) do key[#key + 1] = tok.s end
+            key = table.concat(key, " ")
+            out[key] = out[key] or hit
+          end
         end
         -- a one-word value also answers to the words people use for it ("women" for Female)
         if #words == 1 then

@@ -1033,6 +1033,14 @@ local function time_field(ctx, at, last)
   local m = at and named_column(ctx, at, last, dated)
   if m then return ctx:take(m), m.col.type == "temporal" end
   local enc = ctx.spec.encoding
+  -- a dated column kept to one year off the chart ("the 1995 budget"): "same but for 2005" moves it
+  for _, step in ipairs(ctx.spec.transform or {}) do
+    local f = step.filter
+    local c = type(f) == "table" and f.field and ctx.prof and ctx.prof.by_name[f.field]
+    if c and dated(c) and (f.equal ~= nil or f.oneOf) and not on_chart(ctx.spec, f.field) then
+      return f.field, c.type == "temporal"
+    end
+  end
   for _, ch in ipairs { "x", "color", "column", "y" } do
     local e = enc[ch]
     if e and e.field and ctx.df.types[e.field] == "temporal" then return e.field, true end
@@ -1073,6 +1081,13 @@ function M.dates(ctx)
   end
   local before = ctx:w(first - 1)
   local after = ctx:w(last + 1)
+  -- "earlier than 1970", "later than 2015": before and after
+  local than = before == "than" and ({ earlier = "before", older = "before", sooner = "before", later = "after",
+    newer = "after" })[ctx:w(first - 2) or ""]
+  if than then
+    ctx:mark(first - 1, first - 2)
+    before = than
+  end
   local pred = { field = field }
   if temporal then pred.timeUnit = "year" end
   local lo, hi
