@@ -19,7 +19,23 @@ function M.new(seed)
     for _ = 1, n or 3 do out[#out + 1] = g.pick(SYLLABLES) end
     return table.concat(out)
   end
+  -- k different made-up words of n syllables (column names that must not collide)
+  function g.words(k, n)
+    local out, seen = {}, {}
+    while #out < k do
+      local w = g.word(n)
+      if not seen[w] then seen[w] = true; out[#out + 1] = w end
+    end
+    return out
+  end
   return g
+end
+
+-- A data frame from a header and rows of values, as a CSV would bring them.
+function M.csv(header, rows)
+  local lines = { table.concat(header, ",") }
+  for _, r in ipairs(rows) do lines[#lines + 1] = table.concat(r, ",") end
+  return assert(require("data.frame").from_data(table.concat(lines, "\n") .. "\n"))
 end
 
 return M

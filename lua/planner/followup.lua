@@ -28,7 +28,8 @@ M.RULES = {
   rows.months, time.window, rows.flags, rows.coded_values, rows.values, time.granularity,
   chart.percent, fields.aggregate, chart.stacking, chart.orientation, chart.trend, chart.labels,
   rows.top, rows.sort, style.theme, style.point_size, style.size, style.format, style.log, style.bins,
-  style.grid, style.markers, style.line_width, style.scheme, style.mark_color, style.font_size, style.font, style.legend, style.label_angle,
+  style.grid, style.markers, style.line_width, style.scheme, style.mark_color, style.font_size, style.font,
+  style.legend, style.label_angle,
 }
 -- After them, once the request is known to be an edit: columns named without a cue, stacking.
 M.LAST = { rows.loose_values, fields.unnamed_group, fields.slot, rows.top_count, chart.apply_stacking }

@@ -158,7 +158,8 @@ M.additive = set { "sales", "sale", "revenue", "revenues", "profit", "profits", 
 -- name has another word of the same group. Ordinary thesaurus entries only.
 M.synonyms = {
   { "revenue", "income", "earnings", "gross", "sales", "turnover", "takings", "money" },
-  { "cost", "costs", "budget", "spend", "spending", "spent", "expense", "expenses", "disbursement", "disbursements", "outlay" },
+  { "cost", "costs", "budget", "spend", "spending", "spent", "expense", "expenses", "disbursement",
+    "disbursements", "outlay" },
   { "receipt", "receipts", "received", "takings", "inflow" },
   { "price", "cost", "amount", "expensive", "pricier", "priciest", "cheaper", "cheapest" },
   { "rating", "ratings", "score", "scores", "grade", "rank" },

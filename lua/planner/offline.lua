@@ -411,7 +411,8 @@ function M.mentions(tokens, prof, drawn)
   for _, m in ipairs(out) do
     if m.score < 1 and not clause_names(tokens, taken, m, m.col) then
       for _, o in ipairs(cands) do
-        if o.i == m.i and o.j == m.j and o.col ~= m.col and o.score == m.score and clause_names(tokens, taken, m, o.col) then
+        if o.i == m.i and o.j == m.j and o.col ~= m.col and o.score == m.score
+            and clause_names(tokens, taken, m, o.col) then
           m.col = o.col
           break
         end
@@ -710,15 +711,7 @@ local function map_request(tokens, prof)
     if MAP_WORDS[t.w] and word(tokens, i - 1) ~= "heat" then at = at or i end
   end
   if not at then return nil end
-  local lat, lon
-  for _, c in ipairs(prof.columns) do
-    if c.type == "quantitative" then
-      for _, w in ipairs(c.words) do
-        if w == "latitude" or w == "lat" then lat = lat or c end
-        if w == "longitude" or w == "lon" or w == "lng" or w == "long" then lon = lon or c end
-      end
-    end
-  end
+  local lon, lat = profile.coordinate(prof, "longitude"), profile.coordinate(prof, "latitude")
   if lat and lon then return at, lon, lat end
   return nil
 end
@@ -933,8 +926,8 @@ end
 -- "by": "by region, east and west" still groups; nor a list, "series I and II", compared).
 local LIST_AFTER = { ["and"] = true, ["or"] = true, vs = true, versus = true, ["&"] = true }
 local function value_after(tokens, m, c)
-  local before = word(tokens, m.i - 1)
-  if before == "by" or before == "per" or before == "each" or before == "every" then return false end
+  local prev = word(tokens, m.i - 1)
+  if prev == "by" or prev == "per" or prev == "each" or prev == "every" then return false end
   local set = value_keys(c)
   local words = {}
   for k = m.j + 1, m.j + 3 do
@@ -943,7 +936,8 @@ local function value_after(tokens, m, c)
     words[#words + 1] = w
     if set[table.concat(words, " ")] then
       local nxt = tokens[k + 1]
-      return not (nxt and (nxt.p == "," and tokens[k + 2] and tokens[k + 2].w and set[tokens[k + 2].w] or LIST_AFTER[nxt.w or ""]))
+      local listed = nxt and (LIST_AFTER[nxt.w or ""] or nxt.p == "," and tokens[k + 2] and set[tokens[k + 2].w or ""])
+      return not listed
     end
   end
   return false
@@ -1201,10 +1195,12 @@ local function choose(tokens, prof, fields, taken)
       and (prev == "per" or prev == "by" or prev == "each" or prev == "across")
   end
   -- "top 8 sides by home goals": whole numbers a ranking of named things is by are its measure
-  local named_things = false
-  for _, f in ipairs(fields) do named_things = named_things or f.entity or f.col.role == "category" or f.col.role == "id" end
+  local ranked = false
+  for _, f in ipairs(fields) do
+    ranked = ranked or f.entity or f.col.role == "category" or f.col.role == "id"
+  end
   local function ranks_by(f)
-    return named_things and f.col.role == "measure" and word(tokens, f.first - 1) == "by" and top_request(tokens) ~= nil
+    return ranked and f.col.role == "measure" and word(tokens, f.first - 1) == "by" and top_request(tokens) ~= nil
   end
   local measures, groups, times, cats, explicit = {}, {}, {}, {}, {}
   local counted_rows = false -- "how many years …": what is counted was named
@@ -1216,7 +1212,8 @@ local function choose(tokens, prof, fields, taken)
       if f.counted or f.counted_things then count, counted_rows = true, true end
     elseif c.role == "time" then
       times[#times + 1] = f
-    elseif c.role == "measure" and (not c.discrete or f.agg or f.axis == "y" or ranks_by(f)) and not numeric_group(f) then
+    elseif c.role == "measure" and (not c.discrete or f.agg or f.axis == "y" or ranks_by(f))
+        and not numeric_group(f) then
       measures[#measures + 1] = f
     elseif c.role == "measure" or c.role == "category" or c.role == "constant" or f.entity then
       groups[#groups + 1] = f

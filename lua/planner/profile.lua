@@ -370,8 +370,8 @@ function M.label_of(prof, df, c)
       stems[st] = true
     end
     for _, st in ipairs(own) do shares = shares and stems[st] == true end
-    if o ~= c and o.type ~= "quantitative" and (named and o.distinct == c.distinct or shares and o.distinct >= c.distinct)
-        and not stems.code then
+    local fits = named and o.distinct == c.distinct or shares and o.distinct >= c.distinct
+    if o ~= c and o.type ~= "quantitative" and fits and not stems.code then
       local first, second = df.columns[c.name], df.columns[o.name]
       if not named then first, second = second, first end
       -- (named labels: one label per code; labels sharing the code's words: one code per label)
@@ -397,6 +397,21 @@ function M.preaggregated(prof, c, agg)
       local same = true
       for i, st in ipairs(c.content) do same = same and o.content[i + 1] == st end
       if same then return o end
+    end
+  end
+  return nil
+end
+
+-- The data's column of longitudes or latitudes (axis = "longitude" | "latitude"), by its name
+-- ("lon", "lng", "Latitude"), or nil: what maps and "west of -100" read.
+local COORDINATE_WORDS = {
+  longitude = { longitude = true, longitudes = true, lon = true, lng = true, long = true },
+  latitude = { latitude = true, latitudes = true, lat = true },
+}
+function M.coordinate(prof, axis)
+  for _, c in ipairs(prof and prof.columns or {}) do
+    if c.type == "quantitative" then
+      for _, w in ipairs(c.words) do if COORDINATE_WORDS[axis][w] then return c end end
     end
   end
   return nil

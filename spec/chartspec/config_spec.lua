@@ -47,7 +47,8 @@ describe("chartspec.config font sizes", function()
 
   it("renders larger axis labels and title when asked", function()
     local plain = assert(pipeline.render(chart(nil), { scene = true }))
-    local big = assert(pipeline.render(chart { axis = { labelFontSize = 16 }, title = { fontSize = 26 } }, { scene = true }))
+    local big = assert(pipeline.render(chart { axis = { labelFontSize = 16 }, title = { fontSize = 26 } },
+      { scene = true }))
     assert.equal(11, size_of(plain, "alpha"))
     assert.equal(16, size_of(big, "alpha"))
     assert.equal(26, size_of(big, "Sizes"))

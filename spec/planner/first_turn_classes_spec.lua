@@ -2,27 +2,13 @@
 -- generates its tables (names, values, sizes seeded) and its phrasings, so a rule fitted to one
 -- dataset or one sentence fails here. Tables already counted, a total repeated on each row of
 -- its group, a column of US states, a heatmap of numbers, change verbs, counts named by a plural.
-local frame = require "data.frame"
 local lex = require "planner.lexicon"
 local offline = require "planner.offline"
 local validate = require "chartspec.validate"
 
 local gen = require("seeded").new(20261205)
 local rand, pick, word = gen.rand, gen.pick, gen.word
-local function distinct_words(k, len)
-  local out, seen = {}, {}
-  while #out < k do
-    local w = word(len)
-    if not seen[w] then seen[w] = true; out[#out + 1] = w end
-  end
-  return out
-end
-
-local function csv(header, rows)
-  local lines = { table.concat(header, ",") }
-  for _, r in ipairs(rows) do lines[#lines + 1] = table.concat(r, ",") end
-  return assert(frame.from_data(table.concat(lines, "\n") .. "\n"))
-end
+local distinct_words, csv = gen.words, require("seeded").csv
 
 local function plan(prompt, df)
   local spec, info = offline.plan(prompt, df, {})

@@ -641,7 +641,7 @@ class("font_size", {
       { "make the text bigger", "imp", 1 } })
     return text, form, { change = want }
   end,
-  check = function(r, t, want)
+  check = function(r, _, want)
     local s = edit(r)
     if not s then return false, r.kind end
     local c = s.config or {}

@@ -4,7 +4,6 @@
 -- of degree, things counted per time, a period that is not an axis, percentages and "N+", font
 -- sizes, "not Y, X", panels brought back together, and the other readings of this file's tests.
 local followup = require "planner.followup"
-local frame = require "data.frame"
 local lex = require "planner.lexicon"
 local offline = require "planner.offline"
 local validate = require "chartspec.validate"
@@ -12,20 +11,7 @@ local validate = require "chartspec.validate"
 local gen = require("seeded").new(20261206)
 local rand, pick, word = gen.rand, gen.pick, gen.word
 local function title_case(w) return w:sub(1, 1):upper() .. w:sub(2) end
-local function distinct_words(k, len)
-  local out, seen = {}, {}
-  while #out < k do
-    local w = word(len)
-    if not seen[w] then seen[w] = true; out[#out + 1] = w end
-  end
-  return out
-end
-
-local function csv(header, rows)
-  local lines = { table.concat(header, ",") }
-  for _, r in ipairs(rows) do lines[#lines + 1] = table.concat(r, ",") end
-  return assert(frame.from_data(table.concat(lines, "\n") .. "\n"))
-end
+local distinct_words, csv = gen.words, require("seeded").csv
 
 -- A first turn as the agent reads it: the plan, then the rows its words keep.
 local function first(prompt, df)
@@ -81,7 +67,7 @@ describe("readings by class", function()
       local thing, measure = word(2), word(3)
       local labels = { "AAX", "BBY", "CCZ", "DDW" }
       local rows = {}
-      for i = 1, 40 do
+      for _ = 1, 40 do
         local l = rand(4)
         -- two labels share the last code: labels are finer than codes
         rows[#rows + 1] = { math.min(l, 3), labels[l], rand(900) }
@@ -94,7 +80,8 @@ describe("readings by class", function()
       spec = first(("total %s by %s code"):format(measure, thing), df)
       assert.equal(code_col, spec.encoding.x.field, thing .. " code")
       local colored = edit(("colour by %s"):format(thing), { type = "bar", encoding = {
-        x = { field = "Dummy", type = "nominal" }, y = { field = title_case(measure), type = "quantitative", aggregate = "sum" } } }, df)
+        x = { field = "Dummy", type = "nominal" }, y = { field = title_case(measure), type = "quantitative",
+          aggregate = "sum" } } }, df)
       assert.equal(label_col, colored.encoding.color.field)
     end
   end)
@@ -106,12 +93,14 @@ describe("readings by class", function()
       local rows = {}
       for i, n in ipairs(names) do rows[i] = { i, ("%.3f"):format(rand(300) / 1000), n:upper() } end
       local df = csv({ "id", measure, things:sub(1, -2) }, rows)
-      local spec = first(pick { "%s across %s", "%s across all %s, lowest first", "%s by %s" }:format(measure, things), df)
+      local spec = first(pick { "%s across %s", "%s across all %s, lowest first", "%s by %s" }:format(measure,
+        things), df)
       assert.equal(things:sub(1, -2), spec.encoding.x.field)
     end
   end)
 
-  it("US places named by their names keep the rows of the column of their codes, whatever else holds the names", function()
+  it("US places named by their names keep the rows of the column of their codes, whatever else holds the names",
+    function()
     for _ = 1, 20 do
       local picked = some_states(6)
       local measure, place_col, other_col = word(2), pick { "state", "st", word(2) }, word(3)
@@ -138,7 +127,8 @@ describe("readings by class", function()
     end
   end)
 
-  it("one word among thousands of names keeps rows only after a filter cue; 'also X' adds to the column kept", function()
+  it("one word among thousands of names keeps rows only after a filter cue; 'also X' adds to the column kept",
+    function()
     local common = { "Fine", "Great", "Ready", "Clear", "Nice" }
     for _ = 1, 8 do
       local names = distinct_words(420, 3)
@@ -166,10 +156,12 @@ describe("readings by class", function()
       local df = csv({ "t", cat, "v" }, rows)
       local base = { type = "line", encoding = { x = { field = "t", type = "quantitative" },
         y = { field = "v", type = "quantitative" }, color = { field = cat, type = "nominal" } } }
-      local one = edit(pick { "one colour for all of them", "a single colour please", "same colour for every line" }, base, df)
+      local one = edit(pick { "one colour for all of them", "a single colour please",
+        "same colour for every line" }, base, df)
       assert.is_nil(one.encoding.color)
       -- (the chart has that already: an edit or a note, the split kept either way)
-      local r = followup.interpret(pick { "one colour each", "one colour per " .. cat, "one colour for each " .. cat }, base, df)
+      local r = followup.interpret(pick { "one colour each", "one colour per " .. cat,
+        "one colour for each " .. cat }, base, df)
       assert.is_truthy(r.kind == "edit" or r.kind == "style", r.kind)
       assert.equal(cat, r.spec.encoding.color and r.spec.encoding.color.field)
     end
@@ -209,7 +201,8 @@ describe("readings by class", function()
       local spec = first(("%s %s each day"):format(q.strongest, thing), df)
       assert.equal(q.col, spec.encoding.y.field, q.strongest)
       assert.equal("max", spec.encoding.y.aggregate)
-      local base = { type = "scatter", encoding = { x = { field = "time", type = "temporal" }, y = { field = other, type = "quantitative" } } }
+      local base = { type = "scatter", encoding = { x = { field = "time", type = "temporal" },
+        y = { field = other, type = "quantitative" } } }
       local colored = edit(("colour the points by %s they were"):format(q.how), base, df)
       assert.equal(q.col, colored.encoding.color.field)
     end
@@ -219,14 +212,16 @@ describe("readings by class", function()
     for _ = 1, 15 do
       local rows = {}
       for d = 1, 7 do
-        for k = 1, rand(5) + 1 do rows[#rows + 1] = { ("2024-05-%02dT%02d:%02d:00"):format(d, k, rand(59)), rand(60) / 10 } end
+        for k = 1, rand(5) + 1 do rows[#rows + 1] = { ("2024-05-%02dT%02d:%02d:00"):format(d, k, rand(59)),
+          rand(60) / 10 } end
       end
       local measure = word(2)
       local df = csv({ "time", measure }, rows)
       local things = word(2) .. "ers"
       local spec = first(("%s %s day"):format(things, pick { "per", "each", "a" }), df)
       assert.equal("count", spec.encoding.y.aggregate, things)
-      spec = first(("%s distribution %s"):format(measure, pick { "for the week", "over the whole week", "this month" }), df)
+      spec = first(("%s distribution %s"):format(measure, pick { "for the week", "over the whole week",
+        "this month" }), df)
       assert.equal("histogram", spec.type)
       assert.equal(measure, spec.encoding.x.field)
       local logged = edit("log scale on the counts", spec, df)
@@ -256,11 +251,15 @@ describe("readings by class", function()
     for _ = 1, 10 do
       local cat = word(2)
       local rows = {}
-      for d = 1, 36 do rows[d] = { ("20%02d-%02d-01"):format(10 + d // 12, d % 12 + 1), pick { "a", "b" }, rand(50) } end
+      for d = 1, 36 do rows[d] = { ("20%02d-%02d-01"):format(10 + d // 12, d % 12 + 1), pick { "a", "b" },
+        rand(50) } end
       local df = csv({ "date", cat, "v" }, rows)
-      local base = { type = "line", encoding = { x = { field = "date", type = "temporal" }, y = { field = "v", type = "quantitative" } },
-        transform = { { filter = { field = "date", timeUnit = "year", range = { 2011, 2012 } } }, { filter = { field = cat, oneOf = { "a" } } } } }
-      local spec = edit(pick { "could we see the whole period again?", "show the entire time range", "full history again please" }, base, df)
+      local base = { type = "line", encoding = { x = { field = "date", type = "temporal" }, y = { field = "v",
+        type = "quantitative" } },
+        transform = { { filter = { field = "date", timeUnit = "year", range = { 2011, 2012 } } },
+          { filter = { field = cat, oneOf = { "a" } } } } }
+      local spec = edit(pick { "could we see the whole period again?", "show the entire time range",
+        "full history again please" }, base, df)
       assert.is_nil(filter_on(spec, "date"))
       assert.is_table(filter_on(spec, cat))
     end
@@ -268,9 +267,11 @@ describe("readings by class", function()
 
   it("font sizes: larger or smaller, for the labels, the title, the legend, or a size given", function()
     local df = csv({ "k", "v" }, { { "a", 1 }, { "b", 2 } })
-    local base = { type = "bar", encoding = { x = { field = "k", type = "nominal" }, y = { field = "v", type = "quantitative" } } }
+    local base = { type = "bar", encoding = { x = { field = "k", type = "nominal" }, y = { field = "v",
+      type = "quantitative" } } }
     for _ = 1, 10 do
-      local spec = edit(pick { "a larger font for the labels", "bigger text on the labels please", "make the label font bigger" }, base, df)
+      local spec = edit(pick { "a larger font for the labels", "bigger text on the labels please",
+        "make the label font bigger" }, base, df)
       assert.is_true(spec.config.axis.labelFontSize > 11)
       assert.is_nil(spec.config.title)
       local n = 12 + rand(10)
@@ -287,9 +288,11 @@ describe("readings by class", function()
     for _ = 1, 10 do
       local m, share, band = table.unpack(distinct_words(3, 2))
       local rows = {}
-      for i = 1, 30 do rows[i] = { i, rand(90) / 10, ("%.3f"):format(rand(400) / 1000), pick { "25-34", "35-54", "75+" } } end
+      for i = 1, 30 do rows[i] = { i, rand(90) / 10, ("%.3f"):format(rand(400) / 1000), pick { "25-34", "35-54",
+        "75+" } } end
       local df = csv({ "t", m, share, band }, rows)
-      local base = { type = "line", encoding = { x = { field = "t", type = "quantitative" }, y = { field = share, type = "quantitative" } } }
+      local base = { type = "line", encoding = { x = { field = "t", type = "quantitative" },
+        y = { field = share, type = "quantitative" } } }
       local n = rand(6)
       local spec = edit(("only %s %d+"):format(m, n), base, df)
       assert.same({ field = m, gte = n }, filter_on(spec, m))
@@ -303,7 +306,8 @@ describe("readings by class", function()
 
   it("'add it back' / 'put the X back' after a removal goes back a step", function()
     local df = csv({ "k", "c", "v" }, { { "a", "x", 1 }, { "b", "y", 2 } })
-    local base = { type = "bar", encoding = { x = { field = "k", type = "nominal" }, y = { field = "v", type = "quantitative" } } }
+    local base = { type = "bar", encoding = { x = { field = "k", type = "nominal" }, y = { field = "v",
+      type = "quantitative" } } }
     for _, p in ipairs { "add it back", "put the colours back", "bring them back", "add the colour back please" } do
       local r = followup.interpret(p, base, df)
       assert.equal("undo", r.kind, p)
@@ -338,7 +342,7 @@ describe("readings by class", function()
     end
   end)
 
-  it("of columns a word names equally, the one whose other word the sentence says; 'not Y, X' puts X in Y's place", function()
+  it("of columns a word names equally, the one whose other word is said; 'not Y, X' puts X in Y's place", function()
     local PAIRS = { { "Beginning", "Ending", "at the end" }, { "Opening", "Closing", "at closing time" },
       { "Initial", "Final", "at the final stage" } }
     for _ = 1, 12 do
@@ -347,24 +351,28 @@ describe("readings by class", function()
       for i = 1, 20 do rows[i] = { rand(100), rand(100), rand(100), rand(100) } end
       local first_col, second_col = pair[1] .. "_" .. title_case(w), pair[2] .. "_" .. title_case(w)
       local df = csv({ a, b, first_col, second_col }, rows)
-      local base = { type = "scatter", encoding = { x = { field = a, type = "quantitative" }, y = { field = b, type = "quantitative" } } }
+      local base = { type = "scatter", encoding = { x = { field = a, type = "quantitative" }, y = { field = b,
+        type = "quantitative" } } }
       local spec = edit(("no, not the %s, the %s they had %s"):format(b, w, pair[3]), base, df)
       assert.equal(a, spec.encoding.x.field)
       assert.equal(second_col, spec.encoding.y.field)
     end
   end)
 
-  it("a split said with panels later in the sentence is panels; 'a single chart' brings them back as colours", function()
+  it("a split said with panels later in the sentence is panels; 'a single chart' brings them back as colours",
+    function()
     for _ = 1, 10 do
       local cat = word(2)
       local rows = {}
       for i = 1, 30 do rows[i] = { rand(5), pick { "p", "q", "r" } } end
       local df = csv({ "score", cat }, rows)
-      local base = { type = "bar", encoding = { x = { field = "score", type = "quantitative" }, y = { aggregate = "count", type = "quantitative" } } }
+      local base = { type = "bar", encoding = { x = { field = "score", type = "quantitative" },
+        y = { aggregate = "count", type = "quantitative" } } }
       local spec = edit(("could you split it by %s with a separate panel for each?"):format(cat), base, df)
       assert.equal(cat, spec.encoding.column and spec.encoding.column.field)
       assert.is_nil(spec.encoding.color)
-      local back = edit(pick { "actually, a single chart with colours would be easier to read", "one chart please, coloured" }, spec, df)
+      local back = edit(pick { "actually, a single chart with colours would be easier to read",
+        "one chart please, coloured" }, spec, df)
       assert.is_nil(back.encoding.column)
       assert.equal(cat, back.encoding.color.field)
     end
@@ -377,10 +385,12 @@ describe("readings by class", function()
       local rows = {}
       for i = 1, 20 do rows[i] = { rand(100), rand(100), codes[i % 4 + 1], rand(9) } end
       local df = csv({ "x", "y", col, "m" }, rows)
-      local base = { type = "scatter", encoding = { x = { field = "x", type = "quantitative" }, y = { field = "y", type = "quantitative" },
+      local base = { type = "scatter", encoding = { x = { field = "x", type = "quantitative" },
+        y = { field = "y", type = "quantitative" },
         color = { field = "m", type = "quantitative" } } }
       local code = pick(codes)
-      local spec = edit(("could we keep only the ones from the %s %s, %s?"):format(title_case(word(2)), col, code), base, df)
+      local spec = edit(("could we keep only the ones from the %s %s, %s?"):format(title_case(word(2)), col,
+        code), base, df)
       assert.same({ code }, filter_on(spec, col).oneOf)
       assert.equal("m", spec.encoding.color.field)
     end
@@ -393,7 +403,8 @@ describe("readings by class", function()
       local bands = { "1960-64", "1965-69", "1970-74", "200000+" }
       for i = 1, 24 do rows[i] = { "n" .. i, bands[i % 4 + 1], rand(100) / 10, pick { "a", "b" } } end
       local df = csv({ "name", band, m, grp }, rows)
-      local base = { type = "bar", encoding = { x = { field = "name", type = "nominal" }, y = { field = m, type = "quantitative", aggregate = "mean" } } }
+      local base = { type = "bar", encoding = { x = { field = "name", type = "nominal" }, y = { field = m,
+        type = "quantitative", aggregate = "mean" } } }
       local spec = edit(("only %s 1970-74"):format(band), base, df)
       assert.is_table(filter_on(spec, band), band)
       assert.same({ "1970-74" }, filter_on(spec, band).oneOf)
@@ -424,7 +435,7 @@ describe("readings by class", function()
     end
   end)
 
-  it("colouring by the column on x keeps one type for it; a number column named with its value and unit is a filter", function()
+  it("colouring by the column on x keeps one type for it; a number column named with its value is a filter", function()
     for _ = 1, 8 do
       local thing, size = word(2), word(2) .. "_mm"
       local age = "age"
@@ -450,7 +461,8 @@ describe("readings by class", function()
       local rows = {}
       for i = 1, 20 do rows[i] = { "s" .. i, 300 + rand(20000), rand(100) } end
       local df = csv({ "name", title_case(pop), m }, rows)
-      local base = { type = "bar", encoding = { x = { field = "name", type = "nominal" }, y = { field = m, type = "quantitative" } } }
+      local base = { type = "bar", encoding = { x = { field = "name", type = "nominal" }, y = { field = m,
+        type = "quantitative" } } }
       local n = 1 + rand(9)
       local spec, r = edit(("only %s over %d million"):format(pop, n), base, df)
       assert.equal(n * 1000, filter_on(spec, title_case(pop)).gt)
@@ -460,7 +472,8 @@ describe("readings by class", function()
 
   it("value labels said where they go: 'the value on top of each bar', 'the numbers in the cells'", function()
     local df = csv({ "k", "v" }, { { "a", 1 }, { "b", 2 } })
-    local base = { type = "bar", encoding = { x = { field = "k", type = "nominal" }, y = { field = "v", type = "quantitative" } } }
+    local base = { type = "bar", encoding = { x = { field = "k", type = "nominal" }, y = { field = "v",
+      type = "quantitative" } } }
     for _ = 1, 10 do
       local p = pick { "add the value on top of each bar", "add the numbers in the cells", "put the values in the bars",
         "show the amounts above the bars", "add the figures on the bars please" }
@@ -475,7 +488,8 @@ describe("readings by class", function()
       local rows = {}
       for i = 1, 12 do rows[i] = { pick { "p", "q", "r" }, i % 2 == 0 and "Yes" or "No", rand(30) } end
       local df = csv({ cat, split, "n" }, rows)
-      local base = { type = "bar", encoding = { x = { field = cat, type = "nominal" }, y = { field = "n", type = "quantitative", aggregate = "sum" } },
+      local base = { type = "bar", encoding = { x = { field = cat, type = "nominal" }, y = { field = "n",
+        type = "quantitative", aggregate = "sum" } },
         transform = { { filter = { field = split, oneOf = { "Yes" } } } } }
       local spec = edit(("actually show both %ss"):format(split), base, df)
       assert.is_nil(filter_on(spec, split))
@@ -483,13 +497,14 @@ describe("readings by class", function()
     end
   end)
 
-  it("a request verb before its object is not a column of that name; a loose noun after a kept value names the rows", function()
+  it("a verb before its object is not a column of that name; a loose noun after a kept value names the rows", function()
     for _ = 1, 8 do
       local verb = pick { "Make", "Type", "Order", "Group" }
       local rows = {}
       for i = 1, 20 do rows[i] = { "m" .. i % 5, i % 2 == 0 and "USA" or "non-USA", i % 4 + 3, rand(100) } end
       local df = csv({ verb, "Origin", "Cylinders", "Price" }, rows)
-      local base = { type = "bar", encoding = { x = { field = "Cylinders", type = "nominal" }, y = { field = "Price", type = "quantitative", aggregate = "mean" } } }
+      local base = { type = "bar", encoding = { x = { field = "Cylinders", type = "nominal" },
+        y = { field = "Price", type = "quantitative", aggregate = "mean" } } }
       local spec = edit(("%s it a line"):format(pick { "make", "turn", "change" }), base, df)
       assert.equal("Cylinders", spec.encoding.x.field)
       spec = edit(("%s the colours blue and orange"):format(pick { "make", "set" }), base, df)
@@ -500,7 +515,8 @@ describe("readings by class", function()
     end
   end)
 
-  it("'percent within each X' on bars by X keeps the split; 'with no X' keeps the rows where the count X is 0", function()
+  it("'percent within each X' on bars by X keeps the split; 'with no X' keeps the rows where the count X is 0",
+    function()
     for _ = 1, 8 do
       local x, c, kids = table.unpack(distinct_words(3, 2))
       local rows = {}
@@ -541,7 +557,8 @@ describe("readings by class", function()
       local names = distinct_words(4, 2)
       local rows = {}
       for d = 1, 12 do
-        for _, n in ipairs(names) do rows[#rows + 1] = { ("2020-%02d-01"):format(d), n, rand(500), pick { "x", "y" } } end
+        for _, n in ipairs(names) do rows[#rows + 1] = { ("2020-%02d-01"):format(d), n, rand(500), pick { "x",
+          "y" } } end
       end
       local df = csv({ "date", series, "value", cat }, rows)
       local spec = first(("show me the %ss side by side, %s"):format(series, pick { "small multiples", "one chart each",
@@ -563,7 +580,8 @@ describe("readings by class", function()
       for b = 1990, 2010, 5 do for f = b, b + 8 do rows[#rows + 1] = { b, f, rand(900) } end end
       local df = csv({ made, about, "value" }, rows)
       local base = { type = "bar", encoding = { x = { field = about, type = "temporal", timeUnit = "year" },
-        y = { aggregate = "count", type = "quantitative" } }, transform = { { filter = { field = made, equal = 1995 } } } }
+        y = { aggregate = "count", type = "quantitative" } }, transform = { { filter = { field = made,
+          equal = 1995 } } } }
       local spec = edit(pick { "same but for 2005", "now 2005", "and for 2005?" }, base, df)
       assert.equal(2005, filter_on(spec, made).equal)
       assert.is_nil(filter_on(spec, about))

@@ -36,7 +36,11 @@ local function set_channel(ctx, name, field)
   local new = spec.encoding[name]
   for ch, enc in pairs(spec.encoding) do
     if ch ~= name and type(enc) == "table" and enc.field == field and enc.type ~= new.type and not enc.timeUnit then
-      if spec.type == "bar" and enc.type == "quantitative" and not enc.aggregate then enc.type = new.type else new.type = enc.type end
+      if spec.type == "bar" and enc.type == "quantitative" and not enc.aggregate then
+        enc.type = new.type
+      else
+        new.type = enc.type
+      end
     end
   end
   return old
@@ -181,8 +185,8 @@ function M.split(ctx)
       -- (not the noun after the name of the column on x: "within each hair colour" on bars by
       -- Hair names Hair; "eye colour" there still splits by Eye)
       local before = ctx:mention_at(i - 1)
-      local x = ctx.spec.encoding.x
-      local noun = (t.w == "colour" or t.w == "color") and before and x and x.field == before.col.name
+      local on_x = ctx.spec.encoding.x
+      local noun = (t.w == "colour" or t.w == "color") and before and on_x and on_x.field == before.col.name
         and not ctx:mention_after(i + 1, 3)
       if noun then ctx:mark(i) end
       local color = not facet and COLOR_CUES[t.w] and not noun
@@ -668,13 +672,13 @@ function M.slot(ctx)
     -- "not Y, X", "not Y but X": X in Y's place
     local replaced
     local nxt = free[idx + 1]
-    local k = m.i - 1
+    local neg = m.i - 1
     -- (past the article and a word of the column's phrase: "not the money spent")
-    while (ARTICLE[ctx:w(k) or ""] or ctx:w(k) and ctx:free(k) and not ctx:mention_at(k) and k >= m.i - 2)
-        and ctx:w(k) ~= "not" do
-      k = k - 1
+    while (ARTICLE[ctx:w(neg) or ""] or ctx:w(neg) and ctx:free(neg) and not ctx:mention_at(neg) and neg >= m.i - 2)
+        and ctx:w(neg) ~= "not" do
+      neg = neg - 1
     end
-    if ctx:open(m) and ctx:w(k) == "not" and nxt and ctx:open(nxt) then
+    if ctx:open(m) and ctx:w(neg) == "not" and nxt and ctx:open(nxt) then
       local plain = true
       for j = m.j + 1, nxt.i - 1 do
         local w = ctx:w(j)
@@ -684,7 +688,7 @@ function M.slot(ctx)
         if plain and enc[ch] and enc[ch].field == m.col.name then replaced = ch end
       end
       if replaced then
-        for j = k, m.i - 1 do ctx:mark(j) end
+        for j = neg, m.i - 1 do ctx:mark(j) end
         for j = m.j + 1, nxt.i - 1 do ctx:mark(j) end
         ctx:take(m)
         m, nxt = nxt, nil
@@ -710,9 +714,9 @@ function M.slot(ctx)
       end
       ctx:take(m)
       local prev = ctx:w(m.i - 1)
-      local nxt = ctx:w(m.j + 1)
-      local grouped = GROUP_WORDS[prev or ""] or nxt == "groups" or nxt == "group" or nxt == "grouping"
-      if grouped and (nxt == "groups" or nxt == "group") then ctx:mark(m.j + 1) end
+      local next_word = ctx:w(m.j + 1)
+      local grouped = GROUP_WORDS[prev or ""] or next_word == "groups" or next_word == "group" or next_word == "grouping"
+      if grouped and (next_word == "groups" or next_word == "group") then ctx:mark(m.j + 1) end
       local on_chart
       for _, ch in ipairs { "x", "y", "color", "theta", "column", "row" } do
         if enc[ch] and enc[ch].field == field then on_chart = ch end

@@ -7,6 +7,7 @@ local lex = require "planner.lexicon"
 local frame = require "data.frame"
 local json = require "util.json"
 local numbers = require "planner.edits.numbers"
+local profile = require "planner.profile"
 local vocab = require "planner.edits.vocab"
 
 local M = {}
@@ -752,7 +753,8 @@ function M.ranges(ctx)
     if t.w == "from" and ctx:free(i) and tonumber(ctx:w(i + 1) or "") and ctx:w(i + 2) == "to" then dir = "between" end
     -- "prices 50-100": two numbers joined by a dash are a range on their own
     -- (two plain years so joined are a period: "revenue 2023-2024" is for M.dates)
-    local dashed = not dir and not band and tonumber(t.w or "") and ctx:free(i) and ctx.tokens[i + 1] and ctx.tokens[i + 1].dash
+    local dashed = not dir and not band and tonumber(t.w or "") and ctx:free(i)
+      and ctx.tokens[i + 1] and ctx.tokens[i + 1].dash
       and not (M.plain_year(tonumber(t.w)) and M.plain_year(tonumber(ctx:w(i + 1)) or 0))
     if dashed then dir = "between" end
     if dir then
@@ -985,15 +987,10 @@ end
 -- a line of longitude or latitude, on the data's column of longitudes or latitudes.
 local COMPASS = { west = { "longitude", "lt" }, east = { "longitude", "gt" }, north = { "latitude", "gt" },
   south = { "latitude", "lt" } }
-local AXIS_WORDS = { longitude = set [[longitude longitudes lon lng long]], latitude = set [[latitude latitudes lat]] }
 local ZERO_LINES = { meridian = "longitude", greenwich = "longitude", equator = "latitude" }
 local function coordinate_column(ctx, axis)
-  for _, c in ipairs(ctx.prof and ctx.prof.columns or {}) do
-    if c.type == "quantitative" then
-      for _, w in ipairs(c.words) do if AXIS_WORDS[axis][w] then return c.name end end
-    end
-  end
-  return nil
+  local c = profile.coordinate(ctx.prof, axis)
+  return c and c.name
 end
 function M.compass(ctx)
   for i, t in ipairs(ctx.tokens) do

@@ -740,7 +740,8 @@ local TEXT_WORDS = { font = true, fonts = true, text = true, writing = true, let
 local GROW = { bigger = true, larger = true, big = true, large = true, increase = true, huge = true, readable = true }
 local SHRINK = { smaller = true, small = true, tiny = true, decrease = true, reduce = true }
 local FONT_TARGETS = {
-  { words = { labels = true, label = true, ticks = true, tick = true, numbers = true }, group = "axis", key = "labelFontSize", theme = "tick" },
+  { words = { labels = true, label = true, ticks = true, tick = true, numbers = true }, group = "axis",
+    key = "labelFontSize", theme = "tick" },
   { words = { legend = true }, group = "legend", key = "labelFontSize", theme = "legend" },
   { words = { title = true, heading = true }, group = "title", key = "fontSize", theme = "title" },
 }

@@ -25,7 +25,8 @@ M.filler = set [[make it its use using show showing change switch turn convert i
 
 -- Styling words: a request made of these (and filler) is about looks.
 M.styling = set [[font fonts bold italic size sizes bigger smaller larger big small tiny huge wider narrower
-  taller shorter thicker thinner thick thin fine finer heavy fat width height spacing space margin margins padding border
+  taller shorter thicker thinner thick thin fine finer heavy fat width height spacing space margin margins
+  padding border
   borders frame grid gridline gridlines gridlnes tick ticks label labels labelled labeled text texts
   legend legends color colors colour colours palette shade shades hue opacity transparent transparency
   opaque style styled stylish prettier nicer cleaner modern minimal fancy aesthetic aesthetics look looks
