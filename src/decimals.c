@@ -79,6 +79,20 @@ static int same_text(double a, double b, int d, double scale) {
   return strcmp(ta, tb) == 0;
 }
 
+/* The commonest case, in one pass without memory: every value is the double nearest k / 10^d for
+ * an integer k, |k| < 1e8 (as a value read from text with at most d decimals is: m / 10^f and
+ * m * 10^(d-f) / 10^d are one real number, rounded once). A value then determines its k, so
+ * distinct values have distinct k and "%.*f" writes k: they read apart. Returns 1 when every
+ * value is such, 0 when not (apart_as_integers then decides). */
+static int apart_as_written(const double *v, size_t m, int d) {
+  double scale = pow(10.0, d);
+  for (size_t i = 0; i < m; i++) {
+    double x = v[i] * scale, k = floor(x + 0.5);
+    if (!(fabs(x) < 1e8) || k / scale != v[i]) return 0;
+  }
+  return 1;
+}
+
 /* The usual case, without sorting: every value is within format.lua's tolerance of an integer
  * k at d decimals, |k| < 1e8 (so the tolerance is under 0.1 and "%.*f" writes k): distinct
  * values then read apart unless two have the same k, which a hash of the k's finds. Returns 1
@@ -129,7 +143,7 @@ int decimals_apart(double *v, size_t n, int maxd, void *scratch) {
     }
   }
   if (exact < d) d = exact;
-  if (m < UINT32_MAX && apart_as_integers(v, m, d, scratch)) return d;
+  if (apart_as_written(v, m, d) || (m < UINT32_MAX && apart_as_integers(v, m, d, scratch))) return d;
   sort_doubles(v, scratch, m);
   for (; d < maxd; d++) {
     double unit = 2 * pow(10.0, -d), scale = pow(10.0, d); /* further apart than unit: different texts */

@@ -82,8 +82,9 @@ describe("format.decimals_apart_of (C, chartd.columns)", function()
   local seeded = require "seeded"
 
   -- A class of value sets: each a few arrays with holes, values with 0-8 decimals at
-  -- magnitudes 1e-7..1e9, duplicates, zeros, negatives, NaN/±Inf, and neighbours one unit of
-  -- some digit apart (where texts clash).
+  -- magnitudes 1e-7..1e9 (rounded, or read from text), duplicates, zeros, negatives, NaN/±Inf,
+  -- neighbours one unit of some digit apart (where texts clash), and results of arithmetic
+  -- that are not the double of any short decimal (0.1 * 2 + 0.2, thirds).
   local function value_set(g)
     local n, arrays = g.rand(400), {}
     local scale = 10 ^ (g.rand(17) - 8)
@@ -98,6 +99,9 @@ describe("format.decimals_apart_of (C, chartd.columns)", function()
         elseif r == 4 and i > 1 and a[i - 1] then a[i] = a[i - 1] + 10 ^ -(g.rand(9) - 1)
         elseif r == 5 then a[i] = g.pick({ 0 / 0, math.huge, -math.huge, -0.0 })
         elseif r == 6 then a[i] = g.rand(1000) - 500 -- a Lua integer
+        elseif r == 7 then a[i] = 0.1 * g.rand(30) + 0.2 -- arithmetic: 0.30000000000000004 beside 0.3
+        elseif r == 8 then a[i] = (g.rand(2001) - 1001) / 3 -- thirds: no short decimal
+        elseif r == 9 then a[i] = tonumber(("%." .. places .. "f"):format((g.rand(2001) - 1001) * scale)) -- as read from text
         else
           local v = (g.rand(2000001) - 1000001) * scale
           a[i] = math.floor(v * 10 ^ places + 0.5) / 10 ^ places
