@@ -115,7 +115,7 @@ static void m4_flush(m4_column *c, unsigned char *keep) {
   c->open = 0;
 }
 
-void columns_m4(size_t n, const double *px, const double *v, const unsigned char *brk,
+void columns_m4(size_t n, const double *keys, double a, double b, const double *v, const unsigned char *brk,
                 unsigned char *keep) {
   m4_column c = {0, 0, 0, 0, 0, 0};
   for (size_t i = 0; i < n; i++) {
@@ -123,7 +123,8 @@ void columns_m4(size_t n, const double *px, const double *v, const unsigned char
       if (brk && brk[i]) m4_flush(&c, keep); /* the line ends: its last column closes */
       continue;
     }
-    long col = (long)floor(px[i]);
+    double key = keys ? keys[i] : (double)(i + 1);
+    long col = (long)floor(isfinite(key) ? a * key + b : 0);
     if (c.open && col == c.col) {
       c.last = i;
       if (v[i] < v[c.lo]) c.lo = i;

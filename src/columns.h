@@ -36,13 +36,14 @@ void columns_sort(columns_row *rows, size_t n);
 size_t columns_group(columns_row *rows, size_t n, const double *y, columns_agg op, int gaps,
                      double *scratch, uint32_t *key_rows, size_t *nkeys, columns_cell *cells);
 
-/* M4 (Jugel et al., VLDB 2014): a line of n points at device x positions px[i] (ascending)
- * keeps, per pixel column floor(px), its first and last point and those with the smallest
- * and largest value — which rasterizes to the same pixels as the whole line. v[i] NaN means
- * no point at i: the line goes on, or breaks there when brk[i] is non-zero (brk may be NULL).
- * Sets keep[i] = 1 for the points kept (keep is not cleared first, so calls for several
- * value arrays over one px add up to the union). */
-void columns_m4(size_t n, const double *px, const double *v, const unsigned char *brk,
+/* M4 (Jugel et al., VLDB 2014): a line of n points at device x positions px = a * keys[i] + b
+ * (ascending; 0 for a key that is not finite; keys NULL: a * (i + 1) + b) keeps, per pixel
+ * column floor(px), its first and last point and those with the smallest and largest value —
+ * which rasterizes to the same pixels as the whole line. The columns are read as they are (a
+ * parsed column's doubles), nothing copied. v[i] NaN means no point at i: the line goes on, or
+ * breaks there when brk[i] is non-zero (brk may be NULL). Sets keep[i] = 1 for the points kept
+ * (keep is not cleared first, so calls for several value arrays over one x add up to the union). */
+void columns_m4(size_t n, const double *keys, double a, double b, const double *v, const unsigned char *brk,
                 unsigned char *keep);
 
 #endif

@@ -301,27 +301,37 @@ static int l_m4(lua_State *L) {
   }
 
   size_t len = (size_t)n;
-  double *px = scratch(L, len, sizeof *px);
-  double *v = scratch(L, len, sizeof *v);
-  unsigned char *brk = scratch(L, len, 1), *keep = scratch(L, len, 1);
+  unsigned char *brk = NULL, *keep = scratch(L, len, 1);
   memset(keep, 0, len);
-  const double *kcol = has_keys ? numcol_get(L, 1, len) : NULL, *vcol = numcol_get(L, 5, len);
-  for (size_t i = 0; i < len; i++) {
-    double key = has_keys ? value_at(L, kcol, 1, (lua_Integer)i + 1) : (double)(i + 1);
-    px[i] = isfinite(key) ? a * key + b : 0;
-    v[i] = value_at(L, vcol, 5, (lua_Integer)i + 1);
-    brk[i] = 0;
-    if (has_missing) {
+  /* the columns' own doubles when they have them (a parsed CSV's), else a copy */
+  const double *keys = has_keys ? numcol_get(L, 1, len) : NULL, *v = numcol_get(L, 5, len);
+  if (has_keys && keys == NULL) {
+    double *k = scratch(L, len, sizeof *k);
+    numcol_load(L, 1, len, k);
+    keys = k;
+  }
+  if (v == NULL) {
+    double *copy = scratch(L, len, sizeof *copy);
+    numcol_load(L, 5, len, copy);
+    v = copy;
+  }
+  if (has_missing) {
+    brk = scratch(L, len, 1);
+    for (size_t i = 0; i < len; i++) {
       brk[i] = lua_rawgeti(L, 6, (lua_Integer)i + 1) != LUA_TNIL && lua_toboolean(L, -1);
       lua_pop(L, 1);
     }
   }
-  columns_m4(len, px, v, brk, keep);
+  columns_m4(len, keys, a, b, v, brk, keep);
   const double *v0 = v; /* the first array says where points are */
   if (has_second) {
-    double *v2 = scratch(L, len, sizeof *v2);
-    numcol_load(L, 7, len, v2);
-    columns_m4(len, px, v2, brk, keep);
+    const double *v2 = numcol_get(L, 7, len);
+    if (v2 == NULL) {
+      double *copy = scratch(L, len, sizeof *copy);
+      numcol_load(L, 7, len, copy);
+      v2 = copy;
+    }
+    columns_m4(len, keys, a, b, v2, brk, keep);
   }
 
   lua_newtable(L);
@@ -334,7 +344,7 @@ static int l_m4(lua_State *L) {
       lua_pushinteger(L, (lua_Integer)i + 1);
       lua_rawseti(L, -2, ++out);
       open = 1;
-    } else if (brk[i] && open) { /* no point, a gap: the run ends */
+    } else if (brk && brk[i] && open) { /* no point, a gap: the run ends */
       lua_pushinteger(L, 0);
       lua_rawseti(L, -2, ++out);
       open = 0;

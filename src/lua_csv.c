@@ -113,6 +113,7 @@ typedef struct scan {
   int header_done, declined, row_blank;
   const char *text; /* the CSV text (a date cell's offset is from here) */
   size_t len;
+  const char *field_end, *rows_start; /* where the last field read in the text ends; the header's end */
 } scan;
 
 static int scan_gc(lua_State *L) {
@@ -201,8 +202,14 @@ static int put_text_or_date(scan *s, column *c, const char *data, size_t len) {
   return 0;
 }
 
+/* Notes where a field read from the text (not unescaped elsewhere) ends: sizing needs it. */
+static void note_end(scan *s, const char *data, size_t len) {
+  if (data >= s->text && data + len <= s->text + s->len) s->field_end = data + len;
+}
+
 static int scan_field(void *ud, const char *data, size_t len) {
   scan *s = ud;
+  note_end(s, data, len);
   if (!s->header_done) {
     if (s->ncols >= s->max_columns || len == 0) return s->declined = 1;
     column *c = &s->cols[s->ncols++];
@@ -238,6 +245,7 @@ static int scan_field(void *ud, const char *data, size_t len) {
 static int scan_number(void *ud, const char *data, size_t len, int kind, long long iv, double dv) {
   scan *s = ud;
   if (!s->header_done) return scan_field(ud, data, len);
+  s->field_end = data + len; /* a number is read in the text */
   size_t j = s->field++;
   if (j >= (size_t)s->ncols) return s->declined = 1;
   s->row_blank = 0;
@@ -258,7 +266,15 @@ static int scan_row_end(void *ud) {
         if (s->cols[j].name_len == s->cols[k].name_len && memcmp(s->cols[j].name, s->cols[k].name, s->cols[j].name_len) == 0)
           return s->declined = 1;
     s->header_done = 1;
+    s->rows_start = s->field_end;
     return grow(s, 1024) != 0 ? (s->declined = 1) : 0;
+  }
+  if (s->rows == 0 && s->rows_start && s->field_end > s->rows_start) {
+    /* the first row's length sizes the columns for the rest of the text (a little over it, so
+     * rows a little shorter need no second allocation; doubling takes over when they are longer) */
+    size_t row = (size_t)(s->field_end - s->rows_start), rest = (size_t)(s->text + s->len - s->field_end);
+    size_t rows = rest / row + rest / row / 8 + 16;
+    if (grow(s, rows < s->keep ? rows : s->keep) != 0) return s->declined = 1;
   }
   s->blank_tail = (s->field <= 1 && (s->field == 0 || s->row_blank)) ? s->blank_tail + 1 : 0;
   s->field = 0;

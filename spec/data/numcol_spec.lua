@@ -23,6 +23,46 @@ end
 
 local function copy(t, n) return table.move(t, 1, n, 1, {}) end
 
+-- columns.m4's answer by its definition (columns.h), in Lua: per pixel column floor(a * key + b)
+-- of each run of points, the first, last, lowest and highest point (first index on ties); 0
+-- where a gap (missing[i], no value) ends a run that has points.
+local function m4_reference(keys, n, a, b, values, missing)
+  local keep, col = {}, nil
+  local function flush()
+    if col then for _, i in ipairs({ col.first, col.last, col.lo, col.hi }) do keep[i] = true end end
+    col = nil
+  end
+  for i = 1, n do
+    local v = values[i]
+    if v == nil then
+      if missing[i] then flush() end
+    else
+      local key = keys and keys[i] or i
+      if key ~= key or key == math.huge or key == -math.huge then key = nil end
+      local c = key and math.floor(a * key + b) or 0
+      if col and col.c == c then
+        col.last = i
+        if v < values[col.lo] then col.lo = i end
+        if v > values[col.hi] then col.hi = i end
+      else
+        flush()
+        col = { c = c, first = i, last = i, lo = i, hi = i }
+      end
+    end
+  end
+  flush()
+  local out, present, open = {}, 0, false
+  for i = 1, n do
+    if values[i] ~= nil then
+      present = present + 1
+      if keep[i] then out[#out + 1] = i; open = true end
+    elseif missing[i] and open then
+      out[#out + 1] = 0; open = false
+    end
+  end
+  return { out, present }
+end
+
 -- assert.same, with NaN equal to NaN (a moment over a column with holes is NaN both ways)
 local function same_numbers(want, got)
   assert.equal(#want, #got)
@@ -51,6 +91,14 @@ describe("numeric columns kept in C", function()
         assert.same({ columns.group(k2, v2, nil, n, "sum", gaps) }, { columns.group(k, v, nil, n, "sum", gaps) })
       end
       assert.same({ columns.m4(k2, n, 0.5, 1, v2, {}) }, { columns.m4(k, n, 0.5, 1, v, {}) })
+      local gaps = {} -- some missing values break the line
+      for i = 1, n do if v2[i] == nil and pick(2) == 1 then gaps[i] = true end end
+      local keys = {} -- the line's keys: k's, or i where k has none
+      for i = 1, n do keys[i] = k2[i] or i end
+      local want = m4_reference(keys, n, 0.5, 1, v2, gaps)
+      assert.same(want, { columns.m4(keys, n, 0.5, 1, v, gaps) })
+      assert.same(want, { columns.m4(keys, n, 0.5, 1, v2, gaps) })
+      assert.same(m4_reference(nil, n, 0.3, 2, v2, gaps), { columns.m4(nil, n, 0.3, 2, v, gaps) })
       assert.same({ columns.m4(nil, n, 0.25, 0, v2, {}, w2) }, { columns.m4(nil, n, 0.25, 0, v, {}, w) })
     end
   end)
