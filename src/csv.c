@@ -41,44 +41,6 @@ static int scratch_put(scratch *s, const char *p, size_t n) {
   return 0;
 }
 
-/* Exact powers of ten: a double holds 10^0..10^22 exactly. */
-static const double POW10[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
-                                 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-
-/* The usual number cell at text[i]: [-]digits[.digits], 1 to 15 digits, ending at a
- * separator, a line ending or the end — what csv_number's first path reads, read as the
- * field is scanned. Returns its length with csv_number's answer (*kind 1: *ival, 2: *dval);
- * 0 when the field is anything else. */
-static size_t usual_number(const char *text, size_t i, size_t len, char separator, int *kind, long long *ival,
-                           double *dval) {
-  size_t j = i;
-  int negative = j < len && text[j] == '-';
-  j += (size_t)negative;
-  unsigned long long mant = 0;
-  size_t d0 = j;
-  for (unsigned d; j < len && (d = (unsigned)(unsigned char)text[j] - '0') < 10; j++) mant = mant * 10 + d;
-  size_t digits = j - d0, frac = 0;
-  int dot = j < len && text[j] == '.';
-  if (dot) {
-    size_t f0 = ++j;
-    for (unsigned d; j < len && (d = (unsigned)(unsigned char)text[j] - '0') < 10; j++) mant = mant * 10 + d;
-    frac = j - f0;
-  }
-  digits += frac;
-  if (digits == 0 || digits > 15) return 0;
-  if (j < len && text[j] != separator && text[j] != '\n' && !(text[j] == '\r' && j + 1 < len && text[j + 1] == '\n'))
-    return 0;
-  if (!dot) {
-    *ival = negative ? -(long long)mant : (long long)mant;
-    *kind = 1;
-    return j - i;
-  }
-  double v = (double)mant / POW10[frac];
-  *dval = negative ? -v : v;
-  *kind = 2;
-  return j - i;
-}
-
 static int parse(const char *text, size_t len, char separator, const csv_callbacks *cb, char *fixed,
                  char *err, size_t errlen) {
   size_t i = 0, line = 1;
@@ -137,7 +99,7 @@ static int parse(const char *text, size_t len, char separator, const csv_callbac
       }
       fdata = s.data ? s.data : "";
       flen = s.len;
-    } else if (numbers && (k = usual_number(text, i, len, separator, &kind, &ival, &dval)) != 0) {
+    } else if (numbers && (k = csv_usual_number(text, i, len, separator, &kind, &ival, &dval)) != 0) {
       if (cb->number(cb->ud, text + i, k, kind, ival, dval) != 0) {
         snprintf(err, errlen, "line %zu: stopped", line);
         goto done;
@@ -229,7 +191,7 @@ int csv_number(const char *s, size_t len, long long *ival, double *dval) {
         *ival = negative ? -(long long)mant : (long long)mant;
         return 1;
       }
-      double v = (double)mant / POW10[len - dot];
+      double v = (double)mant / CSV_POW10[len - dot];
       *dval = negative ? -v : v;
       return 2;
     }
@@ -268,7 +230,7 @@ int csv_number(const char *s, size_t len, long long *ival, double *dval) {
       return 1;
     }
     if (e >= -22 && e <= 22) {
-      double v = e >= 0 ? (double)mant * POW10[e] : (double)mant / POW10[-e];
+      double v = e >= 0 ? (double)mant * CSV_POW10[e] : (double)mant / CSV_POW10[-e];
       *dval = negative ? -v : v;
       return 2;
     }

@@ -37,4 +37,43 @@ int csv_parse_scratch(const char *text, size_t len, char separator, const csv_ca
  * 2 for any other number (*dval). */
 int csv_number(const char *s, size_t len, long long *ival, double *dval);
 
+/* Exact powers of ten: a double holds 10^0..10^22 exactly. */
+static const double CSV_POW10[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                     1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+/* The usual number cell at text[i]: [-]digits[.digits], 1 to 15 digits, ending at the
+ * separator, a line ending or the end — what csv_number's first path reads, read as the field
+ * is scanned (the parser's `number` callback; lua_csv.c's numeric rows). Returns its length with
+ * csv_number's answer (*kind 1: *ival, 2: *dval); 0 when the field is anything else. Inline:
+ * it runs once a cell. */
+static inline size_t csv_usual_number(const char *text, size_t i, size_t len, char separator, int *kind,
+                                      long long *ival, double *dval) {
+  size_t j = i;
+  int negative = j < len && text[j] == '-';
+  j += (size_t)negative;
+  unsigned long long mant = 0;
+  size_t d0 = j;
+  for (unsigned d; j < len && (d = (unsigned)(unsigned char)text[j] - '0') < 10; j++) mant = mant * 10 + d;
+  size_t digits = j - d0, frac = 0;
+  int dot = j < len && text[j] == '.';
+  if (dot) {
+    size_t f0 = ++j;
+    for (unsigned d; j < len && (d = (unsigned)(unsigned char)text[j] - '0') < 10; j++) mant = mant * 10 + d;
+    frac = j - f0;
+  }
+  digits += frac;
+  if (digits == 0 || digits > 15) return 0;
+  if (j < len && text[j] != separator && text[j] != '\n' && !(text[j] == '\r' && j + 1 < len && text[j + 1] == '\n'))
+    return 0;
+  if (!dot) {
+    *ival = negative ? -(long long)mant : (long long)mant;
+    *kind = 1;
+    return j - i;
+  }
+  double v = (double)mant / CSV_POW10[frac];
+  *dval = negative ? -v : v;
+  *kind = 2;
+  return j - i;
+}
+
 #endif

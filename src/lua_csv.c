@@ -284,6 +284,81 @@ static int scan_row_end(void *ud) {
   return 0;
 }
 
+/* The road most large CSVs take: a header of plain names, then rows of exactly as many cells,
+ * each the usual number (csv_usual_number, the rule the parser's number callback applies),
+ * ending LF or CRLF — read in one loop into the columns the general scan fills, without a
+ * callback a cell. Returns 1 when the whole text is that shape (the columns are read), 0 at
+ * the first thing it is not — a quote, a missing or text cell, a short or long row, a blank
+ * line, a BOM, more than max_rows rows — after which the caller resets the scan and the
+ * general one reads the text from its start: this road decides nothing the general one would
+ * decide otherwise, and costs little before the first unusual byte. */
+static int numeric_rows(scan *s) {
+  const char *text = s->text;
+  size_t len = s->len, i = 0;
+  if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) return 0;
+  while (!s->header_done) { /* the header through the general scan's own rules (names, limits) */
+    size_t start = i;
+    while (i < len && text[i] != ',' && text[i] != '\n' && text[i] != '\r' && text[i] != '"') i++;
+    if (i >= len || (text[i] != ',' && text[i] != '\n' && !(text[i] == '\r' && i + 1 < len && text[i + 1] == '\n')))
+      return 0;
+    if (scan_field(s, text + start, i - start) != 0) return 0;
+    if (text[i] == ',') i++;
+    else {
+      i += text[i] == '\r' ? 2 : 1;
+      if (scan_row_end(s) != 0) return 0;
+    }
+  }
+  int ncols = s->ncols;
+  if ((size_t)17 > s->max_string) return 0; /* a usual number is at most 17 bytes */
+  while (i < len) {
+    if (s->rows >= s->max_rows) return 0;
+    for (int j = 0; j < ncols; j++) {
+      int kind;
+      long long iv = 0;
+      double dv = 0;
+      size_t k = csv_usual_number(text, i, len, ',', &kind, &iv, &dv);
+      if (k == 0) return 0;
+      column *c = &s->cols[j];
+      if (kind == 1) {
+        c->kind[s->rows] = CELL_INT;
+        c->num[s->rows].i = iv;
+      } else {
+        c->kind[s->rows] = CELL_FLOAT;
+        c->num[s->rows].d = dv;
+      }
+      i += k;
+      if (j + 1 < ncols) {
+        if (i >= len || text[i] != ',') return 0;
+        i++;
+      }
+    }
+    if (i < len) { /* the row's line ending (csv_usual_number stopped at one, or at a separator) */
+      if (text[i] == ',') return 0;
+      i += text[i] == '\r' ? 2 : 1;
+    }
+    s->field_end = text + i;
+    s->field = (size_t)ncols;
+    if (scan_row_end(s) != 0) return 0;
+  }
+  for (int j = 0; j < ncols && s->rows > 0; j++) s->cols[j].numbers = s->cols[j].any = 1;
+  return 1;
+}
+
+/* Back to the state before any text was read (numeric_rows gave up). */
+static void scan_reset(scan *s) {
+  for (int j = 0; j < s->ncols; j++) {
+    free(s->cols[j].kind);
+    free(s->cols[j].num);
+    free(s->cols[j].at);
+    free(s->cols[j].name);
+    memset(&s->cols[j], 0, sizeof s->cols[j]);
+  }
+  s->ncols = 0;
+  s->rows = s->cap = s->field = s->blank_tail = 0;
+  s->header_done = s->declined = s->row_blank = 0;
+  s->field_end = s->rows_start = NULL;
+}
+
 /* Past this many rows a numeric column's numbers stay in C until Lua code reads them
  * (numcol_new): a large chart's hot paths read the doubles, and a million rows do not become
  * a million Lua values. Up to it the arrays are built at once (small data is echoed in replies). */
@@ -408,11 +483,15 @@ static int l_columns(lua_State *L) {
   s->len = len;
 
   char err[128];
-  char *unescape = lua_newuserdatauv(L, len > 0 ? len : 1, 0);
-  csv_callbacks cb = {scan_field, scan_row_end, s, scan_number};
-  int rc = csv_parse_scratch(text, len, ',', &cb, unescape, err, sizeof err);
-  lua_pop(L, 1);
-  if (rc != 0 || s->declined || !s->header_done) return 0;
+  if (!numeric_rows(s)) {
+    scan_reset(s);
+    char *unescape = lua_newuserdatauv(L, len > 0 ? len : 1, 0);
+    csv_callbacks cb = {scan_field, scan_row_end, s, scan_number};
+    int rc = csv_parse_scratch(text, len, ',', &cb, unescape, err, sizeof err);
+    lua_pop(L, 1);
+    if (rc != 0) return 0;
+  }
+  if (s->declined || !s->header_done) return 0;
   size_t n = s->rows - s->blank_tail;
   if (n > s->max_rows) {
     lua_pushboolean(L, 0);

@@ -159,6 +159,55 @@ describe("csv.columns", function()
     assert.is_true(lazy >= 8, "columns kept in C: " .. lazy)
   end)
 
+  -- A CSV whose cells are all the usual number ([-]digits[.digits], at most 15 digits) is read in
+  -- one loop (lua_csv.c's numeric_rows); one unusual byte anywhere hands the text to the general
+  -- scan. Both must build what the Lua code builds.
+  it("reads all-number texts as the Lua code does, and any one unusual cell or row too", function()
+    local pick = lcg(1712)
+    local function usual()
+      local digits = {}
+      for k = 1, pick(8) do digits[k] = tostring(pick(10) - 1) end
+      local out = (pick(4) == 1 and "-" or "") .. table.concat(digits)
+      if pick(2) == 1 then out = out .. "." .. tostring(pick(100000) - 1) end
+      return out
+    end
+    local UNUSUAL = { "", "NA", "null", "x", '"5"', "1234567890123456", "123456789012345.6", "1e3", "+1", " 1", "1.",
+      ".5", "-", "--1", "1-", "0x10", "1,", "\r", "2024-01-02" }
+    local lazy = 0
+    for round = 1, 300 do
+      local ncols, nrows = pick(4), round % 25 == 0 and 10000 + pick(50) or pick(40)
+      local header = {}
+      for j = 1, ncols do header[j] = "c" .. j end
+      local lines = { table.concat(header, ",") }
+      for i = 1, nrows do
+        local row = {}
+        for j = 1, ncols do row[j] = usual() end
+        lines[i + 1] = table.concat(row, ",")
+      end
+      local change = pick(14)
+      local at = pick(nrows) + 1
+      if change <= 6 then -- one cell unusual
+        local row = {}
+        for cell in (lines[at] .. ","):gmatch("([^,]*),") do row[#row + 1] = cell end
+        row[pick(#row)] = UNUSUAL[pick(#UNUSUAL)]
+        lines[at] = table.concat(row, ",")
+      elseif change == 7 then lines[at] = lines[at] .. "," -- a row too long
+      elseif change == 8 then lines[at] = lines[at]:match("^(.*),[^,]*$") or "" -- a row too short
+      elseif change == 9 then table.insert(lines, at, "") -- a blank line inside
+      elseif change == 10 then lines[1] = lines[1] .. ",c1" -- a duplicate name
+      end
+      local eol = pick(3) == 1 and "\r\n" or "\n"
+      local data = table.concat(lines, eol)
+      if pick(2) == 1 then data = data .. eol end
+      if change == 11 then data = data .. eol .. eol end -- blank lines at the end
+      if change == 12 then data = "\239\187\191" .. data end -- a BOM
+      local fast, n_lazy = outcome(data, true)
+      lazy = lazy + (n_lazy or 0)
+      assert.same(outcome(data, false), fast, "round " .. round .. ": " .. data:sub(1, 300))
+    end
+    assert.is_true(lazy >= 5, "columns kept in C: " .. lazy)
+  end)
+
   it("says how many rows are too many without building them", function()
     local df, err = frame.from_data(("x\n" .. ("1\n"):rep(frame.MAX_ROWS + 1)), "data")
     assert.is_nil(df)
