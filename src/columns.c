@@ -123,8 +123,9 @@ void columns_m4(size_t n, const double *keys, double a, double b, const double *
       if (brk && brk[i]) m4_flush(&c, keep); /* the line ends: its last column closes */
       continue;
     }
-    double key = keys ? keys[i] : (double)(i + 1);
-    long col = (long)floor(isfinite(key) ? a * key + b : 0);
+    double key = keys ? keys[i] : (double)(i + 1), px = isfinite(key) ? a * key + b : 0;
+    long col = (long)px;
+    col -= px < (double)col; /* floor, without a libm call a point */
     if (c.open && col == c.col) {
       c.last = i;
       if (v[i] < v[c.lo]) c.lo = i;

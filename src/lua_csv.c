@@ -285,14 +285,15 @@ static int scan_row_end(void *ud) {
 }
 
 /* The road most large CSVs take: a header of plain names, then rows of exactly as many cells,
- * each the usual number (csv_usual_number, the rule the parser's number callback applies),
- * ending LF or CRLF — read in one loop into the columns the general scan fills, without a
- * callback a cell. Returns 1 when the whole text is that shape (the columns are read), 0 at
+ * each the usual number (csv_usual_number, the rule the parser's number callback applies) or,
+ * in a column whose first row holds one, an ISO date or time (put_text_or_date, the general
+ * scan's own rule), ending LF or CRLF — read in one loop into the columns the general scan
+ * fills, without a callback a cell. Returns 1 when the whole text is that shape (the columns are read), 0 at
  * the first thing it is not — a quote, a missing or text cell, a short or long row, a blank
  * line, a BOM, more than max_rows rows — after which the caller resets the scan and the
  * general one reads the text from its start: this road decides nothing the general one would
  * decide otherwise, and costs little before the first unusual byte. */
-static int numeric_rows(scan *s) {
+static int simple_rows(scan *s) {
   const char *text = s->text;
   size_t len = s->len, i = 0;
   if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) return 0;
@@ -313,20 +314,30 @@ static int numeric_rows(scan *s) {
   while (i < len) {
     if (s->rows >= s->max_rows) return 0;
     for (int j = 0; j < ncols; j++) {
-      int kind;
+      int kind = 0;
       long long iv = 0;
       double dv = 0;
-      size_t k = csv_usual_number(text, i, len, ',', &kind, &iv, &dv);
-      if (k == 0) return 0;
       column *c = &s->cols[j];
-      if (kind == 1) {
-        c->kind[s->rows] = CELL_INT;
-        c->num[s->rows].i = iv;
+      size_t k = c->dates ? 0 : csv_usual_number(text, i, len, ',', &kind, &iv, &dv);
+      if (k == 0) { /* an ISO date, in a column whose first row was one */
+        if (s->rows > 0 && !c->dates) return 0;
+        size_t end = i;
+        while (end < len && text[end] != ',' && text[end] != '\n' && text[end] != '\r' && text[end] != '"') end++;
+        if (end < len && (text[end] == '"' || (text[end] == '\r' && !(end + 1 < len && text[end + 1] == '\n'))))
+          return 0;
+        if (end - i > s->max_string || missing_token(text + i, end - i)) return 0;
+        if (put_text_or_date(s, c, text + i, end - i) != 0 || c->text || c->quoted) return 0;
+        i = end;
       } else {
-        c->kind[s->rows] = CELL_FLOAT;
-        c->num[s->rows].d = dv;
+        if (kind == 1) {
+          c->kind[s->rows] = CELL_INT;
+          c->num[s->rows].i = iv;
+        } else {
+          c->kind[s->rows] = CELL_FLOAT;
+          c->num[s->rows].d = dv;
+        }
+        i += k;
       }
-      i += k;
       if (j + 1 < ncols) {
         if (i >= len || text[i] != ',') return 0;
         i++;
@@ -340,11 +351,14 @@ static int numeric_rows(scan *s) {
     s->field = (size_t)ncols;
     if (scan_row_end(s) != 0) return 0;
   }
-  for (int j = 0; j < ncols && s->rows > 0; j++) s->cols[j].numbers = s->cols[j].any = 1;
+  for (int j = 0; j < ncols && s->rows > 0; j++) {
+    s->cols[j].any = 1;
+    s->cols[j].numbers = !s->cols[j].dates;
+  }
   return 1;
 }
 
-/* Back to the state before any text was read (numeric_rows gave up). */
+/* Back to the state before any text was read (simple_rows gave up). */
 static void scan_reset(scan *s) {
   for (int j = 0; j < s->ncols; j++) {
     free(s->cols[j].kind);
@@ -483,7 +497,7 @@ static int l_columns(lua_State *L) {
   s->len = len;
 
   char err[128];
-  if (!numeric_rows(s)) {
+  if (!simple_rows(s)) {
     scan_reset(s);
     char *unescape = lua_newuserdatauv(L, len > 0 ? len : 1, 0);
     csv_callbacks cb = {scan_field, scan_row_end, s, scan_number};
