@@ -35,17 +35,30 @@ static int valid_day(int y, int m, int d) {
 }
 
 int iso_date_parse(const char *s, size_t n, long long *secs, double *frac, enum iso_grain *grain) {
+  return iso_date_memo(s, n, secs, frac, grain, NULL);
+}
+
+int iso_date_memo(const char *s, size_t n, long long *secs, double *frac, enum iso_grain *grain, iso_day *memo) {
   int y, m, d, hh, mi, ss = 0;
-  if (n < 7 || n > 35 || !digits(s, 4, &y) || s[4] != '-' || !digits(s + 5, 2, &m)) return 0;
+  if (n < 7 || n > 35) return 0;
   *frac = 0;
-  if (n == 7) {
-    if (m < 1 || m > 12) return 0;
-    *secs = days_from_civil(y, m, 1) * 86400;
-    *grain = ISO_MONTH;
-    return 1;
+  if (memo && n >= 10 && memo->text[0] != 0 && memcmp(s, memo->text, 10) == 0) {
+    *secs = memo->secs;
+  } else {
+    if (!digits(s, 4, &y) || s[4] != '-' || !digits(s + 5, 2, &m)) return 0;
+    if (n == 7) {
+      if (m < 1 || m > 12) return 0;
+      *secs = days_from_civil(y, m, 1) * 86400;
+      *grain = ISO_MONTH;
+      return 1;
+    }
+    if (n < 10 || s[7] != '-' || !digits(s + 8, 2, &d) || !valid_day(y, m, d)) return 0;
+    *secs = days_from_civil(y, m, d) * 86400;
+    if (memo) {
+      memcpy(memo->text, s, 10);
+      memo->secs = *secs;
+    }
   }
-  if (n < 10 || s[7] != '-' || !digits(s + 8, 2, &d) || !valid_day(y, m, d)) return 0;
-  *secs = days_from_civil(y, m, d) * 86400;
   *grain = ISO_DAY;
   if (n == 10) return 1;
   if ((s[10] != 'T' && s[10] != ' ') || n < 16 || !digits(s + 11, 2, &hh) || s[13] != ':' ||

@@ -15,4 +15,14 @@ enum iso_grain { ISO_MONTH = 3, ISO_DAY = 4, ISO_DATETIME = 5 };
  * parser, so what this accepts is only ever what that parser would answer the same way. */
 int iso_date_parse(const char *s, size_t n, long long *secs, double *frac, enum iso_grain *grain);
 
+/* The last day iso_date_memo read: a column of timestamps repeats its day for many rows. */
+typedef struct iso_day {
+  char text[10]; /* "YYYY-MM-DD", valid, or text[0] == 0 for none yet */
+  long long secs;
+} iso_day;
+
+/* iso_date_parse, the day of a text starting with memo's ten bytes taken from it (the answer
+ * is the same: those bytes decide the day alone), and memo then holding this text's day. */
+int iso_date_memo(const char *s, size_t n, long long *secs, double *frac, enum iso_grain *grain, iso_day *memo);
+
 #endif

@@ -100,6 +100,7 @@ typedef struct column {
   int numbers, dates, quoted; /* a cell is a number; a date; a date cell was quoted (not in the text) */
   int fill;                   /* pass 2 pushes the column's texts */
   enum iso_grain grain;       /* the finest of the dates */
+  iso_day day;                /* the day its last date cell read */
   char *name;
   size_t name_len;
 } column;
@@ -179,7 +180,7 @@ static int put_text_or_date(scan *s, column *c, const char *data, size_t len) {
   long long secs;
   double frac;
   enum iso_grain grain;
-  if (c->numbers || len < 7 || data[0] < '0' || data[0] > '9' || !iso_date_parse(data, len, &secs, &frac, &grain)) {
+  if (c->numbers || len < 7 || data[0] < '0' || data[0] > '9' || !iso_date_memo(data, len, &secs, &frac, &grain, &c->day)) {
     put_cell(s, c, 0, 0, 0);
     return 0;
   }
