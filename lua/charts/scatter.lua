@@ -74,8 +74,9 @@ end
 
 local has_native, native = pcall(require, "chartd.columns")
 
-local function extent(col, n)
-  local count, _, _, imin, imax = series.scan(col, n)
+-- The lowest and highest number of col[1..n]; scanned: series.scan's answer for them when known.
+local function extent(col, n, scanned)
+  local count, _, _, imin, imax = table.unpack(scanned or { series.scan(col, n) }, 1, 5)
   if count == 0 then return nil end
   return col[imin], col[imax]
 end
@@ -161,7 +162,9 @@ function M.layout(spec, theme, box, variant)
   local xkind, ykind = axis_opts(enc.x), axis_opts(enc.y)
   -- Every row drawn (the common case, checked in C): the columns serve as they are and the
   -- list of rows is built only if a loop below needs it.
-  local all = xkind ~= "log" and ykind ~= "log" and series.scan(xcol, n) == n and series.scan(ycol, n) == n
+  local all, xscan, yscan = xkind ~= "log" and ykind ~= "log", nil, nil
+  if all then xscan = { series.scan(xcol, n) }; all = xscan[1] == n end
+  if all then yscan = { series.scan(ycol, n) }; all = yscan[1] == n end
   local rows, m = nil, n
   local function kept() -- the drawn rows' numbers
     if rows then return rows end
@@ -183,8 +186,8 @@ function M.layout(spec, theme, box, variant)
     return out
   end
   sub.x, sub.y = sub_col(xcol), sub_col(ycol)
-  local xlo, xhi = extent(sub.x, m)
-  local ylo, yhi = extent(sub.y, m)
+  local xlo, xhi = extent(sub.x, m, all and xscan) -- every row drawn: the scans above are theirs
+  local ylo, yhi = extent(sub.y, m, all and yscan)
   if xlo == nil then xlo, xhi, ylo, yhi = 0, 1, 0, 1 end
 
   -- Intervals of the rows sharing an x (and a colour category); the y

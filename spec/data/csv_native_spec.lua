@@ -160,7 +160,7 @@ describe("csv.columns", function()
   end)
 
   -- A CSV whose cells are all the usual number ([-]digits[.digits], at most 15 digits) is read in
-  -- one loop (lua_csv.c's numeric_rows); one unusual byte anywhere hands the text to the general
+  -- one loop (lua_csv.c's simple_rows); one unusual byte anywhere hands the text to the general
   -- scan. Both must build what the Lua code builds.
   it("reads all-number texts as the Lua code does, and any one unusual cell or row too", function()
     local pick = lcg(1712)

@@ -165,6 +165,29 @@ describe("columns.iso_dates", function()
     assert.is_true(native >= 50, "date columns read by the CSV scan: " .. native)
   end)
 
+  -- A CSV of dates and usual numbers only is read in one loop (lua_csv.c's simple_rows, the
+  -- column's kind set by its first row); any one unusual cell hands the text to the general scan.
+  it("are read as the Lua code reads them when every cell is a date or a number, or all but one", function()
+    local pick = lcg(2026)
+    local UNUSUAL = { "", "NA", "12", "2024-02-30", "2024-13-01", " 2024-01-05", "2024-01-05 ", '"2024-01-05"',
+      "Jan 5 2024", "2024-01-05T25:00", "2024-01-05T10:00:00.", "x" }
+    for round = 1, 150 do
+      local shape = pick(SHAPES)
+      local rows = round % 30 == 0 and 10000 + pick(ONE_TO_50) or pick(ONE_TO_50)
+      local lines = { "when,v,w" }
+      for i = 1, rows do lines[i + 1] = shape(i) .. "," .. i .. "," .. (i % 7) * 0.25 end
+      local at = pick(ONE_TO_50) % rows + 2
+      local change = pick(ONE_TO_20)
+      if change <= 4 then -- an unusual cell in the date column
+        lines[at] = pick(UNUSUAL) .. lines[at]:match("^[^,]*(,.*)$")
+      elseif change <= 6 then -- a date in a number column
+        lines[at] = lines[at]:match("^([^,]*,)") .. shape(at) .. "," .. "1"
+      end
+      local text = table.concat(lines, pick({ "\n", "\r\n" })) .. pick({ "", "\n" })
+      same_frames(text, "round " .. round .. ": " .. text:sub(1, 200))
+    end
+  end)
+
   it("past 10,000 rows keep times and texts in C until read, and read as the Lua code's", function()
     local pick, lazy = lcg(606), 0
     for round = 1, 8 do
