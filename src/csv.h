@@ -43,7 +43,7 @@ static const double CSV_POW10[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1
 
 /* The usual number cell at text[i]: [-]digits[.digits], 1 to 15 digits, ending at the
  * separator, a line ending or the end — what csv_number's first path reads, read as the field
- * is scanned (the parser's `number` callback; lua_csv.c's numeric rows). Returns its length with
+ * is scanned (the parser's `number` callback; lua_csv.c's simple_rows). Returns its length with
  * csv_number's answer (*kind 1: *ival, 2: *dval); 0 when the field is anything else. Inline:
  * it runs once a cell. */
 static inline size_t csv_usual_number(const char *text, size_t i, size_t len, char separator, int *kind,

@@ -180,7 +180,8 @@ static int put_text_or_date(scan *s, column *c, const char *data, size_t len) {
   long long secs;
   double frac;
   enum iso_grain grain;
-  if (c->numbers || len < 7 || data[0] < '0' || data[0] > '9' || !iso_date_memo(data, len, &secs, &frac, &grain, &c->day)) {
+  if (c->numbers || len < 7 || data[0] < '0' || data[0] > '9' ||
+      !iso_date_memo(data, len, &secs, &frac, &grain, &c->day)) {
     put_cell(s, c, 0, 0, 0);
     return 0;
   }
@@ -289,11 +290,11 @@ static int scan_row_end(void *ud) {
  * each the usual number (csv_usual_number, the rule the parser's number callback applies) or,
  * in a column whose first row holds one, an ISO date or time (put_text_or_date, the general
  * scan's own rule), ending LF or CRLF — read in one loop into the columns the general scan
- * fills, without a callback a cell. Returns 1 when the whole text is that shape (the columns are read), 0 at
- * the first thing it is not — a quote, a missing or text cell, a short or long row, a blank
- * line, a BOM, more than max_rows rows — after which the caller resets the scan and the
- * general one reads the text from its start: this road decides nothing the general one would
- * decide otherwise, and costs little before the first unusual byte. */
+ * fills, without a callback a cell. Returns 1 when the whole text is that shape (the columns
+ * are read), 0 at the first thing it is not — a quote, a missing or text cell, a short or long
+ * row, a blank line, a BOM, more than max_rows rows — after which the caller resets the scan
+ * and the general one reads the text from its start: this road decides nothing the general one
+ * would decide otherwise, and costs little before the first unusual byte. */
 static int simple_rows(scan *s) {
   const char *text = s->text;
   size_t len = s->len, i = 0;
