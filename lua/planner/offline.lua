@@ -469,27 +469,64 @@ function M.mentions(tokens, prof, drawn)
 end
 
 -- Category values named in the request ("USA, Japan and Europe") → { [column name] = count }.
-local function value_mentions(tokens, prof, taken)
+-- Values of a column of categories named in the request, counted per column: a value's own
+-- words, a word for it (lex.value_synonyms: "kids" for Child), and a code in capitals ("OJ",
+-- "VC") written as such or as the initials of as many words ("orange juice", "vitamin C").
+-- A relation word between two values of one column ("kids vs adults", "OJ versus VC") compares
+-- them: it is marked taken, so it does not ask for a scatter of two measures.
+local COMPARE_WORDS = { vs = true, versus = true, against = true, compared = true }
+local function value_mentions(tokens, prof, taken, prompt)
   local found = {}
   for _, c in ipairs(prof.columns) do
     if c.values and c.role == "category" then
-      local set = {}
+      local set, codes = {}, {}
       for _, v in ipairs(c.values) do
         local lv = v:lower()
-        if #lv >= 3 and not lex.stop[lv] then set[lv] = true end
+        if #lv >= 3 and not lex.stop[lv] then set[lv] = v end
+        for syn in pairs(lex.value_synonyms_of(lex.stem(lv))) do set[syn] = set[syn] or v end
+        if v:match("^%u%u%u?$") then codes[lv] = v end
       end
-      local seen = {}
+      local seen, at = {}, {}
+      local function hit(v, i, j)
+        at[i] = { v = v, j = j }
+        if not seen[v] then
+          seen[v] = true
+          found[c.name] = (found[c.name] or 0) + 1
+        end
+      end
       for i = 1, #tokens do
         local parts = {}
         for j = i, math.min(#tokens, i + 2) do
           if not tokens[j].w or taken[j] then break end
           parts[#parts + 1] = tokens[j].w
           local phrase = table.concat(parts, " ")
-          if set[phrase] and not seen[phrase] then
-            seen[phrase] = true
-            found[c.name] = (found[c.name] or 0) + 1
-          end
+          local v = set[phrase] or j == i and set[tokens[i].s]
+          if v then hit(v, i, j) end
         end
+        local t = tokens[i]
+        if t.w and not taken[i] and codes[t.w] and prompt:find("%f[%w]" .. codes[t.w] .. "%f[%W]") then
+          hit(codes[t.w], i, i)
+        end
+        -- initials: as many free content words as the code has letters, their first letters the code
+        for code, v in pairs(codes) do
+          local j = i + #code - 1
+          local ok = j <= #tokens
+          for k = i, ok and j or i - 1 do
+            local w = tokens[k].w
+            ok = ok and w and not taken[k] and (not lex.stop[w] or #w == 1) and not lex.aggregate[w]
+              and w:sub(1, 1) == code:sub(k - i + 1, k - i + 1) and (#w >= 3 or k > i)
+          end
+          if ok then hit(v, i, j) end
+        end
+      end
+      for _, a in pairs(at) do
+        local k = a.j + 1
+        local w = tokens[k] and tokens[k].w
+        -- "kids vs adults", "OJ vs. VC", "OJ compared to VC"
+        local gap = tokens[k + 1] and (tokens[k + 1].p == "." or w == "compared" and (tokens[k + 1].w == "to"
+          or tokens[k + 1].w == "with")) and 2 or 1
+        local b = COMPARE_WORDS[w] and at[k + gap]
+        if b and b.v ~= a.v then taken[k] = true end
       end
     end
   end
@@ -505,6 +542,9 @@ local COLOR_CUES = {
   faceted = true, faceting = true, multiples = true, panels = true, charts = true, identify = true,
   series = false, subgroup = true, hue = true, legend = true,
 }
+-- Courtesy that may close a request after its last word of substance ("… avg please").
+local COURTESY = { please = true, pls = true, plz = true, thanks = true, thx = true, cheers = true, thank = true,
+  you = true, ty = true }
 local GROUP_CUES = { by = true, per = true, each = true, every = true, across = true, different = true,
   various = true, based = true, grouped = true, group = true, ["for"] = true, wise = true, among = true }
 -- Words before a column of names that ask for a ranking of its rows ("top 10 countries").
@@ -1061,13 +1101,18 @@ local function gather(tokens, prof)
       if nxt and nxt ~= m then f.entity = nil end
     end
   end
-  -- "profit by sub-category, average": an aggregate word closing the request is its measure's
+  -- "profit by sub-category, average", "breaks by tension avg", "… by tension - mean please": an
+  -- aggregate word closing the request (after a pause or a column's name; courtesy after it) is
+  -- its measure's
   local last
-  for i = #tokens, 1, -1 do if tokens[i].w then last = i; break end end
+  for i = #tokens, 1, -1 do
+    if tokens[i].w and not COURTESY[tokens[i].w] then last = i; break end
+  end
   local agg = last and not taken[last] and lex.aggregate[tokens[last].w]
   local before_last = word(tokens, last and last - 1 or 0)
   if agg and not lex.superlative[tokens[last].w] and last > 1 and (tokens[last - 1].p or before_last == "the"
-      or before_last == "a" or before_last == "in" or before_last and lex.time_unit[before_last] and not taken[last - 1]) then
+      or before_last == "a" or before_last == "in" or taken[last - 1]
+      or before_last and lex.time_unit[before_last] and not taken[last - 1]) then
     for _, f in ipairs(fields) do
       if f.col.role == "measure" and not f.agg and not f.col.discrete then f.agg = agg; break end
     end
@@ -1148,7 +1193,7 @@ local function choose(tokens, prof, fields, taken)
   local count = count_phrase(tokens, taken)
   local wants_time = asks_time(tokens, taken) or (named == "line" or named == "area")
   local distribution = has_any(tokens, lex.distribution)
-  local relation = has_any(tokens, lex.relation)
+  local relation = has_any(tokens, lex.relation, taken)
   local share = false
   for i, t in ipairs(tokens) do
     -- "share price", "percent change": a share word naming a measure's kind is not a part of a whole
@@ -1712,7 +1757,9 @@ function M.plan(prompt, df, opts)
   end
   if not has_group then
     for i, t in ipairs(tokens) do
-      local grouping = t.w == "by" or t.w == "per" or t.w == "each"
+      -- ("side by side" is how bars stand, never a column called "side")
+      local grouping = t.w == "by" and not (word(tokens, i - 1) == "side" and word(tokens, i + 1) == "side")
+        or t.w == "per" or t.w == "each"
       local k = i + 1
       if ENTITY_BEFORE[t.w] and tonumber(word(tokens, k) or "") then k = k + 1 end
       -- "for each kind of disaster": the noun after the kind word
@@ -1738,7 +1785,7 @@ function M.plan(prompt, df, opts)
     end
   end
   -- categories named by their values ("USA, Japan and Europe") join as a field
-  local named_values = value_mentions(tokens, prof, taken)
+  local named_values = value_mentions(tokens, prof, taken, prompt)
   for name, n in pairs(named_values) do
     local seen = false
     for _, f in ipairs(fields) do if f.col.name == name then seen = true end end
