@@ -24,17 +24,19 @@ local M = {}
 -- depends on it, rows before the columns left over are slotted in, stacking last.
 M.RULES = {
   style.axis_range, chart.type, fields.axes, chart.swap, fields.uncolor, fields.split, fields.size, fields.swap_word,
-  rows.time_points, rows.missing, rows.zeros, rows.none_values, rows.unfilter, rows.ages, rows.ranges, rows.signs, rows.signed_words, rows.compass, rows.dates, rows.decades,
+  rows.time_points, rows.named_values, rows.missing, rows.zeros, rows.none_values, rows.unfilter, rows.bands,
+  rows.ages, rows.ranges, rows.signs, rows.signed_words, rows.compass, rows.dates, rows.decades,
   rows.months, time.window, rows.flags, rows.coded_values, rows.values, time.granularity,
   chart.percent, fields.aggregate, chart.stacking, chart.orientation, chart.trend, chart.labels,
   rows.top, rows.sort, style.theme, style.point_size, style.size, style.format, style.log, style.bins,
-  style.grid, style.markers, style.line_width, style.scheme, style.mark_color, style.font_size, style.font,
-  style.legend, style.label_angle,
+  style.grid, style.markers, style.line_width, style.scheme, style.mark_color, style.transparency, style.font_size,
+  style.font, style.legend, style.label_angle,
 }
 -- After them, once the request is known to be an edit: columns named without a cue, stacking.
 M.LAST = { rows.loose_values, fields.unnamed_group, fields.slot, rows.top_count, chart.apply_stacking }
 -- The rules that pick rows (a new request keeps what they read: "… for 2016", "top 10").
-M.ROW_RULES = { rows.time_points, rows.missing, rows.zeros, rows.none_values, rows.ages, rows.ranges, rows.signs, rows.signed_words, rows.compass, rows.dates, rows.decades,
+M.ROW_RULES = { rows.time_points, rows.named_values, rows.missing, rows.zeros, rows.none_values, rows.bands,
+  rows.ages, rows.ranges, rows.signs, rows.signed_words, rows.compass, rows.dates, rows.decades,
   rows.months, time.window, rows.flags, rows.coded_values, rows.values, rows.first_turn_loose_values, rows.top,
   rows.sort }
 

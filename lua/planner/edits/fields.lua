@@ -130,11 +130,13 @@ local function the_category(ctx, named_by)
   return profile.only_category(ctx.prof, used) or named_by and profile.only_category(ctx.prof) or nil
 end
 
+-- "colour scheme", "color palette", "colour gradient", "colour blind": the colours' styling, never a column
+local PALETTE_WORDS = set [[scheme schemes palette palettes gradient ramp shades tones hues theme blind]]
 local function only_category(ctx, i)
   local k = i + 1
   while ctx:w(k) and (BRIDGE[ctx:w(k)] or lex.stop[ctx:w(k)]) do k = k + 1 end
   local word = ctx:w(k)
-  if not word or ctx:mention_at(k) or not ctx.prof or ctx:grain_at(k) then return nil end
+  if not word or ctx:mention_at(k) or not ctx.prof or ctx:grain_at(k) or PALETTE_WORDS[word] then return nil end
   -- "colour them all the same grey", "colour it red": a colour, not a column
   local named = require("layout.color").named
   for j = i + 1, math.min(#ctx.tokens, i + 6) do
@@ -625,7 +627,8 @@ function M.unnamed_group(ctx)
   for i, t in ipairs(ctx.tokens) do
     local k = i + 1
     local w = ctx:w(k)
-    if (t.w == "by" or t.w == "per") and ctx:free(i) and w and ctx:free(k) and not ctx:mention_at(k)
+    if (t.w == "by" and not (ctx:w(i - 1) == "side" and w == "side") or t.w == "per") and ctx:free(i) and w
+        and ctx:free(k) and not ctx:mention_at(k)
         and not lex.stop[w] and not lex.time_unit[w] and not tonumber(w) and not vocab.command[w]
         and not PERIODS[w] then
       local found = the_category(ctx, true)

@@ -915,6 +915,112 @@ function M.ages(ctx)
   end
 end
 
+-- Numbers compared with a column of bands written as text ("25-34" … "75+", "0-39g/day" …
+-- "120+", "<5"): "55 and older", "over 60", "under 40g", "75+", "35 to 54" keep the bands that
+-- lie wholly within what was said. The column: the one named beside the number, else the one
+-- whose name says age for an age word ("older", "aged"), else the data's one column of bands.
+local function band_of(v)
+  if type(v) ~= "string" then return nil end
+  local a, b = v:match("^%s*(%d+%.?%d*)%s*[%-–]%s*(%d+%.?%d*)")
+  if a then return tonumber(a), tonumber(b) end
+  a = v:match("^%s*(%d+%.?%d*)%s*%+")
+  if a then return tonumber(a), math.huge end
+  b = v:match("^%s*<%s*(%d+%.?%d*)")
+  if b then return -math.huge, tonumber(b) - 1e-9 end
+  return nil
+end
+local function band_columns(ctx)
+  local out = {}
+  for _, c in ipairs(ctx.prof and ctx.prof.columns or {}) do
+    if c.values and #c.values >= 2 then
+      local all = true
+      for _, v in ipairs(c.values) do all = all and band_of(v) ~= nil end
+      if all then out[#out + 1] = c end
+    end
+  end
+  return out
+end
+local AGE_WORDS = set [[older younger old young aged age ages people adults]]
+local AT_LEAST = set [[least]]
+function M.bands(ctx)
+  local cols = band_columns(ctx)
+  if #cols == 0 then return end
+  for i, t in ipairs(ctx.tokens) do
+    local num = t.w and ctx:free(i) and numbers.read(ctx.tokens, i)
+    if num and not num.scaled then
+      local lo_v, hi_v = num.value, nil
+      local first, last = i, num.j
+      local w_before, w_after = ctx:w(i - 1) or "", ctx:w(last + 1) or ""
+      local dir
+      local nxt = ctx.tokens[last + 1]
+      if nxt and (nxt.dash or w_after == "to") then
+        local num2 = numbers.read(ctx.tokens, nxt.dash and last + 1 or last + 2)
+        if num2 then hi_v, last, dir = num2.value, num2.j, "range" end
+      elseif (w_after == "and" or w_after == "or") and (MORE[ctx:w(last + 2) or ""] or LESS[ctx:w(last + 2) or ""]
+          or ctx:w(last + 2) == "up" or ctx:w(last + 2) == "plus") then
+        dir = LESS[ctx:w(last + 2)] and "le" or "ge"
+        last = last + 2
+      elseif w_after == "plus" or ctx.prompt:find("%f[%d]" .. t.w:gsub("%p", "%%%0") .. "%s*%+") then
+        dir = "ge"
+        if w_after == "plus" then last = last + 1 end
+      elseif MORE[w_before] or AT_LEAST[w_before] then
+        dir, first = "ge", i - 1
+      elseif LESS[w_before] then
+        dir, first = "lt", i - 1
+      elseif (w_before == "than") and (MORE[ctx:w(i - 2) or ""] or LESS[ctx:w(i - 2) or ""]) then
+        dir, first = MORE[ctx:w(i - 2)] and "ge" or "lt", i - 2
+      end
+      if dir then
+        -- the column: named beside, else an age column for age words, else the one column of bands
+        local col
+        local m = ctx:mention_at(first - 1) or ctx:mention_at(last + 1)
+        for _, c in ipairs(cols) do if m and m.col.name == c.name then col = c end end
+        if not col then
+          local about_age = false
+          for k = math.max(1, first - 3), math.min(#ctx.tokens, last + 2) do
+            about_age = about_age or AGE_WORDS[ctx:w(k) or ""]
+          end
+          for _, c in ipairs(cols) do
+            if about_age and c.joined:find("^age") then col = col or c end
+            -- "under 40g": a unit written on the number and on the bands
+            for _, v in ipairs(num.unit and c.values or {}) do
+              if v:find("%d" .. num.unit .. "%f[%A]") then col = col or c end
+            end
+          end
+          if not col and #cols == 1 then col = cols[1] end
+        end
+        if col then
+          local keep = json.array({})
+          for _, v in ipairs(col.values) do
+            local a, b = band_of(v)
+            local ok
+            if dir == "ge" then ok = a >= lo_v
+            elseif dir == "le" then ok = b <= lo_v
+            elseif dir == "lt" then ok = b < lo_v
+            else ok = a >= math.min(lo_v, hi_v) and b <= math.max(lo_v, hi_v) end
+            if ok then keep[#keep + 1] = v end
+          end
+          if #keep == 0 then
+            ctx:note(("no %s band lies wholly in what was asked; the chart is unchanged"):format(col.name))
+            for k = first, last do ctx:mark(k) end
+            return
+          end
+          if m and m.col.name == col.name then ctx:take(m) end
+          for k = first, last do ctx:mark(k) end
+          for k = math.max(1, first - 2), math.min(#ctx.tokens, last + 2) do
+            local w = ctx:w(k)
+            if w and (AGE_WORDS[w] or BRACKET[w] or w == "at" or w == "than" or w == "years") then ctx:mark(k) end
+          end
+          local keep_cue = cue_before(ctx, first, KEEP)
+          if keep_cue then ctx:mark(keep_cue) end
+          filter_rows(ctx, { field = col.name, oneOf = keep }, negation(ctx, first))
+          return
+        end
+      end
+    end
+  end
+end
+
 -- "only negative values", "negatives only", "exclude the negative delays", "non-negative",
 -- "positive ones": the sign of the column named beside the word, else of the chart's measure.
 -- ("negative 5" is a number: numbers.read.)
@@ -1245,7 +1351,9 @@ function M.months(ctx)
   for _, step in ipairs(ctx.spec.transform or {}) do
     local f = step.filter
     local inner = type(f) == "table" and (f["not"] or f)
-    if not (type(inner) == "table" and inner.field == field and (inner.timeUnit == "month" or numbered)) then kept[#kept + 1] = step end
+    if not (type(inner) == "table" and inner.field == field and (inner.timeUnit == "month" or numbered)) then
+      kept[#kept + 1] = step
+    end
   end
   table.insert(kept, 1, { filter = pred })
   ctx.spec.transform = kept
@@ -1296,6 +1404,61 @@ function M.time_points(ctx)
       end
       filter_rows(ctx, pred, negation(ctx, i))
       return
+    end
+  end
+end
+
+-- "only wool A", "tension H only", "only the 2 mg dose", "exclude dose 0.5": a column named beside
+-- one of its own values — a short code the value matcher leaves alone, or a number of a column of
+-- few numbers — with a filter cue, is a filter on that value (not the column on an axis).
+local FEW_NUMBERS = 12
+-- The value of col said at token k → value, first and last token of it ("2 mg" before "dose":
+-- the number and its unit), or nil. before: the value stands before the column.
+local function own_value(ctx, col, k, before)
+  local t = ctx.tokens[k]
+  if not (t and t.w) or ctx.used[k] then return nil end
+  for _, v in ipairs(frame.distinct(ctx.df, col.name)) do
+    if type(v) == "string" and #v <= 3 and v:lower() == t.w then return v, k, k end
+  end
+  if col.type ~= "quantitative" or (col.distinct or 99) > FEW_NUMBERS then return nil end
+  local num, first = numbers.read(ctx.tokens, k), k
+  -- "the 2 mg dose", "the 2 units dose": a number and a unit word end just before the column
+  if before and not num then
+    num, first = numbers.read(ctx.tokens, k - 1), k - 1
+    if not (num and (num.j == k or t.w:match("^%a+$") and not lex.stop[t.w])) then return nil end
+  end
+  if not num or num.scaled then return nil end
+  for _, v in ipairs(frame.distinct(ctx.df, col.name)) do
+    if v == num.value then return v, first, math.max(num.j, before and k or num.j) end
+  end
+  return nil
+end
+function M.named_values(ctx)
+  for _, m in ipairs(ctx.mentions) do
+    local col = ctx.prof and ctx.prof.by_name[m.col.name]
+    if col and ctx:open(m) then
+      local first = m.i
+      local v, _, last = own_value(ctx, col, m.j + 1)
+      -- (a letter after a name may have been read as part of it: "fenvor l")
+      if v == nil and m.j > m.i and type(own_value(ctx, col, m.j)) == "string" then
+        v, _, last = own_value(ctx, col, m.j)
+      end
+      if v == nil then
+        v, first = own_value(ctx, col, m.i - 1, true)
+        last = m.j
+      end
+      local keep = v ~= nil and cue_before(ctx, first, KEEP, 3)
+      local neg = v ~= nil and negation(ctx, first, 3)
+      local after = ctx:w(last + 1)
+      if v ~= nil and (keep or neg or after == "only" or after == "alone") then
+        ctx:take(m)
+        for k = first, last do ctx:mark(k) end
+        if keep then ctx:mark(keep) end
+        if after == "only" or after == "alone" then ctx:mark(last + 1) end
+        if ctx:w(first - 1) == "the" then ctx:mark(first - 1) end
+        filter_rows(ctx, { field = col.name, oneOf = json.array({ v }) }, neg)
+        return
+      end
     end
   end
 end

@@ -191,10 +191,25 @@ local function alone(ctx, i)
   return true
 end
 
+-- "colour-blind friendly", "color blind safe": the two words of "colourblind" typed apart
+local function colour_blind(ctx, i)
+  local w = ctx:w(i)
+  return (w == "colour" or w == "color" or w == "colours" or w == "colors") and ctx:w(i + 1) == "blind"
+    and ctx:free(i + 1)
+end
+
 function M.theme(ctx)
   local known = theme_names()
   for i, t in ipairs(ctx.tokens) do
     local name = t.w and ctx:free(i) and (known[t.w] or THEME_WORDS[t.w])
+    if not name and t.w and ctx:free(i) and colour_blind(ctx, i) then
+      name = "colourblind"
+      ctx:mark(i + 1)
+      for k = i - 2, i + 3 do
+        local w = ctx:w(k)
+        if w == "colours" or w == "colors" or w == "palette" or w == "people" or w == "viewers" then ctx:mark(k) end
+      end
+    end
     if name and known[name] then
       local cue
       for _, k in ipairs { i - 1, i + 1, i + 2 } do
@@ -502,6 +517,11 @@ local MOODS = { darker = "dark2", dark = "dark2", deeper = "dark2", richer = "da
   light = "pastel1", softer = "pastel1", soft = "pastel1", pastel = "pastel1", muted = "pastel1",
   calmer = "pastel1", brighter = "category10", bright = "category10", vivid = "category10",
   stronger = "category10", bolder = "category10" }
+local HUES = { red = "reds", reds = "reds", blue = "blues", green = "greens", orange = "oranges",
+  purple = "purples", grey = "greys", gray = "greys" }
+local SCHEME_CUES = vocab.set [[scheme schemes palette shades tones hues gradient ramp scale]]
+local PALETTES = vocab.set [[scheme schemes palette palettes]]
+local OTHER = vocab.set [[another different other new nicer better change]]
 function M.scheme(ctx)
   local spec = ctx.spec
   local p = ctx.prompt:lower():gsub("[%s%-_]", "")
@@ -519,6 +539,26 @@ function M.scheme(ctx)
   end
   local diverging = ctx:find({ diverging = true, divergent = true }, 1)
   if not name and diverging then name = "redblue" end
+  -- "a red colour scheme", "green palette": the single-hue scheme of that colour; on a chart
+  -- of one colour it is that colour (mark_color), the scheme word explained here
+  local hue_at = not name and ctx:find(HUES, 1)
+  local cue = hue_at and ctx:find(SCHEME_CUES, math.max(1, hue_at - 3), 6)
+  if hue_at and cue then
+    if not spec.encoding.color then ctx:mark(cue); return end
+    name = HUES[ctx:w(hue_at)]
+  end
+  -- "another colour scheme", "a nicer palette": which one is not said
+  local asked = not name and ctx:find(PALETTES, 1)
+  if asked then
+    for k = math.max(1, asked - 3), asked do
+      local w = ctx:w(k)
+      if w and (k == asked or OTHER[w] or w == "colour" or w == "color" or w == "colours" or w == "colors") then
+        ctx:mark(k)
+      end
+    end
+    ctx:note("say which colour scheme: viridis, blues, reds, greens, redblue, pastel, …; the chart is unchanged")
+    return
+  end
   if not name then return end
   local ch = spec.encoding.color
   if not ch then
@@ -528,8 +568,8 @@ function M.scheme(ctx)
   for i, t in ipairs(ctx.tokens) do
     local w = t.w and t.w:gsub("[%-_]", "")
     if w and (M.SCHEMES[w] or w == "diverging" or w == "divergent" or w == "scheme" or w == "palette"
-        or w == "colours" or w == "colors" or w == "colour" or w == "color" or w == "red" or w == "blue"
-        or w == "use" or w == "scale" or w == "ramp") then
+        or w == "colours" or w == "colors" or w == "colour" or w == "color" or HUES[w] or SCHEME_CUES[w]
+        or w == "use") then
       ctx:mark(i)
     end
   end
@@ -783,6 +823,25 @@ function M.font_size(ctx)
         ctx:edit("font")
         return
       end
+    end
+  end
+end
+
+-- "see-through", "more transparent", "semi-transparent bars", "lower the opacity": chartd's
+-- marks have no opacity setting (a scatter's overlapping points are translucent already), so the
+-- request is acknowledged and the chart kept.
+local SEE_THROUGH = vocab.set [[transparent transparency translucent opacity opaque alpha]]
+local AROUND = vocab.set [[semi more less lower reduce make them bars points dots marks areas colours colors
+  fill fills bit slightly partly partially the a see through]]
+function M.transparency(ctx)
+  for i, t in ipairs(ctx.tokens) do
+    local see = t.w == "see" and ctx:w(i + 1) == "through"
+    if (SEE_THROUGH[t.w or ""] or see) and ctx:free(i) then
+      for k = i - 3, i + 3 do
+        if ctx:w(k) and (k == i or AROUND[ctx:w(k)]) then ctx:mark(k) end
+      end
+      ctx:note("not applied: transparency (chartd has no opacity setting for marks); the chart is unchanged")
+      return
     end
   end
 end

@@ -28,7 +28,8 @@ M.styling = set [[font fonts bold italic size sizes bigger smaller larger big sm
   taller shorter thicker thinner thick thin fine finer heavy fat width height spacing space margin margins
   padding border
   borders frame grid gridline gridlines gridlnes tick ticks label labels labelled labeled text texts
-  legend legends color colors colour colours palette shade shades hue opacity transparent transparency
+  legend legends color colors colour colours palette palettes scheme schemes gradient shade shades hue opacity
+  transparent transparency
   opaque style styled stylish prettier nicer cleaner modern minimal fancy aesthetic aesthetics look looks
   readable legible clearer clear contrast background foreground axis axes symbol symbols marker markers
   dot dots point points shape shapes dash dashed dotted solid line lines stroke outline outlines rotate
