@@ -125,9 +125,22 @@ local function span_score(tokens, i, j, c)
     joined[#joined + 1] = t.w
     n = n + 1
   end
-  local concat = table.concat(joined)
+  -- (a dot inside a word is the name's own punctuation: "S.Amer", "Solar.R")
+  local concat = (table.concat(joined):gsub("(%a)%.(%a)", "%1%2"))
   -- the whole name, spaces and punctuation ignored ("sub-category", "horse power")
   if concat == c.joined or lex.stem(concat) == lex.stem(c.joined) then return 1 end
+  -- a name of clipped words said in full, each name word the start of a request word in order
+  -- ("north america" → N.Amer, "solar radiation" → Solar.R, "urban population" → UrbanPop)
+  if n >= 2 and n == #c.words then
+    local starts, clipped, letters = true, false, 0
+    for k, w in ipairs(c.words) do
+      local said = joined[k]
+      starts = starts and said:sub(1, #w) == w and not lex.stop[said] and #said >= 3
+      clipped = clipped or said ~= w
+      letters = letters + #w
+    end
+    if starts and clipped and letters >= 4 then return 0.9 end
+  end
   -- a name written as two words ("horse power"); not a function word glued on ("count by" ≠ Country)
   if n > 1 and #c.content == 1 and not lex.stop[tokens[i].w] and not lex.stop[tokens[j].w]
       and tokens[j].w:match("%a") and tokens[i].w:match("%a") then

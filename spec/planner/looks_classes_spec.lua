@@ -3,7 +3,8 @@
 --   "colour-blind friendly", "color blind safe" (the two words apart) are the colourblind theme;
 --   see-through / transparent / opacity are acknowledged (chartd has no opacity), chart kept;
 --   "a red colour scheme", "colour palette", "green palette" are the colours' styling, never a
---   column: a single-hue scheme on a split, the marks' colour on a chart of one colour.
+--   column: a single-hue scheme on a split, the marks' colour on a chart of one colour;
+--   "label the points with X" is a text layer chartd does not draw: said, X never put on the chart.
 local followup = require "planner.followup"
 local frame = require "data.frame"
 
@@ -86,6 +87,20 @@ describe("styling follow-ups by class", function()
       local same, r = read(vague, bar_of(cat, measure), df, "style")
       assert.is_nil(same.encoding.color, vague)
       assert.is_table(r.notes, vague)
+    end
+  end)
+
+  it("says that marks labelled with a column are not drawn, and puts no column on the chart", function()
+    for _ = 1, 30 do
+      local df, cat, split, measure = table_of()
+      local base = { type = "scatter", encoding = { x = { field = measure, type = "quantitative" },
+        y = { field = measure, type = "quantitative" } } }
+      local col = pick { cat, split }
+      local said = pick { "label the points with %s", "label each point with the %s", "label the dots by %s",
+        "annotate the points with %s name", "labels with %s please" }:format(col)
+      local spec, r = read(said, base, df, "style")
+      assert.same(base.encoding, spec.encoding, said)
+      assert.truthy(r.notes[1] and r.notes[1]:find(col, 1, true), said)
     end
   end)
 end)

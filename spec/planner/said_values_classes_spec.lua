@@ -3,7 +3,8 @@
 --   "120+"): "55 and older", "over 60", "under 40g" keep the bands wholly inside what was said;
 --   an age word picks the age bands, a unit the bands written in it;
 --   a column named beside one of its own values — a short code ("only wool A") or a number of a
---   column of few numbers ("only the 2 mg dose", "dose 1 only") — is a filter on that value.
+--   column of few numbers ("only the 2 mg dose", "dose 1 only") — is a filter on that value;
+--   "by X" where X holds a few numbers on many rows (doses 0.5, 1, 2) groups by X, not measures it.
 local followup = require "planner.followup"
 local frame = require "data.frame"
 
@@ -126,6 +127,27 @@ describe("values said beside a column by class", function()
       assert.same({ n }, got2, text)
       assert.equal(text:find("^without") ~= nil, negated, text)
       assert.equal(measure, filtered.encoding.x.field, text)
+    end
+  end)
+
+  it("groups by a column of a few numbers on many rows said after 'by'", function()
+    for _ = 1, 30 do
+      local cat, levels, measure = word(2), word(3), word(2) .. "s"
+      local nums = pick { { 0.5, 1, 2 }, { 1.5, 3, 4.5, 6 }, { 0.25, 0.5, 0.75 }, { 10, 25, 50 } }
+      local lines = { ("%s,%s,%s"):format(cat, levels, measure) }
+      for _, c in ipairs { "A", "B" } do
+        for _, n in ipairs(nums) do
+          for _ = 1, 5 do lines[#lines + 1] = ("%s,%s,%.1f"):format(c, n, rand(300) / 10) end
+        end
+      end
+      local df = assert(frame.from_data(table.concat(lines, "\n") .. "\n"))
+      local box = rand(2) == 1
+      local base = { type = box and "box" or "bar", encoding = { x = { field = cat, type = "nominal" },
+        y = { field = measure, type = "quantitative", aggregate = (not box) and "mean" or nil } } }
+      local said = pick { "by %s instead", "group by %s", "per %s instead", "by %s please" }:format(levels)
+      local spec = read(said, base, df)
+      assert.equal(levels, spec.encoding.x.field, said)
+      assert.equal(measure, spec.encoding.y.field, said)
     end
   end)
 end)

@@ -457,7 +457,32 @@ local function on_marks(ctx, i)
 end
 local ANGLED = vocab.set [[horizontal horizontally vertical vertically flat straight rotated angled tilted diagonal
   slanted sideways]]
+-- "label the points with the state name", "label each point by year", "annotate the dots with
+-- country": a column's values written beside each mark — chartd has no such text layer, so it is
+-- said and the column is not read as a new field.
+local LABEL_WITH = { label = true, labels = true, labelled = true, labeled = true, annotate = true, tag = true }
+local function labels_with_column(ctx)
+  for i, t in ipairs(ctx.tokens) do
+    if LABEL_WITH[t.w or ""] and ctx:free(i) then
+      for k = i + 1, math.min(#ctx.tokens, i + 5) do
+        local w = ctx:w(k)
+        local m = (w == "with" or w == "by" or w == "using") and ctx:mention_after(k + 1, 3)
+        if m and ctx:open(m) then
+          ctx:take(m)
+          for j = i, m.i - 1 do ctx:mark(j) end
+          if ctx:w(m.j + 1) == "name" or ctx:w(m.j + 1) == "names" then ctx:mark(m.j + 1) end
+          ctx:note(("not applied: labelling each mark with its %s (chartd draws no per-mark text on a %s chart);"
+            .. " the chart is unchanged"):format(m.col.name, ctx.spec.type))
+          return true
+        end
+      end
+    end
+  end
+  return false
+end
+
 function M.labels(ctx)
+  if labels_with_column(ctx) then return end
   for i, t in ipairs(ctx.tokens) do
     local nxt = ctx:w(i + 1)
     -- "labels off", "data labels on please": the switch after the word, at the end

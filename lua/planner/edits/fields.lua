@@ -663,6 +663,12 @@ end
 -- Columns named with no cue a rule read: a measure takes the measure's place, a category the
 -- groups' place ("by genre" on a line over time adds series instead), "use X instead of Y"
 -- replaces Y.
+-- A column of numbers that are levels rather than amounts: whole numbers that repeat (cylinders),
+-- or any few numbers each on many rows (doses 0.5, 1, 2): "by" it groups.
+local function few_levels(c)
+  return c.discrete or (c.distinct or 99) <= 12 and (c.distinct or 99) * 5 <= (c.count or 0)
+end
+
 function M.slot(ctx)
   local spec, enc = ctx.spec, ctx.spec.encoding
   local free = ctx:free_mentions()
@@ -749,7 +755,7 @@ function M.slot(ctx)
         enc[replaced] = channels.of(ctx.df, field, { aggregate = agg })
         if spec.type == "histogram" and replaced == "x" then enc.x.bin = true end
         ctx:edit("field")
-      elseif ftype == "quantitative" and not (m.col.discrete and grouped) and not (m.col.role == "time" and grouped) then
+      elseif ftype == "quantitative" and not (few_levels(m.col) and grouped) and not (m.col.role == "time" and grouped) then
         -- a measure
         if spec.type == "scatter" or spec.type == "bubble" then
           local present = (enc.x and enc.x.field == field) or (enc.y and enc.y.field == field)
