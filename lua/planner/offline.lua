@@ -482,6 +482,7 @@ function M.mentions(tokens, prof, drawn)
 end
 
 -- Category values named in the request ("USA, Japan and Europe") → { [column name] = count }.
+local compared_with_number
 -- Values of a column of categories named in the request, counted per column: a value's own
 -- words, a word for it (lex.value_synonyms: "kids" for Child), and a code in capitals ("OJ",
 -- "VC") written as such or as the initials of as many words ("orange juice", "vitamin C").
@@ -1692,6 +1693,30 @@ local function to_spec(plan, tokens, prompt, taken)
   return spec
 end
 
+-- Whether mention m is compared with a number: "over 80% urban population", "at least 5 kids",
+-- "murder above 10", "budget of more than 100 million".
+local COMPARED = { over = true, above = true, under = true, below = true, more = true, less = true, fewer = true,
+  greater = true, higher = true, lower = true, exceeding = true, least = true, most = true }
+function compared_with_number(tokens, m)
+  -- before: a comparative, "than" perhaps, the number, a unit or a scale word perhaps
+  local k = m.i - 1
+  if k >= 1 and tokens[k].w and not tonumber(tokens[k].w) and not COMPARED[tokens[k].w] then k = k - 1 end
+  if k >= 1 and tonumber(tokens[k].w or "") then
+    local c = k - 1
+    if word(tokens, c) == "than" then c = c - 1 end
+    if COMPARED[word(tokens, c) or ""] then return true end
+  end
+  -- after: "urban population over 80", "murder of more than 10"
+  local a = m.j + 1
+  if word(tokens, a) == "of" or word(tokens, a) == "is" or word(tokens, a) == "at" then a = a + 1 end
+  if COMPARED[word(tokens, a) or ""] then
+    local n = a + 1
+    if word(tokens, n) == "than" then n = n + 1 end
+    return tonumber(word(tokens, n) or "") ~= nil
+  end
+  return false
+end
+
 -- plan(prompt, df, opts) → spec, info | nil, message. With no df the spec names the
 -- fields it would need and carries `needs` for data synthesis, or is nil and a
 -- not_a_chart_request error when the words ask for no chart. With df, info says which
@@ -1738,7 +1763,13 @@ function M.plan(prompt, df, opts)
       local all_before = word(tokens, m.i - 1) == "all" and POOL_BEFORE[word(tokens, m.i - 2) or ""]
       if not (all_before or POOL_AFTER[word(tokens, m.j + 1) or ""]) then pooled = false end
     end
-    if all or valued or pooled then table.remove(fields, i) end
+    -- "states with over 80% urban population", "murder above 10": a column compared with a number
+    -- says which rows (rows.ranges reads the filter), while other columns say what to draw
+    local compared = #f.spans > 0 and f.col.type == "quantitative" and #fields > 1
+    for _, m in ipairs(f.spans) do
+      if not compared_with_number(tokens, m) then compared = false end
+    end
+    if all or valued or pooled or compared then table.remove(fields, i) end
   end
   -- a map is a scatter of the rows' places: longitude across, latitude up
   local map_at, lon, lat = map_request(tokens, prof)

@@ -6,7 +6,9 @@
 --   many words ("kalo tinsa" for KT, "vitamin C" for VC);
 --   "side by side" is how the bars stand, never a column called "side";
 --   an aggregate word closing the request after a column's name or a dash, courtesy after it
---   ("breaks by tension avg", "… - mean please"), is the measure's aggregate.
+--   ("breaks by tension avg", "… - mean please"), is the measure's aggregate;
+--   a column compared with a number ("only states with over 80% urban population", "murder
+--   above 10") says which rows — a filter — and is not drawn.
 local frame = require "data.frame"
 local offline = require "planner.offline"
 
@@ -141,6 +143,43 @@ describe("first-turn phrasings by class", function()
       assert.equal(n[1], spec.encoding.x.field, prompt)
       assert.equal(n[3], spec.encoding.y.field, prompt)
       assert.equal(AGG[w], spec.encoding.y.aggregate, prompt)
+    end
+  end)
+
+  it("reads a column compared with a number as a filter, not a field to draw", function()
+    local followup = require "planner.followup"
+    for _ = 1, 30 do
+      local n = names()
+      -- one row per entity (a state, a country): two measures beside its name
+      local entity = pick { "state", "country", "county", "city" }
+      local lines = { ("%s,%s,%s"):format(entity:sub(1, 1):upper() .. entity:sub(2), n[3], n[4]) }
+      local seen = {}
+      while #lines < 26 do
+        local e = title_case(word(3))
+        if not seen[e] then seen[e] = true; lines[#lines + 1] = ("%s,%d,%d"):format(e, rand(300), rand(100)) end
+      end
+      local df = assert(frame.from_data(table.concat(lines, "\n") .. "\n"))
+      local v = 10 + rand(60)
+      local cmp = pick { "over", "above", "under", "below", "more than", "less than" }
+      local plural = entity == "city" and "cities" or entity == "country" and "countries" or entity .. "s"
+      -- the number before the column, or the column then the comparison
+      local text
+      if rand(2) == 1 then
+        text = pick { "%s per %s but only %s with %s %d%% %s", "%s by %s, just %s with %s %d %s" }
+          :format(n[3], entity, plural, cmp, v, n[4])
+      else
+        text = pick { "%s per %s, only %s with %s %s %d", "%s by %s for %s where %s is %s %d" }
+          :format(n[3], entity, plural, n[4], cmp, v)
+      end
+      local spec = plan(text, df)
+      local name = df.names[1]
+      assert.equal("bar", spec.type, text)
+      assert.equal(name, spec.encoding.x.field, text)
+      assert.equal(n[3], spec.encoding.y.field, text)
+      assert.is_nil(spec.encoding.color, text)
+      followup.rows(text, spec, df)
+      local f = spec.transform and spec.transform[1].filter
+      assert.equal(n[4], f and f.field, text)
     end
   end)
 end)
