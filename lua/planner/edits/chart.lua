@@ -344,10 +344,15 @@ local PERCENT = { percent = true, percentage = true, percentages = true, proport
   share = true, shares = true, normalize = true, normalise = true, normalized = true, normalised = true,
   relative = true, fraction = true, fractions = true, ["%"] = true, pct = true }
 local AS_FORM = { as = true, ["in"] = true, to = true, into = true }
+-- (or the word said alone, with filler: "percent", "percentages please", "show percent")
 local function as_form(ctx, i)
   local k = i - 1
   if ctx:w(k) == "a" or ctx:w(k) == "the" then k = k - 1 end
-  return AS_FORM[ctx:w(k) or ""] or ctx:w(i + 1) == "of"
+  if AS_FORM[ctx:w(k) or ""] or ctx:w(i + 1) == "of" then return true end
+  for j, t in ipairs(ctx.tokens) do
+    if j ~= i and t.w and not vocab.filler[t.w] and not lex.stop[t.w] then return false end
+  end
+  return true
 end
 function M.percent(ctx)
   -- "as % of each year": a percent sign that is not a number's (the tokens do not keep it)

@@ -257,11 +257,16 @@ apply_values = function(ctx, mentions)
   local hits = named[field]
   local first = hits[1].i
   local neg_at = cue_before(ctx, first, NEGATE, 4)
-  -- "filter to X", "filter for X", "filter on X": keep X ("filter out X", "filter X" drop it)
-  if neg_at and ctx:w(neg_at) == "filter" and FILTER_KEEP[ctx:w(neg_at + 1) or ""] then
-    ctx:mark(neg_at, neg_at + 1)
+  -- "filter X", "filter to X", "filter for X", "filter on X": keep X, as a filter keeps the rows it
+  -- matches ("filter out X", "filter X out" drop it)
+  local filter_out = neg_at and ctx:w(neg_at) == "filter"
+    and (ctx:w(neg_at + 1) == "out" or ctx:w(hits[#hits].j + 1) == "out")
+  if neg_at and ctx:w(neg_at) == "filter" and not filter_out then
+    ctx:mark(neg_at)
+    if FILTER_KEEP[ctx:w(neg_at + 1) or ""] then ctx:mark(neg_at + 1) end
     neg_at = nil
   end
+  if filter_out and ctx:w(hits[#hits].j + 1) == "out" then ctx:mark(hits[#hits].j + 1) end
   -- "take out X", "cut out X": drop it
   local out = not neg_at and cue_before(ctx, first, { out = true }, 3)
   if out and OUT_VERBS[ctx:w(out - 1) or ""] then
