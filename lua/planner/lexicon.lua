@@ -381,4 +381,54 @@ function M.value_synonyms_of(w)
   return value_syn_index[w] or {}
 end
 
+-- Units by dimension, in their base unit (grams, millimetres, seconds).
+M.units = {
+  mg = { "mass", 0.001 }, g = { "mass", 1 }, gram = { "mass", 1 }, grams = { "mass", 1 }, kg = { "mass", 1000 },
+  kgs = { "mass", 1000 }, kilo = { "mass", 1000 }, kilos = { "mass", 1000 }, kilogram = { "mass", 1000 },
+  kilograms = { "mass", 1000 }, lb = { "mass", 453.592 }, lbs = { "mass", 453.592 }, pound = { "mass", 453.592 },
+  pounds = { "mass", 453.592 }, t = { "mass", 1e6 }, ton = { "mass", 1e6 }, tons = { "mass", 1e6 },
+  mm = { "length", 1 }, millimeter = { "length", 1 }, millimeters = { "length", 1 }, millimetre = { "length", 1 },
+  cm = { "length", 10 }, centimeters = { "length", 10 }, m = { "length", 1000 }, meter = { "length", 1000 },
+  meters = { "length", 1000 }, metre = { "length", 1000 }, km = { "length", 1e6 }, kms = { "length", 1e6 },
+  kilometers = { "length", 1e6 },
+  inch = { "length", 25.4 }, inches = { "length", 25.4 }, ft = { "length", 304.8 }, feet = { "length", 304.8 },
+  mi = { "length", 1609344 }, miles = { "length", 1609344 },
+  s = { "time", 1 }, sec = { "time", 1 }, secs = { "time", 1 }, second = { "time", 1 }, seconds = { "time", 1 },
+  min = { "time", 60 }, mins = { "time", 60 }, minute = { "time", 60 }, minutes = { "time", 60 },
+  h = { "time", 3600 }, hr = { "time", 3600 }, hrs = { "time", 3600 }, hour = { "time", 3600 },
+  hours = { "time", 3600 }, day = { "time", 86400 }, days = { "time", 86400 }, week = { "time", 604800 },
+  weeks = { "time", 604800 },
+}
+-- A column's unit from its name ("Body Mass (g)", "Running Time (min)", "Flipper Length (mm)"),
+-- or from words that imply one ("Days to Ship" counts days, "Running Time" minutes).
+M.unit_of_name_word = { days = "days", day = "days", minutes = "minutes", min = "minutes", hours = "hours",
+  seconds = "seconds", time = "minutes", duration = "minutes", runtime = "minutes" }
+
+-- The unit a profile column is measured in: from its name ("Body Mass (g)", "Running Time (min)"),
+-- a name that is a unit ("kms"), or a word that implies one ("Days to Ship"), else nil.
+function M.column_unit(c)
+  if not c then return nil end
+  local inside = c.name:match("%(([^)]+)%)")
+  if inside and M.units[inside:lower()] then return inside:lower() end
+  -- a name that is a unit ("kms", "miles")
+  if #c.words == 1 and M.units[c.words[1]] and #c.words[1] >= 2 then return c.words[1] end
+  for _, w in ipairs(c.words) do
+    if M.unit_of_name_word[w] then return M.unit_of_name_word[w] end
+  end
+  return nil
+end
+
+-- Words that name a column's kind of quantity without its unit ("distance" is a length).
+M.kind_words = { distance = "length", length = "length", height = "length", width = "length",
+  depth = "length", altitude = "length", elevation = "length", weight = "mass", mass = "mass",
+  duration = "time", runtime = "time" }
+
+-- Whether request word w names the kind of quantity column c is measured in ("distance" for a
+-- column called kms or "Length (mm)").
+function M.names_kind(w, c)
+  local kind = M.kind_words[w]
+  local cu = kind and M.column_unit(c)
+  return cu ~= nil and M.units[cu] ~= nil and M.units[cu][1] == kind
+end
+
 return M

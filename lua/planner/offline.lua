@@ -8,7 +8,6 @@ local needs = require "planner.needs"
 local vague = require "planner.vague"
 local shape = require "planner.shape"
 local json = require "util.json"
-local numbers = require "planner.edits.numbers"
 local vocab = require "planner.edits.vocab"
 
 local M = {}
@@ -250,7 +249,7 @@ local function loose_score(t, c)
     if syn[cs] then return ci == #c.content and 0.5 or 0.46 end
   end
   -- the kind of quantity of a column named by its unit ("distance" for kms)
-  if c.type == "quantitative" and numbers.names_kind(t.w, c) then return 0.5 end
+  if c.type == "quantitative" and lex.names_kind(t.w, c) then return 0.5 end
   return 0
 end
 

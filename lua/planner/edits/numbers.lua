@@ -1,6 +1,9 @@
 -- Numbers as people write them in follow-ups: "100 million", "4kg", "2 hours", "1,500", "ten",
 -- "50%", and their conversion to a column's own unit (a "Body Mass (g)" column compared with
--- "4kg" is compared with 4000; "Running Time" in minutes with "2 hours" with 120).
+-- "4kg" is compared with 4000; "Running Time" in minutes with "2 hours" with 120). The unit words
+-- and a column's unit are planner.lexicon's (the first-turn planner reads them too).
+local lex = require "planner.lexicon"
+
 local M = {}
 
 local WORDS = { one = 1, two = 2, three = 3, four = 4, five = 5, six = 6, seven = 7, eight = 8, nine = 9,
@@ -9,29 +12,6 @@ local WORDS = { one = 1, two = 2, three = 3, four = 4, five = 5, six = 6, seven 
   hundred = 100, dozen = 12 }
 local SCALE = { k = 1e3, thousand = 1e3, thousands = 1e3, m = 1e6, mm = nil, mn = 1e6, mil = 1e6, million = 1e6,
   millions = 1e6, b = 1e9, bn = 1e9, billion = 1e9, billions = 1e9, trillion = 1e12 }
-
--- Units by dimension, in their base unit (grams, millimetres, seconds).
-M.UNITS = {
-  mg = { "mass", 0.001 }, g = { "mass", 1 }, gram = { "mass", 1 }, grams = { "mass", 1 }, kg = { "mass", 1000 },
-  kgs = { "mass", 1000 }, kilo = { "mass", 1000 }, kilos = { "mass", 1000 }, kilogram = { "mass", 1000 },
-  kilograms = { "mass", 1000 }, lb = { "mass", 453.592 }, lbs = { "mass", 453.592 }, pound = { "mass", 453.592 },
-  pounds = { "mass", 453.592 }, t = { "mass", 1e6 }, ton = { "mass", 1e6 }, tons = { "mass", 1e6 },
-  mm = { "length", 1 }, millimeter = { "length", 1 }, millimeters = { "length", 1 }, millimetre = { "length", 1 },
-  cm = { "length", 10 }, centimeters = { "length", 10 }, m = { "length", 1000 }, meter = { "length", 1000 },
-  meters = { "length", 1000 }, metre = { "length", 1000 }, km = { "length", 1e6 }, kms = { "length", 1e6 },
-  kilometers = { "length", 1e6 },
-  inch = { "length", 25.4 }, inches = { "length", 25.4 }, ft = { "length", 304.8 }, feet = { "length", 304.8 },
-  mi = { "length", 1609344 }, miles = { "length", 1609344 },
-  s = { "time", 1 }, sec = { "time", 1 }, secs = { "time", 1 }, second = { "time", 1 }, seconds = { "time", 1 },
-  min = { "time", 60 }, mins = { "time", 60 }, minute = { "time", 60 }, minutes = { "time", 60 },
-  h = { "time", 3600 }, hr = { "time", 3600 }, hrs = { "time", 3600 }, hour = { "time", 3600 },
-  hours = { "time", 3600 }, day = { "time", 86400 }, days = { "time", 86400 }, week = { "time", 604800 },
-  weeks = { "time", 604800 },
-}
--- A column's unit from its name ("Body Mass (g)", "Running Time (min)", "Flipper Length (mm)"),
--- or from words that imply one ("Days to Ship" counts days, "Running Time" minutes).
-local NAME_UNIT = { days = "days", day = "days", minutes = "minutes", min = "minutes", hours = "hours",
-  seconds = "seconds", time = "minutes", duration = "minutes", runtime = "minutes" }
 
 -- count("ten") → 10, count("15") → 15, else nil.
 function M.count(w)
@@ -73,7 +53,7 @@ read_unsigned = function(tokens, i)
     end
     if suffix ~= "" then
       if SCALE[suffix] then value = value * SCALE[suffix]; return { value = value, scaled = true, j = j }
-      elseif M.UNITS[suffix] then unit = suffix
+      elseif lex.units[suffix] then unit = suffix
       else return nil end
     end
   elseif WORDS[w] then
@@ -85,7 +65,7 @@ read_unsigned = function(tokens, i)
   local nxt = tokens[j + 1] and tokens[j + 1].w
   if nxt and SCALE[nxt] and nxt ~= "m" then
     out.value, out.scaled, out.j = value * SCALE[nxt], true, j + 1
-  elseif nxt and not unit and M.UNITS[nxt] then
+  elseif nxt and not unit and lex.units[nxt] then
     out.unit, out.j = nxt, j + 1
   elseif nxt == "percent" or nxt == "pct" then
     out.j, out.percent = j + 1, true
@@ -93,23 +73,11 @@ read_unsigned = function(tokens, i)
   return out
 end
 
-local function column_unit(c)
-  if not c then return nil end
-  local inside = c.name:match("%(([^)]+)%)")
-  if inside and M.UNITS[inside:lower()] then return inside:lower() end
-  -- a name that is a unit ("kms", "miles")
-  if #c.words == 1 and M.UNITS[c.words[1]] and #c.words[1] >= 2 then return c.words[1] end
-  for _, w in ipairs(c.words) do
-    if NAME_UNIT[w] then return NAME_UNIT[w] end
-  end
-  return nil
-end
-
 -- The number in the column's own unit: num.unit converted when both have one of the same kind.
 function M.convert(num, field, prof)
   local c = prof and prof.by_name[field]
-  local cu = column_unit(c)
-  local from, to = num.unit and M.UNITS[num.unit], cu and M.UNITS[cu]
+  local cu = lex.column_unit(c)
+  local from, to = num.unit and lex.units[num.unit], cu and lex.units[cu]
   if from and to and from[1] == to[1] then return num.value * from[2] / to[2] end
   -- "above 18%" on a column of fractions (0.187): 0.18
   if num.percent and c and c.min and c.max and c.min >= -1 and c.max <= 1 and num.value > 1 then
@@ -129,31 +97,18 @@ function M.spoken(v)
   return v == math.floor(v) and ("%d"):format(v) or tostring(v)
 end
 
--- Words that name a column's kind of quantity without its unit ("distance" is a length).
-local KIND_WORDS = { distance = "length", length = "length", height = "length", width = "length",
-  depth = "length", altitude = "length", elevation = "length", weight = "mass", mass = "mass",
-  duration = "time", runtime = "time" }
-
--- Whether request word w names the kind of quantity column c is measured in ("distance" for a
--- column called kms or "Length (mm)").
-function M.names_kind(w, c)
-  local kind = KIND_WORDS[w]
-  local cu = kind and column_unit(c)
-  return cu ~= nil and M.UNITS[cu] ~= nil and M.UNITS[cu][1] == kind
-end
-
 -- The first numeric column measured in a unit of the same kind as `unit`, else the first one
 -- whose name says that kind ("1000 miles" for a column "distance").
 function M.column_for_unit(prof, unit)
-  local want = M.UNITS[unit]
+  local want = lex.units[unit]
   if not (want and prof) then return nil end
   for _, c in ipairs(prof.columns) do
-    local cu = column_unit(c)
-    if c.type == "quantitative" and cu and M.UNITS[cu] and M.UNITS[cu][1] == want[1] then return c.name end
+    local cu = lex.column_unit(c)
+    if c.type == "quantitative" and cu and lex.units[cu] and lex.units[cu][1] == want[1] then return c.name end
   end
   for _, c in ipairs(prof.columns) do
     for _, w in ipairs(c.type == "quantitative" and c.words or {}) do
-      if KIND_WORDS[w] == want[1] then return c.name end
+      if lex.kind_words[w] == want[1] then return c.name end
     end
   end
   return nil
