@@ -450,6 +450,13 @@ function M.mentions(tokens, prof, drawn)
       -- loose word's own column has its other words there too: "van drivers killed" is VanKilled)
       -- (a measure does not qualify a time: "the temperature day by day")
       if loose and loose.col.role == "measure" and well.col.role == "time" then loose = nil end
+      -- (a word of a measure's own name before the things it measures names that measure:
+      -- "more urban states" is UrbanPop of the states, not a kind of state)
+      if loose and loose.col.role == "measure" and (well.col.place or well.col.role == "id") and loose == a then
+        for _, w in ipairs(loose.col.words) do
+          if w == tokens[loose.i].w and #w >= 4 then loose = nil; break end
+        end
+      end
       if loose and not (said_exactly(tokens, well) and not named_whole(tokens, loose.col, a.i, b.j)) then
         -- (a word read through a typo beside a loose name is more of that name: "distance driven")
         if not said_exactly(tokens, well) and well.i == well.j then loose, well = well, loose else loose = nil end

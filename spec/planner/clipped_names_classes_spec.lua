@@ -2,8 +2,10 @@
 -- phrasings, so a rule fitted to one table fails here): a name typed as the data writes it
 -- ("S.Amer", "Solar.R") names that column, and so do its words said in full, each name word the
 -- start of a request word ("north america" for N.Amer, "solar radiation" for Solar.R, "urban
--- population" for UrbanPop) — not a neighbour that shares a word.
+-- population" for UrbanPop) — not a neighbour that shares a word; a word of a measure's name before
+-- the things it measures names that measure ("more urban states" is UrbanPop, not a kind of State).
 local frame = require "data.frame"
+local lex = require "planner.lexicon"
 local offline = require "planner.offline"
 
 local gen = require("seeded").new(20261210)
@@ -36,10 +38,9 @@ describe("clipped and dotted column names by class", function()
       end
       local tail_cut = 3 + rand(#tail - 4)
       local names = {}
+      local function cap(w) return w:sub(1, 1):upper() .. w:sub(2) end
       for i, h in ipairs(heads) do
-        local cut = pick { 1, 3 }
-        names[i] = clip(h, cut):upper():sub(1, 1) .. clip(h, cut):sub(2) .. "." .. clip(tail, tail_cut):upper():sub(1, 1)
-          .. clip(tail, tail_cut):sub(2)
+        names[i] = cap(clip(h, pick { 1, 3 })) .. "." .. cap(clip(tail, tail_cut))
       end
       local lines = { "Year," .. table.concat(names, ",") .. ",Other" }
       for y = 1950, 1960 do
@@ -57,6 +58,39 @@ describe("clipped and dotted column names by class", function()
       local sc = plan(typed, df)
       local got = fields_of(sc)
       assert.is_true(got[names[k]] and got[names[j]], typed)
+    end
+  end)
+
+  it("reads a word of a measure's name before the things measured as that measure", function()
+    for _ = 1, 30 do
+      local adj = pick { "urban", "rural", "coastal", "wealthy", "northern", "elderly" }
+      local measure = adj:sub(1, 1):upper() .. adj:sub(2) .. pick { "Pop", "Pct", "Share", "Rate" }
+      local other = word(3)
+      local entity = pick { "State", "Country", "County", "Region" }
+      local plural = ({ State = "states", Country = "countries", County = "counties", Region = "regions" })[entity]
+      -- (and a measure that tracks `other` closely: what a scatter of `other` alone is set against)
+      local twin = word(2) .. "x"
+      local lines = { ("%s,%s,%s,%s"):format(entity, measure, other, twin) }
+      -- the rows are places (a column of place names, as a table of states or countries has)
+      local names = {}
+      for p in pairs(lex.places) do if #p > 4 and not p:find("[%s%.]") then names[#names + 1] = p end end
+      table.sort(names)
+      local seen = {}
+      while #lines < 26 do
+        local e = pick(names):gsub("^%l", string.upper)
+        if not seen[e] then
+          seen[e] = true
+          local o = rand(400)
+          lines[#lines + 1] = ("%s,%d,%d,%d"):format(e, rand(100), o, 2 * o + rand(5))
+        end
+      end
+      local df = assert(frame.from_data(table.concat(lines, "\n") .. "\n"))
+      local said = pick { "do more %s %s have more %s? a scatter please", "are %s %s higher in %s? scatter",
+        "whether more %s %s have more %s, as a scatter" }:format(adj, plural, other)
+      local spec = plan(said, df)
+      assert.equal("scatter", spec.type, said)
+      local got = fields_of(spec)
+      assert.is_true(got[measure] and got[other], said)
     end
   end)
 end)
