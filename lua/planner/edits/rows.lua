@@ -980,7 +980,18 @@ function M.bands(ctx)
         local col
         local m = ctx:mention_at(first - 1) or ctx:mention_at(last + 1)
         for _, c in ipairs(cols) do if m and m.col.name == c.name then col = c end end
-        if not col then
+        -- a number said as one of a column's own values ("1970-74", "75+") is that value (rows.values);
+        -- beside a column of numbers it is that column's range (rows.ranges)
+        local written = ctx.prompt:match("%f[%d]" .. t.w:gsub("%p", "%%%0") .. "%s*[%-–+]%s*%d*")
+        local own_value = false
+        for _, c in ipairs(cols) do
+          for _, v in ipairs(c.values) do
+            if written and v:gsub("%s", "") == written:gsub("%s", "") then own_value = true end
+          end
+        end
+        if own_value or m and not col and m.col.type == "quantitative" then
+          dir = nil
+        elseif not col then
           local about_age = false
           for k = math.max(1, first - 3), math.min(#ctx.tokens, last + 2) do
             about_age = about_age or AGE_WORDS[ctx:w(k) or ""]
@@ -994,7 +1005,7 @@ function M.bands(ctx)
           end
           if not col and #cols == 1 then col = cols[1] end
         end
-        if col then
+        if dir and col then
           local keep = json.array({})
           for _, v in ipairs(col.values) do
             local a, b = band_of(v)
