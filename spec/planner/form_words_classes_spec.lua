@@ -54,7 +54,7 @@ describe("bare command words by class", function()
 
   it("reads a percent word said alone as the percent form, not the column of percents", function()
     for _ = 1, 30 do
-      local pct_name = pick { "pct", "pct_total", "share_pct", "pct_of_all" }
+      local pct_name = pick { "pct", "share_pct", "pct_share" }
       local df, cat, measure = table_of(pct_name)
       local said = pick { "percent", "percentages", "percentage", "show percent", "percent please", "in percent" }
         .. pick(POLITE)

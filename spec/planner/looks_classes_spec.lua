@@ -53,9 +53,8 @@ describe("styling follow-ups by class", function()
   it("acknowledges see-through and transparency without changing the chart", function()
     for _ = 1, 30 do
       local df, cat, split, measure = table_of()
-      local said = pick { "make them see-through", "see-through bars", "more transparent", "semi-transparent",
-        "lower the opacity", "make the %s see through", "%s a bit transparent", "reduce opacity" }
-        :format(pick { "bars", "points", "areas" }) .. pick(POLITE)
+      local said = pick { "make them see-through", "see-through marks", "more transparent", "semi-transparent",
+        "lower the opacity", "make it see through", "a bit transparent", "reduce opacity" } .. pick(POLITE)
       local base = bar_of(cat, measure, rand(2) == 1 and split or nil)
       local spec, r = read(said, base, df, "style")
       assert.same(base, spec, said)

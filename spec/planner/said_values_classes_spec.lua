@@ -144,7 +144,7 @@ describe("values said beside a column by class", function()
       local box = rand(2) == 1
       local base = { type = box and "box" or "bar", encoding = { x = { field = cat, type = "nominal" },
         y = { field = measure, type = "quantitative", aggregate = (not box) and "mean" or nil } } }
-      local said = pick { "by %s instead", "group by %s", "per %s instead", "by %s please" }:format(levels)
+      local said = pick { "by %s instead", "per %s instead", "by %s please", "by %s now" }:format(levels)
       local spec = read(said, base, df)
       assert.equal(levels, spec.encoding.x.field, said)
       assert.equal(measure, spec.encoding.y.field, said)
