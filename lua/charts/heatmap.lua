@@ -122,7 +122,7 @@ function M.cells(spec)
   if op == "average" then op = "mean" end
   local vcol = enc.color.field and df.columns[enc.color.field]
   local out = { xs = xlabels, ys = ylabels, y_ordered = yordered, op = op, x_values = xvalues, y_values = yvalues }
-  if has_native then -- the same cells at C speed (count, sum, mean, min, max); nil: the loop below
+  if has_native and native.cells then -- the same cells at C speed (count, sum, mean, min, max); nil: the loop below
     local ci, cj, cv, cr, n, lo, hi = native.cells(xk, xi, yk, yi, #xorder, #yorder, df.nrows, vcol or nil, op)
     if ci then
       out.i, out.j, out.value, out.rows, out.n, out.min, out.max = ci, cj, cv, cr, n, lo, hi
