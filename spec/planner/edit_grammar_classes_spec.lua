@@ -36,11 +36,7 @@ local function line_of(measure, unit)
     y = { field = measure, type = "quantitative", aggregate = "sum" } } }
 end
 
-local function read(prompt, base, df, want)
-  local r = followup.interpret(prompt, base, df)
-  assert.equal(want or "edit", r.kind, ("%q → %s %s"):format(prompt, r.kind, r.message or table.concat(r.notes or {}, "; ")))
-  return r.spec, r
-end
+local read = require "follow_read"
 
 -- The encoding's fields, as "channel=field" sorted: what a styling edit must leave alone.
 local function fields_of(spec)

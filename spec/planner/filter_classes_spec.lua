@@ -35,11 +35,7 @@ local function table_of(names, rows)
   return assert(frame.from_data(table.concat(lines, "\n") .. "\n"))
 end
 
-local function edit(prompt, base, df)
-  local r = followup.interpret(prompt, base, df)
-  assert.equal("edit", r.kind, ("%q → %s %s"):format(prompt, r.kind, r.message or ""))
-  return r.spec, r
-end
+local edit = require "follow_read"
 
 -- How many rows the spec's transform keeps, and how many of the records pass `want`.
 local function kept(spec, df)

@@ -28,11 +28,7 @@ local function line_of(name)
     color = name and { field = name, type = "nominal" } or nil } }
 end
 
-local function read(prompt, base, df, want)
-  local r = followup.interpret(prompt, base, df)
-  assert.equal(want or "edit", r.kind, ("%q → %s %s"):format(prompt, r.kind, r.message or ""))
-  return r.spec, r
-end
+local read = require "follow_read"
 
 -- A line kept to one value of the frame's category column.
 local function kept_any(df)

@@ -3,7 +3,6 @@
 --   "filter X" keeps X, as a filter keeps the rows it matches ("filter out X", "filter X out" drop it);
 --   a percent word said alone ("percent", "percentages please") is the percent form even when the
 --   data has a column of percents the word could stand for ("pct"; naming the column still draws it).
-local followup = require "planner.followup"
 local frame = require "data.frame"
 
 local gen = require("seeded").new(20261211)
@@ -27,11 +26,7 @@ local function table_of(pct_name)
   return assert(frame.from_data(table.concat(lines, "\n") .. "\n")), cat, measure, values
 end
 
-local function read(prompt, base, df)
-  local r = followup.interpret(prompt, base, df)
-  assert.equal("edit", r.kind, ("%q → %s %s"):format(prompt, r.kind, r.message or ""))
-  return r.spec
-end
+local read = require "follow_read"
 
 local function bar_of(cat, measure)
   return { type = "bar", encoding = { x = { field = cat, type = "nominal" },

@@ -5,7 +5,6 @@
 --   "a red colour scheme", "colour palette", "green palette" are the colours' styling, never a
 --   column: a single-hue scheme on a split, the marks' colour on a chart of one colour;
 --   "label the points with X" is a text layer chartd does not draw: said, X never put on the chart.
-local followup = require "planner.followup"
 local frame = require "data.frame"
 
 local gen = require("seeded").new(20261208)
@@ -31,11 +30,7 @@ local function bar_of(cat, measure, split)
     color = split and { field = split, type = "nominal" } or nil } }
 end
 
-local function read(prompt, base, df, want)
-  local r = followup.interpret(prompt, base, df)
-  assert.equal(want or "edit", r.kind, ("%q → %s %s"):format(prompt, r.kind, r.message or ""))
-  return r.spec, r
-end
+local read = require "follow_read"
 
 describe("styling follow-ups by class", function()
   it("reads 'colour blind' said as two words as the colourblind theme", function()

@@ -3,7 +3,6 @@
 --   month names on a column that numbers the months (Month 5..9) are a filter on those numbers;
 --   "day 21", "week 3", "visits 2 to 4" on a time index column are a filter on its values;
 --   bins said with a unit chartd has no table for ("2 mph bins", "bins of 5 years") are a width.
-local followup = require "planner.followup"
 local frame = require "data.frame"
 
 local gen = require("seeded").new(20261206)
@@ -22,11 +21,7 @@ local function measured(time, lo, hi, measure, group)
   return assert(frame.from_data(table.concat(lines, "\n") .. "\n"))
 end
 
-local function read(prompt, base, df, want)
-  local r = followup.interpret(prompt, base, df)
-  assert.equal(want or "edit", r.kind, ("%q → %s %s"):format(prompt, r.kind, r.message or ""))
-  return r.spec, r
-end
+local read = require "follow_read"
 
 local function histogram_of(measure)
   return { type = "histogram", encoding = { x = { field = measure, type = "quantitative", bin = true },

@@ -25,11 +25,7 @@ local function first(prompt, df)
   return spec, info
 end
 
-local function edit(prompt, base, df, want)
-  local r = followup.interpret(prompt, base, df)
-  assert.equal(want or "edit", r.kind, ("%q → %s %s"):format(prompt, r.kind, r.message or ""))
-  return r.spec, r
-end
+local edit = require "follow_read"
 
 local function filter_on(spec, field)
   for _, step in ipairs(spec.transform or {}) do

@@ -5,7 +5,6 @@
 --   a column named beside one of its own values — a short code ("only wool A") or a number of a
 --   column of few numbers ("only the 2 mg dose", "dose 1 only") — is a filter on that value;
 --   "by X" where X holds a few numbers on many rows (doses 0.5, 1, 2) groups by X, not measures it.
-local followup = require "planner.followup"
 local frame = require "data.frame"
 
 local gen = require("seeded").new(20261209)
@@ -32,11 +31,7 @@ local function table_of(age_name, ages, dose_name, doses, measure)
   return assert(frame.from_data(table.concat(lines, "\n") .. "\n"))
 end
 
-local function read(prompt, base, df)
-  local r = followup.interpret(prompt, base, df)
-  assert.equal("edit", r.kind, ("%q → %s %s"):format(prompt, r.kind, r.message or ""))
-  return r.spec
-end
+local read = require "follow_read"
 
 local function kept(spec, said)
   assert.is_table(spec.transform, "no filter: " .. said)
