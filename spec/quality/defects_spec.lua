@@ -52,7 +52,9 @@ describe("the #18 review's defects", function()
 
   it("40 horizontal bars with long names that differ at their end: every bar named at 800x600", function()
     local rows = {}
-    for i = 1, 40 do rows[i] = { k = "Department of Regional Development, Planning and Infrastructure " .. i, v = i } end
+    for i = 1, 40 do
+      rows[i] = { k = "Department of Regional Development, Planning and Infrastructure " .. i, v = i }
+    end
     local r = render({ type = "bar", width = 800, height = 600, options = { horizontal = true },
       data = { values = rows }, encoding = { y = { field = "k", type = "nominal" }, x = { field = "v" } } })
     assert.same({}, checks.check(r.scene))
