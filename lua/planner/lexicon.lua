@@ -107,6 +107,10 @@ function M.change_verb(w)
 end
 
 -- Time units named by the request.
+-- Words that say what kind of values a column holds ("age group", "income bracket").
+M.value_kinds = set { "category", "categories", "type", "types", "kind", "kinds", "class", "classes",
+  "group", "groups", "bracket", "brackets", "band", "bands", "tier", "tiers" }
+
 M.time_unit = {
   year = "year", years = "year", yearly = "year", annual = "year", annually = "year",
   quarter = "quarter", quarters = "quarter", quarterly = "quarter",

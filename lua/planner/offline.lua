@@ -66,7 +66,7 @@ local function word(tokens, i)
   return t and t.w
 end
 
-local value_before, correct_typos, shared_head, abbreviation_score, clause_names, verb_at
+local value_before, correct_typos, shared_head, abbreviation_score, spelled_out, clause_names, verb_at
 
 -- Column mentions -------------------------------------------------------------
 
@@ -115,6 +115,46 @@ abbreviation_score = function(joined, c)
   return 0
 end
 
+-- Whether `letters` are the initials of words[from..], all of them (exact) or all but one
+-- inner word ("disposable income" for dpi, disposable personal income).
+local function initials_of(letters, words, from)
+  local n = #words - from + 1
+  if n < 2 or n > #letters then return false end
+  local k = 1
+  for i = from, #words do
+    local c = words[i]:sub(1, 1)
+    while k <= #letters and letters:sub(k, k) ~= c do
+      if n ~= #letters - 1 or k == 1 then return false end
+      k = k + 1
+    end
+    if k > #letters then return false end
+    k = k + 1
+  end
+  return k == #letters + 1
+end
+
+-- An acronym column spelled out in content words ("consumer price index" → cpi, "real gross
+-- domestic product" → realgdp, "real disposable income" → realdpi): 0.9 when every word is said,
+-- 0.8 with one inner word left out.
+spelled_out = function(joined, c)
+  local name = c.joined
+  if #c.words ~= 1 or #name > 9 or not name:match("^%a+$") then return 0 end
+  for _, w in ipairs(joined) do
+    if lex.stop[w] or #w < 3 or not w:match("^%a+$") or lex.chart[w] or vocab.command[w] then return 0 end
+  end
+  local function score(letters, from)
+    if #letters < 2 or #letters > 4 then return 0 end
+    if not initials_of(letters, joined, from) then return 0 end
+    return #letters == #joined - from + 1 and 0.9 or 0.8
+  end
+  local whole = score(name, 1)
+  if whole > 0 then return whole end
+  -- a word said as it is, then the acronym ("real" + "gdp")
+  local first = joined[1]
+  if #joined >= 3 and name:sub(1, #first) == first then return score(name:sub(#first + 1), 2) end
+  return 0
+end
+
 -- How well request tokens i..j name column c (0 = not at all).
 local function span_score(tokens, i, j, c)
   local joined, n = {}, 0
@@ -154,6 +194,8 @@ local function span_score(tokens, i, j, c)
     for _, w in ipairs(joined) do initials[#initials + 1] = w:sub(1, 1) end
     if table.concat(initials) == c.joined then return 0.95 end
   end
+  local spelled = spelled_out(joined, c)
+  if spelled > 0 then return spelled, true end
   -- a name of abbreviated words run together ("agegp" for age group, "alcgp" for alcohol)
   local abbreviated = abbreviation_score(joined, c)
   if abbreviated > 0 then return abbreviated, abbreviated >= 0.85 end
@@ -468,6 +510,18 @@ function M.mentions(tokens, prof, drawn)
       end
     end
   end
+  -- "construction year band", "income bracket", "age group": a kind word after a column named
+  -- (a time word between) says what that column's values are, not another column it is a synonym of
+  for k = #out, 2, -1 do
+    local m, before = out[k], out[k - 1]
+    local gap = m.i - before.j - 1
+    if m.i == m.j and m.score < 1 and lex.value_kinds[tokens[m.i].w] and before.col ~= m.col
+        and (gap == 0 or gap == 1 and lex.time_unit[word(tokens, m.i - 1)]) then
+      taken[m.i] = before
+      before.j = m.i
+      table.remove(out, k)
+    end
+  end
   -- "which states have the most airports": a column of places named by its own name is the place
   -- the request means; other place words ("airports") are then the things, not another place column
   local named_place = false
@@ -748,7 +802,9 @@ local function named_chart(tokens)
         elseif w == "point" or w == "points" or w == "dots" or w == "bubble" or w == "boxes" then
           -- (not "each time point", "data points")
           local compound = prev == "time" or prev == "data"
-          if not compound and (noun or i == #tokens or not tokens[i + 1].w or prev == "as") then return kind end
+          if not compound and (noun or i == #tokens or not tokens[i + 1].w or prev == "as" or prev == "like") then
+            return kind
+          end
         else
           return kind
         end
@@ -1428,12 +1484,17 @@ local function choose(tokens, prof, fields, taken)
     groups[1] = table.remove(measures, at)
   end
 
+  local pool = {}
+  for _, f in ipairs(measures) do pool[#pool + 1] = f end
+  for _, f in ipairs(groups) do if f.col.role == "measure" then pool[#pool + 1] = f end end
+  local a, b = pool[1], pool[2]
+  -- "count per spray as points": one measure over categories is a strip of its values
+  local category = groups[1] and groups[1].col.role ~= "measure" and groups[1]
+  if kind == "scatter" and a and not b and category then
+    kind = "strip"
+  end
   plan.kind = kind
   if kind == "scatter" then
-    local pool = {}
-    for _, f in ipairs(measures) do pool[#pool + 1] = f end
-    for _, f in ipairs(groups) do if f.col.role == "measure" then pool[#pool + 1] = f end end
-    local a, b = pool[1], pool[2]
     if not b then return nil, "a scatter plot needs two numeric columns" end
     local x, y
     if explicit.x and explicit.x.col.role == "measure" then x = explicit.x end
@@ -1555,7 +1616,8 @@ local function choose(tokens, prof, fields, taken)
   end
   plan.x, plan.y = x, y
   if y then
-    plan.agg = y.agg or (kind ~= "box" and (y.spoken_agg or default_agg(y.col))) or nil
+    -- (boxes and strips draw every value)
+    plan.agg = y.agg or (kind ~= "box" and kind ~= "strip" and (y.spoken_agg or default_agg(y.col))) or nil
   else
     plan.agg = "count"
   end
@@ -1639,7 +1701,7 @@ local function to_spec(plan, tokens, prompt, taken)
     enc.x = channel(x)
     if y then
       enc.y = channel(y, { aggregate = plan.agg ~= "none" and plan.agg or nil })
-      if plan.kind == "box" then enc.y.aggregate = nil end
+      if plan.kind == "box" or plan.kind == "strip" then enc.y.aggregate = nil end
     else
       enc.y = { aggregate = "count", type = "quantitative", title = "Count" }
     end

@@ -123,6 +123,8 @@ function M.plan_kind(df, prof, kind)
     local a, b = best_pair(df, ms)
     -- (one measure: against the time it was measured at, "scatter of the anomaly against year")
     if not a and m and t then a, b = t, m end
+    -- (one measure and categories: a strip of its values per category)
+    if not a and m and g then return M.plan_kind(df, prof, "strip") end
     if not a then return nil end
     spec.type = "scatter"
     enc.x, enc.y = channel(a), channel(b)

@@ -597,4 +597,111 @@ describe("readings by class", function()
       assert.equal(col, spec.encoding.color and spec.encoding.color.field, prompt)
     end
   end)
+
+  it("a column named by an acronym is named by its words spelled out, all or all but an inner one", function()
+    for _ = 1, 15 do
+      local w = distinct_words(4, 2)
+      local prefix = word(2)
+      local acronym = w[1]:sub(1, 1) .. w[2]:sub(1, 1) .. w[3]:sub(1, 1)
+      local other = word(3)
+      -- (made-up words can share first letters: a table whose two names read alike is another case)
+      if acronym ~= other:sub(1, 3) then
+        local rows = {}
+        for y = 2001, 2020 do rows[#rows + 1] = { y, rand(900), rand(900), rand(900) } end
+        -- (the acronyms' columns last, so no default measure reads them by chance)
+        local df = csv({ "year", other, prefix .. acronym, acronym }, rows)
+        local said = ("%s %s %s"):format(w[1], w[2], w[3])
+        local spec = first(said .. " over time", df)
+        assert.equal(acronym, spec.encoding.y.field, said)
+        spec = first(("%s %s over time"):format(prefix, said), df)
+        assert.equal(prefix .. acronym, spec.encoding.y.field, prefix .. " " .. said)
+        -- the inner word left out ("real disposable income" for realdpi)
+        spec = first(("%s %s %s by year"):format(prefix, w[1], w[3]), df)
+        assert.equal(prefix .. acronym, spec.encoding.y.field, prefix .. " " .. w[1] .. " " .. w[3])
+        -- other words with those initials in another order name nothing of it
+        local reversed = w[3]:sub(1, 1) .. w[2]:sub(1, 1) .. w[1]:sub(1, 1)
+        if reversed ~= acronym then
+          local said_back = ("%s %s %s"):format(w[3], w[2], w[1])
+          for _, m in ipairs(offline.mentions(offline.tokenize(said_back), require("planner.profile").profile(df))) do
+            assert.is_falsy(m.col.name:find(acronym, 1, true), said_back .. " → " .. m.col.name)
+          end
+        end
+      end
+    end
+  end)
+
+  it("a kind word after a column named says what its values are ('construction year band'), no other column", function()
+    for _ = 1, 10 do
+      local names = distinct_words(3, 2)
+      local rows = {}
+      for i = 1, 40 do rows[i] = { pick { "A", "B", "C", "D" }, pick { "1960-64", "1965-69", "1970-74" }, rand(90) } end
+      local df = csv({ "type", names[1], names[2] }, rows)
+      local kind = pick { "band", "group", "bracket", "tier", "class" }
+      local prompt = ("%s %s per %s %s%s"):format(pick { "total", "sum of" }, names[2], names[1],
+        pick { "", "year " }, kind)
+      local spec = first(prompt, df)
+      assert.equal(names[1], spec.encoding.x.field, prompt)
+      assert.is_nil(spec.encoding.color, prompt)
+      -- said alone, the kind word still names the column of kinds
+      spec = first(("%s by %s"):format(names[2], kind == "class" and "type" or "category"), df)
+      assert.equal("type", spec.encoding.x.field)
+    end
+  end)
+
+  it("a column placed on the marks is a label note, not a colour ('show state names on the points')", function()
+    for _ = 1, 10 do
+      local names = distinct_words(4, 2)
+      local rows = {}
+      for i = 1, 30 do rows[i] = { names[4] .. i, pick { "N", "S", "E", "W" }, rand(90), rand(90) } end
+      local df = csv({ names[1], names[2], names[3], "value" }, rows)
+      local base = { type = "scatter", encoding = { x = { field = names[3], type = "quantitative" },
+        y = { field = "value", type = "quantitative" } } }
+      local prompt = pick { "show %s names on the points", "put the %s next to each dot", "%s labels on the dots",
+        "the names of the %s on the points please", "add %s beside every point" }:format(pick { names[1], names[2] })
+      local spec, r = edit(prompt, base, df, "style")
+      assert.is_nil(spec.encoding.color, prompt)
+      assert.truthy(table.concat(r.notes, " "):find("labelling each mark", 1, true), prompt)
+    end
+  end)
+
+  it("darker or lighter colours for more or fewer of something set the ramp's direction, never a column", function()
+    for _ = 1, 10 do
+      local names = distinct_words(3, 2)
+      local rows = {}
+      for i = 1, 40 do rows[i] = { rand(9), rand(9), pick { "low", "mid", "high" } } end
+      local df = csv({ names[1], names[2], names[3] }, rows)
+      local base = { type = "heatmap", encoding = { x = { field = names[1], type = "ordinal" },
+        y = { field = names[2], type = "ordinal" }, color = { aggregate = "count", type = "quantitative" } } }
+      local people = pick { "people", "records", "cases", "rows", "of them" }
+      local spec = edit(("darker %s for more %s"):format(pick { "colours", "colors", "shades" }, people), base, df,
+        "style")
+      assert.is_nil(spec.encoding.color.field)
+      local more = pick { "more " .. people, "higher values", "bigger numbers", "the largest counts" }
+      spec = edit(("%s colours for %s"):format(pick { "lighter", "paler" }, more), base, df)
+      assert.is_nil(spec.encoding.color.field)
+      assert.is_true(spec.encoding.color.scale.reverse)
+    end
+  end)
+
+  it("points of one measure over categories are a strip of its values, asked first or as an edit", function()
+    for _ = 1, 10 do
+      local names = distinct_words(2, 3)
+      local rows = {}
+      for i = 1, 40 do rows[i] = { rand(90), pick { "A", "B", "C", "D" } } end
+      local df = csv({ names[1], names[2] }, rows)
+      local prompt = pick { "scatter of %s by %s", "%s per %s as points", "%s for every %s, like dots",
+        "%s by %s as dots" }:format(names[1], names[2])
+      local spec = first(prompt, df)
+      assert.equal("strip", spec.type, prompt)
+      assert.equal(names[2], spec.encoding.x.field)
+      assert.is_nil(spec.encoding.y.aggregate)
+      local base = { type = "bar", encoding = { x = { field = names[2], type = "nominal" },
+        y = { field = names[1], type = "quantitative", aggregate = "mean" } } }
+      spec = edit(pick { "as dots", "make it a scatter plot", "show it as points" }, base, df)
+      assert.equal("strip", spec.type)
+      assert.is_nil(spec.encoding.y.aggregate)
+      spec = edit("back to bars", spec, df)
+      assert.equal("mean", spec.encoding.y.aggregate)
+    end
+  end)
 end)

@@ -121,11 +121,19 @@ function M.convert(spec, kind, df, hints)
       if not ycol then ycol = n elseif not xcol and n ~= ycol and not over_time then xcol = n end
     end
     local dated = not xcol and ycol and over_time and group.field
-    if not (xcol and ycol) and not dated then return nil, "a scatter plot needs two numeric columns" end
-    ne.x = dated and { field = dated, type = "temporal" } or { field = xcol, type = "quantitative" }
-    ne.y = { field = ycol, type = "quantitative" }
-    local g = series or (group and group.type ~= "quantitative" and group)
-    if g and g.type ~= "temporal" then ne.color = M.retitled(g) end
+    local categories = group and (group.type == "nominal" or group.type == "ordinal") and not group.bin
+    if not (xcol and ycol) and not dated and ycol and categories then
+      -- one measure over categories ("as dots" on bars): a strip of its values per category
+      kind = "strip"
+      ne.x, ne.y = M.retitled(group), { field = ycol, type = "quantitative" }
+      if series and series ~= group then ne.color = copy(series) end
+    else
+      if not (xcol and ycol) and not dated then return nil, "a scatter plot needs two numeric columns" end
+      ne.x = dated and { field = dated, type = "temporal" } or { field = xcol, type = "quantitative" }
+      ne.y = { field = ycol, type = "quantitative" }
+      local g = series or (group and group.type ~= "quantitative" and group)
+      if g and g.type ~= "temporal" then ne.color = M.retitled(g) end
+    end
   elseif kind == "heatmap" then
     if not (group and series and measure) then
       return nil, "a heatmap needs two columns of categories and a measure (split the chart by a second column first)"
@@ -153,7 +161,7 @@ function M.convert(spec, kind, df, hints)
     -- bars of a histogram's bins still count rows, unless a measure was named
     if from == "histogram" and group.bin and not hints.measures[1] then ne.y = { aggregate = "count", type = "quantitative" } end
     if ne.y.field and not ne.y.aggregate and from == "histogram" then ne.y.aggregate = "mean" end
-    if from == "box" and ne.y.field and not ne.y.aggregate then ne.y.aggregate = "mean" end
+    if (from == "box" or from == "strip") and ne.y.field and not ne.y.aggregate then ne.y.aggregate = "mean" end
     if from == "scatter" and ne.y.field and not ne.y.aggregate and kind == "bar" then ne.y.aggregate = "mean" end
     if series and series ~= group then ne.color = copy(series) end
   end

@@ -466,7 +466,38 @@ local ANGLED = vocab.set [[horizontal horizontally vertical vertically flat stra
 -- country": a column's values written beside each mark — chartd has no such text layer, so it is
 -- said and the column is not read as a new field.
 local LABEL_WITH = { label = true, labels = true, labelled = true, labeled = true, annotate = true, tag = true }
+local function no_mark_labels(ctx, column)
+  ctx:note(("not applied: labelling each mark with its %s (chartd draws no per-mark text on a %s chart);"
+    .. " the chart is unchanged"):format(column, ctx.spec.type))
+end
+
+local NAME_WORDS = vocab.set [[name names label labels]]
+local DOT_NOUNS = vocab.set [[point points dot dots marker markers bubble bubbles circle circles bar bars slice slices]]
+local BESIDE = vocab.set [[on next to beside by over above at near]]
+-- "show state names on the points", "put the country next to each dot", "the names of the
+-- cities on the dots": a column (with "name(s)" after or "names of" before it) placed on the marks.
+local function column_on_marks(ctx)
+  for _, m in ipairs(ctx:free_mentions()) do
+    local k = m.j + 1
+    if NAME_WORDS[ctx:w(k) or ""] then k = k + 1 end
+    local first = k
+    while BESIDE[ctx:w(k) or ""] or PLACING[ctx:w(k) or ""] do k = k + 1 end
+    if k > first and BESIDE[ctx:w(first)] and DOT_NOUNS[ctx:w(k) or ""] then return m, k end
+  end
+  return nil
+end
+
 local function labels_with_column(ctx)
+  local on, last = column_on_marks(ctx)
+  if on then
+    ctx:take(on)
+    local from = on.i
+    while from > 1 and (NAME_WORDS[ctx:w(from - 1) or ""] or ctx:w(from - 1) == "of" or ctx:w(from - 1) == "the"
+      or LABEL_VERBS[ctx:w(from - 1) or ""]) do from = from - 1 end
+    for j = from, last do ctx:mark(j) end
+    no_mark_labels(ctx, on.col.name)
+    return true
+  end
   for i, t in ipairs(ctx.tokens) do
     if LABEL_WITH[t.w or ""] and ctx:free(i) then
       for k = i + 1, math.min(#ctx.tokens, i + 5) do
@@ -476,8 +507,7 @@ local function labels_with_column(ctx)
           ctx:take(m)
           for j = i, m.i - 1 do ctx:mark(j) end
           if ctx:w(m.j + 1) == "name" or ctx:w(m.j + 1) == "names" then ctx:mark(m.j + 1) end
-          ctx:note(("not applied: labelling each mark with its %s (chartd draws no per-mark text on a %s chart);"
-            .. " the chart is unchanged"):format(m.col.name, ctx.spec.type))
+          no_mark_labels(ctx, m.col.name)
           return true
         end
       end

@@ -359,7 +359,7 @@ end
 -- Corrects typos of command words ("stakced", "horizonal", "seperate", "brake it down") in
 -- tokens that name no column (lexicon.correct), leaving real words alone.
 local function correct(w)
-  if vocab.english[w] or vocab.command[lex.stem(w)] then return nil end
+  if vocab.english[w] or vocab.command[lex.stem(w)] or vocab.styling[w] then return nil end
   return lex.correct(w, vocab.command, vocab.command_list)
 end
 

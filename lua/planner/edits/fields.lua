@@ -136,7 +136,8 @@ local function only_category(ctx, i)
   local k = i + 1
   while ctx:w(k) and (BRIDGE[ctx:w(k)] or lex.stop[ctx:w(k)]) do k = k + 1 end
   local word = ctx:w(k)
-  if not word or ctx:mention_at(k) or not ctx.prof or ctx:grain_at(k) or PALETTE_WORDS[word] then return nil end
+  if not word or ctx:mention_at(k) or not ctx.prof or ctx:grain_at(k) or PALETTE_WORDS[word]
+      or vocab.comparative[word] then return nil end
   -- "colour them all the same grey", "colour it red": a colour, not a column
   local named = require("layout.color").named
   for j = i + 1, math.min(#ctx.tokens, i + 6) do
@@ -144,7 +145,11 @@ local function only_category(ctx, i)
     if w and (named(w) or w == "same") then return nil end
   end
   local by = false
-  for j = i + 1, k - 1 do by = by or ctx:w(j) == "by" or ctx:w(j) == "per" end
+  for j = i + 1, k - 1 do
+    by = by or ctx:w(j) == "by" or ctx:w(j) == "per"
+    -- "darker colours for more people": how the colours follow an amount (style.scheme), no column
+    if vocab.comparative[ctx:w(j)] then return nil end
+  end
   local found = the_category(ctx, by)
   if not found then return nil end
   ctx:mark(k)

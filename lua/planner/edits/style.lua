@@ -520,9 +520,48 @@ local MOODS = { darker = "dark2", dark = "dark2", deeper = "dark2", richer = "da
 local HUES = { red = "reds", reds = "reds", blue = "blues", green = "greens", orange = "oranges",
   purple = "purples", grey = "greys", gray = "greys" }
 local SCHEME_CUES = vocab.set [[scheme schemes palette shades tones hues gradient ramp scale]]
+local FEWER = vocab.set [[fewer less lower smaller least lowest smallest]]
+local COLOUR_NOUNS = vocab.set [[colour colours color colors shade shades tone tones]]
+
+-- "darker colours for more people", "lighter for the higher values": which end of a colour ramp
+-- the larger amounts take. The theme's ramp gives them the darker end; the other way is reversed.
+local function ramp_direction(ctx)
+  local ch = ctx.spec.encoding.color
+  if not (ch and ch.type == "quantitative") then return false end
+  for i, t in ipairs(ctx.tokens) do
+    local dark = t.w == "darker" or t.w == "dark" or t.w == "deeper"
+    if (dark or t.w == "lighter" or t.w == "light" or t.w == "paler") and ctx:free(i) then
+      local k = i + 1
+      if COLOUR_NOUNS[ctx:w(k) or ""] then k = k + 1 end
+      while ctx:w(k) == "for" or ctx:w(k) == "where" or ctx:w(k) == "with" or ctx:w(k) == "the"
+        or ctx:w(k) == "there" or ctx:w(k) == "are" or ctx:w(k) == "is" do k = k + 1 end
+      local fewer = FEWER[ctx:w(k) or ""]
+      local more = vocab.comparative[ctx:w(k) or ""] and not fewer
+      if k > i + 1 and (more or fewer) then
+        for j = i, math.min(#ctx.tokens, k + 2) do
+          local m = ctx:mention_at(j)
+          if m then ctx:take(m) end
+          ctx:mark(j)
+        end
+        ch.scale = ch.scale or {}
+        if (dark and more) or (not dark and fewer) then
+          if ch.scale.reverse then ch.scale.reverse = nil; ctx:edit("colour scheme")
+          else ctx:note("larger values already take the darker colours; the chart is unchanged") end
+        else
+          ch.scale.reverse = true
+          ctx:edit("colour scheme")
+        end
+        if next(ch.scale) == nil then ch.scale = nil end
+        return true
+      end
+    end
+  end
+  return false
+end
 local PALETTES = vocab.set [[scheme schemes palette palettes]]
 local OTHER = vocab.set [[another different other new nicer better change]]
 function M.scheme(ctx)
+  if ramp_direction(ctx) then return end
   local spec = ctx.spec
   local p = ctx.prompt:lower():gsub("[%s%-_]", "")
   local name

@@ -23,6 +23,10 @@ M.filler = set [[make it its use using show showing change switch turn convert i
   thing things stuff everything whole entire all the a an of for to in on at with possible nice
   wondering wonder kindly able be is are get have]]
 
+-- Words that compare amounts ("for more people", "where values are higher").
+M.comparative = set [[more higher larger bigger greater most highest largest biggest fewer less lower smaller
+  least lowest smallest]]
+
 -- Styling words: a request made of these (and filler) is about looks.
 M.styling = set [[font fonts bold italic size sizes bigger smaller larger big small tiny huge wider narrower
   taller shorter thicker thinner thick thin fine finer heavy fat width height spacing space margin margins
