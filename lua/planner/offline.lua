@@ -852,6 +852,16 @@ local function panels_request(tokens)
   return false
 end
 
+-- An aggregate word said of no column ("average commits per hour" where the commits are a count
+-- column's things): mean, median, min or max (a superlative ranks rather than aggregates).
+local function loose_aggregate(tokens, taken)
+  for i, t in ipairs(tokens) do
+    local a = t.w and not taken[i] and lex.aggregate[t.w]
+    if a and a ~= "sum" and not lex.superlative[t.w] then return a end
+  end
+  return nil
+end
+
 -- "number of X" / "how many X" / "most X" where X is not a column: a row count.
 -- Second result: only the weak form ("the most people") asked, which a table with no rows to
 -- count (one per time point or entity) reads as its measure.
@@ -1437,6 +1447,14 @@ local function choose(tokens, prof, fields, taken)
     plan.color = pick_color({})
     return plan
   end
+  -- "scatter of forecast year against value": a scatter named over one measure and one time
+  -- column (the first named: a later one may say which rows) sets the two against each other,
+  -- the time across (not a histogram of the measure)
+  if named == "scatter" and #measures == 1 and #groups == 0 and #times >= 1 then
+    plan.kind, plan.x, plan.y = "scatter", times[1], measures[1]
+    plan.color = pick_color({})
+    return plan
+  end
   if not kind then
     if share and #groups == 1 and #times == 0 and #unagg <= 1 and (groups[1].col.distinct or 99) <= MAX_PIE then
       kind = "pie"
@@ -1544,8 +1562,9 @@ local function choose(tokens, prof, fields, taken)
     -- "heatmap of cases, age group by alcohol" colours by the cases)
     local categories = #times
     for _, f in ipairs(groups) do if f.col.role ~= "measure" then categories = categories + 1 end end
+    -- ("heatmap of people by age and year": whole numbers named after "by" are a grid line too)
     for _, f in ipairs(groups) do
-      if f.col.role ~= "measure" or categories < 2 and f.col.discrete then add(f)
+      if f.col.role ~= "measure" or categories < 2 and (f.col.discrete or f.group_cue) then add(f)
       elseif f.col.discrete and #measures == 0 then measures[1] = f end
     end
     for _, f in ipairs(times) do add(f) end
@@ -1949,7 +1968,7 @@ function M.plan(prompt, df, opts)
   if plan then
     local count, weak = count_phrase(tokens, taken)
     shape.fit(plan, { named = named_chart(tokens), distribution = has_any(tokens, lex.distribution),
-      binned = bin_request(tokens, nil) ~= nil, count = count, weak_count = weak,
+      binned = bin_request(tokens, nil) ~= nil, count = count, weak_count = weak, said_agg = loose_aggregate(tokens, taken),
       rank = has_any(tokens, RANK_CUES), relation = has_any(tokens, lex.relation),
       series_values = shape.named_series(tokens, taken, prof.series) }, prof, df)
     if plan.note then info.notes[#info.notes + 1] = plan.note end

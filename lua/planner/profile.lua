@@ -59,7 +59,7 @@ local function place_column(values)
 end
 
 -- Whether no two rows share their values of the columns in `names` (rows missing one are skipped).
-local function unique_rows(df, names)
+function M.unique_rows(df, names)
   local seen = {}
   for i = 1, df.nrows do
     local parts = {}
@@ -102,7 +102,7 @@ local function shape(df, prof)
   for _, c in ipairs(prof.columns) do
     -- a series has several time points (3 at least), or it is a category like any other
     if c.role == "category" and c.distinct >= 2 and c.distinct <= 50 and c.distinct * 3 <= c.count
-        and unique_rows(df, { t.name, c.name }) and (not prof.series or c.distinct < prof.series.distinct) then
+        and M.unique_rows(df, { t.name, c.name }) and (not prof.series or c.distinct < prof.series.distinct) then
       prof.series = c
     end
   end

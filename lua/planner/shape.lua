@@ -34,12 +34,14 @@ local function even(df, c)
   return seen ~= nil
 end
 
--- Whether counting rows per value of column c says nothing: one row per entity, per time point
--- or per (time, series), or the same number of rows for every value.
-local function no_rows_to_count(df, prof, c)
+-- Whether counting rows per value of column c (split by column split, if any) says nothing: one
+-- row per entity, per time point or per (time, series), the same number of rows for every value,
+-- or one row per (c, split) pair ("one line per budget year, forecast year along the bottom":
+-- every count is 1).
+local function no_rows_to_count(df, prof, c, split)
   if c == prof.key then return true end
   if prof.timeseries and (c.role == "time" or c == prof.series) then return true end
-  return even(df, c)
+  return even(df, c) or split ~= nil and split ~= c and profile.unique_rows(df, { c.name, split.name })
 end
 
 -- Whether every group of rows with one value of column g has one value of column m, and some
@@ -101,7 +103,8 @@ end
 
 -- fit(plan, facts, prof, df) adjusts the plan in place; facts: named (chart type
 -- named), distribution and binned (the request asks for a distribution), count / weak_count
--- (count_phrase), rank (a ranking word), relation, series_values (M.named_series).
+-- (count_phrase), rank (a ranking word), relation, series_values (M.named_series), said_agg (an
+-- aggregate word said of no column: mean, median, min, max).
 function M.fit(plan, facts, prof, df)
   local default_agg = profile.default_agg
   -- a scatter named with one measure: its partner is the measure it tracks most closely
@@ -139,7 +142,7 @@ function M.fit(plan, facts, prof, df)
   -- rows counted where rows are not events (a price per day, a state per row): the main measure
   if plan.agg == "count" and not plan.y and plan.x and (not facts.count or facts.weak_count) and not plan.counted_rows
       and (plan.kind == "bar" or plan.kind == "line" or plan.kind == "area" or plan.kind == "pie")
-      and plan.x.col.role ~= "measure" and no_rows_to_count(df, prof, plan.x.col) then
+      and plan.x.col.role ~= "measure" and no_rows_to_count(df, prof, plan.x.col, plan.color and plan.color.col) then
     local exclude = { [plan.x.col.name] = true }
     if plan.color then exclude[plan.color.col.name] = true end
     local m = profile.main_measure(prof, exclude)
@@ -153,8 +156,11 @@ function M.fit(plan, facts, prof, df)
       and (heat and not plan.color or not heat and not plan.y and (plan.kind == "bar" or plan.kind == "line"
         or plan.kind == "area" or plan.kind == "pie")) then
     if heat then plan.color = implied(w) else plan.y = implied(w) end
-    plan.agg = "sum"
-    plan.note = ("each row already counts several (the column %s), so the chart adds %s up"):format(w.name, w.name)
+    -- ("average commits per hour": an aggregate said of the counted things is the count's)
+    plan.agg = facts.said_agg or "sum"
+    plan.note = facts.said_agg and ("each row already counts several (the column %s), so the chart shows the %s of %s")
+        :format(w.name, facts.said_agg, w.name)
+      or ("each row already counts several (the column %s), so the chart adds %s up"):format(w.name, w.name)
   end
   -- a total repeated on every row of its group (a state's households on each of its income
   -- brackets): adding it up per group multiplies it, so the chart shows the value itself

@@ -622,6 +622,18 @@ local GROUP_WORDS = set [[by per each every across for over]]
 local REMOVE = set [[drop remove without exclude hide lose ditch minus]]
 -- First words of a request that corrects the one before ("actually by phase", "no, by region").
 local CORRECTION = set [[actually no nope wait sorry oops rather i meant hmm instead]]
+-- Words between "same" and the groups that ask for the same chart again ("same but by X", "the
+-- same chart per X", "same thing by X").
+local SAME_AGAIN = set [[but chart plot graph thing again only just by per for]]
+-- Whether the words before mention m say "the same chart, by m" (X for the groups, not a split).
+local function same_again(ctx, m)
+  for k = m.i - 1, math.max(1, m.i - 4), -1 do
+    local w = ctx:w(k)
+    if w == "same" then return GROUP_WORDS[ctx:w(m.i - 1) or ""] ~= nil end
+    if not (w and SAME_AGAIN[w] or ctx.tokens[k].p == ",") then return false end
+  end
+  return false
+end
 
 -- "by company" where no column is called that and nothing else explained the word: the data's
 -- one column of categories the chart does not use, read as a column named there (M.slot places it).
@@ -797,6 +809,7 @@ function M.slot(ctx)
         local corrects = enc.color and enc.color.field ~= field and cur and cur.field ~= field
           and CORRECTION[ctx:w(1) or ""] and ftype ~= "quantitative"
         if corrects then over_time = true end
+        if same_again(ctx, m) and not also then over_time = false end
         if cur and cur.field == field then
           ctx:note(field .. " is on the chart already")
         elseif spec.type == "histogram" or spec.type == "scatter"

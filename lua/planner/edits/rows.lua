@@ -403,6 +403,10 @@ function M.split_by_kept(ctx, field, n, both)
   local compared = ctx:find(COMPARE, 1)
   -- ("show both sexes": the two named to be seen apart)
   if not (lines or compared or both) then return end
+  -- ("only the four Georges" on a line of reigns: a column naming each row once splits the
+  -- line into points of one row each; the rows kept are the answer)
+  local key = ctx.prof and ctx.prof.key
+  if lines and not (compared or both) and key and key.name == field then return end
   if compared then ctx:mark(compared) end
   if ctx:w(compared and compared + 1 or 0) == "by" and ctx:w(compared + 2) == "side" then ctx:mark(compared + 1, compared + 2) end
   if spec.type == "histogram" then
