@@ -96,9 +96,12 @@ typedef struct column {
     double d;
   } *num;       /* a number, or a date's time (CELL_INT: whole seconds, CELL_FLOAT: with a fraction) */
   uint32_t *at; /* a date column's cells: offset into the text and length (2 a row), or NULL */
+  unsigned char *whole; /* simple_rows' numbers: a bit a row, set where the cell is an integer */
   int text, any; /* a cell is text; a cell is present */
   int numbers, dates, quoted; /* a cell is a number; a date; a date cell was quoted (not in the text) */
   int fill;                   /* pass 2 pushes the column's texts */
+  int usual; /* simple_rows read every cell as the usual number (none missing, |ints| < 1e15): num
+              * holds them all as doubles (.d), `whole` says which were integers, kind is unused */
   enum iso_grain grain;       /* the finest of the dates */
   iso_day day;                /* the day its last date cell read */
   char *name;
@@ -123,6 +126,7 @@ static int scan_gc(lua_State *L) {
     free(s->cols[j].kind);
     free(s->cols[j].num);
     free(s->cols[j].at);
+    free(s->cols[j].whole);
     free(s->cols[j].name);
   }
   free(s->cols);
@@ -144,6 +148,10 @@ static int grow(scan *s, size_t need) {
     void *n = realloc(c->num, cap * sizeof *c->num);
     if (n == NULL) return -1;
     c->num = n;
+    unsigned char *w = realloc(c->whole, cap / 8 + 1);
+    if (w == NULL) return -1;
+    c->whole = w;
+    memset(w + (s->cap ? s->cap / 8 + 1 : 0), 0, cap / 8 + 1 - (s->cap ? s->cap / 8 + 1 : 0));
     if (c->at) {
       uint32_t *at = realloc(c->at, cap * 2 * sizeof *at);
       if (at == NULL) return -1;
@@ -330,12 +338,11 @@ static int simple_rows(scan *s) {
         if (end - i > s->max_string || missing_token(text + i, end - i)) return 0;
         if (put_text_or_date(s, c, text + i, end - i) != 0 || c->text || c->quoted) return 0;
         i = end;
-      } else {
+      } else { /* a number: its double, and its bit when it is an integer (`usual`) */
         if (kind == 1) {
-          c->kind[s->rows] = CELL_INT;
-          c->num[s->rows].i = iv;
+          c->num[s->rows].d = (double)iv;
+          c->whole[s->rows / 8] |= (unsigned char)(1u << (s->rows % 8));
         } else {
-          c->kind[s->rows] = CELL_FLOAT;
           c->num[s->rows].d = dv;
         }
         i += k;
@@ -351,11 +358,18 @@ static int simple_rows(scan *s) {
     }
     s->field_end = text + i;
     s->field = (size_t)ncols;
-    if (scan_row_end(s) != 0) return 0;
+    if (s->rows == 0) { /* the first row sizes the columns */
+      if (scan_row_end(s) != 0) return 0;
+    } else { /* scan_row_end's work for a row of cells (never blank) */
+      s->field = 0;
+      s->rows++;
+      if (s->rows < s->keep && s->rows + 1 > s->cap && grow(s, s->rows + 1) != 0) return 0;
+    }
   }
   for (int j = 0; j < ncols && s->rows > 0; j++) {
     s->cols[j].any = 1;
     s->cols[j].numbers = !s->cols[j].dates;
+    s->cols[j].usual = !s->cols[j].dates;
   }
   return 1;
 }
@@ -366,6 +380,7 @@ static void scan_reset(scan *s) {
     free(s->cols[j].kind);
     free(s->cols[j].num);
     free(s->cols[j].at);
+    free(s->cols[j].whole);
     free(s->cols[j].name);
     memset(&s->cols[j], 0, sizeof s->cols[j]);
   }
@@ -395,7 +410,25 @@ static int is_dates(const column *c) { return c->dates && !c->text; }
 /* Pushes column c's numbers (or a date column's times) as Lua values with their doubles beside
  * them, or past LAZY_ROWS only as doubles until Lua reads them; an empty array for text (pass 2
  * fills it). */
-static void push_numbers(lua_State *L, const column *c, size_t n) {
+static void push_numbers(lua_State *L, column *c, size_t n) {
+  if (c->usual) { /* simple_rows': every cell a number, num holds the doubles */
+    if (n > LAZY_ROWS) { /* the doubles and bits become the array's, not copied */
+      double *d = &c->num[0].d;
+      if (numcol_adopt(L, n, &d, &c->whole)) {
+        c->num = NULL;
+        return;
+      }
+    }
+    lua_createtable(L, n < INT32_MAX ? (int)n : 0, 0);
+    double *d = numcol_attach(L, -1, n);
+    for (size_t i = 0; i < n; i++) {
+      d[i] = c->num[i].d;
+      if (c->whole[i / 8] >> (i % 8) & 1) lua_pushinteger(L, (lua_Integer)d[i]);
+      else lua_pushnumber(L, d[i]);
+      lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return;
+  }
   if (!c->text && n > LAZY_ROWS && exact_doubles(c, n)) {
     unsigned char *is_int;
     double *d = numcol_new(L, n, &is_int);

@@ -4,6 +4,7 @@
 #include <lauxlib.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const KEY = "chartd.numcols"; /* registry: array -> its doubles (weak keys) */
@@ -16,7 +17,8 @@ typedef struct numcol {
   unsigned char *is_int; /* numcol_new's bitmap (a bit a row), or NULL */
   const char *text;      /* numcol_new_text's: the string the rows are slices of (uservalue 1) */
   uint32_t *slices;      /* ... and row i's offset and length, 2i and 2i+1 (in v's room) */
-  double v[];
+  double *v;             /* the rows: right after the struct, or numcol_adopt's memory */
+  void *owned[2];        /* numcol_adopt's doubles and bits, freed with the userdata */
 } numcol;
 
 /* Row i holds nothing (nil). */
@@ -61,6 +63,8 @@ static numcol *new_numcol(lua_State *L, int table_idx, size_t n, size_t extra) {
   if (n > (((size_t)-1) - sizeof(numcol) - extra) / sizeof(double)) luaL_error(L, "numcol: too many rows");
   push_registry(L);
   numcol *c = lua_newuserdatauv(L, sizeof(numcol) + n * sizeof(double) + extra, 1);
+  c->v = (double *)(c + 1); /* numcol's size is a multiple of a pointer's: aligned for doubles */
+  c->owned[0] = c->owned[1] = NULL;
   c->n = n;
   c->reads = 0;
   c->lazy = 0;
@@ -186,6 +190,38 @@ double *numcol_new(lua_State *L, size_t n, unsigned char **is_int) {
   }
   make_lazy(L, c);
   return c->v;
+}
+
+static int adopted_gc(lua_State *L) {
+  numcol *c = lua_touserdata(L, 1);
+  free(c->owned[0]);
+  free(c->owned[1]);
+  c->owned[0] = c->owned[1] = NULL;
+  return 0;
+}
+
+int numcol_adopt(lua_State *L, size_t n, double **v, unsigned char **is_int) {
+  if (!lua_checkstack(L, 6)) return 0;
+  lua_newtable(L);
+  numcol *c = new_numcol(L, -1, 0, 0);
+  lua_getfield(L, LUA_REGISTRYINDEX, KEY); /* c's userdata gets the finalizer before it owns anything */
+  lua_pushvalue(L, -2);
+  lua_rawget(L, -2);
+  if (luaL_newmetatable(L, "chartd.numcol_adopted")) {
+    lua_pushcfunction(L, adopted_gc);
+    lua_setfield(L, -2, "__gc");
+  }
+  lua_setmetatable(L, -2);
+  lua_pop(L, 2);
+  c->owned[0] = *v;
+  c->owned[1] = *is_int;
+  c->v = *v;
+  c->is_int = *is_int;
+  c->n = n;
+  *v = NULL;
+  *is_int = NULL;
+  make_lazy(L, c);
+  return 1;
 }
 
 uint32_t *numcol_new_text(lua_State *L, size_t n, int text_idx) {

@@ -29,6 +29,12 @@ const double *numcol_get(lua_State *L, int idx, size_t n);
  * through numcol_get/numcol_load/numcol_len, which know). Returns the doubles to be filled. */
 double *numcol_new(lua_State *L, size_t n, unsigned char **is_int);
 
+/* numcol_new's array over doubles already made: *v (n doubles, malloc'd) and *is_int (a bit a
+ * row, malloc'd, or NULL) become the array's, freed with it, and both pointers are set to NULL.
+ * Returns 0 (nothing pushed, nothing taken) when the stack has no room. A Lua memory error can
+ * be raised before anything is taken: the caller still owns both then. */
+int numcol_adopt(lua_State *L, size_t n, double **v, unsigned char **is_int);
+
 /* A new array of n rows pushed onto the stack whose rows are slices of the string at text_idx
  * (kept alive with it) until Lua code reads it, as numcol_new's: a row is pushed as a new Lua
  * string when read, and the same reads, writes, pairs() and # turn it into a plain array of

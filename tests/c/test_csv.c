@@ -1,4 +1,5 @@
 /* Tests src/csv.c: RFC 4180 quoting, CRLF/LF, embedded newlines, BOM, separators, error lines. */
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "../../src/csv.h"
@@ -93,7 +94,56 @@ static int no_row_end(void *ud) {
   return 0;
 }
 
+/* csv_usual_number against csv_number on seeded random cells of digits, signs, points and
+ * other bytes, at every offset of texts that end anywhere: whenever it reads a cell,
+ * csv_number reads the same text the same way; whenever the text from i to the next separator
+ * or line ending is [-]digits[.digits] with 1 to 15 digits, it reads it (simple_rows relies on
+ * both). */
+static void usual_numbers_agree(void) {
+  static const char alphabet[] = "0123456789012345678901234567890123456789-.,\n\rx9";
+  uint64_t seed = 0x9E3779B97F4A7C15ULL;
+  char text[48];
+  int read = 0;
+  for (int round = 0; round < 200000; round++) {
+    seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+    size_t len = (size_t)(seed >> 59) + (size_t)((seed >> 40) & 15); /* 0..46 */
+    for (size_t k = 0; k < len; k++) {
+      seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+      text[k] = alphabet[(seed >> 33) % (sizeof alphabet - 1)];
+    }
+    for (size_t i = 0; i < len; i++) {
+      int kind = 0;
+      long long iv = 0, iv2 = 0;
+      double dv = 0, dv2 = 0;
+      size_t got = csv_usual_number(text, i, len, ',', &kind, &iv, &dv);
+      size_t end = i;
+      while (end < len && text[end] != ',' && text[end] != '\n' && text[end] != '\r') end++;
+      int ends = end == len || text[end] != '\r' || (end + 1 < len && text[end + 1] == '\n');
+      /* the usual shape, by hand */
+      size_t j = i + (i < len && text[i] == '-'), digits = 0, dots = 0;
+      int shape = j < end;
+      for (size_t k = j; k < end; k++) {
+        if (text[k] >= '0' && text[k] <= '9') digits++;
+        else if (text[k] == '.' && dots++ == 0) continue;
+        else shape = 0;
+      }
+      shape = shape && ends && digits >= 1 && digits <= 15;
+      if (!shape) {
+        CHECK_INT((int)got, 0);
+        continue;
+      }
+      CHECK_INT((int)got, (int)(end - i));
+      CHECK_INT(csv_number(text + i, end - i, &iv2, &dv2), kind);
+      if (kind == 1) CHECK(iv == iv2);
+      else CHECK(dv == dv2);
+      read++;
+    }
+  }
+  CHECK(read > 100000); /* the generator makes numbers, not only refusals */
+}
+
 int main(void) {
+  usual_numbers_agree();
   parses("", ',', "");
   parses("a,b,c", ',', "[a|b|c]");
   parses("a,b\nc,d\n", ',', "[a|b][c|d]");
