@@ -5,9 +5,11 @@
 #include <math.h>
 
 #include "canvas_private.h"
+#include "chartd_types.h"
 #include "fast_stroke.h"
 #include "grid.h"
 #include "numcol.h"
+#include "polyline.h"
 #include "stamp.h"
 
 static double check_nonneg(lua_State *L, int arg) {
@@ -35,10 +37,21 @@ static int m_line_to(lua_State *L) {
   return 0;
 }
 
-/* c:polylines(runs): for each run ({x, y} points) of two or more points, move_to its first and
- * line_to the rest — charts.shared.draw's polylines without a call per point. */
+/* c:polylines(runs | path): for each run ({x, y} points, or a run of a columns.path) of two or
+ * more points, move_to its first and line_to the rest — charts.shared.draw's polylines without
+ * a call per point. */
 static int m_polylines(lua_State *L) {
   canvas *c = canvas_check(L);
+  const polyline *path = luaL_testudata(L, 2, CHARTD_POLYLINE_TYPE);
+  if (path) { /* its points are finite (columns.path checks) */
+    for (size_t r = 0; r < path->nruns; r++) {
+      size_t from = path->starts[r], to = path->starts[r + 1];
+      if (to - from < 2) continue;
+      cairo_move_to(c->cr, path->xy[2 * from], path->xy[2 * from + 1]);
+      for (size_t k = from + 1; k < to; k++) cairo_line_to(c->cr, path->xy[2 * k], path->xy[2 * k + 1]);
+    }
+    return 0;
+  }
   luaL_checktype(L, 2, LUA_TTABLE);
   lua_settop(L, 2);
   lua_Integer nruns = (lua_Integer)lua_rawlen(L, 2);

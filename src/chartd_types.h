@@ -5,5 +5,6 @@
 #define CHARTD_CANVAS_TYPE "chartd.canvas"
 #define CHARTD_IMAGE_TYPE "chartd.image"
 #define CHARTD_REDIS_CALL_TYPE "chartd.redis.call"
+#define CHARTD_POLYLINE_TYPE "chartd.polyline"
 
 #endif

@@ -11,6 +11,10 @@
  *     the points of a line a pixel column-wise reduction keeps (columns.h), 0 between runs,
  *     and how many points the line has; key i sits at device x = a * keys[i] + b (keys nil:
  *     a * i + b).
+ *   columns.path(kept, n, keys, values, a, b, lo, span, top, height) -> path
+ *     the points m4 kept as a line's geometry places them, as doubles (polyline.h) that
+ *     canvas:polylines draws; path:tables() gives them as {x, y} tables in runs (what
+ *     columns.points returns), path:lone() the points alone in their run, #path their number.
  *   columns.scan(values, n) -> count, first, last, imin, imax
  *     over the numbers of values[1..n] (nil where there is none): how many, the first and
  *     last index holding one, and the first index of the smallest and of the largest.
@@ -50,10 +54,12 @@
 #include <math.h>
 #include <string.h>
 
+#include "chartd_types.h"
 #include "columns.h"
 #include "decimals.h"
 #include "iso_date.h"
 #include "numcol.h"
+#include "polyline.h"
 
 int luaopen_chartd_columns(lua_State *L);
 
@@ -354,12 +360,63 @@ static int l_m4(lua_State *L) {
   return 2;
 }
 
-/* columns.points(kept, n, keys|nil, values, a, b, lo, span, top, height) -> runs, points: the
- * points of a line that columns.m4 kept (row indices, 0 where the line breaks) as line.lua's
- * geometry makes them — {x, y} tables, x = a + b * keys[i] (i without keys), y = top + (1 -
- * (values[i] - lo) / span) * height, in runs split at the breaks, and the list of them all —
- * computed as Lua computes them, without a Lua call a point. */
-static int l_points(lua_State *L) {
+/* The {x, y} table of point k of p. */
+static void push_point(lua_State *L, const polyline *p, size_t k) {
+  lua_createtable(L, 2, 0);
+  lua_pushnumber(L, p->xy[2 * k]);
+  lua_rawseti(L, -2, 1);
+  lua_pushnumber(L, p->xy[2 * k + 1]);
+  lua_rawseti(L, -2, 2);
+}
+
+/* path:tables() -> runs, points: the path as line.lua's geometry makes it in Lua — {x, y}
+ * tables in runs, and the list of them all (the same tables). */
+static int path_tables(lua_State *L) {
+  const polyline *p = luaL_checkudata(L, 1, CHARTD_POLYLINE_TYPE);
+  lua_settop(L, 1);
+  lua_createtable(L, p->nruns < INT32_MAX ? (int)p->nruns : 0, 0);  /* 2: runs */
+  lua_createtable(L, p->n < INT32_MAX ? (int)p->n : 0, 0);         /* 3: points */
+  for (size_t r = 0; r < p->nruns; r++) {
+    size_t from = p->starts[r], to = p->starts[r + 1];
+    lua_createtable(L, (int)(to - from), 0);
+    for (size_t k = from; k < to; k++) {
+      push_point(L, p, k);
+      lua_pushvalue(L, -1);
+      lua_rawseti(L, 3, (lua_Integer)k + 1);
+      lua_rawseti(L, -2, (lua_Integer)(k - from) + 1);
+    }
+    lua_rawseti(L, 2, (lua_Integer)r + 1);
+  }
+  return 2;
+}
+
+/* path:lone() -> the {x, y} points that are a run alone (line.lua marks them: a point between
+ * gaps would be invisible). */
+static int path_lone(lua_State *L) {
+  const polyline *p = luaL_checkudata(L, 1, CHARTD_POLYLINE_TYPE);
+  lua_newtable(L);
+  lua_Integer out = 0;
+  for (size_t r = 0; r < p->nruns; r++)
+    if (p->starts[r + 1] - p->starts[r] == 1) {
+      push_point(L, p, p->starts[r]);
+      lua_rawseti(L, -2, ++out);
+    }
+  return 1;
+}
+
+static int path_len(lua_State *L) {
+  const polyline *p = luaL_checkudata(L, 1, CHARTD_POLYLINE_TYPE);
+  lua_pushinteger(L, (lua_Integer)p->n);
+  return 1;
+}
+
+/* columns.path(kept, n, keys|nil, values, a, b, lo, span, top, height) -> path: the points of a
+ * line that columns.m4 kept (row indices, 0 where the line breaks) as line.lua's geometry
+ * computes them — x = a + b * keys[i] (i without keys), y = top + (1 - (values[i] - lo) / span)
+ * * height, in runs split at the breaks — kept as doubles (polyline.h): #path is the number of
+ * points, path:tables() and path:lone() make Lua tables of them for code that wants tables, and
+ * canvas:polylines draws the path itself. */
+static int l_path(lua_State *L) {
   luaL_checktype(L, 1, LUA_TTABLE);
   lua_Integer n = luaL_checkinteger(L, 2);
   int has_keys = !lua_isnil(L, 3);
@@ -370,18 +427,24 @@ static int l_points(lua_State *L) {
   if (n < 0) return luaL_argerror(L, 2, "row count out of range");
   lua_settop(L, 10);
   const double *kcol = has_keys ? numcol_get(L, 3, (size_t)n) : NULL, *vcol = numcol_get(L, 4, (size_t)n);
-  lua_Integer count = (lua_Integer)lua_rawlen(L, 1);
-  lua_createtable(L, 0, 0); /* 11: runs */
-  lua_createtable(L, count < INT32_MAX ? (int)count : 0, 0); /* 12: points */
-  lua_Integer nruns = 0, npoints = 0, in_run = 0;
-  for (lua_Integer k = 1; k <= count; k++) {
-    lua_Integer i = lua_rawgeti(L, 1, k) == LUA_TNUMBER ? lua_tointeger(L, -1) : -1;
+  size_t count = lua_rawlen(L, 1);
+  if (count > (((size_t)-1) / 4 - sizeof(polyline)) / (2 * sizeof(double) + sizeof(size_t)))
+    return luaL_argerror(L, 1, "too many points");
+  polyline *p = lua_newuserdatauv(L, sizeof *p + count * 2 * sizeof(double) + (count + 1) * sizeof(size_t), 0);
+  p->xy = (double *)(p + 1); /* polyline's size is a multiple of a pointer's: aligned for doubles */
+  p->starts = (size_t *)(p->xy + 2 * count);
+  p->n = p->nruns = 0;
+  p->starts[0] = 0;
+  luaL_setmetatable(L, CHARTD_POLYLINE_TYPE);
+  int in_run = 0;
+  for (size_t k = 1; k <= count; k++) {
+    lua_Integer i = lua_rawgeti(L, 1, (lua_Integer)k) == LUA_TNUMBER ? lua_tointeger(L, -1) : -1;
     lua_pop(L, 1);
     if (i == 0) {
       in_run = 0;
       continue;
     }
-    if (i < 1 || i > n) return luaL_error(L, "columns.points: kept row %I out of 1..%I", i, n);
+    if (i < 1 || i > n) return luaL_error(L, "columns.path: kept row %I out of 1..%I", i, n);
     double key = (double)i, v;
     if (has_keys) {
       if (kcol) key = kcol[i - 1] == kcol[i - 1] ? kcol[i - 1] : (double)i;
@@ -393,24 +456,25 @@ static int l_points(lua_State *L) {
       v = lua_rawgeti(L, 4, i) == LUA_TNUMBER ? lua_tonumber(L, -1) : NAN;
       lua_pop(L, 1);
     }
-    if (v != v) return luaL_error(L, "columns.points: no value at kept row %I", i);
-    lua_createtable(L, 2, 0);
-    lua_pushnumber(L, a + b * key);
-    lua_rawseti(L, -2, 1);
-    lua_pushnumber(L, top + (1 - (v - lo) / span) * height);
-    lua_rawseti(L, -2, 2);
-    lua_pushvalue(L, -1);
-    lua_rawseti(L, 12, ++npoints);
-    if (!in_run) {
-      lua_createtable(L, 0, 0);
-      lua_rawseti(L, 11, ++nruns);
-    }
-    lua_rawgeti(L, 11, nruns);
-    lua_insert(L, -2);
-    lua_rawseti(L, -2, ++in_run);
-    lua_pop(L, 1);
+    if (v != v) return luaL_error(L, "columns.path: no value at kept row %I", i);
+    double x = a + b * key, y = top + (1 - (v - lo) / span) * height;
+    if (!isfinite(x) || !isfinite(y)) return luaL_error(L, "columns.path: point %I is not finite", i);
+    if (!in_run) p->nruns++; /* run nruns - 1 starts at starts[nruns - 1], already set */
+    in_run = 1;
+    p->xy[2 * p->n] = x;
+    p->xy[2 * p->n + 1] = y;
+    p->starts[p->nruns] = ++p->n;
   }
-  return 2;
+  return 1;
+}
+
+/* columns.points(...) -> runs, points: columns.path's arguments, its path:tables(). */
+static int l_points(lua_State *L) {
+  lua_settop(L, 10);
+  l_path(L);
+  lua_replace(L, 1);
+  lua_settop(L, 1);
+  return path_tables(L);
 }
 
 static int l_scan(lua_State *L) {
@@ -755,7 +819,16 @@ static int l_cells(lua_State *L) {
 }
 
 int luaopen_chartd_columns(lua_State *L) {
-  static const luaL_Reg fns[] = {{"group", l_group}, {"m4", l_m4}, {"points", l_points}, {"scan", l_scan}, {"flat", l_flat},
+  static const luaL_Reg methods[] = {{"tables", path_tables}, {"lone", path_lone}, {NULL, NULL}};
+  if (luaL_newmetatable(L, CHARTD_POLYLINE_TYPE)) {
+    lua_pushcfunction(L, path_len);
+    lua_setfield(L, -2, "__len");
+    luaL_newlib(L, methods);
+    lua_setfield(L, -2, "__index");
+  }
+  lua_pop(L, 1);
+  static const luaL_Reg fns[] = {{"group", l_group}, {"m4", l_m4}, {"points", l_points}, {"path", l_path},
+                                 {"scan", l_scan}, {"flat", l_flat},
                                  {"order", l_order}, {"iso_dates", l_iso_dates},
                                  {"decimals_apart", l_decimals_apart},
                                  {"affine", l_affine}, {"moments", l_moments},

@@ -18,9 +18,10 @@ local M = {
   options = { points = "boolean", interval = interval.KINDS },
 }
 
--- The reduced line's points computed in C (columns.points: the same numbers as the Lua loop in
--- geometry, which tests compare by switching this off).
-M.native_points = has_columns and columns.points or nil
+-- The reduced line's points computed in C and kept there (columns.path: the same numbers as the
+-- Lua loop in geometry, which tests compare by switching this off); canvas:polylines draws the
+-- path without a Lua table a point. (A binary without columns.path keeps the Lua loop.)
+M.native_path = has_columns and columns.path or nil
 
 -- Points are drawn by default while a series has at most this many.
 M.AUTO_POINTS = 30
@@ -54,7 +55,9 @@ M.sample = {
 -- missing value) and the list of points, for a model drawn in `plot` with
 -- x over `xdom` ({lo, hi}, ignored for band x) and y over `ydom`. A series with
 -- many more points than pixel columns keeps only those charts.shared.reduce
--- picks (opts.resolution: pixel columns per unit); g.drawn counts what is kept.
+-- picks (opts.resolution: pixel columns per unit); g.drawn counts what is kept. Those are
+-- computed in C when they can be: then g.path holds them (columns.path; path:tables() gives
+-- the runs and points) and g.runs and g.points are nil.
 function M.geometry(model, plot, xdom, ydom, opts)
   opts = opts or {}
   local ypos = axes.linear(ydom, plot)
@@ -64,7 +67,7 @@ function M.geometry(model, plot, xdom, ydom, opts)
   local out = {}
   for si, s in ipairs(model.series) do
     local vals = opts.use_stack and s.y1 or s.values
-    local runs, points, run = {}, {}, nil
+    local runs, points, run, path = {}, {}, nil, nil
     local function add(x, v)
       local p = { x, ypos(v) }
       points[#points + 1] = p
@@ -72,9 +75,10 @@ function M.geometry(model, plot, xdom, ydom, opts)
       run[#run + 1] = p
     end
     local kept, total = reduce.m4(n, plot, opts.resolution or 1, a, b, keys, vals, s.missing)
-    if kept and M.native_points and type(ydom) == "table" then -- the loop below, in C
+    if kept and M.native_path and type(ydom) == "table" then -- the loop below, in C
       local lo, span = axes.linear_span(ydom)
-      runs, points = M.native_points(kept, n, keys, vals, a, b, lo, span, plot.y, plot.height)
+      path = M.native_path(kept, n, keys, vals, a, b, lo, span, plot.y, plot.height)
+      runs, points = nil, nil
     elseif kept then
       for _, i in ipairs(kept) do
         if i == 0 then run = nil else add(a + b * (keys and keys[i] or i), vals[i]) end
@@ -91,7 +95,8 @@ function M.geometry(model, plot, xdom, ydom, opts)
       end
     end
     xpos = xpos or (s.lo and axes.key_positions(model, plot, xdom))
-    out[si] = { runs = runs, points = points, drawn = #points, total = total or #points,
+    local drawn = #(path or points)
+    out[si] = { runs = runs, points = points, path = path, drawn = drawn, total = total or drawn,
       bands = s.lo and M.bands(s, xpos, ypos, n) or {} }
   end
   return out
@@ -181,11 +186,17 @@ function M.layout(spec, theme, box, variant)
   local colors = axes.colors(model, theme, spec)
   for si, g in ipairs(geo) do
     g.color = colors[si]
-    if variant.step then g.runs = M.step_runs(g.runs, variant.step) end
-    if show_points == nil then g.show_points = #g.points <= M.AUTO_POINTS
+    if show_points == nil then g.show_points = g.drawn <= M.AUTO_POINTS
     else g.show_points = show_points end
+    if g.path and (variant.step or g.show_points) then -- these work on the points as tables
+      g.runs, g.points = g.path:tables()
+      g.path = nil
+    end
+    if variant.step then g.runs = M.step_runs(g.runs, variant.step) end
     -- A lone point between gaps would be invisible without a marker.
-    if not g.show_points then
+    if not g.show_points and g.path then
+      g.lone = g.path:lone()
+    elseif not g.show_points then
       local lone = {}
       for _, run in ipairs(g.runs) do if #run == 1 then lone[#lone + 1] = run[1] end end
       g.lone = lone
@@ -220,7 +231,7 @@ function M.draw(canvas, layout, theme)
   canvas:set_line_cap("round")
   for si, g in ipairs(layout.series) do
     canvas:new_path()
-    draw_util.polylines(canvas, g.runs)
+    draw_util.polylines(canvas, g.path or g.runs)
     canvas:set_color(g.color)
     style.set_dash(canvas, style.dash(theme, si), theme.line_width or 2)
     canvas:stroke()

@@ -59,15 +59,25 @@ describe("charts.line geometry", function()
   end)
 end)
 
-describe("charts.line reduced geometry in C (columns.points)", function()
-  -- The points M4 keeps, computed in C and by the Lua loop: the same numbers, runs and breaks.
+describe("charts.line reduced geometry in C (columns.path)", function()
+  -- The points M4 keeps, computed in C and by the Lua loop: the same numbers, runs and breaks
+  -- (the C path's as tables, its points alone in a run as the layout's lone points).
   local function both(m, xdom, ydom)
-    local native = line.native_points
+    local native = line.native_path
     assert.is_function(native)
     local fast = line.geometry(m, PLOT, xdom, ydom)
-    line.native_points = nil
+    line.native_path = nil
     local slow = line.geometry(m, PLOT, xdom, ydom)
-    line.native_points = native
+    line.native_path = native
+    for si, g in ipairs(fast) do
+      assert.equal("userdata", type(g.path))
+      assert.equal(g.drawn, #g.path)
+      local lone, want = g.path:lone(), {}
+      g.runs, g.points = g.path:tables()
+      g.path = nil
+      for _, run in ipairs(slow[si].runs) do if #run == 1 then want[#want + 1] = run[1] end end
+      assert.same(want, lone)
+    end
     return fast, slow
   end
   local rnd = require("charts.shared.sample_rng").lcg(99)
@@ -77,7 +87,8 @@ describe("charts.line reduced geometry in C (columns.points)", function()
       local rows, y = {}, 0
       for i = 1, 6000 do
         y = y + rnd() - 0.5
-        local v = (case == "gaps" and rnd() < 0.02) and nil or (case == "flat" and 7 or y)
+        local v = case == "flat" and 7 or y
+        if case == "gaps" and rnd() < 0.02 then v = nil end -- (`c and nil or y` would never be nil)
         if case == "integers" then v = math.floor(y * 10) end
         rows[i] = { t = case == "integers" and i or i * 0.5, v = v, s = case == "series" and (i % 3 == 0 and "a" or "b") or nil }
       end
@@ -88,6 +99,28 @@ describe("charts.line reduced geometry in C (columns.points)", function()
       assert.is_true(fast[1].drawn < fast[1].total, case .. ": reduced")
       assert.same(slow, fast, case)
     end
+  end)
+
+  it("draws a path as canvas:polylines draws its runs as tables, pixel for pixel", function()
+    local canvas = require "chartd.canvas"
+    local rows, y = {}, 0
+    for i = 1, 6000 do
+      y = y + rnd() - 0.5
+      rows[i] = { t = i * 0.5 }
+      if rnd() >= 0.03 then rows[i].v = y end
+    end
+    local g = line.geometry(model(rows, XY), PLOT, { 0, 3000 }, { -40, 40 })[1]
+    assert.is_true(#g.path > 100)
+    local function png(runs)
+      local c = canvas.new { format = "png", width = 300, height = 130 }
+      c:set_line_width(1.5)
+      c:polylines(runs)
+      c:stroke()
+      return c:finish()
+    end
+    local runs = g.path:tables()
+    assert.is_true(#runs > 10, "runs broken at gaps: " .. #runs)
+    assert.equal(png(runs), png(g.path))
   end)
 end)
 
@@ -137,7 +170,8 @@ describe("charts.line layout", function()
     for i = 1, 100000 do rows[i] = { t = i, v = math.sin(i / 1000) } end
     local l = line.layout(fixture.spec("line", rows, XY), light, BOX)
     -- reduced per pixel column (charts.shared.reduce): at most 4 points a column
-    local drawn = #l.series[1].points
+    local drawn = l.series[1].drawn
+    assert.equal(drawn, #l.series[1].path)
     assert.same({ method = "m4", points = 100000, drawn = drawn }, l.drawing)
     assert.is_true(drawn <= 4 * reduce.SUB * math.ceil(l.frame.plot.width) + 4, drawn)
     assert.is_false(l.series[1].show_points)
