@@ -137,23 +137,27 @@ static int ungrouped(lua_State *L, int has_y, int has_c, lua_Integer n, columns_
   int missing_y = 0;
   struct scan sc = {0}; /* columns.scan of y, on the way */
   const double *xs = numcol_get(L, X, (size_t)n), *ys = numcol_get(L, Y, (size_t)n);
-  for (lua_Integer i = 1; i <= n; i++) {
-    double x = value_at(L, xs, X, i); /* NaN for nil or text: not this case */
-    if (!(x > prev) || !isfinite(x)) return 0;
-    prev = x;
-    double v;
-    if (ys) {
-      v = ys[i - 1];
-      missing_y |= v != v;
-    } else {
-      int t = lua_rawgeti(L, Y, i);
-      v = t == LUA_TNUMBER ? lua_tonumber(L, -1) : NAN;
-      lua_pop(L, 1);
-      if (t == LUA_TNIL) missing_y = 1;
-      else if (t != LUA_TNUMBER) return 0;
+  const numcol_profile *xp = numcol_profile_of(L, X, (size_t)n), *yp = numcol_profile_of(L, Y, (size_t)n);
+  if (xp && xp->ascending && yp) /* what the loop below finds, found by the parser (no NaN) */
+    sc = (struct scan){n, 1, n, (lua_Integer)yp->imin + 1, (lua_Integer)yp->imax + 1, ys[yp->imin], ys[yp->imax]};
+  else
+    for (lua_Integer i = 1; i <= n; i++) {
+      double x = value_at(L, xs, X, i); /* NaN for nil or text: not this case */
+      if (!(x > prev) || !isfinite(x)) return 0;
+      prev = x;
+      double v;
+      if (ys) {
+        v = ys[i - 1];
+        missing_y |= v != v;
+      } else {
+        int t = lua_rawgeti(L, Y, i);
+        v = t == LUA_TNUMBER ? lua_tonumber(L, -1) : NAN;
+        lua_pop(L, 1);
+        if (t == LUA_TNIL) missing_y = 1;
+        else if (t != LUA_TNUMBER) return 0;
+      }
+      scan_add(&sc, i, v);
     }
-    scan_add(&sc, i, v);
-  }
   if (missing_y && !gaps) return 0; /* a sum of nothing is 0, not nil: the general way */
   lua_pushvalue(L, X);      /* keys */
   lua_createtable(L, 1, 0); /* names: one unnamed series */
@@ -482,7 +486,10 @@ static int l_scan(lua_State *L) {
   lua_Integer n = luaL_checkinteger(L, 2);
   struct scan sc = {0};
   const double *col = n > 0 ? numcol_get(L, 1, (size_t)n) : NULL;
-  for (lua_Integer i = 1; i <= n; i++) scan_add(&sc, i, value_at(L, col, 1, i)); /* NaN: no number */
+  const numcol_profile *p = n > 0 ? numcol_profile_of(L, 1, (size_t)n) : NULL;
+  if (p) sc = (struct scan){n, 1, n, (lua_Integer)p->imin + 1, (lua_Integer)p->imax + 1, col[p->imin], col[p->imax]};
+  else
+    for (lua_Integer i = 1; i <= n; i++) scan_add(&sc, i, value_at(L, col, 1, i)); /* NaN: no number */
   lua_pushinteger(L, sc.count);
   if (sc.count == 0) return 1;
   lua_pushinteger(L, sc.first);

@@ -19,6 +19,8 @@ typedef struct numcol {
   uint32_t *slices;      /* ... and row i's offset and length, 2i and 2i+1 (in v's room) */
   double *v;             /* the rows: right after the struct, or numcol_adopt's memory */
   void *owned[2];        /* numcol_adopt's doubles and bits, freed with the userdata */
+  int has_profile;       /* numcol_adopt's: profile holds */
+  numcol_profile profile;
 } numcol;
 
 /* Row i holds nothing (nil). */
@@ -65,6 +67,7 @@ static numcol *new_numcol(lua_State *L, int table_idx, size_t n, size_t extra) {
   numcol *c = lua_newuserdatauv(L, sizeof(numcol) + n * sizeof(double) + extra, 1);
   c->v = (double *)(c + 1); /* numcol's size is a multiple of a pointer's: aligned for doubles */
   c->owned[0] = c->owned[1] = NULL;
+  c->has_profile = 0;
   c->n = n;
   c->reads = 0;
   c->lazy = 0;
@@ -200,7 +203,7 @@ static int adopted_gc(lua_State *L) {
   return 0;
 }
 
-int numcol_adopt(lua_State *L, size_t n, double **v, unsigned char **is_int) {
+int numcol_adopt(lua_State *L, size_t n, double **v, unsigned char **is_int, const numcol_profile *profile) {
   if (!lua_checkstack(L, 6)) return 0;
   lua_newtable(L);
   numcol *c = new_numcol(L, -1, 0, 0);
@@ -218,6 +221,9 @@ int numcol_adopt(lua_State *L, size_t n, double **v, unsigned char **is_int) {
   c->v = *v;
   c->is_int = *is_int;
   c->n = n;
+  c->holes = 0;
+  c->has_profile = 1;
+  c->profile = *profile;
   *v = NULL;
   *is_int = NULL;
   make_lazy(L, c);
@@ -247,6 +253,11 @@ const double *numcol_get(lua_State *L, int idx, size_t n) {
   if (c->n == n && !c->text) return c->v;
   if (c->lazy) realize(L, idx, c); /* the caller reads the Lua array instead */
   return NULL;
+}
+
+const numcol_profile *numcol_profile_of(lua_State *L, int idx, size_t n) {
+  numcol *c = find(L, idx);
+  return c && c->has_profile && c->n == n ? &c->profile : NULL;
 }
 
 size_t numcol_len(lua_State *L, int idx) {

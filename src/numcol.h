@@ -29,11 +29,23 @@ const double *numcol_get(lua_State *L, int idx, size_t n);
  * through numcol_get/numcol_load/numcol_len, which know). Returns the doubles to be filled. */
 double *numcol_new(lua_State *L, size_t n, unsigned char **is_int);
 
-/* numcol_new's array over doubles already made: *v (n doubles, malloc'd) and *is_int (a bit a
- * row, malloc'd, or NULL) become the array's, freed with it, and both pointers are set to NULL.
- * Returns 0 (nothing pushed, nothing taken) when the stack has no room. A Lua memory error can
- * be raised before anything is taken: the caller still owns both then. */
-int numcol_adopt(lua_State *L, size_t n, double **v, unsigned char **is_int);
+/* What a parser learned of a column of numbers on the way, so passes over it need not: no row
+ * is missing (NaN), the 0-based rows of the first smallest and of the first largest value, and
+ * whether every row is greater than the one before. */
+typedef struct numcol_profile {
+  size_t imin, imax;
+  int ascending;
+} numcol_profile;
+
+/* numcol_new's array over doubles already made: *v (n doubles, none NaN, malloc'd) and *is_int
+ * (a bit a row, malloc'd, or NULL) become the array's, freed with it, and both pointers are set
+ * to NULL; *profile is kept with them. Returns 0 (nothing pushed, nothing taken) when the stack
+ * has no room. A Lua memory error can be raised before anything is taken: the caller still owns
+ * both then. */
+int numcol_adopt(lua_State *L, size_t n, double **v, unsigned char **is_int, const numcol_profile *profile);
+
+/* The profile kept for exactly n rows of the array at idx (numcol_adopt's), or NULL. */
+const numcol_profile *numcol_profile_of(lua_State *L, int idx, size_t n);
 
 /* A new array of n rows pushed onto the stack whose rows are slices of the string at text_idx
  * (kept alive with it) until Lua code reads it, as numcol_new's: a row is pushed as a new Lua

@@ -228,5 +228,33 @@ describe("numeric columns kept in C", function()
       assert.same({ columns.order(w, n) }, { columns.order(parsed(lcg(11)).w, n) })
       assert.same({ columns.scan(v, n - 7) }, { columns.scan(parsed(lcg(11)).v, n - 7) })
     end)
+
+    -- A text of usual numbers only is read in one loop that also notes what a pass would find
+    -- (numcol_profile: smallest and largest first rows, a key rising row by row); group and scan
+    -- answer from it, and must answer as a plain array makes them.
+    it("answers group and scan over an all-number text as over plain arrays", function()
+      local pick = lcg(2024)
+      for round = 1, 8 do
+        local rows, lines, k = 10000 + pick(3000), { "k,v,w" }, 0
+        local flat_at = round % 2 == 0 and pick(rows) or nil -- one key not above the one before
+        for i = 1, rows do
+          k = k + (i == flat_at and (round % 4 == 0 and -1 or 0) or pick(3))
+          local v = round % 3 == 0 and tostring(pick(9) - 5) or ("%.2f"):format((pick(4001) - 2001) / 7)
+          lines[i + 1] = ("%d,%s,%s"):format(k, v, tostring(pick(50) - 25))
+        end
+        local _, cols, n = csv.columns(table.concat(lines, "\n"), 1000000, 10, 1000)
+        assert.equal(rows, n)
+        local k_, v_, w_ = {}, {}, {}
+        for i = 1, n do k_[i], v_[i], w_[i] = cols.k[i], cols.v[i], cols.w[i] end
+        local _, fresh = csv.columns(table.concat(lines, "\n"), 1000000, 10, 1000)
+        assert.same({ columns.group(k_, v_, nil, n, "sum", true) }, { columns.group(fresh.k, fresh.v, nil, n, "sum", true) })
+        for _, name in ipairs({ "v", "w", "k" }) do
+          local plain = ({ k = k_, v = v_, w = w_ })[name]
+          assert.same({ columns.scan(plain, n) }, { columns.scan(fresh[name], n) }, name)
+          assert.same({ columns.scan(plain, n - 3) }, { columns.scan(fresh[name], n - 3) }, name)
+          assert.equal(n, #fresh[name])
+        end
+      end
+    end)
   end)
 end)
