@@ -101,10 +101,7 @@ typedef struct column {
   int numbers, dates, quoted; /* a cell is a number; a date; a date cell was quoted (not in the text) */
   int fill;                   /* pass 2 pushes the column's texts */
   int usual; /* simple_rows read every cell as the usual number (none missing, |ints| < 1e15): num
-              * holds them all as doubles (.d), `whole` says which were integers, kind is unused,
-              * and `profile` (with lo, hi and the last value, last) what a pass would find */
-  numcol_profile profile;
-  double lo, hi, last;
+              * holds them all as doubles (.d), `whole` says which were integers, kind is unused */
   enum iso_grain grain;       /* the finest of the dates */
   iso_day day;                /* the day its last date cell read */
   char *name;
@@ -324,12 +321,6 @@ static int simple_rows(scan *s) {
   }
   int ncols = s->ncols;
   if ((size_t)17 > s->max_string) return 0; /* a usual number is at most 17 bytes */
-  for (int j = 0; j < ncols; j++) {
-    column *c = &s->cols[j];
-    c->lo = c->last = INFINITY;
-    c->hi = -INFINITY;
-    c->profile.ascending = 1;
-  }
   while (i < len) {
     if (s->rows >= s->max_rows) return 0;
     for (int j = 0; j < ncols; j++) {
@@ -347,17 +338,13 @@ static int simple_rows(scan *s) {
         if (end - i > s->max_string || missing_token(text + i, end - i)) return 0;
         if (put_text_or_date(s, c, text + i, end - i) != 0 || c->text || c->quoted) return 0;
         i = end;
-      } else { /* a number: its double, its bit when it is an integer, its profile (`usual`) */
-        double x = dv;
+      } else { /* a number: its double, and its bit when it is an integer (`usual`) */
         if (kind == 1) {
-          x = (double)iv;
+          c->num[s->rows].d = (double)iv;
           c->whole[s->rows / 8] |= (unsigned char)(1u << (s->rows % 8));
+        } else {
+          c->num[s->rows].d = dv;
         }
-        c->num[s->rows].d = x;
-        if (x < c->lo) c->lo = x, c->profile.imin = s->rows;
-        if (x > c->hi) c->hi = x, c->profile.imax = s->rows;
-        c->profile.ascending &= s->rows == 0 || x > c->last;
-        c->last = x;
         i += k;
       }
       if (j + 1 < ncols) {
@@ -423,11 +410,26 @@ static int is_dates(const column *c) { return c->dates && !c->text; }
 /* Pushes column c's numbers (or a date column's times) as Lua values with their doubles beside
  * them, or past LAZY_ROWS only as doubles until Lua reads them; an empty array for text (pass 2
  * fills it). */
+/* What a pass over the n numbers of v (none NaN) finds, in one tight loop while they are still in
+ * the cache: the chart's passes (columns.group, columns.scan) then read it instead. */
+static numcol_profile profile_of(const double *v, size_t n) {
+  numcol_profile p = {0, 0, 1};
+  double lo = v[0], hi = v[0];
+  for (size_t i = 1; i < n; i++) {
+    double x = v[i];
+    p.ascending &= x > v[i - 1];
+    if (x < lo) lo = x, p.imin = i;
+    if (x > hi) hi = x, p.imax = i;
+  }
+  return p;
+}
+
 static void push_numbers(lua_State *L, column *c, size_t n) {
   if (c->usual) { /* simple_rows': every cell a number, num holds the doubles */
     if (n > LAZY_ROWS) { /* the doubles and bits become the array's, not copied */
       double *d = &c->num[0].d;
-      if (numcol_adopt(L, n, &d, &c->whole, &c->profile)) {
+      numcol_profile profile = profile_of(d, n);
+      if (numcol_adopt(L, n, &d, &c->whole, &profile)) {
         c->num = NULL;
         return;
       }
