@@ -104,6 +104,7 @@ typedef struct column {
               * holds them all as doubles (.d), `whole` says which were integers, kind is unused */
   enum iso_grain grain;       /* the finest of the dates */
   iso_day day;                /* the day its last date cell read */
+  size_t date_len;            /* the length of its last date cell (simple_rows) */
   char *name;
   size_t name_len;
 } column;
@@ -184,6 +185,9 @@ static void put_cell(scan *s, column *c, int kind, long long iv, double dv) {
 
 /* A cell that is not a number: row s->rows of column c is a date when iso_date_parse reads it
  * and the column has no numbers, else text. Returns non-zero when out of memory. */
+static int put_date(scan *s, column *c, const char *data, size_t len, long long secs, double frac,
+                    enum iso_grain grain);
+
 static int put_text_or_date(scan *s, column *c, const char *data, size_t len) {
   long long secs;
   double frac;
@@ -193,6 +197,13 @@ static int put_text_or_date(scan *s, column *c, const char *data, size_t len) {
     put_cell(s, c, 0, 0, 0);
     return 0;
   }
+  return put_date(s, c, data, len, secs, frac, grain);
+}
+
+/* Row s->rows of column c, a date iso_date_memo read in data (secs, frac, grain). Returns
+ * non-zero when out of memory. */
+static int put_date(scan *s, column *c, const char *data, size_t len, long long secs, double frac,
+                    enum iso_grain grain) {
   if (c->at == NULL && (c->at = malloc(s->cap * 2 * sizeof *c->at)) == NULL) return -1;
   c->dates = 1;
   if (grain > c->grain) c->grain = grain;
@@ -331,12 +342,28 @@ static int simple_rows(scan *s) {
       size_t k = c->dates ? 0 : csv_usual_number(text, i, len, ',', &kind, &iv, &dv);
       if (k == 0) { /* an ISO date, in a column whose first row was one */
         if (s->rows > 0 && !c->dates) return 0;
-        size_t end = i;
-        while (end < len && text[end] != ',' && text[end] != '\n' && text[end] != '\r' && text[end] != '"') end++;
-        if (end < len && (text[end] == '"' || (text[end] == '\r' && !(end + 1 < len && text[end + 1] == '\n'))))
-          return 0;
+        /* Most date columns write every date at one length: where the cell would end at the last
+         * date's length, a date read there is the whole cell (a date holds no separator, quote
+         * or line ending); else the cell is scanned for its end. */
+        size_t end = i + c->date_len;
+        long long secs;
+        double frac;
+        enum iso_grain grain;
+        int whole_cell = c->date_len > 0 && end <= len &&
+                         (end == len || text[end] == ',' || text[end] == '\n' ||
+                          (text[end] == '\r' && end + 1 < len && text[end + 1] == '\n')) &&
+                         iso_date_memo(text + i, end - i, &secs, &frac, &grain, &c->day);
+        if (!whole_cell) {
+          end = i;
+          while (end < len && text[end] != ',' && text[end] != '\n' && text[end] != '\r' && text[end] != '"') end++;
+          if (end < len && (text[end] == '"' || (text[end] == '\r' && !(end + 1 < len && text[end + 1] == '\n'))))
+            return 0;
+        }
         if (end - i > s->max_string || missing_token(text + i, end - i)) return 0;
-        if (put_text_or_date(s, c, text + i, end - i) != 0 || c->text || c->quoted) return 0;
+        if (whole_cell ? put_date(s, c, text + i, end - i, secs, frac, grain) != 0
+                       : put_text_or_date(s, c, text + i, end - i) != 0 || c->text || c->quoted)
+          return 0;
+        c->date_len = end - i;
         i = end;
       } else { /* a number: its double, and its bit when it is an integer (`usual`) */
         if (kind == 1) {
@@ -352,8 +379,8 @@ static int simple_rows(scan *s) {
         i++;
       }
     }
-    if (i < len) { /* the row's line ending (csv_usual_number stopped at one, or at a separator) */
-      if (text[i] == ',') return 0;
+    if (i < len) { /* the row's line ending (where every cell's reading stopped, or a separator) */
+      if (text[i] != '\n' && !(text[i] == '\r' && i + 1 < len && text[i + 1] == '\n')) return 0;
       i += text[i] == '\r' ? 2 : 1;
     }
     s->field_end = text + i;

@@ -188,6 +188,30 @@ describe("columns.iso_dates", function()
     end
   end)
 
+  -- The one loop reads a date cell at the last date's length when it ends there (lua_csv.c); dates
+  -- of every length in one column, numbers whose separators fall where a longer date would end,
+  -- and one unusual cell now and then must still read as the Lua code reads them.
+  it("are read as the Lua code reads them when a column's dates change length row by row", function()
+    local pick = lcg(1206)
+    for round = 1, 80 do
+      local last = round % 2 == 0 -- the dates in the last column, or the first
+      local lines = { last and "v,when" or "when,v" }
+      local function row(date, v) return last and v .. "," .. date or date .. "," .. v end
+      for i = 1, 20 + pick(ONE_TO_50) do
+        local date = pick(SHAPES)(i + pick(ONE_TO_50))
+        local v = ("9"):rep(pick(ONE_TO_20) % 15 + 1) -- a separator anywhere in the next 20 bytes
+        lines[#lines + 1] = row(date, v)
+      end
+      if round % 3 == 0 then
+        local at = pick(ONE_TO_20) % (#lines - 1) + 2
+        local unusual = pick({ "2024-02-30", "2024-01-05T10:00:00.", "2024-01-0", "2024-01-05T10:00:00Z1", "" })
+        lines[at] = row(unusual, "7")
+      end
+      local text = table.concat(lines, pick({ "\n", "\r\n" })) .. pick({ "", "\n" })
+      same_frames(text, "round " .. round .. ": " .. text:sub(1, 200))
+    end
+  end)
+
   it("past 10,000 rows keep times and texts in C until read, and read as the Lua code's", function()
     local pick, lazy = lcg(606), 0
     for round = 1, 8 do
