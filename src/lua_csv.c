@@ -100,8 +100,9 @@ typedef struct column {
   int text, any; /* a cell is text; a cell is present */
   int numbers, dates, quoted; /* a cell is a number; a date; a date cell was quoted (not in the text) */
   int fill;                   /* pass 2 pushes the column's texts */
-  int usual; /* simple_rows read every cell as the usual number (none missing, |ints| < 1e15): num
-              * holds them all as doubles (.d), `whole` says which were integers, kind is unused */
+  int usual; /* simple_rows read every cell as the usual number or a date (none missing, |ints| <
+              * 1e15): num holds them all as doubles (.d, a date's time), `whole` says which were
+              * integers; a number column's kind is unused */
   enum iso_grain grain;       /* the finest of the dates */
   iso_day day;                /* the day its last date cell read */
   size_t date_len;            /* the length of its last date cell (simple_rows) */
@@ -307,7 +308,7 @@ static int scan_row_end(void *ud) {
 
 /* The road most large CSVs take: a header of plain names, then rows of exactly as many cells,
  * each the usual number (csv_usual_number, the rule the parser's number callback applies) or,
- * in a column whose first row holds one, an ISO date or time (put_text_or_date, the general
+ * in a column whose first row holds one, an ISO date or time (iso_date_memo, the general
  * scan's own rule), ending LF or CRLF — read in one loop into the columns the general scan
  * fills, without a callback a cell. Returns 1 when the whole text is that shape (the columns
  * are read), 0 at the first thing it is not — a quote, a missing or text cell, a short or long
@@ -358,11 +359,12 @@ static int simple_rows(scan *s) {
           while (end < len && text[end] != ',' && text[end] != '\n' && text[end] != '\r' && text[end] != '"') end++;
           if (end < len && (text[end] == '"' || (text[end] == '\r' && !(end + 1 < len && text[end + 1] == '\n'))))
             return 0;
+          if (end - i > s->max_string || !iso_date_memo(text + i, end - i, &secs, &frac, &grain, &c->day))
+            return 0; /* text (or missing): the general scan */
         }
-        if (end - i > s->max_string || missing_token(text + i, end - i)) return 0;
-        if (whole_cell ? put_date(s, c, text + i, end - i, secs, frac, grain) != 0
-                       : put_text_or_date(s, c, text + i, end - i) != 0 || c->text || c->quoted)
-          return 0;
+        if (put_date(s, c, text + i, end - i, secs, frac, grain) != 0) return 0;
+        c->num[s->rows].d = (double)secs + frac; /* as a number column's (`usual`): years 0..9999 are exact */
+        if (frac == 0) c->whole[s->rows / 8] |= (unsigned char)(1u << (s->rows % 8));
         c->date_len = end - i;
         i = end;
       } else { /* a number: its double, and its bit when it is an integer (`usual`) */
@@ -396,7 +398,7 @@ static int simple_rows(scan *s) {
   for (int j = 0; j < ncols && s->rows > 0; j++) {
     s->cols[j].any = 1;
     s->cols[j].numbers = !s->cols[j].dates;
-    s->cols[j].usual = !s->cols[j].dates;
+    s->cols[j].usual = 1;
   }
   return 1;
 }
