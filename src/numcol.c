@@ -216,6 +216,7 @@ int numcol_adopt(lua_State *L, size_t n, double **v, unsigned char **is_int, con
   }
   lua_setmetatable(L, -2);
   lua_pop(L, 2);
+  make_lazy(L, c); /* the last Lua allocation: no error can come once the memory is taken below */
   c->owned[0] = *v;
   c->owned[1] = *is_int;
   c->v = *v;
@@ -226,7 +227,6 @@ int numcol_adopt(lua_State *L, size_t n, double **v, unsigned char **is_int, con
   c->profile = *profile;
   *v = NULL;
   *is_int = NULL;
-  make_lazy(L, c);
   return 1;
 }
 

@@ -40,8 +40,8 @@ typedef struct numcol_profile {
 /* numcol_new's array over doubles already made: *v (n doubles, none NaN, malloc'd) and *is_int
  * (a bit a row, malloc'd, or NULL) become the array's, freed with it, and both pointers are set
  * to NULL; *profile is kept with them. Returns 0 (nothing pushed, nothing taken) when the stack
- * has no room. A Lua memory error can be raised before anything is taken: the caller still owns
- * both then. */
+ * has no room. A Lua memory error can be raised before anything is taken, never after: the
+ * caller still owns both then, and must not have let go of them before the call returns. */
 int numcol_adopt(lua_State *L, size_t n, double **v, unsigned char **is_int, const numcol_profile *profile);
 
 /* The profile kept for exactly n rows of the array at idx (numcol_adopt's), or NULL. */
