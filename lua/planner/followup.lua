@@ -12,6 +12,7 @@ local chart = require "planner.edits.chart"
 local context = require "planner.edits.context"
 local fields = require "planner.edits.fields"
 local lex = require "planner.lexicon"
+local profile = require "planner.profile"
 local rows = require "planner.edits.rows"
 local style = require "planner.edits.style"
 local time = require "planner.edits.time"
@@ -154,6 +155,17 @@ local function cued(ctx, m, prev_cued)
   return false
 end
 
+-- A chart of one value per row (x the column naming each row, no aggregate) moved to an x whose
+-- values repeat ("by region instead" after "income by state"): each group's value is now an aggregate.
+local function regrouped(ctx, base)
+  local enc, was = ctx.spec.encoding, base.encoding
+  local y, prof = enc.y, ctx.prof
+  if not (y and y.field and not y.aggregate and enc.x and enc.x.field and was.x and was.x.field ~= enc.x.field
+      and prof and prof.key and prof.key.name == was.x.field and prof.by_name[y.field]) then return end
+  local t = ctx.spec.type
+  if t == "bar" or t == "line" or t == "area" then y.aggregate = profile.default_agg(prof.by_name[y.field]) end
+end
+
 -- Whether the columns a request names with no edit cue make a chart of their own: two or more
 -- of them ("plot Year by AVG Horsepower").
 local function names_a_chart(ctx)
@@ -207,6 +219,7 @@ function M.interpret(prompt, base, df, opts)
   if opts.synthetic and #rest > 0 and not styling_only(rest) then return { kind = "new" } end
   local result = { spec = ctx.spec, edits = ctx.edits, notes = ctx.notes, named_type = ctx.named_type }
   if #ctx.edits > 0 then
+    regrouped(ctx, base)
     -- a title the planner wrote follows the chart ("Count by Airport" after "by phase" would lie);
     -- one the user wrote stays
     local offline = require "planner.offline"

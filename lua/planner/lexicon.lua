@@ -250,6 +250,13 @@ end
 -- Light stemmer: plural and possessive endings, then a few verb endings. The
 -- same stemmer runs on column names and requests, so it must be idempotent
 -- ("ratings" → "rating" → "rating"), not linguistically right.
+-- A word in American spelling ("colour" → color, "neighbourhood" → neighborhood, "centre" →
+-- center, "organisation" → organization), so names and requests spelt either way meet.
+function M.american(w)
+  return (w:gsub("([^aeiou])our", "%1or"):gsub("isation", "ization"):gsub("([^aeiou])tre$", "%1ter")
+    :gsub("([^aeiou])tres$", "%1ters"):gsub("ogue$", "og"):gsub("^grey", "gray"))
+end
+
 function M.stem(w)
   w = w:gsub("'s$", ""):gsub("'$", "")
   local n = #w

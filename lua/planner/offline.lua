@@ -133,30 +133,109 @@ local function initials_of(letters, words, from)
   return k == #letters + 1
 end
 
--- An acronym column spelled out in content words ("consumer price index" → cpi, "real gross
--- domestic product" → realgdp, "real disposable income" → realdpi): 0.9 when every word is said,
--- 0.8 with one inner word left out.
+-- Whether name[at..] is made of one piece per word of words[wi..], each piece letters of its word
+-- in order starting with its first ("bwt" = b|wt for birth weight, "realgdp" = real|g|d|p).
+local function pieces_of(name, at, words, wi)
+  if wi > #words then return at > #name end
+  local w = words[wi]
+  if name:sub(at, at) ~= w:sub(1, 1) then return false end
+  local k = 2 -- the next letter of w to match
+  for e = at, #name do
+    if e > at then
+      local found = w:find(name:sub(e, e), k, true)
+      if not found then return false end
+      k = found + 1
+    end
+    if pieces_of(name, e + 1, words, wi + 1) then return true end
+  end
+  return false
+end
+
+-- An abbreviated column spelled out in content words ("consumer price index" → cpi, "real gross
+-- domestic product" → realgdp, "birth weight" → bwt): 0.9 for its initials (after a word said
+-- whole), 0.7 for pieces of the
+-- words (or initials with an inner word left out: "real disposable income" → realdpi), which a
+-- column named by one of the words itself outranks ("students exercise" is Exer, not Sex).
 spelled_out = function(joined, c)
   local name = c.joined
-  if #c.words ~= 1 or #name > 9 or not name:match("^%a+$") then return 0 end
+  if #c.words ~= 1 or #name < 3 or #name > 10 or not name:match("^%a+$") or #joined < 2 or c.role == "id" then
+    return 0
+  end
   for _, w in ipairs(joined) do
     if lex.stop[w] or #w < 3 or not w:match("^%a+$") or lex.chart[w] or vocab.command[w] then return 0 end
   end
-  local function score(letters, from)
-    if #letters < 2 or #letters > 4 then return 0 end
-    if not initials_of(letters, joined, from) then return 0 end
-    return #letters == #joined - from + 1 and 0.9 or 0.8
-  end
-  local whole = score(name, 1)
-  if whole > 0 then return whole end
-  -- a word said as it is, then the acronym ("real" + "gdp")
+  if #name == #joined and initials_of(name, joined, 1) then return 0.9 end
+  -- a word said as it is, then the initials of the rest, all or but an inner one ("real" + "gdp",
+  -- "real" + "dpi")
   local first = joined[1]
-  if #joined >= 3 and name:sub(1, #first) == first then return score(name:sub(#first + 1), 2) end
+  if #joined >= 3 and name:sub(1, #first) == first then
+    local rest = name:sub(#first + 1)
+    if #rest == #joined - 1 and pieces_of(rest, 1, joined, 2) or initials_of(rest, joined, 2) then return 0.9 end
+  end
+  if pieces_of(name, 1, joined, 1) or initials_of(name, joined, 1) then return 0.7 end
   return 0
 end
 
+-- A name of words run together with nothing between them ("percollege", "percchildbelowpovert",
+-- "poptotal"), named by some of its words: each content word of the span (its start, four letters
+-- at least, or three opening the name: "pop" of population) is found in the name; the score grows
+-- with the share of the name's letters they cover. A word of aggregate left at its end ("total")
+-- counts as said. Words of chart talk and aggregates name nothing here.
+local function run_together_score(tokens, i, j, c)
+  local name = c.joined
+  if #c.words ~= 1 or #name < 7 or not name:match("^%l+$") then return 0 end
+  local covered, content, found_words = {}, 0, 0
+  for k = i, j do
+    local w = tokens[k].w
+    if not w then return 0 end
+    if lex.stop[w] then
+      if k == i or k == j then return 0 end
+    else
+      if #w < 4 or not w:match("^%a+$") or vocab.command[w] or lex.aggregate[w] or lex.chart[w] then return 0 end
+      content = content + 1
+      local at, len
+      for l = #w, 3, -1 do
+        local found = name:find(w:sub(1, l), 1, true)
+        if found and (l >= 4 or found == 1) then at, len = found, l; break end
+      end
+      -- (a word the name leaves out, "rate" of percelderlypoverty, costs its share of the words)
+      -- (one word alone is named by five letters at least, or by the start of a name whose rest is
+      -- an aggregate: "rate" alone is not tbilrate, "pop" of population is poptotal)
+      if at and i == j and len < 5 and not (at == 1 and lex.aggregate[name:sub(len + 1)]) then at = nil end
+      if at then
+        found_words = found_words + 1
+        for p = at, at + len - 1 do covered[p] = true end
+      elseif k == i or k == j then
+        return 0
+      end
+    end
+  end
+  local n, rest = 0, {}
+  for p = 1, #name do
+    if covered[p] then n = n + 1 else rest[#rest + 1] = name:sub(p, p) end
+  end
+  local left = table.concat(rest)
+  -- (a name that is the word with an ending, "drivers" for driven, is no run of words)
+  if #left > 0 and #left < 3 then return 0 end
+  if lex.aggregate[left] and name:sub(-#left) == left then n = #name end
+  local share = n / #name * found_words / math.max(1, content)
+  if found_words == 0 or share < 0.3 then return 0 end
+  -- the name's last word said (its head: "poverty" is percbelowpoverty more than poppovertyknown)
+  return 0.5 + 0.4 * share + (covered[#name] and 0.05 or 0)
+end
+
 -- How well request tokens i..j name column c (0 = not at all).
-local function span_score(tokens, i, j, c)
+local span_words
+local function span_score(tokens, i, j, c, exact)
+  local s, whole = span_words(tokens, i, j, c)
+  -- (not over a word that is some column's whole name: "percollege vs percbelowpoverty")
+  for k = i, j do if exact and exact[k] and j > i then return s, whole end end
+  local r = run_together_score(tokens, i, j, c)
+  if r > s then return r, j > i end
+  return s, whole
+end
+
+span_words = function(tokens, i, j, c)
   local joined, n = {}, 0
   for k = i, j do
     local t = tokens[k]
@@ -167,7 +246,9 @@ local function span_score(tokens, i, j, c)
   -- (a dot inside a word is the name's own punctuation: "S.Amer", "Solar.R")
   local concat = (table.concat(joined):gsub("(%a)%.(%a)", "%1%2"))
   -- the whole name, spaces and punctuation ignored ("sub-category", "horse power")
-  if concat == c.joined or lex.stem(concat) == lex.stem(c.joined) then return 1 end
+  if concat == c.joined or lex.stem(concat) == lex.stem(c.joined) or lex.american(concat) == lex.american(c.joined) then
+    return 1
+  end
   -- a name of clipped words said in full, each name word the start of a request word in order
   -- ("north america" → N.Amer, "solar radiation" → Solar.R, "urban population" → UrbanPop)
   if n >= 2 and n == #c.words then
@@ -195,7 +276,7 @@ local function span_score(tokens, i, j, c)
     if table.concat(initials) == c.joined then return 0.95 end
   end
   local spelled = spelled_out(joined, c)
-  if spelled > 0 then return spelled, true end
+  if spelled > 0 then return spelled, spelled >= 0.9 end
   -- a name of abbreviated words run together ("agegp" for age group, "alcgp" for alcohol)
   local abbreviated = abbreviation_score(joined, c)
   if abbreviated > 0 then return abbreviated, abbreviated >= 0.85 end
@@ -228,7 +309,8 @@ local function span_score(tokens, i, j, c)
           -- typos may hide a plural ("goasl"), so compare the unstemmed words too
           local m = math.max(lex.word_match(t.s, cs), lex.word_match(t.w, c.content_words[ci]))
           -- a synonym of a word of the name ("low temps" → temp_min, "rainfall" → precipitation)
-          if m < 0.85 and lex.synonyms_of(t.s)[cs] then m = 0.85 end
+          -- (or a value word of the name said as people say it: "rural women" → Rural Female)
+          if m < 0.85 and (lex.synonyms_of(t.s)[cs] or #t.w >= 3 and lex.value_synonyms_of(t.s)[cs]) then m = 0.85 end
           -- a name word written as the word's consonants ("yrs" for years, "pct", "qty", "amt") or
           -- clipped to its first letters ("unemp" for unemployment; not "real" for really)
           -- (never a word of chart talk, "labels" is not lbs; a time word may be: "years" is yrs)
@@ -416,6 +498,13 @@ end
 
 function M.mentions(tokens, prof, drawn)
   local cands = {}
+  -- tokens that are a column's whole name
+  local exact = {}
+  for i = 1, #tokens do
+    for _, c in ipairs(prof.columns) do
+      if tokens[i].w and (tokens[i].w == c.joined or tokens[i].w == c.name:lower()) then exact[i] = true end
+    end
+  end
   for i = 1, #tokens do
     if tokens[i].w and not time_phrase(tokens, i) and not verb_at(tokens, i) then
       local prev = word(tokens, i - 1)
@@ -424,7 +513,7 @@ function M.mentions(tokens, prof, drawn)
         local j = i + len - 1
         if j > #tokens or not tokens[j].w then break end
         for _, c in ipairs(prof.columns) do
-          local s, whole = span_score(tokens, i, j, c)
+          local s, whole = span_score(tokens, i, j, c, exact)
           local loose_place = false
           -- "for each size of animal", "by mode": after a grouping word, a word the matcher
           -- otherwise ignores names the column of categories whose name ends in it
@@ -791,7 +880,8 @@ local function named_chart(tokens)
           if noun or (w == "box" and (nxt == "and" or nxt == "whisker"))
               or prev == "stacked" or prev == "a" and (nxt == nil or nxt == "with")
               -- a clause of its own ("median speed by longitude, line") or "as lines"
-              or prev == nil and nxt == nil and i > 1 or prev == "as" and w ~= "column" and w ~= "columns"
+              or prev == nil and nxt == nil and i > 1
+              or (prev == "as" or prev == "like") and w ~= "column" and w ~= "columns"
               -- "line of record highs" (not "line of best fit")
               or (w == "line" or w == "lines") and nxt == "of" and word(tokens, i + 2) ~= "best"
               -- "a line for each plant", "one line per chick"
@@ -1159,6 +1249,12 @@ local function gather(tokens, prof)
     local w1, w2 = word(tokens, m.i - 1), word(tokens, m.i - 2)
     if w1 == "number" or w1 == "numbers" or ((w1 == "of" or w1 == "for") and (w2 == "number" or w2 == "numbers")) then
       f.counted = true
+    end
+    -- "how many low weight babies", "number of smokers": a column of 0s and 1s marking the things
+    -- counted adds up its ones
+    if (f.counted or w1 == "many" and w2 == "how") and c.type == "quantitative" and c.distinct == 2
+        and c.min == 0 and c.max == 1 then
+      f.counted, f.agg = nil, "sum"
     end
     -- "how many countries": the things counted, when they are a column of names
     -- ("count releases by year of end of life": the dates of the things counted)
@@ -1637,6 +1733,8 @@ local function choose(tokens, prof, fields, taken)
   if y then
     -- (boxes and strips draw every value)
     plan.agg = y.agg or (kind ~= "box" and kind ~= "strip" and (y.spoken_agg or default_agg(y.col))) or nil
+    -- one row per group (the column naming each row): its value, not an aggregate of one
+    if x.col == prof.key and not (y.agg or y.spoken_agg) and kind ~= "pie" then plan.agg = "none" end
   else
     plan.agg = "count"
   end

@@ -704,4 +704,132 @@ describe("readings by class", function()
       assert.equal("mean", spec.encoding.y.aggregate)
     end
   end)
+
+  it("a name of words run together is named by some of them, its last word first ('poverty of children')", function()
+    for _ = 1, 12 do
+      local w = distinct_words(4, 3)
+      local lead = pick { "perc", "pct", "num" }
+      -- (the second and third names end in the same word; the fourth holds it in the middle)
+      local a, b, c = lead .. w[1] .. w[2], lead .. w[3] .. w[2], "pop" .. w[2] .. w[4]
+      local rows = {}
+      for i = 1, 30 do rows[i] = { pick { "X", "Y", "Z" }, rand(90), rand(90), rand(90), rand(90) } end
+      local df = csv({ "state", c, a, b, "pop" .. "total" }, rows)
+      local spec = first(("%s of %s by state"):format(w[2] .. pick { "", "s" }, w[1]), df)
+      assert.equal(a, spec.encoding.y.field, w[2] .. " of " .. w[1])
+      spec = first(("average %s by state"):format(w[2]), df)
+      assert.is_true(spec.encoding.y.field == a or spec.encoding.y.field == b, "the head word: " .. w[2])
+      spec = first(pick { "population by state", "population per state" }, df)
+      assert.equal("poptotal", spec.encoding.y.field)
+      -- every name said whole is that name
+      spec = first(("%s vs %s"):format(a, b), df)
+      assert.same(sorted { a, b }, sorted { spec.encoding.x.field, spec.encoding.y.field })
+    end
+  end)
+
+  it("an abbreviated name is named by the words it clips ('birth weight' for bwt), not over a name said", function()
+    for _ = 1, 12 do
+      local w = distinct_words(3, 2)
+      -- (a third name unlike the second: "dexsa" is a typo of a column "delsa")
+      while w[3]:sub(1, 2) == w[2]:sub(1, 2) do w[3] = word(2) end
+      local abbr = w[1]:sub(1, 1) .. w[2]:sub(1, 1) .. w[2]:sub(-1)
+      local rows = {}
+      for i = 1, 30 do rows[i] = { pick { "A", "B", "C" }, rand(90), rand(90), rand(90) } end
+      local df = csv({ "group", w[3], "other", abbr }, rows)
+      local spec = first(("average %s %s by group"):format(w[1], w[2]), df)
+      assert.equal(abbr, spec.encoding.y.field, w[1] .. " " .. w[2] .. " → " .. abbr)
+      -- a word that names a column by itself keeps it ("students exercise" is Exer, not Sex)
+      spec = first(("average %s %s by group"):format(w[1], w[3]), df)
+      assert.equal(w[3], spec.encoding.y.field)
+    end
+  end)
+
+  it("names and requests spelt British or American meet ('colour' names color)", function()
+    for _ = 1, 8 do
+      local pair = pick { { "color", "colour" }, { "center", "centre" }, { "neighborhood", "neighbourhood" },
+        { "flavor", "flavour" }, { "organization", "organisation" }, { "gray", "grey" } }
+      local name, said = pair[1], pair[2]
+      if rand(2) == 1 then name, said = said, name end
+      local rows = {}
+      for i = 1, 30 do rows[i] = { pick { "P", "Q", "R" }, pick { "k", "l" }, rand(90) } end
+      local df = csv({ name, "kind", "price" }, rows)
+      local spec = first(("median price for every %s"):format(said), df)
+      assert.equal(name, spec.encoding.x.field, said)
+    end
+  end)
+
+  it("things counted that a column of 0s and 1s marks add up its ones ('how many low weight babies')", function()
+    for _ = 1, 8 do
+      local flag, group = word(2), word(3)
+      local rows = {}
+      for i = 1, 40 do rows[i] = { rand(2) - 1, pick { "u", "v", "w" }, rand(900) } end
+      local df = csv({ flag, group, "weight" }, rows)
+      local prompt = pick { "how many %s babies for each %s?", "number of %s per %s" }:format(flag, group)
+      local spec = first(prompt, df)
+      assert.equal(flag, spec.encoding.y.field, prompt)
+      assert.equal("sum", spec.encoding.y.aggregate)
+      assert.equal(group, spec.encoding.x.field)
+    end
+  end)
+
+  it("a value compared with one kept adds it and colours the two apart ('compare with district 1')", function()
+    for _ = 1, 8 do
+      local col, by = word(2), word(3)
+      local rows = {}
+      for i = 1, 40 do rows[i] = { rand(4), pick { "young", "mid", "old" }, rand(90) } end
+      local df = csv({ col, by, "holders" }, rows)
+      local base = { type = "bar", encoding = { x = { field = by, type = "nominal" },
+        y = { field = "holders", type = "quantitative", aggregate = "sum" } },
+        transform = { { filter = { field = col, oneOf = { 4 } } } } }
+      local prompt = pick { "compare with %s 1", "%s 1 for comparison", "put %s 1 next to it" }:format(col)
+      local spec = edit(prompt, base, df)
+      assert.same({ 1, 4 }, sorted(filter_on(spec, col).oneOf), prompt)
+      assert.equal(col, spec.encoding.color and spec.encoding.color.field, prompt)
+    end
+  end)
+
+  it("points put on a line are its markers ('make points on the line'), named alone a scatter", function()
+    local df = csv({ "day", "value" }, { { 1, 3 }, { 2, 5 }, { 3, 4 } })
+    local base = { type = "line", encoding = { x = { field = "day", type = "quantitative" },
+      y = { field = "value", type = "quantitative" } } }
+    for _, prompt in ipairs { "make points on the line", "dots along the line please",
+      "and after make points on the lines" } do
+      local spec = edit(prompt, base, df)
+      assert.equal("line", spec.type, prompt)
+      assert.is_true(spec.options.points, prompt)
+    end
+    assert.equal("scatter", edit("make it points", base, df).type)
+  end)
+
+  it("a word of a name people say otherwise names it ('rural women' for Rural Female)", function()
+    for _ = 1, 8 do
+      local place = title_case(word(2))
+      local names = { place .. " Male", place .. " Female", "Other Male", "Other Female" }
+      local rows = {}
+      for i = 1, 5 do rows[i] = { "g" .. i, rand(50), rand(50), rand(50), rand(50) } end
+      local df = csv({ "Band", names[1], names[2], names[3], names[4] }, rows)
+      local women = pick { "women", "woman", "females", "ladies" }
+      local spec = first(("%s %s per band"):format(place:lower(), women), df)
+      assert.equal(names[2], spec.encoding.y.field, women)
+      spec = first(("%s %s per band"):format(place:lower(), pick { "men", "males" }), df)
+      assert.equal(names[1], spec.encoding.y.field)
+    end
+  end)
+
+  it("one row per group draws its value; moved to groups that repeat, an aggregate again", function()
+    for _ = 1, 8 do
+      local names = distinct_words(3, 2)
+      local rows = {}
+      for i = 1, 12 do rows[i] = { names[1] .. i, pick { "east", "west" }, rand(900) } end
+      local df = csv({ "name", "region", names[2] }, rows)
+      local spec = first(("%s by name"):format(names[2]), df)
+      assert.is_nil(spec.encoding.y.aggregate)
+      assert.is_falsy(spec.title:find("Total", 1, true))
+      local moved = edit("by region instead", spec, df)
+      assert.equal("region", moved.encoding.x.field)
+      assert.is_truthy(moved.encoding.y.aggregate)
+      -- an aggregate said is kept
+      spec = first(("average %s by name"):format(names[2]), df)
+      assert.equal("mean", spec.encoding.y.aggregate)
+    end
+  end)
 end)

@@ -124,8 +124,11 @@ function M.type(ctx)
       -- dots" are the markers (style.markers)
       -- ("no lines were better" names the type: only marks that can be switched off are markers)
       local marker_word = not t.w:match("^line")
+      -- "make points on the line", "dots along the lines": marks placed on the line are its markers
+      local on_line = marker_word and (nxt == "on" or nxt == "along") and ctx:find({ line = true, lines = true },
+        i + 2, 2)
       if kind and (prev == "add" or prev == "with" or MARKER_SWITCH[prev or ""] and marker_word
-          or prev == "show" and t.w:match("^point")) then
+          or prev == "show" and t.w:match("^point") or on_line) then
         kind = nil
       end
     end

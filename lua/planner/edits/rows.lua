@@ -13,7 +13,7 @@ local vocab = require "planner.edits.vocab"
 local M = {}
 
 local set = vocab.set
-local in_value
+local in_value, widens
 
 local NEGATE = set [[without exclude excluding except remove drop hide not no minus ignore omit skip filter
   lose leave get rid]]
@@ -30,7 +30,7 @@ local GROUPING = set [[each every per by]]
 -- Words before a name that place the rows ("flights from LAX", "flights to SFO").
 local PLACE_CUES = set [[from to at]]
 -- Words that compare values side by side ("1955 vs 2005", "compare it to amazon").
-local COMPARE = set [[vs versus compare compared comparing against side next beside alongside second]]
+local COMPARE = set [[vs versus compare compared comparing comparison against side next beside alongside second]]
 
 -- The transform list of the spec (created on demand) and helpers over its filter steps.
 local function steps(spec)
@@ -286,16 +286,9 @@ apply_values = function(ctx, mentions)
     end
   end
   if ctx:w(first - 1) == "than" and ctx:w(first - 2) == "other" then neg_at = first - 2 end
-  local widen = false
   local spec = ctx.spec
   local cur = current_filter(spec, field)
-  for i, t in ipairs(ctx.tokens) do
-    -- "compare it to amazon", "… vs amazon" on a chart kept to other values adds to them
-    if t.w and ctx:free(i) and (WIDEN_WORDS[t.w] or cur and cur.oneOf and COMPARE[t.w]) then
-      widen = true
-      ctx:mark(i)
-    end
-  end
+  local widen, compared = widens(ctx, cur)
   if neg_at then
     ctx:mark(neg_at)
     if ctx:w(neg_at + 1) == "the" then ctx:mark(neg_at + 1) end
@@ -347,7 +340,7 @@ apply_values = function(ctx, mentions)
       return
     end
     add_filter(spec, { field = field, oneOf = json.array(vals) })
-    M.split_by_kept(ctx, field, #vals)
+    M.split_by_kept(ctx, field, #vals, compared)
   end
   ctx:edit("filter")
 end
@@ -390,6 +383,20 @@ function M.flags(ctx)
       end
     end
   end
+end
+
+-- Whether the request adds values to those kept ("also X", "include X"; "compare it to amazon",
+-- "… vs amazon" on a chart kept to other values). Marks the cue words.
+-- Second result: whether they are compared (to be seen apart).
+function widens(ctx, cur)
+  local widen, compared = false, false
+  for i, t in ipairs(ctx.tokens) do
+    if t.w and ctx:free(i) and (WIDEN_WORDS[t.w] or cur and cur.oneOf and COMPARE[t.w]) then
+      widen, compared = true, compared or COMPARE[t.w] ~= nil
+      ctx:mark(i)
+    end
+  end
+  return widen, compared
 end
 
 -- Values kept side by side are compared: "1955 vs 2005 side by side", "Japan, Brazil and Nigeria"
@@ -448,8 +455,15 @@ function M.coded_values(ctx)
           ctx:mark(neg)
           add_filter(ctx.spec, { ["not"] = { field = c.name, oneOf = json.array(vals) } })
         else
+          -- ("compare with district 1" on district 4: both)
+          local cur = current_filter(ctx.spec, c.name)
+          local widen, compared = false, false
+          if cur and cur.oneOf then widen, compared = widens(ctx, cur) end
+          if widen then
+            for _, v in ipairs(cur.oneOf) do table.insert(vals, v) end
+          end
           add_filter(ctx.spec, { field = c.name, oneOf = json.array(vals) })
-          M.split_by_kept(ctx, c.name, #vals)
+          M.split_by_kept(ctx, c.name, #vals, compared)
         end
         ctx:edit("filter")
         return
