@@ -151,12 +151,16 @@ M.time_name = set { "year", "yr", "date", "month", "quarter", "week", "period", 
 -- Column-name words that mark an identifier or a label of each row.
 M.id_name = set { "id", "name", "title", "key", "code", "identifier", "label", "number", "no" }
 
+-- Column names of people or events counted: a table with one of them beside columns of groups
+-- says how many of them each group holds (year, age, sex, people).
+M.counted = set { "population", "people", "persons", "inhabitants", "residents", "households", "passengers",
+  "employees", "workers", "births", "deaths", "cases", "patients", "students", "visitors", "users", "flights",
+  "trips", "orders", "visits" }
 -- Quantities that add up (a total is meaningful); others (rates, ratings) average.
 M.additive = set { "sales", "sale", "revenue", "revenues", "profit", "profits", "gross", "income",
   "earnings", "budget", "cost", "costs", "spend", "spending", "expense", "expenses", "amount",
-  "quantity", "units", "volume", "population", "count", "orders", "visits", "visitors", "users",
-  "downloads", "clicks", "views", "deaths", "cases", "total", "goals", "points", "wins", "people",
-  "persons", "households", "passengers", "employees", "workers", "births", "flights", "trips" }
+  "quantity", "units", "volume", "count", "downloads", "clicks", "views", "total", "goals", "points", "wins" }
+for w in pairs(M.counted) do M.additive[w] = true end
 
 -- General synonym groups: a request word in a group may name a column whose
 -- name has another word of the same group. Ordinary thesaurus entries only.

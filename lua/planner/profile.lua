@@ -192,6 +192,25 @@ end
 local function counts_rows(c)
   return c.role == "measure" and c.integers and (c.min or 0) >= 0 and #c.words == 1 and COUNT_NAMES[c.words[1]] or false
 end
+-- A table of counts by groups (year, age, sex, people): its one column named by the people or
+-- events it counts (whole numbers, never negative), every other column repeating its values, two
+-- or more of them besides the time, and no two rows in the same group — each row stands for that
+-- many of them. (One series per entity over time — Entity, Year, Deaths — is a table of series:
+-- "how many years per entity" counts its rows.)
+local function counts_of_groups(df, prof)
+  local counted, groups, besides_time = nil, {}, 0
+  for _, c in ipairs(prof.columns) do
+    if c.role == "measure" and c.integers and (c.min or 0) >= 0 and #c.words == 1 and lex.counted[c.words[1]] then
+      if counted then return nil end
+      counted = c
+    elseif c.role ~= "constant" then
+      if c.distinct * 5 > c.count then return nil end
+      groups[#groups + 1] = c.name
+      if c.role ~= "time" then besides_time = besides_time + 1 end
+    end
+  end
+  return counted and besides_time >= 2 and M.unique_rows(df, groups) and counted or nil
+end
 -- Plural name words that are units or scores, not counted things ("days to ship", "ratings").
 local NOT_COUNTED = { years = true, months = true, weeks = true, days = true, hours = true, minutes = true,
   seconds = true, degrees = true, ratings = true, scores = true, stars = true, grades = true, rates = true,
@@ -319,6 +338,7 @@ function M.profile(df)
       out.weight = c
     end
   end
+  out.weight = out.weight or counts_of_groups(df, out)
   -- how distinctive each name word is: 1 / number of columns whose name has it
   local seen = {}
   for _, c in ipairs(out.columns) do

@@ -107,6 +107,14 @@ end
 -- aggregate word said of no column: mean, median, min, max).
 function M.fit(plan, facts, prof, df)
   local default_agg = profile.default_agg
+  -- on a table of counts by groups, the spread of a group column is how many each of its values
+  -- holds ("age distribution" over year, age, sex, people: the people of each age, not the rows)
+  local w = prof.weight
+  if plan.kind == "histogram" and w and plan.x and plan.x.col ~= w and not plan.y and facts.named ~= "histogram" then
+    plan.kind, plan.y, plan.agg, plan.color = "bar", implied(w), "sum", nil
+    plan.note = ("each row already counts several (the column %s), so the chart adds %s up"):format(w.name, w.name)
+    return
+  end
   -- a scatter named with one measure: its partner is the measure it tracks most closely
   if plan.kind == "histogram" and not facts.count and (facts.named == "scatter" or facts.relation and not facts.named) then
     local best, best_r
@@ -150,7 +158,6 @@ function M.fit(plan, facts, prof, df)
   end
   -- rows counted on a table already counted ("busiest airports" over origin, destination, count):
   -- each row stands for `count` things, so the chart adds them up
-  local w = prof.weight
   local heat = plan.kind == "heatmap"
   if plan.agg == "count" and w and not plan.counted_names and plan.x and plan.x.col ~= w
       and (heat and not plan.color or not heat and not plan.y and (plan.kind == "bar" or plan.kind == "line"

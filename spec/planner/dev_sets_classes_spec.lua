@@ -74,6 +74,40 @@ describe("first turns", function()
       end
     end
   end)
+
+  it("a table of counts by groups (year, age, sex, people): rows stand for that many people", function()
+    local COUNTED = { "people", "persons", "population", "residents", "passengers", "births", "deaths", "cases" }
+    for _ = 1, 12 do
+      local band, kind, counted = word(2), word(3), pick(COUNTED)
+      local kinds = gen.words(2, 2)
+      local rows = {}
+      for y = 1, 6 do
+        for b = 0, 60, 5 do
+          for _, k in ipairs(kinds) do rows[#rows + 1] = { 1950 + 10 * y, b, k, rand(50000) } end
+        end
+      end
+      local df = csv({ "year", band, kind, counted }, rows)
+      -- (what is counted said in a word of its own: "number of babies per year")
+      local spec = plan(("number of %s per year"):format(pick { "babies", "children", "men", "women", "adults" }), df)
+      assert.equal(counted, spec.encoding.y.field)
+      assert.equal("sum", spec.encoding.y.aggregate)
+      for _, prompt in ipairs { ("%s distribution"):format(band), ("distribution of %s in 1960 vs 2000"):format(band) } do
+        spec = plan(prompt, df)
+        assert.equal("bar", spec.type, prompt)
+        assert.equal(band, spec.encoding.x.field, prompt)
+        assert.equal(counted, spec.encoding.y.field, prompt)
+        assert.equal("sum", spec.encoding.y.aggregate, prompt)
+      end
+      -- a measure that is not a count of people or events: rows stay rows
+      local other = csv({ "year", band, kind, "price" }, rows)
+      assert.equal("histogram", plan(("%s distribution"):format(band), other).type)
+      -- one series per entity over time (kind, year, deaths): "how many years per kind" counts rows
+      local series = {}
+      for _, r in ipairs(rows) do if r[2] == 0 then series[#series + 1] = { r[3], r[1], r[4] } end end
+      local v = plan(("how many years of data per %s"):format(kind), csv({ kind, "year", counted }, series)).encoding.y
+      assert.equal("count", v.aggregate)
+    end
+  end)
 end)
 
 describe("first turns on a grid of one row per cell", function()
