@@ -942,6 +942,7 @@ local function panels_request(tokens)
   return false
 end
 
+local PYRAMID = { pyramid = true, pyramids = true }
 -- An aggregate word said of no column ("average commits per hour" where the commits are a count
 -- column's things): mean, median, min or max (a superlative ranks rather than aggregates).
 local function loose_aggregate(tokens, taken)
@@ -2051,6 +2052,11 @@ function M.plan(prompt, df, opts)
   end
   local plan = choose(tokens, prof, fields, taken)
   local named = named_chart(tokens)
+  -- "population pyramid" naming no column: shape.fit draws it from a table of counts
+  if not plan and has_any(tokens, PYRAMID) then
+    local p = {}
+    if shape.pyramid(p, prof) then plan = p end
+  end
   if not plan and prof.series and (not named or named == "line" or named == "area") then
     -- nothing named of a table of several series over time ("floods vs droughts", "how did they
     -- do?"): its main measure over time, per series (shape.fit colours and filters them)
@@ -2067,6 +2073,7 @@ function M.plan(prompt, df, opts)
     local count, weak = count_phrase(tokens, taken)
     shape.fit(plan, { named = named_chart(tokens), distribution = has_any(tokens, lex.distribution),
       binned = bin_request(tokens, nil) ~= nil, count = count, weak_count = weak, said_agg = loose_aggregate(tokens, taken),
+      pyramid = has_any(tokens, PYRAMID),
       rank = has_any(tokens, RANK_CUES), relation = has_any(tokens, lex.relation),
       series_values = shape.named_series(tokens, taken, prof.series) }, prof, df)
     if plan.note then info.notes[#info.notes + 1] = plan.note end

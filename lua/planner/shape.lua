@@ -101,15 +101,35 @@ function M.named_series(tokens, taken, series)
   return found
 end
 
+-- "population pyramid" on a table of counts by groups (prof.weight): the count of each band (the
+-- grouping column of most whole numbers: ages) split by a group of two (sex). Sets the plan and
+-- returns true, or false where the table has no such band.
+function M.pyramid(plan, prof)
+  local w = prof.weight
+  if not w then return false end
+  local band, pair
+  for _, c in ipairs(prof.columns) do
+    if c ~= w and c.role ~= "time" and c.role ~= "constant" then
+      if c.distinct == 2 then pair = pair or c
+      elseif c.integers and (not band or c.distinct > band.distinct) then band = c end
+    end
+  end
+  if not band then return false end
+  plan.kind, plan.x, plan.y, plan.agg = "bar", implied(band), implied(w), "sum"
+  plan.color = pair and implied(pair) or nil
+  return true
+end
+
 -- fit(plan, facts, prof, df) adjusts the plan in place; facts: named (chart type
 -- named), distribution and binned (the request asks for a distribution), count / weak_count
 -- (count_phrase), rank (a ranking word), relation, series_values (M.named_series), said_agg (an
--- aggregate word said of no column: mean, median, min, max).
+-- aggregate word said of no column: mean, median, min, max), pyramid (a population pyramid).
 function M.fit(plan, facts, prof, df)
   local default_agg = profile.default_agg
   -- on a table of counts by groups, the spread of a group column is how many each of its values
   -- holds ("age distribution" over year, age, sex, people: the people of each age, not the rows)
   local w = prof.weight
+  if facts.pyramid and M.pyramid(plan, prof) then return end
   if plan.kind == "histogram" and w and plan.x and plan.x.col ~= w and not plan.y and facts.named ~= "histogram" then
     plan.kind, plan.y, plan.agg, plan.color = "bar", implied(w), "sum", nil
     plan.note = ("each row already counts several (the column %s), so the chart adds %s up"):format(w.name, w.name)

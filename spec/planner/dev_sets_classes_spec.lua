@@ -108,6 +108,29 @@ describe("first turns", function()
       assert.equal("count", v.aggregate)
     end
   end)
+
+  it("a population pyramid on a table of counts by groups: the count of each band split by the group of two", function()
+    for _ = 1, 12 do
+      local band, kind, counted = word(2), word(3), pick { "people", "population", "persons", "residents" }
+      local kinds = gen.words(2, 2)
+      local rows = {}
+      for y = 1, 4 do
+        for b = 0, 80, 10 do
+          for _, k in ipairs(kinds) do rows[#rows + 1] = { 1950 + 10 * y, b, k, rand(50000) } end
+        end
+      end
+      local df = csv({ "year", band, kind, counted }, rows)
+      for _, prompt in ipairs { ("population pyramid for %d"):format(1950 + 10 * rand(4)), ("what does the %s pyramid look like"):format(band),
+          ("%s pyramid"):format(counted) } do
+        local spec = plan(prompt, df)
+        assert.equal("bar", spec.type, prompt)
+        assert.equal(band, spec.encoding.x.field, prompt)
+        assert.equal(counted, spec.encoding.y.field, prompt)
+        assert.equal("sum", spec.encoding.y.aggregate, prompt)
+        assert.equal(kind, spec.encoding.color.field, prompt)
+      end
+    end
+  end)
 end)
 
 describe("first turns on a grid of one row per cell", function()
@@ -202,6 +225,42 @@ describe("follow-ups keeping rows", function()
         x = { field = "date", type = "temporal" }, y = { field = measure, type = "quantitative", aggregate = "sum" } } },
         over_time)
       assert.equal(name_col, spec.encoding.color.field)
+    end
+  end)
+end)
+
+describe("follow-ups colouring some of the marks", function()
+  local read = require "follow_read"
+
+  it("a colour for only some marks is a note, the chart kept (no filter, no type change)", function()
+    local COLOURS = { "red", "green", "orange", "blue", "purple", "grey" }
+    for _ = 1, 12 do
+      local group, measure = word(2), word(3)
+      local rows = {}
+      for i = 1, 8 do rows[i] = { 2000 + i, rand(200) - 100 } end
+      local df = csv({ group, measure }, rows)
+      local kind = pick { "bar", "line", "scatter" }
+      local base = { type = kind, encoding = { x = { field = group, type = "ordinal" },
+        y = { field = measure, type = "quantitative" } } }
+      local noun = ({ bar = { "bars", "bar", "columns" }, line = { "points", "values" }, scatter = { "dots", "points" } })[kind]
+      local hue = pick(COLOURS)
+      for _, prompt in ipairs {
+        ("%s the %s %s %s"):format(pick { "make", "colour", "paint", "turn" }, pick { "negative", "positive", "tallest",
+          "top 3", "lowest", "last" }, pick(noun), hue),
+        ("%s the %s %s %d %s"):format(pick { "make", "color", "highlight" }, pick(noun), pick { "above", "below",
+          "over", "under" }, rand(50), hue),
+        ("show the %s for %d in %s"):format(pick(noun), 2000 + rand(8), hue),
+      } do
+        local spec, r = read(prompt, base, df, "style")
+        assert.equal(kind, spec.type, prompt)
+        assert.is_nil(spec.transform, prompt)
+        assert.is_nil(spec.config, prompt)
+        assert.truthy(r.notes[1]:find("not applied", 1, true), prompt)
+      end
+      -- the colour of all the marks is applied
+      local spec = read(("make the %s %s"):format(pick(noun), hue), base, df)
+      assert.is_string(spec.config.mark.color)
+      assert.is_nil(spec.transform)
     end
   end)
 end)

@@ -724,6 +724,45 @@ function M.point_size(ctx)
 end
 
 -- "colour the bars dark green", "make it red", "light blue boxes", "use orange".
+-- "make the negative bars red", "colour the bars above 100 green", "show the top bar in orange":
+-- a colour for only some of the marks (words that pick them before the marks named, or a number
+-- or a comparison after). chartd colours the marks all alike or by a column, so this is said in a
+-- note and the chart kept: the words pick no rows and change no type.
+local PAINT = vocab.set [[make colour color paint turn highlight show shade]]
+local MARKS = vocab.set [[bar bars point points dot dots line lines column columns slice slices cell cells
+  value values ones box boxes]]
+local ALL_OF = vocab.set [[the all every each of a my its their colour color]]
+local PICKS_AFTER = vocab.set [[above below over under than greater less more fewer higher lower negative positive
+  for from in with where that which]]
+function M.some_marks_coloured(ctx)
+  for i, t in ipairs(ctx.tokens) do
+    if t.w and PAINT[t.w] and ctx:free(i) then
+      local noun, hue
+      for k = i + 1, math.min(#ctx.tokens, i + 8) do
+        local w = ctx:w(k)
+        if not w then break end
+        if not noun and MARKS[w] then noun = k
+        elseif noun and color.named(w) and not lex.stop[w] then hue = k; break end
+      end
+      local some = false
+      for k = i + 1, hue and hue - 1 or 0 do
+        local w = ctx:w(k)
+        if k < noun and not ALL_OF[w] then some = true end
+        -- ("in" before the colour says how, not which: "the bars in red")
+        if k > noun and (tonumber(w) or PICKS_AFTER[w] and not (w == "in" and k == hue - 1)) then some = true end
+      end
+      if some then
+        for k = i, hue do ctx:mark(k) end
+        local said = {}
+        for k = i, hue do said[#said + 1] = ctx:w(k) end
+        ctx:note(('not applied: "%s" (chartd colours all the marks alike or by a column, not some of them); '
+          .. "the chart is unchanged"):format(table.concat(said, " ")))
+        return
+      end
+    end
+  end
+end
+
 function M.mark_color(ctx)
   local spec = ctx.spec
   for i = 1, #ctx.tokens do
