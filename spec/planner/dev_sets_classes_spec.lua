@@ -264,3 +264,37 @@ describe("follow-ups colouring some of the marks", function()
     end
   end)
 end)
+
+describe("years named to be seen apart", function()
+  -- a first turn as the agent plans it: the chart, then the rows the request keeps
+  local function plan_rows(prompt, df)
+    return (require("planner.followup").rows(prompt, plan(prompt, df), df))
+  end
+
+  it("years set against each other, or every year of the column named, split bars by the year", function()
+    for _ = 1, 12 do
+      local cat, measure = word(2), word(3)
+      local labels = gen.words(4, 2)
+      local n_years = pick { 2, 5 }
+      local rows = {}
+      for i = 1, 40 do rows[i] = { labels[(i - 1) % 4 + 1], 1930 + (i - 1) % n_years, rand(90) } end
+      local df = csv({ cat, "year", measure }, rows)
+      local a, b = 1930, 1930 + n_years - 1
+      for _, prompt in ipairs { ("%s by %s, %d vs %d"):format(measure, cat, a, b),
+          ("%s of each %s: %d versus %d"):format(measure, cat, a, b) } do
+        local spec = plan_rows(prompt, df)
+        assert.equal(cat, spec.encoding.x.field, prompt)
+        assert.equal("year", spec.encoding.color.field, prompt)
+      end
+      -- "in A and B": apart when they are all the years there are, else only the rows kept
+      local prompt = ("%s of each %s in %d and %d"):format(measure, cat, a, b)
+      local spec = plan_rows(prompt, df)
+      if n_years == 2 then
+        assert.equal("year", spec.encoding.color.field, prompt)
+      else
+        assert.is_nil(spec.encoding.color, prompt)
+      end
+      assert.equal("year", spec.transform[1].filter.field, prompt)
+    end
+  end)
+end)

@@ -1274,12 +1274,22 @@ function M.dates(ctx)
       ctx:mark(k)
     end
   end
+  -- years set against each other ("1931 vs 1932"), or every year the column has named ("in 1931
+  -- and 1932" of a two-year trial: a filter keeping all rows), are named to be seen apart
+  local apart = false
   for k = first, last do
     local w = ctx:w(k)
+    if w == "vs" or w == "versus" then apart = true end
     if w == "and" or w == "vs" or w == "versus" or w == "or" then ctx:mark(k) end
   end
+  if pred.oneOf and not apart then
+    local named = {}
+    for _, y in ipairs(years) do named[y] = true end
+    apart = true
+    for _, v in ipairs(require("data.frame").distinct(ctx.df, field)) do apart = apart and named[v] == true end
+  end
   filter_rows(ctx, pred, neg)
-  if pred.oneOf and not temporal and not neg then M.split_by_kept(ctx, field, #years) end
+  if pred.oneOf and not temporal and not neg then M.split_by_kept(ctx, field, #years, apart) end
 end
 
 -- Decades: "only the 90s", "the 2010s", "1980s to 2000s", "leave out the 1970s" — a range of years.
