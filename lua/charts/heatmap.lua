@@ -69,13 +69,15 @@ local function axis_keys(spec, ch)
   else
     keys = col -- a row's key is its value: the column itself, only read
   end
+  local last
   for i = 1, n do
     local v = keys[i]
-    if v ~= nil and not seen[v] then
+    if v ~= nil and v ~= last and not seen[v] then -- (like the row before: seen already)
       seen[v] = true
       count = count + 1
       order[count] = v
     end
+    last = v
   end
   local ordered = enc.type == "quantitative" or enc.type == "temporal"
   local sort = enc.sort
@@ -277,10 +279,15 @@ local function grid(layout)
   local colors = {}
   local xs, ys, cc, x0, y0, w, h, floor = cells.x, cells.y, cells.color, sx.start, sy.start, cells.width,
     cells.height, math.floor
+  -- a cell's place from its band's start, worked out once per column and row of the grid
+  -- (cell k sits in the model's column i[k] and row j[k])
+  local col_of, row_of, mi, mj = {}, {}, layout.model.i, layout.model.j
   for k = 1, cells.n do
-    local col = floor((xs[k] - x0) / w + 0.5)
-    local row = floor((ys[k] - y0) / h + 0.5)
-    colors[row * cols + col + 1] = cc[k]
+    local i, j = mi[k], mj[k]
+    local col, row = col_of[i], row_of[j]
+    if not col then col = floor((xs[k] - x0) / w + 0.5) + 1; col_of[i] = col end
+    if not row then row = floor((ys[k] - y0) / h + 0.5) * cols; row_of[j] = row end
+    colors[row + col] = cc[k]
   end
   return sx.start, sy.start, cols * cells.width, rows * cells.height, cols, rows, colors
 end
@@ -322,11 +329,17 @@ function M.describe(spec, layout)
   local what = enc.color.title or enc.color.field or "values"
   local m = layout.model
   if m.n == 0 then return string.format("Heatmap of %s with no data.", what) end
-  local hi, lo, value = 1, 1, m.value
-  for k = 2, m.n do
-    local v = value[k]
-    if v > value[hi] then hi = k end
-    if v < value[lo] then lo = k end
+  local hi, lo, value = nil, nil, m.value
+  -- the first cell holding the largest and the smallest value (m.max and m.min, from them)
+  for k = 1, m.n do if value[k] == m.max then hi = k break end end
+  for k = 1, m.n do if value[k] == m.min then lo = k break end end
+  if not (hi and lo) or value[1] ~= value[1] then -- a NaN among them: compare one by one
+    hi, lo = 1, 1
+    for k = 2, m.n do
+      local v = value[k]
+      if v > value[hi] then hi = k end
+      if v < value[lo] then lo = k end
+    end
   end
   local num = describe.number_text
   return string.format("Heatmap of %s by %s and %s, %d × %d cells; highest %s at %s, %s; lowest %s at %s, %s.",
@@ -366,8 +379,19 @@ function M.summary(spec, layout)
   local vname = (m.op ~= "count" and enc.color.field) or "count"
   local summary = require "charts.shared.summary"
   -- In the axes' order: along x, then up y (the first MAX_ROWS cells of that order only).
-  local at, nx, mi, mj = {}, #m.xs, m.i, m.j
-  for k = 1, m.n do at[(mj[k] - 1) * nx + mi[k]] = k end
+  -- Only the cells of the first columns are looked up: `lim` columns are enough when they hold
+  -- MAX_ROWS cells (a dense grid: MAX_ROWS / #ys of them), else twice as many are tried.
+  local at, nx, mi, mj = nil, #m.xs, m.i, m.j
+  local lim = math.ceil(summary.MAX_ROWS / math.max(1, #m.ys))
+  while true do
+    local found = 0
+    at = {}
+    for k = 1, m.n do
+      if mi[k] <= lim then at[(mj[k] - 1) * nx + mi[k]], found = k, found + 1 end
+    end
+    if found >= summary.MAX_ROWS or lim >= nx then break end
+    lim = lim * 2
+  end
   local rows = {}
   for i = 1, nx do
     for j = 1, #m.ys do

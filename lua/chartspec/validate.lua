@@ -354,10 +354,11 @@ local function check_channel(errs, name, v, df, forced)
 
   if ch.field and df and df.columns[ch.field] and (ch.type == "nominal" or ch.type == "ordinal")
     and not FREE_TEXT[name] then
-    local seen, count, col = {}, 0, df.columns[ch.field]
+    local seen, count, col, last = {}, 0, df.columns[ch.field], nil
     for i = 1, df.nrows do
       local x = col[i]
-      if x ~= nil and not seen[x] then
+      -- (a value like the row before's is seen already: runs of one key are common)
+      if x ~= nil and x ~= last and not seen[x] then
         seen[x], count = true, count + 1
         if count > M.MAX_CATEGORIES then
           errs(errors.new("invalid_spec", path .. ".field", string.format(
@@ -366,6 +367,7 @@ local function check_channel(errs, name, v, df, forced)
           break
         end
       end
+      last = x
     end
   end
 

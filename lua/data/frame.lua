@@ -299,8 +299,8 @@ local function from_records(values, path)
   local n = #values
   if n > M.MAX_ROWS then return check_limits(path, n, 0) end
   if M.native_records then
-    local names, raw, numeric = M.native_records(values, M.MAX_COLUMNS, M.MAX_STRING)
-    if names then return names, raw, n, values, numeric end
+    local names, raw, numeric, text = M.native_records(values, M.MAX_COLUMNS, M.MAX_STRING)
+    if names then return names, raw, n, values, numeric, text end
   end
   local names, raw, ncols = {}, {}, 0
   local huge = math.huge
@@ -429,7 +429,7 @@ end
 function M.from_data(data, path)
   path = path or "data"
   if M.is_frame(data) then return M.view(data) end
-  local names, raw, n, records, numeric, times, grains
+  local names, raw, n, records, numeric, times, grains, text
   if type(data) == "string" then
     names, raw, n, records, numeric, times, grains = from_csv(data, path)
   elseif type(data) ~= "table" or data == json.null then
@@ -437,7 +437,7 @@ function M.from_data(data, path)
   elseif type(data.csv) == "string" then
     names, raw, n, records, numeric, times, grains = from_csv(data.csv, path .. ".csv")
   elseif data.values ~= nil then
-    names, raw, n, records, numeric = from_records(data.values, path)
+    names, raw, n, records, numeric, text = from_records(data.values, path)
   elseif data.columns ~= nil or data.rows ~= nil then
     names, raw, n, records, numeric = from_rows(data.columns, data.rows, path, path .. ".rows", 1)
   else
@@ -468,8 +468,12 @@ function M.from_data(data, path)
       else
         local reader
         ftype, grain, reader = infer(raw[name], n)
-        local converted, _, any_changed = convert(raw[name], n, ftype, reader)
-        col, changed = converted, any_changed
+        if ftype == "nominal" and text and text[name] then -- strings only: nothing to convert, and
+          col, changed = raw[name], false                 -- no copy (as for numbers above)
+        else
+          local converted, _, any_changed = convert(raw[name], n, ftype, reader)
+          col, changed = converted, any_changed
+        end
         df.units[name] = reader and reader.unit
       end
     end

@@ -106,6 +106,46 @@ describe("charts.heatmap layout", function()
     assert.equal("12.5%", h(0.125))
   end)
 
+  -- The summary looks up only the cells of the first columns it needs: grids dense and sparse
+  -- (columns holding 0, 1 or many cells, in any row order) give the rows the definition does.
+  it("summarizes the first MAX_ROWS cells along x, then up y, however sparse the first columns", function()
+    local summary = require "charts.shared.summary"
+    local seed = 7
+    local function pick(n) seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n + 1 end
+    for round = 1, 40 do
+      local nx, ny, rows = pick(30), pick(30), {}
+      local keep = pick(3) -- 1: every cell, 2: about half, 3: a few, mostly in late columns
+      for i = nx, 1, -1 do for j = 1, ny do
+        local on = keep == 1 or (keep == 2 and pick(2) == 1) or (keep == 3 and pick(nx) <= i // 3)
+        if on then rows[#rows + 1] = { d = ("d%02d"):format(i), h = ("h%02d"):format(j), v = pick(100) } end
+      end end
+      table.sort(rows, function(a, b) return a.v < b.v end) -- first-seen order unrelated to the grid
+      if #rows > 0 then
+        local spec = fixture.spec("heatmap", rows, ENC)
+        local l = heatmap.layout(spec, themes.get("light"), BOX)
+        local m, want = l.model, {}
+        for i, x in ipairs(m.x_values) do
+          for j, y in ipairs(m.y_values) do
+            for k = 1, m.n do
+              if m.i[k] == i and m.j[k] == j and #want < summary.MAX_ROWS then want[#want + 1] = { x, y, m.value[k] } end
+            end
+          end
+        end
+        local got = heatmap.summary(spec, l)
+        assert.equal(m.n, got.total_rows, "round " .. round)
+        assert.same(want, got.rows, "round " .. round)
+      end
+    end
+  end)
+
+  it("names the first cell holding the highest and the lowest value", function()
+    local rows = { { d = "a", h = "x", v = 5 }, { d = "b", h = "x", v = 9 }, { d = "c", h = "x", v = 1 },
+      { d = "d", h = "x", v = 9 }, { d = "e", h = "x", v = 1 } }
+    local spec = fixture.spec("heatmap", rows, ENC)
+    local l = heatmap.layout(spec, themes.get("light"), BOX)
+    assert.equal("Heatmap of v by d and h, 5 × 1 cells; highest 9 at b, x; lowest 1 at c, x.", heatmap.describe(spec, l))
+  end)
+
   it("describes the data", function()
     local spec = fixture.spec("heatmap", ROWS, ENC)
     local l = heatmap.layout(spec, themes.get("light"), BOX)
