@@ -19,6 +19,11 @@ static double overlap(double a0, double a1, int p) {
   return hi > lo ? hi - lo : 0;
 }
 
+/* Coverages a and b (0..255) combined as independent ones; most pixels are not covered yet. */
+static inline unsigned char combine(unsigned a, unsigned b) {
+  return (unsigned char)(b == 0 ? a : a + b - (a * b + 127) / 255);
+}
+
 /* Adds the axis-aligned box [bx0, bx1) × [by0, by1) (device units) to the mask with exact
  * area coverage; where boxes cross, coverages combine as independent ones (1 - (1-a)(1-b)). */
 static void add_box(mask *m, double bx0, double by0, double bx1, double by1) {
@@ -33,11 +38,10 @@ static void add_box(mask *m, double bx0, double by0, double bx1, double by1) {
     double cy = overlap(by0, by1, py);
     unsigned full = (unsigned)(cy * 255 + 0.5);
     unsigned char *row = m->data + (size_t)(py - m->y0) * (size_t)m->stride - m->x0;
-    for (int px = px0; px < px1; px++) {
-      unsigned a = full, b = row[px];
-      if (px == px0 || px == px1 - 1) a = (unsigned)(cy * (px == px0 ? first : last) * 255 + 0.5);
-      row[px] = (unsigned char)(a + b - (a * b + 127) / 255);
-    }
+    /* the end pixels take their partial cover (the first's when they are one pixel) */
+    row[px0] = combine((unsigned)(cy * first * 255 + 0.5), row[px0]);
+    if (px1 - 1 > px0) row[px1 - 1] = combine((unsigned)(cy * last * 255 + 0.5), row[px1 - 1]);
+    for (int px = px0 + 1; px < px1 - 1; px++) row[px] = combine(full, row[px]);
   }
 }
 

@@ -825,6 +825,72 @@ static int l_cells(lua_State *L) {
   return 7;
 }
 
+/* columns.place_cells(value, i, j, xpos, ypos, n, cmin, span, steps, at) -> x, y, color, t | nil
+ * charts/heatmap.lua's loop over its n cells, with its arithmetic: cell k sits at
+ * xpos[i[k]], ypos[j[k]]; t[k] is where value[k] lies between cmin and cmin + span (0..1; 1
+ * for a flat domain, a NaN or above; 0 below; the integers 1 and 0 where Lua's loop writes
+ * them), and color[k] = at(cmin + q / steps * span) for q = floor(t * steps + 0.5), each q's
+ * colour asked of `at` once. nil (nothing done) for a value that is not a number: the Lua loop
+ * then says what is wrong. */
+enum { PC_V = 1, PC_I, PC_J, PC_XPOS, PC_YPOS, PC_N, PC_CMIN, PC_SPAN, PC_STEPS, PC_AT, PC_RAMP };
+
+static int l_place_cells(lua_State *L) {
+  for (int a = PC_V; a <= PC_YPOS; a++) luaL_checktype(L, a, LUA_TTABLE);
+  lua_Integer n = luaL_checkinteger(L, PC_N), steps = luaL_checkinteger(L, PC_STEPS);
+  luaL_checknumber(L, PC_CMIN);
+  luaL_checknumber(L, PC_SPAN);
+  luaL_checktype(L, PC_AT, LUA_TFUNCTION);
+  if (n < 0 || n > INT32_MAX || steps < 1 || steps > (1 << 20)) return luaL_argerror(L, PC_N, "out of range");
+  lua_settop(L, PC_AT);
+  for (int a = PC_V; a <= PC_YPOS; a++) numcol_realize(L, a);
+  int cmin_int = lua_isinteger(L, PC_CMIN);
+  lua_Integer cmin_i = cmin_int ? lua_tointeger(L, PC_CMIN) : 0;
+  double cmin = lua_tonumber(L, PC_CMIN), span = lua_tonumber(L, PC_SPAN);
+  lua_createtable(L, (int)steps + 1, 0); /* PC_RAMP: colour by q */
+  for (int k = 0; k < 4; k++) lua_createtable(L, (int)n, 0);
+  int tx = PC_RAMP + 1, ty = tx + 1, tc = tx + 2, tt = tx + 3;
+  for (lua_Integer k = 1; k <= n; k++) {
+    double t = 1;
+    int t_int = 1; /* t is Lua's integer 1 or 0 */
+    if (span != 0) {
+      if (lua_rawgeti(L, PC_V, k) != LUA_TNUMBER) return 0;
+      double d; /* value - cmin, an integer subtraction (wrapping) when both are integers */
+      if (cmin_int && lua_isinteger(L, -1))
+        d = (double)(lua_Integer)((lua_Unsigned)lua_tointeger(L, -1) - (lua_Unsigned)cmin_i);
+      else
+        d = lua_tonumber(L, -1) - cmin;
+      lua_pop(L, 1);
+      t = d / span;
+      if (t > 1 || t != t) t = 1;
+      else if (t < 0) t = 0;
+      else t_int = 0;
+    }
+    lua_Integer q = (lua_Integer)floor(t * (double)steps + 0.5);
+    if (lua_rawgeti(L, PC_RAMP, q) == LUA_TNIL) {
+      lua_pop(L, 1);
+      lua_pushvalue(L, PC_AT);
+      lua_pushnumber(L, cmin + (double)q / (double)steps * span);
+      lua_call(L, 1, 1);
+      if (!lua_isnil(L, -1)) {
+        lua_pushvalue(L, -1);
+        lua_rawseti(L, PC_RAMP, q);
+      }
+    }
+    lua_rawseti(L, tc, k);
+    if (t_int) lua_pushinteger(L, (lua_Integer)t);
+    else lua_pushnumber(L, t);
+    lua_rawseti(L, tt, k);
+    lua_rawgeti(L, PC_I, k);
+    lua_rawgeti(L, PC_XPOS, lua_tointeger(L, -1));
+    lua_rawseti(L, tx, k);
+    lua_rawgeti(L, PC_J, k);
+    lua_rawgeti(L, PC_YPOS, lua_tointeger(L, -1));
+    lua_rawseti(L, ty, k);
+    lua_pop(L, 2);
+  }
+  return 4;
+}
+
 int luaopen_chartd_columns(lua_State *L) {
   static const luaL_Reg methods[] = {{"tables", path_tables}, {"lone", path_lone}, {NULL, NULL}};
   if (luaL_newmetatable(L, CHARTD_POLYLINE_TYPE)) {
@@ -836,7 +902,7 @@ int luaopen_chartd_columns(lua_State *L) {
   lua_pop(L, 1);
   static const luaL_Reg fns[] = {{"group", l_group}, {"m4", l_m4}, {"points", l_points}, {"path", l_path},
                                  {"scan", l_scan}, {"flat", l_flat},
-                                 {"order", l_order}, {"iso_dates", l_iso_dates},
+                                 {"order", l_order}, {"place_cells", l_place_cells}, {"iso_dates", l_iso_dates},
                                  {"decimals_apart", l_decimals_apart},
                                  {"affine", l_affine}, {"moments", l_moments},
                                  {"bin_counts", l_bin_counts}, {"cells", l_cells}, {NULL, NULL}};

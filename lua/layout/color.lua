@@ -63,7 +63,13 @@ local function lin(c) return c <= 0.04045 and c / 12.92 or ((c + 0.055) / 1.055)
 local function gam(c) return c <= 0.0031308 and 12.92 * c or 1.055 * c ^ (1 / 2.4) - 0.055 end
 local XN, YN, ZN = 0.95047, 1.0, 1.08883
 local function f(t) return t > 216 / 24389 and t ^ (1 / 3) or (24389 / 27 * t + 16) / 116 end
-local function finv(t) return t ^ 3 > 216 / 24389 and t ^ 3 or (116 * t - 16) / (24389 / 27) end
+local function finv(t)
+  local t3 = t ^ 3
+  if t3 > 216 / 24389 then return t3 end
+  return (116 * t - 16) / (24389 / 27)
+end
+-- a linear channel clamped to 0..1, back in sRGB
+local function channel(v) return gam(math.max(0, math.min(1, v))) end
 
 function M.to_lab(hex)
   local r, g, b = must(hex)
@@ -82,8 +88,7 @@ function M.from_lab(l, a, b)
   local r = 3.2404542 * x - 1.5371385 * y - 0.4985314 * z
   local g = -0.9692660 * x + 1.8760108 * y + 0.0415560 * z
   local bl = 0.0556434 * x - 0.2040259 * y + 1.0572252 * z
-  local function c(v) return gam(math.max(0, math.min(1, v))) end
-  return M.to_hex(c(r), c(g), c(bl))
+  return M.to_hex(channel(r), channel(g), channel(bl))
 end
 
 -- WCAG relative luminance (0 black .. 1 white).

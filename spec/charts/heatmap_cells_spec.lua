@@ -1,7 +1,8 @@
 -- charts.heatmap's cells through chartd.columns.cells (C) against the Lua rule it replaces:
 -- the same cells, values (and their integer or float subtype), row counts and extremes for
 -- random grids, aggregates, missing keys and values, text in a value column, and integer
--- sums that stay integers (near math.maxinteger too, where they wrap as Lua's do).
+-- sums that stay integers (near math.maxinteger too, where they wrap as Lua's do); and the
+-- layout's placing and colouring of the cells (chartd.columns.place_cells) against its loop.
 local fixture = require "charts.shared.fixture"
 
 -- charts.heatmap loaded a second time without chartd.columns: its Lua loop.
@@ -114,5 +115,45 @@ describe("charts.heatmap cells in C", function()
     assert.equal(5, m.value[1])
     assert.equal("float", math.type(m.value[2]))
     assert.equal(1.25, m.value[2])
+  end)
+
+  -- layout through C and through the Lua loop: the same positions, colours and t (with its
+  -- subtype: the loop writes the integers 1 and 0 at and past the domain's ends) for random
+  -- grids, aggregates, explicit domains (values outside them, flat ones) and huge integers.
+  it("places and colours the cells as the layout's Lua loop does", function()
+    local themes = require "themes"
+    local seed = 6120
+    local rng = function(a, b) -- the LCG's high bits (its low bits repeat with a short period)
+      seed = (seed * 1103515245 + 12345) % 2147483648
+      return a + (seed >> 15) % (b - a + 1)
+    end
+    local box = { x = 0, y = 0, width = 500, height = 300 }
+    local checked, flat, outside = 0, 0, 0
+    for round = 1, 80 do
+      local kind = ({ "int", "float", "huge", "float" })[round % 4 + 1]
+      local rows = random_rows(rng, rng(1, 150), kind)
+      local enc = { x = { field = "x", type = "nominal" }, y = { field = "y", type = "nominal" },
+        color = { field = "v", type = "quantitative", aggregate = OPS[rng(1, 5)] } }
+      local d = rng(1, 4)
+      if d == 1 then enc.color.scale = { domain = { -20, 20 } }
+      elseif d == 2 then enc.color.scale = { domain = { 7, 7 } } end
+      local ok, spec = pcall(fixture.spec, "heatmap", rows, enc)
+      if ok then
+        local theme = themes.get(round % 2 == 0 and "light" or "dark")
+        local a, b = lua_rule.layout(spec, theme, box), native.layout(spec, theme, box)
+        assert.equal(a.cells.n, b.cells.n)
+        for k = 1, a.cells.n do
+          same_number(a.cells.x[k], b.cells.x[k], "x " .. k)
+          same_number(a.cells.y[k], b.cells.y[k], "y " .. k)
+          same_number(a.cells.t[k], b.cells.t[k], "t " .. k)
+          assert.equal(a.cells.color[k], b.cells.color[k], "colour " .. k)
+          if math.type(b.cells.t[k]) == "integer" then outside = outside + 1 end
+        end
+        assert.equal(#a.cells.color, #b.cells.color)
+        if d == 2 then flat = flat + 1 end
+        checked = checked + 1
+      end
+    end
+    assert.is_true(checked > 60 and flat > 5 and outside > 50, ("%d grids, %d flat, %d ends"):format(checked, flat, outside))
   end)
 end)
