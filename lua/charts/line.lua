@@ -23,6 +23,25 @@ local M = {
 -- path without a Lua table a point. (A binary without columns.path keeps the Lua loop.)
 M.native_path = has_columns and columns.path or nil
 
+-- The rows of a series drawn whole, as columns.path takes kept rows: each row with a value,
+-- 0 where a missing one breaks the line (rows with neither are skipped); nil when a value is
+-- not a plain number, for the Lua loop to deal with.
+function M.every_row(vals, missing, n)
+  local rows, k = {}, 0
+  for i = 1, n do
+    local v = vals[i]
+    if v ~= nil then
+      if type(v) ~= "number" or v ~= v then return nil end
+      k = k + 1
+      rows[k] = i
+    elseif missing[i] then
+      k = k + 1
+      rows[k] = 0
+    end
+  end
+  return rows
+end
+
 -- Points are drawn by default while a series has at most this many.
 M.AUTO_POINTS = 30
 
@@ -85,12 +104,19 @@ function M.geometry(model, plot, xdom, ydom, opts)
       end
     else
       xpos = xpos or axes.key_positions(model, plot, xdom)
-      for i = 1, n do
-        local v = vals[i]
-        if v ~= nil then
-          add(xpos[i], v)
-        elseif s.missing[i] then
-          run = nil
+      local every = M.native_path and type(ydom) == "table" and type(xdom) ~= "function"
+        and M.every_row(vals, s.missing, n)
+      if every then -- the loop below, in C: columns.path of every row (x = 0 + 1 * xpos[i], as is),
+        local lo, span = axes.linear_span(ydom) -- as the tables a series drawn whole is kept as
+        runs, points = M.native_path(every, n, xpos, vals, 0, 1, lo, span, plot.y, plot.height):tables()
+      else
+        for i = 1, n do
+          local v = vals[i]
+          if v ~= nil then
+            add(xpos[i], v)
+          elseif s.missing[i] then
+            run = nil
+          end
         end
       end
     end

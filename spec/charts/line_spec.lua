@@ -98,6 +98,7 @@ describe("charts.line reduced geometry in C (columns.path)", function()
       local fast, slow = both(m, { 0, 3000 }, case == "flat" and { 7, 7 } or { -40, 40 })
       assert.is_true(fast[1].drawn < fast[1].total, case .. ": reduced")
       assert.same(slow, fast, case)
+      if case == "gaps" then assert.is_true(#fast[1].runs > 3, "gaps: runs " .. #fast[1].runs) end
     end
   end)
 
@@ -121,6 +122,51 @@ describe("charts.line reduced geometry in C (columns.path)", function()
     local runs = g.path:tables()
     assert.is_true(#runs > 10, "runs broken at gaps: " .. #runs)
     assert.equal(png(runs), png(g.path))
+  end)
+
+  -- A series short enough to draw whole goes through columns.path too (every row kept, in
+  -- line.every_row): rows without a value are skipped, and end the run where the model marks a gap.
+  it("gives the Lua loop's points for whole series: gaps, keys a series lacks, bands, integers", function()
+    local native, calls = line.native_path, 0
+    for _, case in ipairs({ "gaps", "series", "integers", "band", "flat" }) do
+      local rows, y = {}, 0
+      for i = 1, 300 do
+        y = y + rnd() - 0.5
+        local v = case == "flat" and 7 or y
+        if case == "gaps" and rnd() < 0.05 then v = nil end
+        if case == "integers" then v = math.floor(y * 10) end
+        local s = case == "series" and (i % 3 == 0 and "a" or "b") or nil
+        local t = case == "integers" and i or i * 0.5
+        if case == "series" and s == "a" then t = (i // 3) * 1.5 end -- b has keys a has not
+        rows[i] = { t = case == "band" and ("k" .. i) or t, v = v, s = s }
+      end
+      local enc = { x = case == "band" and { field = "t", type = "ordinal" } or XY.x, y = XY.y }
+      if case == "series" then enc.color = { field = "s", type = "nominal" } end
+      local m = model(rows, enc)
+      local xdom, ydom = case ~= "band" and { 0, 150 } or nil, case == "flat" and { 7, 7 } or { -40, 40 }
+      line.native_path = function(...) calls = calls + 1; return native(...) end
+      local fast = line.geometry(m, PLOT, xdom, ydom)
+      line.native_path = nil
+      local slow = line.geometry(m, PLOT, xdom, ydom)
+      line.native_path = native
+      assert.equal(fast[1].total, fast[1].drawn, case .. ": not reduced")
+      assert.same(slow, fast, case)
+      for si, g in ipairs(fast) do
+        for k, pt in ipairs(g.points) do
+          assert.equal(math.type(slow[si].points[k][1]), math.type(pt[1]), case .. ": x subtype")
+          assert.equal(math.type(slow[si].points[k][2]), math.type(pt[2]), case .. ": y subtype")
+        end
+      end
+      if case == "gaps" then assert.is_true(#fast[1].runs > 3, "gaps: runs " .. #fast[1].runs) end
+    end
+    assert.is_true(calls >= 6, "columns.path calls: " .. calls)
+  end)
+
+  it("lists every row for columns.path, and leaves values that are not plain numbers to Lua", function()
+    assert.same({ 1, 0, 4, 5 }, line.every_row({ 1.5, nil, nil, 2, 3 }, { [2] = true }, 5))
+    assert.same({}, line.every_row({}, {}, 3))
+    assert.is_nil(line.every_row({ 1, 0 / 0, 2 }, {}, 3))
+    assert.is_nil(line.every_row({ 1, "2", 3 }, {}, 3))
   end)
 end)
 
