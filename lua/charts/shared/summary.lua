@@ -17,12 +17,12 @@ local CHANNEL_ORDER = { "x", "x2", "y", "y2", "theta", "color", "size", "open", 
 -- #rows) counts rows a caller did not build past the cap.
 function M.table(columns, rows, total)
   local n, width = total or #rows, #columns
-  local out = json.array()
+  local out, array, null, huge = json.array(), json.array, json.null, math.huge
   for i = 1, math.min(n, M.MAX_ROWS) do
-    local src, row = rows[i], json.array()
+    local src, row = rows[i], array()
     for k = 1, width do
       local v = src[k]
-      if v == nil or v ~= v or v == math.huge or v == -math.huge then v = json.null end
+      if v == nil or v ~= v or v == huge or v == -huge then v = null end
       row[k] = v
     end
     out[i] = row
