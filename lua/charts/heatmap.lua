@@ -9,6 +9,7 @@ local timeunit = require "data.timeunit"
 local color = require "layout.color"
 local format = require "layout.format"
 local frame = require "layout.frame"
+local dataframe = require "data.frame"
 local axes = require "charts.shared.axes"
 local transform = require "data.transform"
 local errors = require "util.errors"
@@ -62,7 +63,7 @@ local function axis_keys(spec, ch)
     end
     return keys, order, labels, true, starts
   end
-  local seen, unit, count = {}, enc.type == "temporal" and enc.timeUnit, 0
+  local unit = enc.type == "temporal" and enc.timeUnit
   if unit then
     for i = 1, n do
       local v = col[i]
@@ -72,16 +73,8 @@ local function axis_keys(spec, ch)
   else
     keys = col -- a row's key is its value: the column itself, only read
   end
-  local last
-  for i = 1, n do
-    local v = keys[i]
-    if v ~= nil and v ~= last and not seen[v] then -- (like the row before: seen already)
-      seen[v] = true
-      count = count + 1
-      order[count] = v
-    end
-    last = v
-  end
+  local first = dataframe.first_seen(keys, n) -- (validation listed a category column's already)
+  order = table.move(first, 1, #first, 1, {}) -- sorted below: a copy
   local ordered = enc.type == "quantitative" or enc.type == "temporal"
   local sort = enc.sort
   if type(sort) == "table" then
@@ -387,16 +380,19 @@ function M.summary(spec, layout)
   -- In the axes' order: along x, then up y (the first MAX_ROWS cells of that order only).
   -- Only the cells of the first columns are looked up: `lim` columns are enough when they hold
   -- MAX_ROWS cells (a dense grid: MAX_ROWS / #ys of them), else twice as many are tried.
-  local at, nx, mi, mj = nil, #m.xs, m.i, m.j
-  local lim = math.ceil(summary.MAX_ROWS / math.max(1, #m.ys))
-  while true do
-    local found = 0
-    at = {}
+  local nx, mi, mj = #m.xs, m.i, m.j
+  local function first_columns(lim)
+    local at, found = {}, 0
     for k = 1, m.n do
       if mi[k] <= lim then at[(mj[k] - 1) * nx + mi[k]], found = k, found + 1 end
     end
-    if found >= summary.MAX_ROWS or lim >= nx then break end
+    return at, found
+  end
+  local lim = math.ceil(summary.MAX_ROWS / math.max(1, #m.ys))
+  local at, found = first_columns(lim)
+  while found < summary.MAX_ROWS and lim < nx do
     lim = lim * 2
+    at, found = first_columns(lim)
   end
   local rows = {}
   for i = 1, nx do

@@ -354,20 +354,10 @@ local function check_channel(errs, name, v, df, forced)
 
   if ch.field and df and df.columns[ch.field] and (ch.type == "nominal" or ch.type == "ordinal")
     and not FREE_TEXT[name] then
-    local seen, count, col, last = {}, 0, df.columns[ch.field], nil
-    for i = 1, df.nrows do
-      local x = col[i]
-      -- (a value like the row before's is seen already: runs of one key are common)
-      if x ~= nil and x ~= last and not seen[x] then
-        seen[x], count = true, count + 1
-        if count > M.MAX_CATEGORIES then
-          errs(errors.new("invalid_spec", path .. ".field", string.format(
-            '"%s" has more than %d distinct %s values, the limit for one channel; '
-            .. "aggregate or filter the data first", ch.field, M.MAX_CATEGORIES, ch.type)))
-          break
-        end
-      end
-      last = x
+    if not frame.first_seen(df.columns[ch.field], df.nrows, M.MAX_CATEGORIES) then
+      errs(errors.new("invalid_spec", path .. ".field", string.format(
+        '"%s" has more than %d distinct %s values, the limit for one channel; '
+        .. "aggregate or filter the data first", ch.field, M.MAX_CATEGORIES, ch.type)))
     end
   end
 

@@ -488,6 +488,37 @@ function M.from_data(data, path)
   return setmetatable(df, Frame)
 end
 
+-- frame.first_seen(col, n [, limit]) → the distinct values of col[1..n] (nil skipped) in the
+-- order they first appear, or nil when there are more than `limit`. The answer is kept with the
+-- column array (weakly) for the next caller — validation counts a channel's categories, a chart
+-- then orders them — which column arrays allow, never being edited in place. The list is shared:
+-- a caller that changes it copies it first.
+local first_seen_of = setmetatable({}, { __mode = "k" })
+
+function M.first_seen(col, n, limit)
+  local known = first_seen_of[col]
+  if known and known.n == n then
+    if known.order and not (limit and #known.order > limit) then return known.order end
+    if not known.order and limit and limit <= known.above then return nil end
+  end
+  local order, seen, count, last = {}, {}, 0, nil
+  for i = 1, n do
+    local x = col[i]
+    if x ~= nil and x ~= last and not seen[x] then -- (like the row before: seen already)
+      count = count + 1
+      if limit and count > limit then
+        first_seen_of[col] = { n = n, above = limit }
+        return nil
+      end
+      seen[x] = true
+      order[count] = x
+    end
+    last = x
+  end
+  first_seen_of[col] = { n = n, order = order }
+  return order
+end
+
 -- A new frame over the same column arrays: its types, grains and columns maps are its own, so
 -- set_type on the view (which replaces a column array, never edits one) leaves df unchanged.
 function M.view(df)

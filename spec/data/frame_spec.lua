@@ -277,3 +277,34 @@ describe("data.frame output", function()
       json.encode(frame.to_records(df)))
   end)
 end)
+
+describe("data.frame.first_seen", function()
+  -- The distinct values in first-seen order, or nil past a limit; the answer is kept with the
+  -- column, so each call is checked against a plain loop over the same column.
+  local function plain(col, n, limit)
+    local seen, order = {}, {}
+    for i = 1, n do
+      local x = col[i]
+      if x ~= nil and not seen[x] then
+        seen[x] = true
+        order[#order + 1] = x
+        if limit and #order > limit then return nil end
+      end
+    end
+    return order
+  end
+
+  it("lists a column's values as a loop would, whatever was asked of it before", function()
+    local seed = 17
+    local function pick(k) seed = (seed * 1103515245 + 12345) % 2147483648; return (seed >> 16) % k + 1 end
+    for round = 1, 200 do
+      local col, n = {}, pick(60) - 1
+      for i = 1, n do col[i] = pick(5) > 1 and ("k" .. pick(pick(30))) or nil end
+      for _ = 1, 4 do -- limits below, at and above the count, and none, in random order
+        local limit = ({ nil, pick(20), 3, 40 })[pick(4)]
+        local rows = pick(3) == 1 and math.max(0, n - pick(5)) or n -- another frame's row count
+        assert.same(plain(col, rows, limit), frame.first_seen(col, rows, limit), "round " .. round)
+      end
+    end
+  end)
+end)
