@@ -106,9 +106,14 @@ function M.geometry(model, plot, xdom, ydom, opts)
       xpos = xpos or axes.key_positions(model, plot, xdom)
       local every = M.native_path and type(ydom) == "table" and type(xdom) ~= "function"
         and M.every_row(vals, s.missing, n)
+      local path_ok, built = false, nil
       if every then -- the loop below, in C: columns.path of every row (x = 0 + 1 * xpos[i], as is),
-        local lo, span = axes.linear_span(ydom) -- as the tables a series drawn whole is kept as
-        runs, points = M.native_path(every, n, xpos, vals, 0, 1, lo, span, plot.y, plot.height):tables()
+        local lo, span = axes.linear_span(ydom) -- as the tables a series drawn whole is kept as;
+        -- a position past the double range (columns.path refuses it) is left to the loop
+        path_ok, built = pcall(M.native_path, every, n, xpos, vals, 0, 1, lo, span, plot.y, plot.height)
+      end
+      if path_ok then
+        runs, points = built:tables()
       else
         for i = 1, n do
           local v = vals[i]
