@@ -83,10 +83,11 @@ static int same_text(double a, double b, int d, double scale) {
  * an integer k, |k| < 1e8 (as a value read from text with at most d decimals is: m / 10^f and
  * m * 10^(d-f) / 10^d are one real number, rounded once). A value then determines its k, so
  * distinct values have distinct k and "%.*f" writes k: they read apart. Returns 1 when every
- * value is such, 0 when not (apart_as_integers then decides). */
+ * finite value is such (NaN and ±Inf are skipped), 0 when not (apart_as_integers then decides). */
 static int apart_as_written(const double *v, size_t m, int d) {
   double scale = pow(10.0, d);
   for (size_t i = 0; i < m; i++) {
+    if (!isfinite(v[i])) continue;
     double x = v[i] * scale, k = floor(x + 0.5);
     if (!(fabs(x) < 1e8) || k / scale != v[i]) return 0;
   }
@@ -120,14 +121,12 @@ static int apart_as_integers(const double *v, size_t m, int d, uint32_t *table) 
   return 1;
 }
 
-int decimals_apart(double *v, size_t n, int maxd, void *scratch) {
-  size_t m = 0;
+/* The decimals to try first, read from the finite values of v: two significant digits for the
+ * smallest non-zero |v|, at most maxd, no more than the values have (format.lua's loop). */
+static int first_decimals(const double *v, size_t n, int maxd) {
   double minabs = INFINITY;
-  for (size_t i = 0; i < n; i++) {
-    if (!isfinite(v[i])) continue;
-    if (v[i] != 0 && fabs(v[i]) < minabs) minabs = fabs(v[i]);
-    v[m++] = v[i];
-  }
+  for (size_t i = 0; i < n; i++)
+    if (isfinite(v[i]) && v[i] != 0 && fabs(v[i]) < minabs) minabs = fabs(v[i]);
   int d = 0;
   if (minabs < INFINITY) {
     double want = 1 - floor(log10(minabs));
@@ -135,15 +134,29 @@ int decimals_apart(double *v, size_t n, int maxd, void *scratch) {
   }
   int exact = 0; /* the decimals the values have, as format.lua's loop finds them (array order) */
   double scale = 1; /* 10 ^ exact */
-  for (size_t i = 0; i < m && exact < d; i++) {
+  for (size_t i = 0; i < n && exact < d; i++) {
+    if (!isfinite(v[i])) continue;
     while (exact < d) {
       double x = v[i] * scale;
       if (fabs(x - floor(x + 0.5)) <= 1e-9 * fmax(1, fabs(x))) break;
       scale = pow(10.0, ++exact);
     }
   }
-  if (exact < d) d = exact;
-  if (apart_as_written(v, m, d) || (m < UINT32_MAX && apart_as_integers(v, m, d, scratch))) return d;
+  return exact < d ? exact : d;
+}
+
+int decimals_apart_as_written(const double *v, size_t n, int maxd) {
+  int d = first_decimals(v, n, maxd);
+  return apart_as_written(v, n, d) ? d : -1;
+}
+
+int decimals_apart(double *v, size_t n, int maxd, void *scratch) {
+  int d = first_decimals(v, n, maxd);
+  if (apart_as_written(v, n, d)) return d;
+  size_t m = 0;
+  for (size_t i = 0; i < n; i++)
+    if (isfinite(v[i])) v[m++] = v[i];
+  if (m < UINT32_MAX && apart_as_integers(v, m, d, scratch)) return d;
   sort_doubles(v, scratch, m);
   for (; d < maxd; d++) {
     double unit = 2 * pow(10.0, -d), scale = pow(10.0, d); /* further apart than unit: different texts */

@@ -10,6 +10,10 @@
  * have, more until distinct values written with "%.*f" read apart, at most maxd. v is reordered
  * (sorted); scratch holds decimals_scratch_size(n) bytes (aligned for doubles). */
 int decimals_apart(double *v, size_t n, int maxd, void *scratch);
+
+/* decimals_apart's answer when it needs no sort nor memory — the commonest case, every value
+ * written with at most that many decimals — read without changing v; -1 when it needs them. */
+int decimals_apart_as_written(const double *v, size_t n, int maxd);
 size_t decimals_scratch_size(size_t n);
 
 #endif

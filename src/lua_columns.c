@@ -642,6 +642,15 @@ static int l_decimals_apart(lua_State *L) {
   lua_settop(L, 3);
   size_t arrays = lua_rawlen(L, 1);
   luaL_argcheck(L, arrays <= INT32_MAX / ((size_t)n + 1), 1, "too many values");
+  if (arrays == 1 && lua_rawgeti(L, 1, 1) == LUA_TTABLE) { /* one series: its own doubles, no copy, when they do */
+    const double *col = numcol_get(L, -1, (size_t)n);
+    int d = col ? decimals_apart_as_written(col, (size_t)n, (int)maxd) : -1;
+    if (d >= 0) {
+      lua_pushinteger(L, d);
+      return 1;
+    }
+  }
+  lua_settop(L, 3);
   size_t total = arrays * (size_t)n;
   double *v = scratch(L, total, sizeof *v);   /* 4 */
   void *room = scratch(L, 1, decimals_scratch_size(total)); /* 5 */

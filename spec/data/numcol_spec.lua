@@ -248,6 +248,9 @@ describe("numeric columns kept in C", function()
         for i = 1, n do k_[i], v_[i], w_[i] = cols.k[i], cols.v[i], cols.w[i] end
         local _, fresh = csv.columns(table.concat(lines, "\n"), 1000000, 10, 1000)
         assert.same({ columns.group(k_, v_, nil, n, "sum", true) }, { columns.group(fresh.k, fresh.v, nil, n, "sum", true) })
+        local flat, want = columns.flat(fresh.w, n), columns.flat(w_, n)
+        for i = 1, n, 97 do assert.equal(math.type(want[i]), math.type(flat[i])) end
+        assert.same(want, flat)
         for _, name in ipairs({ "v", "w", "k" }) do
           local plain = ({ k = k_, v = v_, w = w_ })[name]
           assert.same({ columns.scan(plain, n) }, { columns.scan(fresh[name], n) }, name)
