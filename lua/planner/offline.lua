@@ -161,6 +161,10 @@ spelled_out = function(joined, c)
   if #c.words ~= 1 or #name < 3 or #name > 10 or not name:match("^%a+$") or #joined < 2 or c.role == "id" then
     return 0
   end
+  -- (a possessive is its noun: "baby's weight")
+  local said = {}
+  for k, w in ipairs(joined) do said[k] = w:gsub("'s$", "") end
+  joined = said
   for _, w in ipairs(joined) do
     if lex.stop[w] or #w < 3 or not w:match("^%a+$") or lex.chart[w] or vocab.command[w] then return 0 end
   end
@@ -232,6 +236,12 @@ local function span_score(tokens, i, j, c, exact)
   for k = i, j do if exact and exact[k] and j > i then return s, whole end end
   local r = run_together_score(tokens, i, j, c)
   if r > s then return r, j > i end
+  -- a word made of another and the name ("policyholders" for Holders, "subcategory" for Category)
+  local w, name = tokens[i].w, c.joined
+  if i == j and s < 0.8 and w and #name >= 5 and #w >= #name + 3 and name:match("^%l+$")
+      and (w:sub(-#name) == name or tokens[i].s:sub(-#lex.stem(name)) == lex.stem(name)) then
+    return 0.8, false
+  end
   return s, whole
 end
 
@@ -642,12 +652,17 @@ local function value_mentions(tokens, prof, taken, prompt)
   local found = {}
   for _, c in ipairs(prof.columns) do
     if c.values and c.role == "category" then
-      local set, codes = {}, {}
+      local set, codes, clips = {}, {}, {}
+      -- a column of short lower-case codes ("bc", "wc", "prof"): codes too, said by their words'
+      -- initials ("blue collar") or as the word they clip ("professionals")
+      local short = #c.values > 0
+      for _, v in ipairs(c.values) do short = short and #v <= 4 and v:match("^%l+$") ~= nil end
       for _, v in ipairs(c.values) do
         local lv = v:lower()
         if #lv >= 3 and not lex.stop[lv] then set[lv] = v end
         for syn in pairs(lex.value_synonyms_of(lex.stem(lv))) do set[syn] = set[syn] or v end
-        if v:match("^%u%u%u?$") then codes[lv] = v end
+        if v:match("^%u%u%u?$") or short and #v >= 2 then codes[lv] = v end
+        if short and #v >= 3 then clips[lv] = v end
       end
       local seen, at = {}, {}
       local function hit(v, i, j)
@@ -670,6 +685,9 @@ local function value_mentions(tokens, prof, taken, prompt)
         if t.w and not taken[i] and codes[t.w] and prompt:find("%f[%w]" .. codes[t.w] .. "%f[%W]") then
           hit(codes[t.w], i, i)
         end
+        for clip, v in pairs(clips) do
+          if t.w and not taken[i] and #t.w >= #clip + 3 and t.w:sub(1, #clip) == clip then hit(v, i, i) end
+        end
         -- initials: as many free content words as the code has letters, their first letters the code
         for code, v in pairs(codes) do
           local j = i + #code - 1
@@ -677,6 +695,7 @@ local function value_mentions(tokens, prof, taken, prompt)
           for k = i, ok and j or i - 1 do
             local w = tokens[k].w
             ok = ok and w and not taken[k] and (not lex.stop[w] or #w == 1) and not lex.aggregate[w]
+              and not lex.chart[w] and not vocab.command[w]
               and w:sub(1, 1) == code:sub(k - i + 1, k - i + 1) and (#w >= 3 or k > i)
           end
           if ok then hit(v, i, j) end
@@ -1249,7 +1268,8 @@ local function gather(tokens, prof)
     -- "number of cylinders", "# of cylinders": the column is itself a count of something
     local w1, w2 = word(tokens, m.i - 1), word(tokens, m.i - 2)
     if w1 == "number" or w1 == "numbers" or ((w1 == "of" or w1 == "for") and (w2 == "number" or w2 == "numbers")) then
-      f.counted = true
+      -- ("number of counties" over a column of county names: the things counted, as "how many")
+      if c.type == "quantitative" then f.counted = true else f.counted_things = true end
     end
     -- "how many low weight babies", "number of smokers": a column of 0s and 1s marking the things
     -- counted adds up its ones

@@ -737,6 +737,9 @@ describe("readings by class", function()
       local df = csv({ "group", w[3], "other", abbr }, rows)
       local spec = first(("average %s %s by group"):format(w[1], w[2]), df)
       assert.equal(abbr, spec.encoding.y.field, w[1] .. " " .. w[2] .. " → " .. abbr)
+      -- (a possessive is its noun: "baby's weight")
+      spec = first(("average %s's %s by group"):format(w[1], w[2]), df)
+      assert.equal(abbr, spec.encoding.y.field, w[1] .. "'s " .. w[2])
       -- a word that names a column by itself keeps it ("students exercise" is Exer, not Sex)
       spec = first(("average %s %s by group"):format(w[1], w[3]), df)
       assert.equal(w[3], spec.encoding.y.field)
@@ -831,5 +834,140 @@ describe("readings by class", function()
       spec = first(("average %s by name"):format(names[2]), df)
       assert.equal("mean", spec.encoding.y.aggregate)
     end
+  end)
+
+  it("a word of aggregate said within a column's name is the name ('sleep total' is sleep_total)", function()
+    for _ = 1, 8 do
+      local thing = word(2)
+      local agg = pick { "total", "max", "mean", "average" }
+      local col = thing .. "_" .. agg
+      local rows = {}
+      for i = 1, 30 do rows[i] = { rand(90), pick { "a", "b" } } end
+      local df = csv({ col, "kind" }, rows)
+      local base = { type = "histogram", encoding = { x = { field = col, type = "quantitative", bin = true },
+        y = { aggregate = "count", type = "quantitative" } } }
+      local spec = edit(("histogram of %s %s"):format(thing, agg), base, df)
+      assert.equal("count", spec.encoding.y.aggregate, thing .. " " .. agg)
+      assert.equal(col, spec.encoding.x.field)
+    end
+  end)
+
+  it("'how long', 'how big' ask a degree, never a value starting with that word", function()
+    for _ = 1, 8 do
+      local adj = pick { "long", "big", "fast", "old", "high" }
+      -- (one animal's name starts with the word: "Long-nosed armadillo")
+      local rows = { { title_case(adj) .. "-nosed " .. word(2), rand(20) } }
+      for i = 2, 30 do rows[i] = { title_case(word(2)) .. " " .. word(2), rand(20) } end
+      local df = csv({ "name", "hours" }, rows)
+      local spec = first(("show me how %s the hours are"):format(adj), df)
+      assert.is_nil(spec.transform, adj)
+    end
+  end)
+
+  it("a complaint about stacking asks for the other way, and its words name no column", function()
+    local rows = {}
+    for i = 1, 30 do rows[i] = { pick { "a", "b", "c" }, pick { "p", "q" }, pick { "u", "v" }, rand(90) } end
+    local df = csv({ "cut", "tone", "grade", "price" }, rows)
+    local base = { type = "bar", options = { stacked = true }, encoding = { x = { field = "cut", type = "nominal" },
+      y = { field = "price", type = "quantitative", aggregate = "mean" },
+      color = { field = "tone", type = "nominal" } } }
+    for _, prompt in ipairs { "stacked is confusing, put them side by side", "the stacking looks messy",
+      "stacked is hard to read" } do
+      local spec = edit(prompt, base, df)
+      assert.is_falsy(spec.options and spec.options.stacked, prompt)
+      assert.equal("tone", spec.encoding.color.field, prompt)
+    end
+  end)
+
+  it("a word made of another and a column's name names it ('policyholders' for Holders)", function()
+    for _ = 1, 8 do
+      local name = title_case(word(3))
+      local rows = {}
+      for i = 1, 30 do rows[i] = { rand(900), rand(90), pick { "g1", "g2" }, rand(50) } end
+      local df = csv({ "Age", "Claims", "Group", name }, rows)
+      local said = pick { "policy", "home", "sub", "co" } .. name:lower()
+      local spec = first(("claims against %s"):format(said), df)
+      assert.same(sorted { name, "Claims" }, sorted { spec.encoding.x.field, spec.encoding.y.field }, said)
+    end
+  end)
+
+  it("the number of things a column names, per group, counts rows ('number of counties per state')", function()
+    for _ = 1, 8 do
+      local thing, group = word(2), word(2)
+      local rows = {}
+      -- (names that repeat over the rows, each in one group)
+      for i = 1, 40 do rows[i] = { thing .. (i % 15), ({ "X", "Y", "Z" })[i % 15 % 3 + 1], rand(900) } end
+      local df = csv({ thing, group, "value" }, rows)
+      local spec = first(("number of %ss per %s"):format(thing, group), df)
+      assert.equal(group, spec.encoding.x.field)
+      assert.equal("count", spec.encoding.y.aggregate)
+      assert.is_nil(spec.encoding.color)
+    end
+  end)
+
+  it("the legend's heading is set by what people call it ('make the legend say X')", function()
+    local df = csv({ "a", "b", "v" }, { { "x", "p", 1 }, { "y", "q", 2 } })
+    local base = { type = "bar", encoding = { x = { field = "a", type = "nominal" },
+      y = { field = "v", type = "quantitative", aggregate = "sum" }, color = { field = "b", type = "nominal" } } }
+    for _ = 1, 8 do
+      local text = title_case(word(2)) .. " " .. pick { "area", "line", "bar", "top 5" }
+      local prompt = pick { "make the legend say '%s'", "legend title '%s'", "call the legend %s",
+        "thanks! legend title: %s" }:format(text)
+      local spec = edit(prompt, base, df)
+      assert.equal(text, spec.encoding.color.title, prompt)
+      assert.equal("bar", spec.type)
+      assert.is_nil(spec.transform)
+    end
+  end)
+
+  it("a survey's column of respondents counts the people each row stands for", function()
+    for _ = 1, 8 do
+      local names = distinct_words(2, 2)
+      local rows = {}
+      for i = 1, 40 do rows[i] = { pick { "A", "B", "C" }, pick { "yes", "no" }, rand(90) } end
+      local df = csv({ names[1], names[2], pick { "respondents", "responses", "participants" } }, rows)
+      local spec = first(("how many people per %s"):format(names[1]), df)
+      assert.equal("sum", spec.encoding.y.aggregate)
+    end
+  end)
+
+  it("short lower-case codes are named by their words' initials or the word they clip", function()
+    for _ = 1, 8 do
+      local w = distinct_words(4, 2)
+      local c1, c2, c3 = w[1]:sub(1, 1) .. w[2]:sub(1, 1), w[3]:sub(1, 1) .. w[4]:sub(1, 1), w[4]:sub(1, 4)
+      if c1 ~= c2 and c2 ~= c3:sub(1, 2) then
+        local rows = {}
+        for i = 1, 45 do rows[i] = { ({ c1, c2, c3 })[i % 3 + 1], rand(90), rand(90) } end
+        local df = csv({ "type", "score", "income" }, rows)
+        local spec = first(("average score for %s %s and %ss"):format(w[1], w[2], w[4] .. "ional"), df)
+        assert.equal("type", spec.encoding.x.field, w[1] .. " " .. w[2])
+        local base = { type = "scatter", encoding = { x = { field = "income", type = "quantitative" },
+          y = { field = "score", type = "quantitative" } } }
+        spec = edit(("only %sional ones"):format(w[4]), base, df)
+        assert.same({ c3 }, filter_on(spec, "type").oneOf)
+      end
+    end
+  end)
+
+  it("values kept for separate panels split the chart into panels, not colours", function()
+    local rows = {}
+    for i = 1, 40 do rows[i] = { rand(18), pick { "male", "female" }, rand(90) } end
+    local df = csv({ "education", "gender", "wage" }, rows)
+    local base = { type = "line", encoding = { x = { field = "education", type = "quantitative" },
+      y = { field = "wage", type = "quantitative", aggregate = "mean" } } }
+    for _, prompt in ipairs { "separate panels for men and women", "male and female as small multiples" } do
+      local spec = edit(prompt, base, df)
+      assert.equal("gender", spec.encoding.column and spec.encoding.column.field, prompt)
+      assert.is_nil(spec.encoding.color)
+    end
+  end)
+
+  it("a column's own name is that column, not a theme or colour word ('just the white')", function()
+    local df = csv({ "month", "black", "white" }, { { "1990-01", 1, 2 }, { "1990-02", 2, 3 }, { "1990-03", 3, 1 } })
+    local base = { type = "line", encoding = { x = { field = "month", type = "temporal" },
+      y = { field = "black", type = "quantitative" } } }
+    local spec = edit(pick { "just the white", "show white instead" }, base, df)
+    assert.equal("white", spec.encoding.y.field)
+    assert.is_nil(spec.theme)
   end)
 end)

@@ -244,6 +244,9 @@ function M.swap(ctx)
   end
 end
 
+local COPULA = vocab.set [[is are looks look seems seem feels gets was]]
+local COMPLAINT = vocab.set [[confusing bad ugly messy cluttered hard unclear awful terrible not difficult
+  weird odd strange busy]]
 -- "stacked", "stack them", "grouped", "side by side", "unstack": how series share an x.
 function M.stacking(ctx)
   for i, t in ipairs(ctx.tokens) do
@@ -254,6 +257,11 @@ function M.stacking(ctx)
       local prev = ctx:w(i - 1)
       on = prev ~= "not" and prev ~= "don't" and prev ~= "dont" and prev ~= "no" and prev ~= "un"
       if not on then ctx:mark(i - 1) end
+      -- "stacked is confusing", "the stacking looks messy": a complaint asks for the other way
+      if on and COPULA[ctx:w(i + 1) or ""] then
+        local bad = ctx:find(COMPLAINT, i + 2, 3)
+        if bad then on = false; for k = i + 1, bad do ctx:mark(k) end end
+      end
     elseif t.w == "unstack" or t.w == "unstacked" or t.w == "dodged" or t.w == "clustered" or t.w == "dodge"
         or t.w == "cluster" then
       on = false

@@ -177,6 +177,15 @@ function Ctx:value_mentions()
     if #key >= 3 and hits[1].few then fuzzy_keys[#fuzzy_keys + 1] = key end
   end
   table.sort(fuzzy_keys)
+  -- columns of short lower-case codes ("bc", "wc", "prof"), whose codes clip words ("professional")
+  local short = {}
+  for _, name in ipairs(df.names) do
+    local all = nil
+    for _, hit in pairs(column_values(df, name)) do
+      all = (all ~= false) and #tostring(hit.value) <= 4 and tostring(hit.value):match("^%l+$") ~= nil
+    end
+    short[name] = all or nil
+  end
   -- a value written loosely: a typo in one of its words ("home ofice"), or a derived word
   -- ("rainy" for rain, "snowy" for snow, "females" for FEMALE)
   local function near(i, key)
@@ -187,6 +196,7 @@ function Ctx:value_mentions()
       if not (t and t.w) or lex.stop[t.w] or vocab.command[t.w] then return nil end
       local ok = t.s == w or (#w >= 4 and lex.word_match(t.s, w) >= 0.8)
         or (#w >= 3 and #t.s <= #w + 2 and t.s:sub(1, #w) == w and t.s:sub(#w + 1):match("^[ysin]*$"))
+        or (#words == 1 and #w >= 3 and short[index[key][1].col] and #t.s >= #w + 3 and t.s:sub(1, #w) == w)
       if not ok then return nil end
     end
     return i + #words - 1
@@ -262,6 +272,9 @@ local function abbreviates(code, word)
   return true
 end
 
+-- Words asked with "how" for a degree ("how long", "how big", "how often").
+local HOW_DEGREE = vocab.set [[long much many big fast old often far high large well tall heavy deep wide small low
+  short hot cold early late good bad strong quick slow young close near]]
 function Ctx:loose_value_mentions(strict)
   local out, df = {}, self.df
   if not df then return out end
@@ -326,7 +339,8 @@ function Ctx:loose_value_mentions(strict)
       out[#out + 1] = { col = placed[1].col, value = placed[1].value, i = i, j = j, loose = true, place = true }
       i = j
     elseif self:free(i) and not self:mention_at(i) and not lex.stop[t.w] and not vocab.command[t.w]
-        and not tonumber(t.w) then
+        and not tonumber(t.w) and not (self:w(i - 1) == "how" and HOW_DEGREE[t.w]) then
+      -- ("how long they sleep" asks a degree: not the "Long-nosed armadillo")
       local hits = by_word[t.s]
       local plural_of
       local list = not hits and shared[t.w]

@@ -132,9 +132,14 @@ end
 
 -- "colour scheme", "color palette", "colour gradient", "colour blind": the colours' styling, never a column
 local PALETTE_WORDS = set [[scheme schemes palette palettes gradient ramp shades tones hues theme blind]]
+local COPULA = set [[is are was were looks look seems seem feels gets]]
 local function only_category(ctx, i)
   local k = i + 1
-  while ctx:w(k) and (BRIDGE[ctx:w(k)] or lex.stop[ctx:w(k)]) do k = k + 1 end
+  while ctx:w(k) and (BRIDGE[ctx:w(k)] or lex.stop[ctx:w(k)]) do
+    -- ("stacked is confusing": what is said of the cue, no column)
+    if COPULA[ctx:w(k)] then return nil end
+    k = k + 1
+  end
   local word = ctx:w(k)
   if not word or ctx:mention_at(k) or not ctx.prof or ctx:grain_at(k) or PALETTE_WORDS[word]
       or vocab.comparative[word] then return nil end
@@ -540,6 +545,9 @@ function M.aggregate(ctx)
   for i, t in ipairs(ctx.tokens) do
     local agg = t.w and ctx:free(i) and (lex.aggregate[t.w] or not lex.superlative[t.s] and lex.aggregate[t.s])
     if lex.count[t.w or ""] and ctx:free(i) then agg = "count" end
+    -- (a word of a column's name said with the rest of it: "sleep total" is sleep_total)
+    local named_in = ctx:mention_at(i)
+    if named_in and named_in.j > named_in.i then agg = nil end
     -- "add them up", "add it all up": a sum; "how many": a count
     local up = t.w == "add" and (ctx:w(i + 1) == "up" and i + 1 or ctx:w(i + 2) == "up" and i + 2
       or ctx:w(i + 3) == "up" and i + 3)

@@ -399,6 +399,7 @@ function widens(ctx, cur)
   return widen, compared
 end
 
+local PANEL_WORDS = set [[panel panels facet facets faceted multiples subplots subplot]]
 -- Values kept side by side are compared: "1955 vs 2005 side by side", "Japan, Brazil and Nigeria"
 -- as lines. Two or more of them split the chart by their column when its colour is free.
 -- A histogram compares its distributions in panels side by side, not in one stack of bins.
@@ -416,7 +417,10 @@ function M.split_by_kept(ctx, field, n, both)
   if lines and not (compared or both) and key and key.name == field then return end
   if compared then ctx:mark(compared) end
   if ctx:w(compared and compared + 1 or 0) == "by" and ctx:w(compared + 2) == "side" then ctx:mark(compared + 1, compared + 2) end
-  if spec.type == "histogram" then
+  -- ("separate panels for men and women"): a panel each, as asked
+  local panels = ctx:find(PANEL_WORDS, 1)
+  if spec.type == "histogram" or panels then
+    if panels then ctx:mark(panels) end
     enc.column = { field = field, type = "nominal" }
     ctx:edit("facet")
     return

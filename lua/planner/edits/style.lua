@@ -56,6 +56,11 @@ local TITLE_CUES = {
   { "%f[%a]title%s+([xy])%s*%-?%s*axis%f[%A]", "axis" }, { "%f[%a]name%s+([xy])%s*%-?%s*axis%f[%A]", "axis" },
   { "%f[%a]label%s+the%s+([xy])%s+as%f[%A]", "axis" }, { "%f[%a]label%s+([xy])%s+as%f[%A]", "axis" },
   { "%f[%a]([xy])%s*%-?%s*axis%s*:", "axis" },
+  -- the legend's heading: "legend title 'Area'", "make the legend say X", "call the legend X"
+  { "%f[%a]legend%s+title[sd]?%f[%A]", "legend" }, { "%f[%a]legend%s+to%s+say%f[%A]", "legend" },
+  { "%f[%a]legend%s+says?%f[%A]", "legend" }, { "%f[%a]legend%s+heading%f[%A]", "legend" },
+  { "%f[%a]legend%s+name%f[%A]", "legend" }, { "%f[%a]rename%s+the%s+legend%f[%A]", "legend" },
+  { "%f[%a]call%s+the%s+legend%f[%A]", "legend" }, { "%f[%a]title%s+the%s+legend%f[%A]", "legend" },
   { "%f[%a]rename%s+the%s+chart%f[%A]", "title" }, { "%f[%a]rename%s+chart%f[%A]", "title" },
   { "%f[%a]retitle%f[%A]", "title" }, { "%f[%a]name%s+the%s+chart%f[%A]", "title" }, { "%f[%a]call%s+the%s+chart%f[%A]", "title" },
   { "%f[%a]name%s+the%s+graph%f[%A]", "title" }, { "%f[%a]call%s+the%s+graph%f[%A]", "title" },
@@ -157,6 +162,11 @@ function M.titles(ctx)
     if not ch then ctx:note("this chart has no " .. which .. " axis to title"); return end
     ch.title = text
     ctx:edit("axis title")
+  elseif which == "legend" then
+    local ch = spec.encoding.color or spec.encoding.size
+    if not ch then ctx:note("this chart has no legend to title"); return end
+    ch.title = (not remove) and text or nil
+    ctx:edit("legend title")
   else
     spec[which] = (not remove) and text or nil
     if remove and which == "title" then spec.title = "" end
@@ -201,7 +211,9 @@ end
 function M.theme(ctx)
   local known = theme_names()
   for i, t in ipairs(ctx.tokens) do
-    local name = t.w and ctx:free(i) and (known[t.w] or THEME_WORDS[t.w])
+    -- (a column's own name is that column: "just the white" over columns black and white)
+    local own = ctx:mention_at(i) and ctx:mention_at(i).score >= 1
+    local name = t.w and ctx:free(i) and not own and (known[t.w] or THEME_WORDS[t.w])
     if not name and t.w and ctx:free(i) and colour_blind(ctx, i) then
       name = "colourblind"
       ctx:mark(i + 1)
