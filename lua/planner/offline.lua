@@ -609,6 +609,21 @@ function M.mentions(tokens, prof, drawn)
       end
     end
   end
+  -- "math score vs district income": beside a relation word, two columns named one after the other
+  -- are one noun, its last word the column (the first says whose); each side names one
+  local relation_at = nil
+  for k, t in ipairs(tokens) do if t.w == "vs" or t.w == "versus" or t.w == "against" then relation_at = k end end
+  if relation_at then
+    for k = #out - 1, 1, -1 do
+      local a, b = out[k], out[k + 1]
+      local same_side = (a.j < relation_at) == (b.i < relation_at)
+      if same_side and b.i == a.j + 1 and a.col ~= b.col and a.col.role ~= "time" and b.col.role == "measure" then
+        taken[a.i] = nil
+        for t = a.i, a.j do taken[t] = nil end
+        table.remove(out, k)
+      end
+    end
+  end
   -- "construction year band", "income bracket", "age group": a kind word after a column named
   -- (a time word between) says what that column's values are, not another column it is a synonym of
   for k = #out, 2, -1 do
@@ -1269,7 +1284,8 @@ local function gather(tokens, prof)
     local w1, w2 = word(tokens, m.i - 1), word(tokens, m.i - 2)
     if w1 == "number" or w1 == "numbers" or ((w1 == "of" or w1 == "for") and (w2 == "number" or w2 == "numbers")) then
       -- ("number of counties" over a column of county names: the things counted, as "how many")
-      if c.type == "quantitative" then f.counted = true else f.counted_things = true end
+      -- (and over a column numbering them: "number of districts" over district codes)
+      if c.type == "quantitative" and c.role ~= "id" then f.counted = true else f.counted_things = true end
     end
     -- "how many low weight babies", "number of smokers": a column of 0s and 1s marking the things
     -- counted adds up its ones

@@ -970,4 +970,31 @@ describe("readings by class", function()
     assert.equal("white", spec.encoding.y.field)
     assert.is_nil(spec.theme)
   end)
+
+  it("rows named loosely after 'only' are the rows kept, no column to split by ('only polls from june')", function()
+    for _ = 1, 8 do
+      local thing = word(2)
+      local rows = {}
+      for i = 1, 40 do
+        rows[i] = { ("2016-%02d-%02d"):format(rand(12), rand(28)), thing .. "ster" .. rand(3), rand(90), rand(90) }
+      end
+      local df = csv({ "enddate", thing .. "ster", "spread", "size" }, rows)
+      local base = { type = "scatter", encoding = { x = { field = "spread", type = "quantitative" },
+        y = { field = "size", type = "quantitative" } } }
+      local spec = edit(("only %ss from june"):format(thing), base, df)
+      assert.is_nil(spec.encoding.color, thing .. "s")
+      assert.truthy(filter_on(spec, "enddate"))
+    end
+  end)
+
+  it("two columns named one after the other beside 'vs' are one noun: its last word ('district income')", function()
+    for _ = 1, 8 do
+      local names = distinct_words(3, 2)
+      local rows = {}
+      for i = 1, 30 do rows[i] = { 10000 + i, rand(90), rand(900), rand(50) } end
+      local df = csv({ names[1], names[2], names[3], "other" }, rows)
+      local spec = first(("%s score vs %s %s"):format(names[2], names[1], names[3]), df)
+      assert.same(sorted { names[2], names[3] }, sorted { spec.encoding.x.field, spec.encoding.y.field })
+    end
+  end)
 end)

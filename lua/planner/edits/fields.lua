@@ -694,6 +694,11 @@ local function few_levels(c)
   return c.discrete or (c.distinct or 99) <= 12 and (c.distinct or 99) * 5 <= (c.count or 0)
 end
 
+local ONLY = set [[only just]]
+local function on_chart_field(enc, name)
+  for _, ch in pairs(enc) do if type(ch) == "table" and ch.field == name then return true end end
+  return false
+end
 function M.slot(ctx)
   local spec, enc = ctx.spec, ctx.spec.encoding
   local free = ctx:free_mentions()
@@ -703,6 +708,11 @@ function M.slot(ctx)
     if (m.score < 0.6 and not after_by and not variant_of_drawn(ctx, m)) or m.col.role == "id" and m.score < 0.8 then
       m.used = true -- a weak reading: a word of the sentence rather than a column
     end
+    -- "only polls from june", "only national polls" (polls ~ pollster): the rows kept, named loosely
+    -- after a filter cue, are no column to split by
+    local k = m.i - 1
+    while k > m.i - 3 and ctx:w(k) and not ONLY[ctx:w(k)] and ctx:free(k) and not ctx:mention_at(k) do k = k - 1 end
+    if m.score < 0.9 and ONLY[ctx:w(k) or ""] and not on_chart_field(enc, m.col.name) then m.used = true end
     -- "not Y, X", "not Y but X": X in Y's place
     local replaced
     local nxt = free[idx + 1]
