@@ -96,13 +96,15 @@ function M.geometry(model, plot, xdom, ydom, opts)
     local kept, total = reduce.m4(n, plot, opts.resolution or 1, a, b, keys, vals, s.missing)
     if kept and M.native_path and type(ydom) == "table" then -- the loop below, in C
       local lo, span = axes.linear_span(ydom)
-      path = M.native_path(kept, n, keys, vals, a, b, lo, span, plot.y, plot.height)
-      runs, points = nil, nil
-    elseif kept then
+      -- (a position past the double range, which columns.path refuses, is left to the loop)
+      local ok, built = pcall(M.native_path, kept, n, keys, vals, a, b, lo, span, plot.y, plot.height)
+      if ok then path, runs, points = built, nil, nil end
+    end
+    if kept and not path then
       for _, i in ipairs(kept) do
         if i == 0 then run = nil else add(a + b * (keys and keys[i] or i), vals[i]) end
       end
-    else
+    elseif not kept then
       xpos = xpos or axes.key_positions(model, plot, xdom)
       local every = M.native_path and type(ydom) == "table" and type(xdom) ~= "function"
         and M.every_row(vals, s.missing, n)

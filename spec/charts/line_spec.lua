@@ -250,6 +250,17 @@ describe("charts.line rendering", function()
     end)
   end
 
+  it("a line reduced per pixel column with values near the double range is an error about the data", function()
+    -- (columns.path refuses a position past the double range: the Lua loop then says why)
+    for _, big in ipairs { 1e308, 1.7e308 } do
+      local rows = {}
+      for i = 1, 5000 do rows[i] = { t = i, v = (i % 3 == 0 and -big or big) * (0.5 + (i % 7) / 14) } end
+      local result, err = pipeline.render({ type = "line", data = { values = rows }, encoding = XY })
+      assert.is_nil(result)
+      assert.equal("invalid_data", err.code, err.message)
+    end
+  end)
+
   it("renders SVG and PDF", function()
     local raw = { type = "line", data = line.sample.data, encoding = line.sample.encoding, format = "svg" }
     assert.truthy(assert(pipeline.render(raw)).bytes:find("</svg>", 1, true))
