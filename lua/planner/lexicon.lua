@@ -155,7 +155,7 @@ M.id_name = set { "id", "name", "title", "key", "code", "identifier", "label", "
 -- says how many of them each group holds (year, age, sex, people).
 M.counted = set { "population", "people", "persons", "inhabitants", "residents", "households", "passengers",
   "employees", "workers", "births", "deaths", "cases", "patients", "students", "visitors", "users", "flights",
-  "trips", "orders", "visits" }
+  "trips", "orders", "visits", "respondents", "responses", "participants", "individuals", "observations" }
 -- Quantities that add up (a total is meaningful); others (rates, ratings) average.
 M.additive = set { "sales", "sale", "revenue", "revenues", "profit", "profits", "gross", "income",
   "earnings", "budget", "cost", "costs", "spend", "spending", "expense", "expenses", "amount",

@@ -148,11 +148,7 @@ end
 -- Name words of a column that holds how many rows each row stands for (a table already counted:
 -- origin, destination, count).
 local COUNT_NAMES = { count = true, counts = true, n = true, freq = true, frequency = true, cnt = true,
-  tally = true, occurrences = true, num = true,
-  -- the people a survey's row stands for ("respondents" per country and answer); not a quantity of
-  -- each thing, like a car's passengers or a firm's employees
-  respondents = true, responses = true, persons = true, individuals = true, participants = true,
-  observations = true, records = true }
+  tally = true, occurrences = true, num = true }
 -- The time index of repeated measurements: whole numbers from 0 or 1 named as time ("Time",
 -- "day", "week", "visit", the whole name) that many rows share (chick weights measured on days 0, 2, … 21).
 -- A duration measured once per row (race times) has as many values as rows and stays a measure.

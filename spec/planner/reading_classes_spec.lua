@@ -923,9 +923,14 @@ describe("readings by class", function()
   it("a survey's column of respondents counts the people each row stands for", function()
     for _ = 1, 8 do
       local names = distinct_words(2, 2)
+      -- (one row per country, answer and sex: the answers counted)
       local rows = {}
-      for i = 1, 40 do rows[i] = { pick { "A", "B", "C" }, pick { "yes", "no" }, rand(90) } end
-      local df = csv({ names[1], names[2], pick { "respondents", "responses", "participants" } }, rows)
+      for _, g in ipairs { "A", "B", "C", "D" } do
+        for _, a in ipairs { "yes", "no", "unsure" } do
+          for _, sex in ipairs { "female", "male" } do rows[#rows + 1] = { g, a, sex, rand(90) } end
+        end
+      end
+      local df = csv({ names[1], names[2], "sex", pick { "respondents", "responses", "participants" } }, rows)
       local spec = first(("how many people per %s"):format(names[1]), df)
       assert.equal("sum", spec.encoding.y.aggregate)
     end
