@@ -108,8 +108,10 @@ end
 local function leftovers(ctx)
   local out = {}
   for i, t in ipairs(ctx.tokens) do
+    -- ("… as well": "well" says "too")
+    local as_well = t.w == "well" and ctx:w(i - 1) == "as"
     if t.w and not ctx.used[i] and not lex.stop[t.w] and not vocab.filler[t.w] and not ctx:mention_at(i)
-        and not tonumber(t.w) then
+        and not tonumber(t.w) and not as_well then
       out[#out + 1] = t.typo or t.w
     end
   end

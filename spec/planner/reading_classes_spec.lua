@@ -1002,4 +1002,22 @@ describe("readings by class", function()
       assert.same(sorted { names[2], names[3] }, sorted { spec.encoding.x.field, spec.encoding.y.field })
     end
   end)
+
+  it("'as well' and 'too' say 'also': not a title's words, not words left unread", function()
+    local df = csv({ "month", "black", "white" }, { { "1990-01", 1, 2 }, { "1990-02", 2, 3 }, { "1990-03", 3, 1 } })
+    local base = { type = "line", encoding = { x = { field = "month", type = "temporal" },
+      y = { field = "black", type = "quantitative" } } }
+    for _ = 1, 6 do
+      local title = title_case(word(2)) .. " " .. word(3)
+      local spec = edit(pick { "and a title as well: %s", "a title too: %s", "title %s as well" }:format(title), base, df)
+      assert.equal(title, spec.title)
+    end
+    -- after a colon, the title as typed
+    assert.equal("As good as it gets", edit("title: As good as it gets", base, df).title)
+    -- on bars, points "on the line as well" are a note, not an unread word
+    local bars = { type = "bar", encoding = { x = { field = "month", type = "nominal" },
+      y = { field = "black", type = "quantitative", aggregate = "sum" } } }
+    local _, r = edit("could you show the points on the line as well?", bars, df, "style")
+    assert.is_truthy(r.notes[1])
+  end)
 end)

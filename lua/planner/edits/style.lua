@@ -68,7 +68,7 @@ local TITLE_CUES = {
   { "%f[%a]sub%-?title[ds]?%f[%A]", "subtitle" }, { "%f[%a]title[ds]?%f[%A]", "title" },
   { "%f[%a]call it%f[%A]", "title" }, { "%f[%a]name it%f[%A]", "title" }, { "%f[%a]heading%f[%A]", "title" },
 }
-local POLITE_TAILS = { "please", "pls", "plz", "thanks", "thank you", "thx", "thanks a lot", "cheers" }
+local POLITE_TAILS = { "please", "pls", "plz", "thanks", "thank you", "thx", "thanks a lot", "cheers", "as well" }
 local LEADS = { "it", "to", "as", "saying", "of", "that", "reading", "which", "says", "should be", "be", "is" }
 
 -- The prompt with the typos of command words corrected in place ("titel", "subtitlle", "labbel"),
@@ -97,8 +97,12 @@ function M.titles(ctx)
   local rest = prompt:sub(e + 1)
   local text = rest:match("[\"“'‘]([^\"”’]+)[\"”'’]")
   if not text then
-    text = rest:gsub("^%s*[:=]?%s*", "")
-    for _ = 1, 2 do
+    -- ("a title as well: X", "a title too: X": the words before the colon are not the title's)
+    text = rest:gsub("^%s*[Aa]s%s+well%s*([:=])", "%1"):gsub("^%s*[Tt]oo%s*([:=])", "%1")
+    -- (after a colon the words are the title's as typed: "title: As good as it gets")
+    local verbatim = text:match("^%s*[:=]") ~= nil
+    text = text:gsub("^%s*[:=]?%s*", "")
+    for _ = 1, verbatim and 0 or 2 do
       for _, lead in ipairs(LEADS) do
         local low = text:lower()
         if low:sub(1, #lead + 1) == lead .. " " then text = text:sub(#lead + 2) end
