@@ -4,20 +4,12 @@
 -- its group, a column of US states, a heatmap of numbers, change verbs, counts named by a plural.
 local lex = require "planner.lexicon"
 local offline = require "planner.offline"
-local validate = require "chartspec.validate"
 
 local gen = require("seeded").new(20261205)
 local rand, pick, word = gen.rand, gen.pick, gen.word
 local distinct_words, csv = gen.words, require("seeded").csv
 
-local function plan(prompt, df)
-  local spec, info = offline.plan(prompt, df, {})
-  assert.is_table(spec, ("%q → %s"):format(prompt, tostring(info)))
-  spec.data = df
-  local ok, errs = validate.spec(spec)
-  assert.is_truthy(ok, ("%q → invalid: %s"):format(prompt, errs and errs[1] and errs[1].message or "?"))
-  return spec
-end
+local plan = require "plan_read"
 
 local function value_channel(spec)
   local enc = spec.encoding

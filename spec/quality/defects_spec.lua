@@ -20,7 +20,8 @@ describe("the #18 review's defects", function()
     for _, vals in ipairs({ { 0.00012, 0.00015, 0.00047, 0.00031 }, { 0.052, 0.047, 0.06 }, { 52.46, 88.3, 61 } }) do
       local rows = {}
       for i, v in ipairs(vals) do rows[i] = { k = "k" .. i, v = v } end
-      local r = render({ type = "bar", data = { values = rows }, encoding = { x = { field = "k" }, y = { field = "v" } } })
+      local r = render({ type = "bar", data = { values = rows },
+      encoding = { x = { field = "k" }, y = { field = "v" } } })
       assert.same({}, checks.check(r.scene))
       local shown, decimals = {}, nil
       for _, l in ipairs(texts(r.scene, "data-label")) do
