@@ -1,6 +1,8 @@
 /* ISO 8601 dates and times as lua/data/frame.lua reads them (iso_date.h says which). */
 #include "iso_date.h"
 
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -98,4 +100,74 @@ int iso_date_memo(const char *s, size_t n, long long *secs, double *frac, enum i
   *secs += hh * 3600LL + mi * 60LL + ss - offset;
   *grain = ISO_DATETIME;
   return 1;
+}
+
+/* Lua's // on integers (toward minus infinity), which calendar.lua uses throughout. */
+static long long floor_div(long long a, long long b) {
+  long long q = a / b;
+  return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+static char *put2(char *p, long long v) {
+  *p++ = (char)('0' + v / 10);
+  *p++ = (char)('0' + v % 10);
+  return p;
+}
+
+/* calendar.lua's civil_from_days, floor divisions as written there. */
+static void civil_from_days(long long days, iso_civil *c) {
+  long long z = days + 719468;
+  long long era = floor_div(z >= 0 ? z : z - 146096, 146097);
+  long long doe = z - era * 146097;
+  long long yoe = floor_div(doe - floor_div(doe, 1460) + floor_div(doe, 36524) - floor_div(doe, 146096), 365);
+  long long y = yoe + era * 400;
+  long long doy = doe - (365 * yoe + floor_div(yoe, 4) - floor_div(yoe, 100));
+  long long mp = floor_div(5 * doy + 2, 153);
+  c->days = days;
+  c->d = doy - floor_div(153 * mp + 2, 5) + 1;
+  c->m = mp < 10 ? mp + 3 : mp - 9;
+  c->y = c->m <= 2 ? y + 1 : y;
+}
+
+size_t iso_date_format(double t, enum iso_grain grain, iso_civil *memo, char *out) {
+  if (!(t >= -1e13 && t <= 1e13)) return 0; /* NaN too */
+  long long days = (long long)floor(t / 86400);
+  if (memo->m == 0 || memo->days != days) civil_from_days(days, memo);
+  long long y = memo->y, m = memo->m, d = memo->d;
+  long long s = (long long)floor(t - (double)(days * 86400));
+  long long hh = floor_div(s, 3600), mi = floor_div(s - floor_div(s, 3600) * 3600, 60), ss = s - floor_div(s, 60) * 60;
+  int plain = y >= 0 && y <= 9999 && m >= 1 && m <= 12 && d >= 1 && d <= 31 && s >= 0 && s < 86400;
+  if (!plain) { /* what string.format's "%04d"/"%02d" write for anything else */
+    int n;
+    switch (grain) {
+    case ISO_YEAR: n = snprintf(out, ISO_DATE_TEXT, "%04lld", y); break;
+    case ISO_QUARTER: n = snprintf(out, ISO_DATE_TEXT, "%04lld-Q%lld", y, floor_div(m - 1, 3) + 1); break;
+    case ISO_MONTH: n = snprintf(out, ISO_DATE_TEXT, "%04lld-%02lld", y, m); break;
+    case ISO_DAY: n = snprintf(out, ISO_DATE_TEXT, "%04lld-%02lld-%02lld", y, m, d); break;
+    default:
+      n = snprintf(out, ISO_DATE_TEXT, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lldZ", y, m, d, hh, mi, ss);
+    }
+    return n > 0 && n < ISO_DATE_TEXT ? (size_t)n : 0;
+  }
+  char *p = put2(put2(out, y / 100), y % 100);
+  if (grain == ISO_YEAR) return (size_t)(p - out);
+  *p++ = '-';
+  if (grain == ISO_QUARTER) {
+    *p++ = 'Q';
+    *p++ = (char)('0' + (m - 1) / 3 + 1);
+    return (size_t)(p - out);
+  }
+  p = put2(p, m);
+  if (grain == ISO_MONTH) return (size_t)(p - out);
+  *p++ = '-';
+  p = put2(p, d);
+  if (grain == ISO_DAY) return (size_t)(p - out);
+  *p++ = 'T';
+  p = put2(p, hh);
+  *p++ = ':';
+  p = put2(p, mi);
+  *p++ = ':';
+  p = put2(p, ss);
+  *p++ = 'Z';
+  return (size_t)(p - out);
 }

@@ -19,6 +19,7 @@ local M = {}
 local has_native, native = pcall(require, "chartd.records")
 M.native_records = has_native and native.columns or nil
 M.native_rows = has_native and native.rows or nil
+M.native_echo = has_native and native.of_columns or nil
 local has_csv, native_csv = pcall(require, "chartd.csv")
 M.native_csv = has_csv and native_csv.columns or nil
 -- ISO 8601 date columns (src/iso_date.c): the times and grain parse_date would give, nil for
@@ -581,6 +582,10 @@ function M.to_records(df)
   for j, name in ipairs(names) do
     cols[j] = df.columns[name]
     grains[j] = df.types[name] == "temporal" and (df.grain[name] or "datetime") or false
+  end
+  if M.native_echo then -- the same records built in C (src/lua_records.c); nil for what Lua must say
+    local recs = M.native_echo(cols, names, grains, df.nrows)
+    if recs then return json.array(recs) end
   end
   for i = 1, df.nrows do
     local rec = {}
