@@ -77,7 +77,7 @@ static int l_parse(lua_State *L) {
  * keeps its text in columns[name] and has its times in dates[name] (epoch seconds, integers
  * where whole) and their finest grain in grains[name] ("month", "day", "datetime"). No table
  * per row: a million rows cost the column arrays; past LAZY_ROWS not even a Lua value per
- * cell (numcol.h), the texts of a date column being slices of `text` until read. It declines
+ * cell (numcol.h); the texts of a date column are slices of `text` until read. It declines
  * (nil) whatever frame.lua would refuse or name in an error — an unreadable CSV, a row longer
  * than the header, a duplicate or empty column name, a cell longer than max_string bytes, too
  * many columns — and the Lua code, which defines the rules and the messages, reads the text
@@ -501,15 +501,17 @@ static void push_numbers(lua_State *L, column *c, size_t n) {
 }
 
 /* Pushes the array of column c's cells as columns[name] holds them (see csv.columns), and says
- * in c->fill whether pass 2 is to push its texts: a date column's texts past LAZY_ROWS are
- * slices of the CSV text at TEXT until read (numcol_new_text), unless a cell was quoted. */
+ * in c->fill whether pass 2 is to push its texts: a date column's texts are slices of the CSV
+ * text at TEXT until read (numcol_new_text), unless a cell was quoted — at every size, as the
+ * chart and the reply's echo read the times, rarely the texts (pushing 10,000 of them cost a
+ * second parse of the text, ~1,600 instructions a row). */
 static void push_column(lua_State *L, column *c, size_t n, int text_idx) {
   c->fill = c->text;
   if (!is_dates(c)) {
     push_numbers(L, c, n);
     return;
   }
-  if (n <= LAZY_ROWS || c->quoted) {
+  if (c->quoted) {
     lua_createtable(L, n < INT32_MAX ? (int)n : 0, 0);
     c->fill = 1;
     return;

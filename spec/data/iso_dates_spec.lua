@@ -212,12 +212,15 @@ describe("columns.iso_dates", function()
     end
   end)
 
-  it("past 10,000 rows keep times and texts in C until read, and read as the Lua code's", function()
-    local pick, lazy = lcg(606), 0
-    for round = 1, 8 do
-      local text = date_csv(pick, 10001 + pick({ 0, 7, 300 }), round)
+  -- Texts at every size (the chart and the echo read the times); times past 10,000 rows.
+  it("keep a date column's texts in C until read (and past 10,000 rows its times), read as the Lua code's", function()
+    local pick, lazy, small = lcg(606), 0, 0
+    for round = 1, 16 do
+      local rows = round <= 8 and 10001 + pick({ 0, 7, 300 }) or pick({ 1, 2, 3, 40, 999, 9999, 10000 })
+      local text = date_csv(pick, rows, round)
       local df = assert(frame.from_data(text))
       if getmetatable(df.columns.when) and getmetatable(df.source.when) then lazy = lazy + 1 end
+      if rows <= 10000 and getmetatable(df.source.when) then small = small + 1 end
       same_frames(text, "round " .. round)
       -- iterated, measured and written to as the plain arrays are
       local fresh, slow = assert(frame.from_data(text)), lua_frame(text)
@@ -242,6 +245,7 @@ describe("columns.iso_dates", function()
       end
     end
     assert.is_true(lazy >= 4, "date columns kept in C: " .. lazy)
+    assert.is_true(small >= 4, "small date columns' texts kept in C: " .. small)
   end)
 
   it("past 10,000 rows make no Lua string a cell", function()
