@@ -18,8 +18,11 @@ static size_t round_trip(const char *what, const unsigned char *in, size_t n) {
   static uint32_t work[(1 << 15) + (1 << 16)];
   CHECK(deflate_fast_work_size() <= sizeof work);
   size_t bound = deflate_fast_bound(n);
-  unsigned char *out = malloc(bound), *back = malloc(n + 1);
+  /* 64 guard bytes past the bound: the bit writer stores 8 bytes ahead of what it has written */
+  unsigned char *out = malloc(bound + 64), *back = malloc(n + 1);
+  memset(out + bound, 0xA5, 64);
   size_t len = deflate_fast(in, n, out, work);
+  for (int k = 0; k < 64; k++) CHECK_INT(out[bound + k], 0xA5);
   uLongf got = (uLongf)n + 1;
   int rc = uncompress(back, &got, out, (uLong)len);
   if (len == 0 || len > bound || rc != Z_OK || got != n || (n > 0 && memcmp(back, in, n) != 0))
@@ -143,6 +146,22 @@ int main(void) {
   /* more than one block's worth of tokens (65,536), all literals and short matches */
   for (size_t i = 0; i < 300000; i++) buf[i] = (unsigned char)(next_random() % 3 + 1);
   round_trip("many tokens", buf, 300000);
+
+  /* rare matches among skewed literals: their length and distance symbols get the longest
+   * codes and the most extra bits (a length of 227..257, a distance past 16,384), so a match
+   * goes out as ~48 bits at once, after any number of pending bits */
+  {
+    size_t n = 600000;
+    for (size_t i = 0; i < n; i++) {
+      uint32_t r = next_random() % 1000;
+      buf[i] = (unsigned char)(r < 500 ? 1 : r < 750 ? 2 : r < 875 ? 3 : 4 + r % 60);
+    }
+    for (size_t at = 40000; at + 300 < n; at += 3001 + next_random() % 2000) {
+      size_t length = 227 + next_random() % 31, distance = 16385 + next_random() % 16000;
+      memcpy(buf + at, buf + at - distance, length);
+    }
+    round_trip("rare long matches", buf, n);
+  }
 
   /* every match length and many distances */
   for (size_t i = 0; i < BIG; i++) buf[i] = (unsigned char)(i % 251 == 0 ? next_random() : (i % (3 + i / 4096 % 300)));
