@@ -116,6 +116,15 @@ static void usual_numbers_agree(void) {
       long long iv = 0, iv2 = 0;
       double dv = 0, dv2 = 0;
       size_t got = csv_usual_number(text, i, len, ',', &kind, &iv, &dv);
+      { /* the same answer when the text is NUL-ended (simple_rows' Lua strings) */
+        int kz = 0;
+        long long ivz = 0;
+        double dvz = 0;
+        text[len] = '\0';
+        CHECK_INT((int)csv_usual_number_z(text, i, len, ',', &kz, &ivz, &dvz), (int)got);
+        CHECK_INT(kz, kind);
+        CHECK(ivz == iv && dvz == dv);
+      }
       size_t end = i;
       while (end < len && text[end] != ',' && text[end] != '\n' && text[end] != '\r') end++;
       int ends = end == len || text[end] != '\r' || (end + 1 < len && text[end + 1] == '\n');
