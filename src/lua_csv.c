@@ -340,7 +340,7 @@ static int simple_rows(scan *s) {
       long long iv = 0;
       double dv = 0;
       column *c = &s->cols[j];
-      size_t k = c->dates ? 0 : csv_usual_number(text, i, len, ',', &kind, &iv, &dv);
+      size_t k = c->dates ? 0 : csv_usual_number_z(text, i, len, ',', &kind, &iv, &dv); /* a Lua string */
       if (k == 0) { /* an ISO date, in a column whose first row was one */
         if (s->rows > 0 && !c->dates) return 0;
         /* Most date columns write every date at one length: where the cell would end at the last
@@ -362,7 +362,13 @@ static int simple_rows(scan *s) {
           if (end - i > s->max_string || !iso_date_memo(text + i, end - i, &secs, &frac, &grain, &c->day))
             return 0; /* text (or missing): the general scan */
         }
-        if (put_date(s, c, text + i, end - i, secs, frac, grain) != 0) return 0;
+        if (c->at == NULL || s->len > UINT32_MAX) { /* the first date, or a text past 32-bit offsets */
+          if (put_date(s, c, text + i, end - i, secs, frac, grain) != 0) return 0;
+        } else { /* put_date's work, inline: a slice of the text, no kind byte (`usual`: none missing) */
+          if (grain > c->grain) c->grain = grain;
+          c->at[2 * s->rows] = (uint32_t)i;
+          c->at[2 * s->rows + 1] = (uint32_t)(end - i);
+        }
         c->num[s->rows].d = (double)secs + frac; /* as a number column's (`usual`): years 0..9999 are exact */
         if (frac == 0) c->whole[s->rows / 8] |= (unsigned char)(1u << (s->rows % 8));
         c->date_len = end - i;
@@ -517,6 +523,10 @@ static void push_column(lua_State *L, column *c, size_t n, int text_idx) {
     return;
   }
   uint32_t *at = numcol_new_text(L, n, text_idx);
+  if (c->usual) { /* simple_rows' column: every cell a date in the text */
+    memcpy(at, c->at, 2 * n * sizeof *at);
+    return;
+  }
   for (size_t i = 0; i < n; i++) {
     at[2 * i] = c->kind[i] == CELL_MISSING ? 0 : c->at[2 * i];
     at[2 * i + 1] = c->kind[i] == CELL_MISSING ? NUMCOL_NO_TEXT : c->at[2 * i + 1];
