@@ -143,7 +143,13 @@ local function where(path)
   return path == "" and "(root)" or path
 end
 
+-- A byte that is not printable ASCII, or is a quote or backslash (']' first: literal there).
+local PLAIN = "[^\93-\126\32-\33\35-\91]"
+
 local function encode_string(s, path)
+  -- Most strings (keys, dates, names) are printable ASCII without a quote or backslash: nothing
+  -- to check or escape (the UTF-8 check and the escapes below change nothing in them).
+  if not s:find(PLAIN) then return '"' .. s .. '"' end
   if not utf8.len(s) then
     error({ path = path, message = "invalid UTF-8 in string" }, 0)
   end

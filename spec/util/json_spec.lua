@@ -24,6 +24,52 @@ describe("util.json", function()
       assert.are.equal('"a\\u2028b"', json.encode("a\u{2028}b"))
     end)
 
+    -- Strings of every kind of byte — printable ASCII (the quick road), quotes, backslashes,
+    -- controls, DEL (valid in JSON, kept), UTF-8 of 2-4 bytes, U+2028/2029, broken UTF-8 — encode
+    -- as a plain escaper written here says, or are refused when not UTF-8.
+    it("encodes generated strings of every kind of byte as a plain escaper does", function()
+      local rnd = require("charts.shared.sample_rng").lcg(2028)
+      local function pick(list) return list[math.floor(rnd() * #list) + 1] end
+      local PARTS = { "a", "Z", " ", "~", "!", "#", "[", "]", "{", "}", "-", "0", "T", ":", '"', "\\", "\n", "\t",
+        "\0", "\31", "\127", "é", "中", "😀", "\u{2028}", "\u{2029}", "\xff", "\xc3", "\xe2\x80" }
+      local function expected(str)
+        if not utf8.len(str) then return nil end
+        local out = {}
+        for _, c in utf8.codes(str) do
+          local ch = utf8.char(c)
+          if ch == '"' then out[#out + 1] = '\\"'
+          elseif ch == "\\" then out[#out + 1] = "\\\\"
+          elseif c == 8 then out[#out + 1] = "\\b"
+          elseif c == 12 then out[#out + 1] = "\\f"
+          elseif c == 10 then out[#out + 1] = "\\n"
+          elseif c == 13 then out[#out + 1] = "\\r"
+          elseif c == 9 then out[#out + 1] = "\\t"
+          elseif c < 32 or c == 0x2028 or c == 0x2029 then out[#out + 1] = ("\\u%04x"):format(c)
+          else out[#out + 1] = ch end
+        end
+        return '"' .. table.concat(out) .. '"'
+      end
+      local plain = 0
+      for round = 1, 3000 do
+        local parts = {}
+        local ascii = round % 2 == 0 -- half of them printable ASCII only
+        for _ = 1, math.floor(rnd() * 12) do
+          parts[#parts + 1] = ascii and pick({ "a", "Z", " ", "~", "#", "[", "]", "-" }) or pick(PARTS)
+        end
+        local str = table.concat(parts)
+        local want = expected(str)
+        local got, err = json.encode(str)
+        if want then
+          assert.are.equal(want, got, ("%q"):format(str))
+          if want == '"' .. str .. '"' then plain = plain + 1 end
+        else
+          assert.is_nil(got)
+          assert.are.equal("(root): invalid UTF-8 in string", err)
+        end
+      end
+      assert.is_true(plain > 1500, "plain strings: " .. plain)
+    end)
+
     it("refuses invalid UTF-8, NaN and Infinity naming the path", function()
       assert.are.same({ nil, "rows[1].v: NaN cannot be encoded as JSON" },
         { json.encode({ rows = { { v = 1 }, { v = 0 / 0 } } }) })
