@@ -17,6 +17,7 @@ int luaopen_chartd_pattern(lua_State *L);
 int luaopen_chartd_records(lua_State *L);
 int luaopen_chartd_memo(lua_State *L);
 int luaopen_chartd_columns(lua_State *L);
+int luaopen_chartd_color(lua_State *L);
 int luaopen_chartd_digest(lua_State *L);
 int luaopen_chartd_cache(lua_State *L);
 /* Host only (src/lua_metrics.c, linked into the chartd executable, not build/lib/chartd.so). */

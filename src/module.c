@@ -21,10 +21,11 @@ int luaopen_chartd(lua_State *L) {
   luaL_requiref(L, "chartd.memo", luaopen_chartd_memo, 0);
   luaL_requiref(L, "chartd.errors", luaopen_chartd_errors, 0);
   luaL_requiref(L, "chartd.columns", luaopen_chartd_columns, 0);
+  luaL_requiref(L, "chartd.color", luaopen_chartd_color, 0);
   
   luaL_requiref(L, "chartd.digest", luaopen_chartd_digest, 0);
   luaL_requiref(L, "chartd.cache", luaopen_chartd_cache, 0);
-  lua_pop(L, 15);
+  lua_pop(L, 16);
   lua_newtable(L);
   return 1;
 }

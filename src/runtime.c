@@ -24,6 +24,7 @@ static const luaL_Reg BINDINGS[] = {
     {"chartd.memo", luaopen_chartd_memo},
     {"chartd.errors", luaopen_chartd_errors},
     {"chartd.columns", luaopen_chartd_columns},
+    {"chartd.color", luaopen_chartd_color},
     {"chartd.digest", luaopen_chartd_digest},
     {"chartd.cache", luaopen_chartd_cache},
     {NULL, NULL},

@@ -81,7 +81,9 @@ function M.to_lab(hex)
   return 116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)
 end
 
-function M.from_lab(l, a, b)
+-- Lab → "#rrggbb". from_lab_lua is the rule; chartd.color.from_lab, when the bindings are
+-- there, is the same arithmetic in C (a heatmap's ramp asks for ~900 colours a render).
+function M.from_lab_lua(l, a, b)
   local fy = (l + 16) / 116
   local fx, fz = fy + a / 500, fy - b / 200
   local x, y, z = XN * finv(fx), YN * finv(fy), ZN * finv(fz)
@@ -90,6 +92,8 @@ function M.from_lab(l, a, b)
   local bl = 0.0556434 * x - 0.2040259 * y + 1.0572252 * z
   return M.to_hex(channel(r), channel(g), channel(bl))
 end
+local has_native, native = pcall(require, "chartd.color")
+M.from_lab = has_native and native.from_lab or M.from_lab_lua
 
 -- WCAG relative luminance (0 black .. 1 white).
 function M.luminance(hex)
