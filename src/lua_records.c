@@ -19,8 +19,12 @@
 
 int luaopen_chartd_records(lua_State *L);
 
-/* Stack slots while building. */
-enum { VALUES = 1, NAMES = 4, COLUMNS, NUMERIC, FRESH, RECORD, KEY, VALUE, COLUMN };
+/* Stack slots while building: the first CACHED columns met also sit in slots of their own
+ * (CACHE..), found by their key's address, so that a record's value goes into its column
+ * without looking the key up in COLUMNS (a short key is interned: equal keys share one
+ * address; a long one only misses the cache). */
+enum { CACHED = 8 };
+enum { VALUES = 1, NAMES = 4, COLUMNS, NUMERIC, FRESH, CACHE, RECORD = CACHE + CACHED, KEY, VALUE, COLUMN };
 
 static bool kept_as_sent(lua_State *L, int idx, size_t max_string, bool *is_number) {
   switch (lua_type(L, idx)) {
@@ -75,6 +79,7 @@ static int l_columns(lua_State *L) {
   lua_Integer max_columns = luaL_checkinteger(L, 2);
   size_t max_string = (size_t)luaL_checkinteger(L, 3);
   lua_settop(L, 3);
+  luaL_checkstack(L, COLUMN + 8, NULL); /* beyond the LUA_MINSTACK slots a C function has */
   lua_Integer n = (lua_Integer)lua_rawlen(L, VALUES);
   /* Columns of the first record get all n slots at once; later ones (often sparse) grow. */
   int presize = n < INT_MAX ? (int)n : 0;
@@ -82,6 +87,10 @@ static int l_columns(lua_State *L) {
   lua_newtable(L); /* COLUMNS: name -> values by row */
   lua_newtable(L); /* NUMERIC: name -> every value a number */
   lua_newtable(L); /* FRESH */
+  for (int k = 0; k < CACHED; k++) lua_pushnil(L);
+  const void *cached_key[CACHED];
+  bool cached_text[CACHED]; /* NUMERIC[key] is false already */
+  int ncached = 0;
   lua_Integer ncols = 0;
   for (lua_Integer i = 1; i <= n; i++) {
     if (lua_rawgeti(L, VALUES, i) != LUA_TTABLE) return 0; /* RECORD */
@@ -94,6 +103,21 @@ static int l_columns(lua_State *L) {
       bool is_number;
       empty = false;
       if (lua_type(L, KEY) != LUA_TSTRING || !kept_as_sent(L, VALUE, max_string, &is_number)) return 0;
+      const void *key = lua_topointer(L, KEY);
+      int c = 0;
+      while (c < ncached && cached_key[c] != key) c++;
+      if (c < ncached) {
+        lua_pushvalue(L, VALUE);
+        lua_rawseti(L, CACHE + c, i);
+        if (!is_number && !cached_text[c]) {
+          lua_pushvalue(L, KEY);
+          lua_pushboolean(L, 0);
+          lua_rawset(L, NUMERIC);
+          cached_text[c] = true;
+        }
+        lua_settop(L, KEY);
+        continue;
+      }
       lua_pushvalue(L, KEY);
       if (lua_rawget(L, COLUMNS) != LUA_TTABLE) { /* COLUMN */
         lua_pop(L, 1);
@@ -107,6 +131,12 @@ static int l_columns(lua_State *L) {
         lua_rawset(L, NUMERIC);
         lua_pushvalue(L, KEY);
         lua_rawseti(L, FRESH, ++nfresh);
+        if (ncached < CACHED) { /* a new column: NUMERIC[key] is true until a text below */
+          lua_pushvalue(L, COLUMN);
+          lua_replace(L, CACHE + ncached);
+          cached_text[ncached] = !is_number;
+          cached_key[ncached++] = key;
+        }
       }
       lua_pushvalue(L, VALUE);
       lua_rawseti(L, COLUMN, i);
@@ -119,7 +149,7 @@ static int l_columns(lua_State *L) {
     }
     if (empty) return 0; /* {} or []: from_records tells them apart */
     if (nfresh > 0) append_sorted(L, nfresh);
-    lua_settop(L, FRESH);
+    lua_settop(L, RECORD - 1);
     presize = 0;
   }
   lua_settop(L, NUMERIC);

@@ -97,6 +97,36 @@ describe("chartd.records", function()
   end)
 end)
 
+describe("chartd.records over many columns", function()
+  -- Records of up to 14 columns (more than the 8 whose slots it keeps), keys in any order per
+  -- record, some past 40 bytes (Lua does not intern those: equal keys, different strings),
+  -- text arriving in a column after numbers or first: the same frames as the Lua code.
+  it("gives data.frame the same frames whatever the keys' number, length and order", function()
+    local pick = lcg(61206)
+    local long = string.rep("a long column name, longer than forty bytes ", 2)
+    for round = 1, 400 do
+      local ncols = pick(14)
+      local keys = {}
+      for j = 1, ncols do
+        keys[j] = pick(3) == 1 and (long .. j) or ("c" .. j)
+      end
+      local values = json.array()
+      for i = 1, pick(30) do
+        local rec = {}
+        for _ = 1, pick(ncols) do
+          local j = pick(ncols)
+          local key = keys[j]
+          if #key > 40 then key = (long .. j):sub(1) end -- a fresh copy of the long key
+          rec[key] = pick(4) == 1 and ({ "x", "EU", "2024-01" })[pick(3)] or pick(1000) / 8
+        end
+        values[i] = rec
+      end
+      assert.is_not_nil(native(values, frame.MAX_COLUMNS, frame.MAX_STRING), "round " .. round)
+      assert.same(outcome(values, false), outcome(values, true), "round " .. round)
+    end
+  end)
+end)
+
 describe("records.rows", function()
   -- {columns, rows} data: rows of random width (sometimes longer than the header), cells of
   -- every kind value() makes, the odd row that is not an array.
