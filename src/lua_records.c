@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "iso_date.h"
+#include "numcol.h"
 
 int luaopen_chartd_records(lua_State *L);
 
@@ -154,18 +155,31 @@ static int l_columns(lua_State *L) {
   }
   lua_settop(L, NUMERIC);
   /* text: the columns that are not numbers only and hold no number (nil where a record lacks
-   * the key), which from_records can then keep as they are, unconverted */
+   * the key), which from_records can then keep as they are, unconverted. A column of numbers
+   * only (which from_records keeps as it is) gets its doubles beside it (numcol.h, NaN where a
+   * record lacks the key), as a parsed CSV column has: chartd.columns' passes over it (scan,
+   * affine, moments, group, ...) then read memory instead of the Lua API. */
   lua_newtable(L);
   for (lua_Integer j = 1; j <= ncols; j++) {
     lua_rawgeti(L, NAMES, j); /* name */
     lua_pushvalue(L, -1);
-    bool text = lua_rawget(L, NUMERIC) == LUA_TBOOLEAN && !lua_toboolean(L, -1);
+    bool numbers = lua_rawget(L, NUMERIC) == LUA_TBOOLEAN && lua_toboolean(L, -1), text = !numbers;
     lua_pop(L, 1);
     lua_pushvalue(L, -1);
     lua_rawget(L, COLUMNS); /* name, column */
     for (lua_Integer i = 1; text && i <= n; i++) {
       text = lua_rawgeti(L, -1, i) != LUA_TNUMBER;
       lua_pop(L, 1);
+    }
+    if (numbers && n > 0) {
+      double *d = numcol_attach(L, -1, (size_t)n);
+      for (lua_Integer i = 1; i <= n; i++) {
+        int isnum = 0;
+        lua_rawgeti(L, -1, i);
+        double v = lua_tonumberx(L, -1, &isnum);
+        d[i - 1] = isnum ? v : NAN;
+        lua_pop(L, 1);
+      }
     }
     lua_pop(L, 1);
     lua_pushboolean(L, text);

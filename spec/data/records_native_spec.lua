@@ -127,6 +127,49 @@ describe("chartd.records over many columns", function()
   end)
 end)
 
+describe("chartd.records' number columns", function()
+  -- A column of numbers only gets its doubles beside it (numcol.h), read by chartd.columns'
+  -- passes instead of the array: every answer is the one a plain copy of the array gives.
+  local columns = require "chartd.columns"
+  local function same_numbers(want, got)
+    assert.equal(#want, #got)
+    for i = 1, #want do
+      if want[i] ~= want[i] then assert.is_true(got[i] ~= got[i]) else assert.equal(want[i], got[i]) end
+    end
+  end
+  it("answers chartd.columns as the plain arrays do", function()
+    local pick = lcg(5309)
+    local odd = { 2 ^ 53 + 1, -(2 ^ 53) - 1, math.maxinteger, -0.0, 1e308, -1e-308, 0.1 }
+    for trial = 1, 200 do
+      local n = pick(trial < 180 and 40 or 3000)
+      local values = json.array()
+      for i = 1, n do
+        local rec = { s = "k" .. pick(5) } -- a text column beside, which keeps no doubles
+        if pick(6) > 1 then rec.x = pick(3) == 1 and pick(1000) - 500 or (pick(100000) - 50000) / 7 end
+        if pick(9) > 1 then rec.y = pick(40) == 1 and odd[pick(#odd)] or pick(2000) / 3 end
+        values[i] = rec
+      end
+      local names, cols, numeric = native(values, frame.MAX_COLUMNS, frame.MAX_STRING)
+      assert.is_not_nil(names, "trial " .. trial)
+      local x, y = cols.x or {}, cols.y or {}
+      if numeric.x and numeric.y then
+        local x2, y2 = table.move(x, 1, n, 1, {}), table.move(y, 1, n, 1, {})
+        assert.same({ columns.scan(x2, n) }, { columns.scan(x, n) })
+        assert.same({ columns.scan(y2, n - 1) }, { columns.scan(y, n - 1) })
+        assert.same(columns.flat(y2, n), columns.flat(y, n))
+        assert.same(columns.affine(x2, n, 3, -2), columns.affine(x, n, 3, -2))
+        same_numbers({ columns.moments(x2, y2, n) }, { columns.moments(x, y, n) })
+        assert.same(columns.bin_counts(y2, n, 0, 100, { 0, 100, 200, 300, 400, 500, 600, 700 }),
+          columns.bin_counts(y, n, 0, 100, { 0, 100, 200, 300, 400, 500, 600, 700 }))
+        for _, gaps in ipairs({ true, false }) do
+          assert.same({ columns.group(x2, y2, nil, n, "sum", gaps) }, { columns.group(x, y, nil, n, "sum", gaps) })
+        end
+        assert.same({ columns.decimals_apart({ y2 }, n, 6) }, { columns.decimals_apart({ y }, n, 6) })
+      end
+    end
+  end)
+end)
+
 describe("records.rows", function()
   -- {columns, rows} data: rows of random width (sometimes longer than the header), cells of
   -- every kind value() makes, the odd row that is not an array.
