@@ -337,6 +337,7 @@ function M.plan(request, opts)
   info.intent = { vague = pinfo.vague or nil, stated = pinfo.stated, named_type = pinfo.named_type }
   add_notes(info, pinfo.notes)
   fresh_opts.new_named = pinfo.named_type ~= nil
+  fresh_opts.measure_guessed = pinfo.measure_guessed
   if plan_df then
     local _, notes = followup.rows(prompt, spec, plan_df)
     add_notes(info, notes)

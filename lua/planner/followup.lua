@@ -24,7 +24,7 @@ local M = {}
 -- In order (titles ran first: their words are hidden from the rest): the chart type before what
 -- depends on it, rows before the columns left over are slotted in, stacking last.
 M.RULES = {
-  style.some_marks_coloured, style.axis_range, chart.type, fields.axes, chart.swap, fields.uncolor, fields.split, fields.size, fields.swap_word,
+  style.some_marks_coloured, style.axis_range, style.number_format, style.panel_scales, chart.type, fields.axes, chart.swap, fields.uncolor, fields.split, fields.size, fields.swap_word,
   rows.time_points, rows.named_values, rows.missing, rows.zeros, rows.none_values, rows.unfilter, rows.bands,
   rows.ages, rows.ranges, rows.signs, rows.signed_words, rows.compass, rows.dates, rows.decades,
   rows.months, time.window, rows.flags, rows.coded_values, rows.values, time.granularity,
@@ -118,9 +118,14 @@ local function leftovers(ctx)
   return out
 end
 
-local function styling_only(words)
+-- Whether the words left over are all about looks: styling words, colours, or anything in a
+-- request that likens the look to something ("make it look like the economist style").
+local LIKENESS = vocab.set [[style styled look looks aesthetic vibe feel]]
+local function styling_only(words, ctx)
+  local likened = false
+  for _, t in ipairs(ctx and ctx.tokens or {}) do likened = likened or LIKENESS[t.w or ""] ~= nil end
   for _, w in ipairs(words) do
-    if not vocab.styling[w] then return false end
+    if not (vocab.styling[w] or likened or require("layout.color").named(w)) then return false end
   end
   return #words > 0
 end
@@ -218,7 +223,7 @@ function M.interpret(prompt, base, df, opts)
   if ctx.type_refused then ctx:refuse(ctx.type_refused) end
   local rest = leftovers(ctx)
   -- on invented data, words the rules do not explain name something new: invent that instead
-  if opts.synthetic and #rest > 0 and not styling_only(rest) then return { kind = "new" } end
+  if opts.synthetic and #rest > 0 and not styling_only(rest, ctx) then return { kind = "new" } end
   local result = { spec = ctx.spec, edits = ctx.edits, notes = ctx.notes, named_type = ctx.named_type }
   if #ctx.edits > 0 then
     regrouped(ctx, base)
@@ -228,7 +233,7 @@ function M.interpret(prompt, base, df, opts)
     if base.title and ctx.spec.title == base.title and offline.title_of(base) == base.title then
       ctx.spec.title = offline.title_of(ctx.spec)
     end
-    if styling_only(rest) then
+    if styling_only(rest, ctx) then
       ctx:note("not applied: " .. table.concat(rest, " ") .. " (chartd has no setting for it)")
     end
     for _, r in ipairs(ctx.refusals) do ctx:note(r) end
@@ -239,7 +244,7 @@ function M.interpret(prompt, base, df, opts)
     return { kind = "unclear", message = table.concat(ctx.refusals, "; "), refused = true,
       suggestions = M.suggestions(base, df) }
   end
-  if #ctx.notes > 0 or #rest == 0 or styling_only(rest) then
+  if #ctx.notes > 0 or #rest == 0 or styling_only(rest, ctx) then
     -- understood as looks (or as nothing to change): say so and keep the chart
     if #ctx.notes == 0 then
       local said = prompt:gsub("^%s+", ""):gsub("%s+$", ""):sub(1, 80)
@@ -267,6 +272,31 @@ end
 -- before was chosen for a vague request — the column it was grouped by, as the new chart's
 -- colour when that slot is free.
 local COLOR_TYPES = { bar = true, line = true, area = true, scatter = true, histogram = true, box = false }
+-- The measure of `base` (its y, theta or heatmap colour, with the aggregate) put where `new`
+-- counts rows; the planner's own title follows.
+local MEASURE_CHANNELS = { "y", "theta", "color", "x" }
+local function measure_of(spec)
+  for _, ch in ipairs(MEASURE_CHANNELS) do
+    local e = spec.encoding and spec.encoding[ch]
+    if type(e) == "table" and e.field and e.aggregate and e.aggregate ~= "count" then return e end
+  end
+end
+local function keep_measure(new, base, df)
+  local m = measure_of(base)
+  if not (m and df.columns[m.field] and new.encoding) then return end
+  local x = new.encoding.x
+  for _, ch in ipairs(MEASURE_CHANNELS) do
+    local e = new.encoding[ch]
+    if type(e) == "table" and e.aggregate and not (x and x.field == m.field) then
+      local offline = require "planner.offline" -- (it requires this file)
+      local titled = new.title == offline.title_of(new)
+      new.encoding[ch] = { field = m.field, aggregate = m.aggregate, type = "quantitative" }
+      if titled then new.title = offline.title_of(new) end
+      return
+    end
+  end
+end
+
 function M.carry(new, base, df, opts)
   opts = opts or {}
   for _, k in ipairs { "theme", "width", "height", "format", "scale", "config" } do
@@ -299,6 +329,9 @@ function M.carry(new, base, df, opts)
       for k, v in pairs(trial) do new[k] = v end
     end
   end
+  -- "as a heatmap, source by year" after total generation by year: a new chart that names no
+  -- measure (it counted rows, or took the data's main one, as a guess) shows the one before
+  if opts.measure_guessed and not opts.fresh and df then keep_measure(new, base, df) end
   if opts.vague and not opts.fresh and df then
     local used = {}
     for _, ch in pairs(new.encoding or {}) do if type(ch) == "table" and ch.field then used[ch.field] = true end end

@@ -159,7 +159,11 @@ M.counted = set { "population", "people", "persons", "inhabitants", "residents",
 -- Quantities that add up (a total is meaningful); others (rates, ratings) average.
 M.additive = set { "sales", "sale", "revenue", "revenues", "profit", "profits", "gross", "income",
   "earnings", "budget", "cost", "costs", "spend", "spending", "expense", "expenses", "amount",
-  "quantity", "units", "volume", "count", "downloads", "clicks", "views", "total", "goals", "points", "wins" }
+  "quantity", "units", "volume", "count", "downloads", "clicks", "views", "total", "goals", "points", "wins",
+  -- flows over a period add up too: what was produced, used, shipped or happened
+  "generation", "production", "output", "consumption", "usage", "emissions", "exports", "imports",
+  "shipments", "deliveries", "jobs", "hires", "arrivals", "departures", "injuries", "casualties",
+  "fatalities", "victims", "incidents", "accidents", "crimes", "arrests", "tons", "tonnes", "barrels" }
 for w in pairs(M.counted) do M.additive[w] = true end
 
 -- General synonym groups: a request word in a group may name a column whose
@@ -310,6 +314,16 @@ end
 
 -- How closely request word `w` matches name word `c` (both stemmed): 1 exact,
 -- lower for typos and prefixes, 0 for no match.
+-- Whether the letters of w appear in c in the same order.
+local function in_order(w, c)
+  local at = 0
+  for k = 1, #w do
+    at = c:find(w:sub(k, k), at + 1, true)
+    if not at then return false end
+  end
+  return true
+end
+
 function M.word_match(w, c)
   if w == c then return 1 end
   if M.no_fuzzy[w] or M.no_fuzzy[c] then return 0 end
@@ -335,6 +349,16 @@ function M.word_match(w, c)
   if lc >= 5 and lw > lc and w:sub(1, lc) == c and lc * 2 >= lw then return 0.75 end
   -- a column named by a short clip of the word ("pop" for population, "temp" for temperature)
   if lc >= 3 and lc <= 4 and lw >= 2 * lc and w:sub(1, lc) == c then return 0.75 end
+  -- a short clip said of a long name word ("info" for information, "govt" below)
+  if lw >= 4 and lc > lw and c:sub(1, lw) == w then return 0.7 end
+  -- a contraction: first and last letters kept, some between in order, hardly a vowel ("govt"
+  -- government, "mgmt" management, "dept" department, "qty" quantity)
+  -- (its letters spread over the word: "bird" is the end of "blackbird", no contraction of it)
+  if lw >= 3 and lc >= lw + 3 and w:byte(1) == c:byte(1) and w:byte(lw) == c:byte(lc)
+      and select(2, w:gsub("[aeiou]", "")) <= 1 and in_order(w, c)
+      and not (lw >= 4 and c:find(w:sub(2), 1, true)) then
+    return 0.8
+  end
   return 0
 end
 

@@ -16,6 +16,8 @@ local M = {}
 
 -- Splits a request into tokens { w = lowercase word, s = stem } and punctuation
 -- tokens { p = "," } (clause breaks limit how far a cue reaches).
+local UNIT_SHORTS = { mnth = "month", mth = "month", mnths = "months", mths = "months", yr = "year",
+  yrs = "years", wk = "week", wks = "weeks", qtr = "quarter", qtrs = "quarters", hr = "hour", hrs = "hours" }
 function M.tokenize(text)
   text = text:lower()
   text = text:gsub("\226\128[\147\148]", "-")          -- en/em dash
@@ -37,7 +39,9 @@ function M.tokenize(text)
       if trail then word = word:sub(1, -#trail - 1) end
       word = word:gsub("^'+", ""):gsub("'+$", "")
       if word ~= "" then
-        out[#out + 1] = { w = word, s = lex.stem(word) }
+        -- (time units as people shorten them: "per mnth", "by yr", "hrs a day")
+        local unit = UNIT_SHORTS[word]
+        out[#out + 1] = unit and { w = unit, s = lex.stem(unit) } or { w = word, s = lex.stem(word) }
         -- a minus sign that starts a number ("above -5", "between -5 and 5"; not "2020-2023")
         if word:match("^%d") and text:sub(i - 1, i - 1) == "-" and not text:sub(i - 2, i - 2):match("[%w%.]") then
           out[#out].minus = true
@@ -158,9 +162,11 @@ end
 -- column named by one of the words itself outranks ("students exercise" is Exer, not Sex).
 spelled_out = function(joined, c)
   local name = c.joined
-  if #c.words ~= 1 or #name < 3 or #name > 10 or not name:match("^%a+$") or #joined < 2 or c.role == "id" then
+  if #c.words ~= 1 or #name < 2 or #name > 10 or not name:match("^%a+$") or #joined < 2 or c.role == "id" then
     return 0
   end
+  -- (two letters only as the initials of two long words: "uterine irritability" → ui)
+  if #name == 2 and not (#joined == 2 and #joined[1] >= 4 and #joined[2] >= 4) then return 0 end
   -- (a possessive is its noun: "baby's weight")
   local said = {}
   for k, w in ipairs(joined) do said[k] = w:gsub("'s$", "") end
@@ -226,6 +232,18 @@ local function run_together_score(tokens, i, j, c)
   if found_words == 0 or share < 0.3 then return 0 end
   -- the name's last word said (its head: "poverty" is percbelowpoverty more than poppovertyknown)
   return 0.5 + 0.4 * share + (covered[#name] and 0.05 or 0)
+end
+
+-- Whether a two-letter name is how people shorten a word: its first letter and its last ("wt"
+-- weight, "ht" height) or the first of a word inside it ("hp" horsepower, "bp" bloodpressure).
+local function two_letter_short(cs, w)
+  local second = cs:sub(2, 2)
+  if #w < 5 or second:find("[aeiou]") or w:sub(1, 1) ~= cs:sub(1, 1) or lex.stop[w] then return false end
+  if w:sub(-1) == second then return true end
+  for p = 4, #w - 3 do
+    if w:sub(p, p) == second then return true end
+  end
+  return false
 end
 
 -- How well request tokens i..j name column c (0 = not at all).
@@ -326,8 +344,12 @@ span_words = function(tokens, i, j, c)
           -- (never a word of chart talk, "labels" is not lbs; a time word may be: "years" is yrs)
           local clipped = (#cs >= 4 and #t.w >= #cs + 3 or #cs == 3 and #t.w >= #cs + 4) and t.w:sub(1, #cs) == cs
           local consonants = #cs >= 3 and not cs:sub(2):find("[aeiou]") and #t.w > #cs and abbreviates(cs, t.w)
+            or #cs == 2 and two_letter_short(cs, t.w)
           local talk = (vocab.command[t.w] or vocab.command[t.s]) and not lex.time_unit[t.w]
-          if m < 0.85 and (clipped or consonants) and not talk then
+          -- an adjective in -y of a name word ("rainy" rain, "windy" wind, "sunny" sun)
+          local adjective = #cs >= 3 and t.w:match("y$") and (t.w:sub(1, -2) == cs
+            or t.w:sub(1, -3) == cs and t.w:sub(-3, -3) == t.w:sub(-2, -2))
+          if m < 0.85 and (clipped or consonants or adjective) and not talk then
             m = 0.85
           end
           if m > best then best, at = m, ci end
@@ -377,6 +399,10 @@ local function loose_score(t, c)
   -- a word only this column's name has ("airlines" → Aircraft Airline Operator, "speed" → Speed IAS in knots)
   for ci, cs in ipairs(c.content) do
     if #cs >= 4 and t.s == cs and c.weights[ci] == 1 then return 0.45 end
+    -- (or a compound ending in it: "airspeed" → Speed IAS in knots, "windspeed" → Speed)
+    if #cs >= 4 and #t.w >= #cs + 3 and t.w:sub(-#cs) == cs and c.weights[ci] == 1 and not lex.stop[t.w] then
+      return 0.45
+    end
   end
   local syn = lex.synonyms_of(t.s)
   for ci, cs in ipairs(c.content) do
@@ -506,6 +532,17 @@ local function named_whole(tokens, c, i, j)
   return true
 end
 
+-- "mpg vs weight", "private versus government": between two words "vs" joins them, even over a
+-- table with a column named vs; after "by" ("facet by vs") or alone it names that column.
+local CONNECTIVES = { vs = true, versus = true, v = true }
+local OF_WORDS = { of = true, ["in"] = true, on = true, per = true }
+local GROUPING_BEFORE = { by = true, per = true, each = true, color = true, colour = true, facet = true,
+  split = true, group = true, across = true, ["for"] = true }
+local function connective_at(tokens, i)
+  local w, prev, nxt = word(tokens, i), word(tokens, i - 1), word(tokens, i + 1)
+  return CONNECTIVES[w or ""] ~= nil and prev ~= nil and nxt ~= nil and not GROUPING_BEFORE[prev]
+end
+
 function M.mentions(tokens, prof, drawn)
   local cands = {}
   -- tokens that are a column's whole name
@@ -521,9 +558,15 @@ function M.mentions(tokens, prof, drawn)
       local grouping = prev == "by" or prev == "per" or prev == "each" or prev == "across"
       for len = 1, 4 do
         local j = i + len - 1
-        if j > #tokens or not tokens[j].w then break end
+        if j > #tokens or not tokens[j].w or connective_at(tokens, j) then break end
         for _, c in ipairs(prof.columns) do
           local s, whole = span_score(tokens, i, j, c, exact)
+          -- "change in nonfarm", "rate of unemployment": the name's words the other way round
+          -- (nonfarm_change, unemployment_rate), both of them said
+          if len == 3 and s < 0.8 and #c.content == 2 and OF_WORDS[tokens[i + 1].w] then
+            local turned = span_score({ tokens[j], tokens[i] }, 1, 2, c)
+            if turned >= 0.8 then s, whole = turned, true end
+          end
           local loose_place = false
           -- "for each size of animal", "by mode": after a grouping word, a word the matcher
           -- otherwise ignores names the column of categories whose name ends in it
@@ -861,6 +904,8 @@ function rate_only(tokens, taken)
   for i, t in ipairs(tokens) do
     if t.w and not taken[i] and (lex.time_unit[t.w] or lex.time_words[t.w]) then
       local m = taken[i + 1] or taken[i + 2]
+      -- ("yearly average price": the average taken each year, over time)
+      if lex.aggregate[word(tokens, i + 1) or ""] then return false end
       if not (RATE[t.w] and m and m.col.role == "measure") then return false end
       any = true
     end
@@ -945,10 +990,31 @@ end
 -- "a map of the zip codes", "a map-style view of where they were": rows drawn at their place, on a
 -- table with latitude and longitude columns → the word's index, the longitude and latitude columns.
 local MAP_WORDS = { map = true, maps = true, geographic = true, geographically = true, geographical = true }
+-- "quake locations", "where the stations are" (over latitude and longitude): the places, mapped —
+-- unless a column is called so
+local WHERE_LEAD = { show = true, me = true, us = true, tell = true, so = true, ok = true, map = true }
+local function numbers_in(tokens)
+  for _, t in ipairs(tokens) do if t.w and t.w:match("^%d") then return true end end
+  return false
+end
+local PLACE_WORDS = { location = true, locations = true, positions = true, spatial = true, coordinates = true,
+  whereabouts = true }
 local function map_request(tokens, prof)
   local at
   for i, t in ipairs(tokens) do
     if MAP_WORDS[t.w] and word(tokens, i - 1) ~= "heat" then at = at or i end
+    -- ("where are the sales", "where did they happen": a question of place opening the request)
+    -- (not a condition: "where price is over 300")
+    local opening = true
+    for k = 1, i - 1 do opening = opening and (WHERE_LEAD[word(tokens, k) or ""] or false) end
+    local where = t.w == "where" and opening and not numbers_in(tokens)
+    if (PLACE_WORDS[t.w] or where) and not at then
+      local named = false
+      for _, c in ipairs(prof.columns) do
+        for _, w in ipairs(c.words) do named = named or w == t.w or w == t.s end
+      end
+      if not named then at = i end
+    end
   end
   if not at then return nil end
   local lon, lat = profile.coordinate(prof, "longitude"), profile.coordinate(prof, "latitude")
@@ -985,6 +1051,25 @@ local function loose_aggregate(tokens, taken)
     if a and a ~= "sum" and not lex.superlative[t.w] then return a end
   end
   return nil
+end
+
+-- "how much does each source produce in total": a total said of no column in particular.
+local TOTAL_WORDS = { total = true, totals = true, sum = true, summed = true, altogether = true, combined = true }
+local function loose_total(tokens, taken)
+  for i, t in ipairs(tokens) do
+    if t.w and not taken[i] and TOTAL_WORDS[t.w] then return true end
+  end
+  return false
+end
+
+-- Whether any word asks for a count ("how many", "number of", "count", "frequency").
+local COUNT_WORDS = { number = true, numbers = true, many = true, frequency = true, frequencies = true,
+  often = true, tally = true }
+local function says_count(tokens)
+  for _, t in ipairs(tokens) do
+    if t.w and (lex.count[t.w] or COUNT_WORDS[t.w]) then return true end
+  end
+  return false
 end
 
 -- "number of X" / "how many X" / "most X" where X is not a column: a row count.
@@ -1169,6 +1254,14 @@ value_before = function(tokens, m, c)
     if not w then break end
     table.insert(words, 1, w)
     if set[table.concat(words, " ")] then return true end
+  end
+  return false
+end
+
+-- Whether the word before mention m is a value of a column of categories other than c.
+local function other_value_before(tokens, m, c, prof)
+  for _, o in ipairs(prof.columns) do
+    if o ~= c and o.role == "category" and o.values and value_before(tokens, m, o) then return true end
   end
   return false
 end
@@ -1399,7 +1492,8 @@ function M.title_of(spec)
   elseif kind == "histogram" then
     ok, title = pcall(make_title, kind, col(enc.x))
   elseif kind == "heatmap" then
-    return nil
+    -- (its colour is the measure, its y the second grid line: "Total cases by age and year")
+    ok, title = pcall(make_title, kind, col(enc.x), col(enc.color), col(enc.y), enc.color and enc.color.aggregate)
   else
     ok, title = pcall(make_title, kind, col(enc.x), col(enc.y), col(enc.color), enc.y and enc.y.aggregate)
   end
@@ -1455,8 +1549,13 @@ local function choose(tokens, prof, fields, taken)
     local c = f.col
     local repeats = c.integers and c.distinct <= profile.GROUP_VALUES_MAX and c.distinct * 5 <= c.count
       and measures_named >= 2 and f ~= fields[1]
-    return not f.agg and (other_aggregated > 0 or repeats) and not relation and named ~= "scatter" and not f.axis
-      and (prev == "per" or prev == "by" or prev == "each" or prev == "across")
+    -- ("count of homes by beds and baths": rows counted by numbers of few values are grouped by them)
+    local counted_by = count and c.distinct <= 12 and c.distinct * 5 <= c.count
+    if (counted_by or other_aggregated > 0) and prev == "and" then
+      for k = f.first - 2, math.max(1, f.first - 5), -1 do if word(tokens, k) == "by" then prev = "by" end end
+    end
+    return not f.agg and (other_aggregated > 0 or repeats or counted_by) and not relation and named ~= "scatter"
+      and not f.axis and (prev == "per" or prev == "by" or prev == "each" or prev == "across")
   end
   -- "top 8 sides by home goals": whole numbers a ranking of named things is by are its measure
   local ranked = false
@@ -1711,7 +1810,11 @@ local function choose(tokens, prof, fields, taken)
     end
     if #dims >= 2 then
       plan.x, plan.y = dims[1], dims[2]
-      if explicit.y == dims[1] or explicit.x == dims[2] then plan.x, plan.y = dims[2], dims[1] end
+      if explicit.y == dims[1] or explicit.x == dims[2] then plan.x, plan.y = dims[2], dims[1]
+      elseif not (explicit.x or explicit.y) and dims[2].col.role == "time" and dims[1].col.role ~= "time" then
+        -- ("source by year", "year by source"): time runs along x, as on every other chart
+        plan.x, plan.y = dims[2], dims[1]
+      end
       local m = colour
       plan.color = m
       plan.agg = m and (m.agg or m.spoken_agg or default_agg(m.col)) or "count"
@@ -1820,6 +1923,18 @@ local function as_panels(spec, prof)
   end
 end
 
+-- Whether no two times of a column fall in one period of the unit (none: always).
+local function one_per_period(times, unit)
+  if not unit then return true end
+  local seen = {}
+  for _, t in ipairs(times) do
+    local p = timeunit.floor(t, unit)
+    if p == nil or seen[p] then return false end
+    seen[p] = true
+  end
+  return true
+end
+
 local function to_spec(plan, tokens, prompt, taken)
   -- stacked bars add their parts up: averages stacked mean nothing unless asked for
   if plan.kind == "bar" and plan.color and plan.agg == "mean" and not (plan.y and plan.y.agg)
@@ -1866,6 +1981,14 @@ local function to_spec(plan, tokens, prompt, taken)
         unit = years > 10 and "year" or (years > 1 and "month" or nil)
       end
       enc.x.timeUnit = cycle_of(tokens, taken) or enc.x.timeUnit or timeunit.PERIOD[unit]
+      -- one row per time point, drawn at the data's own grain (a monthly series by month): each
+      -- value as it is, not an "average" of one, unless an aggregate was said
+      if enc.y.field and enc.y.aggregate and not color and not (plan.y.agg or plan.y.spoken_agg)
+          and x.distinct == x.count and x.count == plan.df.nrows and not cycle_of(tokens, taken)
+          and one_per_period(plan.df.columns[x.name], enc.x.timeUnit) then
+        enc.y.aggregate = nil
+        plan.agg = "none"
+      end
     end
   end
   if plan.fold then
@@ -1965,6 +2088,7 @@ function M.plan(prompt, df, opts)
   local info = { notes = {}, stated = {}, named_type = named_chart(tokens) }
   -- "the Central region", "Home Office customers": a column named after one of its values
   -- says which rows (a filter, read by the follow-up rules), not what to draw
+  local pooled_over
   for i = #fields, 1, -1 do
     local f = fields[i]
     local all = #f.spans > 0 and f.col.values ~= nil
@@ -1981,9 +2105,20 @@ function M.plan(prompt, df, opts)
     -- "by age across all years", "all regions combined": the column the values are pooled over
     -- (a date column still gives the cycle a time unit names: "by calendar month across all years")
     local pooled = #f.spans > 0 and #fields > 1 and not (f.col.role == "time" and unit_of(tokens, taken))
+    local pooled_agg
     for _, m in ipairs(f.spans) do
       local all_before = word(tokens, m.i - 1) == "all" and POOL_BEFORE[word(tokens, m.i - 2) or ""]
-      if not (all_before or POOL_AFTER[word(tokens, m.j + 1) or ""]) then pooled = false end
+      -- ("total across states", "averaged over the countries": an aggregate taken across them)
+      local k = word(tokens, m.i - 1) == "the" and m.i - 2 or m.i - 1
+      local across = (word(tokens, k) == "across" or word(tokens, k) == "over") and lex.aggregate[word(tokens, k - 1) or ""]
+        and not lex.superlative[word(tokens, k - 1) or ""]
+      if across then pooled_agg = lex.aggregate[word(tokens, k - 1)] end
+      if not (all_before or across or POOL_AFTER[word(tokens, m.j + 1) or ""]) then pooled = false end
+    end
+    if pooled and pooled_agg then
+      for _, g in ipairs(fields) do
+        if g ~= f and g.col.role == "measure" and not g.agg then g.agg = pooled_agg; break end
+      end
     end
     -- "states with over 80% urban population", "murder above 10": a column compared with a number
     -- says which rows (rows.ranges reads the filter), while other columns say what to draw
@@ -1991,7 +2126,29 @@ function M.plan(prompt, df, opts)
     for _, m in ipairs(f.spans) do
       if not compared_with_number(tokens, m) then compared = false end
     end
-    if all or valued or pooled or compared then table.remove(fields, i) end
+    -- "uptake for chilled plants only", "mpg of USA cars": a plural noun of a column of names
+    -- after a value of another column names the rows kept, not groups to draw
+    local kind_of_rows = #f.spans > 0 and f.col.role ~= "measure" and f.col.role ~= "time" and #fields > 1
+    for _, m in ipairs(f.spans) do
+      local said = word(tokens, m.j)
+      if not (kind_of_rows and m.i == m.j and said and said:match("s$") and said ~= f.col.joined
+          and not GROUPING_BEFORE[word(tokens, m.i - 1) or ""] and other_value_before(tokens, m, f.col, prof)) then
+        kind_of_rows = false
+      end
+    end
+    -- "avg deaths a year", "sales a month": a time column said as "a <unit>" after a measure is
+    -- the measure's rate, not an axis
+    local rate = #f.spans > 0 and f.col.role == "time" and #fields > 1
+    for _, m in ipairs(f.spans) do
+      local article = word(tokens, m.i - 1)
+      local before = taken[m.i - 2]
+      if not (rate and m.i == m.j and (article == "a" or article == "an") and lex.time_unit[word(tokens, m.i) or ""]
+          and before and before.col.role == "measure") then
+        rate = false
+      end
+    end
+    if pooled then pooled_over = f.col end
+    if all or valued or pooled or compared or kind_of_rows or rate then table.remove(fields, i) end
   end
   -- a map is a scatter of the rows' places: longitude across, latitude up
   local map_at, lon, lat = map_request(tokens, prof)
@@ -2107,16 +2264,23 @@ function M.plan(prompt, df, opts)
   local spec
   if plan then
     local count, weak = count_phrase(tokens, taken)
+    plan.pooled_over = pooled_over
     shape.fit(plan, { named = named_chart(tokens), distribution = has_any(tokens, lex.distribution),
       binned = bin_request(tokens, nil) ~= nil, count = count, weak_count = weak, said_agg = loose_aggregate(tokens, taken),
+      said_total = loose_total(tokens, taken),
       pyramid = has_any(tokens, PYRAMID),
       rank = has_any(tokens, RANK_CUES), relation = has_any(tokens, lex.relation),
       series_values = shape.named_series(tokens, taken, prof.series) }, prof, df)
     if plan.note then info.notes[#info.notes + 1] = plan.note end
+    plan.df = df
     spec = to_spec(plan, tokens, prompt, taken)
     if panels_request(tokens) then as_panels(spec, prof) end
     -- rows counted per group because no measure was named: a chart the next request completes
     info.vague = info.vague or plan.agg == "count" and not count_phrase(tokens, taken) and plan.kind ~= "histogram"
+    -- (no measure named and no word of counting: in a conversation, the chart before says what to show)
+    local measure = plan.kind == "heatmap" and plan.color or plan.y
+    info.measure_guessed = plan.kind ~= "histogram" and plan.kind ~= "scatter" and (not measure or measure.implied)
+      and not says_count(tokens) or nil
   else
     -- nothing named, or not enough for the chart type named: the data's most telling columns
     local note

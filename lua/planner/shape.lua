@@ -174,7 +174,17 @@ function M.fit(plan, facts, prof, df)
     local exclude = { [plan.x.col.name] = true }
     if plan.color then exclude[plan.color.col.name] = true end
     local m = profile.main_measure(prof, exclude)
-    if m then plan.y, plan.agg = implied(m), default_agg(m) end
+    -- ("how much does each source produce in total": an aggregate said is the measure's)
+    if m then plan.y, plan.agg = implied(m), facts.said_agg or facts.said_total and "sum" or default_agg(m) end
+  end
+  -- a grid whose cells hold one row each ("heatmap of year by source" over one value per pair):
+  -- a count would be 1 in every cell, so the main measure colours it
+  if plan.kind == "heatmap" and plan.agg == "count" and not plan.color and plan.x and plan.y
+      and (not facts.count or facts.weak_count) and not plan.counted_rows
+      and plan.x.col.role ~= "measure" and plan.y.col.role ~= "measure"
+      and profile.unique_rows(df, { plan.x.col.name, plan.y.col.name }) then
+    local m = profile.main_measure(prof, { [plan.x.col.name] = true, [plan.y.col.name] = true })
+    if m then plan.color, plan.agg = implied(m), facts.said_agg or facts.said_total and "sum" or default_agg(m) end
   end
   -- rows counted on a table already counted ("busiest airports" over origin, destination, count):
   -- each row stands for `count` things, so the chart adds them up
@@ -195,6 +205,11 @@ function M.fit(plan, facts, prof, df)
       and repeated_per_group(df, plan.y.col, plan.x.col) then
     plan.agg = "mean"
   end
+  -- latitude and longitude plotted against each other are a map: longitude across, whatever the order said
+  if plan.kind == "scatter" and plan.x and plan.y and not plan.x.axis and not plan.y.axis
+      and plan.x.col == profile.coordinate(prof, "latitude") and plan.y.col == profile.coordinate(prof, "longitude") then
+    plan.x, plan.y = plan.y, plan.x
+  end
   -- a series named by its values keeps those rows; several series over time are told apart by colour
   local s = prof.series
   local on_chart = s and ((plan.x and plan.x.col == s) or (plan.color and plan.color.col == s))
@@ -203,7 +218,7 @@ function M.fit(plan, facts, prof, df)
   end
   -- (over the main time column only: "by calendar month across all years" pools the series;
   -- "total net generation by year" asks for the total of them all)
-  if s and not on_chart and not plan.fold and plan.y and plan.x and plan.x.col == prof.time
+  if s and not on_chart and not plan.fold and plan.pooled_over ~= s and plan.y and plan.x and plan.x.col == prof.time
       and (plan.kind == "line" or plan.kind == "area") and #facts.series_values ~= 1 and plan.y.agg ~= "sum" then
     plan.color = implied(s)
   end

@@ -32,8 +32,14 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "e2e"))
 import chartd_harness  # noqa: E402
 import websockets  # noqa: E402
 
-# Where each dataset is: the sets' own under data/, the shared ones beside the checkout.
+# Where each dataset is: beside the set file or in its data/ folder (a set written elsewhere brings its
+# own tables), then this folder's data/, then the shared ones beside the checkout.
 DATA_DIRS = [os.path.join(HERE, "data"), os.path.join(ROOT, "..", "shared", "data")]
+
+
+def data_dirs(set_path):
+    here = os.path.dirname(os.path.abspath(set_path))
+    return [os.path.join(here, "data"), here] + DATA_DIRS
 
 CHART_SYN = {"bar": "bar", "column": "bar", "lollipop": "bar", "line": "line", "step": "line", "area": "area",
              "streamgraph": "area", "scatter": "scatter", "bubble": "scatter", "point": "scatter",
@@ -117,22 +123,22 @@ async def run_one(uri, item, csv_text):
     return turns
 
 
-def load_csv(name):
-    for d in DATA_DIRS:
+def load_csv(name, dirs):
+    for d in dirs:
         p = os.path.join(d, name)
         if os.path.exists(p):
             with open(p, encoding="utf-8") as f:
                 return f.read()
-    raise SystemExit("dataset %s not found in %s" % (name, DATA_DIRS))
+    raise SystemExit("dataset %s not found in %s" % (name, dirs))
 
 
-async def run_set(uri, items, parallel=4):
+async def run_set(uri, items, dirs, parallel=4):
     sem = asyncio.Semaphore(parallel)
     cache = {}
 
     async def one(item):
         if item["dataset"] not in cache:
-            cache[item["dataset"]] = load_csv(item["dataset"])
+            cache[item["dataset"]] = load_csv(item["dataset"], dirs)
         async with sem:
             return await run_one(uri, item, cache[item["dataset"]])
     return await asyncio.gather(*(one(it) for it in items))
@@ -189,7 +195,7 @@ def main():
         for path in a.sets:
             with open(path, encoding="utf-8") as f:
                 items = [json.loads(line) for line in f if line.strip()]
-            results = asyncio.run(run_set(srv.ws_url, items))
+            results = asyncio.run(run_set(srv.ws_url, items, data_dirs(path)))
             r = score(items, results, a.show_misses)
             name = os.path.basename(path)
             report[name] = r

@@ -135,13 +135,19 @@ function M.convert(spec, kind, df, hints)
       if g and g.type ~= "temporal" then ne.color = M.retitled(g) end
     end
   elseif kind == "heatmap" then
-    if not (group and series and measure) then
+    if not (group and series) then
       return nil, "a heatmap needs two columns of categories and a measure (split the chart by a second column first)"
     end
-    ne.x, ne.y, ne.color = M.retitled(group), M.retitled(series), M.retitled(measure)
+    -- (rows counted per pair of groups colour the cells by their count)
+    ne.x, ne.y = M.retitled(group), M.retitled(series)
+    ne.color = measure and M.retitled(measure) or { aggregate = "count", type = "quantitative" }
     if ne.color.field and not ne.color.aggregate then ne.color.aggregate = "mean" end
   elseif kind == "box" then
     local g = group or series
+    -- (a scatter coloured by categories: the boxes are the categories' — x held numbers)
+    if group and g == group and group.type == "quantitative" and not group.bin and series and series.type ~= "quantitative" then
+      g = series
+    end
     if not (g and measure and measure.field) then return nil, "a box plot needs groups and a numeric column" end
     ne.x, ne.y = M.retitled(g), M.retitled(measure)
     ne.y.aggregate = nil

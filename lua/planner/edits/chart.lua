@@ -61,6 +61,15 @@ local function hints(ctx)
       out.mentions[m.col.name] = m
     end
   end
+  -- "emissions over time as a line": the data's time column is the groups asked for
+  if #out.groups == 0 and ctx.prof and ctx.prof.time then
+    for i, t in ipairs(ctx.tokens) do
+      if t.w == "time" and (ctx:w(i - 1) == "over" or ctx:w(i - 1) == "across" or ctx:w(i - 1) == "through") then
+        out.groups[1] = ctx.prof.time.name
+        ctx:mark(i - 1, i)
+      end
+    end
+  end
   return out
 end
 
@@ -72,12 +81,21 @@ local MARK_STYLE = vocab.set [[thicker thinner bolder heavier lighter thick thin
 -- rule: "the" before a chart word already does)
 local MARKER_SWITCH = vocab.set [[hide remove no without drop delete lose]]
 
+local JOIN = vocab.set [[connect connected connecting join joined joining]]
+local DOTS = vocab.set [[points dots markers dot point them]]
 function M.type(ctx)
   local n = #ctx.tokens
   for i, t in ipairs(ctx.tokens) do
     -- "line's better": the chart word without its 's
     local w = t.w and t.w:gsub("'s$", "")
     local kind = w and ctx:free(i) and (KIND[w] or lex.chart[w])
+    -- "connect the points", "join the dots": the points drawn as a line
+    local joined = not kind and w and JOIN[w] and ctx:free(i) and ctx:find(DOTS, i + 1, 3)
+    if joined then kind = "line" end
+    -- ("heat map" in two words)
+    if not kind and w == "heat" and (ctx:w(i + 1) == "map" or ctx:w(i + 1) == "maps") and ctx:free(i) then
+      kind, joined = "heatmap", i + 1
+    end
     -- "the bars", "these dots", "bigger dots", "dark green bars": the marks drawn, not a new type
     local prev = ctx:w(i - 1)
     -- "bars not lines", "lines instead of bars": the type after the negation is the one left
@@ -134,6 +152,7 @@ function M.type(ctx)
     end
     if kind then
       ctx:mark(i)
+      for k = i + 1, joined or 0 do ctx:mark(k) end
       if CHART_NOUNS[ctx:w(i + 1)] then ctx:mark(i + 1) end
       if t.w == "box" and (ctx:w(i + 1) == "and" or ctx:w(i + 1) == "plot") then ctx:mark(i + 1, i + 2) end
       if kind == ctx.spec.type then
@@ -149,7 +168,7 @@ function M.type(ctx)
       ctx.named_type = kind
       local h = hints(ctx)
       local ok, why, used = channels.convert(ctx.spec, kind, ctx.df, h)
-      for _, name in ipairs(used or {}) do ctx:take(h.mentions[name]) end
+      for _, name in ipairs(used or {}) do if h.mentions[name] then ctx:take(h.mentions[name]) end end
       if not ok and ctx.prof then
         -- the chart lacks what the type needs (a box plot of a histogram has no groups): the
         -- data's most telling column fills in, and the reply says which
@@ -342,8 +361,21 @@ function M.apply_stacking(ctx)
     return
   end
   if spec.type ~= "bar" and spec.type ~= "area" then
-    local ok, why = channels.convert(spec, "bar", ctx.df)
+    -- series over x stacked: lines stack as areas (bands on one another); grouped, or the rest, as bars
+    -- (counts per period stack as bars: tallies, not a quantity flowing over time)
+    local y = spec.encoding.y
+    local tallies = y and y.aggregate == "count"
+    local into = on and (spec.type == "line" or spec.type == "step") and not tallies and "area" or "bar"
+    local ok, why = channels.convert(spec, into, ctx.df)
     if not ok then ctx:refuse(why); return end
+  end
+  -- a stack adds its parts up: stacked averages would reach a height that is nothing's, so the
+  -- parts become totals
+  local y = spec.encoding.y
+  if on and y and (y.aggregate == "mean" or y.aggregate == "median") then
+    ctx:note(("stacked, the parts add up, so they show the total %s rather than the %s"):format(
+      tostring(y.field), y.aggregate == "mean" and "average" or "median"))
+    y.aggregate = "sum"
   end
   set_option(spec, "stacked", on or nil)
   if not on and spec.options then spec.options.normalize = nil; if not next(spec.options) then spec.options = nil end end

@@ -156,6 +156,7 @@ end
 -- Values of categorical columns named in the request: { col =, value =, i =, j = } in
 -- request order, longest first where they overlap. Case, plurals and small typos of longer
 -- values are forgiven.
+local POSITIONS = vocab.set [[right left top bottom center centre middle inside outside above below]]
 function Ctx:value_mentions()
   if self._values then return self._values end
   local out = {}
@@ -173,16 +174,31 @@ function Ctx:value_mentions()
     end
   end
   local fuzzy_keys = {}
+  -- a value run together with a word of its column's name: "daytime" for Day of "Time of day",
+  -- "nighttime" for Night
+  local compound = {}
+  local FUNCTION_WORDS = { the = true, ["and"] = true, ["for"] = true, per = true, with = true, from = true }
   for key, hits in pairs(index) do
     if #key >= 3 and hits[1].few then fuzzy_keys[#fuzzy_keys + 1] = key end
+    if key:match("^%a%a%a+$") and hits[1].few then
+      for _, h in ipairs(hits) do
+        for w in h.col:lower():gmatch("%a+") do
+          if #w >= 3 and not FUNCTION_WORDS[w] and w ~= key then
+            compound[key .. w] = compound[key .. w] or {}
+            table.insert(compound[key .. w], h)
+          end
+        end
+      end
+    end
   end
   table.sort(fuzzy_keys)
-  -- columns of short lower-case codes ("bc", "wc", "prof"), whose codes clip words ("professional")
+  -- columns of short lower-case codes ("bc", "wc", "prof", "carni"), whose codes clip words ("professional",
+  -- "carnivores")
   local short = {}
   for _, name in ipairs(df.names) do
     local all = nil
     for _, hit in pairs(column_values(df, name)) do
-      all = (all ~= false) and #tostring(hit.value) <= 4 and tostring(hit.value):match("^%l+$") ~= nil
+      all = (all ~= false) and #tostring(hit.value) <= 7 and tostring(hit.value):match("^%l+$") ~= nil
     end
     short[name] = all or nil
   end
@@ -193,7 +209,8 @@ function Ctx:value_mentions()
     for w in key:gmatch("%S+") do words[#words + 1] = w end
     for k, w in ipairs(words) do
       local t = self.tokens[i + k - 1]
-      if not (t and t.w) or lex.stop[t.w] or vocab.command[t.w] then return nil end
+      -- (a word of place on the chart is never a typo of a value: "legend on the right" ≠ Night)
+      if not (t and t.w) or lex.stop[t.w] or vocab.command[t.w] or POSITIONS[t.w] then return nil end
       local ok = t.s == w or (#w >= 4 and lex.word_match(t.s, w) >= 0.8)
         or (#w >= 3 and #t.s <= #w + 2 and t.s:sub(1, #w) == w and t.s:sub(#w + 1):match("^[ysin]*$"))
         or (#words == 1 and #w >= 3 and short[index[key][1].col] and #t.s >= #w + 3 and t.s:sub(1, #w) == w)
@@ -221,8 +238,9 @@ function Ctx:value_mentions()
         end
       end
     end
+    local t = self.tokens[i]
+    if not found and t.w and compound[t.w] then found = { hits = compound[t.w], i = i, j = i } end
     if not found then
-      local t = self.tokens[i]
       if t.w and #t.s >= 3 and not lex.stop[t.w] and not vocab.command[t.w] and not self:mention_at(i) then
         for _, key in ipairs(fuzzy_keys) do
           local j = near(i, key)

@@ -216,9 +216,11 @@ function M.split(ctx)
         end
       end
       -- "group by X" / "grouped by X" on a chart that already has its groups on x: series of X
+      -- ("group by X instead" regroups: X takes x's place, fields.slot)
       if not facet and (t.w == "group" or t.w == "grouped") and ctx:w(i + 1) == "by" then
         local x = ctx.spec.encoding.x
         color = x and x.field and ctx.spec.type ~= "histogram" and ctx.spec.type ~= "pie"
+          and not ctx:find({ instead = true }, i + 2, 4)
       end
       -- "X in (the) legend", "add X to the legend"
       if t.w == "legend" then
@@ -594,7 +596,8 @@ function M.aggregate(ctx)
         return
       end
       if spec.type == "scatter" or spec.type == "histogram" or spec.type == "box" then
-        if field or agg ~= "count" then
+        -- (a box of counts has no values to draw: counted, the groups become bars)
+        if field or agg ~= "count" or spec.type == "box" then
           -- a chart of every value: an aggregate asks for bars of it
           local ok = channels.convert(spec, "bar", ctx.df)
           if not ok then ctx:refuse(("a %s chart shows every value; there is nothing to %s"):format(spec.type, t.w)); return end
@@ -617,7 +620,13 @@ function M.aggregate(ctx)
           ctx:refuse(("the chart counts rows; name a column to take the %s of"):format(t.w))
           return
         end
-        spec.encoding[ch] = channels.of(ctx.df, field, { aggregate = agg })
+        -- (the same field keeps its channel: a folded "value" is no column of the data to type)
+        if cur and cur.field == field then
+          spec.encoding[ch] = channels.retitled(cur)
+          spec.encoding[ch].aggregate = agg
+        else
+          spec.encoding[ch] = channels.of(ctx.df, field, { aggregate = agg })
+        end
         if ch == "color" then spec.encoding[ch].type = "quantitative" end
       end
       ctx:edit("aggregate")
@@ -713,6 +722,17 @@ function M.slot(ctx)
     local k = m.i - 1
     while k > m.i - 3 and ctx:w(k) and not ONLY[ctx:w(k)] and ctx:free(k) and not ctx:mention_at(k) do k = k - 1 end
     if m.score < 0.9 and ONLY[ctx:w(k) or ""] and not on_chart_field(enc, m.col.name) then m.used = true end
+    -- "avg over the years", "total across all regions": the column an aggregate is taken across,
+    -- pooled, not drawn
+    local k0 = m.i - 1
+    while ctx:w(k0) == "the" or ctx:w(k0) == "all" do k0 = k0 - 1 end
+    local aggregated = false
+    for _, t in ipairs(ctx.tokens) do aggregated = aggregated or lex.aggregate[t.w or ""] ~= nil end
+    if ctx:open(m) and (ctx:w(k0) == "over" or ctx:w(k0) == "across") and not on_chart_field(enc, m.col.name)
+        and aggregated then
+      for k = k0, m.i - 1 do ctx:mark(k) end
+      ctx:take(m)
+    end
     -- "not Y, X", "not Y but X": X in Y's place
     local replaced
     local nxt = free[idx + 1]
@@ -757,6 +777,15 @@ function M.slot(ctx)
         end
       end
       ctx:take(m)
+      -- "do uterine irritability instead" on bars by hypertension: a column of levels said
+      -- "instead" takes the place of the levels on x
+      local instead = not replaced and ctx:find({ instead = true }, m.j + 1, 3)
+      local xcol = enc.x and enc.x.field and ctx.prof and ctx.prof.by_name[enc.x.field]
+      if instead and xcol and xcol.name ~= field and ftype == "quantitative" and few_levels(m.col)
+          and (few_levels(xcol) or xcol.role ~= "measure") and spec.type ~= "scatter" and spec.type ~= "histogram" then
+        replaced = "x"
+        ctx:mark(instead)
+      end
       local prev = ctx:w(m.i - 1)
       local next_word = ctx:w(m.j + 1)
       local grouped = GROUP_WORDS[prev or ""] or next_word == "groups" or next_word == "group" or next_word == "grouping"
@@ -828,7 +857,15 @@ function M.slot(ctx)
           and CORRECTION[ctx:w(1) or ""] and ftype ~= "quantitative"
         if corrects then over_time = true end
         if same_again(ctx, m) and not also then over_time = false end
-        if cur and cur.field == field then
+        -- "no wait, by vs" after "facet by am": on a chart split in panels, not by colour, the
+        -- correction is of its panels
+        local panels = enc.column and "column" or enc.row and "row"
+        if CORRECTION[ctx:w(1) or ""] and panels and enc[panels].field ~= field and not enc.color
+            and not (cur and cur.field == field) and not also then
+          enc[panels] = channels.of(ctx.df, field)
+          enc[panels].type = "nominal"
+          ctx:edit("facet")
+        elseif cur and cur.field == field then
           ctx:note(field .. " is on the chart already")
         elseif spec.type == "histogram" or spec.type == "scatter"
             or over_time and spec.type ~= "pie" and spec.type ~= "donut" then

@@ -307,11 +307,23 @@ apply_values = function(ctx, mentions)
   if m and m.col.name == field then ctx:take(m) end
   -- a word read loosely as another column right after them names the rows ("only USA cars")
   if m and m.col.name ~= field and m.i == hits[#hits].j + 1 and m.score < 0.9 and ctx:open(m) then ctx:take(m) end
+  -- … and so does a plural noun there that names nothing, after a cue ("only daytime strikes",
+  -- "drop the night flights")
+  local noun = hits[#hits].j + 1
+  local nw = ctx:w(noun)
+  if (keep_at or neg_at) and nw and #nw >= 4 and nw:match("s$") and ctx:free(noun) and not ctx:mention_at(noun)
+      and not lex.stop[nw] and not vocab.command[nw] and not vocab.styling[nw] and not lex.chart[nw] then
+    ctx:mark(noun)
+  end
   -- … or just before them ("the Alaska network, ak", "region: East")
+  -- ("with conservation status lc": a word of the name's kind may stand between)
   local b = first - 1
   while ctx.tokens[b] and ctx.tokens[b].p do b = b - 1 end
-  m = ctx:mention_at(b)
-  if m and m.col.name == field and ctx:open(m) then ctx:take(m) end
+  m = ctx:mention_at(b) or ctx:mention_at(b - 1)
+  if m and m.col.name == field and ctx:open(m) then
+    ctx:take(m)
+    for k = m.j + 1, first - 1 do ctx:mark(k) end
+  end
   if neg_at then
     if cur and cur.oneOf then
       local drop, left = {}, {}

@@ -56,6 +56,9 @@ local TITLE_CUES = {
   { "%f[%a]title%s+([xy])%s*%-?%s*axis%f[%A]", "axis" }, { "%f[%a]name%s+([xy])%s*%-?%s*axis%f[%A]", "axis" },
   { "%f[%a]label%s+the%s+([xy])%s+as%f[%A]", "axis" }, { "%f[%a]label%s+([xy])%s+as%f[%A]", "axis" },
   { "%f[%a]([xy])%s*%-?%s*axis%s*:", "axis" },
+  -- an axis not said which, its words quoted or after a colon: "axis label 'thousands of jobs'"
+  { "%f[%a]axis%s+label%s*[:=]", "either" }, { "%f[%a]axis%s+label%s+%f[\"“'‘]", "either" },
+  { "%f[%a]axis%s+title%s*[:=]", "either" }, { "%f[%a]axis%s+title%s+%f[\"“'‘]", "either" },
   -- the legend's heading: "legend title 'Area'", "make the legend say X", "call the legend X"
   { "%f[%a]legend%s+title[sd]?%f[%A]", "legend" }, { "%f[%a]legend%s+to%s+say%f[%A]", "legend" },
   { "%f[%a]legend%s+says?%f[%A]", "legend" }, { "%f[%a]legend%s+heading%f[%A]", "legend" },
@@ -82,6 +85,23 @@ local function corrected(ctx)
     end
   end
   return prompt
+end
+
+-- Which axis a title said of "the axis" belongs to: x when it names x's column (or a time word
+-- over a time axis: "Year"), else the axis of the measure, y.
+local TIME_TITLE = { year = true, years = true, month = true, months = true, date = true, day = true, time = true,
+  week = true, quarter = true }
+local function axis_named(spec, text)
+  local x = spec.encoding.x
+  local low = text:lower()
+  if x and x.field then
+    local own = {}
+    for w in x.field:lower():gmatch("%a+") do own[w] = true end
+    for w in low:gmatch("%a+") do
+      if #w >= 3 and own[w] or x.type == "temporal" and TIME_TITLE[w] then return "x" end
+    end
+  end
+  return "y"
 end
 
 function M.titles(ctx)
@@ -160,6 +180,7 @@ function M.titles(ctx)
     end
   end
   local spec = ctx.spec
+  if which == "either" then which = axis_named(spec, text) end
   if which == "x" or which == "y" then
     local ch = spec.encoding[which]
     if spec.type == "bar" and spec.options and spec.options.horizontal then ch = spec.encoding[which == "x" and "y" or "x"] end
@@ -217,7 +238,9 @@ function M.theme(ctx)
   for i, t in ipairs(ctx.tokens) do
     -- (a column's own name is that column: "just the white" over columns black and white)
     local own = ctx:mention_at(i) and ctx:mention_at(i).score >= 1
-    local name = t.w and ctx:free(i) and not own and (known[t.w] or THEME_WORDS[t.w])
+    -- ("less dark colours", "more light": the character of the colours, style.scheme)
+    local degree = ctx:w(i - 1) == "less" or ctx:w(i - 1) == "more" or ctx:w(i - 1) == "not"
+    local name = t.w and ctx:free(i) and not own and not degree and (known[t.w] or THEME_WORDS[t.w])
     if not name and t.w and ctx:free(i) and colour_blind(ctx, i) then
       name = "colourblind"
       ctx:mark(i + 1)
@@ -428,7 +451,9 @@ function M.bins(ctx)
         num.j = i - 1 -- "10 equal bins": a count
         ctx:mark(i - 2)
       end
-      local after = numbers.read(ctx.tokens, i + 1) or (ctx:w(i + 1) == "of" and numbers.read(ctx.tokens, i + 2))
+      -- ("bins of 25", "bin width 250g", "bin size 5")
+      local gap = ctx:w(i + 1) == "of" or ctx:w(i + 1) == "width" or ctx:w(i + 1) == "size"
+      local after = numbers.read(ctx.tokens, i + 1) or (gap and numbers.read(ctx.tokens, i + 2))
       if after and not after.unit and unit_word(ctx, after.j + 1) and ctx:w(after.j + 1) ~= "wide" then
         after.unit_word, after.j = ctx:w(after.j + 1), after.j + 1
       end
@@ -452,7 +477,8 @@ function M.bins(ctx)
       elseif num and num.j == i - 1 then
         x.bin = { maxbins = math.max(1, math.min(200, math.floor(num.value))) }
         ctx:mark(i, i - 1)
-      elseif after and (ctx:w(i + 1) == "of" or ctx:w(i - 1) == "width" or ctx:w(i + 1) == "width" or after.unit_word
+      elseif after and (ctx:w(i + 1) == "of" or ctx:w(i - 1) == "width" or ctx:w(i + 1) == "width"
+          or ctx:w(i + 1) == "size" or after.unit_word
           or ctx:w(after.j + 1) == "wide" or ctx:w(after.j + 2) == "wide") then
         if ctx:w(after.j + 1) == "wide" or ctx:w(after.j + 2) == "wide" then ctx:mark(after.j + 1, after.j + 2) end
         x.bin = { step = numbers.convert(after, x.field, ctx.prof) }
@@ -528,11 +554,20 @@ M.SCHEMES = { viridis = "viridis", magma = "magma", inferno = "inferno", plasma 
   turbo = "turbo", blues = "blues", greens = "greens", greys = "greys", grays = "greys", oranges = "oranges",
   purples = "purples", reds = "reds", redblue = "redblue", redyellowblue = "redyellowblue",
   blueorange = "blueorange", purplegreen = "purplegreen", spectral = "spectral", rainbow = "rainbow",
-  tableau10 = "tableau10", category10 = "category10", set2 = "set2", pastel1 = "pastel1", dark2 = "dark2" }
-local MOODS = { darker = "dark2", dark = "dark2", deeper = "dark2", richer = "dark2", lighter = "pastel1",
-  light = "pastel1", softer = "pastel1", soft = "pastel1", pastel = "pastel1", muted = "pastel1",
-  calmer = "pastel1", brighter = "category10", bright = "category10", vivid = "category10",
-  stronger = "category10", bolder = "category10" }
+  tableau10 = "tableau10", category10 = "category10", set2 = "set2", pastel1 = "pastel1", pastel2 = "pastel2",
+  dark2 = "dark2" }
+-- Words for a colour's character, by the way they move it: darker, lighter (paler, softer), more
+-- vivid, more muted. "less bright" moves the other way.
+local MOODS = { darker = "dark", dark = "dark", deeper = "dark", richer = "dark", lighter = "light",
+  light = "light", paler = "light", pale = "light", softer = "light", soft = "light", pastel = "light",
+  pastels = "light", muted = "muted", calmer = "muted", subtle = "muted", subtler = "muted", brighter = "vivid",
+  bright = "vivid", vivid = "vivid", stronger = "vivid", bolder = "vivid", saturated = "vivid", punchier = "vivid" }
+local OPPOSITE = { dark = "light", light = "dark", vivid = "muted", muted = "vivid" }
+-- the scheme of each character for a chart split by colour
+local MOOD_SCHEMES = { dark = "dark2", light = "pastel1", muted = "pastel2", vivid = "category10" }
+-- the words before a mood that say "not so" ("less bright", "not so dark")
+local NOT_SO = vocab.set [[less lesser not]]
+local MARK_NOUNS = vocab.set [[bars bar line lines points dots dot slices areas area boxes markers marks it them]]
 local HUES = { red = "reds", reds = "reds", blue = "blues", green = "greens", orange = "oranges",
   purple = "purples", grey = "greys", gray = "greys" }
 local SCHEME_CUES = vocab.set [[scheme schemes palette shades tones hues gradient ramp scale]]
@@ -574,23 +609,97 @@ local function ramp_direction(ctx)
   end
   return false
 end
+-- The character a request asks of the colours ("dark", "light", "vivid", "muted"), its words
+-- marked; nil when it names none, or names one without saying it is of the colours or marks.
+local function mood(ctx)
+  for i, t in ipairs(ctx.tokens) do
+    local m = t.w and MOODS[t.w]
+    -- ("dark green", "light blue" name a colour)
+    if m and ctx:free(i) and not (ctx:w(i + 1) and color.named(t.w .. ctx:w(i + 1))) then
+      local cue = ctx:find(COLOUR_NOUNS, math.max(1, i - 4), 7) or ctx:find(SCHEME_CUES, math.max(1, i - 4), 7)
+      -- ("make the bars darker", "make it paler": comparatives said of the marks)
+      local marks = not cue and ctx:find(MARK_NOUNS, math.max(1, i - 3), 7)
+      if cue or marks and (t.w:match("er$") or t.w == "pastel" or t.w == "muted") then
+        ctx:mark(i)
+        if cue then ctx:mark(cue) end
+        local before = ctx:w(i - 1)
+        if before == "so" or before == "too" then ctx:mark(i - 1); before = ctx:w(i - 2); if NOT_SO[before or ""] then ctx:mark(i - 2) end
+        elseif NOT_SO[before or ""] then ctx:mark(i - 1) end
+        if NOT_SO[before or ""] then m = OPPOSITE[m] end
+        return m
+      end
+    end
+  end
+end
+
+-- One colour moved toward a character: darker, lighter, more or less vivid (in Lab, so the
+-- hue stays).
+local function shaded(hex, character)
+  if character == "dark" then return color.mix(hex, "#000000", 0.3) end
+  if character == "light" then return color.mix(hex, "#ffffff", 0.45) end
+  local l, a, b = color.to_lab(hex)
+  local k = character == "vivid" and 1.4 or 0.55
+  return color.from_lab(character == "muted" and math.min(100, l + 8) or l, a * k, b * k)
+end
+
+-- The one colour of a chart not split by colour, moved toward a character.
+local function shade_marks(ctx, character)
+  local spec = ctx.spec
+  local mark = spec.config and spec.config.mark
+  local now = mark and mark.color
+  if not now then
+    local theme = require("themes").get(spec.theme or "light") or require("themes").get("light")
+    now = theme.palette[1]
+  end
+  config(spec, "mark").color = shaded(now, character)
+  ctx:edit("colour")
+end
+
+-- Schemes that run from one hue to another, by their ends (low, high); said the other way round
+-- they are reversed.
+local RAMPS = { { "yellow", "red", "yelloworangered" }, { "yellow", "brown", "yelloworangebrown" },
+  { "yellow", "green", "yellowgreen" }, { "yellow", "blue", "yellowgreenblue" }, { "orange", "red", "orangered" },
+  { "blue", "green", "bluegreen" }, { "blue", "purple", "bluepurple" }, { "green", "blue", "greenblue" },
+  { "purple", "red", "purplered" }, { "red", "purple", "redpurple" }, { "red", "blue", "redblue" },
+  { "blue", "orange", "blueorange" }, { "purple", "green", "purplegreen" }, { "purple", "orange", "purpleorange" },
+  { "red", "grey", "redgrey" }, { "red", "gray", "redgrey" } }
+local RAMPS_USED = {}
+for _, r in ipairs(RAMPS) do RAMPS_USED[r[3]] = true end
+local function hue_ramp(low)
+  local a, b = low:match("(%a+)%s*%-?%s*to%s*%-?%s*(%a+)")
+  if not a then a, b = low:match("from%s+(%a+)%s+to%s+(%a+)") end
+  if not a then return nil end
+  for _, r in ipairs(RAMPS) do
+    if r[1] == a and r[2] == b then return r[3], false end
+    if r[1] == b and r[2] == a then return r[3], true end
+  end
+  -- "white to blue", "light to dark green": the one hue's scheme
+  local single = HUES[b] and (a == "white" or a == "light" or a == "pale") and HUES[b]
+  if single then return single, false end
+  return nil
+end
+
 local PALETTES = vocab.set [[scheme schemes palette palettes]]
 local OTHER = vocab.set [[another different other new nicer better change]]
 function M.scheme(ctx)
   if ramp_direction(ctx) then return end
   local spec = ctx.spec
   local p = ctx.prompt:lower():gsub("[%s%-_]", "")
-  local name
-  for word, scheme in pairs(M.SCHEMES) do
+  -- "a yellow-to-red scale", "from blue to green": the scheme that runs between the two hues
+  local name, reverse = hue_ramp(ctx.prompt:lower())
+  local ramp = name ~= nil
+  for word in pairs(ramp and {} or M.SCHEMES) do
     if p:find(word, 1, true) and (not name or #word > #name) then name = word end
   end
   if not name and p:find("redandblue", 1, true) then name = "redblue" end
-  -- "darker colours", "softer palette": a scheme of that character
+  -- "darker colours", "change colors to pastel", "make the bars darker": a colour of that character
   if not name then
-    local mood = ctx:find(MOODS, 1)
-    local near = mood and ctx:find({ colours = true, colors = true, colour = true, color = true, palette = true,
-      scheme = true, tones = true, shades = true }, mood + 1, 2)
-    if near then name = MOODS[ctx:w(mood)]; ctx:mark(mood, near) end
+    local character = mood(ctx)
+    if character and not spec.encoding.color then
+      shade_marks(ctx, character)
+      return
+    end
+    name = character and MOOD_SCHEMES[character]
   end
   local diverging = ctx:find({ diverging = true, divergent = true }, 1)
   if not name and diverging then name = "redblue" end
@@ -624,12 +733,13 @@ function M.scheme(ctx)
     local w = t.w and t.w:gsub("[%-_]", "")
     if w and (M.SCHEMES[w] or w == "diverging" or w == "divergent" or w == "scheme" or w == "palette"
         or w == "colours" or w == "colors" or w == "colour" or w == "color" or HUES[w] or SCHEME_CUES[w]
-        or w == "use") then
+        or w == "use" or ramp and (color.named(w) or w == "to" or w == "from" or w == "light" or w == "dark")) then
       ctx:mark(i)
     end
   end
   ch.scale = ch.scale or {}
-  ch.scale.scheme = M.SCHEMES[name]
+  ch.scale.scheme = M.SCHEMES[name] or name
+  if reverse then ch.scale.reverse = true elseif ch.scale.reverse and RAMPS_USED[name] then ch.scale.reverse = nil end
   ctx:edit("colour scheme")
 end
 
@@ -826,6 +936,132 @@ function M.mark_color(ctx)
   end
 end
 
+-- How an axis writes its numbers: "y axis in thousands", "in $k", "format numbers with commas",
+-- "as dollars", "as percentages", "no decimals", "2 decimal places". The axis said, else the
+-- measure's (y; x on a horizontal bar's data is still encoding.y).
+local SI = vocab.set [[thousands thousand millions million billions billion k m bn mn abbreviate abbreviated
+  shorten shortened short compact]]
+local COMMAS = vocab.set [[comma commas separator separators separated]]
+local MONEY = vocab.set [[dollar dollars currency usd money]]
+local PERCENT = vocab.set [[percent percents percentage percentages pct]]
+local WHOLE = vocab.set [[whole integer integers round rounded]]
+local DECIMALS = vocab.set [[decimal decimals places]]
+local NUMBER_NOUNS = vocab.set [[numbers number values value labels tick ticks axis format formatted]]
+function M.number_format(ctx)
+  local spec = ctx.spec
+  local raw = ctx.prompt:gsub("[\"“'‘][^\"”'’]*[\"”'’]", "")
+  local money = raw:find("%$") ~= nil
+  local percent = raw:find("%%") ~= nil
+  local si, commas, whole, decimals, marks = false, false, false, nil, {}
+  local about = money or percent
+  for i, t in ipairs(ctx.tokens) do
+    local w = t.w
+    if w and ctx:free(i) then
+      -- (a unit letter only after "in": "in k", "in $k", "in m")
+      local letter = (w == "k" or w == "m" or w == "bn" or w == "mn") and ctx:w(i - 1) ~= "in"
+      -- ("thousands separators" are commas)
+      if SI[w] and COMMAS[ctx:w(i + 1) or ""] then marks[#marks + 1] = i
+      elseif SI[w] and not letter and not (w == "short" or w == "compact") then si = true; marks[#marks + 1] = i
+      elseif (w == "short" or w == "compact") and NUMBER_NOUNS[ctx:w(i + 1) or ""] then si = true; marks[#marks + 1] = i
+      elseif COMMAS[w] then commas = true; marks[#marks + 1] = i
+      elseif MONEY[w] then money = true; marks[#marks + 1] = i
+      elseif PERCENT[w] then percent = true; marks[#marks + 1] = i
+      elseif WHOLE[w] and (NUMBER_NOUNS[ctx:w(i + 1) or ""] or ctx:w(i + 1) == "the" and NUMBER_NOUNS[ctx:w(i + 2) or ""]) then
+        whole, about = true, true
+        marks[#marks + 1] = i
+      elseif DECIMALS[w] then
+        local n = numbers.count(ctx:w(i - 1)) or tonumber(ctx:w(i - 1) or "")
+        if ctx:w(i - 1) == "no" or ctx:w(i - 1) == "without" then n = 0 end
+        if n then
+          if n == 0 then whole = true else decimals = n end
+          about = true
+          marks[#marks + 1] = i - 1
+          marks[#marks + 1] = i
+        end
+      end
+      if NUMBER_NOUNS[w] then about = true end
+    end
+  end
+  if not (si or commas or money or percent or whole or decimals) then return end
+  -- ("thousands of jobs" is a title's words; "in thousands", "numbers with commas" are formats)
+  if not (about or ctx:find({ ["in"] = true, as = true, with = true, use = true, add = true }, 1)) then return end
+  local ch = ctx:find({ x = true }, 1) and ctx:w((ctx:find({ x = true }, 1)) + 1) == "axis" and "x" or "y"
+  local enc = spec.encoding[ch]
+  if not enc or not enc.field and enc.aggregate ~= "count" then
+    ctx:note("this chart has no " .. ch .. " axis of numbers to format")
+    for _, k in ipairs(marks) do ctx:mark(k) end
+    return
+  end
+  local f
+  if percent then
+    -- shares (0.25) are written as 25 %; values already in percent points keep their number
+    local col = enc.field and ctx.df and ctx.df.columns[enc.field]
+    local top = 0
+    for _, v in ipairs(col or {}) do if type(v) == "number" and math.abs(v) > top then top = math.abs(v) end end
+    local named = enc.field and (enc.field:lower():find("pct") or enc.field:lower():find("percent")
+      or enc.field:lower():find("rate") or enc.field:lower():find("share"))
+    f = col and top > 0 and top <= 1.5 and "~%" or named and "percent"
+    -- (a percentage of an amount is a share of the whole: chart.percent reads it)
+    if not f then return end
+  else
+    f = (money and "$" or "") .. ((commas or money or whole or decimals) and not si and "," or "")
+      .. (si and "~s" or whole and ".0f" or decimals and ("." .. decimals .. "f") or "")
+    if f == "$," then f = "$,~f" end
+  end
+  enc.format = f
+  for _, k in ipairs(marks) do ctx:mark(k) end
+  for i, t in ipairs(ctx.tokens) do
+    if t.w and ctx:free(i) and (NUMBER_NOUNS[t.w] or t.w == "in" or t.w == "as" or t.w == "with" or t.w == "the"
+        or t.w == "show" or t.w == "use" or t.w == "add" or t.w == "y" or t.w == "x" or t.w == "put" or t.w == "make") then
+      ctx:mark(i)
+    end
+  end
+  ctx:edit("number format")
+end
+
+-- "make all panels share the same y axis", "independent y scales", "each panel its own x axis":
+-- whether small multiples share a scale (options.shared_x / shared_y; shared unless told).
+local SHARED = vocab.set [[share shared same common one]]
+local FREE = vocab.set [[independent separate own free different]]
+local SCALE_NOUNS = vocab.set [[axis axes scale scales range ranges]]
+function M.panel_scales(ctx)
+  local spec = ctx.spec
+  if not (spec.encoding.column or spec.encoding.row) then return end
+  for i, t in ipairs(ctx.tokens) do
+    if SCALE_NOUNS[t.w or ""] and ctx:free(i) then
+      local axis = (ctx:w(i - 1) == "x" or ctx:w(i - 1) == "y") and ctx:w(i - 1) or "y"
+      local from = (ctx:w(i - 1) == "x" or ctx:w(i - 1) == "y") and i - 1 or i
+      local shared = ctx:find(SHARED, math.max(1, from - 3), from - math.max(1, from - 3))
+      local free = ctx:find(FREE, math.max(1, from - 3), from - math.max(1, from - 3))
+      if shared or free then
+        local key = "shared_" .. axis
+        local was = not (spec.options and spec.options[key] == false)
+        if free then
+          spec.options = spec.options or {}
+          spec.options[key] = false
+        elseif spec.options then
+          spec.options[key] = nil
+          if next(spec.options) == nil then spec.options = nil end
+        end
+        for k = math.max(1, from - 4), i do
+          local w = ctx:w(k)
+          if w and (SHARED[w] or FREE[w] or SCALE_NOUNS[w] or w == "x" or w == "y" or w == "the" or w == "all"
+              or w == "panels" or w == "panel" or w == "charts" or w == "make" or w == "each" or w == "its"
+              or w == "their" or w == "have" or w == "use" or w == "give") then
+            ctx:mark(k)
+          end
+        end
+        if shared and was then
+          ctx:note(("the panels share one %s scale already"):format(axis))
+        else
+          ctx:edit("panel scales")
+        end
+        return
+      end
+    end
+  end
+end
+
 -- "change the font to serif", "use a monospace font", "font: Georgia": the chart's font family.
 local FAMILIES = { serif = "serif", sans = "sans-serif", ["sans-serif"] = "sans-serif", sansserif = "sans-serif",
   mono = "monospace", monospace = "monospace", monospaced = "monospace", typewriter = "monospace" }
@@ -871,7 +1107,8 @@ end
 -- (config.axis.labelFontSize, axis.titleFontSize, title.fontSize, legend.labelFontSize), a step
 -- of a quarter from what the chart has (the light theme's sizes until changed).
 local TEXT_WORDS = { font = true, fonts = true, text = true, writing = true, lettering = true, letters = true }
-local GROW = { bigger = true, larger = true, big = true, large = true, increase = true, huge = true, readable = true }
+local GROW = { bigger = true, larger = true, big = true, large = true, increase = true, huge = true, readable = true,
+  bump = true, boost = true, enlarge = true }
 local SHRINK = { smaller = true, small = true, tiny = true, decrease = true, reduce = true }
 local FONT_TARGETS = {
   { words = { labels = true, label = true, ticks = true, tick = true, numbers = true }, group = "axis",
