@@ -17,6 +17,7 @@ local rows = require "planner.edits.rows"
 local style = require "planner.edits.style"
 local time = require "planner.edits.time"
 local vocab = require "planner.edits.vocab"
+local asides = require "planner.asides"
 local copy = require("util.tables").deep_copy
 
 local M = {}
@@ -201,6 +202,7 @@ end
 -- opts.stated: the columns the request(s) behind base named; opts.synthetic: base's data was invented.
 function M.interpret(prompt, base, df, opts)
   opts = opts or {}
+  prompt = asides.strip(prompt, df)
   local spec = copy(base)
   spec.encoding = spec.encoding or {}
   local ctx = context.new(prompt, spec, df)

@@ -148,6 +148,23 @@ end
 -- Column-name words that mark a time column (quantitative columns need one of these).
 M.time_name = set { "year", "yr", "date", "month", "quarter", "week", "period", "timestamp", "datetime" }
 
+-- Kinds of values, by the noun people use for them: "across sizes" over a column holding Small,
+-- Midsize and Large names that column whatever it is called. (Colours are layout.color's names.)
+M.value_kind_nouns = { size = "size", sizes = "size", season = "season", seasons = "season",
+  weekday = "weekday", weekdays = "weekday", gender = "gender", genders = "gender", sex = "gender",
+  direction = "direction", directions = "direction", colour = "colour", colours = "colour", color = "colour",
+  colors = "colour" }
+M.value_kinds_of = {
+  size = set { "small", "medium", "large", "midsize", "compact", "big", "tiny", "huge", "mini", "xl", "xs", "s",
+    "m", "l", "extra large", "extra small", "full size", "fullsize" },
+  season = set { "spring", "summer", "autumn", "fall", "winter" },
+  weekday = set { "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue",
+    "wed", "thu", "fri", "sat", "sun" },
+  gender = set { "male", "female", "men", "women", "man", "woman", "boy", "girl", "boys", "girls", "m", "f" },
+  direction = set { "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "n", "s",
+    "e", "w", "ne", "nw", "se", "sw" },
+}
+
 -- Column-name words that mark an identifier or a label of each row.
 M.id_name = set { "id", "name", "title", "key", "code", "identifier", "label", "number", "no" }
 

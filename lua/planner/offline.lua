@@ -174,7 +174,8 @@ spelled_out = function(joined, c)
   for _, w in ipairs(joined) do
     if lex.stop[w] or #w < 3 or not w:match("^%a+$") or lex.chart[w] or vocab.command[w] then return 0 end
   end
-  if #name == #joined and initials_of(name, joined, 1) then return 0.9 end
+  -- (two initials say less than pieces of the words: "public capital" is pcap before pc)
+  if #name == #joined and initials_of(name, joined, 1) then return #name == 2 and 0.65 or 0.9 end
   -- a word said as it is, then the initials of the rest, all or but an inner one ("real" + "gdp",
   -- "real" + "dpi")
   local first = joined[1]
@@ -344,7 +345,6 @@ span_words = function(tokens, i, j, c)
           -- (never a word of chart talk, "labels" is not lbs; a time word may be: "years" is yrs)
           local clipped = (#cs >= 4 and #t.w >= #cs + 3 or #cs == 3 and #t.w >= #cs + 4) and t.w:sub(1, #cs) == cs
           local consonants = #cs >= 3 and not cs:sub(2):find("[aeiou]") and #t.w > #cs and abbreviates(cs, t.w)
-            or #cs == 2 and two_letter_short(cs, t.w)
           local talk = (vocab.command[t.w] or vocab.command[t.s]) and not lex.time_unit[t.w]
           -- an adjective in -y of a name word ("rainy" rain, "windy" wind, "sunny" sun)
           local adjective = #cs >= 3 and t.w:match("y$") and (t.w:sub(1, -2) == cs
@@ -352,6 +352,8 @@ span_words = function(tokens, i, j, c)
           if m < 0.85 and (clipped or consonants or adjective) and not talk then
             m = 0.85
           end
+          -- (two letters say little: read only when nothing names the words better)
+          if m < 0.6 and #cs == 2 and not talk and two_letter_short(cs, t.w) then m = 0.6 end
           if m > best then best, at = m, ci end
         end
       end
@@ -386,6 +388,18 @@ span_words = function(tokens, i, j, c)
   return s * quality * unsaid, coverage == 1 and matched >= 2
 end
 
+-- Whether most values of column c (two at least) are of a kind ("size": small, large, …).
+local function values_of_kind(c, kind)
+  local set, n, hits = lex.value_kinds_of[kind], 0, 0
+  local named = kind == "colour" and require("layout.color").named
+  for _, v in ipairs(c.values) do
+    local low = tostring(v):lower()
+    n = n + 1
+    if named and named(low:gsub("%s+", "")) or set and set[low] then hits = hits + 1 end
+  end
+  return hits >= 2 and hits * 2 >= n
+end
+
 -- Weaker readings of one word: a synonym of a word of the name, or a place word
 -- ("country", "where") for a column whose values are places.
 local function loose_score(t, c)
@@ -410,6 +424,9 @@ local function loose_score(t, c)
   end
   -- the kind of quantity of a column named by its unit ("distance" for kms)
   if c.type == "quantitative" and lex.names_kind(t.w, c) then return 0.5 end
+  -- the kind of its values: "sizes" for a column of Small, Midsize, Large
+  local kind = lex.value_kind_nouns[t.w]
+  if kind and c.values and c.role == "category" and values_of_kind(c, kind) then return 0.5 end
   return 0
 end
 
@@ -574,6 +591,10 @@ function M.mentions(tokens, prof, drawn)
               and c.content[#c.content] == tokens[i].s and not lex.chart[tokens[i].w] then
             s = 0.5
           end
+          -- ("across sizes", "by season": after a grouping word, the column whose values are of
+          -- that kind, before a number merely named so — EngineSize)
+          local kind = len == 1 and grouping and lex.value_kind_nouns[tokens[i].w]
+          if kind and c.values and c.role == "category" and values_of_kind(c, kind) then s = math.max(s, 0.9) end
           if len == 1 then
             local l = in_place_name(tokens, i) and 0 or loose_score(tokens[i], c)
             loose_place = l > s and lex.place_words[tokens[i].w] and c.place
@@ -992,6 +1013,7 @@ end
 local MAP_WORDS = { map = true, maps = true, geographic = true, geographically = true, geographical = true }
 -- "quake locations", "where the stations are" (over latitude and longitude): the places, mapped —
 -- unless a column is called so
+local ROWS_OF = { of = true, among = true, ["for"] = true }
 local WHERE_LEAD = { show = true, me = true, us = true, tell = true, so = true, ok = true, map = true }
 local function numbers_in(tokens)
   for _, t in ipairs(tokens) do if t.w and t.w:match("^%d") then return true end end
@@ -1550,7 +1572,9 @@ local function choose(tokens, prof, fields, taken)
     local repeats = c.integers and c.distinct <= profile.GROUP_VALUES_MAX and c.distinct * 5 <= c.count
       and measures_named >= 2 and f ~= fields[1]
     -- ("count of homes by beds and baths": rows counted by numbers of few values are grouped by them)
-    local counted_by = count and c.distinct <= 12 and c.distinct * 5 <= c.count
+    -- (after "per"/"by" any whole numbers of few enough values: "how many patients per institution")
+    local counted_by = count and (c.distinct <= 12 or c.integers and c.distinct <= profile.GROUP_VALUES_MAX
+      and (prev == "per" or prev == "by" or prev == "each")) and c.distinct * 5 <= c.count
     if (counted_by or other_aggregated > 0) and prev == "and" then
       for k = f.first - 2, math.max(1, f.first - 5), -1 do if word(tokens, k) == "by" then prev = "by" end end
     end
@@ -2072,6 +2096,7 @@ end
 function M.plan(prompt, df, opts)
   opts = opts or {}
   if type(prompt) ~= "string" or prompt:match("^%s*$") then return nil, "empty request" end
+  prompt = require("planner.asides").strip(prompt, df)
   local tokens = M.tokenize(prompt)
   if not df then
     local spec, err = needs.plan(prompt, tokens, named_chart(tokens), opts.today)
@@ -2147,8 +2172,20 @@ function M.plan(prompt, df, opts)
         rate = false
       end
     end
+    -- "age distribution of the patients", "income among the respondents": a plural noun ending the
+    -- request after "of the", read only loosely (pat.karno), names the rows
+    local last_word = 0
+    for k = #tokens, 1, -1 do if tokens[k].w then last_word = k; break end end
+    local rows_noun = #f.spans > 0 and #fields > 1
+    for _, m in ipairs(f.spans) do
+      local said = word(tokens, m.j)
+      if not (rows_noun and m.i == m.j and m.j == last_word and m.score < 0.9 and said and said:match("s$")
+          and word(tokens, m.i - 1) == "the" and ROWS_OF[word(tokens, m.i - 2) or ""]) then
+        rows_noun = false
+      end
+    end
     if pooled then pooled_over = f.col end
-    if all or valued or pooled or compared or kind_of_rows or rate then table.remove(fields, i) end
+    if all or valued or pooled or compared or kind_of_rows or rate or rows_noun then table.remove(fields, i) end
   end
   -- a map is a scatter of the rows' places: longitude across, latitude up
   local map_at, lon, lat = map_request(tokens, prof)

@@ -218,7 +218,8 @@ function M.fit(plan, facts, prof, df)
   end
   -- (over the main time column only: "by calendar month across all years" pools the series;
   -- "total net generation by year" asks for the total of them all)
-  if s and not on_chart and not plan.fold and plan.pooled_over ~= s and plan.y and plan.x and plan.x.col == prof.time
+  if s and not on_chart and not plan.fold and not plan.color and plan.pooled_over ~= s and plan.y and plan.x
+      and plan.x.col == prof.time
       and (plan.kind == "line" or plan.kind == "area") and #facts.series_values ~= 1 and plan.y.agg ~= "sum" then
     plan.color = implied(s)
   end

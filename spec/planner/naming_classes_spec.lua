@@ -211,3 +211,95 @@ describe("more names by class", function()
     end
   end)
 end)
+
+describe("kinds of values and asides by class", function()
+  it("a noun for a kind of values ('sizes', 'seasons', 'colours') after a grouping word names the column holding them",
+    function()
+    local kinds = { sizes = { "Small", "Midsize", "Large", "Compact" }, seasons = { "Spring", "Summer", "Fall", "Winter" },
+      colours = { "Red", "Blue", "Green", "Black" }, directions = { "North", "South", "East", "West" } }
+    for noun, values in pairs(kinds) do
+      local col, measure = word(2):gsub("^%l", string.upper), word(3)
+      local rows = {}
+      for i = 1, 40 do rows[i] = { values[i % #values + 1], rand(300), rand(90) } end
+      -- a number whose name has the noun's word must not take it ("EngineSize" for sizes)
+      local decoy = "Engine" .. noun:gsub("s$", ""):gsub("^%l", string.upper)
+      local df = csv({ col, measure, decoy }, rows)
+      local spec = plan_read(("compare %s across %s"):format(measure, noun), df)
+      assert.equal(col, spec.encoding.x.field, noun)
+    end
+  end)
+
+  it("words in parentheses are an aside, unless they name a column, which they then stand for", function()
+    for _ = 1, 8 do
+      local names = gen.words(3, 3)
+      local a, b, m = names[1], names[2], names[3]
+      local rows = {}
+      for i = 1, 40 do rows[i] = { pick { "x", "y", "z" } .. i % 3, pick { "p", "q", "r" } .. "v", rand(500) } end
+      local df = csv({ a, b, m }, rows)
+      local base = plan_read(("count by %s"):format(a), df)
+      local aside = pick { "(the recorded one)", "(if that makes sense)", "(not sure)" }
+      local spec = edit(("use %s %s instead of %s"):format(b, aside, a), base, df)
+      assert.equal(b, spec.encoding.x.field)
+      spec = edit(("use the %s %s (%s) instead of %s"):format(word(2), word(3) .. "s", b, a), base, df)
+      assert.equal(b, spec.encoding.x.field)
+    end
+    -- a title's parentheses are its own
+    local df = csv({ "k", "v" }, { { "a", 1 }, { "b", 2 }, { "a", 3 } })
+    local spec = edit("title 'Sales (USD)'", plan_read("v by k", df), df)
+    assert.equal("Sales (USD)", spec.title)
+  end)
+end)
+
+describe("rows named by class", function()
+  it("'only cars with airbags' keeps the rows whose column is not its none-like value", function()
+    for _ = 1, 8 do
+      local thing, col = word(2), word(3)
+      local none = pick { "None", "No", "none" }
+      local rows = {}
+      for i = 1, 40 do rows[i] = { pick { none, "Front", "Front & Side" }, rand(300), rand(90) } end
+      local df = csv({ col, "a", "b" }, rows)
+      local base = { type = "scatter", encoding = { x = { field = "a", type = "quantitative" }, y = { field = "b", type = "quantitative" } } }
+      local spec = edit(("only %ss with %s"):format(thing, col), base, df)
+      assert.same({ none }, spec.transform[1].filter["not"].oneOf)
+    end
+  end)
+
+  it("a plural noun right after a value names the rows, not a column to swap in ('only normal sales')", function()
+    for _ = 1, 8 do
+      local names = gen.words(2, 3)
+      local rows = {}
+      for i = 1, 40 do rows[i] = { pick { "Normal", "Partial" }, pick { "WD", "New" }, pick { "One", "Two" }, rand(90), rand(90) } end
+      local df = csv({ names[1] .. "_Condition", names[1] .. "_Type", "Bldg_Type", "x", "y" }, rows)
+      local base = { type = "scatter", encoding = { x = { field = "x", type = "quantitative" }, y = { field = "y", type = "quantitative" },
+        color = { field = "Bldg_Type", type = "nominal" } } }
+      local spec = edit(("only normal %ss"):format(names[1]), base, df)
+      assert.equal("Bldg_Type", spec.encoding.color.field)
+      assert.equal(names[1] .. "_Condition", spec.transform[1].filter.field)
+    end
+  end)
+
+  it("'<measure> distribution of the <rows>' ending in a loosely read plural is a histogram of the measure", function()
+    for _ = 1, 8 do
+      local rows = {}
+      for i = 1, 60 do rows[i] = { rand(40) + 30, rand(100), i % 2 + 1 } end
+      local m = word(3)
+      local df = csv({ m, "pat." .. word(2), "sex" }, rows)
+      local spec = plan_read(("%s distribution of the %s"):format(m, pick { "patients", "participants", "pats" }), df)
+      assert.equal("histogram", spec.type)
+      assert.equal(m, spec.encoding.x.field)
+    end
+  end)
+
+  it("'how many … per <whole numbers>' counts rows per value, as bars", function()
+    for _ = 1, 8 do
+      local rows = {}
+      for i = 1, 200 do rows[i] = { rand(20), rand(100) } end
+      local col = pick { "inst", "site", "ward", "unit" }
+      local df = csv({ col, word(3) }, rows)
+      local spec = plan_read(("how many %s per %s"):format(pick { "patients", "visits", "records", "pts" }, col), df)
+      assert.equal("bar", spec.type)
+      assert.equal(col, spec.encoding.x.field)
+      assert.equal("count", spec.encoding.y.aggregate)
+    end
+  end)
+end)

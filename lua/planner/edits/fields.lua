@@ -397,6 +397,13 @@ function M.about_drawn(ctx, m)
   return false
 end
 
+-- Whether the word before token i is a value of the data ("only normal sales": "sales" names the
+-- rows kept, not a column to swap in).
+local function after_value(ctx, i)
+  for _, v in ipairs(ctx:value_mentions()) do if v.j == i - 1 then return true end end
+  return false
+end
+
 function M.swap_word(ctx)
   if not ctx.prof then return end -- a chart without data has no other columns to swap in
   local enc = ctx.spec.encoding
@@ -406,7 +413,7 @@ function M.swap_word(ctx)
       for i, t in ipairs(ctx.tokens) do
         local m = ctx:mention_at(i)
         -- a word of other columns' names only (a column of its own is named, not swapped in)
-        if ctx:free(i) and not lex.stop[t.w] and not (m and m.score >= 0.8) then
+        if ctx:free(i) and not lex.stop[t.w] and not (m and m.score >= 0.8) and not after_value(ctx, i) then
           for at, w in ipairs(c.content) do
             local o = w ~= t.s and swapped_name(ctx.prof, c, at, t.s)
             if o then

@@ -515,6 +515,25 @@ end
 local NONE_VALUES = set [[none no nil n/a zero]]
 function M.none_values(ctx)
   for i, t in ipairs(ctx.tokens) do
+    -- "only cars with airbags": the rows whose column holds something other than its none-like value
+    if (t.w == "with" or t.w == "having") and ctx:free(i) and ctx:w(i + 1) ~= "no" and ctx:w(i + 1) ~= "the" then
+      local m = ctx:mention_after(i + 1, 2)
+      local none
+      if m and ctx:open(m) and ctx.df.types[m.col.name] ~= "quantitative" and m.i == i + 1 then
+        for _, v in ipairs(require("data.frame").distinct(ctx.df, m.col.name)) do
+          if type(v) == "string" and NONE_VALUES[v:lower()] then none = v end
+        end
+      end
+      local keep = cue_before(ctx, i, KEEP, 5)
+      if none and keep then
+        ctx:mark(i, keep)
+        for k = keep + 1, i - 1 do ctx:mark(k) end
+        local field = ctx:take(m)
+        add_filter(ctx.spec, { ["not"] = { field = field, oneOf = json.array({ none }) } })
+        ctx:edit("filter")
+        return
+      end
+    end
     if (t.w == "no" or t.w == "without") and ctx:free(i) then
       local m = ctx:mention_after(i + 1, 2)
       local none
