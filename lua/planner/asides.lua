@@ -14,7 +14,8 @@ function M.strip(prompt, df)
   for _, cue in ipairs(TEXT_CUES) do if low:find(cue, 1, true) then return prompt end end
   local names = {}
   for _, n in ipairs(df and df.names or {}) do names[squash(n)] = n end
-  local out = prompt:gsub("([^%(%)]-)%s*(%b())", function(before, group)
+  -- (only a group set apart by a space: "AVG(MPG)" is a function's call, read as it is)
+  local out = prompt:gsub("([^%(%)]-)%s+(%b())", function(before, group)
     local inner = group:sub(2, -2)
     local name = names[squash(inner)]
     if not name or squash(inner) == "" then return before end

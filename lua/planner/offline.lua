@@ -1522,13 +1522,23 @@ function M.title_of(spec)
   return ok and title or nil
 end
 
+-- Where a request says "vs not" / "or not" / "vs the rest" (the index of "vs"), or nil.
+local REST = { ["not"] = true, non = true, others = true, rest = true, none = true }
+local function versus_rest(tokens)
+  for i, t in ipairs(tokens) do
+    local nxt = word(tokens, i + 1) == "the" and word(tokens, i + 2) or word(tokens, i + 1)
+    if (t.w == "vs" or t.w == "versus" or t.w == "or") and REST[nxt or ""] then return i end
+  end
+end
+
 -- Picks the chart from the request's facts and the mentioned fields.
 local function choose(tokens, prof, fields, taken)
   local named = named_chart(tokens)
   local count = count_phrase(tokens, taken)
   local wants_time = asks_time(tokens, taken) or (named == "line" or named == "area")
   local distribution = has_any(tokens, lex.distribution)
-  local relation = has_any(tokens, lex.relation, taken)
+  -- ("smokers vs not" compares groups; it sets nothing against anything)
+  local relation = has_any(tokens, lex.relation, taken) and not versus_rest(tokens)
   local share = false
   for i, t in ipairs(tokens) do
     -- "share price", "percent change": a share word naming a measure's kind is not a part of a whole
@@ -1616,6 +1626,27 @@ local function choose(tokens, prof, fields, taken)
   for _, f in ipairs(groups) do grouped = grouped or f.group_cue and f.col.role ~= "measure" end
   local rate_per_group = per_group_rate and grouped and rate_only(tokens, taken)
   if rate_per_group then wants_time = false end
+  -- "ridership on Cubs home game days vs not", "smokers or not": the groups of the column named
+  -- before "vs not" are compared along x ("days" there is what the rows are, not a time axis)
+  local rest_at = versus_rest(tokens)
+  if rest_at and named ~= "line" and named ~= "area" then
+    for k = #fields, 1, -1 do
+      local f = fields[k]
+      if f.last < rest_at and f.last >= rest_at - 4 and f.col.role ~= "time"
+          and (f.col.role == "category" or (f.col.distinct or 99) <= 2) then
+        f.axis = f.axis or "x"
+        explicit.x = explicit.x or f
+        if f.col.role == "measure" then
+          for j = #measures, 1, -1 do if measures[j] == f then table.remove(measures, j) end end
+          local found = false
+          for _, g in ipairs(groups) do found = found or g == f end
+          if not found then groups[#groups + 1] = f end
+        end
+        wants_time, rate_per_group = false, true
+        break
+      end
+    end
+  end
   if #times == 0 and not rate_per_group then
     local unit_word = unit_of(tokens, taken) ~= nil or cycle_of(tokens, taken) ~= nil
     -- "strikes per year": nothing but the unit named, so the rows are what is counted per period
@@ -2009,7 +2040,8 @@ local function to_spec(plan, tokens, prompt, taken)
       -- value as it is, not an "average" of one, unless an aggregate was said
       if enc.y.field and enc.y.aggregate and not color and not (plan.y.agg or plan.y.spoken_agg)
           and x.distinct == x.count and x.count == plan.df.nrows and not cycle_of(tokens, taken)
-          and one_per_period(plan.df.columns[x.name], enc.x.timeUnit) then
+          and ((x.grain == "year" or x.type == "quantitative") and (enc.x.timeUnit or "year") == "year"
+            or one_per_period(plan.df.columns[x.name], enc.x.timeUnit)) then
         enc.y.aggregate = nil
         plan.agg = "none"
       end

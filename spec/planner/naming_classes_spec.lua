@@ -243,6 +243,15 @@ describe("kinds of values and asides by class", function()
       spec = edit(("use the %s %s (%s) instead of %s"):format(word(2), word(3) .. "s", b, a), base, df)
       assert.equal(b, spec.encoding.x.field)
     end
+    -- a function's call is no aside: "AVG(m)" is the average of m
+    for _ = 1, 5 do
+      local names = gen.words(2, 3)
+      local rows = {}
+      for i = 1, 30 do rows[i] = { i % 4 + 3, rand(40) } end
+      local df = csv({ names[1], names[2] }, rows)
+      local spec = plan_read(("Plot AVG(%s) vs %s"):format(names[2], names[1]), df)
+      assert.equal("mean", spec.encoding.y.aggregate)
+    end
     -- a title's parentheses are its own
     local df = csv({ "k", "v" }, { { "a", 1 }, { "b", 2 }, { "a", 3 } })
     local spec = edit("title 'Sales (USD)'", plan_read("v by k", df), df)
@@ -300,6 +309,22 @@ describe("rows named by class", function()
       assert.equal("bar", spec.type)
       assert.equal(col, spec.encoding.x.field)
       assert.equal("count", spec.encoding.y.aggregate)
+    end
+  end)
+end)
+
+describe("groups compared with the rest, by class", function()
+  it("'<measure> for/on <flag> vs not' compares the flag's groups along x, whatever time words are said", function()
+    for _ = 1, 10 do
+      local flag, m = word(3), word(3)
+      local rows = {}
+      for d = 0, 199 do rows[#rows + 1] = { os.date("!%Y-%m-%d", 1262304000 + d * 86400), d % 3 == 0 and 1 or 0, rand(900) } end
+      local df = csv({ "date", flag, m }, rows)
+      local p = pick { "avg %s on %s days vs not", "%s for %s vs not", "%s with %s or not", "mean %s, %s versus the rest" }
+      local spec = plan_read(p:format(m, flag), df)
+      assert.equal("bar", spec.type, p)
+      assert.equal(flag, spec.encoding.x.field, p)
+      assert.equal(m, spec.encoding.y.field, p)
     end
   end)
 end)

@@ -75,7 +75,8 @@ end
 
 -- Words after a chart word that style its marks rather than name a type.
 local MARK_STYLE = vocab.set [[thicker thinner bolder heavier lighter thick thin width widths wider narrower
-  dashed dotted solid colour color colours colors markers marker dots points symbols opacity stroke]]
+  dashed dotted solid colour color colours colors markers marker dots points symbols opacity stroke
+  smaller bigger larger tiny small big huge size]]
 
 -- Words that take markers away ("hide points", "no dots", "remove the dots" reach the marker
 -- rule: "the" before a chart word already does)
