@@ -2198,9 +2198,9 @@ function M.plan(prompt, df, opts)
     local rate = #f.spans > 0 and f.col.role == "time" and #fields > 1
     for _, m in ipairs(f.spans) do
       local article = word(tokens, m.i - 1)
-      local before = taken[m.i - 2]
+      local said_before = taken[m.i - 2]
       if not (rate and m.i == m.j and (article == "a" or article == "an") and lex.time_unit[word(tokens, m.i) or ""]
-          and before and before.col.role == "measure") then
+          and said_before and said_before.col.role == "measure") then
         rate = false
       end
     end

@@ -10,16 +10,7 @@ local gen = require("seeded").new(20261207)
 local rand, pick, word = gen.rand, gen.pick, gen.word
 local csv = require("seeded").csv
 
-local function first(prompt, df)
-  local spec, info = offline.plan(prompt, df, {})
-  assert.is_table(spec, ("%q → %s"):format(prompt, tostring(info)))
-  spec = followup.rows(prompt, spec, df)
-  spec.data = df
-  local ok, errs = validate.spec(spec)
-  assert.is_truthy(ok, ("%q → invalid: %s"):format(prompt, errs and errs[1] and errs[1].message or "?"))
-  spec.data = nil
-  return spec, info
-end
+local first = require "first_read"
 
 -- A long table: one row per (year, group) with a measure, as energy or employment tables come.
 local function panel(measure, group, n_groups, first_year, n_years, dated)
@@ -170,8 +161,8 @@ describe("aggregates taken across, by class", function()
     for _ = 1, 8 do
       local group, measure = word(2), word(3)
       local df = panel(measure, group, 5, 1970, 12, false)
-      local agg, said = pick { { "sum", "total" }, { "mean", "average" }, { "median", "median" } }, nil
-      said = agg[2]
+      local agg = pick { { "sum", "total" }, { "mean", "average" }, { "median", "median" } }
+      local said = agg[2]
       local spec = first(("%s over time, %s across %ss"):format(measure, said, group), df)
       assert.equal("year", spec.encoding.x.field)
       assert.is_nil(spec.encoding.color, said)

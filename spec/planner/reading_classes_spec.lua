@@ -13,17 +13,7 @@ local rand, pick, word = gen.rand, gen.pick, gen.word
 local function title_case(w) return w:sub(1, 1):upper() .. w:sub(2) end
 local distinct_words, csv = gen.words, require("seeded").csv
 
--- A first turn as the agent reads it: the plan, then the rows its words keep.
-local function first(prompt, df)
-  local spec, info = offline.plan(prompt, df, {})
-  assert.is_table(spec, ("%q → %s"):format(prompt, tostring(info)))
-  spec = followup.rows(prompt, spec, df)
-  spec.data = df
-  local ok, errs = validate.spec(spec)
-  assert.is_truthy(ok, ("%q → invalid: %s"):format(prompt, errs and errs[1] and errs[1].message or "?"))
-  spec.data = nil
-  return spec, info
-end
+local first = require "first_read"
 
 local edit = require "follow_read"
 

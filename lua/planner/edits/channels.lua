@@ -145,7 +145,8 @@ function M.convert(spec, kind, df, hints)
   elseif kind == "box" then
     local g = group or series
     -- (a scatter coloured by categories: the boxes are the categories' — x held numbers)
-    if group and g == group and group.type == "quantitative" and not group.bin and series and series.type ~= "quantitative" then
+    if group and g == group and group.type == "quantitative" and not group.bin and series
+        and series.type ~= "quantitative" then
       g = series
     end
     if not (g and measure and measure.field) then return nil, "a box plot needs groups and a numeric column" end

@@ -737,7 +737,7 @@ function M.slot(ctx)
     for _, t in ipairs(ctx.tokens) do aggregated = aggregated or lex.aggregate[t.w or ""] ~= nil end
     if ctx:open(m) and (ctx:w(k0) == "over" or ctx:w(k0) == "across") and not on_chart_field(enc, m.col.name)
         and aggregated then
-      for k = k0, m.i - 1 do ctx:mark(k) end
+      for j = k0, m.i - 1 do ctx:mark(j) end
       ctx:take(m)
     end
     -- "not Y, X", "not Y but X": X in Y's place

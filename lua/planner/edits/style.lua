@@ -623,8 +623,13 @@ local function mood(ctx)
         ctx:mark(i)
         if cue then ctx:mark(cue) end
         local before = ctx:w(i - 1)
-        if before == "so" or before == "too" then ctx:mark(i - 1); before = ctx:w(i - 2); if NOT_SO[before or ""] then ctx:mark(i - 2) end
-        elseif NOT_SO[before or ""] then ctx:mark(i - 1) end
+        if before == "so" or before == "too" then
+          ctx:mark(i - 1)
+          before = ctx:w(i - 2)
+          if NOT_SO[before or ""] then ctx:mark(i - 2) end
+        elseif NOT_SO[before or ""] then
+          ctx:mark(i - 1)
+        end
         if NOT_SO[before or ""] then m = OPPOSITE[m] end
         return m
       end
@@ -947,6 +952,7 @@ local PERCENT = vocab.set [[percent percents percentage percentages pct]]
 local WHOLE = vocab.set [[whole integer integers round rounded]]
 local DECIMALS = vocab.set [[decimal decimals places]]
 local NUMBER_NOUNS = vocab.set [[numbers number values value labels tick ticks axis format formatted]]
+local FORMAT_FILLER = vocab.set [[in as with the show use add y x put make]]
 function M.number_format(ctx)
   local spec = ctx.spec
   local raw = ctx.prompt:gsub("[\"“'‘][^\"”'’]*[\"”'’]", "")
@@ -966,7 +972,8 @@ function M.number_format(ctx)
       elseif COMMAS[w] then commas = true; marks[#marks + 1] = i
       elseif MONEY[w] then money = true; marks[#marks + 1] = i
       elseif PERCENT[w] then percent = true; marks[#marks + 1] = i
-      elseif WHOLE[w] and (NUMBER_NOUNS[ctx:w(i + 1) or ""] or ctx:w(i + 1) == "the" and NUMBER_NOUNS[ctx:w(i + 2) or ""]) then
+      elseif WHOLE[w] and (NUMBER_NOUNS[ctx:w(i + 1) or ""]
+          or ctx:w(i + 1) == "the" and NUMBER_NOUNS[ctx:w(i + 2) or ""]) then
         whole, about = true, true
         marks[#marks + 1] = i
       elseif DECIMALS[w] then
@@ -1011,8 +1018,7 @@ function M.number_format(ctx)
   enc.format = f
   for _, k in ipairs(marks) do ctx:mark(k) end
   for i, t in ipairs(ctx.tokens) do
-    if t.w and ctx:free(i) and (NUMBER_NOUNS[t.w] or t.w == "in" or t.w == "as" or t.w == "with" or t.w == "the"
-        or t.w == "show" or t.w == "use" or t.w == "add" or t.w == "y" or t.w == "x" or t.w == "put" or t.w == "make") then
+    if t.w and ctx:free(i) and (NUMBER_NOUNS[t.w] or FORMAT_FILLER[t.w]) then
       ctx:mark(i)
     end
   end
