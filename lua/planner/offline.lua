@@ -1373,7 +1373,9 @@ local function gather(tokens, prof)
     if sup and not f.agg and per_group then f.agg = sup end
     -- "home goals" for home_score: the word said counts things, so they add up
     for k = m.i, m.j do
-      if lex.additive[tokens[k].w] and not lex.additive[c.head or ""] then f.spoken_agg = "sum" end
+      if lex.additive[tokens[k].w] and not lex.additive[c.head or ""] and not profile.per_period(c) then
+        f.spoken_agg = "sum"
+      end
     end
     -- "strongest quake each day": the adjective names the measure and its aggregate at once
     local own = m.i == m.j and lex.superlative[tokens[m.i].w] and lex.aggregate[tokens[m.i].w]
@@ -1978,6 +1980,9 @@ local function as_panels(spec, prof)
   end
 end
 
+-- Dates a line draws one by one: about the points a chart's width shows apart.
+local MAX_RAW_POINTS = 1000
+
 -- Whether no two times of a column fall in one period of the unit (none: always).
 local function one_per_period(times, unit)
   if not unit then return true end
@@ -2031,7 +2036,10 @@ local function to_spec(plan, tokens, prompt, taken)
     end
     if enc.x.type == "temporal" then
       local unit = unit_of(tokens, taken)
-      if not unit and x.grain and x.grain ~= "year" and x.min and x.max then
+      -- a long span of many dates is drawn by month or year; a series of one row per date (or
+      -- per date and series) with no more points than a chart shows is drawn as it is
+      local drawable = plan.series_time == x and (x.distinct or math.huge) <= MAX_RAW_POINTS
+      if not unit and not drawable and x.grain and x.grain ~= "year" and x.min and x.max then
         local years = (x.max - x.min) / (365.25 * 86400)
         unit = years > 10 and "year" or (years > 1 and "month" or nil)
       end
@@ -2341,7 +2349,7 @@ function M.plan(prompt, df, opts)
       rank = has_any(tokens, RANK_CUES), relation = has_any(tokens, lex.relation),
       series_values = shape.named_series(tokens, taken, prof.series) }, prof, df)
     if plan.note then info.notes[#info.notes + 1] = plan.note end
-    plan.df = df
+    plan.df, plan.series_time = df, prof.timeseries and prof.time or nil
     spec = to_spec(plan, tokens, prompt, taken)
     if panels_request(tokens) then as_panels(spec, prof) end
     -- rows counted per group because no measure was named: a chart the next request completes

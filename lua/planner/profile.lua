@@ -219,8 +219,17 @@ local NOT_COUNTED = { years = true, months = true, weeks = true, days = true, ho
 
 -- The usual aggregate of a measure: sum for what adds up (sales, budgets, population, a count of
 -- people or flights), mean for the rest (ratings, rates, temperatures).
+-- Words that make a quantity a rate per period ("MonthlyIncome", "annual_salary", "DailyRate").
+local PER_PERIOD = { monthly = true, annual = true, yearly = true, daily = true, hourly = true, weekly = true }
+function M.per_period(c)
+  for _, w in ipairs(c.words) do if PER_PERIOD[w] then return true end end
+  return false
+end
+
 function M.default_agg(c)
   if c.unit == "%" then return "mean" end -- written as percentages ("58%"): shares never add up
+  -- an amount per period on each row (a person's monthly income) compares by its average
+  if M.per_period(c) then return "mean" end
   if counts_rows(c) then return "sum" end
   for i, s in ipairs(c.stems) do
     if lex.additive[s] or lex.additive[c.words[i]] then return "sum" end
@@ -292,8 +301,11 @@ function M.profile(df)
       c.discrete = c.integers and s.distinct <= M.DISCRETE_MAX and s.distinct * 5 <= s.count
       -- 4-digit whole numbers named like a year are calendar years; 2-digit ones ("70") too
       -- (a month or quarter column of small numbers is a month of the year, not a year "05")
+      -- (a count of years, "YearsAtCompany", "TotalWorkingYears", is a duration: only a column
+      -- called "year" itself holds two-digit years)
       local named_year = false
-      for _, st in ipairs(stems) do named_year = named_year or st == "year" or st == "yr" end
+      for _, w in ipairs(content_words) do named_year = named_year or w == "year" or w == "yr" end
+      named_year = named_year and #content_words == 1
       c.years = named_time and c.integers and s.min ~= nil and
         ((s.min >= 1000 and s.max <= 9999) or named_year and s.min >= 0 and s.max <= 99)
       if c.years or time_index(c, s) then c.role = "time" else c.role = "measure" end

@@ -100,9 +100,9 @@ describe("aggregates by class", function()
       spec = first(("average %s over time"):format(measure), df)
       assert.equal("mean", spec.encoding.y.aggregate)
     end
-    -- daily rows drawn by month are averaged
+    -- daily rows over years, more than a chart shows apart, are averaged by month
     local rows = {}
-    for d = 0, 799 do
+    for d = 0, 1499 do
       local t = os.time { year = 2010, month = 1, day = 1 + d, hour = 12 }
       rows[#rows + 1] = { os.date("!%Y-%m-%d", t), rand(400) / 10 }
     end
@@ -186,6 +186,49 @@ describe("aggregates taken across, by class", function()
       assert.equal("quantitative", spec.encoding.y.type)
       spec.data = df
       assert.is_truthy(validate.spec(spec))
+    end
+  end)
+end)
+
+describe("durations, rates per period and series drawn as they are, by class", function()
+  it("a column counting years (YearsAtCompany) is a measure; only one called year holds two-digit years", function()
+    for _ = 1, 8 do
+      local g = word(2)
+      local name = pick { "YearsAtCompany", "TotalWorkingYears", "years_of_service", "YearsInRole" }
+      local rows = {}
+      for i = 1, 60 do rows[i] = { pick { "a", "b", "c" } .. g, rand(40) - 1 } end
+      local df = csv({ g, name }, rows)
+      local spec = first(("avg %s by %s"):format(name, g), df)
+      assert.equal("bar", spec.type, name)
+      assert.equal(g, spec.encoding.x.field)
+      assert.equal(name, spec.encoding.y.field)
+    end
+    local rows = {}
+    for i = 1, 40 do rows[i] = { 70 + i % 12, rand(40) } end
+    assert.equal("year", first("average mpg by year", csv({ "year", "mpg" }, rows)).encoding.x.field)
+  end)
+
+  it("an amount per period on each row (MonthlyIncome, annual_salary) averages; a total said sums it", function()
+    for _ = 1, 8 do
+      local g = word(2)
+      local name = pick { "MonthlyIncome", "annual_salary", "DailyRevenue", "hourly_earnings" }
+      local rows = {}
+      for i = 1, 60 do rows[i] = { pick { "a", "b", "c" } .. g, rand(9000) } end
+      local df = csv({ g, name }, rows)
+      assert.equal("mean", first(("%s by %s"):format(name, g), df).encoding.y.aggregate, name)
+      assert.equal("sum", first(("total %s by %s"):format(name, g), df).encoding.y.aggregate, name)
+    end
+  end)
+
+  it("a series of one row per date with no more points than a chart shows is drawn as it is", function()
+    for _ = 1, 6 do
+      local n = 100 + rand(800)
+      local rows = {}
+      for i = 0, n - 1 do rows[#rows + 1] = { ("%d-%02d-01"):format(1960 + i // 12, i % 12 + 1), rand(900) } end
+      local m = word(3)
+      local spec = first(("%s over time"):format(m), csv({ "date", m }, rows))
+      assert.is_nil(spec.encoding.x.timeUnit ~= "yearmonth" and spec.encoding.x.timeUnit or nil, n)
+      assert.is_nil(spec.encoding.y.aggregate, n)
     end
   end)
 end)

@@ -227,3 +227,44 @@ describe("conversions and positions by class", function()
     end
   end)
 end)
+
+describe("titles, places and sorting by class", function()
+  it("'axis labels: A and B' titles x then y; 'label the axis X' titles the measure's axis", function()
+    for _ = 1, 6 do
+      local cat, measure = word(2), word(3)
+      local df = table_of(cat, measure)
+      local a, b = word(2) .. " (" .. word(1) .. ")", word(3)
+      local spec = edit(("axis labels: '%s' and '%s'"):format(a, b), bars(cat, measure, false), df)
+      assert.same({ a, b }, { spec.encoding.x.title, spec.encoding.y.title })
+      spec = edit(("label the axis '%s'"):format(b), bars(cat, measure, false), df)
+      assert.equal(b, spec.encoding.y.title)
+    end
+  end)
+
+  it("a place's code in capitals keeps the rows of its name; a place name keeps a coded state over a county of that name",
+    function()
+    local places = { { "NY", "New York" }, { "TX", "Texas" }, { "CA", "California" } }
+    for _, p in ipairs(places) do
+      local rows = {}
+      for i = 1, 30 do rows[i] = { i % 2 == 0 and p[2] or "Elsewhere", rand(50) } end
+      local df = csv({ "location", "n" }, rows)
+      local base = { type = "bar", encoding = { x = { field = "location", type = "nominal" },
+        y = { field = "n", type = "quantitative", aggregate = "mean" } } }
+      assert.same({ p[2] }, edit(("just %s"):format(p[1]), base, df).transform[1].filter.oneOf)
+    end
+    local rows = {}
+    for i = 1, 400 do rows[i] = { i == 7 and "OHIO" or word(2):upper() .. i, pick { "OH", "IN", "MI" }, rand(50), rand(50) } end
+    local df = csv({ "county", "state", "a", "b" }, rows)
+    local scatter = { type = "scatter", encoding = { x = { field = "a", type = "quantitative" }, y = { field = "b", type = "quantitative" } } }
+    local f = edit("only ohio", scatter, df).transform[1].filter
+    assert.same({ "state", { "OH" } }, { f.field, f.oneOf })
+  end)
+
+  it("'top ones first', 'largest values first', 'bottom ones first' sort the bars", function()
+    local cat, measure = word(2), word(3)
+    local df = table_of(cat, measure)
+    for p, want in pairs { ["top ones first"] = "-y", ["largest values first"] = "-y", ["bottom ones first"] = "y" } do
+      assert.equal(want, edit(p, bars(cat, measure, false), df).encoding.x.sort, p)
+    end
+  end)
+end)

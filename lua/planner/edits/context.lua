@@ -170,6 +170,12 @@ function Ctx:value_mentions()
       for key, hit in pairs(column_values(df, name)) do
         index[key] = index[key] or {}
         table.insert(index[key], hit)
+        -- a place's code written in capitals ("just NY") for a value that is its name ("New York")
+        local code = lex.place_codes[tostring(hit.value):lower()]
+        if code and self.prompt:find("%f[%w]" .. code .. "%f[%W]") then
+          index[code:lower()] = index[code:lower()] or {}
+          table.insert(index[code:lower()], hit)
+        end
       end
     end
   end
@@ -357,7 +363,7 @@ function Ctx:loose_value_mentions(strict)
       out[#out + 1] = { col = placed[1].col, value = placed[1].value, i = i, j = j, loose = true, place = true }
       i = j
     elseif self:free(i) and not self:mention_at(i) and not lex.stop[t.w] and not vocab.command[t.w]
-        and not tonumber(t.w) and not (self:w(i - 1) == "how" and HOW_DEGREE[t.w]) then
+        and not vocab.filler[t.w] and not tonumber(t.w) and not (self:w(i - 1) == "how" and HOW_DEGREE[t.w]) then
       -- ("how long they sleep" asks a degree: not the "Long-nosed armadillo")
       local hits = by_word[t.s]
       local plural_of

@@ -571,6 +571,8 @@ function M.aggregate(ctx)
       agg = nil
     end
     if agg and (t.w == "overall" or t.w == "cumulative") then agg = nil end
+    -- ("largest values first": an order, rows.sort)
+    if agg and (ctx:w(i + 1) == "first" or ctx:w(i + 2) == "first") then agg = nil end
     -- "X rather than Y", "Y not X", "instead of the count": what follows a negation is what
     -- is no longer wanted
     if agg then

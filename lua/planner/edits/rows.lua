@@ -208,6 +208,22 @@ function M.painted(ctx, v)
   return PAINT[ctx:w(k) or ""] ~= nil and not cue_before(ctx, v.i, KEEP, 3) and not cue_before(ctx, v.i, NEGATE, 3)
 end
 
+-- Whether the words of value mention v name a place whose code another column holds ("ohio", OH).
+local function coded_place_elsewhere(ctx, v)
+  local words = {}
+  for k = v.i, v.j do words[#words + 1] = ctx:w(k) end
+  local code = lex.place_codes[table.concat(words, " ")]
+  if not code then return false end
+  for _, name in ipairs(ctx.df.names) do
+    if name ~= v.col and (ctx.df.types[name] == "nominal" or ctx.df.types[name] == "ordinal") then
+      for _, x in ipairs(require("data.frame").distinct(ctx.df, name)) do
+        if x == code then return true end
+      end
+    end
+  end
+  return false
+end
+
 apply_values = function(ctx, mentions)
   local named = {}
   local order = {}
@@ -220,6 +236,9 @@ apply_values = function(ctx, mentions)
         and not cue_before(ctx, v.i, COMPARE, 3) and not cue_before(ctx, v.i, PLACE_CUES, 3) then
       clash = true
     end
+    -- ("only ohio" over states' codes and thousands of county names, one of them OHIO: the state,
+    -- read by rows.loose_values)
+    if v.crowded and coded_place_elsewhere(ctx, v) then clash = true end
     for k = v.i, v.j do
       if ctx.used[k] then clash = true end
       -- a column named by the same word wins, unless a filter cue points at the value
@@ -1622,8 +1641,9 @@ end
 
 -- Sorting ----------------------------------------------------------------------------
 
-local ASC = set [[ascending asc increasing smallest lowest least low]]
-local DESC = set [[descending desc decreasing largest highest biggest most high]]
+local ASC = set [[ascending asc increasing smallest lowest least low bottom]]
+local DESC = set [[descending desc decreasing largest highest biggest most high top]]
+local ONES = set [[ones values bars groups items]]
 function M.sort(ctx)
   local spec = ctx.spec
   for i, t in ipairs(ctx.tokens) do
@@ -1633,6 +1653,8 @@ function M.sort(ctx)
       or w == "alphabetical" or w == "alphabetically" or w == "alphabetic" or w == "decreasing" or w == "increasing"
       or (w == "high" or w == "highest" or w == "largest" or w == "biggest" or w == "low" or w == "lowest"
         or w == "smallest") and (ctx:w(i + 1) == "to" or ctx:w(i + 1) == "first")
+      -- "top ones first", "largest values first", "bottom ones first"
+      or (DESC[w] or ASC[w] or w == "top" or w == "bottom") and ONES[ctx:w(i + 1) or ""] and ctx:w(i + 2) == "first"
       -- "a-z", "a to z", "z-a", "abc order": the letters alone say by name
       or w == "abc" or (w == "a" and ctx:w(i + 1) == "z" or w == "a" and ctx:w(i + 1) == "to" and ctx:w(i + 2) == "z"
         or w == "z" and (ctx:w(i + 1) == "a" or ctx:w(i + 1) == "to" and ctx:w(i + 2) == "a")))
@@ -1645,7 +1667,7 @@ function M.sort(ctx)
             or x == "names"
             or x == "label" or x == "labels" or x == "a" and ctx:w(k + 1) == "z" or x == "by" or x == "to"
             or x == "first" or x == "value" or x == "values" or x == "size" or x == "the" or x == "in" or x == "it"
-            or x == "them" or x == "order" or x == "sorted" or x == "sort" or x == "z" or x == "abc") then
+            or x == "them" or x == "order" or x == "sorted" or x == "sort" or x == "z" or x == "abc" or ONES[x]) then
           if k == i or not ctx:mention_at(k) then ctx:mark(k) end
           if not order and DESC[x] then order = "desc" end
           if not order and ASC[x] then order = "asc" end

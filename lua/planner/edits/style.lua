@@ -58,6 +58,7 @@ local TITLE_CUES = {
   { "%f[%a]([xy])%s*%-?%s*axis%s*:", "axis" },
   -- an axis not said which, its words quoted or after a colon: "axis label 'thousands of jobs'"
   { "%f[%a]axis%s+label%s*[:=]", "either" }, { "%f[%a]axis%s+label%s+%f[\"“'‘]", "either" },
+  { "%f[%a]label%s+the%s+axis%s*[:=]?%s*%f[\"“'‘]", "either" },
   { "%f[%a]axis%s+title%s*[:=]", "either" }, { "%f[%a]axis%s+title%s+%f[\"“'‘]", "either" },
   -- the legend's heading: "legend title 'Area'", "make the legend say X", "call the legend X"
   { "%f[%a]legend%s+title[sd]?%f[%A]", "legend" }, { "%f[%a]legend%s+to%s+say%f[%A]", "legend" },
@@ -104,8 +105,25 @@ local function axis_named(spec, text)
   return "y"
 end
 
+-- "axis labels: 'Median weeks' and 'Unemployed (k)'": two quoted texts for the axes, x then y.
+local function axis_pair(ctx, prompt)
+  local low = prompt:lower()
+  local at = low:find("%f[%a]axis%s+labels%f[%A]") or low:find("%f[%a]axis%s+titles%f[%A]")
+  if not at then return false end
+  local texts = {}
+  for q in prompt:sub(at):gmatch("[\"“'‘]([^\"”’']+)[\"”'’]") do texts[#texts + 1] = q end
+  if #texts ~= 2 then return false end
+  local enc = ctx.spec.encoding
+  if not (enc.x and enc.y) then return false end
+  enc.x.title, enc.y.title = texts[1], texts[2]
+  for i = 1, #ctx.tokens do ctx:mark(i) end
+  ctx:edit("axis title")
+  return true
+end
+
 function M.titles(ctx)
   local prompt = corrected(ctx)
+  if axis_pair(ctx, prompt) then return end
   local lower = prompt:lower()
   local which, s, e, axis
   for _, cue in ipairs(TITLE_CUES) do
