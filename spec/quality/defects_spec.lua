@@ -44,7 +44,8 @@ describe("the #18 review's defects", function()
 
   it("bar labels of whole numbers stay whole (a count reads 7, not 7.0), in the alt text too", function()
     local rows = { { k = "a", v = 1 }, { k = "b", v = 3 }, { k = "c", v = 7 }, { k = "d", v = -5 } }
-    local r = render({ type = "bar", data = { values = rows }, encoding = { x = { field = "k" }, y = { field = "v" } } })
+    local r = render({ type = "bar", data = { values = rows },
+      encoding = { x = { field = "k" }, y = { field = "v" } } })
     local shown = {}
     for _, l in ipairs(texts(r.scene, "data-label")) do shown[#shown + 1] = l.text end
     assert.same({ "1", "3", "7", "\u{2212}5" }, shown)
