@@ -4,42 +4,40 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
-#include <string.h>
 
 /* Coverage being drawn: for each device pixel of [x0, x0 + w) × [y0, y0 + h), which of its
  * 4 × 4 sample points the line covers. OR-ing the samples of every segment gives the union's
  * coverage exactly (at the sample grid): no seam where segments join, no gap where two pass
- * close by, as cairo's stroke of one outline. */
+ * close by, as cairo's stroke of one outline.
+ *
+ * Samples sit at the centres of a regular 4 × 4 grid in each pixel: sample row q (4 per pixel
+ * row) at y = (q + 0.5) / 4, sample column k at x = (k + 0.5) / 4. Each sample row is a run of
+ * bits, 64 sample columns (16 pixels) a word, so a segment's interval in a row is one or two
+ * word writes, whatever its width; pixel coverage is counted 16 pixels at a time at the end. */
 typedef struct mask {
-  uint16_t *bits;
+  uint64_t *bits; /* sample row q - 4 y0, sample column k - 4 x0: bit (k - 4 x0) % 64 of word / 64 */
   int x0, y0, w, h;
-  int *lo, *hi; /* per row, the first and last column touched (lo > hi: none) */
+  size_t words; /* words a sample row */
 } mask;
 
 /* fmin/fmax are library calls at -O2; these are not (and no NaN reaches them). */
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
 #define MAX(a, b) ((a) > (b) ? (a) : (b))
 
-/* Samples sit at the centres of a regular 4 × 4 grid in each pixel: sample row q (4 per pixel
- * row) at y = (q + 0.5) / 4, sample column k at x = (k + 0.5) / 4; bit 4 (q % 4) + k % 4 of
- * pixel (k / 4, q / 4). */
-
-/* What span needs of a mask, read once per segment: its stores into lo and hi (ints) would
- * otherwise make the compiler read the mask's fields again for every sample row. */
+/* What span needs of a mask, read once per segment (the compiler would otherwise read the
+ * mask's fields again for every sample row). */
 typedef struct rows {
-  uint16_t *bits;     /* m->bits - m->x0: indexed by pixel column */
-  size_t w;           /* pixels a mask row */
-  int *lo, *hi;       /* m->lo, m->hi */
+  uint64_t *bits;     /* m->bits */
+  size_t words;       /* m->words */
   double left, right; /* the first and last sample columns of the mask, less and more one */
-  int amin, y0;       /* the mask's first sample column, its first row */
+  int amin, qmin;     /* the mask's first sample column and row */
 } rows;
 
 static rows rows_of(const mask *m) {
-  return (rows){m->bits - m->x0, (size_t)m->w, m->lo, m->hi, 4.0 * m->x0 - 1, 4.0 * (m->x0 + m->w) - 1, 4 * m->x0,
-                m->y0};
+  return (rows){m->bits, m->words, 4.0 * m->x0 - 1, 4.0 * (m->x0 + m->w) - 1, 4 * m->x0, 4 * m->y0};
 }
 
-/* Sets, in sample row q (mask row q / 4), the samples whose x lies in [xl, xr]. */
+/* Sets, in sample row q, the samples whose x lies in [xl, xr]. */
 static inline void span(const rows *m, int q, double xl, double xr) {
   /* the first and last sample columns inside, clamped to the mask before leaving doubles */
   double fl = MAX(4 * xl - 0.5, m->left), fr = MIN(4 * xr - 0.5, m->right);
@@ -49,18 +47,15 @@ static inline void span(const rows *m, int q, double xl, double xr) {
   b -= b > fr;
   if (a < m->amin) a = m->amin; /* fl = -1 truncates to 0 and stays */
   if (a > b) return;
-  int pa = a >> 2, pb = b >> 2, r = (q >> 2) - m->y0, shift = 4 * (q & 3);
-  uint16_t *row = m->bits + (size_t)r * m->w;
-  unsigned first = (0xFu << (a & 3)) & 0xFu, last = 0xFu >> (3 - (b & 3));
-  if (pa == pb) {
-    row[pa] |= (uint16_t)((first & last) << shift);
+  unsigned sa = (unsigned)(a - m->amin), sb = (unsigned)(b - m->amin), wa = sa >> 6, wb = sb >> 6;
+  uint64_t *row = m->bits + (size_t)(q - m->qmin) * m->words, first = ~0ull << (sa & 63), last = ~0ull >> (63 - (sb & 63));
+  if (wa == wb) {
+    row[wa] |= first & last;
   } else {
-    row[pa] |= (uint16_t)(first << shift);
-    for (int p = pa + 1; p < pb; p++) row[p] |= (uint16_t)(0xFu << shift);
-    row[pb] |= (uint16_t)(last << shift);
+    row[wa] |= first;
+    for (unsigned p = wa + 1; p < wb; p++) row[p] = ~0ull;
+    row[wb] |= last;
   }
-  if (pa < m->lo[r]) m->lo[r] = pa;
-  if (pb > m->hi[r]) m->hi[r] = pb;
 }
 
 /* Adds the round-capped segment (ax, ay)–(bx, by) of half width `half` (device pixels): the
@@ -125,12 +120,18 @@ static void segment(mask *m, double ax, double ay, double bx, double by, double 
   }
 }
 
-/* Samples set in a pixel's 16 bits. */
-static inline unsigned count16(unsigned x) {
-  x = x - ((x >> 1) & 0x5555u);
-  x = (x & 0x3333u) + ((x >> 2) & 0x3333u);
-  x = (x + (x >> 4)) & 0x0F0Fu;
-  return (x + (x >> 8)) & 0x1Fu;
+/* The samples a pixel covers, for the 16 pixels of one word of each of a pixel row's four
+ * sample rows: 0..16 a byte, the even pixels in *even and the odd ones in *odd (byte i: pixel
+ * 2i and 2i + 1). */
+static inline void count16(const uint64_t r[4], uint64_t *even, uint64_t *odd) {
+  uint64_t n[4];
+  for (int i = 0; i < 4; i++) { /* samples set in each nibble (0..4) */
+    uint64_t x = r[i] - ((r[i] >> 1) & 0x5555555555555555ull);
+    n[i] = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+  }
+  uint64_t s01 = n[0] + n[1], s23 = n[2] + n[3]; /* 0..8 a nibble */
+  *even = (s01 & 0x0F0F0F0F0F0F0F0Full) + (s23 & 0x0F0F0F0F0F0F0F0Full);
+  *odd = ((s01 >> 4) & 0x0F0F0F0F0F0F0F0Full) + ((s23 >> 4) & 0x0F0F0F0F0F0F0F0Full);
 }
 
 /* A path fit for this stroke: straight segments only, and enough of them. */
@@ -192,18 +193,16 @@ int fast_stroke(cairo_t *cr) {
     cairo_new_path(cr);
     return 1;
   }
-  uint16_t *bits = calloc((size_t)(x1 - x0) * (size_t)(y1 - y0), sizeof *bits);
-  int *spans = malloc(2 * (size_t)(y1 - y0) * sizeof *spans);
+  size_t words = ((size_t)(x1 - x0) * 4 + 63) / 64;
+  uint64_t *bits = calloc(words * 4 * (size_t)(y1 - y0), sizeof *bits);
   cairo_surface_t *ms = cairo_image_surface_create(CAIRO_FORMAT_A8, x1 - x0, y1 - y0);
-  if (bits == NULL || spans == NULL || cairo_surface_status(ms) != CAIRO_STATUS_SUCCESS) {
+  if (bits == NULL || cairo_surface_status(ms) != CAIRO_STATUS_SUCCESS) {
     free(bits);
-    free(spans);
     cairo_surface_destroy(ms);
     cairo_path_destroy(path);
     return 0;
   }
-  mask mk = {bits, x0, y0, x1 - x0, y1 - y0, spans, spans + (y1 - y0)};
-  for (int r = 0; r < mk.h; r++) mk.lo[r] = x1, mk.hi[r] = x0 - 1;
+  mask mk = {bits, x0, y0, x1 - x0, y1 - y0, words};
 
   double sx = 0, sy = 0, px = 0, py = 0; /* subpath start, current point */
   for (int i = 0; i < path->num_data; i += path->data[i].header.length) {
@@ -228,24 +227,26 @@ int fast_stroke(cairo_t *cr) {
   }
   cairo_path_destroy(path);
 
-  /* samples covered → coverage */
+  /* samples covered → coverage, 16 pixels a word (a long line's rows are mostly uncovered) */
   cairo_surface_flush(ms);
   unsigned char *a8 = cairo_image_surface_get_data(ms);
   int stride = cairo_image_surface_get_stride(ms);
+  static const unsigned char level[17] = {0, 16, 32, 48, 64, 80, 96, 112, 128, 143, 159, 175, 191, 207, 223, 239, 255};
   for (int y = 0; y < mk.h; y++) {
-    const uint16_t *src = bits + (size_t)y * (size_t)mk.w - x0;
-    unsigned char *dst = a8 + (size_t)y * (size_t)stride - x0;
-    for (int x = mk.lo[y]; x <= mk.hi[y]; x++) {
-      uint64_t four; /* a long line's row spans the plot, mostly uncovered: skip 4 pixels at a time */
-      if (x + 3 <= mk.hi[y] && (memcpy(&four, src + x, sizeof four), four == 0)) {
-        x += 3;
-        continue;
+    const uint64_t *src = bits + 4 * (size_t)y * words;
+    unsigned char *dst = a8 + (size_t)y * (size_t)stride;
+    for (size_t j = 0; j < words; j++) {
+      uint64_t r[4] = {src[j], src[words + j], src[2 * words + j], src[3 * words + j]}, even, odd;
+      if ((r[0] | r[1] | r[2] | r[3]) == 0) continue;
+      count16(r, &even, &odd);
+      size_t x = 16 * j, end = MIN(x + 16, (size_t)mk.w);
+      for (int i = 0; x < end; i++, x += 2) {
+        dst[x] = level[(even >> (8 * i)) & 0xFF];
+        if (x + 1 < end) dst[x + 1] = level[(odd >> (8 * i)) & 0xFF];
       }
-      if (src[x]) dst[x] = (unsigned char)((count16(src[x]) * 255 + 8) / 16);
     }
   }
   free(bits);
-  free(spans);
   cairo_surface_mark_dirty(ms);
 
   cairo_save(cr);

@@ -392,11 +392,23 @@ describe("chartd.canvas long strokes", function()
     c:stroke()
     return assert(image.decode_png(c:finish()))
   end
+  -- A shallow zigzag whose rows of samples run across many pixels (and the 16-pixel words the
+  -- coverage is kept in), from beyond the canvas's left edge to beyond its right one.
+  local function zigzag(step, x0)
+    local pts = {}
+    for i = 0, math.floor((340 - x0) / step) do
+      pts[#pts + 1] = { x0 + i * step, 60 + (i % 2) * (3 + i % 5) + i * 2.3 }
+    end
+    return pts
+  end
   for _, opts in ipairs({ { width = 2, scale = 1 }, { width = 1, scale = 1 }, { width = 2.5, scale = 2 },
-    { width = 6, scale = 1, clip = true } }) do
-    local what = ("width %g, scale %d%s"):format(opts.width, opts.scale, opts.clip and ", clipped" or "")
+    { width = 6, scale = 1, clip = true }, { width = 2, scale = 1, zigzag = { 23, -31.3 } },
+    { width = 3.5, scale = 2, zigzag = { 37.7, -12 } },
+    { width = 1.5, scale = 1, zigzag = { 41, 0.4 }, clip = true } }) do
+    local what = ("width %g, scale %d%s%s"):format(opts.width, opts.scale, opts.clip and ", clipped" or "",
+      opts.zigzag and ", shallow" or "")
     it("draws what cairo draws (" .. what .. ")", function()
-        local pts = walk(400, 11)
+        local pts = opts.zigzag and zigzag(opts.zigzag[1], opts.zigzag[2]) or walk(400, 11)
         local fast, cairo = draw(pts, false, opts), draw(pts, true, opts)
         local worst, sum = 0, 0
         for y = 0, fast.height - 1 do for x = 0, fast.width - 1 do
