@@ -424,3 +424,53 @@ describe("chartd.canvas long strokes", function()
       end)
   end
 end)
+
+-- c:stamp renders the marker once per radius and quarter-pixel offset and composites copies
+-- (src/stamp.c): the picture of one fill per marker, up to anti-aliasing. Markers that cross
+-- the canvas's or the clip's edge are cut there; a point with a non-finite coordinate is not
+-- drawn.
+describe("chartd.canvas stamp", function()
+  local render = require "charts.shared.render"
+  local function points(n, seed)
+    local xs, ys = {}, {}
+    for i = 1, n do
+      seed = (seed * 1103515245 + 12345) % 2147483648
+      xs[i] = -12 + (seed / 2147483648) * 184 -- past both sides of a 160-wide canvas
+      seed = (seed * 1103515245 + 12345) % 2147483648
+      ys[i] = -9 + (seed / 2147483648) * 118
+    end
+    return xs, ys
+  end
+  local function draw(xs, ys, by_fills, opts)
+    local c = canvas.new { format = "png", width = 160, height = 100, scale = opts.scale }
+    c:set_color("#ffffff")
+    c:paint()
+    if opts.clip then c:rect(20.3, 15.6, 100.2, 60.4); c:clip() end
+    c:set_color("#aa3311b0")
+    c:new_path()
+    if by_fills then
+      for i = 1, #xs do
+        if xs[i] == xs[i] and ys[i] == ys[i] and math.abs(xs[i]) < math.huge and math.abs(ys[i]) < math.huge then
+          c:new_path()
+          c:arc(xs[i], ys[i], opts.r, 0, 2 * math.pi)
+          c:fill()
+        end
+      end
+    else
+      c:arc(0, 0, opts.r, 0, 2 * math.pi)
+      c:stamp(xs, ys, nil, opts.r)
+    end
+    return assert(image.decode_png(c:finish()))
+  end
+  for _, opts in ipairs({ { r = 2.5, scale = 1 }, { r = 4, scale = 2 }, { r = 1.2, scale = 1, clip = true },
+    { r = 7, scale = 1, n = 50 } }) do
+    it(("draws what one fill a marker draws (radius %g, scale %d%s)"):format(opts.r, opts.scale,
+      opts.clip and ", clipped" or ""), function()
+      local xs, ys = points(opts.n or 120, 5)
+      xs[17], ys[40], xs[41], ys[99] = 0 / 0, math.huge, -math.huge, 0 / 0
+      local worst, differ, _, mean = render.diff(draw(xs, ys, true, opts), draw(xs, ys, false, opts))
+      assert.is_true(worst <= 64, ("a pixel differs by %d (%d differ)"):format(worst, differ))
+      assert.is_true(mean < 1.5, ("mean difference %.2f"):format(mean))
+    end)
+  end
+end)
