@@ -61,10 +61,17 @@ static inline void span(const rows *m, int q, double xl, double xr) {
 /* Adds the round-capped segment (ax, ay)–(bx, by) of half width `half` (device pixels): the
  * samples within `half` of it. The capsule is convex, so each sample row meets it in one
  * interval: the hull of its chords of the two end discs and of the band beside the segment
- * (0 ≤ t ≤ 1, |offset across| ≤ half), whose ends move linearly with the row's y. */
-static void segment(mask *m, double ax, double ay, double bx, double by, double half) {
+ * (0 ≤ t ≤ 1, |offset across| ≤ half), whose ends move linearly with the row's y.
+ * Without start_disc, a's disc is left out: the segment before ended there and drew that disc
+ * (the same chords of it, computed the same way), so the union is the same. */
+static void segment(mask *m, double ax, double ay, double bx, double by, double half, int start_disc) {
   double dx = bx - ax, dy = by - ay, len2 = dx * dx + dy * dy, len = sqrt(len2), h2 = half * half;
   double qlo = ceil(4 * (MIN(ay, by) - half) - 0.5), qhi = floor(4 * (MAX(ay, by) + half) - 0.5);
+  if (!start_disc && len2 > 0) { /* the rows of the band and of b's disc (a margin over rounding) */
+    double across = half * fabs(dx) / len + 1e-6;
+    qlo = ceil(4 * MIN(by - half - 1e-6, MIN(ay, by) - across) - 0.5);
+    qhi = floor(4 * MAX(by + half + 1e-6, MAX(ay, by) + across) - 0.5);
+  }
   qlo = MAX(qlo, 4.0 * m->y0);
   qhi = MIN(qhi, 4.0 * (m->y0 + m->h) - 1);
   if (qlo > qhi) return; /* also keeps far-off rows out of the conversions to int */
@@ -87,7 +94,7 @@ static void segment(mask *m, double ax, double ay, double bx, double by, double 
   for (int q = (int)qlo; q <= (int)qhi; q++) {
     double y = (q + 0.5) * 0.25, ea = y - ay, eb = y - by;
     double xl = INFINITY, xr = -INFINITY;
-    if (ea * ea <= h2) {
+    if (start_disc && ea * ea <= h2) {
       double w = sqrt(h2 - ea * ea);
       xl = ax - w;
       xr = ax + w;
@@ -205,20 +212,24 @@ int fast_stroke(cairo_t *cr) {
   mask mk = {bits, x0, y0, x1 - x0, y1 - y0, words};
 
   double sx = 0, sy = 0, px = 0, py = 0; /* subpath start, current point */
+  int joined = 0;                         /* a segment ended at the current point */
   for (int i = 0; i < path->num_data; i += path->data[i].header.length) {
     const cairo_path_data_t *d = &path->data[i];
     switch (d->header.type) {
     case CAIRO_PATH_MOVE_TO:
       sx = px = d[1].point.x;
       sy = py = d[1].point.y;
+      joined = 0;
       break;
     case CAIRO_PATH_LINE_TO:
-      segment(&mk, px, py, d[1].point.x, d[1].point.y, half);
+      segment(&mk, px, py, d[1].point.x, d[1].point.y, half, !joined);
+      joined = 1;
       px = d[1].point.x;
       py = d[1].point.y;
       break;
     case CAIRO_PATH_CLOSE_PATH:
-      segment(&mk, px, py, sx, sy, half);
+      segment(&mk, px, py, sx, sy, half, !joined);
+      joined = 0;
       px = sx;
       py = sy;
       break;
