@@ -178,12 +178,16 @@ int stamp_markers(cairo_t *cr, const double *xs, const double *ys, const double 
   double extent = marker_extent(cr, path) / unit, rmax = 0;
   double bx0 = INFINITY, by0 = INFINITY, bx1 = -INFINITY, by1 = -INFINITY;
   for (size_t i = 0; i < n; i++) {
-    double r = rs ? rs[i] : unit;
-    if (!isfinite(xs[i]) || !isfinite(ys[i]) || !isfinite(r) || r <= 0) continue;
-    rmax = r > rmax ? r : rmax;
-    bx0 = xs[i] < bx0 ? xs[i] : bx0, by0 = ys[i] < by0 ? ys[i] : by0;
-    bx1 = xs[i] > bx1 ? xs[i] : bx1, by1 = ys[i] > by1 ? ys[i] : by1;
+    double x = xs[i], y = ys[i];
+    if (!(x - x == 0 && y - y == 0)) continue; /* NaN or ±inf: x - x is NaN */
+    if (rs) {
+      if (!(rs[i] > 0 && rs[i] < INFINITY)) continue;
+      rmax = rs[i] > rmax ? rs[i] : rmax;
+    }
+    bx0 = x < bx0 ? x : bx0, by0 = y < by0 ? y : by0;
+    bx1 = x > bx1 ? x : bx1, by1 = y > by1 ? y : by1;
   }
+  if (!rs && isfinite(bx0)) rmax = unit;
   if (!isfinite(bx0) || rmax * scale > 1000) { /* nothing to draw, or markers too big to pre-render */
     if (isfinite(bx0)) fill_each(cr, path, xs, ys, rs, unit, n);
     cairo_path_destroy(path);
@@ -220,17 +224,22 @@ int stamp_markers(cairo_t *cr, const double *xs, const double *ys, const double 
   }
   for (size_t k = 0; k < (size_t)w * (size_t)h; k++) left[k] = 1;
   double reach = rmax * scale * extent + 2; /* a centre further off the layer draws nothing on it */
+  int ubucket = (int)(unit * scale * RSTEP + 0.5); /* every marker's, without rs */
+  if (ubucket >= cache.buckets) ubucket = cache.buckets - 1;
   for (size_t i = 0; i < n; i++) {
-    double r = rs ? rs[i] : unit;
-    if (rs && !(r > 0 && r < INFINITY)) continue;
+    int bucket = ubucket;
+    if (rs) {
+      double r = rs[i];
+      if (!(r > 0 && r < INFINITY)) continue;
+      bucket = (int)(r * scale * RSTEP + 0.5);
+      if (bucket >= cache.buckets) bucket = cache.buckets - 1;
+    }
     double X = (xs[i] * mt.xx + mt.x0) * res - lx0 - 0.5, Y = (ys[i] * mt.yy + mt.y0) * res - ly0 - 0.5;
     /* also skips a non-finite coordinate: NaN fails every comparison, ±inf the bounds */
     if (!(X >= -reach && Y >= -reach && X <= w + reach && Y <= h + reach)) continue;
     long qx = ifloor(X * SUB + 0.5), qy = ifloor(Y * SUB + 0.5); /* quarter pixels */
     _Static_assert(SUB == 4, "quarter pixels: two bits");
     int ix = (int)(qx >> 2), iy = (int)(qy >> 2), fx = (int)(qx & 3), fy = (int)(qy & 3);
-    int bucket = (int)(r * scale * RSTEP + 0.5);
-    if (bucket >= cache.buckets) bucket = cache.buckets - 1;
     stamp *st = &cache.s[((size_t)bucket * SUB + (size_t)fy) * SUB + (size_t)fx];
     if (st->px == NULL && render(&cache, st, (double)bucket / RSTEP, (double)fx / SUB, (double)fy / SUB) != 0) {
       rc = -1;
