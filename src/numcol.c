@@ -141,8 +141,13 @@ static int lazy_newindex(lua_State *L) {
 static int lazy_len(lua_State *L) {
   numcol *c = SELF;
   if (c->lazy && c->holes < 0) {
-    c->holes = 0;
-    for (size_t i = 0; i < c->n && !c->holes; i++) c->holes = row_missing(c, i);
+    int holes = 0;
+    if (c->text) {
+      for (size_t i = 0; i < c->n && !holes; i++) holes = row_missing(c, i);
+    } else { /* NaN ≠ NaN; no early exit, so the compiler can test several rows at once */
+      for (size_t i = 0; i < c->n; i++) holes |= c->v[i] != c->v[i];
+    }
+    c->holes = holes;
   }
   if (c->lazy && !c->holes) lua_pushinteger(L, (lua_Integer)c->n);
   else { /* with holes, # is whatever border the plain array has */
