@@ -264,7 +264,8 @@ function M.plan(request, opts)
     progress("planning", 8, "reading the request as a follow-up of the chart")
     local vague = conv and conv.intent and conv.intent.vague
     local r = followup.interpret(prompt, base, df, { vague = vague and not request.spec,
-      stated = conv and conv.intent and conv.intent.stated, synthetic = held and held.synthetic and not sent })
+      stated = conv and conv.intent and conv.intent.stated, synthetic = held and held.synthetic and not sent,
+      said_agg = conv and conv.intent and conv.intent.said_agg })
     if r.kind == "edit" or r.kind == "style" then
       info.planner, info.edits, info.outcome = "offline", r.edits, r.kind
       add_notes(info, r.notes)
@@ -277,7 +278,10 @@ function M.plan(request, opts)
       if conv and conv.intent and r.kind == "edit" then
         -- an edited chart is the user's, no longer a guess; a type named now is the one to keep
         local named = r.named_type or conv.intent.named_type
-        info.intent = { stated = conv.intent.stated, named_type = named }
+        -- (an aggregate said before any measure waits while rows are still counted)
+        local counted = spec.encoding and spec.encoding.y and spec.encoding.y.aggregate == "count"
+        info.intent = { stated = conv.intent.stated, named_type = named,
+          said_agg = counted and conv.intent.said_agg or nil }
       end
       return overrides(spec, request), info
     elseif r.kind == "undo" then
@@ -334,7 +338,8 @@ function M.plan(request, opts)
   end
   spec = shallow(spec)
   info.outcome = outcome
-  info.intent = { vague = pinfo.vague or nil, stated = pinfo.stated, named_type = pinfo.named_type }
+  info.intent = { vague = pinfo.vague or nil, stated = pinfo.stated, named_type = pinfo.named_type,
+    said_agg = pinfo.said_agg }
   add_notes(info, pinfo.notes)
   fresh_opts.new_named = pinfo.named_type ~= nil
   fresh_opts.measure_guessed = pinfo.measure_guessed

@@ -27,7 +27,8 @@ local M = {}
 M.RULES = {
   style.some_marks_coloured, style.axis_range, style.number_format, style.panel_scales, chart.type, fields.axes,
   chart.swap, fields.uncolor, fields.split, fields.size, fields.swap_word,
-  rows.time_points, rows.named_values, rows.missing, rows.zeros, rows.none_values, rows.unfilter, rows.bands,
+  rows.time_points, rows.named_values, rows.named_group, rows.missing, rows.zeros, rows.none_values, rows.unfilter,
+  rows.bands,
   rows.ages, rows.ranges, rows.signs, rows.signed_words, rows.compass, rows.dates, rows.decades,
   rows.months, time.window, rows.flags, rows.coded_values, rows.values, time.granularity,
   chart.percent, fields.aggregate, chart.stacking, chart.orientation, chart.trend, chart.labels,
@@ -36,9 +37,11 @@ M.RULES = {
   style.font, style.legend, style.label_angle,
 }
 -- After them, once the request is known to be an edit: columns named without a cue, stacking.
-M.LAST = { rows.loose_values, fields.unnamed_group, fields.slot, rows.top_count, chart.apply_stacking }
+M.LAST = { rows.loose_values, fields.unnamed_group, fields.slot, rows.top_count, chart.apply_stacking,
+  rows.one_series_left }
 -- The rules that pick rows (a new request keeps what they read: "… for 2016", "top 10").
-M.ROW_RULES = { rows.time_points, rows.named_values, rows.missing, rows.zeros, rows.none_values, rows.bands,
+M.ROW_RULES = { rows.time_points, rows.named_values, rows.named_group, rows.missing, rows.zeros, rows.none_values,
+  rows.bands,
   rows.ages, rows.ranges, rows.signs, rows.signed_words, rows.compass, rows.dates, rows.decades,
   rows.months, time.window, rows.flags, rows.coded_values, rows.values, rows.first_turn_loose_values, rows.top,
   rows.sort }
@@ -200,13 +203,15 @@ end
 
 -- interpret(prompt, base, df, opts) → result (see the top of this file). base: the chart's spec
 -- (no data); df: its data frame (or nil); opts.vague: base was chosen for a vague request,
--- opts.stated: the columns the request(s) behind base named; opts.synthetic: base's data was invented.
+-- opts.stated: the columns the request(s) behind base named; opts.synthetic: base's data was invented;
+-- opts.said_agg: an aggregate said before while rows were counted, for the measure named now.
 function M.interpret(prompt, base, df, opts)
   opts = opts or {}
   prompt = asides.strip(prompt, df)
   local spec = copy(base)
   spec.encoding = spec.encoding or {}
   local ctx = context.new(prompt, spec, df)
+  ctx.said_agg = opts.said_agg
   if wants_fresh(ctx) then return { kind = "new", fresh = true } end
   if puts_back(ctx) then return { kind = "undo" } end
   -- a title's words are the title's ('title it "IMDb ratings by rating"'), not columns to chart
@@ -267,6 +272,7 @@ end
 function M.rows(prompt, spec, df)
   local ctx = context.new(prompt, spec, df)
   for _, rule in ipairs(M.ROW_RULES) do rule(ctx) end
+  for _, note in ipairs(require("planner.keeps_rows").drop_empty(ctx.spec, df)) do ctx:note(note) end
   return ctx.spec, ctx.notes
 end
 

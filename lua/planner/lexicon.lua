@@ -83,7 +83,7 @@ M.chart = {
 }
 
 -- Words that ask about a shape of one variable, a relation of two, a share of a whole, time.
-M.distribution = set { "distribution", "distributions", "distributed", "spread", "categorization",
+M.distribution = set { "distribution", "distributions", "distributed", "distrib", "distr", "spread", "categorization",
   "categorisation", "bucket", "buckets", "bin", "bins", "binned", "intervals", "interval", "ranges",
   "histogram", "frequency" }
 M.relation = set { "relationship", "relationships", "relation", "related", "relate", "relates",
@@ -153,7 +153,10 @@ M.time_name = set { "year", "yr", "date", "month", "quarter", "week", "period", 
 M.value_kind_nouns = { size = "size", sizes = "size", season = "season", seasons = "season",
   weekday = "weekday", weekdays = "weekday", gender = "gender", genders = "gender", sex = "gender",
   direction = "direction", directions = "direction", colour = "colour", colours = "colour", color = "colour",
-  colors = "colour" }
+  colors = "colour", diet = "diet", diets = "diet", continent = "continent", continents = "continent",
+  handedness = "hand", hand = "hand", marital = "marital", weather = "weather", conditions = "weather",
+  fuel = "fuel", fuels = "fuel", transmission = "transmission", gearbox = "transmission", smoking = "smoking",
+  smoker = "smoking", smokers = "smoking" }
 M.value_kinds_of = {
   size = set { "small", "medium", "large", "midsize", "compact", "big", "tiny", "huge", "mini", "xl", "xs", "s",
     "m", "l", "extra large", "extra small", "full size", "fullsize" },
@@ -163,6 +166,17 @@ M.value_kinds_of = {
   gender = set { "male", "female", "men", "women", "man", "woman", "boy", "girl", "boys", "girls", "m", "f" },
   direction = set { "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "n", "s",
     "e", "w", "ne", "nw", "se", "sw" },
+  diet = set { "herbi", "carni", "omni", "insecti", "herbivore", "carnivore", "omnivore", "insectivore", "vegan",
+    "vegetarian", "piscivore", "frugivore" },
+  continent = set { "africa", "asia", "europe", "americas", "north america", "south america", "oceania",
+    "antarctica", "australia" },
+  hand = set { "left", "right", "ambidextrous", "both" },
+  marital = set { "married", "single", "divorced", "widowed", "separated", "never married" },
+  weather = set { "sun", "sunny", "rain", "rainy", "snow", "fog", "drizzle", "cloudy", "clear", "storm" },
+  fuel = set { "petrol", "diesel", "gasoline", "gas", "electric", "hybrid", "premium", "regular", "ethanol",
+    "lpg", "cng" },
+  transmission = set { "manual", "automatic", "auto", "cvt" },
+  smoking = set { "never", "former", "current", "smoker", "nonsmoker", "non-smoker", "heavy", "light", "occasional" },
 }
 
 -- Column-name words that mark an identifier or a label of each row.

@@ -239,7 +239,7 @@ end
 -- weight, "ht" height) or the first of a word inside it ("hp" horsepower, "bp" bloodpressure).
 local function two_letter_short(cs, w)
   local second = cs:sub(2, 2)
-  if #w < 5 or second:find("[aeiou]") or w:sub(1, 1) ~= cs:sub(1, 1) or lex.stop[w] then return false end
+  if #w < 4 or second:find("[aeiou]") or w:sub(1, 1) ~= cs:sub(1, 1) or lex.stop[w] then return false end
   if w:sub(-1) == second then return true end
   for p = 4, #w - 3 do
     if w:sub(p, p) == second then return true end
@@ -279,12 +279,13 @@ span_words = function(tokens, i, j, c)
     return 1
   end
   -- a name of clipped words said in full, each name word the start of a request word in order
-  -- ("north america" → N.Amer, "solar radiation" → Solar.R, "urban population" → UrbanPop)
+  -- ("north america" → N.Amer, "solar radiation" → Solar.R, "urban population" → UrbanPop), or
+  -- its first letter and more of its letters in order ("writing hand" → W.Hnd)
   if n >= 2 and n == #c.words then
     local starts, clipped, letters = true, false, 0
     for k, w in ipairs(c.words) do
       local said = joined[k]
-      starts = starts and said:sub(1, #w) == w and not lex.stop[said] and #said >= 3
+      starts = starts and (said:sub(1, #w) == w or abbreviates(w, said)) and not lex.stop[said] and #said >= 3
       clipped = clipped or said ~= w
       letters = letters + #w
     end
@@ -410,6 +411,9 @@ local function loose_score(t, c)
     return (c.states and (t.s == "state")) and 0.53 or 0.52
   end
   if lex.stop[t.w] then return 0 end
+  -- a flag named by a prefix on the word ("inmetro" metro, "isweekend" weekend, "hasdebt" debt)
+  local flag = c.joined:match("^is(%l+)$") or c.joined:match("^has(%l+)$") or c.joined:match("^in(%l+)$")
+  if flag and #flag >= 4 and (t.w == flag or t.s == lex.stem(flag)) then return 0.8 end
   -- a word only this column's name has ("airlines" → Aircraft Airline Operator, "speed" → Speed IAS in knots)
   for ci, cs in ipairs(c.content) do
     if #cs >= 4 and t.s == cs and c.weights[ci] == 1 then return 0.45 end
@@ -431,8 +435,11 @@ local function loose_score(t, c)
 end
 
 -- Phrases where "time" means the time axis, not a column like "Running Time".
+-- ("years of education", "months of service": a duration counted of something, no time column)
+local DURATIONS = { years = true, yrs = true, months = true, days = true, hours = true, weeks = true }
 local function time_phrase(tokens, i)
   local w, prev, nxt = word(tokens, i), word(tokens, i - 1), word(tokens, i + 1)
+  if DURATIONS[w] and nxt == "of" and word(tokens, i + 2) and not lex.stop[word(tokens, i + 2)] then return true end
   if w ~= "time" then return false end
   return prev == "over" or prev == "across" or prev == "through" or prev == "with" or prev == "in"
     or nxt == "series" or nxt == "line" or prev == "the" and word(tokens, i - 2) == "over"
@@ -560,6 +567,7 @@ local function connective_at(tokens, i)
   return CONNECTIVES[w or ""] ~= nil and prev ~= nil and nxt ~= nil and not GROUPING_BEFORE[prev]
 end
 
+local COLOUR_CUE = { colour = true, color = true, coloured = true, colored = true, hue = true }
 function M.mentions(tokens, prof, drawn)
   local cands = {}
   -- tokens that are a column's whole name
@@ -603,7 +611,8 @@ function M.mentions(tokens, prof, drawn)
           if s >= MIN_SCORE then
             -- ties: measures first (a bare "rating" is more often the number), then column order
             -- ties ("rating" heads three names): after "by"/"per"/"each" a category, else a measure
-            local prefer = grouping and "category" or "measure"
+            -- (a colour's column is one of categories too: "colour = writing hand")
+            local prefer = (grouping or COLOUR_CUE[prev or ""]) and "category" or "measure"
             -- a longer span read well ("sales forcast") beats an exact shorter one inside it ("sales")
             local key = s + ((s >= 0.8 or whole and s >= 0.5) and 0.15 or 0.02) * len + (c.role == prefer and 0.001 or 0)
               + (drawn and drawn[c.name] and 0.0005 or 0) - c.index * 1e-6
@@ -1754,7 +1763,8 @@ local function choose(tokens, prof, fields, taken)
     elseif #unagg >= 2 and (#times == 0 or relation) then
       kind = "scatter"
     elseif #times > 0 and (#measures > 0 or count or #groups > 0) then
-      kind = "line"
+      -- (over a part of the cycle — "per hour of day", "by day of week" — each part is its own bar)
+      kind = cycle_of(tokens, taken) and #groups == 0 and "bar" or "line"
     elseif #measures > 0 and #groups > 0 then
       kind = (distribution and #unagg > 0 and not count) and "box" or "bar"
     elseif #groups > 0 then
@@ -2045,8 +2055,9 @@ local function to_spec(plan, tokens, prompt, taken)
       end
       enc.x.timeUnit = cycle_of(tokens, taken) or enc.x.timeUnit or timeunit.PERIOD[unit]
       -- one row per time point, drawn at the data's own grain (a monthly series by month): each
-      -- value as it is, not an "average" of one, unless an aggregate was said
-      if enc.y.field and enc.y.aggregate and not color and not (plan.y.agg or plan.y.spoken_agg)
+      -- value as it is, not an "average" of one, unless an aggregate was said ("population", a word
+      -- of things that add up, sums one row to itself)
+      if enc.y.field and enc.y.aggregate and not color and not plan.y.agg
           and x.distinct == x.count and x.count == plan.df.nrows and not cycle_of(tokens, taken)
           and ((x.grain == "year" or x.type == "quantitative") and (enc.x.timeUnit or "year") == "year"
             or one_per_period(plan.df.columns[x.name], enc.x.timeUnit)) then
@@ -2068,6 +2079,13 @@ local function to_spec(plan, tokens, prompt, taken)
     spec.title = table.concat(names, ", "):gsub(", ([^,]*)$", " and %1") .. " by " .. x.name
   end
   if color and plan.kind ~= "pie" then enc.color = channel(color) end
+  -- one row per time point and series (listings by date and city): each value as it is, unless
+  -- an aggregate was said
+  if color and enc.y and enc.y.field and enc.y.aggregate and enc.x and enc.x.type == "temporal"
+      and not (plan.y and plan.y.agg) and not cycle_of(tokens, taken) and profile.one_row_each(plan.df, enc) then
+    enc.y.aggregate = nil
+    plan.agg = "none"
+  end
   if plan.kind == "bar" and color and has_any(tokens, { stacked = true, stack = true, breakdown = true }) then
     spec.options = { stacked = true }
   end
@@ -2358,10 +2376,19 @@ function M.plan(prompt, df, opts)
     local measure = plan.kind == "heatmap" and plan.color or plan.y
     info.measure_guessed = plan.kind ~= "histogram" and plan.kind ~= "scatter" and (not measure or measure.implied)
       and not says_count(tokens) or nil
+    -- "avg households per region" over no such column: rows counted, the aggregate kept for the
+    -- measure a later request names
+    local y = spec.encoding.y
+    if y and y.aggregate == "count" and not y.field then info.said_agg = loose_aggregate(tokens, taken) end
   else
     -- nothing named, or not enough for the chart type named: the data's most telling columns
     local note
-    spec, note = vague.plan(df, prof, named_chart(tokens))
+    -- ("engine size distribution" over no column of that name: a distribution is a histogram)
+    -- (of groups named: "spread of brightness by star class" is boxes)
+    local grouped = false
+    for _, f in ipairs(fields) do grouped = grouped or f.col.role == "category" end
+    local kind = named_chart(tokens) or has_any(tokens, lex.distribution) and (grouped and "box" or "histogram") or nil
+    spec, note = vague.plan(df, prof, kind)
     if not spec then return nil, "no column of the data matches the request" end
     spec.title = title_request(prompt)
     info.vague = true
@@ -2373,6 +2400,7 @@ function M.plan(prompt, df, opts)
       break
     end
   end
+  for _, note in ipairs(require("planner.keeps_rows").drop_empty(spec, df)) do info.notes[#info.notes + 1] = note end
   spec.theme = opts.theme or spec.theme or theme_request(tokens)
   return spec, info
 end

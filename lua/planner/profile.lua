@@ -58,13 +58,16 @@ local function place_column(values)
   return hits * 2 > #values or states * 2 > #values, states * 2 > #values
 end
 
--- Whether no two rows share their values of the columns in `names` (rows missing one are skipped).
-function M.unique_rows(df, names)
+-- Whether no two rows share their values of the columns in `names` (rows missing one are skipped);
+-- `units` (optional) gives a time unit per name, values taken at it (a date's month).
+function M.unique_rows(df, names, units)
   local seen = {}
+  local floor = units and require("data.timeunit").floor
   for i = 1, df.nrows do
     local parts = {}
     for k, name in ipairs(names) do
       local v = df.columns[name][i]
+      if v ~= nil and units and units[k] then v = floor(v, units[k]) end
       if v == nil then parts = nil; break end
       parts[k] = tostring(v)
     end
@@ -75,6 +78,22 @@ function M.unique_rows(df, names)
     end
   end
   return true
+end
+
+-- Whether a chart of encoding `enc` has one row of df per mark (per x at its time unit, colour and
+-- panel): its measure is then drawn as it is, an aggregate of one value meaning nothing.
+function M.one_row_each(df, enc)
+  if not (enc.x and enc.x.field and df.columns[enc.x.field]) then return false end
+  local names, units = {}, {}
+  for _, ch in ipairs { "x", "color", "column", "row" } do
+    local e = enc[ch]
+    if e and e.field and not e.aggregate and not e.bin and df.columns[e.field] then
+      names[#names + 1] = e.field
+      -- (a column of year numbers drawn as years is its own unit)
+      units[#names] = df.types[e.field] == "temporal" and e.timeUnit or false
+    end
+  end
+  return M.unique_rows(df, names, units)
 end
 
 -- The table's shape, read from its rows: `key`, a text column naming each row once (a table of

@@ -140,6 +140,8 @@ function M.plan_kind(df, prof, kind)
     spec.type = kind
     enc.x = channel(x)
     enc.y = m and channel(m, { aggregate = profile.default_agg(m) }) or profile.count_channel(prof, { x })
+    -- one row per point of the line: its values as they are
+    if m and profile.one_row_each(df, enc) then enc.y.aggregate = nil end
   elseif kind == "pie" or kind == "donut" then
     local small
     for _, c in ipairs(gs) do if not small and c.distinct <= M.BEST_GROUPS then small = c end end

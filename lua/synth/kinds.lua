@@ -12,7 +12,25 @@
 --            count gets the first `default` of them; "top 5" gets 5)
 --   default  how many a request gets when it names no count
 --   ordered  the values have a natural order (weekdays, age groups): kept, never ranked
+--   complete the values are every member (the G7, the EU), so a follow-up naming the kind keeps
+--            those rows of a table ("just the G7"); `aka` lists other names the members go by
 return {
+  { kind = "G7 countries", field = "country", default = 7, complete = true,
+    says = { "g7|g_7|group_of_seven country|nation|economy|member", "g7|g_7|group_of_seven" },
+    values = { "United States", "Japan", "Germany", "United Kingdom", "France", "Italy", "Canada" },
+    aka = { "USA", "US", "U.S.", "United States of America", "UK", "Great Britain", "Britain" } },
+  { kind = "BRICS countries", field = "country", default = 5, complete = true,
+    says = { "brics country|nation|economy|member", "brics" },
+    values = { "Brazil", "Russia", "India", "China", "South Africa" }, aka = { "Russian Federation" } },
+  { kind = "Nordic countries", field = "country", default = 5, complete = true,
+    says = { "nordic|nordics country|nation|economy", "nordic|nordics" },
+    values = { "Sweden", "Norway", "Denmark", "Finland", "Iceland" } },
+  { kind = "Scandinavian countries", field = "country", default = 3, complete = true,
+    says = { "scandinavian|scandinavia country|nation|economy", "scandinavian|scandinavia" },
+    values = { "Sweden", "Norway", "Denmark" } },
+  { kind = "Benelux countries", field = "country", default = 3, complete = true,
+    says = { "benelux country|nation", "benelux" },
+    values = { "Netherlands", "Belgium", "Luxembourg" } },
   { kind = "smartphone brands", field = "brand", default = 6,
     says = { "smartphone|phone|mobile|handset|cellphone|cell_phone|mobile_phone|android|smart_phone "
       .. "brand|maker|manufacturer|vendor|company|oem|producer" },
@@ -35,7 +53,8 @@ return {
     says = { "sportswear|shoe|sneaker|footwear|athletic|apparel brand|maker|company" },
     values = { "Nike", "Adidas", "Puma", "Skechers", "New Balance", "Under Armour", "Asics", "Lululemon",
       "Anta", "Li-Ning", "Reebok", "Converse" } },
-  { kind = "EU countries", field = "country", default = 8,
+  { kind = "EU countries", field = "country", default = 8, complete = true,
+    aka = { "Czech Republic", "Slovak Republic" },
     says = { "eu|e.u|european_union country|nation|state|member|member_state|economy",
       "country|nation|member_state of|in the_eu|eu|european_union" },
     values = { "Germany", "France", "Italy", "Spain", "Poland", "Netherlands", "Belgium", "Sweden",

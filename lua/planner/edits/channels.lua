@@ -80,11 +80,16 @@ function M.convert(spec, kind, df, hints)
   if hints.groups[1] and kind ~= "scatter" and kind ~= "histogram" then
     local g = hints.groups[1]
     if group and group.field ~= g and not series then series = group end
-    group = M.of(df, g)
-    if df and df.types[g] == "quantitative" then group.type = "nominal" end
+    -- (the chart's own groups stay as they are drawn: years on a time axis)
+    if not (group and group.field == g) then
+      group = M.of(df, g)
+      -- (numbers along a line stay numbers; bars and boxes stand one per value)
+      if df and df.types[g] == "quantitative" and kind ~= "line" and kind ~= "area" then group.type = "nominal" end
+    end
     used[#used + 1] = g
   end
-  if hints.measures[1] and kind ~= "scatter" then
+  -- (the chart's own measure stays as drawn, with its aggregate)
+  if hints.measures[1] and kind ~= "scatter" and not (measure and measure.field == hints.measures[1]) then
     measure = M.of(df, hints.measures[1])
     used[#used + 1] = hints.measures[1]
   end

@@ -43,17 +43,32 @@ local function set_option(spec, key, value)
 end
 
 -- "Bar chart.", "as a line", "line", "make it a pie", "boxes": the chart type.
+-- Whether a chart draws a column as its measure (not a count of rows).
+local function measured(enc)
+  local ch = channels.measure(enc)
+  return ch and enc[ch].field ~= nil
+end
+
 -- Columns the request names without a cue, as hints for the new type: "a box plot per species",
 -- "scatter of X vs Y".
-local function hints(ctx)
+local UNIT_OF = vocab.set [[of the years yrs months days hours number numbers level levels amount amounts]]
+local function hints(ctx, kind)
   local out = { groups = {}, measures = {}, mentions = {} }
   for _, m in ipairs(ctx:free_mentions()) do
     -- (a column naming each row only as the groups asked for: "a bar per state")
-    local prev = ctx:w(m.i - 1)
-    local grouped = prev == "per" or prev == "by" or prev == "each" or prev == "every"
+    -- (the group word may stand a unit before the name: "by years of education")
+    local grouped = false
+    for k = m.i - 1, math.max(1, m.i - 3), -1 do
+      local w = ctx:w(k)
+      if w == "per" or w == "by" or w == "each" or w == "every" then grouped = true; break end
+      if not UNIT_OF[w or ""] then break end
+    end
     if m.score >= 0.5 and (m.col.role ~= "id" or grouped) then
       local t = ctx.df.types[m.col.name]
-      if t == "quantitative" and not m.col.discrete then
+      -- ("as bars by year", "as a line by years of education": a numeric column named after
+      -- "by" is the groups, except of the charts that plot numbers against numbers)
+      local numbers_against_numbers = kind == "scatter" or kind == "histogram"
+      if t == "quantitative" and not m.col.discrete and not (grouped and not numbers_against_numbers) then
         out.measures[#out.measures + 1] = m.col.name
       else
         out.groups[#out.groups + 1] = m.col.name
@@ -99,6 +114,8 @@ function M.type(ctx)
     end
     -- "the bars", "these dots", "bigger dots", "dark green bars": the marks drawn, not a new type
     local prev = ctx:w(i - 1)
+    -- "colour by area", "split by line": a column of that name after a group word
+    if kind and (prev == "by" or prev == "per") and ctx:mention_at(i) then kind = nil end
     -- "bars not lines", "lines instead of bars": the type after the negation is the one left
     local nxt = ctx:w(i + 1) or ""
     local later_type = false
@@ -167,18 +184,27 @@ function M.type(ctx)
         return
       end
       ctx.named_type = kind
-      local h = hints(ctx)
+      local h = hints(ctx, kind)
       local ok, why, used = channels.convert(ctx.spec, kind, ctx.df, h)
       for _, name in ipairs(used or {}) do if h.mentions[name] then ctx:take(h.mentions[name]) end end
       if not ok and ctx.prof then
         -- the chart lacks what the type needs (a box plot of a histogram has no groups): the
         -- data's most telling column fills in, and the reply says which
         local best = require("planner.vague").best(ctx.prof)
-        local fill = { groups = { h.groups[1] or best.group }, measures = { h.measures[1] } }
+        local enc = ctx.spec.encoding
+        local grouped = enc.x and enc.x.field and not enc.x.bin and enc.x.type ~= "quantitative"
+        local fill = { groups = { h.groups[1] or (grouped and enc.x.field) or best.group },
+          measures = { h.measures[1] or not (measured(enc) or enc.x and enc.x.bin) and best.measure or nil } }
         ok, why = channels.convert(ctx.spec, kind, ctx.df, fill)
         if ok then
+          local added = {}
+          for _, name in ipairs { fill.groups[1], fill.measures[1] } do
+            local drawn = false
+            for _, ch in pairs(enc) do if type(ch) == "table" and ch.field == name then drawn = true end end
+            if not drawn then added[#added + 1] = name end
+          end
           ctx:note(("a %s chart needs more than the chart had, so chartd added %s; name the columns you want")
-            :format(kind, table.concat(fill.groups, ", ")))
+            :format(kind, table.concat(added, " and ")))
         end
       end
       if ok then ctx:edit("type") else ctx.type_refused = why end
@@ -410,7 +436,10 @@ function M.percent(ctx)
       -- a word that only stands for a column of percents ("pct") when it is said as a form:
       -- "as a share", "in %", "as percentages", "share of the total"
       local m = ctx:mention_at(i)
-      if m and m.i == m.j and m.score < 1 and as_form(ctx, i) and not m.col.name:lower():find(t.s, 1, true) then
+      -- ("avg share", "median pct": an aggregate of it names the column)
+      local aggregated = lex.aggregate[ctx:w(i - 1) or ""] ~= nil
+      if m and m.i == m.j and m.score < 1 and as_form(ctx, i) and not aggregated
+          and not m.col.name:lower():find(t.s, 1, true) then
         ctx:take(m)
         m = nil
       end
@@ -568,7 +597,10 @@ function M.labels(ctx)
     local switched = (nxt == "off" or nxt == "on") and (ctx:w(i + 2) == nil or POLITE[ctx:w(i + 2)])
     -- "put the labels horizontal", "labels at 45 degrees": their angle (style.label_angle)
     local angled = ANGLED[nxt or ""] or nxt == "at" and tonumber(ctx:w(i + 2) or "")
-    local hit = ctx:free(i) and not angled and (((t.w == "labels" or t.w == "label" or t.w == "labelled" or t.w == "labeled")
+    -- ("by the total column": a column's name, said as one)
+    local named_column = ctx:mention_at(i) and (nxt == "column" or nxt == "field" or nxt == "variable")
+    local hit = ctx:free(i) and not angled and not named_column
+      and (((t.w == "labels" or t.w == "label" or t.w == "labelled" or t.w == "labeled")
       and (ctx:w(i - 1) == "data" or ctx:w(i - 1) == "value" or nxt == "the" and ctx:w(i + 2) == "bars"
         or nxt == "bars" or nxt == "values" or label_verb(ctx, i) or switched))
       or ((t.w == "values" or t.w == "numbers") and (label_verb(ctx, i) or ctx:w(i - 1) == "the")

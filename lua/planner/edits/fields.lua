@@ -131,6 +131,17 @@ local function the_category(ctx, named_by)
 end
 
 -- "colour scheme", "color palette", "colour gradient", "colour blind": the colours' styling, never a column
+-- Where a request says its column comes beside the chart's ("too", "also", "as well"): an index, or true.
+local function also_said(ctx)
+  return ctx:find({ too = true, also = true, additionally = true }, 1) or ctx.prompt:lower():find("as well") and true
+end
+
+local COLOUR_WORDS = set [[color colour colored coloured colors colours coloring colouring]]
+local FACETED = {}
+for _, name in ipairs(require("charts").FACETABLE) do FACETED[name] = true end
+-- Words that pool a column's groups into one ("both sexes added together", "regions combined").
+local POOLED = vocab.pooled
+local POOL_VERBS = set [[combine pool merge]]
 local PALETTE_WORDS = set [[scheme schemes palette palettes gradient ramp shades tones hues theme blind]]
 local COPULA = set [[is are was were looks look seems seem feels gets]]
 local function only_category(ctx, i)
@@ -141,8 +152,11 @@ local function only_category(ctx, i)
     k = k + 1
   end
   local word = ctx:w(k)
-  if not word or ctx:mention_at(k) or not ctx.prof or ctx:grain_at(k) or PALETTE_WORDS[word]
+  if not word or ctx:mention_at(k) or not ctx.prof or ctx:grain_at(k) or PALETTE_WORDS[word] or vocab.courtesy[word]
+      or POOLED[word]
       or vocab.comparative[word] then return nil end
+  -- ("split seattle vs new york": values of a column, read by the rules of rows)
+  for _, v in ipairs(ctx:value_mentions()) do if v.i == k then return nil end end
   -- "colour them all the same grey", "colour it red": a colour, not a column
   local named = require("layout.color").named
   for j = i + 1, math.min(#ctx.tokens, i + 6) do
@@ -187,10 +201,44 @@ local function together(ctx)
   return false
 end
 
+-- "one panel each instead of colours", "facet it", "small multiples", "separate charts": the
+-- colours' column becomes the panels, when the request names no column of its own.
+local SEPARATE = set [[separate separated own individual different]]
+local PLOT_WORDS = set [[chart charts plot plots graph graphs]]
+local function apart(ctx)
+  local enc = ctx.spec.encoding
+  if not (enc.color and enc.color.field and enc.color.type ~= "quantitative") or enc.column or enc.row then
+    return false
+  end
+  for _, m in ipairs(ctx:free_mentions()) do
+    if ctx.df.types[m.col.name] ~= "quantitative" then return false end
+  end
+  local at
+  for i = 1, #ctx.tokens do
+    local w = ctx:w(i)
+    -- ("panel background white", "panel borders": the panels' looks)
+    local styled = vocab.styling[ctx:w(i + 1) or ""]
+    if ctx:free(i) and w and not styled
+        and (FACET_CUES[w] and w ~= "grid" or SEPARATE[w] and PLOT_WORDS[ctx:w(i + 1) or ""]) then
+      at = i
+      break
+    end
+  end
+  if not at then return false end
+  ctx:mark(at)
+  if PLOT_WORDS[ctx:w(at + 1) or ""] then ctx:mark(at + 1) end
+  -- "instead of colours", "not colours", "rather than the legend"
+  local k = ctx:find(COLOR_CUES, at, 5) or ctx:find({ colours = true, colors = true, legend = true }, at, 5)
+  if k then ctx:mark(k) end
+  enc.column, enc.color = { field = enc.color.field, type = "nominal" }, nil
+  ctx:edit("facet")
+  return true
+end
+
 -- "colour by X", "split by X", "facet by X", "separate charts for each X", "add X to the legend",
 -- "a line per X", "different for each value of X".
 function M.split(ctx)
-  if together(ctx) then return end
+  if together(ctx) or apart(ctx) then return end
   for i, t in ipairs(ctx.tokens) do
     if t.w and ctx:free(i) then
       local facet, extra = facet_phrase(ctx, i)
@@ -272,6 +320,12 @@ function M.split(ctx)
               local old = enc.color and enc.color.aggregate
               enc.color = channels.of(ctx.df, field, { aggregate = agg or (old ~= "count" and old) or "mean" })
               ctx:edit("field")
+            elseif enc.color and enc.color.field ~= field and not COLOUR_WORDS[t.w]
+                and (ctx:w(1) == "and" or also_said(ctx)) and FACETED[ctx.spec.type] and not enc.column then
+              -- "and split by X" on a chart coloured already: a second split, as panels
+              enc.column = channels.of(ctx.df, field)
+              enc.column.type = "nominal"
+              ctx:edit("facet")
             else
               set_channel(ctx, "color", field)
               if enc.column and enc.column.field == field then enc.column = nil end
@@ -524,8 +578,11 @@ function M.axes(ctx)
         elseif axis == "y" and spec.type ~= "scatter" and spec.type ~= "heatmap" and enc.y
             and ctx.df.types[field] == "quantitative" then
           local agg = enc.y.aggregate
+          local as_is = enc.y.field and agg == nil and require("planner.profile").one_row_each(ctx.df, enc)
           enc.y = channels.of(ctx.df, field)
-          enc.y.aggregate = (agg and agg ~= "count") and agg or M.default_aggregate(ctx, field)
+          if not as_is then
+            enc.y.aggregate = (agg and agg ~= "count") and agg or M.default_aggregate(ctx, field)
+          end
         else
           enc[axis] = channels.of(ctx.df, field)
           if spec.type == "histogram" and axis == "x" then enc.x.bin = true end
@@ -540,13 +597,17 @@ function M.axes(ctx)
   end
 end
 
--- The usual aggregate of a column (profile.default_agg: sum for what adds up, else mean).
+-- The usual aggregate of a column (profile.default_agg: sum for what adds up, else mean) — or
+-- the one said before any measure was ("avg households per region", then "by the total column").
 function M.default_aggregate(ctx, field)
+  if ctx.said_agg then return ctx.said_agg end
   local c = ctx.prof and ctx.prof.by_name[field]
   return c and require("planner.profile").default_agg(c) or "mean"
 end
 
 local AGG_NEG = set [[not instead rather than versus vs]]
+local AGG_GROUP_WORDS = set [[by per each every across over]]
+local COLUMN_WORDS = set [[column col field variable var]]
 
 -- "use median instead", "average X", "total not average", "change to mean", "count them".
 function M.aggregate(ctx)
@@ -557,6 +618,8 @@ function M.aggregate(ctx)
     -- (a word of a column's name said with the rest of it: "sleep total" is sleep_total)
     local named_in = ctx:mention_at(i)
     if named_in and named_in.j > named_in.i then agg = nil end
+    -- ("by the total column", "the count field": the word is the column's name)
+    if named_in and COLUMN_WORDS[ctx:w(i + 1) or ""] then agg = nil end
     -- "add them up", "add it all up": a sum; "how many": a count
     local up = t.w == "add" and (ctx:w(i + 1) == "up" and i + 1 or ctx:w(i + 2) == "up" and i + 2
       or ctx:w(i + 3) == "up" and i + 3)
@@ -596,6 +659,8 @@ function M.aggregate(ctx)
       ctx:mark(i)
       if t.w == "number" then ctx:mark(i + 1) end
       local m = ctx:mention_after(i + 1, 2)
+      -- ("average per age": the column after a group word is the groups, not the measure)
+      for k = i + 1, m and m.i - 1 or 0 do if AGG_GROUP_WORDS[ctx:w(k) or ""] then m = nil; break end end
       local field = m and ctx.df.types[m.col.name] == "quantitative" and m.col.role ~= "time" and ctx:take(m) or nil
       if m and field then for k = i + 1, m.i - 1 do ctx:mark(k) end end
       local ch = channels.measure(spec.encoding)
@@ -607,8 +672,29 @@ function M.aggregate(ctx)
       if spec.type == "scatter" or spec.type == "histogram" or spec.type == "box" then
         -- (a box of counts has no values to draw: counted, the groups become bars)
         if field or agg ~= "count" or spec.type == "box" then
-          -- a chart of every value: an aggregate asks for bars of it
-          local ok = channels.convert(spec, "bar", ctx.df)
+          -- a chart of every value: an aggregate asks for bars of it. A histogram's binned column
+          -- is what it aggregates ("by country, total" on a histogram of market values), by its
+          -- colours when split ("median instead" on prices by state), else — unless the request
+          -- names groups — by the data's most telling categories (its own bins would hold one
+          -- value each)
+          if spec.type == "histogram" and agg ~= "count" then field = field or spec.encoding.x.field end
+          local split = spec.type == "histogram" and agg ~= "count" and spec.encoding.color
+          local groups = split and split.field and { split.field }
+          local named_group = false
+          for _, fm in ipairs(ctx:free_mentions()) do
+            named_group = named_group or ctx.df.types[fm.col.name] ~= "quantitative" or fm.col.discrete
+          end
+          if spec.type == "histogram" and agg ~= "count" and not groups and ctx.prof and not named_group then
+            local best = require("planner.vague").best(ctx.prof).group
+            if best then
+              groups = { best }
+              ctx:note(("a histogram has no groups to take the %s in, so chartd grouped by %s; "
+                .. "say \"by X\" to change it"):format(t.w, best))
+            end
+          end
+          local ok = channels.convert(spec, "bar", ctx.df, groups and { groups = groups, measures = {} } or nil)
+          local enc = spec.encoding
+          if ok and enc.color and enc.x and enc.color.field == enc.x.field then enc.color = nil end
           if not ok then ctx:refuse(("a %s chart shows every value; there is nothing to %s"):format(spec.type, t.w)); return end
           ch = channels.measure(spec.encoding)
         end
@@ -673,6 +759,7 @@ function M.unnamed_group(ctx)
     if (t.w == "by" and not (ctx:w(i - 1) == "side" and w == "side") or t.w == "per") and ctx:free(i) and w
         and ctx:free(k) and not ctx:mention_at(k)
         and not lex.stop[w] and not lex.time_unit[w] and not tonumber(w) and not vocab.command[w]
+        and not vocab.courtesy[w]
         and not PERIODS[w] then
       local found = the_category(ctx, true)
       if not found then return end
@@ -742,6 +829,21 @@ function M.slot(ctx)
       for j = k0, m.i - 1 do ctx:mark(j) end
       ctx:take(m)
     end
+    -- "both sexes added together", "regions combined", "pool the years": the column's groups summed
+    -- into one — taken off the chart (and out of any filter), not drawn
+    local pooled = POOLED[ctx:w(m.j + 1) or ""] and (POOLED[ctx:w(m.j + 2) or ""] and m.j + 2 or m.j + 1)
+      or POOL_VERBS[ctx:w(m.i - 1) or ""] and m.i - 1
+      or POOL_VERBS[ctx:w(m.i - 2) or ""] and ctx:w(m.i - 1) == "the" and m.i - 2
+    if ctx:open(m) and pooled then
+      ctx:mark(math.min(pooled, m.i - 1), math.max(pooled, m.j + 1))
+      if ctx:w(m.i - 1) == "both" or ctx:w(m.i - 1) == "all" then ctx:mark(m.i - 1) end
+      ctx:take(m)
+      for _, ch in ipairs { "color", "column", "row" } do
+        if enc[ch] and enc[ch].field == m.col.name then enc[ch] = nil end
+      end
+      require("planner.edits.rows").drop_filters(spec, m.col.name)
+      ctx:edit("pooled")
+    end
     -- "not Y, X", "not Y but X": X in Y's place
     local replaced
     local nxt = free[idx + 1]
@@ -766,6 +868,13 @@ function M.slot(ctx)
         ctx:take(m)
         m, nxt = nxt, nil
       end
+    end
+    -- "raw values, not adjusted": a column named only to be refused, and not drawn, is no column to add
+    if ctx:open(m) and not replaced and (ctx:w(neg) == "not" or ctx:w(m.i - 1) == "non")
+        and not on_chart_field(enc, m.col.name) then
+      for j = math.min(neg, m.i - 1), m.i - 1 do ctx:mark(j) end
+      ctx:take(m)
+      ctx:note(("the chart does not draw %s"):format(m.col.name))
     end
     if ctx:open(m) then
       local field = m.col.name
@@ -821,8 +930,19 @@ function M.slot(ctx)
           ctx:note(on_chart and (field .. " is what the chart shows; name another column to use instead")
             or (field .. " is not on the chart"))
         end
+      elseif spec.type == "histogram" and (prev == "by" or prev == "per") and not on_chart and not replaced
+          and not enc.color and not also_said(ctx) then
+        -- "by state" on a histogram of a measure: the measure by state, as bars of its usual aggregate
+        -- ("split by"/"colour by" are read before, as colours)
+        local measure = enc.x.field
+        if channels.convert(spec, "bar", ctx.df, { groups = { field }, measures = { measure } }) then
+          enc = spec.encoding
+          enc.y.aggregate = M.default_aggregate(ctx, measure)
+          ctx:edit("field")
+        end
       elseif on_chart and not replaced then
-        ctx:note(field .. " is on the chart already") -- nothing to move
+        -- nothing to move (and nothing to say when this request put it there)
+        if #ctx.edits == 0 then ctx:note(field .. " is on the chart already") end
       elseif replaced then
         local agg = enc[replaced].aggregate
         enc[replaced] = channels.of(ctx.df, field, { aggregate = agg })
@@ -844,7 +964,12 @@ function M.slot(ctx)
         else
           local ch = channels.measure(enc) or (spec.type == "pie" and "theta" or "y")
           local agg = enc[ch] and enc[ch].aggregate
-          if agg == "count" or agg == nil and spec.type ~= "box" then agg = M.default_aggregate(ctx, field) end
+          -- (a chart of one row per mark draws the new measure as it is, too)
+          local as_is = enc[ch] and enc[ch].field and agg == nil
+            and require("planner.profile").one_row_each(ctx.df, enc)
+          if agg == "count" or agg == nil and spec.type ~= "box" and not as_is then
+            agg = M.default_aggregate(ctx, field)
+          end
           if spec.type == "box" then agg = nil end
           enc[ch] = channels.of(ctx.df, field, { aggregate = agg })
         end
@@ -855,8 +980,7 @@ function M.slot(ctx)
         local cur = enc[gch]
         local over_time = cur and cur.type == "temporal" and ftype ~= "temporal"
         -- "by island too", "and by sex as well": another split, kept beside the groups
-        local also = ctx:find({ too = true, also = true, additionally = true }, 1)
-          or ctx.prompt:lower():find("as well") and true
+        local also = also_said(ctx)
         if also and type(also) == "number" then ctx:mark(also) end
         if also and cur and cur.field ~= field and not enc.color and spec.type ~= "pie" and spec.type ~= "donut" then
           over_time = true
@@ -875,7 +999,7 @@ function M.slot(ctx)
           enc[panels].type = "nominal"
           ctx:edit("facet")
         elseif cur and cur.field == field then
-          ctx:note(field .. " is on the chart already")
+          if #ctx.edits == 0 then ctx:note(field .. " is on the chart already") end
         elseif spec.type == "histogram" or spec.type == "scatter"
             or over_time and spec.type ~= "pie" and spec.type ~= "donut" then
           enc.color = channels.of(ctx.df, field)

@@ -63,6 +63,24 @@ local function add_filter(spec, pred)
   table.insert(list, 1, { filter = pred }) -- filters first: a later top-n ranks what is left
 end
 
+-- After a follow-up's rules: one value kept of the column the chart is split by ("just NY" on a
+-- line per city) leaves one series or panel, drawn without a legend or a grid of one.
+function M.one_series_left(ctx)
+  local enc = ctx.spec.encoding
+  local edited = {}
+  for _, e in ipairs(ctx.edits) do edited[e] = true end
+  -- (only a filter this request set, and not beside a split it asked for)
+  if not edited.filter or edited.color or edited.facet then return end
+  for _, step in ipairs(ctx.spec.transform or {}) do
+    local f = step.filter
+    local one = type(f) == "table"
+      and (f.equal ~= nil and not f.timeUnit or type(f.oneOf) == "table" and #f.oneOf == 1)
+    for _, ch in ipairs { "color", "column", "row" } do
+      if one and enc[ch] and enc[ch].field == f.field then enc[ch] = nil end
+    end
+  end
+end
+
 local function current_filter(spec, field)
   for _, step in ipairs(spec.transform or {}) do
     if step.filter and step_field(step) == field then return step.filter end
@@ -202,10 +220,49 @@ function M.first_turn_loose_values(ctx) loose(ctx, true) end
 local PAINT = set [[use make paint colour color turn in]]
 local MARKS = set [[it them the all line lines bar bars dots points areas slices]]
 function M.painted(ctx, v)
-  if v.i ~= v.j or not require("layout.color").named(ctx:w(v.i)) then return false end
+  -- "make the usa points red and non-usa blue": a value's marks given a colour
+  -- (style.some_marks_coloured)
+  local named = require("layout.color").named
+  local k = v.j + 1
+  while (MARKS[ctx:w(k) or ""] or ctx:w(k) == "in" or ctx:w(k) == "ones") and ctx:w(k) ~= "it"
+      and ctx:w(k) ~= "the" do
+    k = k + 1
+  end
+  if named(ctx:w(k) or "") and not cue_before(ctx, v.i, KEEP, 3) and not cue_before(ctx, v.i, NEGATE, 3) then
+    return true
+  end
+  if v.i ~= v.j or not named(ctx:w(v.i)) then return false end
   local k = v.i - 1
   while MARKS[ctx:w(k) or ""] do k = k - 1 end
   return PAINT[ctx:w(k) or ""] ~= nil and not cue_before(ctx, v.i, KEEP, 3) and not cue_before(ctx, v.i, NEGATE, 3)
+end
+
+local PANEL_WORDS = set [[panel panels facet facets faceted multiples subplots subplot]]
+-- "split by good/bad class", "colour by male/female": values named after "by" stand for their
+-- column, the groups to split by (not rows to keep). True when read.
+local function split_by_values(ctx, field, hits)
+  local b = hits[1].i - 1
+  if ctx:w(b) == "the" then b = b - 1 end
+  if ctx:w(b) ~= "by" or #hits < 2 then return false end
+  local enc = ctx.spec.encoding
+  for _, ch in pairs(enc) do if type(ch) == "table" and ch.field == field then return false end end
+  for _, v in ipairs(hits) do
+    for k = v.i, v.j do ctx:mark(k) end
+    if ctx:w(v.j + 1) == "and" or ctx:w(v.j + 1) == "or" then ctx:mark(v.j + 1) end
+  end
+  ctx:mark(b)
+  local m = ctx:mention_after(hits[#hits].j + 1, 1)
+  if m and m.col.name == field then ctx:take(m) end
+  local panels = ctx:find(PANEL_WORDS, 1)
+  if panels or enc.color or ctx.spec.type == "pie" or ctx.spec.type == "donut" then
+    if panels then ctx:mark(panels) end
+    enc.column = { field = field, type = "nominal" }
+    ctx:edit("facet")
+  else
+    enc.color = { field = field, type = "nominal" }
+    ctx:edit("color")
+  end
+  return true
 end
 
 -- Whether the words of value mention v name a place whose code another column holds ("ohio", OH).
@@ -242,8 +299,12 @@ apply_values = function(ctx, mentions)
     for k = v.i, v.j do
       if ctx.used[k] then clash = true end
       -- a column named by the same word wins, unless a filter cue points at the value
+      -- (a weak reading of one word of a longer value does not: "county" of "Collin County")
       local m = ctx:mention_at(k)
-      if m and not cue_before(ctx, v.i, KEEP, 2) and not cue_before(ctx, v.i, NEGATE, 2) then clash = true end
+      if m and not cue_before(ctx, v.i, KEEP, 2) and not cue_before(ctx, v.i, NEGATE, 2)
+          and not (v.j > v.i and m.score < 0.6) then
+        clash = true
+      end
     end
     if not clash then
       if not named[v.col] then named[v.col] = {}; order[#order + 1] = v.col end
@@ -275,6 +336,7 @@ apply_values = function(ctx, mentions)
   local field = order[1]
   local hits = named[field]
   local first = hits[1].i
+  if split_by_values(ctx, field, hits) then return end
   local neg_at = cue_before(ctx, first, NEGATE, 4)
   -- "filter X", "filter to X", "filter for X", "filter on X": keep X, as a filter keeps the rows it
   -- matches ("filter out X", "filter X out" drop it)
@@ -430,7 +492,6 @@ function widens(ctx, cur)
   return widen, compared
 end
 
-local PANEL_WORDS = set [[panel panels facet facets faceted multiples subplots subplot]]
 -- Values kept side by side are compared: "1955 vs 2005 side by side", "Japan, Brazil and Nigeria"
 -- as lines. Two or more of them split the chart by their column when its colour is free.
 -- A histogram compares its distributions in panels side by side, not in one stack of bins.
@@ -583,8 +644,38 @@ function M.none_values(ctx)
   end
 end
 
+-- "just the G7", "only EU countries", "exclude the Nordics": a kind whose every member
+-- lua/synth/kinds.lua lists (`complete`), kept (or left out) from the column that holds them.
+function M.named_group(ctx)
+  for _, f in ipairs(require("synth.vocab").find_kinds(ctx.tokens)) do
+    local kind, free = f.kind, f.kind.complete
+    for k = f.first, f.last do free = free and ctx:free(k) end
+    if free then
+      local members = {}
+      for _, v in ipairs(kind.values) do members[v:lower()] = true end
+      for _, v in ipairs(kind.aka or {}) do members[v:lower()] = true end
+      for _, name in ipairs(ctx.df.names) do
+        local kept = {}
+        if ctx.df.types[name] == "nominal" or ctx.df.types[name] == "ordinal" then
+          for _, v in ipairs(require("data.frame").distinct(ctx.df, name)) do
+            if members[tostring(v):lower()] then kept[#kept + 1] = v end
+          end
+        end
+        if #kept >= 2 then
+          for k = f.first, f.last do ctx:mark(k) end
+          local keep_at = cue_before(ctx, f.first, KEEP, 3)
+          if keep_at then ctx:mark(keep_at) end
+          if ctx:w(f.first - 1) == "the" then ctx:mark(f.first - 1) end
+          filter_rows(ctx, { field = name, oneOf = json.array(kept) }, negation(ctx, f.first))
+          return
+        end
+      end
+    end
+  end
+end
+
 -- "drop the missing ones", "ignore NA sex", "remove nulls", "without blanks".
-local MISSING = set [[missing na n/a null nulls blank blanks empty unknown unknowns nan none]]
+local MISSING = set [[missing na nas n/a null nulls blank blanks empty unknown unknowns nan nans none]]
 function M.missing(ctx)
   for i, t in ipairs(ctx.tokens) do
     if t.w and MISSING[t.w] and ctx:free(i) and (cue_before(ctx, i, NEGATE, 3) or ctx:w(i + 1) == "values"
@@ -674,6 +765,8 @@ function M.unfilter(ctx)
   for i, t in ipairs(ctx.tokens) do
     if ctx:free(i) and (t.w == "both" or t.w == "all" or t.w == "every") then
       local m = ctx:mention_after(i + 1, 1)
+      -- ("both sexes added together": pooled, fields.slot)
+      if m and vocab.pooled[ctx:w(m.j + 1) or ""] then m = nil; goto next_word end
       local field = m and ctx:open(m) and current_filter(ctx.spec, m.col.name) and ctx:take(m)
       if not field and not m then
         local k = i + 1
@@ -694,6 +787,7 @@ function M.unfilter(ctx)
         return
       end
     end
+    ::next_word::
   end
   for i, t in ipairs(ctx.tokens) do
     local hit = ctx:free(i) and ((t.w == "filter" or t.w == "filters") and (cue_before(ctx, i, NEGATE, 3)
@@ -1308,9 +1402,10 @@ function M.dates(ctx)
   end
   -- "exclude the forecasts after 2015", "leave out 2010": the other years
   local neg = negation(ctx, first)
-  -- "add 2005", "2010 too": the years join those the chart keeps already
-  local widen = not neg and ctx:find(WIDEN_WORDS, 1)
+  -- "add 2005", "2010 too", "compare with 2005": the years join those the chart keeps already
   local cur = current_filter(ctx.spec, field)
+  local widen = not neg and (ctx:find(WIDEN_WORDS, 1)
+    or cur and (cur.equal or cur.oneOf) and not ctx.spec.encoding.color and ctx:find(COMPARE, 1))
   if widen and cur and (pred.equal or pred.oneOf) and (cur.equal or cur.oneOf) then
     ctx:mark(widen)
     local all = {}
@@ -1320,6 +1415,12 @@ function M.dates(ctx)
     years = all
   end
   for _, i in ipairs(idx) do ctx:mark(i) end
+  -- "only 2008 models", "the 1999 cars": a plural right after the years names the rows kept
+  local noun = ctx:mention_at(last + 1)
+  if noun and noun.i == last + 1 and (ctx:w(last + 1) or ""):match("%as$") and ctx:open(noun)
+      and ctx.df.types[noun.col.name] ~= "quantitative" then
+    ctx:take(noun)
+  end
   for _, w in ipairs { before, ctx:w(first - 2) } do
     local k = w == before and first - 1 or first - 2
     if w and (w == "since" or w == "after" or w == "before" or w == "until" or w == "from" or w == "in" or w == "only"
@@ -1658,6 +1759,8 @@ function M.sort(ctx)
       -- "a-z", "a to z", "z-a", "abc order": the letters alone say by name
       or w == "abc" or (w == "a" and ctx:w(i + 1) == "z" or w == "a" and ctx:w(i + 1) == "to" and ctx:w(i + 2) == "z"
         or w == "z" and (ctx:w(i + 1) == "a" or ctx:w(i + 1) == "to" and ctx:w(i + 2) == "a")))
+    -- "colour by order", "by rank": a column of that name after a group word
+    if cue and (ctx:w(i - 1) == "by" or ctx:w(i - 1) == "per") and ctx:mention_at(i) then cue = false end
     if cue then
       local order
       local by_name = false

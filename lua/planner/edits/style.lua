@@ -60,6 +60,11 @@ local TITLE_CUES = {
   { "%f[%a]axis%s+label%s*[:=]", "either" }, { "%f[%a]axis%s+label%s+%f[\"“'‘]", "either" },
   { "%f[%a]label%s+the%s+axis%s*[:=]?%s*%f[\"“'‘]", "either" },
   { "%f[%a]axis%s+title%s*[:=]", "either" }, { "%f[%a]axis%s+title%s+%f[\"“'‘]", "either" },
+  -- a verb and the axis not said which, its words after it: "label axis Kelvin", "rename the axis to households"
+  { "%f[%a]label%s+axis%f[%A]", "either" }, { "%f[%a]label%s+the%s+axis%f[%A]", "either" },
+  { "%f[%a]rename%s+axis%f[%A]", "either" }, { "%f[%a]rename%s+the%s+axis%f[%A]", "either" },
+  { "%f[%a]call%s+the%s+axis%f[%A]", "either" }, { "%f[%a]title%s+the%s+axis%f[%A]", "either" },
+  { "%f[%a]name%s+the%s+axis%f[%A]", "either" },
   -- the legend's heading: "legend title 'Area'", "make the legend say X", "call the legend X"
   { "%f[%a]legend%s+title[sd]?%f[%A]", "legend" }, { "%f[%a]legend%s+to%s+say%f[%A]", "legend" },
   { "%f[%a]legend%s+says?%f[%A]", "legend" }, { "%f[%a]legend%s+heading%f[%A]", "legend" },

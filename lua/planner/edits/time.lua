@@ -34,6 +34,10 @@ function M.granularity(ctx)
     if unit and not ADJECTIVE[t.w] and not CUE[ctx:w(i - 1) or ""] then unit = nil end
     -- "the years" in "put the years on the x axis" is a column, read elsewhere
     if unit and not cycle and ctx:mention_at(i) then unit = nil end
+    -- "by years of education", "per months of service": a duration counted, not a calendar unit
+    if unit and not cycle and ctx:w(i + 1) == "of" and (ctx:mention_at(i + 2) or ctx:mention_at(i + 3)) then
+      unit = nil
+    end
     if unit then
       local spec, df = ctx.spec, ctx.df
       local enc = spec.encoding

@@ -21,7 +21,13 @@ M.filler = set [[make it its use using show showing change switch turn convert i
   perhaps instead rather go back let's i'd i'm need wanna gonna could should visualize visualise see
   looks look nicer better cleaner prettier simple simpler quite really very much way there here ones
   thing things stuff everything whole entire all the a an of for to in on at with possible nice
-  wondering wonder kindly able be is are get have]]
+  wondering wonder kindly able be is are get have thx ty cheers pleas]]
+
+-- Courtesy said around a request ("lighter colours pls", "by region thx"): never a column's name.
+M.courtesy = set [[please pls plz pleas thanks thank thx ty cheers]]
+
+-- Words after a column that pool its groups into one ("both sexes added together", "regions combined").
+M.pooled = set [[combined together pooled merged summed aggregated added lumped]]
 
 -- Words that compare amounts ("for more people", "where values are higher").
 M.comparative = set [[more higher larger bigger greater most highest largest biggest fewer less lower smaller
@@ -39,7 +45,17 @@ M.styling = set [[font fonts bold italic size sizes bigger smaller larger big sm
   dot dots point points shape shapes dash dashed dotted solid line lines stroke outline outlines rotate
   rotated angle angled degrees slanted tilted vertical horizontal extend stretch fit tighter looser
   rounded corners round square box boxes bars bar slices wedge wedges annotate annotation annotations
-  emphasis highlight highlighted pop]]
+  emphasis highlight highlighted pop
+  caption captions footnote footer watermark logo shadow shadows spine spines whitespace gap gaps gutter
+  typeface serif sans monospace uppercase lowercase caps capitals capitalised capitalized wrap wrapped
+  truncate truncated abbreviate abbreviated decimal decimals rounding separator separators commas
+  smooth smoothed smoother curve curved curvy jitter jittered alpha faded fade muted brighter darker
+  lighter softer bolder crisp sharper sharp blurry resolution dpi retina pixel pixels zoom zoomed crop
+  cropped aspect ratio portrait landscape compact dense sparse busy cluttered clutter declutter tidy neat
+  professional slide slides presentation poster publication elegant flat shading glossy dashes thickness
+  placement positioned corner centre center centered centred align aligned alignment tooltip tooltips
+  hover interactive animation animated animate icon icons emoji pattern patterns hatch hatched texture
+  key keys gridded boxed underline underlined heading headings subtitle footnotes]]
 
 -- Every word a rule reads, for typo correction. Lists elsewhere (chart words, aggregates) join in.
 local COMMANDS = [[stacked stack stacking unstack unstacked grouped group groups grouping dodged
