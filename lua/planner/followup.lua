@@ -25,7 +25,8 @@ local M = {}
 -- In order (titles ran first: their words are hidden from the rest): the chart type before what
 -- depends on it, rows before the columns left over are slotted in, stacking last.
 M.RULES = {
-  style.some_marks_coloured, style.axis_range, style.number_format, style.panel_scales, chart.type, fields.axes,
+  style.some_marks_coloured, style.axis_range, style.number_format, style.panel_scales, chart.reversed_axis,
+  chart.type, fields.axes,
   chart.swap, fields.uncolor, fields.split, fields.size, fields.swap_word,
   rows.time_points, rows.named_values, rows.named_group, rows.missing, rows.zeros, rows.none_values, rows.unfilter,
   rows.bands,

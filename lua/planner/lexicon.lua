@@ -34,6 +34,7 @@ M.stop = set {
   "facet", "small", "panels", "panel", "bin", "bins", "bucket", "buckets", "interval", "intervals",
   "size", "width", "rounded", "being", "same", "if", "so", "not", "no", "also", "get", "find",
   "want", "wants", "wanted", "need", "needs", "know", "look", "looking", "help", "think", "curious",
+  "put", "puts", "putting",
 }
 
 -- Function words inside column names ("Days to Ship", "Cost of Goods"): not content.
@@ -265,7 +266,8 @@ M.places = set {
 }
 
 -- Names whose code a column may hold instead (US states by their postal codes): read by the
--- follow-up rules when a column of codes is filtered by name ("drop alaska and hawaii").
+-- follow-up rules when a column of codes is filtered by name ("drop alaska and hawaii"), and a code
+-- in capitals as the name a column holds ("just NY").
 M.place_codes = {
   alabama = "AL", alaska = "AK", arizona = "AZ", arkansas = "AR", california = "CA", colorado = "CO",
   connecticut = "CT", delaware = "DE", ["district of columbia"] = "DC", florida = "FL", georgia = "GA",
@@ -278,6 +280,9 @@ M.place_codes = {
   ["south dakota"] = "SD", tennessee = "TN", texas = "TX", utah = "UT", vermont = "VT", virginia = "VA",
   washington = "WA", ["west virginia"] = "WV", wisconsin = "WI", wyoming = "WY",
 }
+
+-- Countries people write by their initials ("just the US and UK" over a column of names).
+M.country_codes = { ["united states"] = "US", ["united kingdom"] = "UK", ["united arab emirates"] = "UAE" }
 
 -- The names of each code of M.place_codes: "NY" → { "new york" }.
 M.place_names = {}

@@ -507,6 +507,49 @@ describe("turns by class", function()
     end
   end)
 
+  it("styling turns that look like edits leave the chart as it is", function()
+    for _ = 1, 6 do
+      local cat, two, measure, other = table.unpack(words(4, 3))
+      local df, a, b = table_of(cat, two, measure, other)
+      local scatter = { type = "scatter", encoding = { x = { field = measure, type = "quantitative" },
+        y = { field = other, type = "quantitative" }, color = { field = cat, type = "nominal" } } }
+      local hist = { type = "histogram", encoding = { x = { field = measure, type = "quantitative", bin = true },
+        y = { aggregate = "count", type = "quantitative" } } }
+      local split = bars(two, measure, cat)
+      local cases = {
+        { pick { "reverse the y axis", "invert the x axis", "flip the y axis please" }, scatter },
+        { pick { "x axis title 'personal savings rate %'", "y axis label: share in %", "title 'growth %'" }, hist },
+        { ("colours: %s=grey, %s=light blue, %s=dark blue"):format(b[1], b[2], b[3]), split },
+        { pick { "put legend on the left and use bigger labels", "put the legend at the bottom" }, split },
+      }
+      for _, case in ipairs(cases) do
+        local p, base = case[1], case[2]
+        local spec = looks(p, base, df)
+        assert.equal(channels(base), channels(spec), p)
+        assert.is_nil(spec.transform, p)
+        assert.is_nil(spec.options and spec.options.normalize, p)
+      end
+      assert.is_table(a)
+    end
+  end)
+
+  it("a country's initials in capitals name it; the same letters as a word do not", function()
+    for _ = 1, 4 do
+      local cat, measure = table.unpack(words(2, 3))
+      local names = { "United States", "United Kingdom", "France", "Chile", "United Arab Emirates" }
+      local rows = {}
+      for i = 1, 40 do rows[i] = { names[i % #names + 1], "k" .. i % 3, rand(100) } end
+      local df = csv({ cat, "grp", measure }, rows)
+      local p = pick { "just the US and UK", "only US, UK", "keep the UK and the US" }
+      local spec = edit(p, bars(cat, measure), df)
+      local kept = spec.transform[1].filter.oneOf
+      table.sort(kept)
+      assert.same({ "United Kingdom", "United States" }, kept, p)
+      spec = edit(pick { "show us the top 5", "give us bars sorted" }, bars(cat, measure), df)
+      for _, step in ipairs(spec.transform or {}) do assert.is_nil(step.filter) end
+    end
+  end)
+
   it("a dotted name of shortened words, and a two-letter name, are read from the words", function()
     local pairs_of = { { "writing hand", "W.Hnd", "measure" }, { "fuel", "fl" }, { "north region", "N.Rgn" },
       { "total revenue", "Tot.Rev" }, { "body weight", "Bd.Wgt" } }

@@ -254,6 +254,22 @@ local SWAP = { swap = true, swapped = true, flip = true, flipped = true, switch 
   exchange = true, invert = true, reverse = true, interchange = true }
 local AXIS_WORDS = { axes = true, axis = true, x = true, y = true, rows = true, columns = true, sides = true,
   them = true, around = true }
+-- "reverse the y axis", "invert x-axis": one axis run the other way (not the two exchanged, not
+-- a column to put on it), which chartd does not draw: said in a note.
+local TURN_OVER = { reverse = true, reversed = true, invert = true, inverted = true, flip = true, flipped = true }
+function M.reversed_axis(ctx)
+  for i, t in ipairs(ctx.tokens) do
+    local k = ctx:w(i + 1) == "the" and i + 2 or i + 1
+    local one = (ctx:w(k) == "x" or ctx:w(k) == "y") and ctx:w(k + 1) == "axis" and ctx:w(k + 2) ~= "and"
+    if t.w and TURN_OVER[t.w] and ctx:free(i) and one then
+      for j = i, k + 1 do ctx:mark(j) end
+      ctx:note(("an axis drawn the other way round is not something chartd has; the %s axis is unchanged")
+        :format(ctx:w(k)))
+      return
+    end
+  end
+end
+
 function M.swap(ctx)
   for i, t in ipairs(ctx.tokens) do
     if t.w and SWAP[t.w] and ctx:free(i) then
@@ -425,8 +441,11 @@ local function as_form(ctx, i)
   return true
 end
 function M.percent(ctx)
-  -- "as % of each year": a percent sign that is not a number's (the tokens do not keep it)
-  local sign = ctx.prompt:find("%f[%d%%]%%") ~= nil
+  -- "as % of each year": a percent sign that is not a number's (the tokens do not keep it), nor
+  -- a title's ("x axis title 'savings rate %'": the title rules read it first)
+  local titled = false
+  for _, e in ipairs(ctx.edits) do titled = titled or e:find("title") ~= nil end
+  local sign = ctx.prompt:find("%f[%d%%]%%") ~= nil and not titled
   for i, t in ipairs(ctx.tokens) do
     local hit = t.w and (PERCENT[t.w] or sign and (t.w == "as" or t.w == "show") and ctx:w(i + 1) == "of")
       and ctx:free(i)

@@ -163,7 +163,7 @@ function Ctx:value_mentions()
   self._values = out
   local df = self.df
   if not df then return out end
-  local index = {}
+  local index, capitals = {}, {}
   for _, name in ipairs(df.names) do
     local t = df.types[name]
     if t == "nominal" or t == "ordinal" then
@@ -171,10 +171,12 @@ function Ctx:value_mentions()
         index[key] = index[key] or {}
         table.insert(index[key], hit)
         -- a place's code written in capitals ("just NY") for a value that is its name ("New York")
-        local code = lex.place_codes[tostring(hit.value):lower()]
+        local low = tostring(hit.value):lower()
+        local code = lex.place_codes[low] or lex.country_codes[low]
         if code and self.prompt:find("%f[%w]" .. code .. "%f[%W]") then
           index[code:lower()] = index[code:lower()] or {}
           table.insert(index[code:lower()], hit)
+          capitals[code:lower()] = true
         end
       end
     end
@@ -238,7 +240,8 @@ function Ctx:value_mentions()
         local key = table.concat(parts, " ")
         local hits = index[key]
         -- a single common word ("other", "none") names a value only when it is not a stop word
-        if hits and not (len == 1 and (lex.stop[key] or vocab.command[key])) then
+        -- (a code in capitals may be one: "US")
+        if hits and not (len == 1 and (lex.stop[key] or vocab.command[key]) and not capitals[key]) then
           found = { hits = hits, i = i, j = i + len - 1 }
           break
         end

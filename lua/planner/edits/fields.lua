@@ -835,7 +835,11 @@ function M.slot(ctx)
       or POOL_VERBS[ctx:w(m.i - 1) or ""] and m.i - 1
       or POOL_VERBS[ctx:w(m.i - 2) or ""] and ctx:w(m.i - 1) == "the" and m.i - 2
     if ctx:open(m) and pooled then
-      ctx:mark(math.min(pooled, m.i - 1), math.max(pooled, m.j + 1))
+      if pooled < m.i then
+        for j = pooled, m.i - 1 do ctx:mark(j) end
+      else
+        for j = m.j + 1, pooled do ctx:mark(j) end
+      end
       if ctx:w(m.i - 1) == "both" or ctx:w(m.i - 1) == "all" then ctx:mark(m.i - 1) end
       ctx:take(m)
       for _, ch in ipairs { "color", "column", "row" } do

@@ -222,13 +222,15 @@ local MARKS = set [[it them the all line lines bar bars dots points areas slices
 function M.painted(ctx, v)
   -- "make the usa points red and non-usa blue": a value's marks given a colour
   -- (style.some_marks_coloured)
+  -- ("none=grey, some=light blue": a colour after an equals sign or a colon, of one word or two)
   local named = require("layout.color").named
   local k = v.j + 1
-  while (MARKS[ctx:w(k) or ""] or ctx:w(k) == "in" or ctx:w(k) == "ones") and ctx:w(k) ~= "it"
-      and ctx:w(k) ~= "the" do
+  while ctx.tokens[k] and (not ctx:w(k) or MARKS[ctx:w(k)] or ctx:w(k) == "in" or ctx:w(k) == "ones")
+      and ctx:w(k) ~= "it" and ctx:w(k) ~= "the" do
     k = k + 1
   end
-  if named(ctx:w(k) or "") and not cue_before(ctx, v.i, KEEP, 3) and not cue_before(ctx, v.i, NEGATE, 3) then
+  local colour = named(ctx:w(k) or "") or named((ctx:w(k) or "") .. (ctx:w(k + 1) or ""))
+  if colour and not cue_before(ctx, v.i, KEEP, 3) and not cue_before(ctx, v.i, NEGATE, 3) then
     return true
   end
   if v.i ~= v.j or not named(ctx:w(v.i)) then return false end

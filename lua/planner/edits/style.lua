@@ -193,7 +193,10 @@ function M.titles(ctx)
   local low_text = text:lower()
   for i, t in ipairs(ctx.tokens) do
     if i >= cue_start and i <= cue_end then ctx:mark(i) end
-    if t.w and i > cue_end and low_text:find(t.w, 1, true) then
+    -- (a title's word read as a typo of a command word is still the title's; so is its "%",
+    -- which the tokens spell "percent")
+    if t.w and i > cue_end and (low_text:find(t.w, 1, true) or t.typo and low_text:find(t.typo, 1, true)
+        or t.w == "percent" and low_text:find("%", 1, true)) then
       ctx:mark(i)
       ctx.tokens[i] = { p = "title" }
     end
