@@ -141,6 +141,141 @@ static inline void count16(const uint64_t r[4], uint64_t *even, uint64_t *odd) {
   *odd = ((s01 >> 4) & 0x0F0F0F0F0F0F0F0Full) + ((s23 >> 4) & 0x0F0F0F0F0F0F0F0Full);
 }
 
+/* ---- compositing the coverage ---- */
+
+/* Runs BODY for each pixel of mask row y (pixel x from the mask's left edge) whose coverage
+ * `a` (0..255, from its samples) is not 0; 16 pixels a word, a word without samples skipped
+ * (a long line's rows are mostly uncovered). */
+static const unsigned char LEVEL[17] = {0, 16, 32, 48, 64, 80, 96, 112, 128, 143, 159, 175, 191, 207, 223, 239, 255};
+#define EACH_COVERED(mk, y, BODY)                                                                  \
+  do {                                                                                             \
+    const uint64_t *src_ = (mk)->bits + 4 * (size_t)(y) * (mk)->words;                             \
+    for (size_t j_ = 0; j_ < (mk)->words; j_++) {                                                  \
+      uint64_t r_[4] = {src_[j_], src_[(mk)->words + j_], src_[2 * (mk)->words + j_],              \
+                        src_[3 * (mk)->words + j_]},                                               \
+               even_, odd_;                                                                        \
+      if ((r_[0] | r_[1] | r_[2] | r_[3]) == 0) continue;                                          \
+      count16(r_, &even_, &odd_);                                                                  \
+      size_t x = 16 * j_, end_ = MIN(x + 16, (size_t)(mk)->w);                                     \
+      for (int i_ = 0; x < end_; x++, i_++) {                                                      \
+        unsigned a = LEVEL[((i_ & 1 ? odd_ : even_) >> (8 * (i_ >> 1))) & 0xFF];                   \
+        if (a) BODY;                                                                               \
+      }                                                                                            \
+    }                                                                                              \
+  } while (0)
+
+/* pixman's arithmetic on premultiplied ARGB (pixman-combine32.h): each channel times a / 255
+ * rounded, and each channel of x times a / 255 plus y's, saturated. */
+static inline uint32_t mul_un8x4(uint32_t x, unsigned a) {
+  uint32_t rb = (x & 0xFF00FFu) * a + 0x800080u, ag = ((x >> 8) & 0xFF00FFu) * a + 0x800080u;
+  rb = ((rb + ((rb >> 8) & 0xFF00FFu)) >> 8) & 0xFF00FFu;
+  ag = ((ag + ((ag >> 8) & 0xFF00FFu)) >> 8) & 0xFF00FFu;
+  return rb | ag << 8;
+}
+
+static inline uint32_t add_un8_rb(uint32_t x, uint32_t y) {
+  uint32_t t = x + y;
+  t |= 0x10000100u - ((t >> 8) & 0xFF00FFu);
+  return t & 0xFF00FFu;
+}
+
+static inline uint32_t mul_add_un8x4(uint32_t x, unsigned a, uint32_t y) {
+  uint32_t rb = (x & 0xFF00FFu) * a + 0x800080u, ag = ((x >> 8) & 0xFF00FFu) * a + 0x800080u;
+  rb = ((rb + ((rb >> 8) & 0xFF00FFu)) >> 8) & 0xFF00FFu;
+  ag = ((ag + ((ag >> 8) & 0xFF00FFu)) >> 8) & 0xFF00FFu;
+  return add_un8_rb(rb, y & 0xFF00FFu) | add_un8_rb(ag, (y >> 8) & 0xFF00FFu) << 8;
+}
+
+/* The device rectangles the coverage may be written into directly, or -1 when it may not: the
+ * source is one colour drawn OVER an ARGB32 image, and the clip (which cairo reports within
+ * the surface) is whole pixels. Then what cairo_mask would do is pixman's OVER of the colour
+ * IN the coverage, pixel by pixel, written here with the same arithmetic; any other case goes
+ * through cairo_mask. *src gets the colour as pixman sees it (premultiplied, from cairo's
+ * 16-bit channels). */
+enum { MAX_DIRECT_RECTS = 64 };
+static int direct_rects(cairo_t *cr, const cairo_matrix_t *m, uint32_t *src, int rect[][4]) {
+  cairo_surface_t *target = cairo_get_target(cr);
+  double r, g, b, a;
+  if (cairo_get_operator(cr) != CAIRO_OPERATOR_OVER || cairo_image_surface_get_format(target) != CAIRO_FORMAT_ARGB32 ||
+      cairo_pattern_get_rgba(cairo_get_source(cr), &r, &g, &b, &a) != CAIRO_STATUS_SUCCESS)
+    return -1;
+  /* cairo's _cairo_color_compute_shorts, then pixman's solid fill takes each short's high byte */
+  uint16_t sa = (uint16_t)(a * 65535.0 + 0.5), sr = (uint16_t)(r * a * 65535.0 + 0.5),
+           sg = (uint16_t)(g * a * 65535.0 + 0.5), sb = (uint16_t)(b * a * 65535.0 + 0.5);
+  *src = (uint32_t)(sa >> 8) << 24 | (uint32_t)(sr >> 8) << 16 | (uint32_t)(sg >> 8) << 8 | (uint32_t)(sb >> 8);
+  cairo_rectangle_list_t *list = cairo_copy_clip_rectangle_list(cr);
+  int n = 0;
+  if (list->status == CAIRO_STATUS_SUCCESS && list->num_rectangles <= MAX_DIRECT_RECTS) {
+    for (int i = 0; i < list->num_rectangles; i++, n++) {
+      const cairo_rectangle_t *c = &list->rectangles[i];
+      double d[4] = {c->x * m->xx + m->x0, c->y * m->yy + m->y0, (c->x + c->width) * m->xx + m->x0,
+                     (c->y + c->height) * m->yy + m->y0};
+      for (int k = 0; k < 4; k++) {
+        double v = floor(d[k] + 0.5);
+        if (fabs(d[k] - v) > 1e-6) n = -1;
+        rect[i][k] = (int)v;
+      }
+      if (n < 0) break;
+    }
+  } else {
+    n = -1;
+  }
+  cairo_rectangle_list_destroy(list);
+  return n;
+}
+
+/* Composites the coverage with the current source: straight into the image where
+ * direct_rects allows it and `direct` is set, else as an A8 mask through cairo_mask. */
+static void composite(cairo_t *cr, const mask *mk, int direct) {
+  cairo_matrix_t m;
+  cairo_get_matrix(cr, &m);
+  uint32_t src;
+  int rect[MAX_DIRECT_RECTS][4], n = direct ? direct_rects(cr, &m, &src, rect) : -1;
+  if (n >= 0) {
+    cairo_surface_t *target = cairo_get_target(cr);
+    cairo_surface_flush(target);
+    unsigned char *data = cairo_image_surface_get_data(target);
+    int stride = cairo_image_surface_get_stride(target);
+    unsigned ia = 255 - (src >> 24);
+    for (int i = 0; i < n; i++) {
+      int ya = MAX(rect[i][1], mk->y0), yb = MIN(rect[i][3], mk->y0 + mk->h);
+      size_t xa = (size_t)MAX(rect[i][0] - mk->x0, 0), xb = (size_t)MAX(rect[i][2] - mk->x0, 0);
+      for (int y = ya; y < yb; y++) {
+        uint32_t *dst = (uint32_t *)(void *)(data + (size_t)y * (size_t)stride) + mk->x0;
+        EACH_COVERED(mk, y - mk->y0, {
+          if (x < xa || x >= xb) continue;
+          if (a == 255)
+            dst[x] = ia == 0 ? src : mul_add_un8x4(dst[x], ia, src);
+          else {
+            uint32_t s = mul_un8x4(src, a);
+            dst[x] = mul_add_un8x4(dst[x], 255 - (s >> 24), s);
+          }
+        });
+      }
+    }
+    cairo_surface_mark_dirty(target);
+    return;
+  }
+  cairo_surface_t *ms = cairo_image_surface_create(CAIRO_FORMAT_A8, mk->w, mk->h);
+  if (cairo_surface_status(ms) != CAIRO_STATUS_SUCCESS) {
+    cairo_surface_destroy(ms);
+    return;
+  }
+  cairo_surface_flush(ms);
+  unsigned char *a8 = cairo_image_surface_get_data(ms);
+  int stride = cairo_image_surface_get_stride(ms);
+  for (int y = 0; y < mk->h; y++) {
+    unsigned char *dst = a8 + (size_t)y * (size_t)stride;
+    EACH_COVERED(mk, y, dst[x] = (unsigned char)a);
+  }
+  cairo_surface_mark_dirty(ms);
+  cairo_save(cr);
+  cairo_identity_matrix(cr);
+  cairo_mask_surface(cr, ms, mk->x0, mk->y0);
+  cairo_restore(cr);
+  cairo_surface_destroy(ms);
+}
+
 /* A path fit for this stroke: straight segments only, and enough of them. */
 static int plain_polyline(const cairo_path_t *path) {
   int segments = 0;
@@ -168,7 +303,7 @@ static int applicable(cairo_t *cr, cairo_matrix_t *m) {
   return width >= 1 && width <= 200;
 }
 
-int fast_stroke(cairo_t *cr) {
+int fast_stroke_with(cairo_t *cr, int direct) {
   cairo_matrix_t m;
   if (cairo_status(cr) != CAIRO_STATUS_SUCCESS || !applicable(cr, &m)) return 0;
   cairo_path_t *path = cairo_copy_path(cr);
@@ -202,10 +337,7 @@ int fast_stroke(cairo_t *cr) {
   }
   size_t words = ((size_t)(x1 - x0) * 4 + 63) / 64;
   uint64_t *bits = calloc(words * 4 * (size_t)(y1 - y0), sizeof *bits);
-  cairo_surface_t *ms = cairo_image_surface_create(CAIRO_FORMAT_A8, x1 - x0, y1 - y0);
-  if (bits == NULL || cairo_surface_status(ms) != CAIRO_STATUS_SUCCESS) {
-    free(bits);
-    cairo_surface_destroy(ms);
+  if (bits == NULL) {
     cairo_path_destroy(path);
     return 0;
   }
@@ -238,33 +370,10 @@ int fast_stroke(cairo_t *cr) {
   }
   cairo_path_destroy(path);
 
-  /* samples covered → coverage, 16 pixels a word (a long line's rows are mostly uncovered) */
-  cairo_surface_flush(ms);
-  unsigned char *a8 = cairo_image_surface_get_data(ms);
-  int stride = cairo_image_surface_get_stride(ms);
-  static const unsigned char level[17] = {0, 16, 32, 48, 64, 80, 96, 112, 128, 143, 159, 175, 191, 207, 223, 239, 255};
-  for (int y = 0; y < mk.h; y++) {
-    const uint64_t *src = bits + 4 * (size_t)y * words;
-    unsigned char *dst = a8 + (size_t)y * (size_t)stride;
-    for (size_t j = 0; j < words; j++) {
-      uint64_t r[4] = {src[j], src[words + j], src[2 * words + j], src[3 * words + j]}, even, odd;
-      if ((r[0] | r[1] | r[2] | r[3]) == 0) continue;
-      count16(r, &even, &odd);
-      size_t x = 16 * j, end = MIN(x + 16, (size_t)mk.w);
-      for (int i = 0; x < end; i++, x += 2) {
-        dst[x] = level[(even >> (8 * i)) & 0xFF];
-        if (x + 1 < end) dst[x + 1] = level[(odd >> (8 * i)) & 0xFF];
-      }
-    }
-  }
+  composite(cr, &mk, direct);
   free(bits);
-  cairo_surface_mark_dirty(ms);
-
-  cairo_save(cr);
-  cairo_identity_matrix(cr);
-  cairo_mask_surface(cr, ms, x0, y0);
-  cairo_restore(cr);
-  cairo_surface_destroy(ms);
   cairo_new_path(cr);
   return 1;
 }
+
+int fast_stroke(cairo_t *cr) { return fast_stroke_with(cr, 1); }

@@ -17,8 +17,14 @@
  * polyline's outline crosses itself at almost every vertex, and a 365-point line cost ~10 M
  * instructions, an M4-reduced one far more. Here each segment's round-capped outline sets
  * the 4 × 4 sample points it covers in each pixel (OR-ed, so the union of the segments is
- * exact at that grid, as cairo's coverage is), which costs what the line covers, and cairo
- * composites the resulting mask with the current source, operator and clip. */
+ * exact at that grid, as cairo's coverage is), which costs what the line covers. The coverage
+ * is composited with the current source, operator and clip: written straight into the image
+ * with pixman's arithmetic when that is one colour OVER an ARGB32 image clipped to whole
+ * pixels (a chart's lines), else through cairo_mask. */
 int fast_stroke(cairo_t *cr);
+
+/* fast_stroke, with `direct` 0: the coverage always goes through an A8 mask and cairo_mask
+ * (the reference tests/c/test_fast_stroke.c compares the direct writes with). */
+int fast_stroke_with(cairo_t *cr, int direct);
 
 #endif

@@ -244,9 +244,15 @@ function M.draw(canvas, layout, theme)
   axes.draw_background(canvas, layout.frame, theme)
   local p = layout.frame.plot
   canvas:save()
-  -- A little room around the plot so markers on the edge are not cut in half.
+  -- A little room around the plot so markers on the edge are not cut in half, out to whole
+  -- device pixels: cairo keeps such a clip as a region, through which the long-line stroke
+  -- (src/fast_stroke.c) writes straight into the image instead of compositing a mask.
   local r = theme.point_radius or 3
-  canvas:rect(p.x - r - 1, p.y - r - 1, p.width + 2 * r + 2, p.height + 2 * r + 2)
+  local _, _, scale = canvas:size()
+  local x0, y0 = math.floor((p.x - r - 1) * scale) / scale, math.floor((p.y - r - 1) * scale) / scale
+  local x1 = math.ceil((p.x + p.width + r + 1) * scale) / scale
+  local y1 = math.ceil((p.y + p.height + r + 1) * scale) / scale
+  canvas:rect(x0, y0, x1 - x0, y1 - y0)
   canvas:clip()
   -- Bands first, translucent, so every line stays visible over them.
   for _, g in ipairs(layout.series) do
