@@ -216,6 +216,17 @@ static uint32_t match_token(unsigned length, unsigned distance) {
   return MATCH_FLAG | (lsym - 257) | dsym << 5 | lextra << 10 | dextra << 15;
 }
 
+/* The token of a match of each length at distance 1 (distance symbol 0, no extra bits): a
+ * chart's zero runs, thousands an image, take it from here; other distances add theirs. */
+static void length_tokens(uint32_t *token) {
+  for (unsigned length = 3; length <= MAX_MATCH; length++) token[length] = match_token(length, 1);
+}
+
+static uint32_t match_token_from(const uint32_t *length_token, unsigned length, unsigned distance) {
+  unsigned dextra, dsym = distance_symbol(distance, &dextra);
+  return length_token[length] | dsym << 5 | dextra << 15;
+}
+
 static void add_match(encoder *e, uint32_t token) {
   e->tokens[e->ntokens++] = token;
   e->lfreq[257 + (token & 31)]++;
@@ -490,7 +501,8 @@ size_t deflate_fast(const unsigned char *in, size_t n, unsigned char *out, void 
   out[1] = 0x01; /* fastest; (0x78 << 8 | 0x01) % 31 == 0 */
   e.w.pos = 2;
 
-  const uint32_t longest_run = match_token(MAX_MATCH, 1); /* most tokens of a chart */
+  uint32_t length_token[MAX_MATCH + 1];
+  length_tokens(length_token);
   size_t i = 0, block_start = 0, misses = 0;
   while (i < n) {
     if (e.ntokens >= BLOCK_TOKENS) {
@@ -501,7 +513,7 @@ size_t deflate_fast(const unsigned char *in, size_t n, unsigned char *out, void 
     if (in[i] == 0 && i > 0 && in[i - 1] == 0) {
       size_t length = zero_run(in + i, n - i > MAX_MATCH ? MAX_MATCH : n - i);
       if (length >= 3) {
-        add_match(&e, length == MAX_MATCH ? longest_run : match_token((unsigned)length, 1));
+        add_match(&e, length_token[length]);
         i += length;
         misses = 0;
         continue;
@@ -518,7 +530,7 @@ size_t deflate_fast(const unsigned char *in, size_t n, unsigned char *out, void 
       if (cand != NO_POS && i - cand <= WINDOW && read32(in + cand) == here) {
         size_t limit = n - i > MAX_MATCH ? MAX_MATCH : n - i;
         size_t length = 4 + common_prefix(in + cand + 4, in + i + 4, limit - 4);
-        add_match(&e, match_token((unsigned)length, (unsigned)(i - cand)));
+        add_match(&e, match_token_from(length_token, (unsigned)length, (unsigned)(i - cand)));
         i += length;
         misses = 0;
         continue;
