@@ -347,17 +347,28 @@ static void flush_block(encoder *e, size_t start, size_t end) {
    * made the compiler reload them). */
   bits w = e->w;
   const uint32_t *tokens = e->tokens;
+  /* per length and distance symbol of this block: its code's length, and its code's and extra
+   * bits' length (where the distance starts, where the match ends) */
+  uint8_t lcode_len[29], lcode_end[29], dcode_len[DIST_SYMS], dcode_end[DIST_SYMS];
+  for (unsigned k = 0; k < 29; k++) {
+    lcode_len[k] = lcode[257 + k].len;
+    lcode_end[k] = (uint8_t)(lcode[257 + k].len + length_extra_bits(257 + k));
+  }
+  for (unsigned k = 0; k < DIST_SYMS; k++) {
+    dcode_len[k] = dcode[k].len;
+    dcode_end[k] = (uint8_t)(dcode[k].len + distance_extra_bits(k));
+  }
   for (size_t t = 0, nt = e->ntokens; t < nt; t++) {
     uint32_t tok = tokens[t];
     if (!(tok & MATCH_FLAG)) {
       put(&w, lcode[tok].bits, lcode[tok].len);
       continue;
     }
-    unsigned lsym = 257 + (tok & 31), dsym = (tok >> 5) & 31;
-    int ln = lcode[lsym].len, le = length_extra_bits(lsym), dn = dcode[dsym].len;
-    uint64_t v = lcode[lsym].bits | (uint64_t)((tok >> 10) & 31) << ln | (uint64_t)dcode[dsym].bits << (ln + le) |
-                 (uint64_t)((tok >> 15) & 0x1FFF) << (ln + le + dn);
-    put(&w, v, ln + le + dn + distance_extra_bits(dsym));
+    unsigned l = tok & 31, d = (tok >> 5) & 31;
+    int ln = lcode_len[l], le = lcode_end[l];
+    uint64_t v = lcode[257 + l].bits | (uint64_t)((tok >> 10) & 31) << ln | (uint64_t)dcode[d].bits << le |
+                 (uint64_t)((tok >> 15) & 0x1FFF) << (le + dcode_len[d]);
+    put(&w, v, le + dcode_end[d]);
   }
   put(&w, lcode[256].bits, lcode[256].len);
   e->w = w;
@@ -391,6 +402,7 @@ static inline bool all_zero64(const unsigned char *p) {
 static size_t zero_run(const unsigned char *p, size_t n) {
   size_t i = 0;
 #if defined(__SSE2__)
+  while (i + 64 <= n && all_zero64(p + i)) i += 64; /* a chart's blank stretches */
   for (; i + 16 <= n; i += 16) {
     unsigned zeros = zero_mask16(p + i);
     if (zeros != 0xFFFFu) return i + (size_t)__builtin_ctz(~zeros);
