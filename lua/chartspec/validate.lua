@@ -416,7 +416,7 @@ local function describe_option(kind)
   return kind == "boolean" and "true or false" or "a " .. tostring(kind)
 end
 
-local function check_options(errs, v, chart)
+local function check_options(errs, v, chart, paneled)
   local out = {}
   if v == nil or v == json.null then return out end
   if not is_object(v) then
@@ -424,6 +424,15 @@ local function check_options(errs, v, chart)
     return out
   end
   local decl = chart and chart.options or {}
+  -- (a chart split into panels by encoding.column/row takes the panels' options too: shared_y)
+  if paneled and chart and chart.name ~= "facet" then
+    local own = decl
+    decl = {}
+    for k, kind in pairs(own) do decl[k] = kind end
+    for k, kind in pairs(require("charts").get("facet").options) do
+      if k ~= "chart" and decl[k] == nil then decl[k] = kind end
+    end
+  end
   local names = {}
   for k in pairs(decl) do names[#names + 1] = k end
   table.sort(names)
@@ -608,7 +617,8 @@ function M.spec(input, opts)
     enc = {}
   end
   -- Options first: a chart's channels may depend on them (facet's options.chart).
-  out.options = check_options(errs, input.options, chart)
+  local paneled = is_object(enc) and (enc.column ~= nil or enc.row ~= nil) and chart and M.facetable(chart.name)
+  out.options = check_options(errs, input.options, chart, paneled)
   local allowed = set_of(M.CHANNELS)
   local required, optional = {}, {}
   local encodings = chart and (chart.encodings_for and chart.encodings_for(out.options) or chart.encodings)

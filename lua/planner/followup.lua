@@ -202,6 +202,24 @@ local function names_a_chart(ctx)
   return distinct >= 2, distinct
 end
 
+-- An edit whose chart the renderer would refuse ("colour by name" over 1,500 names, a facet on a
+-- chart without panels) is refused here in the validator's words, the chart before kept.
+local function valid(spec, df)
+  local data = spec.data
+  spec.data = df
+  local ok, errs = require("chartspec.validate").spec(spec)
+  spec.data = data
+  return ok, errs
+end
+local function invalid_edit(ctx, base, df)
+  local ok, errs = valid(ctx.spec, df)
+  -- (a chart that was not drawable before is not this edit's doing)
+  if not ok and errs and errs[1] and valid(copy(base), df) then
+    ctx:refuse("that change would make a chart chartd cannot draw: " .. errs[1].message)
+    ctx.edits = {}
+  end
+end
+
 -- interpret(prompt, base, df, opts) → result (see the top of this file). base: the chart's spec
 -- (no data); df: its data frame (or nil); opts.vague: base was chosen for a vague request,
 -- opts.stated: the columns the request(s) behind base named; opts.synthetic: base's data was invented;
@@ -229,7 +247,13 @@ function M.interpret(prompt, base, df, opts)
   for _, rule in ipairs(M.RULES) do rule(ctx) end
   if wants_undo(ctx) and #ctx.edits == 0 then return { kind = "undo" } end
   for _, rule in ipairs(M.LAST) do rule(ctx) end
+  require("planner.edits.channels").consistent(ctx.spec)
+  -- (a filter that keeps no row is left out, said in a note: "only X" where no row is X)
+  if df then
+    for _, note in ipairs(require("planner.keeps_rows").drop_empty(ctx.spec, df)) do ctx:note(note) end
+  end
   if ctx.type_refused then ctx:refuse(ctx.type_refused) end
+  if df and #ctx.edits > 0 and #ctx.refusals == 0 then invalid_edit(ctx, base, df) end
   local rest = leftovers(ctx)
   -- on invented data, words the rules do not explain name something new: invent that instead
   if opts.synthetic and #rest > 0 and not styling_only(rest, ctx) then return { kind = "new" } end

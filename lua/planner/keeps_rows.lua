@@ -5,15 +5,20 @@ local filter = require "transforms.filter"
 
 local M = {}
 
--- Whether some row of df passes predicate p (nil when the predicate cannot be checked on the
--- frame's values: a time unit needs the dates as the renderer reads them).
+-- Whether some row of df passes predicate p (nil when it cannot be told).
 local function keeps_some(p, df)
-  if type(p) ~= "table" or p.timeUnit or (p["not"] and type(p["not"]) == "table" and p["not"].timeUnit) then
-    return nil
-  end
+  if type(p) ~= "table" then return nil end
   local field = p.field or (type(p["not"]) == "table" and p["not"].field)
-  local col = field and df.columns[field]
-  if not col or df.types[field] == "temporal" then return nil end
+  if not (field and df.columns[field]) then return nil end
+  if p.timeUnit or df.types[field] == "temporal" or type(p["not"]) == "table" and p["not"].timeUnit then
+    -- (dates as the renderer parses them: the transform itself, on the frame)
+    local ok, out = pcall(require("transforms").run_on_data, df, { { filter = p } })
+    if not ok then return nil end
+    return #out.values > 0
+  end
+  -- (the values as the renderer's filter reads them: numbers as numbers, the rest as written)
+  local col = df.types[field] == "quantitative" and df.columns[field] or df.source and df.source[field]
+  if not col then return nil end
   local ok, keep = pcall(filter.predicate, p, "transform")
   if not ok then return nil end
   local row = {}
@@ -33,8 +38,8 @@ function M.drop_empty(spec, df)
   for _, step in ipairs(spec.transform) do
     if type(step) == "table" and step.filter ~= nil and keeps_some(step.filter, df) == false then
       local field = step.filter.field or step.filter["not"].field
-      notes[#notes + 1] = ("no row of the data passes the filter on %s read from the request, so the chart "
-        .. "shows all rows; say which values to keep"):format(field)
+      notes[#notes + 1] = ("no row of the data passes the filter on %s read from the request, so it is left "
+        .. "out; say which values to keep"):format(field)
     else
       kept[#kept + 1] = step
     end

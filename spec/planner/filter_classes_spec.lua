@@ -37,14 +37,15 @@ end
 
 local edit = require "follow_read"
 
--- How many rows the spec's transform keeps, and how many of the records pass `want`.
+-- How many rows the spec's transform keeps, and how many of the records pass `want` (all of them
+-- when none does: a filter no row passes is left out with a note, planner.keeps_rows).
 local function kept(spec, df)
   return #transforms.run(frame.to_records(df), spec.transform, "transform")
 end
 local function count(df, want)
   local n = 0
   for _, r in ipairs(frame.to_records(df)) do if want(r) then n = n + 1 end end
-  return n
+  return n > 0 and n or df.nrows
 end
 
 -- A number as people write it: "-7", "minus 7", "7".

@@ -147,7 +147,11 @@ async def run_set(uri, items, dirs, parallel=4):
 def score(items, results, show):
     n = len(items)
     exact = errors = synthetic = styling_changed = styling_total = 0
+    codes = {}  # error turns by code: what kind of failure, without which sentences
     for item, turns in zip(items, results):
+        for t in turns:
+            if t["kind"] == "error":
+                codes[t["code"]] = codes.get(t["code"], 0) + 1
         final = None
         for t in turns:
             if t["kind"] == "chart":
@@ -178,7 +182,7 @@ def score(items, results, show):
                     print("   %-58s -> ERROR %s %s" % (t["prompt"][:58], t["code"], (t["message"] or "")[:140]))
     return {"conversations": n, "exact": exact, "exact_share": exact / n, "error_conversations": errors,
             "error_share": errors / n, "synthetic_conversations": synthetic,
-            "styling_turns": styling_total, "styling_turns_changed": styling_changed}
+            "styling_turns": styling_total, "styling_turns_changed": styling_changed, "error_codes": codes}
 
 
 def main():
@@ -204,6 +208,9 @@ def main():
                       name, r["conversations"], r["exact"], 100 * r["exact_share"], r["error_conversations"],
                       100 * r["error_share"], r["synthetic_conversations"], r["styling_turns_changed"],
                       r["styling_turns"]))
+            if r["error_codes"]:
+                print("  error turns by code: " + ", ".join(
+                    "%s %d" % (c, k) for c, k in sorted(r["error_codes"].items(), key=lambda x: -x[1])))
             if r["exact_share"] < a.min_exact:
                 failed.append("%s: %.1f%% intended charts, below %.0f%%" % (name, 100 * r["exact_share"],
                                                                            100 * a.min_exact))

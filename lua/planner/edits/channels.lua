@@ -56,6 +56,36 @@ function M.keep_options(spec)
   end
 end
 
+-- Whether chart type `kind` cannot be drawn without channel `name` (a pie's or a heatmap's colour).
+function M.required(kind, name)
+  local chart = charts.get(kind)
+  for _, c in ipairs(chart and chart.encodings and chart.encodings.required or {}) do
+    if c == name then return true end
+  end
+  return false
+end
+
+-- One type per column across a chart's channels (the validator refuses "year" ordinal on x and
+-- quantitative in the panels): a channel that also names a column drawn on x or y takes the
+-- axis's type. Called once a follow-up's rules have run.
+local STORAGE = { quantitative = "number", temporal = "date", nominal = "text", ordinal = "text" }
+function M.consistent(spec)
+  local enc = spec.encoding or {}
+  local seen = {}
+  for _, name in ipairs { "x", "y", "theta", "color", "size", "column", "row" } do
+    local ch = enc[name]
+    if type(ch) == "table" and ch.field and ch.type and not ch.aggregate then
+      local first = seen[ch.field]
+      if first and STORAGE[first.type] ~= STORAGE[ch.type] then
+        ch.type = first.type
+        if ch.type ~= "temporal" then ch.timeUnit = nil end
+      elseif not first then
+        seen[ch.field] = ch
+      end
+    end
+  end
+end
+
 -- Moves the encodings of spec to chart type `kind` → true, nil, {columns of hints used} | nil,
 -- message (why it cannot). hints: { groups = {names}, measures = {names} } the same request
 -- named ("a box plot per species", "scatter of X vs Y"), used first.

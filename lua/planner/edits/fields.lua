@@ -365,6 +365,8 @@ end
 
 -- "remove the colour", "no legend colours", "one colour": drops the split.
 function M.uncolor(ctx)
+  -- (a pie's slices and a heatmap's cells are their colours: the chart cannot lose them)
+  if channels.required(ctx.spec.type, "color") then return end
   if ctx.spec.encoding.color and one_colour(ctx) then
     ctx.spec.encoding.color = nil
     ctx:edit("color")
@@ -585,7 +587,15 @@ function M.axes(ctx)
           end
         else
           enc[axis] = channels.of(ctx.df, field)
-          if spec.type == "histogram" and axis == "x" then enc.x.bin = true end
+          -- (a histogram bins numbers; categories put on its x are counted as bars)
+          if spec.type == "histogram" and axis == "x" then
+            if ctx.df.types[field] == "quantitative" then
+              enc.x.bin = true
+            else
+              spec.type, enc.y = "bar", { aggregate = "count", type = "quantitative" }
+              channels.keep_options(spec)
+            end
+          end
         end
         if m.unit and enc[axis] and enc[axis].field == field then enc[axis].timeUnit = m.unit end
         ctx:edit("axes")
@@ -713,6 +723,12 @@ function M.aggregate(ctx)
         end
         if not field then
           ctx:refuse(("the chart counts rows; name a column to take the %s of"):format(t.w))
+          return
+        end
+        -- (a column of categories has no total or average: "median" on a heatmap coloured by weather)
+        local ftype = ctx.df.types[field]
+        if ftype and ftype ~= "quantitative" and not (ftype == "temporal" and (agg == "min" or agg == "max")) then
+          ctx:refuse(("%s holds categories, not numbers; name a numeric column to take the %s of"):format(field, t.w))
           return
         end
         -- (the same field keeps its channel: a folded "value" is no column of the data to type)
