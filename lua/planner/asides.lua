@@ -1,6 +1,7 @@
--- Words in parentheses are an aside ("use race (the recorded one) instead of preRace"), left out
--- of the reading — unless they are a column's name, which glosses the words before them ("the
--- number of physician visits (ftv)"): then the name is read and the words it glosses are not.
+-- What a request says beside itself, left out of the reading: words taken back within it ("log
+-- scale? no forget it, make it a line"), and words in parentheses ("use race (the recorded one)
+-- instead of preRace") — unless those are a column's name, which glosses the words before them
+-- ("the number of physician visits (ftv)"): then the name is read and the words it glosses are not.
 local M = {}
 
 local function squash(s) return (s:lower():gsub("[^%w]", "")) end
