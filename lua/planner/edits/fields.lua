@@ -137,8 +137,6 @@ local function also_said(ctx)
 end
 
 local COLOUR_WORDS = set [[color colour colored coloured colors colours coloring colouring]]
-local FACETED = {}
-for _, name in ipairs(require("charts").FACETABLE) do FACETED[name] = true end
 -- Words that pool a column's groups into one ("both sexes added together", "regions combined").
 local POOLED = vocab.pooled
 local POOL_VERBS = set [[combine pool merge]]
@@ -321,7 +319,8 @@ function M.split(ctx)
               enc.color = channels.of(ctx.df, field, { aggregate = agg or (old ~= "count" and old) or "mean" })
               ctx:edit("field")
             elseif enc.color and enc.color.field ~= field and not COLOUR_WORDS[t.w]
-                and (ctx:w(1) == "and" or also_said(ctx)) and FACETED[ctx.spec.type] and not enc.column then
+                and (ctx:w(1) == "and" or also_said(ctx)) and not enc.column
+                and require("chartspec.validate").facetable(ctx.spec.type) then
               -- "and split by X" on a chart coloured already: a second split, as panels
               enc.column = channels.of(ctx.df, field)
               enc.column.type = "nominal"
